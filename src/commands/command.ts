@@ -1,0 +1,49 @@
+import type { DateTime } from 'luxon';
+import type { Nexus } from '../domain/nexus';
+import type { Store } from '../store';
+import type { Reply } from './reply';
+
+/** Who typed the command, where, and when; plus the store it acts on. Slack and the console both build one. */
+export type CommandContext = {
+  store: Store;
+  now: () => DateTime;
+  workspaceId: string;
+  channelId: string;
+  userId: string;
+};
+
+export type NexusContext = CommandContext & { nexus: Nexus };
+
+/** What parse returns when the words don't make a valid command; the dispatcher shows it with the usage. */
+export type Invalid = { invalid: string };
+
+type Steps<I, O, C> = {
+  /** the words that name it, e.g. ['pbi', 'move'] */
+  path: [string, string];
+  usage: string;
+  summary: string;
+  parse(words: string[]): I | Invalid;
+  execute(input: I, ctx: C): Promise<O>;
+  render(outcome: O, ctx: C): Reply;
+};
+
+/**
+ * One command, in three steps: parse (words → input, no I/O), execute (input → outcome, through the store), and
+ * render (outcome → reply, pure). Most act on the channel's Nexus; a few ('channel' scope) run without one.
+ */
+export type Command<I, O> =
+  | (Steps<I, O, NexusContext> & { scope: 'nexus'; nitOnly: boolean })
+  | (Steps<I, O, CommandContext> & { scope: 'channel' });
+
+/** A command with its types forgotten, so commands of every shape fit in one table. */
+export type AnyCommand = Command<any, any>;
+
+export function defineCommand<I, O>(command: Command<I, O>): AnyCommand {
+  return command;
+}
+
+export function isInvalid(value: unknown): value is Invalid {
+  return typeof value === 'object' && value !== null && 'invalid' in value;
+}
+
+export const invalid = (message: string): Invalid => ({ invalid: message });

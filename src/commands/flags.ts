@@ -1,0 +1,37 @@
+/** Separates `--name value` (or `--name=value`) flags from positional words, refusing flags a command doesn't take. */
+export type Parsed<F extends string> =
+  | { ok: true; positional: string[]; flags: Partial<Record<F, string>> }
+  | { ok: false; message: string };
+
+export function parseFlags<F extends string>(words: readonly string[], allowed: readonly F[]): Parsed<F> {
+  const positional: string[] = [];
+  const flags: Partial<Record<F, string>> = {};
+  for (let i = 0; i < words.length; i++) {
+    const word = words[i];
+    if (!word.startsWith('--') || word.length === 2) {
+      positional.push(word);
+      continue;
+    }
+    const [rawName, inline] = splitOnce(word.slice(2), '=');
+    const name = rawName.toLowerCase() as F;
+    if (!allowed.includes(name)) {
+      const known = allowed.length ? ` It takes ${allowed.map((f) => `--${f}`).join(', ')}.` : ' It takes no flags.';
+      return { ok: false, message: `Unknown flag \`--${rawName}\`.${known}` };
+    }
+    if (name in flags) return { ok: false, message: `\`--${name}\` is given twice.` };
+    const value = inline ?? words[++i];
+    if (value === undefined || value === '') return { ok: false, message: `\`--${name}\` needs a value.` };
+    flags[name] = value;
+  }
+  return { ok: true, positional, flags };
+}
+
+function splitOnce(text: string, sep: string): [string, string | undefined] {
+  const i = text.indexOf(sep);
+  return i < 0 ? [text, undefined] : [text.slice(0, i), text.slice(i + 1)];
+}
+
+/** Names given as `Alpha,Beta`, `Alpha Beta` or a mix. */
+export function splitList(values: readonly string[]): string[] {
+  return values.flatMap((v) => v.split(',')).map((v) => v.trim()).filter(Boolean);
+}

@@ -1,0 +1,30 @@
+import { agingItems } from '../../domain/sle';
+import { code, context, header, lineSections } from '../blocks';
+import { defineCommand } from '../command';
+import { describeSle, loadFlowView, type FlowView } from '../flow-view';
+import { pbiLine } from '../render-pbi';
+import { ephemeral } from '../reply';
+import { noInput } from './no-input';
+
+export const flowAging = defineCommand<Record<string, never>, FlowView>({
+  path: ['flow', 'aging'],
+  usage: '/flow aging',
+  summary: 'items in progress, oldest first, against the SLE',
+  scope: 'nexus',
+  nitOnly: false,
+  parse: noInput,
+  execute: (_input, ctx) => loadFlowView(ctx),
+  render(view) {
+    const items = agingItems(view.pbis, view.sle, view.today, view.nexus.timeZone);
+    const aging = items.filter((i) => i.status === 'aging').length;
+    const atRisk = items.filter((i) => i.status === 'at-risk').length;
+    const summary = `${items.length} in progress: ${aging} past the SLE, ${atRisk} at risk (past the 70th percentile)`;
+    const lines = items.map(({ pbi, age, status }) => `• ${pbiLine(pbi, { age, status })} · in ${code(pbi.stage)}`);
+    return ephemeral(`${view.nexus.name} aging: ${summary}`, [
+      header(`${view.nexus.name} · aging work`),
+      context(summary),
+      ...(lines.length ? lineSections(lines) : [context('_Nothing in progress._')]),
+      context(describeSle(view.sle)),
+    ]);
+  },
+});

@@ -1,0 +1,58 @@
+import { nexusWip } from '../../domain/flow-metrics';
+import type { Pbi } from '../../domain/pbi';
+import { isFinishedStage, sameName } from '../../domain/workflow';
+import { bold, code, context, divider, header, section, type Block } from '../blocks';
+import { defineCommand } from '../command';
+import { describeSle, loadFlowView, type FlowView } from '../flow-view';
+import { pbiLine } from '../render-pbi';
+import { ephemeral } from '../reply';
+import { noInput } from './no-input';
+
+type Outcome = { view: FlowView; counts: Map<string, number>; recentlyFinished: Pbi[] };
+
+/** Items listed under a stage before "…and N more": a board has to fit on one screen. */
+const ITEMS_PER_STAGE = 8;
+const FINISHED_PER_STAGE = 3;
+
+export const flowBoard = defineCommand<Record<string, never>, Outcome>({
+  path: ['flow', 'board'],
+  usage: '/flow board',
+  summary: 'stages with WIP against limits; items with their team squares ☐ ◐ ■',
+  scope: 'nexus',
+  nitOnly: false,
+  parse: noInput,
+  async execute(_input, ctx) {
+    const { store, nexus } = ctx;
+    const finishedStages = nexus.workflow.stages.filter((s) => isFinishedStage(nexus.workflow, s.name)).map((s) => s.name);
+    const [view, counts, recentlyFinished] = await Promise.all([
+      loadFlowView(ctx),
+      store.pbis.countByStage(nexus.id),
+      store.pbis.listInStages(nexus.id, finishedStages, FINISHED_PER_STAGE * finishedStages.length),
+    ]);
+    return { view, counts, recentlyFinished };
+  },
+  render({ view, counts, recentlyFinished }) {
+    const { nexus } = view;
+    const blocks: Block[] = [header(`${nexus.name} · board`)];
+    for (const stage of nexus.workflow.stages) {
+      const finished = isFinishedStage(nexus.workflow, stage.name);
+      const items = (finished ? recentlyFinished : view.pbis.filter((p) => !p.discardedAt && !p.finishedAt))
+        .filter((p) => sameName(p.stage, stage.name))
+        .sort((a, b) => (view.ageOf(b)?.age ?? 0) - (view.ageOf(a)?.age ?? 0) || a.stageEnteredAt.toMillis() - b.stageEnteredAt.toMillis());
+      const count = counts.get(stage.name) ?? 0;
+      const limit = stage.wipLimit === null ? `${count}` : `${count}/${stage.wipLimit}${count > stage.wipLimit ? ' ⚠ over limit' : ''}`;
+      const shown = items.slice(0, finished ? FINISHED_PER_STAGE : ITEMS_PER_STAGE);
+      const lines = shown.map((p) => `• ${pbiLine(p, view.ageOf(p))}`);
+      if (count > shown.length) lines.push(`_…and ${count - shown.length} more${finished ? ' finished' : ''}_`);
+      blocks.push(section(`${bold(code(stage.name))}  ${limit}${flowMark(view, stage.name)}\n${lines.join('\n') || '_empty_'}`));
+    }
+    blocks.push(divider(), context(`WIP ${nexusWip(view.pbis)} · ${describeSle(view.sle)} · ☐ not started ◐ started ■ done`));
+    return ephemeral(`${nexus.name} board`, blocks);
+  },
+});
+
+function flowMark({ nexus }: FlowView, stage: string): string {
+  if (sameName(stage, nexus.workflow.startStage)) return '  _(flow starts)_';
+  if (sameName(stage, nexus.workflow.finishStage)) return '  _(done: flow finishes)_';
+  return '';
+}

@@ -1,0 +1,6 @@
+import { invalid, type Invalid } from '../command';
+
+/** parse for reports that take no words. */
+export function noInput(words: string[]): Record<string, never> | Invalid {
+  return words.length ? invalid(`This report takes no arguments (got \`${words.join(' ').slice(0, 40)}\`).`) : {};
+}

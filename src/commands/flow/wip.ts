@@ -1,0 +1,33 @@
+import { nexusWip, stageLoads, teamLoads } from '../../domain/flow-metrics';
+import { inProgressStages } from '../../domain/workflow';
+import { bold, code, context, header, section } from '../blocks';
+import { defineCommand } from '../command';
+import { loadFlowView, type FlowView } from '../flow-view';
+import { ephemeral } from '../reply';
+import { noInput } from './no-input';
+
+export const flowWip = defineCommand<Record<string, never>, FlowView>({
+  path: ['flow', 'wip'],
+  usage: '/flow wip',
+  summary: 'WIP per stage and per team against limits',
+  scope: 'nexus',
+  nitOnly: false,
+  parse: noInput,
+  execute: (_input, ctx) => loadFlowView(ctx),
+  render(view) {
+    const { nexus } = view;
+    const open = view.pbis.filter((p) => !p.finishedAt && !p.discardedAt);
+    const wipStages = new Set(inProgressStages(nexus.workflow).map((s) => s.name));
+    const stages = stageLoads(open, nexus.workflow)
+      .filter((l) => wipStages.has(l.stage) || l.wipLimit !== null)
+      .map((l) => `${code(l.stage)}  ${l.count}${l.wipLimit === null ? '' : `/${l.wipLimit}`}${l.overLimit ? '  ⚠ over limit' : ''}`);
+    const teams = teamLoads(view.pbis, nexus.teams).map((t) => `${bold(t.team)}  ◐ ${t.started} started · ☐ ${t.waiting} waiting to start`);
+    const wip = nexusWip(view.pbis);
+    return ephemeral(`${nexus.name}: WIP ${wip}`, [
+      header(`${nexus.name} · WIP ${wip}`),
+      section(`${bold('Stages')}\n${stages.join('\n') || '_no stage in progress_'}`),
+      section(`${bold('Teams')} (squares on open PBIs)\n${teams.join('\n') || '_no teams yet_'}`),
+      context('WIP: PBIs started and not finished. A team\'s WIP: its squares started and not done.'),
+    ]);
+  },
+});

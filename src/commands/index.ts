@@ -1,0 +1,81 @@
+import { bold, code, context, header, section } from './blocks';
+import { isInvalid, type AnyCommand, type CommandContext } from './command';
+import { flowAging } from './flow/aging';
+import { flowBoard } from './flow/board';
+import { flowSle } from './flow/sle';
+import { flowThroughput } from './flow/throughput';
+import { flowWip } from './flow/wip';
+import { nexusFlow } from './nexus/flow';
+import { nexusSetup } from './nexus/setup';
+import { nexusSle } from './nexus/sle';
+import { nexusStage } from './nexus/stage';
+import { nexusTeams } from './nexus/teams';
+import { pbiAdd } from './pbi/add';
+import { pbiBlock, pbiUnblock } from './pbi/block';
+import { pbiDiscard } from './pbi/discard';
+import { pbiMove } from './pbi/move';
+import { pbiShow } from './pbi/show';
+import { pbiTeam } from './pbi/team';
+import { pbiTeams } from './pbi/teams';
+import { ephemeral, refusal, type Reply } from './reply';
+import { tokenize } from './tokenize';
+
+export const COMMANDS: readonly AnyCommand[] = [
+  pbiAdd, pbiMove, pbiTeam, pbiTeams, pbiShow, pbiBlock, pbiUnblock, pbiDiscard,
+  flowBoard, flowWip, flowAging, flowSle, flowThroughput,
+  nexusSetup, nexusTeams, nexusStage, nexusFlow, nexusSle,
+];
+
+/** The slash commands the app answers; the manifest must register exactly these. */
+export const SLASH_COMMANDS = ['/pbi', '/flow', '/forecast', '/nexus'] as const;
+
+/** A line as typed in Slack or the console, e.g. `/pbi move PBI-7 ready`. */
+export function runLine(line: string, ctx: CommandContext): Promise<Reply> {
+  const trimmed = line.trim();
+  const space = trimmed.search(/\s/);
+  return runSlashCommand(space < 0 ? trimmed : trimmed.slice(0, space), space < 0 ? '' : trimmed.slice(space + 1), ctx);
+}
+
+/** One slash command with its text, as Slack delivers it. Always answers; expected failures change nothing. */
+export async function runSlashCommand(slash: string, text: string, ctx: CommandContext): Promise<Reply> {
+  const group = slash.replace(/^\//, '').toLowerCase();
+  if (!SLASH_COMMANDS.includes(`/${group}` as (typeof SLASH_COMMANDS)[number])) {
+    return refusal(`\`${slash.slice(0, 30)}\` is not a Nexus Flow command. Commands: ${SLASH_COMMANDS.join(', ')}; \`/nexus help\` explains them.`);
+  }
+  if (group === 'forecast') return ephemeral('Forecasts are not built yet: `/forecast` will answer with Monte Carlo forecasts in a coming release.');
+  const tokens = tokenize(text);
+  const [sub = 'help', ...words] = tokens.ok ? tokens.words : text.trim().split(/\s+/);
+  const command = COMMANDS.find((c) => c.path[0] === group && c.path[1] === sub.toLowerCase());
+  if (!tokens.ok) return refusal(tokens.message, command?.usage);
+  if (!command) {
+    if (sub.toLowerCase() === 'help') return help(group);
+    return refusal(`\`/${group} ${sub.slice(0, 30)}\` is not a command. Try one of:\n${usageLines(group)}`);
+  }
+  const input = command.parse(words);
+  if (isInvalid(input)) return refusal(input.invalid, command.usage);
+  if (command.scope === 'channel') return command.render(await command.execute(input, ctx), ctx);
+  const nexus = await ctx.store.nexuses.findByChannel(ctx.workspaceId, ctx.channelId);
+  if (!nexus) return refusal('This channel has no Nexus yet. Create one here with `/nexus setup`.');
+  if (command.nitOnly && !nexus.nit.includes(ctx.userId)) {
+    return refusal(`Only the Nexus Integration Team (${nexus.nit.map((u) => `<@${u}>`).join(', ')}) can change the Nexus's settings.`);
+  }
+  const nexusCtx = { ...ctx, nexus };
+  return command.render(await command.execute(input, nexusCtx), nexusCtx);
+}
+
+function usageLines(group?: string): string {
+  return COMMANDS.filter((c) => !group || group === 'nexus' || c.path[0] === group)
+    .map((c) => `${code(c.usage)}\n      ${c.summary}`)
+    .join('\n');
+}
+
+function help(group: string): Reply {
+  const groups = group === 'nexus' ? ['pbi', 'flow', 'nexus'] : [group];
+  const blocks = [header('Nexus Flow · commands')];
+  for (const g of groups) {
+    const lines = COMMANDS.filter((c) => c.path[0] === g).map((c) => `${code(c.usage)}\n      ${c.summary}`);
+    blocks.push(section(`${bold(`/${g}`)}\n${lines.join('\n')}`));
+  }
+  blocks.push(context('Stage and team names ignore case; quote names with spaces. `/forecast` arrives in a coming release.'));
+  return ephemeral('Nexus Flow commands', blocks);
+}

@@ -1,0 +1,30 @@
+import { isWorkflowProblem, setFlow } from '../../domain/workflow';
+import { code } from '../blocks';
+import { defineCommand, invalid } from '../command';
+import { explain } from '../problems';
+import { renderSettings, saveSettings, type SettingsOutcome } from './change';
+import { describeWorkflow } from './describe';
+
+const usage = '/nexus flow start <stage> finish <stage>';
+
+export const nexusFlow = defineCommand<{ start: string; finish: string }, SettingsOutcome>({
+  path: ['nexus', 'flow'],
+  usage,
+  summary: 'where an item starts and finishes for flow metrics (history is re-read)',
+  scope: 'nexus',
+  nitOnly: true,
+  parse(words) {
+    const [startWord, start, finishWord, finish, ...rest] = words;
+    if (startWord?.toLowerCase() !== 'start' || finishWord?.toLowerCase() !== 'finish' || !start || !finish || rest.length) {
+      return invalid('Name both stages: `start <stage> finish <stage>` (quote names with spaces).');
+    }
+    return { start, finish };
+  },
+  async execute({ start, finish }, ctx) {
+    const next = setFlow(ctx.nexus.workflow, start, finish);
+    if (isWorkflowProblem(next)) return { refused: explain(next) };
+    const said = `🧭 <@${ctx.userId}> set flow to start in ${code(next.startStage)} and finish in ${code(next.finishStage)}; every PBI's age and cycle time now count from there.`;
+    return saveSettings(ctx, { ...ctx.nexus, workflow: next }, 'nexus.workflow-changed', next, said);
+  },
+  render: (outcome) => renderSettings(outcome, usage, (n) => `Workflow: ${describeWorkflow(n.workflow)}`),
+});

@@ -1,0 +1,110 @@
+import { z } from 'zod';
+import { isValidZone } from '../../domain/calendar';
+import { addTeams, isTeamsProblem, type Nexus } from '../../domain/nexus';
+import { DEFAULT_HISTORY_DAYS } from '../../domain/sle';
+import { DEFAULT_WORKFLOW, isWorkflowProblem, setFlow, validateWorkflow, type Stage, type Workflow } from '../../domain/workflow';
+import { bold, code, context, section } from '../blocks';
+import { defineCommand, invalid } from '../command';
+import { parseFlags, splitList } from '../flags';
+import { explain } from '../problems';
+import { inChannel, refusal } from '../reply';
+import { describeWorkflow } from './describe';
+
+const usage =
+  '/nexus setup [--name "<name>"] [--teams Alpha,Beta] [--stages "refining,ready:10,in-progress:6,integrated"] [--start <stage>] [--finish <stage>] [--zone <IANA zone>] [--sle <percentile>]';
+
+const STAGE_SPEC = /^([^:]+?)(?::(\d{1,4}))?$/;
+
+export const NexusSetupInputSchema = z.object({
+  name: z.string().trim().min(1).max(80, 'A Nexus name is at most 80 characters.'),
+  teams: z.array(z.string()).max(100, 'At most 100 teams.'),
+  stages: z.array(z.object({ name: z.string(), wipLimit: z.number().int().positive().nullable() })).nullable(),
+  start: z.string().nullable(),
+  finish: z.string().nullable(),
+  zone: z.string().refine(isValidZone, { error: (i) => `\`${String(i.input).slice(0, 40)}\` is not an IANA time zone; try \`Europe/Berlin\` or \`America/New_York\`.` }),
+  slePercentile: z.coerce.number().int('The SLE percentile is a whole number, like 85.').min(50).max(99),
+});
+export type NexusSetupInput = z.infer<typeof NexusSetupInputSchema>;
+
+type Outcome = { nexus: Nexus } | { refused: string };
+
+export const nexusSetup = defineCommand<NexusSetupInput, Outcome>({
+  path: ['nexus', 'setup'],
+  usage,
+  summary: 'create the Nexus for this channel (you join its Nexus Integration Team)',
+  scope: 'channel',
+  parse(words) {
+    const parsed = parseFlags(words, ['name', 'teams', 'stages', 'start', 'finish', 'zone', 'sle']);
+    if (!parsed.ok) return invalid(parsed.message);
+    if (parsed.positional.length) return invalid(`Unexpected \`${parsed.positional[0].slice(0, 40)}\`: settings are given as flags.`);
+    const { flags } = parsed;
+    const stages = flags.stages === undefined ? null : parseStages(flags.stages);
+    if (typeof stages === 'string') return invalid(stages);
+    const result = NexusSetupInputSchema.safeParse({
+      name: flags.name ?? 'Nexus',
+      teams: splitList(flags.teams ? [flags.teams] : []),
+      stages,
+      start: flags.start ?? null,
+      finish: flags.finish ?? null,
+      zone: flags.zone ?? 'UTC',
+      slePercentile: flags.sle ?? 85,
+    });
+    return result.success ? result.data : invalid(result.error.issues[0].message);
+  },
+  async execute(input, { store, workspaceId, channelId, userId, now }) {
+    const teams = addTeams([], input.teams);
+    if (isTeamsProblem(teams)) return { refused: explain(teams) };
+    const workflow = buildWorkflow(input);
+    if (isWorkflowProblem(workflow)) return { refused: explain(workflow) };
+    const nexus: Omit<Nexus, 'id'> = {
+      workspaceId,
+      channelId,
+      name: input.name,
+      teams,
+      workflow,
+      sle: { percentile: input.slePercentile, days: null, historyDays: DEFAULT_HISTORY_DAYS },
+      timeZone: input.zone,
+      digest: { time: '09:30', days: ['mon', 'tue', 'wed', 'thu', 'fri'], enabled: true },
+      nit: [userId],
+      createdBy: userId,
+    };
+    const created = await store.nexuses.create(nexus, { type: 'nexus.created', at: now(), actor: userId, value: nexus });
+    if (created === 'duplicate') return { refused: 'This channel already has a Nexus. Change it with `/nexus teams`, `/nexus stage`, `/nexus flow` and `/nexus sle`.' };
+    return { nexus: created };
+  },
+  render(outcome) {
+    if ('refused' in outcome) return refusal(outcome.refused, usage);
+    const { nexus } = outcome;
+    const text = `Nexus ${nexus.name} is set up for this channel.`;
+    return inChannel(text, [
+      section(`🧭 ${bold(nexus.name)} is set up for this channel, with <@${nexus.createdBy}> in its Nexus Integration Team.`),
+      section(`${bold('Teams')}: ${nexus.teams.length ? nexus.teams.join(', ') : '_none yet_ (`/nexus teams add Alpha Beta`)'}\n${bold('Workflow')}: ${describeWorkflow(nexus.workflow)}`),
+      context(`Dates are counted in ${code(nexus.timeZone)}. Next: \`/pbi add "<title>" --teams Alpha,Beta\`, then \`/flow board\`.`),
+    ]);
+  },
+});
+
+/** `refining,ready:10,"in progress":6` → stages; a number after `:` is the stage's WIP limit. */
+function parseStages(spec: string): Stage[] | string {
+  const stages: Stage[] = [];
+  for (const part of splitList([spec])) {
+    const m = STAGE_SPEC.exec(part);
+    if (!m || !m[1].trim()) return `\`${part.slice(0, 40)}\` is not a stage; write \`name\` or \`name:<WIP limit>\`.`;
+    stages.push({ name: m[1].trim(), wipLimit: m[2] ? Number(m[2]) : null });
+  }
+  return stages;
+}
+
+function buildWorkflow(input: NexusSetupInput) {
+  if (!input.stages) {
+    return input.start || input.finish ? setFlow(DEFAULT_WORKFLOW, input.start ?? DEFAULT_WORKFLOW.startStage, input.finish ?? DEFAULT_WORKFLOW.finishStage) : DEFAULT_WORKFLOW;
+  }
+  // Without --start/--finish: flow starts in the middle stage and finishes in the next, a guess the NIT can change.
+  const stages = input.stages;
+  const draft: Workflow = { stages, startStage: stages[0].name, finishStage: stages[stages.length - 1].name };
+  const problem = validateWorkflow(draft);
+  if (problem) return problem;
+  const start = input.start ?? stages[Math.max(0, Math.floor((stages.length - 1) / 2))].name;
+  const finish = input.finish ?? stages[stages.findIndex((s) => s.name === start) + 1]?.name ?? stages[stages.length - 1].name;
+  return setFlow(draft, start, finish);
+}

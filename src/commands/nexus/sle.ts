@@ -1,0 +1,30 @@
+import { defineCommand, invalid } from '../command';
+import { renderSettings, saveSettings, type SettingsOutcome } from './change';
+
+const usage = '/nexus sle <percentile> [<days>|auto]';
+
+export const nexusSle = defineCommand<{ percentile: number; days: number | null }, SettingsOutcome>({
+  path: ['nexus', 'sle'],
+  usage,
+  summary: 'the SLE: "85% of PBIs finish within N days", N set or computed (auto) from history',
+  scope: 'nexus',
+  nitOnly: true,
+  parse(words) {
+    const [p, d, ...rest] = words;
+    const percentile = Number(p?.replace(/%$/, ''));
+    if (!p || !Number.isInteger(percentile) || percentile < 50 || percentile > 99) return invalid('The percentile is a whole number from 50 to 99, like 85.');
+    if (rest.length) return invalid('Give the percentile and at most the days.');
+    if (d === undefined || d.toLowerCase() === 'auto') return { percentile, days: null };
+    const days = Number(d.replace(/d(ays?)?$/, ''));
+    if (!Number.isInteger(days) || days < 1 || days > 365) return invalid('The days are a whole number from 1 to 365, or `auto`.');
+    return { percentile, days };
+  },
+  async execute({ percentile, days }, ctx) {
+    const sle = { ...ctx.nexus.sle, percentile, days };
+    const said = days === null
+      ? `🎯 <@${ctx.userId}> set the SLE to the ${percentile}th percentile of cycle times of the last ${sle.historyDays} days, computed from history.`
+      : `🎯 <@${ctx.userId}> set the SLE: ${percentile}% of PBIs finish within ${days} days.`;
+    return saveSettings(ctx, { ...ctx.nexus, sle }, 'nexus.sle-changed', sle, said);
+  },
+  render: (outcome) => renderSettings(outcome, usage, () => '`/flow sle` shows the cycle times behind it.'),
+});

@@ -1,0 +1,86 @@
+import { addStage, findStage, isWorkflowProblem, removeStage, setWipLimit, type Workflow, type WorkflowProblem } from '../../domain/workflow';
+import { code } from '../blocks';
+import { defineCommand, invalid, type Invalid, type NexusContext } from '../command';
+import { parseFlags } from '../flags';
+import { explain } from '../problems';
+import { renderSettings, saveSettings, type SettingsOutcome } from './change';
+import { describeWorkflow } from './describe';
+
+type Input =
+  | { action: 'add'; stage: string; after: string | null; wipLimit: number | null }
+  | { action: 'wip'; stage: string; wipLimit: number | null }
+  | { action: 'remove'; stage: string };
+
+const usage = '/nexus stage add <stage> [--after <stage>] [--wip <n>]  |  /nexus stage wip <stage> <n|none>  |  /nexus stage remove <stage>';
+const STAGE_NAME = /^[\p{L}\p{N}][\p{L}\p{N} _.-]{0,39}$/u;
+
+export const nexusStage = defineCommand<Input, SettingsOutcome>({
+  path: ['nexus', 'stage'],
+  usage,
+  summary: 'add a stage, set its WIP limit, or remove it',
+  scope: 'nexus',
+  nitOnly: true,
+  parse(words) {
+    const parsed = parseFlags(words, ['after', 'wip']);
+    if (!parsed.ok) return invalid(parsed.message);
+    const [action, stage, ...rest] = parsed.positional;
+    const { after, wip } = parsed.flags;
+    if (!stage) return invalid('Name the stage (quote it if it has spaces).');
+    if (action === 'add') {
+      if (rest.length) return invalid('Quote a stage name that has spaces.');
+      if (!STAGE_NAME.test(stage)) return invalid(`\`${stage.slice(0, 40)}\` is not a stage name: letters, digits, spaces, \`-_.\`, at most 40.`);
+      const wipLimit = wip === undefined ? null : parseWip(wip);
+      if (typeof wipLimit === 'object' && wipLimit !== null) return wipLimit;
+      return { action, stage, after: after ?? null, wipLimit };
+    }
+    if (after !== undefined || wip !== undefined) return invalid(`\`--after\` and \`--wip\` go with \`/nexus stage add\`.`);
+    if (action === 'wip') {
+      if (rest.length !== 1) return invalid('Give the stage and its WIP limit (a number, or `none`).');
+      const wipLimit = parseWip(rest[0]);
+      if (typeof wipLimit === 'object' && wipLimit !== null) return wipLimit;
+      return { action, stage, wipLimit };
+    }
+    if (action === 'remove' && !rest.length) return { action, stage };
+    return invalid('Say `add`, `wip` or `remove`.');
+  },
+  async execute(input, ctx) {
+    const next = changeWorkflow(ctx.nexus.workflow, input);
+    if (isWorkflowProblem(next)) return { refused: explain(next) };
+    if (input.action === 'remove') {
+      const stage = findStage(ctx.nexus.workflow, input.stage)!;
+      const inStage = (await ctx.store.pbis.countByStage(ctx.nexus.id)).get(stage.name) ?? 0;
+      if (inStage) return { refused: `${code(input.stage)} still holds ${inStage} PBI${inStage === 1 ? '' : 's'}; move them first.` };
+    }
+    return saveSettings(ctx, { ...ctx.nexus, workflow: next }, 'nexus.workflow-changed', next, said(ctx, input));
+  },
+  render: (outcome) => renderSettings(outcome, usage, (n) => `Workflow: ${describeWorkflow(n.workflow)}`),
+});
+
+function parseWip(word: string): number | null | Invalid {
+  if (word.toLowerCase() === 'none') return null;
+  const n = Number(word);
+  return Number.isInteger(n) && n > 0 && n <= 10_000 ? n : invalid(`\`${word.slice(0, 20)}\` is not a WIP limit: a whole number above 0, or \`none\`.`);
+}
+
+function changeWorkflow(workflow: Workflow, input: Input): Workflow | WorkflowProblem {
+  switch (input.action) {
+    case 'add':
+      return addStage(workflow, { name: input.stage, wipLimit: input.wipLimit }, input.after ?? undefined);
+    case 'wip':
+      return setWipLimit(workflow, input.stage, input.wipLimit);
+    case 'remove':
+      return removeStage(workflow, input.stage);
+  }
+}
+
+function said(ctx: NexusContext, input: Input): string {
+  const who = `<@${ctx.userId}>`;
+  switch (input.action) {
+    case 'add':
+      return `🧭 ${who} added the stage ${code(input.stage)}${input.wipLimit ? ` with WIP limit ${input.wipLimit}` : ''}.`;
+    case 'wip':
+      return `🧭 ${who} set the WIP limit of ${code(input.stage)} to ${input.wipLimit ?? 'none'}.`;
+    case 'remove':
+      return `🧭 ${who} removed the stage ${code(input.stage)}.`;
+  }
+}

@@ -1,0 +1,47 @@
+import { z } from 'zod';
+import { decideAdd } from '../../domain/pbi-decisions';
+import { code, escape } from '../blocks';
+import { defineCommand, invalid } from '../command';
+import { parseFlags, splitList } from '../flags';
+import { by, renderChange, type ChangeOutcome } from './change';
+
+export const PbiAddInputSchema = z.object({
+  title: z.string().trim().min(1, 'The PBI needs a title in quotes.').max(200, 'A title is at most 200 characters.'),
+  teams: z.array(z.string()),
+  stage: z.string().nullable(),
+  key: z
+    .string()
+    .regex(/^[A-Za-z0-9][A-Za-z0-9_.#/-]{0,99}$/, 'A key is one word of letters, digits and `-_.#/`, like `NEX-123` or `acme/shop#45`.')
+    .nullable(),
+  url: z.url({ protocol: /^https?$/, error: 'A URL starts with http:// or https://.' }).nullable(),
+});
+export type PbiAddInput = z.infer<typeof PbiAddInputSchema>;
+
+const usage = '/pbi add "<title>" [--teams Alpha,Beta] [--stage <stage>] [--key <key>] [--url <url>]';
+
+export const pbiAdd = defineCommand<PbiAddInput, ChangeOutcome>({
+  path: ['pbi', 'add'],
+  usage,
+  summary: 'add a PBI (first stage unless --stage; next PBI-<n> unless --key)',
+  scope: 'nexus',
+  nitOnly: false,
+  parse(words) {
+    const parsed = parseFlags(words, ['teams', 'stage', 'key', 'url']);
+    if (!parsed.ok) return invalid(parsed.message);
+    const { positional, flags } = parsed;
+    const result = PbiAddInputSchema.safeParse({
+      title: positional.join(' '),
+      teams: splitList(flags.teams ? [flags.teams] : []),
+      stage: flags.stage ?? null,
+      key: flags.key ?? null,
+      url: flags.url ?? null,
+    });
+    return result.success ? result.data : invalid(result.error.issues[0].message);
+  },
+  execute(input, { store, nexus, now, userId }) {
+    return store.pbis.add(nexus, input.key, (key) => decideAdd(nexus, { ...input, key }, { at: now(), actor: userId }));
+  },
+  render(outcome) {
+    return renderChange(outcome, usage, (pbi, event) => `➕ ${by(event)} added *${escape(pbi.key)}* in ${code(pbi.stage)}`);
+  },
+});

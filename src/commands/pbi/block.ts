@@ -1,0 +1,50 @@
+import { decideBlock, decideUnblock } from '../../domain/pbi-decisions';
+import { escape } from '../blocks';
+import { defineCommand, invalid, isInvalid } from '../command';
+import { by, parseKey, renderChange, type ChangeOutcome } from './change';
+
+type BlockInput = { key: string; reason: string };
+const blockUsage = '/pbi block <key> <reason…>';
+const unblockUsage = '/pbi unblock <key>';
+
+export const pbiBlock = defineCommand<BlockInput, ChangeOutcome>({
+  path: ['pbi', 'block'],
+  usage: blockUsage,
+  summary: 'mark a PBI blocked, saying why',
+  scope: 'nexus',
+  nitOnly: false,
+  parse(words) {
+    const key = parseKey(words[0]);
+    if (isInvalid(key)) return key;
+    const reason = words.slice(1).join(' ').trim();
+    if (!reason) return invalid('Say why it is blocked, so others can help.');
+    if (reason.length > 300) return invalid('A reason is at most 300 characters.');
+    return { key, reason };
+  },
+  execute(input, { store, nexus, now, userId }) {
+    return store.pbis.change(nexus, input.key, (pbi) => decideBlock(pbi, input.reason, { at: now(), actor: userId }));
+  },
+  render(outcome) {
+    return renderChange(outcome, blockUsage, (pbi, e) => `⛔ ${by(e)} blocked *${escape(pbi.key)}*: ${e.type === 'pbi.blocked' ? escape(e.reason) : ''}`);
+  },
+});
+
+export const pbiUnblock = defineCommand<{ key: string }, ChangeOutcome>({
+  path: ['pbi', 'unblock'],
+  usage: unblockUsage,
+  summary: 'clear the blocked mark',
+  scope: 'nexus',
+  nitOnly: false,
+  parse(words) {
+    const key = parseKey(words[0]);
+    if (isInvalid(key)) return key;
+    if (words.length > 1) return invalid('`/pbi unblock` takes only the key.');
+    return { key };
+  },
+  execute(input, { store, nexus, now, userId }) {
+    return store.pbis.change(nexus, input.key, (pbi) => decideUnblock(pbi, { at: now(), actor: userId }));
+  },
+  render(outcome) {
+    return renderChange(outcome, unblockUsage, (pbi, e) => `✅ ${by(e)} unblocked *${escape(pbi.key)}*`);
+  },
+});

@@ -1,0 +1,28 @@
+import type { Pbi } from '../../domain/pbi';
+import type { PbiEvent } from '../../domain/events';
+import type { PbiProblem } from '../../domain/pbi-decisions';
+import type { DuplicateKey, Recorded, UnknownPbi } from '../../store/pbi-repository';
+import { context, section } from '../blocks';
+import { invalid, type Invalid } from '../command';
+import { explain, isProblem } from '../problems';
+import { pbiLine } from '../render-pbi';
+import { inChannel, refusal, type Reply } from '../reply';
+
+export type ChangeOutcome = Recorded | PbiProblem | UnknownPbi | DuplicateKey;
+
+/** A PBI key as typed: one word, no spaces. */
+export function parseKey(word: string | undefined): string | Invalid {
+  if (!word) return invalid('Which PBI? Give its key, e.g. `PBI-7`.');
+  if (word.length > 100 || /[\s<>]/.test(word)) return invalid(`\`${word.slice(0, 40)}\` is not a PBI key.`);
+  return word;
+}
+
+/** A change everyone in the Nexus channel should see: one line saying what happened, the PBI as it is now. */
+export function renderChange(outcome: ChangeOutcome, usage: string, say: (pbi: Pbi, event: PbiEvent) => string, extra: string[] = []): Reply {
+  if (isProblem(outcome)) return refusal(explain(outcome), usage);
+  const headline = say(outcome.pbi, outcome.event);
+  const blocks = [section(`${headline}\n${pbiLine(outcome.pbi, null)}`), ...extra.map((e) => context(e))];
+  return inChannel(headline, blocks);
+}
+
+export const by = (event: PbiEvent): string => `<@${event.actor}>`;

@@ -1,0 +1,29 @@
+import { decideDiscard } from '../../domain/pbi-decisions';
+import { escape } from '../blocks';
+import { defineCommand, invalid, isInvalid } from '../command';
+import { by, parseKey, renderChange, type ChangeOutcome } from './change';
+
+const usage = '/pbi discard <key> [reason…]';
+
+export const pbiDiscard = defineCommand<{ key: string; reason: string | null }, ChangeOutcome>({
+  path: ['pbi', 'discard'],
+  usage,
+  summary: 'drop a PBI; unfinished, it leaves WIP and never counts in throughput or cycle time',
+  scope: 'nexus',
+  nitOnly: false,
+  parse(words) {
+    const key = parseKey(words[0]);
+    if (isInvalid(key)) return key;
+    const reason = words.slice(1).join(' ').trim();
+    if (reason.length > 300) return invalid('A reason is at most 300 characters.');
+    return { key, reason: reason || null };
+  },
+  execute(input, { store, nexus, now, userId }) {
+    return store.pbis.change(nexus, input.key, (pbi) => decideDiscard(pbi, input.reason, { at: now(), actor: userId }));
+  },
+  render(outcome) {
+    return renderChange(outcome, usage, (pbi, e) =>
+      `🗑 ${by(e)} discarded *${escape(pbi.key)}*${e.type === 'pbi.discarded' && e.reason ? `: ${escape(e.reason)}` : ''}`,
+    );
+  },
+});

@@ -1,0 +1,72 @@
+import { localDate } from '../../domain/calendar';
+import { cycleTime } from '../../domain/flow-metrics';
+import { decideMove } from '../../domain/pbi-decisions';
+import type { Pbi } from '../../domain/pbi';
+import { findStage, isFinishedStage, sameName } from '../../domain/workflow';
+import { code, escape } from '../blocks';
+import { defineCommand, invalid, isInvalid, type NexusContext } from '../command';
+import { flowView } from '../flow-view';
+import { ageText } from '../render-pbi';
+import { by, parseKey, renderChange, type ChangeOutcome } from './change';
+
+type Input = { key: string; stage: string };
+/** Shown when a move takes a stage past its WIP limit: who else is in that stage. */
+type OverLimit = { count: number; limit: number; others: { key: string; age: string }[] };
+type Outcome = { change: ChangeOutcome; overLimit: OverLimit | null; cycleTime: number | null };
+
+const usage = '/pbi move <key> <stage>';
+/** How many of the items already in an over-limit stage the reply names. */
+const OTHERS_SHOWN = 5;
+
+export const pbiMove = defineCommand<Input, Outcome>({
+  path: ['pbi', 'move'],
+  usage,
+  summary: 'move a PBI to another stage',
+  scope: 'nexus',
+  nitOnly: false,
+  parse(words) {
+    const key = parseKey(words[0]);
+    if (isInvalid(key)) return key;
+    if (words.length < 2) return invalid(`To which stage? e.g. \`/pbi move ${key} ready\`.`);
+    return { key, stage: words.slice(1).join(' ') };
+  },
+  async execute(input, ctx) {
+    const { store, nexus, now, userId } = ctx;
+    const change = await store.pbis.change(nexus, input.key, (pbi) => decideMove(nexus, pbi, input.stage, { at: now(), actor: userId }));
+    if (!('ok' in change)) return { change, overLimit: null, cycleTime: null };
+    const justFinished = change.pbi.finishedAt !== null && change.before?.finishedAt === null;
+    return {
+      change,
+      overLimit: await overLimit(ctx, change.pbi),
+      cycleTime: justFinished ? cycleTime(change.pbi, nexus.timeZone) : null,
+    };
+  },
+  render({ change, overLimit, cycleTime }) {
+    const notes: string[] = [];
+    if (cycleTime !== null) notes.push(`Finished in ${cycleTime} day${cycleTime === 1 ? '' : 's'} (cycle time).`);
+    if (overLimit && 'ok' in change) {
+      const others = overLimit.others.map((o) => `${o.key} (${o.age})`).join(', ');
+      notes.push(
+        `⚠ ${code(change.pbi.stage)} is now over its WIP limit: ${overLimit.count}/${overLimit.limit}. ` +
+          `Stop starting, start finishing${others ? `: already there ${others}` : ''}.`,
+      );
+    }
+    return renderChange(change, usage, (pbi, e) => `➡️ ${by(e)} moved *${escape(pbi.key)}* ${e.type === 'pbi.moved' ? `${code(e.from)} → ${code(e.to)}` : ''}`, notes);
+  },
+});
+
+async function overLimit(ctx: NexusContext, pbi: Pbi): Promise<OverLimit | null> {
+  const { nexus, store, now } = ctx;
+  const stage = findStage(nexus.workflow, pbi.stage);
+  if (!stage || stage.wipLimit === null || isFinishedStage(nexus.workflow, stage.name)) return null;
+  const inStage = await store.pbis.listInStages(nexus.id, [stage.name], stage.wipLimit + 50);
+  if (inStage.length <= stage.wipLimit) return null;
+  const view = flowView(nexus, localDate(now(), nexus.timeZone), inStage);
+  const others = inStage
+    .filter((p) => !sameName(p.key, pbi.key))
+    .map((p) => ({ key: p.key, age: view.ageOf(p) }))
+    .sort((a, b) => (b.age?.age ?? 0) - (a.age?.age ?? 0))
+    .slice(0, OTHERS_SHOWN)
+    .map((o) => ({ key: o.key, age: ageText(o.age) || 'not started' }));
+  return { count: inStage.length, limit: stage.wipLimit, others };
+}

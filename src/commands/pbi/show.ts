@@ -1,0 +1,84 @@
+import { cycleTime } from '../../domain/flow-metrics';
+import type { PbiEvent } from '../../domain/events';
+import type { Pbi } from '../../domain/pbi';
+import type { UnknownPbi } from '../../store/pbi-repository';
+import { bold, code, context, escape, fields, header, lineSections, link, section } from '../blocks';
+import { defineCommand, invalid, isInvalid } from '../command';
+import { describeSle, loadFlowView, type FlowView } from '../flow-view';
+import { explain } from '../problems';
+import { ageText, SQUARE_GLYPH, squareLabel } from '../render-pbi';
+import { ephemeral, refusal } from '../reply';
+import { parseKey } from './change';
+
+type Outcome = { pbi: Pbi; history: PbiEvent[]; view: FlowView } | UnknownPbi;
+const usage = '/pbi show <key>';
+/** The newest events the card lists; the rest stay in the history. */
+const HISTORY_SHOWN = 15;
+
+export const pbiShow = defineCommand<{ key: string }, Outcome>({
+  path: ['pbi', 'show'],
+  usage,
+  summary: 'a PBI: stage, age against the SLE, team squares, history',
+  scope: 'nexus',
+  nitOnly: false,
+  parse(words) {
+    const key = parseKey(words[0]);
+    if (isInvalid(key)) return key;
+    if (words.length > 1) return invalid('`/pbi show` takes only the key.');
+    return { key };
+  },
+  async execute({ key }, ctx) {
+    const pbi = await ctx.store.pbis.get(ctx.nexus.id, key);
+    if (!pbi) return { problem: 'unknown-pbi', key };
+    return { pbi, history: await ctx.store.pbis.history(ctx.nexus.id, pbi.key), view: await loadFlowView(ctx) };
+  },
+  render(outcome) {
+    if ('problem' in outcome) return refusal(explain(outcome), usage);
+    const { pbi, history, view } = outcome;
+    const zone = view.nexus.timeZone;
+    const lines = history.slice(-HISTORY_SHOWN).map((e) => `${e.at.setZone(zone).toFormat('ccc d LLL HH:mm')}  ${describeEvent(e)}`);
+    const text = `${pbi.key} ${pbi.title}: ${pbi.stage}`;
+    return ephemeral(text, [
+      header(`${pbi.key} · ${pbi.title}`),
+      section(`${bold('Stage')} ${code(pbi.stage)}${pbi.url ? ` · ${link('open in tracker', pbi.url)}` : ''}`),
+      fields(
+        `${bold('Flow')}\n${flowState(pbi, view)}`,
+        `${bold('Teams')}\n${pbi.squares.map((s) => `${SQUARE_GLYPH[s.state]} ${escape(s.team)} ${squareLabel(s.state)}`).join('\n') || 'none named'}`,
+      ),
+      ...(pbi.blocked ? [section(`⛔ ${bold('Blocked')} since ${pbi.blocked.at.setZone(zone).toFormat('d LLL')}: ${escape(pbi.blocked.reason)}`)] : []),
+      ...(pbi.discardedAt ? [section(`🗑 Discarded on ${pbi.discardedAt.setZone(zone).toFormat('d LLL yyyy')}`)] : []),
+      section(bold(`History${history.length > HISTORY_SHOWN ? ` (last ${HISTORY_SHOWN} of ${history.length})` : ''}`)),
+      ...lineSections(lines),
+      context(describeSle(view.sle)),
+    ]);
+  },
+});
+
+function flowState(pbi: Pbi, view: FlowView): string {
+  const zone = view.nexus.timeZone;
+  if (!pbi.startedAt) return 'not started';
+  const started = `started ${pbi.startedAt.setZone(zone).toFormat('d LLL')}`;
+  if (pbi.finishedAt) return `${started}\nfinished ${pbi.finishedAt.setZone(zone).toFormat('d LLL')}\ncycle time ${cycleTime(pbi, zone)}d`;
+  if (pbi.discardedAt) return started;
+  return `${started}\nage ${ageText(view.ageOf(pbi))}`;
+}
+
+function describeEvent(e: PbiEvent): string {
+  const who = `<@${e.actor}>`;
+  switch (e.type) {
+    case 'pbi.added':
+      return `${who} added it in ${code(e.stage)}${e.teams.length ? ` for ${e.teams.map(escape).join(', ')}` : ''}`;
+    case 'pbi.moved':
+      return `${who} moved it ${code(e.from)} → ${code(e.to)}`;
+    case 'square.changed':
+      return `${who}: ${escape(e.team)} ${SQUARE_GLYPH[e.from]} → ${SQUARE_GLYPH[e.to]} ${squareLabel(e.to)}`;
+    case 'pbi.teams-changed':
+      return `${who} changed teams: ${[...e.added.map((t) => `+${t}`), ...e.removed.map((t) => `−${t}`)].map(escape).join(' ')}`;
+    case 'pbi.blocked':
+      return `${who} blocked it: ${escape(e.reason)}`;
+    case 'pbi.unblocked':
+      return `${who} unblocked it`;
+    case 'pbi.discarded':
+      return `${who} discarded it${e.reason ? `: ${escape(e.reason)}` : ''}`;
+  }
+}

@@ -1,0 +1,42 @@
+import { decideSquare, SQUARE_ACTIONS, type SquareAction } from '../../domain/pbi-decisions';
+import { code, escape } from '../blocks';
+import { defineCommand, invalid, isInvalid } from '../command';
+import { SQUARE_GLYPH } from '../render-pbi';
+import { by, parseKey, renderChange, type ChangeOutcome } from './change';
+
+type Input = { key: string; team: string; action: SquareAction };
+const usage = '/pbi team <key> <team> start|done|reset';
+const VERB: Record<SquareAction, string> = { start: 'started', done: 'finished', reset: 'reset' };
+
+export const pbiTeam = defineCommand<Input, ChangeOutcome>({
+  path: ['pbi', 'team'],
+  usage,
+  summary: "mark a team's square on a PBI: ☐ not started, ◐ started, ■ done",
+  scope: 'nexus',
+  nitOnly: false,
+  parse(words) {
+    const key = parseKey(words[0]);
+    if (isInvalid(key)) return key;
+    const [, team, action, ...rest] = words;
+    if (!team || !action || rest.length) return invalid('Name the PBI, the team and what it did.');
+    const verb = action.toLowerCase();
+    if (!(verb in SQUARE_ACTIONS)) return invalid(`\`${action.slice(0, 20)}\` is not one of start, done, reset.`);
+    return { key, team, action: verb as SquareAction };
+  },
+  execute(input, { store, nexus, now, userId }) {
+    return store.pbis.change(nexus, input.key, (pbi) => decideSquare(nexus, pbi, input.team, input.action, { at: now(), actor: userId }));
+  },
+  render(outcome, { nexus }) {
+    const notes: string[] = [];
+    if ('ok' in outcome) {
+      const { pbi } = outcome;
+      const allDone = pbi.squares.every((s) => s.state === 'done');
+      if (allDone && !pbi.finishedAt) notes.push(`Every team is done: integrate it with \`/pbi move ${pbi.key} ${nexus.workflow.finishStage}\`.`);
+    }
+    return renderChange(outcome, usage, (pbi, e) => {
+      if (e.type !== 'square.changed') return '';
+      const verb = Object.entries(SQUARE_ACTIONS).find(([, state]) => state === e.to)![0] as SquareAction;
+      return `${SQUARE_GLYPH[e.to]} ${by(e)}: ${escape(e.team)} ${VERB[verb]} its part of *${escape(pbi.key)}* (was ${code(e.from)})`;
+    }, notes);
+  },
+});

@@ -1,0 +1,34 @@
+import { decideTeams } from '../../domain/pbi-decisions';
+import { escape } from '../blocks';
+import { defineCommand, invalid, isInvalid } from '../command';
+import { by, parseKey, renderChange, type ChangeOutcome } from './change';
+
+type Input = { key: string; add: string[]; remove: string[] };
+const usage = '/pbi teams <key> +Gamma -Beta';
+
+export const pbiTeams = defineCommand<Input, ChangeOutcome>({
+  path: ['pbi', 'teams'],
+  usage,
+  summary: 'change which teams a PBI needs (+team adds a square, -team removes one)',
+  scope: 'nexus',
+  nitOnly: false,
+  parse(words) {
+    const key = parseKey(words[0]);
+    if (isInvalid(key)) return key;
+    const changes = words.slice(1).flatMap((w) => w.split(',')).filter(Boolean);
+    if (!changes.length) return invalid('Say which teams to add (+Team) or remove (-Team).');
+    const bad = changes.find((c) => !/^[+-]./.test(c));
+    if (bad) return invalid(`\`${bad.slice(0, 40)}\` needs a + (add the team) or - (remove it) in front.`);
+    return { key, add: changes.filter((c) => c[0] === '+').map((c) => c.slice(1)), remove: changes.filter((c) => c[0] === '-').map((c) => c.slice(1)) };
+  },
+  execute(input, { store, nexus, now, userId }) {
+    return store.pbis.change(nexus, input.key, (pbi) => decideTeams(nexus, pbi, input.add, input.remove, { at: now(), actor: userId }));
+  },
+  render(outcome) {
+    return renderChange(outcome, usage, (pbi, e) => {
+      if (e.type !== 'pbi.teams-changed') return '';
+      const parts = [...e.added.map((t) => `+${escape(t)}`), ...e.removed.map((t) => `−${escape(t)}`)].join(' ');
+      return `👥 ${by(e)} changed the teams on *${escape(pbi.key)}*: ${parts}`;
+    });
+  },
+});

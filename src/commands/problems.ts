@@ -1,0 +1,71 @@
+import type { PbiProblem } from '../domain/pbi-decisions';
+import type { TeamsProblem } from '../domain/nexus';
+import type { WorkflowProblem } from '../domain/workflow';
+import type { DuplicateKey, UnknownPbi } from '../store/pbi-repository';
+import { code, escape } from './blocks';
+import { squareLabel } from './render-pbi';
+import { refusal, type Reply } from './reply';
+
+type Problem = PbiProblem | UnknownPbi | DuplicateKey | WorkflowProblem | TeamsProblem;
+
+/** One short sentence per expected failure, saying what was wrong and what to do instead. */
+export function explain(p: Problem): string {
+  switch (p.problem) {
+    case 'unknown-pbi':
+      return `There is no PBI ${code(escape(p.key))} in this Nexus. \`/flow board\` lists them.`;
+    case 'duplicate-key':
+      return `${code(escape(p.key))} is already a PBI in this Nexus; give another \`--key\` or leave it out to get the next PBI-<n>.`;
+    case 'unknown-stage':
+      return 'stages' in p
+        ? `There is no stage ${code(escape(p.stage))}. Stages: ${p.stages.map(code).join(' → ')}.`
+        : `There is no stage ${code(escape(p.stage))} in the workflow.`;
+    case 'unknown-team':
+      return 'teams' in p && p.teams
+        ? `There is no team ${code(escape(p.team))}. Teams: ${p.teams.length ? p.teams.map(code).join(', ') : 'none yet (`/nexus teams add <team…>`)'}.`
+        : `There is no team ${code(escape(p.team))} in this Nexus.`;
+    case 'team-not-needed':
+      return `${p.team} is not needed on ${p.key}. Add it with \`/pbi teams ${p.key} +${p.team}\`.`;
+    case 'team-already-needed':
+      return `${p.team} is already needed on ${p.key}.`;
+    case 'already-there':
+      return `${p.key} is already in ${code(p.stage)}.`;
+    case 'already-in-state':
+      return `${p.team}'s square on ${p.key} is already ${squareLabel(p.state)}.`;
+    case 'squares-not-done':
+      return (
+        `${p.key} can't move to ${code(p.stage)} yet: a PBI is integrated only when every team is done, and ` +
+        `${p.open.map((s) => `${s.team} is ${squareLabel(s.state)}`).join(', ')}. ` +
+        `When they finish: \`/pbi team ${p.key} ${p.open[0].team} done\`.`
+      );
+    case 'discarded':
+      return `${p.key} was discarded; it can't change any more.`;
+    case 'already-blocked':
+      return `${p.key} is already blocked: ${escape(p.reason)}. \`/pbi unblock ${p.key}\` first to give a new reason.`;
+    case 'not-blocked':
+      return `${p.key} is not blocked.`;
+    case 'no-change':
+      return `That changes nothing on ${p.key}.`;
+    case 'duplicate-stage':
+      return `There is already a stage ${code(escape(p.stage))}.`;
+    case 'finish-before-start':
+      return `The finish stage (${code(p.finish)}) must come after the start stage (${code(p.start)}).`;
+    case 'stage-in-flow':
+      return `${code(p.stage)} is where flow starts or finishes; change \`/nexus flow start <stage> finish <stage>\` first.`;
+    case 'too-few-stages':
+      return 'A workflow needs at least two stages: one to start in and one to finish in.';
+    case 'duplicate-team':
+      return `There is already a team ${code(escape(p.team))}.`;
+    case 'invalid-team-name':
+      return `${code(escape(p.team))} is not a team name: use one word of letters, digits, \`-\`, \`_\` or \`.\` (at most 40).`;
+    case 'team-in-use':
+      return `${p.team} is still needed on open PBIs (${(p.keys ?? []).slice(0, 5).join(', ')}${(p.keys ?? []).length > 5 ? ', …' : ''}); take it off them first with \`/pbi teams <key> -${p.team}\`.`;
+  }
+}
+
+export function problemReply(p: Problem, usage?: string): Reply {
+  return refusal(explain(p), usage);
+}
+
+export function isProblem<T extends object>(value: T | Problem): value is Problem {
+  return 'problem' in value;
+}

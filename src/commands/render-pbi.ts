@@ -1,0 +1,29 @@
+import type { SquareState } from '../domain/events';
+import type { Pbi } from '../domain/pbi';
+import type { AgingStatus } from '../domain/sle';
+import { bold, escape, link } from './blocks';
+
+export const SQUARE_GLYPH: Record<SquareState, string> = { 'not-started': '☐', started: '◐', done: '■' };
+const SQUARE_LABEL: Record<SquareState, string> = { 'not-started': 'not started', started: 'started', done: 'done' };
+const STATUS_MARK: Record<AgingStatus, string> = { 'on-track': '', 'at-risk': ' 🟡 at risk', aging: ' 🔴 past SLE' };
+
+export const squareLabel = (state: SquareState): string => SQUARE_LABEL[state];
+
+/** The team squares of a PBI, e.g. `■ Alpha  ◐ Beta  ☐ Gamma`. */
+export function squares(pbi: Pbi): string {
+  return pbi.squares.map((s) => `${SQUARE_GLYPH[s.state]} ${escape(s.team)}`).join('  ');
+}
+
+export function ageText(age: { age: number; status: AgingStatus } | null): string {
+  return age ? `${age.age}d${STATUS_MARK[age.status]}` : '';
+}
+
+/** One line per PBI on boards and lists: key, linked title, squares, age against the SLE, blocked reason. */
+export function pbiLine(pbi: Pbi, age: { age: number; status: AgingStatus } | null): string {
+  const parts = [`${bold(escape(pbi.key))} ${link(pbi.title, pbi.url)}`];
+  if (pbi.squares.length) parts.push(squares(pbi));
+  const ageLabel = ageText(age);
+  if (ageLabel) parts.push(ageLabel);
+  if (pbi.blocked) parts.push(`⛔ ${escape(pbi.blocked.reason)}`);
+  return parts.join(' · ');
+}

@@ -1,0 +1,35 @@
+import type { Block } from '../commands/blocks';
+
+/**
+ * A faithful plain-text reading of Block Kit: headers underlined, links as `text (url)`, mentions as `@user`,
+ * bold and code marks dropped, fields side by side as lines, context indented.
+ */
+export function blocksToText(blocks: readonly Block[]): string {
+  return blocks.map(blockText).join('\n');
+}
+
+function blockText(block: Block): string {
+  switch (block.type) {
+    case 'header':
+      return `${block.text.text}\n${'═'.repeat(Math.min(60, [...block.text.text].length))}`;
+    case 'section':
+      return [block.text ? mrkdwn(block.text.text) : '', ...(block.fields ?? []).map((f) => mrkdwn(f.text))].filter(Boolean).join('\n');
+    case 'context':
+      return block.elements.map((e) => `  ${mrkdwn(e.text)}`).join('\n');
+    case 'divider':
+      return '─'.repeat(60);
+  }
+}
+
+export function mrkdwn(text: string): string {
+  return text
+    .replace(/<(https?:[^|>]+)\|([^>]+)>/g, (_m, url: string, label: string) => `${label} (${url})`)
+    .replace(/<@([^>|]+)>/g, '@$1')
+    .replace(/<!(\w+)>/g, '@$1')
+    .replace(/(^|[\s(])\*([^*\n]+)\*(?=[\s).,:;!?]|$)/g, '$1$2')
+    .replace(/(^|[\s(])_([^_\n]+)_(?=[\s).,:;!?]|$)/g, '$1$2')
+    .replace(/`([^`\n]*)`/g, '$1')
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&amp;/g, '&');
+}

@@ -1,0 +1,35 @@
+import { createInterface } from 'node:readline';
+import type { Readable, Writable } from 'node:stream';
+import { runLine } from '../commands';
+import type { CommandContext } from '../commands/command';
+import { blocksToText } from './plain-text';
+
+export const LOCAL_WORKSPACE = 'local';
+export const LOCAL_USER = 'you';
+
+/**
+ * Local mode: one command per line, exactly as typed in Slack, each answer printed as text. Lines are run one after
+ * another, so a piped script behaves like a person typing. Ends at end of input or `exit`.
+ */
+export async function runConsole(
+  ctx: Omit<CommandContext, 'workspaceId' | 'userId'>,
+  io: { input: Readable; output: Writable; interactive: boolean },
+): Promise<void> {
+  const lines = createInterface({ input: io.input, terminal: false });
+  const prompt = () => io.interactive && io.output.write('nexus> ');
+  prompt();
+  for await (const raw of lines) {
+    const line = raw.trim();
+    if (line === 'exit' || line === 'quit') break;
+    if (line && !line.startsWith('#')) {
+      if (!line.startsWith('/')) io.output.write('Commands start with /, e.g. /nexus help\n');
+      else {
+        const reply = await runLine(line, { ...ctx, workspaceId: LOCAL_WORKSPACE, userId: LOCAL_USER });
+        const where = reply.visibility === 'channel' ? `[posted in #${ctx.channelId}]` : '[only you see this]';
+        io.output.write(`${where}\n${blocksToText(reply.blocks)}\n\n`);
+      }
+    }
+    prompt();
+  }
+  lines.close();
+}

@@ -1,0 +1,45 @@
+import { DateTime } from 'luxon';
+
+/** A calendar date in the Nexus's time zone, ISO `YYYY-MM-DD`. Flow metrics count these, never UTC instants. */
+export type CalendarDate = string;
+
+export function localDate(instant: DateTime, zone: string): CalendarDate {
+  return instant.setZone(zone).toISODate() as CalendarDate;
+}
+
+function dayNumber(date: CalendarDate): number {
+  const [y, m, d] = date.split('-').map(Number);
+  return Date.UTC(y, m - 1, d) / 86_400_000;
+}
+
+/** Whole calendar days from `from` to `to` (0 when equal). */
+export function daysBetween(from: CalendarDate, to: CalendarDate): number {
+  return dayNumber(to) - dayNumber(from);
+}
+
+export function addDays(date: CalendarDate, days: number): CalendarDate {
+  return new Date((dayNumber(date) + days) * 86_400_000).toISOString().slice(0, 10);
+}
+
+/** Every date from `from` to `to`, both included. */
+export function datesFrom(from: CalendarDate, to: CalendarDate): CalendarDate[] {
+  const out: CalendarDate[] = [];
+  for (let d = from; d <= to; d = addDays(d, 1)) out.push(d);
+  return out;
+}
+
+export const WEEKDAYS = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const;
+export type Weekday = (typeof WEEKDAYS)[number];
+
+export function weekdayOf(date: CalendarDate): Weekday {
+  return WEEKDAYS[(new Date(dayNumber(date) * 86_400_000).getUTCDay() + 6) % 7];
+}
+
+/** Monday of the ISO week the date is in. */
+export function weekStart(date: CalendarDate): CalendarDate {
+  return addDays(date, -WEEKDAYS.indexOf(weekdayOf(date)));
+}
+
+export function isValidZone(zone: string): boolean {
+  return DateTime.now().setZone(zone).isValid;
+}

@@ -1,0 +1,37 @@
+import type { DateTime } from 'luxon';
+
+export const SQUARE_STATES = ['not-started', 'started', 'done'] as const;
+export type SquareState = (typeof SQUARE_STATES)[number];
+
+type EventBase = { key: string; at: DateTime; actor: string };
+
+/** Everything that ever happens to a PBI. The history of these is the source of every metric. */
+export type PbiEvent = EventBase &
+  (
+    | { type: 'pbi.added'; title: string; url: string | null; stage: string; teams: string[] }
+    | { type: 'pbi.moved'; from: string; to: string }
+    | { type: 'square.changed'; team: string; from: SquareState; to: SquareState }
+    | { type: 'pbi.teams-changed'; added: string[]; removed: string[] }
+    | { type: 'pbi.blocked'; reason: string }
+    | { type: 'pbi.unblocked' }
+    | { type: 'pbi.discarded'; reason: string | null }
+  );
+
+export type PbiEventType = PbiEvent['type'];
+
+/** The Nexus's own settings changes, kept in the same history for the audit trail. */
+export type NexusEvent = {
+  type: 'nexus.created' | 'nexus.teams-changed' | 'nexus.workflow-changed' | 'nexus.sle-changed' | 'nexus.digest-changed';
+  at: DateTime;
+  actor: string;
+  /** the setting's new value, whole, so history alone can rebuild it */
+  value: unknown;
+};
+
+/** Events in order of occurrence; the order they were recorded breaks ties. */
+export function byOccurrence<E extends { at: DateTime }>(events: readonly E[]): E[] {
+  return events
+    .map((event, i) => ({ event, i }))
+    .sort((a, b) => a.event.at.toMillis() - b.event.at.toMillis() || a.i - b.i)
+    .map(({ event }) => event);
+}

@@ -1,0 +1,93 @@
+import { addDays, datesFrom, daysBetween, localDate, weekStart, type CalendarDate } from './calendar';
+import { isFinished, isInProgress, type Pbi } from './pbi';
+import { sameName, type Workflow } from './workflow';
+
+/** Work Item Age: today − start date + 1, in calendar days of the Nexus's zone (started today is 1). */
+export function workItemAge(pbi: Pbi, today: CalendarDate, zone: string): number | null {
+  if (!isInProgress(pbi) || !pbi.startedAt) return null;
+  return daysBetween(localDate(pbi.startedAt, zone), today) + 1;
+}
+
+/** Cycle Time: finish date − start date + 1, in calendar days (same-day finish is 1). */
+export function cycleTime(pbi: Pbi, zone: string): number | null {
+  if (!isFinished(pbi)) return null;
+  return daysBetween(localDate(pbi.startedAt!, zone), localDate(pbi.finishedAt!, zone)) + 1;
+}
+
+/** Nearest-rank percentile: sorted ascending, x[ceil(p·n) − 1]. `p` in (0, 1]. Undefined for no values. */
+export function percentile(values: readonly number[], p: number): number | undefined {
+  if (values.length === 0) return undefined;
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.max(0, Math.ceil(p * sorted.length) - 1)];
+}
+
+/** Nexus WIP: items started and not finished. */
+export function nexusWip(pbis: readonly Pbi[]): number {
+  return pbis.filter(isInProgress).length;
+}
+
+export type StageLoad = { stage: string; count: number; wipLimit: number | null; overLimit: boolean };
+
+/** Items in each stage against its WIP limit, in workflow order. Discarded items are nowhere. */
+export function stageLoads(pbis: readonly Pbi[], workflow: Workflow): StageLoad[] {
+  return workflow.stages.map((stage) => {
+    const count = pbis.filter((p) => !p.discardedAt && sameName(p.stage, stage.name)).length;
+    return { stage: stage.name, count, wipLimit: stage.wipLimit, overLimit: stage.wipLimit !== null && count > stage.wipLimit };
+  });
+}
+
+export type TeamLoad = { team: string; started: number; waiting: number };
+
+/** Per team: squares started and not done (the team's WIP), and squares not started on items in progress. */
+export function teamLoads(pbis: readonly Pbi[], teams: readonly string[]): TeamLoad[] {
+  const live = pbis.filter((p) => !p.discardedAt && !p.finishedAt);
+  return teams.map((team) => {
+    const squares = live.flatMap((p) => p.squares.filter((s) => s.team === team).map((s) => ({ s, p })));
+    return {
+      team,
+      started: squares.filter(({ s }) => s.state === 'started').length,
+      waiting: squares.filter(({ s, p }) => s.state === 'not-started' && isInProgress(p)).length,
+    };
+  });
+}
+
+export type DailyCount = { date: CalendarDate; count: number };
+
+/** Nexus throughput: PBIs finished per calendar day from `from` to `to`, zero days kept. */
+export function nexusThroughput(pbis: readonly Pbi[], from: CalendarDate, to: CalendarDate, zone: string): DailyCount[] {
+  const finishDates = pbis.filter(isFinished).map((p) => localDate(p.finishedAt!, zone));
+  return countPerDay(finishDates, from, to);
+}
+
+/** Team throughput: the team's squares done per calendar day, zero days kept. Items discarded unfinished never count. */
+export function teamThroughput(pbis: readonly Pbi[], team: string, from: CalendarDate, to: CalendarDate, zone: string): DailyCount[] {
+  const doneDates = pbis
+    .filter((p) => !p.discardedAt || p.finishedAt)
+    .flatMap((p) => p.squares.filter((s) => s.team === team && s.state === 'done' && s.doneAt))
+    .map((s) => localDate(s.doneAt!, zone));
+  return countPerDay(doneDates, from, to);
+}
+
+function countPerDay(dates: readonly CalendarDate[], from: CalendarDate, to: CalendarDate): DailyCount[] {
+  const counts = new Map<CalendarDate, number>();
+  for (const d of dates) if (d >= from && d <= to) counts.set(d, (counts.get(d) ?? 0) + 1);
+  return datesFrom(from, to).map((date) => ({ date, count: counts.get(date) ?? 0 }));
+}
+
+export type WeeklyCount = { weekOf: CalendarDate; count: number; days: number };
+
+/** Daily counts summed per ISO week (Monday first); `days` says how many days of that week the range covers. */
+export function perWeek(daily: readonly DailyCount[]): WeeklyCount[] {
+  const weeks = new Map<CalendarDate, WeeklyCount>();
+  for (const { date, count } of daily) {
+    const weekOf = weekStart(date);
+    const week = weeks.get(weekOf) ?? { weekOf, count: 0, days: 0 };
+    weeks.set(weekOf, { weekOf, count: week.count + count, days: week.days + 1 });
+  }
+  return [...weeks.values()];
+}
+
+/** The `days` calendar days ending on `last`, both included. */
+export function windowEnding(last: CalendarDate, days: number): { from: CalendarDate; to: CalendarDate } {
+  return { from: addDays(last, -(days - 1)), to: last };
+}

@@ -1,0 +1,59 @@
+import type { Weekday } from './calendar';
+import type { SleSetting } from './sle';
+import type { Workflow } from './workflow';
+
+export type DigestSchedule = { time: string; days: Weekday[]; enabled: boolean };
+
+/** A Nexus: Scrum Teams sharing one Product Backlog, bound to one channel. */
+export type Nexus = {
+  id: string;
+  workspaceId: string;
+  channelId: string;
+  name: string;
+  teams: string[];
+  workflow: Workflow;
+  sle: SleSetting;
+  timeZone: string;
+  digest: DigestSchedule;
+  /** Slack user ids of the Nexus Integration Team, who may change the Nexus's settings */
+  nit: string[];
+  createdBy: string;
+};
+
+/** Team names are single words; they compare without case. */
+export const TEAM_NAME = /^[\p{L}\p{N}][\p{L}\p{N}_.-]{0,39}$/u;
+
+export function findTeam(nexus: Pick<Nexus, 'teams'>, name: string): string | undefined {
+  return nexus.teams.find((t) => t.toLowerCase() === name.trim().toLowerCase());
+}
+
+export type TeamsProblem = { problem: 'unknown-team' | 'duplicate-team' | 'invalid-team-name' | 'team-in-use'; team: string; keys?: string[] };
+
+export function addTeams(teams: readonly string[], names: readonly string[]): string[] | TeamsProblem {
+  const next = [...teams];
+  for (const name of names) {
+    if (!TEAM_NAME.test(name)) return { problem: 'invalid-team-name', team: name };
+    if (next.some((t) => t.toLowerCase() === name.toLowerCase())) return { problem: 'duplicate-team', team: name };
+    next.push(name);
+  }
+  return next;
+}
+
+/** Teams still needed on open PBIs can't be removed: the PBIs would lose their squares silently. */
+export function removeTeams(teams: readonly string[], names: readonly string[], openKeysByTeam: (team: string) => string[]): string[] | TeamsProblem {
+  let next = [...teams];
+  for (const name of names) {
+    const team = findTeam({ teams: next }, name);
+    if (!team) return { problem: 'unknown-team', team: name };
+    const keys = openKeysByTeam(team);
+    if (keys.length) return { problem: 'team-in-use', team, keys };
+    next = next.filter((t) => t !== team);
+  }
+  return next;
+}
+
+export function isTeamsProblem<T>(value: T | TeamsProblem): value is TeamsProblem {
+  return typeof value === 'object' && value !== null && 'problem' in value;
+}
+
+export const DIGEST_TIME = /^([01]\d|2[0-3]):[0-5]\d$/;

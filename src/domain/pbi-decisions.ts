@@ -1,0 +1,112 @@
+import type { DateTime } from 'luxon';
+import type { PbiEvent, SquareState } from './events';
+import { findTeam, type Nexus } from './nexus';
+import type { Pbi, Square } from './pbi';
+import { findStage, isFinishedStage, sameName } from './workflow';
+
+/** Why a change to a PBI can't be made. Every one is the user's to fix, so each carries what they need to know. */
+export type PbiProblem =
+  | { problem: 'unknown-stage'; stage: string; stages: string[] }
+  | { problem: 'unknown-team'; team: string; teams: string[] }
+  | { problem: 'team-not-needed'; key: string; team: string }
+  | { problem: 'team-already-needed'; key: string; team: string }
+  | { problem: 'already-there'; key: string; stage: string }
+  | { problem: 'already-in-state'; key: string; team: string; state: SquareState }
+  | { problem: 'squares-not-done'; key: string; stage: string; open: Square[] }
+  | { problem: 'discarded'; key: string }
+  | { problem: 'already-blocked'; key: string; reason: string }
+  | { problem: 'not-blocked'; key: string }
+  | { problem: 'no-change'; key: string };
+
+type Who = { at: DateTime; actor: string };
+type Decision = PbiEvent | PbiProblem;
+
+export function isProblem(value: Decision | PbiEvent[] | PbiProblem): value is PbiProblem {
+  return !Array.isArray(value) && 'problem' in value;
+}
+
+function resolveStage(nexus: Nexus, stage: string): string | PbiProblem {
+  const found = findStage(nexus.workflow, stage);
+  return found ? found.name : { problem: 'unknown-stage', stage, stages: nexus.workflow.stages.map((s) => s.name) };
+}
+
+function resolveTeams(nexus: Nexus, names: readonly string[]): string[] | PbiProblem {
+  const teams: string[] = [];
+  for (const name of names) {
+    const team = findTeam(nexus, name);
+    if (!team) return { problem: 'unknown-team', team: name, teams: nexus.teams };
+    if (!teams.includes(team)) teams.push(team);
+  }
+  return teams;
+}
+
+export function decideAdd(
+  nexus: Nexus,
+  input: { key: string; title: string; url: string | null; stage: string | null; teams: string[] },
+  who: Who,
+): Decision {
+  const stage = resolveStage(nexus, input.stage ?? nexus.workflow.stages[0].name);
+  if (typeof stage !== 'string') return stage;
+  const teams = resolveTeams(nexus, input.teams);
+  if (!Array.isArray(teams)) return teams;
+  return { type: 'pbi.added', key: input.key, title: input.title, url: input.url, stage, teams, ...who };
+}
+
+/** The PBI is integrated only when every team's square is done, so the finished part is closed until then. */
+export function decideMove(nexus: Nexus, pbi: Pbi, stageName: string, who: Who): Decision {
+  if (pbi.discardedAt) return { problem: 'discarded', key: pbi.key };
+  const stage = resolveStage(nexus, stageName);
+  if (typeof stage !== 'string') return stage;
+  if (sameName(stage, pbi.stage)) return { problem: 'already-there', key: pbi.key, stage };
+  const open = pbi.squares.filter((s) => s.state !== 'done');
+  if (isFinishedStage(nexus.workflow, stage) && !isFinishedStage(nexus.workflow, pbi.stage) && open.length) {
+    return { problem: 'squares-not-done', key: pbi.key, stage, open };
+  }
+  return { type: 'pbi.moved', key: pbi.key, from: pbi.stage, to: stage, ...who };
+}
+
+export const SQUARE_ACTIONS = { start: 'started', done: 'done', reset: 'not-started' } as const satisfies Record<string, SquareState>;
+export type SquareAction = keyof typeof SQUARE_ACTIONS;
+
+export function decideSquare(nexus: Nexus, pbi: Pbi, teamName: string, action: SquareAction, who: Who): Decision {
+  if (pbi.discardedAt) return { problem: 'discarded', key: pbi.key };
+  const team = findTeam(nexus, teamName);
+  if (!team) return { problem: 'unknown-team', team: teamName, teams: nexus.teams };
+  const square = pbi.squares.find((s) => s.team === team);
+  if (!square) return { problem: 'team-not-needed', key: pbi.key, team };
+  const to = SQUARE_ACTIONS[action];
+  if (square.state === to) return { problem: 'already-in-state', key: pbi.key, team, state: to };
+  return { type: 'square.changed', key: pbi.key, team, from: square.state, to, ...who };
+}
+
+export function decideTeams(nexus: Nexus, pbi: Pbi, add: readonly string[], remove: readonly string[], who: Who): Decision {
+  if (pbi.discardedAt) return { problem: 'discarded', key: pbi.key };
+  const added = resolveTeams(nexus, add);
+  if (!Array.isArray(added)) return added;
+  const removed = resolveTeams(nexus, remove);
+  if (!Array.isArray(removed)) return removed;
+  const needed = pbi.squares.map((s) => s.team);
+  const twice = added.find((t) => needed.includes(t));
+  if (twice) return { problem: 'team-already-needed', key: pbi.key, team: twice };
+  const missing = removed.find((t) => !needed.includes(t));
+  if (missing) return { problem: 'team-not-needed', key: pbi.key, team: missing };
+  if (!added.length && !removed.length) return { problem: 'no-change', key: pbi.key };
+  return { type: 'pbi.teams-changed', key: pbi.key, added, removed, ...who };
+}
+
+export function decideBlock(pbi: Pbi, reason: string, who: Who): Decision {
+  if (pbi.discardedAt) return { problem: 'discarded', key: pbi.key };
+  if (pbi.blocked) return { problem: 'already-blocked', key: pbi.key, reason: pbi.blocked.reason };
+  return { type: 'pbi.blocked', key: pbi.key, reason, ...who };
+}
+
+export function decideUnblock(pbi: Pbi, who: Who): Decision {
+  if (pbi.discardedAt) return { problem: 'discarded', key: pbi.key };
+  if (!pbi.blocked) return { problem: 'not-blocked', key: pbi.key };
+  return { type: 'pbi.unblocked', key: pbi.key, ...who };
+}
+
+export function decideDiscard(pbi: Pbi, reason: string | null, who: Who): Decision {
+  if (pbi.discardedAt) return { problem: 'discarded', key: pbi.key };
+  return { type: 'pbi.discarded', key: pbi.key, reason, ...who };
+}

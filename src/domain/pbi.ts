@@ -1,0 +1,97 @@
+import type { DateTime } from 'luxon';
+import { byOccurrence, type PbiEvent, type SquareState } from './events';
+import { isFinishedStage, isStartedStage, type Workflow } from './workflow';
+
+/** One team's part of a PBI. */
+export type Square = { team: string; state: SquareState; startedAt: DateTime | null; doneAt: DateTime | null };
+
+/** A Product Backlog Item as its history makes it now. */
+export type Pbi = {
+  key: string;
+  title: string;
+  url: string | null;
+  stage: string;
+  squares: Square[];
+  blocked: { reason: string; at: DateTime } | null;
+  discardedAt: DateTime | null;
+  /** first entry into the start stage or later; kept when the item moves backwards */
+  startedAt: DateTime | null;
+  /** entry into the finished part; cleared when the item is reopened */
+  finishedAt: DateTime | null;
+  stageEnteredAt: DateTime;
+  createdAt: DateTime;
+  lastEventAt: DateTime;
+};
+
+export function isInProgress(pbi: Pbi): boolean {
+  return pbi.startedAt !== null && pbi.finishedAt === null && pbi.discardedAt === null;
+}
+
+export function isFinished(pbi: Pbi): boolean {
+  return pbi.finishedAt !== null && pbi.startedAt !== null;
+}
+
+/** Applies one event. `pbi` is undefined only for `pbi.added`. */
+export function evolve(pbi: Pbi | undefined, event: PbiEvent, workflow: Workflow): Pbi {
+  if (event.type === 'pbi.added') return added(event, workflow);
+  if (!pbi) throw new Error(`${event.type} for ${event.key} before it was added`);
+  const next = { ...pbi, lastEventAt: event.at };
+  switch (event.type) {
+    case 'pbi.moved':
+      return enterStage(next, event.to, event.at, workflow);
+    case 'square.changed':
+      return { ...next, squares: next.squares.map((s) => (s.team === event.team ? changeSquare(s, event.to, event.at) : s)) };
+    case 'pbi.teams-changed': {
+      const kept = next.squares.filter((s) => !event.removed.includes(s.team));
+      const fresh = event.added.map((team): Square => ({ team, state: 'not-started', startedAt: null, doneAt: null }));
+      return { ...next, squares: [...kept, ...fresh] };
+    }
+    case 'pbi.blocked':
+      return { ...next, blocked: { reason: event.reason, at: event.at } };
+    case 'pbi.unblocked':
+      return { ...next, blocked: null };
+    case 'pbi.discarded':
+      return { ...next, discardedAt: event.at };
+  }
+}
+
+/** Folds a PBI's whole history, in order of occurrence. */
+export function replay(events: readonly PbiEvent[], workflow: Workflow): Pbi | undefined {
+  return byOccurrence(events).reduce<Pbi | undefined>((pbi, e) => evolve(pbi, e, workflow), undefined);
+}
+
+function added(event: Extract<PbiEvent, { type: 'pbi.added' }>, workflow: Workflow): Pbi {
+  const pbi: Pbi = {
+    key: event.key,
+    title: event.title,
+    url: event.url,
+    stage: event.stage,
+    squares: event.teams.map((team) => ({ team, state: 'not-started', startedAt: null, doneAt: null })),
+    blocked: null,
+    discardedAt: null,
+    startedAt: null,
+    finishedAt: null,
+    stageEnteredAt: event.at,
+    createdAt: event.at,
+    lastEventAt: event.at,
+  };
+  return enterStage(pbi, event.stage, event.at, workflow);
+}
+
+function enterStage(pbi: Pbi, stage: string, at: DateTime, workflow: Workflow): Pbi {
+  const started = isStartedStage(workflow, stage);
+  const finished = isFinishedStage(workflow, stage);
+  return {
+    ...pbi,
+    stage,
+    stageEnteredAt: at,
+    startedAt: pbi.startedAt ?? (started ? at : null),
+    finishedAt: finished ? (pbi.finishedAt ?? at) : null,
+  };
+}
+
+function changeSquare(square: Square, to: SquareState, at: DateTime): Square {
+  if (to === 'not-started') return { ...square, state: to, startedAt: null, doneAt: null };
+  if (to === 'started') return { ...square, state: to, startedAt: square.startedAt ?? at, doneAt: null };
+  return { ...square, state: to, startedAt: square.startedAt ?? at, doneAt: at };
+}

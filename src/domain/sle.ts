@@ -1,0 +1,54 @@
+import { addDays, localDate, type CalendarDate } from './calendar';
+import { cycleTime, percentile, workItemAge } from './flow-metrics';
+import { isFinished, type Pbi } from './pbi';
+
+/** Below this many finished items in the window a computed SLE would be a guess. */
+export const MIN_ITEMS_FOR_SLE = 10;
+/** Past this percentile of cycle times an item is "at risk". */
+export const AT_RISK_PERCENTILE = 0.7;
+export const DEFAULT_HISTORY_DAYS = 90;
+
+export type SleSetting = { percentile: number; days: number | null; historyDays: number };
+
+/** The SLE in force: "85% of PBIs finish within 12 days", set by hand or computed from the window's cycle times. */
+export type Sle =
+  | { kind: 'set' | 'computed'; percentile: number; days: number; sampleSize: number; atRiskDays: number | null }
+  | { kind: 'not-enough-history'; percentile: number; sampleSize: number };
+
+/** Cycle times of items finished in the `historyDays` calendar days ending today. */
+export function cycleTimesInWindow(pbis: readonly Pbi[], today: CalendarDate, zone: string, historyDays: number): number[] {
+  const from = addDays(today, -(historyDays - 1));
+  return pbis
+    .filter((p) => isFinished(p) && localDate(p.finishedAt!, zone) >= from && localDate(p.finishedAt!, zone) <= today)
+    .map((p) => cycleTime(p, zone)!);
+}
+
+export function serviceLevelExpectation(setting: SleSetting, cycleTimes: readonly number[]): Sle {
+  const sampleSize = cycleTimes.length;
+  const atRiskDays = percentile(cycleTimes, AT_RISK_PERCENTILE) ?? null;
+  if (setting.days !== null) return { kind: 'set', percentile: setting.percentile, days: setting.days, sampleSize, atRiskDays };
+  if (sampleSize < MIN_ITEMS_FOR_SLE) return { kind: 'not-enough-history', percentile: setting.percentile, sampleSize };
+  const days = percentile(cycleTimes, setting.percentile / 100)!;
+  return { kind: 'computed', percentile: setting.percentile, days, sampleSize, atRiskDays };
+}
+
+export type AgingStatus = 'on-track' | 'at-risk' | 'aging';
+
+/** Aging when the age passed the SLE; at risk when it passed the 70th percentile of cycle times. */
+export function agingStatus(age: number, sle: Sle): AgingStatus {
+  if (sle.kind === 'not-enough-history') return 'on-track';
+  if (age > sle.days) return 'aging';
+  if (sle.atRiskDays !== null && age > sle.atRiskDays) return 'at-risk';
+  return 'on-track';
+}
+
+export type AgingItem = { pbi: Pbi; age: number; status: AgingStatus };
+
+/** Items in progress, oldest first, each with its age and status against the SLE. */
+export function agingItems(pbis: readonly Pbi[], sle: Sle, today: CalendarDate, zone: string): AgingItem[] {
+  return pbis
+    .map((pbi) => ({ pbi, age: workItemAge(pbi, today, zone) }))
+    .filter((x): x is { pbi: Pbi; age: number } => x.age !== null)
+    .map(({ pbi, age }) => ({ pbi, age, status: agingStatus(age, sle) }))
+    .sort((a, b) => b.age - a.age || a.pbi.key.localeCompare(b.pbi.key, undefined, { numeric: true }));
+}

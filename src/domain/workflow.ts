@@ -1,0 +1,116 @@
+/** The Nexus's Definition of Workflow: ordered stages, optional WIP limits, where flow starts and finishes. */
+export type Stage = { name: string; wipLimit: number | null };
+export type Workflow = { stages: Stage[]; startStage: string; finishStage: string };
+
+export type WorkflowProblem =
+  | { problem: 'unknown-stage'; stage: string }
+  | { problem: 'duplicate-stage'; stage: string }
+  | { problem: 'finish-before-start'; start: string; finish: string }
+  | { problem: 'stage-in-flow'; stage: string }
+  | { problem: 'too-few-stages' };
+
+/** Stage names compare without case and ignoring surrounding space: "Ready" and "ready" are one stage. */
+export function sameName(a: string, b: string): boolean {
+  return a.trim().toLowerCase() === b.trim().toLowerCase();
+}
+
+export function findStage(workflow: Workflow, name: string): Stage | undefined {
+  return workflow.stages.find((s) => sameName(s.name, name));
+}
+
+/** Position of the stage in the workflow, -1 when the workflow no longer has it. */
+export function stageIndex(workflow: Workflow, name: string): number {
+  return workflow.stages.findIndex((s) => sameName(s.name, name));
+}
+
+/** A stage at or after the start stage: items there have started. */
+export function isStartedStage(workflow: Workflow, name: string): boolean {
+  const i = stageIndex(workflow, name);
+  return i >= 0 && i >= stageIndex(workflow, workflow.startStage);
+}
+
+/** A stage at or after the finish stage: items there have finished. */
+export function isFinishedStage(workflow: Workflow, name: string): boolean {
+  const i = stageIndex(workflow, name);
+  return i >= 0 && i >= stageIndex(workflow, workflow.finishStage);
+}
+
+/** Stages where items count as work in progress: from the start stage up to, not including, the finish stage. */
+export function inProgressStages(workflow: Workflow): Stage[] {
+  return workflow.stages.filter((s) => isStartedStage(workflow, s.name) && !isFinishedStage(workflow, s.name));
+}
+
+export function nextStage(workflow: Workflow, name: string): Stage | undefined {
+  const i = stageIndex(workflow, name);
+  return i < 0 ? undefined : workflow.stages[i + 1];
+}
+
+export function validateWorkflow(workflow: Workflow): WorkflowProblem | null {
+  if (workflow.stages.length < 2) return { problem: 'too-few-stages' };
+  const seen = new Set<string>();
+  for (const s of workflow.stages) {
+    const key = s.name.toLowerCase();
+    if (seen.has(key)) return { problem: 'duplicate-stage', stage: s.name };
+    seen.add(key);
+  }
+  for (const stage of [workflow.startStage, workflow.finishStage]) {
+    if (!findStage(workflow, stage)) return { problem: 'unknown-stage', stage };
+  }
+  if (stageIndex(workflow, workflow.finishStage) <= stageIndex(workflow, workflow.startStage)) {
+    return { problem: 'finish-before-start', start: workflow.startStage, finish: workflow.finishStage };
+  }
+  return null;
+}
+
+export function addStage(workflow: Workflow, stage: Stage, after?: string): Workflow | WorkflowProblem {
+  if (findStage(workflow, stage.name)) return { problem: 'duplicate-stage', stage: stage.name };
+  const at = after === undefined ? workflow.stages.length : stageIndex(workflow, after) + 1;
+  if (at === 0) return { problem: 'unknown-stage', stage: after as string };
+  const stages = [...workflow.stages.slice(0, at), stage, ...workflow.stages.slice(at)];
+  return { ...workflow, stages };
+}
+
+export function removeStage(workflow: Workflow, name: string): Workflow | WorkflowProblem {
+  const stage = findStage(workflow, name);
+  if (!stage) return { problem: 'unknown-stage', stage: name };
+  if (sameName(stage.name, workflow.startStage) || sameName(stage.name, workflow.finishStage)) {
+    return { problem: 'stage-in-flow', stage: stage.name };
+  }
+  const next = { ...workflow, stages: workflow.stages.filter((s) => s !== stage) };
+  return validateWorkflow(next) ?? next;
+}
+
+export function setWipLimit(workflow: Workflow, name: string, wipLimit: number | null): Workflow | WorkflowProblem {
+  const stage = findStage(workflow, name);
+  if (!stage) return { problem: 'unknown-stage', stage: name };
+  return { ...workflow, stages: workflow.stages.map((s) => (s === stage ? { ...s, wipLimit } : s)) };
+}
+
+export function setFlow(workflow: Workflow, start: string, finish: string): Workflow | WorkflowProblem {
+  const startStage = findStage(workflow, start);
+  const finishStage = findStage(workflow, finish);
+  if (!startStage) return { problem: 'unknown-stage', stage: start };
+  if (!finishStage) return { problem: 'unknown-stage', stage: finish };
+  const next = { ...workflow, startStage: startStage.name, finishStage: finishStage.name };
+  return validateWorkflow(next) ?? next;
+}
+
+export function isWorkflowProblem(value: Workflow | WorkflowProblem): value is WorkflowProblem {
+  return 'problem' in value;
+}
+
+/** The Nexus workflow a new Nexus gets unless it names its own. */
+export const DEFAULT_WORKFLOW: Workflow = {
+  stages: [
+    { name: 'discovery', wipLimit: null },
+    { name: 'refining', wipLimit: null },
+    { name: 'ready', wipLimit: null },
+    { name: 'sprint-backlog', wipLimit: null },
+    { name: 'in-progress', wipLimit: null },
+    { name: 'integrated', wipLimit: null },
+    { name: 'released', wipLimit: null },
+    { name: 'learning', wipLimit: null },
+  ],
+  startStage: 'in-progress',
+  finishStage: 'integrated',
+};

@@ -1,0 +1,81 @@
+import { mkdirSync } from 'node:fs';
+import { PGlite } from '@electric-sql/pglite';
+import { PrismaPg } from '@prisma/adapter-pg';
+import pg from 'pg';
+import { PrismaPGlite } from 'pglite-prisma-adapter';
+import { PrismaClient } from '../generated/prisma/client';
+import { migrate, type SqlRunner } from './migrate';
+
+export type Database = {
+  prisma: PrismaClient;
+  kind: 'postgres' | 'embedded';
+  /** says where the data lives, without credentials */
+  location: string;
+  close(): Promise<void>;
+};
+
+/** PostgreSQL when the URL says postgres(ql)://…; otherwise the embedded PGlite database in `dataDir`. */
+export async function openDatabase(opts: { url?: string; dataDir: string }): Promise<Database> {
+  return opts.url ? openPostgres(opts.url) : openEmbedded(opts.dataDir);
+}
+
+async function openPostgres(url: string): Promise<Database> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    await migrate(pgRunner(client));
+  } finally {
+    await client.end();
+  }
+  const prisma = new PrismaClient({ adapter: new PrismaPg({ connectionString: url }) });
+  const { host, pathname } = new URL(url);
+  return { prisma, kind: 'postgres', location: `postgres://${host}${pathname}`, close: () => prisma.$disconnect() };
+}
+
+async function openEmbedded(dataDir: string): Promise<Database> {
+  mkdirSync(dataDir, { recursive: true }); // PGlite does not create parent directories
+  const pglite = await PGlite.create(dataDir);
+  await migrate(pgliteRunner(pglite));
+  const prisma = new PrismaClient({ adapter: new PrismaPGlite(pglite) });
+  return {
+    prisma,
+    kind: 'embedded',
+    location: dataDir,
+    close: async () => {
+      await prisma.$disconnect();
+      await pglite.close(); // an open PGlite keeps the process alive
+    },
+  };
+}
+
+function pgRunner(client: pg.Client): SqlRunner {
+  const runner = {
+    exec: (sql: string) => client.query(sql),
+    query: async <T>(sql: string, params?: unknown[]) => ({ rows: (await client.query(sql, params)).rows as T[] }),
+  };
+  return {
+    ...runner,
+    advisoryLocks: true,
+    async transaction(fn) {
+      await client.query('BEGIN');
+      try {
+        await fn(runner);
+        await client.query('COMMIT');
+      } catch (error) {
+        await client.query('ROLLBACK');
+        throw error;
+      }
+    },
+  };
+}
+
+function pgliteRunner(db: PGlite): SqlRunner {
+  return {
+    exec: (sql) => db.exec(sql),
+    query: async <T>(sql: string, params?: unknown[]) => ({ rows: (await db.query<T>(sql, params)).rows }),
+    advisoryLocks: false, // PGlite is single-process: nobody else can be migrating
+    async transaction(fn) {
+      await db.transaction(async (tx) => fn({ exec: (sql) => tx.exec(sql), query: async <T>(sql: string, p?: unknown[]) => ({ rows: (await tx.query<T>(sql, p)).rows }) }));
+    },
+  };
+}

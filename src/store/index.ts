@@ -1,0 +1,10 @@
+import type { Database } from './database';
+import { nexusRepository } from './nexus-repository';
+import { pbiRepository } from './pbi-repository';
+
+/** The repositories a command uses; `source` says where the changes come from (console, slack, tracker:jira…). */
+export function openStore(db: Database, source: string) {
+  return { nexuses: nexusRepository(db.prisma, source), pbis: pbiRepository(db.prisma, source) };
+}
+
+export type Store = ReturnType<typeof openStore>;

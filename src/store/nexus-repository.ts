@@ -1,0 +1,54 @@
+import type { NexusEvent } from '../domain/events';
+import type { Nexus } from '../domain/nexus';
+import type { Workflow } from '../domain/workflow';
+import { Prisma, type PrismaClient } from '../generated/prisma/client';
+import { rebuildPbis } from './pbi-repository';
+import { nexusColumns, nexusEventColumns, toNexus } from './rows';
+
+export type NexusRepository = ReturnType<typeof nexusRepository>;
+
+export function nexusRepository(prisma: PrismaClient, source: string) {
+  return {
+    async findByChannel(workspaceId: string, channelId: string): Promise<Nexus | null> {
+      const row = await prisma.nexus.findUnique({ where: { workspaceId_channelId: { workspaceId, channelId } } });
+      return row ? toNexus(row) : null;
+    },
+
+    /** 'duplicate' when the channel already has a Nexus. */
+    async create(nexus: Omit<Nexus, 'id'>, event: NexusEvent): Promise<Nexus | 'duplicate'> {
+      try {
+        return await prisma.$transaction(async (tx) => {
+          const row = await tx.nexus.create({ data: nexusColumns(nexus) });
+          await tx.event.create({ data: nexusEventColumns(row.id, event, source) });
+          return toNexus(row);
+        });
+      } catch (error) {
+        if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === 'P2002') return 'duplicate';
+        throw error;
+      }
+    },
+
+    /** Saves new settings with the event that records them. A changed flow re-derives every PBI's start and finish. */
+    async update(before: Nexus, after: Nexus, event: NexusEvent): Promise<Nexus> {
+      return prisma.$transaction(
+        async (tx) => {
+          const row = await tx.nexus.update({ where: { id: before.id }, data: nexusColumns(after) });
+          await tx.event.create({ data: nexusEventColumns(before.id, event, source) });
+          if (flowChanged(before.workflow, after.workflow)) await rebuildPbis(tx, after);
+          return toNexus(row);
+        },
+        { timeout: 120_000 },
+      );
+    },
+
+    async remove(nexusId: string): Promise<void> {
+      await prisma.nexus.delete({ where: { id: nexusId } });
+    },
+  };
+}
+
+/** Anything but a WIP limit changes which stages count as started or finished. */
+function flowChanged(a: Workflow, b: Workflow): boolean {
+  const names = (w: Workflow) => [...w.stages.map((s) => s.name), w.startStage, w.finishStage].join('\n');
+  return names(a) !== names(b);
+}

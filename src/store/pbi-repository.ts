@@ -1,0 +1,167 @@
+import type { DateTime } from 'luxon';
+import type { PbiEvent } from '../domain/events';
+import type { Nexus } from '../domain/nexus';
+import { evolve, replay, type Pbi } from '../domain/pbi';
+import type { PbiProblem } from '../domain/pbi-decisions';
+import { Prisma, type PrismaClient } from '../generated/prisma/client';
+import { pbiColumns, pbiEventColumns, toPbi, toPbiEvent } from './rows';
+
+export type Recorded = { ok: true; before: Pbi | null; pbi: Pbi; event: PbiEvent };
+export type UnknownPbi = { problem: 'unknown-pbi'; key: string };
+export type DuplicateKey = { problem: 'duplicate-key'; key: string };
+type Decide = (pbi: Pbi) => PbiEvent | PbiProblem;
+
+const MAX_ATTEMPTS = 5;
+const AUTO_KEY_PREFIX = 'PBI-';
+const INSERT_CHUNK = 2_000;
+
+class VersionConflict extends Error {}
+
+export type PbiRepository = ReturnType<typeof pbiRepository>;
+
+export function pbiRepository(prisma: PrismaClient, source: string) {
+  async function load(nexusId: string, key: string) {
+    const row =
+      (await prisma.pbi.findUnique({ where: { nexusId_key: { nexusId, key } } })) ??
+      (await prisma.pbi.findFirst({ where: { nexusId, key: { equals: key, mode: 'insensitive' } } }));
+    return row ? { pbi: toPbi(row), version: row.version } : null;
+  }
+
+  return {
+    async get(nexusId: string, key: string): Promise<Pbi | null> {
+      return (await load(nexusId, key))?.pbi ?? null;
+    },
+
+    /**
+     * Adds a PBI under `key`, or under the Nexus's next `PBI-<n>` when no key is given.
+     * The event and the new row are written together.
+     */
+    async add(nexus: Nexus, key: string | null, decide: (key: string) => PbiEvent | PbiProblem): Promise<Recorded | PbiProblem | DuplicateKey> {
+      for (let attempt = 0; attempt < MAX_ATTEMPTS * 4; attempt++) {
+        const candidate = key ?? (await nextAutoKey(prisma, nexus.id));
+        const event = decide(candidate);
+        if ('problem' in event) return event;
+        const pbi = evolve(undefined, event, nexus.workflow);
+        try {
+          await prisma.$transaction(async (tx) => {
+            await tx.pbi.create({ data: { nexusId: nexus.id, ...pbiColumns(pbi) } });
+            await tx.event.create({ data: pbiEventColumns(nexus.id, event, source) });
+          });
+          return { ok: true, before: null, pbi, event };
+        } catch (error) {
+          if (!isUniqueViolation(error)) throw error;
+          if (key !== null) return { problem: 'duplicate-key', key };
+          // someone used this PBI-<n> by hand or at the same moment: take the next number
+        }
+      }
+      throw new Error(`could not find a free key in Nexus ${nexus.id}`);
+    },
+
+    /** Loads the PBI, lets `decide` judge the change, and writes event and new state at once; retried on a race. */
+    async change(nexus: Nexus, key: string, decide: Decide): Promise<Recorded | PbiProblem | UnknownPbi> {
+      for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+        const current = await load(nexus.id, key);
+        if (!current) return { problem: 'unknown-pbi', key };
+        const event = decide(current.pbi);
+        if ('problem' in event) return event;
+        const pbi = evolve(current.pbi, event, nexus.workflow);
+        try {
+          await prisma.$transaction(async (tx) => {
+            const written = await tx.pbi.updateMany({
+              where: { nexusId: nexus.id, key: current.pbi.key, version: current.version },
+              data: { ...pbiColumns(pbi), version: { increment: 1 } },
+            });
+            if (written.count !== 1) throw new VersionConflict();
+            await tx.event.create({ data: pbiEventColumns(nexus.id, event, source) });
+          });
+          return { ok: true, before: current.pbi, pbi, event };
+        } catch (error) {
+          if (!(error instanceof VersionConflict)) throw error;
+        }
+      }
+      throw new Error(`PBI ${key} kept changing under ${MAX_ATTEMPTS} attempts`);
+    },
+
+    /** PBIs open now (not finished, not discarded) and every PBI touched since `since`: what flow reports need. */
+    async listForFlow(nexusId: string, since: DateTime): Promise<Pbi[]> {
+      const rows = await prisma.pbi.findMany({
+        where: { nexusId, OR: [{ finishedAt: null, discardedAt: null }, { lastEventAt: { gte: since.toJSDate() } }] },
+      });
+      return rows.map(toPbi);
+    },
+
+    /** PBIs currently in one of the stages, not discarded (e.g. the stages of the finished part). */
+    async listInStages(nexusId: string, stages: string[], limit: number): Promise<Pbi[]> {
+      const rows = await prisma.pbi.findMany({
+        where: { nexusId, discardedAt: null, stage: { in: stages } },
+        orderBy: { stageEnteredAt: 'desc' },
+        take: limit,
+      });
+      return rows.map(toPbi);
+    },
+
+    /** How many PBIs (not discarded) are in each stage. */
+    async countByStage(nexusId: string): Promise<Map<string, number>> {
+      const groups = await prisma.pbi.groupBy({ by: ['stage'], where: { nexusId, discardedAt: null }, _count: { _all: true } });
+      return new Map(groups.map((g) => [g.stage, g._count._all]));
+    },
+
+    /** Keys of open PBIs that still need the team. */
+    async openKeysNeeding(nexusId: string, team: string): Promise<string[]> {
+      const rows = await prisma.pbi.findMany({ where: { nexusId, finishedAt: null, discardedAt: null }, select: { key: true, squares: true } });
+      return rows.filter((r) => (r.squares as { team: string }[]).some((s) => s.team === team)).map((r) => r.key);
+    },
+
+    async history(nexusId: string, key: string): Promise<PbiEvent[]> {
+      const rows = await prisma.event.findMany({ where: { nexusId, pbiKey: key }, orderBy: [{ occurredAt: 'asc' }, { id: 'asc' }] });
+      return rows.map(toPbiEvent);
+    },
+
+    /** Loads a whole history at once (sample data, benchmarks): projections folded in memory, rows written in bulk. */
+    async importHistory(nexus: Nexus, events: readonly PbiEvent[]): Promise<number> {
+      const byKey = groupByKey(events);
+      const pbis = [...byKey.values()].map((history) => replay(history, nexus.workflow)!);
+      for (let i = 0; i < pbis.length; i += INSERT_CHUNK) {
+        await prisma.pbi.createMany({ data: pbis.slice(i, i + INSERT_CHUNK).map((p) => ({ nexusId: nexus.id, ...pbiColumns(p) })) });
+      }
+      for (let i = 0; i < events.length; i += INSERT_CHUNK) {
+        await prisma.event.createMany({ data: events.slice(i, i + INSERT_CHUNK).map((e) => pbiEventColumns(nexus.id, e, source)) });
+      }
+      const highest = Math.max(0, ...[...byKey.keys()].map(autoKeyNumber));
+      await prisma.nexus.update({ where: { id: nexus.id }, data: { nextPbiNumber: highest + 1 } });
+      return pbis.length;
+    },
+  };
+}
+
+/** Re-derives every PBI of the Nexus from its history under the Nexus's current workflow. */
+export async function rebuildPbis(tx: Prisma.TransactionClient, nexus: Nexus): Promise<void> {
+  const rows = await tx.event.findMany({ where: { nexusId: nexus.id, pbiKey: { not: null } }, orderBy: [{ occurredAt: 'asc' }, { id: 'asc' }] });
+  for (const [key, history] of groupByKey(rows.map(toPbiEvent))) {
+    const pbi = replay(history, nexus.workflow)!;
+    await tx.pbi.update({ where: { nexusId_key: { nexusId: nexus.id, key } }, data: { ...pbiColumns(pbi), version: { increment: 1 } } });
+  }
+}
+
+function groupByKey(events: readonly PbiEvent[]): Map<string, PbiEvent[]> {
+  const byKey = new Map<string, PbiEvent[]>();
+  for (const e of events) {
+    const list = byKey.get(e.key);
+    if (list) list.push(e);
+    else byKey.set(e.key, [e]);
+  }
+  return byKey;
+}
+
+async function nextAutoKey(prisma: PrismaClient, nexusId: string): Promise<string> {
+  const row = await prisma.nexus.update({ where: { id: nexusId }, data: { nextPbiNumber: { increment: 1 } }, select: { nextPbiNumber: true } });
+  return `${AUTO_KEY_PREFIX}${row.nextPbiNumber - 1}`;
+}
+
+function autoKeyNumber(key: string): number {
+  return key.startsWith(AUTO_KEY_PREFIX) ? Number(key.slice(AUTO_KEY_PREFIX.length)) || 0 : 0;
+}
+
+function isUniqueViolation(error: unknown): boolean {
+  return error instanceof Prisma.PrismaClientKnownRequestError && error.code === 'P2002';
+}
