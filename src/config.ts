@@ -1,6 +1,6 @@
 import { z } from 'zod';
 
-/** Everything the app reads from the environment, checked once at start. No other file reads process.env. */
+/** Everything the app reads from the environment, checked once at start; main.ts hands the environment in. */
 const ConfigSchema = z
   .object({
     DATABASE_URL: z

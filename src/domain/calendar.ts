@@ -1,4 +1,4 @@
-import { DateTime } from 'luxon';
+import { IANAZone, type DateTime } from 'luxon';
 
 /** A calendar date in the Nexus's time zone, ISO `YYYY-MM-DD`. Flow metrics count these, never UTC instants. */
 export type CalendarDate = string;
@@ -41,5 +41,5 @@ export function weekStart(date: CalendarDate): CalendarDate {
 }
 
 export function isValidZone(zone: string): boolean {
-  return DateTime.now().setZone(zone).isValid;
+  return IANAZone.isValidZone(zone);
 }

@@ -1,4 +1,4 @@
-/** A seeded source of numbers in [0, 1). The domain never calls Math.random: callers pass one of these in. */
+/** A seeded source of numbers in [0, 1). The domain never draws unseeded numbers: callers pass one of these in. */
 export type Rng = () => number;
 
 /** sfc32 (Chris Doty-Humphrey's small fast counting generator): fast, 128-bit state, good statistical quality. */

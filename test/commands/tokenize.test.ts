@@ -1,0 +1,46 @@
+import fc from 'fast-check';
+import { COMMANDS } from '../../src/commands';
+import { parseFlags } from '../../src/commands/flags';
+import { tokenize } from '../../src/commands/tokenize';
+
+describe('tokenize', () => {
+  test.each([
+    ['add "Pay with Apple Pay" --teams Alpha,Beta', ['add', 'Pay with Apple Pay', '--teams', 'Alpha,Beta']],
+    ["add 'single quoted' x", ['add', 'single quoted', 'x']],
+    ['add “curly quotes from Slack” --stage ready', ['add', 'curly quotes from Slack', '--stage', 'ready']],
+    ['add ‘curly single’', ['add', 'curly single']],
+    ['  spaced   out  ', ['spaced', 'out']],
+    ['move PBI-1 "in progress"', ['move', 'PBI-1', 'in progress']],
+    ['empty "" word', ['empty', '', 'word']],
+  ])('%s', (line, words) => {
+    expect(tokenize(line)).toEqual({ ok: true, words });
+  });
+  test('says where an unclosed quote opened', () => {
+    expect(tokenize('add "never closed')).toEqual({ ok: false, message: 'A quote opened at character 5 is never closed.' });
+  });
+});
+
+describe('flags', () => {
+  test('takes --name value and --name=value, refusing unknown and repeated flags', () => {
+    expect(parseFlags(['x', '--teams', 'A', '--stage=ready'], ['teams', 'stage'])).toEqual({ ok: true, positional: ['x'], flags: { teams: 'A', stage: 'ready' } });
+    expect(parseFlags(['--colour', 'red'], ['teams'])).toEqual({ ok: false, message: 'Unknown flag `--colour`. It takes --teams.' });
+    expect(parseFlags(['--teams', 'A', '--teams', 'B'], ['teams'])).toEqual({ ok: false, message: '`--teams` is given twice.' });
+    expect(parseFlags(['--teams'], ['teams'])).toEqual({ ok: false, message: '`--teams` needs a value.' });
+  });
+});
+
+describe('the parser never throws on any input (property)', () => {
+  const text = fc.oneof(fc.string(), fc.string({ unit: 'grapheme' }), fc.array(fc.constantFrom('"', '“', "'", '--teams', '--stage=', '+', '-', ' ', 'PBI-1', ',', ':', '=', '\n', '\u0000', '<!channel>')).map((a) => a.join('')));
+  test('tokenize', () => {
+    fc.assert(fc.property(text, (line) => { tokenize(line); }), { numRuns: 2000 });
+  });
+  test.each(COMMANDS.map((c) => [c.path.join(' '), c] as const))('/%s parse', (_name, command) => {
+    fc.assert(
+      fc.property(fc.array(text, { maxLength: 8 }), (words) => {
+        const result = command.parse(words);
+        expect(typeof result).toBe('object');
+      }),
+      { numRuns: 500 },
+    );
+  });
+});

@@ -1,0 +1,37 @@
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import path from 'node:path';
+
+const SRC = path.resolve(__dirname, '../../src');
+
+function filesUnder(dir: string): string[] {
+  return readdirSync(dir).flatMap((name) => {
+    const full = path.join(dir, name);
+    return statSync(full).isDirectory() ? filesUnder(full) : full.endsWith('.ts') ? [full] : [];
+  });
+}
+
+const importsOf = (file: string): string[] => [...readFileSync(file, 'utf8').matchAll(/from '([^']+)'/g)].map((m) => m[1]);
+
+test('the domain does no I/O: it imports only luxon and other domain files', () => {
+  const offenders = filesUnder(path.join(SRC, 'domain')).flatMap((file) =>
+    importsOf(file).filter((i) => !(i === 'luxon' || (i.startsWith('./') && !i.includes('..')))).map((i) => `${path.relative(SRC, file)} imports ${i}`),
+  );
+  expect(offenders).toEqual([]); // keep src/domain pure so every metric can be tested with a fixed clock and seed
+});
+
+test('the domain never reads the clock, randomness or the environment itself', () => {
+  const offenders = filesUnder(path.join(SRC, 'domain')).filter((file) => /DateTime\.now\(|DateTime\.local\(\)|Math\.random|process\.env|new Date\(\)/.test(readFileSync(file, 'utf8')));
+  expect(offenders.map((f) => path.relative(SRC, f))).toEqual([]); // time and rng are passed in
+});
+
+test('only the store imports Prisma', () => {
+  const offenders = filesUnder(SRC)
+    .filter((f) => !f.includes(`${path.sep}store${path.sep}`) && !f.includes(`${path.sep}generated${path.sep}`))
+    .filter((f) => importsOf(f).some((i) => i.includes('generated/prisma') || i.startsWith('@prisma/')));
+  expect(offenders.map((f) => path.relative(SRC, f))).toEqual([]);
+});
+
+test('only main.ts touches the environment, handing it to loadConfig', () => {
+  const offenders = filesUnder(SRC).filter((f) => !f.includes('generated') && /process\.env/.test(readFileSync(f, 'utf8')));
+  expect(offenders.map((f) => path.relative(SRC, f))).toEqual(['main.ts']);
+});

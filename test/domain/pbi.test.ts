@@ -1,0 +1,90 @@
+import { decideAdd, decideMove, decideSquare, decideTeams, decideBlock, decideUnblock, decideDiscard } from '../../src/domain/pbi-decisions';
+import { evolve, isInProgress, type Pbi } from '../../src/domain/pbi';
+import type { Nexus } from '../../src/domain/nexus';
+import { at, pbiFrom, WORKFLOW } from './builders';
+
+const nexus: Nexus = {
+  id: 'n1', workspaceId: 'T', channelId: 'C', name: 'N', teams: ['Alpha', 'Beta', 'Gamma'], workflow: WORKFLOW,
+  sle: { percentile: 85, days: null, historyDays: 90 }, timeZone: 'Europe/Berlin',
+  digest: { time: '09:30', days: ['mon'], enabled: true }, nit: ['U1'], createdBy: 'U1',
+};
+const who = { at: at('2027-01-05 10:00'), actor: 'U2' };
+const apply = (pbi: Pbi, e: ReturnType<typeof decideMove>) => {
+  if ('problem' in e) throw new Error(e.problem);
+  return evolve(pbi, e, WORKFLOW);
+};
+
+describe('adding a PBI', () => {
+  test('starts in the first stage with a not-started square per team, names matched without case', () => {
+    const e = decideAdd(nexus, { key: 'PBI-1', title: 'T', url: null, stage: null, teams: ['alpha', 'BETA'] }, who);
+    expect(e).toMatchObject({ type: 'pbi.added', stage: 'ready', teams: ['Alpha', 'Beta'] });
+    const pbi = evolve(undefined, e as never, WORKFLOW);
+    expect(pbi.squares.map((s) => [s.team, s.state])).toEqual([['Alpha', 'not-started'], ['Beta', 'not-started']]);
+    expect(isInProgress(pbi)).toBe(false);
+  });
+  test('added straight into a started stage counts as started then', () => {
+    const pbi = evolve(undefined, decideAdd(nexus, { key: 'K', title: 'T', url: null, stage: 'Doing', teams: [] }, who) as never, WORKFLOW);
+    expect(pbi.stage).toBe('doing');
+    expect(pbi.startedAt?.toISO()).toBe(who.at.toISO());
+  });
+  test('refuses an unknown stage or team, naming the ones there are', () => {
+    expect(decideAdd(nexus, { key: 'K', title: 'T', url: null, stage: 'nowhere', teams: [] }, who)).toEqual({ problem: 'unknown-stage', stage: 'nowhere', stages: ['ready', 'doing', 'review', 'done', 'released'] });
+    expect(decideAdd(nexus, { key: 'K', title: 'T', url: null, stage: null, teams: ['Delta'] }, who)).toMatchObject({ problem: 'unknown-team', team: 'Delta' });
+  });
+});
+
+describe('moving a PBI', () => {
+  const pbi = pbiFrom('A', '2027-01-01 08:00', [], { teams: ['Alpha', 'Beta'] });
+  test('records where it came from', () => {
+    expect(decideMove(nexus, pbi, 'DOING', who)).toMatchObject({ type: 'pbi.moved', from: 'ready', to: 'doing' });
+  });
+  test('refuses a move to where it already is', () => {
+    expect(decideMove(nexus, pbi, 'ready', who)).toEqual({ problem: 'already-there', key: 'A', stage: 'ready' });
+  });
+  test('is not integrated until every team square is done', () => {
+    const moved = apply(pbi, decideMove(nexus, pbi, 'doing', who));
+    const refused = decideMove(nexus, moved, 'done', who);
+    expect(refused).toMatchObject({ problem: 'squares-not-done', open: [{ team: 'Alpha' }, { team: 'Beta' }] });
+    let doneAll = moved;
+    for (const team of ['Alpha', 'Beta']) doneAll = apply(doneAll, decideSquare(nexus, doneAll, team, 'done', who));
+    expect(decideMove(nexus, doneAll, 'done', who)).toMatchObject({ type: 'pbi.moved', to: 'done' });
+  });
+  test('a discarded PBI does not move', () => {
+    const gone = apply(pbi, decideDiscard(pbi, 'obsolete', who));
+    expect(decideMove(nexus, gone, 'doing', who)).toEqual({ problem: 'discarded', key: 'A' });
+  });
+});
+
+describe('team squares', () => {
+  const pbi = pbiFrom('A', '2027-01-01 08:00', [], { teams: ['Alpha'] });
+  test('go not started → started → done, and reset', () => {
+    const started = apply(pbi, decideSquare(nexus, pbi, 'alpha', 'start', who));
+    expect(started.squares[0]).toMatchObject({ state: 'started' });
+    const done = apply(started, decideSquare(nexus, started, 'Alpha', 'done', { ...who, at: at('2027-01-07 10:00') }));
+    expect(done.squares[0].state).toBe('done');
+    expect(done.squares[0].startedAt?.toISO()).toBe(who.at.toISO());
+    const reset = apply(done, decideSquare(nexus, done, 'Alpha', 'reset', who));
+    expect(reset.squares[0]).toMatchObject({ state: 'not-started', startedAt: null, doneAt: null });
+  });
+  test('refuses a team the PBI does not need, and a square already in that state', () => {
+    expect(decideSquare(nexus, pbi, 'Beta', 'start', who)).toEqual({ problem: 'team-not-needed', key: 'A', team: 'Beta' });
+    expect(decideSquare(nexus, pbi, 'Alpha', 'reset', who)).toEqual({ problem: 'already-in-state', key: 'A', team: 'Alpha', state: 'not-started' });
+  });
+  test('teams are added and removed', () => {
+    const changed = apply(pbi, decideTeams(nexus, pbi, ['Gamma'], ['Alpha'], who));
+    expect(changed.squares.map((s) => s.team)).toEqual(['Gamma']);
+    expect(decideTeams(nexus, pbi, ['Alpha'], [], who)).toEqual({ problem: 'team-already-needed', key: 'A', team: 'Alpha' });
+    expect(decideTeams(nexus, pbi, [], ['Beta'], who)).toEqual({ problem: 'team-not-needed', key: 'A', team: 'Beta' });
+  });
+});
+
+describe('blocking', () => {
+  const pbi = pbiFrom('A', '2027-01-01 08:00');
+  test('keeps the reason until unblocked', () => {
+    const blocked = apply(pbi, decideBlock(pbi, 'waiting for API keys', who));
+    expect(blocked.blocked?.reason).toBe('waiting for API keys');
+    expect(decideBlock(blocked, 'again', who)).toEqual({ problem: 'already-blocked', key: 'A', reason: 'waiting for API keys' });
+    expect(apply(blocked, decideUnblock(blocked, who)).blocked).toBeNull();
+    expect(decideUnblock(pbi, who)).toEqual({ problem: 'not-blocked', key: 'A' });
+  });
+});
