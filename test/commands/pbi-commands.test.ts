@@ -1,0 +1,142 @@
+import { commandHarness, type Harness } from '../support/harness';
+import { describeEachDatabase } from '../support/setup-db';
+
+const SETUP = '/nexus setup --name "Shop Nexus" --teams Alpha,Beta,Gamma --stages "refining,ready,doing:2,integrated,released" --start doing --finish integrated --zone Europe/Berlin';
+
+describeEachDatabase('/pbi commands', (db) => {
+  let h: Harness;
+  beforeEach(async () => {
+    h = commandHarness(db());
+    expect((await h.run(SETUP)).visibility).toBe('channel');
+  });
+
+  test('add gives the next PBI-<n>, first stage by default, posted in the channel', async () => {
+    const first = await h.run('/pbi add "Pay with Apple Pay" --teams Alpha,beta');
+    expect(first.visibility).toBe('channel');
+    expect(first.plain).toContain('added PBI-1 in refining');
+    expect(first.plain).toContain('☐ Alpha  ☐ Beta');
+    const second = await h.run('/pbi add Guest checkout --stage READY --url https://tracker.example/42');
+    expect(second.plain).toContain('added PBI-2 in ready');
+    expect(second.plain).toContain('Guest checkout (https://tracker.example/42)');
+  });
+
+  test('add with a tracker key; a duplicate key is refused and changes nothing', async () => {
+    expect((await h.run('/pbi add "Search" --key NEX-12')).plain).toContain('NEX-12');
+    const dup = await h.run('/pbi add "Other" --key NEX-12');
+    expect(dup.visibility).toBe('ephemeral');
+    expect(dup.plain).toContain('NEX-12 is already a PBI');
+    expect((await h.store.pbis.get((await h.nexus()).id, 'NEX-12'))?.title).toBe('Search');
+  });
+
+  test.each([
+    ['/pbi add', 'needs a title'],
+    ['/pbi add "x" --teams Delta', 'There is no team Delta'],
+    ['/pbi add "x" --stage nowhere', 'There is no stage nowhere'],
+    ['/pbi add "x" --url ftp://a', 'http://'],
+    ['/pbi add "x" --key "two words"', 'A key is one word'],
+    ['/pbi add "unclosed', 'never closed'],
+    ['/pbi add "x" --colour red', 'Unknown flag --colour'],
+  ])('%s is refused with a reason and the usage', async (line, reason) => {
+    const reply = await h.run(line);
+    expect(reply.visibility).toBe('ephemeral');
+    expect(reply.plain).toContain(reason);
+    expect(reply.plain).toContain('Usage: /pbi add');
+    expect(await h.store.pbis.countByStage((await h.nexus()).id)).toEqual(new Map());
+  });
+
+  test('move, team squares and integration only when every team is done', async () => {
+    await h.run('/pbi add "Split payment" --teams Alpha,Beta');
+    expect((await h.run('/pbi move pbi-1 doing')).plain).toContain('moved PBI-1 refining → doing');
+    h.advance({ days: 1 });
+    expect((await h.run('/pbi team PBI-1 alpha start')).plain).toContain('◐ Alpha');
+    const refused = await h.run('/pbi move PBI-1 integrated');
+    expect(refused.visibility).toBe('ephemeral');
+    expect(refused.plain).toContain("can't move to integrated yet");
+    expect(refused.plain).toContain('Alpha is started, Beta is not started');
+    await h.run('/pbi team PBI-1 Alpha done');
+    const lastTeam = await h.run('/pbi team PBI-1 Beta done');
+    expect(lastTeam.plain).toContain('Every team is done: integrate it with /pbi move PBI-1 integrated');
+    h.advance({ days: 2 });
+    const integrated = await h.run('/pbi move PBI-1 integrated');
+    expect(integrated.plain).toContain('Finished in 4 days (cycle time)');
+    const pbi = await h.store.pbis.get((await h.nexus()).id, 'PBI-1');
+    expect(pbi?.finishedAt).not.toBeNull();
+  });
+
+  test('a move past a WIP limit is allowed, says so and names who else is there', async () => {
+    for (const t of ['A', 'B', 'C']) await h.run(`/pbi add "${t}" --stage doing`);
+    const third = await h.run('/pbi move PBI-3 ready');
+    expect(third.plain).not.toContain('over its WIP limit');
+    const back = await h.run('/pbi move PBI-3 doing');
+    expect(back.visibility).toBe('channel');
+    expect(back.plain).toContain('doing is now over its WIP limit: 3/2');
+    expect(back.plain).toMatch(/already there PBI-1 \(1d\), PBI-2 \(1d\)/);
+  });
+
+  test('team squares: unknown team, team not needed, same state', async () => {
+    await h.run('/pbi add "x" --teams Alpha');
+    expect((await h.run('/pbi team PBI-1 Delta start')).plain).toContain('There is no team Delta');
+    expect((await h.run('/pbi team PBI-1 Beta start')).plain).toContain('Beta is not needed on PBI-1');
+    expect((await h.run('/pbi team PBI-1 Alpha reset')).plain).toContain('already not started');
+    expect((await h.run('/pbi team PBI-1 Alpha finish')).plain).toContain('is not one of start, done, reset');
+    expect((await h.run('/pbi team PBI-9 Alpha start')).plain).toContain('There is no PBI PBI-9');
+  });
+
+  test('teams +/- changes the squares', async () => {
+    await h.run('/pbi add "x" --teams Alpha,Beta');
+    expect((await h.run('/pbi teams PBI-1 +Gamma -Beta')).plain).toContain('+Gamma −Beta');
+    const pbi = await h.store.pbis.get((await h.nexus()).id, 'PBI-1');
+    expect(pbi?.squares.map((s) => s.team)).toEqual(['Alpha', 'Gamma']);
+    expect((await h.run('/pbi teams PBI-1 Gamma')).plain).toContain('needs a + (add the team) or - (remove it)');
+    expect((await h.run('/pbi teams PBI-1 +Alpha')).plain).toContain('Alpha is already needed on PBI-1');
+  });
+
+  test('block, unblock and discard are recorded and shown in the history', async () => {
+    await h.run('/pbi add "x" --teams Alpha --stage doing');
+    expect((await h.run('/pbi block PBI-1 waiting for <!channel> API keys')).plain).toContain('blocked PBI-1: waiting for <!channel> API keys');
+    expect((await h.run('/pbi block PBI-1 again')).plain).toContain('already blocked');
+    expect((await h.run('/pbi block PBI-1')).plain).toContain('Say why it is blocked');
+    await h.run('/pbi unblock PBI-1');
+    expect((await h.run('/pbi unblock PBI-1')).plain).toContain('PBI-1 is not blocked');
+    await h.run('/pbi discard PBI-1 duplicate of PBI-2');
+    expect((await h.run('/pbi move PBI-1 ready')).plain).toContain('PBI-1 was discarded');
+    const show = await h.run('/pbi show PBI-1');
+    expect(show.visibility).toBe('ephemeral');
+    const history = show.plain.slice(show.plain.indexOf('History'));
+    expect(history.split('\n').filter((l) => /@U_NIT/.test(l)).map((l) => l.replace(/^.*@U_NIT:? /, ''))).toEqual([
+      'added it in doing for Alpha',
+      'blocked it: waiting for <!channel> API keys',
+      'unblocked it',
+      'discarded it: duplicate of PBI-2',
+    ]);
+  });
+
+  test('user text never pings anyone: mrkdwn control characters are escaped in the blocks', async () => {
+    const reply = await h.run('/pbi add "<!channel> please look <@U123>"');
+    const json = JSON.stringify(reply.blocks);
+    expect(json).not.toContain('<!channel>');
+    expect(json).toContain('&lt;!channel&gt;');
+  });
+
+  test('show gives stage, flow dates, squares and age against the SLE', async () => {
+    await h.run('/pbi add "Card" --teams Alpha,Beta --stage doing');
+    h.advance({ days: 3 });
+    await h.run('/pbi team PBI-1 Beta done');
+    const show = await h.run('/pbi show PBI-1');
+    expect(show.plain).toContain('PBI-1 · Card');
+    expect(show.plain).toContain('Stage doing');
+    expect(show.plain).toContain('started 2 Mar');
+    expect(show.plain).toContain('age 4d');
+    expect(show.plain).toContain('☐ Alpha not started');
+    expect(show.plain).toContain('■ Beta done');
+    expect(show.plain).toContain('SLE: not enough history');
+    expect((await h.run('/pbi show NOPE-1')).plain).toContain('There is no PBI NOPE-1');
+  });
+
+  test('commands in a channel without a Nexus say how to make one and change nothing', async () => {
+    const other = commandHarness(db(), { channelId: 'C-other' });
+    const reply = await other.run('/pbi add "x"');
+    expect(reply.visibility).toBe('ephemeral');
+    expect(reply.plain).toContain('This channel has no Nexus yet');
+  });
+});
