@@ -1,0 +1,61 @@
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+
+const ROOT = path.resolve(__dirname, '../..');
+
+/** Runs `npm start` / `npm run demo` as a user would, with commands piped on standard input. */
+function runApp(args: string[], input: string, env: Record<string, string> = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [path.join(ROOT, 'node_modules/tsx/dist/cli.mjs'), 'src/main.ts', ...args], {
+      cwd: ROOT,
+      env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', LOG_LEVEL: 'warn', ...env },
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d) => (stdout += d));
+    child.stderr.on('data', (d) => (stderr += d));
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
+    child.stdin.end(input);
+  });
+}
+
+describe('local console, piped', () => {
+  let dataDir: string;
+  beforeAll(() => {
+    dataDir = mkdtempSync(path.join(tmpdir(), 'nexus-flow-console-'));
+  });
+  afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
+
+  test('runs typed commands in order, prints replies as text, and keeps the data for the next start', async () => {
+    const first = await runApp([], '/nexus setup --teams Alpha,Beta\n/pbi add "Pay with Apple Pay" --teams Alpha\n/pbi move PBI-1 in-progress\n/pbi team PBI-1 Alpha start\n/pbi nonsense\n', { DATA_DIR: dataDir });
+    expect(first.code).toBe(0);
+    expect(first.stdout).toContain('[posted in #local]');
+    expect(first.stdout).toContain('added PBI-1 in discovery');
+    expect(first.stdout).toContain('moved PBI-1 discovery → in-progress');
+    expect(first.stdout).toContain('◐ Alpha');
+    expect(first.stdout).toContain('[only you see this]\n/pbi nonsense is not a command');
+    const second = await runApp([], '/flow board\n', { DATA_DIR: dataDir });
+    expect(second.stdout).toContain('• PBI-1 Pay with Apple Pay · ◐ Alpha · 1d');
+  });
+
+  test('the demo loads a sample Nexus with history every report can show', async () => {
+    const { code, stdout } = await runApp(['--demo'], '/flow board\n/flow aging\n/pbi show PBI-1\n', { DATA_DIR: dataDir });
+    expect(code).toBe(0);
+    expect(stdout).toMatch(/Loaded the demo Nexus in #demo: \d+ PBIs, \d+ events over 120 days, teams Alpha, Beta, Gamma/);
+    expect(stdout).toContain('Checkout Nexus · board');
+    expect(stdout).toMatch(/in-progress {2}\d+\/8 ⚠ over limit/);
+    expect(stdout).toMatch(/🔴 past SLE/);
+    expect(stdout).toContain('PBI-1 · ');
+    expect(stdout).toContain('History');
+  });
+
+  test('refuses to start with a clear line naming a malformed variable, printing no secret', async () => {
+    const { code, stderr } = await runApp([], '', { DATA_DIR: dataDir, SLACK_BOT_TOKEN: 'xoxb-secret-value-123' });
+    expect(code).toBe(1);
+    expect(stderr.trim()).toBe('Nexus Flow cannot start: SLACK_SIGNING_SECRET is required with SLACK_BOT_TOKEN (or set SLACK_APP_TOKEN for Socket Mode)');
+    expect(stderr).not.toContain('secret-value');
+  });
+});

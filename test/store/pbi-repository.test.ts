@@ -1,0 +1,85 @@
+import { DateTime } from 'luxon';
+import { decideMove, decideSquare } from '../../src/domain/pbi-decisions';
+import { DEMO_WORKFLOW } from '../../src/demo/load-demo';
+import { openStore, type Store } from '../../src/store';
+import type { Nexus } from '../../src/domain/nexus';
+import { describeEachDatabase } from '../support/setup-db';
+
+const settings: Omit<Nexus, 'id'> = {
+  workspaceId: 'T1', channelId: 'C1', name: 'N', teams: ['Alpha', 'Beta'], workflow: DEMO_WORKFLOW,
+  sle: { percentile: 85, days: null, historyDays: 90 }, timeZone: 'UTC',
+  digest: { time: '09:30', days: ['mon'], enabled: true }, nit: ['U1'], createdBy: 'U1',
+};
+const t0 = DateTime.fromISO('2026-05-04T09:00:00Z', { zone: 'utc' });
+
+describeEachDatabase('PBI repository', (db) => {
+  let store: Store;
+  let nexus: Nexus;
+  beforeEach(async () => {
+    store = openStore(db(), 'test');
+    nexus = (await store.nexuses.create(settings, { type: 'nexus.created', at: t0, actor: 'U1', value: settings })) as Nexus;
+  });
+  const add = (key: string | null, teams: string[] = []) =>
+    store.pbis.add(nexus, key, (k) => ({ type: 'pbi.added', key: k, title: k, url: null, stage: 'refining', teams, at: t0, actor: 'U1' }));
+
+  test('every change writes the event and the new state together; history folds back to the state', async () => {
+    await add(null, ['Alpha']);
+    await store.pbis.change(nexus, 'PBI-1', (p) => decideMove(nexus, p, 'in-progress', { at: t0.plus({ hours: 1 }), actor: 'U2' }));
+    await store.pbis.change(nexus, 'PBI-1', (p) => decideSquare(nexus, p, 'Alpha', 'done', { at: t0.plus({ hours: 2 }), actor: 'U2' }));
+    const history = await store.pbis.history(nexus.id, 'PBI-1');
+    expect(history.map((e) => e.type)).toEqual(['pbi.added', 'pbi.moved', 'square.changed']);
+    const pbi = await store.pbis.get(nexus.id, 'PBI-1');
+    expect(pbi?.stage).toBe('in-progress');
+    expect(pbi?.startedAt?.toISO()).toBe(t0.plus({ hours: 1 }).toISO());
+    expect(pbi?.squares[0]).toMatchObject({ team: 'Alpha', state: 'done' });
+  });
+
+  test('a refused change writes nothing', async () => {
+    await add(null);
+    const refused = await store.pbis.change(nexus, 'PBI-1', (p) => decideMove(nexus, p, 'refining', { at: t0, actor: 'U2' }));
+    expect(refused).toMatchObject({ problem: 'already-there' });
+    expect(await store.pbis.history(nexus.id, 'PBI-1')).toHaveLength(1);
+  });
+
+  test('concurrent changes to one PBI are all kept, none lost (optimistic lock and retry)', async () => {
+    await add(null, ['Alpha', 'Beta']);
+    await Promise.all(['Alpha', 'Beta'].map((team, i) =>
+      store.pbis.change(nexus, 'PBI-1', (p) => decideSquare(nexus, p, team, 'start', { at: t0.plus({ minutes: i + 1 }), actor: 'U2' })),
+    ));
+    const pbi = await store.pbis.get(nexus.id, 'PBI-1');
+    expect(pbi?.squares.map((s) => s.state)).toEqual(['started', 'started']);
+    expect(await store.pbis.history(nexus.id, 'PBI-1')).toHaveLength(3);
+  });
+
+  test('concurrent adds get distinct keys; a hand-made PBI-<n> is skipped', async () => {
+    await add('PBI-2');
+    const results = await Promise.all([add(null), add(null), add(null)]);
+    const keys = results.map((r) => ('ok' in r ? r.pbi.key : r.problem)).sort();
+    expect(keys).toEqual(['PBI-1', 'PBI-3', 'PBI-4']);
+    expect(await add('PBI-3')).toEqual({ problem: 'duplicate-key', key: 'PBI-3' });
+  });
+
+  test('keys are found without case', async () => {
+    await add('NEX-7');
+    expect((await store.pbis.get(nexus.id, 'nex-7'))?.key).toBe('NEX-7');
+  });
+
+  test('importing a history builds the same state as recording it event by event', async () => {
+    const events = [
+      { type: 'pbi.added' as const, key: 'PBI-5', title: 't', url: null, stage: 'ready', teams: ['Alpha'], at: t0, actor: 'U1' },
+      { type: 'pbi.moved' as const, key: 'PBI-5', from: 'ready', to: 'in-progress', at: t0.plus({ days: 1 }), actor: 'U1' },
+    ];
+    expect(await store.pbis.importHistory(nexus, events)).toBe(1);
+    const pbi = await store.pbis.get(nexus.id, 'PBI-5');
+    expect(pbi?.startedAt?.toISO()).toBe(t0.plus({ days: 1 }).toISO());
+    const next = await add(null);
+    expect('ok' in next && next.pbi.key).toBe('PBI-6'); // numbering continues after the imported keys
+  });
+
+  test('one Nexus never sees another one\'s PBIs', async () => {
+    const other = (await store.nexuses.create({ ...settings, channelId: 'C2' }, { type: 'nexus.created', at: t0, actor: 'U1', value: {} })) as Nexus;
+    await add('SHARED-1');
+    expect(await store.pbis.get(other.id, 'SHARED-1')).toBeNull();
+    expect(await store.pbis.listForFlow(other.id, t0.minus({ days: 1 }))).toEqual([]);
+  });
+});
