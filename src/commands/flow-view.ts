@@ -2,47 +2,61 @@ import { DateTime } from 'luxon';
 import { addDays, localDate, type CalendarDate } from '../domain/calendar';
 import { workItemAge } from '../domain/flow-metrics';
 import type { Nexus } from '../domain/nexus';
-import type { Pbi } from '../domain/pbi';
-import { agingStatus, cycleTimesInWindow, serviceLevelExpectation, type AgingStatus, type Sle } from '../domain/sle';
+import type { FlowDates, Pbi } from '../domain/pbi';
+import { agingStatus, cycleTimesInWindow, MIN_ITEMS_FOR_SLE, serviceLevelExpectation, type AgingStatus, type Sle } from '../domain/sle';
 import type { NexusContext } from './command';
 
-/** The reports look back at most this far besides the SLE window (throughput shows 30 days). */
-const REPORT_DAYS = 30;
-
-/** What every flow report starts from: today's date in the Nexus's zone, its PBIs, and the SLE in force. */
+/** What the flow reports start from: today in the Nexus's zone, its open PBIs, what finished lately, the SLE. */
 export type FlowView = {
   nexus: Nexus;
   today: CalendarDate;
-  pbis: Pbi[];
+  /** PBIs not finished and not discarded */
+  open: Pbi[];
+  /** start and finish of PBIs finished in the SLE's history window */
+  finished: FlowDates[];
   sle: Sle;
   ageOf(pbi: Pbi): { age: number; status: AgingStatus } | null;
 };
 
-export async function loadFlowView(ctx: NexusContext): Promise<FlowView> {
-  const { nexus } = ctx;
-  const today = localDate(ctx.now(), nexus.timeZone);
-  const since = DateTime.fromISO(addDays(today, -Math.max(nexus.sle.historyDays, REPORT_DAYS)), { zone: nexus.timeZone });
-  const pbis = await ctx.store.pbis.listForFlow(nexus.id, since);
-  return flowView(nexus, today, pbis);
+export function today(ctx: NexusContext): CalendarDate {
+  return localDate(ctx.now(), ctx.nexus.timeZone);
 }
 
-export function flowView(nexus: Nexus, today: CalendarDate, pbis: Pbi[]): FlowView {
-  const sle = serviceLevelExpectation(nexus.sle, cycleTimesInWindow(pbis, today, nexus.timeZone, nexus.sle.historyDays));
+/** The instant the calendar date `date` begins in the Nexus's zone. */
+export function startOfDay(nexus: Nexus, date: CalendarDate): DateTime {
+  return DateTime.fromISO(date, { zone: nexus.timeZone });
+}
+
+export async function loadFlowView(ctx: NexusContext): Promise<FlowView> {
+  const { nexus, store } = ctx;
+  const day = today(ctx);
+  const since = startOfDay(nexus, addDays(day, -nexus.sle.historyDays));
+  const [open, finished] = await Promise.all([store.pbis.listOpen(nexus.id), store.pbis.finishedSince(nexus.id, since)]);
+  return flowView(nexus, day, open, finished);
+}
+
+export function flowView(nexus: Nexus, today: CalendarDate, open: Pbi[], finished: FlowDates[]): FlowView {
+  const sle = serviceLevelExpectation(nexus.sle, cycleTimesInWindow(finished, today, nexus.timeZone, nexus.sle.historyDays));
+  const ages = new Map<Pbi, { age: number; status: AgingStatus } | null>();
   return {
     nexus,
     today,
-    pbis,
+    open,
+    finished,
     sle,
     ageOf(pbi) {
-      const age = workItemAge(pbi, today, nexus.timeZone);
-      return age === null ? null : { age, status: agingStatus(age, sle) };
+      if (!ages.has(pbi)) {
+        const age = workItemAge(pbi, today, nexus.timeZone);
+        ages.set(pbi, age === null ? null : { age, status: agingStatus(age, sle) });
+      }
+      return ages.get(pbi)!;
     },
   };
 }
 
 export function describeSle(sle: Sle): string {
   if (sle.kind === 'not-enough-history') {
-    return `SLE: not enough history (${sle.sampleSize} finished in the window; ${10} needed, or set one with \`/nexus sle ${sle.percentile} <days>\`)`;
+    return `SLE: not enough history (${sle.sampleSize} finished in the window; ${MIN_ITEMS_FOR_SLE} needed, or set one with \`/nexus sle ${sle.percentile} <days>\`)`;
   }
   const how = sle.kind === 'set' ? 'set by the Nexus' : `computed from ${sle.sampleSize} finished PBIs`;
   return `SLE: ${sle.percentile}% of PBIs finish within ${sle.days} days (${how})`;

@@ -3,8 +3,20 @@ import { IANAZone, type DateTime } from 'luxon';
 /** A calendar date in the Nexus's time zone, ISO `YYYY-MM-DD`. Flow metrics count these, never UTC instants. */
 export type CalendarDate = string;
 
+/** Zone offsets change only at transitions on quarter-hour boundaries, so one lookup serves each quarter hour. */
+const QUARTER_HOUR_MS = 900_000;
+const offsetCache = new Map<string, number>();
+
 export function localDate(instant: DateTime, zone: string): CalendarDate {
-  return instant.setZone(zone).toISODate() as CalendarDate;
+  const ms = instant.toMillis();
+  const key = `${zone}|${Math.floor(ms / QUARTER_HOUR_MS)}`;
+  let offset = offsetCache.get(key);
+  if (offset === undefined) {
+    offset = instant.setZone(zone).offset;
+    if (offsetCache.size > 100_000) offsetCache.clear();
+    offsetCache.set(key, offset);
+  }
+  return new Date(ms + offset * 60_000).toISOString().slice(0, 10);
 }
 
 function dayNumber(date: CalendarDate): number {

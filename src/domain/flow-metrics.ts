@@ -1,5 +1,5 @@
 import { addDays, datesFrom, daysBetween, localDate, weekStart, type CalendarDate } from './calendar';
-import { isFinished, isInProgress, type Pbi } from './pbi';
+import { isFinished, isInProgress, type FlowDates, type Pbi } from './pbi';
 import { sameName, type Workflow } from './workflow';
 
 /** Work Item Age: today − start date + 1, in calendar days of the Nexus's zone (started today is 1). */
@@ -9,7 +9,7 @@ export function workItemAge(pbi: Pbi, today: CalendarDate, zone: string): number
 }
 
 /** Cycle Time: finish date − start date + 1, in calendar days (same-day finish is 1). */
-export function cycleTime(pbi: Pbi, zone: string): number | null {
+export function cycleTime(pbi: FlowDates, zone: string): number | null {
   if (!isFinished(pbi)) return null;
   return daysBetween(localDate(pbi.startedAt!, zone), localDate(pbi.finishedAt!, zone)) + 1;
 }
@@ -54,7 +54,7 @@ export function teamLoads(pbis: readonly Pbi[], teams: readonly string[]): TeamL
 export type DailyCount = { date: CalendarDate; count: number };
 
 /** Nexus throughput: PBIs finished per calendar day from `from` to `to`, zero days kept. */
-export function nexusThroughput(pbis: readonly Pbi[], from: CalendarDate, to: CalendarDate, zone: string): DailyCount[] {
+export function nexusThroughput(pbis: readonly FlowDates[], from: CalendarDate, to: CalendarDate, zone: string): DailyCount[] {
   const finishDates = pbis.filter(isFinished).map((p) => localDate(p.finishedAt!, zone));
   return countPerDay(finishDates, from, to);
 }

@@ -27,7 +27,10 @@ export function isInProgress(pbi: Pbi): boolean {
   return pbi.startedAt !== null && pbi.finishedAt === null && pbi.discardedAt === null;
 }
 
-export function isFinished(pbi: Pbi): boolean {
+/** The two instants flow metrics of finished items need. */
+export type FlowDates = Pick<Pbi, 'startedAt' | 'finishedAt'>;
+
+export function isFinished(pbi: FlowDates): boolean {
   return pbi.finishedAt !== null && pbi.startedAt !== null;
 }
 

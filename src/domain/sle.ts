@@ -1,6 +1,6 @@
 import { addDays, localDate, type CalendarDate } from './calendar';
 import { cycleTime, percentile, workItemAge } from './flow-metrics';
-import { isFinished, type Pbi } from './pbi';
+import { isFinished, type FlowDates, type Pbi } from './pbi';
 
 /** Below this many finished items in the window a computed SLE would be a guess. */
 export const MIN_ITEMS_FOR_SLE = 10;
@@ -16,7 +16,7 @@ export type Sle =
   | { kind: 'not-enough-history'; percentile: number; sampleSize: number };
 
 /** Cycle times of items finished in the `historyDays` calendar days ending today. */
-export function cycleTimesInWindow(pbis: readonly Pbi[], today: CalendarDate, zone: string, historyDays: number): number[] {
+export function cycleTimesInWindow(pbis: readonly FlowDates[], today: CalendarDate, zone: string, historyDays: number): number[] {
   const from = addDays(today, -(historyDays - 1));
   return pbis
     .filter((p) => isFinished(p) && localDate(p.finishedAt!, zone) >= from && localDate(p.finishedAt!, zone) <= today)

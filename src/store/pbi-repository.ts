@@ -1,10 +1,10 @@
 import type { DateTime } from 'luxon';
 import type { PbiEvent } from '../domain/events';
 import type { Nexus } from '../domain/nexus';
-import { evolve, replay, type Pbi } from '../domain/pbi';
+import { evolve, replay, type FlowDates, type Pbi } from '../domain/pbi';
 import type { PbiProblem } from '../domain/pbi-decisions';
 import { Prisma, type PrismaClient } from '../generated/prisma/client';
-import { pbiColumns, pbiEventColumns, toPbi, toPbiEvent } from './rows';
+import { pbiColumns, pbiEventColumns, toInstant, toPbi, toPbiEvent } from './rows';
 
 export type Recorded = { ok: true; before: Pbi | null; pbi: Pbi; event: PbiEvent };
 export type UnknownPbi = { problem: 'unknown-pbi'; key: string };
@@ -82,7 +82,22 @@ export function pbiRepository(prisma: PrismaClient, source: string) {
       throw new Error(`PBI ${key} kept changing under ${MAX_ATTEMPTS} attempts`);
     },
 
-    /** PBIs open now (not finished, not discarded) and every PBI touched since `since`: what flow reports need. */
+    /** PBIs open now: not finished, not discarded. */
+    async listOpen(nexusId: string): Promise<Pbi[]> {
+      const rows = await prisma.pbi.findMany({ where: { nexusId, finishedAt: null, discardedAt: null } });
+      return rows.map(toPbi);
+    },
+
+    /** Start and finish of every PBI finished since `since`: all the SLE and Nexus throughput need. */
+    async finishedSince(nexusId: string, since: DateTime): Promise<FlowDates[]> {
+      const rows = await prisma.pbi.findMany({
+        where: { nexusId, finishedAt: { gte: since.toJSDate() }, startedAt: { not: null } },
+        select: { startedAt: true, finishedAt: true },
+      });
+      return rows.map((r) => ({ startedAt: toInstant(r.startedAt!), finishedAt: toInstant(r.finishedAt!) }));
+    },
+
+    /** PBIs open now and every PBI touched since `since` (team throughput needs squares done on finished PBIs). */
     async listForFlow(nexusId: string, since: DateTime): Promise<Pbi[]> {
       const rows = await prisma.pbi.findMany({
         where: { nexusId, OR: [{ finishedAt: null, discardedAt: null }, { lastEventAt: { gte: since.toJSDate() } }] },

@@ -7,7 +7,10 @@ import type { Pbi, Square } from '../domain/pbi';
 import type { Stage } from '../domain/workflow';
 import type { Event as EventRow, Nexus as NexusRow, Pbi as PbiRow, Prisma } from '../generated/prisma/client';
 
-const instant = (d: Date): DateTime => DateTime.fromJSDate(d, { zone: 'utc' });
+// fromMillis is several times faster than fromISO/fromJSDate, and reports load thousands of these
+export const toInstant = (d: Date): DateTime => DateTime.fromMillis(d.getTime(), { zone: 'utc' });
+const instant = toInstant;
+const fromIso = (iso: string): DateTime => DateTime.fromMillis(Date.parse(iso), { zone: 'utc' });
 const maybeInstant = (d: Date | null): DateTime | null => (d ? instant(d) : null);
 const maybeIso = (d: DateTime | null): string | null => (d ? d.toUTC().toISO() : null);
 const maybeDate = (d: DateTime | null): Date | null => (d ? d.toJSDate() : null);
@@ -61,8 +64,8 @@ export function toPbi(row: Pick<PbiRow, keyof PbiRow>): Pbi {
     squares: (row.squares as SquareJson[]).map((s) => ({
       team: s.team,
       state: s.state,
-      startedAt: s.startedAt ? DateTime.fromISO(s.startedAt, { zone: 'utc' }) : null,
-      doneAt: s.doneAt ? DateTime.fromISO(s.doneAt, { zone: 'utc' }) : null,
+      startedAt: s.startedAt ? fromIso(s.startedAt) : null,
+      doneAt: s.doneAt ? fromIso(s.doneAt) : null,
     })),
     blocked: row.blockedReason && row.blockedAt ? { reason: row.blockedReason, at: instant(row.blockedAt) } : null,
     discardedAt: maybeInstant(row.discardedAt),

@@ -15,7 +15,7 @@ export const flowAging = defineCommand<Record<string, never>, FlowView>({
   parse: noInput,
   execute: (_input, ctx) => loadFlowView(ctx),
   render(view) {
-    const items = agingItems(view.pbis, view.sle, view.today, view.nexus.timeZone);
+    const items = agingItems(view.open, view.sle, view.today, view.nexus.timeZone);
     const aging = items.filter((i) => i.status === 'aging').length;
     const atRisk = items.filter((i) => i.status === 'at-risk').length;
     const summary = `${items.length} in progress: ${aging} past the SLE, ${atRisk} at risk (past the 70th percentile)`;

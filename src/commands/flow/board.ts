@@ -36,7 +36,7 @@ export const flowBoard = defineCommand<Record<string, never>, Outcome>({
     const blocks: Block[] = [header(`${nexus.name} · board`)];
     for (const stage of nexus.workflow.stages) {
       const finished = isFinishedStage(nexus.workflow, stage.name);
-      const items = (finished ? recentlyFinished : view.pbis.filter((p) => !p.discardedAt && !p.finishedAt))
+      const items = (finished ? recentlyFinished : view.open)
         .filter((p) => sameName(p.stage, stage.name))
         .sort((a, b) => (view.ageOf(b)?.age ?? 0) - (view.ageOf(a)?.age ?? 0) || a.stageEnteredAt.toMillis() - b.stageEnteredAt.toMillis());
       const count = counts.get(stage.name) ?? 0;
@@ -46,7 +46,7 @@ export const flowBoard = defineCommand<Record<string, never>, Outcome>({
       if (count > shown.length) lines.push(`_…and ${count - shown.length} more${finished ? ' finished' : ''}_`);
       blocks.push(section(`${bold(code(stage.name))}  ${limit}${flowMark(view, stage.name)}\n${lines.join('\n') || '_empty_'}`));
     }
-    blocks.push(divider(), context(`WIP ${nexusWip(view.pbis)} · ${describeSle(view.sle)} · ☐ not started ◐ started ■ done`));
+    blocks.push(divider(), context(`WIP ${nexusWip(view.open)} · ${describeSle(view.sle)} · ☐ not started ◐ started ■ done`));
     return ephemeral(`${nexus.name} board`, blocks);
   },
 });

@@ -18,7 +18,7 @@ export const flowSle = defineCommand<Record<string, never>, FlowView>({
   execute: (_input, ctx) => loadFlowView(ctx),
   render(view) {
     const { nexus } = view;
-    const times = cycleTimesInWindow(view.pbis, view.today, nexus.timeZone, nexus.sle.historyDays);
+    const times = cycleTimesInWindow(view.finished, view.today, nexus.timeZone, nexus.sle.historyDays);
     const lines = LINES.map((p) => {
       const days = percentile(times, p / 100);
       return `${p}% of PBIs finished within ${days === undefined ? '–' : `${bold(String(days))} day${days === 1 ? '' : 's'}`}`;

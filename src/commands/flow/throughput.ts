@@ -3,14 +3,14 @@ import { addDays } from '../../domain/calendar';
 import { nexusThroughput, perWeek, teamThroughput, windowEnding, type DailyCount } from '../../domain/flow-metrics';
 import { findTeam } from '../../domain/nexus';
 import { bold, code, context, header, section } from '../blocks';
-import { defineCommand, invalid } from '../command';
-import { loadFlowView, type FlowView } from '../flow-view';
+import { defineCommand, invalid, type NexusContext } from '../command';
+import { startOfDay, today } from '../flow-view';
 import { explain } from '../problems';
 import { ephemeral, refusal } from '../reply';
 
 const DAYS = 30;
 const usage = '/flow throughput [team]';
-type Outcome = { view: FlowView; team: string | null } | { problem: 'unknown-team'; team: string; teams: string[] };
+type Outcome = { daily: DailyCount[]; team: string | null } | { problem: 'unknown-team'; team: string; teams: string[] };
 
 export const flowThroughput = defineCommand<{ team: string | null }, Outcome>({
   path: ['flow', 'throughput'],
@@ -23,33 +23,36 @@ export const flowThroughput = defineCommand<{ team: string | null }, Outcome>({
     return { team: words[0] ?? null };
   },
   async execute({ team }, ctx) {
-    if (team === null) return { view: await loadFlowView(ctx), team: null };
-    const found = findTeam(ctx.nexus, team);
-    if (!found) return { problem: 'unknown-team', team, teams: ctx.nexus.teams };
-    return { view: await loadFlowView(ctx), team: found };
+    const found = team === null ? null : findTeam(ctx.nexus, team);
+    if (team !== null && !found) return { problem: 'unknown-team', team, teams: ctx.nexus.teams };
+    return { daily: await countDaily(ctx, found ?? null), team: found ?? null };
   },
-  render(outcome) {
+  render(outcome, { nexus }) {
     if ('problem' in outcome) return refusal(explain(outcome), usage);
-    const { view, team } = outcome;
-    const zone = view.nexus.timeZone;
-    // the 30 days that ended yesterday: today is not over yet
-    const { from, to } = windowEnding(addDays(view.today, -1), DAYS);
-    const daily = team ? teamThroughput(view.pbis, team, from, to, zone) : nexusThroughput(view.pbis, from, to, zone);
+    const { daily, team } = outcome;
     const total = daily.reduce((n, d) => n + d.count, 0);
     const what = team ? `${team}'s squares done` : 'PBIs finished';
     const weeks = perWeek(daily).map((w) => {
       const days = daily.filter((d) => d.date >= w.weekOf && d.date < addDays(w.weekOf, 7));
-      return `${code(`week of ${format(w.weekOf)}`)}  ${days.map(dayCell).join(' ')}  = ${bold(String(w.count))}${w.days < 7 ? ` (${w.days} days)` : ''}`;
+      return `${code(`week of ${format(w.weekOf)}`)}  ${days.map((d) => d.count).join(' ')}  = ${bold(String(w.count))}${w.days < 7 ? ` (${w.days} days)` : ''}`;
     });
-    const title = `${view.nexus.name} · throughput${team ? ` · ${team}` : ''}`;
+    const title = `${nexus.name} · throughput${team ? ` · ${team}` : ''}`;
     return ephemeral(`${title}: ${total} in ${DAYS} days`, [
       header(title),
-      section(`${bold(String(total))} ${what} in the last ${DAYS} days (${format(from)} – ${format(to)}): ${(total / DAYS).toFixed(2)} a day, ${((total / DAYS) * 7).toFixed(1)} a week.`),
+      section(`${bold(String(total))} ${what} in the last ${DAYS} days (${format(daily[0].date)} – ${format(daily[daily.length - 1].date)}): ${(total / DAYS).toFixed(2)} a day, ${((total / DAYS) * 7).toFixed(1)} a week.`),
       section(weeks.join('\n')),
       context('Each number is one calendar day, Monday first. Today is left out until it is over.'),
     ]);
   },
 });
 
+/** The 30 days that ended yesterday: today is not over yet. */
+async function countDaily(ctx: NexusContext, team: string | null): Promise<DailyCount[]> {
+  const { nexus, store } = ctx;
+  const { from, to } = windowEnding(addDays(today(ctx), -1), DAYS);
+  const since = startOfDay(nexus, from);
+  if (team === null) return nexusThroughput(await store.pbis.finishedSince(nexus.id, since), from, to, nexus.timeZone);
+  return teamThroughput(await store.pbis.listForFlow(nexus.id, since), team, from, to, nexus.timeZone);
+}
+
 const format = (date: string): string => DateTime.fromISO(date).toFormat('ccc d LLL');
-const dayCell = (d: DailyCount): string => String(d.count);

@@ -16,13 +16,13 @@ export const flowWip = defineCommand<Record<string, never>, FlowView>({
   execute: (_input, ctx) => loadFlowView(ctx),
   render(view) {
     const { nexus } = view;
-    const open = view.pbis.filter((p) => !p.finishedAt && !p.discardedAt);
+    const { open } = view;
     const wipStages = new Set(inProgressStages(nexus.workflow).map((s) => s.name));
     const stages = stageLoads(open, nexus.workflow)
       .filter((l) => wipStages.has(l.stage) || l.wipLimit !== null)
       .map((l) => `${code(l.stage)}  ${l.count}${l.wipLimit === null ? '' : `/${l.wipLimit}`}${l.overLimit ? '  ⚠ over limit' : ''}`);
-    const teams = teamLoads(view.pbis, nexus.teams).map((t) => `${bold(t.team)}  ◐ ${t.started} started · ☐ ${t.waiting} waiting to start`);
-    const wip = nexusWip(view.pbis);
+    const teams = teamLoads(open, nexus.teams).map((t) => `${bold(t.team)}  ◐ ${t.started} started · ☐ ${t.waiting} waiting to start`);
+    const wip = nexusWip(open);
     return ephemeral(`${nexus.name}: WIP ${wip}`, [
       header(`${nexus.name} · WIP ${wip}`),
       section(`${bold('Stages')}\n${stages.join('\n') || '_no stage in progress_'}`),

@@ -61,7 +61,7 @@ async function overLimit(ctx: NexusContext, pbi: Pbi): Promise<OverLimit | null>
   if (!stage || stage.wipLimit === null || isFinishedStage(nexus.workflow, stage.name)) return null;
   const inStage = await store.pbis.listInStages(nexus.id, [stage.name], stage.wipLimit + 50);
   if (inStage.length <= stage.wipLimit) return null;
-  const view = flowView(nexus, localDate(now(), nexus.timeZone), inStage);
+  const view = flowView(nexus, localDate(now(), nexus.timeZone), inStage, []);
   const others = inStage
     .filter((p) => !sameName(p.key, pbi.key))
     .map((p) => ({ key: p.key, age: view.ageOf(p) }))
