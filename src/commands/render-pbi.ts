@@ -7,6 +7,12 @@ export const SQUARE_GLYPH: Record<SquareState, string> = { 'not-started': '☐',
 const SQUARE_LABEL: Record<SquareState, string> = { 'not-started': 'not started', started: 'started', done: 'done' };
 const STATUS_MARK: Record<AgingStatus, string> = { 'on-track': '', 'at-risk': ' 🟡 at risk', aging: ' 🔴 past SLE' };
 
+/** Oldest work first: earliest start, then longest in its stage; items not started come last. */
+export function byStart(a: Pbi, b: Pbi): number {
+  const start = (p: Pbi) => p.startedAt?.toMillis() ?? Number.MAX_SAFE_INTEGER;
+  return start(a) - start(b) || a.stageEnteredAt.toMillis() - b.stageEnteredAt.toMillis() || a.key.localeCompare(b.key, 'en', { numeric: true });
+}
+
 export const squareLabel = (state: SquareState): string => SQUARE_LABEL[state];
 
 /** The team squares of a PBI, e.g. `■ Alpha  ◐ Beta  ☐ Gamma`. */

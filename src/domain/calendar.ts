@@ -5,16 +5,19 @@ export type CalendarDate = string;
 
 /** Zone offsets change only at transitions on quarter-hour boundaries, so one lookup serves each quarter hour. */
 const QUARTER_HOUR_MS = 900_000;
-const offsetCache = new Map<string, number>();
+const offsetsByZone = new Map<string, Map<number, number>>();
+const OFFSETS_KEPT = 50_000;
 
 export function localDate(instant: DateTime, zone: string): CalendarDate {
   const ms = instant.toMillis();
-  const key = `${zone}|${Math.floor(ms / QUARTER_HOUR_MS)}`;
-  let offset = offsetCache.get(key);
+  const bucket = Math.floor(ms / QUARTER_HOUR_MS);
+  let offsets = offsetsByZone.get(zone);
+  if (!offsets) offsetsByZone.set(zone, (offsets = new Map()));
+  let offset = offsets.get(bucket);
   if (offset === undefined) {
     offset = instant.setZone(zone).offset;
-    if (offsetCache.size > 100_000) offsetCache.clear();
-    offsetCache.set(key, offset);
+    if (offsets.size > OFFSETS_KEPT) offsets.clear();
+    offsets.set(bucket, offset);
   }
   return new Date(ms + offset * 60_000).toISOString().slice(0, 10);
 }

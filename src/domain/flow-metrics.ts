@@ -11,7 +11,11 @@ export function workItemAge(pbi: Pbi, today: CalendarDate, zone: string): number
 /** Cycle Time: finish date − start date + 1, in calendar days (same-day finish is 1). */
 export function cycleTime(pbi: FlowDates, zone: string): number | null {
   if (!isFinished(pbi)) return null;
-  return daysBetween(localDate(pbi.startedAt!, zone), localDate(pbi.finishedAt!, zone)) + 1;
+  return cycleDays(localDate(pbi.startedAt!, zone), localDate(pbi.finishedAt!, zone));
+}
+
+export function cycleDays(startDate: CalendarDate, finishDate: CalendarDate): number {
+  return daysBetween(startDate, finishDate) + 1;
 }
 
 /** Nearest-rank percentile: sorted ascending, x[ceil(p·n) − 1]. `p` in (0, 1]. Undefined for no values. */

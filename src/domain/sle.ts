@@ -1,5 +1,5 @@
 import { addDays, localDate, type CalendarDate } from './calendar';
-import { cycleTime, percentile, workItemAge } from './flow-metrics';
+import { cycleDays, percentile, workItemAge } from './flow-metrics';
 import { isFinished, type FlowDates, type Pbi } from './pbi';
 
 /** Below this many finished items in the window a computed SLE would be a guess. */
@@ -18,9 +18,13 @@ export type Sle =
 /** Cycle times of items finished in the `historyDays` calendar days ending today. */
 export function cycleTimesInWindow(pbis: readonly FlowDates[], today: CalendarDate, zone: string, historyDays: number): number[] {
   const from = addDays(today, -(historyDays - 1));
-  return pbis
-    .filter((p) => isFinished(p) && localDate(p.finishedAt!, zone) >= from && localDate(p.finishedAt!, zone) <= today)
-    .map((p) => cycleTime(p, zone)!);
+  const times: number[] = [];
+  for (const p of pbis) {
+    if (!isFinished(p)) continue;
+    const finished = localDate(p.finishedAt!, zone);
+    if (finished >= from && finished <= today) times.push(cycleDays(localDate(p.startedAt!, zone), finished));
+  }
+  return times;
 }
 
 export function serviceLevelExpectation(setting: SleSetting, cycleTimes: readonly number[]): Sle {

@@ -1,5 +1,5 @@
 // Turns database rows into domain values and back. Instants are stored as timestamps; the domain uses luxon.
-import { DateTime } from 'luxon';
+import { DateTime, FixedOffsetZone } from 'luxon';
 import type { Weekday } from '../domain/calendar';
 import type { NexusEvent, PbiEvent, SquareState } from '../domain/events';
 import type { Nexus } from '../domain/nexus';
@@ -7,10 +7,11 @@ import type { Pbi, Square } from '../domain/pbi';
 import type { Stage } from '../domain/workflow';
 import type { Event as EventRow, Nexus as NexusRow, Pbi as PbiRow, Prisma } from '../generated/prisma/client';
 
-// fromMillis is several times faster than fromISO/fromJSDate, and reports load thousands of these
-export const toInstant = (d: Date): DateTime => DateTime.fromMillis(d.getTime(), { zone: 'utc' });
-const instant = toInstant;
-const fromIso = (iso: string): DateTime => DateTime.fromMillis(Date.parse(iso), { zone: 'utc' });
+// Reports turn thousands of timestamps into DateTimes: fromMillis with a zone object is ~10× faster than fromISO.
+const UTC = FixedOffsetZone.utcInstance;
+export const instantAt = (ms: number): DateTime => DateTime.fromMillis(ms, { zone: UTC });
+const instant = (d: Date): DateTime => instantAt(d.getTime());
+const fromIso = (iso: string): DateTime => instantAt(Date.parse(iso));
 const maybeInstant = (d: Date | null): DateTime | null => (d ? instant(d) : null);
 const maybeIso = (d: DateTime | null): string | null => (d ? d.toUTC().toISO() : null);
 const maybeDate = (d: DateTime | null): Date | null => (d ? d.toJSDate() : null);

@@ -20,8 +20,8 @@ export function largeHistory(end: DateTime): { teams: string[]; events: PbiEvent
     zone: 'Europe/Berlin',
     arrivalsPerDay: 35,
     teamsPerPbi: [5, 10],
-    squareFinishChance: Object.fromEntries(teams.map((t, i) => [t, i % 10 === 9 ? 0.2 : 0.4])),
-    teamCapacity: 16,
+    squareFinishChance: Object.fromEntries(teams.map((t, i) => [t, i % 10 === 9 ? 0.3 : 0.5])),
+    teamCapacity: 24,
     sprintPull: 360,
     rng: seededRng('bench'),
   });

@@ -64,7 +64,10 @@ describeEachDatabase('/pbi commands', (db) => {
   });
 
   test('a move past a WIP limit is allowed, says so and names who else is there', async () => {
-    for (const t of ['A', 'B', 'C']) await h.run(`/pbi add "${t}" --stage doing`);
+    for (const t of ['A', 'B', 'C']) {
+      await h.run(`/pbi add "${t}" --stage doing`);
+      h.advance({ minutes: 5 });
+    }
     const third = await h.run('/pbi move PBI-3 ready');
     expect(third.plain).not.toContain('over its WIP limit');
     const back = await h.run('/pbi move PBI-3 doing');

@@ -83,3 +83,18 @@ describeEachDatabase('PBI repository', (db) => {
     expect(await store.pbis.listForFlow(other.id, t0.minus({ days: 1 }))).toEqual([]);
   });
 });
+
+describeEachDatabase('finished PBIs for the SLE', (db) => {
+  test('a PBI finishing or reopening changes the answer at once, also through another store (another replica)', async () => {
+    const reader = openStore(db(), 'replica-1');
+    const writer = openStore(db(), 'replica-2');
+    const nexus = (await writer.nexuses.create(settings, { type: 'nexus.created', at: t0, actor: 'U1', value: {} })) as Nexus;
+    const since = t0.minus({ days: 1 });
+    await writer.pbis.add(nexus, 'A', (k) => ({ type: 'pbi.added', key: k, title: k, url: null, stage: 'in-progress', teams: [], at: t0, actor: 'U1' }));
+    expect(await reader.pbis.finishedSince(nexus.id, since)).toEqual([]);
+    await writer.pbis.change(nexus, 'A', (p) => decideMove(nexus, p, 'integrated', { at: t0.plus({ days: 2 }), actor: 'U1' }));
+    expect((await reader.pbis.finishedSince(nexus.id, since)).map((d) => d.finishedAt?.toISO())).toEqual([t0.plus({ days: 2 }).toISO()]);
+    await writer.pbis.change(nexus, 'A', (p) => decideMove(nexus, p, 'in-progress', { at: t0.plus({ days: 3 }), actor: 'U1' }));
+    expect(await reader.pbis.finishedSince(nexus.id, since)).toEqual([]);
+  });
+});

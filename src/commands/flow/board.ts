@@ -4,7 +4,7 @@ import { isFinishedStage, sameName } from '../../domain/workflow';
 import { bold, code, context, divider, header, section, type Block } from '../blocks';
 import { defineCommand } from '../command';
 import { describeSle, loadFlowView, type FlowView } from '../flow-view';
-import { pbiLine } from '../render-pbi';
+import { byStart, pbiLine } from '../render-pbi';
 import { ephemeral } from '../reply';
 import { noInput } from './no-input';
 
@@ -27,9 +27,9 @@ export const flowBoard = defineCommand<Record<string, never>, Outcome>({
     const [view, counts, recentlyFinished] = await Promise.all([
       loadFlowView(ctx),
       store.pbis.countByStage(nexus.id),
-      store.pbis.listInStages(nexus.id, finishedStages, FINISHED_PER_STAGE * finishedStages.length),
+      Promise.all(finishedStages.map((stage) => store.pbis.listInStages(nexus.id, [stage], FINISHED_PER_STAGE))),
     ]);
-    return { view, counts, recentlyFinished };
+    return { view, counts, recentlyFinished: recentlyFinished.flat() };
   },
   render({ view, counts, recentlyFinished }) {
     const { nexus } = view;
@@ -38,7 +38,7 @@ export const flowBoard = defineCommand<Record<string, never>, Outcome>({
       const finished = isFinishedStage(nexus.workflow, stage.name);
       const items = (finished ? recentlyFinished : view.open)
         .filter((p) => sameName(p.stage, stage.name))
-        .sort((a, b) => (view.ageOf(b)?.age ?? 0) - (view.ageOf(a)?.age ?? 0) || a.stageEnteredAt.toMillis() - b.stageEnteredAt.toMillis());
+        .sort(finished ? () => 0 : byStart);
       const count = counts.get(stage.name) ?? 0;
       const limit = stage.wipLimit === null ? `${count}` : `${count}/${stage.wipLimit}${count > stage.wipLimit ? ' ⚠ over limit' : ''}`;
       const shown = items.slice(0, finished ? FINISHED_PER_STAGE : ITEMS_PER_STAGE);

@@ -6,7 +6,7 @@ import { findStage, isFinishedStage, sameName } from '../../domain/workflow';
 import { code, escape } from '../blocks';
 import { defineCommand, invalid, isInvalid, type NexusContext } from '../command';
 import { flowView } from '../flow-view';
-import { ageText } from '../render-pbi';
+import { ageText, byStart } from '../render-pbi';
 import { by, parseKey, renderChange, type ChangeOutcome } from './change';
 
 type Input = { key: string; stage: string };
@@ -64,9 +64,8 @@ async function overLimit(ctx: NexusContext, pbi: Pbi): Promise<OverLimit | null>
   const view = flowView(nexus, localDate(now(), nexus.timeZone), inStage, []);
   const others = inStage
     .filter((p) => !sameName(p.key, pbi.key))
-    .map((p) => ({ key: p.key, age: view.ageOf(p) }))
-    .sort((a, b) => (b.age?.age ?? 0) - (a.age?.age ?? 0))
+    .sort(byStart)
     .slice(0, OTHERS_SHOWN)
-    .map((o) => ({ key: o.key, age: ageText(o.age) || 'not started' }));
+    .map((p) => ({ key: p.key, age: ageText(view.ageOf(p)) || 'not started' }));
   return { count: inStage.length, limit: stage.wipLimit, others };
 }
