@@ -1,9 +1,11 @@
 // Block Kit builders shared by every renderer. Slack shows these; the console prints a plain-text reading of them.
 export type Text = { type: 'mrkdwn' | 'plain_text'; text: string };
+export type Button = { type: 'button'; text: Text; action_id: string; value: string; style?: 'primary' | 'danger' };
 export type Block =
   | { type: 'header'; text: Text }
   | { type: 'section'; text?: Text; fields?: Text[] }
   | { type: 'context'; elements: Text[] }
+  | { type: 'actions'; elements: Button[] }
   | { type: 'divider' };
 
 /** Slack caps a section's text at 3,000 characters. */
@@ -23,6 +25,17 @@ export const fields = (...mrkdwn: string[]): Block => ({ type: 'section', fields
 export const context = (...mrkdwn: string[]): Block => ({ type: 'context', elements: mrkdwn.map((text) => ({ type: 'mrkdwn', text })) });
 
 export const divider = (): Block => ({ type: 'divider' });
+
+export const button = (text: string, actionId: string, value: string, style?: Button['style']): Button => ({
+  type: 'button',
+  text: { type: 'plain_text', text: text.slice(0, 75) },
+  action_id: actionId,
+  value: value.slice(0, 2000),
+  ...(style ? { style } : {}),
+});
+
+/** Slack allows 25 elements in an actions block. */
+export const actions = (...buttons: Button[]): Block => ({ type: 'actions', elements: buttons.slice(0, 25) });
 
 /** A link in mrkdwn; plain escaped text when there is no URL. */
 export function link(text: string, url: string | null): string {

@@ -44,9 +44,16 @@ export async function runSlashCommand(slash: string, text: string, ctx: CommandC
   }
   if (group === 'forecast') return ephemeral('Forecasts are not built yet: `/forecast` will answer with Monte Carlo forecasts in a coming release.');
   const tokens = tokenize(text);
-  const [sub = 'help', ...words] = tokens.ok ? tokens.words : text.trim().split(/\s+/);
+  if (!tokens.ok) {
+    const sub = text.trim().split(/\s+/)[0]?.toLowerCase();
+    return refusal(tokens.message, COMMANDS.find((c) => c.path[0] === group && c.path[1] === sub)?.usage);
+  }
+  return runWords(group, tokens.words, ctx);
+}
+
+/** A command already split into words after its slash command, e.g. ('pbi', ['block', 'PBI-7', 'waiting for legal']). */
+export async function runWords(group: string, [sub = 'help', ...words]: string[], ctx: CommandContext): Promise<Reply> {
   const command = COMMANDS.find((c) => c.path[0] === group && c.path[1] === sub.toLowerCase());
-  if (!tokens.ok) return refusal(tokens.message, command?.usage);
   if (!command) {
     if (sub.toLowerCase() === 'help') return help(group);
     return refusal(`\`/${group} ${sub.slice(0, 30)}\` is not a command. Try one of:\n${usageLines(group)}`);

@@ -1,4 +1,7 @@
-/** Splits a command line into words. Quotes group words: "…", '…', and the curly quotes Slack's clients type. */
+/**
+ * Splits a command line into words. Quotes at the start of a word group words: "…", '…', and the curly quotes Slack's
+ * clients type; a quote inside a word (customer's) is just a character.
+ */
 export type Tokens = { ok: true; words: string[] } | { ok: false; message: string };
 
 const CLOSING: Record<string, string> = { '"': '"', "'": "'", '“': '”', '”': '”', '‘': '’', '’': '’', '„': '“' };
@@ -14,7 +17,7 @@ export function tokenize(line: string): Tokens {
     if (closing !== null) {
       if (ch === closing || (closing === '"' && ch === '”')) closing = null;
       else word += ch;
-    } else if (ch in CLOSING) {
+    } else if (ch in CLOSING && !inWord) {
       closing = CLOSING[ch];
       openedAt = i;
       inWord = true;

@@ -16,6 +16,8 @@ function blockText(block: Block): string {
       return [block.text ? mrkdwn(block.text.text) : '', ...(block.fields ?? []).map((f) => mrkdwn(f.text))].filter(Boolean).join('\n');
     case 'context':
       return block.elements.map((e) => `  ${mrkdwn(e.text)}`).join('\n');
+    case 'actions':
+      return block.elements.map((b) => `[${b.text.text}]`).join(' ');
     case 'divider':
       return '─'.repeat(60);
   }

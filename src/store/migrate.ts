@@ -15,7 +15,15 @@ export type SqlRunner = {
 };
 
 const PRISMA_MIGRATE_LOCK = 72707369;
-export const MIGRATIONS_DIR = path.resolve(__dirname, '../../prisma/migrations');
+/** prisma/migrations of the nearest folder above this file that has one (src/, dist/ and the bench build differ in depth). */
+export const MIGRATIONS_DIR = findUp(__dirname, path.join('prisma', 'migrations'));
+
+function findUp(from: string, relative: string): string {
+  for (let dir = from; ; dir = path.dirname(dir)) {
+    if (existsSync(path.join(dir, relative))) return path.join(dir, relative);
+    if (dir === path.dirname(dir)) return path.resolve(relative);
+  }
+}
 
 const CREATE_TABLE = `CREATE TABLE IF NOT EXISTS "_prisma_migrations" (
   "id" VARCHAR(36) PRIMARY KEY NOT NULL, "checksum" VARCHAR(64) NOT NULL, "finished_at" TIMESTAMPTZ,

@@ -44,3 +44,7 @@ describe('the parser never throws on any input (property)', () => {
     );
   });
 });
+
+test('an apostrophe inside a word is just a character', () => {
+  expect(tokenize("block PBI-1 waiting for the customer's API")).toEqual({ ok: true, words: ['block', 'PBI-1', 'waiting', 'for', 'the', "customer's", 'API'] });
+});

@@ -1,17 +1,17 @@
 import { z } from 'zod';
 import { isValidZone } from '../../domain/calendar';
-import { addTeams, isTeamsProblem, type Nexus } from '../../domain/nexus';
+import { addTeams, DIGEST_TIME, isTeamsProblem, type Nexus } from '../../domain/nexus';
 import { DEFAULT_HISTORY_DAYS } from '../../domain/sle';
 import { DEFAULT_WORKFLOW, isWorkflowProblem, setFlow, validateWorkflow, type Stage, type Workflow } from '../../domain/workflow';
 import { bold, code, context, section } from '../blocks';
-import { defineCommand, invalid } from '../command';
+import { defineCommand, invalid, type CommandContext } from '../command';
 import { parseFlags, splitList } from '../flags';
 import { explain } from '../problems';
-import { inChannel, refusal } from '../reply';
+import { inChannel, refusal, type Reply } from '../reply';
 import { describeWorkflow } from './describe';
 
 const usage =
-  '/nexus setup [--name "<name>"] [--teams Alpha,Beta] [--stages "refining,ready:10,in-progress:6,integrated"] [--start <stage>] [--finish <stage>] [--zone <IANA zone>] [--sle <percentile>]';
+  '/nexus setup [--name "<name>"] [--teams Alpha,Beta] [--stages "refining,ready:10,in-progress:6,integrated"] [--start <stage>] [--finish <stage>] [--zone <IANA zone>] [--digest HH:MM] [--sle <percentile>]';
 
 const STAGE_SPEC = /^([^:]+?)(?::(\d{1,4}))?$/;
 
@@ -22,19 +22,20 @@ export const NexusSetupInputSchema = z.object({
   start: z.string().nullable(),
   finish: z.string().nullable(),
   zone: z.string().refine(isValidZone, { error: (i) => `\`${String(i.input).slice(0, 40)}\` is not an IANA time zone; try \`Europe/Berlin\` or \`America/New_York\`.` }),
+  digestTime: z.string().regex(DIGEST_TIME, 'The digest time is HH:MM on a 24-hour clock, like 09:30.'),
   slePercentile: z.coerce.number().int('The SLE percentile is a whole number, like 85.').min(50).max(99),
 });
 export type NexusSetupInput = z.infer<typeof NexusSetupInputSchema>;
 
-type Outcome = { nexus: Nexus } | { refused: string };
+export type SetUpOutcome = { nexus: Nexus } | { refused: string };
 
-export const nexusSetup = defineCommand<NexusSetupInput, Outcome>({
+export const nexusSetup = defineCommand<NexusSetupInput, SetUpOutcome>({
   path: ['nexus', 'setup'],
   usage,
   summary: 'create the Nexus for this channel (you join its Nexus Integration Team)',
   scope: 'channel',
   parse(words) {
-    const parsed = parseFlags(words, ['name', 'teams', 'stages', 'start', 'finish', 'zone', 'sle']);
+    const parsed = parseFlags(words, ['name', 'teams', 'stages', 'start', 'finish', 'zone', 'digest', 'sle']);
     if (!parsed.ok) return invalid(parsed.message);
     if (parsed.positional.length) return invalid(`Unexpected \`${parsed.positional[0].slice(0, 40)}\`: settings are given as flags.`);
     const { flags } = parsed;
@@ -47,45 +48,51 @@ export const nexusSetup = defineCommand<NexusSetupInput, Outcome>({
       start: flags.start ?? null,
       finish: flags.finish ?? null,
       zone: flags.zone ?? 'UTC',
+      digestTime: flags.digest ?? '09:30',
       slePercentile: flags.sle ?? 85,
     });
     return result.success ? result.data : invalid(result.error.issues[0].message);
   },
-  async execute(input, { store, workspaceId, channelId, userId, now }) {
-    const teams = addTeams([], input.teams);
-    if (isTeamsProblem(teams)) return { refused: explain(teams) };
-    const workflow = buildWorkflow(input);
-    if (isWorkflowProblem(workflow)) return { refused: explain(workflow) };
-    const nexus: Omit<Nexus, 'id'> = {
-      workspaceId,
-      channelId,
-      name: input.name,
-      teams,
-      workflow,
-      sle: { percentile: input.slePercentile, days: null, historyDays: DEFAULT_HISTORY_DAYS },
-      timeZone: input.zone,
-      digest: { time: '09:30', days: ['mon', 'tue', 'wed', 'thu', 'fri'], enabled: true },
-      nit: [userId],
-      createdBy: userId,
-    };
-    const created = await store.nexuses.create(nexus, { type: 'nexus.created', at: now(), actor: userId, value: nexus });
-    if (created === 'duplicate') return { refused: 'This channel already has a Nexus. Change it with `/nexus teams`, `/nexus stage`, `/nexus flow` and `/nexus sle`.' };
-    return { nexus: created };
-  },
-  render(outcome) {
-    if ('refused' in outcome) return refusal(outcome.refused, usage);
-    const { nexus } = outcome;
-    const text = `Nexus ${nexus.name} is set up for this channel.`;
-    return inChannel(text, [
-      section(`🧭 ${bold(nexus.name)} is set up for this channel, with <@${nexus.createdBy}> in its Nexus Integration Team.`),
-      section(`${bold('Teams')}: ${nexus.teams.length ? nexus.teams.join(', ') : '_none yet_ (`/nexus teams add Alpha Beta`)'}\n${bold('Workflow')}: ${describeWorkflow(nexus.workflow)}`),
-      context(`Dates are counted in ${code(nexus.timeZone)}. Next: \`/pbi add "<title>" --teams Alpha,Beta\`, then \`/flow board\`.`),
-    ]);
-  },
+  execute: setUpNexus,
+  render: renderSetUp,
 });
 
+/** Creates the channel's Nexus; the console, the slash command and the Slack form all come here. */
+export async function setUpNexus(input: NexusSetupInput, { store, workspaceId, channelId, userId, now }: CommandContext): Promise<SetUpOutcome> {
+  const teams = addTeams([], input.teams);
+  if (isTeamsProblem(teams)) return { refused: explain(teams) };
+  const workflow = buildWorkflow(input);
+  if (isWorkflowProblem(workflow)) return { refused: explain(workflow) };
+  const nexus: Omit<Nexus, 'id'> = {
+    workspaceId,
+    channelId,
+    name: input.name,
+    teams,
+    workflow,
+    sle: { percentile: input.slePercentile, days: null, historyDays: DEFAULT_HISTORY_DAYS },
+    timeZone: input.zone,
+    digest: { time: input.digestTime, days: ['mon', 'tue', 'wed', 'thu', 'fri'], enabled: true },
+    nit: [userId],
+    createdBy: userId,
+  };
+  const created = await store.nexuses.create(nexus, { type: 'nexus.created', at: now(), actor: userId, value: nexus });
+  if (created === 'duplicate') return { refused: 'This channel already has a Nexus. Change it with `/nexus teams`, `/nexus stage`, `/nexus flow` and `/nexus sle`.' };
+  return { nexus: created };
+}
+
+export function renderSetUp(outcome: SetUpOutcome): Reply {
+  if ('refused' in outcome) return refusal(outcome.refused, usage);
+  const { nexus } = outcome;
+  const text = `Nexus ${nexus.name} is set up for this channel.`;
+  return inChannel(text, [
+    section(`🧭 ${bold(nexus.name)} is set up for this channel, with <@${nexus.createdBy}> in its Nexus Integration Team.`),
+    section(`${bold('Teams')}: ${nexus.teams.length ? nexus.teams.join(', ') : '_none yet_ (`/nexus teams add Alpha Beta`)'}\n${bold('Workflow')}: ${describeWorkflow(nexus.workflow)}`),
+    context(`Dates are counted in ${code(nexus.timeZone)}. Next: \`/pbi add "<title>" --teams Alpha,Beta\`, then \`/flow board\`.`),
+  ]);
+}
+
 /** `refining,ready:10,"in progress":6` → stages; a number after `:` is the stage's WIP limit. */
-function parseStages(spec: string): Stage[] | string {
+export function parseStages(spec: string): Stage[] | string {
   const stages: Stage[] = [];
   for (const part of splitList([spec])) {
     const m = STAGE_SPEC.exec(part);
@@ -95,7 +102,7 @@ function parseStages(spec: string): Stage[] | string {
   return stages;
 }
 
-function buildWorkflow(input: NexusSetupInput) {
+export function buildWorkflow(input: Pick<NexusSetupInput, 'stages' | 'start' | 'finish'>) {
   if (!input.stages) {
     return input.start || input.finish ? setFlow(DEFAULT_WORKFLOW, input.start ?? DEFAULT_WORKFLOW.startStage, input.finish ?? DEFAULT_WORKFLOW.finishStage) : DEFAULT_WORKFLOW;
   }

@@ -41,7 +41,7 @@ export const pbiAdd = defineCommand<PbiAddInput, ChangeOutcome>({
   execute(input, { store, nexus, now, userId }) {
     return store.pbis.add(nexus, input.key, (key) => decideAdd(nexus, { ...input, key }, { at: now(), actor: userId }));
   },
-  render(outcome) {
-    return renderChange(outcome, usage, (pbi, event) => `➕ ${by(event)} added *${escape(pbi.key)}* in ${code(pbi.stage)}`);
+  render(outcome, { nexus }) {
+    return renderChange(outcome, nexus, usage, (pbi, event) => `➕ ${by(event)} added *${escape(pbi.key)}* in ${code(pbi.stage)}`);
   },
 });

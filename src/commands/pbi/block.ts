@@ -24,8 +24,8 @@ export const pbiBlock = defineCommand<BlockInput, ChangeOutcome>({
   execute(input, { store, nexus, now, userId }) {
     return store.pbis.change(nexus, input.key, (pbi) => decideBlock(pbi, input.reason, { at: now(), actor: userId }));
   },
-  render(outcome) {
-    return renderChange(outcome, blockUsage, (pbi, e) => `⛔ ${by(e)} blocked *${escape(pbi.key)}*: ${e.type === 'pbi.blocked' ? escape(e.reason) : ''}`);
+  render(outcome, { nexus }) {
+    return renderChange(outcome, nexus, blockUsage, (pbi, e) => `⛔ ${by(e)} blocked *${escape(pbi.key)}*: ${e.type === 'pbi.blocked' ? escape(e.reason) : ''}`);
   },
 });
 
@@ -44,7 +44,7 @@ export const pbiUnblock = defineCommand<{ key: string }, ChangeOutcome>({
   execute(input, { store, nexus, now, userId }) {
     return store.pbis.change(nexus, input.key, (pbi) => decideUnblock(pbi, { at: now(), actor: userId }));
   },
-  render(outcome) {
-    return renderChange(outcome, unblockUsage, (pbi, e) => `✅ ${by(e)} unblocked *${escape(pbi.key)}*`);
+  render(outcome, { nexus }) {
+    return renderChange(outcome, nexus, unblockUsage, (pbi, e) => `✅ ${by(e)} unblocked *${escape(pbi.key)}*`);
   },
 });

@@ -5,7 +5,9 @@ import type { DuplicateKey, Recorded, UnknownPbi } from '../../store/pbi-reposit
 import { context, section } from '../blocks';
 import { invalid, type Invalid } from '../command';
 import { explain, isProblem } from '../problems';
+import { pbiButtons } from '../pbi-buttons';
 import { pbiLine } from '../render-pbi';
+import type { Nexus } from '../../domain/nexus';
 import { inChannel, refusal, type Reply } from '../reply';
 
 export type ChangeOutcome = Recorded | PbiProblem | UnknownPbi | DuplicateKey;
@@ -18,10 +20,16 @@ export function parseKey(word: string | undefined): string | Invalid {
 }
 
 /** A change everyone in the Nexus channel should see: one line saying what happened, the PBI as it is now. */
-export function renderChange(outcome: ChangeOutcome, usage: string, say: (pbi: Pbi, event: PbiEvent) => string, extra: string[] = []): Reply {
+export function renderChange(
+  outcome: ChangeOutcome,
+  nexus: Nexus,
+  usage: string,
+  say: (pbi: Pbi, event: PbiEvent) => string,
+  extra: string[] = [],
+): Reply {
   if (isProblem(outcome)) return refusal(explain(outcome), usage);
   const headline = say(outcome.pbi, outcome.event);
-  const blocks = [section(`${headline}\n${pbiLine(outcome.pbi, null)}`), ...extra.map((e) => context(e))];
+  const blocks = [section(`${headline}\n${pbiLine(outcome.pbi, null)}`), ...extra.map((e) => context(e)), ...pbiButtons(outcome.pbi, nexus)];
   return inChannel(headline, blocks);
 }
 

@@ -21,8 +21,8 @@ export const pbiDiscard = defineCommand<{ key: string; reason: string | null }, 
   execute(input, { store, nexus, now, userId }) {
     return store.pbis.change(nexus, input.key, (pbi) => decideDiscard(pbi, input.reason, { at: now(), actor: userId }));
   },
-  render(outcome) {
-    return renderChange(outcome, usage, (pbi, e) =>
+  render(outcome, { nexus }) {
+    return renderChange(outcome, nexus, usage, (pbi, e) =>
       `🗑 ${by(e)} discarded *${escape(pbi.key)}*${e.type === 'pbi.discarded' && e.reason ? `: ${escape(e.reason)}` : ''}`,
     );
   },

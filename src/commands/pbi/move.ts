@@ -41,7 +41,7 @@ export const pbiMove = defineCommand<Input, Outcome>({
       cycleTime: justFinished ? cycleTime(change.pbi, nexus.timeZone) : null,
     };
   },
-  render({ change, overLimit, cycleTime }) {
+  render({ change, overLimit, cycleTime }, { nexus }) {
     const notes: string[] = [];
     if (cycleTime !== null) notes.push(`Finished in ${cycleTime} day${cycleTime === 1 ? '' : 's'} (cycle time).`);
     if (overLimit && 'ok' in change) {
@@ -51,7 +51,7 @@ export const pbiMove = defineCommand<Input, Outcome>({
           `Stop starting, start finishing${others ? `: already there ${others}` : ''}.`,
       );
     }
-    return renderChange(change, usage, (pbi, e) => `➡️ ${by(e)} moved *${escape(pbi.key)}* ${e.type === 'pbi.moved' ? `${code(e.from)} → ${code(e.to)}` : ''}`, notes);
+    return renderChange(change, nexus, usage, (pbi, e) => `➡️ ${by(e)} moved *${escape(pbi.key)}* ${e.type === 'pbi.moved' ? `${code(e.from)} → ${code(e.to)}` : ''}`, notes);
   },
 });
 

@@ -9,6 +9,7 @@ import { explain } from '../problems';
 import { ageText, SQUARE_GLYPH, squareLabel } from '../render-pbi';
 import { ephemeral, refusal } from '../reply';
 import { parseKey } from './change';
+import { pbiButtons } from '../pbi-buttons';
 
 type Outcome = { pbi: Pbi; history: PbiEvent[]; view: FlowView } | UnknownPbi;
 const usage = '/pbi show <key>';
@@ -47,6 +48,7 @@ export const pbiShow = defineCommand<{ key: string }, Outcome>({
       ),
       ...(pbi.blocked ? [section(`⛔ ${bold('Blocked')} since ${pbi.blocked.at.setZone(zone).toFormat('d LLL')}: ${escape(pbi.blocked.reason)}`)] : []),
       ...(pbi.discardedAt ? [section(`🗑 Discarded on ${pbi.discardedAt.setZone(zone).toFormat('d LLL yyyy')}`)] : []),
+      ...pbiButtons(pbi, view.nexus),
       section(bold(`History${history.length > HISTORY_SHOWN ? ` (last ${HISTORY_SHOWN} of ${history.length})` : ''}`)),
       ...lineSections(lines),
       context(describeSle(view.sle)),

@@ -33,7 +33,7 @@ export const pbiTeam = defineCommand<Input, ChangeOutcome>({
       const allDone = pbi.squares.every((s) => s.state === 'done');
       if (allDone && !pbi.finishedAt) notes.push(`Every team is done: integrate it with \`/pbi move ${pbi.key} ${nexus.workflow.finishStage}\`.`);
     }
-    return renderChange(outcome, usage, (pbi, e) => {
+    return renderChange(outcome, nexus, usage, (pbi, e) => {
       if (e.type !== 'square.changed') return '';
       const verb = Object.entries(SQUARE_ACTIONS).find(([, state]) => state === e.to)![0] as SquareAction;
       return `${SQUARE_GLYPH[e.to]} ${by(e)}: ${escape(e.team)} ${VERB[verb]} its part of *${escape(pbi.key)}* (was ${code(e.from)})`;

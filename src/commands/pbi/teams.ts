@@ -24,8 +24,8 @@ export const pbiTeams = defineCommand<Input, ChangeOutcome>({
   execute(input, { store, nexus, now, userId }) {
     return store.pbis.change(nexus, input.key, (pbi) => decideTeams(nexus, pbi, input.add, input.remove, { at: now(), actor: userId }));
   },
-  render(outcome) {
-    return renderChange(outcome, usage, (pbi, e) => {
+  render(outcome, { nexus }) {
+    return renderChange(outcome, nexus, usage, (pbi, e) => {
       if (e.type !== 'pbi.teams-changed') return '';
       const parts = [...e.added.map((t) => `+${escape(t)}`), ...e.removed.map((t) => `−${escape(t)}`)].join(' ');
       return `👥 ${by(e)} changed the teams on *${escape(pbi.key)}*: ${parts}`;

@@ -1,0 +1,69 @@
+import { z } from 'zod';
+import type { Nexus } from '../domain/nexus';
+import type { Pbi } from '../domain/pbi';
+import { isFinishedStage, nextStage } from '../domain/workflow';
+import { actions, button, type Block } from './blocks';
+import { SQUARE_GLYPH } from './render-pbi';
+
+/**
+ * The buttons on a PBI card. Each carries the state it was drawn for, so a click on an old card is recognised as
+ * stale and changes nothing.
+ */
+export const PbiButtonSchema = z.discriminatedUnion('do', [
+  z.object({ do: z.literal('move'), key: z.string(), from: z.string(), to: z.string() }),
+  z.object({ do: z.literal('square'), key: z.string(), team: z.string(), from: z.enum(['not-started', 'started']) }),
+  z.object({ do: z.literal('block'), key: z.string() }),
+  z.object({ do: z.literal('unblock'), key: z.string() }),
+]);
+export type PbiButton = z.infer<typeof PbiButtonSchema>;
+
+export const PBI_ACTION_PREFIX = 'pbi.';
+
+export function pbiButtons(pbi: Pbi, nexus: Nexus): Block[] {
+  if (pbi.discardedAt) return [];
+  const value = (b: PbiButton) => JSON.stringify(b);
+  const buttons = [];
+  const next = nextStage(nexus.workflow, pbi.stage);
+  const gateClosed = next && isFinishedStage(nexus.workflow, next.name) && !isFinishedStage(nexus.workflow, pbi.stage) && pbi.squares.some((s) => s.state !== 'done');
+  if (next && !gateClosed) buttons.push(button(`→ ${next.name}`, `${PBI_ACTION_PREFIX}move`, value({ do: 'move', key: pbi.key, from: pbi.stage, to: next.name }), 'primary'));
+  for (const s of pbi.squares) {
+    if (s.state === 'done') continue;
+    const label = s.state === 'not-started' ? `${SQUARE_GLYPH.started} ${s.team} started` : `${SQUARE_GLYPH.done} ${s.team} done`;
+    buttons.push(button(label, `${PBI_ACTION_PREFIX}square.${s.team}`, value({ do: 'square', key: pbi.key, team: s.team, from: s.state })));
+  }
+  buttons.push(
+    pbi.blocked
+      ? button('Unblock', `${PBI_ACTION_PREFIX}unblock`, value({ do: 'unblock', key: pbi.key }))
+      : button('Block…', `${PBI_ACTION_PREFIX}block`, value({ do: 'block', key: pbi.key }), 'danger'),
+  );
+  return [actions(...buttons)];
+}
+
+/** What the card's state must still be for the button to apply; null when it still is. */
+export function staleness(click: PbiButton, pbi: Pbi): string | null {
+  switch (click.do) {
+    case 'move':
+      return pbi.stage === click.from ? null : `${pbi.key} is now in ${pbi.stage}`;
+    case 'square': {
+      const square = pbi.squares.find((s) => s.team === click.team);
+      if (!square) return `${click.team} is no longer needed on ${pbi.key}`;
+      return square.state === click.from ? null : `${click.team}'s square on ${pbi.key} is now ${square.state}`;
+    }
+    case 'block':
+      return pbi.blocked ? `${pbi.key} is already blocked` : null;
+    case 'unblock':
+      return pbi.blocked ? null : `${pbi.key} is no longer blocked`;
+  }
+}
+
+/** The `/pbi` words a click stands for, as a user would type them. */
+export function commandFor(click: Exclude<PbiButton, { do: 'block' }>): string[] {
+  switch (click.do) {
+    case 'move':
+      return ['move', click.key, click.to];
+    case 'square':
+      return ['team', click.key, click.team, click.from === 'not-started' ? 'start' : 'done'];
+    case 'unblock':
+      return ['unblock', click.key];
+  }
+}

@@ -1,0 +1,43 @@
+import type { AllMiddlewareArgs, BlockButtonAction, SlackActionMiddlewareArgs } from '@slack/bolt';
+import { runWords } from '../../commands';
+import { commandFor, PbiButtonSchema, staleness } from '../../commands/pbi-buttons';
+import { commandContext, type SlackDeps } from '../deps';
+import { slackMessage } from '../message';
+import { openBlockModal } from '../views/block-modal';
+
+type Args = SlackActionMiddlewareArgs<BlockButtonAction> & AllMiddlewareArgs;
+
+/**
+ * A button on a PBI card. It first checks the PBI is still as the card showed it (a stale card says so and changes
+ * nothing), then runs the command the button stands for, exactly as if it had been typed.
+ */
+export function pbiButtonListener(deps: SlackDeps) {
+  return async ({ ack, action, body, respond, client }: Args): Promise<void> => {
+    await ack();
+    const parsed = PbiButtonSchema.safeParse(JSON.parse(action.value ?? 'null'));
+    const channelId = body.channel?.id;
+    const teamId = body.team?.id ?? body.user.team_id;
+    if (!parsed.success || !channelId || !teamId) {
+      await respond({ response_type: 'ephemeral', replace_original: false, text: 'This button is not one Nexus Flow understands.' });
+      return;
+    }
+    const click = parsed.data;
+    const ids = { teamId, channelId, userId: body.user.id };
+    const nexus = await deps.store.nexuses.findByChannel(teamId, channelId);
+    const pbi = nexus && (await deps.store.pbis.get(nexus.id, click.key));
+    if (!nexus || !pbi) {
+      await respond({ response_type: 'ephemeral', replace_original: false, text: `${click.key} is not in this channel's Nexus any more.` });
+      return;
+    }
+    const stale = staleness(click, pbi);
+    if (stale) {
+      await respond({ response_type: 'ephemeral', replace_original: false, text: `This card is out of date: ${stale}. Nothing changed; \`/pbi show ${pbi.key}\` shows it now.` });
+      return;
+    }
+    if (click.do === 'block') {
+      await openBlockModal(client, body.trigger_id, { channelId, key: pbi.key });
+      return;
+    }
+    await respond(slackMessage(await runWords('pbi', commandFor(click), commandContext(deps, ids))));
+  };
+}

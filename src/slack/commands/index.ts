@@ -1,0 +1,21 @@
+import type { App } from '@slack/bolt';
+import { runSlashCommand, SLASH_COMMANDS } from '../../commands';
+import { commandContext, type SlackDeps } from '../deps';
+import { slackMessage } from '../message';
+import { openSetupModal } from '../views/setup-modal';
+
+/** Every slash command: ack at once, then run it through the command layer the console uses and respond. */
+export function registerCommands(app: App, deps: SlackDeps): void {
+  for (const slash of SLASH_COMMANDS) {
+    app.command(slash, async ({ command, ack, respond, client }) => {
+      await ack();
+      const ids = { teamId: command.team_id, channelId: command.channel_id, userId: command.user_id };
+      if (slash === '/nexus' && command.text.trim().toLowerCase() === 'setup') {
+        await openSetupModal(client, command.trigger_id, ids, deps);
+        return;
+      }
+      const reply = await runSlashCommand(slash, command.text, commandContext(deps, ids));
+      await respond(slackMessage(reply));
+    });
+  }
+}

@@ -1,0 +1,9 @@
+import type { App } from '@slack/bolt';
+import type { SlackDeps } from '../deps';
+import { registerBlockView } from './block-modal';
+import { registerSetupView } from './setup-modal';
+
+export function registerViews(app: App, deps: SlackDeps): void {
+  registerSetupView(app, deps);
+  registerBlockView(app, deps);
+}

@@ -1,0 +1,94 @@
+import type { App, types } from '@slack/bolt';
+
+type InputBlock = types.InputBlock;
+type KnownBlock = types.KnownBlock;
+import type { WebClient } from '@slack/web-api';
+import { isValidZone } from '../../domain/calendar';
+import { addTeams, DIGEST_TIME, isTeamsProblem } from '../../domain/nexus';
+import { isWorkflowProblem } from '../../domain/workflow';
+import { splitList } from '../../commands/flags';
+import { buildWorkflow, parseStages, renderSetUp, setUpNexus, type NexusSetupInput } from '../../commands/nexus/setup';
+import { explain } from '../../commands/problems';
+import { mrkdwn } from '../../console/plain-text';
+import { commandContext, type SlackDeps } from '../deps';
+
+export const SETUP_VIEW = 'nexus.setup';
+type Ids = { teamId: string; channelId: string; userId: string };
+
+const DEFAULT_STAGES = 'discovery\nrefining\nready\nsprint-backlog\nin-progress:6\nintegrated\nreleased\nlearning';
+
+const input = (blockId: string, label: string, element: InputBlock['element'], hint?: string, optional = false): InputBlock => ({
+  type: 'input', block_id: blockId, label: { type: 'plain_text', text: label }, element, optional,
+  ...(hint ? { hint: { type: 'plain_text', text: hint } } : {}),
+});
+const text = (actionId: string, initial: string, multiline = false): InputBlock['element'] => ({ type: 'plain_text_input', action_id: actionId, initial_value: initial, multiline });
+
+/** The Nexus set-up form: teams, stages with WIP limits, start and finish, time zone, digest time. */
+export async function openSetupModal(client: WebClient, triggerId: string, ids: Omit<Ids, 'userId'> & { userId: string }, deps: SlackDeps): Promise<void> {
+  const existing = await deps.store.nexuses.findByChannel(ids.teamId, ids.channelId);
+  await client.views.open({
+    trigger_id: triggerId,
+    view: {
+      type: 'modal',
+      callback_id: SETUP_VIEW,
+      private_metadata: JSON.stringify({ channelId: ids.channelId }),
+      title: { type: 'plain_text', text: 'Set up the Nexus' },
+      submit: { type: 'plain_text', text: 'Create' },
+      close: { type: 'plain_text', text: 'Cancel' },
+      blocks: [
+        ...(existing ? [{ type: 'section', text: { type: 'mrkdwn', text: `:warning: This channel already has the Nexus *${existing.name}*.` } } as KnownBlock] : []),
+        input('name', 'Nexus name', text('value', 'Nexus')),
+        input('teams', 'Scrum Teams', text('value', ''), 'Comma-separated, e.g. Alpha, Beta, Gamma', true),
+        input('stages', 'Stages, in order', text('value', DEFAULT_STAGES, true), 'One per line; name:N gives a WIP limit of N'),
+        input('start', 'Flow starts in', text('value', 'in-progress')),
+        input('finish', 'Flow finishes in (Done)', text('value', 'integrated')),
+        input('zone', 'Time zone (IANA)', text('value', 'Europe/Berlin'), 'Dates and the digest use it, e.g. America/New_York'),
+        input('digest', 'Daily digest at', { type: 'timepicker', action_id: 'value', initial_time: '09:30' }),
+      ],
+    },
+  });
+}
+
+type ViewValues = Record<string, Record<string, { value?: string | null; selected_time?: string | null }>>;
+
+/** Checks each field on its own so the form can say which one is wrong (response_action: errors). */
+export function validateSetup(values: ViewValues): { input: NexusSetupInput } | { errors: Record<string, string> } {
+  const field = (id: string) => (values[id]?.value?.value ?? values[id]?.value?.selected_time ?? '').trim();
+  const errors: Record<string, string> = {};
+  const name = field('name');
+  if (!name || name.length > 80) errors.name = 'Give the Nexus a name of at most 80 characters.';
+  const teams = splitList([field('teams')]);
+  const teamCheck = addTeams([], teams);
+  if (isTeamsProblem(teamCheck)) errors.teams = mrkdwn(explain(teamCheck));
+  const stages = parseStages(field('stages').split('\n').join(','));
+  if (typeof stages === 'string') errors.stages = mrkdwn(stages);
+  const zone = field('zone');
+  if (!isValidZone(zone)) errors.zone = `${zone || 'This'} is not an IANA time zone; try Europe/Berlin or America/New_York.`;
+  const digestTime = field('digest');
+  if (!DIGEST_TIME.test(digestTime)) errors.digest = 'Pick a time.';
+  if (typeof stages !== 'string') {
+    const workflow = buildWorkflow({ stages, start: field('start'), finish: field('finish') });
+    if (isWorkflowProblem(workflow)) {
+      const target = workflow.problem === 'unknown-stage' && workflow.stage === field('finish') ? 'finish' : workflow.problem === 'unknown-stage' && workflow.stage === field('start') ? 'start' : workflow.problem === 'finish-before-start' ? 'finish' : 'stages';
+      errors[target] = mrkdwn(explain(workflow));
+    }
+  }
+  if (Object.keys(errors).length || typeof stages === 'string') return { errors };
+  return { input: { name, teams, stages, start: field('start'), finish: field('finish'), zone, digestTime, slePercentile: 85 } };
+}
+
+export function registerSetupView(app: App, deps: SlackDeps): void {
+  app.view(SETUP_VIEW, async ({ ack, view, body, client }) => {
+    const result = validateSetup(view.state.values as ViewValues);
+    if ('errors' in result) {
+      await ack({ response_action: 'errors', errors: result.errors });
+      return;
+    }
+    await ack();
+    const { channelId } = JSON.parse(view.private_metadata) as { channelId: string };
+    const ctx = commandContext(deps, { teamId: body.team?.id ?? body.user.team_id ?? '', channelId, userId: body.user.id });
+    const reply = renderSetUp(await setUpNexus(result.input, ctx));
+    if (reply.visibility === 'channel') await client.chat.postMessage({ channel: channelId, text: reply.text, blocks: reply.blocks });
+    else await client.chat.postEphemeral({ channel: channelId, user: body.user.id, text: reply.text, blocks: reply.blocks });
+  });
+}
