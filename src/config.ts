@@ -1,5 +1,9 @@
 import { z } from 'zod';
 
+const base64Key = z
+  .string()
+  .refine((v) => Buffer.from(v, 'base64').length === 32, 'must be 32 random bytes in base64 (openssl rand -base64 32)');
+
 /** Everything the app reads from the environment, checked once at start; main.ts hands the environment in. */
 const ConfigSchema = z
   .object({
@@ -13,15 +17,21 @@ const ConfigSchema = z
     SLACK_BOT_TOKEN: z.string().startsWith('xoxb-', 'must be a bot token starting with xoxb-').optional(),
     SLACK_SIGNING_SECRET: z.string().min(10, 'looks too short for a Slack signing secret').optional(),
     SLACK_APP_TOKEN: z.string().startsWith('xapp-', 'must be an app-level token starting with xapp-').optional(),
+    SLACK_CLIENT_ID: z.string().min(1).optional(),
+    SLACK_CLIENT_SECRET: z.string().min(1).optional(),
+    SLACK_STATE_SECRET: z.string().min(16, 'must be at least 16 characters').optional(),
+    SLACK_TOKEN_KEY: base64Key.optional(),
     SLACK_API_URL: z.url().optional(),
   })
   .superRefine((env, ctx) => {
-    if (env.SLACK_BOT_TOKEN && !env.SLACK_SIGNING_SECRET && !env.SLACK_APP_TOKEN) {
-      ctx.addIssue({ code: 'custom', path: ['SLACK_SIGNING_SECRET'], message: 'is required with SLACK_BOT_TOKEN (or set SLACK_APP_TOKEN for Socket Mode)' });
-    }
-    if (!env.SLACK_BOT_TOKEN && (env.SLACK_SIGNING_SECRET || env.SLACK_APP_TOKEN)) {
-      ctx.addIssue({ code: 'custom', path: ['SLACK_BOT_TOKEN'], message: 'is required when SLACK_SIGNING_SECRET or SLACK_APP_TOKEN is set' });
-    }
+    const need = (name: keyof typeof env, why: string) => {
+      if (!env[name]) ctx.addIssue({ code: 'custom', path: [name], message: `is required ${why}` });
+    };
+    const oauth = Boolean(env.SLACK_CLIENT_ID);
+    if (env.SLACK_BOT_TOKEN && oauth) ctx.addIssue({ code: 'custom', path: ['SLACK_BOT_TOKEN'], message: 'and SLACK_CLIENT_ID exclude each other: one workspace, or OAuth for many' });
+    if (oauth) for (const name of ['SLACK_CLIENT_SECRET', 'SLACK_STATE_SECRET', 'SLACK_TOKEN_KEY', 'SLACK_SIGNING_SECRET'] as const) need(name, 'with SLACK_CLIENT_ID (installs in many workspaces)');
+    if (env.SLACK_BOT_TOKEN && !env.SLACK_SIGNING_SECRET && !env.SLACK_APP_TOKEN) need('SLACK_SIGNING_SECRET', 'with SLACK_BOT_TOKEN (or set SLACK_APP_TOKEN for Socket Mode)');
+    if (!env.SLACK_BOT_TOKEN && !oauth && (env.SLACK_SIGNING_SECRET || env.SLACK_APP_TOKEN)) need('SLACK_BOT_TOKEN', 'when SLACK_SIGNING_SECRET or SLACK_APP_TOKEN is set');
   });
 
 export type Config = z.infer<typeof ConfigSchema> & { mode: 'local' | 'slack' };
@@ -34,7 +44,8 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     const issue = result.error.issues[0];
     throw new ConfigError(`${issue.path.join('.') || 'environment'} ${issue.message}`);
   }
-  return { ...result.data, mode: result.data.SLACK_BOT_TOKEN ? 'slack' : 'local' };
+  const slack = result.data.SLACK_BOT_TOKEN || result.data.SLACK_CLIENT_ID;
+  return { ...result.data, mode: slack ? 'slack' : 'local' };
 }
 
 export class ConfigError extends Error {}

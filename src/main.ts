@@ -3,8 +3,9 @@ import { DateTime } from 'luxon';
 import { ConfigError, loadConfig } from './config';
 import { runConsole } from './console/run-console';
 import { loadDemo } from './demo/load-demo';
-import { createLogger } from './log';
-import { openDatabase } from './store/database';
+import { createLogger, type Logger } from './log';
+import { startSlack } from './slack/start';
+import { openDatabase, type Database } from './store/database';
 import { openStore } from './store';
 
 const DEMO_CHANNEL = 'demo';
@@ -12,23 +13,44 @@ const DEMO_CHANNEL = 'demo';
 async function main(argv: string[]): Promise<void> {
   const config = loadConfig(process.env);
   const log = createLogger(config.LOG_LEVEL);
-  if (config.mode === 'slack') {
-    throw new ConfigError('Slack mode is not part of this release yet; unset SLACK_BOT_TOKEN to run the local console.');
-  }
-  const demo = argv.includes('--demo');
-  const channelId = flag(argv, '--channel') ?? (demo ? DEMO_CHANNEL : 'local');
   const db = await openDatabase({ url: config.DATABASE_URL, dataDir: path.join(config.DATA_DIR, 'pglite') });
   log.info({ database: db.kind, location: db.location }, 'database ready');
+  if (config.mode === 'slack') return serveSlack(() => startSlack(config, db, log), db, log);
   try {
-    const now = () => DateTime.utc();
-    if (demo) {
-      const summary = await loadDemo(db, channelId, now());
-      process.stdout.write(`Loaded the demo Nexus in #${channelId}: ${summary}. Try /flow board, /flow aging, /pbi show PBI-1.\n\n`);
-    }
-    await runConsole({ store: openStore(db, 'console'), now, channelId }, { input: process.stdin, output: process.stdout, interactive: process.stdin.isTTY === true });
+    await runLocal(argv, db);
   } finally {
     await db.close();
   }
+}
+
+/** Local mode: the console on standard input, optionally after loading the demo Nexus. */
+async function runLocal(argv: string[], db: Database): Promise<void> {
+  const demo = argv.includes('--demo');
+  const channelId = flag(argv, '--channel') ?? (demo ? DEMO_CHANNEL : 'local');
+  const now = () => DateTime.utc();
+  if (demo) {
+    const summary = await loadDemo(db, channelId, now());
+    process.stdout.write(`Loaded the demo Nexus in #${channelId}: ${summary}. Try /flow board, /flow aging, /pbi show PBI-1.\n\n`);
+  }
+  await runConsole({ store: openStore(db, 'console'), now, channelId }, { input: process.stdin, output: process.stdout, interactive: process.stdin.isTTY === true });
+}
+
+/** Slack mode runs until SIGTERM or SIGINT, then stops taking requests, finishes in-flight work and closes the database. */
+async function serveSlack(start: () => Promise<() => Promise<void>>, db: Database, log: Logger): Promise<void> {
+  let stop: () => Promise<void>;
+  try {
+    stop = await start();
+  } catch (error) {
+    await db.close();
+    throw error;
+  }
+  const shutdown = async (signal: string) => {
+    log.info({ signal }, 'stopping');
+    await stop();
+    await db.close();
+  };
+  process.once('SIGTERM', () => void shutdown('SIGTERM'));
+  process.once('SIGINT', () => void shutdown('SIGINT'));
 }
 
 function flag(argv: string[], name: string): string | undefined {

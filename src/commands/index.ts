@@ -6,6 +6,7 @@ import { flowSle } from './flow/sle';
 import { flowThroughput } from './flow/throughput';
 import { flowWip } from './flow/wip';
 import { nexusFlow } from './nexus/flow';
+import { nexusNit } from './nexus/nit';
 import { nexusSetup } from './nexus/setup';
 import { nexusSle } from './nexus/sle';
 import { nexusStage } from './nexus/stage';
@@ -23,7 +24,7 @@ import { tokenize } from './tokenize';
 export const COMMANDS: readonly AnyCommand[] = [
   pbiAdd, pbiMove, pbiTeam, pbiTeams, pbiShow, pbiBlock, pbiUnblock, pbiDiscard,
   flowBoard, flowWip, flowAging, flowSle, flowThroughput,
-  nexusSetup, nexusTeams, nexusStage, nexusFlow, nexusSle,
+  nexusSetup, nexusTeams, nexusStage, nexusFlow, nexusSle, nexusNit,
 ];
 
 /** The slash commands the app answers; the manifest must register exactly these. */

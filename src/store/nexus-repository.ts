@@ -14,6 +14,11 @@ export function nexusRepository(prisma: PrismaClient, source: string) {
       return row ? toNexus(row) : null;
     },
 
+    async listInWorkspace(workspaceId: string): Promise<Nexus[]> {
+      const rows = await prisma.nexus.findMany({ where: { workspaceId }, orderBy: { createdAt: 'asc' } });
+      return rows.map(toNexus);
+    },
+
     /** 'duplicate' when the channel already has a Nexus. */
     async create(nexus: Omit<Nexus, 'id'>, event: NexusEvent): Promise<Nexus | 'duplicate'> {
       try {

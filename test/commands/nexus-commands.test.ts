@@ -114,3 +114,20 @@ describeEachDatabase('/nexus commands', (db) => {
     expect((await h.run('/forecast 30')).plain).toContain('not built yet');
   });
 });
+
+describeEachDatabase('/nexus nit', (db) => {
+  test('the NIT adds and removes members, who may then change settings; the last one stays', async () => {
+    const h = commandHarness(db());
+    await h.run('/nexus setup');
+    expect((await h.run('/nexus nit add <@U_SM|sam> @U_PO')).plain).toContain('Nexus Integration Team: @U_NIT, @U_SM, @U_PO.');
+    expect((await h.run('/nexus nit add @U_SM')).plain).toContain('Already in the Nexus Integration Team: @U_SM.');
+    expect((await h.run('/nexus nit add sam')).plain).toContain('sam is not a mention of a person');
+    h.as('U_SM');
+    expect((await h.run('/nexus teams add Alpha')).visibility).toBe('channel');
+    await h.run('/nexus nit remove @U_NIT @U_PO');
+    expect((await h.nexus()).nit).toEqual(['U_SM']);
+    expect((await h.run('/nexus nit remove @U_SM')).plain).toContain('needs at least one member');
+    h.as('U_NIT');
+    expect((await h.run('/nexus nit add @U_NIT')).plain).toContain('Only the Nexus Integration Team (@U_SM)');
+  });
+});

@@ -4,6 +4,11 @@ import { commandContext, type SlackDeps } from '../deps';
 import { slackMessage } from '../message';
 import { openSetupModal } from '../views/setup-modal';
 
+/** Slack sends &, < and > of typed text as entities; the command layer escapes again when it renders. */
+function unescapeSlack(text: string): string {
+  return text.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
+}
+
 /** Every slash command: ack at once, then run it through the command layer the console uses and respond. */
 export function registerCommands(app: App, deps: SlackDeps): void {
   for (const slash of SLASH_COMMANDS) {
@@ -14,7 +19,7 @@ export function registerCommands(app: App, deps: SlackDeps): void {
         await openSetupModal(client, command.trigger_id, ids, deps);
         return;
       }
-      const reply = await runSlashCommand(slash, command.text, commandContext(deps, ids));
+      const reply = await runSlashCommand(slash, unescapeSlack(command.text), commandContext(deps, ids));
       await respond(slackMessage(reply));
     });
   }

@@ -1,0 +1,39 @@
+import { defineCommand, invalid } from '../command';
+import { renderSettings, saveSettings, type SettingsOutcome } from './change';
+
+type Input = { action: 'add' | 'remove'; users: string[] };
+const usage = '/nexus nit add|remove @user…';
+/** `<@U123>` or `<@U123|name>` as Slack sends mentions, or `@U123` as typed in the console. */
+const MENTION = /^(?:<@([A-Za-z0-9_]+)(?:\|[^>]*)?>|@([A-Za-z0-9_.-]+))$/;
+
+export const nexusNit = defineCommand<Input, SettingsOutcome>({
+  path: ['nexus', 'nit'],
+  usage,
+  summary: 'who is in the Nexus Integration Team (may change the Nexus settings)',
+  scope: 'nexus',
+  nitOnly: true,
+  parse(words) {
+    const [action, ...rest] = words;
+    if (action !== 'add' && action !== 'remove') return invalid('Say `add` or `remove`, then mention the people.');
+    if (!rest.length) return invalid('Mention who, e.g. `@anna`.');
+    const users: string[] = [];
+    for (const word of rest) {
+      const m = MENTION.exec(word);
+      if (!m) return invalid(`\`${word.slice(0, 40)}\` is not a mention of a person.`);
+      users.push(m[1] ?? m[2]);
+    }
+    return { action, users };
+  },
+  async execute({ action, users }, ctx) {
+    const { nit } = ctx.nexus;
+    const next = action === 'add' ? [...new Set([...nit, ...users])] : nit.filter((u) => !users.includes(u));
+    const unchanged = action === 'add' ? users.filter((u) => nit.includes(u)) : users.filter((u) => !nit.includes(u));
+    if (unchanged.length === users.length) {
+      return { refused: `${action === 'add' ? 'Already' : 'Not'} in the Nexus Integration Team: ${unchanged.map((u) => `<@${u}>`).join(', ')}.` };
+    }
+    if (!next.length) return { refused: 'The Nexus Integration Team needs at least one member.' };
+    const said = `🛡 <@${ctx.userId}> ${action === 'add' ? 'added' : 'removed'} ${users.map((u) => `<@${u}>`).join(', ')}. Nexus Integration Team: ${next.map((u) => `<@${u}>`).join(', ')}.`;
+    return saveSettings(ctx, { ...ctx.nexus, nit: next }, 'nexus.nit-changed', next, said);
+  },
+  render: (outcome) => renderSettings(outcome, usage),
+});

@@ -1,0 +1,59 @@
+import { App, LogLevel, type CustomRoute } from '@slack/bolt';
+import type { Config } from '../config';
+import type { Database } from '../store/database';
+import { prismaInstallationStore } from '../store/installation-store';
+import { sealedBox } from '../store/sealed-box';
+import { registerActions } from './actions';
+import { registerCommands } from './commands';
+import type { SlackDeps } from './deps';
+import { registerEvents } from './events';
+import { registerViews } from './views';
+
+/** The bot scopes the app asks for; the manifest lists the same. */
+export const BOT_SCOPES = ['commands', 'chat:write', 'channels:read', 'groups:read'];
+
+export type SlackAppOptions = {
+  config: Config;
+  db: Database;
+  deps: SlackDeps;
+  /** from auth.test at start, for a single-workspace install */
+  bot?: { botId: string; botUserId: string };
+  /** answer HTTP only after the listener finished: deterministic tests; in production acks go out at once */
+  processBeforeResponse?: boolean;
+  customRoutes?: CustomRoute[];
+};
+
+/**
+ * The Bolt app: HTTP (POST /slack/events) with the signing secret, or Socket Mode with an app token; one workspace
+ * with a bot token, or many through OAuth (/slack/install) with tokens kept encrypted in the database.
+ */
+export function createSlackApp({ config, db, deps, bot, processBeforeResponse = false, customRoutes = [] }: SlackAppOptions): App {
+  const oauth = config.SLACK_CLIENT_ID
+    ? {
+        clientId: config.SLACK_CLIENT_ID,
+        clientSecret: config.SLACK_CLIENT_SECRET,
+        stateSecret: config.SLACK_STATE_SECRET,
+        scopes: BOT_SCOPES,
+        installationStore: prismaInstallationStore(db.prisma, sealedBox(Buffer.from(config.SLACK_TOKEN_KEY!, 'base64'))),
+        installerOptions: { directInstall: true, clientOptions: { slackApiUrl: config.SLACK_API_URL } },
+      }
+    : { token: config.SLACK_BOT_TOKEN, botId: bot?.botId, botUserId: bot?.botUserId };
+  const app = new App({
+    ...oauth,
+    signingSecret: config.SLACK_SIGNING_SECRET,
+    ...(config.SLACK_APP_TOKEN ? { socketMode: true, appToken: config.SLACK_APP_TOKEN } : {}),
+    processBeforeResponse,
+    customRoutes,
+    logLevel: LogLevel.WARN,
+    clientOptions: { slackApiUrl: config.SLACK_API_URL, ...(config.SLACK_API_URL ? { retryConfig: { retries: 0 } } : {}) },
+  });
+  registerCommands(app, deps);
+  registerActions(app, deps);
+  registerViews(app, deps);
+  registerEvents(app, deps);
+  app.error(async (error) => {
+    // one place for failures: logged with what Slack sent; the user sees Slack's own "didn't respond" rather than a crash
+    deps.log.error({ err: error, code: (error as { code?: string }).code }, 'Slack listener failed');
+  });
+  return app;
+}

@@ -1,0 +1,51 @@
+import type { CustomRoute } from '@slack/bolt';
+import { WebClient } from '@slack/web-api';
+import { DateTime } from 'luxon';
+import { ConfigError, type Config } from '../config';
+import type { Logger } from '../log';
+import type { Database } from '../store/database';
+import { openStore } from '../store';
+import { createSlackApp } from './app';
+
+/** Starts the Slack app on PORT; resolves with a stop function that finishes in-flight work. */
+export async function startSlack(config: Config, db: Database, log: Logger): Promise<() => Promise<void>> {
+  const bot = config.SLACK_BOT_TOKEN ? await checkToken(config) : undefined;
+  const deps = { store: openStore(db, 'slack'), now: () => DateTime.utc(), log };
+  const app = createSlackApp({ config, db, deps, bot, customRoutes: [healthRoute(db)] });
+  await app.start(config.PORT);
+  log.info({ port: config.PORT, socketMode: Boolean(config.SLACK_APP_TOKEN), oauth: Boolean(config.SLACK_CLIENT_ID), database: db.kind }, 'Nexus Flow is listening');
+  return async () => {
+    await app.stop();
+  };
+}
+
+/** auth.test once at start: a revoked or mistyped token stops the app with one clear line, not at the first command. */
+async function checkToken(config: Config): Promise<{ botId: string; botUserId: string }> {
+  const client = new WebClient(config.SLACK_BOT_TOKEN, { slackApiUrl: config.SLACK_API_URL, retryConfig: { retries: 1 } });
+  try {
+    const auth = await client.auth.test();
+    if (!auth.bot_id || !auth.user_id) throw new ConfigError('SLACK_BOT_TOKEN is not a bot token (auth.test named no bot)');
+    return { botId: auth.bot_id, botUserId: auth.user_id };
+  } catch (error) {
+    if (error instanceof ConfigError) throw error;
+    const code = (error as { data?: { error?: string } }).data?.error ?? (error as Error).message;
+    throw new ConfigError(`Slack rejected SLACK_BOT_TOKEN (${code}); check the token or reinstall the app`);
+  }
+}
+
+/** GET /healthz: the process answers and the database does. */
+export function healthRoute(db: Database): CustomRoute {
+  return {
+    path: '/healthz',
+    method: ['GET'],
+    handler: (_req, res) => {
+      db.prisma.$queryRaw`SELECT 1`
+        .then(() => ({ status: 200, body: { ok: true, database: db.kind } }))
+        .catch(() => ({ status: 503, body: { ok: false, database: 'unreachable' } }))
+        .then(({ status, body }) => {
+          res.writeHead(status, { 'content-type': 'application/json' });
+          res.end(JSON.stringify(body));
+        });
+    },
+  };
+}

@@ -1,0 +1,85 @@
+import { describeEachDatabase } from '../support/setup-db';
+import { startSlackApp, type SlackApp } from '../support/slack-app';
+import { sign } from '../support/slack-requests';
+import { mrkdwn } from '../../src/console/plain-text';
+
+const SETUP = '--name Shop --teams Alpha,Beta --stages "ready,doing:1,done" --start doing --finish done';
+const textOf = (reply: { blocks?: { text?: { text: string }; elements?: { text: string | { text: string } }[] }[] } | undefined) =>
+  mrkdwn(JSON.stringify(reply?.blocks ?? []));
+
+describeEachDatabase('Slack app over HTTP', (db) => {
+  let s: SlackApp;
+  beforeEach(async () => {
+    s = await startSlackApp(db());
+  });
+  afterEach(async () => {
+    await s.stop();
+  });
+
+  test('answers url_verification with the challenge', async () => {
+    const res = await s.slack.event({ type: 'url_verification', challenge: 'c-123', token: 'x' });
+    expect(res.status).toBe(200);
+    expect(res.text).toContain('c-123');
+  });
+
+  test('a bad signature gets 401 and changes nothing', async () => {
+    const body = new URLSearchParams({ command: '/nexus', text: `setup ${SETUP}`, team_id: 'T1', channel_id: 'C1', user_id: 'U_NIT', response_url: s.fake.responseUrl() }).toString();
+    const res = await s.slack.post(body, 'application/x-www-form-urlencoded', sign(body, undefined, 'not-the-secret'));
+    expect(res.status).toBe(401);
+    expect(await s.store.nexuses.findByChannel('T1', 'C1')).toBeNull();
+  });
+
+  test('a timestamp older than 5 minutes gets 401 and changes nothing', async () => {
+    const body = new URLSearchParams({ command: '/nexus', text: `setup ${SETUP}`, team_id: 'T1', channel_id: 'C1', user_id: 'U_NIT', response_url: s.fake.responseUrl() }).toString();
+    const res = await s.slack.post(body, 'application/x-www-form-urlencoded', sign(body, Math.floor(Date.now() / 1000) - 6 * 60));
+    expect(res.status).toBe(401);
+    expect(await s.store.nexuses.findByChannel('T1', 'C1')).toBeNull();
+  });
+
+  test('every slash command answers through the same command layer: changes in the channel, queries and errors to you', async () => {
+    const setup = await s.command('/nexus', `setup ${SETUP}`);
+    expect(setup.status).toBe(200);
+    expect(setup.reply).toMatchObject({ response_type: 'in_channel' });
+    const add = await s.command('/pbi', 'add “Pay with Apple Pay” --teams Alpha');
+    expect(add.reply?.response_type).toBe('in_channel');
+    expect(textOf(add.reply)).toContain('added PBI-1 in ready');
+    for (const [command, text, expected] of [
+      ['/flow', 'board', 'Shop · board'],
+      ['/flow', 'wip', 'Shop · WIP 0'],
+      ['/flow', 'aging', '0 in progress'],
+      ['/flow', 'sle', 'not enough history'],
+      ['/flow', 'throughput', 'PBIs finished in the last 30 days'],
+      ['/pbi', 'show PBI-1', 'PBI-1 · Pay with Apple Pay'],
+      ['/forecast', '30', 'not built yet'],
+      ['/nexus', 'help', '/pbi move'],
+      ['/pbi', 'move PBI-9 doing', 'There is no PBI PBI-9'],
+    ]) {
+      const { reply } = await s.command(command, text);
+      expect(reply?.response_type).toBe('ephemeral');
+      expect(textOf(reply)).toContain(expected);
+    }
+  });
+
+  test('text Slack sends escaped is read as typed, and shown escaped again so it pings no one', async () => {
+    await s.command('/nexus', `setup ${SETUP}`);
+    const { reply } = await s.command('/pbi', 'add "Fix &lt;!channel&gt; &amp; more"');
+    expect(JSON.stringify(reply?.blocks)).toContain('Fix &lt;!channel&gt; &amp; more');
+    const pbi = await s.store.pbis.get((await s.store.nexuses.findByChannel('T1', 'C1'))!.id, 'PBI-1');
+    expect(pbi?.title).toBe('Fix <!channel> & more');
+  });
+
+  test('a Nexus is reached only from its own channel and workspace', async () => {
+    await s.command('/nexus', `setup ${SETUP}`);
+    expect(textOf((await s.command('/flow', 'board', { channel_id: 'C2' })).reply)).toContain('This channel has no Nexus yet');
+    expect(textOf((await s.command('/flow', 'board', { team_id: 'T2' })).reply)).toContain('This channel has no Nexus yet');
+  });
+
+  test('someone outside the Nexus Integration Team is refused settings changes, and may move PBIs', async () => {
+    await s.command('/nexus', `setup ${SETUP}`);
+    const refused = await s.command('/nexus', 'teams add Gamma', { user_id: 'U_DEV' });
+    expect(refused.reply?.response_type).toBe('ephemeral');
+    expect(textOf(refused.reply)).toContain('Only the Nexus Integration Team');
+    expect((await s.store.nexuses.findByChannel('T1', 'C1'))?.teams).toEqual(['Alpha', 'Beta']);
+    expect((await s.command('/pbi', 'add "dev work"', { user_id: 'U_DEV' })).reply?.response_type).toBe('in_channel');
+  });
+});

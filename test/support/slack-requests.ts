@@ -1,0 +1,33 @@
+import { createHmac } from 'node:crypto';
+
+export const SIGNING_SECRET = 'test-signing-secret-0123456789';
+
+/** Signs a body exactly as Slack does: v0=HMAC-SHA256(secret, "v0:<ts>:<body>"). */
+export function sign(body: string, timestamp = Math.floor(Date.now() / 1000), secret = SIGNING_SECRET) {
+  const signature = `v0=${createHmac('sha256', secret).update(`v0:${timestamp}:${body}`).digest('hex')}`;
+  return { 'x-slack-request-timestamp': String(timestamp), 'x-slack-signature': signature };
+}
+
+/** Posts a really signed request to the app's /slack/events, the way Slack's servers do. */
+export function slackClient(baseUrl: string) {
+  async function post(body: string, contentType: string, headers: Record<string, string> = sign(body)) {
+    const res = await fetch(`${baseUrl}/slack/events`, { method: 'POST', headers: { 'content-type': contentType, ...headers }, body });
+    return { status: res.status, text: await res.text() };
+  }
+  const form = (fields: Record<string, string>) => new URLSearchParams(fields).toString();
+  return {
+    post,
+    command(fields: { command: string; text: string; user_id?: string; channel_id?: string; team_id?: string; response_url: string }, headers?: Record<string, string>) {
+      const body = form({ token: 'x', team_id: 'T1', channel_id: 'C1', user_id: 'U_NIT', user_name: 'u', trigger_id: 'trig-1', ...fields });
+      return post(body, 'application/x-www-form-urlencoded', headers ?? sign(body));
+    },
+    interaction(payload: object) {
+      const body = form({ payload: JSON.stringify(payload) });
+      return post(body, 'application/x-www-form-urlencoded');
+    },
+    event(payload: object) {
+      const body = JSON.stringify(payload);
+      return post(body, 'application/json');
+    },
+  };
+}
