@@ -1,4 +1,5 @@
-import { App, LogLevel, type CustomRoute } from '@slack/bolt';
+import { App, LogLevel, type CustomRoute, type Logger as BoltLogger } from '@slack/bolt';
+import type { Logger } from '../log';
 import type { Config } from '../config';
 import type { Database } from '../store/database';
 import { prismaInstallationStore } from '../store/installation-store';
@@ -44,7 +45,7 @@ export function createSlackApp({ config, db, deps, bot, processBeforeResponse = 
     ...(config.SLACK_APP_TOKEN ? { socketMode: true, appToken: config.SLACK_APP_TOKEN } : {}),
     processBeforeResponse,
     customRoutes,
-    logLevel: LogLevel.WARN,
+    logger: boltLogger(deps.log),
     clientOptions: { slackApiUrl: config.SLACK_API_URL, ...(config.SLACK_API_URL ? { retryConfig: { retries: 0 } } : {}) },
   });
   registerCommands(app, deps);
@@ -56,4 +57,19 @@ export function createSlackApp({ config, db, deps, bot, processBeforeResponse = 
     deps.log.error({ err: error, code: (error as { code?: string }).code }, 'Slack listener failed');
   });
   return app;
+}
+
+/** Bolt's own messages (rejected signatures, retries) go to the app's JSON log, not to the console. */
+function boltLogger(log: Logger): BoltLogger {
+  const child = log.child({ component: 'bolt' });
+  const write = (level: 'debug' | 'info' | 'warn' | 'error') => (...msg: unknown[]) => child[level](msg.map(String).join(' '));
+  return {
+    debug: write('debug'),
+    info: write('info'),
+    warn: write('warn'),
+    error: write('error'),
+    setLevel: () => {},
+    getLevel: () => LogLevel.INFO,
+    setName: () => {},
+  };
 }

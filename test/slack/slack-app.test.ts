@@ -1,11 +1,10 @@
 import { describeEachDatabase } from '../support/setup-db';
 import { startSlackApp, type SlackApp } from '../support/slack-app';
 import { sign } from '../support/slack-requests';
-import { mrkdwn } from '../../src/console/plain-text';
+import { blocksToText } from '../../src/console/plain-text';
 
 const SETUP = '--name Shop --teams Alpha,Beta --stages "ready,doing:1,done" --start doing --finish done';
-const textOf = (reply: { blocks?: { text?: { text: string }; elements?: { text: string | { text: string } }[] }[] } | undefined) =>
-  mrkdwn(JSON.stringify(reply?.blocks ?? []));
+const textOf = (reply: { blocks?: Parameters<typeof blocksToText>[0] } | undefined) => blocksToText(reply?.blocks ?? []);
 
 describeEachDatabase('Slack app over HTTP', (db) => {
   let s: SlackApp;
