@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { startFakeSlack } from '../support/fake-slack';
 
 const ROOT = path.resolve(__dirname, '../..');
 
@@ -50,6 +51,18 @@ describe('local console, piped', () => {
     expect(stdout).toMatch(/🔴 past SLE/);
     expect(stdout).toContain('PBI-1 · ');
     expect(stdout).toContain('History');
+  });
+
+  test('stops at start with one clear line when Slack rejects the bot token (auth.test)', async () => {
+    const fake = await startFakeSlack();
+    try {
+      const { code, stderr } = await runApp([], '', { DATA_DIR: dataDir, SLACK_BOT_TOKEN: 'xoxb-revoked-secret', SLACK_SIGNING_SECRET: 'signing-secret-123', SLACK_API_URL: fake.apiUrl });
+      expect(code).toBe(1);
+      expect(stderr.trim()).toBe('Nexus Flow cannot start: Slack rejected SLACK_BOT_TOKEN (invalid_auth); check the token or reinstall the app');
+      expect(fake.callsTo('auth.test')).toHaveLength(1);
+    } finally {
+      await fake.close();
+    }
   });
 
   test('refuses to start with a clear line naming a malformed variable, printing no secret', async () => {

@@ -26,7 +26,7 @@ export async function startFakeSlack() {
     switch (method) {
       case 'auth.test': {
         const team = [...installs.values()].find((i) => i.token === token)?.teamId ?? 'T1';
-        return token?.startsWith('xoxb-') ? { ok: true, bot_id: 'B1', user_id: 'UBOT', team_id: team } : { ok: false, error: 'invalid_auth' };
+        return token?.startsWith('xoxb-') && !token.includes('revoked') ? { ok: true, bot_id: 'B1', user_id: 'UBOT', team_id: team } : { ok: false, error: 'invalid_auth' };
       }
       case 'users.conversations':
         return { ok: true, channels: (conversations.get(body.user) ?? []).map((id) => ({ id })) };

@@ -1,0 +1,62 @@
+import { randomBytes } from 'node:crypto';
+import { describeEachDatabase } from '../support/setup-db';
+import { startSlackApp, type SlackApp } from '../support/slack-app';
+
+const OAUTH_ENV = {
+  SLACK_BOT_TOKEN: '',
+  SLACK_CLIENT_ID: '111.222',
+  SLACK_CLIENT_SECRET: 'client-secret',
+  SLACK_STATE_SECRET: 'state-secret-0123456789',
+  SLACK_TOKEN_KEY: randomBytes(32).toString('base64'),
+};
+
+describeEachDatabase('installing in several workspaces (OAuth)', (db) => {
+  let s: SlackApp;
+  beforeEach(async () => {
+    s = await startSlackApp(db(), OAUTH_ENV);
+  });
+  afterEach(async () => {
+    await s.stop();
+  });
+
+  /** /slack/install → Slack's consent page (state cookie) → /slack/oauth_redirect with the code → oauth.v2.access. */
+  async function install(teamId: string, token: string): Promise<void> {
+    const start = await fetch(`${s.baseUrl}/slack/install`, { redirect: 'manual' });
+    expect(start.status).toBe(302);
+    const consent = new URL(start.headers.get('location')!);
+    expect(consent.searchParams.get('client_id')).toBe('111.222');
+    expect(consent.searchParams.get('scope')).toBe('commands,chat:write,channels:read,groups:read');
+    const cookie = start.headers.get('set-cookie')!.split(';')[0];
+    const code = `code-${teamId}`;
+    s.fake.grantCode(code, teamId, token);
+    const done = await fetch(`${s.baseUrl}/slack/oauth_redirect?code=${code}&state=${consent.searchParams.get('state')}`, { headers: { cookie } });
+    expect(done.status).toBe(200);
+  }
+
+  test('two workspaces install; each one\'s commands use its own token and see only its own Nexus', async () => {
+    await install('TA', 'xoxb-team-a');
+    await install('TB', 'xoxb-team-b');
+    const rows = await db().prisma.installation.findMany({ orderBy: { id: 'asc' } });
+    expect(rows.map((r) => r.id)).toEqual(['T:TA', 'T:TB']);
+    for (const r of rows) expect(r.sealed).not.toContain('xoxb-'); // tokens are encrypted at rest
+
+    await s.command('/nexus', 'setup --name "A Nexus"', { team_id: 'TA', channel_id: 'C1' });
+    await s.command('/nexus', 'setup --name "B Nexus"', { team_id: 'TB', channel_id: 'C1' });
+    expect((await s.store.nexuses.findByChannel('TA', 'C1'))?.name).toBe('A Nexus');
+    expect((await s.store.nexuses.findByChannel('TB', 'C1'))?.name).toBe('B Nexus');
+
+    await s.command('/pbi', 'add "Only in A"', { team_id: 'TA', channel_id: 'C1' });
+    const inB = await s.command('/pbi', 'show PBI-1', { team_id: 'TB', channel_id: 'C1' });
+    expect(JSON.stringify(inB.reply)).toContain('There is no PBI');
+
+    const response_url = s.fake.responseUrl();
+    await s.slack.command({ command: '/nexus', text: 'setup', team_id: 'TB', channel_id: 'C2', response_url });
+    expect(s.fake.lastCall('views.open')!.token).toBe('xoxb-team-b');
+  });
+
+  test('a workspace that never installed gets no answer and changes nothing', async () => {
+    const res = await s.command('/nexus', 'setup --name Intruder', { team_id: 'T-unknown' });
+    expect(res.reply).toBeUndefined();
+    expect(await s.store.nexuses.findByChannel('T-unknown', 'C1')).toBeNull();
+  });
+});
