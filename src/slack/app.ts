@@ -1,4 +1,5 @@
 import { App, LogLevel, type CustomRoute, type Logger as BoltLogger } from '@slack/bolt';
+import type { ExtendedErrorHandlerArgs } from '@slack/bolt/dist/App';
 import type { Logger } from '../log';
 import type { Config } from '../config';
 import type { Database } from '../store/database';
@@ -44,6 +45,7 @@ export function createSlackApp({ config, db, deps, bot, processBeforeResponse = 
     signingSecret: config.SLACK_SIGNING_SECRET,
     ...(config.SLACK_APP_TOKEN ? { socketMode: true, appToken: config.SLACK_APP_TOKEN } : {}),
     processBeforeResponse,
+    extendedErrorHandler: true,
     customRoutes,
     logger: boltLogger(deps.log),
     clientOptions: { slackApiUrl: config.SLACK_API_URL, ...(config.SLACK_API_URL ? { retryConfig: { retries: 0 } } : {}) },
@@ -52,9 +54,17 @@ export function createSlackApp({ config, db, deps, bot, processBeforeResponse = 
   registerActions(app, deps);
   registerViews(app, deps);
   registerEvents(app, deps);
-  app.error(async (error) => {
-    // one place for failures: logged with what Slack sent; the user sees Slack's own "didn't respond" rather than a crash
-    deps.log.error({ err: error, code: (error as { code?: string }).code }, 'Slack listener failed');
+  app.error(async ({ error, body }: ExtendedErrorHandlerArgs) => {
+    // one place for failures: logged with what Slack sent, and a plain apology to the person instead of silence
+    const request = body as { response_url?: string; command?: string; type?: string; trigger_id?: string };
+    deps.log.error({ err: error, command: request.command, type: request.type, trigger: request.trigger_id }, 'Slack listener failed');
+    if (request.response_url) {
+      await fetch(request.response_url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ response_type: 'ephemeral', replace_original: false, text: 'Sorry, Nexus Flow failed to do that; nothing was changed by this request. Please try again in a moment.' }),
+      }).catch(() => undefined);
+    }
   });
   return app;
 }

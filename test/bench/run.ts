@@ -11,10 +11,11 @@ import { runLine } from '../../src/commands';
 import { openDatabase } from '../../src/store/database';
 import { openStore } from '../../src/store';
 import { createLargeNexus } from './large-nexus';
+import { measureSlackLoad, type SlackLoad } from './slack-load';
 
 type Row = { what: string; p50: number; p95: number; n: number };
 type Kind = 'embedded' | 'postgres';
-type Result = { kind: Kind; build: string; rows: Row[]; rssMb: number };
+type Result = { kind: Kind; build: string; rows: Row[]; rssMb: number; slack: SlackLoad };
 
 const RUNS = 40;
 const WARMUP = 5;
@@ -81,7 +82,7 @@ async function prepare(kind: Kind): Promise<{ target: Target; dispose(): Promise
   return { target: { url: url.toString(), dataDir: '' }, dispose: () => admin((c) => c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`)) };
 }
 
-function child<T>(step: 'build' | 'measure', target: Target): T {
+function child<T>(step: 'build' | 'measure' | 'slack', target: Target): T {
   const run = spawnSync(process.execPath, [...process.execArgv, __filename, `--${step}`, JSON.stringify(target)], {
     encoding: 'utf8', maxBuffer: 1 << 24, stdio: ['ignore', 'pipe', 'inherit'],
   });
@@ -107,14 +108,21 @@ function printTable(results: Result[]): void {
     for (const row of r.rows) console.log(`| ${r.kind} | ${row.what} | ${row.p50.toFixed(1)} | ${row.p95.toFixed(1)} | ≤ 100 ms p95 |`);
     console.log(`| ${r.kind} | RSS serving the large Nexus | ${r.rssMb} MB | | ${targets[r.kind]} |`);
   }
+  console.log('\n| database | signed slash commands over HTTP, 100/s for 30 s | p50 ms | p99 ms | target |');
+  console.log('|---|---|---|---|---|');
+  for (const r of results) {
+    console.log(`| ${r.kind} | time to ack (${r.slack.sent} sent, ${r.slack.failed} failed) | ${r.slack.ack.p50.toFixed(1)} | ${r.slack.ack.p99.toFixed(1)} | ≤ 100 ms p99 |`);
+    console.log(`| ${r.kind} | time to the reply (respond) | ${r.slack.reply.p50.toFixed(1)} | ${r.slack.reply.p99.toFixed(1)} | ≤ 500 ms p99 |`);
+  }
   for (const r of results) console.log(`\n${r.kind}: ${r.build}`);
 }
 
 async function main(): Promise<void> {
-  const step = process.argv.find((a) => a === '--build' || a === '--measure');
+  const step = process.argv.find((a) => a === '--build' || a === '--measure' || a === '--slack');
   if (step) {
     const target = JSON.parse(process.argv[process.argv.indexOf(step) + 1]) as Target;
-    process.stdout.write(JSON.stringify(step === '--build' ? await build(target) : await measure(target)));
+    const run = { '--build': build, '--measure': measure, '--slack': measureSlackLoad }[step]!;
+    process.stdout.write(JSON.stringify(await run(target)));
     return;
   }
   const kinds: Kind[] = ['embedded', ...((await postgresAnswers()) ? (['postgres'] as const) : [])];
@@ -126,7 +134,9 @@ async function main(): Promise<void> {
       console.log(`building the large Nexus in ${kind}…`);
       const built = child<string>('build', target);
       console.log(`measuring ${kind}…`);
-      results.push({ kind, build: built, ...child<{ rows: Row[]; rssMb: number }>('measure', target) });
+      const measured = child<{ rows: Row[]; rssMb: number }>('measure', target);
+      console.log(`slash commands over HTTP against ${kind}…`);
+      results.push({ kind, build: built, ...measured, slack: child<SlackLoad>('slack', target) });
     } finally {
       await dispose();
     }

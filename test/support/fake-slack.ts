@@ -2,7 +2,7 @@ import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
 /** One call the bot made: a Web API method (or a respond() to a response_url), with its parsed body and token. */
-export type SlackCall = { method: string; path: string; body: Record<string, any>; token: string | null };
+export type SlackCall = { method: string; path: string; body: Record<string, any>; token: string | null; receivedAt: number };
 
 /**
  * A stand-in for Slack's Web API on 127.0.0.1: records every call and answers like Slack does. `response_url`s
@@ -18,7 +18,7 @@ export async function startFakeSlack() {
     const token = req.headers.authorization?.replace(/^Bearer /, '') ?? null;
     const body = parseBody(raw, req.headers['content-type'] ?? '');
     const method = url.pathname.startsWith('/respond/') ? 'respond' : url.pathname.replace(/^\/api\//, '');
-    calls.push({ method, path: url.pathname, body, token });
+    calls.push({ method, path: url.pathname, body, token, receivedAt: performance.now() });
     res.setHeader('content-type', 'application/json');
     res.end(JSON.stringify(answer(method, body, token)));
   });
