@@ -1,4 +1,4 @@
-import { App, LogLevel, type CustomRoute, type Logger as BoltLogger } from '@slack/bolt';
+import { App, ErrorCode, LogLevel, type CustomRoute, type Logger as BoltLogger } from '@slack/bolt';
 import type { ExtendedErrorHandlerArgs } from '@slack/bolt/dist/App';
 import type { Logger } from '../log';
 import type { Config } from '../config';
@@ -62,7 +62,7 @@ export function createSlackApp({ config, db, deps, bot, processBeforeResponse = 
       await fetch(request.response_url, {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ response_type: 'ephemeral', replace_original: false, text: 'Sorry, Nexus Flow failed to do that; nothing was changed by this request. Please try again in a moment.' }),
+        body: JSON.stringify({ response_type: 'ephemeral', replace_original: false, text: apology(error) }),
       }).catch(() => undefined);
     }
   });
@@ -82,4 +82,9 @@ function boltLogger(log: Logger): BoltLogger {
     getLevel: () => LogLevel.INFO,
     setName: () => {},
   };
+}
+
+function apology(error: { code?: string }): string {
+  if (error.code === ErrorCode.AuthorizationError) return 'Nexus Flow is not installed in this workspace any more; ask an admin to install it again. Nothing was changed.';
+  return 'Sorry, Nexus Flow failed to do that; nothing was changed by this request. Please try again in a moment.';
 }

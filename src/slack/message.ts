@@ -1,3 +1,4 @@
+import type { WebClient } from '@slack/web-api';
 import type { Reply } from '../commands/reply';
 
 /** A reply as Slack's respond() takes it: posted in the channel, or shown only to the person who asked. */
@@ -8,4 +9,10 @@ export function slackMessage(reply: Reply) {
     text: reply.text,
     blocks: reply.blocks,
   };
+}
+
+/** A reply where no response_url exists (modal submissions): posted in the channel, or shown to the person alone. */
+export async function postReply(client: WebClient, channel: string, user: string, reply: Reply): Promise<void> {
+  if (reply.visibility === 'channel') await client.chat.postMessage({ channel, text: reply.text, blocks: reply.blocks });
+  else await client.chat.postEphemeral({ channel, user, text: reply.text, blocks: reply.blocks });
 }

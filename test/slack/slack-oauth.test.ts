@@ -54,9 +54,9 @@ describeEachDatabase('installing in several workspaces (OAuth)', (db) => {
     expect(s.fake.lastCall('views.open')!.token).toBe('xoxb-team-b');
   });
 
-  test('a workspace that never installed gets no answer and changes nothing', async () => {
+  test('a workspace that never installed is told so and changes nothing', async () => {
     const res = await s.command('/nexus', 'setup --name Intruder', { team_id: 'T-unknown' });
-    expect(res.reply).toBeUndefined();
+    expect(res.reply?.text).toContain('Nexus Flow is not installed in this workspace');
     expect(await s.store.nexuses.findByChannel('T-unknown', 'C1')).toBeNull();
   });
 });

@@ -2,6 +2,7 @@ import type { App } from '@slack/bolt';
 import type { WebClient } from '@slack/web-api';
 import { runWords } from '../../commands';
 import { commandContext, type SlackDeps } from '../deps';
+import { postReply } from '../message';
 
 export const BLOCK_VIEW = 'pbi.block-reason';
 
@@ -39,7 +40,6 @@ export function registerBlockView(app: App, deps: SlackDeps): void {
     const { channelId, key } = JSON.parse(view.private_metadata) as { channelId: string; key: string };
     const teamId = body.team?.id ?? body.user.team_id ?? '';
     const reply = await runWords('pbi', ['block', key, reason], commandContext(deps, { teamId, channelId, userId: body.user.id }));
-    if (reply.visibility === 'channel') await client.chat.postMessage({ channel: channelId, text: reply.text, blocks: reply.blocks });
-    else await client.chat.postEphemeral({ channel: channelId, user: body.user.id, text: reply.text, blocks: reply.blocks });
+    await postReply(client, channelId, body.user.id, reply);
   });
 }

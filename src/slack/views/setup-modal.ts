@@ -11,6 +11,7 @@ import { buildWorkflow, parseStages, renderSetUp, setUpNexus, type NexusSetupInp
 import { explain } from '../../commands/problems';
 import { mrkdwn } from '../../console/plain-text';
 import { commandContext, type SlackDeps } from '../deps';
+import { postReply } from '../message';
 
 export const SETUP_VIEW = 'nexus.setup';
 type Ids = { teamId: string; channelId: string; userId: string };
@@ -88,7 +89,6 @@ export function registerSetupView(app: App, deps: SlackDeps): void {
     const { channelId } = JSON.parse(view.private_metadata) as { channelId: string };
     const ctx = commandContext(deps, { teamId: body.team?.id ?? body.user.team_id ?? '', channelId, userId: body.user.id });
     const reply = renderSetUp(await setUpNexus(result.input, ctx));
-    if (reply.visibility === 'channel') await client.chat.postMessage({ channel: channelId, text: reply.text, blocks: reply.blocks });
-    else await client.chat.postEphemeral({ channel: channelId, user: body.user.id, text: reply.text, blocks: reply.blocks });
+    await postReply(client, channelId, body.user.id, reply);
   });
 }
