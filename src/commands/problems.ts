@@ -4,7 +4,6 @@ import type { WorkflowProblem } from '../domain/workflow';
 import type { DuplicateKey, UnknownPbi } from '../store/pbi-repository';
 import { code, escape } from './blocks';
 import { squareLabel } from './render-pbi';
-import { refusal, type Reply } from './reply';
 
 type Problem = PbiProblem | UnknownPbi | DuplicateKey | WorkflowProblem | TeamsProblem;
 
@@ -60,10 +59,6 @@ export function explain(p: Problem): string {
     case 'team-in-use':
       return `${p.team} is still needed on open PBIs (${(p.keys ?? []).slice(0, 5).join(', ')}${(p.keys ?? []).length > 5 ? ', …' : ''}); take it off them first with \`/pbi teams <key> -${p.team}\`.`;
   }
-}
-
-export function problemReply(p: Problem, usage?: string): Reply {
-  return refusal(explain(p), usage);
 }
 
 export function isProblem<T extends object>(value: T | Problem): value is Problem {

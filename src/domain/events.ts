@@ -17,8 +17,6 @@ export type PbiEvent = EventBase &
     | { type: 'pbi.discarded'; reason: string | null }
   );
 
-export type PbiEventType = PbiEvent['type'];
-
 /** The Nexus's own settings changes, kept in the same history for the audit trail. */
 export type NexusEvent = {
   type: 'nexus.created' | 'nexus.teams-changed' | 'nexus.workflow-changed' | 'nexus.sle-changed' | 'nexus.digest-changed' | 'nexus.nit-changed';

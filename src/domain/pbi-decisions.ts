@@ -21,10 +21,6 @@ export type PbiProblem =
 type Who = { at: DateTime; actor: string };
 type Decision = PbiEvent | PbiProblem;
 
-export function isProblem(value: Decision | PbiEvent[] | PbiProblem): value is PbiProblem {
-  return !Array.isArray(value) && 'problem' in value;
-}
-
 function resolveStage(nexus: Nexus, stage: string): string | PbiProblem {
   const found = findStage(nexus.workflow, stage);
   return found ? found.name : { problem: 'unknown-stage', stage, stages: nexus.workflow.stages.map((s) => s.name) };

@@ -5,8 +5,6 @@ import { Prisma, type PrismaClient } from '../generated/prisma/client';
 import { rebuildPbis } from './pbi-repository';
 import { nexusColumns, nexusEventColumns, toNexus } from './rows';
 
-export type NexusRepository = ReturnType<typeof nexusRepository>;
-
 export function nexusRepository(prisma: PrismaClient, source: string) {
   return {
     async findByChannel(workspaceId: string, channelId: string): Promise<Nexus | null> {

@@ -19,8 +19,6 @@ const FINISHED_CACHE_SIZE = 200;
 
 class VersionConflict extends Error {}
 
-export type PbiRepository = ReturnType<typeof pbiRepository>;
-
 export function pbiRepository(prisma: PrismaClient, source: string) {
   const finishedCache = new Map<string, { fingerprint: string; dates: FlowDates[] }>();
   async function load(nexusId: string, key: string) {
@@ -137,10 +135,12 @@ export function pbiRepository(prisma: PrismaClient, source: string) {
       return new Map(groups.map((g) => [g.stage, g._count._all]));
     },
 
-    /** Keys of open PBIs that still need the team. */
-    async openKeysNeeding(nexusId: string, team: string): Promise<string[]> {
+    /** Keys of open PBIs, per team that still has a square on them. */
+    async openKeysByTeam(nexusId: string): Promise<Map<string, string[]>> {
       const rows = await prisma.pbi.findMany({ where: { nexusId, finishedAt: null, discardedAt: null }, select: { key: true, squares: true } });
-      return rows.filter((r) => (r.squares as { team: string }[]).some((s) => s.team === team)).map((r) => r.key);
+      const byTeam = new Map<string, string[]>();
+      for (const row of rows) for (const { team } of row.squares as { team: string }[]) byTeam.set(team, [...(byTeam.get(team) ?? []), row.key]);
+      return byTeam;
     },
 
     async history(nexusId: string, key: string): Promise<PbiEvent[]> {

@@ -23,8 +23,7 @@ export const nexusTeams = defineCommand<Input, SettingsOutcome>({
   },
   async execute({ action, teams }, ctx) {
     const { nexus, store } = ctx;
-    const openKeys = new Map<string, string[]>();
-    if (action === 'remove') for (const t of nexus.teams) openKeys.set(t, await store.pbis.openKeysNeeding(nexus.id, t));
+    const openKeys = action === 'remove' ? await store.pbis.openKeysByTeam(nexus.id) : new Map<string, string[]>();
     const next = action === 'add' ? addTeams(nexus.teams, teams) : removeTeams(nexus.teams, teams, (t) => openKeys.get(t) ?? []);
     if (isTeamsProblem(next)) return { refused: explain(next) };
     const said = `👥 <@${ctx.userId}> ${action === 'add' ? 'added' : 'removed'} ${teams.map(escape).join(', ')}. Teams: ${next.map(escape).join(', ') || 'none'}.`;
