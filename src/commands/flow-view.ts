@@ -11,9 +11,9 @@ export type FlowView = {
   nexus: Nexus;
   today: CalendarDate;
   /** PBIs not finished and not discarded */
-  open: Pbi[];
+  open: readonly Pbi[];
   /** start and finish of PBIs finished in the SLE's history window */
-  finished: FlowDates[];
+  finished: readonly FlowDates[];
   sle: Sle;
   ageOf(pbi: Pbi): { age: number; status: AgingStatus } | null;
 };
@@ -35,8 +35,21 @@ export async function loadFlowView(ctx: NexusContext): Promise<FlowView> {
   return flowView(nexus, day, open, finished);
 }
 
-export function flowView(nexus: Nexus, today: CalendarDate, open: Pbi[], finished: FlowDates[]): FlowView {
-  const sle = serviceLevelExpectation(nexus.sle, cycleTimesInWindow(finished, today, nexus.timeZone, nexus.sle.historyDays));
+/** SLEs by the finished list they came from: the store hands out the same list until a PBI changes. */
+const sles = new WeakMap<readonly FlowDates[], Map<string, Sle>>();
+
+function sleOf(nexus: Nexus, today: CalendarDate, finished: readonly FlowDates[]): Sle {
+  const known = sles.get(finished) ?? new Map<string, Sle>();
+  sles.set(finished, known);
+  const question = [today, nexus.timeZone, nexus.sle.percentile, nexus.sle.days, nexus.sle.historyDays].join('|');
+  if (!known.has(question)) {
+    known.set(question, serviceLevelExpectation(nexus.sle, cycleTimesInWindow(finished, today, nexus.timeZone, nexus.sle.historyDays)));
+  }
+  return known.get(question)!;
+}
+
+export function flowView(nexus: Nexus, today: CalendarDate, open: readonly Pbi[], finished: readonly FlowDates[]): FlowView {
+  const sle = sleOf(nexus, today, finished);
   const ages = new Map<Pbi, { age: number; status: AgingStatus } | null>();
   return {
     nexus,

@@ -1,5 +1,5 @@
 import type { SquareState } from '../domain/events';
-import type { Pbi } from '../domain/pbi';
+import { compareKeys, type Pbi } from '../domain/pbi';
 import type { AgingStatus } from '../domain/sle';
 import { bold, escape, link } from './blocks';
 
@@ -10,7 +10,7 @@ const STATUS_MARK: Record<AgingStatus, string> = { 'on-track': '', 'at-risk': ' 
 /** Oldest work first: earliest start, then longest in its stage; items not started come last. */
 export function byStart(a: Pbi, b: Pbi): number {
   const start = (p: Pbi) => p.startedAt?.toMillis() ?? Number.MAX_SAFE_INTEGER;
-  return start(a) - start(b) || a.stageEnteredAt.toMillis() - b.stageEnteredAt.toMillis() || a.key.localeCompare(b.key, 'en', { numeric: true });
+  return start(a) - start(b) || a.stageEnteredAt.toMillis() - b.stageEnteredAt.toMillis() || compareKeys(a.key, b.key);
 }
 
 export const squareLabel = (state: SquareState): string => SQUARE_LABEL[state];

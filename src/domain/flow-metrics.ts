@@ -44,15 +44,18 @@ export type TeamLoad = { team: string; started: number; waiting: number };
 
 /** Per team: squares started and not done (the team's WIP), and squares not started on items in progress. */
 export function teamLoads(pbis: readonly Pbi[], teams: readonly string[]): TeamLoad[] {
-  const live = pbis.filter((p) => !p.discardedAt && !p.finishedAt);
-  return teams.map((team) => {
-    const squares = live.flatMap((p) => p.squares.filter((s) => s.team === team).map((s) => ({ s, p })));
-    return {
-      team,
-      started: squares.filter(({ s }) => s.state === 'started').length,
-      waiting: squares.filter(({ s, p }) => s.state === 'not-started' && isInProgress(p)).length,
-    };
-  });
+  const loads = new Map(teams.map((team) => [team, { team, started: 0, waiting: 0 }]));
+  for (const pbi of pbis) {
+    if (pbi.discardedAt || pbi.finishedAt) continue;
+    const inProgress = isInProgress(pbi);
+    for (const square of pbi.squares) {
+      const load = loads.get(square.team);
+      if (!load) continue;
+      if (square.state === 'started') load.started++;
+      else if (square.state === 'not-started' && inProgress) load.waiting++;
+    }
+  }
+  return [...loads.values()];
 }
 
 export type DailyCount = { date: CalendarDate; count: number };

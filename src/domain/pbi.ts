@@ -23,6 +23,13 @@ export type Pbi = {
   lastEventAt: DateTime;
 };
 
+const keyCollator = new Intl.Collator('en', { numeric: true });
+
+/** Keys in the order people count them: PBI-2 before PBI-10. */
+export function compareKeys(a: string, b: string): number {
+  return keyCollator.compare(a, b);
+}
+
 export function isInProgress(pbi: Pbi): boolean {
   return pbi.startedAt !== null && pbi.finishedAt === null && pbi.discardedAt === null;
 }

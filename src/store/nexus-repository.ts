@@ -35,7 +35,7 @@ export function nexusRepository(prisma: PrismaClient, source: string) {
     async update(before: Nexus, after: Nexus, event: NexusEvent): Promise<Nexus> {
       return prisma.$transaction(
         async (tx) => {
-          const row = await tx.nexus.update({ where: { id: before.id }, data: nexusColumns(after) });
+          const row = await tx.nexus.update({ where: { id: before.id }, data: { ...nexusColumns(after), revision: { increment: 1 }, flowRevision: { increment: 1 } } });
           await tx.event.create({ data: nexusEventColumns(before.id, event, source) });
           if (flowChanged(before.workflow, after.workflow)) await rebuildPbis(tx, after);
           return toNexus(row);

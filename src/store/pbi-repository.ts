@@ -4,6 +4,7 @@ import type { Nexus } from '../domain/nexus';
 import { evolve, replay, type FlowDates, type Pbi } from '../domain/pbi';
 import type { PbiProblem } from '../domain/pbi-decisions';
 import { Prisma, type PrismaClient } from '../generated/prisma/client';
+import { bumpRevision, type PbiWrite, type RevisionMemo } from './revisions';
 import { instantAt, pbiColumns, pbiEventColumns, toPbi, toPbiEvent } from './rows';
 
 export type Recorded = { ok: true; before: Pbi | null; pbi: Pbi; event: PbiEvent };
@@ -14,13 +15,11 @@ type Decide = (pbi: Pbi) => PbiEvent | PbiProblem;
 const MAX_ATTEMPTS = 5;
 const AUTO_KEY_PREFIX = 'PBI-';
 const INSERT_CHUNK = 2_000;
-/** Nexus-and-window answers kept by finishedSince; the oldest goes first. */
-const FINISHED_CACHE_SIZE = 200;
 
 class VersionConflict extends Error {}
 
-export function pbiRepository(prisma: PrismaClient, source: string) {
-  const finishedCache = new Map<string, { fingerprint: string; dates: FlowDates[] }>();
+/** Reads of many PBIs go through the revision memo: reports repeat them far more often than PBIs change. */
+export function pbiRepository(prisma: PrismaClient, source: string, memo: RevisionMemo) {
   async function load(nexusId: string, key: string) {
     const row =
       (await prisma.pbi.findUnique({ where: { nexusId_key: { nexusId, key } } })) ??
@@ -44,10 +43,14 @@ export function pbiRepository(prisma: PrismaClient, source: string) {
         if ('problem' in event) return event;
         const pbi = evolve(undefined, event, nexus.workflow);
         try {
-          await prisma.$transaction(async (tx) => {
+          const write = { before: null, after: pbi };
+          const revisions = await prisma.$transaction(async (tx) => {
+            const revisions = await bumpRevision(tx, nexus.id, write);
             await tx.pbi.create({ data: { nexusId: nexus.id, ...pbiColumns(pbi) } });
             await tx.event.create({ data: pbiEventColumns(nexus.id, event, source) });
+            return revisions;
           });
+          memo.written(nexus.id, revisions, write);
           return { ok: true, before: null, pbi, event };
         } catch (error) {
           if (!isUniqueViolation(error)) throw error;
@@ -67,14 +70,18 @@ export function pbiRepository(prisma: PrismaClient, source: string) {
         if ('problem' in event) return event;
         const pbi = evolve(current.pbi, event, nexus.workflow);
         try {
-          await prisma.$transaction(async (tx) => {
+          const write = { before: current.pbi, after: pbi };
+          const revisions = await prisma.$transaction(async (tx) => {
+            const revisions = await bumpRevision(tx, nexus.id, write);
             const written = await tx.pbi.updateMany({
               where: { nexusId: nexus.id, key: current.pbi.key, version: current.version },
               data: { ...pbiColumns(pbi), version: { increment: 1 } },
             });
             if (written.count !== 1) throw new VersionConflict();
             await tx.event.create({ data: pbiEventColumns(nexus.id, event, source) });
+            return revisions;
           });
+          memo.written(nexus.id, revisions, write);
           return { ok: true, before: current.pbi, pbi, event };
         } catch (error) {
           if (!(error instanceof VersionConflict)) throw error;
@@ -84,55 +91,51 @@ export function pbiRepository(prisma: PrismaClient, source: string) {
     },
 
     /** PBIs open now: not finished, not discarded. */
-    async listOpen(nexusId: string): Promise<Pbi[]> {
-      const rows = await prisma.pbi.findMany({ where: { nexusId, finishedAt: null, discardedAt: null } });
-      return rows.map(toPbi);
+    async listOpen(nexusId: string): Promise<readonly Pbi[]> {
+      const load = async () => (await prisma.pbi.findMany({ where: { nexusId, finishedAt: null, discardedAt: null } })).map(toPbi);
+      return memo.remembered(nexusId, 'open', 'revision', load, keepOpen);
     },
 
-    /**
-     * Start and finish of every PBI finished since `since`: all the SLE and Nexus throughput need. Thousands of rows
-     * that rarely change, so a one-row fingerprint of exactly those rows decides whether the last answer still holds
-     * (safe with several replicas: the database, not this process, says what changed).
-     */
-    async finishedSince(nexusId: string, since: DateTime): Promise<FlowDates[]> {
-      const key = `${nexusId}|${since.toMillis()}`;
-      const [{ fingerprint }] = await prisma.$queryRaw<{ fingerprint: string }[]>`
-        SELECT concat_ws('|', count(*), sum(extract(epoch FROM "finishedAt")), sum(extract(epoch FROM "startedAt"))) AS fingerprint
-        FROM "Pbi" WHERE "nexusId" = ${nexusId} AND "finishedAt" >= ${since.toJSDate()} AND "startedAt" IS NOT NULL`;
-      const cached = finishedCache.get(key);
-      if (cached?.fingerprint === fingerprint) return cached.dates;
-      // raw SQL: thousands of rows of two numbers; the query builder's per-row cost doubled the time
-      const rows = await prisma.$queryRaw<{ started: number; finished: number }[]>`
-        SELECT extract(epoch FROM "startedAt")::float8 * 1000 AS started, extract(epoch FROM "finishedAt")::float8 * 1000 AS finished
-        FROM "Pbi" WHERE "nexusId" = ${nexusId} AND "finishedAt" >= ${since.toJSDate()} AND "startedAt" IS NOT NULL`;
-      const dates = rows.map((r) => ({ startedAt: instantAt(r.started), finishedAt: instantAt(r.finished) }));
-      if (finishedCache.size >= FINISHED_CACHE_SIZE) finishedCache.delete(finishedCache.keys().next().value!);
-      finishedCache.set(key, { fingerprint, dates });
-      return dates;
+    /** Start and finish of every PBI finished since `since`: all the SLE and Nexus throughput need. */
+    async finishedSince(nexusId: string, since: DateTime): Promise<readonly FlowDates[]> {
+      return memo.remembered(nexusId, `finished|${since.toMillis()}`, 'flowRevision', async () => {
+        // raw SQL: thousands of rows of two numbers; the query builder's per-row cost doubled the time
+        const rows = await prisma.$queryRaw<{ started: number; finished: number }[]>`
+          SELECT extract(epoch FROM "startedAt")::float8 * 1000 AS started, extract(epoch FROM "finishedAt")::float8 * 1000 AS finished
+          FROM "Pbi" WHERE "nexusId" = ${nexusId} AND "finishedAt" >= ${since.toJSDate()} AND "startedAt" IS NOT NULL`;
+        return rows.map((r) => ({ startedAt: instantAt(r.started), finishedAt: instantAt(r.finished) }));
+      });
     },
 
     /** PBIs open now and every PBI touched since `since` (team throughput needs squares done on finished PBIs). */
-    async listForFlow(nexusId: string, since: DateTime): Promise<Pbi[]> {
-      const rows = await prisma.pbi.findMany({
-        where: { nexusId, OR: [{ finishedAt: null, discardedAt: null }, { lastEventAt: { gte: since.toJSDate() } }] },
+    async listForFlow(nexusId: string, since: DateTime): Promise<readonly Pbi[]> {
+      return memo.remembered(nexusId, `flow|${since.toMillis()}`, 'revision', async () => {
+        const rows = await prisma.pbi.findMany({
+          where: { nexusId, OR: [{ finishedAt: null, discardedAt: null }, { lastEventAt: { gte: since.toJSDate() } }] },
+        });
+        return rows.map(toPbi);
       });
-      return rows.map(toPbi);
     },
 
     /** PBIs currently in one of the stages, not discarded (e.g. the stages of the finished part). */
-    async listInStages(nexusId: string, stages: string[], limit: number): Promise<Pbi[]> {
-      const rows = await prisma.pbi.findMany({
-        where: { nexusId, discardedAt: null, stage: { in: stages } },
-        orderBy: { stageEnteredAt: 'desc' },
-        take: limit,
+    async listInStages(nexusId: string, stages: string[], limit: number): Promise<readonly Pbi[]> {
+      return memo.remembered(nexusId, `stages|${limit}|${stages.join('\n')}`, 'revision', async () => {
+        const rows = await prisma.pbi.findMany({
+          where: { nexusId, discardedAt: null, stage: { in: stages } },
+          orderBy: { stageEnteredAt: 'desc' },
+          take: limit,
+        });
+        return rows.map(toPbi);
       });
-      return rows.map(toPbi);
     },
 
     /** How many PBIs (not discarded) are in each stage. */
-    async countByStage(nexusId: string): Promise<Map<string, number>> {
-      const groups = await prisma.pbi.groupBy({ by: ['stage'], where: { nexusId, discardedAt: null }, _count: { _all: true } });
-      return new Map(groups.map((g) => [g.stage, g._count._all]));
+    async countByStage(nexusId: string): Promise<ReadonlyMap<string, number>> {
+      const load = async () => {
+        const groups = await prisma.pbi.groupBy({ by: ['stage'], where: { nexusId, discardedAt: null }, _count: { _all: true } });
+        return new Map(groups.map((g) => [g.stage, g._count._all]));
+      };
+      return memo.remembered(nexusId, 'count-by-stage', 'revision', load, recount);
     },
 
     /** Keys of open PBIs, per team that still has a square on them. */
@@ -159,10 +162,23 @@ export function pbiRepository(prisma: PrismaClient, source: string) {
         await prisma.event.createMany({ data: events.slice(i, i + INSERT_CHUNK).map((e) => pbiEventColumns(nexus.id, e, source)) });
       }
       const highest = Math.max(0, ...[...byKey.keys()].map(autoKeyNumber));
-      await prisma.nexus.update({ where: { id: nexus.id }, data: { nextPbiNumber: highest + 1 } });
+      await prisma.nexus.update({ where: { id: nexus.id }, data: { nextPbiNumber: highest + 1, revision: { increment: 1 }, flowRevision: { increment: 1 } } });
       return pbis.length;
     },
   };
+}
+
+/** The open list after one write: the written PBI replaced, or gone when it finished or was discarded. */
+function keepOpen(open: readonly Pbi[], { after }: PbiWrite): readonly Pbi[] {
+  const others = open.filter((p) => p.key !== after.key);
+  return after.finishedAt || after.discardedAt ? others : [...others, after];
+}
+
+function recount(counts: ReadonlyMap<string, number>, { before, after }: PbiWrite): ReadonlyMap<string, number> {
+  const next = new Map(counts);
+  if (before && !before.discardedAt) next.set(before.stage, (next.get(before.stage) ?? 0) - 1);
+  if (!after.discardedAt) next.set(after.stage, (next.get(after.stage) ?? 0) + 1);
+  return next;
 }
 
 /** Re-derives every PBI of the Nexus from its history under the Nexus's current workflow. */

@@ -72,8 +72,9 @@ type Target = { url?: string; dataDir: string };
 /** Where each kind's database lives, and how to remove it afterwards. */
 async function prepare(kind: Kind): Promise<{ target: Target; dispose(): Promise<void> }> {
   if (kind === 'embedded') {
-    const dataDir = mkdtempSync(path.join(tmpdir(), 'nexus-flow-bench-'));
-    return { target: { dataDir }, dispose: async () => rmSync(dataDir, { recursive: true, force: true }) };
+    // laid out as DATA_DIR/pglite, where the bot's main.js looks for it
+    const dataRoot = mkdtempSync(path.join(tmpdir(), 'nexus-flow-bench-'));
+    return { target: { dataDir: path.join(dataRoot, 'pglite') }, dispose: async () => rmSync(dataRoot, { recursive: true, force: true }) };
   }
   const name = `nexus_flow_bench_${process.pid}`;
   await admin((c) => c.query(`CREATE DATABASE ${name}`));

@@ -98,3 +98,55 @@ describeEachDatabase('finished PBIs for the SLE', (db) => {
     expect(await reader.pbis.finishedSince(nexus.id, since)).toEqual([]);
   });
 });
+
+describeEachDatabase('remembered reads', (db) => {
+  const added = (key: string, stage: string, teams: string[] = []) =>
+    (k: string) => ({ type: 'pbi.added' as const, key: k, title: key, url: null, stage, teams, at: t0, actor: 'U1' });
+  const keys = (pbis: readonly { key: string }[]) => pbis.map((p) => p.key).sort();
+  const counts = (m: ReadonlyMap<string, number>) => Object.fromEntries([...m].filter(([, n]) => n > 0).sort());
+
+  test('answers kept across this process\'s own writes equal a fresh load from the database', async () => {
+    const store = openStore(db(), 'replica-1');
+    const nexus = (await store.nexuses.create(settings, { type: 'nexus.created', at: t0, actor: 'U1', value: {} })) as Nexus;
+    await store.pbis.add(nexus, 'A', added('A', 'ready', ['Alpha']));
+    await store.pbis.add(nexus, 'B', added('B', 'in-progress'));
+    expect(keys(await store.pbis.listOpen(nexus.id))).toEqual(['A', 'B']);
+    expect(counts(await store.pbis.countByStage(nexus.id))).toEqual({ 'in-progress': 1, ready: 1 });
+    await store.pbis.add(nexus, 'C', added('C', 'refining'));
+    await store.pbis.change(nexus, 'A', (p) => decideMove(nexus, p, 'in-progress', { at: t0.plus({ hours: 1 }), actor: 'U1' }));
+    await store.pbis.change(nexus, 'B', (p) => decideMove(nexus, p, 'integrated', { at: t0.plus({ hours: 2 }), actor: 'U1' }));
+    const fresh = openStore(db(), 'replica-2');
+    expect(keys(await store.pbis.listOpen(nexus.id))).toEqual(['A', 'C']);
+    expect(keys(await store.pbis.listOpen(nexus.id))).toEqual(keys(await fresh.pbis.listOpen(nexus.id)));
+    expect((await store.pbis.listOpen(nexus.id)).find((p) => p.key === 'A')?.stage).toBe('in-progress');
+    expect(counts(await store.pbis.countByStage(nexus.id))).toEqual({ 'in-progress': 1, integrated: 1, refining: 1 });
+    expect(counts(await store.pbis.countByStage(nexus.id))).toEqual(counts(await fresh.pbis.countByStage(nexus.id)));
+  });
+
+  test('a write through another replica is seen by the next read; shared answers cannot be changed by a caller', async () => {
+    const reader = openStore(db(), 'replica-1');
+    const writer = openStore(db(), 'replica-2');
+    const nexus = (await writer.nexuses.create(settings, { type: 'nexus.created', at: t0, actor: 'U1', value: {} })) as Nexus;
+    await writer.pbis.add(nexus, 'A', added('A', 'ready'));
+    const first = await reader.pbis.listOpen(nexus.id);
+    expect(keys(first)).toEqual(['A']);
+    expect(() => (first as unknown as unknown[]).push({ key: 'X' })).toThrow(TypeError);
+    expect(await reader.pbis.listOpen(nexus.id)).toBe(first); // nothing changed: the same answer, not a new load
+    await writer.pbis.change(nexus, 'A', (p) => decideMove(nexus, p, 'in-progress', { at: t0.plus({ hours: 1 }), actor: 'U1' }));
+    await writer.pbis.add(nexus, 'B', added('B', 'ready'));
+    expect(keys(await reader.pbis.listOpen(nexus.id))).toEqual(['A', 'B']);
+    expect(counts(await reader.pbis.countByStage(nexus.id))).toEqual({ 'in-progress': 1, ready: 1 });
+    expect((await reader.pbis.listInStages(nexus.id, ['in-progress'], 5)).map((p) => p.key)).toEqual(['A']);
+  });
+
+  test('changing the Nexus\'s flow is seen by remembered reads', async () => {
+    const store = openStore(db(), 'replica-1');
+    const nexus = (await store.nexuses.create(settings, { type: 'nexus.created', at: t0, actor: 'U1', value: {} })) as Nexus;
+    await store.pbis.add(nexus, 'A', added('A', 'in-progress'));
+    await store.pbis.change(nexus, 'A', (p) => decideMove(nexus, p, 'integrated', { at: t0.plus({ days: 1 }), actor: 'U1' }));
+    expect(keys(await store.pbis.listOpen(nexus.id))).toEqual([]);
+    const later = { ...nexus, workflow: { ...nexus.workflow, finishStage: 'released' } };
+    await openStore(db(), 'replica-2').nexuses.update(nexus, later, { type: 'nexus.workflow-changed', at: t0, actor: 'U1', value: {} });
+    expect(keys(await store.pbis.listOpen(nexus.id))).toEqual(['A']); // integrated is no longer finished
+  });
+});

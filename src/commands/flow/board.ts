@@ -8,7 +8,7 @@ import { byStart, pbiLine } from '../render-pbi';
 import { ephemeral } from '../reply';
 import { noInput } from './no-input';
 
-type Outcome = { view: FlowView; counts: Map<string, number>; recentlyFinished: Pbi[] };
+type Outcome = { view: FlowView; counts: ReadonlyMap<string, number>; recentlyFinished: Pbi[] };
 
 /** Items listed under a stage before "…and N more": a board has to fit on one screen. */
 const ITEMS_PER_STAGE = 8;

@@ -1,0 +1,3 @@
+-- AlterTable
+ALTER TABLE "Nexus" ADD COLUMN     "flowRevision" INTEGER NOT NULL DEFAULT 0,
+ADD COLUMN     "revision" INTEGER NOT NULL DEFAULT 0;

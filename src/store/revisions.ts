@@ -1,0 +1,94 @@
+import type { Pbi } from '../domain/pbi';
+import type { Prisma, PrismaClient } from '../generated/prisma/client';
+
+/** Answers kept, over all Nexuses and questions; the oldest goes first. */
+const MEMO_SIZE = 500;
+
+/**
+ * `revision` moves with every change of the Nexus or its PBIs; `flowRevision` only when a PBI's start, finish or
+ * discard does, so what finished in a window stays remembered through ordinary moves.
+ */
+export type Revisions = { revision: number; flowRevision: number };
+export type Revision = keyof Revisions;
+
+/** One committed change of a PBI. */
+export type PbiWrite = { before: Pbi | null; after: Pbi };
+
+/** Brings an answer forward over one PBI write; answers without one are loaded again. */
+export type Patch<T> = (value: T, write: PbiWrite) => T;
+
+type Answer = { after: Revision; revision: number; value: Promise<unknown>; patch?: Patch<unknown> };
+
+/**
+ * Marks a change. Called first in the write's transaction: the row lock orders writers of one Nexus, so a reader that
+ * sees revision r has also seen every change up to r.
+ */
+export async function bumpRevision(tx: Prisma.TransactionClient, nexusId: string, write: PbiWrite): Promise<Revisions> {
+  const data = flowDatesChanged(write) ? { revision: { increment: 1 }, flowRevision: { increment: 1 } } : { revision: { increment: 1 } };
+  return tx.nexus.update({ where: { id: nexusId }, data, select: { revision: true, flowRevision: true } });
+}
+
+function flowDatesChanged({ before, after }: PbiWrite): boolean {
+  const instant = (pbi: Pbi | null, of: 'startedAt' | 'finishedAt' | 'discardedAt') => pbi?.[of]?.toMillis() ?? null;
+  return (['startedAt', 'finishedAt', 'discardedAt'] as const).some((of) => instant(before, of) !== instant(after, of));
+}
+
+/**
+ * Read answers remembered until the Nexus's revision moves. Safe with several replicas: each read asks the database
+ * for the revision first, so a change made anywhere is seen, and the answer is loaded after that, never older than it.
+ * Requests that ask at the same moment share the revision read and the load. Lists are frozen: requests share them.
+ */
+export function revisionMemo(prisma: PrismaClient) {
+  const answers = new Map<string, Answer>();
+  const asking = new Map<string, Promise<Revisions | null>>();
+
+  function revisionsOf(nexusId: string): Promise<Revisions | null> {
+    const known = asking.get(nexusId);
+    if (known) return known;
+    const read = prisma.nexus.findUnique({ where: { id: nexusId }, select: { revision: true, flowRevision: true } });
+    asking.set(nexusId, read);
+    const done = () => asking.get(nexusId) === read && asking.delete(nexusId);
+    read.then(done, done);
+    return read;
+  }
+
+  return {
+    async remembered<T>(nexusId: string, question: string, after: Revision, load: () => Promise<T>, patch?: Patch<T>): Promise<T> {
+      const revisions = await revisionsOf(nexusId);
+      if (!revisions) return load();
+      const key = `${nexusId}|${question}`;
+      const known = answers.get(key);
+      if (known && known.revision >= revisions[after]) return known.value as Promise<T>;
+      const value = load().then(freeze);
+      remember(key, { after, revision: revisions[after], value, patch: patch as Patch<unknown> | undefined });
+      value.catch(() => answers.get(key)?.value === value && answers.delete(key));
+      return value;
+    },
+
+    /** After this process committed `write` at `revisions`: answers one step behind are patched, the rest forgotten. */
+    written(nexusId: string, revisions: Revisions, write: PbiWrite): void {
+      asking.delete(nexusId);
+      for (const [key, answer] of answers) {
+        if (!key.startsWith(`${nexusId}|`) || answer.revision >= revisions[answer.after]) continue;
+        if (answer.patch && answer.revision === revisions[answer.after] - 1) {
+          const patch = answer.patch;
+          remember(key, { ...answer, revision: revisions[answer.after], value: answer.value.then((v) => freeze(patch(v, write))) });
+        } else {
+          answers.delete(key);
+        }
+      }
+    },
+  };
+
+  function remember(key: string, answer: Answer): void {
+    answers.delete(key);
+    if (answers.size >= MEMO_SIZE) answers.delete(answers.keys().next().value!);
+    answers.set(key, answer);
+  }
+}
+
+export type RevisionMemo = ReturnType<typeof revisionMemo>;
+
+function freeze<T>(value: T): T {
+  return Array.isArray(value) ? (Object.freeze(value) as T) : value;
+}
