@@ -1,0 +1,45 @@
+import { addDays, datesFrom, weekdayOf, type CalendarDate, type Weekday } from '../calendar';
+import type { DailyCount } from '../flow-metrics';
+
+/**
+ * Which days a forecast counts: every calendar day, or only the Nexus's working days. Both the history sampled and
+ * the simulated days that become dates follow the same choice (doing only one puts an 85% date on a Saturday).
+ */
+export type ForecastDays = { kind: 'calendar' } | { kind: 'working'; days: readonly Weekday[] };
+
+/** The throughput history a forecast draws from, and what it rests on. */
+export type Sample = { from: CalendarDate; to: CalendarDate; throughput: number[]; daysWithThroughput: number };
+
+/**
+ * The window ends yesterday and reaches back `historyDays` calendar days, but never before the first start: a young
+ * Nexus (or team) is not diluted with days before it existed. Zero days are kept; non-working days dropped when the
+ * forecast counts working days. Null when nothing ever started.
+ */
+export function throughputSample(daily: readonly DailyCount[], firstStart: CalendarDate | null, days: ForecastDays): Sample | null {
+  if (firstStart === null) return null;
+  const kept = daily.filter((d) => d.date >= firstStart && isCounted(d.date, days));
+  if (kept.length === 0) return null;
+  const throughput = kept.map((d) => d.count);
+  return { from: kept[0].date, to: kept[kept.length - 1].date, throughput, daysWithThroughput: throughput.filter((n) => n > 0).length };
+}
+
+export function isCounted(date: CalendarDate, days: ForecastDays): boolean {
+  return days.kind === 'calendar' || days.days.includes(weekdayOf(date));
+}
+
+/** The date of simulated day `n` (day 1 is the first counted day after today). */
+export function dateOfDay(today: CalendarDate, n: number, days: ForecastDays): CalendarDate {
+  if (days.kind === 'calendar') return addDays(today, n);
+  let date = today;
+  for (let left = n; left > 0; ) {
+    date = addDays(date, 1);
+    if (isCounted(date, days)) left--;
+  }
+  return date;
+}
+
+/** How many simulated days fall after today up to and including `target`. */
+export function daysUntil(today: CalendarDate, target: CalendarDate, days: ForecastDays): number {
+  if (target <= today) return 0;
+  return datesFrom(addDays(today, 1), target).filter((d) => isCounted(d, days)).length;
+}
