@@ -5,7 +5,13 @@ import { flowBoard } from './flow/board';
 import { flowSle } from './flow/sle';
 import { flowThroughput } from './flow/throughput';
 import { flowWip } from './flow/wip';
+import { forecastAccuracy } from './forecast/accuracy';
+import { forecastBy } from './forecast/by';
+import { forecastPbi } from './forecast/pbi';
+import { forecastSprint } from './forecast/sprint';
+import { forecastWhen } from './forecast/when';
 import { nexusFlow } from './nexus/flow';
+import { nexusForecast } from './nexus/forecast';
 import { nexusNit } from './nexus/nit';
 import { nexusSetup } from './nexus/setup';
 import { nexusSle } from './nexus/sle';
@@ -24,7 +30,8 @@ import { tokenize } from './tokenize';
 export const COMMANDS: readonly AnyCommand[] = [
   pbiAdd, pbiMove, pbiTeam, pbiTeams, pbiShow, pbiBlock, pbiUnblock, pbiDiscard,
   flowBoard, flowWip, flowAging, flowSle, flowThroughput,
-  nexusSetup, nexusTeams, nexusStage, nexusFlow, nexusSle, nexusNit,
+  forecastWhen, forecastBy, forecastPbi, forecastSprint, forecastAccuracy,
+  nexusSetup, nexusTeams, nexusStage, nexusFlow, nexusSle, nexusNit, nexusForecast,
 ];
 
 /** The slash commands the app answers; the manifest must register exactly these. */
@@ -43,13 +50,20 @@ export async function runSlashCommand(slash: string, text: string, ctx: CommandC
   if (!SLASH_COMMANDS.includes(`/${group}` as (typeof SLASH_COMMANDS)[number])) {
     return refusal(`\`${slash.slice(0, 30)}\` is not a Nexus Flow command. Commands: ${SLASH_COMMANDS.join(', ')}; \`/nexus help\` explains them.`);
   }
-  if (group === 'forecast') return ephemeral('Forecasts are not built yet: `/forecast` will answer with Monte Carlo forecasts in a coming release.');
   const tokens = tokenize(text);
   if (!tokens.ok) {
     const sub = text.trim().split(/\s+/)[0]?.toLowerCase();
     return refusal(tokens.message, COMMANDS.find((c) => c.path[0] === group && c.path[1] === sub)?.usage);
   }
-  return runWords(group, tokens.words, ctx);
+  return runWords(group, group === 'forecast' ? forecastWords(tokens.words) : tokens.words, ctx);
+}
+
+/** `/forecast` reads its first word as a question: a number (when), `by`, `sprint`, `accuracy`, or a PBI's key. */
+function forecastWords(words: string[]): string[] {
+  const [first = 'help'] = words;
+  if (/^\d+$/.test(first)) return ['when', ...words];
+  if (['by', 'sprint', 'accuracy', 'help'].includes(first.toLowerCase()) || first.startsWith('--')) return words;
+  return ['pbi', ...words];
 }
 
 /** A command already split into words after its slash command, e.g. ('pbi', ['block', 'PBI-7', 'waiting for legal']). */
@@ -84,6 +98,6 @@ function help(group: string): Reply {
     const lines = COMMANDS.filter((c) => c.path[0] === g).map((c) => `${code(c.usage)}\n      ${c.summary}`);
     blocks.push(section(`${bold(`/${g}`)}\n${lines.join('\n')}`));
   }
-  blocks.push(context('Stage and team names ignore case; quote names with spaces. `/forecast` arrives in a coming release.'));
+  blocks.push(context('Stage and team names ignore case; quote names with spaces.'));
   return ephemeral('Nexus Flow commands', blocks);
 }

@@ -60,7 +60,7 @@ export async function loadDemo(db: Database, channelId: string, now: DateTime): 
     workflow: spec.workflow,
     sle: { percentile: 85, days: null, historyDays: 90 },
     timeZone: ZONE,
-    digest: { time: '09:30', days: ['mon', 'tue', 'wed', 'thu', 'fri'], enabled: true },
+    digest: { time: '09:30', days: ['mon', 'tue', 'wed', 'thu', 'fri'], enabled: true }, forecast: { days: 'calendar', sprintDays: 14 },
     nit: [NIT],
     createdBy: NIT,
   };

@@ -4,6 +4,12 @@ import type { Workflow } from './workflow';
 
 export type DigestSchedule = { time: string; days: Weekday[]; enabled: boolean };
 
+/**
+ * How forecasts count days: every calendar day, or only the working days (the digest's days), and how long a Sprint
+ * is in calendar days (for `/forecast sprint`).
+ */
+export type ForecastSetting = { days: 'calendar' | 'working'; sprintDays: number };
+
 /** A Nexus: Scrum Teams sharing one Product Backlog, bound to one channel. */
 export type Nexus = {
   id: string;
@@ -15,6 +21,7 @@ export type Nexus = {
   sle: SleSetting;
   timeZone: string;
   digest: DigestSchedule;
+  forecast: ForecastSetting;
   /** Slack user ids of the Nexus Integration Team, who may change the Nexus's settings */
   nit: string[];
   createdBy: string;

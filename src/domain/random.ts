@@ -18,6 +18,11 @@ export function seededRng(seed: number | string): Rng {
   return next;
 }
 
+/** A short, stable name for a seed, to print beside an answer so it can be reproduced. */
+export function seedName(seed: string): string {
+  return hashSeed(seed).toString(16).padStart(8, '0');
+}
+
 function hashSeed(seed: number | string): number {
   const text = String(seed);
   let h = 2_166_136_261;

@@ -10,6 +10,7 @@ import { instantAt, pbiColumns, pbiEventColumns, toPbi, toPbiEvent } from './row
 export type Recorded = { ok: true; before: Pbi | null; pbi: Pbi; event: PbiEvent };
 export type UnknownPbi = { problem: 'unknown-pbi'; key: string };
 export type DuplicateKey = { problem: 'duplicate-key'; key: string };
+export type FirstStarts = { nexus: DateTime | null; teams: ReadonlyMap<string, DateTime> };
 type Decide = (pbi: Pbi) => PbiEvent | PbiProblem;
 
 const MAX_ATTEMPTS = 5;
@@ -126,6 +127,22 @@ export function pbiRepository(prisma: PrismaClient, source: string, memo: Revisi
           take: limit,
         });
         return rows.map(toPbi);
+      });
+    },
+
+    /**
+     * When the Nexus first started a PBI, and each team first started (or finished) a square: forecasts never sample
+     * days before these.
+     */
+    async firstStarts(nexusId: string): Promise<FirstStarts> {
+      return memo.remembered(nexusId, 'first-starts', 'revision', async () => {
+        const [nexus] = await prisma.$queryRaw<{ first: number | null }[]>`
+          SELECT extract(epoch FROM min("startedAt"))::float8 * 1000 AS first FROM "Pbi" WHERE "nexusId" = ${nexusId}`;
+        const teams = await prisma.$queryRaw<{ team: string; first: number }[]>`
+          SELECT sq->>'team' AS team, extract(epoch FROM min(coalesce(sq->>'startedAt', sq->>'doneAt')::timestamptz))::float8 * 1000 AS first
+          FROM "Pbi", jsonb_array_elements("squares") AS sq
+          WHERE "nexusId" = ${nexusId} AND coalesce(sq->>'startedAt', sq->>'doneAt') IS NOT NULL GROUP BY 1`;
+        return { nexus: nexus.first === null ? null : instantAt(nexus.first), teams: new Map(teams.map((t) => [t.team, instantAt(t.first)])) };
       });
     },
 

@@ -27,6 +27,7 @@ export function toNexus(row: NexusRow): Nexus {
     sle: { percentile: row.slePercentile, days: row.sleDays, historyDays: row.historyDays },
     timeZone: row.timeZone,
     digest: { time: row.digestTime, days: row.digestDays as Weekday[], enabled: row.digestEnabled },
+    forecast: { days: row.forecastDays === 'working' ? 'working' : 'calendar', sprintDays: row.sprintDays },
     nit: row.nitUserIds,
     createdBy: row.createdBy,
   };
@@ -49,6 +50,8 @@ export function nexusColumns(n: Omit<Nexus, 'id'>) {
     digestTime: n.digest.time,
     digestDays: n.digest.days,
     digestEnabled: n.digest.enabled,
+    forecastDays: n.forecast.days,
+    sprintDays: n.forecast.sprintDays,
     nitUserIds: n.nit,
     createdBy: n.createdBy,
   };

@@ -33,7 +33,7 @@ export async function createLargeNexus(store: Store, end: DateTime): Promise<{ n
   const settings: Omit<Nexus, 'id'> = {
     workspaceId: 'T-bench', channelId: 'C-bench', name: 'Large Nexus', teams, workflow: DEMO_WORKFLOW,
     sle: { percentile: 85, days: null, historyDays: 90 }, timeZone: 'Europe/Berlin',
-    digest: { time: '09:30', days: ['mon', 'tue', 'wed', 'thu', 'fri'], enabled: true }, nit: ['U-bench'], createdBy: 'U-bench',
+    digest: { time: '09:30', days: ['mon', 'tue', 'wed', 'thu', 'fri'], enabled: true }, forecast: { days: 'calendar', sprintDays: 14 }, nit: ['U-bench'], createdBy: 'U-bench',
   };
   const nexus = await store.nexuses.create(settings, { type: 'nexus.created', at: end.minus({ days: 400 }), actor: 'U-bench', value: settings });
   if (nexus === 'duplicate') throw new Error('bench channel already has a Nexus');

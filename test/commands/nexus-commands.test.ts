@@ -111,7 +111,7 @@ describeEachDatabase('/nexus commands', (db) => {
     for (const usage of ['/pbi add', '/pbi move', '/flow board', '/flow throughput', '/nexus stage add', '/nexus sle']) expect(help.plain).toContain(usage);
     expect((await h.run('/pbi frobnicate')).plain).toContain('/pbi frobnicate is not a command');
     expect((await h.run('/kanban board')).plain).toContain('/kanban is not a Nexus Flow command');
-    expect((await h.run('/forecast 30')).plain).toContain('not built yet');
+    expect((await h.run('/forecast 30')).plain).toContain('This channel has no Nexus yet');
   });
 });
 

@@ -6,7 +6,7 @@ import { at, pbiFrom, WORKFLOW } from './builders';
 const nexus: Nexus = {
   id: 'n1', workspaceId: 'T', channelId: 'C', name: 'N', teams: ['Alpha', 'Beta', 'Gamma'], workflow: WORKFLOW,
   sle: { percentile: 85, days: null, historyDays: 90 }, timeZone: 'Europe/Berlin',
-  digest: { time: '09:30', days: ['mon'], enabled: true }, nit: ['U1'], createdBy: 'U1',
+  digest: { time: '09:30', days: ['mon'], enabled: true }, forecast: { days: 'calendar', sprintDays: 14 }, nit: ['U1'], createdBy: 'U1',
 };
 const who = { at: at('2027-01-05 10:00'), actor: 'U2' };
 const apply = (pbi: Pbi, e: ReturnType<typeof decideMove>) => {

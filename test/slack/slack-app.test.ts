@@ -49,7 +49,7 @@ describeEachDatabase('Slack app over HTTP', (db) => {
       ['/flow', 'sle', 'not enough history'],
       ['/flow', 'throughput', 'PBIs finished in the last 30 days'],
       ['/pbi', 'show PBI-1', 'PBI-1 · Pay with Apple Pay'],
-      ['/forecast', '30', 'not built yet'],
+      ['/forecast', '30', 'Not enough history'],
       ['/nexus', 'help', '/pbi move'],
       ['/pbi', 'move PBI-9 doing', 'There is no PBI PBI-9'],
     ]) {

@@ -90,7 +90,7 @@ describeEachDatabase('Slack buttons, modals and App Home', (db) => {
     expect(await s.store.nexuses.findByChannel('T1', 'C9')).toBeNull();
     expect((await submit({})).status).toBe(200);
     const nexus = await s.store.nexuses.findByChannel('T1', 'C9');
-    expect(nexus).toMatchObject({ name: 'Payments', teams: ['Red', 'Blue'], timeZone: 'Europe/Berlin', digest: { time: '08:45' }, nit: ['U_NIT'] });
+    expect(nexus).toMatchObject({ name: 'Payments', teams: ['Red', 'Blue'], timeZone: 'Europe/Berlin', digest: { time: '08:45' }, forecast: { days: 'calendar', sprintDays: 14 }, nit: ['U_NIT'] });
     expect(nexus?.workflow.stages).toEqual([{ name: 'todo', wipLimit: null }, { name: 'doing', wipLimit: 4 }, { name: 'done', wipLimit: null }]);
     expect(s.fake.lastCall('chat.postMessage')!.body.channel).toBe('C9');
   });

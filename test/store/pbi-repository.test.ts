@@ -8,7 +8,7 @@ import { describeEachDatabase } from '../support/setup-db';
 const settings: Omit<Nexus, 'id'> = {
   workspaceId: 'T1', channelId: 'C1', name: 'N', teams: ['Alpha', 'Beta'], workflow: DEMO_WORKFLOW,
   sle: { percentile: 85, days: null, historyDays: 90 }, timeZone: 'UTC',
-  digest: { time: '09:30', days: ['mon'], enabled: true }, nit: ['U1'], createdBy: 'U1',
+  digest: { time: '09:30', days: ['mon'], enabled: true }, forecast: { days: 'calendar', sprintDays: 14 }, nit: ['U1'], createdBy: 'U1',
 };
 const t0 = DateTime.fromISO('2026-05-04T09:00:00Z', { zone: 'utc' });
 

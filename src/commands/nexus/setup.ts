@@ -71,7 +71,7 @@ export async function setUpNexus(input: NexusSetupInput, { store, workspaceId, c
     workflow,
     sle: { percentile: input.slePercentile, days: null, historyDays: DEFAULT_HISTORY_DAYS },
     timeZone: input.zone,
-    digest: { time: input.digestTime, days: ['mon', 'tue', 'wed', 'thu', 'fri'], enabled: true },
+    digest: { time: input.digestTime, days: ['mon', 'tue', 'wed', 'thu', 'fri'], enabled: true }, forecast: { days: 'calendar', sprintDays: 14 },
     nit: [userId],
     createdBy: userId,
   };

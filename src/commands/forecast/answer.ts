@@ -1,0 +1,38 @@
+import { escape, bold, context, header, section, type Block } from '../blocks';
+import type { KeptForecast } from '../../store/forecast-repository';
+import type { NexusContext } from '../command';
+import { ephemeral, refusal, type Reply } from '../reply';
+import { restsOn, type Basis, type NoHistory } from './basis';
+
+/** What every forecast command answers: the lines at each confidence, on its basis. */
+export type Answered = { title: string; lines: string[]; basis: Basis; note?: string };
+export type ForecastProblem = NoHistory | { problem: 'unknown-team'; team: string; teams: string[] } | { problem: 'refused'; message: string };
+export type ForecastOutcome = Answered | ForecastProblem;
+
+export function renderForecast(outcome: ForecastOutcome, usage: string): Reply {
+  if ('problem' in outcome) return refusal(explainForecast(outcome), usage);
+  const { title, lines, basis, note } = outcome;
+  const blocks: Block[] = [header(title), section(lines.join('\n'))];
+  if (note) blocks.push(section(note));
+  blocks.push(context(restsOn(basis)));
+  for (const warning of basis.warnings) blocks.push(context(warning));
+  return ephemeral(`${title}\n${lines.join('\n')}`, blocks);
+}
+
+function explainForecast(p: ForecastProblem): string {
+  switch (p.problem) {
+    case 'no-history':
+      return `Not enough history: ${p.who === 'the Nexus' ? 'the Nexus has' : `${escape(p.who)} has`} finished nothing in the window, so any date would be a guess. Forecasts start once items finish.`;
+    case 'unknown-team':
+      return `There is no team \`${escape(p.team)}\`. Teams: ${p.teams.map((t) => `\`${t}\``).join(', ') || 'none yet'}.`;
+    case 'refused':
+      return p.message;
+  }
+}
+
+/** Every forecast answered is kept, so `/forecast accuracy` can judge it when its date has passed. */
+export async function keep(ctx: NexusContext, question: KeptForecast['question'], answer: KeptForecast['answer']): Promise<void> {
+  await ctx.store.forecasts.keep(ctx.nexus.id, { askedAt: ctx.now(), askedBy: ctx.userId, question, answer });
+}
+
+export const percent = (confidence: number): string => bold(`${confidence}%`);

@@ -1,0 +1,92 @@
+import { DateTime } from 'luxon';
+import { addDays, localDate, type CalendarDate } from '../../domain/calendar';
+import { nexusThroughput, teamThroughput, windowEnding } from '../../domain/flow-metrics';
+import { DEFAULT_CONFIDENCES, DEFAULT_TRIALS } from '../../domain/forecast/monte-carlo';
+import { throughputSample, type ForecastDays, type Sample } from '../../domain/forecast/sampling';
+import { blocksOf, xmrLimits } from '../../domain/forecast/xmr';
+import { seededRng, seedName, type Rng } from '../../domain/random';
+import type { Nexus } from '../../domain/nexus';
+import type { NexusContext } from '../command';
+import { startOfDay, today } from '../flow-view';
+
+/** Fewer days than this with any throughput: answer, but warn. */
+const FEW_DAYS_WITH_THROUGHPUT = 10;
+
+/** What a forecast rests on: whose throughput, which days, the sample, and the seeded generator. */
+export type Basis = {
+  who: string;
+  team: string | null;
+  today: CalendarDate;
+  days: ForecastDays;
+  sample: Sample;
+  trials: number;
+  seed: string;
+  rng: Rng;
+  warnings: string[];
+};
+
+export type NoHistory = { problem: 'no-history'; who: string };
+
+export function forecastDays(nexus: Nexus): ForecastDays {
+  return nexus.forecast.days === 'working' ? { kind: 'working', days: nexus.digest.days } : { kind: 'calendar' };
+}
+
+/** The throughput history of the Nexus (PBIs finished) or of one team (its squares done), window ending yesterday. */
+export async function loadBasis(ctx: NexusContext, team: string | null, question: string): Promise<Basis | NoHistory> {
+  const { nexus, store } = ctx;
+  const who = team ?? 'the Nexus';
+  const day = today(ctx);
+  const { from, to } = windowEnding(addDays(day, -1), nexus.sle.historyDays);
+  const since = startOfDay(nexus, from);
+  const [daily, firstStarts] = await Promise.all([
+    team === null
+      ? store.pbis.finishedSince(nexus.id, since).then((f) => nexusThroughput(f, from, to, nexus.timeZone))
+      : store.pbis.listForFlow(nexus.id, since).then((p) => teamThroughput(p, team, from, to, nexus.timeZone)),
+    store.pbis.firstStarts(nexus.id),
+  ]);
+  const first = team === null ? firstStarts.nexus : (firstStarts.teams.get(team) ?? null);
+  const days = forecastDays(nexus);
+  const sample = throughputSample(daily, first && localDate(first, nexus.timeZone), days);
+  if (!sample || sample.daysWithThroughput === 0) return { problem: 'no-history', who };
+  const seed = seedName(`${nexus.id}|${question}|${day}|${sample.throughput.join(',')}`);
+  return { who, team, today: day, days, sample, trials: DEFAULT_TRIALS, seed, rng: seededRng(seed), warnings: warnings(sample, days, who) };
+}
+
+function warnings(sample: Sample, days: ForecastDays, who: string): string[] {
+  const out: string[] = [];
+  if (sample.daysWithThroughput < FEW_DAYS_WITH_THROUGHPUT) {
+    out.push(`⚠ Only ${sample.daysWithThroughput} days with anything finished: a rough guide until ${who} has more history.`);
+  }
+  const weekLength = days.kind === 'calendar' ? 7 : days.days.length;
+  const weeks = blocksOf(sample.throughput, weekLength);
+  const xmr = xmrLimits(weeks);
+  if (xmr && xmr.outside.length) {
+    const firstWeek = weeks.length - 1 - Math.max(...xmr.outside);
+    out.push(
+      `⚠ Throughput is unstable: ${xmr.outside.length} of ${weeks.length} weeks fall outside the natural process limits ` +
+        `(${xmr.lower.toFixed(1)}–${xmr.upper.toFixed(1)} a week; the latest ${firstWeek === 0 ? 'is the last week' : `${firstWeek} weeks ago`}). The history is a poor guide; read these numbers with care.`,
+    );
+  }
+  return out;
+}
+
+/** The confidences asked for (`--at 60,90`), or 50/70/85/95. */
+export function parseConfidences(text: string | undefined): number[] | string {
+  if (text === undefined) return [...DEFAULT_CONFIDENCES];
+  const values = text.split(',').map((v) => Number(v.trim().replace(/%$/, '')));
+  if (values.some((v) => !Number.isInteger(v) || v < 1 || v > 99)) return 'Confidences are whole percentages from 1 to 99, like `--at 60,90`.';
+  return [...new Set(values)].sort((a, b) => a - b);
+}
+
+export function restsOn(basis: Basis): string {
+  const { sample, days } = basis;
+  const kind = days.kind === 'working' ? ` working days (${days.days.join(', ')})` : ' days';
+  const what = basis.team ? `${basis.team}'s squares done` : 'PBIs finished';
+  return `Rests on ${sample.throughput.length}${kind} of ${what}, ${formatDate(sample.from)} – ${formatDate(sample.to)} (${sample.daysWithThroughput} with any), ${basis.trials.toLocaleString('en')} trials, seed ${basis.seed}.`;
+}
+
+export function formatDate(date: CalendarDate, today?: CalendarDate): string {
+  const d = DateTime.fromISO(date);
+  return d.toFormat(today && date.slice(0, 4) !== today.slice(0, 4) ? 'ccc d LLL yyyy' : 'ccc d LLL');
+}
+

@@ -1,0 +1,52 @@
+import { addDays } from '../../domain/calendar';
+import { itemsAtConfidence, simulateHowMany } from '../../domain/forecast/monte-carlo';
+import { daysUntil } from '../../domain/forecast/sampling';
+import { findTeam } from '../../domain/nexus';
+import { defineCommand, invalid } from '../command';
+import { parseFlags } from '../flags';
+import { keep, percent, renderForecast, type ForecastOutcome } from './answer';
+import { formatDate, loadBasis, parseConfidences, type Basis } from './basis';
+import { parseDate } from './dates';
+
+const usage = '/forecast by <YYYY-MM-DD> [--team <team>] [--at 60,90]';
+type Input = { date: string; team: string | null; confidences: number[] };
+
+export const forecastBy = defineCommand<Input, ForecastOutcome>({
+  path: ['forecast', 'by'],
+  usage,
+  summary: 'how many items will be done by that date?',
+  scope: 'nexus',
+  nitOnly: false,
+  parse(words) {
+    const parsed = parseFlags(words, ['team', 'at']);
+    if (!parsed.ok) return invalid(parsed.message);
+    if (parsed.positional.length !== 1) return invalid('Give one date, like `/forecast by 2027-01-15`.');
+    const date = parseDate(parsed.positional[0]);
+    if ('invalid' in date) return date;
+    const confidences = parseConfidences(parsed.flags.at);
+    if (typeof confidences === 'string') return invalid(confidences);
+    return { date: date.date, team: parsed.flags.team ?? null, confidences };
+  },
+  async execute({ date, team, confidences }, ctx) {
+    const found = team === null ? null : findTeam(ctx.nexus, team);
+    if (team !== null && !found) return { problem: 'unknown-team', team, teams: ctx.nexus.teams };
+    const basis = await loadBasis(ctx, found ?? null, `by|${date}|${found ?? ''}`);
+    if ('problem' in basis) return basis;
+    if (date <= basis.today) return { problem: 'refused', message: `${date} is not after today (${basis.today}).` };
+    const answer = howManyBy(basis, date, confidences);
+    await keep(ctx, { kind: 'by', date, team: found ?? null }, answer.map(({ confidence, items }) => ({ confidence, items })));
+    const what = found ? `of ${found}'s squares` : 'PBIs';
+    const lines = answer.map(({ confidence, items }) => `${percent(confidence)}: ${items} ${what} or more`);
+    return { title: `How many ${what} by ${formatDate(date, basis.today)}? (${answer[0].days} days)`, lines, basis };
+  },
+  render: (outcome) => renderForecast(outcome, usage),
+});
+
+/** Items done from tomorrow up to and including `date`, at each confidence. */
+export function howManyBy(basis: Basis, date: string, confidences: readonly number[]) {
+  const days = daysUntil(basis.today, date, basis.days);
+  const totals = simulateHowMany(basis.sample.throughput, days, basis.trials, basis.rng);
+  return confidences.map((confidence) => ({ confidence, items: itemsAtConfidence(totals, confidence), days }));
+}
+
+export const sprintEnd = (basis: Basis, sprintDays: number): string => addDays(basis.today, sprintDays);

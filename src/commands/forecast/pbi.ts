@@ -1,0 +1,95 @@
+import { localDate, addDays } from '../../domain/calendar';
+import { percentile } from '../../domain/flow-metrics';
+import { dayAtConfidence, pbiDoneWithin, type TeamPart } from '../../domain/forecast/pbi-forecast';
+import { dateOfDay, daysUntil } from '../../domain/forecast/sampling';
+import type { Pbi } from '../../domain/pbi';
+import { cycleTimesInWindow } from '../../domain/sle';
+import { windowEnding } from '../../domain/flow-metrics';
+import { escape } from '../blocks';
+import { defineCommand, invalid, type NexusContext } from '../command';
+import { loadFlowView, startOfDay } from '../flow-view';
+import { parseFlags } from '../flags';
+import { byStart } from '../render-pbi';
+import { keep, percent, renderForecast, type ForecastOutcome, type ForecastProblem } from './answer';
+import { formatDate, loadBasis, parseConfidences, type Basis } from './basis';
+
+const usage = '/forecast <key> [--at 60,90]';
+type Input = { key: string; confidences: number[] };
+
+export const forecastPbi = defineCommand<Input, ForecastOutcome>({
+  path: ['forecast', 'pbi'],
+  usage,
+  summary: 'when will this PBI be done? (each team\'s remaining part and queue, then integration)',
+  scope: 'nexus',
+  nitOnly: false,
+  parse(words) {
+    const parsed = parseFlags(words, ['at']);
+    if (!parsed.ok) return invalid(parsed.message);
+    if (parsed.positional.length !== 1) return invalid('Name one PBI, like `/forecast PBI-42`.');
+    const confidences = parseConfidences(parsed.flags.at);
+    return typeof confidences === 'string' ? invalid(confidences) : { key: parsed.positional[0], confidences };
+  },
+  async execute({ key, confidences }, ctx) {
+    const pbi = await ctx.store.pbis.get(ctx.nexus.id, key);
+    if (!pbi) return { problem: 'refused', message: `There is no PBI \`${escape(key)}\` in this Nexus. \`/flow board\` lists them.` };
+    if (pbi.finishedAt) return { problem: 'refused', message: `${pbi.key} is already done: it finished on ${formatDate(localDate(pbi.finishedAt, ctx.nexus.timeZone))}.` };
+    if (pbi.discardedAt) return { problem: 'refused', message: `${pbi.key} was discarded; there is nothing to forecast.` };
+    const nexusBasis = await loadBasis(ctx, null, `pbi|${pbi.key}`);
+    if ('problem' in nexusBasis) return nexusBasis;
+    const forecast = pbi.squares.length ? await byTeams(ctx, pbi, nexusBasis, confidences) : await byCycleTimes(ctx, pbi, nexusBasis, confidences);
+    if ('problem' in forecast) return forecast;
+    await keep(ctx, { kind: 'pbi', key: pbi.key }, forecast.answer);
+    const lines = forecast.answer.map(({ confidence, date }) =>
+      `${percent(confidence)}: ${date === undefined ? 'not within ten years at this pace' : date === nexusBasis.today ? 'today' : `on or before ${formatDate(date, nexusBasis.today)}`}`);
+    return { title: `When will ${pbi.key} be done?`, lines, basis: nexusBasis, note: forecast.note };
+  },
+  render: (outcome) => renderForecast(outcome, usage),
+});
+
+type PbiAnswer = { answer: { confidence: number; date?: string }[]; note: string };
+
+/** Each team not done forecasts its part (its queue ahead included); the product of their chances, then integration. */
+async function byTeams(ctx: NexusContext, pbi: Pbi, basis: Basis, confidences: number[]): Promise<PbiAnswer | ForecastProblem> {
+  const open = await ctx.store.pbis.listOpen(ctx.nexus.id);
+  const parts: TeamPart[] = [];
+  const said: string[] = [];
+  for (const square of pbi.squares.filter((s) => s.state !== 'done')) {
+    const teamBasis = await loadBasis(ctx, square.team, `pbi|${pbi.key}|${square.team}`);
+    if ('problem' in teamBasis) return teamBasis;
+    const queue = open.filter((p) => p.squares.some((s) => s.team === square.team && s.state !== 'done')).sort(byStart);
+    const ahead = Math.max(0, queue.findIndex((p) => p.key === pbi.key));
+    parts.push({ team: square.team, items: ahead + 1, throughput: teamBasis.sample.throughput });
+    said.push(`${square.team}: ${ahead ? `${ahead} square${ahead === 1 ? '' : 's'} ahead, then this one` : 'this square is next'}`);
+  }
+  const lags = await integrationDays(ctx, basis);
+  const doneWithin = pbiDoneWithin(parts, lags, basis.trials, basis.rng);
+  const answer = confidences.map((confidence) => {
+    const d = dayAtConfidence(doneWithin, confidence);
+    return { confidence, date: Number.isFinite(d) ? (d === 0 ? basis.today : dateOfDay(basis.today, d, basis.days)) : undefined };
+  });
+  const teams = said.length ? `Teams still working: ${said.join('; ')}.` : 'Every team is done; only the integration is left.';
+  return { answer, note: `${teams} Integration took ${lags.length ? `${percentile(lags, 0.5)} days (median of ${lags.length})` : 'no time in the history'} after the last team.` };
+}
+
+/** No team breakdown: the cycle times of finished PBIs that lasted at least as long as this one has so far. */
+async function byCycleTimes(ctx: NexusContext, pbi: Pbi, basis: Basis, confidences: number[]): Promise<PbiAnswer | ForecastProblem> {
+  const view = await loadFlowView(ctx);
+  const age = view.ageOf(pbi)?.age ?? 0;
+  const cycleTimes = cycleTimesInWindow(view.finished, view.today, ctx.nexus.timeZone, ctx.nexus.sle.historyDays).filter((t) => t >= age);
+  if (!cycleTimes.length) return { problem: 'refused', message: `${pbi.key} is older than every PBI finished in the window (${age} days): the history can't say. Swarm on it.` };
+  const answer = confidences.map((confidence) => ({ confidence, date: addDays(basis.today, percentile(cycleTimes, confidence / 100)! - age) }));
+  return { answer, note: `${pbi.key} names no teams: from the cycle times of the ${cycleTimes.length} finished PBIs that lasted at least its ${age} days.` };
+}
+
+/** Days from the last team square done to the PBI finishing, for PBIs finished in the window. */
+async function integrationDays(ctx: NexusContext, basis: Basis): Promise<number[]> {
+  const { nexus } = ctx;
+  const { from } = windowEnding(addDays(basis.today, -1), nexus.sle.historyDays);
+  const touched = await ctx.store.pbis.listForFlow(nexus.id, startOfDay(nexus, from));
+  return touched.flatMap((p) => {
+    const doneAt = p.squares.map((s) => s.doneAt?.toMillis() ?? NaN);
+    if (!p.finishedAt || !doneAt.length || doneAt.some(Number.isNaN)) return [];
+    const lastDone = p.squares.reduce((a, s) => (s.doneAt!.toMillis() > a.toMillis() ? s.doneAt! : a), p.squares[0].doneAt!);
+    return [daysUntil(localDate(lastDone, nexus.timeZone), localDate(p.finishedAt, nexus.timeZone), basis.days)];
+  });
+}

@@ -1,0 +1,39 @@
+import { addDays } from '../../domain/calendar';
+import { bold } from '../blocks';
+import { defineCommand, invalid } from '../command';
+import { parseFlags } from '../flags';
+import { renderForecast, type ForecastOutcome } from './answer';
+import { formatDate, loadBasis, parseConfidences } from './basis';
+import { howManyBy, sprintEnd } from './by';
+
+const usage = '/forecast sprint [--at 60,90]';
+
+export const forecastSprint = defineCommand<{ confidences: number[] }, ForecastOutcome>({
+  path: ['forecast', 'sprint'],
+  usage,
+  summary: 'how many PBIs the Nexus, and how many squares each team, can finish in the next Sprint (Nexus Sprint Planning)',
+  scope: 'nexus',
+  nitOnly: false,
+  parse(words) {
+    const parsed = parseFlags(words, ['at']);
+    if (!parsed.ok) return invalid(parsed.message);
+    if (parsed.positional.length) return invalid(`Unexpected \`${parsed.positional[0]}\`.`);
+    const confidences = parseConfidences(parsed.flags.at);
+    return typeof confidences === 'string' ? invalid(confidences) : { confidences };
+  },
+  async execute({ confidences }, ctx) {
+    const { sprintDays } = ctx.nexus.forecast;
+    const basis = await loadBasis(ctx, null, `sprint|${sprintDays}`);
+    if ('problem' in basis) return basis;
+    const end = sprintEnd(basis, sprintDays);
+    const row = (answers: { confidence: number; items: number }[]) => answers.map((a) => `${a.confidence}%: ${bold(String(a.items))}`).join(' · ');
+    const lines = [`${bold('Nexus')} (PBIs integrated)  ${row(howManyBy(basis, end, confidences))}`];
+    for (const team of ctx.nexus.teams) {
+      const teamBasis = await loadBasis(ctx, team, `sprint|${sprintDays}|${team}`);
+      lines.push(`${bold(team)} (squares done)  ${'problem' in teamBasis ? '_not enough history_' : row(howManyBy(teamBasis, end, confidences))}`);
+    }
+    const title = `Next Sprint: ${formatDate(addDays(basis.today, 1), basis.today)} – ${formatDate(end, basis.today)} (${sprintDays} days)`;
+    return { title, lines, basis, note: 'Each number: at least that many, with that confidence. Plan to the 85% line; the 50% line is a coin toss.' };
+  },
+  render: (outcome) => renderForecast(outcome, usage),
+});

@@ -1,0 +1,51 @@
+import { findTeam } from '../../domain/nexus';
+import { daysAtConfidence, shareDoneWithin, simulateWhen } from '../../domain/forecast/monte-carlo';
+import { dateOfDay, daysUntil } from '../../domain/forecast/sampling';
+import { defineCommand, invalid } from '../command';
+import { parseFlags } from '../flags';
+import { keep, percent, renderForecast, type ForecastOutcome } from './answer';
+import { formatDate, loadBasis, parseConfidences } from './basis';
+import { parseDate } from './dates';
+
+const usage = '/forecast <N> [--team <team>] [--at 60,90] [--by <YYYY-MM-DD>]';
+type Input = { items: number; team: string | null; confidences: number[]; by: string | null };
+
+export const forecastWhen = defineCommand<Input, ForecastOutcome>({
+  path: ['forecast', 'when'],
+  usage,
+  summary: 'when will N more items be done? (the Nexus\'s PBIs, or a team\'s squares); `--by` adds the chance of a date',
+  scope: 'nexus',
+  nitOnly: false,
+  parse(words) {
+    const parsed = parseFlags(words, ['team', 'at', 'by']);
+    if (!parsed.ok) return invalid(parsed.message);
+    const [n, ...rest] = parsed.positional;
+    const items = Number(n);
+    if (!Number.isInteger(items) || items < 1 || items > 100_000) return invalid('Say how many items: a whole number from 1 to 100000, like `/forecast 30`.');
+    if (rest.length) return invalid(`Unexpected \`${rest[0]}\`.`);
+    const confidences = parseConfidences(parsed.flags.at);
+    if (typeof confidences === 'string') return invalid(confidences);
+    const by = parsed.flags.by === undefined ? null : parseDate(parsed.flags.by);
+    if (by !== null && 'invalid' in by) return by;
+    return { items, team: parsed.flags.team ?? null, confidences, by: by?.date ?? null };
+  },
+  async execute({ items, team, confidences, by }, ctx) {
+    const found = team === null ? null : findTeam(ctx.nexus, team);
+    if (team !== null && !found) return { problem: 'unknown-team', team, teams: ctx.nexus.teams };
+    const basis = await loadBasis(ctx, found ?? null, `when|${items}|${found ?? ''}`);
+    if ('problem' in basis) return basis;
+    if (by !== null && by <= basis.today) return { problem: 'refused', message: `${by} is not after today (${basis.today}).` };
+    const days = simulateWhen(basis.sample.throughput, items, basis.trials, basis.rng);
+    const answer = confidences.map((confidence) => {
+      const d = daysAtConfidence(days, confidence);
+      return { confidence, date: Number.isFinite(d) ? dateOfDay(basis.today, d, basis.days) : undefined };
+    });
+    await keep(ctx, { kind: 'when', items, team: found ?? null }, answer);
+    const what = found ? `${items} more of ${found}'s squares` : `${items} more PBIs`;
+    const lines = answer.map(({ confidence, date }) =>
+      `${percent(confidence)}: ${date ? `on or before ${formatDate(date, basis.today)}` : 'not within ten years at this pace'}`);
+    const note = by === null ? undefined : `${Math.round(shareDoneWithin(days, daysUntil(basis.today, by, basis.days)) * 100)}% chance of ${what} by ${formatDate(by, basis.today)}.`;
+    return { title: `When will ${what} be done?`, lines, basis, note };
+  },
+  render: (outcome) => renderForecast(outcome, usage),
+});

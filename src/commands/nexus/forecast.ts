@@ -1,0 +1,31 @@
+import type { ForecastSetting } from '../../domain/nexus';
+import { defineCommand, invalid } from '../command';
+import { parseFlags } from '../flags';
+import { renderSettings, saveSettings, type SettingsOutcome } from './change';
+
+const usage = '/nexus forecast calendar|working [--sprint <days>]';
+
+export const nexusForecast = defineCommand<Partial<ForecastSetting>, SettingsOutcome>({
+  path: ['nexus', 'forecast'],
+  usage,
+  summary: 'forecasts count calendar days or only working days (the digest days); the Sprint length for `/forecast sprint`',
+  scope: 'nexus',
+  nitOnly: true,
+  parse(words) {
+    const parsed = parseFlags(words, ['sprint']);
+    if (!parsed.ok) return invalid(parsed.message);
+    const [mode, ...rest] = parsed.positional.map((w) => w.toLowerCase());
+    if (rest.length || (mode !== undefined && mode !== 'calendar' && mode !== 'working')) return invalid('Say `calendar` or `working`.');
+    const sprintDays = parsed.flags.sprint === undefined ? undefined : Number(parsed.flags.sprint.replace(/d(ays?)?$/, ''));
+    if (sprintDays !== undefined && (!Number.isInteger(sprintDays) || sprintDays < 1 || sprintDays > 60)) return invalid('`--sprint` is the Sprint length in calendar days, 1 to 60.');
+    if (mode === undefined && sprintDays === undefined) return invalid('Say `calendar` or `working`, or give `--sprint <days>`.');
+    return { ...(mode && { days: mode }), ...(sprintDays && { sprintDays }) };
+  },
+  async execute(input, ctx) {
+    const forecast = { ...ctx.nexus.forecast, ...input };
+    const counted = forecast.days === 'working' ? `working days only (${ctx.nexus.digest.days.join(', ')})` : 'every calendar day';
+    const said = `🔮 <@${ctx.userId}> set forecasts to count ${counted}; a Sprint is ${forecast.sprintDays} days.`;
+    return saveSettings(ctx, { ...ctx.nexus, forecast }, 'nexus.forecast-changed', forecast, said);
+  },
+  render: (outcome) => renderSettings(outcome, usage, () => 'Working days are the digest\'s days (`/nexus digest`). `/forecast sprint` uses the Sprint length.'),
+});

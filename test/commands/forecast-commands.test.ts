@@ -1,0 +1,108 @@
+import { commandHarness, type Harness } from '../support/harness';
+import { describeEachDatabase } from '../support/setup-db';
+
+/** One PBI finished every day (Alpha's square done first), from Mon 2 Mar 2026 for `days` days. */
+async function finishOneADay(h: Harness, days: number): Promise<void> {
+  for (let n = 0; n < days; n++) {
+    const added = await h.run('/pbi add "Daily item" --teams Alpha --stage doing');
+    const key = /PBI-\d+/.exec(added.plain)![0];
+    await h.run(`/pbi team ${key} Alpha done`);
+    await h.run(`/pbi move ${key} done`);
+    h.advance({ days: 1 });
+  }
+}
+
+const lines = (plain: string) => plain.split('\n').filter((l) => /^\d+%: /.test(l));
+
+describeEachDatabase('/forecast', (db) => {
+  let h: Harness;
+  beforeEach(async () => {
+    h = commandHarness(db());
+    await h.run('/nexus setup --name Shop --teams Alpha,Beta --stages "ready,doing,done" --start doing --finish done --zone Europe/Berlin');
+  });
+
+  test('no history: "not enough history", never a date', async () => {
+    const reply = await h.run('/forecast 10');
+    expect(reply.plain).toContain('Not enough history');
+    expect(reply.plain).not.toMatch(/on or before/);
+  });
+
+  test('a short history answers with a warning', async () => {
+    await finishOneADay(h, 3);
+    const reply = await h.run('/forecast 2');
+    expect(lines(reply.plain)[0]).toBe('50%: on or before Sat 7 Mar'); // today is Thu 5 Mar
+    expect(reply.plain).toContain('⚠ Only 3 days with anything finished');
+  });
+
+  describe('with one PBI finished every day for 20 days (today is Sun 22 Mar)', () => {
+    beforeEach(() => finishOneADay(h, 20));
+
+    test('when N: constant throughput gives the exact date at every confidence, with what it rests on', async () => {
+      const reply = await h.run('/forecast 5');
+      expect(reply.visibility).toBe('ephemeral');
+      expect(lines(reply.plain)).toEqual(['50%: on or before Fri 27 Mar', '70%: on or before Fri 27 Mar', '85%: on or before Fri 27 Mar', '95%: on or before Fri 27 Mar']);
+      expect(reply.plain).toMatch(/Rests on 20 days of PBIs finished, Mon 2 Mar – Sat 21 Mar \(20 with any\), 10,000 trials, seed [0-9a-f]{8}\./);
+      expect(reply.plain).not.toContain('⚠'); // 20 days with throughput, and a steady one
+    });
+
+    test('the same question on the same data gives the same answer and seed', async () => {
+      const [a, b] = [await h.run('/forecast 7 --at 60,90'), await h.run('/forecast 7 --at 60,90')];
+      expect(a.plain).toBe(b.plain);
+      expect(lines(a.plain).map((l) => l.slice(0, 4))).toEqual(['60%:', '90%:']);
+    });
+
+    test('how many by a date, a team\'s squares, and the chance of a date', async () => {
+      expect(lines((await h.run('/forecast by 2026-04-01')).plain)).toContain('85%: 10 PBIs or more');
+      const team = await h.run('/forecast 4 --team alpha --by 2026-03-25');
+      expect(lines(team.plain)[0]).toBe('50%: on or before Thu 26 Mar');
+      expect(team.plain).toContain('0% chance of 4 more of Alpha\'s squares by Wed 25 Mar.');
+    });
+
+    test('a PBI: its team\'s part, queue and the integration step', async () => {
+      await h.run('/pbi add "Open" --teams Alpha --stage doing --key NEX-1');
+      const reply = await h.run('/forecast NEX-1');
+      expect(lines(reply.plain)).toEqual(['50%: on or before Mon 23 Mar', '70%: on or before Mon 23 Mar', '85%: on or before Mon 23 Mar', '95%: on or before Mon 23 Mar']);
+      expect(reply.plain).toContain('Alpha: this square is next');
+      await h.run('/pbi add "Behind" --teams Alpha --stage doing --key NEX-2');
+      expect(lines((await h.run('/forecast NEX-2')).plain)[0]).toBe('50%: on or before Tue 24 Mar');
+    });
+
+    test('working days: the history drops weekends and no date lands on one', async () => {
+      await h.run('/nexus forecast working --sprint 10');
+      const reply = await h.run('/forecast 6');
+      expect(lines(reply.plain)[0]).toBe('50%: on or before Mon 30 Mar');
+      expect(reply.plain).toContain('Rests on 15 working days');
+      const sprint = await h.run('/forecast sprint');
+      expect(sprint.plain).toContain('Next Sprint: Mon 23 Mar – Wed 1 Apr (10 days)');
+      expect(sprint.plain).toMatch(/Nexus \(PBIs integrated\) {2}50%: 8 · 70%: 8 · 85%: 8 · 95%: 8/);
+      expect(sprint.plain).toMatch(/Beta \(squares done\) {2}not enough history/);
+    });
+
+    test('accuracy: the replay, and a kept forecast judged once its date has passed', async () => {
+      await h.run('/forecast 3');
+      await finishOneADay(h, 5);
+      const reply = await h.run('/forecast accuracy');
+      expect(reply.plain).toContain('forecast of Sun 22 Mar: 3 PBIs — 50% by Wed 25 Mar ✓');
+      expect(reply.plain).toContain('done Wed 25 Mar');
+      expect(reply.plain).toContain('85%: 1 of 1');
+      expect(reply.plain).toMatch(/Alpha {2}_?not enough history to replay|Alpha {2}next 14 days/);
+    });
+
+    test('bad input is refused with the right form and changes nothing', async () => {
+      for (const [line, says] of [
+        ['/forecast 0', 'whole number from 1'],
+        ['/forecast by 2026-02-30', 'is not a date'],
+        ['/forecast by 2026-03-01', 'is not after today'],
+        ['/forecast 5 --team Zeta', 'There is no team'],
+        ['/forecast NOPE-1', 'There is no PBI'],
+        ['/forecast PBI-1', 'already done'],
+        ['/forecast 5 --at 0', 'whole percentages'],
+      ]) {
+        const reply = await h.run(line);
+        expect(reply.visibility).toBe('ephemeral');
+        expect(reply.plain).toContain(says);
+      }
+      expect((await h.run('/forecast accuracy')).plain).toContain('No forecast the bot answered has reached its date yet');
+    });
+  });
+});
