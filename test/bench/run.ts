@@ -11,6 +11,7 @@ import { runLine } from '../../src/commands';
 import { openDatabase } from '../../src/store/database';
 import { openStore } from '../../src/store';
 import { createLargeNexus } from './large-nexus';
+import { measureForecasts, type ForecastTimes } from './forecast-bench';
 import { measureSlackLoad, type SlackLoad } from './slack-load';
 
 type Row = { what: string; p50: number; p95: number; n: number };
@@ -83,7 +84,7 @@ async function prepare(kind: Kind): Promise<{ target: Target; dispose(): Promise
   return { target: { url: url.toString(), dataDir: '' }, dispose: () => admin((c) => c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`)) };
 }
 
-function child<T>(step: 'build' | 'measure' | 'slack', target: Target): T {
+function child<T>(step: 'build' | 'measure' | 'slack' | 'forecasts', target: Target): T {
   const run = spawnSync(process.execPath, [...process.execArgv, __filename, `--${step}`, JSON.stringify(target)], {
     encoding: 'utf8', maxBuffer: 1 << 24, stdio: ['ignore', 'pipe', 'inherit'],
   });
@@ -99,6 +100,14 @@ async function admin(fn: (c: pg.Client) => Promise<unknown>): Promise<void> {
 
 async function postgresAnswers(): Promise<boolean> {
   try { await admin((c) => c.query('SELECT 1')); return true; } catch { return false; }
+}
+
+function printForecasts(f: ForecastTimes): void {
+  console.log('\n| forecasts | ms | target |');
+  console.log('|---|---|---|');
+  console.log(`| 10,000 trials: when will 100 items be done (90 days of history) | ${f.when100.toFixed(1)} | ≤ 20 ms |`);
+  console.log(`| 10,000 trials: how many in 60 days | ${f.howMany60.toFixed(1)} | ≤ 20 ms |`);
+  console.log(`| /forecast accuracy of the demo Nexus (whole backtest, Nexus + 3 teams) | ${f.backtestMs.toFixed(0)} | ≤ 10,000 ms |`);
 }
 
 function printTable(results: Result[]): void {
@@ -119,10 +128,10 @@ function printTable(results: Result[]): void {
 }
 
 async function main(): Promise<void> {
-  const step = process.argv.find((a) => a === '--build' || a === '--measure' || a === '--slack');
+  const step = process.argv.find((a) => a === '--build' || a === '--measure' || a === '--slack' || a === '--forecasts');
   if (step) {
     const target = JSON.parse(process.argv[process.argv.indexOf(step) + 1]) as Target;
-    const run = { '--build': build, '--measure': measure, '--slack': measureSlackLoad }[step]!;
+    const run = { '--build': build, '--measure': measure, '--slack': measureSlackLoad, '--forecasts': measureForecasts }[step]!;
     process.stdout.write(JSON.stringify(await run(target)));
     return;
   }
@@ -143,6 +152,8 @@ async function main(): Promise<void> {
     }
   }
   printTable(results);
+  console.log('forecasts…');
+  printForecasts(child<ForecastTimes>('forecasts', { dataDir: '' }));
 }
 
 main().catch((error: unknown) => {
