@@ -29,14 +29,15 @@ export const forecastAccuracy = defineCommand<Record<string, never>, Outcome>({
   parse: noInput,
   async execute(_input, ctx) {
     const today = todayOf(ctx);
-    const history = await completions(ctx, null);
-    const series: Series[] = [{ who: 'Nexus', result: replay(ctx, history, today) }];
-    for (const team of ctx.nexus.teams) series.push({ who: team, result: replay(ctx, await completions(ctx, team), today) });
+    // each history is loaded once: the replay and every kept forecast of that team or the Nexus judge from it
+    const histories = new Map<string | null, { date: CalendarDate; count: number }[]>();
+    for (const team of [null, ...ctx.nexus.teams]) histories.set(team, await completions(ctx, team));
+    const series: Series[] = [...histories].map(([team, daily]) => ({ who: team ?? 'Nexus', result: replay(ctx, daily, today) }));
     const kept = await ctx.store.forecasts.askedBefore(ctx.nexus.id, ctx.now());
     const judged: Judged[] = [];
     for (const forecast of kept) {
       const team = 'team' in forecast.question ? forecast.question.team : null;
-      const result = judge(forecast, team === null ? history : await completions(ctx, team), await pbiFinish(ctx, forecast), today, ctx);
+      const result = judge(forecast, histories.get(team) ?? [], await pbiFinish(ctx, forecast), today, ctx);
       if (result) judged.push(result);
     }
     return { series, judged, today };
@@ -66,8 +67,8 @@ export const forecastAccuracy = defineCommand<Record<string, never>, Outcome>({
 /** Items done per counted day from the first start to yesterday: PBIs finished (Nexus) or squares done (team). */
 async function completions(ctx: NexusContext, team: string | null): Promise<{ date: CalendarDate; count: number }[]> {
   const { nexus, store } = ctx;
-  const first = (await store.pbis.firstStarts(nexus.id))[team === null ? 'nexus' : 'teams'];
-  const start = first instanceof Map ? first.get(team!) : first;
+  const firstStarts = await store.pbis.firstStarts(nexus.id);
+  const start = team === null ? firstStarts.nexus : firstStarts.teams.get(team);
   const yesterday = addDays(todayOf(ctx), -1);
   if (!start) return [];
   const from = localDate(start, nexus.timeZone);

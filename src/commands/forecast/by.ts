@@ -1,4 +1,3 @@
-import { addDays } from '../../domain/calendar';
 import { itemsAtConfidence, simulateHowMany } from '../../domain/forecast/monte-carlo';
 import { daysUntil } from '../../domain/forecast/sampling';
 import { findTeam } from '../../domain/nexus';
@@ -48,5 +47,3 @@ export function howManyBy(basis: Basis, date: string, confidences: readonly numb
   const totals = simulateHowMany(basis.sample.throughput, days, basis.trials, basis.rng);
   return confidences.map((confidence) => ({ confidence, items: itemsAtConfidence(totals, confidence), days }));
 }
-
-export const sprintEnd = (basis: Basis, sprintDays: number): string => addDays(basis.today, sprintDays);

@@ -1,10 +1,9 @@
 import { localDate, addDays } from '../../domain/calendar';
-import { percentile } from '../../domain/flow-metrics';
+import { percentile, windowEnding } from '../../domain/flow-metrics';
 import { dayAtConfidence, pbiDoneWithin, type TeamPart } from '../../domain/forecast/pbi-forecast';
 import { dateOfDay, daysUntil } from '../../domain/forecast/sampling';
 import type { Pbi } from '../../domain/pbi';
 import { cycleTimesInWindow } from '../../domain/sle';
-import { windowEnding } from '../../domain/flow-metrics';
 import { escape } from '../blocks';
 import { defineCommand, invalid, type NexusContext } from '../command';
 import { loadFlowView, startOfDay } from '../flow-view';
@@ -87,9 +86,8 @@ async function integrationDays(ctx: NexusContext, basis: Basis): Promise<number[
   const { from } = windowEnding(addDays(basis.today, -1), nexus.sle.historyDays);
   const touched = await ctx.store.pbis.listForFlow(nexus.id, startOfDay(nexus, from));
   return touched.flatMap((p) => {
-    const doneAt = p.squares.map((s) => s.doneAt?.toMillis() ?? NaN);
-    if (!p.finishedAt || !doneAt.length || doneAt.some(Number.isNaN)) return [];
-    const lastDone = p.squares.reduce((a, s) => (s.doneAt!.toMillis() > a.toMillis() ? s.doneAt! : a), p.squares[0].doneAt!);
+    if (!p.finishedAt || !p.squares.length || p.squares.some((s) => !s.doneAt)) return [];
+    const lastDone = p.squares.map((s) => s.doneAt!).reduce((a, b) => (b > a ? b : a));
     return [daysUntil(localDate(lastDone, nexus.timeZone), localDate(p.finishedAt, nexus.timeZone), basis.days)];
   });
 }

@@ -4,7 +4,7 @@ import { defineCommand, invalid } from '../command';
 import { parseFlags } from '../flags';
 import { renderForecast, type ForecastOutcome } from './answer';
 import { formatDate, loadBasis, parseConfidences } from './basis';
-import { howManyBy, sprintEnd } from './by';
+import { howManyBy } from './by';
 
 const usage = '/forecast sprint [--at 60,90]';
 
@@ -25,7 +25,7 @@ export const forecastSprint = defineCommand<{ confidences: number[] }, ForecastO
     const { sprintDays } = ctx.nexus.forecast;
     const basis = await loadBasis(ctx, null, `sprint|${sprintDays}`);
     if ('problem' in basis) return basis;
-    const end = sprintEnd(basis, sprintDays);
+    const end = addDays(basis.today, sprintDays);
     const row = (answers: { confidence: number; items: number }[]) => answers.map((a) => `${a.confidence}%: ${bold(String(a.items))}`).join(' · ');
     const lines = [`${bold('Nexus')} (PBIs integrated)  ${row(howManyBy(basis, end, confidences))}`];
     for (const team of ctx.nexus.teams) {
