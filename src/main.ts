@@ -17,14 +17,14 @@ async function main(argv: string[]): Promise<void> {
   log.info({ database: db.kind, location: db.location }, 'database ready');
   if (config.mode === 'slack') return serveSlack(() => startSlack(config, db, log), db, log);
   try {
-    await runLocal(argv, db);
+    await runLocal(argv, db, config.CHARTS_DIR);
   } finally {
     await db.close();
   }
 }
 
 /** Local mode: the console on standard input, optionally after loading the demo Nexus. */
-async function runLocal(argv: string[], db: Database): Promise<void> {
+async function runLocal(argv: string[], db: Database, chartsDir: string): Promise<void> {
   const demo = argv.includes('--demo');
   const channelId = flag(argv, '--channel') ?? (demo ? DEMO_CHANNEL : 'local');
   const now = () => DateTime.utc();
@@ -32,7 +32,7 @@ async function runLocal(argv: string[], db: Database): Promise<void> {
     const summary = await loadDemo(db, channelId, now());
     process.stdout.write(`Loaded the demo Nexus in #${channelId}: ${summary}. Try /flow board, /flow aging, /pbi show PBI-1.\n\n`);
   }
-  await runConsole({ store: openStore(db, 'console'), now, channelId }, { input: process.stdin, output: process.stdout, interactive: process.stdin.isTTY === true });
+  await runConsole({ store: openStore(db, 'console'), now, channelId, chartsDir }, { input: process.stdin, output: process.stdout, interactive: process.stdin.isTTY === true });
 }
 
 /** Slack mode runs until SIGTERM or SIGINT, then stops taking requests, finishes in-flight work and closes the database. */

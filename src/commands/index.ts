@@ -55,10 +55,16 @@ export async function runSlashCommand(slash: string, text: string, ctx: CommandC
     const sub = text.trim().split(/\s+/)[0]?.toLowerCase();
     return refusal(tokens.message, COMMANDS.find((c) => c.path[0] === group && c.path[1] === sub)?.usage);
   }
-  return runWords(group, group === 'forecast' ? forecastWords(tokens.words) : tokens.words, ctx);
+  if (group !== 'forecast') return runWords(group, tokens.words, ctx);
+  const requested = tokens.words.some((w) => w.toLowerCase() === '--chart');
+  const reply = await runWords(group, forecastWords(tokens.words.filter((w) => w.toLowerCase() !== '--chart')), ctx);
+  return reply.chart ? { ...reply, chart: { ...reply.chart, requested } } : reply;
 }
 
-/** `/forecast` reads its first word as a question: a number (when), `by`, `sprint`, `accuracy`, or a PBI's key. */
+/**
+ * `/forecast` reads its first word as a question: a number (when), `by`, `sprint`, `accuracy`, or a PBI's key.
+ * `--chart` (any question) asks the console for the histogram as a PNG; Slack always gets it.
+ */
 function forecastWords(words: string[]): string[] {
   const [first = 'help'] = words;
   if (/^\d+$/.test(first)) return ['when', ...words];

@@ -1,7 +1,14 @@
+import type { VegaSpec } from '../charts/render-png';
 import { context, section, type Block } from './blocks';
 
+/**
+ * A chart that goes with a reply, as a Vega specification: Slack always uploads it as an image; the console draws it
+ * to a PNG file when the command asked for it (`--chart`).
+ */
+export type ChartAttachment = { title: string; fileName: string; spec: VegaSpec; requested: boolean };
+
 /** What a command answers: shown only to the person who typed it, or posted for the whole Nexus channel to see. */
-export type Reply = { visibility: 'ephemeral' | 'channel'; text: string; blocks: Block[] };
+export type Reply = { visibility: 'ephemeral' | 'channel'; text: string; blocks: Block[]; chart?: ChartAttachment };
 
 export function ephemeral(text: string, blocks: Block[] = [section(text)]): Reply {
   return { visibility: 'ephemeral', text, blocks };

@@ -1,8 +1,20 @@
+import { mkdir, writeFile } from 'node:fs/promises';
+import path from 'node:path';
 import { createInterface } from 'node:readline';
+import { renderPng } from '../charts/render-png';
+import type { ChartAttachment } from '../commands/reply';
 import type { Readable, Writable } from 'node:stream';
 import { runLine } from '../commands';
 import type { CommandContext } from '../commands/command';
 import { blocksToText } from './plain-text';
+
+/** Draws a reply's chart into `dir` and says where it is. */
+async function writeChart(chart: ChartAttachment, dir: string): Promise<string> {
+  const file = path.resolve(dir, chart.fileName);
+  await mkdir(dir, { recursive: true });
+  await writeFile(file, await renderPng(chart.spec));
+  return file;
+}
 
 export const LOCAL_WORKSPACE = 'local';
 export const LOCAL_USER = 'you';
@@ -12,7 +24,7 @@ export const LOCAL_USER = 'you';
  * another, so a piped script behaves like a person typing. Ends at end of input or `exit`.
  */
 export async function runConsole(
-  ctx: Omit<CommandContext, 'workspaceId' | 'userId'>,
+  ctx: Omit<CommandContext, 'workspaceId' | 'userId'> & { chartsDir: string },
   io: { input: Readable; output: Writable; interactive: boolean },
 ): Promise<void> {
   const lines = createInterface({ input: io.input, terminal: false });
@@ -26,7 +38,9 @@ export async function runConsole(
       else {
         const reply = await runLine(line, { ...ctx, workspaceId: LOCAL_WORKSPACE, userId: LOCAL_USER });
         const where = reply.visibility === 'channel' ? `[posted in #${ctx.channelId}]` : '[only you see this]';
-        io.output.write(`${where}\n${blocksToText(reply.blocks)}\n\n`);
+        io.output.write(`${where}\n${blocksToText(reply.blocks)}\n`);
+        if (reply.chart?.requested) io.output.write(`  chart: ${await writeChart(reply.chart, ctx.chartsDir)}\n`);
+        io.output.write('\n');
       }
     }
     prompt();

@@ -12,7 +12,7 @@ import { registerEvents } from './events';
 import { registerViews } from './views';
 
 /** The bot scopes the app asks for; the manifest lists the same. */
-export const BOT_SCOPES = ['commands', 'chat:write', 'channels:read', 'groups:read'];
+export const BOT_SCOPES = ['commands', 'chat:write', 'files:write', 'channels:read', 'groups:read'];
 
 export type SlackAppOptions = {
   config: Config;

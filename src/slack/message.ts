@@ -1,5 +1,6 @@
 import type { WebClient } from '@slack/web-api';
-import type { Reply } from '../commands/reply';
+import { renderPng } from '../charts/render-png';
+import type { ChartAttachment, Reply } from '../commands/reply';
 
 /** A reply as Slack's respond() takes it: posted in the channel, or shown only to the person who asked. */
 export function slackMessage(reply: Reply) {
@@ -15,4 +16,13 @@ export function slackMessage(reply: Reply) {
 export async function postReply(client: WebClient, channel: string, user: string, reply: Reply): Promise<void> {
   if (reply.visibility === 'channel') await client.chat.postMessage({ channel, text: reply.text, blocks: reply.blocks });
   else await client.chat.postEphemeral({ channel, user, text: reply.text, blocks: reply.blocks });
+}
+
+/**
+ * A reply's chart, drawn and uploaded to the channel (an ephemeral message can't carry a file), saying who asked.
+ * The answer itself has already gone out, so a failed upload is logged, not shown as a failed command.
+ */
+export async function postChart(client: WebClient, channel: string, user: string, chart: ChartAttachment): Promise<void> {
+  const file = await renderPng(chart.spec);
+  await client.files.uploadV2({ channel_id: channel, file, filename: chart.fileName, title: chart.title, initial_comment: `<@${user}> asked: ${chart.title}` });
 }

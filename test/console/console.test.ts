@@ -1,8 +1,9 @@
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { startFakeSlack } from '../support/fake-slack';
+import { decodePng } from '../support/png';
 
 const ROOT = path.resolve(__dirname, '../..');
 
@@ -51,6 +52,18 @@ describe('local console, piped', () => {
     expect(stdout).toMatch(/🔴 past SLE/);
     expect(stdout).toContain('PBI-1 · ');
     expect(stdout).toContain('History');
+  });
+
+  test('a forecast with --chart writes the histogram as a PNG and prints its path', async () => {
+    const chartsDir = path.join(dataDir, 'charts');
+    const { code, stdout } = await runApp(['--demo'], '/forecast 20 --chart\n/forecast 5\n', { DATA_DIR: path.join(dataDir, 'chart-demo'), CHARTS_DIR: chartsDir });
+    expect(code).toBe(0);
+    expect(stdout).toContain('When will 20 more PBIs be done?');
+    const printed = stdout.match(/chart: (\S+\.png)/g) ?? [];
+    expect(printed).toHaveLength(1); // only the question that asked for it
+    const { width } = decodePng(readFileSync(printed[0]!.slice('chart: '.length)));
+    expect(width).toBeGreaterThanOrEqual(1280);
+    expect(printed[0]).toContain(chartsDir);
   });
 
   test('stops at start with one clear line when Slack rejects the bot token (auth.test)', async () => {

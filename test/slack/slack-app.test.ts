@@ -1,5 +1,6 @@
 import { describeEachDatabase } from '../support/setup-db';
 import { startSlackApp, type SlackApp } from '../support/slack-app';
+import { decodePng } from '../support/png';
 import { sign } from '../support/slack-requests';
 import { blocksToText } from '../../src/console/plain-text';
 
@@ -65,6 +66,23 @@ describeEachDatabase('Slack app over HTTP', (db) => {
     expect(JSON.stringify(reply?.blocks)).toContain('Fix &lt;!channel&gt; &amp; more');
     const pbi = await s.store.pbis.get((await s.store.nexuses.findByChannel('T1', 'C1'))!.id, 'PBI-1');
     expect(pbi?.title).toBe('Fix <!channel> & more');
+  });
+
+  test('a forecast answers to you and uploads its histogram to the channel, saying who asked', async () => {
+    await s.command('/nexus', `setup ${SETUP}`);
+    for (let n = 1; n <= 3; n++) {
+      await s.command('/pbi', 'add "Daily" --stage doing');
+      await s.command('/pbi', `move PBI-${n} done`);
+      s.advance(1);
+    }
+    const { reply } = await s.command('/forecast', '2');
+    expect(reply?.response_type).toBe('ephemeral');
+    expect(textOf(reply)).toContain('When will 2 more PBIs be done?');
+    const [upload] = s.fake.uploads();
+    expect(upload.shared).toMatchObject({ channel_id: 'C1', initial_comment: '<@U_NIT> asked: When will 2 more PBIs be done?', title: 'When will 2 more PBIs be done?' });
+    expect(decodePng(upload.bytes).width).toBeGreaterThanOrEqual(1280);
+    await s.command('/flow', 'board');
+    expect(s.fake.uploads()).toHaveLength(1); // reports without a chart upload nothing
   });
 
   test('a Nexus is reached only from its own channel and workspace', async () => {

@@ -3,6 +3,8 @@ import type { AddressInfo } from 'node:net';
 
 /** One call the bot made: a Web API method (or a respond() to a response_url), with its parsed body and token. */
 export type SlackCall = { method: string; path: string; body: Record<string, any>; token: string | null; receivedAt: number };
+/** A file the bot uploaded (files.uploadV2): its bytes, and how it was shared once the upload completed. */
+export type SlackUpload = { id: string; bytes: Buffer; shared?: Record<string, any> };
 
 /**
  * A stand-in for Slack's Web API on 127.0.0.1: records every call and answers like Slack does. `response_url`s
@@ -12,11 +14,17 @@ export async function startFakeSlack() {
   const calls: SlackCall[] = [];
   const conversations = new Map<string, string[]>();
   const installs = new Map<string, { teamId: string; token: string }>();
+  const uploads = new Map<string, SlackUpload>();
   const server: Server = createServer(async (req, res) => {
     const raw = await readBody(req);
     const url = new URL(req.url ?? '/', 'http://x');
     const token = req.headers.authorization?.replace(/^Bearer /, '') ?? null;
-    const body = parseBody(raw, req.headers['content-type'] ?? '');
+    if (url.pathname.startsWith('/upload/')) {
+      uploads.get(url.pathname.slice('/upload/'.length))!.bytes = filePart(raw, req.headers['content-type'] ?? '');
+      res.end('OK - uploaded');
+      return;
+    }
+    const body = parseBody(raw.toString('utf8'), req.headers['content-type'] ?? '');
     const method = url.pathname.startsWith('/respond/') ? 'respond' : url.pathname.replace(/^\/api\//, '');
     calls.push({ method, path: url.pathname, body, token, receivedAt: performance.now() });
     res.setHeader('content-type', 'application/json');
@@ -37,6 +45,16 @@ export async function startFakeSlack() {
       }
       case 'chat.postMessage':
         return { ok: true, channel: body.channel, ts: `${Date.now() / 1000}` };
+      case 'files.getUploadURLExternal': {
+        const id = `F${uploads.size + 1}`;
+        uploads.set(id, { id, bytes: Buffer.alloc(0) });
+        return { ok: true, file_id: id, upload_url: `${base}/upload/${id}` };
+      }
+      case 'files.completeUploadExternal': {
+        const files = JSON.parse(body.files) as { id: string; title?: string }[];
+        for (const f of files) uploads.get(f.id)!.shared = { ...body, title: f.title };
+        return { ok: true, files: files.map((f) => ({ id: f.id })) };
+      }
       default:
         return { ok: true };
     }
@@ -47,6 +65,8 @@ export async function startFakeSlack() {
   return {
     apiUrl: `${base}/api/`,
     calls,
+    /** files the bot uploaded, completed or not */
+    uploads: () => [...uploads.values()],
     /** a fresh response_url whose respond() calls are recorded */
     responseUrl: () => `${base}/respond/${++responses}`,
     /** what the bot sent to that response_url */
@@ -62,11 +82,11 @@ export async function startFakeSlack() {
 
 export type FakeSlack = Awaited<ReturnType<typeof startFakeSlack>>;
 
-function readBody(req: IncomingMessage): Promise<string> {
+function readBody(req: IncomingMessage): Promise<Buffer> {
   return new Promise((resolve) => {
-    let data = '';
-    req.on('data', (c) => (data += c));
-    req.on('end', () => resolve(data));
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => resolve(Buffer.concat(chunks)));
   });
 }
 
@@ -76,4 +96,12 @@ function parseBody(raw: string, type: string): Record<string, any> {
   const fields: Record<string, any> = Object.fromEntries(new URLSearchParams(raw));
   for (const key of ['blocks', 'view']) if (typeof fields[key] === 'string') fields[key] = JSON.parse(fields[key]);
   return fields;
+}
+
+/** The file's bytes from an upload: the WebClient sends them as the one part of a multipart form, or raw. */
+function filePart(raw: Buffer, type: string): Buffer {
+  const boundary = /boundary=(.+)$/.exec(type)?.[1];
+  if (!boundary) return raw;
+  const start = raw.indexOf('\r\n\r\n') + 4;
+  return raw.subarray(start, raw.indexOf(`\r\n--${boundary}`, start));
 }

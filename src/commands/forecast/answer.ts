@@ -1,11 +1,12 @@
+import { forecastHistogramSpec, type Histogram } from '../../charts/forecast-histogram';
 import { escape, bold, context, header, section, type Block } from '../blocks';
 import type { KeptForecast } from '../../store/forecast-repository';
 import type { NexusContext } from '../command';
 import { ephemeral, refusal, type Reply } from '../reply';
 import { restsOn, type Basis, type NoHistory } from './basis';
 
-/** What every forecast command answers: the lines at each confidence, on its basis. */
-export type Answered = { title: string; lines: string[]; basis: Basis; note?: string };
+/** What every forecast command answers: the lines at each confidence, on its basis, and how the trials spread. */
+export type Answered = { title: string; lines: string[]; basis: Basis; note?: string; histogram: Omit<Histogram, 'title'> };
 export type ForecastProblem = NoHistory | { problem: 'unknown-team'; team: string; teams: string[] } | { problem: 'refused'; message: string };
 export type ForecastOutcome = Answered | ForecastProblem;
 
@@ -16,7 +17,8 @@ export function renderForecast(outcome: ForecastOutcome, usage: string): Reply {
   if (note) blocks.push(section(note));
   blocks.push(context(restsOn(basis)));
   for (const warning of basis.warnings) blocks.push(context(warning));
-  return ephemeral(`${title}\n${lines.join('\n')}`, blocks);
+  const chart = { title, fileName: `forecast-${basis.seed}.png`, spec: forecastHistogramSpec({ title, ...outcome.histogram }), requested: false };
+  return { ...ephemeral(`${title}\n${lines.join('\n')}`, blocks), chart };
 }
 
 function explainForecast(p: ForecastProblem): string {

@@ -90,3 +90,5 @@ export function formatDate(date: CalendarDate, today?: CalendarDate): string {
   return d.toFormat(today && date.slice(0, 4) !== today.slice(0, 4) ? 'ccc d LLL yyyy' : 'ccc d LLL');
 }
 
+
+export const daysFromToday = (basis: Basis): string => `${basis.days.kind === 'working' ? 'working days' : 'days'} from today`;

@@ -4,6 +4,7 @@ import { findTeam } from '../../domain/nexus';
 import { defineCommand, invalid } from '../command';
 import { parseFlags } from '../flags';
 import { keep, percent, renderForecast, type ForecastOutcome } from './answer';
+import { spreadOf } from '../../charts/forecast-histogram';
 import { formatDate, loadBasis, parseConfidences, type Basis } from './basis';
 import { parseDate } from './dates';
 
@@ -32,18 +33,20 @@ export const forecastBy = defineCommand<Input, ForecastOutcome>({
     const basis = await loadBasis(ctx, found ?? null, `by|${date}|${found ?? ''}`);
     if ('problem' in basis) return basis;
     if (date <= basis.today) return { problem: 'refused', message: `${date} is not after today (${basis.today}).` };
-    const answer = howManyBy(basis, date, confidences);
-    await keep(ctx, { kind: 'by', date, team: found ?? null }, answer.map(({ confidence, items }) => ({ confidence, items })));
+    const { answer, days, histogram } = howManyBy(basis, date, confidences);
+    await keep(ctx, { kind: 'by', date, team: found ?? null }, answer);
     const what = found ? `of ${found}'s squares` : 'PBIs';
     const lines = answer.map(({ confidence, items }) => `${percent(confidence)}: ${items} ${what} or more`);
-    return { title: `How many ${what} by ${formatDate(date, basis.today)}? (${answer[0].days} days)`, lines, basis };
+    return { title: `How many ${what} by ${formatDate(date, basis.today)}? (${days} days)`, lines, basis, histogram: { ...histogram, xTitle: `${what} done` } };
   },
   render: (outcome) => renderForecast(outcome, usage),
 });
 
-/** Items done from tomorrow up to and including `date`, at each confidence. */
+/** Items done from tomorrow up to and including `date`, at each confidence, and how the trials spread. */
 export function howManyBy(basis: Basis, date: string, confidences: readonly number[]) {
   const days = daysUntil(basis.today, date, basis.days);
   const totals = simulateHowMany(basis.sample.throughput, days, basis.trials, basis.rng);
-  return confidences.map((confidence) => ({ confidence, items: itemsAtConfidence(totals, confidence), days }));
+  const answer = confidences.map((confidence) => ({ confidence, items: itemsAtConfidence(totals, confidence) }));
+  const lines = answer.map(({ confidence, items }) => ({ confidence, value: items, label: `${confidence}% · ${items}+` }));
+  return { answer, days, histogram: { xTitle: 'items done', spread: spreadOf(totals), lines } };
 }

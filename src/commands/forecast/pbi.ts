@@ -9,8 +9,9 @@ import { defineCommand, invalid, type NexusContext } from '../command';
 import { loadFlowView, startOfDay } from '../flow-view';
 import { parseFlags } from '../flags';
 import { byStart } from '../render-pbi';
-import { keep, percent, renderForecast, type ForecastOutcome, type ForecastProblem } from './answer';
-import { formatDate, loadBasis, parseConfidences, type Basis } from './basis';
+import { spreadOf } from '../../charts/forecast-histogram';
+import { keep, percent, renderForecast, type Answered, type ForecastOutcome, type ForecastProblem } from './answer';
+import { daysFromToday, formatDate, loadBasis, parseConfidences, type Basis } from './basis';
 
 const usage = '/forecast <key> [--at 60,90]';
 type Input = { key: string; confidences: number[] };
@@ -40,12 +41,12 @@ export const forecastPbi = defineCommand<Input, ForecastOutcome>({
     await keep(ctx, { kind: 'pbi', key: pbi.key }, forecast.answer);
     const lines = forecast.answer.map(({ confidence, date }) =>
       `${percent(confidence)}: ${date === undefined ? 'not within ten years at this pace' : date === nexusBasis.today ? 'today' : `on or before ${formatDate(date, nexusBasis.today)}`}`);
-    return { title: `When will ${pbi.key} be done?`, lines, basis: nexusBasis, note: forecast.note };
+    return { title: `When will ${pbi.key} be done?`, lines, basis: nexusBasis, note: forecast.note, histogram: forecast.histogram };
   },
   render: (outcome) => renderForecast(outcome, usage),
 });
 
-type PbiAnswer = { answer: { confidence: number; date?: string }[]; note: string };
+type PbiAnswer = { answer: { confidence: number; date?: string }[]; note: string; histogram: Answered['histogram'] };
 
 /** Each team not done forecasts its part (its queue ahead included); the product of their chances, then integration. */
 async function byTeams(ctx: NexusContext, pbi: Pbi, basis: Basis, confidences: number[]): Promise<PbiAnswer | ForecastProblem> {
@@ -62,12 +63,16 @@ async function byTeams(ctx: NexusContext, pbi: Pbi, basis: Basis, confidences: n
   }
   const lags = await integrationDays(ctx, basis);
   const doneWithin = pbiDoneWithin(parts, lags, basis.trials, basis.rng);
-  const answer = confidences.map((confidence) => {
-    const d = dayAtConfidence(doneWithin, confidence);
-    return { confidence, date: Number.isFinite(d) ? (d === 0 ? basis.today : dateOfDay(basis.today, d, basis.days)) : undefined };
-  });
+  const days = confidences.map((confidence) => ({ confidence, day: dayAtConfidence(doneWithin, confidence) }));
+  const answer = days.map(({ confidence, day }) => ({ confidence, date: Number.isFinite(day) ? (day === 0 ? basis.today : dateOfDay(basis.today, day, basis.days)) : undefined }));
+  const spread = [...doneWithin].map((p, d) => ({ value: d, share: p - (doneWithin[d - 1] ?? 0) })).filter((s) => s.share > 0);
+  const histogram = {
+    xTitle: daysFromToday(basis),
+    spread,
+    lines: days.filter((d) => Number.isFinite(d.day)).map(({ confidence, day }, i) => ({ confidence, value: day, label: `${confidence}% · ${formatDate(answer[i].date!)}` })),
+  };
   const teams = said.length ? `Teams still working: ${said.join('; ')}.` : 'Every team is done; only the integration is left.';
-  return { answer, note: `${teams} Integration took ${lags.length ? `${percentile(lags, 0.5)} days (median of ${lags.length})` : 'no time in the history'} after the last team.` };
+  return { answer, histogram, note: `${teams} Integration took ${lags.length ? `${percentile(lags, 0.5)} days (median of ${lags.length})` : 'no time in the history'} after the last team.` };
 }
 
 /** No team breakdown: the cycle times of finished PBIs that lasted at least as long as this one has so far. */
@@ -76,8 +81,11 @@ async function byCycleTimes(ctx: NexusContext, pbi: Pbi, basis: Basis, confidenc
   const age = view.ageOf(pbi)?.age ?? 0;
   const cycleTimes = cycleTimesInWindow(view.finished, view.today, ctx.nexus.timeZone, ctx.nexus.sle.historyDays).filter((t) => t >= age);
   if (!cycleTimes.length) return { problem: 'refused', message: `${pbi.key} is older than every PBI finished in the window (${age} days): the history can't say. Swarm on it.` };
-  const answer = confidences.map((confidence) => ({ confidence, date: addDays(basis.today, percentile(cycleTimes, confidence / 100)! - age) }));
-  return { answer, note: `${pbi.key} names no teams: from the cycle times of the ${cycleTimes.length} finished PBIs that lasted at least its ${age} days.` };
+  const remaining = confidences.map((confidence) => ({ confidence, value: percentile(cycleTimes, confidence / 100)! - age }));
+  const answer = remaining.map(({ confidence, value }) => ({ confidence, date: addDays(basis.today, value) }));
+  const spread = spreadOf(Float64Array.from(cycleTimes, (t) => t - age));
+  const lines = remaining.map(({ confidence, value }, i) => ({ confidence, value, label: `${confidence}% · ${formatDate(answer[i].date)}` }));
+  return { answer, histogram: { xTitle: 'days from today', spread, lines }, note: `${pbi.key} names no teams: from the cycle times of the ${cycleTimes.length} finished PBIs that lasted at least its ${age} days.` };
 }
 
 /** Days from the last team square done to the PBI finishing, for PBIs finished in the window. */

@@ -4,7 +4,8 @@ import { dateOfDay, daysUntil } from '../../domain/forecast/sampling';
 import { defineCommand, invalid } from '../command';
 import { parseFlags } from '../flags';
 import { keep, percent, renderForecast, type ForecastOutcome } from './answer';
-import { formatDate, loadBasis, parseConfidences } from './basis';
+import { spreadOf } from '../../charts/forecast-histogram';
+import { daysFromToday, formatDate, loadBasis, parseConfidences } from './basis';
 import { parseDate } from './dates';
 
 const usage = '/forecast <N> [--team <team>] [--at 60,90] [--by <YYYY-MM-DD>]';
@@ -38,14 +39,19 @@ export const forecastWhen = defineCommand<Input, ForecastOutcome>({
     const days = simulateWhen(basis.sample.throughput, items, basis.trials, basis.rng);
     const answer = confidences.map((confidence) => {
       const d = daysAtConfidence(days, confidence);
-      return { confidence, date: Number.isFinite(d) ? dateOfDay(basis.today, d, basis.days) : undefined };
+      return { confidence, day: d, date: Number.isFinite(d) ? dateOfDay(basis.today, d, basis.days) : undefined };
     });
-    await keep(ctx, { kind: 'when', items, team: found ?? null }, answer);
+    await keep(ctx, { kind: 'when', items, team: found ?? null }, answer.map(({ confidence, date }) => ({ confidence, date })));
     const what = found ? `${items} more of ${found}'s squares` : `${items} more PBIs`;
     const lines = answer.map(({ confidence, date }) =>
       `${percent(confidence)}: ${date ? `on or before ${formatDate(date, basis.today)}` : 'not within ten years at this pace'}`);
     const note = by === null ? undefined : `${Math.round(shareDoneWithin(days, daysUntil(basis.today, by, basis.days)) * 100)}% chance of ${what} by ${formatDate(by, basis.today)}.`;
-    return { title: `When will ${what} be done?`, lines, basis, note };
+    const histogram = {
+      xTitle: daysFromToday(basis),
+      spread: spreadOf(days),
+      lines: answer.filter((a) => a.date).map(({ confidence, day, date }) => ({ confidence, value: day, label: `${confidence}% · ${formatDate(date!)}` })),
+    };
+    return { title: `When will ${what} be done?`, lines, basis, note, histogram };
   },
   render: (outcome) => renderForecast(outcome, usage),
 });

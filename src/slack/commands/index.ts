@@ -1,7 +1,7 @@
 import type { App } from '@slack/bolt';
 import { runSlashCommand, SLASH_COMMANDS } from '../../commands';
 import { commandContext, type SlackDeps } from '../deps';
-import { slackMessage } from '../message';
+import { postChart, slackMessage } from '../message';
 import { openSetupModal } from '../views/setup-modal';
 
 /** Slack sends &, < and > of typed text as entities; the command layer escapes again when it renders. */
@@ -21,6 +21,9 @@ export function registerCommands(app: App, deps: SlackDeps): void {
       }
       const reply = await runSlashCommand(slash, unescapeSlack(command.text), commandContext(deps, ids));
       await respond(slackMessage(reply));
+      if (reply.chart) {
+        await postChart(client, ids.channelId, ids.userId, reply.chart).catch((error: unknown) => deps.log.warn({ err: error, chart: reply.chart!.fileName }, 'chart upload failed'));
+      }
     });
   }
 }

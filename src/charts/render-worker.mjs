@@ -1,0 +1,22 @@
+// Renders Vega specs to PNG off the main thread: vega is ESM-only with top-level await (CommonJS can't require
+// it), and drawing takes tens of milliseconds that would otherwise stall every Slack request.
+import { parentPort, workerData } from 'node:worker_threads';
+import { Resvg } from '@resvg/resvg-js';
+import * as vega from 'vega';
+
+parentPort.on('message', async ({ id, spec }) => {
+  try {
+    const view = new vega.View(vega.parse(spec), { renderer: 'none', logLevel: vega.None }); // errors go back to the caller
+    const svg = await view.toSVG();
+    view.finalize();
+    const png = new Resvg(svg, {
+      background: 'white',
+      fitTo: { mode: 'zoom', value: 2 },
+      // no system fonts: the shipped DejaVu draws the same text on every machine
+      font: { fontFiles: workerData.fontFiles, loadSystemFonts: false, defaultFontFamily: 'DejaVu Sans' },
+    }).render().asPng();
+    parentPort.postMessage({ id, png }, [png.buffer]);
+  } catch (error) {
+    parentPort.postMessage({ id, error: String(error?.stack ?? error) });
+  }
+});

@@ -1,0 +1,40 @@
+import { forecastHistogramSpec, spreadOf } from '../../src/charts/forecast-histogram';
+import { renderPng } from '../../src/charts/render-png';
+import { decodePng } from '../support/png';
+
+const trials = Float64Array.from([3, 3, 4, 4, 4, 5, 5, 6, 9, Infinity]);
+const histogram = {
+  title: 'When will 5 more PBIs be done?',
+  xTitle: 'days from today',
+  spread: spreadOf(trials),
+  lines: [{ confidence: 50, value: 4, label: '50% · Mon 4 May' }, { confidence: 85, value: 6, label: '85% · Wed 6 May' }],
+};
+
+test('the spec is data: every value of the trials as a bar, shares of all trials, a rule at each answer', () => {
+  const spec = forecastHistogramSpec(histogram) as { data: { name: string; values: any[] }[] };
+  const bars = spec.data.find((d) => d.name === 'bars')!.values;
+  expect(bars.map((b) => b.from + 0.5)).toEqual([3, 4, 5, 6, 9]);
+  expect(bars.map((b) => Math.round(b.percent))).toEqual([20, 30, 20, 10, 10]); // the trial never done is 10% left out
+  expect(spec.data.find((d) => d.name === 'lines')!.values.map((l) => [l.value, l.label])).toEqual([[4, '50% · Mon 4 May'], [6, '85% · Wed 6 May']]);
+});
+
+test('a wide spread is binned into at most 80 bars that still hold every trial', () => {
+  const wide = Float64Array.from({ length: 1000 }, (_, i) => i);
+  const bars = (forecastHistogramSpec({ ...histogram, spread: spreadOf(wide) }) as { data: { values: any[] }[] }).data[0].values;
+  expect(bars.length).toBeLessThanOrEqual(80);
+  expect(bars.reduce((sum, b) => sum + b.percent, 0)).toBeCloseTo(100);
+});
+
+test('the PNG decodes at twice the chart size and is not blank', async () => {
+  const { width, height, pixels } = decodePng(await renderPng(forecastHistogramSpec(histogram)));
+  expect(width).toBeGreaterThanOrEqual(2 * 640);
+  expect(width).toBeLessThan(2 * 800);
+  expect(height).toBeGreaterThanOrEqual(2 * 320);
+  expect(height).toBeLessThan(2 * 480);
+  expect(new Set(pixels).size).toBeGreaterThan(20); // bars, rules and text, not one flat colour
+});
+
+test('a spec Vega cannot draw is a clear error, and the renderer keeps working', async () => {
+  await expect(renderPng({ marks: [{ type: 'no-such-mark' }] })).rejects.toThrow(/chart rendering failed/);
+  expect((await renderPng(forecastHistogramSpec(histogram))).length).toBeGreaterThan(1000);
+});
