@@ -2,6 +2,7 @@ import { bold, code, context, header, section } from './blocks';
 import { isInvalid, type AnyCommand, type CommandContext } from './command';
 import { flowAging } from './flow/aging';
 import { flowBoard } from './flow/board';
+import { flowDigest } from './flow/digest';
 import { flowSle } from './flow/sle';
 import { flowThroughput } from './flow/throughput';
 import { flowWip } from './flow/wip';
@@ -29,7 +30,7 @@ import { tokenize } from './tokenize';
 
 export const COMMANDS: readonly AnyCommand[] = [
   pbiAdd, pbiMove, pbiTeam, pbiTeams, pbiShow, pbiBlock, pbiUnblock, pbiDiscard,
-  flowBoard, flowWip, flowAging, flowSle, flowThroughput,
+  flowBoard, flowWip, flowAging, flowSle, flowThroughput, flowDigest,
   forecastWhen, forecastBy, forecastPbi, forecastSprint, forecastAccuracy,
   nexusSetup, nexusTeams, nexusStage, nexusFlow, nexusSle, nexusNit, nexusForecast,
 ];

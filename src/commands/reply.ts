@@ -7,8 +7,11 @@ import { context, section, type Block } from './blocks';
  */
 export type ChartAttachment = { title: string; fileName: string; spec: VegaSpec; requested: boolean };
 
-/** What a command answers: shown only to the person who typed it, or posted for the whole Nexus channel to see. */
-export type Reply = { visibility: 'ephemeral' | 'channel'; text: string; blocks: Block[]; chart?: ChartAttachment };
+/**
+ * What a command answers: shown only to the person who typed it, or posted for the whole Nexus channel to see;
+ * `thread` holds details posted as a reply to a channel message (the digest).
+ */
+export type Reply = { visibility: 'ephemeral' | 'channel'; text: string; blocks: Block[]; chart?: ChartAttachment; thread?: Block[] };
 
 export function ephemeral(text: string, blocks: Block[] = [section(text)]): Reply {
   return { visibility: 'ephemeral', text, blocks };

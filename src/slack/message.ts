@@ -26,3 +26,16 @@ export async function postChart(client: WebClient, channel: string, user: string
   const file = await renderPng(chart.spec);
   await client.files.uploadV2({ channel_id: channel, file, filename: chart.fileName, title: chart.title, initial_comment: `<@${user}> asked: ${chart.title}` });
 }
+
+/**
+ * A channel message with details in its thread (the digest). respond() can't start a thread, so the bot posts it
+ * itself; where it isn't in the channel, the whole digest goes out through respond() as one message.
+ */
+export async function postWithThread(client: WebClient, channel: string, reply: Reply, respond: (message: ReturnType<typeof slackMessage>) => Promise<unknown>): Promise<void> {
+  try {
+    const posted = await client.chat.postMessage({ channel, text: reply.text, blocks: reply.blocks });
+    await client.chat.postMessage({ channel, thread_ts: posted.ts!, text: 'Details', blocks: reply.thread ?? [] });
+  } catch {
+    await respond(slackMessage({ ...reply, blocks: [...reply.blocks, ...(reply.thread ?? [])] }));
+  }
+}

@@ -88,6 +88,16 @@ describeEachDatabase('/forecast', (db) => {
       expect(reply.plain).toMatch(/Alpha {2}_?not enough history to replay|Alpha {2}next 14 days/);
     });
 
+    test('the digest reports a forecast the day after its outcome became known', async () => {
+      await h.run('/forecast 3'); // Sun 22 Mar: 3 more by Wed 25 Mar at every confidence
+      await finishOneADay(h, 4); // one finished each day 22–25 Mar; today is Thu 26 Mar
+      const digest = await h.run('/flow digest');
+      const thread = JSON.stringify(digest.thread ?? []);
+      expect(digest.plain).toContain('🔮 1 forecast came due');
+      expect(thread).toContain('forecast of Sun 22 Mar: 3 PBIs — 50% by Wed 25 Mar ✓');
+      expect(thread).toContain('done Wed 25 Mar');
+    });
+
     test('bad input is refused with the right form and changes nothing', async () => {
       for (const [line, says] of [
         ['/forecast 0', 'whole number from 1'],

@@ -85,6 +85,20 @@ describeEachDatabase('Slack app over HTTP', (db) => {
     expect(s.fake.uploads()).toHaveLength(1); // reports without a chart upload nothing
   });
 
+  test('the digest is one channel message with its details in the thread', async () => {
+    await s.command('/nexus', `setup ${SETUP}`);
+    await s.command('/pbi', 'add "A" --stage doing');
+    await s.command('/pbi', 'add "B" --stage doing');
+    const { status } = await s.command('/flow', 'digest');
+    expect(status).toBe(200);
+    const [main, thread] = s.fake.callsTo('chat.postMessage');
+    expect(main.body).toMatchObject({ channel: 'C1' });
+    expect(textOf(main.body)).toContain('over its WIP limit');
+    expect(thread.body.thread_ts).toBeTruthy();
+    expect(thread.body.channel).toBe('C1');
+    expect(textOf(thread.body)).toContain('Yesterday');
+  });
+
   test('a Nexus is reached only from its own channel and workspace', async () => {
     await s.command('/nexus', `setup ${SETUP}`);
     expect(textOf((await s.command('/flow', 'board', { channel_id: 'C2' })).reply)).toContain('This channel has no Nexus yet');

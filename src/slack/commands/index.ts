@@ -1,7 +1,7 @@
 import type { App } from '@slack/bolt';
 import { runSlashCommand, SLASH_COMMANDS } from '../../commands';
 import { commandContext, type SlackDeps } from '../deps';
-import { postChart, slackMessage } from '../message';
+import { postChart, postWithThread, slackMessage } from '../message';
 import { openSetupModal } from '../views/setup-modal';
 
 /** Slack sends &, < and > of typed text as entities; the command layer escapes again when it renders. */
@@ -20,7 +20,8 @@ export function registerCommands(app: App, deps: SlackDeps): void {
         return;
       }
       const reply = await runSlashCommand(slash, unescapeSlack(command.text), commandContext(deps, ids));
-      await respond(slackMessage(reply));
+      if (reply.thread) await postWithThread(client, ids.channelId, reply, respond);
+      else await respond(slackMessage(reply));
       if (reply.chart) {
         await postChart(client, ids.channelId, ids.userId, reply.chart).catch((error: unknown) => deps.log.warn({ err: error, chart: reply.chart!.fileName }, 'chart upload failed'));
       }

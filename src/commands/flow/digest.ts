@@ -1,0 +1,96 @@
+import { addDays } from '../../domain/calendar';
+import { buildDigest, isQuiet, NUDGE_WORKING_DAYS, STALL_DAYS, type Digest } from '../../domain/digest';
+import { nexusWip } from '../../domain/flow-metrics';
+import { stageIndex } from '../../domain/workflow';
+import { bold, code, context, escape, header, section, type Block } from '../blocks';
+import { defineCommand, type NexusContext } from '../command';
+import { loadFlowView, startOfDay, type FlowView } from '../flow-view';
+import { formatDate, loadBasis } from '../forecast/basis';
+import { howManyBy } from '../forecast/by';
+import { judgeKept } from '../forecast/kept';
+import { pbiLine } from '../render-pbi';
+import { inChannel, type Reply } from '../reply';
+import { noInput } from './no-input';
+
+type Outcome = { digest: Digest; view: FlowView; forecasts: string[] };
+
+export const flowDigest = defineCommand<Record<string, never>, Outcome>({
+  path: ['flow', 'digest'],
+  usage: '/flow digest',
+  summary: 'post today\'s digest in the Nexus channel now: aging, WIP limits, stop starting, stalls, refinement, yesterday',
+  scope: 'nexus',
+  nitOnly: false,
+  parse: noInput,
+  execute: (_input, ctx) => loadDigest(ctx),
+  render: renderDigest,
+});
+
+/** Everything the digest says, from the Nexus's current state and recent history. */
+export async function loadDigest(ctx: NexusContext): Promise<Outcome> {
+  const { nexus, store } = ctx;
+  const view = await loadFlowView(ctx);
+  const yesterday = addDays(view.today, -1);
+  const [touched, sprintLikely, judged] = await Promise.all([
+    store.pbis.listForFlow(nexus.id, startOfDay(nexus, yesterday)),
+    likelyInNextSprint(ctx),
+    judgeKept(ctx, view.today),
+  ]);
+  const start = stageIndex(nexus.workflow, nexus.workflow.startStage);
+  const digest = buildDigest({
+    today: view.today, zone: nexus.timeZone, workingDays: nexus.digest.days, sle: view.sle, workflow: nexus.workflow,
+    readyStage: start > 0 ? nexus.workflow.stages[start - 1].name : null,
+    open: view.open, finished: view.finished, touched, sprintLikely,
+  });
+  // forecasts whose outcome became known yesterday: how they turned out
+  return { digest, view, forecasts: judged.filter((j) => j.decidedOn === yesterday).map((j) => j.line) };
+}
+
+async function likelyInNextSprint(ctx: NexusContext): Promise<number | null> {
+  const basis = await loadBasis(ctx, null, `digest|sprint|${ctx.nexus.forecast.sprintDays}`);
+  return 'problem' in basis ? null : howManyBy(basis, addDays(basis.today, ctx.nexus.forecast.sprintDays), [50]).answer[0].items;
+}
+
+/** One channel message with a line per finding; the items behind each finding go in its thread. */
+export function renderDigest({ digest, view, forecasts }: Outcome): Reply {
+  const { nexus } = view;
+  const title = `${nexus.name} · digest · ${formatDate(view.today)}`;
+  const y = digest.yesterday;
+  const yesterdayLine = `Yesterday: ${y.integrated.length} integrated, ${y.started.length} started, ${y.blocked.length} blocked.`;
+  if (isQuiet(digest) && !forecasts.length) {
+    const line = `✅ Flow is healthy: nothing aging, no WIP limit broken, nothing stalled. WIP ${nexusWip(view.open)}. ${yesterdayLine}`;
+    return inChannel(line, [section(`${bold(title)}\n${line}`)]);
+  }
+  const lines = headlines(digest, view, forecasts.length);
+  lines.push(yesterdayLine);
+  return { ...inChannel(`${title}\n${lines.join('\n')}`, [header(title), section(lines.join('\n')), context('Details in the thread.')]), thread: details(digest, view, forecasts) };
+}
+
+function headlines(d: Digest, view: FlowView, judged: number): string[] {
+  const lines: string[] = [];
+  const past = d.aging.filter((a) => a.status === 'aging');
+  if (d.aging.length) lines.push(`🔴 ${past.length} past the SLE, 🟡 ${d.aging.length - past.length} at risk — oldest ${d.aging[0].pbi.key}, ${d.aging[0].age} days.`);
+  for (const l of d.overLimit) lines.push(`⚠ ${code(l.stage)} ${l.count}/${l.wipLimit}: over its WIP limit.`);
+  if (d.stopStarting) {
+    const s = d.stopStarting;
+    lines.push(`✋ Stop starting, start finishing: ${s.started} started and ${s.finished} finished in the last ${NUDGE_WORKING_DAYS} working days; WIP ${s.wipFrom} → ${s.wipTo}. Swarm on ${s.swarmOn.map((a) => a.pbi.key).join(', ')}.`);
+  }
+  if (d.stalls.length) lines.push(`🧩 ${d.stalls.length} PBI${d.stalls.length === 1 ? '' : 's'} stalled at integration: some teams done, others not started for more than ${STALL_DAYS} days.`);
+  if (d.refinement?.advice === 'refine') lines.push(`📋 Refine now: ${d.refinement.ready} ready, the next Sprint likely finishes ${d.refinement.sprintLikely}.`);
+  if (d.refinement?.advice === 'stop-refining') lines.push(`📋 Stop refining and finish: ${d.refinement.ready} ready, over twice the ${d.refinement.sprintLikely} the next Sprint likely finishes.`);
+  lines.push(`WIP over the last working days: ${d.wipTrend.map((p) => p.wip).join(' → ') || nexusWip(view.open)}`);
+  if (judged) lines.push(`🔮 ${judged} forecast${judged === 1 ? '' : 's'} came due — see the thread.`);
+  return lines;
+}
+
+function details(d: Digest, view: FlowView, forecasts: string[]): Block[] {
+  const blocks: Block[] = [];
+  if (d.aging.length) blocks.push(section(`${bold('Aging')} (oldest first)\n${d.aging.slice(0, 15).map((a) => `• ${pbiLine(a.pbi, view.ageOf(a.pbi))} · in ${code(a.pbi.stage)}`).join('\n')}`));
+  if (d.stalls.length) {
+    blocks.push(section(`${bold('Stalled at integration')}\n${d.stalls.slice(0, 15).map((s) => `• ${bold(escape(s.pbi.key))} ■ ${s.doneTeams.map(escape).join(', ')} done; ☐ ${s.waitingTeams.map(escape).join(', ')} not started (${s.days} days)`).join('\n')}`));
+  }
+  const y = d.yesterday;
+  const keys = (list: { key: string }[]) => list.map((p) => escape(p.key)).join(', ') || '—';
+  blocks.push(section(`${bold(`Yesterday, ${formatDate(y.date)}`)}\nIntegrated: ${keys(y.integrated)}\nStarted: ${keys(y.started)}\nBlocked: ${keys(y.blocked)}`));
+  if (forecasts.length) blocks.push(section(`${bold('Forecasts that came due')}\n${forecasts.join('\n')}`));
+  return blocks;
+}
