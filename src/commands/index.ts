@@ -11,6 +11,7 @@ import { forecastBy } from './forecast/by';
 import { forecastPbi } from './forecast/pbi';
 import { forecastSprint } from './forecast/sprint';
 import { forecastWhen } from './forecast/when';
+import { nexusDigest } from './nexus/digest';
 import { nexusFlow } from './nexus/flow';
 import { nexusForecast } from './nexus/forecast';
 import { nexusNit } from './nexus/nit';
@@ -32,7 +33,7 @@ export const COMMANDS: readonly AnyCommand[] = [
   pbiAdd, pbiMove, pbiTeam, pbiTeams, pbiShow, pbiBlock, pbiUnblock, pbiDiscard,
   flowBoard, flowWip, flowAging, flowSle, flowThroughput, flowDigest,
   forecastWhen, forecastBy, forecastPbi, forecastSprint, forecastAccuracy,
-  nexusSetup, nexusTeams, nexusStage, nexusFlow, nexusSle, nexusNit, nexusForecast,
+  nexusSetup, nexusTeams, nexusStage, nexusFlow, nexusSle, nexusDigest, nexusNit, nexusForecast,
 ];
 
 /** The slash commands the app answers; the manifest must register exactly these. */

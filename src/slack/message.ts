@@ -33,9 +33,14 @@ export async function postChart(client: WebClient, channel: string, user: string
  */
 export async function postWithThread(client: WebClient, channel: string, reply: Reply, respond: (message: ReturnType<typeof slackMessage>) => Promise<unknown>): Promise<void> {
   try {
-    const posted = await client.chat.postMessage({ channel, text: reply.text, blocks: reply.blocks });
-    await client.chat.postMessage({ channel, thread_ts: posted.ts!, text: 'Details', blocks: reply.thread ?? [] });
+    await postInChannel(client, channel, reply);
   } catch {
     await respond(slackMessage({ ...reply, blocks: [...reply.blocks, ...(reply.thread ?? [])] }));
   }
+}
+
+/** Posts a channel reply as the bot, its `thread` (if any) as a reply to it. */
+export async function postInChannel(client: WebClient, channel: string, reply: Reply): Promise<void> {
+  const posted = await client.chat.postMessage({ channel, text: reply.text, blocks: reply.blocks });
+  if (reply.thread) await client.chat.postMessage({ channel, thread_ts: posted.ts!, text: 'Details', blocks: reply.thread });
 }

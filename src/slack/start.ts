@@ -1,11 +1,14 @@
 import type { CustomRoute } from '@slack/bolt';
 import { WebClient } from '@slack/web-api';
+import { hostname } from 'node:os';
 import { DateTime } from 'luxon';
 import { ConfigError, type Config } from '../config';
 import type { Logger } from '../log';
 import type { Database } from '../store/database';
+import { startScheduler } from '../schedule/scheduler';
 import { openStore } from '../store';
 import { createSlackApp } from './app';
+import { slackDigestPoster } from './digest-poster';
 
 /** Starts the Slack app on PORT; resolves with a stop function that finishes in-flight work. */
 export async function startSlack(config: Config, db: Database, log: Logger): Promise<() => Promise<void>> {
@@ -13,8 +16,10 @@ export async function startSlack(config: Config, db: Database, log: Logger): Pro
   const deps = { store: openStore(db, 'slack'), now: () => DateTime.utc(), log };
   const app = createSlackApp({ config, db, deps, bot, customRoutes: [healthRoute(db)] });
   await app.start(config.PORT);
+  const stopScheduler = startScheduler({ ...deps, replica: `${hostname()}:${process.pid}`, post: slackDigestPoster(config, db) });
   log.info({ port: config.PORT, socketMode: Boolean(config.SLACK_APP_TOKEN), oauth: Boolean(config.SLACK_CLIENT_ID), database: db.kind }, 'Nexus Flow is listening');
   return async () => {
+    await stopScheduler();
     await app.stop();
   };
 }

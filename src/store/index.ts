@@ -1,4 +1,5 @@
 import type { Database } from './database';
+import { digestRunRepository } from './digest-run-repository';
 import { forecastRepository } from './forecast-repository';
 import { nexusRepository } from './nexus-repository';
 import { pbiRepository } from './pbi-repository';
@@ -10,6 +11,7 @@ export function openStore(db: Database, source: string) {
     nexuses: nexusRepository(db.prisma, source),
     pbis: pbiRepository(db.prisma, source, revisionMemo(db.prisma)),
     forecasts: forecastRepository(db.prisma),
+    digestRuns: digestRunRepository(db.prisma),
   };
 }
 

@@ -12,6 +12,12 @@ export function nexusRepository(prisma: PrismaClient, source: string) {
       return row ? toNexus(row) : null;
     },
 
+    /** Every Nexus whose digest is on, in every workspace (the scheduler's round). */
+    async listWithDigest(): Promise<Nexus[]> {
+      const rows = await prisma.nexus.findMany({ where: { digestEnabled: true }, orderBy: { createdAt: 'asc' } });
+      return rows.map(toNexus);
+    },
+
     async listInWorkspace(workspaceId: string): Promise<Nexus[]> {
       const rows = await prisma.nexus.findMany({ where: { workspaceId }, orderBy: { createdAt: 'asc' } });
       return rows.map(toNexus);

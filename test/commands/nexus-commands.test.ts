@@ -17,6 +17,23 @@ describeEachDatabase('/nexus commands', (db) => {
     expect(nexus.workflow.stages).toHaveLength(8);
   });
 
+  test('digest: time, zone and working days, or off; bad input changes nothing; NIT only', async () => {
+    await h.run('/nexus setup');
+    const set = await h.run('/nexus digest 08:45 Europe/Berlin --days mon-wed,fri');
+    expect(set.visibility).toBe('channel');
+    expect(set.plain).toContain('set the digest for 08:45 Europe/Berlin on mon, tue, wed, fri');
+    expect(await h.nexus()).toMatchObject({ timeZone: 'Europe/Berlin', digest: { time: '08:45', days: ['mon', 'tue', 'wed', 'fri'], enabled: true } });
+    for (const [line, says] of [['/nexus digest 25:00', '24-hour clock'], ['/nexus digest 09:00 Mars/Base', 'not an IANA time zone'], ['/nexus digest 09:00 --days fri-mon', 'not a day or range']]) {
+      expect((await h.run(line)).plain).toContain(says);
+    }
+    expect((await h.nexus()).digest.time).toBe('08:45');
+    await h.run('/nexus digest off');
+    expect((await h.nexus()).digest).toMatchObject({ enabled: false, time: '08:45' });
+    h.as('U_OTHER');
+    expect((await h.run('/nexus digest 10:00')).plain).toContain('Nexus Integration Team');
+    expect((await h.nexus()).digest.enabled).toBe(false);
+  });
+
   test('setup with flags', async () => {
     await h.run('/nexus setup --name "Shop" --teams Alpha,Beta --stages "todo,doing:3,done" --zone America/New_York --sle 90');
     const nexus = await h.nexus();

@@ -1,0 +1,49 @@
+import { isValidZone, WEEKDAYS, type Weekday } from '../../domain/calendar';
+import { DIGEST_TIME, type DigestSchedule } from '../../domain/nexus';
+import { defineCommand, invalid, type Invalid } from '../command';
+import { parseFlags } from '../flags';
+import { renderSettings, saveSettings, type SettingsOutcome } from './change';
+
+const usage = '/nexus digest <HH:MM> [<IANA zone>] [--days mon-fri] | /nexus digest off';
+type Input = { digest: Partial<DigestSchedule>; zone: string | null };
+
+export const nexusDigest = defineCommand<Input, SettingsOutcome>({
+  path: ['nexus', 'digest'],
+  usage,
+  summary: 'when the daily digest is posted: local time, time zone and working days (also the days forecasts count), or off',
+  scope: 'nexus',
+  nitOnly: true,
+  parse(words) {
+    const parsed = parseFlags(words, ['days']);
+    if (!parsed.ok) return invalid(parsed.message);
+    const [time, zone, ...rest] = parsed.positional;
+    if (time?.toLowerCase() === 'off' && !zone && !parsed.flags.days) return { digest: { enabled: false }, zone: null };
+    if (!time || !DIGEST_TIME.test(time)) return invalid('Give the local time on a 24-hour clock, like `/nexus digest 09:30 Europe/Berlin`, or `off`.');
+    if (rest.length) return invalid(`Unexpected \`${rest[0]}\`.`);
+    if (zone && !isValidZone(zone)) return invalid(`\`${zone.slice(0, 40)}\` is not an IANA time zone; try \`Europe/Berlin\` or \`America/New_York\`.`);
+    const days = parsed.flags.days === undefined ? undefined : parseDays(parsed.flags.days);
+    if (days && 'invalid' in days) return days;
+    return { digest: { time, enabled: true, ...(days && { days: days.days }) }, zone: zone ?? null };
+  },
+  async execute({ digest, zone }, ctx) {
+    const next = { ...ctx.nexus.digest, ...digest };
+    const timeZone = zone ?? ctx.nexus.timeZone;
+    const said = next.enabled
+      ? `🗞 <@${ctx.userId}> set the digest for ${next.time} ${timeZone} on ${next.days.join(', ')}.`
+      : `🗞 <@${ctx.userId}> turned the daily digest off. \`/flow digest\` still posts it on demand.`;
+    return saveSettings(ctx, { ...ctx.nexus, digest: next, timeZone }, 'nexus.digest-changed', { ...next, timeZone }, said);
+  },
+  render: (outcome) => renderSettings(outcome, usage, () => 'The working days are also the days forecasts count with `/nexus forecast working`.'),
+});
+
+/** `mon-fri`, `mon,wed,fri` or a mix like `mon-wed,fri`. */
+function parseDays(text: string): { days: Weekday[] } | Invalid {
+  const days = new Set<Weekday>();
+  for (const part of text.toLowerCase().split(',').map((p) => p.trim())) {
+    const [from, to = from] = part.split('-') as Weekday[];
+    const [a, b] = [WEEKDAYS.indexOf(from), WEEKDAYS.indexOf(to)];
+    if (a < 0 || b < 0 || b < a) return invalid(`\`${part.slice(0, 20)}\` is not a day or range of days; write them like \`mon-fri\` or \`mon,wed,fri\`.`);
+    for (let i = a; i <= b; i++) days.add(WEEKDAYS[i]);
+  }
+  return { days: WEEKDAYS.filter((d) => days.has(d)) };
+}
