@@ -2,6 +2,7 @@ import { bold, code, context, header, section } from './blocks';
 import { isInvalid, type AnyCommand, type CommandContext } from './command';
 import { flowAging } from './flow/aging';
 import { flowBoard } from './flow/board';
+import { flowChart } from './flow/chart';
 import { flowDigest } from './flow/digest';
 import { flowSle } from './flow/sle';
 import { flowThroughput } from './flow/throughput';
@@ -31,7 +32,7 @@ import { tokenize } from './tokenize';
 
 export const COMMANDS: readonly AnyCommand[] = [
   pbiAdd, pbiMove, pbiTeam, pbiTeams, pbiShow, pbiBlock, pbiUnblock, pbiDiscard,
-  flowBoard, flowWip, flowAging, flowSle, flowThroughput, flowDigest,
+  flowBoard, flowWip, flowAging, flowSle, flowThroughput, flowChart, flowDigest,
   forecastWhen, forecastBy, forecastPbi, forecastSprint, forecastAccuracy,
   nexusSetup, nexusTeams, nexusStage, nexusFlow, nexusSle, nexusDigest, nexusNit, nexusForecast,
 ];

@@ -19,28 +19,18 @@ export async function postReply(client: WebClient, channel: string, user: string
 }
 
 /**
- * A reply's chart, drawn and uploaded to the channel (an ephemeral message can't carry a file), saying who asked.
- * The answer itself has already gone out, so a failed upload is logged, not shown as a failed command.
+ * A reply's chart, drawn and uploaded: in a thread (the digest's), or to the channel saying who asked (an ephemeral
+ * message can't carry a file).
  */
-export async function postChart(client: WebClient, channel: string, user: string, chart: ChartAttachment): Promise<void> {
+export async function uploadChart(client: WebClient, channel: string, chart: ChartAttachment, where: { threadTs: string } | { askedBy: string }): Promise<void> {
   const file = await renderPng(chart.spec);
-  await client.files.uploadV2({ channel_id: channel, file, filename: chart.fileName, title: chart.title, initial_comment: `<@${user}> asked: ${chart.title}` });
+  const placement = 'threadTs' in where ? { thread_ts: where.threadTs } : { initial_comment: `<@${where.askedBy}> asked: ${chart.title}` };
+  await client.files.uploadV2({ channel_id: channel, file, filename: chart.fileName, title: chart.title, ...placement });
 }
 
-/**
- * A channel message with details in its thread (the digest). respond() can't start a thread, so the bot posts it
- * itself; where it isn't in the channel, the whole digest goes out through respond() as one message.
- */
-export async function postWithThread(client: WebClient, channel: string, reply: Reply, respond: (message: ReturnType<typeof slackMessage>) => Promise<unknown>): Promise<void> {
-  try {
-    await postInChannel(client, channel, reply);
-  } catch {
-    await respond(slackMessage({ ...reply, blocks: [...reply.blocks, ...(reply.thread ?? [])] }));
-  }
-}
-
-/** Posts a channel reply as the bot, its `thread` (if any) as a reply to it. */
-export async function postInChannel(client: WebClient, channel: string, reply: Reply): Promise<void> {
+/** Posts a channel reply as the bot and its `thread` (if any) as a reply to it; resolves with the message's ts. */
+export async function postInChannel(client: WebClient, channel: string, reply: Reply): Promise<string> {
   const posted = await client.chat.postMessage({ channel, text: reply.text, blocks: reply.blocks });
   if (reply.thread) await client.chat.postMessage({ channel, thread_ts: posted.ts!, text: 'Details', blocks: reply.thread });
+  return posted.ts!;
 }

@@ -16,7 +16,7 @@ export async function startSlack(config: Config, db: Database, log: Logger): Pro
   const deps = { store: openStore(db, 'slack'), now: () => DateTime.utc(), log };
   const app = createSlackApp({ config, db, deps, bot, customRoutes: [healthRoute(db)] });
   await app.start(config.PORT);
-  const stopScheduler = startScheduler({ ...deps, replica: `${hostname()}:${process.pid}`, post: slackDigestPoster(config, db) });
+  const stopScheduler = startScheduler({ ...deps, replica: `${hostname()}:${process.pid}`, post: slackDigestPoster(config, db, log) });
   log.info({ port: config.PORT, socketMode: Boolean(config.SLACK_APP_TOKEN), oauth: Boolean(config.SLACK_CLIENT_ID), database: db.kind }, 'Nexus Flow is listening');
   return async () => {
     await stopScheduler();

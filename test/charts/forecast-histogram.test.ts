@@ -1,3 +1,4 @@
+import { agingChartSpec, scatterChartSpec, throughputChartSpec } from '../../src/charts/flow-charts';
 import { forecastHistogramSpec, spreadOf } from '../../src/charts/forecast-histogram';
 import { renderPng } from '../../src/charts/render-png';
 import { decodePng } from '../support/png';
@@ -37,4 +38,18 @@ test('the PNG decodes at twice the chart size and is not blank', async () => {
 test('a spec Vega cannot draw is a clear error, and the renderer keeps working', async () => {
   await expect(renderPng({ marks: [{ type: 'no-such-mark' }] })).rejects.toThrow(/chart rendering failed/);
   expect((await renderPng(forecastHistogramSpec(histogram))).length).toBeGreaterThan(1000);
+});
+
+test('each flow chart draws to a PNG that is not blank', async () => {
+  const lines = [{ percentile: 85, days: 11 }];
+  const specs = [
+    agingChartSpec('aging', ['doing', 'review'], [{ key: 'A', stage: 'doing', age: 3 }, { key: 'B', stage: 'review', age: 12 }], lines),
+    scatterChartSpec('scatter', [{ finished: '2026-03-02', days: 4 }, { finished: '2026-03-09', days: 9 }], lines),
+    throughputChartSpec('throughput', [{ date: '2026-03-02', count: 1 }, { date: '2026-03-03', count: 0 }, { date: '2026-03-04', count: 3 }]),
+  ];
+  for (const spec of specs) {
+    const { width, pixels } = decodePng(await renderPng(spec));
+    expect(width).toBeGreaterThanOrEqual(1280);
+    expect(new Set(pixels).size).toBeGreaterThan(20);
+  }
 });

@@ -52,6 +52,17 @@ describeEachDatabase('/flow reports', (db) => {
     expect(reply.plain).toContain('WIP 2 · SLE: 85% of PBIs finish within 11 days');
   });
 
+  test('chart: the aging chart holds every item in progress and the cycle-time percentile lines', async () => {
+    const reply = await h.run('/flow chart aging');
+    const data = (reply.chart?.spec as { data: { name: string; values: any[] }[] }).data;
+    expect(data.find((d) => d.name === 'items')!.values.map((v) => [v.key, v.stage, v.age]).sort()).toEqual([['PBI-13', 'doing', 15], ['PBI-14', 'doing', 3]]);
+    expect(data.find((d) => d.name === 'lines')!.values.map((v) => [v.percentile, v.days])).toEqual([[50, 6], [70, 9], [85, 11], [95, 12]]);
+    expect(reply.chart?.requested).toBe(true);
+    const scatter = (await h.run('/flow chart scatter')).chart?.spec as { data: { name: string; values: any[] }[] };
+    expect(scatter.data[0].values.map((v) => v.days).sort((a, b) => a - b)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12]);
+    expect((await h.run('/flow chart pie')).plain).toContain('Name one chart');
+  });
+
   test('wip: per stage and per team', async () => {
     const reply = await h.run('/flow wip');
     expect(reply.plain).toContain('Shop · WIP 2');

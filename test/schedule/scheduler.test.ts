@@ -94,7 +94,7 @@ describeEachDatabase('daily digest schedule', (db) => {
       await createNexus(store, { time: '09:30', days: ['thu'], enabled: true });
       const config = loadConfig({ SLACK_BOT_TOKEN: 'xoxb-digest', SLACK_SIGNING_SECRET: SIGNING_SECRET, SLACK_API_URL: fake.apiUrl });
       const at = DateTime.fromISO('2026-03-26T09:31', { zone: ZONE });
-      const posted = await postDueDigests({ store, now: () => at, replica: 'r', post: slackDigestPoster(config, db()), log });
+      const posted = await postDueDigests({ store, now: () => at, replica: 'r', post: slackDigestPoster(config, db(), log), log });
       expect(posted).toBe(1);
       expect(fake.callsTo('chat.postMessage').map((c) => [c.body.channel, c.token])).toEqual([['C1', 'xoxb-digest']]);
       expect(fake.lastCall('chat.postMessage')?.body.text).toContain('Flow is healthy');

@@ -97,6 +97,9 @@ describeEachDatabase('Slack app over HTTP', (db) => {
     expect(thread.body.thread_ts).toBeTruthy();
     expect(thread.body.channel).toBe('C1');
     expect(textOf(thread.body)).toContain('Yesterday');
+    const [chart] = s.fake.uploads();
+    expect(chart.shared).toMatchObject({ channel_id: 'C1', thread_ts: thread.body.thread_ts });
+    expect(decodePng(chart.bytes).width).toBeGreaterThanOrEqual(1280);
   });
 
   test('a Nexus is reached only from its own channel and workspace', async () => {

@@ -10,6 +10,7 @@ import { howManyBy } from '../forecast/by';
 import { judgeKept } from '../forecast/kept';
 import { pbiLine } from '../render-pbi';
 import { inChannel, type Reply } from '../reply';
+import { agingChart } from './chart';
 import { noInput } from './no-input';
 
 type Outcome = { digest: Digest; view: FlowView; forecasts: string[] };
@@ -62,7 +63,9 @@ export function renderDigest({ digest, view, forecasts }: Outcome): Reply {
   }
   const lines = headlines(digest, view, forecasts.length);
   lines.push(yesterdayLine);
-  return { ...inChannel(`${title}\n${lines.join('\n')}`, [header(title), section(lines.join('\n')), context('Details in the thread.')]), thread: details(digest, view, forecasts) };
+  const aging = agingChart(view);
+  const chart = { title: aging.title, fileName: `aging-${view.today}.png`, spec: aging.spec, requested: false };
+  return { ...inChannel(`${title}\n${lines.join('\n')}`, [header(title), section(lines.join('\n')), context('Details and the aging chart in the thread.')]), thread: details(digest, view, forecasts), chart };
 }
 
 function headlines(d: Digest, view: FlowView, judged: number): string[] {

@@ -1,7 +1,7 @@
 import type { App } from '@slack/bolt';
 import { runSlashCommand, SLASH_COMMANDS } from '../../commands';
 import { commandContext, type SlackDeps } from '../deps';
-import { postChart, postWithThread, slackMessage } from '../message';
+import { postInChannel, slackMessage, uploadChart } from '../message';
 import { openSetupModal } from '../views/setup-modal';
 
 /** Slack sends &, < and > of typed text as entities; the command layer escapes again when it renders. */
@@ -20,10 +20,13 @@ export function registerCommands(app: App, deps: SlackDeps): void {
         return;
       }
       const reply = await runSlashCommand(slash, unescapeSlack(command.text), commandContext(deps, ids));
-      if (reply.thread) await postWithThread(client, ids.channelId, reply, respond);
-      else await respond(slackMessage(reply));
+      const threadTs = reply.thread ? await postInChannel(client, ids.channelId, reply).catch(() => null) : null;
+      // respond() can't start a thread: the bot posts the digest itself, or, not in the channel, answers as one message
+      if (threadTs === null) await respond(slackMessage({ ...reply, blocks: [...reply.blocks, ...(reply.thread ?? [])] }));
       if (reply.chart) {
-        await postChart(client, ids.channelId, ids.userId, reply.chart).catch((error: unknown) => deps.log.warn({ err: error, chart: reply.chart!.fileName }, 'chart upload failed'));
+        // the answer is out already: a failed upload is logged, not turned into an apology
+        await uploadChart(client, ids.channelId, reply.chart, threadTs ? { threadTs } : { askedBy: ids.userId })
+          .catch((error: unknown) => deps.log.warn({ err: error, chart: reply.chart!.fileName }, 'chart upload failed'));
       }
     });
   }
