@@ -9,9 +9,10 @@ export type ChartAttachment = { title: string; fileName: string; spec: VegaSpec;
 
 /**
  * What a command answers: shown only to the person who typed it, or posted for the whole Nexus channel to see;
- * `thread` holds details posted as a reply to a channel message (the digest).
+ * `thread` holds details posted as a reply to a channel message (the digest); `followUp` is a second answer to the
+ * person alone (a nudge).
  */
-export type Reply = { visibility: 'ephemeral' | 'channel'; text: string; blocks: Block[]; chart?: ChartAttachment; thread?: Block[] };
+export type Reply = { visibility: 'ephemeral' | 'channel'; text: string; blocks: Block[]; chart?: ChartAttachment; thread?: Block[]; followUp?: Reply };
 
 export function ephemeral(text: string, blocks: Block[] = [section(text)]): Reply {
   return { visibility: 'ephemeral', text, blocks };

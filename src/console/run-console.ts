@@ -40,6 +40,7 @@ export async function runConsole(
         const where = reply.visibility === 'channel' ? `[posted in #${ctx.channelId}]` : '[only you see this]';
         io.output.write(`${where}\n${blocksToText(reply.blocks)}\n`);
         if (reply.thread) io.output.write(`[in its thread]\n${blocksToText(reply.thread)}\n`);
+        if (reply.followUp) io.output.write(`[only you see this]\n${blocksToText(reply.followUp.blocks)}\n`);
         if (reply.chart?.requested) io.output.write(`  chart: ${await writeChart(reply.chart, ctx.chartsDir)}\n`);
         io.output.write('\n');
       }

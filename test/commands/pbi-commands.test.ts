@@ -76,6 +76,27 @@ describeEachDatabase('/pbi commands', (db) => {
     expect(back.plain).toMatch(/already there PBI-1 \(1d\), PBI-2 \(1d\)/);
   });
 
+  test('starting past a WIP limit nudges the person alone toward finishing; at the limit it does not', async () => {
+    await h.run('/pbi add "Old" --teams Alpha --stage doing');
+    h.advance({ days: 3 });
+    await h.run('/pbi add "Newer" --teams Beta --stage ready');
+    const atLimit = await h.run('/pbi move PBI-2 doing'); // 2/2: at the limit, not over it
+    expect(atLimit.followUp).toBeUndefined();
+    await h.run('/pbi add "Third" --teams Alpha,Beta --stage ready');
+    const over = await h.run('/pbi move PBI-3 doing');
+    expect(over.visibility).toBe('channel');
+    expect(over.followUp?.visibility).toBe('ephemeral');
+    const nudge = over.followUp!.text;
+    expect(nudge).toContain('You just started PBI-3 while `doing` is over its WIP limit (3/2)');
+    const said = JSON.stringify(over.followUp!.blocks);
+    expect(said.indexOf('PBI-1')).toBeLessThan(said.indexOf('PBI-2')); // oldest first
+    const back = await h.run('/pbi move PBI-3 ready');
+    expect(back.followUp).toBeUndefined(); // leaving the flow starts nothing
+    const square = await h.run('/pbi team PBI-2 Beta start');
+    expect(square.followUp?.text).toContain('You just started PBI-2 for Beta while');
+    expect((await h.run('/pbi team PBI-2 Beta done')).followUp).toBeUndefined();
+  });
+
   test('team squares: unknown team, team not needed, same state', async () => {
     await h.run('/pbi add "x" --teams Alpha');
     expect((await h.run('/pbi team PBI-1 Delta start')).plain).toContain('There is no team Delta');

@@ -85,6 +85,15 @@ describeEachDatabase('Slack app over HTTP', (db) => {
     expect(s.fake.uploads()).toHaveLength(1); // reports without a chart upload nothing
   });
 
+  test('starting past a WIP limit: the move in the channel, then a nudge to the person alone', async () => {
+    await s.command('/nexus', `setup ${SETUP}`);
+    await s.command('/pbi', 'add "A" --stage doing');
+    await s.command('/pbi', 'add "B"');
+    const { replies } = await s.command('/pbi', 'move PBI-2 doing');
+    expect(replies.map((r) => r.response_type)).toEqual(['in_channel', 'ephemeral']);
+    expect(textOf(replies[1])).toContain('You just started PBI-2 while doing is over its WIP limit (2/1)');
+  });
+
   test('the digest is one channel message with its details in the thread', async () => {
     await s.command('/nexus', `setup ${SETUP}`);
     await s.command('/pbi', 'add "A" --stage doing');

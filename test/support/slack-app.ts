@@ -30,7 +30,8 @@ export async function startSlackApp(db: Database, env: Record<string, string> = 
     async command(command: string, text: string, who: { user_id?: string; channel_id?: string; team_id?: string } = {}) {
       const response_url = fake.responseUrl();
       const res = await slack.command({ command, text, response_url, ...who });
-      return { status: res.status, ack: res.text, reply: fake.respondedTo(response_url)[0] };
+      const replies = fake.respondedTo(response_url);
+      return { status: res.status, ack: res.text, reply: replies[0], replies };
     },
     stop: async () => {
       await app.stop();

@@ -7,12 +7,14 @@ import { code, escape } from '../blocks';
 import { defineCommand, invalid, isInvalid, type NexusContext } from '../command';
 import { flowView } from '../flow-view';
 import { ageText, byStart } from '../render-pbi';
+import type { Reply } from '../reply';
 import { by, parseKey, renderChange, type ChangeOutcome } from './change';
+import { startNudge } from './start-nudge';
 
 type Input = { key: string; stage: string };
 /** Shown when a move takes a stage past its WIP limit: who else is in that stage. */
 type OverLimit = { count: number; limit: number; others: { key: string; age: string }[] };
-type Outcome = { change: ChangeOutcome; overLimit: OverLimit | null; cycleTime: number | null };
+type Outcome = { change: ChangeOutcome; overLimit: OverLimit | null; cycleTime: number | null; nudge: Reply | null };
 
 const usage = '/pbi move <key> <stage>';
 /** How many of the items already in an over-limit stage the reply names. */
@@ -33,15 +35,17 @@ export const pbiMove = defineCommand<Input, Outcome>({
   async execute(input, ctx) {
     const { store, nexus, now, userId } = ctx;
     const change = await store.pbis.change(nexus, input.key, (pbi) => decideMove(nexus, pbi, input.stage, { at: now(), actor: userId }));
-    if (!('ok' in change)) return { change, overLimit: null, cycleTime: null };
+    if (!('ok' in change)) return { change, overLimit: null, cycleTime: null, nudge: null };
     const justFinished = change.pbi.finishedAt !== null && change.before?.finishedAt === null;
+    const justStarted = change.pbi.startedAt !== null && change.before?.startedAt === null;
     return {
       change,
       overLimit: await overLimit(ctx, change.pbi),
       cycleTime: justFinished ? cycleTime(change.pbi, nexus.timeZone) : null,
+      nudge: justStarted ? await startNudge(ctx, change.pbi, null) : null,
     };
   },
-  render({ change, overLimit, cycleTime }, { nexus }) {
+  render({ change, overLimit, cycleTime, nudge }, { nexus }) {
     const notes: string[] = [];
     if (cycleTime !== null) notes.push(`Finished in ${cycleTime} day${cycleTime === 1 ? '' : 's'} (cycle time).`);
     if (overLimit && 'ok' in change) {
@@ -51,7 +55,8 @@ export const pbiMove = defineCommand<Input, Outcome>({
           `Stop starting, start finishing${others ? `: already there ${others}` : ''}.`,
       );
     }
-    return renderChange(change, nexus, usage, (pbi, e) => `➡️ ${by(e)} moved *${escape(pbi.key)}* ${e.type === 'pbi.moved' ? `${code(e.from)} → ${code(e.to)}` : ''}`, notes);
+    const reply = renderChange(change, nexus, usage, (pbi, e) => `➡️ ${by(e)} moved *${escape(pbi.key)}* ${e.type === 'pbi.moved' ? `${code(e.from)} → ${code(e.to)}` : ''}`, notes);
+    return nudge ? { ...reply, followUp: nudge } : reply;
   },
 });
 

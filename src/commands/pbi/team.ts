@@ -2,13 +2,17 @@ import { decideSquare, SQUARE_ACTIONS, type SquareAction } from '../../domain/pb
 import { code, escape } from '../blocks';
 import { defineCommand, invalid, isInvalid } from '../command';
 import { SQUARE_GLYPH } from '../render-pbi';
+import type { Reply } from '../reply';
 import { by, parseKey, renderChange, type ChangeOutcome } from './change';
+import { startNudge } from './start-nudge';
 
 type Input = { key: string; team: string; action: SquareAction };
 const usage = '/pbi team <key> <team> start|done|reset';
 const VERB: Record<SquareAction, string> = { start: 'started', done: 'finished', reset: 'reset' };
 
-export const pbiTeam = defineCommand<Input, ChangeOutcome>({
+type Outcome = { change: ChangeOutcome; nudge: Reply | null };
+
+export const pbiTeam = defineCommand<Input, Outcome>({
   path: ['pbi', 'team'],
   usage,
   summary: "mark a team's square on a PBI: ☐ not started, ◐ started, ■ done",
@@ -23,20 +27,24 @@ export const pbiTeam = defineCommand<Input, ChangeOutcome>({
     if (!(verb in SQUARE_ACTIONS)) return invalid(`\`${action.slice(0, 20)}\` is not one of start, done, reset.`);
     return { key, team, action: verb as SquareAction };
   },
-  execute(input, { store, nexus, now, userId }) {
-    return store.pbis.change(nexus, input.key, (pbi) => decideSquare(nexus, pbi, input.team, input.action, { at: now(), actor: userId }));
+  async execute(input, ctx) {
+    const { store, nexus, now, userId } = ctx;
+    const change = await store.pbis.change(nexus, input.key, (pbi) => decideSquare(nexus, pbi, input.team, input.action, { at: now(), actor: userId }));
+    const started = 'ok' in change && change.event.type === 'square.changed' && change.event.to === 'started' ? change.event.team : null;
+    return { change, nudge: started && 'ok' in change ? await startNudge(ctx, change.pbi, started) : null };
   },
-  render(outcome, { nexus }) {
+  render({ change: outcome, nudge }, { nexus }) {
     const notes: string[] = [];
     if ('ok' in outcome) {
       const { pbi } = outcome;
       const allDone = pbi.squares.every((s) => s.state === 'done');
       if (allDone && !pbi.finishedAt) notes.push(`Every team is done: integrate it with \`/pbi move ${pbi.key} ${nexus.workflow.finishStage}\`.`);
     }
-    return renderChange(outcome, nexus, usage, (pbi, e) => {
+    const reply = renderChange(outcome, nexus, usage, (pbi, e) => {
       if (e.type !== 'square.changed') return '';
       const verb = Object.entries(SQUARE_ACTIONS).find(([, state]) => state === e.to)![0] as SquareAction;
       return `${SQUARE_GLYPH[e.to]} ${by(e)}: ${escape(e.team)} ${VERB[verb]} its part of *${escape(pbi.key)}* (was ${code(e.from)})`;
     }, notes);
+    return nudge ? { ...reply, followUp: nudge } : reply;
   },
 });

@@ -38,6 +38,8 @@ export function pbiButtonListener(deps: SlackDeps) {
       await openBlockModal(client, body.trigger_id, { channelId, key: pbi.key });
       return;
     }
-    await respond(slackMessage(await runWords('pbi', commandFor(click), commandContext(deps, ids))));
+    const reply = await runWords('pbi', commandFor(click), commandContext(deps, ids));
+    await respond(slackMessage(reply));
+    if (reply.followUp) await respond(slackMessage(reply.followUp));
   };
 }

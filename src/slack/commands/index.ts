@@ -23,6 +23,7 @@ export function registerCommands(app: App, deps: SlackDeps): void {
       const threadTs = reply.thread ? await postInChannel(client, ids.channelId, reply).catch(() => null) : null;
       // respond() can't start a thread: the bot posts the digest itself, or, not in the channel, answers as one message
       if (threadTs === null) await respond(slackMessage({ ...reply, blocks: [...reply.blocks, ...(reply.thread ?? [])] }));
+      if (reply.followUp) await respond(slackMessage(reply.followUp));
       if (reply.chart) {
         // the answer is out already: a failed upload is logged, not turned into an apology
         await uploadChart(client, ids.channelId, reply.chart, threadTs ? { threadTs } : { askedBy: ids.userId })
