@@ -74,3 +74,36 @@ export function throughputChartSpec(title: string, daily: readonly DayCount[]): 
     ],
   };
 }
+
+export type StageDayCount = { date: string; stage: string; count: number };
+
+/** Cumulative flow: PBIs in each stage per day, stacked with the finished stages at the bottom. */
+export function cfdChartSpec(title: string, stages: readonly string[], counts: readonly StageDayCount[]): VegaSpec {
+  const order = new Map([...stages].reverse().map((s, i) => [s, i]));
+  return {
+    ...frame(title),
+    padding: { left: 12, top: 12, bottom: 12, right: 12 },
+    data: [
+      {
+        name: 'counts',
+        values: counts.map((c) => ({ ...c, order: order.get(c.stage) ?? 0 })),
+        format: { parse: { date: 'date' } },
+        transform: [{ type: 'stack', groupby: ['date'], sort: { field: 'order' }, field: 'count' }],
+      },
+    ],
+    scales: [
+      { name: 'x', type: 'utc', range: 'width', domain: { data: 'counts', field: 'date' } },
+      { name: 'y', type: 'linear', range: 'height', nice: true, zero: true, domain: { data: 'counts', field: 'y1' } },
+      { name: 'colour', type: 'ordinal', range: { scheme: 'tableau10' }, domain: [...stages] },
+    ],
+    axes: [{ orient: 'bottom', scale: 'x', title: 'day', format: '%d %b' }, { orient: 'left', scale: 'y', title: 'PBIs', grid: true }],
+    legends: [{ fill: 'colour', title: 'stage', orient: 'left', direction: 'vertical', offset: 48 }],
+    marks: [
+      {
+        type: 'group',
+        from: { facet: { name: 'stage', data: 'counts', groupby: 'stage' } },
+        marks: [{ type: 'area', from: { data: 'stage' }, encode: { enter: { x: { scale: 'x', field: 'date' }, y: { scale: 'y', field: 'y0' }, y2: { scale: 'y', field: 'y1' }, fill: { scale: 'colour', field: 'stage' } } } }],
+      },
+    ],
+  };
+}

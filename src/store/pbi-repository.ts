@@ -163,6 +163,15 @@ export function pbiRepository(prisma: PrismaClient, source: string, memo: Revisi
       return byTeam;
     },
 
+    /** Every PBI event of the Nexus since `since`, in order of occurrence (the cumulative flow diagram's window). */
+    async eventsSince(nexusId: string, since: DateTime): Promise<PbiEvent[]> {
+      const rows = await prisma.event.findMany({
+        where: { nexusId, pbiKey: { not: null }, occurredAt: { gte: since.toJSDate() } },
+        orderBy: [{ occurredAt: 'asc' }, { id: 'asc' }],
+      });
+      return rows.map(toPbiEvent);
+    },
+
     async history(nexusId: string, key: string): Promise<PbiEvent[]> {
       const rows = await prisma.event.findMany({ where: { nexusId, pbiKey: key }, orderBy: [{ occurredAt: 'asc' }, { id: 'asc' }] });
       return rows.map(toPbiEvent);

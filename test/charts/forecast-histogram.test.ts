@@ -1,4 +1,4 @@
-import { agingChartSpec, scatterChartSpec, throughputChartSpec } from '../../src/charts/flow-charts';
+import { agingChartSpec, cfdChartSpec, scatterChartSpec, throughputChartSpec } from '../../src/charts/flow-charts';
 import { forecastHistogramSpec, spreadOf } from '../../src/charts/forecast-histogram';
 import { renderPng } from '../../src/charts/render-png';
 import { decodePng } from '../support/png';
@@ -46,6 +46,7 @@ test('each flow chart draws to a PNG that is not blank', async () => {
     agingChartSpec('aging', ['doing', 'review'], [{ key: 'A', stage: 'doing', age: 3 }, { key: 'B', stage: 'review', age: 12 }], lines),
     scatterChartSpec('scatter', [{ finished: '2026-03-02', days: 4 }, { finished: '2026-03-09', days: 9 }], lines),
     throughputChartSpec('throughput', [{ date: '2026-03-02', count: 1 }, { date: '2026-03-03', count: 0 }, { date: '2026-03-04', count: 3 }]),
+    cfdChartSpec('cfd', ['doing', 'done'], [{ date: '2026-03-02', stage: 'doing', count: 2 }, { date: '2026-03-02', stage: 'done', count: 0 }, { date: '2026-03-03', stage: 'doing', count: 1 }, { date: '2026-03-03', stage: 'done', count: 1 }]),
   ];
   for (const spec of specs) {
     const { width, pixels } = decodePng(await renderPng(spec));

@@ -60,6 +60,11 @@ describeEachDatabase('/flow reports', (db) => {
     expect(reply.chart?.requested).toBe(true);
     const scatter = (await h.run('/flow chart scatter')).chart?.spec as { data: { name: string; values: any[] }[] };
     expect(scatter.data[0].values.map((v) => v.days).sort((a, b) => a - b)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12]);
+    const cfd = (await h.run('/flow chart cfd')).chart?.spec as { data: { values: { date: string; stage: string; count: number }[] }[] };
+    const today = cfd.data[0].values.filter((v) => v.date === h.now.setZone('Europe/Berlin').toISODate());
+    expect(Object.fromEntries(today.map((v) => [v.stage, v.count]))).toEqual({ ready: 1, doing: 2, done: 12, released: 0 });
+    const firstDay = cfd.data[0].values.filter((v) => v.date === '2026-03-02');
+    expect(Object.fromEntries(firstDay.map((v) => [v.stage, v.count]))).toEqual({ ready: 0, doing: 11, done: 1, released: 0 });
     expect((await h.run('/flow chart pie')).plain).toContain('Name one chart');
   });
 

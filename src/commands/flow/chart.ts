@@ -1,21 +1,26 @@
-import { agingChartSpec, scatterChartSpec, throughputChartSpec, type PercentileLine } from '../../charts/flow-charts';
-import { addDays, localDate } from '../../domain/calendar';
+import { agingChartSpec, cfdChartSpec, scatterChartSpec, throughputChartSpec, type PercentileLine } from '../../charts/flow-charts';
+import { addDays, datesFrom, localDate } from '../../domain/calendar';
+import { cumulativeFlow, type StageCount } from '../../domain/cumulative-flow';
 import { cycleTime, nexusThroughput, percentile, windowEnding } from '../../domain/flow-metrics';
 import { inProgressStages } from '../../domain/workflow';
 import { cycleTimesInWindow } from '../../domain/sle';
-import { defineCommand, invalid } from '../command';
-import { loadFlowView, type FlowView } from '../flow-view';
+import { defineCommand, invalid, type NexusContext } from '../command';
+import { loadFlowView, startOfDay, today, type FlowView } from '../flow-view';
 import { ephemeral, type Reply } from '../reply';
 
-const KINDS = ['aging', 'scatter', 'throughput'] as const;
+const KINDS = ['aging', 'scatter', 'throughput', 'cfd'] as const;
+/** Days a cumulative flow diagram shows. */
+const CFD_DAYS = 60;
 type Kind = (typeof KINDS)[number];
 const usage = `/flow chart ${KINDS.join('|')}`;
 const PERCENTILES = [50, 70, 85, 95];
 
-export const flowChart = defineCommand<{ kind: Kind }, { kind: Kind; view: FlowView }>({
+type Outcome = { kind: Kind; view: FlowView; flow: StageCount[] };
+
+export const flowChart = defineCommand<{ kind: Kind }, Outcome>({
   path: ['flow', 'chart'],
   usage,
-  summary: 'a chart as an image: aging WIP, cycle-time scatter or throughput run chart (the console writes a PNG)',
+  summary: 'a chart as an image: aging WIP, cycle-time scatter, throughput run chart or cumulative flow (the console writes a PNG)',
   scope: 'nexus',
   nitOnly: false,
   parse(words) {
@@ -23,8 +28,8 @@ export const flowChart = defineCommand<{ kind: Kind }, { kind: Kind; view: FlowV
     if (words.length !== 1 || !KINDS.includes(kind)) return invalid(`Name one chart: ${KINDS.map((k) => `\`${k}\``).join(', ')}.`);
     return { kind };
   },
-  execute: async ({ kind }, ctx) => ({ kind, view: await loadFlowView(ctx) }),
-  render: ({ kind, view }) => chartReply(kind, view),
+  execute: async ({ kind }, ctx) => ({ kind, view: await loadFlowView(ctx), flow: kind === 'cfd' ? await loadCumulativeFlow(ctx) : [] }),
+  render: chartReply,
 });
 
 /** Cycle-time percentiles of the SLE window, the lines charts draw. */
@@ -43,9 +48,20 @@ export function agingChart(view: FlowView) {
   return { title, spec: agingChartSpec(title, inProgressStages(nexus.workflow).map((s) => s.name), dots, percentileLines(view)) };
 }
 
-function chartReply(kind: Kind, view: FlowView): Reply {
+/** Stage counts per day for the last CFD_DAYS days, walked back from today's counts through the window's events. */
+async function loadCumulativeFlow(ctx: NexusContext): Promise<StageCount[]> {
+  const { nexus, store } = ctx;
+  const { from, to } = windowEnding(today(ctx), CFD_DAYS);
+  const since = startOfDay(nexus, from);
+  const [now, touched, events] = await Promise.all([store.pbis.countByStage(nexus.id), store.pbis.listForFlow(nexus.id, since), store.pbis.eventsSince(nexus.id, since)]);
+  const current = new Map(touched.map((p) => [p.key, { stage: p.stage, discarded: p.discardedAt !== null }]));
+  return cumulativeFlow(now, current, events, datesFrom(from, to), nexus.workflow.stages.map((s) => s.name), nexus.timeZone);
+}
+
+function chartReply({ kind, view, flow }: Outcome): Reply {
   const { nexus } = view;
-  const { title, spec } = kind === 'aging' ? agingChart(view) : kind === 'scatter' ? scatter(view) : throughput(view);
+  const charts = { aging: agingChart, scatter, throughput, cfd };
+  const { title, spec } = charts[kind](view);
   return { ...ephemeral(`${title}: the chart follows as an image.`), chart: { title, fileName: `${kind}-${view.today}.png`, spec, requested: true } };
 
   function scatter(v: FlowView) {
@@ -55,6 +71,11 @@ function chartReply(kind: Kind, view: FlowView): Reply {
     });
     const t = `${nexus.name} · cycle times of the last ${nexus.sle.historyDays} days (${dots.length} PBIs)`;
     return { title: t, spec: scatterChartSpec(t, dots, percentileLines(v)) };
+  }
+
+  function cfd() {
+    const t = `${nexus.name} · cumulative flow, last ${CFD_DAYS} days`;
+    return { title: t, spec: cfdChartSpec(t, nexus.workflow.stages.map((s) => s.name), flow) };
   }
 
   function throughput(v: FlowView) {
