@@ -25,13 +25,14 @@ import { pbiBlock, pbiUnblock } from './pbi/block';
 import { pbiDiscard } from './pbi/discard';
 import { pbiMove } from './pbi/move';
 import { pbiShow } from './pbi/show';
+import { pbiSnooze, pbiSwarm } from './pbi/swarm';
 import { pbiTeam } from './pbi/team';
 import { pbiTeams } from './pbi/teams';
 import { ephemeral, refusal, type Reply } from './reply';
 import { tokenize } from './tokenize';
 
 export const COMMANDS: readonly AnyCommand[] = [
-  pbiAdd, pbiMove, pbiTeam, pbiTeams, pbiShow, pbiBlock, pbiUnblock, pbiDiscard,
+  pbiAdd, pbiMove, pbiTeam, pbiTeams, pbiShow, pbiBlock, pbiUnblock, pbiDiscard, pbiSwarm, pbiSnooze,
   flowBoard, flowWip, flowAging, flowSle, flowThroughput, flowChart, flowDigest,
   forecastWhen, forecastBy, forecastPbi, forecastSprint, forecastAccuracy,
   nexusSetup, nexusTeams, nexusStage, nexusFlow, nexusSle, nexusDigest, nexusNit, nexusForecast,

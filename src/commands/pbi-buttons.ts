@@ -3,6 +3,7 @@ import type { Nexus } from '../domain/nexus';
 import type { Pbi } from '../domain/pbi';
 import { isFinishedStage, nextStage } from '../domain/workflow';
 import { actions, button, type Block } from './blocks';
+import { SNOOZE_DAYS } from './pbi/swarm';
 import { SQUARE_GLYPH } from './render-pbi';
 
 /**
@@ -14,6 +15,8 @@ export const PbiButtonSchema = z.discriminatedUnion('do', [
   z.object({ do: z.literal('square'), key: z.string(), team: z.string(), from: z.enum(['not-started', 'started']) }),
   z.object({ do: z.literal('block'), key: z.string() }),
   z.object({ do: z.literal('unblock'), key: z.string() }),
+  z.object({ do: z.literal('swarm'), key: z.string() }),
+  z.object({ do: z.literal('snooze'), key: z.string() }),
 ]);
 export type PbiButton = z.infer<typeof PbiButtonSchema>;
 
@@ -39,6 +42,17 @@ export function pbiButtons(pbi: Pbi, nexus: Nexus): Block[] {
   return [actions(...buttons)];
 }
 
+/** The digest's buttons on an aging item: someone swarms on it, snoozes its nudges, or says it is blocked. */
+export function digestButtons(pbi: Pbi): Block {
+  const value = (b: PbiButton) => JSON.stringify(b);
+  const buttons = [
+    button('🐝 Swarming on it', `${PBI_ACTION_PREFIX}swarm`, value({ do: 'swarm', key: pbi.key }), 'primary'),
+    button(`💤 Snooze ${SNOOZE_DAYS} days`, `${PBI_ACTION_PREFIX}snooze`, value({ do: 'snooze', key: pbi.key })),
+  ];
+  if (!pbi.blocked) buttons.push(button('⛔ Blocked…', `${PBI_ACTION_PREFIX}block`, value({ do: 'block', key: pbi.key }), 'danger'));
+  return actions(...buttons);
+}
+
 /** What the card's state must still be for the button to apply; null when it still is. */
 export function staleness(click: PbiButton, pbi: Pbi): string | null {
   switch (click.do) {
@@ -53,6 +67,9 @@ export function staleness(click: PbiButton, pbi: Pbi): string | null {
       return pbi.blocked ? `${pbi.key} is already blocked` : null;
     case 'unblock':
       return pbi.blocked ? null : `${pbi.key} is no longer blocked`;
+    case 'swarm':
+    case 'snooze':
+      return pbi.finishedAt ? `${pbi.key} is finished` : null;
   }
 }
 
@@ -65,5 +82,9 @@ export function commandFor(click: Exclude<PbiButton, { do: 'block' }>): string[]
       return ['team', click.key, click.team, click.from === 'not-started' ? 'start' : 'done'];
     case 'unblock':
       return ['unblock', click.key];
+    case 'swarm':
+      return ['swarm', click.key];
+    case 'snooze':
+      return ['snooze', click.key, String(SNOOZE_DAYS)];
   }
 }

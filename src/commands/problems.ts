@@ -44,6 +44,8 @@ export function explain(p: Problem): string {
       return `${p.key} is not blocked.`;
     case 'no-change':
       return `That changes nothing on ${p.key}.`;
+    case 'not-in-progress':
+      return `${p.key} is not in progress: only started, unfinished work can be swarmed on or snoozed.`;
     case 'duplicate-stage':
       return `There is already a stage ${code(escape(p.stage))}.`;
     case 'finish-before-start':

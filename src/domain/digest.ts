@@ -19,6 +19,8 @@ export type Yesterday = { date: CalendarDate; integrated: Pbi[]; started: Pbi[];
 /** What the daily digest says: each part empty when there is nothing to say about it. */
 export type Digest = {
   aging: AgingItem[];
+  /** aging items someone snoozed: left out of the nudge, still shown as snoozed */
+  snoozed: AgingItem[];
   overLimit: StageLoad[];
   wipTrend: WipPoint[];
   stopStarting: StopStarting | null;
@@ -46,11 +48,14 @@ export type DigestInput = {
 
 export function buildDigest(input: DigestInput): Digest {
   const { today, zone, open } = input;
-  const aging = agingItems(open.filter((p) => !p.finishedAt), input.sle, today, zone).filter((a) => a.status !== 'on-track');
+  const flagged = agingItems(open.filter((p) => !p.finishedAt), input.sle, today, zone).filter((a) => a.status !== 'on-track');
+  const isSnoozed = (a: AgingItem) => a.pbi.snoozedUntil !== null && a.pbi.snoozedUntil >= today;
+  const aging = flagged.filter((a) => !isSnoozed(a));
   const days = lastWorkingDays(today, input.workingDays, NUDGE_WORKING_DAYS);
   const wipTrend = days.map((date) => ({ date, wip: wipAtEndOf(date, open, input.finished, zone) }));
   return {
     aging,
+    snoozed: flagged.filter(isSnoozed),
     overLimit: stageLoads(open, input.workflow).filter((l) => l.overLimit),
     wipTrend,
     stopStarting: stopStarting(input, days, aging),

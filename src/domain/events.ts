@@ -15,6 +15,10 @@ export type PbiEvent = EventBase &
     | { type: 'pbi.blocked'; reason: string }
     | { type: 'pbi.unblocked' }
     | { type: 'pbi.discarded'; reason: string | null }
+    /** someone said they are swarming on it (from the digest) */
+    | { type: 'pbi.swarming' }
+    /** left out of aging nudges up to and including `until`, a date in the Nexus's zone */
+    | { type: 'pbi.snoozed'; until: string }
   );
 
 /** The Nexus's own settings changes, kept in the same history for the audit trail. */

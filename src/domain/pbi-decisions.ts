@@ -1,7 +1,7 @@
 import type { DateTime } from 'luxon';
 import type { PbiEvent, SquareState } from './events';
 import { findTeam, type Nexus } from './nexus';
-import type { Pbi, Square } from './pbi';
+import { isInProgress, type Pbi, type Square } from './pbi';
 import { findStage, isFinishedStage, sameName } from './workflow';
 
 /** Why a change to a PBI can't be made. Every one is the user's to fix, so each carries what they need to know. */
@@ -16,7 +16,8 @@ export type PbiProblem =
   | { problem: 'discarded'; key: string }
   | { problem: 'already-blocked'; key: string; reason: string }
   | { problem: 'not-blocked'; key: string }
-  | { problem: 'no-change'; key: string };
+  | { problem: 'no-change'; key: string }
+  | { problem: 'not-in-progress'; key: string };
 
 type Who = { at: DateTime; actor: string };
 type Decision = PbiEvent | PbiProblem;
@@ -105,4 +106,20 @@ export function decideUnblock(pbi: Pbi, who: Who): Decision {
 export function decideDiscard(pbi: Pbi, reason: string | null, who: Who): Decision {
   if (pbi.discardedAt) return { problem: 'discarded', key: pbi.key };
   return { type: 'pbi.discarded', key: pbi.key, reason, ...who };
+}
+
+/** Someone swarms on an item in progress (said once per person). */
+export function decideSwarm(pbi: Pbi, who: Who): Decision {
+  if (pbi.discardedAt) return { problem: 'discarded', key: pbi.key };
+  if (!isInProgress(pbi)) return { problem: 'not-in-progress', key: pbi.key };
+  if (pbi.swarming.includes(who.actor)) return { problem: 'no-change', key: pbi.key };
+  return { type: 'pbi.swarming', key: pbi.key, ...who };
+}
+
+/** Leaves an item out of aging nudges up to and including `until` (a date in the Nexus's zone). */
+export function decideSnooze(pbi: Pbi, until: string, who: Who): Decision {
+  if (pbi.discardedAt) return { problem: 'discarded', key: pbi.key };
+  if (!isInProgress(pbi)) return { problem: 'not-in-progress', key: pbi.key };
+  if (pbi.snoozedUntil !== null && pbi.snoozedUntil >= until) return { problem: 'no-change', key: pbi.key };
+  return { type: 'pbi.snoozed', key: pbi.key, until, ...who };
 }

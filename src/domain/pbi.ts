@@ -21,6 +21,10 @@ export type Pbi = {
   stageEnteredAt: DateTime;
   createdAt: DateTime;
   lastEventAt: DateTime;
+  /** who said they are swarming on it */
+  swarming: string[];
+  /** aging nudges leave it out up to and including this date (YYYY-MM-DD, the Nexus's zone) */
+  snoozedUntil: string | null;
 };
 
 const keyCollator = new Intl.Collator('en', { numeric: true });
@@ -62,6 +66,10 @@ export function evolve(pbi: Pbi | undefined, event: PbiEvent, workflow: Workflow
       return { ...next, blocked: null };
     case 'pbi.discarded':
       return { ...next, discardedAt: event.at };
+    case 'pbi.swarming':
+      return { ...next, swarming: next.swarming.includes(event.actor) ? next.swarming : [...next.swarming, event.actor] };
+    case 'pbi.snoozed':
+      return { ...next, snoozedUntil: event.until };
   }
 }
 
@@ -84,6 +92,8 @@ function added(event: Extract<PbiEvent, { type: 'pbi.added' }>, workflow: Workfl
     stageEnteredAt: event.at,
     createdAt: event.at,
     lastEventAt: event.at,
+    swarming: [],
+    snoozedUntil: null,
   };
   return enterStage(pbi, event.stage, event.at, workflow);
 }

@@ -78,6 +78,8 @@ export function toPbi(row: Pick<PbiRow, keyof PbiRow>): Pbi {
     stageEnteredAt: instant(row.stageEnteredAt),
     createdAt: instant(row.createdAt),
     lastEventAt: instant(row.lastEventAt),
+    swarming: row.swarming,
+    snoozedUntil: row.snoozedUntil,
   };
 }
 
@@ -96,6 +98,8 @@ export function pbiColumns(p: Pbi) {
     stageEnteredAt: p.stageEnteredAt.toJSDate(),
     createdAt: p.createdAt.toJSDate(),
     lastEventAt: p.lastEventAt.toJSDate(),
+    swarming: p.swarming,
+    snoozedUntil: p.snoozedUntil,
   };
 }
 

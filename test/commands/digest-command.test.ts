@@ -45,4 +45,29 @@ describeEachDatabase('/flow digest', (db) => {
     const reply = await h.run('/flow digest');
     expect(reply.plain).toContain('Yesterday: 1 integrated, 1 started, 1 blocked.');
   });
+
+  test('aging items carry swarm, snooze and blocked buttons; a snoozed item leaves the nudge until its date; swarming is shown', async () => {
+    await h.run('/nexus sle 85 3');
+    await h.run('/pbi add "Stuck" --stage doing');
+    h.advance({ days: 6 }); // Sun 8 Mar: age 7, past the SLE of 3 days
+    const first = await h.run('/flow digest');
+    expect(first.plain).toContain('🔴 1 past the SLE');
+    const buttons = (first.thread ?? []).filter((b) => b.type === 'actions').flatMap((b) => ('elements' in b ? b.elements : []));
+    expect(buttons.map((b) => b.action_id)).toEqual(['pbi.swarm', 'pbi.snooze', 'pbi.block']);
+    expect(JSON.parse(buttons[0].value)).toEqual({ do: 'swarm', key: 'PBI-1' });
+
+    expect((await h.run('/pbi swarm PBI-1')).plain).toContain('is swarming on PBI-1');
+    expect(JSON.stringify((await h.run('/flow digest')).thread)).toContain('🐝 <@U_NIT>');
+    expect((await h.run('/pbi swarm PBI-1')).plain).toContain('changes nothing');
+
+    expect((await h.run('/pbi snooze PBI-1')).plain).toContain('until 2026-03-10');
+    const snoozed = await h.run('/flow digest');
+    expect(snoozed.plain).not.toContain('past the SLE');
+    h.advance({ days: 3 }); // Wed 11 Mar: the snooze is over
+    expect((await h.run('/flow digest')).plain).toContain('🔴 1 past the SLE');
+    const history = (await h.run('/pbi show PBI-1')).plain;
+    expect(history).toContain('is swarming on it');
+    expect(history).toContain('snoozed its aging nudges until 2026-03-10');
+    expect((await h.run('/pbi snooze PBI-1 30')).plain).toContain('1 to 14 days');
+  });
 });

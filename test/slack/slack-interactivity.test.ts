@@ -49,6 +49,22 @@ describeEachDatabase('Slack buttons, modals and App Home', (db) => {
     expect(buttonsOf(started).map((b) => b.text.text)).toEqual(['■ Alpha done', '◐ Beta started', 'Block…']);
   });
 
+  test('the digest thread\'s buttons: swarming on it and snoozing are recorded and announced', async () => {
+    await s.command('/nexus', 'sle 85 1');
+    await s.command('/pbi', 'add "Old" --stage doing');
+    s.advance(5);
+    await s.command('/flow', 'digest');
+    const thread = s.fake.callsTo('chat.postMessage').find((c) => c.body.thread_ts)!;
+    const buttons = buttonsOf(thread.body);
+    expect(buttons.map((b) => b.text.text)).toEqual(['🐝 Swarming on it', '💤 Snooze 2 days', '⛔ Blocked…']);
+    const swarmed = await click(buttons[0], 'U_DEV');
+    expect(swarmed.response_type).toBe('in_channel');
+    expect(text(swarmed.blocks)).toContain('@U_DEV is swarming on PBI-1');
+    expect(text((await click(buttons[1])).blocks)).toContain('snoozed the aging nudges of PBI-1 until 2026-03-09');
+    const history = (await s.store.pbis.history((await s.store.nexuses.findByChannel('T1', 'C1'))!.id, 'PBI-1')).map((e) => e.type);
+    expect(history).toEqual(['pbi.added', 'pbi.swarming', 'pbi.snoozed']);
+  });
+
   test('Block… asks for the reason in a modal; the reason is required; Unblock clears it', async () => {
     const added = (await s.command('/pbi', 'add "Card" --stage doing')).reply;
     expect(await click(buttonsOf(added).find((b) => b.text.text === 'Block…')!)).toBeUndefined();

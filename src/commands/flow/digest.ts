@@ -8,12 +8,16 @@ import { loadFlowView, startOfDay, type FlowView } from '../flow-view';
 import { formatDate, loadBasis } from '../forecast/basis';
 import { howManyBy } from '../forecast/by';
 import { judgeKept } from '../forecast/kept';
+import { digestButtons } from '../pbi-buttons';
 import { pbiLine } from '../render-pbi';
+import type { Pbi } from '../../domain/pbi';
 import { inChannel, type Reply } from '../reply';
 import { agingChart } from './chart';
 import { noInput } from './no-input';
 
 type Outcome = { digest: Digest; view: FlowView; forecasts: string[] };
+/** Aging items in the thread that get their own buttons (Slack allows 50 blocks a message). */
+const BUTTONED = 5;
 
 export const flowDigest = defineCommand<Record<string, never>, Outcome>({
   path: ['flow', 'digest'],
@@ -71,7 +75,8 @@ export function renderDigest({ digest, view, forecasts }: Outcome): Reply {
 function headlines(d: Digest, view: FlowView, judged: number): string[] {
   const lines: string[] = [];
   const past = d.aging.filter((a) => a.status === 'aging');
-  if (d.aging.length) lines.push(`🔴 ${past.length} past the SLE, 🟡 ${d.aging.length - past.length} at risk — oldest ${d.aging[0].pbi.key}, ${d.aging[0].age} days.`);
+  const snoozed = d.snoozed.length ? ` (${d.snoozed.length} snoozed)` : '';
+  if (d.aging.length) lines.push(`🔴 ${past.length} past the SLE, 🟡 ${d.aging.length - past.length} at risk — oldest ${d.aging[0].pbi.key}, ${d.aging[0].age} days${snoozed}.`);
   for (const l of d.overLimit) lines.push(`⚠ ${code(l.stage)} ${l.count}/${l.wipLimit}: over its WIP limit.`);
   if (d.stopStarting) {
     const s = d.stopStarting;
@@ -87,7 +92,12 @@ function headlines(d: Digest, view: FlowView, judged: number): string[] {
 
 function details(d: Digest, view: FlowView, forecasts: string[]): Block[] {
   const blocks: Block[] = [];
-  if (d.aging.length) blocks.push(section(`${bold('Aging')} (oldest first)\n${d.aging.slice(0, 15).map((a) => `• ${pbiLine(a.pbi, view.ageOf(a.pbi))} · in ${code(a.pbi.stage)}`).join('\n')}`));
+  const swarm = (p: Pbi) => (p.swarming.length ? ` · 🐝 ${p.swarming.map((u) => `<@${u}>`).join(' ')}` : '');
+  if (d.aging.length) blocks.push(section(bold('Aging (oldest first): swarm on one, snooze it, or say what blocks it')));
+  for (const a of d.aging.slice(0, BUTTONED)) blocks.push(section(`• ${pbiLine(a.pbi, view.ageOf(a.pbi))} · in ${code(a.pbi.stage)}${swarm(a.pbi)}`), digestButtons(a.pbi));
+  const rest = d.aging.slice(BUTTONED, 15).map((a) => `• ${pbiLine(a.pbi, view.ageOf(a.pbi))} · in ${code(a.pbi.stage)}${swarm(a.pbi)}`);
+  if (rest.length) blocks.push(section(rest.join('\n')));
+  if (d.snoozed.length) blocks.push(section(`💤 Snoozed: ${d.snoozed.map((a) => `${escape(a.pbi.key)} (until ${a.pbi.snoozedUntil})`).join(', ')}`));
   if (d.stalls.length) {
     blocks.push(section(`${bold('Stalled at integration')}\n${d.stalls.slice(0, 15).map((s) => `• ${bold(escape(s.pbi.key))} ■ ${s.doneTeams.map(escape).join(', ')} done; ☐ ${s.waitingTeams.map(escape).join(', ')} not started (${s.days} days)`).join('\n')}`));
   }

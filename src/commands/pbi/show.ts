@@ -82,5 +82,9 @@ function describeEvent(e: PbiEvent): string {
       return `${who} unblocked it`;
     case 'pbi.discarded':
       return `${who} discarded it${e.reason ? `: ${escape(e.reason)}` : ''}`;
+    case 'pbi.swarming':
+      return `🐝 ${who} is swarming on it`;
+    case 'pbi.snoozed':
+      return `💤 ${who} snoozed its aging nudges until ${e.until}`;
   }
 }
