@@ -1,18 +1,20 @@
+import type { DateTime } from 'luxon';
 import { localDate, type CalendarDate } from './calendar';
-import type { PbiEvent } from './events';
 
 export type StageCount = { date: CalendarDate; stage: string; count: number };
+/** The part of a PBI's history a cumulative flow diagram reads: entering the workflow, moving, being discarded. */
+export type StageChange = { key: string; at: DateTime } & ({ kind: 'added'; stage: string } | { kind: 'moved'; from: string; to: string } | { kind: 'discarded' });
 type Known = { stage: string; counted: boolean };
 
 /**
  * A cumulative flow diagram's data: how many PBIs were in each stage at the end of each day, found by walking the
  * history backwards from today's counts (so only the window's events are needed). Discarded PBIs count nowhere.
- * `now` holds today's count per stage; `current` the stage and discard state of every PBI the events touch.
+ * `now` holds today's count per stage; `current` the stage and discard state of every PBI the changes touch.
  */
 export function cumulativeFlow(
   now: ReadonlyMap<string, number>,
   current: ReadonlyMap<string, { stage: string; discarded: boolean }>,
-  eventsOldestFirst: readonly PbiEvent[],
+  changesOldestFirst: readonly StageChange[],
   days: readonly CalendarDate[],
   stages: readonly string[],
   zone: string,
@@ -21,23 +23,23 @@ export function cumulativeFlow(
   const known = new Map<string, Known>([...current].map(([key, p]) => [key, { stage: p.stage, counted: !p.discarded }]));
   const shift = (stage: string, by: number) => counts.set(stage, (counts.get(stage) ?? 0) + by);
   const out: StageCount[] = [];
-  let next = eventsOldestFirst.length - 1;
+  let next = changesOldestFirst.length - 1;
   for (const day of [...days].sort().reverse()) {
-    for (; next >= 0 && localDate(eventsOldestFirst[next].at, zone) > day; next--) undo(eventsOldestFirst[next]);
+    for (; next >= 0 && localDate(changesOldestFirst[next].at, zone) > day; next--) undo(changesOldestFirst[next]);
     for (const stage of stages) out.push({ date: day, stage, count: counts.get(stage) ?? 0 });
   }
   return out.reverse();
 
-  function undo(event: PbiEvent): void {
-    const pbi = known.get(event.key);
+  function undo(change: StageChange): void {
+    const pbi = known.get(change.key);
     if (!pbi) return;
-    if (event.type === 'pbi.moved') {
-      if (pbi.counted) shift(event.to, -1), shift(event.from, +1);
-      pbi.stage = event.from;
-    } else if (event.type === 'pbi.added') {
-      if (pbi.counted) shift(event.stage, -1);
+    if (change.kind === 'moved') {
+      if (pbi.counted) shift(change.to, -1), shift(change.from, +1);
+      pbi.stage = change.from;
+    } else if (change.kind === 'added') {
+      if (pbi.counted) shift(change.stage, -1);
       pbi.counted = false;
-    } else if (event.type === 'pbi.discarded') {
+    } else {
       pbi.counted = true;
       shift(pbi.stage, +1);
     }

@@ -27,6 +27,18 @@ describeEachDatabase('/forecast', (db) => {
     expect(reply.plain).not.toMatch(/on or before/);
   });
 
+  test('a team starting its part is warned when another needed team likely can\'t take the PBI this Sprint', async () => {
+    await h.run('/pbi add "Beta once" --teams Beta --stage doing');
+    await h.run('/pbi team PBI-1 Beta done'); // Beta's only square done: about 0 a Sprint at 85%
+    await finishOneADay(h, 10); // Alpha finishes one a day
+    await h.run('/pbi add "Joint" --teams Alpha,Beta --stage doing --key NEX-9');
+    const alpha = await h.run('/pbi team NEX-9 Alpha start');
+    expect(alpha.followUp?.visibility).toBe('ephemeral');
+    expect(alpha.followUp?.text).toContain('Beta likely can\'t take NEX-9 this Sprint: 0 of its squares are ahead and it finishes about 0 a Sprint (85%)');
+    await h.run('/pbi team NEX-9 Alpha reset');
+    expect((await h.run('/pbi team NEX-9 Beta start')).followUp).toBeUndefined(); // Alpha keeps pace
+  });
+
   test('a short history answers with a warning', async () => {
     await finishOneADay(h, 3);
     const reply = await h.run('/forecast 2');
@@ -96,6 +108,12 @@ describeEachDatabase('/forecast', (db) => {
       expect(digest.plain).toContain('🔮 1 forecast came due');
       expect(thread).toContain('forecast of Sun 22 Mar: 3 PBIs — 50% by Wed 25 Mar ✓');
       expect(thread).toContain('done Wed 25 Mar');
+    });
+
+    test('the digest weighs ready work against the next Sprint\'s likely throughput', async () => {
+      expect((await h.run('/flow digest')).plain).toContain('📋 Refine now: 0 ready, the next Sprint likely finishes 14.');
+      for (let n = 0; n < 29; n++) await h.run(`/pbi add "Ready ${n}" --stage ready`);
+      expect((await h.run('/flow digest')).plain).toContain('📋 Stop refining and finish: 29 ready, over twice the 14 the next Sprint likely finishes.');
     });
 
     test('bad input is refused with the right form and changes nothing', async () => {

@@ -1,17 +1,15 @@
 import { DateTime } from 'luxon';
-import { cumulativeFlow } from '../../src/domain/cumulative-flow';
-import type { PbiEvent } from '../../src/domain/events';
+import { cumulativeFlow, type StageChange } from '../../src/domain/cumulative-flow';
 
 const at = (day: number) => DateTime.fromISO(`2026-03-0${day}T10:00:00Z`);
-const base = { actor: 'U1' };
 
 test('stage counts per day, walked back from today: moves, additions and a discard', () => {
-  const events: PbiEvent[] = [
-    { ...base, type: 'pbi.added', key: 'A', title: 'A', url: null, stage: 'ready', teams: [], at: at(2) },
-    { ...base, type: 'pbi.moved', key: 'A', from: 'ready', to: 'doing', at: at(3) },
-    { ...base, type: 'pbi.added', key: 'B', title: 'B', url: null, stage: 'ready', teams: [], at: at(3) },
-    { ...base, type: 'pbi.moved', key: 'A', from: 'doing', to: 'done', at: at(4) },
-    { ...base, type: 'pbi.discarded', key: 'B', reason: null, at: at(4) },
+  const events: StageChange[] = [
+    { kind: 'added', key: 'A', stage: 'ready', at: at(2) },
+    { kind: 'moved', key: 'A', from: 'ready', to: 'doing', at: at(3) },
+    { kind: 'added', key: 'B', stage: 'ready', at: at(3) },
+    { kind: 'moved', key: 'A', from: 'doing', to: 'done', at: at(4) },
+    { kind: 'discarded', key: 'B', at: at(4) },
   ];
   const now = new Map([['done', 1]]);
   const current = new Map([['A', { stage: 'done', discarded: false }], ['B', { stage: 'ready', discarded: true }]]);

@@ -53,9 +53,9 @@ async function loadCumulativeFlow(ctx: NexusContext): Promise<StageCount[]> {
   const { nexus, store } = ctx;
   const { from, to } = windowEnding(today(ctx), CFD_DAYS);
   const since = startOfDay(nexus, from);
-  const [now, touched, events] = await Promise.all([store.pbis.countByStage(nexus.id), store.pbis.listForFlow(nexus.id, since), store.pbis.eventsSince(nexus.id, since)]);
+  const [now, touched, changes] = await Promise.all([store.pbis.countByStage(nexus.id), store.pbis.listForFlow(nexus.id, since), store.pbis.stageChangesSince(nexus.id, since)]);
   const current = new Map(touched.map((p) => [p.key, { stage: p.stage, discarded: p.discardedAt !== null }]));
-  return cumulativeFlow(now, current, events, datesFrom(from, to), nexus.workflow.stages.map((s) => s.name), nexus.timeZone);
+  return cumulativeFlow(now, current, changes, datesFrom(from, to), nexus.workflow.stages.map((s) => s.name), nexus.timeZone);
 }
 
 function chartReply({ kind, view, flow }: Outcome): Reply {

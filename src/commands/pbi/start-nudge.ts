@@ -1,22 +1,35 @@
 import { stageLoads } from '../../domain/flow-metrics';
 import { compareKeys, isInProgress, type Pbi } from '../../domain/pbi';
 import { inProgressStages, sameName } from '../../domain/workflow';
-import { bold, code, section } from '../blocks';
+import { addDays } from '../../domain/calendar';
+import { bold, code, section, type Block } from '../blocks';
 import type { NexusContext } from '../command';
-import { loadFlowView } from '../flow-view';
-import { pbiLine } from '../render-pbi';
+import { loadFlowView, type FlowView } from '../flow-view';
+import { loadBasis } from '../forecast/basis';
+import { howManyBy } from '../forecast/by';
+import { byStart, pbiLine } from '../render-pbi';
 import { ephemeral, type Reply } from '../reply';
 
 /** Items a nudge suggests helping to finish. */
 const SUGGESTED = 5;
 
 /**
- * "Stop starting, start finishing", said to the person at the moment they start something (a PBI entering the flow,
- * or a team starting its square) while its stage or the whole Nexus is over its WIP limit: the oldest work in
- * progress they could help finish instead — for a team, its own open squares first. Null when no limit is broken.
+ * What to tell the person, alone, at the moment they start something (a PBI entering the flow, or a team starting
+ * its square): over a stage's or the Nexus's WIP limit, the oldest work they could help finish instead; and when a
+ * team starts its part, the other teams needed that likely can't take the PBI this Sprint. Null when neither holds.
  */
 export async function startNudge(ctx: NexusContext, pbi: Pbi, team: string | null): Promise<Reply | null> {
   const view = await loadFlowView(ctx);
+  const behind = team === null ? [] : await teamsUnlikelyThisSprint(ctx, view, pbi, team);
+  const overLimit = limitNudge(ctx, view, pbi, team);
+  const warnings = behind.map((b) => `⚠ ${b.team} likely can't take ${pbi.key} this Sprint: ${b.ahead} of its squares are ahead and it finishes about ${b.likely} a Sprint (85%). Agree with ${b.team} first, or ${pbi.key} will wait at integration.`);
+  if (!overLimit && !warnings.length) return null;
+  const text = [overLimit?.text, ...warnings].filter(Boolean).join('\n');
+  return ephemeral(text, [...(overLimit ? [overLimit.block] : []), ...warnings.map((w) => section(w))]);
+}
+
+/** Over a stage's or the Nexus's limit: the oldest work in progress to help finish instead (a team's own first). */
+function limitNudge(ctx: NexusContext, view: FlowView, pbi: Pbi, team: string | null): { text: string; block: Block } | null {
   const { workflow } = ctx.nexus;
   const loads = stageLoads(view.open, workflow);
   const stage = loads.find((l) => sameName(l.stage, pbi.stage) && l.overLimit);
@@ -34,5 +47,22 @@ export async function startNudge(ctx: NexusContext, pbi: Pbi, team: string | nul
   const why = stage ? `${code(stage.stage)} is over its WIP limit (${stage.count}/${stage.wipLimit})` : `the Nexus is over its WIP limit (${wip}/${nexusLimit})`;
   const text = `✋ You just started ${pbi.key}${team ? ` for ${team}` : ''} while ${why}. Stop starting, start finishing`;
   const list = suggestions.map((p) => `• ${pbiLine(p, view.ageOf(p))}`).join('\n');
-  return ephemeral(text, [section(`${bold(text)}${list ? ` — you could help finish:\n${list}` : '.'}`)]);
+  return { text, block: section(`${bold(text)}${list ? ` — you could help finish:\n${list}` : '.'}`) };
+}
+
+/**
+ * Other teams needed on the PBI whose queue ahead of it is longer than they likely finish in the next Sprint (85%
+ * from their own throughput): one team starting now would leave the PBI waiting for them.
+ */
+async function teamsUnlikelyThisSprint(ctx: NexusContext, view: FlowView, pbi: Pbi, starter: string) {
+  const behind: { team: string; ahead: number; likely: number }[] = [];
+  for (const square of pbi.squares.filter((s) => s.team !== starter && s.state === 'not-started')) {
+    const basis = await loadBasis(ctx, square.team, `sprint|${ctx.nexus.forecast.sprintDays}|${square.team}`);
+    if ('problem' in basis) continue; // no history: nothing to say about its pace
+    const queue = view.open.filter((p) => p.squares.some((s) => s.team === square.team && s.state !== 'done')).sort(byStart);
+    const ahead = Math.max(0, queue.findIndex((p) => p.key === pbi.key));
+    const likely = howManyBy(basis, addDays(basis.today, ctx.nexus.forecast.sprintDays), [85]).answer[0].items;
+    if (ahead + 1 > likely) behind.push({ team: square.team, ahead, likely });
+  }
+  return behind;
 }
