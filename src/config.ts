@@ -24,6 +24,10 @@ const ConfigSchema = z
     SLACK_STATE_SECRET: z.string().min(16, 'must be at least 16 characters').optional(),
     SLACK_TOKEN_KEY: base64Key.optional(),
     SLACK_API_URL: z.url().optional(),
+    /** seals tracker secrets at rest; without it a key is kept in DATA_DIR (one replica only) */
+    SECRETS_KEY: base64Key.optional(),
+    /** where trackers reach the app, for the webhook URLs shown by /nexus tracker */
+    PUBLIC_URL: z.url().optional(),
   })
   .superRefine((env, ctx) => {
     const need = (name: keyof typeof env, why: string) => {

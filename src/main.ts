@@ -1,6 +1,8 @@
 import path from 'node:path';
 import { DateTime } from 'luxon';
-import { ConfigError, loadConfig } from './config';
+import { ConfigError, loadConfig, type Config } from './config';
+import { startLocalServer } from './console/local-server';
+import { secretsBox } from './store/secrets-key';
 import { runConsole } from './console/run-console';
 import { loadDemo } from './demo/load-demo';
 import { createLogger, type Logger } from './log';
@@ -17,14 +19,14 @@ async function main(argv: string[]): Promise<void> {
   log.info({ database: db.kind, location: db.location }, 'database ready');
   if (config.mode === 'slack') return serveSlack(() => startSlack(config, db, log), db, log);
   try {
-    await runLocal(argv, db, config.CHARTS_DIR);
+    await runLocal(argv, db, config, log);
   } finally {
     await db.close();
   }
 }
 
-/** Local mode: the console on standard input, optionally after loading the demo Nexus. */
-async function runLocal(argv: string[], db: Database, chartsDir: string): Promise<void> {
+/** Local mode: the console on standard input, optionally after loading the demo Nexus; tracker webhooks on PORT. */
+async function runLocal(argv: string[], db: Database, config: Config, log: Logger): Promise<void> {
   const demo = argv.includes('--demo');
   const channelId = flag(argv, '--channel') ?? (demo ? DEMO_CHANNEL : 'local');
   const now = () => DateTime.utc();
@@ -32,7 +34,14 @@ async function runLocal(argv: string[], db: Database, chartsDir: string): Promis
     const summary = await loadDemo(db, channelId, now());
     process.stdout.write(`Loaded the demo Nexus in #${channelId}: ${summary}. Try /flow board, /flow aging, /pbi show PBI-1.\n\n`);
   }
-  await runConsole({ store: openStore(db, 'console'), now, channelId, chartsDir }, { input: process.stdin, output: process.stdout, interactive: process.stdin.isTTY === true });
+  const store = openStore(db, 'console', secretsBox(config));
+  const stopServer = await startLocalServer({ db, store, now, log, output: process.stdout, port: config.PORT });
+  try {
+    const ctx = { store, now, channelId, chartsDir: config.CHARTS_DIR, publicUrl: config.PUBLIC_URL ?? `http://localhost:${config.PORT}` };
+    await runConsole(ctx, { input: process.stdin, output: process.stdout, interactive: process.stdin.isTTY === true });
+  } finally {
+    await stopServer();
+  }
 }
 
 /** Slack mode runs until SIGTERM or SIGINT, then stops taking requests, finishes in-flight work and closes the database. */

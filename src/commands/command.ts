@@ -10,6 +10,8 @@ export type CommandContext = {
   workspaceId: string;
   channelId: string;
   userId: string;
+  /** where trackers reach this app (PUBLIC_URL), for the webhook URLs `/nexus tracker` shows */
+  publicUrl?: string;
 };
 
 export type NexusContext = CommandContext & { nexus: Nexus };

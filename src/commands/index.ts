@@ -15,11 +15,13 @@ import { forecastWhen } from './forecast/when';
 import { nexusDigest } from './nexus/digest';
 import { nexusFlow } from './nexus/flow';
 import { nexusForecast } from './nexus/forecast';
+import { nexusMap } from './nexus/map';
 import { nexusNit } from './nexus/nit';
 import { nexusSetup } from './nexus/setup';
 import { nexusSle } from './nexus/sle';
 import { nexusStage } from './nexus/stage';
 import { nexusTeams } from './nexus/teams';
+import { nexusTracker } from './nexus/tracker';
 import { pbiAdd } from './pbi/add';
 import { pbiBlock, pbiUnblock } from './pbi/block';
 import { pbiDiscard } from './pbi/discard';
@@ -35,7 +37,7 @@ export const COMMANDS: readonly AnyCommand[] = [
   pbiAdd, pbiMove, pbiTeam, pbiTeams, pbiShow, pbiBlock, pbiUnblock, pbiDiscard, pbiSwarm, pbiSnooze,
   flowBoard, flowWip, flowAging, flowSle, flowThroughput, flowChart, flowDigest,
   forecastWhen, forecastBy, forecastPbi, forecastSprint, forecastAccuracy,
-  nexusSetup, nexusTeams, nexusStage, nexusFlow, nexusSle, nexusDigest, nexusNit, nexusForecast,
+  nexusSetup, nexusTeams, nexusStage, nexusFlow, nexusSle, nexusDigest, nexusNit, nexusForecast, nexusTracker, nexusMap,
 ];
 
 /** The slash commands the app answers; the manifest must register exactly these. */

@@ -52,7 +52,8 @@ export function evolve(pbi: Pbi | undefined, event: PbiEvent, workflow: Workflow
   const next = { ...pbi, lastEventAt: event.at };
   switch (event.type) {
     case 'pbi.moved':
-      return enterStage(next, event.to, event.at, workflow);
+      // a move into the stage it is already in (trackers repeat themselves) keeps the time it entered
+      return next.stage === event.to ? next : enterStage(next, event.to, event.at, workflow);
     case 'square.changed':
       return { ...next, squares: next.squares.map((s) => (s.team === event.team ? changeSquare(s, event.to, event.at) : s)) };
     case 'pbi.teams-changed': {

@@ -9,18 +9,27 @@ import { startScheduler } from '../schedule/scheduler';
 import { openStore } from '../store';
 import { createSlackApp } from './app';
 import { slackDigestPoster } from './digest-poster';
+import { slackTrackerPoster } from './tracker-poster';
+import { secretsBox } from '../store/secrets-key';
+import { startTrackerInbox } from '../trackers/serve';
+import { WEBHOOK_PATH } from '../trackers/webhook-handler';
 
 /** Starts the Slack app on PORT; resolves with a stop function that finishes in-flight work. */
 export async function startSlack(config: Config, db: Database, log: Logger): Promise<() => Promise<void>> {
   const bot = config.SLACK_BOT_TOKEN ? await checkToken(config) : undefined;
-  const deps = { store: openStore(db, 'slack'), now: () => DateTime.utc(), log };
-  const app = createSlackApp({ config, db, deps, bot, customRoutes: [healthRoute(db)] });
+  if (db.kind === 'postgres' && !config.SECRETS_KEY) log.warn('SECRETS_KEY is not set: tracker secrets are sealed with a key in DATA_DIR, which other replicas do not share');
+  const store = openStore(db, 'slack', secretsBox(config));
+  const deps = { store, now: () => DateTime.utc(), log, publicUrl: config.PUBLIC_URL };
+  const trackers = startTrackerInbox({ ...deps, post: slackTrackerPoster(config, db, store) });
+  const webhooks: CustomRoute = { path: WEBHOOK_PATH, method: ['POST'], handler: trackers.handler };
+  const app = createSlackApp({ config, db, deps, bot, customRoutes: [healthRoute(db), webhooks] });
   await app.start(config.PORT);
   const stopScheduler = startScheduler({ ...deps, replica: `${hostname()}:${process.pid}`, post: slackDigestPoster(config, db, log) });
   log.info({ port: config.PORT, socketMode: Boolean(config.SLACK_APP_TOKEN), oauth: Boolean(config.SLACK_CLIENT_ID), database: db.kind }, 'Nexus Flow is listening');
   return async () => {
     await stopScheduler();
     await app.stop();
+    await trackers.stop();
   };
 }
 

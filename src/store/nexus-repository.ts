@@ -12,6 +12,11 @@ export function nexusRepository(prisma: PrismaClient, source: string) {
       return row ? toNexus(row) : null;
     },
 
+    async get(nexusId: string): Promise<Nexus | null> {
+      const row = await prisma.nexus.findUnique({ where: { id: nexusId } });
+      return row ? toNexus(row) : null;
+    },
+
     /** Every Nexus whose digest is on, in every workspace (the scheduler's round). */
     async listWithDigest(): Promise<Nexus[]> {
       const rows = await prisma.nexus.findMany({ where: { digestEnabled: true }, orderBy: { createdAt: 'asc' } });

@@ -47,12 +47,12 @@ export function pbiRepository(prisma: PrismaClient, source: string, memo: Revisi
         try {
           const write = { before: null, after: pbi };
           const revisions = await prisma.$transaction(async (tx) => {
-            const revisions = await bumpRevision(tx, nexus.id, write);
+            const revisions = await bumpRevision(tx, nexus.id, [write]);
             await tx.pbi.create({ data: { nexusId: nexus.id, ...pbiColumns(pbi) } });
             await tx.event.create({ data: pbiEventColumns(nexus.id, event, source) });
             return revisions;
           });
-          memo.written(nexus.id, revisions, write);
+          memo.written(nexus.id, revisions, [write]);
           return { ok: true, before: null, pbi, event };
         } catch (error) {
           if (!isUniqueViolation(error)) throw error;
@@ -74,7 +74,7 @@ export function pbiRepository(prisma: PrismaClient, source: string, memo: Revisi
         try {
           const write = { before: current.pbi, after: pbi };
           const revisions = await prisma.$transaction(async (tx) => {
-            const revisions = await bumpRevision(tx, nexus.id, write);
+            const revisions = await bumpRevision(tx, nexus.id, [write]);
             const written = await tx.pbi.updateMany({
               where: { nexusId: nexus.id, key: current.pbi.key, version: current.version },
               data: { ...pbiColumns(pbi), version: { increment: 1 } },
@@ -83,7 +83,7 @@ export function pbiRepository(prisma: PrismaClient, source: string, memo: Revisi
             await tx.event.create({ data: pbiEventColumns(nexus.id, event, source) });
             return revisions;
           });
-          memo.written(nexus.id, revisions, write);
+          memo.written(nexus.id, revisions, [write]);
           return { ok: true, before: current.pbi, pbi, event };
         } catch (error) {
           if (!(error instanceof VersionConflict)) throw error;

@@ -23,8 +23,8 @@ type Answer = { after: Revision; revision: number; value: Promise<unknown>; patc
  * Marks a change. Called first in the write's transaction: the row lock orders writers of one Nexus, so a reader that
  * sees revision r has also seen every change up to r.
  */
-export async function bumpRevision(tx: Prisma.TransactionClient, nexusId: string, write: PbiWrite): Promise<Revisions> {
-  const data = flowDatesChanged(write) ? { revision: { increment: 1 }, flowRevision: { increment: 1 } } : { revision: { increment: 1 } };
+export async function bumpRevision(tx: Prisma.TransactionClient, nexusId: string, writes: readonly PbiWrite[]): Promise<Revisions> {
+  const data = writes.some(flowDatesChanged) ? { revision: { increment: 1 }, flowRevision: { increment: 1 } } : { revision: { increment: 1 } };
   return tx.nexus.update({ where: { id: nexusId }, data, select: { revision: true, flowRevision: true } });
 }
 
@@ -65,14 +65,14 @@ export function revisionMemo(prisma: PrismaClient) {
       return value;
     },
 
-    /** After this process committed `write` at `revisions`: answers one step behind are patched, the rest forgotten. */
-    written(nexusId: string, revisions: Revisions, write: PbiWrite): void {
+    /** After this process committed `writes` at `revisions`: answers one step behind are patched, the rest forgotten. */
+    written(nexusId: string, revisions: Revisions, writes: readonly PbiWrite[]): void {
       asking.delete(nexusId);
       for (const [key, answer] of answers) {
         if (!key.startsWith(`${nexusId}|`) || answer.revision >= revisions[answer.after]) continue;
         if (answer.patch && answer.revision === revisions[answer.after] - 1) {
           const patch = answer.patch;
-          remember(key, { ...answer, revision: revisions[answer.after], value: answer.value.then((v) => freeze(patch(v, write))) });
+          remember(key, { ...answer, revision: revisions[answer.after], value: answer.value.then((v) => freeze(writes.reduce(patch, v))) });
         } else {
           answers.delete(key);
         }

@@ -4,6 +4,8 @@ import type { Reply } from '../../src/commands/reply';
 import { blocksToText } from '../../src/console/plain-text';
 import type { Database } from '../../src/store/database';
 import { openStore } from '../../src/store';
+import { sealedBox } from '../../src/store/sealed-box';
+import { randomBytes } from 'node:crypto';
 
 /**
  * Types commands as a user would, in one channel, against a real database, with a clock the test moves.
@@ -12,7 +14,7 @@ import { openStore } from '../../src/store';
 export function commandHarness(db: Database, opts: { channelId?: string; workspaceId?: string; start?: string } = {}) {
   let now = DateTime.fromISO(opts.start ?? '2026-03-02T09:00:00', { zone: 'Europe/Berlin' });
   let userId = 'U_NIT';
-  const store = openStore(db, 'test');
+  const store = openStore(db, 'test', sealedBox(randomBytes(32)));
   const ctx = () => ({ store, now: () => now, workspaceId: opts.workspaceId ?? 'T1', channelId: opts.channelId ?? 'C1', userId });
   return {
     store,

@@ -1,0 +1,53 @@
+import { findTeam } from '../../domain/nexus';
+import { isTrackerKind, TRACKER_KINDS, type TrackerKind } from '../../domain/tracker';
+import { findStage } from '../../domain/workflow';
+import { bold, escape } from '../blocks';
+import { defineCommand, invalid } from '../command';
+import { ephemeral, inChannel, refusal } from '../reply';
+import { TRACKER_NAMES } from '../tracker-news';
+
+const usage = '/nexus map <tracker> "<status>" <stage>   |   /nexus map <tracker> team "<label>" <team>';
+
+type Input = { kind: TrackerKind; what: 'status' | 'team'; from: string; to: string };
+type Outcome = { mapped: Input & { target: string; requeued: number } } | { refused: string };
+
+/** Maps a tracker status to a stage, or a tracker label (component, team key, area path) to a team. */
+export const nexusMap = defineCommand<Input, Outcome>({
+  path: ['nexus', 'map'],
+  usage,
+  summary: 'map a tracker status to a stage, or a tracker label to a team',
+  scope: 'nexus',
+  nitOnly: true,
+  parse(words) {
+    const [kind, ...rest] = words;
+    if (!kind || !isTrackerKind(kind.toLowerCase())) return invalid(`Name the tracker first: one of ${TRACKER_KINDS.join(', ')}.`);
+    const team = rest[0]?.toLowerCase() === 'team' && rest.length === 3;
+    const [from, to, extra] = team ? rest.slice(1) : rest;
+    if (!from || !to) return invalid('Say what maps to what, e.g. `/nexus map jira "In Review" review`.');
+    if (extra) return invalid(`Unexpected \`${extra.slice(0, 30)}\`; quote names with spaces.`);
+    if (from.length > 100) return invalid('That name is longer than any tracker status (100 characters at most).');
+    return { kind: kind.toLowerCase() as TrackerKind, what: team ? 'team' : 'status', from, to };
+  },
+  async execute(input, ctx) {
+    const connection = (await ctx.store.trackers.list(ctx.nexus.id)).find((c) => c.connection.kind === input.kind);
+    if (!connection) return { refused: `${TRACKER_NAMES[input.kind]} is not connected to this Nexus; \`/nexus tracker ${input.kind}\` connects it.` };
+    if (input.what === 'team') {
+      const team = findTeam(ctx.nexus, input.to);
+      if (!team) return { refused: `No team \`${escape(input.to)}\`. Teams: ${ctx.nexus.teams.join(', ')}.` };
+      await ctx.store.trackers.mapTeam(ctx.nexus.id, input.kind, input.from, team);
+      return { mapped: { ...input, target: team, requeued: 0 } };
+    }
+    const stage = findStage(ctx.nexus.workflow, input.to);
+    if (!stage) return { refused: `No stage \`${escape(input.to)}\`. Stages: ${ctx.nexus.workflow.stages.map((s) => s.name).join(', ')}.` };
+    const requeued = await ctx.store.trackers.mapStatus(ctx.nexus.id, input.kind, input.from, stage.name);
+    return { mapped: { ...input, target: stage.name, requeued } };
+  },
+  render(outcome) {
+    if ('refused' in outcome) return refusal(outcome.refused, usage);
+    const { kind, what, from, target, requeued } = outcome.mapped;
+    const name = TRACKER_NAMES[kind];
+    if (what === 'team') return ephemeral(`🔗 ${name} label ${bold(escape(from))} now means team ${bold(escape(target))} for PBIs the tracker creates.`);
+    const waiting = requeued ? ` ${requeued} held ${requeued === 1 ? 'move is' : 'moves are'} being applied now.` : '';
+    return inChannel(`🔗 ${name} status ${bold(escape(from))} now moves PBIs to ${bold(escape(target))}.${waiting}`);
+  },
+});

@@ -1,0 +1,81 @@
+import { isTrackerKind, TRACKER_KINDS, type TrackerKind } from '../../domain/tracker';
+import type { TrackerConnection, InboxCounts } from '../../store/tracker-repository';
+import { TRACKERS } from '../../trackers';
+import { bold, code, context, escape, section } from '../blocks';
+import { defineCommand, invalid, type NexusContext } from '../command';
+import { parseFlags } from '../flags';
+import { ephemeral, type Reply } from '../reply';
+import { TRACKER_NAMES } from '../tracker-news';
+
+const usage = `/nexus tracker [${TRACKER_KINDS.join('|')}] [--secret <the tracker's own secret>]`;
+const DEFAULT_PUBLIC_URL = 'http://localhost:3000';
+
+type Input = { kind: TrackerKind; secret: string | null } | { kind: null };
+type Outcome =
+  | { connected: TrackerConnection; secret: string; url: string }
+  | { listed: { connection: TrackerConnection; inbox: InboxCounts }[]; base: string };
+
+export function webhookUrl(ctx: NexusContext, kind: TrackerKind): string {
+  return `${(ctx.publicUrl ?? DEFAULT_PUBLIC_URL).replace(/\/$/, '')}/webhooks/${kind}/${ctx.nexus.id}`;
+}
+
+/** Connects a tracker (or gives it a new secret); with no tracker named, shows the connections and their inboxes. */
+export const nexusTracker = defineCommand<Input, Outcome>({
+  path: ['nexus', 'tracker'],
+  usage,
+  summary: 'connect a tracker: its webhook URL and a new secret (shown once, to you alone), and the status→stage mapping',
+  scope: 'nexus',
+  nitOnly: true,
+  parse(words) {
+    const parsed = parseFlags(words, ['secret']);
+    if (!parsed.ok) return invalid(parsed.message);
+    const [kind, ...rest] = parsed.positional;
+    if (!kind) return parsed.flags.secret ? invalid('Name the tracker the secret is for.') : { kind: null };
+    if (!isTrackerKind(kind.toLowerCase())) return invalid(`\`${kind.slice(0, 20)}\` is not a tracker; one of ${TRACKER_KINDS.join(', ')}.`);
+    if (rest.length) return invalid(`Unexpected \`${rest[0].slice(0, 30)}\`.`);
+    const secret = parsed.flags.secret ?? null;
+    if (secret !== null && secret.length < 16) return invalid('That secret is too short to be safe: use at least 16 characters.');
+    return { kind: kind.toLowerCase() as TrackerKind, secret };
+  },
+  async execute(input, ctx) {
+    if (input.kind === null) return { listed: await ctx.store.trackers.list(ctx.nexus.id), base: webhookUrl(ctx, 'generic').replace(/generic\/[^/]+$/, '') };
+    const secret = input.secret ?? TRACKERS[input.kind].newSecret();
+    const connected = await ctx.store.trackers.connect(ctx.nexus.id, input.kind, secret, ctx.now(), ctx.userId);
+    return { connected, secret, url: webhookUrl(ctx, input.kind) };
+  },
+  render(outcome) {
+    return 'connected' in outcome ? renderConnected(outcome) : renderList(outcome.listed);
+  },
+});
+
+function renderConnected({ connected, secret, url }: { connected: TrackerConnection; secret: string; url: string }): Reply {
+  const name = TRACKER_NAMES[connected.kind];
+  const blocks = [
+    section(`🔌 ${bold(name)} is connected to this Nexus. Set up its webhook with:\n• URL: ${code(url)}\n• Secret: ${code(secret)}`),
+    section(TRACKERS[connected.kind].setup),
+    section(mappingText(connected)),
+    context('Only you see this secret, and only now; the bot keeps it sealed. Running this again makes a new one (the old stops working).'),
+  ];
+  return ephemeral(`${name} connected: ${url}`, blocks);
+}
+
+function renderList(listed: { connection: TrackerConnection; inbox: InboxCounts }[]): Reply {
+  if (!listed.length) return ephemeral(`No tracker is connected yet. Connect one with \`/nexus tracker ${TRACKER_KINDS.join('|')}\`.`);
+  const blocks = listed.flatMap(({ connection, inbox }) => {
+    const counts = Object.entries(inbox).map(([state, n]) => `${n} ${state}`).join(', ') || 'no deliveries yet';
+    return [section(`${bold(TRACKER_NAMES[connection.kind])} — deliveries: ${counts}\n${mappingText(connection)}`)];
+  });
+  return ephemeral(`${listed.length} tracker connection(s)`, blocks);
+}
+
+function mappingText(connection: TrackerConnection): string {
+  const statuses = Object.entries(connection.mapping.statuses).map(([status, stage]) => `"${escape(status)}" → ${escape(stage)}`);
+  const teams = Object.entries(connection.mapping.teams).map(([hint, team]) => `"${escape(hint)}" → ${escape(team)}`);
+  const waiting = connection.reportedStatuses.map((s) => `"${escape(s)}"`);
+  return [
+    `Statuses: ${statuses.join(', ') || 'none mapped yet'} (a status named like a stage, and the tracker's to-do / in-progress / done categories, map by themselves).`,
+    `Teams: ${teams.join(', ') || 'labels named like a team map by themselves'}.`,
+    ...(waiting.length ? [`⚠️ Without a stage: ${waiting.join(', ')}.`] : []),
+    `Map with ${code(`/nexus map ${connection.kind} "<status>" <stage>`)} and ${code(`/nexus map ${connection.kind} team "<label>" <team>`)}.`,
+  ].join('\n');
+}

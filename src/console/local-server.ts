@@ -1,0 +1,44 @@
+import { createServer, type Server } from 'node:http';
+import type { Writable } from 'node:stream';
+import type { DateTime } from 'luxon';
+import { renderTrackerMoves, renderUnmapped, type TrackerNews } from '../commands/tracker-news';
+import type { Logger } from '../log';
+import { healthRoute } from '../slack/start';
+import type { Store } from '../store';
+import type { Database } from '../store/database';
+import { startTrackerInbox } from '../trackers/serve';
+import { blocksToText } from './plain-text';
+
+/**
+ * Local mode's HTTP side: tracker webhooks and /healthz on `port`, with what the trackers move printed beside the
+ * console's answers. A busy port leaves the console running without webhooks.
+ */
+export async function startLocalServer(deps: { db: Database; store: Store; now: () => DateTime; log: Logger; output: Writable; port: number }): Promise<() => Promise<void>> {
+  const print = async (_nexusId: string, news: TrackerNews) => {
+    if (news.moves.length) deps.output.write(`[posted in the Nexus channel]\n${blocksToText(renderTrackerMoves(news.moves).blocks)}\n\n`);
+    if (news.unmapped.length) deps.output.write(`[only the NIT sees this]\n${blocksToText(renderUnmapped(news.unmapped).blocks)}\n\n`);
+  };
+  const trackers = startTrackerInbox({ ...deps, post: print });
+  const health = healthRoute(deps.db).handler;
+  const server = createServer((req, res) => (req.url?.startsWith('/healthz') ? health(req as Parameters<typeof health>[0], res) : trackers.handler(req, res)));
+  const listening = await listen(server, deps.port);
+  if (listening) deps.log.info({ port: listening }, 'tracker webhooks listening on /webhooks/<tracker>/<nexus-id>');
+  return async () => {
+    if (listening) await new Promise((resolve) => server.close(resolve));
+    await trackers.stop();
+  };
+}
+
+/** The port it listens on, or null when it could not (the console still works). */
+function listen(server: Server, port: number): Promise<number | null> {
+  return new Promise((resolve) => {
+    server.once('error', (error: NodeJS.ErrnoException) => {
+      process.stderr.write(`Tracker webhooks are off: port ${port} is not available (${error.code}). Set PORT to another port.\n`);
+      resolve(null);
+    });
+    server.listen(port, () => {
+      const address = server.address();
+      resolve(typeof address === 'object' && address ? address.port : port);
+    });
+  });
+}

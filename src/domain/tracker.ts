@@ -1,0 +1,115 @@
+import type { DateTime } from 'luxon';
+import type { PbiEvent } from './events';
+import { findTeam, type Nexus } from './nexus';
+import { evolve, replay, type Pbi } from './pbi';
+import { findStage, sameName, type Workflow } from './workflow';
+
+export const TRACKER_KINDS = ['jira', 'github', 'azure', 'linear', 'gitlab', 'generic'] as const;
+export type TrackerKind = (typeof TRACKER_KINDS)[number];
+
+export function isTrackerKind(word: string): word is TrackerKind {
+  return (TRACKER_KINDS as readonly string[]).includes(word);
+}
+
+/**
+ * A tracker status as the tracker names it. `category` is the tracker's own grouping where it has one (Jira status
+ * category, Linear state type, open/closed on GitHub and GitLab), in the tracker's words.
+ */
+export type TrackerStatus = { id: string | null; name: string; category: string | null };
+
+/** The category of a status that is only a label: a label no one mapped is any other label, not a status to report. */
+export const LABEL = 'label';
+
+/** One status change of one item, as any tracker reports it. Times are the tracker's, never the time of receipt. */
+export type TrackerChange = {
+  item: { key: string; title: string; url: string | null; createdAt: DateTime };
+  from: TrackerStatus | null;
+  to: TrackerStatus;
+  at: DateTime;
+  /** labels, components, team keys or area paths the tracker gives the item: the team mapping reads them */
+  teamHints: string[];
+};
+
+/** What a connection's NIT mapped: status (id, name or category) → stage, and team hint → Nexus team. */
+export type TrackerMapping = { statuses: Record<string, string>; teams: Record<string, string> };
+
+/** The trackers' categories in the flow's words: where an unmapped status falls when no stage has its name. */
+const CATEGORY_PLACE: Record<string, 'first' | 'start' | 'finish'> = {
+  new: 'first', // Jira "To Do"
+  indeterminate: 'start', // Jira "In Progress"
+  done: 'finish',
+  backlog: 'first', // Linear state types
+  unstarted: 'first',
+  triage: 'first',
+  started: 'start',
+  completed: 'finish',
+  opened: 'start', // GitHub and GitLab: reopened
+  closed: 'finish',
+};
+
+/** Names compare ignoring case, spaces, hyphens and underscores: "In Progress" is the stage in-progress. */
+const squash = (text: string) => text.toLowerCase().replace(/[\s_-]+/g, '');
+
+/**
+ * The stage a status maps to: the NIT's mapping by id, then by name (case and spaces ignored), then by category;
+ * then a stage of the same name; then the category's usual place in the flow. Null: unmapped, the NIT must say.
+ */
+export function stageForStatus(mapping: TrackerMapping, workflow: Workflow, status: TrackerStatus): string | null {
+  const entries = Object.entries(mapping.statuses);
+  const mapped =
+    (status.id !== null ? entries.find(([key]) => key === status.id) : undefined) ??
+    entries.find(([key]) => squash(key) === squash(status.name)) ??
+    (status.category !== null ? entries.find(([key]) => squash(key) === squash(status.category!)) : undefined);
+  if (mapped) return findStage(workflow, mapped[1])?.name ?? null;
+  const named = workflow.stages.find((s) => squash(s.name) === squash(status.name));
+  if (named) return named.name;
+  const place = status.category !== null ? CATEGORY_PLACE[squash(status.category)] : undefined;
+  if (place === 'first') return workflow.stages[0].name;
+  if (place === 'start') return workflow.startStage;
+  if (place === 'finish') return workflow.finishStage;
+  return null;
+}
+
+/** The Nexus teams the tracker's hints name, through the mapping or by the team's own name. */
+export function teamsForHints(mapping: TrackerMapping, nexus: Pick<Nexus, 'teams'>, hints: readonly string[]): string[] {
+  const byHint = new Map(Object.entries(mapping.teams).map(([hint, team]) => [squash(hint), team]));
+  const teams = hints.map((hint) => findTeam(nexus, byHint.get(squash(hint)) ?? hint)).filter((t): t is string => t !== undefined);
+  return [...new Set(teams)];
+}
+
+/** An event older than the item's latest: it goes into history in its place, and the item is replayed. */
+export function isLate(pbi: Pbi, change: Pick<TrackerChange, 'at'>): boolean {
+  return change.at < pbi.lastEventAt;
+}
+
+export type TrackerMove = { key: string; title: string; url: string | null; from: string | null; to: string };
+export type Applied = { events: PbiEvent[]; pbi: Pbi; move: TrackerMove | null };
+
+/**
+ * Applies one mapped change. Every change is recorded, also one that leaves the stage as it is: it says where the item
+ * was at that time, which a late change must not overrule. An item first seen enters the first stage at its creation
+ * in the tracker, then moves, so the result does not depend on which delivery came first. A late change is placed in
+ * `history` by its time and the item replayed: it never moves the item backwards. `move` is null when the stage stays.
+ */
+export function applyTrackerChange(
+  workflow: Workflow,
+  current: { pbi: Pbi; history: readonly PbiEvent[] | null } | null,
+  change: TrackerChange,
+  to: { stage: string; teams: string[]; actor: string },
+): Applied {
+  const { key, title, url, createdAt } = change.item;
+  if (!current) {
+    const first = workflow.stages[0].name;
+    const added: PbiEvent = { type: 'pbi.added', key, title, url, stage: first, teams: to.teams, at: createdAt < change.at ? createdAt : change.at, actor: to.actor };
+    const moved: PbiEvent = { type: 'pbi.moved', key, from: first, to: to.stage, at: change.at, actor: to.actor };
+    return { events: [added, moved], pbi: replay([added, moved], workflow)!, move: { key, title, url, from: null, to: to.stage } };
+  }
+  const { pbi, history } = current;
+  const at = change.at < pbi.createdAt ? pbi.createdAt : change.at;
+  const late = isLate(pbi, { at });
+  if (late && !history) throw new Error(`the history of ${key} is needed for a change older than its latest`);
+  const from = late ? (replay(history!.filter((e) => e.at <= at), workflow)?.stage ?? pbi.stage) : pbi.stage;
+  const moved: PbiEvent = { type: 'pbi.moved', key: pbi.key, from, to: to.stage, at, actor: to.actor };
+  const after = late ? replay([...history!, moved], workflow)! : evolve(pbi, moved, workflow);
+  return { events: [moved], pbi: after, move: sameName(from, to.stage) ? null : { key: pbi.key, title, url: pbi.url, from, to: to.stage } };
+}

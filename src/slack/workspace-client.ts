@@ -1,0 +1,17 @@
+import { WebClient } from '@slack/web-api';
+import type { Config } from '../config';
+import type { Database } from '../store/database';
+import { prismaInstallationStore } from '../store/installation-store';
+import { sealedBox } from '../store/sealed-box';
+
+/**
+ * A Web API client with the bot token of a workspace, for posts no request started (digests, tracker moves): the one
+ * SLACK_BOT_TOKEN, or, installed through OAuth, the workspace's stored token.
+ */
+export function workspaceClients(config: Config, db: Database): (workspaceId: string) => Promise<WebClient> {
+  const options = { slackApiUrl: config.SLACK_API_URL };
+  const single = config.SLACK_BOT_TOKEN ? new WebClient(config.SLACK_BOT_TOKEN, options) : null;
+  const installs = config.SLACK_TOKEN_KEY ? prismaInstallationStore(db.prisma, sealedBox(Buffer.from(config.SLACK_TOKEN_KEY, 'base64'))) : null;
+  return async (workspaceId) =>
+    single ?? new WebClient((await installs!.fetchInstallation({ teamId: workspaceId, enterpriseId: undefined, isEnterpriseInstall: false })).bot?.token, options);
+}

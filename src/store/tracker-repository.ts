@@ -1,0 +1,79 @@
+import type { DateTime } from 'luxon';
+import type { TrackerKind, TrackerMapping } from '../domain/tracker';
+import type { PrismaClient } from '../generated/prisma/client';
+import type { SealedBox } from './sealed-box';
+
+export type TrackerConnection = { nexusId: string; kind: TrackerKind; mapping: TrackerMapping; reportedStatuses: string[] };
+/** Deliveries of one connection by state (applied, unmapped, failed…). */
+export type InboxCounts = Record<string, number>;
+
+type Row = { nexusId: string; kind: string; statusMap: unknown; teamMap: unknown; reportedStatuses: string[] };
+
+export function toConnection(row: Row): TrackerConnection {
+  return {
+    nexusId: row.nexusId,
+    kind: row.kind as TrackerKind,
+    mapping: { statuses: row.statusMap as Record<string, string>, teams: row.teamMap as Record<string, string> },
+    reportedStatuses: row.reportedStatuses,
+  };
+}
+
+/** Tracker connections of a Nexus. Secrets are sealed with `secrets`; without it, connections can't be made or used. */
+export function trackerRepository(prisma: PrismaClient, secrets: SealedBox | null) {
+  function box(): SealedBox {
+    if (!secrets) throw new Error('tracker secrets need SECRETS_KEY (or a data directory to keep a key in)');
+    return secrets;
+  }
+
+  return {
+    /** Creates the connection, or gives it a new secret; its mappings are kept. */
+    async connect(nexusId: string, kind: TrackerKind, secret: string, at: DateTime, by: string): Promise<TrackerConnection> {
+      const sealedSecret = box().seal(secret);
+      const row = await prisma.trackerConnection.upsert({
+        where: { nexusId_kind: { nexusId, kind } },
+        create: { nexusId, kind, sealedSecret, createdAt: at.toJSDate(), createdBy: by },
+        update: { sealedSecret },
+      });
+      return toConnection(row);
+    },
+
+    /** The connection with its secret opened, to check a delivery's signature. */
+    async withSecret(nexusId: string, kind: TrackerKind): Promise<{ connection: TrackerConnection; secret: string } | null> {
+      const row = await prisma.trackerConnection.findUnique({ where: { nexusId_kind: { nexusId, kind } } });
+      return row ? { connection: toConnection(row), secret: box().open(row.sealedSecret) } : null;
+    },
+
+    async list(nexusId: string): Promise<{ connection: TrackerConnection; inbox: InboxCounts }[]> {
+      const rows = await prisma.trackerConnection.findMany({ where: { nexusId }, orderBy: { createdAt: 'asc' } });
+      const counts = await prisma.delivery.groupBy({ by: ['kind', 'state'], where: { nexusId }, _count: { _all: true } });
+      return rows.map((row) => ({
+        connection: toConnection(row),
+        inbox: Object.fromEntries(counts.filter((c) => c.kind === row.kind).map((c) => [c.state, c._count._all])),
+      }));
+    },
+
+    /**
+     * Maps a status to a stage. Deliveries held for want of a mapping go back to the inbox to be applied, in order of
+     * occurrence, with the rest; answers how many.
+     */
+    async mapStatus(nexusId: string, kind: TrackerKind, status: string, stage: string): Promise<number> {
+      return prisma.$transaction(async (tx) => {
+        const row = await tx.trackerConnection.findUniqueOrThrow({ where: { nexusId_kind: { nexusId, kind } } });
+        const statusMap = { ...(row.statusMap as Record<string, string>), [status]: stage };
+        const reportedStatuses = row.reportedStatuses.filter((s) => s.toLowerCase() !== status.toLowerCase());
+        await tx.trackerConnection.update({ where: { nexusId_kind: { nexusId, kind } }, data: { statusMap, reportedStatuses } });
+        const requeued = await tx.delivery.updateMany({ where: { nexusId, kind, state: 'unmapped' }, data: { state: 'pending' } });
+        return requeued.count;
+      });
+    },
+
+    async mapTeam(nexusId: string, kind: TrackerKind, hint: string, team: string): Promise<void> {
+      await prisma.$transaction(async (tx) => {
+        const row = await tx.trackerConnection.findUniqueOrThrow({ where: { nexusId_kind: { nexusId, kind } } });
+        await tx.trackerConnection.update({ where: { nexusId_kind: { nexusId, kind } }, data: { teamMap: { ...(row.teamMap as Record<string, string>), [hint]: team } } });
+      });
+    },
+  };
+}
+
+export type TrackerRepository = ReturnType<typeof trackerRepository>;

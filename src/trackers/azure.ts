@@ -1,0 +1,59 @@
+import { z } from 'zod';
+import { instant } from './parse-time';
+import { header, randomSecret, sameSecret } from './signature';
+import type { Tracker } from './tracker';
+
+const change = <T extends z.ZodType>(value: T) => z.object({ oldValue: value.optional(), newValue: value.optional() });
+
+const payload = z.object({
+  id: z.string().min(1),
+  eventType: z.string(),
+  resource: z.object({
+    workItemId: z.number().int().optional(),
+    fields: z.record(z.string(), z.unknown()).default({}),
+    revision: z.object({
+      id: z.number().int(),
+      fields: z.looseObject({ 'System.Title': z.string(), 'System.CreatedDate': instant, 'System.AreaPath': z.string().optional() }),
+      _links: z.object({ html: z.object({ href: z.url() }).optional() }).optional(),
+    }),
+  }),
+});
+
+const stateChange = change(z.string());
+const changedDate = change(instant);
+
+/** Azure DevOps service hook `workitem.updated`: no signature, basic auth whose password is the shared secret. */
+export const azure: Tracker = {
+  kind: 'azure',
+  verify(request, secret) {
+    const auth = header(request, 'Authorization');
+    if (!auth?.startsWith('Basic ')) return 'basic authentication is missing';
+    const decoded = Buffer.from(auth.slice(6), 'base64').toString('utf8');
+    const password = decoded.slice(decoded.indexOf(':') + 1);
+    return sameSecret(password, secret) ? null : 'the basic authentication password does not match';
+  },
+  deliveryId: (_request, body) => {
+    const id = (body as { id?: unknown } | null)?.id;
+    return typeof id === 'string' ? id : null;
+  },
+  parse(body) {
+    const event = payload.parse(body);
+    const state = stateChange.safeParse(event.resource.fields['System.State']);
+    if (event.eventType !== 'workitem.updated' || !state.success || !state.data.newValue) return { ignored: 'no System.State change' };
+    const { revision } = event.resource;
+    const id = event.resource.workItemId || revision.id;
+    const at = changedDate.parse(event.resource.fields['System.ChangedDate'] ?? {}).newValue ?? revision.fields['System.CreatedDate'];
+    const area = revision.fields['System.AreaPath'];
+    return {
+      change: {
+        item: { key: `AB#${id}`, title: revision.fields['System.Title'], url: revision._links?.html?.href ?? null, createdAt: revision.fields['System.CreatedDate'] },
+        from: state.data.oldValue ? { id: null, name: state.data.oldValue, category: null } : null,
+        to: { id: null, name: state.data.newValue, category: null },
+        at,
+        teamHints: area ? [area, area.split('\\').at(-1)!] : [],
+      },
+    };
+  },
+  newSecret: () => randomSecret(),
+  setup: 'Azure DevOps project settings → Service hooks → Web Hooks → *Work item updated*: paste the URL, basic authentication user `nexus-flow` and the secret as password.',
+};

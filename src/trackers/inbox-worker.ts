@@ -1,0 +1,76 @@
+import type { DateTime } from 'luxon';
+import type { Logger } from '../log';
+import type { Store } from '../store';
+import type { InboxRound } from '../store/inbox-repository';
+
+/** Deliveries applied per transaction: large enough to amortise the Nexus lock, small enough to answer quickly. */
+const BATCH = 250;
+/** How often every replica looks for deliveries no one kicked: after a restart, or whose retry time came. */
+const SWEEP_MS = 5_000;
+
+export type InboxWorker = {
+  /** A delivery was stored for this Nexus: apply it soon. */
+  kick(nexusId: string): void;
+  /** Resolves when nothing is being applied (tests and benchmarks wait on it). */
+  idle(): Promise<void>;
+  stop(): Promise<void>;
+};
+
+/**
+ * Applies the inbox, one Nexus at a time per process, in batches; tells `announce` what each round did. Nothing is
+ * held in memory that the database doesn't also hold: a crash only delays deliveries until the next sweep.
+ */
+export function startInboxWorker(deps: { store: Store; now: () => DateTime; log: Logger; announce(round: InboxRound): void; sweepMs?: number }): InboxWorker {
+  const draining = new Map<string, Promise<void>>();
+  const again = new Set<string>();
+  let stopped = false;
+
+  async function drain(nexusId: string): Promise<void> {
+    for (;;) {
+      again.delete(nexusId);
+      const round = await deps.store.inbox.applyDue(nexusId, deps.now(), BATCH);
+      if (round.handled) deps.announce(round);
+      if (round.failed) deps.log.warn({ nexus: nexusId, failed: round.failed }, 'tracker deliveries failed to apply; they will be retried');
+      if (round.handled < BATCH && !again.has(nexusId)) return;
+    }
+  }
+
+  function kick(nexusId: string): void {
+    if (stopped) return;
+    if (draining.has(nexusId)) {
+      again.add(nexusId);
+      return;
+    }
+    const run = drain(nexusId)
+      .catch((error: unknown) => deps.log.error({ err: error, nexus: nexusId }, 'applying the tracker inbox failed'))
+      .finally(() => {
+        draining.delete(nexusId);
+        if (again.delete(nexusId)) kick(nexusId);
+      });
+    draining.set(nexusId, run);
+  }
+
+  async function sweep(): Promise<void> {
+    try {
+      for (const nexusId of await deps.store.inbox.dueNexuses(deps.now())) kick(nexusId);
+    } catch (error) {
+      deps.log.warn({ err: error }, 'the inbox sweep failed; trying again at the next one');
+    }
+  }
+
+  void sweep();
+  const timer = setInterval(() => void sweep(), deps.sweepMs ?? SWEEP_MS);
+  timer.unref();
+
+  return {
+    kick,
+    async idle() {
+      while (draining.size) await Promise.all(draining.values());
+    },
+    async stop() {
+      stopped = true;
+      clearInterval(timer);
+      while (draining.size) await Promise.all(draining.values());
+    },
+  };
+}

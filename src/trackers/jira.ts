@@ -1,0 +1,50 @@
+import { createHash } from 'node:crypto';
+import { z } from 'zod';
+import { epochMillis, instant } from './parse-time';
+import { header, randomSecret, verifyHubSignature } from './signature';
+import type { Tracker } from './tracker';
+
+const statusItem = z.object({ fieldId: z.string().optional(), field: z.string(), from: z.string().nullable(), fromString: z.string().nullable(), to: z.string().nullable(), toString: z.string().nullable() });
+
+const payload = z.object({
+  webhookEvent: z.string(),
+  timestamp: epochMillis,
+  issue: z.object({
+    key: z.string().min(1),
+    self: z.url(),
+    fields: z.object({
+      summary: z.string(),
+      created: instant,
+      status: z.object({ id: z.string(), statusCategory: z.object({ key: z.string() }).optional() }).optional(),
+      labels: z.array(z.string()).default([]),
+      components: z.array(z.object({ name: z.string() })).default([]),
+    }),
+  }),
+  changelog: z.object({ items: z.array(statusItem) }).optional(),
+});
+
+/** Jira Cloud: `jira:issue_updated` whose changelog changes the status; signed like GitHub in X-Hub-Signature. */
+export const jira: Tracker = {
+  kind: 'jira',
+  verify: (request, secret) => verifyHubSignature(request, 'X-Hub-Signature', secret),
+  // the identifier is the same across Jira's retries; without it the body itself names the delivery
+  deliveryId: (request) => header(request, 'X-Atlassian-Webhook-Identifier') ?? createHash('sha256').update(request.raw).digest('hex'),
+  parse(body) {
+    const event = payload.parse(body);
+    const status = event.changelog?.items.find((item) => (item.fieldId ?? item.field) === 'status');
+    if (event.webhookEvent !== 'jira:issue_updated' || !status || status.toString === null) return { ignored: 'no status change' };
+    const { issue } = event;
+    const current = issue.fields.status;
+    return {
+      change: {
+        item: { key: issue.key, title: issue.fields.summary, url: `${new URL(issue.self).origin}/browse/${issue.key}`, createdAt: issue.fields.created },
+        from: status.fromString === null ? null : { id: status.from, name: status.fromString, category: null },
+        to: { id: status.to, name: status.toString, category: current?.id === status.to ? (current.statusCategory?.key ?? null) : null },
+        at: event.timestamp,
+        teamHints: [...issue.fields.components.map((c) => c.name), ...issue.fields.labels],
+      },
+    };
+  },
+  newSecret: () => randomSecret(),
+  setup: 'Jira settings → System → WebHooks → Create a WebHook: paste the URL and the secret, tick *Issue → updated*.',
+};

@@ -1,0 +1,63 @@
+import { z } from 'zod';
+import { epochMillis, instant } from './parse-time';
+import { header, hmacSha256, randomSecret, sameSecret } from './signature';
+import type { Tracker } from './tracker';
+
+/** Linear signs the body and puts the send time in it: older than this and it is a replay. */
+const MAX_SKEW_MS = 60_000;
+
+const payload = z.object({
+  type: z.string(),
+  action: z.string(),
+  webhookTimestamp: epochMillis,
+  updatedFrom: z.looseObject({ stateId: z.string().optional() }).optional(),
+  data: z.looseObject({
+    identifier: z.string().min(1).optional(),
+    title: z.string().optional(),
+    url: z.url().optional(),
+    createdAt: instant.optional(),
+    updatedAt: instant.optional(),
+    state: z.object({ id: z.string(), name: z.string(), type: z.string().optional() }).optional(),
+    team: z.object({ key: z.string() }).optional(),
+    labels: z.array(z.object({ name: z.string() })).optional(),
+  }),
+});
+
+export const linear: Tracker = {
+  kind: 'linear',
+  verify(request, secret, now) {
+    const given = header(request, 'linear-signature');
+    if (!given) return 'the linear-signature header is missing';
+    if (!sameSecret(given, hmacSha256(secret, request.raw, 'hex'))) return 'the linear-signature does not match';
+    const sent = z.object({ webhookTimestamp: z.number() }).safeParse(jsonOrNull(request.raw));
+    if (!sent.success) return 'webhookTimestamp is missing';
+    return Math.abs(now.toMillis() - sent.data.webhookTimestamp) > MAX_SKEW_MS ? 'webhookTimestamp is more than 60 s off' : null;
+  },
+  deliveryId: (request) => header(request, 'Linear-Delivery'),
+  parse(body) {
+    const event = payload.parse(body);
+    const { data } = event;
+    if (event.type !== 'Issue' || event.action !== 'update' || !event.updatedFrom?.stateId || !data.state) return { ignored: 'no state change' };
+    if (!data.identifier || !data.title || !data.createdAt || !data.updatedAt) throw new z.ZodError([{ code: 'custom', path: ['data'], message: 'an issue update needs identifier, title, createdAt and updatedAt', input: data }]);
+    return {
+      change: {
+        item: { key: data.identifier, title: data.title, url: data.url ?? null, createdAt: data.createdAt },
+        // Linear sends only the old state's id: the mapping may name it by id
+        from: { id: event.updatedFrom.stateId, name: event.updatedFrom.stateId, category: null },
+        to: { id: data.state.id, name: data.state.name, category: data.state.type ?? null },
+        at: data.updatedAt,
+        teamHints: [...(data.team ? [data.team.key] : []), ...(data.labels ?? []).map((l) => l.name)],
+      },
+    };
+  },
+  newSecret: () => randomSecret(),
+  setup: 'Linear settings → API → Webhooks → New webhook: paste the URL, tick *Issues*; Linear shows its own signing secret: give it to the bot with `/nexus tracker linear --secret <secret>`.',
+};
+
+function jsonOrNull(raw: Buffer): unknown {
+  try {
+    return JSON.parse(raw.toString('utf8'));
+  } catch {
+    return null;
+  }
+}

@@ -1,0 +1,27 @@
+import type { DateTime } from 'luxon';
+import type { TrackerNews } from '../commands/tracker-news';
+import type { Logger } from '../log';
+import type { Store } from '../store';
+import { batchedAnnouncer } from './announcer';
+import { startInboxWorker } from './inbox-worker';
+import { webhookHandler } from './webhook-handler';
+
+/**
+ * The tracker side of the app: the webhook handler, the worker that applies the inbox, and the announcements of what
+ * it applied (`post` says them in Slack or in the console).
+ */
+export function startTrackerInbox(deps: { store: Store; now: () => DateTime; log: Logger; post(nexusId: string, news: TrackerNews): Promise<void> }) {
+  const announcer = batchedAnnouncer(deps.post, deps.log);
+  const worker = startInboxWorker({ ...deps, announce: announcer.announce });
+  const handler = webhookHandler({ ...deps, stored: worker.kick });
+  return {
+    handler,
+    worker,
+    async stop(): Promise<void> {
+      await worker.stop();
+      await announcer.flushAll();
+    },
+  };
+}
+
+export type TrackerInbox = ReturnType<typeof startTrackerInbox>;

@@ -1,0 +1,24 @@
+import type { IncomingHttpHeaders } from 'node:http';
+import type { DateTime } from 'luxon';
+import type { TrackerChange, TrackerKind } from '../domain/tracker';
+
+/** A webhook request as it arrived: headers and the body's raw bytes, before anything parsed them. */
+export type WebhookRequest = { headers: IncomingHttpHeaders; raw: Buffer };
+
+/** What a payload says: one status change, or nothing the flow needs (answered 2xx and dropped). */
+export type Parsed = { change: TrackerChange } | { ignored: string };
+
+/** One tracker's side of the webhook: how it signs, how it names deliveries, and how its payload reads. */
+export type Tracker = {
+  kind: TrackerKind;
+  /** Null when the request is the sender's; otherwise why not. Runs over the raw bytes, before parsing. */
+  verify(request: WebhookRequest, secret: string, now: DateTime): string | null;
+  /** The sender's delivery id, the same on every retry of one delivery. */
+  deliveryId(request: WebhookRequest, body: unknown): string | null;
+  /** Throws a ZodError when the payload is not what this tracker sends. */
+  parse(body: unknown, request: WebhookRequest): Parsed;
+  /** A new shared secret for the NIT to paste into the tracker. */
+  newSecret(): string;
+  /** Where in the tracker the webhook is set up, for `/nexus tracker`. */
+  setup: string;
+};

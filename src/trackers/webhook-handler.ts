@@ -1,0 +1,104 @@
+import { createHash } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { DateTime } from 'luxon';
+import { ZodError } from 'zod';
+import { isTrackerKind, TRACKER_KINDS } from '../domain/tracker';
+import type { Logger } from '../log';
+import type { Store } from '../store';
+import { TRACKERS } from '.';
+import type { WebhookRequest } from './tracker';
+
+export const WEBHOOK_PATH = '/webhooks/:tracker/:nexusId';
+/** Larger than any status change a tracker sends; bigger bodies are refused before they are read. */
+export const MAX_BODY_BYTES = 1024 * 1024;
+
+export type WebhookDeps = { store: Store; now: () => DateTime; log: Logger; stored(nexusId: string): void };
+type Answer = { status: number; body: Record<string, unknown> };
+
+const PATH = /^\/webhooks\/([^/]+)\/([^/]+)\/?$/;
+
+/**
+ * POST /webhooks/<tracker>/<nexus-id>: checks the sender's signature over the raw bytes, stores the delivery in the
+ * inbox and answers; applying it comes after. A failure to store answers 503, so the sender retries.
+ */
+export function webhookHandler(deps: WebhookDeps) {
+  return (req: IncomingMessage, res: ServerResponse): void => {
+    receive(deps, req)
+      .catch((error: unknown): Answer => {
+        deps.log.error({ err: error, url: req.url }, 'webhook delivery could not be stored');
+        return { status: 503, body: { error: 'the delivery could not be stored now; send it again' } };
+      })
+      .then(({ status, body }) => {
+        if (status >= 400 && status !== 503) deps.log.warn({ status, url: req.url, reason: body.error }, 'webhook refused');
+        res.writeHead(status, { 'content-type': 'application/json' });
+        res.end(JSON.stringify(body));
+      });
+  };
+}
+
+async function receive(deps: WebhookDeps, req: IncomingMessage): Promise<Answer> {
+  const match = PATH.exec(new URL(req.url ?? '/', 'http://localhost').pathname);
+  if (!match) return refuse(req, 404, 'the webhook URL is /webhooks/<tracker>/<nexus-id>');
+  if (req.method !== 'POST') return refuse(req, 405, 'webhooks are POSTed');
+  const [, kind, nexusId] = match;
+  if (!isTrackerKind(kind)) return refuse(req, 404, `"${kind.slice(0, 20)}" is not a tracker; one of ${TRACKER_KINDS.join(', ')}`);
+  if (Number(req.headers['content-length'] ?? 0) > MAX_BODY_BYTES) return refuse(req, 413, 'the body is over 1 MiB');
+  const raw = await readBody(req);
+  if (!raw) return { status: 413, body: { error: 'the body is over 1 MiB' } };
+  const connection = await deps.store.trackers.withSecret(nexusId, kind);
+  if (!connection) return { status: 404, body: { error: `no Nexus ${nexusId.slice(0, 40)} with a ${kind} connection; /nexus tracker ${kind} makes one` } };
+  const tracker = TRACKERS[kind];
+  const request: WebhookRequest = { headers: req.headers, raw };
+  const refused = tracker.verify(request, connection.secret, deps.now());
+  if (refused) return { status: 401, body: { error: refused } };
+  const body = jsonOrNull(raw);
+  const deliveryId = (body !== null && tracker.deliveryId(request, body)) || createHash('sha256').update(raw).digest('hex');
+  const at = deps.now();
+  try {
+    if (body === null) throw new SyntaxError('the body is not JSON');
+    const parsed = tracker.parse(body, request);
+    if ('ignored' in parsed) return { status: 202, body: { ignored: parsed.ignored } };
+    const received = await deps.store.inbox.receive({ nexusId, kind, deliveryId, at, change: parsed.change });
+    if (received === 'duplicate') return { status: 200, body: { duplicate: true, delivery: deliveryId } };
+    deps.stored(nexusId);
+    return { status: 202, body: { stored: true, delivery: deliveryId } };
+  } catch (error) {
+    if (!(error instanceof ZodError || error instanceof SyntaxError)) throw error;
+    const reason = error instanceof ZodError ? zodReason(error) : error.message;
+    await deps.store.inbox.keepInvalid({ nexusId, kind, deliveryId, at, body: raw.toString('utf8'), error: reason });
+    return { status: 400, body: { error: `not a ${kind} status change: ${reason}` } };
+  }
+}
+
+/** Refuses before reading the body: what the sender still sends is drained, not kept. */
+function refuse(req: IncomingMessage, status: number, error: string): Answer {
+  req.resume();
+  return { status, body: { error } };
+}
+
+/** The body's bytes; null once it passes the limit (the rest is drained). */
+function readBody(req: IncomingMessage): Promise<Buffer | null> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size <= MAX_BODY_BYTES) chunks.push(chunk);
+    });
+    req.on('end', () => resolve(size > MAX_BODY_BYTES ? null : Buffer.concat(chunks)));
+    req.on('error', reject);
+  });
+}
+
+function jsonOrNull(raw: Buffer): unknown {
+  try {
+    return JSON.parse(raw.toString('utf8'));
+  } catch {
+    return null;
+  }
+}
+
+function zodReason(error: ZodError): string {
+  const issue = error.issues[0];
+  return `${issue.path.join('.') || 'body'}: ${issue.message}`;
+}
