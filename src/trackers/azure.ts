@@ -50,7 +50,7 @@ export const azure: Tracker = {
         from: state.data.oldValue ? { id: null, name: state.data.oldValue, category: null } : null,
         to: { id: null, name: state.data.newValue, category: null },
         at,
-        teamHints: area ? [area, area.split('\\').at(-1)!] : [],
+        teamHints: area ? [...new Set([area, area.split('\\').at(-1)!])] : [],
       },
     };
   },

@@ -1,0 +1,60 @@
+import { commandHarness, type Harness } from '../support/harness';
+import { describeEachDatabase } from '../support/setup-db';
+
+describeEachDatabase('/nexus tracker and /nexus map', (db) => {
+  let h: Harness;
+  beforeEach(async () => {
+    h = commandHarness(db());
+    await h.run('/nexus setup --teams Alpha,Beta');
+  });
+
+  test('connecting shows the URL and a new secret to the NIT member alone; again, a new secret replaces it', async () => {
+    const reply = await h.run('/nexus tracker jira');
+    const nexus = await h.nexus();
+    expect(reply.visibility).toBe('ephemeral');
+    expect(reply.plain).toContain(`URL: http://localhost:3000/webhooks/jira/${nexus.id}`);
+    const secret = /Secret: (\S+)/.exec(reply.plain)![1];
+    expect((await h.store.trackers.withSecret(nexus.id, 'jira'))!.secret).toBe(secret);
+    const sealed = await db().prisma.trackerConnection.findFirstOrThrow();
+    expect(sealed.sealedSecret).not.toContain(secret);
+    const again = /Secret: (\S+)/.exec((await h.run('/nexus tracker jira')).plain)![1];
+    expect(again).not.toBe(secret);
+    expect((await h.store.trackers.withSecret(nexus.id, 'jira'))!.secret).toBe(again);
+  });
+
+  test('Standard Webhooks secrets look like whsec_…; the tracker\'s own secret can be given', async () => {
+    expect((await h.run('/nexus tracker generic')).plain).toMatch(/Secret: whsec_[A-Za-z0-9_-]{40,}/);
+    expect((await h.run('/nexus tracker linear --secret lin_wh_abcdefghijklmnopqrstuvwxyz')).plain).toContain('Secret: lin_wh_abcdefghijklmnopqrstuvwxyz');
+    expect((await h.run('/nexus tracker linear --secret short')).plain).toContain('too short');
+  });
+
+  test('bad input says what is wrong and changes nothing; only the NIT may connect', async () => {
+    expect((await h.run('/nexus tracker trello')).plain).toContain('`trello` is not a tracker'.replace(/`/g, ''));
+    h.as('U_DEV');
+    expect((await h.run('/nexus tracker jira')).plain).toMatch(/Nexus Integration Team/);
+    expect(await db().prisma.trackerConnection.count()).toBe(0);
+  });
+
+  test('with no tracker named, lists the connections, their mappings and their inbox', async () => {
+    expect((await h.run('/nexus tracker')).plain).toContain('No tracker is connected yet');
+    await h.run('/nexus tracker gitlab');
+    await h.run('/nexus map gitlab "In Review" integrated');
+    await h.run('/nexus map gitlab team "team::payments" Alpha');
+    const list = await h.run('/nexus tracker');
+    expect(list.plain).toContain('GitLab — deliveries: no deliveries yet');
+    expect(list.plain).toContain('"In Review" → integrated');
+    expect(list.plain).toContain('"team::payments" → Alpha');
+  });
+
+  test('map refuses an unknown stage, team or tracker not connected, and says so in the channel when done', async () => {
+    expect((await h.run('/nexus map jira "QA" integrated')).plain).toContain('Jira is not connected');
+    await h.run('/nexus tracker jira');
+    expect((await h.run('/nexus map jira "QA" testing')).plain).toContain('No stage testing');
+    expect((await h.run('/nexus map jira team comp Gamma')).plain).toContain('No team Gamma');
+    expect((await h.run('/nexus map trello "QA" integrated')).plain).toContain('Name the tracker first');
+    const done = await h.run('/nexus map jira "QA" Integrated');
+    expect(done.visibility).toBe('channel');
+    expect(done.plain).toContain('Jira status QA now moves PBIs to integrated');
+    expect((await h.store.trackers.list((await h.nexus()).id))[0].connection.mapping.statuses).toEqual({ QA: 'integrated' });
+  });
+});

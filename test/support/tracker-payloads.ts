@@ -1,0 +1,106 @@
+import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import examples from '@octokit/webhooks-examples';
+import type { DateTime } from 'luxon';
+import type { TrackerKind } from '../../src/domain/tracker';
+import { signGeneric } from '../../src/trackers/generic';
+import { hmacSha256 } from '../../src/trackers/signature';
+
+/** A delivery ready to POST: the body's exact bytes and the headers its sender would put on it. */
+export type Delivery = { body: string; headers: Record<string, string> };
+
+const FIXTURES = path.join(__dirname, '../fixtures/trackers');
+const fixture = (name: string) => JSON.parse(readFileSync(path.join(FIXTURES, name), 'utf8'));
+
+function github(event: string, action: string) {
+  const found = (examples as { name: string; examples: { action?: string }[] }[]).find((e) => e.name === event)!.examples.find((x) => x.action === action);
+  return structuredClone(found) as Record<string, any>;
+}
+
+/**
+ * A status change of item `n` to `to` at `at`, as each tracker sends it, built from its published sample. Item keys:
+ * jira ED-n, github Codertocat/Hello-World#n, azure AB#n, linear ENG-n, gitlab gitlabhq/gitlab-test#n, generic G-n.
+ */
+export function statusChange(kind: TrackerKind, n: number, to: string, at: DateTime, opts: { from?: string; deliveryId?: string; createdAt?: DateTime } = {}): { json: Record<string, any>; deliveryId: string } {
+  const deliveryId = opts.deliveryId ?? randomUUID();
+  const iso = at.toUTC().toISO()!;
+  const created = (opts.createdAt ?? at.minus({ days: 30 })).toUTC().toISO()!;
+  switch (kind) {
+    case 'jira': {
+      const json = fixture('jira-issue-updated.json');
+      json.timestamp = at.toMillis();
+      json.issue.key = `ED-${n}`;
+      json.issue.fields.created = created;
+      json.issue.fields.status = { id: `s-${to}`, name: to };
+      json.changelog.items = [{ field: 'status', fieldtype: 'jira', fieldId: 'status', from: opts.from ? `s-${opts.from}` : null, fromString: opts.from ?? null, to: `s-${to}`, toString: to }];
+      return { json, deliveryId };
+    }
+    case 'github': {
+      const json = github('issues', 'labeled');
+      json.label.name = to;
+      json.issue.number = n;
+      json.issue.created_at = created;
+      json.issue.updated_at = iso;
+      return { json, deliveryId };
+    }
+    case 'azure': {
+      const json = fixture('azure-workitem-updated.json');
+      json.id = deliveryId;
+      json.resource.workItemId = n;
+      json.resource.fields['System.State'] = { oldValue: opts.from ?? 'New', newValue: to };
+      json.resource.fields['System.ChangedDate'] = { newValue: iso };
+      json.resource.revision.fields['System.CreatedDate'] = created;
+      return { json, deliveryId };
+    }
+    case 'linear': {
+      const json = fixture('linear-issue-update.json');
+      json.data.identifier = `ENG-${n}`;
+      json.data.state = { id: `state-${to}`, name: to, type: undefined };
+      json.data.createdAt = created;
+      json.data.updatedAt = iso;
+      return { json, deliveryId };
+    }
+    case 'gitlab': {
+      const json = fixture('gitlab-issue-hook.json');
+      json.object_attributes.iid = n;
+      json.object_attributes.created_at = created;
+      json.object_attributes.updated_at = iso;
+      json.changes.labels = { previous: opts.from ? [{ title: `workflow::${opts.from}` }] : [], current: [{ title: `workflow::${to}` }] };
+      return { json, deliveryId };
+    }
+    case 'generic':
+      return { json: { id: deliveryId, item: { id: `G-${n}`, title: `Generic item ${n}`, createdAt: created }, from: opts.from ?? null, to, occurredAt: iso, teams: [] }, deliveryId };
+  }
+}
+
+/** Signs `json` as its sender does, at the sender's clock `now` (Linear and Standard Webhooks put it in the request). */
+export function signed(kind: TrackerKind, json: Record<string, any>, deliveryId: string, secret: string, now: DateTime): Delivery {
+  if (kind === 'linear') json.webhookTimestamp = now.toMillis();
+  const body = JSON.stringify(json);
+  const base = { 'content-type': 'application/json' };
+  switch (kind) {
+    case 'jira':
+      return { body, headers: { ...base, 'x-hub-signature': `sha256=${hmacSha256(secret, body, 'hex')}`, 'x-atlassian-webhook-identifier': deliveryId } };
+    case 'github':
+      return { body, headers: { ...base, 'x-hub-signature-256': `sha256=${hmacSha256(secret, body, 'hex')}`, 'x-github-delivery': deliveryId, 'x-github-event': 'issues' } };
+    case 'azure':
+      return { body, headers: { ...base, authorization: `Basic ${Buffer.from(`nexus-flow:${secret}`).toString('base64')}` } };
+    case 'linear':
+      return { body, headers: { ...base, 'linear-signature': hmacSha256(secret, body, 'hex'), 'linear-delivery': deliveryId } };
+    case 'gitlab':
+      return { body, headers: { ...base, 'x-gitlab-token': secret, 'idempotency-key': deliveryId, 'x-gitlab-event': 'Issue Hook' } };
+    case 'generic':
+      return { body, headers: { ...base, ...signGeneric(secret, deliveryId, body, now) } };
+  }
+}
+
+/** The item key each tracker's status change above names. */
+export function itemKey(kind: TrackerKind, n: number): string {
+  return { jira: `ED-${n}`, github: `Codertocat/Hello-World#${n}`, azure: `AB#${n}`, linear: `ENG-${n}`, gitlab: `gitlabhq/gitlab-test#${n}`, generic: `G-${n}` }[kind];
+}
+
+export async function post(baseUrl: string, kind: TrackerKind, nexusId: string, delivery: Delivery): Promise<{ status: number; body: any }> {
+  const res = await fetch(`${baseUrl}/webhooks/${kind}/${nexusId}`, { method: 'POST', headers: delivery.headers, body: delivery.body });
+  return { status: res.status, body: await res.json() };
+}

@@ -1,0 +1,219 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { DateTime } from 'luxon';
+import { TRACKER_KINDS, type TrackerKind } from '../../src/domain/tracker';
+import type { TrackerNews } from '../../src/commands/tracker-news';
+import { createLogger } from '../../src/log';
+import type { Database } from '../../src/store/database';
+import { startTrackerInbox, type TrackerInbox } from '../../src/trackers/serve';
+import { DATABASE_KINDS, freshDatabase } from '../support/databases';
+import { commandHarness, type Harness } from '../support/harness';
+import { itemKey, post, signed, statusChange } from '../support/tracker-payloads';
+
+const log = createLogger('silent');
+/** Azure DevOps and GitLab authenticate the sender with a shared secret but do not sign the body. */
+const SIGNS_BODY: TrackerKind[] = ['jira', 'github', 'linear', 'generic'];
+const day = (d: number, hour = 10) => DateTime.fromISO(`2026-11-${String(d).padStart(2, '0')}T${String(hour).padStart(2, '0')}:00:00Z`);
+
+/** The app's tracker side on a loopback port: the real handler, inbox and worker; what it announces is kept. */
+async function serve(h: Harness): Promise<{ url: string; inbox: TrackerInbox; news: TrackerNews[]; close(): Promise<void> }> {
+  const news: TrackerNews[] = [];
+  const inbox = startTrackerInbox({ store: h.store, now: () => DateTime.utc(), log, post: async (_id, n) => void news.push(n) });
+  const server: Server = createServer(inbox.handler);
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  return { url, inbox, news, close: async () => { await new Promise((r) => server.close(r)); await inbox.stop(); } };
+}
+
+/** `/nexus tracker <kind>` as the NIT types it; the secret is read from the reply, as a person would copy it. */
+async function connect(h: Harness, kind: TrackerKind): Promise<string> {
+  const reply = await h.run(`/nexus tracker ${kind}${kind === 'linear' ? ' --secret lin_wh_0123456789abcdef0123' : ''}`);
+  const secret = /Secret: (\S+)/.exec(reply.plain)?.[1];
+  if (!secret) throw new Error(`no secret in: ${reply.plain}`);
+  return secret;
+}
+
+describe.each(DATABASE_KINDS)('tracker webhooks on the %s database', (dbKind) => {
+  let db: Database & { dispose(): Promise<void> };
+  let h: Harness;
+  let app: Awaited<ReturnType<typeof serve>>;
+  let nexusId: string;
+  const secrets = new Map<TrackerKind, string>();
+
+  beforeAll(async () => {
+    db = await freshDatabase(dbKind);
+    h = commandHarness(db);
+    await h.run('/nexus setup --teams Alpha,Beta');
+    nexusId = (await h.nexus()).id;
+    for (const kind of TRACKER_KINDS) secrets.set(kind, await connect(h, kind));
+    app = await serve(h);
+  });
+  afterAll(async () => {
+    await app.close();
+    await db.dispose();
+  });
+
+  const send = (kind: TrackerKind, n: number, to: string, at: DateTime, opts: { from?: string; deliveryId?: string } = {}) => {
+    const { json, deliveryId } = statusChange(kind, n, to, at, opts);
+    return post(app.url, kind, nexusId, signed(kind, json, deliveryId, secrets.get(kind)!, DateTime.utc()));
+  };
+  const settle = () => app.inbox.worker.idle();
+  const pbi = (kind: TrackerKind, n: number) => h.store.pbis.get(nexusId, itemKey(kind, n));
+  const moves = async (kind: TrackerKind, n: number) => (await h.store.pbis.history(nexusId, itemKey(kind, n))).filter((e) => e.type === 'pbi.moved').map((e) => (e as { to: string }).to);
+
+  describe.each(TRACKER_KINDS)('%s', (kind) => {
+    test('a status change creates the item with its title and URL and moves it', async () => {
+      const answer = await send(kind, 1, 'in progress', day(10), { from: 'ready' });
+      expect(answer.status).toBe(202);
+      await settle();
+      const item = await pbi(kind, 1);
+      expect(item).toMatchObject({ stage: 'in-progress' });
+      expect(item!.title.length).toBeGreaterThan(3);
+      expect(item!.startedAt!.toMillis()).toBe(day(10).toMillis());
+    });
+
+    test('the same delivery sent again is answered 2xx and applied once', async () => {
+      const first = statusChange(kind, 2, 'in progress', day(11));
+      const delivery = signed(kind, first.json, first.deliveryId, secrets.get(kind)!, DateTime.utc());
+      expect((await post(app.url, kind, nexusId, delivery)).status).toBe(202);
+      await settle();
+      const again = await post(app.url, kind, nexusId, delivery);
+      expect(again).toMatchObject({ status: 200, body: { duplicate: true } });
+      await settle();
+      expect(await moves(kind, 2)).toEqual(['in-progress']);
+    });
+
+    test('changes delivered out of order end in the latest stage with every change in history', async () => {
+      await send(kind, 3, 'integrated', day(14));
+      await settle();
+      await send(kind, 3, 'in progress', day(12));
+      await send(kind, 3, 'ready', day(11));
+      await settle();
+      const item = await pbi(kind, 3);
+      expect(item!.stage).toBe('integrated');
+      expect(item!.startedAt!.toMillis()).toBe(day(12).toMillis());
+      expect(item!.finishedAt!.toMillis()).toBe(day(14).toMillis());
+      const history = await h.store.pbis.history(nexusId, itemKey(kind, 3));
+      expect(history.filter((e) => e.type === 'pbi.moved').map((e) => e.at.toMillis())).toEqual([day(11), day(12), day(14)].map((d) => d.toMillis()));
+    });
+
+    test('a forged signature is refused with 401 and nothing is stored', async () => {
+      const { json, deliveryId } = statusChange(kind, 4, 'integrated', day(15));
+      const forged = signed(kind, json, deliveryId, 'not-the-secret-at-all-0123456789', DateTime.utc());
+      const answer = await post(app.url, kind, nexusId, forged);
+      expect(answer.status).toBe(401);
+      expect(answer.body.error).toMatch(/match/);
+      if (SIGNS_BODY.includes(kind)) {
+        const tampered = signed(kind, json, deliveryId, secrets.get(kind)!, DateTime.utc());
+        expect((await post(app.url, kind, nexusId, { ...tampered, body: tampered.body.replace('integrated', 'released') })).status).toBe(401);
+      }
+      await settle();
+      expect(await pbi(kind, 4)).toBeNull();
+      expect(await db.prisma.delivery.count({ where: { deliveryId } })).toBe(0);
+    });
+  });
+
+  test('teams come from the tracker: by their own name, or through /nexus map <tracker> team', async () => {
+    await send('jira', 30, 'in progress', day(22));
+    await h.run('/nexus map linear team ENG Alpha');
+    await send('linear', 30, 'in progress', day(22));
+    await settle();
+    expect((await pbi('jira', 30))!.squares.map((s) => s.team)).toEqual(['Alpha']);
+    expect((await pbi('linear', 30))!.squares.map((s) => s.team)).toEqual(['Alpha', 'Beta']);
+  });
+
+  test('a missing signature is 401, an unknown Nexus 404, an unknown tracker 404, a body over 1 MiB 413', async () => {
+    const { json, deliveryId } = statusChange('jira', 5, 'integrated', day(15));
+    const good = signed('jira', json, deliveryId, secrets.get('jira')!, DateTime.utc());
+    const { 'x-hub-signature': _, ...unsigned } = good.headers;
+    expect((await post(app.url, 'jira', nexusId, { ...good, headers: unsigned })).status).toBe(401);
+    expect((await post(app.url, 'jira', 'no-such-nexus', good)).status).toBe(404);
+    const unknown = await fetch(`${app.url}/webhooks/trello/${nexusId}`, { method: 'POST', body: good.body });
+    expect(unknown.status).toBe(404);
+    const huge = JSON.stringify({ ...json, padding: 'x'.repeat(1024 * 1024) });
+    const tooBig = await post(app.url, 'jira', nexusId, signed('jira', JSON.parse(huge), deliveryId, secrets.get('jira')!, DateTime.utc()));
+    expect(tooBig).toMatchObject({ status: 413, body: { error: 'the body is over 1 MiB' } });
+    expect(await db.prisma.delivery.count({ where: { deliveryId } })).toBe(0);
+  });
+
+  test('a signed payload that does not parse is 400 with the reason, kept for inspection, never applied', async () => {
+    const bad = signed('jira', { webhookEvent: 'jira:issue_updated', timestamp: 'yesterday' }, 'bad-1', secrets.get('jira')!, DateTime.utc());
+    const answer = await post(app.url, 'jira', nexusId, bad);
+    expect(answer.status).toBe(400);
+    expect(answer.body.error).toMatch(/timestamp/);
+    const kept = await db.prisma.delivery.findFirstOrThrow({ where: { deliveryId: 'bad-1' } });
+    expect(kept).toMatchObject({ state: 'invalid', body: bad.body });
+  });
+
+  test('an event with no status change is answered 202 and ignored', async () => {
+    const { json } = statusChange('jira', 6, 'integrated', day(15));
+    json.changelog.items = [{ field: 'summary', fieldtype: 'jira', from: null, fromString: 'Old', to: null, toString: 'New' }];
+    const answer = await post(app.url, 'jira', nexusId, signed('jira', json, 'summary-1', secrets.get('jira')!, DateTime.utc()));
+    expect(answer).toMatchObject({ status: 202, body: { ignored: 'no status change' } });
+    expect(await pbi('jira', 6)).toBeNull();
+  });
+
+  test('an unmapped status is held, reported to the NIT once, and applied once /nexus map names its stage', async () => {
+    await send('jira', 7, 'QA Review', day(16));
+    await send('jira', 8, 'QA Review', day(16));
+    await settle();
+    await app.inbox.stop(); // flushes what was gathered
+    expect(await pbi('jira', 7)).toBeNull();
+    const reported = app.news.flatMap((n) => n.unmapped);
+    expect(reported).toEqual([{ kind: 'jira', status: 'QA Review', waiting: expect.any(Number) }]);
+    expect(await db.prisma.delivery.count({ where: { state: 'unmapped' } })).toBe(2);
+    app = await reopen(app);
+    await send('jira', 9, 'QA Review', day(17));
+    await settle();
+    expect(app.news.flatMap((n) => n.unmapped)).toEqual([]);
+    const mapped = await h.run('/nexus map jira "qa review" in-progress');
+    expect(mapped.plain).toContain('3 held moves are being applied now');
+    await waitFor(async () => (await pbi('jira', 9))?.stage === 'in-progress');
+    expect((await pbi('jira', 7))!.stage).toBe('in-progress');
+  });
+
+  test('deliveries stored before a crash are applied after the restart', async () => {
+    await app.inbox.worker.stop(); // stores but no longer applies: the process "died" after answering
+    expect((await send('gitlab', 20, 'in progress', day(18))).status).toBe(202);
+    expect((await send('gitlab', 20, 'integrated', day(19))).status).toBe(202);
+    expect(await pbi('gitlab', 20)).toBeNull();
+    expect(await db.prisma.delivery.count({ where: { state: 'pending' } })).toBe(2);
+    app = await reopen(app);
+    await waitFor(async () => (await pbi('gitlab', 20))?.stage === 'integrated');
+    expect(await db.prisma.delivery.count({ where: { state: 'pending' } })).toBe(0);
+  });
+
+  test('a delivery that fails to apply keeps its error and waits for a retry; the others go through', async () => {
+    await db.prisma.delivery.create({ data: { nexusId, kind: 'generic', deliveryId: 'broken-1', receivedAt: new Date(), change: { item: { key: 'G-99' } }, state: 'pending' } });
+    await send('generic', 21, 'in progress', day(20));
+    await settle();
+    await waitFor(async () => (await pbi('generic', 21))?.stage === 'in-progress');
+    const broken = await db.prisma.delivery.findFirstOrThrow({ where: { deliveryId: 'broken-1' } });
+    expect(broken).toMatchObject({ state: 'failed', attempts: 1 });
+    expect(broken.error).toBeTruthy();
+    expect(broken.retryAt!.getTime()).toBeGreaterThan(Date.now());
+  });
+
+  test('moves that arrive together are announced in one message', async () => {
+    app = await reopen(app); // what earlier tests gathered is announced and gone
+    await Promise.all([22, 23, 24].map((n) => send('generic', n, 'in progress', day(21))));
+    await settle();
+    await app.inbox.stop();
+    expect(app.news).toHaveLength(1);
+    expect(app.news[0].moves.map((m) => m.key).sort()).toEqual(['G-22', 'G-23', 'G-24']);
+    app = await reopen(app);
+  });
+
+  async function reopen(current: typeof app): Promise<typeof app> {
+    await current.close();
+    return serve(h);
+  }
+});
+
+async function waitFor(check: () => Promise<boolean>, timeoutMs = 10_000): Promise<void> {
+  const until = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > until) throw new Error('timed out waiting');
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
