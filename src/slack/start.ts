@@ -18,19 +18,29 @@ import { WEBHOOK_PATH } from '../trackers/webhook-handler';
 export async function startSlack(config: Config, db: Database, log: Logger): Promise<() => Promise<void>> {
   const bot = config.SLACK_BOT_TOKEN ? await checkToken(config) : undefined;
   if (db.kind === 'postgres' && !config.SECRETS_KEY) log.warn('SECRETS_KEY is not set: tracker secrets are sealed with a key in DATA_DIR, which other replicas do not share');
-  const store = openStore(db, 'slack', secretsBox(config));
-  const deps = { store, now: () => DateTime.utc(), log, publicUrl: config.PUBLIC_URL };
-  const trackers = startTrackerInbox({ ...deps, post: slackTrackerPoster(config, db, store) });
-  const webhooks: CustomRoute = { path: WEBHOOK_PATH, method: ['POST'], handler: trackers.handler };
-  const app = createSlackApp({ config, db, deps, bot, customRoutes: [healthRoute(db), webhooks] });
+  const now = () => DateTime.utc();
+  const { app, store, trackers } = slackServer(config, db, { now, log, bot });
   await app.start(config.PORT);
-  const stopScheduler = startScheduler({ ...deps, replica: `${hostname()}:${process.pid}`, post: slackDigestPoster(config, db, log) });
+  const stopScheduler = startScheduler({ store, now, log, replica: `${hostname()}:${process.pid}`, post: slackDigestPoster(config, db, log) });
   log.info({ port: config.PORT, socketMode: Boolean(config.SLACK_APP_TOKEN), oauth: Boolean(config.SLACK_CLIENT_ID), database: db.kind }, 'Nexus Flow is listening');
   return async () => {
     await stopScheduler();
     await app.stop();
     await trackers.stop();
   };
+}
+
+/**
+ * The Slack app with everything it serves: Slack's requests, tracker webhooks and /healthz, and the worker that
+ * applies the tracker inbox and announces its moves in the Nexus channels. Not yet listening.
+ */
+export function slackServer(config: Config, db: Database, opts: { now: () => DateTime; log: Logger; bot?: { botId: string; botUserId: string }; processBeforeResponse?: boolean }) {
+  const store = openStore(db, 'slack', secretsBox(config));
+  const deps = { store, now: opts.now, log: opts.log, publicUrl: config.PUBLIC_URL };
+  const trackers = startTrackerInbox({ ...deps, post: slackTrackerPoster(config, db, store) });
+  const webhooks: CustomRoute = { path: WEBHOOK_PATH, method: ['POST'], handler: trackers.handler };
+  const app = createSlackApp({ config, db, deps, bot: opts.bot, processBeforeResponse: opts.processBeforeResponse, customRoutes: [healthRoute(db), webhooks] });
+  return { app, store, trackers };
 }
 
 /** auth.test once at start: a revoked or mistyped token stops the app with one clear line, not at the first command. */

@@ -9,7 +9,8 @@ import { sealedBox } from '../store/sealed-box';
  * SLACK_BOT_TOKEN, or, installed through OAuth, the workspace's stored token.
  */
 export function workspaceClients(config: Config, db: Database): (workspaceId: string) => Promise<WebClient> {
-  const options = { slackApiUrl: config.SLACK_API_URL };
+  // a few quick retries: these posts run in the background and in shutdown, where Slack's default half hour is too long
+  const options = { slackApiUrl: config.SLACK_API_URL, retryConfig: { retries: 2, factor: 2, minTimeout: 500 } };
   const single = config.SLACK_BOT_TOKEN ? new WebClient(config.SLACK_BOT_TOKEN, options) : null;
   const installs = config.SLACK_TOKEN_KEY ? prismaInstallationStore(db.prisma, sealedBox(Buffer.from(config.SLACK_TOKEN_KEY, 'base64'))) : null;
   return async (workspaceId) =>

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { DateTime } from 'luxon';
 import type { PbiEvent } from '../domain/events';
 import { applyTrackerChange, isLate, LABEL, stageForStatus, teamsForHints, type TrackerChange, type TrackerKind, type TrackerMove } from '../domain/tracker';
@@ -13,7 +14,10 @@ export type Unmapped = { kind: TrackerKind; status: string; waiting: number };
 /** What one round of applying did: the moves to announce, statuses to report once, deliveries that failed. */
 export type InboxRound = { nexusId: string; handled: number; moves: (TrackerMove & { kind: TrackerKind })[]; newlyUnmapped: Unmapped[]; failed: number };
 
+export type NewDelivery = { nexusId: string; kind: TrackerKind; deliveryId: string; at: DateTime; change: TrackerChange };
+
 type Tx = Prisma.TransactionClient;
+const deliveryKey = (d: { nexusId: string; kind: string; deliveryId: string }) => `${d.nexusId}\n${d.kind}\n${d.deliveryId}`;
 type Working = { before: Pbi | null; pbi: Pbi; version: number; history: PbiEvent[] | null };
 
 const MAX_ERROR_LENGTH = 500;
@@ -24,17 +28,18 @@ const MAX_RETRY_MINUTES = 60;
  * a transaction that also marks it applied: once, whatever the redeliveries, replicas or crashes.
  */
 export function inboxRepository(prisma: PrismaClient, memo: RevisionMemo) {
-  async function applyBatch(nexusId: string, ids: bigint[], now: DateTime): Promise<InboxRound> {
+  /** Applies the given deliveries, or (ids null) the next `limit` due ones of the Nexus. */
+  async function applyBatch(nexusId: string, ids: bigint[] | null, now: DateTime, limit: number): Promise<InboxRound> {
     const outcome = await prisma.$transaction(async (tx) => {
       // the Nexus row lock orders this with every other writer of the Nexus, on any replica
       await tx.$queryRaw`SELECT id FROM "Nexus" WHERE id = ${nexusId} FOR UPDATE`;
       const nexus = toNexus(await tx.nexus.findUniqueOrThrow({ where: { id: nexusId } }));
-      const rows = await tx.delivery.findMany({ where: { id: { in: ids }, state: { in: ['pending', 'failed'] } } });
+      const rows = ids ? await tx.delivery.findMany({ where: { id: { in: ids }, ...due(now) } }) : await dueRows(tx, nexusId, now, limit);
       const connections = new Map((await tx.trackerConnection.findMany({ where: { nexusId } })).map((c) => [c.kind, toConnection(c)]));
       const deliveries = rows
         .map((row) => ({ id: row.id, kind: row.kind as TrackerKind, change: changeFromJson(row.change) }))
         .sort((a, b) => a.change.at.toMillis() - b.change.at.toMillis() || Number(a.id - b.id));
-      const working = await loadWorking(tx, nexusId, [...new Set(deliveries.map((d) => d.change.item.key))]);
+      const working = await loadWorking(tx, nexusId, deliveries.map((d) => d.change));
       const fresh: PbiEvent[] = [];
       const round: InboxRound = { nexusId, handled: rows.length, moves: [], newlyUnmapped: [], failed: 0 };
       const states = { applied: [] as bigint[], ignored: [] as bigint[], unmapped: [] as bigint[] };
@@ -52,10 +57,7 @@ export function inboxRepository(prisma: PrismaClient, memo: RevisionMemo) {
           continue;
         }
         const key = change.item.key;
-        let current = working.get(key) ?? null;
-        if (current && !current.history && isLate(current.pbi, change)) {
-          current = { ...current, history: [...(await loadHistory(tx, nexusId, key)), ...fresh.filter((e) => e.key === key)] };
-        }
+        const current = working.get(key) ?? null;
         const applied = applyTrackerChange(nexus.workflow, current, change, { stage, teams: teamsForHints(connection.mapping, nexus, change.teamHints), actor: kind });
         states.applied.push(id);
         fresh.push(...applied.events);
@@ -88,13 +90,20 @@ export function inboxRepository(prisma: PrismaClient, memo: RevisionMemo) {
   }
 
   return {
-    /** Stores a delivery; a second one with the same delivery id changes nothing. */
-    async receive(d: { nexusId: string; kind: TrackerKind; deliveryId: string; at: DateTime; change: TrackerChange }): Promise<Received> {
-      const stored = await prisma.$executeRaw`
+    /**
+     * Stores deliveries in one statement, in the order given; a delivery id already stored (or earlier in the same
+     * call) changes nothing and is answered 'duplicate'.
+     */
+    async receiveMany(deliveries: readonly NewDelivery[]): Promise<Received[]> {
+      const rows = deliveries.map((d) => ({ nexusId: d.nexusId, kind: d.kind, deliveryId: d.deliveryId, receivedAt: d.at.toUTC().toISO(), change: changeToJson(d.change) }));
+      const stored = await prisma.$queryRaw<{ nexusId: string; kind: string; deliveryId: string }[]>`
         INSERT INTO "Delivery" ("nexusId", kind, "deliveryId", "receivedAt", change, state)
-        VALUES (${d.nexusId}, ${d.kind}, ${d.deliveryId}, ${d.at.toJSDate()}, ${JSON.stringify(changeToJson(d.change))}::jsonb, 'pending')
-        ON CONFLICT ("nexusId", kind, "deliveryId") DO NOTHING`;
-      return stored === 1 ? 'stored' : 'duplicate';
+        SELECT "nexusId", kind, "deliveryId", "receivedAt"::timestamptz AT TIME ZONE 'UTC', change, 'pending'
+        FROM jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) AS v("nexusId" text, kind text, "deliveryId" text, "receivedAt" text, change jsonb)
+        ON CONFLICT ("nexusId", kind, "deliveryId") DO NOTHING
+        RETURNING "nexusId", kind, "deliveryId"`;
+      const fresh = new Set(stored.map(deliveryKey));
+      return deliveries.map((d) => (fresh.delete(deliveryKey(d)) ? 'stored' : 'duplicate'));
     },
 
     /** Keeps a signed delivery that did not parse, for the NIT to inspect; it is never applied. */
@@ -107,11 +116,8 @@ export function inboxRepository(prisma: PrismaClient, memo: RevisionMemo) {
 
     /** Nexuses with deliveries to apply now: new ones, and failed ones whose retry time came. */
     async dueNexuses(now: DateTime): Promise<string[]> {
-      const rows = await prisma.delivery.findMany({
-        where: { OR: [{ state: 'pending' }, { state: 'failed', retryAt: { lte: now.toJSDate() } }] },
-        distinct: ['nexusId'],
-        select: { nexusId: true },
-      });
+      const rows = await prisma.$queryRaw<{ nexusId: string }[]>`
+        SELECT DISTINCT "nexusId" FROM "Delivery" WHERE state = 'pending' OR (state = 'failed' AND "retryAt" <= ${now.toJSDate()})`;
       return rows.map((r) => r.nexusId);
     },
 
@@ -120,29 +126,22 @@ export function inboxRepository(prisma: PrismaClient, memo: RevisionMemo) {
      * one bad delivery keeps its error and waits for its retry while the others go through.
      */
     async applyDue(nexusId: string, now: DateTime, limit: number): Promise<InboxRound> {
-      const due = await prisma.delivery.findMany({
-        where: { nexusId, OR: [{ state: 'pending' }, { state: 'failed', retryAt: { lte: now.toJSDate() } }] },
-        orderBy: { id: 'asc' },
-        take: limit,
-        select: { id: true },
-      });
-      const ids = due.map((d) => d.id);
-      if (!ids.length) return { nexusId, handled: 0, moves: [], newlyUnmapped: [], failed: 0 };
       try {
-        return await applyBatch(nexusId, ids, now);
+        return await applyBatch(nexusId, null, now, limit);
       } catch (batchError) {
+        const rows = await dueRows(prisma, nexusId, now, limit);
         const rounds: InboxRound[] = [];
-        for (const id of ids) {
+        for (const { id } of rows) {
           try {
-            rounds.push(await applyBatch(nexusId, [id], now));
+            rounds.push(await applyBatch(nexusId, [id], now, 1));
           } catch (error) {
-            await markFailed(id, ids.length === 1 ? batchError : error, now);
+            await markFailed(id, rows.length === 1 ? batchError : error, now);
             rounds.push({ nexusId, handled: 1, moves: [], newlyUnmapped: [], failed: 1 });
           }
         }
         return {
           nexusId,
-          handled: ids.length,
+          handled: rows.length,
           moves: rounds.flatMap((r) => r.moves),
           newlyUnmapped: rounds.flatMap((r) => r.newlyUnmapped),
           failed: rounds.reduce((n, r) => n + r.failed, 0),
@@ -154,25 +153,88 @@ export function inboxRepository(prisma: PrismaClient, memo: RevisionMemo) {
 
 export type InboxRepository = ReturnType<typeof inboxRepository>;
 
-async function loadWorking(tx: Tx, nexusId: string, keys: string[]): Promise<Map<string, Working>> {
-  const rows = await tx.pbi.findMany({ where: { nexusId, key: { in: keys } } });
-  return new Map(rows.map((row) => { const pbi = toPbi(row); return [row.key, { before: pbi, pbi, version: row.version, history: null }]; }));
+/** Deliveries due now: new ones, and failed ones whose retry time came. */
+function due(now: DateTime) {
+  return { OR: [{ state: 'pending' }, { state: 'failed', retryAt: { lte: now.toJSDate() } }] };
 }
 
-async function loadHistory(tx: Tx, nexusId: string, key: string): Promise<PbiEvent[]> {
-  const rows = await tx.event.findMany({ where: { nexusId, pbiKey: key }, orderBy: [{ occurredAt: 'asc' }, { id: 'asc' }] });
-  return rows.map(toPbiEvent);
+/** The next due deliveries of a Nexus, oldest first; one index range per state, as the inbox grows large. */
+async function dueRows(db: Tx, nexusId: string, now: DateTime, limit: number) {
+  const pending = await db.delivery.findMany({ where: { state: 'pending', nexusId }, orderBy: { id: 'asc' }, take: limit });
+  if (pending.length === limit) return pending;
+  const failed = await db.delivery.findMany({ where: { state: 'failed', nexusId, retryAt: { lte: now.toJSDate() } }, orderBy: { id: 'asc' }, take: limit - pending.length });
+  return [...failed, ...pending];
 }
 
+/**
+ * The PBIs the changes touch, as they are now; with their whole history when a change is older than their latest
+ * (it goes in its place and the PBI is replayed). Histories come in one query for the batch.
+ */
+async function loadWorking(tx: Tx, nexusId: string, changes: TrackerChange[]): Promise<Map<string, Working>> {
+  const rows = await tx.pbi.findMany({ where: { nexusId, key: { in: [...new Set(changes.map((c) => c.item.key))] } } });
+  const working = new Map(rows.map((row): [string, Working] => { const pbi = toPbi(row); return [row.key, { before: pbi, pbi, version: row.version, history: null }]; }));
+  const late = [...new Set(changes.filter((c) => { const w = working.get(c.item.key); return w && isLate(w.pbi, c); }).map((c) => c.item.key))];
+  if (!late.length) return working;
+  const events = await tx.event.findMany({ where: { nexusId, pbiKey: { in: late } }, orderBy: [{ occurredAt: 'asc' }, { id: 'asc' }] });
+  for (const key of late) working.get(key)!.history = [];
+  for (const row of events) working.get(row.pbiKey!)!.history!.push(toPbiEvent(row));
+  return working;
+}
+
+/**
+ * Writes a batch's PBIs and events in a few statements. Raw SQL over JSON: Prisma's createMany cost about a
+ * millisecond per row here, which capped what the inbox could apply.
+ */
 async function writeAll(tx: Tx, nexusId: string, writes: PbiWrite[], working: Map<string, Working>, events: PbiEvent[]): Promise<void> {
-  const added = writes.filter((w) => w.before === null).map((w) => ({ nexusId, ...pbiColumns(w.after) }));
-  if (added.length) await tx.pbi.createMany({ data: added });
-  for (const { before, after } of writes) {
-    if (!before) continue;
-    const written = await tx.pbi.updateMany({ where: { nexusId, key: before.key, version: working.get(before.key)!.version }, data: { ...pbiColumns(after), version: { increment: 1 } } });
-    if (written.count !== 1) throw new Error(`PBI ${before.key} changed while the inbox applied to it`);
+  const utc = (at: DateTime | null) => at?.toUTC().toISO() ?? null;
+  const added = writes.filter((w) => w.before === null).map(({ after: p }) => ({
+    id: randomUUID(),
+    key: p.key,
+    title: p.title,
+    url: p.url,
+    stage: p.stage,
+    squares: pbiColumns(p).squares,
+    startedAt: utc(p.startedAt),
+    finishedAt: utc(p.finishedAt),
+    stageEnteredAt: utc(p.stageEnteredAt),
+    createdAt: utc(p.createdAt),
+    lastEventAt: utc(p.lastEventAt),
+  }));
+  if (added.length) {
+    await tx.$executeRaw`
+      INSERT INTO "Pbi" (id, "nexusId", key, title, url, stage, squares, "startedAt", "finishedAt", "stageEnteredAt", "createdAt", "lastEventAt")
+      SELECT id, ${nexusId}, key, title, url, stage, squares, "startedAt"::timestamptz AT TIME ZONE 'UTC', "finishedAt"::timestamptz AT TIME ZONE 'UTC', "stageEnteredAt"::timestamptz AT TIME ZONE 'UTC', "createdAt"::timestamptz AT TIME ZONE 'UTC', "lastEventAt"::timestamptz AT TIME ZONE 'UTC'
+      FROM jsonb_to_recordset(${JSON.stringify(added)}::jsonb) AS v(id text, key text, title text, url text, stage text, squares jsonb,
+        "startedAt" text, "finishedAt" text, "stageEnteredAt" text, "createdAt" text, "lastEventAt" text)`;
   }
-  if (events.length) await tx.event.createMany({ data: events.map((e) => pbiEventColumns(nexusId, e, `tracker:${e.actor}`)) });
+  const moved = writes.filter((w) => w.before !== null).map(({ after: p }) => ({
+    key: p.key,
+    version: working.get(p.key)!.version,
+    stage: p.stage,
+    stageEnteredAt: utc(p.stageEnteredAt),
+    startedAt: utc(p.startedAt),
+    finishedAt: utc(p.finishedAt),
+    lastEventAt: utc(p.lastEventAt),
+  }));
+  if (moved.length) {
+    // a tracker move changes only these columns
+    const written = await tx.$executeRaw`
+      UPDATE "Pbi" AS p SET stage = v.stage, "stageEnteredAt" = v."stageEnteredAt"::timestamptz AT TIME ZONE 'UTC', "startedAt" = v."startedAt"::timestamptz AT TIME ZONE 'UTC',
+        "finishedAt" = v."finishedAt"::timestamptz AT TIME ZONE 'UTC', "lastEventAt" = v."lastEventAt"::timestamptz AT TIME ZONE 'UTC', version = p.version + 1
+      FROM jsonb_to_recordset(${JSON.stringify(moved)}::jsonb)
+        AS v(key text, version int, stage text, "stageEnteredAt" text, "startedAt" text, "finishedAt" text, "lastEventAt" text)
+      WHERE p."nexusId" = ${nexusId} AND p.key = v.key AND p.version = v.version`;
+    if (written !== moved.length) throw new Error(`${moved.length - written} PBIs changed while the inbox applied to them`);
+  }
+  if (events.length) {
+    const rows = events.map((e) => { const c = pbiEventColumns(nexusId, e, `tracker:${e.actor}`); return { ...c, occurredAt: utc(e.at) }; });
+    await tx.$executeRaw`
+      INSERT INTO "Event" ("nexusId", "pbiKey", type, payload, "occurredAt", actor, source)
+      SELECT "nexusId", "pbiKey", type, payload, "occurredAt"::timestamptz AT TIME ZONE 'UTC', actor, source
+      FROM ROWS FROM (jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) AS ("nexusId" text, "pbiKey" text, type text, payload jsonb, "occurredAt" text, actor text, source text))
+        WITH ORDINALITY AS v("nexusId", "pbiKey", type, payload, "occurredAt", actor, source, n)
+      ORDER BY n`;
+  }
 }
 
 async function markStates(tx: Tx, states: Record<'applied' | 'ignored' | 'unmapped', bigint[]>, now: DateTime): Promise<void> {

@@ -6,6 +6,8 @@ import { isTrackerKind, TRACKER_KINDS } from '../domain/tracker';
 import type { Logger } from '../log';
 import type { Store } from '../store';
 import { TRACKERS } from '.';
+import { connectionCache } from './connection-cache';
+import { groupedReceiver } from './grouped-receiver';
 import type { WebhookRequest } from './tracker';
 
 export const WEBHOOK_PATH = '/webhooks/:tracker/:nexusId';
@@ -22,8 +24,9 @@ const PATH = /^\/webhooks\/([^/]+)\/([^/]+)\/?$/;
  * inbox and answers; applying it comes after. A failure to store answers 503, so the sender retries.
  */
 export function webhookHandler(deps: WebhookDeps) {
+  const parts: Parts = { connection: connectionCache(deps.store), store: groupedReceiver(deps.store) };
   return (req: IncomingMessage, res: ServerResponse): void => {
-    receive(deps, req)
+    receive(deps, parts, req)
       .catch((error: unknown): Answer => {
         deps.log.error({ err: error, url: req.url }, 'webhook delivery could not be stored');
         return { status: 503, body: { error: 'the delivery could not be stored now; send it again' } };
@@ -36,7 +39,9 @@ export function webhookHandler(deps: WebhookDeps) {
   };
 }
 
-async function receive(deps: WebhookDeps, req: IncomingMessage): Promise<Answer> {
+type Parts = { connection: ReturnType<typeof connectionCache>; store: ReturnType<typeof groupedReceiver> };
+
+async function receive(deps: WebhookDeps, parts: Parts, req: IncomingMessage): Promise<Answer> {
   const match = PATH.exec(new URL(req.url ?? '/', 'http://localhost').pathname);
   if (!match) return refuse(req, 404, 'the webhook URL is /webhooks/<tracker>/<nexus-id>');
   if (req.method !== 'POST') return refuse(req, 405, 'webhooks are POSTed');
@@ -45,11 +50,15 @@ async function receive(deps: WebhookDeps, req: IncomingMessage): Promise<Answer>
   if (Number(req.headers['content-length'] ?? 0) > MAX_BODY_BYTES) return refuse(req, 413, 'the body is over 1 MiB');
   const raw = await readBody(req);
   if (!raw) return { status: 413, body: { error: 'the body is over 1 MiB' } };
-  const connection = await deps.store.trackers.withSecret(nexusId, kind);
-  if (!connection) return { status: 404, body: { error: `no Nexus ${nexusId.slice(0, 40)} with a ${kind} connection; /nexus tracker ${kind} makes one` } };
   const tracker = TRACKERS[kind];
   const request: WebhookRequest = { headers: req.headers, raw };
-  const refused = tracker.verify(request, connection.secret, deps.now());
+  let { found, cached } = await parts.connection(nexusId, kind);
+  let refused = found && tracker.verify(request, found.secret, deps.now());
+  if (refused && cached) {
+    ({ found } = await parts.connection(nexusId, kind, true));
+    refused = found && tracker.verify(request, found.secret, deps.now());
+  }
+  if (!found) return { status: 404, body: { error: `no Nexus ${nexusId.slice(0, 40)} with a ${kind} connection; /nexus tracker ${kind} makes one` } };
   if (refused) return { status: 401, body: { error: refused } };
   const body = jsonOrNull(raw);
   const deliveryId = (body !== null && tracker.deliveryId(request, body)) || createHash('sha256').update(raw).digest('hex');
@@ -58,7 +67,7 @@ async function receive(deps: WebhookDeps, req: IncomingMessage): Promise<Answer>
     if (body === null) throw new SyntaxError('the body is not JSON');
     const parsed = tracker.parse(body, request);
     if ('ignored' in parsed) return { status: 202, body: { ignored: parsed.ignored } };
-    const received = await deps.store.inbox.receive({ nexusId, kind, deliveryId, at, change: parsed.change });
+    const received = await parts.store({ nexusId, kind, deliveryId, at, change: parsed.change });
     if (received === 'duplicate') return { status: 200, body: { duplicate: true, delivery: deliveryId } };
     deps.stored(nexusId);
     return { status: 202, body: { stored: true, delivery: deliveryId } };

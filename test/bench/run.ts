@@ -15,11 +15,12 @@ import { openStore } from '../../src/store';
 import { createLargeNexus } from './large-nexus';
 import { measureForecasts, type ForecastTimes } from './forecast-bench';
 import { measureSlackLoad, type SlackLoad } from './slack-load';
+import { measureWebhookLoad, type WebhookLoad } from './webhook-load';
 
 type Row = { what: string; p50: number; p95: number; n: number };
 type Kind = 'embedded' | 'postgres';
 type Measured = { rows: Row[]; rssMb: number; rssWithChartsMb: number };
-type Result = Measured & { kind: Kind; build: string; slack: SlackLoad };
+type Result = Partial<Measured> & { kind: Kind; build: string; slack?: SlackLoad; webhooks?: WebhookLoad };
 
 const RUNS = 40;
 const WARMUP = 5;
@@ -93,7 +94,7 @@ async function prepare(kind: Kind): Promise<{ target: Target; dispose(): Promise
   return { target: { url: url.toString(), dataDir: '' }, dispose: () => admin((c) => c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`)) };
 }
 
-function child<T>(step: 'build' | 'measure' | 'slack' | 'forecasts', target: Target): T {
+function child<T>(step: 'build' | 'measure' | 'slack' | 'webhooks' | 'forecasts', target: Target): T {
   const run = spawnSync(process.execPath, [...process.execArgv, __filename, `--${step}`, JSON.stringify(target)], {
     encoding: 'utf8', maxBuffer: 1 << 24, stdio: ['ignore', 'pipe', 'inherit'],
   });
@@ -120,30 +121,51 @@ function printForecasts(f: ForecastTimes): void {
   console.log(`| /forecast accuracy of the demo Nexus (whole backtest, Nexus + 3 teams) | ${f.backtestMs.toFixed(0)} | ≤ 10,000 ms |`);
 }
 
+/** `npm run bench -- --only webhooks,slack` runs those parts alone (the large Nexus is always built). */
+function wanted(part: string): boolean {
+  const only = process.argv.indexOf('--only');
+  return only < 0 || process.argv[only + 1].split(',').includes(part);
+}
+
+function printWebhooks(results: Result[]): void {
+  const runs = results.filter((r) => r.webhooks);
+  if (!runs.length) return;
+  console.log('\n| database | signed tracker deliveries, 64 at a time (10% duplicates, 10% late) | result | target |');
+  console.log('|---|---|---|---|');
+  for (const { kind, webhooks: w } of runs) {
+    const target = kind === 'embedded' ? '≥ 500/s' : '≥ 1,500/s';
+    console.log(`| ${kind} | deliveries answered per second (${w!.deliveries} sent, ${w!.failed} failed) | ${w!.perSecond.toFixed(0)}/s | ${target} |`);
+    console.log(`| ${kind} | answer time p50 / p99 | ${w!.answer.p50.toFixed(1)} / ${w!.answer.p99.toFixed(1)} ms | p99 ≤ 200 ms |`);
+    console.log(`| ${kind} | all applied (first send → inbox empty) | ${(w!.appliedWithinMs / 1000).toFixed(1)} s | — |`);
+    console.log(`| ${kind} | final state equals a replay in order of occurrence, nothing lost or doubled | ${w!.matchesReplay ? 'yes' : `NO: ${w!.mismatches.join('; ')}`} | yes |`);
+  }
+}
+
 function printTable(results: Result[]): void {
+  if (results.some((r) => !r.rows || !r.slack)) return;
   const targets: Record<string, string> = { embedded: '≤ 600 MB', postgres: '≤ 300 MB' };
   console.log('\n| database | measure | p50 ms | p95 ms | target |');
   console.log('|---|---|---|---|---|');
   for (const r of results) {
     const target = (what: string) => (what.includes('digest') ? '≤ 300 ms' : what.includes('PNG') ? '≤ 500 ms' : '≤ 100 ms p95');
-    for (const row of r.rows) console.log(`| ${r.kind} | ${row.what} | ${row.p50.toFixed(1)} | ${row.p95.toFixed(1)} | ${target(row.what)} |`);
+    for (const row of r.rows!) console.log(`| ${r.kind} | ${row.what} | ${row.p50.toFixed(1)} | ${row.p95.toFixed(1)} | ${target(row.what)} |`);
     console.log(`| ${r.kind} | RSS serving the large Nexus | ${r.rssMb} MB | | ${targets[r.kind]} |`);
     console.log(`| ${r.kind} | RSS after drawing charts (with the chart worker) | ${r.rssWithChartsMb} MB | | |`);
   }
   console.log('\n| database | signed slash commands over HTTP, 100/s for 30 s | p50 ms | p99 ms | target |');
   console.log('|---|---|---|---|---|');
   for (const r of results) {
-    console.log(`| ${r.kind} | time to ack (${r.slack.sent} sent, ${r.slack.failed} failed) | ${r.slack.ack.p50.toFixed(1)} | ${r.slack.ack.p99.toFixed(1)} | ≤ 100 ms p99 |`);
-    console.log(`| ${r.kind} | time to the reply (respond) | ${r.slack.reply.p50.toFixed(1)} | ${r.slack.reply.p99.toFixed(1)} | ≤ 500 ms p99 |`);
+    console.log(`| ${r.kind} | time to ack (${r.slack!.sent} sent, ${r.slack!.failed} failed) | ${r.slack!.ack.p50.toFixed(1)} | ${r.slack!.ack.p99.toFixed(1)} | ≤ 100 ms p99 |`);
+    console.log(`| ${r.kind} | time to the reply (respond) | ${r.slack!.reply.p50.toFixed(1)} | ${r.slack!.reply.p99.toFixed(1)} | ≤ 500 ms p99 |`);
   }
   for (const r of results) console.log(`\n${r.kind}: ${r.build}`);
 }
 
 async function main(): Promise<void> {
-  const step = process.argv.find((a) => a === '--build' || a === '--measure' || a === '--slack' || a === '--forecasts');
+  const step = process.argv.find((a) => ['--build', '--measure', '--slack', '--webhooks', '--forecasts'].includes(a));
   if (step) {
     const target = JSON.parse(process.argv[process.argv.indexOf(step) + 1]) as Target;
-    const run = { '--build': build, '--measure': measure, '--slack': measureSlackLoad, '--forecasts': measureForecasts }[step]!;
+    const run = { '--build': build, '--measure': measure, '--slack': measureSlackLoad, '--webhooks': measureWebhookLoad, '--forecasts': measureForecasts }[step]!;
     process.stdout.write(JSON.stringify(await run(target)));
     return;
   }
@@ -154,18 +176,30 @@ async function main(): Promise<void> {
     const { target, dispose } = await prepare(kind);
     try {
       console.log(`building the large Nexus in ${kind}…`);
-      const built = child<string>('build', target);
-      console.log(`measuring ${kind}…`);
-      const measured = child<Measured>('measure', target);
-      console.log(`slash commands over HTTP against ${kind}…`);
-      results.push({ kind, build: built, ...measured, slack: child<SlackLoad>('slack', target) });
+      const result: Result = { kind, build: child<string>('build', target) };
+      if (wanted('measure')) {
+        console.log(`measuring ${kind}…`);
+        Object.assign(result, child<Measured>('measure', target));
+      }
+      if (wanted('slack')) {
+        console.log(`slash commands over HTTP against ${kind}…`);
+        result.slack = child<SlackLoad>('slack', target);
+      }
+      if (wanted('webhooks')) {
+        console.log(`tracker webhooks over HTTP against ${kind}…`);
+        result.webhooks = child<WebhookLoad>('webhooks', target);
+      }
+      results.push(result);
     } finally {
       await dispose();
     }
   }
   printTable(results);
-  console.log('forecasts…');
-  printForecasts(child<ForecastTimes>('forecasts', { dataDir: '' }));
+  printWebhooks(results);
+  if (wanted('forecasts')) {
+    console.log('forecasts…');
+    printForecasts(child<ForecastTimes>('forecasts', { dataDir: '' }));
+  }
 }
 
 main().catch((error: unknown) => {

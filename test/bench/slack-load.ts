@@ -67,7 +67,7 @@ export async function measureSlackLoad(target: { url?: string; dataDir: string }
   return { sent: total, failed: failed + (total - failed - replyTimes.length), ack: spread(acks), reply: spread(replyTimes) };
 }
 
-function spread(samples: number[]): { p50: number; p99: number } {
+export function spread(samples: number[]): { p50: number; p99: number } {
   const sorted = [...samples].sort((a, b) => a - b);
   const at = (p: number) => sorted[Math.max(0, Math.ceil(p * sorted.length) - 1)] ?? NaN;
   return { p50: at(0.5), p99: at(0.99) };
@@ -85,8 +85,9 @@ async function movablePbis(target: { url?: string; dataDir: string }): Promise<s
   }
 }
 
-async function startBot(target: { url?: string; dataDir: string }, port: number, apiUrl: string): Promise<ChildProcess> {
+export async function startBot(target: { url?: string; dataDir: string }, port: number, apiUrl: string, extraEnv: Record<string, string> = {}): Promise<ChildProcess> {
   const env = {
+    ...extraEnv,
     PATH: process.env.PATH, SLACK_BOT_TOKEN: 'xoxb-bench', SLACK_SIGNING_SECRET: SIGNING_SECRET, SLACK_API_URL: apiUrl,
     PORT: String(port), LOG_LEVEL: 'warn', ...(target.url ? { DATABASE_URL: target.url } : { DATA_DIR: path.dirname(target.dataDir) }),
   };
@@ -101,7 +102,7 @@ async function startBot(target: { url?: string; dataDir: string }, port: number,
   throw new Error('the bot did not start');
 }
 
-async function freePort(): Promise<number> {
+export async function freePort(): Promise<number> {
   const server = createServer().listen(0, '127.0.0.1');
   await once(server, 'listening');
   const { port } = server.address() as { port: number };

@@ -1,22 +1,21 @@
+import { randomBytes } from 'node:crypto';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { DateTime } from 'luxon';
 import { loadConfig } from '../../src/config';
 import { createLogger } from '../../src/log';
-import { createSlackApp } from '../../src/slack/app';
-import { healthRoute } from '../../src/slack/start';
+import { slackServer } from '../../src/slack/start';
 import type { Database } from '../../src/store/database';
-import { openStore } from '../../src/store';
 import { startFakeSlack, type FakeSlack } from './fake-slack';
 import { SIGNING_SECRET, slackClient } from './slack-requests';
 
 /** The real Bolt app on a loopback port, talking to a fake Slack Web API that records what the bot posted. */
 export async function startSlackApp(db: Database, env: Record<string, string> = {}) {
   const fake: FakeSlack = await startFakeSlack();
-  const config = loadConfig({ SLACK_BOT_TOKEN: 'xoxb-test', SLACK_SIGNING_SECRET: SIGNING_SECRET, SLACK_API_URL: fake.apiUrl, ...env });
+  const config = loadConfig({ SLACK_BOT_TOKEN: 'xoxb-test', SLACK_SIGNING_SECRET: SIGNING_SECRET, SLACK_API_URL: fake.apiUrl, SECRETS_KEY: randomBytes(32).toString('base64'), ...env });
   let now = DateTime.fromISO('2026-03-02T09:00:00', { zone: 'Europe/Berlin' });
-  const deps = { store: openStore(db, 'slack'), now: () => now, log: createLogger('silent') };
-  const app = createSlackApp({ config, db, deps, bot: config.SLACK_BOT_TOKEN ? { botId: 'B1', botUserId: 'UBOT' } : undefined, processBeforeResponse: true, customRoutes: [healthRoute(db)] });
+  const bot = config.SLACK_BOT_TOKEN ? { botId: 'B1', botUserId: 'UBOT' } : undefined;
+  const { app, store, trackers } = slackServer(config, db, { now: () => now, log: createLogger('silent'), bot, processBeforeResponse: true });
   const server = (await app.start({ port: 0, host: '127.0.0.1' })) as Server;
   const baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   const slack = slackClient(baseUrl);
@@ -24,7 +23,8 @@ export async function startSlackApp(db: Database, env: Record<string, string> = 
     fake,
     baseUrl,
     slack,
-    store: deps.store,
+    store,
+    trackers,
     advance: (days: number) => (now = now.plus({ days })),
     /** a slash command as Slack sends it; resolves with what the bot answered through respond() */
     async command(command: string, text: string, who: { user_id?: string; channel_id?: string; team_id?: string } = {}) {
@@ -35,6 +35,7 @@ export async function startSlackApp(db: Database, env: Record<string, string> = 
     },
     stop: async () => {
       await app.stop();
+      await trackers.stop();
       await fake.close();
     },
   };

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import examples from '@octokit/webhooks-examples';
 import type { DateTime } from 'luxon';
@@ -10,7 +10,8 @@ import { hmacSha256 } from '../../src/trackers/signature';
 /** A delivery ready to POST: the body's exact bytes and the headers its sender would put on it. */
 export type Delivery = { body: string; headers: Record<string, string> };
 
-const FIXTURES = path.join(__dirname, '../fixtures/trackers');
+// from the sources (jest) or from the compiled benchmark in dist-bench/test/support
+const FIXTURES = [path.join(__dirname, '../fixtures/trackers'), path.join(__dirname, '../../../test/fixtures/trackers')].find(existsSync)!;
 const fixture = (name: string) => JSON.parse(readFileSync(path.join(FIXTURES, name), 'utf8'));
 
 function github(event: string, action: string) {

@@ -1,0 +1,52 @@
+import { DateTime } from 'luxon';
+import { blocksToText } from '../../src/console/plain-text';
+import { describeEachDatabase } from '../support/setup-db';
+import { startSlackApp, type SlackApp } from '../support/slack-app';
+import { post, signed, statusChange } from '../support/tracker-payloads';
+
+describeEachDatabase('tracker webhooks in Slack mode', (db) => {
+  let s: SlackApp;
+  beforeEach(async () => {
+    s = await startSlackApp(db());
+  });
+  afterEach(async () => {
+    await s.stop();
+  });
+
+  test('served beside Slack\'s endpoint: moves are announced in the channel in one message, unmapped statuses to the NIT alone', async () => {
+    await s.command('/nexus', 'setup --teams Alpha,Beta');
+    const connected = await s.command('/nexus', 'tracker jira');
+    expect(connected.reply?.response_type).toBe('ephemeral');
+    const secret = /Secret: (\S+)/.exec(blocksToText(connected.reply!.blocks))![1];
+    const nexusId = (await s.store.nexuses.findByChannel('T1', 'C1'))!.id;
+    const at = DateTime.fromISO('2026-03-01T10:00:00Z');
+    const deliver = (n: number, to: string) => {
+      const { json, deliveryId } = statusChange('jira', n, to, at);
+      json.issue.fields.summary = n === 1 ? 'Ping <!channel> & <@U1>' : `Item ${n}`;
+      return post(s.baseUrl, 'jira', nexusId, signed('jira', json, deliveryId, secret, DateTime.utc()));
+    };
+    const answers = await Promise.all([deliver(1, 'In Progress'), deliver(2, 'Integrated'), deliver(3, 'QA Review')]);
+    expect(answers.map((a) => a.status)).toEqual([202, 202, 202]);
+    await s.trackers.worker.idle();
+    await s.trackers.stop();
+    const posts = s.fake.callsTo('chat.postMessage');
+    expect(posts).toHaveLength(1);
+    expect(posts[0].body.channel).toBe('C1');
+    const text = blocksToText(posts[0].body.blocks);
+    expect(text).toContain('2 moves from the tracker');
+    expect(text).toContain('ED-2');
+    expect(JSON.stringify(posts[0].body.blocks)).not.toContain('<!channel>');
+    const told = s.fake.callsTo('chat.postEphemeral');
+    expect(told.map((c) => c.body.user)).toEqual(['U_NIT']);
+    expect(blocksToText(told[0].body.blocks)).toContain('/nexus map jira "QA Review" <stage>');
+    expect((await s.store.pbis.get(nexusId, 'ED-2'))!.stage).toBe('integrated');
+  });
+
+  test('a Nexus without that tracker connected answers 404 with the command that connects it', async () => {
+    await s.command('/nexus', 'setup --teams Alpha');
+    const nexusId = (await s.store.nexuses.findByChannel('T1', 'C1'))!.id;
+    const res = await fetch(`${s.baseUrl}/webhooks/jira/${nexusId}`, { method: 'POST', body: '{}' });
+    expect(res.status).toBe(404);
+    expect((await res.json()).error).toContain('/nexus tracker jira');
+  });
+});
