@@ -5,6 +5,8 @@ import type { InboxRound } from '../store/inbox-repository';
 
 /** Deliveries applied per transaction: large enough to amortise the Nexus lock, small enough to answer quickly. */
 const BATCH = 250;
+/** A kick waits this long before applying, so a burst is applied in a few large transactions, not many small ones. */
+const GATHER_MS = 100;
 /** How often every replica looks for deliveries no one kicked: after a restart, or whose retry time came. */
 const SWEEP_MS = 5_000;
 
@@ -20,18 +22,23 @@ export type InboxWorker = {
  * Applies the inbox, one Nexus at a time per process, in batches; tells `announce` what each round did. Nothing is
  * held in memory that the database doesn't also hold: a crash only delays deliveries until the next sweep.
  */
-export function startInboxWorker(deps: { store: Store; now: () => DateTime; log: Logger; announce(round: InboxRound): void; sweepMs?: number }): InboxWorker {
+export function startInboxWorker(deps: { store: Store; now: () => DateTime; log: Logger; announce(round: InboxRound): void; sweepMs?: number; gatherMs?: number }): InboxWorker {
+  const gatherMs = deps.gatherMs ?? GATHER_MS;
   const draining = new Map<string, Promise<void>>();
   const again = new Set<string>();
   let stopped = false;
 
   async function drain(nexusId: string): Promise<void> {
     for (;;) {
+      await new Promise((resolve) => setTimeout(resolve, gatherMs));
       again.delete(nexusId);
-      const round = await deps.store.inbox.applyDue(nexusId, deps.now(), BATCH);
-      if (round.handled) deps.announce(round);
-      if (round.failed) deps.log.warn({ nexus: nexusId, failed: round.failed }, 'tracker deliveries failed to apply; they will be retried');
-      if (round.handled < BATCH && !again.has(nexusId)) return;
+      let round;
+      do {
+        round = await deps.store.inbox.applyDue(nexusId, deps.now(), BATCH);
+        if (round.handled) deps.announce(round);
+        if (round.failed) deps.log.warn({ nexus: nexusId, failed: round.failed }, 'tracker deliveries failed to apply; they will be retried');
+      } while (round.handled === BATCH);
+      if (!again.has(nexusId)) return;
     }
   }
 
