@@ -2,7 +2,7 @@ import type { TrackerKind, TrackerMove } from '../domain/tracker';
 import { bold, code, escape, lineSections, link } from './blocks';
 import { ephemeral, inChannel, type Reply } from './reply';
 
-export const TRACKER_NAMES: Record<TrackerKind, string> = { jira: 'Jira', github: 'GitHub', azure: 'Azure DevOps', linear: 'Linear', gitlab: 'GitLab', generic: 'webhook' };
+export const TRACKER_NAMES: Record<TrackerKind, string> = { jira: 'Jira', github: 'GitHub', azure: 'Azure DevOps', linear: 'Linear', gitlab: 'GitLab', generic: 'Generic webhook' };
 
 /** Moves that came from trackers since the last announcement: one compact message, however many arrived. */
 export type TrackerNews = { moves: (TrackerMove & { kind: TrackerKind })[]; unmapped: { kind: TrackerKind; status: string; waiting: number }[] };

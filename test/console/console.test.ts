@@ -2,6 +2,10 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { once } from 'node:events';
+import { createServer } from 'node:net';
+import { DateTime } from 'luxon';
+import { signGeneric } from '../../src/trackers/generic';
 import { startFakeSlack } from '../support/fake-slack';
 import { decodePng } from '../support/png';
 
@@ -66,6 +70,36 @@ describe('local console, piped', () => {
     expect(printed[0]).toContain(chartsDir);
   });
 
+  test('local mode serves tracker webhooks on PORT: a signed delivery moves the PBI and is told beside the console', async () => {
+    const port = await freePort();
+    const child = spawn(process.execPath, [path.join(ROOT, 'node_modules/tsx/dist/cli.mjs'), 'src/main.ts'], {
+      cwd: ROOT,
+      env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', LOG_LEVEL: 'warn', PORT: String(port), DATA_DIR: path.join(dataDir, 'webhooks') },
+    });
+    let stdout = '';
+    child.stdout.on('data', (d) => (stdout += d));
+    const printed = async (pattern: RegExp) => {
+      for (let i = 0; i < 400 && !pattern.test(stdout); i++) await new Promise((r) => setTimeout(r, 50));
+      const m = pattern.exec(stdout);
+      if (!m) throw new Error(`never printed ${pattern}: ${stdout}`);
+      return m;
+    };
+    try {
+      child.stdin.write('/nexus setup --teams Alpha\n/nexus tracker generic\n');
+      const [, url] = await printed(/URL: (http:\/\/localhost:\d+\/webhooks\/generic\/\S+)/);
+      const [, secret] = await printed(/Secret: (whsec_\S+)/);
+      const body = JSON.stringify({ id: 'd-1', item: { id: 'G-1', title: 'Ship it', url: 'https://tracker.example/G-1' }, from: 'ready', to: 'In Progress', occurredAt: '2026-03-02T10:00:00Z' });
+      const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...signGeneric(secret, 'd-1', body, DateTime.utc()) }, body });
+      expect(res.status).toBe(202);
+      await printed(/\[posted in the Nexus channel\]\n🔀 A move from the tracker:\nG-1 Ship it \(https:\/\/tracker\.example\/G-1\): new in in-progress \(Generic webhook\)/);
+      child.stdin.write('/pbi show G-1\n');
+      await printed(/G-1 · Ship it[\s\S]*in-progress/);
+    } finally {
+      child.stdin.end();
+      await once(child, 'close');
+    }
+  });
+
   test('stops at start with one clear line when Slack rejects the bot token (auth.test)', async () => {
     const fake = await startFakeSlack();
     try {
@@ -85,3 +119,11 @@ describe('local console, piped', () => {
     expect(stderr).not.toContain('secret-value');
   });
 });
+
+async function freePort(): Promise<number> {
+  const server = createServer().listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  const { port } = server.address() as { port: number };
+  server.close();
+  return port;
+}
