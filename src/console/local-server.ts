@@ -3,14 +3,14 @@ import type { Writable } from 'node:stream';
 import type { DateTime } from 'luxon';
 import { renderTrackerMoves, renderUnmapped, type TrackerNews } from '../commands/tracker-news';
 import type { Logger } from '../log';
-import { healthRoute } from '../slack/start';
+import { healthRoutes } from '../slack/start';
 import type { Store } from '../store';
 import type { Database } from '../store/database';
 import { startTrackerInbox } from '../trackers/serve';
 import { blocksToText } from './plain-text';
 
 /**
- * Local mode's HTTP side: tracker webhooks and /healthz on `port`, with what the trackers move printed beside the
+ * Local mode's HTTP side: tracker webhooks, /healthz and /readyz on `port`, with what the trackers move printed beside the
  * console's answers. A busy port leaves the console running without webhooks.
  */
 export async function startLocalServer(deps: { db: Database; store: Store; now: () => DateTime; log: Logger; output: Writable; port: number }): Promise<() => Promise<void>> {
@@ -19,8 +19,12 @@ export async function startLocalServer(deps: { db: Database; store: Store; now: 
     if (news.unmapped.length) deps.output.write(`[only the NIT sees this]\n${blocksToText(renderUnmapped(news.unmapped).blocks)}\n\n`);
   };
   const trackers = startTrackerInbox({ ...deps, post: print });
-  const health = healthRoute(deps.db).handler;
-  const server = createServer((req, res) => (req.url?.startsWith('/healthz') ? health(req as Parameters<typeof health>[0], res) : trackers.handler(req, res)));
+  const health = new Map(healthRoutes(deps.db).map((route) => [route.path, route.handler]));
+  const server = createServer((req, res) => {
+    const route = health.get(new URL(req.url ?? '/', 'http://localhost').pathname);
+    if (route) route(req as Parameters<typeof route>[0], res);
+    else trackers.handler(req, res);
+  });
   const listening = await listen(server, deps.port);
   if (listening) deps.log.info({ port: listening }, 'tracker webhooks listening on /webhooks/<tracker>/<nexus-id>');
   return async () => {

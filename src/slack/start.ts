@@ -1,5 +1,6 @@
 import type { CustomRoute } from '@slack/bolt';
 import { WebClient } from '@slack/web-api';
+import type { ServerResponse } from 'node:http';
 import { hostname } from 'node:os';
 import { DateTime } from 'luxon';
 import { ConfigError, type Config } from '../config';
@@ -39,7 +40,7 @@ export function slackServer(config: Config, db: Database, opts: { now: () => Dat
   const deps = { store, now: opts.now, log: opts.log, publicUrl: config.PUBLIC_URL };
   const trackers = startTrackerInbox({ ...deps, post: slackTrackerPoster(config, db, store) });
   const webhooks: CustomRoute = { path: WEBHOOK_PATH, method: ['POST'], handler: trackers.handler };
-  const app = createSlackApp({ config, db, deps, bot: opts.bot, processBeforeResponse: opts.processBeforeResponse, customRoutes: [healthRoute(db), webhooks] });
+  const app = createSlackApp({ config, db, deps, bot: opts.bot, processBeforeResponse: opts.processBeforeResponse, customRoutes: [...healthRoutes(db), webhooks] });
   return { app, store, trackers };
 }
 
@@ -57,19 +58,26 @@ async function checkToken(config: Config): Promise<{ botId: string; botUserId: s
   }
 }
 
-/** GET /healthz: the process answers and the database does. */
-export function healthRoute(db: Database): CustomRoute {
-  return {
-    path: '/healthz',
-    method: ['GET'],
-    handler: (_req, res) => {
-      db.prisma.$queryRaw`SELECT 1`
-        .then(() => ({ status: 200, body: { ok: true, database: db.kind } }))
-        .catch(() => ({ status: 503, body: { ok: false, database: 'unreachable' } }))
-        .then(({ status, body }) => {
-          res.writeHead(status, { 'content-type': 'application/json' });
-          res.end(JSON.stringify(body));
-        });
-    },
+/**
+ * GET /healthz: the process answers (liveness; a load balancer restarts it when not). GET /readyz: the database
+ * answers too (readiness; traffic goes elsewhere meanwhile).
+ */
+export function healthRoutes(db: Database): CustomRoute[] {
+  const answer = (res: ServerResponse, status: number, body: object) => {
+    res.writeHead(status, { 'content-type': 'application/json' });
+    res.end(JSON.stringify(body));
   };
+  return [
+    { path: '/healthz', method: ['GET'], handler: (_req, res) => answer(res, 200, { ok: true }) },
+    {
+      path: '/readyz',
+      method: ['GET'],
+      handler: (_req, res) => {
+        db.prisma.$queryRaw`SELECT 1`.then(
+          () => answer(res, 200, { ok: true, database: db.kind }),
+          () => answer(res, 503, { ok: false, database: 'unreachable' }),
+        );
+      },
+    },
+  ];
 }

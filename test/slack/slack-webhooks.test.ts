@@ -1,4 +1,8 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { DateTime } from 'luxon';
+import { healthRoutes } from '../../src/slack/start';
+import { freshDatabase } from '../support/databases';
 import { blocksToText } from '../../src/console/plain-text';
 import { describeEachDatabase } from '../support/setup-db';
 import { startSlackApp, type SlackApp } from '../support/slack-app';
@@ -42,6 +46,13 @@ describeEachDatabase('tracker webhooks in Slack mode', (db) => {
     expect((await s.store.pbis.get(nexusId, 'ED-2'))!.stage).toBe('integrated');
   });
 
+  test('/healthz says the process answers, /readyz that the database does too', async () => {
+    expect(await (await fetch(`${s.baseUrl}/healthz`)).json()).toEqual({ ok: true });
+    const ready = await fetch(`${s.baseUrl}/readyz`);
+    expect(ready.status).toBe(200);
+    expect((await ready.json()).ok).toBe(true);
+  });
+
   test('a Nexus without that tracker connected answers 404 with the command that connects it', async () => {
     await s.command('/nexus', 'setup --teams Alpha');
     const nexusId = (await s.store.nexuses.findByChannel('T1', 'C1'))!.id;
@@ -49,4 +60,21 @@ describeEachDatabase('tracker webhooks in Slack mode', (db) => {
     expect(res.status).toBe(404);
     expect((await res.json()).error).toContain('/nexus tracker jira');
   });
+});
+
+test('/readyz answers 503 when the database does not answer, while /healthz still answers', async () => {
+  const db = await freshDatabase('embedded');
+  await db.dispose(); // closed: every query fails
+  const routes = new Map(healthRoutes(db).map((r) => [r.path, r.handler]));
+  const server = createServer((req, res) => routes.get(req.url!)!(req as any, res));
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  try {
+    expect((await fetch(`${base}/healthz`)).status).toBe(200);
+    const ready = await fetch(`${base}/readyz`);
+    expect(ready.status).toBe(503);
+    expect(await ready.json()).toEqual({ ok: false, database: 'unreachable' });
+  } finally {
+    server.close();
+  }
 });

@@ -7,6 +7,9 @@ import { openStore } from '../../src/store';
 import { sealedBox } from '../../src/store/sealed-box';
 import { randomBytes } from 'node:crypto';
 
+/** One key for every store of the test process, as every replica of a deployment shares SECRETS_KEY. */
+const SECRETS = sealedBox(randomBytes(32));
+
 /**
  * Types commands as a user would, in one channel, against a real database, with a clock the test moves.
  * `as(user)` switches who is typing.
@@ -14,7 +17,7 @@ import { randomBytes } from 'node:crypto';
 export function commandHarness(db: Database, opts: { channelId?: string; workspaceId?: string; start?: string } = {}) {
   let now = DateTime.fromISO(opts.start ?? '2026-03-02T09:00:00', { zone: 'Europe/Berlin' });
   let userId = 'U_NIT';
-  const store = openStore(db, 'test', sealedBox(randomBytes(32)));
+  const store = openStore(db, 'test', SECRETS);
   const ctx = () => ({ store, now: () => now, workspaceId: opts.workspaceId ?? 'T1', channelId: opts.channelId ?? 'C1', userId });
   return {
     store,
