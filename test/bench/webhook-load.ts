@@ -1,5 +1,6 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { once } from 'node:events';
+import { Agent, request } from 'node:http';
 import { DateTime } from 'luxon';
 import { applyTrackerChange, type TrackerChange } from '../../src/domain/tracker';
 import type { Pbi } from '../../src/domain/pbi';
@@ -55,9 +56,8 @@ export async function measureWebhookLoad(target: { url?: string; dataDir: string
       while (next < deliveries.length) {
         const delivery = deliveries[next++];
         const start = performance.now();
-        const res = await fetch(url, { method: 'POST', headers: delivery.headers, body: delivery.body }).catch(() => null);
-        await res?.arrayBuffer();
-        if (!res || res.status >= 300) failed++;
+        const status = await postOnce(url, delivery).catch(() => 0);
+        if (status < 200 || status >= 300) failed++;
         answers.push(performance.now() - start);
       }
     }),
@@ -72,6 +72,20 @@ export async function measureWebhookLoad(target: { url?: string; dataDir: string
 }
 
 const START = DateTime.fromISO('2026-09-01T08:00:00Z');
+
+/** One kept-alive connection per sender: node:http costs the load generator far less CPU than fetch. */
+const agent = new Agent({ keepAlive: true, maxSockets: CONCURRENCY });
+
+function postOnce(url: string, delivery: { body: string; headers: Record<string, string> }): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const req = request(url, { method: 'POST', agent, headers: { ...delivery.headers, 'content-length': Buffer.byteLength(delivery.body) } }, (res) => {
+      res.resume();
+      res.on('end', () => resolve(res.statusCode ?? 0));
+    });
+    req.on('error', reject);
+    req.end(delivery.body);
+  });
+}
 
 /** Each item moves through random stages, an hour apart, items interleaved. */
 function planChanges(stages: string[]): Planned[] {
