@@ -3,7 +3,7 @@ import type { Writable } from 'node:stream';
 import type { DateTime } from 'luxon';
 import { renderTrackerMoves, renderUnmapped, type TrackerNews } from '../commands/tracker-news';
 import type { Logger } from '../log';
-import { healthRoutes } from '../slack/start';
+import { healthRoutes } from '../health-routes';
 import type { Store } from '../store';
 import type { Database } from '../store/database';
 import { startTrackerInbox } from '../trackers/serve';

@@ -1,11 +1,11 @@
 import type { CustomRoute } from '@slack/bolt';
 import { WebClient } from '@slack/web-api';
-import type { ServerResponse } from 'node:http';
 import { hostname } from 'node:os';
 import { DateTime } from 'luxon';
 import { ConfigError, type Config } from '../config';
 import type { Logger } from '../log';
 import type { Database } from '../store/database';
+import { healthRoutes } from '../health-routes';
 import { startScheduler } from '../schedule/scheduler';
 import { openStore } from '../store';
 import { createSlackApp } from './app';
@@ -56,28 +56,4 @@ async function checkToken(config: Config): Promise<{ botId: string; botUserId: s
     const code = (error as { data?: { error?: string } }).data?.error ?? (error as Error).message;
     throw new ConfigError(`Slack rejected SLACK_BOT_TOKEN (${code}); check the token or reinstall the app`);
   }
-}
-
-/**
- * GET /healthz: the process answers (liveness; a load balancer restarts it when not). GET /readyz: the database
- * answers too (readiness; traffic goes elsewhere meanwhile).
- */
-export function healthRoutes(db: Database): CustomRoute[] {
-  const answer = (res: ServerResponse, status: number, body: object) => {
-    res.writeHead(status, { 'content-type': 'application/json' });
-    res.end(JSON.stringify(body));
-  };
-  return [
-    { path: '/healthz', method: ['GET'], handler: (_req, res) => answer(res, 200, { ok: true }) },
-    {
-      path: '/readyz',
-      method: ['GET'],
-      handler: (_req, res) => {
-        db.prisma.$queryRaw`SELECT 1`.then(
-          () => answer(res, 200, { ok: true, database: db.kind }),
-          () => answer(res, 503, { ok: false, database: 'unreachable' }),
-        );
-      },
-    },
-  ];
 }

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { epochMillis, instant } from './parse-time';
 import { header, hmacSha256, randomSecret, sameSecret } from './signature';
-import type { Tracker } from './tracker';
+import { jsonOrNull, type Tracker } from './tracker';
 
 /** Linear signs the body and puts the send time in it: older than this and it is a replay. */
 const MAX_SKEW_MS = 60_000;
@@ -53,11 +53,3 @@ export const linear: Tracker = {
   newSecret: () => randomSecret(),
   setup: 'Linear settings → API → Webhooks → New webhook: paste the URL, tick *Issues*; Linear shows its own signing secret: give it to the bot with `/nexus tracker linear --secret <secret>`.',
 };
-
-function jsonOrNull(raw: Buffer): unknown {
-  try {
-    return JSON.parse(raw.toString('utf8'));
-  } catch {
-    return null;
-  }
-}

@@ -22,3 +22,12 @@ export type Tracker = {
   /** Where in the tracker the webhook is set up, for `/nexus tracker`. */
   setup: string;
 };
+
+/** The body as JSON, or null when it is not JSON (a signed body may still be garbage). */
+export function jsonOrNull(raw: Buffer): unknown {
+  try {
+    return JSON.parse(raw.toString('utf8'));
+  } catch {
+    return null;
+  }
+}

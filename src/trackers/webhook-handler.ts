@@ -8,7 +8,7 @@ import type { Store } from '../store';
 import { TRACKERS } from '.';
 import { connectionCache } from './connection-cache';
 import { groupedReceiver } from './grouped-receiver';
-import type { WebhookRequest } from './tracker';
+import { jsonOrNull, type WebhookRequest } from './tracker';
 
 export const WEBHOOK_PATH = '/webhooks/:tracker/:nexusId';
 /** Larger than any status change a tracker sends; bigger bodies are refused before they are read. */
@@ -99,13 +99,6 @@ function readBody(req: IncomingMessage): Promise<Buffer | null> {
   });
 }
 
-function jsonOrNull(raw: Buffer): unknown {
-  try {
-    return JSON.parse(raw.toString('utf8'));
-  } catch {
-    return null;
-  }
-}
 
 function zodReason(error: ZodError): string {
   const issue = error.issues[0];

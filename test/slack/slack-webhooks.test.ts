@@ -1,7 +1,7 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { DateTime } from 'luxon';
-import { healthRoutes } from '../../src/slack/start';
+import { healthRoutes } from '../../src/health-routes';
 import { freshDatabase } from '../support/databases';
 import { blocksToText } from '../../src/console/plain-text';
 import { describeEachDatabase } from '../support/setup-db';

@@ -13,9 +13,9 @@ const DEFAULT_PUBLIC_URL = 'http://localhost:3000';
 type Input = { kind: TrackerKind; secret: string | null } | { kind: null };
 type Outcome =
   | { connected: TrackerConnection; secret: string; url: string }
-  | { listed: { connection: TrackerConnection; inbox: InboxCounts }[]; base: string };
+  | { listed: { connection: TrackerConnection; inbox: InboxCounts }[] };
 
-export function webhookUrl(ctx: NexusContext, kind: TrackerKind): string {
+function webhookUrl(ctx: NexusContext, kind: TrackerKind): string {
   return `${(ctx.publicUrl ?? DEFAULT_PUBLIC_URL).replace(/\/$/, '')}/webhooks/${kind}/${ctx.nexus.id}`;
 }
 
@@ -38,7 +38,7 @@ export const nexusTracker = defineCommand<Input, Outcome>({
     return { kind: kind.toLowerCase() as TrackerKind, secret };
   },
   async execute(input, ctx) {
-    if (input.kind === null) return { listed: await ctx.store.trackers.list(ctx.nexus.id), base: webhookUrl(ctx, 'generic').replace(/generic\/[^/]+$/, '') };
+    if (input.kind === null) return { listed: await ctx.store.trackers.list(ctx.nexus.id) };
     const secret = input.secret ?? TRACKERS[input.kind].newSecret();
     const connected = await ctx.store.trackers.connect(ctx.nexus.id, input.kind, secret, ctx.now(), ctx.userId);
     return { connected, secret, url: webhookUrl(ctx, input.kind) };
