@@ -68,6 +68,20 @@ export async function runSlashCommand(slash: string, text: string, ctx: CommandC
 }
 
 /**
+ * What a slash command asks, in words safe to count by (`pbi move`, `forecast when`): a known command's path, else
+ * `<group> unknown`. Never the typed text itself.
+ */
+export function commandName(slash: string, text: string): string {
+  const group = slash.replace(/^\//, '').toLowerCase();
+  if (!SLASH_COMMANDS.includes(`/${group}` as (typeof SLASH_COMMANDS)[number])) return 'unknown';
+  const tokens = tokenize(text);
+  const words = tokens.ok ? tokens.words : [];
+  const [sub = 'help'] = group === 'forecast' ? forecastWords(words) : words;
+  const known = COMMANDS.some((c) => c.path[0] === group && c.path[1] === sub.toLowerCase()) || sub.toLowerCase() === 'help';
+  return `${group} ${known ? sub.toLowerCase() : 'unknown'}`;
+}
+
+/**
  * `/forecast` reads its first word as a question: a number (when), `by`, `sprint`, `accuracy`, or a PBI's key.
  * `--chart` (any question) asks the console for the histogram as a PNG; Slack always gets it.
  */

@@ -4,13 +4,15 @@ import type { DateTime } from 'luxon';
 import { renderTrackerMoves, renderUnmapped, type TrackerNews } from '../commands/tracker-news';
 import type { Logger } from '../log';
 import { healthRoutes } from '../health-routes';
+import { createMetrics, metricsRoute } from '../metrics';
 import type { Store } from '../store';
 import type { Database } from '../store/database';
 import { startTrackerInbox } from '../trackers/serve';
+import { pathOf } from '../trackers/webhook-handler';
 import { blocksToText } from './plain-text';
 
 /**
- * Local mode's HTTP side: tracker webhooks, /healthz and /readyz on `port`, with what the trackers move printed beside the
+ * Local mode's HTTP side: tracker webhooks, /healthz, /readyz and /metrics on `port`, with what the trackers move printed beside the
  * console's answers. A busy port leaves the console running without webhooks.
  */
 export async function startLocalServer(deps: { db: Database; store: Store; now: () => DateTime; log: Logger; output: Writable; port: number }): Promise<() => Promise<void>> {
@@ -18,10 +20,11 @@ export async function startLocalServer(deps: { db: Database; store: Store; now: 
     if (news.moves.length) deps.output.write(`[posted in the Nexus channel]\n${blocksToText(renderTrackerMoves(news.moves).blocks)}\n\n`);
     if (news.unmapped.length) deps.output.write(`[only the NIT sees this]\n${blocksToText(renderUnmapped(news.unmapped).blocks)}\n\n`);
   };
-  const trackers = startTrackerInbox({ ...deps, post: print });
-  const health = new Map(healthRoutes(deps.db).map((route) => [route.path, route.handler]));
+  const metrics = createMetrics({ inboxBacklog: deps.store.inbox.backlog });
+  const trackers = startTrackerInbox({ ...deps, metrics, post: print });
+  const health = new Map([...healthRoutes(deps.db), metricsRoute(metrics)].map((route) => [route.path, route.handler]));
   const server = createServer((req, res) => {
-    const route = health.get(new URL(req.url ?? '/', 'http://localhost').pathname);
+    const route = health.get(pathOf(req));
     if (route) route(req as Parameters<typeof route>[0], res);
     else trackers.handler(req, res);
   });

@@ -3,6 +3,7 @@ import { loadDigest, renderDigest } from '../commands/flow/digest';
 import type { Reply } from '../commands/reply';
 import type { Nexus } from '../domain/nexus';
 import type { Logger } from '../log';
+import type { Metrics } from '../metrics';
 import type { Store } from '../store';
 import { dueSlot } from './digest-slot';
 
@@ -11,13 +12,13 @@ const TICK_MS = 60_000;
 
 /** Posts a digest to its Nexus's channel (Slack, or the console's output). */
 export type DigestPoster = (nexus: Nexus, reply: Reply) => Promise<void>;
-export type SchedulerDeps = { store: Store; now: () => DateTime; replica: string; post: DigestPoster; log: Logger };
+export type SchedulerDeps = { store: Store; now: () => DateTime; replica: string; post: DigestPoster; log: Logger; metrics: Metrics };
 
 /**
  * One round: every Nexus whose digest slot is due is claimed in the database and posted by the one replica that
  * claimed it. A failed post leaves the claim unposted, so a later round (here or on another replica) takes it over.
  */
-export async function postDueDigests({ store, now, replica, post, log }: SchedulerDeps): Promise<number> {
+export async function postDueDigests({ store, now, replica, post, log, metrics }: SchedulerDeps): Promise<number> {
   let posted = 0;
   for (const nexus of await store.nexuses.listWithDigest()) {
     const at = now();
@@ -28,19 +29,23 @@ export async function postDueDigests({ store, now, replica, post, log }: Schedul
       await post(nexus, renderDigest(await loadDigest(ctx)));
       await store.digestRuns.posted(nexus.id, slot, now());
       posted++;
+      metrics.digestRun('posted');
     } catch (error) {
+      metrics.digestRun('failed');
       log.error({ err: error, nexus: nexus.id, slot }, 'digest not posted; another round will retry it');
     }
   }
   return posted;
 }
 
-/** Runs a round every minute until stopped; rounds never overlap. */
+/** Runs a round at once (a replica started at 09:00:30 posts the 09:00 digest now) and every minute until stopped; rounds never overlap. */
 export function startScheduler(deps: SchedulerDeps): () => Promise<void> {
   let running: Promise<unknown> = Promise.resolve();
-  const timer = setInterval(() => {
+  const round = () => {
     running = running.then(() => postDueDigests(deps)).catch((error: unknown) => deps.log.error({ err: error }, 'digest round failed'));
-  }, TICK_MS);
+  };
+  round();
+  const timer = setInterval(round, TICK_MS);
   timer.unref();
   return async () => {
     clearInterval(timer);

@@ -1,10 +1,11 @@
 import type { DateTime } from 'luxon';
 import type { CommandContext } from '../commands/command';
 import type { Logger } from '../log';
+import type { Metrics } from '../metrics';
 import type { Store } from '../store';
 
 /** What every listener needs; built once at start. */
-export type SlackDeps = { store: Store; now: () => DateTime; log: Logger; publicUrl?: string };
+export type SlackDeps = { store: Store; now: () => DateTime; log: Logger; metrics: Metrics; publicUrl?: string };
 
 /** A Nexus is reached only from its own channel in its own workspace: both ids come from Slack's signed payload. */
 export function commandContext(deps: SlackDeps, ids: { teamId: string; channelId: string; userId: string }): CommandContext {

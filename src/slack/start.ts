@@ -6,6 +6,7 @@ import { ConfigError, type Config } from '../config';
 import type { Logger } from '../log';
 import type { Database } from '../store/database';
 import { healthRoutes } from '../health-routes';
+import { createMetrics, metricsRoute } from '../metrics';
 import { startScheduler } from '../schedule/scheduler';
 import { openStore } from '../store';
 import { createSlackApp } from './app';
@@ -20,9 +21,9 @@ export async function startSlack(config: Config, db: Database, log: Logger): Pro
   const bot = config.SLACK_BOT_TOKEN ? await checkToken(config) : undefined;
   if (db.kind === 'postgres' && !config.SECRETS_KEY) log.warn('SECRETS_KEY is not set: tracker secrets are sealed with a key in DATA_DIR, which other replicas do not share');
   const now = () => DateTime.utc();
-  const { app, store, trackers } = slackServer(config, db, { now, log, bot });
+  const { app, store, trackers, metrics } = slackServer(config, db, { now, log, bot });
   await app.start(config.PORT);
-  const stopScheduler = startScheduler({ store, now, log, replica: `${hostname()}:${process.pid}`, post: slackDigestPoster(config, db, log) });
+  const stopScheduler = startScheduler({ store, now, log, metrics, replica: `${hostname()}:${process.pid}`, post: slackDigestPoster(config, db, log) });
   log.info({ port: config.PORT, socketMode: Boolean(config.SLACK_APP_TOKEN), oauth: Boolean(config.SLACK_CLIENT_ID), database: db.kind }, 'Nexus Flow is listening');
   return async () => {
     await stopScheduler();
@@ -32,16 +33,18 @@ export async function startSlack(config: Config, db: Database, log: Logger): Pro
 }
 
 /**
- * The Slack app with everything it serves: Slack's requests, tracker webhooks and /healthz, and the worker that
+ * The Slack app with everything it serves: Slack's requests, tracker webhooks, /healthz, /readyz and /metrics, and the worker that
  * applies the tracker inbox and announces its moves in the Nexus channels. Not yet listening.
  */
 export function slackServer(config: Config, db: Database, opts: { now: () => DateTime; log: Logger; bot?: { botId: string; botUserId: string }; processBeforeResponse?: boolean }) {
   const store = openStore(db, 'slack', secretsBox(config));
-  const deps = { store, now: opts.now, log: opts.log, publicUrl: config.PUBLIC_URL };
+  const metrics = createMetrics({ inboxBacklog: store.inbox.backlog });
+  const deps = { store, now: opts.now, log: opts.log, metrics, publicUrl: config.PUBLIC_URL };
   const trackers = startTrackerInbox({ ...deps, post: slackTrackerPoster(config, db, store) });
   const webhooks: CustomRoute = { path: WEBHOOK_PATH, method: ['POST'], handler: trackers.handler };
-  const app = createSlackApp({ config, db, deps, bot: opts.bot, processBeforeResponse: opts.processBeforeResponse, customRoutes: [...healthRoutes(db), webhooks] });
-  return { app, store, trackers };
+  const customRoutes = [...healthRoutes(db), metricsRoute(metrics), webhooks];
+  const app = createSlackApp({ config, db, deps, bot: opts.bot, processBeforeResponse: opts.processBeforeResponse, customRoutes });
+  return { app, store, trackers, metrics };
 }
 
 /** auth.test once at start: a revoked or mistyped token stops the app with one clear line, not at the first command. */

@@ -121,14 +121,22 @@ export function inboxRepository(prisma: PrismaClient, memo: RevisionMemo) {
       return rows.map((r) => r.nexusId);
     },
 
+    /** Deliveries stored and not yet applied, across every Nexus: pending, or failed and waiting for their retry. */
+    async backlog(): Promise<number> {
+      const [{ n }] = await prisma.$queryRaw<{ n: bigint }[]>`SELECT count(*) AS n FROM "Delivery" WHERE state IN ('pending', 'failed')`;
+      return Number(n);
+    },
+
     /**
      * Applies up to `limit` due deliveries of the Nexus in one transaction. When that fails, each is tried alone, so
-     * one bad delivery keeps its error and waits for its retry while the others go through.
+     * one bad delivery keeps its error and waits for its retry while the others go through. When the database itself
+     * is away, nothing is marked: the deliveries stay pending for the next sweep instead of waiting out a retry delay.
      */
     async applyDue(nexusId: string, now: DateTime, limit: number): Promise<InboxRound> {
       try {
         return await applyBatch(nexusId, null, now, limit);
       } catch (batchError) {
+        await prisma.$queryRaw`SELECT 1`.catch(() => Promise.reject(batchError));
         const rows = await dueRows(prisma, nexusId, now, limit);
         const rounds: InboxRound[] = [];
         for (const { id } of rows) {

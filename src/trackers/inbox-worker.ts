@@ -1,5 +1,6 @@
 import type { DateTime } from 'luxon';
 import type { Logger } from '../log';
+import type { Metrics } from '../metrics';
 import type { Store } from '../store';
 import type { InboxRound } from '../store/inbox-repository';
 
@@ -22,7 +23,7 @@ export type InboxWorker = {
  * Applies the inbox, one Nexus at a time per process, in batches; tells `announce` what each round did. Nothing is
  * held in memory that the database doesn't also hold: a crash only delays deliveries until the next sweep.
  */
-export function startInboxWorker(deps: { store: Store; now: () => DateTime; log: Logger; announce(round: InboxRound): void; sweepMs?: number; gatherMs?: number }): InboxWorker {
+export function startInboxWorker(deps: { store: Store; now: () => DateTime; log: Logger; metrics: Metrics; announce(round: InboxRound): void; sweepMs?: number; gatherMs?: number }): InboxWorker {
   const gatherMs = deps.gatherMs ?? GATHER_MS;
   const draining = new Map<string, Promise<void>>();
   const again = new Set<string>();
@@ -35,6 +36,7 @@ export function startInboxWorker(deps: { store: Store; now: () => DateTime; log:
       let round;
       do {
         round = await deps.store.inbox.applyDue(nexusId, deps.now(), BATCH);
+        deps.metrics.inboxRound(round.handled, round.failed);
         if (round.handled) deps.announce(round);
         if (round.failed) deps.log.warn({ nexus: nexusId, failed: round.failed }, 'tracker deliveries failed to apply; they will be retried');
       } while (round.handled === BATCH);

@@ -1,6 +1,7 @@
 import type { DateTime } from 'luxon';
 import type { TrackerNews } from '../commands/tracker-news';
 import type { Logger } from '../log';
+import type { Metrics } from '../metrics';
 import type { Store } from '../store';
 import { batchedAnnouncer } from './announcer';
 import { startInboxWorker } from './inbox-worker';
@@ -10,7 +11,7 @@ import { webhookHandler } from './webhook-handler';
  * The tracker side of the app: the webhook handler, the worker that applies the inbox, and the announcements of what
  * it applied (`post` says them in Slack or in the console).
  */
-export function startTrackerInbox(deps: { store: Store; now: () => DateTime; log: Logger; post(nexusId: string, news: TrackerNews): Promise<void> }) {
+export function startTrackerInbox(deps: { store: Store; now: () => DateTime; log: Logger; metrics: Metrics; post(nexusId: string, news: TrackerNews): Promise<void> }) {
   const announcer = batchedAnnouncer(deps.post, deps.log);
   const worker = startInboxWorker({ ...deps, announce: announcer.announce });
   const handler = webhookHandler({ ...deps, stored: worker.kick });

@@ -4,6 +4,7 @@ import type { DateTime } from 'luxon';
 import { ZodError } from 'zod';
 import { isTrackerKind, TRACKER_KINDS } from '../domain/tracker';
 import type { Logger } from '../log';
+import type { Metrics } from '../metrics';
 import type { Store } from '../store';
 import { TRACKERS } from '.';
 import { connectionCache } from './connection-cache';
@@ -14,7 +15,7 @@ export const WEBHOOK_PATH = '/webhooks/:tracker/:nexusId';
 /** Larger than any status change a tracker sends; bigger bodies are refused before they are read. */
 export const MAX_BODY_BYTES = 1024 * 1024;
 
-export type WebhookDeps = { store: Store; now: () => DateTime; log: Logger; stored(nexusId: string): void };
+export type WebhookDeps = { store: Store; now: () => DateTime; log: Logger; metrics: Metrics; stored(nexusId: string): void };
 type Answer = { status: number; body: Record<string, unknown> };
 
 const PATH = /^\/webhooks\/([^/]+)\/([^/]+)\/?$/;
@@ -33,6 +34,7 @@ export function webhookHandler(deps: WebhookDeps) {
       })
       .then(({ status, body }) => {
         if (status >= 400 && status !== 503) deps.log.warn({ status, url: req.url, reason: body.error }, 'webhook refused');
+        deps.metrics.webhookAnswered(PATH.exec(pathOf(req))?.[1] ?? 'unknown', status);
         res.writeHead(status, { 'content-type': 'application/json' });
         res.end(JSON.stringify(body));
       });
@@ -42,7 +44,7 @@ export function webhookHandler(deps: WebhookDeps) {
 type Parts = { connection: ReturnType<typeof connectionCache>; store: ReturnType<typeof groupedReceiver> };
 
 async function receive(deps: WebhookDeps, parts: Parts, req: IncomingMessage): Promise<Answer> {
-  const match = PATH.exec(new URL(req.url ?? '/', 'http://localhost').pathname);
+  const match = PATH.exec(pathOf(req));
   if (!match) return refuse(req, 404, 'the webhook URL is /webhooks/<tracker>/<nexus-id>');
   if (req.method !== 'POST') return refuse(req, 405, 'webhooks are POSTed');
   const [, kind, nexusId] = match;
@@ -76,6 +78,15 @@ async function receive(deps: WebhookDeps, parts: Parts, req: IncomingMessage): P
     const reason = error instanceof ZodError ? zodReason(error) : error.message;
     await deps.store.inbox.keepInvalid({ nexusId, kind, deliveryId, at, body: raw.toString('utf8'), error: reason });
     return { status: 400, body: { error: `not a ${kind} status change: ${reason}` } };
+  }
+}
+
+/** The request's path; a URL no parser accepts has none (and gets 404, not a failure). */
+export function pathOf(req: IncomingMessage): string {
+  try {
+    return new URL(req.url ?? '/', 'http://localhost').pathname;
+  } catch {
+    return '';
   }
 }
 

@@ -3,6 +3,7 @@ import type { Reply } from '../../src/commands/reply';
 import { localDate } from '../../src/domain/calendar';
 import type { Nexus } from '../../src/domain/nexus';
 import { createLogger } from '../../src/log';
+import { createMetrics } from '../../src/metrics';
 import { postDueDigests } from '../../src/schedule/scheduler';
 import { openStore, type Store } from '../../src/store';
 import { loadConfig } from '../../src/config';
@@ -13,6 +14,7 @@ import { SIGNING_SECRET } from '../support/slack-requests';
 
 const ZONE = 'Europe/Berlin';
 const log = createLogger('silent');
+const metrics = createMetrics({ inboxBacklog: async () => 0 });
 type Post = { nexus: string; at: DateTime; text: string };
 
 async function createNexus(store: Store, digest: Nexus['digest']): Promise<Nexus> {
@@ -39,7 +41,7 @@ describeEachDatabase('daily digest schedule', (db) => {
     const replicas = ['replica-a', 'replica-b'].map((replica) => ({ replica, store: openStore(db(), replica) }));
     for (clock = from; clock <= to; clock = clock.plus({ minutes: 15 })) {
       const at = clock;
-      await Promise.all(replicas.map(({ replica, store }) => postDueDigests({ store, now: () => at, replica, post: poster(replica), log })));
+      await Promise.all(replicas.map(({ replica, store }) => postDueDigests({ store, now: () => at, replica, post: poster(replica), log, metrics })));
     }
   }
 
@@ -94,7 +96,7 @@ describeEachDatabase('daily digest schedule', (db) => {
       await createNexus(store, { time: '09:30', days: ['thu'], enabled: true });
       const config = loadConfig({ SLACK_BOT_TOKEN: 'xoxb-digest', SLACK_SIGNING_SECRET: SIGNING_SECRET, SLACK_API_URL: fake.apiUrl });
       const at = DateTime.fromISO('2026-03-26T09:31', { zone: ZONE });
-      const posted = await postDueDigests({ store, now: () => at, replica: 'r', post: slackDigestPoster(config, db(), log), log });
+      const posted = await postDueDigests({ store, now: () => at, replica: 'r', post: slackDigestPoster(config, db(), log), log, metrics });
       expect(posted).toBe(1);
       expect(fake.callsTo('chat.postMessage').map((c) => [c.body.channel, c.token])).toEqual([['C1', 'xoxb-digest']]);
       expect(fake.lastCall('chat.postMessage')?.body.text).toContain('Flow is healthy');

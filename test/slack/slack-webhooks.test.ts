@@ -53,6 +53,39 @@ describeEachDatabase('tracker webhooks in Slack mode', (db) => {
     expect((await ready.json()).ok).toBe(true);
   });
 
+  test('/metrics counts commands, forecasts, webhook deliveries by status and the inbox backlog, naming no Nexus', async () => {
+    await s.command('/nexus', 'setup --teams Alpha');
+    await s.command('/pbi', 'add "Checkout"');
+    await s.command('/pbi', 'move PBI-99 ready');
+    await s.command('/forecast', '10');
+    const connected = await s.command('/nexus', 'tracker jira');
+    const secret = /Secret: (\S+)/.exec(blocksToText(connected.reply!.blocks))![1];
+    const nexusId = (await s.store.nexuses.findByChannel('T1', 'C1'))!.id;
+    const { json, deliveryId } = statusChange('jira', 1, 'In Progress', DateTime.fromISO('2026-03-01T10:00:00Z'));
+    const delivery = signed('jira', json, deliveryId, secret, DateTime.utc());
+    expect((await post(s.baseUrl, 'jira', nexusId, delivery)).status).toBe(202);
+    expect((await post(s.baseUrl, 'jira', nexusId, { ...delivery, body: delivery.body.replace('In Progress', 'Done') })).status).toBe(401);
+    const scrape = async () => {
+      const res = await fetch(`${s.baseUrl}/metrics`);
+      expect(res.headers.get('content-type')).toContain('text/plain');
+      return res.text();
+    };
+    const before = await scrape();
+    expect(before).toMatch(/^nexus_flow_inbox_backlog \d+$/m);
+    expect(before).toMatch(/^nexus_flow_commands_total\{command="pbi add",outcome="posted"\} 1$/m);
+    expect(before).toMatch(/^nexus_flow_commands_total\{command="pbi move",outcome="answered"\} 1$/m);
+    expect(before).toMatch(/^nexus_flow_forecast_seconds_count\{question="when"\} 1$/m);
+    expect(before).toMatch(/^nexus_flow_webhook_deliveries_total\{tracker="jira",status="202"\} 1$/m);
+    expect(before).toMatch(/^nexus_flow_webhook_deliveries_total\{tracker="jira",status="401"\} 1$/m);
+    expect(before).toMatch(/^nexus_flow_process_resident_memory_bytes \d+/m);
+    await s.trackers.worker.idle();
+    const after = await scrape();
+    expect(after).toMatch(/^nexus_flow_inbox_backlog 0$/m);
+    expect(after).toMatch(/^nexus_flow_inbox_deliveries_total\{outcome="handled"\} 1$/m);
+    expect(after).not.toContain(nexusId);
+    expect(after).not.toContain('C1');
+  });
+
   test('a Nexus without that tracker connected answers 404 with the command that connects it', async () => {
     await s.command('/nexus', 'setup --teams Alpha');
     const nexusId = (await s.store.nexuses.findByChannel('T1', 'C1'))!.id;

@@ -4,6 +4,7 @@ import { DateTime } from 'luxon';
 import { TRACKER_KINDS, type TrackerKind } from '../../src/domain/tracker';
 import type { TrackerNews } from '../../src/commands/tracker-news';
 import { createLogger } from '../../src/log';
+import { createMetrics } from '../../src/metrics';
 import type { Database } from '../../src/store/database';
 import { startTrackerInbox, type TrackerInbox } from '../../src/trackers/serve';
 import { DATABASE_KINDS, freshDatabase } from '../support/databases';
@@ -18,7 +19,8 @@ const day = (d: number, hour = 10) => DateTime.fromISO(`2026-11-${String(d).padS
 /** The app's tracker side on a loopback port: the real handler, inbox and worker; what it announces is kept. */
 async function serve(h: Harness): Promise<{ url: string; inbox: TrackerInbox; news: TrackerNews[]; close(): Promise<void> }> {
   const news: TrackerNews[] = [];
-  const inbox = startTrackerInbox({ store: h.store, now: () => DateTime.utc(), log, post: async (_id, n) => void news.push(n) });
+  const metrics = createMetrics({ inboxBacklog: h.store.inbox.backlog });
+  const inbox = startTrackerInbox({ store: h.store, now: () => DateTime.utc(), log, metrics, post: async (_id, n) => void news.push(n) });
   const server: Server = createServer(inbox.handler);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;

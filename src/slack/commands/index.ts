@@ -1,5 +1,5 @@
 import type { App } from '@slack/bolt';
-import { runSlashCommand, SLASH_COMMANDS } from '../../commands';
+import { commandName, runSlashCommand, SLASH_COMMANDS } from '../../commands';
 import { commandContext, type SlackDeps } from '../deps';
 import { postInChannel, slackMessage, uploadChart } from '../message';
 import { openSetupModal } from '../views/setup-modal';
@@ -19,7 +19,13 @@ export function registerCommands(app: App, deps: SlackDeps): void {
         await openSetupModal(client, command.trigger_id, ids, deps);
         return;
       }
-      const reply = await runSlashCommand(slash, unescapeSlack(command.text), commandContext(deps, ids));
+      const text = unescapeSlack(command.text);
+      const started = performance.now();
+      const reply = await runSlashCommand(slash, text, commandContext(deps, ids)).catch((error: unknown) => {
+        deps.metrics.commandAnswered(commandName(slash, text), 'failed', (performance.now() - started) / 1000);
+        throw error;
+      });
+      deps.metrics.commandAnswered(commandName(slash, text), reply.visibility === 'channel' ? 'posted' : 'answered', (performance.now() - started) / 1000);
       const threadTs = reply.thread ? await postInChannel(client, ids.channelId, reply).catch(() => null) : null;
       // respond() can't start a thread: the bot posts the digest itself, or, not in the channel, answers as one message
       if (threadTs === null) await respond(slackMessage({ ...reply, blocks: [...reply.blocks, ...(reply.thread ?? [])] }));
