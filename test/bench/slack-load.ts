@@ -1,10 +1,10 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
-import { createServer } from 'node:net';
 import path from 'node:path';
 import { openDatabase } from '../../src/store/database';
 import { openStore } from '../../src/store';
 import { startFakeSlack } from '../support/fake-slack';
+import { freePort, startBotProcess } from '../support/bot-process';
 import { sign, SIGNING_SECRET } from '../support/slack-requests';
 
 const RATE_PER_SECOND = 100;
@@ -85,27 +85,11 @@ async function movablePbis(target: { url?: string; dataDir: string }): Promise<s
   }
 }
 
-export async function startBot(target: { url?: string; dataDir: string }, port: number, apiUrl: string, extraEnv: Record<string, string> = {}): Promise<ChildProcess> {
+export function startBot(target: { url?: string; dataDir: string }, port: number, apiUrl: string, extraEnv: Record<string, string> = {}): Promise<ChildProcess> {
   const env = {
     ...extraEnv,
-    PATH: process.env.PATH, SLACK_BOT_TOKEN: 'xoxb-bench', SLACK_SIGNING_SECRET: SIGNING_SECRET, SLACK_API_URL: apiUrl,
-    PORT: String(port), LOG_LEVEL: 'warn', ...(target.url ? { DATABASE_URL: target.url } : { DATA_DIR: path.dirname(target.dataDir) }),
+    SLACK_BOT_TOKEN: 'xoxb-bench', SLACK_SIGNING_SECRET: SIGNING_SECRET, SLACK_API_URL: apiUrl,
+    LOG_LEVEL: 'warn', ...(target.url ? { DATABASE_URL: target.url } : { DATA_DIR: path.dirname(target.dataDir) }),
   };
-  const bot = spawn(process.execPath, [...(process.env.BOT_NODE_ARGS ?? '').split(' ').filter(Boolean), path.join(__dirname, '../../src/main.js')], { env, stdio: ['ignore', 'inherit', 'inherit'] });
-  for (let i = 0; i < 600; i++) {
-    const up = await fetch(`http://127.0.0.1:${port}/healthz`).then((r) => r.ok, () => false);
-    if (up) return bot;
-    if (bot.exitCode !== null) break;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  bot.kill();
-  throw new Error('the bot did not start');
-}
-
-export async function freePort(): Promise<number> {
-  const server = createServer().listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const { port } = server.address() as { port: number };
-  server.close();
-  return port;
+  return startBotProcess(path.join(__dirname, '../../src/main.js'), port, env, (process.env.BOT_NODE_ARGS ?? '').split(' ').filter(Boolean));
 }

@@ -9,7 +9,8 @@ import { openStore } from '../../src/store';
 import { secretsBox } from '../../src/store/secrets-key';
 import { startFakeSlack } from '../support/fake-slack';
 import { signed, statusChange } from '../support/tracker-payloads';
-import { freePort, spread, startBot } from './slack-load';
+import { freePort } from '../support/bot-process';
+import { spread, startBot } from './slack-load';
 
 /** 2,000 items × 9 changes + 10% duplicates = 20,000 deliveries; WEBHOOK_ITEMS makes a smaller run for profiling */
 const ITEMS = Number(process.env.WEBHOOK_ITEMS ?? 2_000);

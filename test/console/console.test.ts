@@ -3,9 +3,9 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { once } from 'node:events';
-import { createServer } from 'node:net';
 import { DateTime } from 'luxon';
 import { signGeneric } from '../../src/trackers/generic';
+import { freePort } from '../support/bot-process';
 import { startFakeSlack } from '../support/fake-slack';
 import { decodePng } from '../support/png';
 
@@ -120,10 +120,3 @@ describe('local console, piped', () => {
   });
 });
 
-async function freePort(): Promise<number> {
-  const server = createServer().listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const { port } = server.address() as { port: number };
-  server.close();
-  return port;
-}

@@ -15,6 +15,7 @@ export async function startFakeSlack() {
   const conversations = new Map<string, string[]>();
   const installs = new Map<string, { teamId: string; token: string }>();
   const uploads = new Map<string, SlackUpload>();
+  const waiting = new Map<string, ((body: Record<string, any>) => void)[]>();
   const server: Server = createServer(async (req, res) => {
     const raw = await readBody(req);
     const url = new URL(req.url ?? '/', 'http://x');
@@ -27,6 +28,7 @@ export async function startFakeSlack() {
     const body = parseBody(raw.toString('utf8'), req.headers['content-type'] ?? '');
     const method = url.pathname.startsWith('/respond/') ? 'respond' : url.pathname.replace(/^\/api\//, '');
     calls.push({ method, path: url.pathname, body, token, receivedAt: performance.now() });
+    if (method === 'respond') for (const wake of waiting.get(url.pathname)?.splice(0) ?? []) wake(body);
     res.setHeader('content-type', 'application/json');
     res.end(JSON.stringify(answer(method, body, token)));
   });
@@ -71,6 +73,14 @@ export async function startFakeSlack() {
     responseUrl: () => `${base}/respond/${++responses}`,
     /** what the bot sent to that response_url */
     respondedTo: (responseUrl: string) => calls.filter((c) => c.method === 'respond' && c.path === new URL(responseUrl).pathname).map((c) => c.body),
+    /** the first respond() to that response_url from now on, or null when none came within `ms` */
+    nextResponse(responseUrl: string, ms: number): Promise<Record<string, any> | null> {
+      const path = new URL(responseUrl).pathname;
+      return new Promise((resolve) => {
+        const timer = setTimeout(() => resolve(null), ms).unref();
+        waiting.set(path, [...(waiting.get(path) ?? []), (body) => { clearTimeout(timer); resolve(body); }]);
+      });
+    },
     callsTo: (method: string) => calls.filter((c) => c.method === method),
     lastCall: (method: string) => calls.filter((c) => c.method === method).at(-1),
     memberOf: (user: string, channels: string[]) => conversations.set(user, channels),

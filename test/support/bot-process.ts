@@ -1,0 +1,28 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
+import { createServer } from 'node:net';
+
+/** A loopback port no one listens on now. */
+export async function freePort(): Promise<number> {
+  const server = createServer().listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  const { port } = server.address() as { port: number };
+  server.close();
+  return port;
+}
+
+/**
+ * The compiled bot (`main.js`) in a process of its own, as in production, resolved once `/healthz` answers on `port`.
+ * `env` is all it sees of the environment (PATH aside).
+ */
+export async function startBotProcess(mainJs: string, port: number, env: Record<string, string>, nodeArgs: string[] = []): Promise<ChildProcess> {
+  const bot = spawn(process.execPath, [...nodeArgs, mainJs], { env: { PATH: process.env.PATH, PORT: String(port), ...env }, stdio: ['ignore', 'inherit', 'inherit'] });
+  for (let i = 0; i < 600; i++) {
+    const up = await fetch(`http://127.0.0.1:${port}/healthz`).then((r) => r.ok, () => false);
+    if (up) return bot;
+    if (bot.exitCode !== null) break;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  bot.kill();
+  throw new Error(`the bot did not start on port ${port}`);
+}
