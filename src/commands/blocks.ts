@@ -43,7 +43,8 @@ export function link(text: string, url: string | null): string {
 }
 
 export const bold = (text: string): string => `*${text}*`;
-export const code = (text: string): string => `\`${text}\``;
+/** Inline code; escaped, so input quoted back (`<!channel>`, `<https://x|y>`) shows as typed and pings or links nothing. */
+export const code = (text: string): string => `\`${escape(text)}\``;
 
 function clip(text: string, max: number): string {
   return text.length <= max ? text : `${text.slice(0, max - 1)}…`;

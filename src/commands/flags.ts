@@ -1,3 +1,5 @@
+import { code } from './blocks';
+
 /** Separates `--name value` (or `--name=value`) flags from positional words, refusing flags a command doesn't take. */
 export type Parsed<F extends string> =
   | { ok: true; positional: string[]; flags: Partial<Record<F, string>> }
@@ -16,11 +18,11 @@ export function parseFlags<F extends string>(words: readonly string[], allowed: 
     const name = rawName.toLowerCase() as F;
     if (!allowed.includes(name)) {
       const known = allowed.length ? ` It takes ${allowed.map((f) => `--${f}`).join(', ')}.` : ' It takes no flags.';
-      return { ok: false, message: `Unknown flag \`--${rawName}\`.${known}` };
+      return { ok: false, message: `Unknown flag ${code(`--${rawName.slice(0, 30)}`)}.${known}` };
     }
-    if (name in flags) return { ok: false, message: `\`--${name}\` is given twice.` };
+    if (name in flags) return { ok: false, message: `${code(`--${name}`)} is given twice.` };
     const value = inline ?? words[++i];
-    if (value === undefined || value === '') return { ok: false, message: `\`--${name}\` needs a value.` };
+    if (value === undefined || value === '') return { ok: false, message: `${code(`--${name}`)} needs a value.` };
     flags[name] = value;
   }
   return { ok: true, positional, flags };

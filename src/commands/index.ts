@@ -54,7 +54,7 @@ export function runLine(line: string, ctx: CommandContext): Promise<Reply> {
 export async function runSlashCommand(slash: string, text: string, ctx: CommandContext): Promise<Reply> {
   const group = slash.replace(/^\//, '').toLowerCase();
   if (!SLASH_COMMANDS.includes(`/${group}` as (typeof SLASH_COMMANDS)[number])) {
-    return refusal(`\`${slash.slice(0, 30)}\` is not a Nexus Flow command. Commands: ${SLASH_COMMANDS.join(', ')}; \`/nexus help\` explains them.`);
+    return refusal(`${code(slash.slice(0, 30))} is not a Nexus Flow command. Commands: ${SLASH_COMMANDS.join(', ')}; \`/nexus help\` explains them.`);
   }
   const tokens = tokenize(text);
   if (!tokens.ok) {
@@ -97,7 +97,7 @@ export async function runWords(group: string, [sub = 'help', ...words]: string[]
   const command = COMMANDS.find((c) => c.path[0] === group && c.path[1] === sub.toLowerCase());
   if (!command) {
     if (sub.toLowerCase() === 'help') return help(group);
-    return refusal(`\`/${group} ${sub.slice(0, 30)}\` is not a command. Try one of:\n${usageLines(group)}`);
+    return refusal(`${code(`/${group} ${sub.slice(0, 30)}`)} is not a command. Try one of:\n${usageLines(group)}`);
   }
   const input = command.parse(words);
   if (isInvalid(input)) return refusal(input.invalid, command.usage);

@@ -11,43 +11,43 @@ type Problem = PbiProblem | UnknownPbi | DuplicateKey | WorkflowProblem | TeamsP
 export function explain(p: Problem): string {
   switch (p.problem) {
     case 'unknown-pbi':
-      return `There is no PBI ${code(escape(p.key))} in this Nexus. \`/flow board\` lists them.`;
+      return `There is no PBI ${code(p.key)} in this Nexus. \`/flow board\` lists them.`;
     case 'duplicate-key':
-      return `${code(escape(p.key))} is already a PBI in this Nexus; give another \`--key\` or leave it out to get the next PBI-<n>.`;
+      return `${code(p.key)} is already a PBI in this Nexus; give another \`--key\` or leave it out to get the next PBI-<n>.`;
     case 'unknown-stage':
       return 'stages' in p
-        ? `There is no stage ${code(escape(p.stage))}. Stages: ${p.stages.map(code).join(' → ')}.`
-        : `There is no stage ${code(escape(p.stage))} in the workflow.`;
+        ? `There is no stage ${code(p.stage)}. Stages: ${p.stages.map(code).join(' → ')}.`
+        : `There is no stage ${code(p.stage)} in the workflow.`;
     case 'unknown-team':
       return 'teams' in p && p.teams
-        ? `There is no team ${code(escape(p.team))}. Teams: ${p.teams.length ? p.teams.map(code).join(', ') : 'none yet (`/nexus teams add <team…>`)'}.`
-        : `There is no team ${code(escape(p.team))} in this Nexus.`;
+        ? `There is no team ${code(p.team)}. Teams: ${p.teams.length ? p.teams.map(code).join(', ') : 'none yet (`/nexus teams add <team…>`)'}.`
+        : `There is no team ${code(p.team)} in this Nexus.`;
     case 'team-not-needed':
-      return `${p.team} is not needed on ${p.key}. Add it with \`/pbi teams ${p.key} +${p.team}\`.`;
+      return `${escape(p.team)} is not needed on ${escape(p.key)}. Add it with ${code(`/pbi teams ${p.key} +${p.team}`)}.`;
     case 'team-already-needed':
-      return `${p.team} is already needed on ${p.key}.`;
+      return `${escape(p.team)} is already needed on ${escape(p.key)}.`;
     case 'already-there':
-      return `${p.key} is already in ${code(p.stage)}.`;
+      return `${escape(p.key)} is already in ${code(p.stage)}.`;
     case 'already-in-state':
-      return `${p.team}'s square on ${p.key} is already ${squareLabel(p.state)}.`;
+      return `${escape(p.team)}'s square on ${escape(p.key)} is already ${squareLabel(p.state)}.`;
     case 'squares-not-done':
       return (
-        `${p.key} can't move to ${code(p.stage)} yet: a PBI is integrated only when every team is done, and ` +
-        `${p.open.map((s) => `${s.team} is ${squareLabel(s.state)}`).join(', ')}. ` +
-        `When they finish: \`/pbi team ${p.key} ${p.open[0].team} done\`.`
+        `${escape(p.key)} can't move to ${code(p.stage)} yet: a PBI is integrated only when every team is done, and ` +
+        `${p.open.map((s) => `${escape(s.team)} is ${squareLabel(s.state)}`).join(', ')}. ` +
+        `When they finish: ${code(`/pbi team ${p.key} ${p.open[0].team} done`)}.`
       );
     case 'discarded':
-      return `${p.key} was discarded; it can't change any more.`;
+      return `${escape(p.key)} was discarded; it can't change any more.`;
     case 'already-blocked':
-      return `${p.key} is already blocked: ${escape(p.reason)}. \`/pbi unblock ${p.key}\` first to give a new reason.`;
+      return `${escape(p.key)} is already blocked: ${escape(p.reason)}. ${code(`/pbi unblock ${p.key}`)} first to give a new reason.`;
     case 'not-blocked':
-      return `${p.key} is not blocked.`;
+      return `${escape(p.key)} is not blocked.`;
     case 'no-change':
-      return `That changes nothing on ${p.key}.`;
+      return `That changes nothing on ${escape(p.key)}.`;
     case 'not-in-progress':
-      return `${p.key} is not in progress: only started, unfinished work can be swarmed on or snoozed.`;
+      return `${escape(p.key)} is not in progress: only started, unfinished work can be swarmed on or snoozed.`;
     case 'duplicate-stage':
-      return `There is already a stage ${code(escape(p.stage))}.`;
+      return `There is already a stage ${code(p.stage)}.`;
     case 'finish-before-start':
       return `The finish stage (${code(p.finish)}) must come after the start stage (${code(p.start)}).`;
     case 'stage-in-flow':
@@ -55,11 +55,11 @@ export function explain(p: Problem): string {
     case 'too-few-stages':
       return 'A workflow needs at least two stages: one to start in and one to finish in.';
     case 'duplicate-team':
-      return `There is already a team ${code(escape(p.team))}.`;
+      return `There is already a team ${code(p.team)}.`;
     case 'invalid-team-name':
-      return `${code(escape(p.team))} is not a team name: use one word of letters, digits, \`-\`, \`_\` or \`.\` (at most 40).`;
+      return `${code(p.team)} is not a team name: use one word of letters, digits, \`-\`, \`_\` or \`.\` (at most 40).`;
     case 'team-in-use':
-      return `${p.team} is still needed on open PBIs (${(p.keys ?? []).slice(0, 5).join(', ')}${(p.keys ?? []).length > 5 ? ', …' : ''}); take it off them first with \`/pbi teams <key> -${p.team}\`.`;
+      return `${escape(p.team)} is still needed on open PBIs (${(p.keys ?? []).slice(0, 5).join(', ')}${(p.keys ?? []).length > 5 ? ', …' : ''}); take it off them first with ${code(`/pbi teams <key> -${p.team}`)}.`;
   }
 }
 

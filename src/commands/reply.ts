@@ -1,5 +1,5 @@
 import type { VegaSpec } from '../charts/render-png';
-import { context, section, type Block } from './blocks';
+import { code, context, section, type Block } from './blocks';
 
 /**
  * A chart that goes with a reply, as a Vega specification: Slack always uploads it as an image; the console draws it
@@ -25,6 +25,6 @@ export function inChannel(text: string, blocks: Block[] = [section(text)]): Repl
 /** A short answer to a command that could not be done: what was wrong, then the right form. Nothing changed. */
 export function refusal(message: string, usage?: string): Reply {
   const blocks = [section(message)];
-  if (usage) blocks.push(context(`Usage: \`${usage}\``));
+  if (usage) blocks.push(context(`Usage: ${code(usage)}`));
   return { visibility: 'ephemeral', text: usage ? `${message}\nUsage: ${usage}` : message, blocks };
 }

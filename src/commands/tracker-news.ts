@@ -15,7 +15,7 @@ export function renderTrackerMoves(moves: TrackerNews['moves']): Reply {
   const lines = [...latest.values()].map((m) => {
     const from = first.get(m.key);
     const path = from === null ? `new in ${bold(escape(m.to))}` : `${escape(from!)} → ${bold(escape(m.to))}`;
-    return `${code(escape(m.key))} ${link(m.title, m.url)}: ${path} _(${TRACKER_NAMES[m.kind]})_`;
+    return `${code(m.key)} ${link(m.title, m.url)}: ${path} _(${TRACKER_NAMES[m.kind]})_`;
   });
   const text = `🔀 ${lines.length === 1 ? 'A move' : `${lines.length} moves`} from the tracker`;
   return inChannel(text, lineSections([`${text}:`, ...lines], 2));
@@ -24,7 +24,7 @@ export function renderTrackerMoves(moves: TrackerNews['moves']): Reply {
 /** To the NIT alone, once per status: what has no stage yet, how much waits for it, and the command that fixes it. */
 export function renderUnmapped(unmapped: TrackerNews['unmapped']): Reply {
   const lines = unmapped.map(
-    (u) => `• ${TRACKER_NAMES[u.kind]} status ${bold(escape(u.status))} has no stage; ${u.waiting} ${u.waiting === 1 ? 'move waits' : 'moves wait'}. Map it: ${code(`/nexus map ${u.kind} "${escape(u.status)}" <stage>`)}`,
+    (u) => `• ${TRACKER_NAMES[u.kind]} status ${bold(escape(u.status))} has no stage; ${u.waiting} ${u.waiting === 1 ? 'move waits' : 'moves wait'}. Map it: ${code(`/nexus map ${u.kind} "${u.status}" <stage>`)}`,
   );
-  return ephemeral(`Tracker statuses without a stage: ${unmapped.map((u) => u.status).join(', ')}`, lineSections(['⚠️ Tracker statuses without a stage (the moves are kept and applied once mapped):', ...lines], 2));
+  return ephemeral(`Tracker statuses without a stage: ${unmapped.map((u) => escape(u.status)).join(', ')}`, lineSections(['⚠️ Tracker statuses without a stage (the moves are kept and applied once mapped):', ...lines], 2));
 }

@@ -1,5 +1,6 @@
 import type { WebClient } from '@slack/web-api';
 import { renderPng } from '../charts/render-png';
+import { escape } from '../commands/blocks';
 import type { ChartAttachment, Reply } from '../commands/reply';
 
 /** A reply as Slack's respond() takes it: posted in the channel, or shown only to the person who asked. */
@@ -24,7 +25,7 @@ export async function postReply(client: WebClient, channel: string, user: string
  */
 export async function uploadChart(client: WebClient, channel: string, chart: ChartAttachment, where: { threadTs: string } | { askedBy: string }): Promise<void> {
   const file = await renderPng(chart.spec);
-  const placement = 'threadTs' in where ? { thread_ts: where.threadTs } : { initial_comment: `<@${where.askedBy}> asked: ${chart.title}` };
+  const placement = 'threadTs' in where ? { thread_ts: where.threadTs } : { initial_comment: `<@${where.askedBy}> asked: ${escape(chart.title)}` };
   await client.files.uploadV2({ channel_id: channel, file, filename: chart.fileName, title: chart.title, ...placement });
 }
 

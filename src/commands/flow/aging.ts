@@ -20,7 +20,7 @@ export const flowAging = defineCommand<Record<string, never>, FlowView>({
     const atRisk = items.filter((i) => i.status === 'at-risk').length;
     const summary = `${items.length} in progress: ${aging} past the SLE, ${atRisk} at risk (past the 70th percentile)`;
     const lines = items.map(({ pbi, age, status }) => `• ${pbiLine(pbi, { age, status })} · in ${code(pbi.stage)}`);
-    return ephemeral(`${view.nexus.name} aging: ${summary}`, [
+    return ephemeral(`${escape(view.nexus.name)} aging: ${summary}`, [
       header(`${view.nexus.name} · aging work`),
       context(summary),
       ...(lines.length ? lineSections(lines) : [context('_Nothing in progress._')]),

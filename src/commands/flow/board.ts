@@ -47,7 +47,7 @@ export const flowBoard = defineCommand<Record<string, never>, Outcome>({
       blocks.push(section(`${bold(code(stage.name))}  ${limit}${flowMark(view, stage.name)}\n${lines.join('\n') || '_empty_'}`));
     }
     blocks.push(divider(), context(`WIP ${nexusWip(view.open)} · ${describeSle(view.sle)} · ☐ not started ◐ started ■ done`));
-    return ephemeral(`${nexus.name} board`, blocks);
+    return ephemeral(`${escape(nexus.name)} board`, blocks);
   },
 });
 

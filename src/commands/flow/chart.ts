@@ -7,6 +7,7 @@ import { cycleTimesInWindow } from '../../domain/sle';
 import { defineCommand, invalid, type NexusContext } from '../command';
 import { loadFlowView, startOfDay, today, type FlowView } from '../flow-view';
 import { ephemeral, type Reply } from '../reply';
+import { code } from '../blocks';
 
 const KINDS = ['aging', 'scatter', 'throughput', 'cfd'] as const;
 /** Days a cumulative flow diagram shows. */
@@ -25,7 +26,7 @@ export const flowChart = defineCommand<{ kind: Kind }, Outcome>({
   nitOnly: false,
   parse(words) {
     const kind = words[0]?.toLowerCase() as Kind;
-    if (words.length !== 1 || !KINDS.includes(kind)) return invalid(`Name one chart: ${KINDS.map((k) => `\`${k}\``).join(', ')}.`);
+    if (words.length !== 1 || !KINDS.includes(kind)) return invalid(`Name one chart: ${KINDS.map(code).join(', ')}.`);
     return { kind };
   },
   execute: async ({ kind }, ctx) => ({ kind, view: await loadFlowView(ctx), flow: kind === 'cfd' ? await loadCumulativeFlow(ctx) : [] }),

@@ -63,13 +63,13 @@ export function renderDigest({ digest, view, forecasts }: Outcome): Reply {
   const yesterdayLine = `Yesterday: ${y.integrated.length} integrated, ${y.started.length} started, ${y.blocked.length} blocked.`;
   if (isQuiet(digest) && !forecasts.length) {
     const line = `✅ Flow is healthy: nothing aging, no WIP limit broken, nothing stalled. WIP ${nexusWip(view.open)}. ${yesterdayLine}`;
-    return inChannel(line, [section(`${bold(title)}\n${line}`)]);
+    return inChannel(line, [section(`${bold(escape(title))}\n${line}`)]);
   }
   const lines = headlines(digest, view, forecasts.length);
   lines.push(yesterdayLine);
   const aging = agingChart(view);
   const chart = { title: aging.title, fileName: `aging-${view.today}.png`, spec: aging.spec, requested: false };
-  return { ...inChannel(`${title}\n${lines.join('\n')}`, [header(title), section(lines.join('\n')), context('Details and the aging chart in the thread.')]), thread: details(digest, view, forecasts), chart };
+  return { ...inChannel(`${escape(title)}\n${lines.join('\n')}`, [header(title), section(lines.join('\n')), context('Details and the aging chart in the thread.')]), thread: details(digest, view, forecasts), chart };
 }
 
 function headlines(d: Digest, view: FlowView, judged: number): string[] {

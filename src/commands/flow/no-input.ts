@@ -1,6 +1,7 @@
 import { invalid, type Invalid } from '../command';
+import { code } from '../blocks';
 
 /** parse for reports that take no words. */
 export function noInput(words: string[]): Record<string, never> | Invalid {
-  return words.length ? invalid(`This report takes no arguments (got \`${words.join(' ').slice(0, 40)}\`).`) : {};
+  return words.length ? invalid(`This report takes no arguments (got ${code(words.join(' ').slice(0, 40))}).`) : {};
 }

@@ -37,7 +37,7 @@ export const flowThroughput = defineCommand<{ team: string | null }, Outcome>({
       return `${code(`week of ${format(w.weekOf)}`)}  ${days.map((d) => d.count).join(' ')}  = ${bold(String(w.count))}${w.days < 7 ? ` (${w.days} days)` : ''}`;
     });
     const title = `${nexus.name} · throughput${team ? ` · ${team}` : ''}`;
-    return ephemeral(`${title}: ${total} in ${DAYS} days`, [
+    return ephemeral(`${escape(title)}: ${total} in ${DAYS} days`, [
       header(title),
       section(`${bold(String(total))} ${what} in the last ${DAYS} days (${format(daily[0].date)} – ${format(daily[daily.length - 1].date)}): ${(total / DAYS).toFixed(2)} a day, ${((total / DAYS) * 7).toFixed(1)} a week.`),
       section(weeks.join('\n')),

@@ -23,7 +23,7 @@ export const flowWip = defineCommand<Record<string, never>, FlowView>({
       .map((l) => `${code(l.stage)}  ${l.count}${l.wipLimit === null ? '' : `/${l.wipLimit}`}${l.overLimit ? '  ⚠ over limit' : ''}`);
     const teams = teamLoads(open, nexus.teams).map((t) => `${bold(t.team)}  ◐ ${t.started} started · ☐ ${t.waiting} waiting to start`);
     const wip = nexusWip(open);
-    return ephemeral(`${nexus.name}: WIP ${wip}`, [
+    return ephemeral(`${escape(nexus.name)}: WIP ${wip}`, [
       header(`${nexus.name} · WIP ${wip}`),
       section(`${bold('Stages')}\n${stages.join('\n') || '_no stage in progress_'}`),
       section(`${bold('Teams')} (squares on open PBIs)\n${teams.join('\n') || '_no teams yet_'}`),

@@ -1,5 +1,5 @@
 import { forecastHistogramSpec, type Histogram } from '../../charts/forecast-histogram';
-import { escape, bold, context, header, section, type Block } from '../blocks';
+import { type Block, bold, code, context, header, escape, section } from '../blocks';
 import type { KeptForecast } from '../../store/forecast-repository';
 import type { NexusContext } from '../command';
 import { ephemeral, refusal, type Reply } from '../reply';
@@ -18,7 +18,7 @@ export function renderForecast(outcome: ForecastOutcome, usage: string): Reply {
   blocks.push(context(restsOn(basis)));
   for (const warning of basis.warnings) blocks.push(context(warning));
   const chart = { title, fileName: `forecast-${basis.seed}.png`, spec: forecastHistogramSpec({ title, ...outcome.histogram }), requested: false };
-  return { ...ephemeral(`${title}\n${lines.join('\n')}`, blocks), chart };
+  return { ...ephemeral(`${escape(title)}\n${lines.join('\n')}`, blocks), chart };
 }
 
 function explainForecast(p: ForecastProblem): string {
@@ -26,7 +26,7 @@ function explainForecast(p: ForecastProblem): string {
     case 'no-history':
       return `Not enough history: ${p.who === 'the Nexus' ? 'the Nexus has' : `${escape(p.who)} has`} finished nothing in the window, so any date would be a guess. Forecasts start once items finish.`;
     case 'unknown-team':
-      return `There is no team \`${escape(p.team)}\`. Teams: ${p.teams.map((t) => `\`${t}\``).join(', ') || 'none yet'}.`;
+      return `There is no team ${code(p.team)}. Teams: ${p.teams.map(code).join(', ') || 'none yet'}.`;
     case 'refused':
       return p.message;
   }

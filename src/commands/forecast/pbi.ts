@@ -4,7 +4,7 @@ import { dayAtConfidence, pbiDoneWithin, type TeamPart } from '../../domain/fore
 import { dateOfDay, daysUntil } from '../../domain/forecast/sampling';
 import type { Pbi } from '../../domain/pbi';
 import { cycleTimesInWindow } from '../../domain/sle';
-import { escape } from '../blocks';
+import { code } from '../blocks';
 import { defineCommand, invalid, type NexusContext } from '../command';
 import { loadFlowView, startOfDay } from '../flow-view';
 import { parseFlags } from '../flags';
@@ -31,7 +31,7 @@ export const forecastPbi = defineCommand<Input, ForecastOutcome>({
   },
   async execute({ key, confidences }, ctx) {
     const pbi = await ctx.store.pbis.get(ctx.nexus.id, key);
-    if (!pbi) return { problem: 'refused', message: `There is no PBI \`${escape(key)}\` in this Nexus. \`/flow board\` lists them.` };
+    if (!pbi) return { problem: 'refused', message: `There is no PBI ${code(key)} in this Nexus. \`/flow board\` lists them.` };
     if (pbi.finishedAt) return { problem: 'refused', message: `${pbi.key} is already done: it finished on ${formatDate(localDate(pbi.finishedAt, ctx.nexus.timeZone))}.` };
     if (pbi.discardedAt) return { problem: 'refused', message: `${pbi.key} was discarded; there is nothing to forecast.` };
     const nexusBasis = await loadBasis(ctx, null, `pbi|${pbi.key}`);

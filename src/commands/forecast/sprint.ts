@@ -1,5 +1,5 @@
 import { addDays } from '../../domain/calendar';
-import { bold } from '../blocks';
+import { bold, code } from '../blocks';
 import { defineCommand, invalid } from '../command';
 import { parseFlags } from '../flags';
 import { renderForecast, type ForecastOutcome } from './answer';
@@ -17,7 +17,7 @@ export const forecastSprint = defineCommand<{ confidences: number[] }, ForecastO
   parse(words) {
     const parsed = parseFlags(words, ['at']);
     if (!parsed.ok) return invalid(parsed.message);
-    if (parsed.positional.length) return invalid(`Unexpected \`${parsed.positional[0]}\`.`);
+    if (parsed.positional.length) return invalid(`Unexpected ${code(parsed.positional[0])}.`);
     const confidences = parseConfidences(parsed.flags.at);
     return typeof confidences === 'string' ? invalid(confidences) : { confidences };
   },

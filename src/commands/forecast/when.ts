@@ -7,6 +7,7 @@ import { keep, percent, renderForecast, type ForecastOutcome } from './answer';
 import { spreadOf } from '../../charts/forecast-histogram';
 import { daysFromToday, formatDate, loadBasis, parseConfidences } from './basis';
 import { parseDate } from './dates';
+import { code } from '../blocks';
 
 const usage = '/forecast <N> [--team <team>] [--at 60,90] [--by <YYYY-MM-DD>]';
 type Input = { items: number; team: string | null; confidences: number[]; by: string | null };
@@ -23,7 +24,7 @@ export const forecastWhen = defineCommand<Input, ForecastOutcome>({
     const [n, ...rest] = parsed.positional;
     const items = Number(n);
     if (!Number.isInteger(items) || items < 1 || items > 100_000) return invalid('Say how many items: a whole number from 1 to 100000, like `/forecast 30`.');
-    if (rest.length) return invalid(`Unexpected \`${rest[0]}\`.`);
+    if (rest.length) return invalid(`Unexpected ${code(rest[0])}.`);
     const confidences = parseConfidences(parsed.flags.at);
     if (typeof confidences === 'string') return invalid(confidences);
     const by = parsed.flags.by === undefined ? null : parseDate(parsed.flags.by);

@@ -3,6 +3,7 @@ import { DIGEST_TIME, type DigestSchedule } from '../../domain/nexus';
 import { defineCommand, invalid, type Invalid } from '../command';
 import { parseFlags } from '../flags';
 import { renderSettings, saveSettings, type SettingsOutcome } from './change';
+import { code } from '../blocks';
 
 const usage = '/nexus digest <HH:MM> [<IANA zone>] [--days mon-fri] | /nexus digest off';
 type Input = { digest: Partial<DigestSchedule>; zone: string | null };
@@ -19,8 +20,8 @@ export const nexusDigest = defineCommand<Input, SettingsOutcome>({
     const [time, zone, ...rest] = parsed.positional;
     if (time?.toLowerCase() === 'off' && !zone && !parsed.flags.days) return { digest: { enabled: false }, zone: null };
     if (!time || !DIGEST_TIME.test(time)) return invalid('Give the local time on a 24-hour clock, like `/nexus digest 09:30 Europe/Berlin`, or `off`.');
-    if (rest.length) return invalid(`Unexpected \`${rest[0]}\`.`);
-    if (zone && !isValidZone(zone)) return invalid(`\`${zone.slice(0, 40)}\` is not an IANA time zone; try \`Europe/Berlin\` or \`America/New_York\`.`);
+    if (rest.length) return invalid(`Unexpected ${code(rest[0])}.`);
+    if (zone && !isValidZone(zone)) return invalid(`${code(zone.slice(0, 40))} is not an IANA time zone; try \`Europe/Berlin\` or \`America/New_York\`.`);
     const days = parsed.flags.days === undefined ? undefined : parseDays(parsed.flags.days);
     if (days && 'invalid' in days) return days;
     return { digest: { time, enabled: true, ...(days && { days: days.days }) }, zone: zone ?? null };
@@ -42,7 +43,7 @@ function parseDays(text: string): { days: Weekday[] } | Invalid {
   for (const part of text.toLowerCase().split(',').map((p) => p.trim())) {
     const [from, to = from] = part.split('-') as Weekday[];
     const [a, b] = [WEEKDAYS.indexOf(from), WEEKDAYS.indexOf(to)];
-    if (a < 0 || b < 0 || b < a) return invalid(`\`${part.slice(0, 20)}\` is not a day or range of days; write them like \`mon-fri\` or \`mon,wed,fri\`.`);
+    if (a < 0 || b < 0 || b < a) return invalid(`${code(part.slice(0, 20))} is not a day or range of days; write them like \`mon-fri\` or \`mon,wed,fri\`.`);
     for (let i = a; i <= b; i++) days.add(WEEKDAYS[i]);
   }
   return { days: WEEKDAYS.filter((d) => days.has(d)) };

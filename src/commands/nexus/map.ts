@@ -1,7 +1,7 @@
 import { findTeam } from '../../domain/nexus';
 import { isTrackerKind, TRACKER_KINDS, type TrackerKind } from '../../domain/tracker';
 import { findStage } from '../../domain/workflow';
-import { bold, escape } from '../blocks';
+import { bold, code, escape } from '../blocks';
 import { defineCommand, invalid } from '../command';
 import { ephemeral, inChannel, refusal } from '../reply';
 import { TRACKER_NAMES } from '../tracker-news';
@@ -24,7 +24,7 @@ export const nexusMap = defineCommand<Input, Outcome>({
     const team = rest[0]?.toLowerCase() === 'team' && rest.length === 3;
     const [from, to, extra] = team ? rest.slice(1) : rest;
     if (!from || !to) return invalid('Say what maps to what, e.g. `/nexus map jira "In Review" review`.');
-    if (extra) return invalid(`Unexpected \`${extra.slice(0, 30)}\`; quote names with spaces.`);
+    if (extra) return invalid(`Unexpected ${code(extra.slice(0, 30))}; quote names with spaces.`);
     if (from.length > 100) return invalid('That name is longer than any tracker status (100 characters at most).');
     return { kind: kind.toLowerCase() as TrackerKind, what: team ? 'team' : 'status', from, to };
   },
@@ -33,12 +33,12 @@ export const nexusMap = defineCommand<Input, Outcome>({
     if (!connection) return { refused: `${TRACKER_NAMES[input.kind]} is not connected to this Nexus; \`/nexus tracker ${input.kind}\` connects it.` };
     if (input.what === 'team') {
       const team = findTeam(ctx.nexus, input.to);
-      if (!team) return { refused: `No team \`${escape(input.to)}\`. Teams: ${ctx.nexus.teams.join(', ')}.` };
+      if (!team) return { refused: `No team ${code(input.to)}. Teams: ${ctx.nexus.teams.join(', ')}.` };
       await ctx.store.trackers.mapTeam(ctx.nexus.id, input.kind, input.from, team);
       return { mapped: { ...input, target: team, requeued: 0 } };
     }
     const stage = findStage(ctx.nexus.workflow, input.to);
-    if (!stage) return { refused: `No stage \`${escape(input.to)}\`. Stages: ${ctx.nexus.workflow.stages.map((s) => s.name).join(', ')}.` };
+    if (!stage) return { refused: `No stage ${code(input.to)}. Stages: ${ctx.nexus.workflow.stages.map((s) => s.name).join(', ')}.` };
     const requeued = await ctx.store.trackers.mapStatus(ctx.nexus.id, input.kind, input.from, stage.name);
     return { mapped: { ...input, target: stage.name, requeued } };
   },

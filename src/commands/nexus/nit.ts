@@ -1,5 +1,6 @@
 import { defineCommand, invalid } from '../command';
 import { renderSettings, saveSettings, type SettingsOutcome } from './change';
+import { code } from '../blocks';
 
 type Input = { action: 'add' | 'remove'; users: string[] };
 const usage = '/nexus nit add|remove @user…';
@@ -19,7 +20,7 @@ export const nexusNit = defineCommand<Input, SettingsOutcome>({
     const users: string[] = [];
     for (const word of rest) {
       const m = MENTION.exec(word);
-      if (!m) return invalid(`\`${word.slice(0, 40)}\` is not a mention of a person.`);
+      if (!m) return invalid(`${code(word.slice(0, 40))} is not a mention of a person.`);
       users.push(m[1] ?? m[2]);
     }
     return { action, users };

@@ -21,7 +21,7 @@ export const NexusSetupInputSchema = z.object({
   stages: z.array(z.object({ name: z.string(), wipLimit: z.number().int().positive().nullable() })).nullable(),
   start: z.string().nullable(),
   finish: z.string().nullable(),
-  zone: z.string().refine(isValidZone, { error: (i) => `\`${String(i.input).slice(0, 40)}\` is not an IANA time zone; try \`Europe/Berlin\` or \`America/New_York\`.` }),
+  zone: z.string().refine(isValidZone, { error: (i) => `${code(String(i.input).slice(0, 40))} is not an IANA time zone; try \`Europe/Berlin\` or \`America/New_York\`.` }),
   digestTime: z.string().regex(DIGEST_TIME, 'The digest time is HH:MM on a 24-hour clock, like 09:30.'),
   slePercentile: z.coerce.number().int('The SLE percentile is a whole number, like 85.').min(50).max(99),
 });
@@ -37,7 +37,7 @@ export const nexusSetup = defineCommand<NexusSetupInput, SetUpOutcome>({
   parse(words) {
     const parsed = parseFlags(words, ['name', 'teams', 'stages', 'start', 'finish', 'zone', 'digest', 'sle']);
     if (!parsed.ok) return invalid(parsed.message);
-    if (parsed.positional.length) return invalid(`Unexpected \`${parsed.positional[0].slice(0, 40)}\`: settings are given as flags.`);
+    if (parsed.positional.length) return invalid(`Unexpected ${code(parsed.positional[0].slice(0, 40))}: settings are given as flags.`);
     const { flags } = parsed;
     const stages = flags.stages === undefined ? null : parseStages(flags.stages);
     if (typeof stages === 'string') return invalid(stages);
@@ -83,9 +83,9 @@ export async function setUpNexus(input: NexusSetupInput, { store, workspaceId, c
 export function renderSetUp(outcome: SetUpOutcome): Reply {
   if ('refused' in outcome) return refusal(outcome.refused, usage);
   const { nexus } = outcome;
-  const text = `Nexus ${nexus.name} is set up for this channel.`;
+  const text = `Nexus ${escape(nexus.name)} is set up for this channel.`;
   return inChannel(text, [
-    section(`🧭 ${bold(nexus.name)} is set up for this channel, with <@${nexus.createdBy}> in its Nexus Integration Team.`),
+    section(`🧭 ${bold(escape(nexus.name))} is set up for this channel, with <@${nexus.createdBy}> in its Nexus Integration Team.`),
     section(`${bold('Teams')}: ${nexus.teams.length ? nexus.teams.join(', ') : '_none yet_ (`/nexus teams add Alpha Beta`)'}\n${bold('Workflow')}: ${describeWorkflow(nexus.workflow)}`),
     context(`Dates are counted in ${code(nexus.timeZone)}. Next: \`/pbi add "<title>" --teams Alpha,Beta\`, then \`/flow board\`.`),
   ]);
@@ -96,7 +96,7 @@ export function parseStages(spec: string): Stage[] | string {
   const stages: Stage[] = [];
   for (const part of splitList([spec])) {
     const m = STAGE_SPEC.exec(part);
-    if (!m || !m[1].trim()) return `\`${part.slice(0, 40)}\` is not a stage; write \`name\` or \`name:<WIP limit>\`.`;
+    if (!m || !m[1].trim()) return `${code(part.slice(0, 40))} is not a stage; write \`name\` or \`name:<WIP limit>\`.`;
     stages.push({ name: m[1].trim(), wipLimit: m[2] ? Number(m[2]) : null });
   }
   return stages;

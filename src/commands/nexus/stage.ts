@@ -28,7 +28,7 @@ export const nexusStage = defineCommand<Input, SettingsOutcome>({
     if (!stage) return invalid('Name the stage (quote it if it has spaces).');
     if (action === 'add') {
       if (rest.length) return invalid('Quote a stage name that has spaces.');
-      if (!STAGE_NAME.test(stage)) return invalid(`\`${stage.slice(0, 40)}\` is not a stage name: letters, digits, spaces, \`-_.\`, at most 40.`);
+      if (!STAGE_NAME.test(stage)) return invalid(`${code(stage.slice(0, 40))} is not a stage name: letters, digits, spaces, \`-_.\`, at most 40.`);
       const wipLimit = wip === undefined ? null : parseWip(wip);
       if (typeof wipLimit === 'object' && wipLimit !== null) return wipLimit;
       return { action, stage, after: after ?? null, wipLimit };
@@ -59,7 +59,7 @@ export const nexusStage = defineCommand<Input, SettingsOutcome>({
 function parseWip(word: string): number | null | Invalid {
   if (word.toLowerCase() === 'none') return null;
   const n = Number(word);
-  return Number.isInteger(n) && n > 0 && n <= 10_000 ? n : invalid(`\`${word.slice(0, 20)}\` is not a WIP limit: a whole number above 0, or \`none\`.`);
+  return Number.isInteger(n) && n > 0 && n <= 10_000 ? n : invalid(`${code(word.slice(0, 20))} is not a WIP limit: a whole number above 0, or \`none\`.`);
 }
 
 function changeWorkflow(workflow: Workflow, input: Input): Workflow | WorkflowProblem {

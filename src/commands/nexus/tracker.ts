@@ -31,8 +31,8 @@ export const nexusTracker = defineCommand<Input, Outcome>({
     if (!parsed.ok) return invalid(parsed.message);
     const [kind, ...rest] = parsed.positional;
     if (!kind) return parsed.flags.secret ? invalid('Name the tracker the secret is for.') : { kind: null };
-    if (!isTrackerKind(kind.toLowerCase())) return invalid(`\`${kind.slice(0, 20)}\` is not a tracker; one of ${TRACKER_KINDS.join(', ')}.`);
-    if (rest.length) return invalid(`Unexpected \`${rest[0].slice(0, 30)}\`.`);
+    if (!isTrackerKind(kind.toLowerCase())) return invalid(`${code(kind.slice(0, 20))} is not a tracker; one of ${TRACKER_KINDS.join(', ')}.`);
+    if (rest.length) return invalid(`Unexpected ${code(rest[0].slice(0, 30))}.`);
     const secret = parsed.flags.secret ?? null;
     if (secret !== null && secret.length < 16) return invalid('That secret is too short to be safe: use at least 16 characters.');
     return { kind: kind.toLowerCase() as TrackerKind, secret };

@@ -2,7 +2,7 @@ import type { Pbi } from '../../domain/pbi';
 import type { PbiEvent } from '../../domain/events';
 import type { PbiProblem } from '../../domain/pbi-decisions';
 import type { DuplicateKey, Recorded, UnknownPbi } from '../../store/pbi-repository';
-import { context, section } from '../blocks';
+import { code, context, section } from '../blocks';
 import { invalid, type Invalid } from '../command';
 import { explain, isProblem } from '../problems';
 import { pbiButtons } from '../pbi-buttons';
@@ -15,7 +15,7 @@ export type ChangeOutcome = Recorded | PbiProblem | UnknownPbi | DuplicateKey;
 /** A PBI key as typed: one word, no spaces. */
 export function parseKey(word: string | undefined): string | Invalid {
   if (!word) return invalid('Which PBI? Give its key, e.g. `PBI-7`.');
-  if (word.length > 100 || /[\s<>]/.test(word)) return invalid(`\`${word.slice(0, 40)}\` is not a PBI key.`);
+  if (word.length > 100 || /[\s<>]/.test(word)) return invalid(`${code(word.slice(0, 40))} is not a PBI key.`);
   return word;
 }
 

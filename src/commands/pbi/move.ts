@@ -29,7 +29,7 @@ export const pbiMove = defineCommand<Input, Outcome>({
   parse(words) {
     const key = parseKey(words[0]);
     if (isInvalid(key)) return key;
-    if (words.length < 2) return invalid(`To which stage? e.g. \`/pbi move ${key} ready\`.`);
+    if (words.length < 2) return invalid(`To which stage? e.g. ${code(`/pbi move ${key} ready`)}.`);
     return { key, stage: words.slice(1).join(' ') };
   },
   async execute(input, ctx) {

@@ -38,7 +38,7 @@ export const pbiShow = defineCommand<{ key: string }, Outcome>({
     const { pbi, history, view } = outcome;
     const zone = view.nexus.timeZone;
     const lines = history.slice(-HISTORY_SHOWN).map((e) => `${e.at.setZone(zone).toFormat('ccc d LLL HH:mm')}  ${describeEvent(e)}`);
-    const text = `${pbi.key} ${pbi.title}: ${pbi.stage}`;
+    const text = `${escape(pbi.key)} ${escape(pbi.title)}: ${pbi.stage}`;
     return ephemeral(text, [
       header(`${pbi.key} · ${pbi.title}`),
       section(`${bold('Stage')} ${code(pbi.stage)}${pbi.url ? ` · ${link('open in tracker', pbi.url)}` : ''}`),

@@ -24,7 +24,7 @@ export const pbiTeam = defineCommand<Input, Outcome>({
     const [, team, action, ...rest] = words;
     if (!team || !action || rest.length) return invalid('Name the PBI, the team and what it did.');
     const verb = action.toLowerCase();
-    if (!(verb in SQUARE_ACTIONS)) return invalid(`\`${action.slice(0, 20)}\` is not one of start, done, reset.`);
+    if (!(verb in SQUARE_ACTIONS)) return invalid(`${code(action.slice(0, 20))} is not one of start, done, reset.`);
     return { key, team, action: verb as SquareAction };
   },
   async execute(input, ctx) {

@@ -1,5 +1,5 @@
 import { decideTeams } from '../../domain/pbi-decisions';
-import { escape } from '../blocks';
+import { code, escape } from '../blocks';
 import { defineCommand, invalid, isInvalid } from '../command';
 import { by, parseKey, renderChange, type ChangeOutcome } from './change';
 
@@ -18,7 +18,7 @@ export const pbiTeams = defineCommand<Input, ChangeOutcome>({
     const changes = words.slice(1).flatMap((w) => w.split(',')).filter(Boolean);
     if (!changes.length) return invalid('Say which teams to add (+Team) or remove (-Team).');
     const bad = changes.find((c) => !/^[+-]./.test(c));
-    if (bad) return invalid(`\`${bad.slice(0, 40)}\` needs a + (add the team) or - (remove it) in front.`);
+    if (bad) return invalid(`${code(bad.slice(0, 40))} needs a + (add the team) or - (remove it) in front.`);
     return { key, add: changes.filter((c) => c[0] === '+').map((c) => c.slice(1)), remove: changes.filter((c) => c[0] === '-').map((c) => c.slice(1)) };
   },
   execute(input, { store, nexus, now, userId }) {

@@ -14,7 +14,7 @@ type Args = SlackActionMiddlewareArgs<BlockButtonAction> & AllMiddlewareArgs;
 export function pbiButtonListener(deps: SlackDeps) {
   return async ({ ack, action, body, respond, client }: Args): Promise<void> => {
     await ack();
-    const parsed = PbiButtonSchema.safeParse(JSON.parse(action.value ?? 'null'));
+    const parsed = PbiButtonSchema.safeParse(parseValue(action.value));
     const channelId = body.channel?.id;
     const teamId = body.team?.id ?? body.user.team_id;
     if (!parsed.success || !channelId || !teamId) {
@@ -42,4 +42,13 @@ export function pbiButtonListener(deps: SlackDeps) {
     await respond(slackMessage(reply));
     if (reply.followUp) await respond(slackMessage(reply.followUp));
   };
+}
+
+/** A button's value as the bot drew it (JSON); anything else is no button of ours. */
+function parseValue(value: string | undefined): unknown {
+  try {
+    return JSON.parse(value ?? 'null');
+  } catch {
+    return null;
+  }
 }

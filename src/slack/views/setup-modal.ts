@@ -37,7 +37,7 @@ export async function openSetupModal(client: WebClient, triggerId: string, ids: 
       submit: { type: 'plain_text', text: 'Create' },
       close: { type: 'plain_text', text: 'Cancel' },
       blocks: [
-        ...(existing ? [{ type: 'section', text: { type: 'mrkdwn', text: `:warning: This channel already has the Nexus *${existing.name}*.` } } as KnownBlock] : []),
+        ...(existing ? [{ type: 'section', text: { type: 'mrkdwn', text: `:warning: This channel already has the Nexus *${escape(existing.name)}*.` } } as KnownBlock] : []),
         input('name', 'Nexus name', text('value', 'Nexus')),
         input('teams', 'Scrum Teams', text('value', ''), 'Comma-separated, e.g. Alpha, Beta, Gamma', true),
         input('stages', 'Stages, in order', text('value', DEFAULT_STAGES, true), 'One per line; name:N gives a WIP limit of N'),

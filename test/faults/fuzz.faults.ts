@@ -1,0 +1,180 @@
+import { randomBytes } from 'node:crypto';
+import { Agent } from 'node:http';
+import fc from 'fast-check';
+import pg from 'pg';
+import { COMMANDS } from '../../src/commands';
+import { blocksToText } from '../../src/console/plain-text';
+import { TRACKER_KINDS } from '../../src/domain/tracker';
+import { hmacSha256 } from '../../src/trackers/signature';
+import { startFakeSlack, type FakeSlack } from '../support/fake-slack';
+import { sign, SIGNING_SECRET } from '../support/slack-requests';
+import { startCluster, postRaw, type Cluster } from './cluster';
+import { startPrivatePostgres, type PrivatePostgres } from './private-postgres';
+
+/** Fixed, so a failure replays the same input. */
+const SEED = 20261130;
+const HOSTILE = [
+  '<!channel>', '<!here|here>', '<!everyone>', '<@UHACKER>', '<#CSECRET|secret>', '<https://evil.example|click me>',
+  '<!subteam^S123>', '*bold* _it_ ~s~ `code` ```block```', '&lt;!channel&gt;', '> quote', '\u0000', '\uFFFF', '\uD800',
+  '"unclosed', '“curly', '--key', '--teams ,,,', '--stage', '../../etc/passwd', `'; DROP TABLE "Pbi"; --`, '${7*7}',
+  '%00%ff', '🙂🏳️‍🌈', '\u202Eevil', 'x'.repeat(4_000), '-1', '99999999999999999999', '2026-02-30', 'NaN',
+];
+const hostileText = fc.oneof(
+  fc.constantFrom(...HOSTILE),
+  fc.string({ maxLength: 60, unit: 'grapheme' }),
+  fc.array(fc.constantFrom(...HOSTILE), { minLength: 2, maxLength: 4 }).map((parts) => parts.join(' ')),
+);
+/** Markup a reply must never carry through from input: it would ping, link or name what the input chose. */
+const RAW_MARKUP = /<!|<#|<https?:\/\/evil|<@UHACKER/;
+
+jest.setTimeout(300_000);
+
+describe('hostile input at every endpoint and command', () => {
+  let server: PrivatePostgres;
+  let fake: FakeSlack;
+  let cluster: Cluster;
+  let sql: pg.Client;
+  let nexusId: string;
+  let jiraSecret: string;
+  const agent = new Agent({ keepAlive: true });
+  const say = (command: string, text: string, user = 'U_NIT') => cluster.command(fake, { command, text, channel_id: 'C1', user_id: user });
+  const base = () => cluster.replicas[0].baseUrl;
+
+  beforeAll(async () => {
+    server = await startPrivatePostgres();
+    const url = await server.createDatabase('fuzz');
+    fake = await startFakeSlack();
+    cluster = await startCluster(1, { DATABASE_URL: url, SLACK_BOT_TOKEN: 'xoxb-faults', SLACK_SIGNING_SECRET: SIGNING_SECRET, SLACK_API_URL: fake.apiUrl, SECRETS_KEY: randomBytes(32).toString('base64'), LOG_LEVEL: 'fatal' });
+    await cluster.start(0);
+    sql = new pg.Client({ connectionString: url });
+    await sql.connect();
+    await say('/nexus', 'setup --name Shop --teams Alpha,Beta');
+    jiraSecret = /Secret: (\S+)/.exec(blocksToText((await say('/nexus', 'tracker jira')).blocks))![1];
+    await say('/pbi', 'add "Checkout" --teams Alpha');
+    nexusId = (await sql.query<{ id: string }>('SELECT id FROM "Nexus"')).rows[0].id;
+  });
+
+  afterAll(async () => {
+    if (cluster?.alive(0)) await cluster.stop(0, 'SIGKILL');
+    cluster?.close();
+    agent.destroy();
+    await sql?.end();
+    await fake?.close();
+    server?.dispose();
+  });
+
+  /** What input could change: everything but kept forecasts and deliveries kept as invalid for inspection. */
+  async function snapshot(): Promise<string> {
+    const { rows } = await sql.query(`SELECT
+      (SELECT count(*) FROM "Event") AS events, (SELECT count(*) FROM "Pbi") AS pbis, (SELECT sum(revision) FROM "Nexus") AS revision,
+      (SELECT count(*) FROM "Nexus") AS nexuses, (SELECT count(*) FROM "TrackerConnection") AS connections,
+      (SELECT count(*) FROM "Installation") AS installations, (SELECT count(*) FROM "Delivery" WHERE state <> 'invalid') AS deliveries`);
+    return JSON.stringify(rows[0]);
+  }
+
+  /** Slack reads markup in a message's text and its mrkdwn; plain_text (headers, buttons) is shown as it is. */
+  function expectNoRawMarkup(reply: Record<string, any>): void {
+    const mrkdwn: string[] = [String(reply.text ?? '')];
+    const walk = (node: unknown): void => {
+      if (Array.isArray(node)) node.forEach(walk);
+      else if (node && typeof node === 'object') {
+        const { type, text } = node as { type?: string; text?: unknown };
+        if (type === 'mrkdwn' && typeof text === 'string') mrkdwn.push(text);
+        Object.values(node).forEach(walk);
+      }
+    };
+    walk(reply.blocks);
+    expect(mrkdwn.filter((text) => RAW_MARKUP.test(text))).toEqual([]);
+  }
+
+  test('every command with hostile words: an answer each time, no raw markup, and only a change posted in the channel changes anything', async () => {
+    const cases = COMMANDS.filter((c) => !(c.path[0] === 'pbi' && c.path[1] === 'add')).flatMap((c) =>
+      fc.sample(hostileText, { seed: SEED + c.path.join().length, numRuns: 12 }).map((words) => ({ slash: `/${c.path[0]}`, text: `${c.path[1]} ${words}` })),
+    );
+    cases.push(...fc.sample(hostileText, { seed: SEED, numRuns: 40 }).map((words) => ({ slash: fc.sample(fc.constantFrom('/pbi', '/flow', '/forecast', '/nexus'), 1)[0], text: words })));
+    for (const { slash, text } of cases) {
+      const before = await snapshot();
+      const reply = await say(slash, text);
+      expectNoRawMarkup(reply);
+      // a change is always posted for the channel; an answer to the person alone changed nothing (the secret aside)
+      if (reply.response_type !== 'in_channel' && !text.startsWith('tracker ')) expect([slash, text, await snapshot()]).toEqual([slash, text, before]);
+    }
+    expect(cluster.alive(0)).toBe(true);
+  });
+
+  test('titles and names carrying Slack markup are stored as typed and shown escaped, pinging no one', async () => {
+    for (const [i, title] of fc.sample(hostileText, { seed: SEED + 1, numRuns: 30 }).entries()) {
+      // (a quoted word that starts with -- is still read as a flag, so every title here starts with a word)
+      const added = await say('/pbi', `add "Item ${title.replace(/["“”„]/g, '')} <!channel>" --key HOSTILE-${i}`);
+      expectNoRawMarkup(added);
+      expect([title, added.response_type, added.text]).toEqual([title, 'in_channel', expect.any(String)]);
+    }
+    expectNoRawMarkup(await say('/flow', 'board'));
+    expectNoRawMarkup(await say('/pbi', 'show HOSTILE-0'));
+    const stored = await sql.query<{ title: string }>(`SELECT title FROM "Pbi" WHERE key = 'HOSTILE-0'`);
+    expect(stored.rows[0].title).toContain('<!channel>');
+    // a Nexus named with markup, in a channel of its own: every report names it
+    const elsewhere = (command: string, text: string) => cluster.command(fake, { command, text, channel_id: 'C-HOSTILE' });
+    expectNoRawMarkup(await elsewhere('/nexus', 'setup --name "<!channel> R&D <@UHACKER> <https://evil.example|x>" --teams Alpha'));
+    await elsewhere('/pbi', 'add "First" --teams Alpha');
+    for (const line of ['/flow board', '/flow wip', '/flow aging', '/flow sle', '/flow throughput', '/flow digest', '/forecast 5', '/pbi show PBI-1']) {
+      const [command, ...words] = line.split(' ');
+      expectNoRawMarkup(await elsewhere(command, words.join(' ')));
+    }
+    for (const call of fake.callsTo('chat.postMessage')) expectNoRawMarkup(call.body);
+    for (const call of fake.callsTo('files.completeUploadExternal')) expect(String(call.body.initial_comment ?? '')).not.toMatch(RAW_MARKUP);
+  });
+
+  test('webhooks: forged, oversize, bad UTF-8, deep JSON and junk paths get 4xx and store nothing that applies', async () => {
+    const before = await snapshot();
+    const statuses: number[] = [];
+    const send = async (path: string, body: string | Buffer, headers: Record<string, string> = {}) => {
+      statuses.push(await postRaw(agent, `${base()}${path}`, { 'content-type': 'application/json', ...headers }, body as string));
+    };
+    const jiraSigned = (body: string | Buffer) => ({ 'x-hub-signature': `sha256=${hmacSha256(jiraSecret, body as string, 'hex')}`, 'x-atlassian-webhook-identifier': randomBytes(8).toString('hex') });
+    for (const kind of TRACKER_KINDS) {
+      for (const body of fc.sample(fc.oneof(fc.json(), fc.string(), hostileText), { seed: SEED + kind.length, numRuns: 15 })) await send(`/webhooks/${kind}/${nexusId}`, body);
+    }
+    await send(`/webhooks/jira/${nexusId}`, Buffer.alloc(2 * 1024 * 1024, 'a'));
+    const badUtf8 = Buffer.from([0x7b, 0x22, 0xff, 0xfe, 0xc3, 0x22, 0x7d]);
+    await send(`/webhooks/jira/${nexusId}`, badUtf8, jiraSigned(badUtf8));
+    const deep = '['.repeat(200_000) + ']'.repeat(200_000);
+    await send(`/webhooks/jira/${nexusId}`, deep, jiraSigned(deep));
+    const wide = JSON.stringify({ webhookEvent: 'jira:issue_updated', issue: { fields: Object.fromEntries(Array.from({ length: 20_000 }, (_, i) => [`f${i}`, i])) } });
+    await send(`/webhooks/jira/${nexusId}`, wide, jiraSigned(wide));
+    for (const path of ['/webhooks/jira/unknown-nexus', '/webhooks/svn/x', '/webhooks', '/webhooks/jira/%00', `/webhooks/jira/${nexusId}/../../x`, '//evil', '/slack/events/../../etc']) await send(path, '{}');
+    expect(statuses.filter((s) => s >= 500 || s < 400)).toEqual([]);
+    expect(await snapshot()).toBe(before);
+    expect(cluster.alive(0)).toBe(true);
+  });
+
+  test('Slack endpoint: unsigned, badly signed, malformed and deep payloads get no 5xx and change nothing', async () => {
+    const before = await snapshot();
+    const statuses: number[] = [];
+    const send = async (body: string, contentType: string, signed = true) => {
+      statuses.push(await postRaw(agent, `${base()}/slack/events`, { 'content-type': contentType, ...(signed ? sign(body) : {}) }, body));
+    };
+    // side by side: Bolt holds a request no listener takes for 3 s before it answers
+    await Promise.all([
+      ...fc.sample(fc.string(), { seed: SEED + 2, numRuns: 10 }).map((body) => send(body, 'application/json', false)),
+      ...fc.sample(fc.oneof(fc.json(), fc.string()), { seed: SEED + 3, numRuns: 10 }).map((body) => send(body, 'application/json')),
+      ...fc.sample(fc.oneof(fc.json(), fc.string()), { seed: SEED + 4, numRuns: 10 }).map((body) => send(`payload=${encodeURIComponent(body)}`, 'application/x-www-form-urlencoded')),
+      send(`payload=${encodeURIComponent('['.repeat(100_000))}`, 'application/x-www-form-urlencoded'),
+    ]);
+    await send(`command=%2Fpbi&text=%FF%FE%C3&team_id=T1&channel_id=C1&user_id=U_NIT&response_url=${encodeURIComponent(fake.responseUrl())}`, 'application/x-www-form-urlencoded');
+    // buttons whose value is not what the bot drew: refused with a message, nothing run
+    for (const value of fc.sample(fc.oneof(fc.json(), hostileText), { seed: SEED + 5, numRuns: 20 })) {
+      const responseUrl = fake.responseUrl();
+      const answered = fake.nextResponse(responseUrl, 5_000);
+      const payload = { type: 'block_actions', team: { id: 'T1' }, user: { id: 'U_NIT', team_id: 'T1' }, channel: { id: 'C1' }, response_url: responseUrl, trigger_id: 't', actions: [{ type: 'button', action_id: 'pbi.move', block_id: 'b', value, action_ts: '1' }] };
+      await send(`payload=${encodeURIComponent(JSON.stringify(payload))}`, 'application/x-www-form-urlencoded');
+      const reply = await answered;
+      expect(reply).not.toBeNull();
+      expect(reply!.text).not.toMatch(/^Sorry/); // a clear refusal, not the apology for a failure
+      expectNoRawMarkup(reply!);
+    }
+    expect(statuses.filter((s) => s >= 500)).toEqual([]);
+    expect(await snapshot()).toBe(before);
+    expect(cluster.alive(0)).toBe(true);
+  });
+});
