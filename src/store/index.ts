@@ -5,6 +5,7 @@ import { inboxRepository } from './inbox-repository';
 import { nexusRepository } from './nexus-repository';
 import { pbiRepository } from './pbi-repository';
 import { revisionMemo } from './revisions';
+import { toPbi } from './rows';
 import type { SealedBox } from './sealed-box';
 import { trackerRepository } from './tracker-repository';
 
@@ -13,7 +14,7 @@ import { trackerRepository } from './tracker-repository';
  * tracker secrets: without it tracker connections can't be made.
  */
 export function openStore(db: Database, source: string, secrets: SealedBox | null = null) {
-  const memo = revisionMemo(db.prisma);
+  const memo = revisionMemo(db.prisma, async (nexusId, revision) => (await db.prisma.pbi.findMany({ where: { nexusId, revision: { gt: revision } } })).map(toPbi));
   return {
     nexuses: nexusRepository(db.prisma, source),
     pbis: pbiRepository(db.prisma, source, memo),

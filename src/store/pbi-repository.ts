@@ -95,7 +95,7 @@ export function pbiRepository(prisma: PrismaClient, source: string, memo: Revisi
     /** PBIs open now: not finished, not discarded. */
     async listOpen(nexusId: string): Promise<readonly Pbi[]> {
       const load = async () => (await prisma.pbi.findMany({ where: { nexusId, finishedAt: null, discardedAt: null } })).map(toPbi);
-      return memo.remembered(nexusId, 'open', 'revision', load, keepOpen);
+      return memo.remembered(nexusId, 'open', 'revision', load, keepOpen, (open, written) => written.reduce((o, after) => keepOpen(o, { before: null, after }), open));
     },
 
     /** Start and finish of every PBI finished since `since`: all the SLE and Nexus throughput need. */

@@ -16,8 +16,13 @@ export type PbiWrite = { before: Pbi | null; after: Pbi };
 
 /** Brings an answer forward over one PBI write; answers without one are loaded again. */
 export type Patch<T> = (value: T, write: PbiWrite) => T;
+/** Brings an answer forward over PBIs written elsewhere, known only as they are now (another replica's writes). */
+export type CatchUp<T> = (value: T, written: readonly Pbi[]) => T;
 
-type Answer = { after: Revision; revision: number; value: Promise<unknown>; patch?: Patch<unknown> };
+type Answer = { after: Revision; revision: number; value: Promise<unknown>; patch?: Patch<unknown>; catchUp?: CatchUp<unknown> };
+
+/** Past this many revisions behind, loading the answer again is cheaper than reading what changed. */
+const CATCH_UP_LIMIT = 500;
 
 /**
  * Marks a change. Called first in the write's transaction: the row lock orders writers of one Nexus, so a reader that
@@ -38,7 +43,7 @@ function flowDatesChanged({ before, after }: PbiWrite): boolean {
  * for the revision first, so a change made anywhere is seen, and the answer is loaded after that, never older than it.
  * Requests that ask at the same moment share the revision read and the load. Lists are frozen: requests share them.
  */
-export function revisionMemo(prisma: PrismaClient) {
+export function revisionMemo(prisma: PrismaClient, writtenSince: (nexusId: string, revision: number) => Promise<readonly Pbi[]>) {
   const answers = new Map<string, Answer>();
   const asking = new Map<string, Promise<Revisions | null>>();
 
@@ -53,14 +58,18 @@ export function revisionMemo(prisma: PrismaClient) {
   }
 
   return {
-    async remembered<T>(nexusId: string, question: string, after: Revision, load: () => Promise<T>, patch?: Patch<T>): Promise<T> {
+    async remembered<T>(nexusId: string, question: string, after: Revision, load: () => Promise<T>, patch?: Patch<T>, catchUp?: CatchUp<T>): Promise<T> {
       const revisions = await revisionsOf(nexusId);
       if (!revisions) return load();
       const key = `${nexusId}|${question}`;
       const known = answers.get(key);
       if (known && known.revision >= revisions[after]) return known.value as Promise<T>;
-      const value = load().then(freeze);
-      remember(key, { after, revision: revisions[after], value, patch: patch as Patch<unknown> | undefined });
+      // another replica wrote: read the PBIs it wrote rather than everything again
+      const caughtUp = known?.catchUp && after === 'revision' && revisions.revision - known.revision <= CATCH_UP_LIMIT
+        ? Promise.all([known.value as Promise<T>, writtenSince(nexusId, known.revision)]).then(([v, written]) => (catchUp as CatchUp<T>)(v, written))
+        : null;
+      const value = (caughtUp ?? load()).then(freeze);
+      remember(key, { after, revision: revisions[after], value, patch: patch as Patch<unknown> | undefined, catchUp: catchUp as CatchUp<unknown> | undefined });
       value.catch(() => answers.get(key)?.value === value && answers.delete(key));
       return value;
     },

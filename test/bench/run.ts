@@ -20,7 +20,7 @@ import { measureWebhookLoad, type WebhookLoad } from './webhook-load';
 type Row = { what: string; p50: number; p95: number; n: number };
 type Kind = 'embedded' | 'postgres';
 type Measured = { rows: Row[]; rssMb: number; rssWithChartsMb: number };
-type Result = Partial<Measured> & { kind: Kind; build: string; slack?: SlackLoad; webhooks?: WebhookLoad };
+type Result = Partial<Measured> & { kind: Kind; build: string; slack?: SlackLoad; webhooks?: WebhookLoad; twoReplicas?: { slack: SlackLoad; webhooks: WebhookLoad } };
 
 const RUNS = 40;
 const WARMUP = 5;
@@ -78,7 +78,7 @@ async function measure(target: Target): Promise<Measured> {
   }
 }
 
-type Target = { url?: string; dataDir: string };
+type Target = { url?: string; dataDir: string; replicas?: number };
 
 /** Where each kind's database lives, and how to remove it afterwards. */
 async function prepare(kind: Kind): Promise<{ target: Target; dispose(): Promise<void> }> {
@@ -121,7 +121,10 @@ function printForecasts(f: ForecastTimes): void {
   console.log(`| /forecast accuracy of the demo Nexus (whole backtest, Nexus + 3 teams) | ${f.backtestMs.toFixed(0)} | ≤ 10,000 ms |`);
 }
 
-/** `npm run bench -- --only webhooks,slack` runs those parts alone (the large Nexus is always built). */
+/**
+ * `npm run bench -- --only webhooks,slack` runs those parts alone (the large Nexus is always built); `replicas` compares
+ * one bot process with two on PostgreSQL.
+ */
 function wanted(part: string): boolean {
   const only = process.argv.indexOf('--only');
   return only < 0 || process.argv[only + 1].split(',').includes(part);
@@ -139,6 +142,22 @@ function printWebhooks(results: Result[]): void {
     console.log(`| ${kind} | all applied (first send → inbox empty) | ${(w!.appliedWithinMs / 1000).toFixed(1)} s | — |`);
     console.log(`| ${kind} | final state equals a replay in order of occurrence, nothing lost or doubled | ${w!.matchesReplay ? 'yes' : `NO: ${w!.mismatches.join('; ')}`} | yes |`);
   }
+}
+
+function printReplicas(results: Result[]): void {
+  const r = results.find((x) => x.twoReplicas);
+  if (!r) return;
+  const one = { slack: r.slack!, webhooks: r.webhooks! };
+  const two = r.twoReplicas!;
+  const ratio = (a: number, b: number) => `${(b / a).toFixed(2)}×`;
+  console.log('\n| PostgreSQL | one replica | two replicas | two / one |');
+  console.log('|---|---|---|---|');
+  console.log(`| slash commands at 100/s: ack p50 / p99 ms | ${one.slack.ack.p50.toFixed(1)} / ${one.slack.ack.p99.toFixed(1)} | ${two.slack.ack.p50.toFixed(1)} / ${two.slack.ack.p99.toFixed(1)} | ${ratio(one.slack.ack.p99, two.slack.ack.p99)} (p99) |`);
+  console.log(`| slash commands at 100/s: reply p50 / p99 ms | ${one.slack.reply.p50.toFixed(1)} / ${one.slack.reply.p99.toFixed(1)} | ${two.slack.reply.p50.toFixed(1)} / ${two.slack.reply.p99.toFixed(1)} | ${ratio(one.slack.reply.p99, two.slack.reply.p99)} (p99) |`);
+  console.log(`| slash commands failed (of ${one.slack.sent}) | ${one.slack.failed} | ${two.slack.failed} | |`);
+  console.log(`| webhook deliveries answered per second | ${one.webhooks.perSecond.toFixed(0)}/s | ${two.webhooks.perSecond.toFixed(0)}/s | ${ratio(one.webhooks.perSecond, two.webhooks.perSecond)} |`);
+  console.log(`| webhook answer p50 / p99 ms | ${one.webhooks.answer.p50.toFixed(1)} / ${one.webhooks.answer.p99.toFixed(1)} | ${two.webhooks.answer.p50.toFixed(1)} / ${two.webhooks.answer.p99.toFixed(1)} | |`);
+  console.log(`| all applied; final state equals the replay | ${(one.webhooks.appliedWithinMs / 1000).toFixed(1)} s; ${one.webhooks.matchesReplay ? 'yes' : 'NO'} | ${(two.webhooks.appliedWithinMs / 1000).toFixed(1)} s; ${two.webhooks.matchesReplay ? 'yes' : `NO: ${two.webhooks.mismatches.join('; ')}`} | |`);
 }
 
 function printTable(results: Result[]): void {
@@ -176,6 +195,7 @@ async function main(): Promise<void> {
   if (kinds.length === 1) console.log(`PostgreSQL at ${new URL(PG_ADMIN).host} does not answer: measuring the embedded database only.`);
   const results: Result[] = [];
   for (const kind of kinds) {
+    if (kind === 'embedded' && !['measure', 'slack', 'webhooks'].some(wanted)) continue; // two replicas need PostgreSQL
     const { target, dispose } = await prepare(kind);
     try {
       console.log(`building the large Nexus in ${kind}…`);
@@ -184,13 +204,24 @@ async function main(): Promise<void> {
         console.log(`measuring ${kind}…`);
         Object.assign(result, child<Measured>('measure', target));
       }
-      if (wanted('slack')) {
+      const comparing = wanted('replicas') && kind === 'postgres';
+      if (wanted('slack') || comparing) {
         console.log(`slash commands over HTTP against ${kind}…`);
         result.slack = child<SlackLoad>('slack', target);
       }
-      if (wanted('webhooks')) {
+      if (wanted('webhooks') || comparing) {
         console.log(`tracker webhooks over HTTP against ${kind}…`);
         result.webhooks = child<WebhookLoad>('webhooks', target);
+      }
+      if (comparing) {
+        // the same loads in the same order, spread over two bot processes on one PostgreSQL, against a fresh large Nexus
+        await dispose(); // the same database name, made anew
+        await prepare(kind);
+        console.log('building the large Nexus again for two replicas…');
+        child<string>('build', target);
+        console.log('slash commands and tracker webhooks over two replicas…');
+        const two = { ...target, replicas: 2 };
+        result.twoReplicas = { slack: child<SlackLoad>('slack', two), webhooks: child<WebhookLoad>('webhooks', two) };
       }
       results.push(result);
     } finally {
@@ -199,6 +230,7 @@ async function main(): Promise<void> {
   }
   printTable(results);
   printWebhooks(results);
+  printReplicas(results);
   if (wanted('forecasts')) {
     console.log('forecasts…');
     printForecasts(child<ForecastTimes>('forecasts', { dataDir: '' }));

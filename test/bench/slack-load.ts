@@ -19,12 +19,11 @@ export type SlackLoad = { sent: number; failed: number; ack: { p50: number; p99:
  * production: its own process (the compiled main.js), acks before the work is done. This process sends the load and
  * plays Slack. Time to ack = the HTTP answer; time to reply = respond() arriving at the fake Slack.
  */
-export async function measureSlackLoad(target: { url?: string; dataDir: string }): Promise<SlackLoad> {
+export async function measureSlackLoad(target: { url?: string; dataDir: string; replicas?: number }): Promise<SlackLoad> {
   const movable = await movablePbis(target);
   const fake = await startFakeSlack();
-  const port = await freePort();
-  const bot = await startBot(target, port, fake.apiUrl);
-  const url = `http://127.0.0.1:${port}/slack/events`;
+  const bots = await startBots(target, fake.apiUrl);
+  const urls = bots.map((b) => `${b.baseUrl}/slack/events`);
   const mix = (i: number): [string, string] => {
     if (i % 10 === 9) return ['/pbi', `move ${movable[(i / 10) % movable.length | 0]} ${Math.floor(i / 200) % 2 ? 'ready' : 'refining'}`];
     return [['/flow', 'board'], ['/flow', 'aging'], ['/flow', 'wip'], ['/pbi', `show ${movable[0]}`]][i % 4] as [string, string];
@@ -47,7 +46,7 @@ export async function measureSlackLoad(target: { url?: string; dataDir: string }
     const start = performance.now();
     if (measured) sentAt.set(new URL(responseUrl).pathname, start);
     pending.push(
-      fetch(url, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', ...sign(body) }, body })
+      fetch(urls[i % urls.length], { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', ...sign(body) }, body })
         .then(async (res) => {
           await res.arrayBuffer();
           if (res.status !== 200 && measured) failed++;
@@ -61,8 +60,7 @@ export async function measureSlackLoad(target: { url?: string; dataDir: string }
   const replies = () => fake.callsTo('respond').filter((c) => sentAt.has(c.path));
   while (replies().length < total - failed && performance.now() < deadline) await new Promise((r) => setTimeout(r, 50));
   const replyTimes = replies().map((c) => c.receivedAt - sentAt.get(c.path)!);
-  bot.kill('SIGTERM');
-  await once(bot, 'exit');
+  await stopBots(bots);
   await fake.close();
   return { sent: total, failed: failed + (total - failed - replyTimes.length), ack: spread(acks), reply: spread(replyTimes) };
 }
@@ -85,7 +83,28 @@ async function movablePbis(target: { url?: string; dataDir: string }): Promise<s
   }
 }
 
-export function startBot(target: { url?: string; dataDir: string }, port: number, apiUrl: string, extraEnv: Record<string, string> = {}): Promise<ChildProcess> {
+/**
+ * `target.replicas` bots (one unless told) on the same database, each in its own process on its own port; the senders
+ * take turns between them as a load balancer would.
+ */
+export async function startBots(target: { url?: string; dataDir: string; replicas?: number }, apiUrl: string, extraEnv: Record<string, string> = {}) {
+  const bots: { process: ChildProcess; baseUrl: string }[] = [];
+  for (let i = 0; i < (target.replicas ?? 1); i++) {
+    const port = await freePort();
+    bots.push({ process: await startBot(target, port, apiUrl, extraEnv), baseUrl: `http://127.0.0.1:${port}` });
+  }
+  return bots;
+}
+
+/** A graceful stop of every bot: each finishes what it took, including the tracker inbox. */
+export async function stopBots(bots: { process: ChildProcess }[]): Promise<void> {
+  await Promise.all(bots.map(async ({ process }) => {
+    process.kill('SIGTERM');
+    await once(process, 'exit');
+  }));
+}
+
+function startBot(target: { url?: string; dataDir: string }, port: number, apiUrl: string, extraEnv: Record<string, string> = {}): Promise<ChildProcess> {
   const env = {
     ...extraEnv,
     SLACK_BOT_TOKEN: 'xoxb-bench', SLACK_SIGNING_SECRET: SIGNING_SECRET, SLACK_API_URL: apiUrl,

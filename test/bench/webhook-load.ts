@@ -1,5 +1,4 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import { once } from 'node:events';
 import { Agent, request } from 'node:http';
 import { DateTime } from 'luxon';
 import { applyTrackerChange, type TrackerChange } from '../../src/domain/tracker';
@@ -9,8 +8,7 @@ import { openStore } from '../../src/store';
 import { secretsBox } from '../../src/store/secrets-key';
 import { startFakeSlack } from '../support/fake-slack';
 import { signed, statusChange } from '../support/tracker-payloads';
-import { freePort } from '../support/bot-process';
-import { spread, startBot } from './slack-load';
+import { spread, startBots, stopBots } from './slack-load';
 
 /** 2,000 items × 9 changes + 10% duplicates = 20,000 deliveries; WEBHOOK_ITEMS makes a smaller run for profiling */
 const ITEMS = Number(process.env.WEBHOOK_ITEMS ?? 2_000);
@@ -36,16 +34,15 @@ type Planned = { n: number; to: string; at: DateTime; deliveryId: string };
  * loopback to the bot in its own process. Then the inbox must hold every delivery once, applied, and each item must
  * be what replaying its changes in order of occurrence makes it.
  */
-export async function measureWebhookLoad(target: { url?: string; dataDir: string }): Promise<WebhookLoad> {
+export async function measureWebhookLoad(target: { url?: string; dataDir: string; replicas?: number }): Promise<WebhookLoad> {
   const SECRETS_KEY = randomBytes(32).toString('base64');
   const secret = 'bench-secret-0123456789abcdef';
   const { nexusId, stages } = await connectJira(target, SECRETS_KEY, secret);
   const plan = planChanges(stages);
   const sends = sendOrder(plan);
   const fake = await startFakeSlack();
-  const port = await freePort();
-  const bot = await startBot(target, port, fake.apiUrl, { SECRETS_KEY });
-  const url = `http://127.0.0.1:${port}/webhooks/jira/${nexusId}`;
+  const bots = await startBots(target, fake.apiUrl, { SECRETS_KEY });
+  const urls = bots.map((b) => `${b.baseUrl}/webhooks/jira/${nexusId}`);
   // built and signed before the clock starts: the benchmark measures the bot, not the sender
   const deliveries = sends.map((change) => signed('jira', statusChange('jira', change.n, change.to, change.at, { createdAt: START }).json, change.deliveryId, secret, DateTime.utc()));
   const answers: number[] = [];
@@ -55,17 +52,16 @@ export async function measureWebhookLoad(target: { url?: string; dataDir: string
   await Promise.all(
     Array.from({ length: CONCURRENCY }, async () => {
       while (next < deliveries.length) {
-        const delivery = deliveries[next++];
+        const i = next++;
         const start = performance.now();
-        const status = await postOnce(url, delivery).catch(() => 0);
+        const status = await postOnce(urls[i % urls.length], deliveries[i]).catch(() => 0);
         if (status < 200 || status >= 300) failed++;
         answers.push(performance.now() - start);
       }
     }),
   );
   const elapsed = performance.now() - t0;
-  bot.kill('SIGTERM'); // a graceful stop finishes applying what was stored
-  await once(bot, 'exit');
+  await stopBots(bots); // a graceful stop finishes applying what was stored
   const appliedWithinMs = performance.now() - t0;
   await fake.close();
   const mismatches = await compareWithReplay(target, SECRETS_KEY, nexusId, plan);

@@ -139,6 +139,29 @@ describeEachDatabase('remembered reads', (db) => {
     expect((await reader.pbis.listInStages(nexus.id, ['in-progress'], 5)).map((p) => p.key)).toEqual(['A']);
   });
 
+  test('another replica\'s adds, moves, finishes and discards are caught up from the PBIs it wrote; the list equals a fresh load', async () => {
+    const reader = openStore(db(), 'replica-1');
+    const writer = openStore(db(), 'replica-2');
+    const nexus = (await writer.nexuses.create(settings, { type: 'nexus.created', at: t0, actor: 'U1', value: {} })) as Nexus;
+    for (const key of ['A', 'B', 'C', 'D']) await writer.pbis.add(nexus, key, added(key, 'ready'));
+    expect(keys(await reader.pbis.listOpen(nexus.id))).toEqual(['A', 'B', 'C', 'D']);
+    await writer.pbis.change(nexus, 'A', (p) => decideMove(nexus, p, 'in-progress', { at: t0.plus({ hours: 1 }), actor: 'U1' }));
+    await writer.pbis.change(nexus, 'B', (p) => decideMove(nexus, p, 'integrated', { at: t0.plus({ hours: 1 }), actor: 'U1' }));
+    await writer.pbis.change(nexus, 'C', (p) => ({ type: 'pbi.discarded', key: p.key, reason: null, at: t0.plus({ hours: 1 }), actor: 'U1' }));
+    await writer.pbis.add(nexus, 'E', added('E', 'refining'));
+    const caughtUp = await reader.pbis.listOpen(nexus.id);
+    const fresh = await openStore(db(), 'replica-3').pbis.listOpen(nexus.id);
+    expect(keys(caughtUp)).toEqual(['A', 'D', 'E']);
+    expect(caughtUp.map((p) => `${p.key}:${p.stage}`).sort()).toEqual(fresh.map((p) => `${p.key}:${p.stage}`).sort());
+    // every write, however made, carries the revision it became visible at: the trigger sees raw SQL too
+    await db().prisma.$executeRaw`UPDATE "Nexus" SET revision = revision + 1 WHERE id = ${nexus.id}`;
+    await db().prisma.$executeRaw`UPDATE "Pbi" SET stage = 'refining' WHERE "nexusId" = ${nexus.id} AND key = 'D'`;
+    const [row] = await db().prisma.$queryRaw<{ pbi: number; nexus: number }[]>`
+      SELECT p.revision AS pbi, n.revision AS nexus FROM "Pbi" p JOIN "Nexus" n ON n.id = p."nexusId" WHERE p.key = 'D' AND n.id = ${nexus.id}`;
+    expect(row.pbi).toBe(row.nexus);
+    expect((await reader.pbis.listOpen(nexus.id)).find((p) => p.key === 'D')?.stage).toBe('refining');
+  });
+
   test('changing the Nexus\'s flow is seen by remembered reads', async () => {
     const store = openStore(db(), 'replica-1');
     const nexus = (await store.nexuses.create(settings, { type: 'nexus.created', at: t0, actor: 'U1', value: {} })) as Nexus;
