@@ -1,11 +1,13 @@
 import type { ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { once } from 'node:events';
 import { Agent, request } from 'node:http';
 import path from 'node:path';
-import type { FakeSlack } from '../support/fake-slack';
 import { freePort, startBotProcess } from '../support/bot-process';
-import { sign } from '../support/slack-requests';
+import { startFakeSlack, type FakeSlack } from '../support/fake-slack';
+import { sign, SIGNING_SECRET } from '../support/slack-requests';
 import type { Delivery } from '../support/tracker-payloads';
+import { startPrivatePostgres } from './private-postgres';
 
 /** `npm run test:faults` builds the app first: replicas run the compiled main.js, as the Docker image does. */
 const MAIN_JS = path.resolve(__dirname, '../../dist/main.js');
@@ -13,6 +15,32 @@ const MAIN_JS = path.resolve(__dirname, '../../dist/main.js');
 const GIVE_UP_MS = 60_000;
 /** How long a person waits for an answer before typing the command again. */
 const REPLY_WAIT_MS = 5_000;
+
+/**
+ * What every fault test stands on: a PostgreSQL server of its own with one fresh database, a fake Slack Web API, and
+ * `count` replicas of the bot configured for both (not started yet). `dispose` kills what still runs.
+ */
+export async function startRig(database: string, count: number, logLevel: 'error' | 'fatal') {
+  const server = await startPrivatePostgres();
+  const url = await server.createDatabase(database);
+  const fake = await startFakeSlack();
+  const env = { DATABASE_URL: url, SLACK_BOT_TOKEN: 'xoxb-faults', SLACK_SIGNING_SECRET: SIGNING_SECRET, SLACK_API_URL: fake.apiUrl, SECRETS_KEY: randomBytes(32).toString('base64'), LOG_LEVEL: logLevel };
+  const cluster = await startCluster(count, env);
+  return {
+    server,
+    url,
+    fake,
+    cluster,
+    async dispose(): Promise<void> {
+      for (let i = 0; i < count; i++) if (cluster.alive(i)) await cluster.stop(i, 'SIGKILL');
+      cluster.close();
+      await fake.close();
+      server.dispose();
+    },
+  };
+}
+
+export type Rig = Awaited<ReturnType<typeof startRig>>;
 
 export type Replica = { port: number; baseUrl: string; process: ChildProcess | null };
 

@@ -6,10 +6,9 @@ import { COMMANDS } from '../../src/commands';
 import { blocksToText } from '../../src/console/plain-text';
 import { TRACKER_KINDS } from '../../src/domain/tracker';
 import { hmacSha256 } from '../../src/trackers/signature';
-import { startFakeSlack, type FakeSlack } from '../support/fake-slack';
-import { sign, SIGNING_SECRET } from '../support/slack-requests';
-import { startCluster, postRaw, type Cluster } from './cluster';
-import { startPrivatePostgres, type PrivatePostgres } from './private-postgres';
+import type { FakeSlack } from '../support/fake-slack';
+import { sign } from '../support/slack-requests';
+import { postRaw, startRig, type Cluster, type Rig } from './cluster';
 
 /** Fixed, so a failure replays the same input. */
 const SEED = 20261130;
@@ -30,7 +29,7 @@ const RAW_MARKUP = /<!|<#|<https?:\/\/evil|<@UHACKER/;
 jest.setTimeout(300_000);
 
 describe('hostile input at every endpoint and command', () => {
-  let server: PrivatePostgres;
+  let rig: Rig;
   let fake: FakeSlack;
   let cluster: Cluster;
   let sql: pg.Client;
@@ -41,12 +40,10 @@ describe('hostile input at every endpoint and command', () => {
   const base = () => cluster.replicas[0].baseUrl;
 
   beforeAll(async () => {
-    server = await startPrivatePostgres();
-    const url = await server.createDatabase('fuzz');
-    fake = await startFakeSlack();
-    cluster = await startCluster(1, { DATABASE_URL: url, SLACK_BOT_TOKEN: 'xoxb-faults', SLACK_SIGNING_SECRET: SIGNING_SECRET, SLACK_API_URL: fake.apiUrl, SECRETS_KEY: randomBytes(32).toString('base64'), LOG_LEVEL: 'fatal' });
+    rig = await startRig('fuzz', 1, 'fatal');
+    ({ fake, cluster } = rig);
     await cluster.start(0);
-    sql = new pg.Client({ connectionString: url });
+    sql = new pg.Client({ connectionString: rig.url });
     await sql.connect();
     await say('/nexus', 'setup --name Shop --teams Alpha,Beta');
     jiraSecret = /Secret: (\S+)/.exec(blocksToText((await say('/nexus', 'tracker jira')).blocks))![1];
@@ -55,12 +52,9 @@ describe('hostile input at every endpoint and command', () => {
   });
 
   afterAll(async () => {
-    if (cluster?.alive(0)) await cluster.stop(0, 'SIGKILL');
-    cluster?.close();
     agent.destroy();
     await sql?.end();
-    await fake?.close();
-    server?.dispose();
+    await rig?.dispose();
   });
 
   /** What input could change: everything but kept forecasts and deliveries kept as invalid for inspection. */

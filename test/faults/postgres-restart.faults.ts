@@ -1,12 +1,10 @@
-import { randomBytes } from 'node:crypto';
 import { blocksToText } from '../../src/console/plain-text';
 import { openDatabase, type Database } from '../../src/store/database';
 import { openStore, type Store } from '../../src/store';
-import { startFakeSlack, type FakeSlack } from '../support/fake-slack';
-import { SIGNING_SECRET } from '../support/slack-requests';
-import { startCluster, type Cluster } from './cluster';
+import type { FakeSlack } from '../support/fake-slack';
+import { startRig, type Cluster, type Rig } from './cluster';
 import { compareWithReplay, jiraDelivery, planChanges, sendOrder } from './flow-check';
-import { startPrivatePostgres, type PrivatePostgres } from './private-postgres';
+import type { PrivatePostgres } from './private-postgres';
 
 /** 200 items × 10 changes, a tenth more sent twice: about 2,200 deliveries. */
 const ITEMS = 200;
@@ -18,6 +16,7 @@ const DOWN_MS = 3_000;
 jest.setTimeout(300_000);
 
 describe('PostgreSQL restarted under load', () => {
+  let rig: Rig;
   let server: PrivatePostgres;
   let fake: FakeSlack;
   let cluster: Cluster;
@@ -25,21 +24,16 @@ describe('PostgreSQL restarted under load', () => {
   let store: Store;
 
   beforeAll(async () => {
-    server = await startPrivatePostgres();
-    const url = await server.createDatabase('restart');
-    fake = await startFakeSlack();
-    cluster = await startCluster(1, { DATABASE_URL: url, SLACK_BOT_TOKEN: 'xoxb-faults', SLACK_SIGNING_SECRET: SIGNING_SECRET, SLACK_API_URL: fake.apiUrl, SECRETS_KEY: randomBytes(32).toString('base64'), LOG_LEVEL: 'fatal' });
+    rig = await startRig('restart', 1, 'fatal');
+    ({ server, fake, cluster } = rig);
     await cluster.start(0);
-    db = await openDatabase({ url, dataDir: '' });
+    db = await openDatabase({ url: rig.url, dataDir: '' });
     store = openStore(db, 'faults');
   });
 
   afterAll(async () => {
-    if (cluster?.alive(0)) await cluster.stop(0, 'SIGKILL');
-    cluster?.close();
     await db?.close();
-    await fake?.close();
-    server?.dispose();
+    await rig?.dispose();
   });
 
   test('requests fail cleanly while it is down (503, an apology) and the app recovers by itself, losing nothing', async () => {

@@ -1,14 +1,11 @@
-import { randomBytes } from 'node:crypto';
 import { DateTime } from 'luxon';
 import pg from 'pg';
 import { blocksToText } from '../../src/console/plain-text';
 import { openDatabase, type Database } from '../../src/store/database';
 import { openStore, type Store } from '../../src/store';
-import { startFakeSlack, type FakeSlack } from '../support/fake-slack';
-import { SIGNING_SECRET } from '../support/slack-requests';
-import { startCluster, type Cluster } from './cluster';
+import type { FakeSlack } from '../support/fake-slack';
+import { startRig, type Cluster, type Rig } from './cluster';
 import { compareWithReplay, jiraDelivery, planChanges, projectionsMatchHistory, sendOrder } from './flow-check';
-import { startPrivatePostgres, type PrivatePostgres } from './private-postgres';
 
 const CHANNELS = ['C1', 'C2', 'C3'];
 /** 3 Nexuses × 300 items × 10 changes = 9,000 changes; with a tenth more sent twice, 10,000 deliveries. */
@@ -24,7 +21,7 @@ const KILL_AFTER = 4_000;
 jest.setTimeout(600_000);
 
 describe('two replicas on one PostgreSQL, one killed in the middle of the load', () => {
-  let server: PrivatePostgres;
+  let rig: Rig;
   let fake: FakeSlack;
   let cluster: Cluster;
   let db: Database;
@@ -32,10 +29,8 @@ describe('two replicas on one PostgreSQL, one killed in the middle of the load',
   let url: string;
 
   beforeAll(async () => {
-    server = await startPrivatePostgres();
-    url = await server.createDatabase('replicas');
-    fake = await startFakeSlack();
-    cluster = await startCluster(2, { DATABASE_URL: url, SLACK_BOT_TOKEN: 'xoxb-faults', SLACK_SIGNING_SECRET: SIGNING_SECRET, SLACK_API_URL: fake.apiUrl, SECRETS_KEY: randomBytes(32).toString('base64'), LOG_LEVEL: 'error' });
+    rig = await startRig('replicas', 2, 'error');
+    ({ url, fake, cluster } = rig);
     // both start at once on an empty database: one applies the migrations while the other waits for the lock
     await Promise.all([cluster.start(0), cluster.start(1)]);
     db = await openDatabase({ url, dataDir: '' });
@@ -43,11 +38,8 @@ describe('two replicas on one PostgreSQL, one killed in the middle of the load',
   });
 
   afterAll(async () => {
-    for (const i of [0, 1]) if (cluster?.alive(i)) await cluster.stop(i, 'SIGKILL');
-    cluster?.close();
     await db?.close();
-    await fake?.close();
-    server?.dispose();
+    await rig?.dispose();
   });
 
   test('both replicas started together applied each migration once', async () => {
