@@ -5,7 +5,7 @@ import type { Nexus } from '../domain/nexus';
 import { evolve, replay, type FlowDates, type Pbi } from '../domain/pbi';
 import type { PbiProblem } from '../domain/pbi-decisions';
 import { Prisma, type PrismaClient } from '../generated/prisma/client';
-import { bumpRevision, type PbiWrite, type RevisionMemo } from './revisions';
+import { bumpRevision, type Patch, type PbiWrite, type RevisionMemo } from './revisions';
 import { instantAt, pbiColumns, pbiEventColumns, toPbi, toPbiEvent } from './rows';
 
 export type Recorded = { ok: true; before: Pbi | null; pbi: Pbi; event: PbiEvent };
@@ -119,16 +119,17 @@ export function pbiRepository(prisma: PrismaClient, source: string, memo: Revisi
       });
     },
 
-    /** PBIs currently in one of the stages, not discarded (e.g. the stages of the finished part). */
+    /** The `limit` PBIs that entered one of the stages last, not discarded (e.g. the stages of the finished part). */
     async listInStages(nexusId: string, stages: string[], limit: number): Promise<readonly Pbi[]> {
-      return memo.remembered(nexusId, `stages|${limit}|${stages.join('\n')}`, 'revision', async () => {
+      const load = async () => {
         const rows = await prisma.pbi.findMany({
           where: { nexusId, discardedAt: null, stage: { in: stages } },
           orderBy: { stageEnteredAt: 'desc' },
           take: limit,
         });
         return rows.map(toPbi);
-      });
+      };
+      return memo.remembered(nexusId, `stages|${limit}|${stages.join('\n')}`, 'revision', load, keepLatestIn(stages, limit));
     },
 
     /**
@@ -209,6 +210,15 @@ export function pbiRepository(prisma: PrismaClient, source: string, memo: Revisi
 function keepOpen(open: readonly Pbi[], { after }: PbiWrite): readonly Pbi[] {
   const others = open.filter((p) => p.key !== after.key);
   return after.finishedAt || after.discardedAt ? others : [...others, after];
+}
+
+/** The latest `limit` to enter the stages, over one write; unknowable when one leaves a full list (the next is not held). */
+function keepLatestIn(stages: readonly string[], limit: number): Patch<readonly Pbi[]> {
+  return (latest, { after }) => {
+    const others = latest.filter((p) => p.key !== after.key);
+    if (after.discardedAt || !stages.includes(after.stage)) return others.length < latest.length && latest.length === limit ? undefined : others;
+    return [...others, after].sort((a, b) => b.stageEnteredAt.toMillis() - a.stageEnteredAt.toMillis()).slice(0, limit);
+  };
 }
 
 function recount(counts: ReadonlyMap<string, number>, { before, after }: PbiWrite): ReadonlyMap<string, number> {

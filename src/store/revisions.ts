@@ -14,12 +14,23 @@ export type Revision = keyof Revisions;
 /** One committed change of a PBI. */
 export type PbiWrite = { before: Pbi | null; after: Pbi };
 
-/** Brings an answer forward over one PBI write; answers without one are loaded again. */
-export type Patch<T> = (value: T, write: PbiWrite) => T;
+/**
+ * Brings an answer forward over one PBI write; undefined when the write makes it unknowable (a top-N list lost one).
+ * Answers without a patch, or whose patch gives up, are loaded again.
+ */
+export type Patch<T> = (value: T, write: PbiWrite) => T | undefined;
 /** Brings an answer forward over PBIs written elsewhere, known only as they are now (another replica's writes). */
 export type CatchUp<T> = (value: T, written: readonly Pbi[]) => T;
 
-type Answer = { after: Revision; revision: number; value: Promise<unknown>; patch?: Patch<unknown>; catchUp?: CatchUp<unknown> };
+type Answer = {
+  after: Revision;
+  revision: number;
+  value: Promise<unknown>;
+  /** the value, once loaded: a write patches it at once, or forgets the answer */
+  settled?: { value: unknown };
+  patch?: Patch<unknown>;
+  catchUp?: CatchUp<unknown>;
+};
 
 /** Past this many revisions behind, loading the answer again is cheaper than reading what changed. */
 const CATCH_UP_LIMIT = 500;
@@ -70,26 +81,35 @@ export function revisionMemo(prisma: PrismaClient, writtenSince: (nexusId: strin
         : null;
       const value = (caughtUp ?? load()).then(freeze);
       remember(key, { after, revision: revisions[after], value, patch: patch as Patch<unknown> | undefined, catchUp: catchUp as CatchUp<unknown> | undefined });
-      value.catch(() => answers.get(key)?.value === value && answers.delete(key));
       return value;
     },
 
-    /** After this process committed `writes` at `revisions`: answers one step behind are patched, the rest forgotten. */
+
+    /**
+     * After this process committed `writes` at `revisions`: loaded answers one step behind are patched; the rest, and
+     * those a write makes unknowable, are forgotten (loaded again only when asked).
+     */
     written(nexusId: string, revisions: Revisions, writes: readonly PbiWrite[]): void {
       asking.delete(nexusId);
       for (const [key, answer] of answers) {
         if (!key.startsWith(`${nexusId}|`) || answer.revision >= revisions[answer.after]) continue;
-        if (answer.patch && answer.revision === revisions[answer.after] - 1) {
-          const patch = answer.patch;
-          remember(key, { ...answer, revision: revisions[answer.after], value: answer.value.then((v) => freeze(writes.reduce(patch, v))) });
-        } else {
-          answers.delete(key);
-        }
+        const { patch, settled } = answer;
+        const patched = patch && settled && answer.revision === revisions[answer.after] - 1
+          ? writes.reduce<unknown>((value, write) => (value === undefined ? undefined : patch(value, write)), settled.value)
+          : undefined;
+        if (patched === undefined) answers.delete(key);
+        else remember(key, { ...answer, revision: revisions[answer.after], value: Promise.resolve(freeze(patched)) });
       }
     },
   };
 
   function remember(key: string, answer: Answer): void {
+    answer.settled = undefined;
+    answer.value.then(
+      (value) => void (answer.settled = { value }),
+      // a failed load is forgotten, so the next read tries again
+      () => answers.get(key)?.value === answer.value && answers.delete(key),
+    );
     answers.delete(key);
     if (answers.size >= MEMO_SIZE) answers.delete(answers.keys().next().value!);
     answers.set(key, answer);

@@ -123,6 +123,24 @@ describeEachDatabase('remembered reads', (db) => {
     expect(counts(await store.pbis.countByStage(nexus.id))).toEqual(counts(await fresh.pbis.countByStage(nexus.id)));
   });
 
+  test('the latest N in a stage, kept across own writes, equal a fresh load, also when one leaves a full list', async () => {
+    const store = openStore(db(), 'replica-1');
+    const nexus = (await store.nexuses.create(settings, { type: 'nexus.created', at: t0, actor: 'U1', value: {} })) as Nexus;
+    for (const [i, key] of ['A', 'B', 'C', 'D'].entries()) {
+      await store.pbis.add(nexus, key, added(key, 'refining'));
+      await store.pbis.change(nexus, key, (p) => decideMove(nexus, p, 'ready', { at: t0.plus({ hours: i + 1 }), actor: 'U1' }));
+    }
+    const latest = async (s: typeof store) => (await s.pbis.listInStages(nexus.id, ['ready'], 2)).map((p) => p.key);
+    expect(await latest(store)).toEqual(['D', 'C']);
+    await store.pbis.change(nexus, 'A', (p) => decideMove(nexus, p, 'in-progress', { at: t0.plus({ hours: 9 }), actor: 'U1' })); // not in the list
+    expect(await latest(store)).toEqual(['D', 'C']);
+    await store.pbis.change(nexus, 'D', (p) => decideMove(nexus, p, 'in-progress', { at: t0.plus({ hours: 10 }), actor: 'U1' })); // leaves a full list
+    expect(await latest(store)).toEqual(['C', 'B']);
+    await store.pbis.add(nexus, 'E', added('E', 'ready'));
+    await store.pbis.change(nexus, 'E', (p) => ({ type: 'pbi.blocked', key: p.key, reason: 'x', at: t0.plus({ hours: 11 }), actor: 'U1' }));
+    expect(await latest(store)).toEqual(await latest(openStore(db(), 'replica-2')));
+  });
+
   test('a write through another replica is seen by the next read; shared answers cannot be changed by a caller', async () => {
     const reader = openStore(db(), 'replica-1');
     const writer = openStore(db(), 'replica-2');

@@ -64,7 +64,8 @@ async function overLimit(ctx: NexusContext, pbi: Pbi): Promise<OverLimit | null>
   const { nexus, store, now } = ctx;
   const stage = findStage(nexus.workflow, pbi.stage);
   if (!stage || stage.wipLimit === null || isFinishedStage(nexus.workflow, stage.name)) return null;
-  const inStage = await store.pbis.listInStages(nexus.id, [stage.name], stage.wipLimit + 50);
+  // a stage before the finish holds only open PBIs: the remembered open list has them all
+  const inStage = (await store.pbis.listOpen(nexus.id)).filter((p) => p.stage === stage.name);
   if (inStage.length <= stage.wipLimit) return null;
   const view = flowView(nexus, localDate(now(), nexus.timeZone), inStage, []);
   const others = inStage
