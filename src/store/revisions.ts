@@ -15,10 +15,10 @@ export type Revision = keyof Revisions;
 export type PbiWrite = { before: Pbi | null; after: Pbi };
 
 /**
- * Brings an answer forward over one PBI write; undefined when the write makes it unknowable (a top-N list lost one).
+ * Brings an answer forward over one commit's PBI writes; undefined when they make it unknowable (a top-N list lost one).
  * Answers without a patch, or whose patch gives up, are loaded again.
  */
-export type Patch<T> = (value: T, write: PbiWrite) => T | undefined;
+export type Patch<T> = (value: T, writes: readonly PbiWrite[]) => T | undefined;
 /** Brings an answer forward over PBIs written elsewhere, known only as they are now (another replica's writes). */
 export type CatchUp<T> = (value: T, written: readonly Pbi[]) => T;
 
@@ -95,7 +95,7 @@ export function revisionMemo(prisma: PrismaClient, writtenSince: (nexusId: strin
         if (!key.startsWith(`${nexusId}|`) || answer.revision >= revisions[answer.after]) continue;
         const { patch, settled } = answer;
         const patched = patch && settled && answer.revision === revisions[answer.after] - 1
-          ? writes.reduce<unknown>((value, write) => (value === undefined ? undefined : patch(value, write)), settled.value)
+          ? patch(settled.value, writes)
           : undefined;
         if (patched === undefined) answers.delete(key);
         else remember(key, { ...answer, revision: revisions[answer.after], value: Promise.resolve(freeze(patched)) });
