@@ -107,7 +107,7 @@ export async function runWords(group: string, [sub = 'help', ...words]: string[]
   if (command.nitOnly && !nexus.nit.includes(ctx.userId)) {
     return refusal(`Only the Nexus Integration Team (${nexus.nit.map((u) => `<@${u}>`).join(', ')}) can change the Nexus's settings.`);
   }
-  const nexusCtx = { ...ctx, nexus };
+  const nexusCtx = { ...ctx, nexus, store: ctx.store.about(nexus) };
   return command.render(await command.execute(input, nexusCtx), nexusCtx);
 }
 

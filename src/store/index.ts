@@ -4,7 +4,8 @@ import { forecastRepository } from './forecast-repository';
 import { inboxRepository } from './inbox-repository';
 import { nexusRepository } from './nexus-repository';
 import { pbiRepository } from './pbi-repository';
-import { revisionMemo } from './revisions';
+import type { Nexus } from '../domain/nexus';
+import { revisionMemo, type RevisionMemo, type Revisions } from './revisions';
 import { toPbi } from './rows';
 import type { SealedBox } from './sealed-box';
 import { trackerRepository } from './tracker-repository';
@@ -13,16 +14,40 @@ import { trackerRepository } from './tracker-repository';
  * The repositories a command uses; `source` says where the changes come from (console, slack…). `secrets` seals
  * tracker secrets: without it tracker connections can't be made.
  */
-export function openStore(db: Database, source: string, secrets: SealedBox | null = null) {
+export function openStore(db: Database, source: string, secrets: SealedBox | null = null): Store {
   const memo = revisionMemo(db.prisma, async (nexusId, revision) => (await db.prisma.pbi.findMany({ where: { nexusId, revision: { gt: revision } } })).map(toPbi));
-  return {
-    nexuses: nexusRepository(db.prisma, source),
-    pbis: pbiRepository(db.prisma, source, memo),
+  const read = new WeakMap<Nexus, Revisions>();
+  const repositories = (m: RevisionMemo) => ({
+    nexuses: nexusRepository(db.prisma, source, m, read),
+    pbis: pbiRepository(db.prisma, source, m),
     forecasts: forecastRepository(db.prisma),
     digestRuns: digestRunRepository(db.prisma),
     trackers: trackerRepository(db.prisma, secrets),
-    inbox: inboxRepository(db.prisma, memo),
+    inbox: inboxRepository(db.prisma, m),
+  });
+  const store: Store = {
+    ...repositories(memo),
+    about(nexus) {
+      const revisions = read.get(nexus);
+      return revisions ? { ...repositories(memo.knowing(nexus.id, revisions)), about: store.about } : store;
+    },
   };
+  return store;
 }
 
-export type Store = ReturnType<typeof openStore>;
+type Repositories = {
+  nexuses: ReturnType<typeof nexusRepository>;
+  pbis: ReturnType<typeof pbiRepository>;
+  forecasts: ReturnType<typeof forecastRepository>;
+  digestRuns: ReturnType<typeof digestRunRepository>;
+  trackers: ReturnType<typeof trackerRepository>;
+  inbox: ReturnType<typeof inboxRepository>;
+};
+
+export type Store = Repositories & {
+  /**
+   * The store for one request about `nexus`, just read through this store: its reads of the Nexus's PBIs use the
+   * revisions that read returned instead of asking the database again (until the request writes).
+   */
+  about(nexus: Nexus): Store;
+};

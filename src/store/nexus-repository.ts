@@ -3,18 +3,27 @@ import type { Nexus } from '../domain/nexus';
 import type { Workflow } from '../domain/workflow';
 import { Prisma, type PrismaClient } from '../generated/prisma/client';
 import { rebuildPbis } from './pbi-repository';
+import type { Revisions, RevisionMemo } from './revisions';
 import { nexusColumns, nexusEventColumns, toNexus } from './rows';
 
-export function nexusRepository(prisma: PrismaClient, source: string) {
+/**
+ * `read` keeps, for each Nexus this repository handed out, the revisions its row had: a request that goes on to read
+ * the Nexus's PBIs need not ask for them again (`Store.about`).
+ */
+export function nexusRepository(prisma: PrismaClient, source: string, memo: RevisionMemo, read: WeakMap<Nexus, Revisions>) {
+  const handOut = (row: Parameters<typeof toNexus>[0] | null): Nexus | null => {
+    if (!row) return null;
+    const nexus = toNexus(row);
+    read.set(nexus, { revision: row.revision, flowRevision: row.flowRevision });
+    return nexus;
+  };
   return {
     async findByChannel(workspaceId: string, channelId: string): Promise<Nexus | null> {
-      const row = await prisma.nexus.findUnique({ where: { workspaceId_channelId: { workspaceId, channelId } } });
-      return row ? toNexus(row) : null;
+      return handOut(await prisma.nexus.findUnique({ where: { workspaceId_channelId: { workspaceId, channelId } } }));
     },
 
     async get(nexusId: string): Promise<Nexus | null> {
-      const row = await prisma.nexus.findUnique({ where: { id: nexusId } });
-      return row ? toNexus(row) : null;
+      return handOut(await prisma.nexus.findUnique({ where: { id: nexusId } }));
     },
 
     /** Every Nexus whose digest is on, in every workspace (the scheduler's round). */
@@ -44,7 +53,7 @@ export function nexusRepository(prisma: PrismaClient, source: string) {
 
     /** Saves new settings with the event that records them. A changed flow re-derives every PBI's start and finish. */
     async update(before: Nexus, after: Nexus, event: NexusEvent): Promise<Nexus> {
-      return prisma.$transaction(
+      const saved = await prisma.$transaction(
         async (tx) => {
           const row = await tx.nexus.update({ where: { id: before.id }, data: { ...nexusColumns(after), revision: { increment: 1 }, flowRevision: { increment: 1 } } });
           await tx.event.create({ data: nexusEventColumns(before.id, event, source) });
@@ -53,6 +62,8 @@ export function nexusRepository(prisma: PrismaClient, source: string) {
         },
         { timeout: 120_000 },
       );
+      memo.changed(before.id);
+      return saved;
     },
 
     async remove(nexusId: string): Promise<void> {

@@ -54,7 +54,7 @@ function flowDatesChanged({ before, after }: PbiWrite): boolean {
  * for the revision first, so a change made anywhere is seen, and the answer is loaded after that, never older than it.
  * Requests that ask at the same moment share the revision read and the load. Lists are frozen: requests share them.
  */
-export function revisionMemo(prisma: PrismaClient, writtenSince: (nexusId: string, revision: number) => Promise<readonly Pbi[]>) {
+export function revisionMemo(prisma: PrismaClient, writtenSince: (nexusId: string, revision: number) => Promise<readonly Pbi[]>): RevisionMemo {
   const answers = new Map<string, Answer>();
   const asking = new Map<string, Promise<Revisions | null>>();
 
@@ -68,22 +68,25 @@ export function revisionMemo(prisma: PrismaClient, writtenSince: (nexusId: strin
     return read;
   }
 
-  return {
-    async remembered<T>(nexusId: string, question: string, after: Revision, load: () => Promise<T>, patch?: Patch<T>, catchUp?: CatchUp<T>): Promise<T> {
-      const revisions = await revisionsOf(nexusId);
-      if (!revisions) return load();
-      const key = `${nexusId}|${question}`;
-      const known = answers.get(key);
-      if (known && known.revision >= revisions[after]) return known.value as Promise<T>;
-      // another replica wrote: read the PBIs it wrote rather than everything again
-      const caughtUp = known?.catchUp && after === 'revision' && revisions.revision - known.revision <= CATCH_UP_LIMIT
-        ? Promise.all([known.value as Promise<T>, writtenSince(nexusId, known.revision)]).then(([v, written]) => (catchUp as CatchUp<T>)(v, written))
-        : null;
-      const value = (caughtUp ?? load()).then(freeze);
-      remember(key, { after, revision: revisions[after], value, patch: patch as Patch<unknown> | undefined, catchUp: catchUp as CatchUp<unknown> | undefined });
-      return value;
-    },
+  async function rememberedAt<T>(asked: Promise<Revisions | null>, nexusId: string, question: string, after: Revision, load: () => Promise<T>, patch?: Patch<T>, catchUp?: CatchUp<T>): Promise<T> {
+    const revisions = await asked;
+    if (!revisions) return load();
+    const key = `${nexusId}|${question}`;
+    const known = answers.get(key);
+    if (known && known.revision >= revisions[after]) return known.value as Promise<T>;
+    // another replica wrote: read the PBIs it wrote rather than everything again
+    const caughtUp = known?.catchUp && after === 'revision' && revisions.revision - known.revision <= CATCH_UP_LIMIT
+      ? Promise.all([known.value as Promise<T>, writtenSince(nexusId, known.revision)]).then(([v, written]) => (catchUp as CatchUp<T>)(v, written))
+      : null;
+    const value = (caughtUp ?? load()).then(freeze);
+    remember(key, { after, revision: revisions[after], value, patch: patch as Patch<unknown> | undefined, catchUp: catchUp as CatchUp<unknown> | undefined });
+    return value;
+  }
 
+  const memo = {
+    remembered<T>(nexusId: string, question: string, after: Revision, load: () => Promise<T>, patch?: Patch<T>, catchUp?: CatchUp<T>): Promise<T> {
+      return rememberedAt(revisionsOf(nexusId), nexusId, question, after, load, patch, catchUp);
+    },
 
     /**
      * After this process committed `writes` at `revisions`: loaded answers one step behind are patched; the rest, and
@@ -101,7 +104,34 @@ export function revisionMemo(prisma: PrismaClient, writtenSince: (nexusId: strin
         else remember(key, { ...answer, revision: revisions[answer.after], value: Promise.resolve(freeze(patched)) });
       }
     },
+
+    /** The Nexus's settings changed (no PBI written): nothing to patch, but what was known of its revisions is old. */
+    changed(nexusId: string): void {
+      asking.delete(nexusId);
+    },
+
+    /**
+     * This memo for one request that has just read the Nexus's row, and with it its revisions: the request's reads
+     * use those instead of asking again, until the request itself writes (then they ask, as any read does).
+     */
+    knowing(nexusId: string, revisions: Revisions): RevisionMemo {
+      let known: Revisions | null = revisions;
+      return {
+        ...memo,
+        remembered: (id, question, after, load, patch, catchUp) =>
+          rememberedAt(id === nexusId && known ? Promise.resolve(known) : revisionsOf(id), id, question, after, load, patch, catchUp),
+        written(id, at, writes) {
+          if (id === nexusId) known = null;
+          memo.written(id, at, writes);
+        },
+        changed(id) {
+          if (id === nexusId) known = null;
+          memo.changed(id);
+        },
+      };
+    },
   };
+  return memo;
 
   function remember(key: string, answer: Answer): void {
     answer.settled = undefined;
@@ -116,7 +146,12 @@ export function revisionMemo(prisma: PrismaClient, writtenSince: (nexusId: strin
   }
 }
 
-export type RevisionMemo = ReturnType<typeof revisionMemo>;
+export type RevisionMemo = {
+  remembered<T>(nexusId: string, question: string, after: Revision, load: () => Promise<T>, patch?: Patch<T>, catchUp?: CatchUp<T>): Promise<T>;
+  written(nexusId: string, revisions: Revisions, writes: readonly PbiWrite[]): void;
+  changed(nexusId: string): void;
+  knowing(nexusId: string, revisions: Revisions): RevisionMemo;
+};
 
 function freeze<T>(value: T): T {
   return Array.isArray(value) ? (Object.freeze(value) as T) : value;

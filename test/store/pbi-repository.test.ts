@@ -141,6 +141,23 @@ describeEachDatabase('remembered reads', (db) => {
     expect(await latest(store)).toEqual(await latest(openStore(db(), 'replica-2')));
   });
 
+  test('a request reads as of its Nexus read, without asking again; its own write and every later request see all writes', async () => {
+    const store = openStore(db(), 'replica-1');
+    const other = openStore(db(), 'replica-2');
+    const nexus = (await store.nexuses.create(settings, { type: 'nexus.created', at: t0, actor: 'U1', value: {} })) as Nexus;
+    await store.pbis.add(nexus, 'A', added('A', 'ready'));
+    const request = async () => store.about((await store.nexuses.findByChannel('T1', 'C1'))!);
+    expect(keys(await store.pbis.listOpen(nexus.id))).toEqual(['A']); // remembered
+    const first = await request();
+    await other.pbis.add(nexus, 'B', added('B', 'ready')); // after the first request read its Nexus
+    expect(keys(await first.pbis.listOpen(nexus.id))).toEqual(['A']); // the remembered answer, not asked again
+    expect(keys(await (await request()).pbis.listOpen(nexus.id))).toEqual(['A', 'B']);
+    const writing = await request();
+    await other.pbis.add(nexus, 'C', added('C', 'ready'));
+    await writing.pbis.add(nexus, 'D', added('D', 'ready'));
+    expect(keys(await writing.pbis.listOpen(nexus.id))).toEqual(['A', 'B', 'C', 'D']);
+  });
+
   test('a write through another replica is seen by the next read; shared answers cannot be changed by a caller', async () => {
     const reader = openStore(db(), 'replica-1');
     const writer = openStore(db(), 'replica-2');
