@@ -1,4 +1,5 @@
 import type { ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { once } from 'node:events';
 import path from 'node:path';
 import { openDatabase } from '../../src/store/database';
@@ -89,9 +90,11 @@ async function movablePbis(target: { url?: string; dataDir: string }): Promise<s
  */
 export async function startBots(target: { url?: string; dataDir: string; replicas?: number }, apiUrl: string, extraEnv: Record<string, string> = {}) {
   const bots: { process: ChildProcess; baseUrl: string }[] = [];
+  // replicas share one key, as production's must
+  const env = { SECRETS_KEY: randomBytes(32).toString('base64'), ...extraEnv };
   for (let i = 0; i < (target.replicas ?? 1); i++) {
     const port = await freePort();
-    bots.push({ process: await startBot(target, port, apiUrl, extraEnv), baseUrl: `http://127.0.0.1:${port}` });
+    bots.push({ process: await startBot(target, port, apiUrl, env), baseUrl: `http://127.0.0.1:${port}` });
   }
   return bots;
 }
