@@ -52,15 +52,12 @@ export function runLine(line: string, ctx: CommandContext): Promise<Reply> {
 
 /** One slash command with its text, as Slack delivers it. Always answers; expected failures change nothing. */
 export async function runSlashCommand(slash: string, text: string, ctx: CommandContext): Promise<Reply> {
-  const group = slash.replace(/^\//, '').toLowerCase();
-  if (!SLASH_COMMANDS.includes(`/${group}` as (typeof SLASH_COMMANDS)[number])) {
+  const group = slashGroup(slash);
+  if (!group) {
     return refusal(`${code(slash.slice(0, 30))} is not a Nexus Flow command. Commands: ${SLASH_COMMANDS.join(', ')}; \`/nexus help\` explains them.`);
   }
   const tokens = tokenize(text);
-  if (!tokens.ok) {
-    const sub = text.trim().split(/\s+/)[0]?.toLowerCase();
-    return refusal(tokens.message, COMMANDS.find((c) => c.path[0] === group && c.path[1] === sub)?.usage);
-  }
+  if (!tokens.ok) return refusal(tokens.message, findCommand(group, text.trim().split(/\s+/)[0] ?? '')?.usage);
   if (group !== 'forecast') return runWords(group, tokens.words, ctx);
   const requested = tokens.words.some((w) => w.toLowerCase() === '--chart');
   const reply = await runWords(group, forecastWords(tokens.words.filter((w) => w.toLowerCase() !== '--chart')), ctx);
@@ -72,13 +69,23 @@ export async function runSlashCommand(slash: string, text: string, ctx: CommandC
  * `<group> unknown`. Never the typed text itself.
  */
 export function commandName(slash: string, text: string): string {
-  const group = slash.replace(/^\//, '').toLowerCase();
-  if (!SLASH_COMMANDS.includes(`/${group}` as (typeof SLASH_COMMANDS)[number])) return 'unknown';
+  const group = slashGroup(slash);
+  if (!group) return 'unknown';
   const tokens = tokenize(text);
   const words = tokens.ok ? tokens.words : [];
   const [sub = 'help'] = group === 'forecast' ? forecastWords(words) : words;
-  const known = COMMANDS.some((c) => c.path[0] === group && c.path[1] === sub.toLowerCase()) || sub.toLowerCase() === 'help';
+  const known = findCommand(group, sub) || sub.toLowerCase() === 'help';
   return `${group} ${known ? sub.toLowerCase() : 'unknown'}`;
+}
+
+/** `pbi` for `/pbi` (any case); null for a slash command that is not ours. */
+function slashGroup(slash: string): string | null {
+  const group = slash.replace(/^\//, '').toLowerCase();
+  return SLASH_COMMANDS.includes(`/${group}` as (typeof SLASH_COMMANDS)[number]) ? group : null;
+}
+
+function findCommand(group: string, sub: string): AnyCommand | undefined {
+  return COMMANDS.find((c) => c.path[0] === group && c.path[1] === sub.toLowerCase());
 }
 
 /**
@@ -94,7 +101,7 @@ function forecastWords(words: string[]): string[] {
 
 /** A command already split into words after its slash command, e.g. ('pbi', ['block', 'PBI-7', 'waiting for legal']). */
 export async function runWords(group: string, [sub = 'help', ...words]: string[], ctx: CommandContext): Promise<Reply> {
-  const command = COMMANDS.find((c) => c.path[0] === group && c.path[1] === sub.toLowerCase());
+  const command = findCommand(group, sub);
   if (!command) {
     if (sub.toLowerCase() === 'help') return help(group);
     return refusal(`${code(`/${group} ${sub.slice(0, 30)}`)} is not a command. Try one of:\n${usageLines(group)}`);

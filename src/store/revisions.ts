@@ -101,7 +101,7 @@ export function revisionMemo(prisma: PrismaClient, writtenSince: (nexusId: strin
           ? patch(settled.value, writes)
           : undefined;
         if (patched === undefined) answers.delete(key);
-        else remember(key, { ...answer, revision: revisions[answer.after], value: Promise.resolve(freeze(patched)) });
+        else remember(key, { ...answer, revision: revisions[answer.after], value: Promise.resolve(freeze(patched)), settled: { value: patched } });
       }
     },
 
@@ -134,7 +134,6 @@ export function revisionMemo(prisma: PrismaClient, writtenSince: (nexusId: strin
   return memo;
 
   function remember(key: string, answer: Answer): void {
-    answer.settled = undefined;
     answer.value.then(
       (value) => void (answer.settled = { value }),
       // a failed load is forgotten, so the next read tries again

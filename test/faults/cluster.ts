@@ -1,9 +1,9 @@
 import type { ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { once } from 'node:events';
-import { Agent, request } from 'node:http';
+import { Agent } from 'node:http';
 import path from 'node:path';
-import { freePort, startBotProcess } from '../support/bot-process';
+import { freePort, postRaw, startBotProcess } from '../support/bot-process';
 import { startFakeSlack, type FakeSlack } from '../support/fake-slack';
 import { sign, SIGNING_SECRET } from '../support/slack-requests';
 import type { Delivery } from '../support/tracker-payloads';
@@ -116,16 +116,3 @@ export async function startCluster(count: number, env: Record<string, string>) {
 }
 
 export type Cluster = Awaited<ReturnType<typeof startCluster>>;
-
-/** One POST on a kept-alive connection (node:http costs the sender far less than fetch); resolves with the status. */
-export function postRaw(agent: Agent, url: string, headers: Record<string, string>, body: string): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const req = request(url, { method: 'POST', agent, headers: { ...headers, 'content-length': Buffer.byteLength(body) } }, (res) => {
-      res.resume();
-      res.on('end', () => resolve(res.statusCode ?? 0));
-      res.on('error', reject);
-    });
-    req.on('error', reject);
-    req.end(body);
-  });
-}

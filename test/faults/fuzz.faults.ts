@@ -8,7 +8,8 @@ import { TRACKER_KINDS } from '../../src/domain/tracker';
 import { hmacSha256 } from '../../src/trackers/signature';
 import type { FakeSlack } from '../support/fake-slack';
 import { sign } from '../support/slack-requests';
-import { postRaw, startRig, type Cluster, type Rig } from './cluster';
+import { postRaw } from '../support/bot-process';
+import { startRig, type Cluster, type Rig } from './cluster';
 
 /** Fixed, so a failure replays the same input. */
 const SEED = 20261130;
@@ -123,7 +124,7 @@ describe('hostile input at every endpoint and command', () => {
     const before = await snapshot();
     const statuses: number[] = [];
     const send = async (path: string, body: string | Buffer, headers: Record<string, string> = {}) => {
-      statuses.push(await postRaw(agent, `${base()}${path}`, { 'content-type': 'application/json', ...headers }, body as string));
+      statuses.push(await postRaw(agent, `${base()}${path}`, { 'content-type': 'application/json', ...headers }, body));
     };
     const jiraSigned = (body: string | Buffer) => ({ 'x-hub-signature': `sha256=${hmacSha256(jiraSecret, body as string, 'hex')}`, 'x-atlassian-webhook-identifier': randomBytes(8).toString('hex') });
     for (const kind of TRACKER_KINDS) {

@@ -3,7 +3,7 @@ import { openDatabase, type Database } from '../../src/store/database';
 import { openStore, type Store } from '../../src/store';
 import type { FakeSlack } from '../support/fake-slack';
 import { startRig, type Cluster, type Rig } from './cluster';
-import { compareWithReplay, jiraDelivery, planChanges, sendOrder } from './flow-check';
+import { compareWithReplay, jiraDelivery, planChanges, sendOrder } from '../support/tracker-replay';
 import type { PrivatePostgres } from './private-postgres';
 
 /** 200 items × 10 changes, a tenth more sent twice: about 2,200 deliveries. */

@@ -5,7 +5,7 @@ import { openDatabase, type Database } from '../../src/store/database';
 import { openStore, type Store } from '../../src/store';
 import type { FakeSlack } from '../support/fake-slack';
 import { startRig, type Cluster, type Rig } from './cluster';
-import { compareWithReplay, jiraDelivery, planChanges, projectionsMatchHistory, sendOrder } from './flow-check';
+import { compareWithReplay, jiraDelivery, planChanges, projectionsMatchHistory, sendOrder } from '../support/tracker-replay';
 
 const CHANNELS = ['C1', 'C2', 'C3'];
 /** 3 Nexuses × 300 items × 10 changes = 9,000 changes; with a tenth more sent twice, 10,000 deliveries. */

@@ -20,12 +20,14 @@ export function registerCommands(app: App, deps: SlackDeps): void {
         return;
       }
       const text = unescapeSlack(command.text);
+      const name = commandName(slash, text);
       const started = performance.now();
+      const seconds = () => (performance.now() - started) / 1000;
       const reply = await runSlashCommand(slash, text, commandContext(deps, ids)).catch((error: unknown) => {
-        deps.metrics.commandAnswered(commandName(slash, text), 'failed', (performance.now() - started) / 1000);
+        deps.metrics.commandAnswered(name, 'failed', seconds());
         throw error;
       });
-      deps.metrics.commandAnswered(commandName(slash, text), reply.visibility === 'channel' ? 'posted' : 'answered', (performance.now() - started) / 1000);
+      deps.metrics.commandAnswered(name, reply.visibility === 'channel' ? 'posted' : 'answered', seconds());
       const threadTs = reply.thread ? await postInChannel(client, ids.channelId, reply).catch(() => null) : null;
       // respond() can't start a thread: the bot posts the digest itself, or, not in the channel, answers as one message
       if (threadTs === null) await respond(slackMessage({ ...reply, blocks: [...reply.blocks, ...(reply.thread ?? [])] }));

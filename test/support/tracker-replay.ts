@@ -3,7 +3,7 @@ import { applyTrackerChange, type TrackerChange } from '../../src/domain/tracker
 import { replay, type Pbi } from '../../src/domain/pbi';
 import type { Database } from '../../src/store/database';
 import type { Store } from '../../src/store';
-import { signed, statusChange, type Delivery } from '../support/tracker-payloads';
+import { signed, statusChange, type Delivery } from './tracker-payloads';
 
 /** One planned tracker change: item n of a Nexus moves to a stage at a time, under its own delivery id. */
 export type PlannedChange = { nexusId: string; n: number; to: string; at: DateTime; deliveryId: string };
@@ -23,7 +23,7 @@ export function planChanges(nexusIds: string[], items: number, changes: number, 
   return plan;
 }
 
-/** In order of occurrence, except that every tenth comes at the end (after later changes of its item) and a tenth more come twice. */
+/** In order of occurrence, except that a tenth come at the end (after later changes of their item) and a tenth more come twice. */
 export function sendOrder<T>(plan: T[]): T[] {
   const onTime = plan.filter((_, i) => i % 10 !== 3);
   const late = plan.filter((_, i) => i % 10 === 3);
@@ -50,6 +50,8 @@ export async function compareWithReplay(db: Database, store: Store, nexusId: str
   if (applied !== mine.length || states.length !== 1) mismatches.push(`inbox: ${JSON.stringify(states.map((d) => [d.state, d._count._all]))}, expected ${mine.length} applied`);
   const moves = await db.prisma.event.count({ where: { nexusId, type: 'pbi.moved', source: 'tracker:jira' } });
   if (moves !== mine.length) mismatches.push(`${moves} move events, expected ${mine.length}`);
+  const added = await db.prisma.event.count({ where: { nexusId, type: 'pbi.added', source: 'tracker:jira' } });
+  if (added !== items) mismatches.push(`${added} items added, expected ${items}`);
   const nexus = (await store.nexuses.get(nexusId))!;
   for (let n = 1; n <= items; n++) {
     let expected: Pbi | null = null;
