@@ -1,6 +1,9 @@
 import { code } from './blocks';
 
-/** Separates `--name value` (or `--name=value`) flags from positional words, refusing flags a command doesn't take. */
+/**
+ * Separates `--name value` (or `--name=value`) flags from positional words, refusing flags a command doesn't take.
+ * A bare `--` ends the flags, as on any command line: what follows is positional even when it starts with `--`.
+ */
 export type Parsed<F extends string> =
   | { ok: true; positional: string[]; flags: Partial<Record<F, string>> }
   | { ok: false; message: string };
@@ -10,7 +13,11 @@ export function parseFlags<F extends string>(words: readonly string[], allowed: 
   const flags: Partial<Record<F, string>> = {};
   for (let i = 0; i < words.length; i++) {
     const word = words[i];
-    if (!word.startsWith('--') || word.length === 2) {
+    if (word === '--') {
+      positional.push(...words.slice(i + 1));
+      break;
+    }
+    if (!word.startsWith('--')) {
       positional.push(word);
       continue;
     }
@@ -18,7 +25,7 @@ export function parseFlags<F extends string>(words: readonly string[], allowed: 
     const name = rawName.toLowerCase() as F;
     if (!allowed.includes(name)) {
       const known = allowed.length ? ` It takes ${allowed.map((f) => `--${f}`).join(', ')}.` : ' It takes no flags.';
-      return { ok: false, message: `Unknown flag ${code(`--${rawName.slice(0, 30)}`)}.${known}` };
+      return { ok: false, message: `Unknown flag ${code(`--${rawName.slice(0, 30)}`)}.${known} A word that starts with \`--\` goes after a bare \`--\`, which ends the flags.` };
     }
     if (name in flags) return { ok: false, message: `${code(`--${name}`)} is given twice.` };
     const value = inline ?? words[++i];

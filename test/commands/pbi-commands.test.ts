@@ -20,6 +20,15 @@ describeEachDatabase('/pbi commands', (db) => {
     expect(second.plain).toContain('Guest checkout (https://tracker.example/42)');
   });
 
+  test('after a bare -- every word is the title, even one that starts with --', async () => {
+    const added = await h.run('/pbi add --teams Alpha -- "--dry-run flag for exports" --stage ready');
+    expect(added.plain).toContain('added PBI-1 in refining');
+    expect((await h.run('/pbi show PBI-1')).plain).toContain('--dry-run flag for exports --stage ready');
+    const refused = await h.run('/pbi add "--dry-run flag"');
+    expect(refused.plain).toContain('Unknown flag --dry-run flag.');
+    expect(refused.plain).toContain('goes after a bare --, which ends the flags');
+  });
+
   test('add with a tracker key; a duplicate key is refused and changes nothing', async () => {
     expect((await h.run('/pbi add "Search" --key NEX-12')).plain).toContain('NEX-12');
     const dup = await h.run('/pbi add "Other" --key NEX-12');

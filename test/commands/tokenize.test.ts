@@ -23,9 +23,13 @@ describe('tokenize', () => {
 describe('flags', () => {
   test('takes --name value and --name=value, refusing unknown and repeated flags', () => {
     expect(parseFlags(['x', '--teams', 'A', '--stage=ready'], ['teams', 'stage'])).toEqual({ ok: true, positional: ['x'], flags: { teams: 'A', stage: 'ready' } });
-    expect(parseFlags(['--colour', 'red'], ['teams'])).toEqual({ ok: false, message: 'Unknown flag `--colour`. It takes --teams.' });
+    expect(parseFlags(['--colour', 'red'], ['teams'])).toEqual({ ok: false, message: 'Unknown flag `--colour`. It takes --teams. A word that starts with `--` goes after a bare `--`, which ends the flags.' });
     expect(parseFlags(['--teams', 'A', '--teams', 'B'], ['teams'])).toEqual({ ok: false, message: '`--teams` is given twice.' });
     expect(parseFlags(['--teams'], ['teams'])).toEqual({ ok: false, message: '`--teams` needs a value.' });
+  });
+  test('a bare -- ends the flags: every later word is positional', () => {
+    expect(parseFlags(['--teams', 'A', '--', '--teams', 'x', '--'], ['teams'])).toEqual({ ok: true, positional: ['--teams', 'x', '--'], flags: { teams: 'A' } });
+    expect(parseFlags(['x', '--'], ['teams'])).toEqual({ ok: true, positional: ['x'], flags: {} });
   });
 });
 

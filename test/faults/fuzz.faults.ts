@@ -99,8 +99,8 @@ describe('hostile input at every endpoint and command', () => {
 
   test('titles and names carrying Slack markup are stored as typed and shown escaped, pinging no one', async () => {
     for (const [i, title] of fc.sample(hostileText, { seed: SEED + 1, numRuns: 30 }).entries()) {
-      // (a quoted word that starts with -- is still read as a flag, so every title here starts with a word)
-      const added = await say('/pbi', `add "Item ${title.replace(/["“”„]/g, '')} <!channel>" --key HOSTILE-${i}`);
+      // after a bare `--` a title may start with anything, `--` included
+      const added = await say('/pbi', `add --key HOSTILE-${i} -- "${title.replace(/["“”„]/g, '')} <!channel>"`);
       expectNoRawMarkup(added);
       expect([title, added.response_type, added.text]).toEqual([title, 'in_channel', expect.any(String)]);
     }
