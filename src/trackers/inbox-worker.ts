@@ -13,7 +13,7 @@ const SWEEP_MS = 5_000;
 
 /**
  * The embedded database runs in this thread and answers in microtasks, so rounds back to back would hold every webhook
- * and command until the whole backlog is applied (answer p99 173 ms under the webhook benchmark, 116 ms with this).
+ * and command until the whole backlog is applied (webhook benchmark answer p99 173–182 ms; 99–119 ms with this).
  * Two turns of the check phase: whichever phase a round ends in, the event loop polls for I/O between them.
  */
 async function letRequestsIn(): Promise<void> {
