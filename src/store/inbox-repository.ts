@@ -4,6 +4,7 @@ import type { PbiEvent } from '../domain/events';
 import { applyTrackerChange, isLate, LABEL, stageForStatus, teamsForHints, type TrackerChange, type TrackerKind, type TrackerMove } from '../domain/tracker';
 import type { Pbi } from '../domain/pbi';
 import type { Prisma, PrismaClient } from '../generated/prisma/client';
+import type { Notice } from './notice-repository';
 import { bumpRevision, type PbiWrite, type RevisionMemo } from './revisions';
 import { pbiColumns, pbiEventColumns, toNexus, toPbi, toPbiEvent } from './rows';
 import { toConnection, type TrackerConnection } from './tracker-repository';
@@ -74,6 +75,10 @@ export function inboxRepository(prisma: PrismaClient, memo: RevisionMemo) {
       await writeAll(tx, nexusId, writes, working, fresh);
       await markStates(tx, states, now);
       round.newlyUnmapped = await reportOnce(tx, nexusId, connections, [...unmapped.values()]);
+      if (round.moves.length || round.newlyUnmapped.length) {
+        const news: Notice = { moves: round.moves, unmapped: round.newlyUnmapped };
+        await tx.trackerNotice.create({ data: { nexusId, news, createdAt: now.toJSDate() } });
+      }
       return { round, revisions, writes };
     });
     if (outcome.revisions) memo.written(nexusId, outcome.revisions, outcome.writes);

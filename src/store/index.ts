@@ -3,6 +3,7 @@ import { digestRunRepository } from './digest-run-repository';
 import { forecastRepository } from './forecast-repository';
 import { inboxRepository } from './inbox-repository';
 import { nexusRepository } from './nexus-repository';
+import { noticeRepository } from './notice-repository';
 import { pbiRepository } from './pbi-repository';
 import type { Nexus } from '../domain/nexus';
 import { revisionMemo, type RevisionMemo, type Revisions } from './revisions';
@@ -24,6 +25,7 @@ export function openStore(db: Database, source: string, secrets: SealedBox | nul
     digestRuns: digestRunRepository(db.prisma),
     trackers: trackerRepository(db.prisma, secrets),
     inbox: inboxRepository(db.prisma, m),
+    notices: noticeRepository(db.prisma),
   });
   const store: Store = {
     ...repositories(memo),
@@ -42,6 +44,7 @@ type Repositories = {
   digestRuns: ReturnType<typeof digestRunRepository>;
   trackers: ReturnType<typeof trackerRepository>;
   inbox: ReturnType<typeof inboxRepository>;
+  notices: ReturnType<typeof noticeRepository>;
 };
 
 export type Store = Repositories & {

@@ -1,41 +1,93 @@
+import type { DateTime } from 'luxon';
 import type { TrackerNews } from '../commands/tracker-news';
 import type { Logger } from '../log';
+import type { Store } from '../store';
 import type { InboxRound } from '../store/inbox-repository';
+import type { ClaimedNotices } from '../store/notice-repository';
 
 /** How long moves gather before one message tells them: a burst of deliveries is one message, not hundreds. */
 const GATHER_MS = 1_500;
+/** How often every process looks for notices no one is gathering: left by a process that died, or due for a retry. */
+const SWEEP_MS = 5_000;
+/** How long a process may take to post what it claimed before another may take it over. */
+const CLAIM_MS = 60_000;
+/** Posts tried before a notice is given up (a bot removed from its channel can tell it nothing, ever). */
+const MAX_ATTEMPTS = 5;
+const MAX_RETRY_MINUTES = 30;
 
-/** Gathers what inbox rounds did, per Nexus, and hands it to `post` once the burst has passed. */
-export function batchedAnnouncer(post: (nexusId: string, news: TrackerNews) => Promise<void>, log: Logger, gatherMs = GATHER_MS) {
-  const gathered = new Map<string, TrackerNews>();
+export type AnnouncerDeps = {
+  store: Store;
+  now: () => DateTime;
+  log: Logger;
+  post(nexusId: string, news: TrackerNews): Promise<void>;
+  gatherMs?: number;
+  sweepMs?: number;
+};
+
+/**
+ * Tells each Nexus channel what the inbox applied, one message per burst. What to tell is in the database (the inbox
+ * writes it in the round's transaction), so a crash, a failed post or another replica only delays a message: one
+ * process claims a Nexus's notices, posts them together, and deletes them. A process that dies between posting and
+ * deleting makes the message come twice, never not at all.
+ */
+export function startAnnouncer(deps: AnnouncerDeps) {
+  const gatherMs = deps.gatherMs ?? GATHER_MS;
+  const sweepMs = deps.sweepMs ?? SWEEP_MS;
   const timers = new Map<string, NodeJS.Timeout>();
   const posting = new Set<Promise<void>>();
 
-  function flush(nexusId: string): void {
-    clearTimeout(timers.get(nexusId));
-    timers.delete(nexusId);
-    const news = gathered.get(nexusId);
-    gathered.delete(nexusId);
-    if (!news) return;
-    const sent = post(nexusId, news)
-      .catch((error: unknown) => log.warn({ err: error, nexus: nexusId }, 'announcing tracker moves failed'))
-      .finally(() => posting.delete(sent));
-    posting.add(sent);
+  function flush(opts: { nexusId?: string; createdBefore?: DateTime }): void {
+    const now = deps.now();
+    const run = deps.store.notices
+      .claim({ now, claimUntil: now.plus({ milliseconds: CLAIM_MS }), ...opts })
+      .then((claims) => Promise.all(claims.map(postClaimed)))
+      .then(
+        () => undefined,
+        (error: unknown) => deps.log.warn({ err: error }, 'tracker notices could not be read; trying again at the next sweep'),
+      )
+      .finally(() => posting.delete(run));
+    posting.add(run);
   }
 
+  async function postClaimed(claimed: ClaimedNotices): Promise<void> {
+    try {
+      await deps.post(claimed.nexusId, claimed.news);
+    } catch (error) {
+      if (claimed.attempts < MAX_ATTEMPTS) {
+        deps.log.warn({ err: error, nexus: claimed.nexusId, attempts: claimed.attempts }, 'announcing tracker moves failed; it will be tried again');
+        await deps.store.notices.retryAt(claimed.ids, deps.now().plus({ minutes: Math.min(2 ** claimed.attempts, MAX_RETRY_MINUTES) }));
+        return;
+      }
+      deps.log.error({ err: error, nexus: claimed.nexusId, attempts: claimed.attempts }, 'announcing tracker moves failed too often; given up (the moves themselves are applied)');
+    }
+    await deps.store.notices.remove(claimed.ids);
+  }
+
+  function sweep(): void {
+    flush({ createdBefore: deps.now().minus({ milliseconds: sweepMs }) });
+  }
+
+  sweep();
+  const sweeper = setInterval(sweep, sweepMs);
+  sweeper.unref();
+
   return {
+    /** An inbox round finished: when it has news, the Nexus's channel hears it once the burst has passed. */
     announce(round: InboxRound): void {
-      if (!round.moves.length && !round.newlyUnmapped.length) return;
-      const news = gathered.get(round.nexusId) ?? { moves: [], unmapped: [] };
-      gathered.set(round.nexusId, { moves: [...news.moves, ...round.moves], unmapped: [...news.unmapped, ...round.newlyUnmapped] });
-      if (!timers.has(round.nexusId)) timers.set(round.nexusId, setTimeout(() => flush(round.nexusId), gatherMs));
+      if ((!round.moves.length && !round.newlyUnmapped.length) || timers.has(round.nexusId)) return;
+      const timer = setTimeout(() => {
+        timers.delete(round.nexusId);
+        flush({ nexusId: round.nexusId });
+      }, gatherMs);
+      timers.set(round.nexusId, timer);
     },
-    /** Posts everything gathered now (at shutdown, and in tests). */
-    async flushAll(): Promise<void> {
-      for (const nexusId of [...gathered.keys()]) flush(nexusId);
-      await Promise.all(posting);
+    /** Posts every notice no process holds now, its own gathered ones and any a dead process left, and stops. */
+    async stop(): Promise<void> {
+      clearInterval(sweeper);
+      for (const timer of timers.values()) clearTimeout(timer);
+      timers.clear();
+      flush({});
+      while (posting.size) await Promise.all(posting);
     },
   };
 }
-
-export type Announcer = ReturnType<typeof batchedAnnouncer>;

@@ -3,7 +3,7 @@ import type { TrackerNews } from '../commands/tracker-news';
 import type { Logger } from '../log';
 import type { Metrics } from '../metrics';
 import type { Store } from '../store';
-import { batchedAnnouncer } from './announcer';
+import { startAnnouncer } from './announcer';
 import { startInboxWorker } from './inbox-worker';
 import { webhookHandler } from './webhook-handler';
 
@@ -12,7 +12,7 @@ import { webhookHandler } from './webhook-handler';
  * it applied (`post` says them in Slack or in the console).
  */
 export function startTrackerInbox(deps: { store: Store; now: () => DateTime; log: Logger; metrics: Metrics; post(nexusId: string, news: TrackerNews): Promise<void> }) {
-  const announcer = batchedAnnouncer(deps.post, deps.log);
+  const announcer = startAnnouncer(deps);
   const worker = startInboxWorker({ ...deps, announce: announcer.announce });
   const handler = webhookHandler({ ...deps, stored: worker.kick });
   return {
@@ -20,7 +20,7 @@ export function startTrackerInbox(deps: { store: Store; now: () => DateTime; log
     worker,
     async stop(): Promise<void> {
       await worker.stop();
-      await announcer.flushAll();
+      await announcer.stop();
     },
   };
 }

@@ -106,6 +106,10 @@ describe('two replicas on one PostgreSQL, one killed in the middle of the load',
       expect([count('pbi.added'), count('pbi.moved')]).toEqual([COMMAND_PBIS, COMMAND_PBIS * MOVES.length]);
       expect((await store.pbis.get(nexusId, `CMD-${COMMAND_PBIS}`))!.stage).toBe('integrated');
     }
+    // tracker moves were announced in every channel; a graceful stop posts every notice no one holds, so what is left
+    // (if anything) is what the killed replica had claimed: another replica takes it over when that claim lapses
+    for (const channel of CHANNELS) expect(fake.callsTo('chat.postMessage').some((c) => c.body.channel === channel && String(c.body.text).includes('from the tracker'))).toBe(true);
+    expect((await db.prisma.trackerNotice.findMany()).filter((n) => n.claimedUntil === null)).toEqual([]);
     const digests = fake.callsTo('chat.postMessage').filter((c) => JSON.stringify(c.body.blocks).includes(' · digest · '));
     expect(digests.map((c) => c.body.channel).sort()).toEqual(CHANNELS);
     const runs = await db.prisma.digestRun.findMany();

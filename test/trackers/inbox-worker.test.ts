@@ -6,6 +6,7 @@ import { createMetrics } from '../../src/metrics';
 import type { InboxRound } from '../../src/store/inbox-repository';
 import { startInboxWorker } from '../../src/trackers/inbox-worker';
 import { freshDatabase } from '../support/databases';
+import { inProgressDeliveries } from '../support/deliveries';
 import { commandHarness } from '../support/harness';
 
 const log = createLogger('silent');
@@ -23,14 +24,7 @@ test('on the embedded database, a request is answered while a large inbox backlo
     await h.run('/nexus tracker jira');
     const nexusId = (await h.nexus()).id;
     const at = DateTime.fromISO('2026-11-02T10:00:00Z');
-    const backlog = Array.from({ length: 1_000 }, (_, i) => ({
-      nexusId,
-      kind: 'jira' as const,
-      deliveryId: `d-${i}`,
-      at,
-      change: { item: { key: `NX-${i}`, title: `Item ${i}`, url: null, createdAt: at }, from: null, to: { id: null, name: 'In Progress', category: 'indeterminate' }, at: at.plus({ minutes: i }), teamHints: [] },
-    }));
-    await h.store.inbox.receiveMany(backlog);
+    await h.store.inbox.receiveMany(inProgressDeliveries(nexusId, at, 1_000));
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
 

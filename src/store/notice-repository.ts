@@ -1,0 +1,59 @@
+import type { DateTime } from 'luxon';
+import { Prisma, type PrismaClient } from '../generated/prisma/client';
+import type { InboxRound, Unmapped } from './inbox-repository';
+
+/** What the channel is to be told: tracker moves, and statuses without a stage (for the NIT). */
+export type Notice = { moves: InboxRound['moves']; unmapped: Unmapped[] };
+
+/** Notices one process took to post: while it posts, no other process takes them. */
+export type ClaimedNotices = { nexusId: string; ids: bigint[]; news: Notice; attempts: number };
+
+/** Notices taken per claim at most; a Nexus with more gets the rest at its next announcement. */
+const CLAIM_LIMIT = 500;
+
+/**
+ * The tracker notices the channels were not told yet. The inbox writes one per round that moved or held something (in
+ * the round's transaction); an announcer claims them, posts, and deletes them. A claim lapses, so a process that dies
+ * while posting leaves them to another.
+ */
+export function noticeRepository(prisma: PrismaClient) {
+  return {
+    /**
+     * Takes the unclaimed notices (of one Nexus, or all; only those created before `createdBefore` when given) until
+     * `claimUntil`, grouped per Nexus with their news merged in order. Concurrent claims never take the same notice.
+     */
+    async claim(opts: { now: DateTime; claimUntil: DateTime; nexusId?: string; createdBefore?: DateTime }): Promise<ClaimedNotices[]> {
+      const nexus = opts.nexusId === undefined ? Prisma.empty : Prisma.sql`AND "nexusId" = ${opts.nexusId}`;
+      const age = opts.createdBefore === undefined ? Prisma.empty : Prisma.sql`AND "createdAt" < ${opts.createdBefore.toJSDate()}`;
+      const rows = await prisma.$queryRaw<{ id: bigint; nexusId: string; news: Notice; attempts: number }[]>`
+        UPDATE "TrackerNotice" SET "claimedUntil" = ${opts.claimUntil.toJSDate()}, attempts = attempts + 1
+        WHERE id IN (
+          SELECT id FROM "TrackerNotice"
+          WHERE ("claimedUntil" IS NULL OR "claimedUntil" <= ${opts.now.toJSDate()}) ${nexus} ${age}
+          ORDER BY id LIMIT ${CLAIM_LIMIT} FOR UPDATE SKIP LOCKED)
+        RETURNING id, "nexusId", news, attempts`;
+      const byNexus = new Map<string, ClaimedNotices>();
+      for (const row of rows.sort((a, b) => Number(a.id - b.id))) {
+        const claimed = byNexus.get(row.nexusId) ?? { nexusId: row.nexusId, ids: [], news: { moves: [], unmapped: [] }, attempts: 0 };
+        claimed.ids.push(row.id);
+        claimed.news.moves.push(...row.news.moves);
+        claimed.news.unmapped.push(...row.news.unmapped);
+        claimed.attempts = Math.max(claimed.attempts, row.attempts);
+        byNexus.set(row.nexusId, claimed);
+      }
+      return [...byNexus.values()];
+    },
+
+    /** The channel was told (or the announcer gave up): the notices are done. */
+    async remove(ids: bigint[]): Promise<void> {
+      await prisma.trackerNotice.deleteMany({ where: { id: { in: ids } } });
+    },
+
+    /** Posting failed: the notices wait until `retryAt`, then any process may claim them again. */
+    async retryAt(ids: bigint[], at: DateTime): Promise<void> {
+      await prisma.trackerNotice.updateMany({ where: { id: { in: ids } }, data: { claimedUntil: at.toJSDate() } });
+    },
+  };
+}
+
+export type NoticeRepository = ReturnType<typeof noticeRepository>;

@@ -1,0 +1,108 @@
+import { DateTime } from 'luxon';
+import type { TrackerNews } from '../../src/commands/tracker-news';
+import { createLogger } from '../../src/log';
+import type { Database } from '../../src/store/database';
+import type { InboxRound } from '../../src/store/inbox-repository';
+import { startAnnouncer, type AnnouncerDeps } from '../../src/trackers/announcer';
+import { DATABASE_KINDS, freshDatabase } from '../support/databases';
+import { inProgressDeliveries } from '../support/deliveries';
+import { commandHarness, type Harness } from '../support/harness';
+
+const log = createLogger('silent');
+const at = DateTime.fromISO('2026-11-02T10:00:00Z');
+
+describe.each(DATABASE_KINDS)('tracker notices on the %s database', (dbKind) => {
+  let db: Database & { dispose(): Promise<void> };
+  let h: Harness;
+  let nexusId: string;
+  let next = 0;
+  let lastRound: InboxRound;
+
+  beforeAll(async () => {
+    db = await freshDatabase(dbKind);
+    h = commandHarness(db);
+    await h.run('/nexus setup --teams Alpha,Beta');
+    await h.run('/nexus tracker jira');
+    nexusId = (await h.nexus()).id;
+  });
+  afterAll(() => db.dispose());
+
+  /** `count` items moved by the inbox in one round, as a process does before it announces them. */
+  async function applied(count: number): Promise<string[]> {
+    const deliveries = inProgressDeliveries(nexusId, at, count, next);
+    next += count;
+    await h.store.inbox.receiveMany(deliveries);
+    lastRound = await h.store.inbox.applyDue(nexusId, DateTime.utc(), 250);
+    expect(lastRound.moves).toHaveLength(count);
+    return deliveries.map((d) => d.change.item.key);
+  }
+  const posted = (news: { nexusId: string; news: TrackerNews }[]) => news.flatMap((n) => n.news.moves.map((m) => m.key));
+  const waiting = () => db.prisma.trackerNotice.count({ where: { nexusId } });
+
+  function announcer(overrides: Partial<AnnouncerDeps> = {}) {
+    const news: { nexusId: string; news: TrackerNews }[] = [];
+    const running = startAnnouncer({ store: h.store, now: () => DateTime.utc(), log, post: async (id, n) => void news.push({ nexusId: id, news: n }), sweepMs: 50, ...overrides });
+    return { news, announce: running.announce, stop: running.stop };
+  }
+
+  test('moves a process applied but died before announcing are announced by the next process, once', async () => {
+    const keys = await applied(3);
+    expect(await waiting()).toBe(1);
+    const next = announcer();
+    await waitFor(async () => (await waiting()) === 0);
+    await next.stop();
+    expect(next.news).toHaveLength(1);
+    expect(next.news[0].nexusId).toBe(nexusId);
+    expect(posted(next.news).sort()).toEqual(keys.sort());
+  });
+
+  test('a failed post is tried again later, and given up after 5 tries; the moves stay applied', async () => {
+    const keys = await applied(2);
+    let clock = DateTime.utc().plus({ seconds: 1 }); // the sweep takes notices older than its period
+    let tries = 0;
+    const failing = announcer({ now: () => clock, post: async () => { tries++; throw new Error('Slack is away'); } });
+    await waitFor(async () => tries === 1);
+    await waitFor(async () => (await db.prisma.trackerNotice.findFirst({ where: { nexusId } }))!.claimedUntil!.getTime() > clock.plus({ minutes: 1 }).toMillis());
+    expect(await waiting()).toBe(1); // kept for the retry, not lost
+    for (let attempt = 2; attempt <= 5; attempt++) {
+      clock = clock.plus({ minutes: 31 }); // past the longest wait between tries
+      await waitFor(async () => tries === attempt);
+    }
+    await waitFor(async () => (await waiting()) === 0);
+    clock = clock.plus({ minutes: 31 });
+    await new Promise((r) => setTimeout(r, 200));
+    await failing.stop();
+    expect(tries).toBe(5);
+    expect((await h.store.pbis.get(nexusId, keys[0]))!.stage).toBe('in-progress');
+  });
+
+  test('two processes announcing at once post each move once', async () => {
+    const keys = [...(await applied(4)), ...(await applied(5)), ...(await applied(6))];
+    expect(await waiting()).toBe(3);
+    const [a, b] = [announcer(), announcer()];
+    await waitFor(async () => (await waiting()) === 0);
+    await Promise.all([a.stop(), b.stop()]);
+    expect(posted([...a.news, ...b.news]).sort()).toEqual(keys.sort());
+  });
+
+  test('rounds within the gathering time are posted in one message; stopping posts what is gathered', async () => {
+    const gathering = announcer({ gatherMs: 60_000, sweepMs: 60_000 });
+    const first = await applied(2);
+    gathering.announce(lastRound);
+    const second = await applied(3);
+    gathering.announce(lastRound);
+    expect(gathering.news).toEqual([]);
+    await gathering.stop();
+    expect(gathering.news).toHaveLength(1);
+    expect(posted(gathering.news)).toEqual([...first, ...second]);
+    expect(await waiting()).toBe(0);
+  });
+});
+
+async function waitFor(check: () => Promise<boolean>, timeoutMs = 10_000): Promise<void> {
+  const until = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > until) throw new Error('timed out waiting');
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
