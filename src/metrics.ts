@@ -18,6 +18,7 @@ export function createMetrics(source: { inboxBacklog(): Promise<number> }) {
   const forecastSeconds = new Histogram({ name: 'nexus_flow_forecast_seconds', help: 'Time to answer a /forecast question, simulation included', labelNames: ['question'], buckets: SECONDS_BUCKETS, registers });
   const deliveries = new Counter({ name: 'nexus_flow_webhook_deliveries_total', help: 'Tracker webhook deliveries answered, by tracker and HTTP status', labelNames: ['tracker', 'status'], registers });
   const applied = new Counter({ name: 'nexus_flow_inbox_deliveries_total', help: 'Inbox deliveries handled by this process, by outcome (handled, failed: kept for a retry)', labelNames: ['outcome'], registers });
+  const announcements = new Counter({ name: 'nexus_flow_tracker_announcements_total', help: 'Messages telling a Nexus channel its tracker moves, by outcome (posted, retry: kept for a later try, given_up)', labelNames: ['outcome'], registers });
   const digests = new Counter({ name: 'nexus_flow_digest_runs_total', help: 'Daily digests this process claimed, by outcome (posted, failed: another round retries)', labelNames: ['outcome'], registers });
   let lastBacklog = 0;
   new Gauge({
@@ -43,6 +44,9 @@ export function createMetrics(source: { inboxBacklog(): Promise<number> }) {
     inboxRound(handled: number, failed: number): void {
       if (handled - failed) applied.inc({ outcome: 'handled' }, handled - failed);
       if (failed) applied.inc({ outcome: 'failed' }, failed);
+    },
+    announcement(outcome: 'posted' | 'retry' | 'given_up'): void {
+      announcements.inc({ outcome });
     },
     digestRun(outcome: 'posted' | 'failed'): void {
       digests.inc({ outcome });

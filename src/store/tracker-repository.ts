@@ -1,11 +1,18 @@
-import type { DateTime } from 'luxon';
+import { DateTime } from 'luxon';
 import type { TrackerKind, TrackerMapping } from '../domain/tracker';
 import type { PrismaClient } from '../generated/prisma/client';
 import type { SealedBox } from './sealed-box';
 
 export type TrackerConnection = { nexusId: string; kind: TrackerKind; mapping: TrackerMapping; reportedStatuses: string[] };
-/** Deliveries of one connection by state (applied, unmapped, failed…). */
-export type InboxCounts = Record<string, number>;
+/**
+ * What a connection's inbox holds: deliveries by state (applied, unmapped, failed…), when the last one came, and the
+ * latest that failed to apply or to parse, with its reason: what the NIT needs to see whether the webhook works.
+ */
+export type InboxSummary = {
+  counts: Record<string, number>;
+  lastReceivedAt: DateTime | null;
+  latestProblem: { state: string; error: string; receivedAt: DateTime } | null;
+};
 
 type Row = { nexusId: string; kind: string; statusMap: unknown; teamMap: unknown; reportedStatuses: string[] };
 
@@ -43,13 +50,26 @@ export function trackerRepository(prisma: PrismaClient, secrets: SealedBox | nul
       return row ? { connection: toConnection(row), secret: box().open(row.sealedSecret) } : null;
     },
 
-    async list(nexusId: string): Promise<{ connection: TrackerConnection; inbox: InboxCounts }[]> {
+    async list(nexusId: string): Promise<{ connection: TrackerConnection; inbox: InboxSummary }[]> {
       const rows = await prisma.trackerConnection.findMany({ where: { nexusId }, orderBy: { createdAt: 'asc' } });
-      const counts = await prisma.delivery.groupBy({ by: ['kind', 'state'], where: { nexusId }, _count: { _all: true } });
-      return rows.map((row) => ({
-        connection: toConnection(row),
-        inbox: Object.fromEntries(counts.filter((c) => c.kind === row.kind).map((c) => [c.state, c._count._all])),
-      }));
+      const counts = await prisma.delivery.groupBy({ by: ['kind', 'state'], where: { nexusId }, _count: { _all: true }, _max: { receivedAt: true } });
+      const problems = await prisma.$queryRaw<{ kind: string; state: string; error: string | null; receivedAt: Date }[]>`
+        SELECT DISTINCT ON (kind) kind, state, error, "receivedAt" FROM "Delivery"
+        WHERE "nexusId" = ${nexusId} AND state IN ('failed', 'invalid') ORDER BY kind, "receivedAt" DESC`;
+      const utc = (at: Date) => DateTime.fromJSDate(at, { zone: 'utc' });
+      return rows.map((row) => {
+        const mine = counts.filter((c) => c.kind === row.kind);
+        const last = Math.max(...mine.map((c) => c._max.receivedAt?.getTime() ?? 0));
+        const problem = problems.find((p) => p.kind === row.kind);
+        return {
+          connection: toConnection(row),
+          inbox: {
+            counts: Object.fromEntries(mine.map((c) => [c.state, c._count._all])),
+            lastReceivedAt: last > 0 ? utc(new Date(last)) : null,
+            latestProblem: problem ? { state: problem.state, error: problem.error ?? 'no reason kept', receivedAt: utc(problem.receivedAt) } : null,
+          },
+        };
+      });
     },
 
     /**

@@ -1,6 +1,7 @@
 import type { DateTime } from 'luxon';
 import type { TrackerNews } from '../commands/tracker-news';
 import type { Logger } from '../log';
+import type { Metrics } from '../metrics';
 import type { Store } from '../store';
 import type { InboxRound } from '../store/inbox-repository';
 import type { ClaimedNotices } from '../store/notice-repository';
@@ -19,6 +20,7 @@ export type AnnouncerDeps = {
   store: Store;
   now: () => DateTime;
   log: Logger;
+  metrics: Metrics;
   post(nexusId: string, news: TrackerNews): Promise<void>;
   gatherMs?: number;
   sweepMs?: number;
@@ -52,13 +54,16 @@ export function startAnnouncer(deps: AnnouncerDeps) {
   async function postClaimed(claimed: ClaimedNotices): Promise<void> {
     try {
       await deps.post(claimed.nexusId, claimed.news);
+      deps.metrics.announcement('posted');
     } catch (error) {
       if (claimed.attempts < MAX_ATTEMPTS) {
         deps.log.warn({ err: error, nexus: claimed.nexusId, attempts: claimed.attempts }, 'announcing tracker moves failed; it will be tried again');
+        deps.metrics.announcement('retry');
         await deps.store.notices.retryAt(claimed.ids, deps.now().plus({ minutes: Math.min(2 ** claimed.attempts, MAX_RETRY_MINUTES) }));
         return;
       }
       deps.log.error({ err: error, nexus: claimed.nexusId, attempts: claimed.attempts }, 'announcing tracker moves failed too often; given up (the moves themselves are applied)');
+      deps.metrics.announcement('given_up');
     }
     await deps.store.notices.remove(claimed.ids);
   }

@@ -1,3 +1,4 @@
+import { inProgressDeliveries } from '../support/deliveries';
 import { commandHarness, type Harness } from '../support/harness';
 import { describeEachDatabase } from '../support/setup-db';
 
@@ -41,9 +42,22 @@ describeEachDatabase('/nexus tracker and /nexus map', (db) => {
     await h.run('/nexus map gitlab "In Review" integrated');
     await h.run('/nexus map gitlab team "team::payments" Alpha');
     const list = await h.run('/nexus tracker');
-    expect(list.plain).toContain('GitLab — deliveries: no deliveries yet');
+    expect(list.plain).toContain('GitLab — no deliveries yet');
     expect(list.plain).toContain('"In Review" → integrated');
     expect(list.plain).toContain('"team::payments" → Alpha');
+  });
+
+  test('the list shows whether the webhook works: deliveries by state, the last one, the latest that went wrong', async () => {
+    await h.run('/nexus tracker jira');
+    const nexusId = (await h.nexus()).id;
+    const invalid = { nexusId, kind: 'jira' as const, at: h.now.minus({ hours: 2 }), body: '{}' };
+    await h.store.inbox.keepInvalid({ ...invalid, deliveryId: 'bad-1', error: 'timestamp: Required' });
+    await h.store.inbox.keepInvalid({ ...invalid, deliveryId: 'bad-2', at: h.now.minus({ hours: 3 }), error: 'older reason' });
+    await h.store.inbox.receiveMany(inProgressDeliveries(nexusId, h.now.minus({ minutes: 3 }), 1));
+    const list = await h.run('/nexus tracker');
+    expect(list.plain).toContain('Jira — deliveries: 2 invalid, 1 pending; the last 3 minutes ago');
+    expect(list.plain).toContain('⚠️ Latest invalid delivery (2 hours ago): timestamp: Required');
+    expect(list.plain).not.toContain('older reason');
   });
 
   test('map refuses an unknown stage, team or tracker not connected, and says so in the channel when done', async () => {

@@ -82,6 +82,10 @@ describeEachDatabase('tracker webhooks in Slack mode', (db) => {
     const after = await scrape();
     expect(after).toMatch(/^nexus_flow_inbox_backlog 0$/m);
     expect(after).toMatch(/^nexus_flow_inbox_deliveries_total\{outcome="handled"\} 1$/m);
+    // the move is told in the channel once its burst has passed (1.5 s)
+    let announced = after;
+    for (let i = 0; i < 50 && !/tracker_announcements_total\{outcome="posted"\}/.test(announced); i++) announced = await new Promise((r) => setTimeout(r, 100)).then(scrape);
+    expect(announced).toMatch(/^nexus_flow_tracker_announcements_total\{outcome="posted"\} 1$/m);
     expect(after).not.toContain(nexusId);
     expect(after).not.toContain('C1');
   });

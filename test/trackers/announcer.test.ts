@@ -1,6 +1,7 @@
 import { DateTime } from 'luxon';
 import type { TrackerNews } from '../../src/commands/tracker-news';
 import { createLogger } from '../../src/log';
+import { createMetrics } from '../../src/metrics';
 import type { Database } from '../../src/store/database';
 import type { InboxRound } from '../../src/store/inbox-repository';
 import { startAnnouncer, type AnnouncerDeps } from '../../src/trackers/announcer';
@@ -41,8 +42,10 @@ describe.each(DATABASE_KINDS)('tracker notices on the %s database', (dbKind) => 
 
   function announcer(overrides: Partial<AnnouncerDeps> = {}) {
     const news: { nexusId: string; news: TrackerNews }[] = [];
-    const running = startAnnouncer({ store: h.store, now: () => DateTime.utc(), log, post: async (id, n) => void news.push({ nexusId: id, news: n }), sweepMs: 50, ...overrides });
-    return { news, announce: running.announce, stop: running.stop };
+    const metrics = createMetrics({ inboxBacklog: async () => 0 });
+    const running = startAnnouncer({ store: h.store, now: () => DateTime.utc(), log, metrics, post: async (id, n) => void news.push({ nexusId: id, news: n }), sweepMs: 50, ...overrides });
+    const counted = async (outcome: string) => (await metrics.registry.getSingleMetric('nexus_flow_tracker_announcements_total')!.get()).values.find((v) => v.labels.outcome === outcome)?.value ?? 0;
+    return { news, counted, announce: running.announce, stop: running.stop };
   }
 
   test('moves a process applied but died before announcing are announced by the next process, once', async () => {
@@ -52,6 +55,7 @@ describe.each(DATABASE_KINDS)('tracker notices on the %s database', (dbKind) => 
     await waitFor(async () => (await waiting()) === 0);
     await next.stop();
     expect(next.news).toHaveLength(1);
+    expect(await next.counted('posted')).toBe(1);
     expect(next.news[0].nexusId).toBe(nexusId);
     expect(posted(next.news).sort()).toEqual(keys.sort());
   });
@@ -73,6 +77,7 @@ describe.each(DATABASE_KINDS)('tracker notices on the %s database', (dbKind) => 
     await new Promise((r) => setTimeout(r, 200));
     await failing.stop();
     expect(tries).toBe(5);
+    expect([await failing.counted('retry'), await failing.counted('given_up'), await failing.counted('posted')]).toEqual([4, 1, 0]);
     expect((await h.store.pbis.get(nexusId, keys[0]))!.stage).toBe('in-progress');
   });
 

@@ -1,5 +1,6 @@
+import type { DateTime } from 'luxon';
 import { isTrackerKind, TRACKER_KINDS, type TrackerKind } from '../../domain/tracker';
-import type { TrackerConnection, InboxCounts } from '../../store/tracker-repository';
+import type { InboxSummary, TrackerConnection } from '../../store/tracker-repository';
 import { TRACKERS } from '../../trackers';
 import { bold, code, context, escape, section } from '../blocks';
 import { defineCommand, invalid, type NexusContext } from '../command';
@@ -13,7 +14,7 @@ const DEFAULT_PUBLIC_URL = 'http://localhost:3000';
 type Input = { kind: TrackerKind; secret: string | null } | { kind: null };
 type Outcome =
   | { connected: TrackerConnection; secret: string; url: string }
-  | { listed: { connection: TrackerConnection; inbox: InboxCounts }[] };
+  | { listed: { connection: TrackerConnection; inbox: InboxSummary }[] };
 
 function webhookUrl(ctx: NexusContext, kind: TrackerKind): string {
   return `${(ctx.publicUrl ?? DEFAULT_PUBLIC_URL).replace(/\/$/, '')}/webhooks/${kind}/${ctx.nexus.id}`;
@@ -43,8 +44,8 @@ export const nexusTracker = defineCommand<Input, Outcome>({
     const connected = await ctx.store.trackers.connect(ctx.nexus.id, input.kind, secret, ctx.now(), ctx.userId);
     return { connected, secret, url: webhookUrl(ctx, input.kind) };
   },
-  render(outcome) {
-    return 'connected' in outcome ? renderConnected(outcome) : renderList(outcome.listed);
+  render(outcome, ctx) {
+    return 'connected' in outcome ? renderConnected(outcome) : renderList(outcome.listed, ctx.now());
   },
 });
 
@@ -59,13 +60,23 @@ function renderConnected({ connected, secret, url }: { connected: TrackerConnect
   return ephemeral(`${name} connected: ${url}`, blocks);
 }
 
-function renderList(listed: { connection: TrackerConnection; inbox: InboxCounts }[]): Reply {
+function renderList(listed: { connection: TrackerConnection; inbox: InboxSummary }[], now: DateTime): Reply {
   if (!listed.length) return ephemeral(`No tracker is connected yet. Connect one with \`/nexus tracker ${TRACKER_KINDS.join('|')}\`.`);
-  const blocks = listed.flatMap(({ connection, inbox }) => {
-    const counts = Object.entries(inbox).map(([state, n]) => `${n} ${state}`).join(', ') || 'no deliveries yet';
-    return [section(`${bold(TRACKER_NAMES[connection.kind])} — deliveries: ${counts}\n${mappingText(connection)}`)];
-  });
+  const blocks = listed.flatMap(({ connection, inbox }) => [section(`${bold(TRACKER_NAMES[connection.kind])} — ${inboxText(inbox, now)}\n${mappingText(connection)}`)]);
   return ephemeral(`${listed.length} tracker connection(s)`, blocks);
+}
+
+/** Whether the webhook works, at a glance: how many came in what state, the last one, and the latest that went wrong. */
+function inboxText({ counts, lastReceivedAt, latestProblem }: InboxSummary, now: DateTime): string {
+  if (!lastReceivedAt) return 'no deliveries yet';
+  const byState = Object.entries(counts).sort(([a], [b]) => a.localeCompare(b)).map(([state, n]) => `${n} ${state}`).join(', ');
+  const lines = [`deliveries: ${byState}; the last ${ago(lastReceivedAt, now)}`];
+  if (latestProblem) lines.push(`⚠️ Latest ${latestProblem.state} delivery (${ago(latestProblem.receivedAt, now)}): ${code(latestProblem.error.slice(0, 200))}`);
+  return lines.join('\n');
+}
+
+function ago(at: DateTime, now: DateTime): string {
+  return at.toRelative({ base: now }) ?? 'just now';
 }
 
 function mappingText(connection: TrackerConnection): string {
