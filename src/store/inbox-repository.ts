@@ -15,6 +15,9 @@ export type Unmapped = { kind: TrackerKind; status: string; waiting: number };
 /** What one round of applying did: the moves to announce, statuses to report once, deliveries that failed. */
 export type InboxRound = { nexusId: string; handled: number; moves: (TrackerMove & { kind: TrackerKind })[]; newlyUnmapped: Unmapped[]; failed: number };
 
+/** Tracker moves waiting on people: held for want of a stage, or failing to apply (retried; `/nexus tracker` says why). */
+export type Held = { unmapped: Unmapped[]; failing: number };
+
 export type NewDelivery = { nexusId: string; kind: TrackerKind; deliveryId: string; at: DateTime; change: TrackerChange };
 
 type Tx = Prisma.TransactionClient;
@@ -124,6 +127,15 @@ export function inboxRepository(prisma: PrismaClient, memo: RevisionMemo) {
       const rows = await prisma.$queryRaw<{ nexusId: string }[]>`
         SELECT DISTINCT "nexusId" FROM "Delivery" WHERE state = 'pending' OR (state = 'failed' AND "retryAt" <= ${now.toJSDate()})`;
       return rows.map((r) => r.nexusId);
+    },
+
+    /** What of a Nexus's tracker flow waits on people: moves held for statuses without a stage, deliveries failing. */
+    async held(nexusId: string): Promise<Held> {
+      const unmapped = await prisma.$queryRaw<{ kind: TrackerKind; status: string; waiting: bigint }[]>`
+        SELECT kind, change->'to'->>'name' AS status, count(*) AS waiting FROM "Delivery"
+        WHERE "nexusId" = ${nexusId} AND state = 'unmapped' GROUP BY 1, 2 ORDER BY 3 DESC, 1, 2`;
+      const failing = await prisma.delivery.count({ where: { nexusId, state: 'failed' } });
+      return { unmapped: unmapped.map((u) => ({ ...u, waiting: Number(u.waiting) })), failing };
     },
 
     /** Deliveries stored and not yet applied, across every Nexus: pending, or failed and waiting for their retry. */

@@ -1,3 +1,4 @@
+import { inProgressDeliveries } from '../support/deliveries';
 import { commandHarness, type Harness } from '../support/harness';
 import { describeEachDatabase } from '../support/setup-db';
 
@@ -32,6 +33,27 @@ describeEachDatabase('/flow digest', (db) => {
     const thread = (reply.thread ?? []).map((b) => JSON.stringify(b)).join('\n');
     expect(thread).toContain('*PBI-1* ■ Alpha done; ☐ Beta not started (7 days)');
     expect(thread).toContain('Yesterday, Sun 8 Mar');
+  });
+
+  test('tracker moves held for a status without a stage, and deliveries failing, are told until someone acts', async () => {
+    await h.run('/nexus tracker jira');
+    const nexusId = (await h.nexus()).id;
+    const review = (i: number) => ({ ...inProgressDeliveries(nexusId, h.now.minus({ days: 1 }), 1, i)[0] });
+    const held = [1, 2, 3].map(review).map((d, i) => ({ ...d, change: { ...d.change, to: { id: null, name: i < 2 ? 'QA Review' : 'Waiting for <UX>', category: null } } }));
+    await h.store.inbox.receiveMany(held);
+    await h.store.inbox.applyDue(nexusId, h.now, 250);
+    await db().prisma.delivery.create({ data: { nexusId, kind: 'jira', deliveryId: 'broken', receivedAt: new Date(), change: {}, state: 'failed', error: 'boom' } });
+    const reply = await h.run('/flow digest');
+    expect(reply.plain).not.toContain('Flow is healthy');
+    expect(reply.plain).toContain('🔌 3 tracker moves held: no stage for Jira "QA Review" (2), Jira "Waiting for <UX>" (1). Map with /nexus map jira "QA Review" <stage>.');
+    expect(reply.plain).toContain('🔌 1 tracker delivery fails to apply and is retried; /nexus tracker shows why.');
+    expect(JSON.stringify(reply.blocks)).toContain('Waiting for &lt;UX&gt;'); // a status is shown, never read as markup
+    await h.run('/nexus map jira "QA Review" doing');
+    await h.run('/nexus map jira "Waiting for <UX>" ready');
+    await h.store.inbox.applyDue(nexusId, h.now, 250);
+    const after = await h.run('/flow digest');
+    expect(after.plain).not.toContain('held');
+    expect(after.plain).toContain('1 tracker delivery fails');
   });
 
   test('yesterday: what was integrated, started and blocked', async () => {

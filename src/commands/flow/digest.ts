@@ -12,10 +12,12 @@ import { digestButtons } from '../pbi-buttons';
 import { pbiLine } from '../render-pbi';
 import type { Pbi } from '../../domain/pbi';
 import { inChannel, type Reply } from '../reply';
+import type { Held } from '../../store/inbox-repository';
+import { TRACKER_NAMES } from '../tracker-news';
 import { agingChart } from './chart';
 import { noInput } from './no-input';
 
-type Outcome = { digest: Digest; view: FlowView; forecasts: string[] };
+type Outcome = { digest: Digest; view: FlowView; forecasts: string[]; held: Held };
 /** Aging items in the thread that get their own buttons (Slack allows 50 blocks a message). */
 const BUTTONED = 5;
 
@@ -35,10 +37,11 @@ export async function loadDigest(ctx: NexusContext): Promise<Outcome> {
   const { nexus, store } = ctx;
   const view = await loadFlowView(ctx);
   const yesterday = addDays(view.today, -1);
-  const [touched, sprintLikely, judged] = await Promise.all([
+  const [touched, sprintLikely, judged, held] = await Promise.all([
     store.pbis.listForFlow(nexus.id, startOfDay(nexus, yesterday)),
     likelyInNextSprint(ctx),
     judgeKept(ctx, view.today),
+    store.inbox.held(nexus.id),
   ]);
   const start = stageIndex(nexus.workflow, nexus.workflow.startStage);
   const digest = buildDigest({
@@ -47,7 +50,7 @@ export async function loadDigest(ctx: NexusContext): Promise<Outcome> {
     open: view.open, finished: view.finished, touched, sprintLikely,
   });
   // forecasts whose outcome became known yesterday: how they turned out
-  return { digest, view, forecasts: judged.filter((j) => j.decidedOn === yesterday).map((j) => j.line) };
+  return { digest, view, forecasts: judged.filter((j) => j.decidedOn === yesterday).map((j) => j.line), held };
 }
 
 async function likelyInNextSprint(ctx: NexusContext): Promise<number | null> {
@@ -56,16 +59,16 @@ async function likelyInNextSprint(ctx: NexusContext): Promise<number | null> {
 }
 
 /** One channel message with a line per finding; the items behind each finding go in its thread. */
-export function renderDigest({ digest, view, forecasts }: Outcome): Reply {
+export function renderDigest({ digest, view, forecasts, held }: Outcome): Reply {
   const { nexus } = view;
   const title = `${nexus.name} · digest · ${formatDate(view.today)}`;
   const y = digest.yesterday;
   const yesterdayLine = `Yesterday: ${y.integrated.length} integrated, ${y.started.length} started, ${y.blocked.length} blocked.`;
-  if (isQuiet(digest) && !forecasts.length) {
+  if (isQuiet(digest) && !forecasts.length && !held.unmapped.length && !held.failing) {
     const line = `✅ Flow is healthy: nothing aging, no WIP limit broken, nothing stalled. WIP ${nexusWip(view.open)}. ${yesterdayLine}`;
     return inChannel(line, [section(`${bold(escape(title))}\n${line}`)]);
   }
-  const lines = headlines(digest, view, forecasts.length);
+  const lines = [...headlines(digest, view, forecasts.length), ...trackerLines(held)];
   lines.push(yesterdayLine);
   const aging = agingChart(view);
   const chart = { title: aging.title, fileName: `aging-${view.today}.png`, spec: aging.spec, requested: false };
@@ -87,6 +90,19 @@ function headlines(d: Digest, view: FlowView, judged: number): string[] {
   if (d.refinement?.advice === 'stop-refining') lines.push(`📋 Stop refining and finish: ${d.refinement.ready} ready, over twice the ${d.refinement.sprintLikely} the next Sprint likely finishes.`);
   lines.push(`WIP over the last working days: ${d.wipTrend.map((p) => p.wip).join(' → ') || nexusWip(view.open)}`);
   if (judged) lines.push(`🔮 ${judged} forecast${judged === 1 ? '' : 's'} came due — see the thread.`);
+  return lines;
+}
+
+/** Tracker moves the flow is missing until someone acts: the statuses to map, with the command, and failing deliveries. */
+function trackerLines({ unmapped, failing }: Held): string[] {
+  const lines: string[] = [];
+  if (unmapped.length) {
+    const waiting = unmapped.reduce((n, u) => n + u.waiting, 0);
+    const statuses = unmapped.slice(0, 3).map((u) => `${TRACKER_NAMES[u.kind]} "${escape(u.status)}" (${u.waiting})`).join(', ');
+    const [first] = unmapped;
+    lines.push(`🔌 ${waiting} tracker move${waiting === 1 ? '' : 's'} held: no stage for ${statuses}${unmapped.length > 3 ? ` and ${unmapped.length - 3} more` : ''}. Map with ${code(`/nexus map ${first.kind} "${first.status}" <stage>`)}.`);
+  }
+  if (failing) lines.push(`🔌 ${failing} tracker deliver${failing === 1 ? 'y fails' : 'ies fail'} to apply and ${failing === 1 ? 'is' : 'are'} retried; ${code('/nexus tracker')} shows why.`);
   return lines;
 }
 
