@@ -44,6 +44,15 @@ export function trackerRepository(prisma: PrismaClient, secrets: SealedBox | nul
       return toConnection(row);
     },
 
+    /**
+     * Removes the connection, its secret and its mappings; its deliveries stay in the inbox as they are (held ones stay
+     * held). Answers whether there was one.
+     */
+    async disconnect(nexusId: string, kind: TrackerKind): Promise<boolean> {
+      const { count } = await prisma.trackerConnection.deleteMany({ where: { nexusId, kind } });
+      return count > 0;
+    },
+
     /** The connection with its secret opened, to check a delivery's signature. */
     async withSecret(nexusId: string, kind: TrackerKind): Promise<{ connection: TrackerConnection; secret: string } | null> {
       const row = await prisma.trackerConnection.findUnique({ where: { nexusId_kind: { nexusId, kind } } });

@@ -3,8 +3,11 @@ import type { Store } from '../store';
 
 type Found = Awaited<ReturnType<Store['trackers']['withSecret']>>;
 
-/** Long enough to spare a query per delivery, short enough that a removed connection stops answering soon. */
-const TTL_MS = 30_000;
+/**
+ * Long enough to spare a query per delivery (one per connection every 5 s instead of thousands), short enough that a
+ * disconnected tracker or a replaced secret stops working on every replica within seconds.
+ */
+const TTL_MS = 5_000;
 
 /**
  * Connections with their opened secrets, kept for a while: every delivery needs one. A signature that fails against

@@ -60,6 +60,28 @@ describeEachDatabase('/nexus tracker and /nexus map', (db) => {
     expect(list.plain).not.toContain('older reason');
   });
 
+  test('disconnect removes the connection, its secret and mappings, in the channel; the PBIs it brought stay', async () => {
+    await h.run('/nexus tracker linear');
+    await h.run('/nexus map linear "In Review" integrated');
+    const nexusId = (await h.nexus()).id;
+    await h.store.inbox.receiveMany(inProgressDeliveries(nexusId, h.now.minus({ hours: 1 }), 1));
+    h.as('U_DEV');
+    expect((await h.run('/nexus tracker linear disconnect')).plain).toMatch(/Nexus Integration Team/);
+    h.as('U_NIT');
+    expect((await h.run('/nexus tracker linear disconnect --secret abcdefghijklmnopqrstu')).plain).toContain('without a secret');
+    expect((await h.run('/nexus tracker linear off')).plain).toContain('/nexus tracker linear disconnect');
+    const done = await h.run('/nexus tracker Linear DISCONNECT');
+    expect(done.visibility).toBe('channel');
+    expect(done.plain).toContain('Linear is disconnected from this Nexus');
+    expect(await h.store.trackers.withSecret(nexusId, 'linear')).toBeNull();
+    expect(await db().prisma.delivery.count({ where: { nexusId } })).toBe(1);
+    expect((await h.run('/nexus tracker')).plain).toContain('No tracker is connected yet');
+    expect((await h.run('/nexus tracker linear disconnect')).plain).toContain('Linear is not connected to this Nexus');
+    expect((await h.run('/nexus map linear "In Review" integrated')).plain).toContain('Linear is not connected');
+    await h.run('/nexus tracker linear');
+    expect((await h.store.trackers.list(nexusId))[0].connection.mapping.statuses).toEqual({});
+  });
+
   test('map refuses an unknown stage, team or tracker not connected, and says so in the channel when done', async () => {
     expect((await h.run('/nexus map jira "QA" integrated')).plain).toContain('Jira is not connected');
     await h.run('/nexus tracker jira');

@@ -5,22 +5,27 @@ import { TRACKERS } from '../../trackers';
 import { bold, code, context, escape, section } from '../blocks';
 import { defineCommand, invalid, type NexusContext } from '../command';
 import { parseFlags } from '../flags';
-import { ephemeral, type Reply } from '../reply';
+import { ephemeral, inChannel, refusal, type Reply } from '../reply';
 import { TRACKER_NAMES } from '../tracker-news';
 
-const usage = `/nexus tracker [${TRACKER_KINDS.join('|')}] [--secret <the tracker's own secret>]`;
+const usage = `/nexus tracker [${TRACKER_KINDS.join('|')}] [--secret <the tracker's own secret>] | /nexus tracker <tracker> disconnect`;
 const DEFAULT_PUBLIC_URL = 'http://localhost:3000';
 
-type Input = { kind: TrackerKind; secret: string | null } | { kind: null };
+type Input = { kind: TrackerKind; secret: string | null } | { kind: TrackerKind; disconnect: true } | { kind: null };
 type Outcome =
   | { connected: TrackerConnection; secret: string; url: string }
+  | { disconnected: TrackerKind }
+  | { refused: string }
   | { listed: { connection: TrackerConnection; inbox: InboxSummary }[] };
 
 function webhookUrl(ctx: NexusContext, kind: TrackerKind): string {
   return `${(ctx.publicUrl ?? DEFAULT_PUBLIC_URL).replace(/\/$/, '')}/webhooks/${kind}/${ctx.nexus.id}`;
 }
 
-/** Connects a tracker (or gives it a new secret); with no tracker named, shows the connections and their inboxes. */
+/**
+ * Connects a tracker (or gives it a new secret), or disconnects it; with no tracker named, shows the connections and
+ * their inboxes.
+ */
 export const nexusTracker = defineCommand<Input, Outcome>({
   path: ['nexus', 'tracker'],
   usage,
@@ -33,18 +38,27 @@ export const nexusTracker = defineCommand<Input, Outcome>({
     const [kind, ...rest] = parsed.positional;
     if (!kind) return parsed.flags.secret ? invalid('Name the tracker the secret is for.') : { kind: null };
     if (!isTrackerKind(kind.toLowerCase())) return invalid(`${code(kind.slice(0, 20))} is not a tracker; one of ${TRACKER_KINDS.join(', ')}.`);
-    if (rest.length) return invalid(`Unexpected ${code(rest[0].slice(0, 30))}.`);
+    if (rest.length === 1 && rest[0].toLowerCase() === 'disconnect') {
+      return parsed.flags.secret ? invalid('A tracker is disconnected without a secret.') : { kind: kind.toLowerCase() as TrackerKind, disconnect: true };
+    }
+    if (rest.length) return invalid(`Unexpected ${code(rest[0].slice(0, 30))}; to stop taking a tracker's webhooks: ${code(`/nexus tracker ${kind.toLowerCase()} disconnect`)}.`);
     const secret = parsed.flags.secret ?? null;
     if (secret !== null && secret.length < 16) return invalid('That secret is too short to be safe: use at least 16 characters.');
     return { kind: kind.toLowerCase() as TrackerKind, secret };
   },
   async execute(input, ctx) {
     if (input.kind === null) return { listed: await ctx.store.trackers.list(ctx.nexus.id) };
+    if ('disconnect' in input) {
+      if (await ctx.store.trackers.disconnect(ctx.nexus.id, input.kind)) return { disconnected: input.kind };
+      return { refused: `${TRACKER_NAMES[input.kind]} is not connected to this Nexus.` };
+    }
     const secret = input.secret ?? TRACKERS[input.kind].newSecret();
     const connected = await ctx.store.trackers.connect(ctx.nexus.id, input.kind, secret, ctx.now(), ctx.userId);
     return { connected, secret, url: webhookUrl(ctx, input.kind) };
   },
   render(outcome, ctx) {
+    if ('refused' in outcome) return refusal(outcome.refused, usage);
+    if ('disconnected' in outcome) return renderDisconnected(outcome.disconnected);
     return 'connected' in outcome ? renderConnected(outcome) : renderList(outcome.listed, ctx.now());
   },
 });
@@ -58,6 +72,14 @@ function renderConnected({ connected, secret, url }: { connected: TrackerConnect
     context('Only you see this secret, and only now; the bot keeps it sealed. Running this again makes a new one (the old stops working).'),
   ];
   return ephemeral(`${name} connected: ${url}`, blocks);
+}
+
+function renderDisconnected(kind: TrackerKind): Reply {
+  const name = TRACKER_NAMES[kind];
+  return inChannel(
+    `🔌 ${name} is disconnected from this Nexus: its webhooks are refused from now on (within 5 s on every replica of the bot). ` +
+      `The PBIs and history it brought stay; ${code(`/nexus tracker ${kind}`)} connects it again, with a new secret and no mappings.`,
+  );
 }
 
 function renderList(listed: { connection: TrackerConnection; inbox: InboxSummary }[], now: DateTime): Reply {
