@@ -5,8 +5,8 @@ import type { InboxRound, Unmapped } from './inbox-repository';
 /** What the channel is to be told: tracker moves, and statuses without a stage (for the NIT). */
 export type Notice = { moves: InboxRound['moves']; unmapped: Unmapped[] };
 
-/** Notices one process took to post: while it posts, no other process takes them. */
-export type ClaimedNotices = { nexusId: string; ids: bigint[]; news: Notice; attempts: number };
+/** A Nexus's notices one process took to post, their news merged in order: while it posts, no other takes them. */
+export type ClaimedNotices = { nexusId: string; news: Notice; notices: { id: bigint; attempts: number }[] };
 
 /** Notices taken per claim at most; a Nexus with more gets the rest at its next announcement. */
 const CLAIM_LIMIT = 500;
@@ -34,11 +34,10 @@ export function noticeRepository(prisma: PrismaClient) {
         RETURNING id, "nexusId", news, attempts`;
       const byNexus = new Map<string, ClaimedNotices>();
       for (const row of rows.sort((a, b) => Number(a.id - b.id))) {
-        const claimed = byNexus.get(row.nexusId) ?? { nexusId: row.nexusId, ids: [], news: { moves: [], unmapped: [] }, attempts: 0 };
-        claimed.ids.push(row.id);
+        const claimed = byNexus.get(row.nexusId) ?? { nexusId: row.nexusId, news: { moves: [], unmapped: [] }, notices: [] };
         claimed.news.moves.push(...row.news.moves);
         claimed.news.unmapped.push(...row.news.unmapped);
-        claimed.attempts = Math.max(claimed.attempts, row.attempts);
+        claimed.notices.push({ id: row.id, attempts: row.attempts });
         byNexus.set(row.nexusId, claimed);
       }
       return [...byNexus.values()];
@@ -49,11 +48,9 @@ export function noticeRepository(prisma: PrismaClient) {
       await prisma.trackerNotice.deleteMany({ where: { id: { in: ids } } });
     },
 
-    /** Posting failed: the notices wait until `retryAt`, then any process may claim them again. */
-    async retryAt(ids: bigint[], at: DateTime): Promise<void> {
-      await prisma.trackerNotice.updateMany({ where: { id: { in: ids } }, data: { claimedUntil: at.toJSDate() } });
+    /** Posting failed: the notice waits until `at`, then any process may claim it again. */
+    async retryAt(id: bigint, at: DateTime): Promise<void> {
+      await prisma.trackerNotice.update({ where: { id }, data: { claimedUntil: at.toJSDate() } });
     },
   };
 }
-
-export type NoticeRepository = ReturnType<typeof noticeRepository>;

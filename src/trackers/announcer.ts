@@ -51,21 +51,30 @@ export function startAnnouncer(deps: AnnouncerDeps) {
     posting.add(run);
   }
 
-  async function postClaimed(claimed: ClaimedNotices): Promise<void> {
+  async function postClaimed({ nexusId, news, notices }: ClaimedNotices): Promise<void> {
     try {
-      await deps.post(claimed.nexusId, claimed.news);
-      deps.metrics.announcement('posted');
+      await deps.post(nexusId, news);
     } catch (error) {
-      if (claimed.attempts < MAX_ATTEMPTS) {
-        deps.log.warn({ err: error, nexus: claimed.nexusId, attempts: claimed.attempts }, 'announcing tracker moves failed; it will be tried again');
-        deps.metrics.announcement('retry');
-        await deps.store.notices.retryAt(claimed.ids, deps.now().plus({ minutes: Math.min(2 ** claimed.attempts, MAX_RETRY_MINUTES) }));
-        return;
-      }
-      deps.log.error({ err: error, nexus: claimed.nexusId, attempts: claimed.attempts }, 'announcing tracker moves failed too often; given up (the moves themselves are applied)');
-      deps.metrics.announcement('given_up');
+      await keepForRetry(nexusId, notices, error);
+      return;
     }
-    await deps.store.notices.remove(claimed.ids);
+    deps.metrics.announcement('posted');
+    await deps.store.notices.remove(notices.map((n) => n.id));
+  }
+
+  /** Each notice keeps its own count: one that just came is not given up with an old one it was posted with. */
+  async function keepForRetry(nexusId: string, notices: ClaimedNotices['notices'], error: unknown): Promise<void> {
+    const spent = notices.filter((n) => n.attempts >= MAX_ATTEMPTS);
+    if (spent.length) {
+      deps.log.error({ err: error, nexus: nexusId, notices: spent.length }, 'announcing tracker moves failed too often; given up (the moves themselves are applied)');
+      deps.metrics.announcement('given_up');
+      await deps.store.notices.remove(spent.map((n) => n.id));
+    }
+    const again = notices.filter((n) => n.attempts < MAX_ATTEMPTS);
+    if (!again.length) return;
+    deps.log.warn({ err: error, nexus: nexusId, notices: again.length }, 'announcing tracker moves failed; it will be tried again');
+    deps.metrics.announcement('retry');
+    for (const n of again) await deps.store.notices.retryAt(n.id, deps.now().plus({ minutes: Math.min(2 ** n.attempts, MAX_RETRY_MINUTES) }));
   }
 
   function sweep(): void {

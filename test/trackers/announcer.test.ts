@@ -29,11 +29,11 @@ describe.each(DATABASE_KINDS)('tracker notices on the %s database', (dbKind) => 
   afterAll(() => db.dispose());
 
   /** `count` items moved by the inbox in one round, as a process does before it announces them. */
-  async function applied(count: number): Promise<string[]> {
+  async function applied(count: number, now = DateTime.utc()): Promise<string[]> {
     const deliveries = inProgressDeliveries(nexusId, at, count, next);
     next += count;
     await h.store.inbox.receiveMany(deliveries);
-    lastRound = await h.store.inbox.applyDue(nexusId, DateTime.utc(), 250);
+    lastRound = await h.store.inbox.applyDue(nexusId, now, 250);
     expect(lastRound.moves).toHaveLength(count);
     return deliveries.map((d) => d.change.item.key);
   }
@@ -60,24 +60,32 @@ describe.each(DATABASE_KINDS)('tracker notices on the %s database', (dbKind) => 
     expect(posted(next.news).sort()).toEqual(keys.sort());
   });
 
-  test('a failed post is tried again later, and given up after 5 tries; the moves stay applied', async () => {
+  test('a failed post is tried again later and given up after 5 tries, each notice counting its own; the moves stay applied', async () => {
     const keys = await applied(2);
     let clock = DateTime.utc().plus({ seconds: 1 }); // the sweep takes notices older than its period
     let tries = 0;
-    const failing = announcer({ now: () => clock, post: async () => { tries++; throw new Error('Slack is away'); } });
+    let slackAway = true;
+    const told: TrackerNews[] = [];
+    const running = announcer({ now: () => clock, post: async (_id, news) => { tries++; if (slackAway) throw new Error('Slack is away'); told.push(news); } });
     await waitFor(async () => tries === 1);
     await waitFor(async () => (await db.prisma.trackerNotice.findFirst({ where: { nexusId } }))!.claimedUntil!.getTime() > clock.plus({ minutes: 1 }).toMillis());
     expect(await waiting()).toBe(1); // kept for the retry, not lost
-    for (let attempt = 2; attempt <= 5; attempt++) {
+    for (let attempt = 2; attempt <= 4; attempt++) {
       clock = clock.plus({ minutes: 31 }); // past the longest wait between tries
       await waitFor(async () => tries === attempt);
     }
-    await waitFor(async () => (await waiting()) === 0);
+    await waitFor(async () => (await db.prisma.trackerNotice.findFirst({ where: { nexusId } }))!.claimedUntil!.getTime() > clock.toMillis());
+    const later = await applied(1, clock); // a new round, too young for the sweep: posted (and failing) with the old one
     clock = clock.plus({ minutes: 31 });
-    await new Promise((r) => setTimeout(r, 200));
-    await failing.stop();
-    expect(tries).toBe(5);
-    expect([await failing.counted('retry'), await failing.counted('given_up'), await failing.counted('posted')]).toEqual([4, 1, 0]);
+    await waitFor(async () => tries === 5);
+    await waitFor(async () => (await db.prisma.trackerNotice.findMany({ where: { nexusId } })).map((n) => n.attempts).join() === '1');
+    slackAway = false;
+    clock = clock.plus({ minutes: 3 });
+    await waitFor(async () => (await waiting()) === 0);
+    await running.stop();
+    expect(tries).toBe(6);
+    expect(told.flatMap((n) => n.moves.map((m) => m.key))).toEqual(later); // the old notice was given up, the new one told
+    expect([await running.counted('retry'), await running.counted('given_up'), await running.counted('posted')]).toEqual([5, 1, 1]);
     expect((await h.store.pbis.get(nexusId, keys[0]))!.stage).toBe('in-progress');
   });
 
