@@ -129,11 +129,16 @@ export function inboxRepository(prisma: PrismaClient, memo: RevisionMemo) {
       return rows.map((r) => r.nexusId);
     },
 
-    /** What of a Nexus's tracker flow waits on people: moves held for statuses without a stage, deliveries failing. */
+    /**
+     * What of a Nexus's tracker flow waits on people: moves held for statuses without a stage (of trackers still
+     * connected: a disconnected one's can't be mapped), deliveries failing.
+     */
     async held(nexusId: string): Promise<Held> {
       const unmapped = await prisma.$queryRaw<{ kind: TrackerKind; status: string; waiting: bigint }[]>`
         SELECT kind, change->'to'->>'name' AS status, count(*) AS waiting FROM "Delivery"
-        WHERE "nexusId" = ${nexusId} AND state = 'unmapped' GROUP BY 1, 2 ORDER BY 3 DESC, 1, 2`;
+        WHERE "nexusId" = ${nexusId} AND state = 'unmapped'
+          AND kind IN (SELECT kind FROM "TrackerConnection" WHERE "nexusId" = ${nexusId})
+        GROUP BY 1, 2 ORDER BY 3 DESC, 1, 2`;
       const failing = await prisma.delivery.count({ where: { nexusId, state: 'failed' } });
       return { unmapped: unmapped.map((u) => ({ ...u, waiting: Number(u.waiting) })), failing };
     },

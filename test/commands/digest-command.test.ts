@@ -54,6 +54,13 @@ describeEachDatabase('/flow digest', (db) => {
     const after = await h.run('/flow digest');
     expect(after.plain).not.toContain('held');
     expect(after.plain).toContain('1 tracker delivery fails');
+    // held for a tracker that is then disconnected: nothing left to map, so nothing to nag about
+    await h.run('/nexus tracker linear');
+    await h.store.inbox.receiveMany([{ ...review(9), kind: 'linear', change: { ...review(9).change, to: { id: null, name: 'Triage', category: null } } }]);
+    await h.store.inbox.applyDue(nexusId, h.now, 250);
+    expect((await h.run('/flow digest')).plain).toContain('1 tracker move held: no stage for Linear "Triage" (1)');
+    await h.run('/nexus tracker linear disconnect');
+    expect((await h.run('/flow digest')).plain).not.toContain('held');
   });
 
   test('yesterday: what was integrated, started and blocked', async () => {
