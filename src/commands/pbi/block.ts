@@ -1,7 +1,7 @@
 import { decideBlock, decideUnblock } from '../../domain/pbi-decisions';
 import { escape } from '../blocks';
 import { defineCommand, invalid, isInvalid } from '../command';
-import { by, parseKey, renderChange, type ChangeOutcome } from './change';
+import { by, parseKey, parseKeyAndReason, renderChange, type ChangeOutcome } from './change';
 
 type BlockInput = { key: string; reason: string };
 const blockUsage = '/pbi block <key> <reason…>';
@@ -14,12 +14,9 @@ export const pbiBlock = defineCommand<BlockInput, ChangeOutcome>({
   scope: 'nexus',
   nitOnly: false,
   parse(words) {
-    const key = parseKey(words[0]);
-    if (isInvalid(key)) return key;
-    const reason = words.slice(1).join(' ').trim();
-    if (!reason) return invalid('Say why it is blocked, so others can help.');
-    if (reason.length > 300) return invalid('A reason is at most 300 characters.');
-    return { key, reason };
+    const parsed = parseKeyAndReason(words);
+    if (isInvalid(parsed)) return parsed;
+    return parsed.reason ? parsed : invalid('Say why it is blocked, so others can help.');
   },
   execute(input, { store, nexus, now, userId }) {
     return store.pbis.change(nexus, input.key, (pbi) => decideBlock(pbi, input.reason, { at: now(), actor: userId }));

@@ -3,7 +3,7 @@ import type { PbiEvent } from '../../domain/events';
 import type { PbiProblem } from '../../domain/pbi-decisions';
 import type { DuplicateKey, Recorded, UnknownPbi } from '../../store/pbi-repository';
 import { code, context, section } from '../blocks';
-import { invalid, type Invalid } from '../command';
+import { invalid, isInvalid, type Invalid } from '../command';
 import { explain, isProblem } from '../problems';
 import { pbiButtons } from '../pbi-buttons';
 import { pbiLine } from '../render-pbi';
@@ -17,6 +17,15 @@ export function parseKey(word: string | undefined): string | Invalid {
   if (!word) return invalid('Which PBI? Give its key, e.g. `PBI-7`.');
   if (word.length > 100 || /[\s<>]/.test(word)) return invalid(`${code(word.slice(0, 40))} is not a PBI key.`);
   return word;
+}
+
+/** `<key> <reason…>`: the key, and the rest of the words as the reason ('' when none is given). */
+export function parseKeyAndReason(words: readonly string[]): { key: string; reason: string } | Invalid {
+  const key = parseKey(words[0]);
+  if (isInvalid(key)) return key;
+  const reason = words.slice(1).join(' ').trim();
+  if (reason.length > 300) return invalid('A reason is at most 300 characters.');
+  return { key, reason };
 }
 
 /** A change everyone in the Nexus channel should see: one line saying what happened, the PBI as it is now. */

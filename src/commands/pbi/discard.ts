@@ -1,7 +1,7 @@
 import { decideDiscard } from '../../domain/pbi-decisions';
 import { escape } from '../blocks';
-import { defineCommand, invalid, isInvalid } from '../command';
-import { by, parseKey, renderChange, type ChangeOutcome } from './change';
+import { defineCommand, isInvalid } from '../command';
+import { by, parseKeyAndReason, renderChange, type ChangeOutcome } from './change';
 
 const usage = '/pbi discard <key> [reason…]';
 
@@ -12,11 +12,8 @@ export const pbiDiscard = defineCommand<{ key: string; reason: string | null }, 
   scope: 'nexus',
   nitOnly: false,
   parse(words) {
-    const key = parseKey(words[0]);
-    if (isInvalid(key)) return key;
-    const reason = words.slice(1).join(' ').trim();
-    if (reason.length > 300) return invalid('A reason is at most 300 characters.');
-    return { key, reason: reason || null };
+    const parsed = parseKeyAndReason(words);
+    return isInvalid(parsed) ? parsed : { key: parsed.key, reason: parsed.reason || null };
   },
   execute(input, { store, nexus, now, userId }) {
     return store.pbis.change(nexus, input.key, (pbi) => decideDiscard(pbi, input.reason, { at: now(), actor: userId }));
