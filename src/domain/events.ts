@@ -12,6 +12,8 @@ export type PbiEvent = EventBase &
     | { type: 'pbi.moved'; from: string; to: string }
     | { type: 'square.changed'; team: string; from: SquareState; to: SquareState }
     | { type: 'pbi.teams-changed'; added: string[]; removed: string[] }
+    /** its tracker gave it another title or address */
+    | { type: 'pbi.renamed'; title: string; url: string | null }
     | { type: 'pbi.blocked'; reason: string }
     | { type: 'pbi.unblocked' }
     | { type: 'pbi.discarded'; reason: string | null }

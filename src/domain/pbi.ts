@@ -61,6 +61,8 @@ export function evolve(pbi: Pbi | undefined, event: PbiEvent, workflow: Workflow
       const fresh = event.added.map((team): Square => ({ team, state: 'not-started', startedAt: null, doneAt: null }));
       return { ...next, squares: [...kept, ...fresh] };
     }
+    case 'pbi.renamed':
+      return { ...next, title: event.title, url: event.url };
     case 'pbi.blocked':
       return { ...next, blocked: { reason: event.reason, at: event.at } };
     case 'pbi.unblocked':

@@ -110,6 +110,15 @@ export function applyTrackerChange(
   if (late && !history) throw new Error(`the history of ${key} is needed for a change older than its latest`);
   const from = late ? (replay(history!.filter((e) => e.at <= at), workflow)?.stage ?? pbi.stage) : pbi.stage;
   const moved: PbiEvent = { type: 'pbi.moved', key: pbi.key, from, to: to.stage, at, actor: to.actor };
-  const after = late ? replay([...history!, moved], workflow)! : evolve(pbi, moved, workflow);
-  return { events: [moved], pbi: after, move: sameName(from, to.stage) ? null : { key: pbi.key, title, url: pbi.url, from, to: to.stage } };
+  // the latest change carries the item's title and address as they are now; a late one, as they were
+  const renamed = late ? [] : renaming(pbi, change.item, at, to.actor);
+  const after = late ? replay([...history!, moved], workflow)! : [...renamed, moved].reduce((p, e) => evolve(p, e, workflow), pbi);
+  return { events: [...renamed, moved], pbi: after, move: sameName(from, to.stage) ? null : { key: pbi.key, title: after.title, url: after.url, from, to: to.stage } };
+}
+
+/** A rename when the tracker's title or address differs; a tracker that sends no address keeps the one known. */
+function renaming(pbi: Pbi, item: TrackerChange['item'], at: DateTime, actor: string): PbiEvent[] {
+  const url = item.url ?? pbi.url;
+  if (!item.title.trim() || (item.title === pbi.title && url === pbi.url)) return [];
+  return [{ type: 'pbi.renamed', key: pbi.key, title: item.title, url, at, actor }];
 }

@@ -240,6 +240,8 @@ async function writeAll(tx: Tx, nexusId: string, writes: PbiWrite[], working: Ma
   const moved = writes.filter((w) => w.before !== null).map(({ after: p }) => ({
     key: p.key,
     version: working.get(p.key)!.version,
+    title: p.title,
+    url: p.url,
     stage: p.stage,
     stageEnteredAt: utc(p.stageEnteredAt),
     startedAt: utc(p.startedAt),
@@ -247,12 +249,12 @@ async function writeAll(tx: Tx, nexusId: string, writes: PbiWrite[], working: Ma
     lastEventAt: utc(p.lastEventAt),
   }));
   if (moved.length) {
-    // a tracker move changes only these columns
+    // a tracker change moves and renames: only these columns change
     const written = await tx.$executeRaw`
-      UPDATE "Pbi" AS p SET stage = v.stage, "stageEnteredAt" = v."stageEnteredAt"::timestamptz AT TIME ZONE 'UTC', "startedAt" = v."startedAt"::timestamptz AT TIME ZONE 'UTC',
+      UPDATE "Pbi" AS p SET title = v.title, url = v.url, stage = v.stage, "stageEnteredAt" = v."stageEnteredAt"::timestamptz AT TIME ZONE 'UTC', "startedAt" = v."startedAt"::timestamptz AT TIME ZONE 'UTC',
         "finishedAt" = v."finishedAt"::timestamptz AT TIME ZONE 'UTC', "lastEventAt" = v."lastEventAt"::timestamptz AT TIME ZONE 'UTC', version = p.version + 1
       FROM jsonb_to_recordset(${JSON.stringify(moved)}::jsonb)
-        AS v(key text, version int, stage text, "stageEnteredAt" text, "startedAt" text, "finishedAt" text, "lastEventAt" text)
+        AS v(key text, version int, title text, url text, stage text, "stageEnteredAt" text, "startedAt" text, "finishedAt" text, "lastEventAt" text)
       WHERE p."nexusId" = ${nexusId} AND p.key = v.key AND p.version = v.version`;
     if (written !== moved.length) throw new Error(`${moved.length - written} PBIs changed while the inbox applied to them`);
   }

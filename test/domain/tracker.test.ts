@@ -68,6 +68,21 @@ describe('applying tracker changes', () => {
     expect(late.move).toMatchObject({ from: 'ready', to: 'doing' });
   });
 
+  test('the latest change renames the item when its tracker title or address changed; a late one does not', () => {
+    const retitled = (c: TrackerChange, title: string, url: string | null): TrackerChange => ({ ...c, item: { ...c.item, title, url } });
+    const first = applyTrackerChange(WORKFLOW, null, change('doing', '2026-03-03 10:00'), to('doing'));
+    const same = applyTrackerChange(WORKFLOW, { pbi: first.pbi, history: null }, change('review', '2026-03-04 10:00'), to('review'));
+    expect(same.events.map((e) => e.type)).toEqual(['pbi.moved']);
+    const renamed = applyTrackerChange(WORKFLOW, { pbi: same.pbi, history: null }, retitled(change('done', '2026-03-05 10:00'), 'Pay with Apple Pay and Google Pay', null), to('done'));
+    expect(renamed.events.map((e) => e.type)).toEqual(['pbi.renamed', 'pbi.moved']);
+    expect(renamed.pbi).toMatchObject({ title: 'Pay with Apple Pay and Google Pay', url: 'https://t/ED-1', stage: 'done' }); // no address sent: kept
+    expect(renamed.move).toMatchObject({ title: 'Pay with Apple Pay and Google Pay', to: 'done' });
+    const history = [...first.events, ...same.events, ...renamed.events];
+    const late = applyTrackerChange(WORKFLOW, { pbi: renamed.pbi, history }, retitled(change('review', '2026-03-04 12:00'), 'An old title', 'https://t/old'), to('review'));
+    expect(late.events.map((e) => e.type)).toEqual(['pbi.moved']);
+    expect(late.pbi).toMatchObject({ title: 'Pay with Apple Pay and Google Pay', url: 'https://t/ED-1', stage: 'done' });
+  });
+
   test('a late change needs the history', () => {
     const first = applyTrackerChange(WORKFLOW, null, change('done', '2026-03-05 10:00'), to('done'));
     expect(() => applyTrackerChange(WORKFLOW, { pbi: first.pbi, history: null }, change('doing', '2026-03-03 10:00'), to('doing'))).toThrow(/history/);

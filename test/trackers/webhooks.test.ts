@@ -133,6 +133,22 @@ describe.each(DATABASE_KINDS)('tracker webhooks on the %s database', (dbKind) =>
     });
   });
 
+  test('an item renamed in the tracker is renamed here by its next status change, and the history says so', async () => {
+    await send('jira', 50, 'in progress', day(10));
+    await settle();
+    const original = (await pbi('jira', 50))!.title;
+    const { json, deliveryId } = statusChange('jira', 50, 'integrated', day(12));
+    json.issue.fields.summary = 'Pay with <Apple Pay> and Google Pay';
+    expect((await post(app.url, 'jira', nexusId, signed('jira', json, deliveryId, secrets.get('jira')!, DateTime.utc()))).status).toBe(202);
+    await send('jira', 50, 'ready', day(11)); // late, with the old title: changes neither title nor stage
+    await settle();
+    expect(await pbi('jira', 50)).toMatchObject({ title: 'Pay with <Apple Pay> and Google Pay', stage: 'integrated' });
+    const shown = await h.run(`/pbi show ${itemKey('jira', 50)}`);
+    expect(shown.plain).toContain('renamed it “Pay with <Apple Pay> and Google Pay”');
+    expect(JSON.stringify(shown.blocks)).toContain('&lt;Apple Pay&gt;');
+    expect(original).not.toBe('Pay with <Apple Pay> and Google Pay');
+  });
+
   test('teams come from the tracker: by their own name, or through /nexus map <tracker> team', async () => {
     await send('jira', 30, 'in progress', day(22));
     await h.run('/nexus map linear team ENG Alpha');

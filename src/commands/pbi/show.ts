@@ -76,6 +76,8 @@ function describeEvent(e: PbiEvent): string {
       return `${who}: ${escape(e.team)} ${SQUARE_GLYPH[e.from]} → ${SQUARE_GLYPH[e.to]} ${squareLabel(e.to)}`;
     case 'pbi.teams-changed':
       return `${who} changed teams: ${[...e.added.map((t) => `+${t}`), ...e.removed.map((t) => `−${t}`)].map(escape).join(' ')}`;
+    case 'pbi.renamed':
+      return `${who} renamed it “${escape(e.title)}”`;
     case 'pbi.blocked':
       return `${who} blocked it: ${escape(e.reason)}`;
     case 'pbi.unblocked':
