@@ -88,3 +88,12 @@ describe('blocking', () => {
     expect(decideUnblock(pbi, who)).toEqual({ problem: 'not-blocked', key: 'A' });
   });
 });
+
+describe('an event of a type this version does not know (written by a newer replica during a deploy)', () => {
+  test('is skipped: the PBI stays as it was, and the events after it still apply', () => {
+    const pbi = pbiFrom('A', '2027-01-01 08:00', [], { teams: ['Alpha'] });
+    const unknown = { type: 'pbi.from-the-future', key: pbi.key, at: at('2027-01-02 08:00'), actor: 'U9' } as never;
+    expect(evolve(pbi, unknown, WORKFLOW)).toBe(pbi);
+    expect(apply(evolve(pbi, unknown, WORKFLOW), decideMove(nexus, pbi, 'doing', who)).stage).toBe('doing');
+  });
+});

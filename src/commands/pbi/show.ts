@@ -88,5 +88,9 @@ function describeEvent(e: PbiEvent): string {
       return `🐝 ${who} is swarming on it`;
     case 'pbi.snoozed':
       return `💤 ${who} snoozed its aging nudges until ${e.until}`;
+    default: {
+      const unknown: never = e; // written by a newer version of the bot
+      return `${who}: ${escape(String((unknown as { type: unknown }).type))}`;
+    }
   }
 }
