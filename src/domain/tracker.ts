@@ -19,6 +19,8 @@ export type TrackerStatus = { id: string | null; name: string; category: string 
 
 /** The category of a status that is only a label: a label no one mapped is any other label, not a status to report. */
 export const LABEL = 'label';
+/** The category of an item deleted in its tracker: it leaves the flow (discarded), whatever the mapping says. */
+export const DELETED = 'deleted';
 
 /** One status change of one item, as any tracker reports it. Times are the tracker's, never the time of receipt. */
 export type TrackerChange = {
@@ -114,6 +116,26 @@ export function applyTrackerChange(
   const renamed = late ? [] : renaming(pbi, change.item, at, to.actor);
   const after = late ? replay([...history!, moved], workflow)! : [...renamed, moved].reduce((p, e) => evolve(p, e, workflow), pbi);
   return { events: [...renamed, moved], pbi: after, move: sameName(from, to.stage) ? null : { key: pbi.key, title: after.title, url: after.url, from, to: to.stage } };
+}
+
+/**
+ * An item deleted in its tracker is discarded here: it leaves WIP and the aging nudges. Null when there is nothing to
+ * do: an item never seen, already discarded, or finished (its flow data stays, whatever cleaning up the tracker does).
+ */
+export function applyTrackerDeletion(
+  workflow: Workflow,
+  current: { pbi: Pbi; history: readonly PbiEvent[] | null } | null,
+  change: TrackerChange,
+  actor: string,
+): Applied | null {
+  if (!current || current.pbi.discardedAt || current.pbi.finishedAt) return null;
+  const { pbi, history } = current;
+  const at = change.at < pbi.createdAt ? pbi.createdAt : change.at;
+  const discarded: PbiEvent = { type: 'pbi.discarded', key: pbi.key, reason: 'deleted in the tracker', at, actor };
+  const late = isLate(pbi, { at });
+  if (late && !history) throw new Error(`the history of ${pbi.key} is needed for a change older than its latest`);
+  const after = late ? replay([...history!, discarded], workflow)! : evolve(pbi, discarded, workflow);
+  return { events: [discarded], pbi: after, move: { key: pbi.key, title: pbi.title, url: pbi.url, from: pbi.stage, to: DELETED } };
 }
 
 /** A rename when the tracker's title or address differs; a tracker that sends no address keeps the one known. */

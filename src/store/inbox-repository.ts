@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { DateTime } from 'luxon';
 import type { PbiEvent } from '../domain/events';
-import { applyTrackerChange, isLate, LABEL, stageForStatus, teamsForHints, type TrackerChange, type TrackerKind, type TrackerMove } from '../domain/tracker';
+import { applyTrackerChange, applyTrackerDeletion, DELETED, isLate, LABEL, stageForStatus, teamsForHints, type Applied, type TrackerChange, type TrackerKind, type TrackerMove } from '../domain/tracker';
 import type { Pbi } from '../domain/pbi';
 import type { Prisma, PrismaClient } from '../generated/prisma/client';
 import type { Notice } from './notice-repository';
@@ -48,8 +48,26 @@ export function inboxRepository(prisma: PrismaClient, memo: RevisionMemo) {
       const round: InboxRound = { nexusId, handled: rows.length, moves: [], newlyUnmapped: [], failed: 0 };
       const states = { applied: [] as bigint[], ignored: [] as bigint[], unmapped: [] as bigint[] };
       const unmapped = new Map<string, Unmapped>();
+      const record = (id: bigint, kind: TrackerKind, current: Working | null, applied: Applied) => {
+        states.applied.push(id);
+        fresh.push(...applied.events);
+        working.set(applied.pbi.key, {
+          before: current?.before ?? null,
+          pbi: applied.pbi,
+          version: current?.version ?? 0,
+          history: current ? (current.history ? [...current.history, ...applied.events] : null) : applied.events,
+        });
+        if (applied.move) round.moves.push({ ...applied.move, kind });
+      };
       for (const { id, kind, change } of deliveries) {
         const connection = connections.get(kind);
+        const current = working.get(change.item.key) ?? null;
+        if (change.to.category === DELETED) {
+          const applied = connection ? applyTrackerDeletion(nexus.workflow, current, change, kind) : null;
+          if (applied) record(id, kind, current, applied);
+          else states.ignored.push(id);
+          continue;
+        }
         const stage = connection ? stageForStatus(connection.mapping, nexus.workflow, change.to) : null;
         if (!connection || !stage) {
           if (change.to.category === LABEL) states.ignored.push(id);
@@ -60,18 +78,7 @@ export function inboxRepository(prisma: PrismaClient, memo: RevisionMemo) {
           }
           continue;
         }
-        const key = change.item.key;
-        const current = working.get(key) ?? null;
-        const applied = applyTrackerChange(nexus.workflow, current, change, { stage, teams: teamsForHints(connection.mapping, nexus, change.teamHints), actor: kind });
-        states.applied.push(id);
-        fresh.push(...applied.events);
-        working.set(key, {
-          before: current?.before ?? null,
-          pbi: applied.pbi,
-          version: current?.version ?? 0,
-          history: current ? (current.history ? [...current.history, ...applied.events] : null) : applied.events,
-        });
-        if (applied.move) round.moves.push({ ...applied.move, kind });
+        record(id, kind, current, applyTrackerChange(nexus.workflow, current, change, { stage, teams: teamsForHints(connection.mapping, nexus, change.teamHints), actor: kind }));
       }
       const writes: PbiWrite[] = [...working.values()].filter((w) => w.pbi !== w.before).map((w) => ({ before: w.before, after: w.pbi }));
       const revisions = writes.length ? await bumpRevision(tx, nexusId, writes) : null;
@@ -246,15 +253,17 @@ async function writeAll(tx: Tx, nexusId: string, writes: PbiWrite[], working: Ma
     stageEnteredAt: utc(p.stageEnteredAt),
     startedAt: utc(p.startedAt),
     finishedAt: utc(p.finishedAt),
+    discardedAt: utc(p.discardedAt),
     lastEventAt: utc(p.lastEventAt),
   }));
   if (moved.length) {
-    // a tracker change moves and renames: only these columns change
+    // a tracker change moves, renames and discards: only these columns change
     const written = await tx.$executeRaw`
       UPDATE "Pbi" AS p SET title = v.title, url = v.url, stage = v.stage, "stageEnteredAt" = v."stageEnteredAt"::timestamptz AT TIME ZONE 'UTC', "startedAt" = v."startedAt"::timestamptz AT TIME ZONE 'UTC',
-        "finishedAt" = v."finishedAt"::timestamptz AT TIME ZONE 'UTC', "lastEventAt" = v."lastEventAt"::timestamptz AT TIME ZONE 'UTC', version = p.version + 1
+        "finishedAt" = v."finishedAt"::timestamptz AT TIME ZONE 'UTC', "discardedAt" = v."discardedAt"::timestamptz AT TIME ZONE 'UTC',
+        "lastEventAt" = v."lastEventAt"::timestamptz AT TIME ZONE 'UTC', version = p.version + 1
       FROM jsonb_to_recordset(${JSON.stringify(moved)}::jsonb)
-        AS v(key text, version int, title text, url text, stage text, "stageEnteredAt" text, "startedAt" text, "finishedAt" text, "lastEventAt" text)
+        AS v(key text, version int, title text, url text, stage text, "stageEnteredAt" text, "startedAt" text, "finishedAt" text, "discardedAt" text, "lastEventAt" text)
       WHERE p."nexusId" = ${nexusId} AND p.key = v.key AND p.version = v.version`;
     if (written !== moved.length) throw new Error(`${moved.length - written} PBIs changed while the inbox applied to them`);
   }

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { TrackerChange } from '../domain/tracker';
 import { instant } from './parse-time';
 import { header, randomSecret, verifyHubSignature } from './signature';
-import { LABEL } from '../domain/tracker';
+import { DELETED, LABEL } from '../domain/tracker';
 import type { Parsed, Tracker } from './tracker';
 
 const label = z.object({ name: z.string() });
@@ -28,7 +28,7 @@ const projectItem = z.object({
   changes: z.object({ field_value: z.object({ field_name: z.string().optional(), field_type: z.string().optional(), from: option, to: option }).optional() }).optional(),
 });
 
-/** Issues: closed, reopened, or labelled with a label the mapping knows as a status. */
+/** Issues: closed, reopened, labelled with a label the mapping knows as a status, or deleted. */
 function fromIssues(body: unknown): Parsed {
   const event = issues.parse(body);
   const { issue, repository } = event;
@@ -46,6 +46,8 @@ function fromIssues(body: unknown): Parsed {
   if (event.action === 'closed') return base(closed, open, issue.closed_at ?? issue.updated_at);
   if (event.action === 'reopened') return base(open, closed, issue.updated_at);
   if (event.action === 'labeled' && event.label) return base({ id: null, name: event.label.name, category: LABEL }, null, issue.updated_at);
+  // the payload has no time of deletion: its last update is the latest time it gives
+  if (event.action === 'deleted') return base({ id: null, name: 'deleted', category: DELETED }, null, issue.updated_at);
   return { ignored: `issues.${event.action} carries no status change` };
 }
 

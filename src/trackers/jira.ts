@@ -2,7 +2,8 @@ import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import { epochMillis, instant } from './parse-time';
 import { header, randomSecret, verifyHubSignature } from './signature';
-import type { Tracker } from './tracker';
+import { DELETED, type TrackerChange } from '../domain/tracker';
+import type { Parsed, Tracker } from './tracker';
 
 const statusItem = z.object({ fieldId: z.string().optional(), field: z.string(), from: z.string().nullable(), fromString: z.string().nullable(), to: z.string().nullable(), toString: z.string().nullable() });
 
@@ -23,7 +24,10 @@ const payload = z.object({
   changelog: z.object({ items: z.array(statusItem) }).optional(),
 });
 
-/** Jira Cloud: `jira:issue_updated` whose changelog changes the status; signed like GitHub in X-Hub-Signature. */
+/**
+ * Jira Cloud: `jira:issue_updated` whose changelog changes the status, and `jira:issue_deleted`; signed like GitHub in
+ * X-Hub-Signature.
+ */
 export const jira: Tracker = {
   kind: 'jira',
   verify: (request, secret) => verifyHubSignature(request, 'X-Hub-Signature', secret),
@@ -31,20 +35,25 @@ export const jira: Tracker = {
   deliveryId: (request) => header(request, 'X-Atlassian-Webhook-Identifier') ?? createHash('sha256').update(request.raw).digest('hex'),
   parse(body) {
     const event = payload.parse(body);
-    const status = event.changelog?.items.find((item) => (item.fieldId ?? item.field) === 'status');
-    if (event.webhookEvent !== 'jira:issue_updated' || !status || status.toString === null) return { ignored: 'no status change' };
     const { issue } = event;
-    const current = issue.fields.status;
-    return {
+    const change = (from: TrackerChange['from'], to: TrackerChange['to']): Parsed => ({
       change: {
         item: { key: issue.key, title: issue.fields.summary, url: `${new URL(issue.self).origin}/browse/${issue.key}`, createdAt: issue.fields.created },
-        from: status.fromString === null ? null : { id: status.from, name: status.fromString, category: null },
-        to: { id: status.to, name: status.toString, category: current?.id === status.to ? (current.statusCategory?.key ?? null) : null },
+        from,
+        to,
         at: event.timestamp,
         teamHints: [...issue.fields.components.map((c) => c.name), ...issue.fields.labels],
       },
-    };
+    });
+    if (event.webhookEvent === 'jira:issue_deleted') return change(null, { id: null, name: 'deleted', category: DELETED });
+    const status = event.changelog?.items.find((item) => (item.fieldId ?? item.field) === 'status');
+    if (event.webhookEvent !== 'jira:issue_updated' || !status || status.toString === null) return { ignored: 'no status change' };
+    const current = issue.fields.status;
+    return change(
+      status.fromString === null ? null : { id: status.from, name: status.fromString, category: null },
+      { id: status.to, name: status.toString, category: current?.id === status.to ? (current.statusCategory?.key ?? null) : null },
+    );
   },
   newSecret: () => randomSecret(),
-  setup: 'Jira settings → System → WebHooks → Create a WebHook: paste the URL and the secret, tick *Issue → updated*.',
+  setup: 'Jira settings → System → WebHooks → Create a WebHook: paste the URL and the secret, tick *Issue → updated* and *deleted*.',
 };

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { epochMillis, instant } from './parse-time';
 import { header, hmacSha256, randomSecret, sameSecret } from './signature';
+import { DELETED } from '../domain/tracker';
 import { jsonOrNull, type Tracker } from './tracker';
 
 /** Linear signs the body and puts the send time in it: older than this and it is a replay. */
@@ -37,14 +38,16 @@ export const linear: Tracker = {
   parse(body) {
     const event = payload.parse(body);
     const { data } = event;
-    if (event.type !== 'Issue' || event.action !== 'update' || !event.updatedFrom?.stateId || !data.state) return { ignored: 'no state change' };
+    const moved = event.type === 'Issue' && event.action === 'update' && event.updatedFrom?.stateId && data.state ? { from: event.updatedFrom.stateId, to: data.state } : null;
+    const removed = event.type === 'Issue' && event.action === 'remove';
+    if (!moved && !removed) return { ignored: 'no state change' };
     if (!data.identifier || !data.title || !data.createdAt || !data.updatedAt) throw new z.ZodError([{ code: 'custom', path: ['data'], message: 'an issue update needs identifier, title, createdAt and updatedAt', input: data }]);
     return {
       change: {
         item: { key: data.identifier, title: data.title, url: data.url ?? null, createdAt: data.createdAt },
         // Linear sends only the old state's id: the mapping may name it by id
-        from: { id: event.updatedFrom.stateId, name: event.updatedFrom.stateId, category: null },
-        to: { id: data.state.id, name: data.state.name, category: data.state.type ?? null },
+        from: moved ? { id: moved.from, name: moved.from, category: null } : null,
+        to: moved ? { id: moved.to.id, name: moved.to.name, category: moved.to.type ?? null } : { id: null, name: 'deleted', category: DELETED },
         at: data.updatedAt,
         teamHints: [...(data.team ? [data.team.key] : []), ...(data.labels ?? []).map((l) => l.name)],
       },

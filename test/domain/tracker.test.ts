@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import type { PbiEvent } from '../../src/domain/events';
 import type { Pbi } from '../../src/domain/pbi';
-import { applyTrackerChange, stageForStatus, teamsForHints, type TrackerChange, type TrackerMapping } from '../../src/domain/tracker';
+import { applyTrackerChange, applyTrackerDeletion, DELETED, stageForStatus, teamsForHints, type TrackerChange, type TrackerMapping } from '../../src/domain/tracker';
 import { at, WORKFLOW } from './builders';
 
 const NONE: TrackerMapping = { statuses: {}, teams: {} };
@@ -81,6 +81,23 @@ describe('applying tracker changes', () => {
     const late = applyTrackerChange(WORKFLOW, { pbi: renamed.pbi, history }, retitled(change('review', '2026-03-04 12:00'), 'An old title', 'https://t/old'), to('review'));
     expect(late.events.map((e) => e.type)).toEqual(['pbi.moved']);
     expect(late.pbi).toMatchObject({ title: 'Pay with Apple Pay and Google Pay', url: 'https://t/ED-1', stage: 'done' });
+  });
+
+  test('an item deleted in its tracker is discarded, unless never seen, already discarded or finished', () => {
+    const deleted = (when: string): TrackerChange => ({ ...change('x', when), to: { id: null, name: 'deleted', category: DELETED } });
+    expect(applyTrackerDeletion(WORKFLOW, null, deleted('2026-03-04 10:00'), 'jira')).toBeNull();
+    const doing = applyTrackerChange(WORKFLOW, null, change('doing', '2026-03-03 10:00'), to('doing'));
+    const gone = applyTrackerDeletion(WORKFLOW, { pbi: doing.pbi, history: null }, deleted('2026-03-04 10:00'), 'jira')!;
+    expect(gone.events).toMatchObject([{ type: 'pbi.discarded', reason: 'deleted in the tracker' }]);
+    expect(gone.pbi.discardedAt!.toISO()).toBe(at('2026-03-04 10:00').toISO());
+    expect(gone.move).toMatchObject({ from: 'doing', to: DELETED });
+    expect(applyTrackerDeletion(WORKFLOW, { pbi: gone.pbi, history: null }, deleted('2026-03-05 10:00'), 'jira')).toBeNull();
+    const done = applyTrackerChange(WORKFLOW, null, change('done', '2026-03-03 10:00'), to('done'));
+    expect(applyTrackerDeletion(WORKFLOW, { pbi: done.pbi, history: null }, deleted('2026-03-04 10:00'), 'jira')).toBeNull();
+    const moved = applyTrackerChange(WORKFLOW, { pbi: doing.pbi, history: null }, change('review', '2026-03-05 10:00'), to('review'));
+    const late = applyTrackerDeletion(WORKFLOW, { pbi: moved.pbi, history: [...doing.events, ...moved.events] }, deleted('2026-03-04 10:00'), 'jira')!;
+    expect(late.pbi).toMatchObject({ stage: 'review' });
+    expect(late.pbi.discardedAt!.toISO()).toBe(at('2026-03-04 10:00').toISO());
   });
 
   test('a late change needs the history', () => {

@@ -80,6 +80,33 @@ export function statusChange(kind: TrackerKind, n: number, to: string, at: DateT
   }
 }
 
+/** Trackers that say when an item is deleted there. */
+export const SENDS_DELETIONS = ['jira', 'github', 'linear'] as const;
+
+/**
+ * Item `n` deleted at `at`: GitHub's published `issues.deleted`; Jira's `jira:issue_deleted` and Linear's `remove` are
+ * their update samples with the event name changed (the same issue object, as Atlassian and Linear document).
+ */
+export function deletion(kind: (typeof SENDS_DELETIONS)[number], n: number, at: DateTime): { json: Record<string, any>; deliveryId: string } {
+  const { json, deliveryId } = statusChange(kind, n, 'irrelevant', at);
+  switch (kind) {
+    case 'jira':
+      json.webhookEvent = 'jira:issue_deleted';
+      delete json.changelog;
+      return { json, deliveryId };
+    case 'github': {
+      const deleted = github('issues', 'deleted');
+      deleted.issue.number = n;
+      deleted.issue.created_at = json.issue.created_at;
+      deleted.issue.updated_at = at.toUTC().toISO();
+      return { json: deleted, deliveryId };
+    }
+    case 'linear':
+      json.action = 'remove';
+      return { json, deliveryId };
+  }
+}
+
 /** Signs `json` as its sender does, at the sender's clock `now` (Linear and Standard Webhooks put it in the request). */
 export function signed(kind: TrackerKind, json: Record<string, any>, deliveryId: string, secret: string, now: DateTime): Delivery {
   if (kind === 'linear') json.webhookTimestamp = now.toMillis();

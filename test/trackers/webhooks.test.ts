@@ -9,7 +9,7 @@ import type { Database } from '../../src/store/database';
 import { startTrackerInbox, type TrackerInbox } from '../../src/trackers/serve';
 import { DATABASE_KINDS, freshDatabase } from '../support/databases';
 import { commandHarness, type Harness } from '../support/harness';
-import { itemKey, post, signed, statusChange } from '../support/tracker-payloads';
+import { deletion, itemKey, post, SENDS_DELETIONS, signed, statusChange } from '../support/tracker-payloads';
 
 const log = createLogger('silent');
 /** Azure DevOps and GitLab authenticate the sender with a shared secret but do not sign the body. */
@@ -147,6 +147,41 @@ describe.each(DATABASE_KINDS)('tracker webhooks on the %s database', (dbKind) =>
     expect(shown.plain).toContain('renamed it “Pay with <Apple Pay> and Google Pay”');
     expect(JSON.stringify(shown.blocks)).toContain('&lt;Apple Pay&gt;');
     expect(original).not.toBe('Pay with <Apple Pay> and Google Pay');
+  });
+
+  describe.each(SENDS_DELETIONS)('an item deleted in %s', (kind) => {
+    const sendDeletion = (n: number, at: DateTime) => {
+      const { json, deliveryId } = deletion(kind, n, at);
+      return post(app.url, kind, nexusId, signed(kind, json, deliveryId, secrets.get(kind)!, DateTime.utc()));
+    };
+
+    test('leaves the flow: discarded once, however often it is sent, and told in the channel', async () => {
+      await send(kind, 70, 'in progress', day(10));
+      await settle();
+      const { json, deliveryId } = deletion(kind, 70, day(12));
+      const delivery = signed(kind, json, deliveryId, secrets.get(kind)!, DateTime.utc());
+      expect((await post(app.url, kind, nexusId, delivery)).status).toBe(202);
+      expect((await post(app.url, kind, nexusId, delivery)).status).toBe(200);
+      await settle();
+      const item = await pbi(kind, 70);
+      expect(item!.discardedAt!.toMillis()).toBe(day(12).toMillis());
+      expect(item!.startedAt!.toMillis()).toBe(day(10).toMillis());
+      const history = await h.store.pbis.history(nexusId, itemKey(kind, 70));
+      expect(history.filter((e) => e.type === 'pbi.discarded').map((e) => (e as { reason: string }).reason)).toEqual(['deleted in the tracker']);
+      const closed = app;
+      app = await reopen(app); // the closed one posts what it gathered
+      expect(closed.news.flatMap((n) => n.moves).filter((m) => m.key === itemKey(kind, 70) && m.to === 'deleted').map((m) => m.from)).toEqual(['in-progress']);
+    });
+
+    test('a finished item stays finished, and an item never seen is not created', async () => {
+      await send(kind, 71, 'integrated', day(10));
+      await settle();
+      expect((await sendDeletion(71, day(12))).status).toBe(202);
+      expect((await sendDeletion(72, day(12))).status).toBe(202);
+      await settle();
+      expect((await pbi(kind, 71))!.discardedAt).toBeNull();
+      expect(await pbi(kind, 72)).toBeNull();
+    });
   });
 
   test('teams come from the tracker: by their own name, or through /nexus map <tracker> team', async () => {
