@@ -1,11 +1,8 @@
-import type { TrackerKind, TrackerMove } from '../domain/tracker';
+import type { TrackerKind, TrackerNews } from '../domain/tracker';
 import { bold, code, escape, lineSections, link } from './blocks';
 import { ephemeral, inChannel, type Reply } from './reply';
 
 export const TRACKER_NAMES: Record<TrackerKind, string> = { jira: 'Jira', github: 'GitHub', azure: 'Azure DevOps', linear: 'Linear', gitlab: 'GitLab', generic: 'Generic webhook' };
-
-/** Moves that came from trackers since the last announcement: one compact message, however many arrived. */
-export type TrackerNews = { moves: (TrackerMove & { kind: TrackerKind })[]; unmapped: { kind: TrackerKind; status: string; waiting: number }[] };
 
 /** One line per PBI (its latest move), in the channel. */
 export function renderTrackerMoves(moves: TrackerNews['moves']): Reply {
@@ -21,10 +18,15 @@ export function renderTrackerMoves(moves: TrackerNews['moves']): Reply {
   return inChannel(text, lineSections([`${text}:`, ...lines], 2));
 }
 
+/** The command that maps a tracker's status to a stage, for a person to copy. */
+export function mapCommand(kind: TrackerKind, status: string): string {
+  return code(`/nexus map ${kind} "${status}" <stage>`);
+}
+
 /** To the NIT alone, once per status: what has no stage yet, how much waits for it, and the command that fixes it. */
 export function renderUnmapped(unmapped: TrackerNews['unmapped']): Reply {
   const lines = unmapped.map(
-    (u) => `• ${TRACKER_NAMES[u.kind]} status ${bold(escape(u.status))} has no stage; ${u.waiting} ${u.waiting === 1 ? 'move waits' : 'moves wait'}. Map it: ${code(`/nexus map ${u.kind} "${u.status}" <stage>`)}`,
+    (u) => `• ${TRACKER_NAMES[u.kind]} status ${bold(escape(u.status))} has no stage; ${u.waiting} ${u.waiting === 1 ? 'move waits' : 'moves wait'}. Map it: ${mapCommand(u.kind, u.status)}`,
   );
   return ephemeral(`Tracker statuses without a stage: ${unmapped.map((u) => escape(u.status)).join(', ')}`, lineSections(['⚠️ Tracker statuses without a stage (the moves are kept and applied once mapped):', ...lines], 2));
 }

@@ -1,7 +1,8 @@
 import { createServer, type Server } from 'node:http';
 import type { Writable } from 'node:stream';
 import type { DateTime } from 'luxon';
-import { renderTrackerMoves, renderUnmapped, type TrackerNews } from '../commands/tracker-news';
+import { renderTrackerMoves, renderUnmapped } from '../commands/tracker-news';
+import type { TrackerNews } from '../domain/tracker';
 import type { Logger } from '../log';
 import { healthRoutes } from '../health-routes';
 import { createMetrics, metricsRoute } from '../metrics';

@@ -85,6 +85,10 @@ export function isLate(pbi: Pbi, change: Pick<TrackerChange, 'at'>): boolean {
 }
 
 export type TrackerMove = { key: string; title: string; url: string | null; from: string | null; to: string };
+/** A status no one mapped yet, with how many deliveries wait for it. */
+export type Unmapped = { kind: TrackerKind; status: string; waiting: number };
+/** What the channel is to hear of the trackers: moves, and statuses without a stage (for the NIT). */
+export type TrackerNews = { moves: (TrackerMove & { kind: TrackerKind })[]; unmapped: Unmapped[] };
 export type Applied = { events: PbiEvent[]; pbi: Pbi; move: TrackerMove | null };
 
 /**
@@ -106,16 +110,14 @@ export function applyTrackerChange(
     const moved: PbiEvent = { type: 'pbi.moved', key, from: first, to: to.stage, at: change.at, actor: to.actor };
     return { events: [added, moved], pbi: replay([added, moved], workflow)!, move: { key, title, url, from: null, to: to.stage } };
   }
-  const { pbi, history } = current;
-  const at = change.at < pbi.createdAt ? pbi.createdAt : change.at;
-  const late = isLate(pbi, { at });
-  if (late && !history) throw new Error(`the history of ${key} is needed for a change older than its latest`);
-  const from = late ? (replay(history!.filter((e) => e.at <= at), workflow)?.stage ?? pbi.stage) : pbi.stage;
+  const { pbi } = current;
+  const { at, lateHistory } = placed(current, change);
+  const from = lateHistory ? (replay(lateHistory.filter((e) => e.at <= at), workflow)?.stage ?? pbi.stage) : pbi.stage;
   const moved: PbiEvent = { type: 'pbi.moved', key: pbi.key, from, to: to.stage, at, actor: to.actor };
   // the latest change carries the item's title and address as they are now; a late one, as they were
-  const renamed = late ? [] : renaming(pbi, change.item, at, to.actor);
-  const after = late ? replay([...history!, moved], workflow)! : [...renamed, moved].reduce((p, e) => evolve(p, e, workflow), pbi);
-  return { events: [...renamed, moved], pbi: after, move: sameName(from, to.stage) ? null : { key: pbi.key, title: after.title, url: after.url, from, to: to.stage } };
+  const events = lateHistory ? [moved] : [...renaming(pbi, change.item, at, to.actor), moved];
+  const after = fold(workflow, pbi, lateHistory, events);
+  return { events, pbi: after, move: sameName(from, to.stage) ? null : { key: pbi.key, title: after.title, url: after.url, from, to: to.stage } };
 }
 
 /**
@@ -129,13 +131,26 @@ export function applyTrackerDeletion(
   actor: string,
 ): Applied | null {
   if (!current || current.pbi.discardedAt || current.pbi.finishedAt) return null;
-  const { pbi, history } = current;
-  const at = change.at < pbi.createdAt ? pbi.createdAt : change.at;
+  const { pbi } = current;
+  const { at, lateHistory } = placed(current, change);
   const discarded: PbiEvent = { type: 'pbi.discarded', key: pbi.key, reason: 'deleted in the tracker', at, actor };
-  const late = isLate(pbi, { at });
-  if (late && !history) throw new Error(`the history of ${pbi.key} is needed for a change older than its latest`);
-  const after = late ? replay([...history!, discarded], workflow)! : evolve(pbi, discarded, workflow);
-  return { events: [discarded], pbi: after, move: { key: pbi.key, title: pbi.title, url: pbi.url, from: pbi.stage, to: DELETED } };
+  return { events: [discarded], pbi: fold(workflow, pbi, lateHistory, [discarded]), move: { key: pbi.key, title: pbi.title, url: pbi.url, from: pbi.stage, to: DELETED } };
+}
+
+/**
+ * When a change of a known item took place (never before the item was created); `lateHistory` is the item's history
+ * when the change is older than its latest, null otherwise.
+ */
+function placed({ pbi, history }: { pbi: Pbi; history: readonly PbiEvent[] | null }, change: TrackerChange): { at: DateTime; lateHistory: readonly PbiEvent[] | null } {
+  const at = change.at < pbi.createdAt ? pbi.createdAt : change.at;
+  if (!isLate(pbi, { at })) return { at, lateHistory: null };
+  if (!history) throw new Error(`the history of ${pbi.key} is needed for a change older than its latest`);
+  return { at, lateHistory: history };
+}
+
+/** The item after the events: late ones are replayed with its history, in their place; the latest just follow on. */
+function fold(workflow: Workflow, pbi: Pbi, lateHistory: readonly PbiEvent[] | null, events: PbiEvent[]): Pbi {
+  return lateHistory ? replay([...lateHistory, ...events], workflow)! : events.reduce((p, e) => evolve(p, e, workflow), pbi);
 }
 
 /** A rename when the tracker's title or address differs; a tracker that sends no address keeps the one known. */

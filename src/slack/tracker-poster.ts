@@ -1,4 +1,5 @@
-import { renderTrackerMoves, renderUnmapped, type TrackerNews } from '../commands/tracker-news';
+import { renderTrackerMoves, renderUnmapped } from '../commands/tracker-news';
+import type { TrackerNews } from '../domain/tracker';
 import type { Config } from '../config';
 import type { Store } from '../store';
 import type { Database } from '../store/database';

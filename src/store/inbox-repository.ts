@@ -1,19 +1,16 @@
 import { randomUUID } from 'node:crypto';
 import { DateTime } from 'luxon';
 import type { PbiEvent } from '../domain/events';
-import { applyTrackerChange, applyTrackerDeletion, DELETED, isLate, LABEL, stageForStatus, teamsForHints, type Applied, type TrackerChange, type TrackerKind, type TrackerMove } from '../domain/tracker';
+import { applyTrackerChange, applyTrackerDeletion, DELETED, isLate, LABEL, stageForStatus, teamsForHints, type Applied, type TrackerChange, type TrackerKind, type TrackerNews, type Unmapped } from '../domain/tracker';
 import type { Pbi } from '../domain/pbi';
 import type { Prisma, PrismaClient } from '../generated/prisma/client';
-import type { Notice } from './notice-repository';
 import { bumpRevision, type PbiWrite, type RevisionMemo } from './revisions';
 import { pbiColumns, pbiEventColumns, toNexus, toPbi, toPbiEvent } from './rows';
 import { toConnection, type TrackerConnection } from './tracker-repository';
 
 export type Received = 'stored' | 'duplicate';
-/** A status no one mapped yet, with how many deliveries wait for it. */
-export type Unmapped = { kind: TrackerKind; status: string; waiting: number };
 /** What one round of applying did: the moves to announce, statuses to report once, deliveries that failed. */
-export type InboxRound = { nexusId: string; handled: number; moves: (TrackerMove & { kind: TrackerKind })[]; newlyUnmapped: Unmapped[]; failed: number };
+export type InboxRound = { nexusId: string; handled: number; moves: TrackerNews['moves']; newlyUnmapped: Unmapped[]; failed: number };
 
 /** Tracker moves waiting on people: held for want of a stage, or failing to apply (retried; `/nexus tracker` says why). */
 export type Held = { unmapped: Unmapped[]; failing: number };
@@ -86,7 +83,7 @@ export function inboxRepository(prisma: PrismaClient, memo: RevisionMemo) {
       await markStates(tx, states, now);
       round.newlyUnmapped = await reportOnce(tx, nexusId, connections, [...unmapped.values()]);
       if (round.moves.length || round.newlyUnmapped.length) {
-        const news: Notice = { moves: round.moves, unmapped: round.newlyUnmapped };
+        const news: TrackerNews = { moves: round.moves, unmapped: round.newlyUnmapped };
         await tx.trackerNotice.create({ data: { nexusId, news, createdAt: now.toJSDate() } });
       }
       return { round, revisions, writes };

@@ -1,12 +1,9 @@
 import type { DateTime } from 'luxon';
 import { Prisma, type PrismaClient } from '../generated/prisma/client';
-import type { InboxRound, Unmapped } from './inbox-repository';
-
-/** What the channel is to be told: tracker moves, and statuses without a stage (for the NIT). */
-export type Notice = { moves: InboxRound['moves']; unmapped: Unmapped[] };
+import type { TrackerNews } from '../domain/tracker';
 
 /** A Nexus's notices one process took to post, their news merged in order: while it posts, no other takes them. */
-export type ClaimedNotices = { nexusId: string; news: Notice; notices: { id: bigint; attempts: number }[] };
+export type ClaimedNotices = { nexusId: string; news: TrackerNews; notices: { id: bigint; attempts: number }[] };
 
 /** Notices taken per claim at most; a Nexus with more gets the rest at its next announcement. */
 const CLAIM_LIMIT = 500;
@@ -25,7 +22,7 @@ export function noticeRepository(prisma: PrismaClient) {
     async claim(opts: { now: DateTime; claimUntil: DateTime; nexusId?: string; createdBefore?: DateTime }): Promise<ClaimedNotices[]> {
       const nexus = opts.nexusId === undefined ? Prisma.empty : Prisma.sql`AND "nexusId" = ${opts.nexusId}`;
       const age = opts.createdBefore === undefined ? Prisma.empty : Prisma.sql`AND "createdAt" < ${opts.createdBefore.toJSDate()}`;
-      const rows = await prisma.$queryRaw<{ id: bigint; nexusId: string; news: Notice; attempts: number }[]>`
+      const rows = await prisma.$queryRaw<{ id: bigint; nexusId: string; news: TrackerNews; attempts: number }[]>`
         UPDATE "TrackerNotice" SET "claimedUntil" = ${opts.claimUntil.toJSDate()}, attempts = attempts + 1
         WHERE id IN (
           SELECT id FROM "TrackerNotice"

@@ -1,6 +1,7 @@
-import { DateTime } from 'luxon';
+import type { DateTime } from 'luxon';
 import type { TrackerKind, TrackerMapping } from '../domain/tracker';
 import type { PrismaClient } from '../generated/prisma/client';
+import { instantAt } from './rows';
 import type { SealedBox } from './sealed-box';
 
 export type TrackerConnection = { nexusId: string; kind: TrackerKind; mapping: TrackerMapping; reportedStatuses: string[] };
@@ -53,6 +54,12 @@ export function trackerRepository(prisma: PrismaClient, secrets: SealedBox | nul
       return count > 0;
     },
 
+    /** The connection, without its secret (to change its mappings). */
+    async get(nexusId: string, kind: TrackerKind): Promise<TrackerConnection | null> {
+      const row = await prisma.trackerConnection.findUnique({ where: { nexusId_kind: { nexusId, kind } } });
+      return row ? toConnection(row) : null;
+    },
+
     /** The connection with its secret opened, to check a delivery's signature. */
     async withSecret(nexusId: string, kind: TrackerKind): Promise<{ connection: TrackerConnection; secret: string } | null> {
       const row = await prisma.trackerConnection.findUnique({ where: { nexusId_kind: { nexusId, kind } } });
@@ -65,7 +72,6 @@ export function trackerRepository(prisma: PrismaClient, secrets: SealedBox | nul
       const problems = await prisma.$queryRaw<{ kind: string; state: string; error: string | null; receivedAt: Date }[]>`
         SELECT DISTINCT ON (kind) kind, state, error, "receivedAt" FROM "Delivery"
         WHERE "nexusId" = ${nexusId} AND state IN ('failed', 'invalid') ORDER BY kind, "receivedAt" DESC`;
-      const utc = (at: Date) => DateTime.fromJSDate(at, { zone: 'utc' });
       return rows.map((row) => {
         const mine = counts.filter((c) => c.kind === row.kind);
         const last = Math.max(...mine.map((c) => c._max.receivedAt?.getTime() ?? 0));
@@ -74,8 +80,8 @@ export function trackerRepository(prisma: PrismaClient, secrets: SealedBox | nul
           connection: toConnection(row),
           inbox: {
             counts: Object.fromEntries(mine.map((c) => [c.state, c._count._all])),
-            lastReceivedAt: last > 0 ? utc(new Date(last)) : null,
-            latestProblem: problem ? { state: problem.state, error: problem.error ?? 'no reason kept', receivedAt: utc(problem.receivedAt) } : null,
+            lastReceivedAt: last > 0 ? instantAt(last) : null,
+            latestProblem: problem ? { state: problem.state, error: problem.error ?? 'no reason kept', receivedAt: instantAt(problem.receivedAt.getTime()) } : null,
           },
         };
       });

@@ -1,5 +1,5 @@
 import type { DateTime } from 'luxon';
-import type { TrackerNews } from '../commands/tracker-news';
+import type { TrackerNews } from '../domain/tracker';
 import type { Logger } from '../log';
 import type { Metrics } from '../metrics';
 import type { Store } from '../store';

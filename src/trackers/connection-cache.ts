@@ -7,13 +7,13 @@ type Found = Awaited<ReturnType<Store['trackers']['withSecret']>>;
  * Long enough to spare a query per delivery (one per connection every 5 s instead of thousands), short enough that a
  * disconnected tracker or a replaced secret stops working on every replica within seconds.
  */
-const TTL_MS = 5_000;
+export const SECRET_CACHE_MS = 5_000;
 
 /**
  * Connections with their opened secrets, kept for a while: every delivery needs one. A signature that fails against
  * a kept secret is checked again against the stored one (`fresh`), so a new secret works at once on every replica.
  */
-export function connectionCache(store: Store, ttlMs = TTL_MS) {
+export function connectionCache(store: Store, ttlMs = SECRET_CACHE_MS) {
   const kept = new Map<string, { found: NonNullable<Found>; until: number }>();
   return async (nexusId: string, kind: TrackerKind, fresh = false): Promise<{ found: Found; cached: boolean }> => {
     const key = `${nexusId}\n${kind}`;

@@ -1,5 +1,5 @@
 import { DateTime } from 'luxon';
-import type { TrackerNews } from '../../src/commands/tracker-news';
+import type { TrackerNews } from '../../src/domain/tracker';
 import { createLogger } from '../../src/log';
 import { createMetrics } from '../../src/metrics';
 import type { Database } from '../../src/store/database';

@@ -2,7 +2,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { DateTime } from 'luxon';
 import { TRACKER_KINDS, type TrackerKind } from '../../src/domain/tracker';
-import type { TrackerNews } from '../../src/commands/tracker-news';
+import type { TrackerNews } from '../../src/domain/tracker';
 import { createLogger } from '../../src/log';
 import { createMetrics } from '../../src/metrics';
 import type { Database } from '../../src/store/database';

@@ -13,7 +13,7 @@ import { pbiLine } from '../render-pbi';
 import type { Pbi } from '../../domain/pbi';
 import { inChannel, type Reply } from '../reply';
 import type { Held } from '../../store/inbox-repository';
-import { TRACKER_NAMES } from '../tracker-news';
+import { mapCommand, TRACKER_NAMES } from '../tracker-news';
 import { agingChart } from './chart';
 import { noInput } from './no-input';
 
@@ -100,7 +100,7 @@ function trackerLines({ unmapped, failing }: Held): string[] {
     const waiting = unmapped.reduce((n, u) => n + u.waiting, 0);
     const statuses = unmapped.slice(0, 3).map((u) => `${TRACKER_NAMES[u.kind]} "${escape(u.status)}" (${u.waiting})`).join(', ');
     const [first] = unmapped;
-    lines.push(`🔌 ${waiting} tracker move${waiting === 1 ? '' : 's'} held: no stage for ${statuses}${unmapped.length > 3 ? ` and ${unmapped.length - 3} more` : ''}. Map with ${code(`/nexus map ${first.kind} "${first.status}" <stage>`)}.`);
+    lines.push(`🔌 ${waiting} tracker move${waiting === 1 ? '' : 's'} held: no stage for ${statuses}${unmapped.length > 3 ? ` and ${unmapped.length - 3} more` : ''}. Map with ${mapCommand(first.kind, first.status)}.`);
   }
   if (failing) lines.push(`🔌 ${failing} tracker deliver${failing === 1 ? 'y fails' : 'ies fail'} to apply and ${failing === 1 ? 'is' : 'are'} retried; ${code('/nexus tracker')} shows why.`);
   return lines;

@@ -29,8 +29,7 @@ export const nexusMap = defineCommand<Input, Outcome>({
     return { kind: kind.toLowerCase() as TrackerKind, what: team ? 'team' : 'status', from, to };
   },
   async execute(input, ctx) {
-    const connection = (await ctx.store.trackers.list(ctx.nexus.id)).find((c) => c.connection.kind === input.kind);
-    if (!connection) return { refused: `${TRACKER_NAMES[input.kind]} is not connected to this Nexus; \`/nexus tracker ${input.kind}\` connects it.` };
+    if (!(await ctx.store.trackers.get(ctx.nexus.id, input.kind))) return { refused: `${TRACKER_NAMES[input.kind]} is not connected to this Nexus; \`/nexus tracker ${input.kind}\` connects it.` };
     if (input.what === 'team') {
       const team = findTeam(ctx.nexus, input.to);
       if (!team) return { refused: `No team ${code(input.to)}. Teams: ${ctx.nexus.teams.join(', ')}.` };

@@ -2,11 +2,12 @@ import type { DateTime } from 'luxon';
 import { isTrackerKind, TRACKER_KINDS, type TrackerKind } from '../../domain/tracker';
 import type { InboxSummary, TrackerConnection } from '../../store/tracker-repository';
 import { TRACKERS } from '../../trackers';
+import { SECRET_CACHE_MS } from '../../trackers/connection-cache';
 import { bold, code, context, escape, section } from '../blocks';
 import { defineCommand, invalid, type NexusContext } from '../command';
 import { parseFlags } from '../flags';
 import { ephemeral, inChannel, refusal, type Reply } from '../reply';
-import { TRACKER_NAMES } from '../tracker-news';
+import { mapCommand, TRACKER_NAMES } from '../tracker-news';
 
 const usage = `/nexus tracker [${TRACKER_KINDS.join('|')}] [--secret <the tracker's own secret>] | /nexus tracker <tracker> disconnect`;
 const DEFAULT_PUBLIC_URL = 'http://localhost:3000';
@@ -77,7 +78,7 @@ function renderConnected({ connected, secret, url }: { connected: TrackerConnect
 function renderDisconnected(kind: TrackerKind): Reply {
   const name = TRACKER_NAMES[kind];
   return inChannel(
-    `🔌 ${name} is disconnected from this Nexus: its webhooks are refused from now on (within 5 s on every replica of the bot). ` +
+    `🔌 ${name} is disconnected from this Nexus: its webhooks are refused from now on (within ${SECRET_CACHE_MS / 1000} s on every replica of the bot). ` +
       `The PBIs and history it brought stay; ${code(`/nexus tracker ${kind}`)} connects it again, with a new secret and no mappings.`,
   );
 }
@@ -109,6 +110,6 @@ function mappingText(connection: TrackerConnection): string {
     `Statuses: ${statuses.join(', ') || 'none mapped yet'} (a status named like a stage, and the tracker's to-do / in-progress / done categories, map by themselves).`,
     `Teams: ${teams.join(', ') || 'labels named like a team map by themselves'}.`,
     ...(waiting.length ? [`⚠️ Without a stage: ${waiting.join(', ')}.`] : []),
-    `Map with ${code(`/nexus map ${connection.kind} "<status>" <stage>`)} and ${code(`/nexus map ${connection.kind} team "<label>" <team>`)}.`,
+    `Map with ${mapCommand(connection.kind, '<status>')} and ${code(`/nexus map ${connection.kind} team "<label>" <team>`)}.`,
   ].join('\n');
 }
