@@ -5,7 +5,7 @@ import manifest from '../manifest.json';
 import { SLASH_COMMANDS } from '../src/commands';
 import { BOT_SCOPES } from '../src/slack/app';
 
-const schemaPath = path.resolve(__dirname, '../../shared/slack/manifest.schema.1.0.0.json');
+const schemaPath = path.resolve(__dirname, 'fixtures/slack/manifest.schema.1.0.0.json');
 
 test("manifest.json is valid against Slack's published manifest schema", () => {
   // strict: false because the schema uses a non-standard `regex` keyword
