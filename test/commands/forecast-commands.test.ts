@@ -67,7 +67,14 @@ describeEachDatabase('/forecast', (db) => {
       expect(lines((await h.run('/forecast by 2026-04-01')).plain)).toContain('85%: 10 PBIs or more');
       const team = await h.run('/forecast 4 --team alpha --by 2026-03-25');
       expect(lines(team.plain)[0]).toBe('50%: on or before Thu 26 Mar');
-      expect(team.plain).toContain('0% chance of 4 more of Alpha\'s squares by Wed 25 Mar.');
+      expect(team.plain).toContain('<1% chance of 4 more of Alpha\'s squares by Wed 25 Mar.');
+    });
+
+    test('a chance from trials never reads 100% or 0%: every trial done is ">99%", none "<1%"', async () => {
+      const sure = await h.run('/forecast 4 --team alpha --by 2026-04-05');
+      expect(sure.plain).toContain('>99% chance of 4 more of Alpha\'s squares by Sun 5 Apr.');
+      expect(sure.plain).not.toContain('100%');
+      expect((await h.run('/forecast 40 --by 2026-03-25')).plain).toContain('<1% chance of 40 more PBIs by Wed 25 Mar.');
     });
 
     test('a PBI: its team\'s part, queue and the integration step', async () => {

@@ -38,3 +38,14 @@ export async function keep(ctx: NexusContext, question: KeptForecast['question']
 }
 
 export const percent = (confidence: number): string => bold(`${confidence}%`);
+
+/**
+ * A share of trials as a chance. A sample never proves certainty: every trial done by the date says "very likely",
+ * not "100%" (the history may not hold), and none done says "very unlikely", not "0%"; so the wording stops at 1–99%.
+ */
+export function formatChance(share: number): string {
+  const rounded = Math.round(share * 100);
+  if (rounded >= 100) return '>99%';
+  if (rounded <= 0) return '<1%';
+  return `${rounded}%`;
+}

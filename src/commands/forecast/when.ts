@@ -3,7 +3,7 @@ import { daysAtConfidence, shareDoneWithin, simulateWhen } from '../../domain/fo
 import { dateOfDay, daysUntil } from '../../domain/forecast/sampling';
 import { defineCommand, invalid } from '../command';
 import { parseFlags } from '../flags';
-import { keep, percent, renderForecast, type ForecastOutcome } from './answer';
+import { formatChance, keep, percent, renderForecast, type ForecastOutcome } from './answer';
 import { spreadOf } from '../../charts/forecast-histogram';
 import { daysFromToday, formatDate, loadBasis, parseConfidences } from './basis';
 import { parseDate } from './dates';
@@ -46,7 +46,7 @@ export const forecastWhen = defineCommand<Input, ForecastOutcome>({
     const what = found ? `${items} more of ${found}'s squares` : `${items} more PBIs`;
     const lines = answer.map(({ confidence, date }) =>
       `${percent(confidence)}: ${date ? `on or before ${formatDate(date, basis.today)}` : 'not within ten years at this pace'}`);
-    const note = by === null ? undefined : `${Math.round(shareDoneWithin(days, daysUntil(basis.today, by, basis.days)) * 100)}% chance of ${what} by ${formatDate(by, basis.today)}.`;
+    const note = by === null ? undefined : `${formatChance(shareDoneWithin(days, daysUntil(basis.today, by, basis.days)))} chance of ${what} by ${formatDate(by, basis.today)}.`;
     const histogram = {
       xTitle: daysFromToday(basis),
       spread: spreadOf(days),
