@@ -1,21 +1,38 @@
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { payloadError } from './slack-limits';
 
 /** One call the bot made: a Web API method (or a respond() to a response_url), with its parsed body and token. */
 export type SlackCall = { method: string; path: string; body: Record<string, any>; token: string | null; receivedAt: number };
+/** A call Slack refused: over a Block Kit or message limit, or an error a test asked for. */
+export type SlackRejection = { method: string; error: string; detail: string; body: Record<string, any> };
+/** A rate limit Slack enforces on a method: a bucket of `burst` calls refilled at `perMinute`, per channel or token. */
+export type RateLimit = { perMinute: number; burst: number };
+/** An error a test wants the next matching calls to get, as Slack answers it (HTTP 200, ok: false). */
+type Failure = { method: string; error: string; times: number; when: (body: Record<string, any>) => boolean };
+
 /** A file the bot uploaded (files.uploadV2): its bytes, and how it was shared once the upload completed. */
 export type SlackUpload = { id: string; bytes: Buffer; shared?: Record<string, any> };
 
 /**
  * A stand-in for Slack's Web API on 127.0.0.1: records every call and answers like Slack does. `response_url`s
- * point here too (`/respond/<n>`), so respond() calls are recorded as method `respond`.
+ * point here too (`/respond/<n>`), so respond() calls are recorded as method `respond`. Every message and view is
+ * checked against Slack's published limits and refused as Slack refuses it (`invalid_blocks`, `msg_too_long`, with
+ * HTTP 200; a response_url answers HTTP 400 with the error as text, as Slack's does); the refusals are kept in
+ * `rejections`, which startSlackApp's stop() insists are empty unless the test took them. Tests can ask for errors
+ * (`failNext`) and for rate limits (`rateLimit`: HTTP 429 with Retry-After).
  */
 export async function startFakeSlack() {
   const calls: SlackCall[] = [];
   const conversations = new Map<string, string[]>();
-  const installs = new Map<string, { teamId: string; token: string }>();
+  const installs = new Map<string, { teamId: string; token: string; enterpriseId?: string; orgWide?: boolean }>();
   const uploads = new Map<string, SlackUpload>();
   const waiting = new Map<string, ((body: Record<string, any>) => void)[]>();
+  const rejections: SlackRejection[] = [];
+  const failures: Failure[] = [];
+  const limits = new Map<string, RateLimit>();
+  const buckets = new Map<string, { tokens: number; at: number }>();
+  let limited = 0;
   const server: Server = createServer(async (req, res) => {
     const raw = await readBody(req);
     const url = new URL(req.url ?? '/', 'http://x');
@@ -27,23 +44,73 @@ export async function startFakeSlack() {
     }
     const body = parseBody(raw.toString('utf8'), req.headers['content-type'] ?? '');
     const method = url.pathname.startsWith('/respond/') ? 'respond' : url.pathname.replace(/^\/api\//, '');
+    const retryAfter = rateLimited(method, body, token);
+    if (retryAfter) {
+      limited++;
+      res.writeHead(429, { 'retry-after': String(retryAfter), 'content-type': 'application/json' });
+      res.end(JSON.stringify({ ok: false, error: 'ratelimited' }));
+      return;
+    }
+    const refused = refusal(method, body);
+    if (refused) {
+      rejections.push({ method, ...refused, body });
+      if (method === 'respond') {
+        res.writeHead(400, { 'content-type': 'text/plain' });
+        res.end(refused.error);
+      } else {
+        res.setHeader('content-type', 'application/json');
+        res.end(JSON.stringify({ ok: false, error: refused.error }));
+      }
+      return;
+    }
+    // only what Slack took is a call: a refused post shows nothing to anyone
     calls.push({ method, path: url.pathname, body, token, receivedAt: performance.now() });
     if (method === 'respond') for (const wake of waiting.get(url.pathname)?.splice(0) ?? []) wake(body);
     res.setHeader('content-type', 'application/json');
     res.end(JSON.stringify(answer(method, body, token)));
   });
+  /** Slack's limits first, then an error the test asked for. */
+  function refusal(method: string, body: Record<string, any>): { error: string; detail: string } | null {
+    const over = payloadError(method, body);
+    if (over) return over;
+    const failure = failures.find((f) => f.times > 0 && (f.method === method) && f.when(body));
+    if (!failure) return null;
+    failure.times--;
+    return { error: failure.error, detail: 'asked for by the test' };
+  }
+  /** Seconds to wait when the method's bucket (per channel for posts, as Slack counts them, else per token) is empty. */
+  function rateLimited(method: string, body: Record<string, any>, token: string | null): number {
+    const limit = limits.get(method);
+    if (!limit) return 0;
+    const key = `${method} ${method.startsWith('chat.') ? body.channel : token}`;
+    const now = performance.now();
+    const perMs = limit.perMinute / 60_000;
+    const bucket = buckets.get(key) ?? { tokens: limit.burst, at: now };
+    bucket.tokens = Math.min(limit.burst, bucket.tokens + (now - bucket.at) * perMs);
+    bucket.at = now;
+    buckets.set(key, bucket);
+    if (bucket.tokens >= 1) {
+      bucket.tokens--;
+      return 0;
+    }
+    return Math.max(1, Math.ceil((1 - bucket.tokens) / perMs / 1000));
+  }
   function answer(method: string, body: Record<string, any>, token: string | null): object {
     switch (method) {
       case 'auth.test': {
-        const team = [...installs.values()].find((i) => i.token === token)?.teamId ?? 'T1';
-        return token?.startsWith('xoxb-') && !token.includes('revoked') ? { ok: true, bot_id: 'B1', user_id: 'UBOT', team_id: team } : { ok: false, error: 'invalid_auth' };
+        const install = [...installs.values()].find((i) => i.token === token);
+        const org = install?.enterpriseId ? { enterprise_id: install.enterpriseId, is_enterprise_install: !!install.orgWide } : {};
+        return token?.startsWith('xoxb-') && !token.includes('revoked') ? { ok: true, bot_id: 'B1', user_id: 'UBOT', team_id: install?.teamId ?? 'T1', ...org } : { ok: false, error: 'invalid_auth' };
       }
       case 'users.conversations':
         return { ok: true, channels: (conversations.get(body.user) ?? []).map((id) => ({ id })) };
       case 'oauth.v2.access': {
         const install = installs.get(body.code);
         if (!install) return { ok: false, error: 'invalid_code' };
-        return { ok: true, app_id: 'A1', access_token: install.token, token_type: 'bot', scope: 'commands,chat:write', bot_user_id: 'UBOT', team: { id: install.teamId, name: install.teamId }, authed_user: { id: 'UINSTALLER' }, is_enterprise_install: false };
+        const org = install.enterpriseId ? { id: install.enterpriseId, name: install.enterpriseId } : null;
+        // an org-wide install is the organisation's, not one workspace's: Slack sends no team
+        const team = install.orgWide ? null : { id: install.teamId, name: install.teamId };
+        return { ok: true, app_id: 'A1', access_token: install.token, token_type: 'bot', scope: 'commands,chat:write', bot_user_id: 'UBOT', team, enterprise: org, authed_user: { id: 'UINSTALLER' }, is_enterprise_install: !!install.orgWide };
       }
       case 'chat.postMessage':
         return { ok: true, channel: body.channel, ts: `${Date.now() / 1000}` };
@@ -86,6 +153,20 @@ export async function startFakeSlack() {
     memberOf: (user: string, channels: string[]) => conversations.set(user, channels),
     /** an OAuth code Slack would hand out for an install into `teamId` */
     grantCode: (code: string, teamId: string, token: string) => installs.set(code, { teamId, token }),
+    /** an OAuth code for an org-wide install into Enterprise Grid organisation `enterpriseId` (`teamId` is a workspace in it) */
+    grantOrgCode: (code: string, enterpriseId: string, teamId: string, token: string) => installs.set(code, { teamId, token, enterpriseId, orgWide: true }),
+    /** the calls Slack refused, over its limits or as a test asked */
+    rejections,
+    /** takes the refusals a test expected, so stop() does not report them */
+    takeRejections: () => rejections.splice(0),
+    /** the next `times` calls to `method` (matching `when`) get `{ ok: false, error }` */
+    failNext(method: string, error: string, times = 1, when: (body: Record<string, any>) => boolean = () => true) {
+      failures.push({ method, error, times, when });
+    },
+    /** Slack's rate limit on `method` from now on: over it, HTTP 429 with Retry-After */
+    rateLimit: (method: string, limit: RateLimit) => limits.set(method, limit),
+    /** how many calls were answered 429 */
+    rateLimited: () => limited,
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
 }

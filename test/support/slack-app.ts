@@ -33,10 +33,13 @@ export async function startSlackApp(db: Database, env: Record<string, string> = 
       const replies = fake.respondedTo(response_url);
       return { status: res.status, ack: res.text, reply: replies[0], replies };
     },
+    /** Stops the app; fails when Slack refused something the test did not take (a payload over Slack's limits). */
     stop: async () => {
       await app.stop();
       await trackers.stop();
       await fake.close();
+      const refused = fake.takeRejections();
+      if (refused.length) throw new Error(`Slack refused ${refused.length} call(s): ${refused.map((r) => `${r.method} ${r.error} (${r.detail})`).join('; ')}`);
     },
   };
 }
