@@ -111,6 +111,17 @@ describeEachDatabase('Slack buttons, modals and App Home', (db) => {
     expect(s.fake.lastCall('chat.postMessage')!.body.channel).toBe('C9');
   });
 
+  test('a Nexus name with spaces, &, <, accents and emoji reaches Slack escaped, never URL-encoded (setup, its notification, the modal)', async () => {
+    // Slack sends &, < and > of typed text as entities
+    const setup = (await s.command('/nexus', 'setup --name "Shop Nexus &amp; Co &lt;b&gt; Café 🚀"', { channel_id: 'C7' })).reply;
+    const shown = 'Shop Nexus &amp; Co &lt;b&gt; Café 🚀';
+    expect(setup.text).toBe(`Nexus ${shown} is set up for this channel.`);
+    expect(setup.blocks[0].text.text).toContain(`*${shown}* is set up`);
+    await s.slack.command({ command: '/nexus', text: 'setup', channel_id: 'C7', response_url: s.fake.responseUrl() });
+    const warning = s.fake.lastCall('views.open')!.body.view.blocks[0];
+    expect(warning.text.text).toBe(`:warning: This channel already has the Nexus *${shown}*.`);
+  });
+
   test('App Home shows the boards of the Nexuses whose channels the user is in', async () => {
     await s.command('/pbi', 'add "Visible on Home"');
     s.fake.memberOf('U_DEV', ['C1']);

@@ -1,5 +1,5 @@
 import { agingItems } from '../../domain/sle';
-import { code, context, header, lineSections } from '../blocks';
+import { code, context, escape, header, lineSections } from '../blocks';
 import { defineCommand } from '../command';
 import { describeSle, loadFlowView, type FlowView } from '../flow-view';
 import { pbiLine } from '../render-pbi';

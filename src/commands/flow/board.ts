@@ -1,7 +1,7 @@
 import { nexusWip } from '../../domain/flow-metrics';
 import type { Pbi } from '../../domain/pbi';
 import { isFinishedStage, sameName } from '../../domain/workflow';
-import { bold, code, context, divider, header, section, type Block } from '../blocks';
+import { bold, code, context, divider, escape, header, section, type Block } from '../blocks';
 import { defineCommand } from '../command';
 import { describeSle, loadFlowView, type FlowView } from '../flow-view';
 import { byStart, pbiLine } from '../render-pbi';

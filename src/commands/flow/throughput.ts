@@ -2,7 +2,7 @@ import { DateTime } from 'luxon';
 import { addDays } from '../../domain/calendar';
 import { nexusThroughput, perWeek, teamThroughput, windowEnding, type DailyCount } from '../../domain/flow-metrics';
 import { findTeam } from '../../domain/nexus';
-import { bold, code, context, header, section } from '../blocks';
+import { bold, code, context, escape, header, section } from '../blocks';
 import { defineCommand, invalid, type NexusContext } from '../command';
 import { startOfDay, today } from '../flow-view';
 import { explain } from '../problems';

@@ -1,6 +1,6 @@
 import { nexusWip, stageLoads, teamLoads } from '../../domain/flow-metrics';
 import { inProgressStages } from '../../domain/workflow';
-import { bold, code, context, header, section } from '../blocks';
+import { bold, code, context, escape, header, section } from '../blocks';
 import { defineCommand } from '../command';
 import { loadFlowView, type FlowView } from '../flow-view';
 import { ephemeral } from '../reply';

@@ -3,7 +3,7 @@ import { isValidZone } from '../../domain/calendar';
 import { addTeams, DIGEST_TIME, isTeamsProblem, type Nexus } from '../../domain/nexus';
 import { DEFAULT_HISTORY_DAYS } from '../../domain/sle';
 import { DEFAULT_WORKFLOW, isWorkflowProblem, setFlow, validateWorkflow, type Stage, type Workflow } from '../../domain/workflow';
-import { bold, code, context, section } from '../blocks';
+import { bold, code, context, escape, section } from '../blocks';
 import { defineCommand, invalid, type CommandContext } from '../command';
 import { parseFlags, splitList } from '../flags';
 import { explain } from '../problems';

@@ -8,6 +8,7 @@ import { addTeams, DIGEST_TIME, isTeamsProblem } from '../../domain/nexus';
 import { isWorkflowProblem } from '../../domain/workflow';
 import { splitList } from '../../commands/flags';
 import { buildWorkflow, parseStages, renderSetUp, setUpNexus, type NexusSetupInput } from '../../commands/nexus/setup';
+import { escape } from '../../commands/blocks';
 import { explain } from '../../commands/problems';
 import { mrkdwn } from '../../console/plain-text';
 import { commandContext, type SlackDeps } from '../deps';

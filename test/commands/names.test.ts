@@ -1,0 +1,88 @@
+import { escape, type Block } from '../../src/commands/blocks';
+import type { Reply } from '../../src/commands/reply';
+import { blocksToText } from '../../src/console/plain-text';
+import { commandHarness, type Harness } from '../support/harness';
+import { describeEachDatabase } from '../support/setup-db';
+
+/** Names as people type them: spaces, &, <, accents and emoji. Each must come out exactly as typed. */
+const NEXUS = 'Shop Nexus & Co <b> Café 🚀';
+const TITLE = 'Paying & <play> at the café 👩‍💻';
+const REASON = 'Legal review & <Bö> 🧾';
+/** Words that begin each name and need no escaping: where one shows, the whole name must follow. */
+const marker = (name: string) => name.split(' ').slice(0, 2).join(' ').replace(/ &.*/, '');
+/** What the global (deprecated) escape() makes of them: %20, %26, %3C, %E9, %uD83D. */
+const URL_ENCODED = /%(20|26|3C|3E|E9|u[0-9A-F]{4})/i;
+
+/** Every mrkdwn string of a reply (its notification text included) and every plain_text one, thread and follow-up too. */
+function textsOf(reply: Reply): { mrkdwn: string[]; plain: string[] } {
+  const mrkdwn = [reply.text];
+  const plain: string[] = [];
+  const visit = (blocks: readonly Block[]) => {
+    for (const b of blocks) {
+      if (b.type === 'header') plain.push(b.text.text);
+      if (b.type === 'section') mrkdwn.push(...(b.text ? [b.text.text] : []), ...(b.fields ?? []).map((f) => f.text));
+      if (b.type === 'context') mrkdwn.push(...b.elements.map((e) => e.text));
+      if (b.type === 'actions') plain.push(...b.elements.map((e) => e.text.text));
+    }
+  };
+  visit(reply.blocks);
+  visit(reply.thread ?? []);
+  if (reply.followUp) {
+    mrkdwn.push(reply.followUp.text);
+    visit(reply.followUp.blocks);
+  }
+  return { mrkdwn, plain };
+}
+
+/** The console's reading: what `npm start` prints for the reply. */
+const consoleText = (r: Reply) => [r.blocks, r.thread ?? [], r.followUp?.blocks ?? []].map(blocksToText).join('\n');
+
+/** Where a name shows, it shows whole: escaped in mrkdwn (Slack shows it as typed), as typed in plain text. */
+function expectNamesIntact(line: string, reply: Reply, names: readonly string[]): void {
+  const { mrkdwn, plain } = textsOf(reply);
+  for (const text of mrkdwn) {
+    expect({ line, text, urlEncoded: URL_ENCODED.test(text) }).toMatchObject({ urlEncoded: false });
+    for (const name of names) {
+      if (text.includes(marker(name))) expect({ line, text }).toEqual({ line, text: expect.stringContaining(escape(name)) });
+    }
+  }
+  for (const text of plain) {
+    expect({ line, text, urlEncoded: URL_ENCODED.test(text) }).toMatchObject({ urlEncoded: false });
+    for (const name of names) if (text.includes(marker(name))) expect({ line, text }).toEqual({ line, text: expect.stringContaining(name) });
+  }
+}
+
+describeEachDatabase('names with spaces, &, <, accents and emoji', (db) => {
+  let h: Harness;
+  beforeEach(async () => {
+    h = commandHarness(db());
+    const setup = await h.run(`/nexus setup --name "${NEXUS}" --teams Alpha,Beta`);
+    expectNamesIntact('/nexus setup', setup, [NEXUS]);
+    expect(consoleText(setup)).toContain(NEXUS);
+    expect((await h.nexus()).name).toBe(NEXUS);
+    await h.run('/nexus sle 85 2');
+  });
+
+  test.each([
+    ['/flow board', [NEXUS, TITLE]],
+    ['/flow wip', [NEXUS]],
+    ['/flow aging', [NEXUS, TITLE]],
+    ['/flow throughput', [NEXUS]],
+    ['/flow sle', [NEXUS]],
+    ['/flow digest', [NEXUS, TITLE]],
+    ['/pbi show PBI-1', [TITLE, REASON]],
+  ] as const)('%s shows them as typed, in the console and in Slack', async (line, shown) => {
+    for (const [step, names] of [
+      [`/pbi add "${TITLE}" --teams Alpha --stage in-progress`, [TITLE]],
+      [`/pbi block PBI-1 ${REASON}`, [REASON]],
+    ] as const) {
+      const reply = await h.run(step);
+      expectNamesIntact(step, reply, names);
+      for (const name of names) expect(consoleText(reply)).toContain(name);
+    }
+    h.advance({ days: 5 }); // past the SLE, so the aging lists and the digest name it
+    const reply = await h.run(line);
+    expectNamesIntact(line, reply, [NEXUS, TITLE, REASON]);
+    for (const name of shown) expect(consoleText(reply)).toContain(name);
+  });
+});
