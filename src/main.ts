@@ -7,6 +7,7 @@ import { runConsole } from './console/run-console';
 import { loadDemo } from './demo/load-demo';
 import { createLogger, type Logger } from './log';
 import { startSlack } from './slack/start';
+import { DatabaseInUseError } from './store/data-dir-lock';
 import { openDatabase, type Database } from './store/database';
 import { openStore } from './store';
 
@@ -15,7 +16,7 @@ const DEMO_CHANNEL = 'demo';
 async function main(argv: string[]): Promise<void> {
   const config = loadConfig(process.env);
   const log = createLogger(config.LOG_LEVEL);
-  const db = await openDatabase({ url: config.DATABASE_URL, dataDir: path.join(config.DATA_DIR, 'pglite') });
+  const db = await openDatabase({ url: config.DATABASE_URL, dataDir: path.join(config.DATA_DIR, 'pglite'), holder: holderName(config, argv) });
   log.info({ database: db.kind, location: db.location }, 'database ready');
   if (config.mode === 'slack') return serveSlack(() => startSlack(config, db, log), db, log);
   try {
@@ -28,7 +29,7 @@ async function main(argv: string[]): Promise<void> {
 /** Local mode: the console on standard input, optionally after loading the demo Nexus; tracker webhooks on PORT. */
 async function runLocal(argv: string[], db: Database, config: Config, log: Logger): Promise<void> {
   const demo = argv.includes('--demo');
-  const channelId = flag(argv, '--channel') ?? (demo ? DEMO_CHANNEL : 'local');
+  const channelId = consoleChannel(argv);
   const now = () => DateTime.utc();
   if (demo) {
     const summary = await loadDemo(db, channelId, now());
@@ -62,13 +63,23 @@ async function serveSlack(start: () => Promise<() => Promise<void>>, db: Databas
   process.once('SIGINT', () => void shutdown('SIGINT'));
 }
 
+/** What this process is, for the line refusing a second process on the same embedded database. */
+function holderName(config: Config, argv: string[]): string {
+  if (config.mode === 'slack') return 'the Slack bot';
+  return `the console on #${consoleChannel(argv)}${argv.includes('--demo') ? ', npm run demo' : ''}`;
+}
+
+function consoleChannel(argv: string[]): string {
+  return flag(argv, '--channel') ?? (argv.includes('--demo') ? DEMO_CHANNEL : 'local');
+}
+
 function flag(argv: string[], name: string): string | undefined {
   const i = argv.indexOf(name);
   return i >= 0 ? argv[i + 1] : undefined;
 }
 
 main(process.argv.slice(2)).catch((error: unknown) => {
-  if (error instanceof ConfigError) process.stderr.write(`Nexus Flow cannot start: ${error.message}\n`);
+  if (error instanceof ConfigError || error instanceof DatabaseInUseError) process.stderr.write(`Nexus Flow cannot start: ${error.message}\n`);
   else process.stderr.write(`Nexus Flow stopped: ${error instanceof Error ? error.stack : String(error)}\n`);
   process.exitCode = 1;
 });

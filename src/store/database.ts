@@ -4,6 +4,7 @@ import { PrismaPg } from '@prisma/adapter-pg';
 import pg from 'pg';
 import { PrismaPGlite } from 'pglite-prisma-adapter';
 import { PrismaClient } from '../generated/prisma/client';
+import { lockDataDir } from './data-dir-lock';
 import { migrate, type SqlRunner } from './migrate';
 
 export type Database = {
@@ -14,9 +15,12 @@ export type Database = {
   close(): Promise<void>;
 };
 
-/** PostgreSQL when the URL says postgres(ql)://…; otherwise the embedded PGlite database in `dataDir`. */
-export async function openDatabase(opts: { url?: string; dataDir: string }): Promise<Database> {
-  return opts.url ? openPostgres(opts.url) : openEmbedded(opts.dataDir);
+/**
+ * PostgreSQL when the URL says postgres(ql)://…; otherwise the embedded PGlite database in `dataDir`, which one process
+ * at a time may open: `holder` says what this process is to a second one that is refused (DatabaseInUseError).
+ */
+export async function openDatabase(opts: { url?: string; dataDir: string; holder?: string }): Promise<Database> {
+  return opts.url ? openPostgres(opts.url) : openEmbedded(opts.dataDir, opts.holder ?? 'Nexus Flow');
 }
 
 async function openPostgres(url: string): Promise<Database> {
@@ -32,18 +36,31 @@ async function openPostgres(url: string): Promise<Database> {
   return { prisma, kind: 'postgres', location: `postgres://${host}${pathname}`, close: () => prisma.$disconnect() };
 }
 
-async function openEmbedded(dataDir: string): Promise<Database> {
+async function openEmbedded(dataDir: string, holder: string): Promise<Database> {
   mkdirSync(dataDir, { recursive: true }); // PGlite does not create parent directories
-  const pglite = await PGlite.create(dataDir);
-  await migrate(pgliteRunner(pglite));
-  const prisma = new PrismaClient({ adapter: new PrismaPGlite(pglite) });
+  const unlock = lockDataDir(dataDir, holder);
+  let pglite: PGlite | undefined;
+  try {
+    pglite = await PGlite.create(dataDir);
+    await migrate(pgliteRunner(pglite));
+  } catch (error) {
+    await pglite?.close();
+    unlock();
+    throw error;
+  }
+  const opened = pglite;
+  const prisma = new PrismaClient({ adapter: new PrismaPGlite(opened) });
   return {
     prisma,
     kind: 'embedded',
     location: dataDir,
     close: async () => {
-      await prisma.$disconnect();
-      await pglite.close(); // an open PGlite keeps the process alive
+      try {
+        await prisma.$disconnect();
+        await opened.close(); // an open PGlite keeps the process alive
+      } finally {
+        unlock();
+      }
     },
   };
 }
