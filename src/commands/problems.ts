@@ -31,6 +31,13 @@ export function explain(p: Problem): string {
     case 'already-in-state':
       return `${escape(p.team)}'s square on ${escape(p.key)} is already ${squareLabel(p.state)}.`;
     case 'squares-not-done':
+      if (p.adding) {
+        return (
+          `A new PBI can't start in ${code(p.stage)}: a PBI is integrated only when every team is done, and ` +
+          `${p.open.map((s) => escape(s.team)).join(', ')} ${p.open.length > 1 ? 'have' : 'has'} not started. ` +
+          'Add it in an earlier stage and move it when the teams are done.'
+        );
+      }
       return (
         `${escape(p.key)} can't move to ${code(p.stage)} yet: a PBI is integrated only when every team is done, and ` +
         `${p.open.map((s) => `${escape(s.team)} is ${squareLabel(s.state)}`).join(', ')}. ` +

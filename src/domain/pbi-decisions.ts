@@ -12,7 +12,7 @@ export type PbiProblem =
   | { problem: 'team-already-needed'; key: string; team: string }
   | { problem: 'already-there'; key: string; stage: string }
   | { problem: 'already-in-state'; key: string; team: string; state: SquareState }
-  | { problem: 'squares-not-done'; key: string; stage: string; open: Square[] }
+  | { problem: 'squares-not-done'; key: string; stage: string; open: Square[]; adding?: true }
   | { problem: 'discarded'; key: string }
   | { problem: 'already-blocked'; key: string; reason: string }
   | { problem: 'not-blocked'; key: string }
@@ -37,6 +37,8 @@ function resolveTeams(nexus: Nexus, names: readonly string[]): string[] | PbiPro
   return teams;
 }
 
+const notStarted = (team: string): Square => ({ team, state: 'not-started', startedAt: null, doneAt: null });
+
 export function decideAdd(
   nexus: Nexus,
   input: { key: string; title: string; url: string | null; stage: string | null; teams: string[] },
@@ -46,6 +48,10 @@ export function decideAdd(
   if (typeof stage !== 'string') return stage;
   const teams = resolveTeams(nexus, input.teams);
   if (!Array.isArray(teams)) return teams;
+  // the same rule as a move: a new PBI's squares are all not started, so it can't start out integrated
+  if (isFinishedStage(nexus.workflow, stage) && teams.length) {
+    return { problem: 'squares-not-done', key: input.key, stage, open: teams.map(notStarted), adding: true };
+  }
   return { type: 'pbi.added', key: input.key, title: input.title, url: input.url, stage, teams, ...who };
 }
 

@@ -19,6 +19,12 @@ const AUTO_KEY_PREFIX = 'PBI-';
 const INSERT_CHUNK = 2_000;
 
 class VersionConflict extends Error {}
+/** Rolls a transaction back when the decision, made inside it, refuses the change. */
+class Refused extends Error {
+  constructor(readonly problem: PbiProblem) {
+    super(problem.problem);
+  }
+}
 
 /** Reads of many PBIs go through the revision memo: reports repeat them far more often than PBIs change. */
 export function pbiRepository(prisma: PrismaClient, source: string, memo: RevisionMemo) {
@@ -40,21 +46,21 @@ export function pbiRepository(prisma: PrismaClient, source: string, memo: Revisi
      */
     async add(nexus: Nexus, key: string | null, decide: (key: string) => PbiEvent | PbiProblem): Promise<Recorded | PbiProblem | DuplicateKey> {
       for (let attempt = 0; attempt < MAX_ATTEMPTS * 4; attempt++) {
-        const candidate = key ?? (await nextAutoKey(prisma, nexus.id));
-        const event = decide(candidate);
-        if ('problem' in event) return event;
-        const pbi = evolve(undefined, event, nexus.workflow);
         try {
-          const write = { before: null, after: pbi };
-          const revisions = await prisma.$transaction(async (tx) => {
+          const { revisions, write, event } = await prisma.$transaction(async (tx) => {
+            // the number is taken in the transaction: a refused add gives it back
+            const event = decide(key ?? (await nextAutoKey(tx, nexus.id)));
+            if ('problem' in event) throw new Refused(event);
+            const write = { before: null, after: evolve(undefined, event, nexus.workflow) };
             const revisions = await bumpRevision(tx, nexus.id, [write]);
-            await tx.pbi.create({ data: { nexusId: nexus.id, ...pbiColumns(pbi) } });
+            await tx.pbi.create({ data: { nexusId: nexus.id, ...pbiColumns(write.after) } });
             await tx.event.create({ data: pbiEventColumns(nexus.id, event, source) });
-            return revisions;
+            return { revisions, write, event };
           });
           memo.written(nexus.id, revisions, [write]);
-          return { ok: true, before: null, pbi, event };
+          return { ok: true, before: null, pbi: write.after, event };
         } catch (error) {
+          if (error instanceof Refused) return error.problem;
           if (!isUniqueViolation(error)) throw error;
           if (key !== null) return { problem: 'duplicate-key', key };
           // someone used this PBI-<n> by hand or at the same moment: take the next number
@@ -251,9 +257,14 @@ function groupByKey(events: readonly PbiEvent[]): Map<string, PbiEvent[]> {
   return byKey;
 }
 
-async function nextAutoKey(prisma: PrismaClient, nexusId: string): Promise<string> {
-  const row = await prisma.nexus.update({ where: { id: nexusId }, data: { nextPbiNumber: { increment: 1 } }, select: { nextPbiNumber: true } });
-  return `${AUTO_KEY_PREFIX}${row.nextPbiNumber - 1}`;
+/** The Nexus's next free PBI-<n>; the row lock taken by the increment orders adds of the Nexus. */
+async function nextAutoKey(tx: Prisma.TransactionClient, nexusId: string): Promise<string> {
+  for (;;) {
+    const row = await tx.nexus.update({ where: { id: nexusId }, data: { nextPbiNumber: { increment: 1 } }, select: { nextPbiNumber: true } });
+    const key = `${AUTO_KEY_PREFIX}${row.nextPbiNumber - 1}`;
+    // someone used this PBI-<n> by hand: take the next number
+    if (!(await tx.pbi.findFirst({ where: { nexusId, key: { equals: key, mode: 'insensitive' } }, select: { key: true } }))) return key;
+  }
 }
 
 function autoKeyNumber(key: string): number {

@@ -72,6 +72,20 @@ describeEachDatabase('/pbi commands', (db) => {
     expect(pbi?.finishedAt).not.toBeNull();
   });
 
+  test('add in the finish stage follows the integration rule of a move: refused while teams are needed', async () => {
+    for (const stage of ['integrated', 'released']) {
+      const refused = await h.run(`/pbi add "Split payment" --teams Alpha,Beta --stage ${stage}`);
+      expect(refused.visibility).toBe('ephemeral');
+      expect(refused.plain).toContain(`A new PBI can't start in ${stage}: a PBI is integrated only when every team is done`);
+      expect(refused.plain).toContain('Alpha, Beta have not started');
+    }
+    const nexus = await h.nexus();
+    expect(await h.store.pbis.countByStage(nexus.id)).toEqual(new Map());
+    expect(await h.store.pbis.finishedSince(nexus.id, h.now.minus({ days: 90 }))).toEqual([]);
+    // no team to wait for: the same as a move, it may start there
+    expect((await h.run('/pbi add "Release notes" --stage integrated')).plain).toContain('added PBI-1 in integrated');
+  });
+
   test('a move past a WIP limit is allowed, says so and names who else is there', async () => {
     for (const t of ['A', 'B', 'C']) {
       await h.run(`/pbi add "${t}" --stage doing`);
