@@ -1,7 +1,8 @@
+import { randomBytes } from 'node:crypto';
 import { DateTime } from 'luxon';
 import { z } from 'zod';
 import { instant } from './parse-time';
-import { header, hmacSha256, randomSecret, sameSecret } from './signature';
+import { header, hmacSha256, sameSecret } from './signature';
 import type { Tracker } from './tracker';
 
 /** Standard Webhooks: signatures older or newer than this are refused as replays. */
@@ -18,7 +19,10 @@ const payload = z.object({
   teams: z.array(z.string()).default([]),
 });
 
-/** The Standard Webhooks key: the secret's base64 after `whsec_`. */
+/**
+ * The Standard Webhooks key: the secret's base64 after `whsec_`. Standard base64 is what the spec and its libraries
+ * decode; base64url (which earlier versions made) is read too, as Node's decoder takes both alphabets.
+ */
 function signingKey(secret: string): Buffer {
   return Buffer.from(secret.startsWith(SECRET_PREFIX) ? secret.slice(SECRET_PREFIX.length) : secret, 'base64');
 }
@@ -50,7 +54,8 @@ export const generic: Tracker = {
       },
     };
   },
-  newSecret: () => `${SECRET_PREFIX}${randomSecret(32)}`,
+  // standard base64 with its padding: base64url left three secrets in four unreadable to Standard Webhooks libraries
+  newSecret: () => `${SECRET_PREFIX}${randomBytes(32).toString('base64')}`,
   setup: 'Send `{id, item: {id, key, title, url, createdAt}, from, to, occurredAt, teams}` signed as Standard Webhooks sign (webhook-id, webhook-timestamp, webhook-signature `v1,<base64 HMAC-SHA256>`).',
 };
 

@@ -1,39 +1,18 @@
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { DateTime } from 'luxon';
 import { TRACKER_KINDS, type TrackerKind } from '../../src/domain/tracker';
-import type { TrackerNews } from '../../src/domain/tracker';
-import { createLogger } from '../../src/log';
-import { createMetrics } from '../../src/metrics';
 import type { Database } from '../../src/store/database';
-import { startTrackerInbox, type TrackerInbox } from '../../src/trackers/serve';
 import { DATABASE_KINDS, freshDatabase } from '../support/databases';
 import { commandHarness, type Harness } from '../support/harness';
 import { deletion, itemKey, post, SENDS_DELETIONS, signed, statusChange } from '../support/tracker-payloads';
+import { connectTracker, serveTrackers, waitFor } from '../support/tracker-server';
 
-const log = createLogger('silent');
 /** Azure DevOps and GitLab authenticate the sender with a shared secret but do not sign the body. */
 const SIGNS_BODY: TrackerKind[] = ['jira', 'github', 'linear', 'generic'];
 const day = (d: number, hour = 10) => DateTime.fromISO(`2026-11-${String(d).padStart(2, '0')}T${String(hour).padStart(2, '0')}:00:00Z`);
 
-/** The app's tracker side on a loopback port: the real handler, inbox and worker; what it announces is kept. */
-async function serve(h: Harness): Promise<{ url: string; inbox: TrackerInbox; news: TrackerNews[]; close(): Promise<void> }> {
-  const news: TrackerNews[] = [];
-  const metrics = createMetrics({ inboxBacklog: h.store.inbox.backlog });
-  const inbox = startTrackerInbox({ store: h.store, now: () => DateTime.utc(), log, metrics, post: async (_id, n) => void news.push(n) });
-  const server: Server = createServer(inbox.handler);
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  return { url, inbox, news, close: async () => { await new Promise((r) => server.close(r)); await inbox.stop(); } };
-}
-
-/** `/nexus tracker <kind>` as the NIT types it; the secret is read from the reply, as a person would copy it. */
-async function connect(h: Harness, kind: TrackerKind): Promise<string> {
-  const reply = await h.run(`/nexus tracker ${kind}${kind === 'linear' ? ' --secret lin_wh_0123456789abcdef0123' : ''}`);
-  const secret = /Secret: (\S+)/.exec(reply.plain)?.[1];
-  if (!secret) throw new Error(`no secret in: ${reply.plain}`);
-  return secret;
-}
+/** `/nexus tracker <kind>`; Linear's secret is Linear's own, given with --secret. */
+const connect = (h: Harness, kind: TrackerKind) => connectTracker(h, kind, kind === 'linear' ? 'lin_wh_0123456789abcdef0123' : undefined);
+const serve = (h: Harness) => serveTrackers(h);
 
 describe.each(DATABASE_KINDS)('tracker webhooks on the %s database', (dbKind) => {
   let db: Database & { dispose(): Promise<void> };
@@ -284,11 +263,3 @@ describe.each(DATABASE_KINDS)('tracker webhooks on the %s database', (dbKind) =>
     return serve(h);
   }
 });
-
-async function waitFor(check: () => Promise<boolean>, timeoutMs = 10_000): Promise<void> {
-  const until = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > until) throw new Error('timed out waiting');
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}

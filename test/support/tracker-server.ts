@@ -1,0 +1,39 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { DateTime } from 'luxon';
+import type { TrackerKind, TrackerNews } from '../../src/domain/tracker';
+import { createLogger } from '../../src/log';
+import { createMetrics } from '../../src/metrics';
+import { startTrackerInbox, type TrackerInbox } from '../../src/trackers/serve';
+import type { Harness } from './harness';
+
+const log = createLogger('silent');
+
+export type TrackerServer = { url: string; inbox: TrackerInbox; news: TrackerNews[]; close(): Promise<void> };
+
+/** The app's tracker side on a loopback port: the real handler, inbox and worker; what it announces is kept. */
+export async function serveTrackers(h: Harness, now: () => DateTime = () => DateTime.utc()): Promise<TrackerServer> {
+  const news: TrackerNews[] = [];
+  const metrics = createMetrics({ inboxBacklog: h.store.inbox.backlog });
+  const inbox = startTrackerInbox({ store: h.store, now, log, metrics, post: async (_id, n) => void news.push(n) });
+  const server: Server = createServer(inbox.handler);
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  return { url, inbox, news, close: async () => { await new Promise((r) => server.close(r)); await inbox.stop(); } };
+}
+
+/** `/nexus tracker <kind>` as the NIT types it; the secret is read from the reply, as a person would copy it. */
+export async function connectTracker(h: Harness, kind: TrackerKind, given?: string): Promise<string> {
+  const reply = await h.run(`/nexus tracker ${kind}${given ? ` --secret ${given}` : ''}`);
+  const secret = /Secret: (\S+)/.exec(reply.plain)?.[1];
+  if (!secret) throw new Error(`no secret in: ${reply.plain}`);
+  return secret;
+}
+
+export async function waitFor(check: () => Promise<boolean>, timeoutMs = 10_000): Promise<void> {
+  const until = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > until) throw new Error('timed out waiting');
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
