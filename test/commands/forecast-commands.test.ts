@@ -63,6 +63,16 @@ describeEachDatabase('/forecast', (db) => {
       expect(lines(a.plain).map((l) => l.slice(0, 4))).toEqual(['60%:', '90%:']);
     });
 
+    test('the same question through another command gets the same answer and seed: the seed is the question and data', async () => {
+      const seed = (plain: string) => /seed ([0-9a-f]{8})/.exec(plain)![1];
+      const sprint = await h.run('/forecast sprint'); // the next Sprint: Mon 23 Mar – Sun 5 Apr
+      const by = await h.run('/forecast by 2026-04-05');
+      expect(seed(sprint.plain)).toBe(seed(by.plain));
+      const nexusRow = /Nexus \(PBIs integrated\) {2}(.*)/.exec(sprint.plain)![1];
+      expect(nexusRow).toBe(lines(by.plain).map((l) => l.replace(/ PBIs or more$/, '')).join(' · '));
+      expect(seed((await h.run('/forecast by 2026-04-06')).plain)).not.toBe(seed(by.plain));
+    });
+
     test('how many by a date, a team\'s squares, and the chance of a date', async () => {
       expect(lines((await h.run('/forecast by 2026-04-01')).plain)).toContain('85%: 10 PBIs or more');
       const team = await h.run('/forecast 4 --team alpha --by 2026-03-25');

@@ -54,7 +54,7 @@ export async function loadDigest(ctx: NexusContext): Promise<Outcome> {
 }
 
 async function likelyInNextSprint(ctx: NexusContext): Promise<number | null> {
-  const basis = await loadBasis(ctx, null, `digest|sprint|${ctx.nexus.forecast.sprintDays}`);
+  const basis = await loadBasis(ctx, null);
   return 'problem' in basis ? null : howManyBy(basis, addDays(basis.today, ctx.nexus.forecast.sprintDays), [50]).answer[0].items;
 }
 

@@ -6,7 +6,7 @@ import { ephemeral, refusal, type Reply } from '../reply';
 import { restsOn, type Basis, type NoHistory } from './basis';
 
 /** What every forecast command answers: the lines at each confidence, on its basis, and how the trials spread. */
-export type Answered = { title: string; lines: string[]; basis: Basis; note?: string; histogram: Omit<Histogram, 'title'> };
+export type Answered = { title: string; lines: string[]; basis: Basis; seed: string; note?: string; histogram: Omit<Histogram, 'title'> };
 export type ForecastProblem = NoHistory | { problem: 'unknown-team'; team: string; teams: string[] } | { problem: 'refused'; message: string };
 export type ForecastOutcome = Answered | ForecastProblem;
 
@@ -15,9 +15,9 @@ export function renderForecast(outcome: ForecastOutcome, usage: string): Reply {
   const { title, lines, basis, note } = outcome;
   const blocks: Block[] = [header(title), section(lines.join('\n'))];
   if (note) blocks.push(section(note));
-  blocks.push(context(restsOn(basis)));
+  blocks.push(context(restsOn(basis, outcome.seed)));
   for (const warning of basis.warnings) blocks.push(context(warning));
-  const chart = { title, fileName: `forecast-${basis.seed}.png`, spec: forecastHistogramSpec({ title, ...outcome.histogram }), requested: false };
+  const chart = { title, fileName: `forecast-${outcome.seed}.png`, spec: forecastHistogramSpec({ title, ...outcome.histogram }), requested: false };
   return { ...ephemeral(`${escape(title)}\n${lines.join('\n')}`, blocks), chart };
 }
 

@@ -12,7 +12,7 @@ import { startOfDay, today } from '../flow-view';
 /** Fewer days than this with any throughput: answer, but warn. */
 const FEW_DAYS_WITH_THROUGHPUT = 10;
 
-/** What a forecast rests on: whose throughput, which days, the sample, and the seeded generator. */
+/** What a forecast rests on: whose throughput, which days, the sample. */
 export type Basis = {
   who: string;
   team: string | null;
@@ -20,10 +20,28 @@ export type Basis = {
   days: ForecastDays;
   sample: Sample;
   trials: number;
-  seed: string;
-  rng: Rng;
   warnings: string[];
 };
+
+/**
+ * A forecast's question, in the same words whichever command asks it: `/forecast sprint`, `/forecast by` the Sprint's
+ * last day and the digest all ask "how many until that date?". With the data it makes the seed.
+ */
+export type Question = { kind: 'how-many'; until: CalendarDate } | { kind: 'when'; items: number } | { kind: 'pbi'; key: string };
+export type Seeded = { seed: string; rng: Rng };
+
+/**
+ * The seeded generator for a question on these samples (and anything else the answer uses, like integration days):
+ * the same question on the same data gives the same answer, whoever asks and through whichever command.
+ */
+export function seededFor(question: Question, bases: readonly Basis[], extra = ''): Seeded {
+  const asked = question.kind === 'how-many' ? question.until : question.kind === 'when' ? question.items : question.key;
+  const data = bases.map((b) => `${b.who}|${b.today}|${describeDays(b.days)}|${b.sample.throughput.join(',')}`);
+  const seed = seedName([question.kind, asked, ...data, extra].join('|'));
+  return { seed, rng: seededRng(seed) };
+}
+
+const describeDays = (days: ForecastDays): string => (days.kind === 'working' ? days.days.join(',') : 'calendar');
 
 export type NoHistory = { problem: 'no-history'; who: string };
 
@@ -32,7 +50,7 @@ export function forecastDays(nexus: Nexus): ForecastDays {
 }
 
 /** The throughput history of the Nexus (PBIs finished) or of one team (its squares done), window ending yesterday. */
-export async function loadBasis(ctx: NexusContext, team: string | null, question: string): Promise<Basis | NoHistory> {
+export async function loadBasis(ctx: NexusContext, team: string | null): Promise<Basis | NoHistory> {
   const { nexus, store } = ctx;
   const who = team ?? 'the Nexus';
   const day = today(ctx);
@@ -48,8 +66,7 @@ export async function loadBasis(ctx: NexusContext, team: string | null, question
   const days = forecastDays(nexus);
   const sample = throughputSample(daily, first && localDate(first, nexus.timeZone), days);
   if (!sample || sample.daysWithThroughput === 0) return { problem: 'no-history', who };
-  const seed = seedName(`${nexus.id}|${question}|${day}|${sample.throughput.join(',')}`);
-  return { who, team, today: day, days, sample, trials: DEFAULT_TRIALS, seed, rng: seededRng(seed), warnings: warnings(sample, days, who) };
+  return { who, team, today: day, days, sample, trials: DEFAULT_TRIALS, warnings: warnings(sample, days, who) };
 }
 
 function warnings(sample: Sample, days: ForecastDays, who: string): string[] {
@@ -78,11 +95,11 @@ export function parseConfidences(text: string | undefined): number[] | string {
   return [...new Set(values)].sort((a, b) => a - b);
 }
 
-export function restsOn(basis: Basis): string {
+export function restsOn(basis: Basis, seed: string): string {
   const { sample, days } = basis;
   const kind = days.kind === 'working' ? ` working days (${days.days.join(', ')})` : ' days';
   const what = basis.team ? `${basis.team}'s squares done` : 'PBIs finished';
-  return `Rests on ${sample.throughput.length}${kind} of ${what}, ${formatDate(sample.from)} – ${formatDate(sample.to)} (${sample.daysWithThroughput} with any), ${basis.trials.toLocaleString('en')} trials, seed ${basis.seed}.`;
+  return `Rests on ${sample.throughput.length}${kind} of ${what}, ${formatDate(sample.from)} – ${formatDate(sample.to)} (${sample.daysWithThroughput} with any), ${basis.trials.toLocaleString('en')} trials, seed ${seed}.`;
 }
 
 export function formatDate(date: CalendarDate, today?: CalendarDate): string {

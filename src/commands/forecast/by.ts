@@ -5,7 +5,7 @@ import { defineCommand, invalid } from '../command';
 import { parseFlags } from '../flags';
 import { keep, percent, renderForecast, type ForecastOutcome } from './answer';
 import { spreadOf } from '../../charts/forecast-histogram';
-import { formatDate, loadBasis, parseConfidences, type Basis } from './basis';
+import { formatDate, loadBasis, parseConfidences, seededFor, type Basis } from './basis';
 import { parseDate } from './dates';
 
 const usage = '/forecast by <YYYY-MM-DD> [--team <team>] [--at 60,90]';
@@ -30,14 +30,14 @@ export const forecastBy = defineCommand<Input, ForecastOutcome>({
   async execute({ date, team, confidences }, ctx) {
     const found = team === null ? null : findTeam(ctx.nexus, team);
     if (team !== null && !found) return { problem: 'unknown-team', team, teams: ctx.nexus.teams };
-    const basis = await loadBasis(ctx, found ?? null, `by|${date}|${found ?? ''}`);
+    const basis = await loadBasis(ctx, found ?? null);
     if ('problem' in basis) return basis;
     if (date <= basis.today) return { problem: 'refused', message: `${date} is not after today (${basis.today}).` };
-    const { answer, days, histogram } = howManyBy(basis, date, confidences);
+    const { answer, days, histogram, seed } = howManyBy(basis, date, confidences);
     await keep(ctx, { kind: 'by', date, team: found ?? null }, answer);
     const what = found ? `of ${found}'s squares` : 'PBIs';
     const lines = answer.map(({ confidence, items }) => `${percent(confidence)}: ${items} ${what} or more`);
-    return { title: `How many ${what} by ${formatDate(date, basis.today)}? (${days} days)`, lines, basis, histogram: { ...histogram, xTitle: `${what} done` } };
+    return { title: `How many ${what} by ${formatDate(date, basis.today)}? (${days} days)`, lines, basis, seed, histogram: { ...histogram, xTitle: `${what} done` } };
   },
   render: (outcome) => renderForecast(outcome, usage),
 });
@@ -45,8 +45,9 @@ export const forecastBy = defineCommand<Input, ForecastOutcome>({
 /** Items done from tomorrow up to and including `date`, at each confidence, and how the trials spread. */
 export function howManyBy(basis: Basis, date: string, confidences: readonly number[]) {
   const days = daysUntil(basis.today, date, basis.days);
-  const totals = simulateHowMany(basis.sample.throughput, days, basis.trials, basis.rng);
+  const { seed, rng } = seededFor({ kind: 'how-many', until: date }, [basis]);
+  const totals = simulateHowMany(basis.sample.throughput, days, basis.trials, rng);
   const answer = confidences.map((confidence) => ({ confidence, items: itemsAtConfidence(totals, confidence) }));
   const lines = answer.map(({ confidence, items }) => ({ confidence, value: items, label: `${confidence}% · ${items}+` }));
-  return { answer, days, histogram: { xTitle: 'items done', spread: spreadOf(totals), lines } };
+  return { answer, days, seed, histogram: { xTitle: 'items done', spread: spreadOf(totals), lines } };
 }

@@ -23,18 +23,18 @@ export const forecastSprint = defineCommand<{ confidences: number[] }, ForecastO
   },
   async execute({ confidences }, ctx) {
     const { sprintDays } = ctx.nexus.forecast;
-    const basis = await loadBasis(ctx, null, `sprint|${sprintDays}`);
+    const basis = await loadBasis(ctx, null);
     if ('problem' in basis) return basis;
     const end = addDays(basis.today, sprintDays);
     const row = (answers: { confidence: number; items: number }[]) => answers.map((a) => `${a.confidence}%: ${bold(String(a.items))}`).join(' · ');
     const nexus = howManyBy(basis, end, confidences);
     const lines = [`${bold('Nexus')} (PBIs integrated)  ${row(nexus.answer)}`];
     for (const team of ctx.nexus.teams) {
-      const teamBasis = await loadBasis(ctx, team, `sprint|${sprintDays}|${team}`);
+      const teamBasis = await loadBasis(ctx, team);
       lines.push(`${bold(team)} (squares done)  ${'problem' in teamBasis ? '_not enough history_' : row(howManyBy(teamBasis, end, confidences).answer)}`);
     }
     const title = `Next Sprint: ${formatDate(addDays(basis.today, 1), basis.today)} – ${formatDate(end, basis.today)} (${sprintDays} days)`;
-    return { title, lines, basis, histogram: { ...nexus.histogram, xTitle: 'PBIs integrated in the Sprint' }, note: 'Each number: at least that many, with that confidence. Plan to the 85% line; the 50% line is a coin toss.' };
+    return { title, lines, basis, seed: nexus.seed, histogram: { ...nexus.histogram, xTitle: 'PBIs integrated in the Sprint' }, note: 'Each number: at least that many, with that confidence. Plan to the 85% line; the 50% line is a coin toss.' };
   },
   render: (outcome) => renderForecast(outcome, usage),
 });

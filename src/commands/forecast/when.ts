@@ -5,7 +5,7 @@ import { defineCommand, invalid } from '../command';
 import { parseFlags } from '../flags';
 import { formatChance, keep, percent, renderForecast, type ForecastOutcome } from './answer';
 import { spreadOf } from '../../charts/forecast-histogram';
-import { daysFromToday, formatDate, loadBasis, parseConfidences } from './basis';
+import { daysFromToday, formatDate, loadBasis, parseConfidences, seededFor } from './basis';
 import { parseDate } from './dates';
 import { code } from '../blocks';
 
@@ -34,10 +34,11 @@ export const forecastWhen = defineCommand<Input, ForecastOutcome>({
   async execute({ items, team, confidences, by }, ctx) {
     const found = team === null ? null : findTeam(ctx.nexus, team);
     if (team !== null && !found) return { problem: 'unknown-team', team, teams: ctx.nexus.teams };
-    const basis = await loadBasis(ctx, found ?? null, `when|${items}|${found ?? ''}`);
+    const basis = await loadBasis(ctx, found ?? null);
     if ('problem' in basis) return basis;
     if (by !== null && by <= basis.today) return { problem: 'refused', message: `${by} is not after today (${basis.today}).` };
-    const days = simulateWhen(basis.sample.throughput, items, basis.trials, basis.rng);
+    const { seed, rng } = seededFor({ kind: 'when', items }, [basis]);
+    const days = simulateWhen(basis.sample.throughput, items, basis.trials, rng);
     const answer = confidences.map((confidence) => {
       const d = daysAtConfidence(days, confidence);
       return { confidence, day: d, date: Number.isFinite(d) ? dateOfDay(basis.today, d, basis.days) : undefined };
@@ -52,7 +53,7 @@ export const forecastWhen = defineCommand<Input, ForecastOutcome>({
       spread: spreadOf(days),
       lines: answer.filter((a) => a.date).map(({ confidence, day, date }) => ({ confidence, value: day, label: `${confidence}% · ${formatDate(date!)}` })),
     };
-    return { title: `When will ${what} be done?`, lines, basis, note, histogram };
+    return { title: `When will ${what} be done?`, lines, basis, seed, note, histogram };
   },
   render: (outcome) => renderForecast(outcome, usage),
 });

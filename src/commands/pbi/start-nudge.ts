@@ -57,7 +57,7 @@ function limitNudge(ctx: NexusContext, view: FlowView, pbi: Pbi, team: string | 
 async function teamsUnlikelyThisSprint(ctx: NexusContext, view: FlowView, pbi: Pbi, starter: string) {
   const behind: { team: string; ahead: number; likely: number }[] = [];
   for (const square of pbi.squares.filter((s) => s.team !== starter && s.state === 'not-started')) {
-    const basis = await loadBasis(ctx, square.team, `sprint|${ctx.nexus.forecast.sprintDays}|${square.team}`);
+    const basis = await loadBasis(ctx, square.team);
     if ('problem' in basis) continue; // no history: nothing to say about its pace
     const queue = view.open.filter((p) => p.squares.some((s) => s.team === square.team && s.state !== 'done')).sort(byStart);
     const ahead = Math.max(0, queue.findIndex((p) => p.key === pbi.key));
