@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { instant } from './parse-time';
-import { header, randomSecret, sameSecret } from './signature';
+import { header, randomSecret, sameSecret, weakSecret } from './signature';
 import type { Tracker } from './tracker';
 
 const change = <T extends z.ZodType>(value: T) => z.object({ oldValue: value.optional(), newValue: value.optional() });
@@ -54,6 +54,7 @@ export const azure: Tracker = {
       },
     };
   },
+  checkSecret: weakSecret,
   newSecret: () => randomSecret(),
   setup: 'Azure DevOps project settings → Service hooks → Web Hooks → *Work item updated*: paste the URL, basic authentication user `nexus-flow` and the secret as password.',
 };

@@ -2,12 +2,14 @@ import { randomBytes } from 'node:crypto';
 import { DateTime } from 'luxon';
 import { z } from 'zod';
 import { instant } from './parse-time';
-import { header, hmacSha256, sameSecret } from './signature';
+import { header, hmacSha256, sameSecret, weakSecret } from './signature';
 import type { Tracker } from './tracker';
 
 /** Standard Webhooks: signatures older or newer than this are refused as replays. */
 const TOLERANCE_SECONDS = 5 * 60;
 const SECRET_PREFIX = 'whsec_';
+/** The fewest key bytes taken: an HMAC key shorter than this is guessable whatever its characters. */
+const MIN_KEY_BYTES = 16;
 
 const status = z.union([z.string().min(1).transform((name) => ({ id: null, name, category: null })), z.object({ id: z.string().nullable().default(null), name: z.string().min(1), category: z.string().nullable().default(null) })]);
 const payload = z.object({
@@ -53,6 +55,13 @@ export const generic: Tracker = {
         teamHints: event.teams,
       },
     };
+  },
+  checkSecret(secret) {
+    const bytes = signingKey(secret).length;
+    if (bytes < MIN_KEY_BYTES) {
+      return `That secret has too little key material: after \`${SECRET_PREFIX}\` its base64 decodes to ${bytes} bytes, and a Standard Webhooks key needs at least ${MIN_KEY_BYTES} random bytes with at least 64 bits of randomness (\`${SECRET_PREFIX}\` and then \`openssl rand -base64 32\`). Leave out --secret and the bot makes one.`;
+    }
+    return weakSecret(secret.startsWith(SECRET_PREFIX) ? secret.slice(SECRET_PREFIX.length) : secret);
   },
   // standard base64 with its padding: base64url left three secrets in four unreadable to Standard Webhooks libraries
   newSecret: () => `${SECRET_PREFIX}${randomBytes(32).toString('base64')}`,

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { LABEL, type TrackerStatus } from '../domain/tracker';
 import { instant } from './parse-time';
-import { header, randomSecret, sameSecret } from './signature';
+import { header, randomSecret, sameSecret, weakSecret } from './signature';
 import type { Tracker } from './tracker';
 
 const label = z.object({ title: z.string() });
@@ -59,6 +59,7 @@ export const gitlab: Tracker = {
     if (!to) return { ignored: 'no label was added' };
     return { change: { item, from: labelStatus(removed.find(isWorkflow) ?? removed[0]), to, at: issue.updated_at, teamHints } };
   },
+  checkSecret: weakSecret,
   newSecret: () => randomSecret(),
   setup: 'GitLab project or group → Settings → Webhooks → Add new webhook: paste the URL, the secret as *Secret token*, tick *Issues events*.',
 };

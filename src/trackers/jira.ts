@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import { epochMillis, instant } from './parse-time';
-import { header, randomSecret, verifyHubSignature } from './signature';
+import { header, randomSecret, verifyHubSignature, weakSecret } from './signature';
 import { DELETED, type TrackerChange } from '../domain/tracker';
 import type { Parsed, Tracker } from './tracker';
 
@@ -54,6 +54,7 @@ export const jira: Tracker = {
       { id: status.to, name: status.toString, category: current?.id === status.to ? (current.statusCategory?.key ?? null) : null },
     );
   },
+  checkSecret: weakSecret,
   newSecret: () => randomSecret(),
   setup: 'Jira settings → System → WebHooks → Create a WebHook: paste the URL and the secret, tick *Issue → updated* and *deleted*.',
 };

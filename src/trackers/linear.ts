@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { epochMillis, instant } from './parse-time';
-import { header, hmacSha256, randomSecret, sameSecret } from './signature';
+import { header, hmacSha256, randomSecret, sameSecret, weakSecret } from './signature';
 import { DELETED } from '../domain/tracker';
 import { jsonOrNull, type Tracker } from './tracker';
 
@@ -53,6 +53,8 @@ export const linear: Tracker = {
       },
     };
   },
+  // Linear's secrets start lin_wh_: the prefix adds no randomness
+  checkSecret: (secret) => weakSecret(secret.replace(/^lin_wh_/, '')),
   newSecret: () => randomSecret(),
   setup: 'Linear settings → API → Webhooks → New webhook: paste the URL, tick *Issues*; Linear shows its own signing secret: give it to the bot with `/nexus tracker linear --secret <secret>`.',
 };

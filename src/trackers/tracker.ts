@@ -17,6 +17,8 @@ export type Tracker = {
   deliveryId(request: WebhookRequest, body: unknown): string | null;
   /** Throws a ZodError when the payload is not what this tracker sends. */
   parse(body: unknown, request: WebhookRequest): Parsed;
+  /** Why a secret is too weak to sign or authenticate with (too little key material), or null. */
+  checkSecret(secret: string): string | null;
   /** A new shared secret for the NIT to paste into the tracker. */
   newSecret(): string;
   /** Where in the tracker the webhook is set up, for `/nexus tracker`. */

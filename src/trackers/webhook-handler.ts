@@ -61,6 +61,8 @@ async function receive(deps: WebhookDeps, parts: Parts, req: IncomingMessage): P
     refused = found && tracker.verify(request, found.secret, deps.now());
   }
   if (!found) return { status: 404, body: { error: `no Nexus ${nexusId.slice(0, 40)} with a ${kind} connection; /nexus tracker ${kind} makes one` } };
+  // a secret taken before weak ones were refused: a forger could guess it, so nothing signed with it counts
+  if (tracker.checkSecret(found.secret)) return { status: 401, body: { error: `this connection's secret has too little key material; a NIT member gives it a new one with /nexus tracker ${kind}` } };
   if (refused) return { status: 401, body: { error: refused } };
   const body = jsonOrNull(raw);
   const deliveryId = (body !== null && tracker.deliveryId(request, body)) || createHash('sha256').update(raw).digest('hex');

@@ -1,3 +1,5 @@
+import { randomBytes } from 'node:crypto';
+import { TRACKER_KINDS } from '../../src/domain/tracker';
 import { inProgressDeliveries } from '../support/deliveries';
 import { commandHarness, type Harness } from '../support/harness';
 import { describeEachDatabase } from '../support/setup-db';
@@ -27,6 +29,25 @@ describeEachDatabase('/nexus tracker and /nexus map', (db) => {
     expect((await h.run('/nexus tracker generic')).plain).toMatch(/Secret: whsec_[A-Za-z0-9+/]{43}=/);
     expect((await h.run('/nexus tracker linear --secret lin_wh_abcdefghijklmnopqrstuvwxyz')).plain).toContain('Secret: lin_wh_abcdefghijklmnopqrstuvwxyz');
     expect((await h.run('/nexus tracker linear --secret short')).plain).toContain('too short');
+  });
+
+  test.each(TRACKER_KINDS)('a %s secret with too little key material is refused with what is needed, and nothing is connected', async (kind) => {
+    for (const weak of ['"################"', 'aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa', 'abababababababababababab', 'whsec_AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA']) {
+      const reply = await h.run(`/nexus tracker ${kind} --secret ${weak}`);
+      expect(reply.visibility).toBe('ephemeral');
+      expect(reply.plain).toMatch(/too little key material/);
+      expect(reply.plain).toMatch(/at least 64 bits/);
+    }
+    expect(await db().prisma.trackerConnection.count()).toBe(0);
+    const strong = randomBytes(20).toString('hex');
+    expect((await h.run(`/nexus tracker ${kind} --secret ${kind === 'generic' ? `whsec_${randomBytes(24).toString('base64')}` : strong}`)).plain).toContain('is connected');
+  });
+
+  test('a Standard Webhooks secret that decodes to too few bytes is refused, saying so', async () => {
+    const reply = await h.run('/nexus tracker generic --secret "################"');
+    expect(reply.plain).toContain('decodes to 0 bytes');
+    expect(reply.plain).toContain('whsec_');
+    expect((await h.run(`/nexus tracker generic --secret whsec_${randomBytes(12).toString('base64')}`)).plain).toContain('decodes to 12 bytes');
   });
 
   test('bad input says what is wrong and changes nothing; only the NIT may connect', async () => {

@@ -187,6 +187,21 @@ describe.each(DATABASE_KINDS)('tracker webhooks on the %s database', (dbKind) =>
     expect((await other.store.pbis.get(otherId, 'ED-40'))!.stage).toBe('integrated');
   });
 
+  test('a connection whose secret has no key material (stored before such secrets were refused) takes no delivery', async () => {
+    const other = commandHarness(db, { channelId: 'C-weak' });
+    await other.run('/nexus setup --teams Gamma');
+    const otherId = (await other.nexus()).id;
+    for (const [kind, weak] of [['generic', 'whsec_################'], ['jira', '################']] as const) {
+      await other.store.trackers.connect(otherId, kind, weak, DateTime.utc(), 'U_OLD');
+      const { json, deliveryId } = statusChange(kind, 41, 'integrated', day(23));
+      // an empty key for the generic secret (its base64 decodes to nothing), the string itself for Jira
+      const answer = await post(app.url, kind, otherId, signed(kind, json, deliveryId, weak, DateTime.utc()));
+      expect(answer.status).toBe(401);
+      expect(answer.body.error).toContain(`/nexus tracker ${kind}`);
+      expect(await db.prisma.delivery.count({ where: { deliveryId } })).toBe(0);
+    }
+  });
+
   test('a missing signature is 401, an unknown Nexus 404, an unknown tracker 404, a body over 1 MiB 413', async () => {
     const { json, deliveryId } = statusChange('jira', 5, 'integrated', day(15));
     const good = signed('jira', json, deliveryId, secrets.get('jira')!, DateTime.utc());

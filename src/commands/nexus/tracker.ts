@@ -45,6 +45,8 @@ export const nexusTracker = defineCommand<Input, Outcome>({
     if (rest.length) return invalid(`Unexpected ${code(rest[0].slice(0, 30))}; to stop taking a tracker's webhooks: ${code(`/nexus tracker ${kind.toLowerCase()} disconnect`)}.`);
     const secret = parsed.flags.secret ?? null;
     if (secret !== null && secret.length < 16) return invalid('That secret is too short to be safe: use at least 16 characters.');
+    const weak = secret === null ? null : TRACKERS[kind.toLowerCase() as TrackerKind].checkSecret(secret);
+    if (weak) return invalid(weak);
     return { kind: kind.toLowerCase() as TrackerKind, secret };
   },
   async execute(input, ctx) {
