@@ -96,12 +96,29 @@ describe('forecast calendar', () => {
     }));
   });
 
-  test('the sample keeps zero days, drops days before the first start and, in working-days mode, weekends', () => {
+  test('the sample keeps zero days, drops days before the first start and, in working-days mode, weekend days (not their finishes)', () => {
     const daily = ['2026-11-20', '2026-11-21', '2026-11-22', '2026-11-23', '2026-11-24'].map((date, i) => ({ date, count: [0, 5, 0, 0, 2][i] }));
     expect(throughputSample(daily, '2026-11-18', { kind: 'calendar' })?.throughput).toEqual([0, 5, 0, 0, 2]);
     expect(throughputSample(daily, '2026-11-22', { kind: 'calendar' })).toEqual({ from: '2026-11-22', to: '2026-11-24', throughput: [0, 0, 2], daysWithThroughput: 1 });
-    expect(throughputSample(daily, '2026-11-18', workingDays)?.throughput).toEqual([0, 0, 2]); // Fri, Mon, Tue
+    expect(throughputSample(daily, '2026-11-18', workingDays)?.throughput).toEqual([0, 5, 2]); // Fri, Mon (+ Sat's 5), Tue
     expect(throughputSample(daily, null, { kind: 'calendar' })).toBeNull();
+  });
+
+  test('working-days mode counts what finished on a non-working day on the next working day, never dropping it', () => {
+    const dates = ['2026-11-20', '2026-11-21', '2026-11-22', '2026-11-23', '2026-11-24']; // Fri … Tue
+    const table: [string, number[], number[]][] = [
+      ['Saturday and Sunday count on Monday', [1, 5, 1, 0, 2], [1, 6, 2]],
+      ['a weekend with nothing changes nothing', [1, 0, 0, 3, 2], [1, 3, 2]],
+      ['a Sunday finish counts on Monday', [0, 0, 4, 0, 0], [0, 4, 0]],
+    ];
+    for (const [, counts, expected] of table) {
+      const sample = throughputSample(dates.map((date, i) => ({ date, count: counts[i] })), '2026-11-18', workingDays)!;
+      expect(sample.throughput).toEqual(expected);
+      expect(sample.daysWithThroughput).toBe(expected.filter((n) => n > 0).length);
+    }
+    // the window ends on a Sunday: its finishes count on Monday, today, so they enter tomorrow's history
+    const endingSunday = [{ date: '2026-11-20', count: 1 }, { date: '2026-11-21', count: 2 }, { date: '2026-11-22', count: 3 }];
+    expect(throughputSample(endingSunday, '2026-11-18', workingDays)!.throughput).toEqual([1]);
   });
 });
 

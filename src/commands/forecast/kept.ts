@@ -1,6 +1,6 @@
 import { addDays, localDate, type CalendarDate } from '../../domain/calendar';
 import { nexusThroughput, teamThroughput } from '../../domain/flow-metrics';
-import { isCounted } from '../../domain/forecast/sampling';
+import { countedDays } from '../../domain/forecast/sampling';
 import type { KeptForecast } from '../../store/forecast-repository';
 import type { NexusContext } from '../command';
 import { today as todayOf } from '../flow-view';
@@ -35,7 +35,7 @@ export async function completions(ctx: NexusContext, team: string | null): Promi
   const daily = team === null
     ? nexusThroughput(await store.pbis.finishedSince(nexus.id, start), from, yesterday, nexus.timeZone)
     : teamThroughput(await store.pbis.listForFlow(nexus.id, start), team, from, yesterday, nexus.timeZone);
-  return daily.filter((d) => isCounted(d.date, days));
+  return countedDays(daily, days);
 }
 
 async function pbiFinish(ctx: NexusContext, forecast: KeptForecast): Promise<CalendarDate | null> {

@@ -12,15 +12,34 @@ export type Sample = { from: CalendarDate; to: CalendarDate; throughput: number[
 
 /**
  * The window ends yesterday and reaches back `historyDays` calendar days, but never before the first start: a young
- * Nexus (or team) is not diluted with days before it existed. Zero days are kept; non-working days dropped when the
- * forecast counts working days. Null when nothing ever started.
+ * Nexus (or team) is not diluted with days before it existed. Zero days are kept; in working-days mode non-working
+ * days are dropped and what finished on them counts on the next working day. Null when nothing ever started.
  */
 export function throughputSample(daily: readonly DailyCount[], firstStart: CalendarDate | null, days: ForecastDays): Sample | null {
   if (firstStart === null) return null;
-  const kept = daily.filter((d) => d.date >= firstStart && isCounted(d.date, days));
+  const kept = countedDays(daily.filter((d) => d.date >= firstStart), days);
   if (kept.length === 0) return null;
   const throughput = kept.map((d) => d.count);
   return { from: kept[0].date, to: kept[kept.length - 1].date, throughput, daysWithThroughput: throughput.filter((n) => n > 0).length };
+}
+
+/**
+ * The counted days of a daily series. In working-days mode an item finished on a Saturday was still finished: it
+ * counts on the next working day (Monday) instead of vanishing. Items finished after the last working day of the
+ * series count on the next working day after it, so they enter the history when that day does, as they would have.
+ */
+export function countedDays(daily: readonly DailyCount[], days: ForecastDays): DailyCount[] {
+  if (days.kind === 'calendar') return [...daily];
+  const counted: DailyCount[] = [];
+  let carried = 0;
+  for (const { date, count } of daily) {
+    if (!isCounted(date, days)) carried += count;
+    else {
+      counted.push({ date, count: count + carried });
+      carried = 0;
+    }
+  }
+  return counted;
 }
 
 export function isCounted(date: CalendarDate, days: ForecastDays): boolean {
