@@ -1,22 +1,35 @@
 // Block Kit builders shared by every renderer. Slack shows these; the console prints a plain-text reading of them.
 export type Text = { type: 'mrkdwn' | 'plain_text'; text: string };
 export type Button = { type: 'button'; text: Text; action_id: string; value: string; style?: 'primary' | 'danger' };
+export type Option = { text: Text; value: string };
+export type Select = { type: 'static_select'; action_id: string; placeholder: Text; options: Option[]; initial_option?: Option };
 export type Block =
   | { type: 'header'; text: Text }
-  | { type: 'section'; text?: Text; fields?: Text[] }
+  | { type: 'section'; text?: Text; fields?: Text[]; accessory?: Select }
   | { type: 'context'; elements: Text[] }
   | { type: 'actions'; elements: Button[] }
   | { type: 'divider' };
 
 /** Slack caps a section's text at 3,000 characters. */
 const SECTION_LIMIT = 3000;
+/** Slack refuses a message of more than 50 blocks; a modal or the Home tab holds 100. */
+export const MESSAGE_BLOCKS = 50;
+export const VIEW_BLOCKS = 100;
+/** Slack refuses a message whose `text` is longer. */
+export const MESSAGE_TEXT = 40_000;
+/** Slack allows 25 elements in an actions block, 100 options in a select, 75 characters in an option's text. */
+const ACTIONS_ELEMENTS = 25;
+export const SELECT_OPTIONS = 100;
+const OPTION_TEXT = 75;
 
 /** Makes user or tracker text safe in mrkdwn: `<!channel>` or `<@U1>` in a title shows as text and pings no one. */
 export function escape(text: string): string {
   return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 }
 
-export const header = (text: string): Block => ({ type: 'header', text: { type: 'plain_text', text: text.slice(0, 150) } });
+/** Slack shows at most 150 characters in a header. */
+export const HEADER_TEXT = 150;
+export const header = (text: string): Block => ({ type: 'header', text: { type: 'plain_text', text: clip(text, HEADER_TEXT) } });
 
 export const section = (mrkdwn: string): Block => ({ type: 'section', text: { type: 'mrkdwn', text: clip(mrkdwn, SECTION_LIMIT) } });
 
@@ -34,8 +47,20 @@ export const button = (text: string, actionId: string, value: string, style?: Bu
   ...(style ? { style } : {}),
 });
 
-/** Slack allows 25 elements in an actions block. */
-export const actions = (...buttons: Button[]): Block => ({ type: 'actions', elements: buttons.slice(0, 25) });
+/** Buttons in as many actions blocks as Slack's 25 elements each need: none is dropped. */
+export function actionRows(buttons: readonly Button[]): Block[] {
+  const rows: Block[] = [];
+  for (let i = 0; i < buttons.length; i += ACTIONS_ELEMENTS) rows.push({ type: 'actions', elements: buttons.slice(i, i + ACTIONS_ELEMENTS) });
+  return rows;
+}
+
+/** A select of up to 100 options (Slack's limit), the chosen one first shown; option texts clipped to Slack's 75. */
+export function select(actionId: string, placeholder: string, options: readonly { text: string; value: string }[], initial?: string): Select {
+  const toOption = (o: { text: string; value: string }): Option => ({ text: { type: 'plain_text', text: clip(o.text, OPTION_TEXT) }, value: o.value });
+  const shown = options.slice(0, SELECT_OPTIONS).map(toOption);
+  const chosen = shown.find((o) => o.value === initial);
+  return { type: 'static_select', action_id: actionId, placeholder: { type: 'plain_text', text: placeholder }, options: shown, ...(chosen ? { initial_option: chosen } : {}) };
+}
 
 /** A link in mrkdwn; plain escaped text when there is no URL. */
 export function link(text: string, url: string | null): string {
@@ -45,6 +70,58 @@ export function link(text: string, url: string | null): string {
 export const bold = (text: string): string => `*${text}*`;
 /** Inline code; escaped, so input quoted back (`<!channel>`, `<https://x|y>`) shows as typed and pings or links nothing. */
 export const code = (text: string): string => `\`${escape(text)}\``;
+
+/**
+ * Long mrkdwn as as many sections as it needs, each within Slack's 3,000 characters: cut at a line break or space
+ * where there is one, and never inside an entity (`&lt;`) or a link or mention (`<…>`), so nothing is lost or broken.
+ */
+export function textSections(mrkdwn: string): Block[] {
+  const parts: string[] = [];
+  let rest = mrkdwn;
+  while (rest.length > SECTION_LIMIT) {
+    const cut = cutPoint(rest, SECTION_LIMIT);
+    parts.push(rest.slice(0, cut));
+    rest = rest.slice(cut).replace(/^\s+/, '');
+  }
+  if (rest) parts.push(rest);
+  return parts.map(section);
+}
+
+function cutPoint(text: string, max: number): number {
+  const head = text.slice(0, max);
+  const space = Math.max(head.lastIndexOf('\n'), head.lastIndexOf(' '));
+  let cut = space > max / 2 ? space : max;
+  const openLink = head.lastIndexOf('<', cut - 1);
+  if (openLink > head.lastIndexOf('>', cut - 1) && openLink > 0) cut = openLink;
+  const entity = head.lastIndexOf('&', cut - 1);
+  if (entity > head.lastIndexOf(';', cut - 1) && cut - entity < 8 && entity > 0) cut = entity;
+  return cut;
+}
+
+/**
+ * Blocks in pages Slack takes (`max` blocks each), in order. A page does not end on a header or a lone divider when
+ * the next page can take it with what it introduces.
+ */
+export function pages(blocks: readonly Block[], max: number = MESSAGE_BLOCKS): Block[][] {
+  const out: Block[][] = [];
+  let page: Block[] = [];
+  for (const block of blocks) {
+    if (page.length === max) {
+      const last = page.at(-1)!;
+      const carried = last.type === 'header' || last.type === 'divider' ? [page.pop()!] : [];
+      out.push(page);
+      page = carried;
+    }
+    page.push(block);
+  }
+  if (page.length) out.push(page);
+  return out;
+}
+
+/** A message's `text` (the notification and screen-reader fallback) within what Slack takes. */
+export function fallbackText(text: string, max: number = MESSAGE_TEXT): string {
+  return clip(text, max);
+}
 
 function clip(text: string, max: number): string {
   return text.length <= max ? text : `${text.slice(0, max - 1)}…`;

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { Nexus } from '../domain/nexus';
 import type { Pbi } from '../domain/pbi';
 import { isFinishedStage, nextStage } from '../domain/workflow';
-import { actions, button, type Block } from './blocks';
+import { actionRows, button, type Block } from './blocks';
 import { SNOOZE_DAYS } from './pbi/swarm';
 import { SQUARE_GLYPH } from './render-pbi';
 
@@ -39,7 +39,8 @@ export function pbiButtons(pbi: Pbi, nexus: Nexus): Block[] {
       ? button('Unblock', `${PBI_ACTION_PREFIX}unblock`, value({ do: 'unblock', key: pbi.key }))
       : button('Block…', `${PBI_ACTION_PREFIX}block`, value({ do: 'block', key: pbi.key }), 'danger'),
   );
-  return [actions(...buttons)];
+  // a PBI needing many teams gets several rows: every square keeps its button, and Block… stays
+  return actionRows(buttons);
 }
 
 /** The digest's buttons on an aging item: someone swarms on it, snoozes its nudges, or says it is blocked. */
@@ -50,7 +51,7 @@ export function digestButtons(pbi: Pbi): Block {
     button(`💤 Snooze ${SNOOZE_DAYS} days`, `${PBI_ACTION_PREFIX}snooze`, value({ do: 'snooze', key: pbi.key })),
   ];
   if (!pbi.blocked) buttons.push(button('⛔ Blocked…', `${PBI_ACTION_PREFIX}block`, value({ do: 'block', key: pbi.key }), 'danger'));
-  return actions(...buttons);
+  return actionRows(buttons)[0];
 }
 
 /** What the card's state must still be for the button to apply; null when it still is. */

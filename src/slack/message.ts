@@ -1,22 +1,34 @@
 import type { WebClient } from '@slack/web-api';
 import { renderPng } from '../charts/render-png';
-import { escape } from '../commands/blocks';
+import { escape, fallbackText, pages, type Block } from '../commands/blocks';
 import type { ChartAttachment, Reply } from '../commands/reply';
 
-/** A reply as Slack's respond() takes it: posted in the channel, or shown only to the person who asked. */
-export function slackMessage(reply: Reply) {
-  return {
+/**
+ * A reply as Slack's respond() takes it, in as many messages as Slack's 50 blocks each need (a board of many stages
+ * is two): posted in the channel, or shown only to the person who asked. A response_url takes five messages.
+ */
+export function slackMessages(reply: Reply) {
+  return messagePages(reply).map((page) => ({
     response_type: reply.visibility === 'channel' ? ('in_channel' as const) : ('ephemeral' as const),
     replace_original: false,
-    text: reply.text,
-    blocks: reply.blocks,
-  };
+    ...page,
+  }));
+}
+
+/** The reply's blocks in pages Slack takes; the first carries the reply's text, the rest say they continue it. */
+function messagePages(reply: Pick<Reply, 'text' | 'blocks'>): { text: string; blocks: Block[] }[] {
+  const split = pages(reply.blocks);
+  if (!split.length) return [{ text: fallbackText(reply.text), blocks: [] }];
+  return split.map((blocks, i) => ({ text: i === 0 ? fallbackText(reply.text) : `(continued ${i + 1}/${split.length})`, blocks }));
 }
 
 /** A reply where no response_url exists (modal submissions): posted in the channel, or shown to the person alone. */
 export async function postReply(client: WebClient, channel: string, user: string, reply: Reply): Promise<void> {
-  if (reply.visibility === 'channel') await client.chat.postMessage({ channel, text: reply.text, blocks: reply.blocks });
-  else await client.chat.postEphemeral({ channel, user, text: reply.text, blocks: reply.blocks });
+  if (reply.visibility === 'channel') {
+    await postInChannel(client, channel, reply);
+    return;
+  }
+  for (const page of messagePages(reply)) await client.chat.postEphemeral({ channel, user, ...page });
 }
 
 /**
@@ -29,9 +41,16 @@ export async function uploadChart(client: WebClient, channel: string, chart: Cha
   await client.files.uploadV2({ channel_id: channel, file, filename: chart.fileName, title: chart.title, ...placement });
 }
 
-/** Posts a channel reply as the bot and its `thread` (if any) as a reply to it; resolves with the message's ts. */
-export async function postInChannel(client: WebClient, channel: string, reply: Reply): Promise<string> {
-  const posted = await client.chat.postMessage({ channel, text: reply.text, blocks: reply.blocks });
-  if (reply.thread) await client.chat.postMessage({ channel, thread_ts: posted.ts!, text: 'Details', blocks: reply.thread });
+/**
+ * Posts a channel reply as the bot; the pages beyond Slack's 50 blocks and the reply's `thread` (if any) follow as
+ * replies to it. Resolves with the message's ts once the channel message is posted; `afterPosted` hears it at once,
+ * so a caller can record it even when a thread reply fails after it.
+ */
+export async function postInChannel(client: WebClient, channel: string, reply: Reply, afterPosted?: (ts: string) => Promise<void> | void): Promise<string> {
+  const [first, ...more] = messagePages(reply);
+  const posted = await client.chat.postMessage({ channel, ...first });
+  await afterPosted?.(posted.ts!);
+  const thread = [...more, ...(reply.thread ? messagePages({ text: 'Details', blocks: reply.thread }) : [])];
+  for (const page of thread) await client.chat.postMessage({ channel, thread_ts: posted.ts!, ...page });
   return posted.ts!;
 }

@@ -1,5 +1,5 @@
 import { forecastHistogramSpec, type Histogram } from '../../charts/forecast-histogram';
-import { type Block, bold, code, context, header, escape, section } from '../blocks';
+import { type Block, bold, code, context, header, escape, lineSections, section } from '../blocks';
 import type { KeptForecast } from '../../store/forecast-repository';
 import type { NexusContext } from '../command';
 import { ephemeral, refusal, type Reply } from '../reply';
@@ -13,7 +13,8 @@ export type ForecastOutcome = Answered | ForecastProblem;
 export function renderForecast(outcome: ForecastOutcome, usage: string): Reply {
   if ('problem' in outcome) return refusal(explainForecast(outcome), usage);
   const { title, lines, basis, note } = outcome;
-  const blocks: Block[] = [header(title), section(lines.join('\n'))];
+  // one line per team: a Nexus of many teams needs several sections, and every team keeps its line
+  const blocks: Block[] = [header(title), ...lineSections(lines, Infinity)];
   if (note) blocks.push(section(note));
   blocks.push(context(restsOn(basis, outcome.seed)));
   for (const warning of basis.warnings) blocks.push(context(warning));

@@ -2,7 +2,7 @@ import { cycleTime } from '../../domain/flow-metrics';
 import type { PbiEvent } from '../../domain/events';
 import type { Pbi } from '../../domain/pbi';
 import type { UnknownPbi } from '../../store/pbi-repository';
-import { bold, code, context, escape, fields, header, lineSections, link, section } from '../blocks';
+import { bold, code, context, escape, fields, header, HEADER_TEXT, lineSections, link, section, textSections } from '../blocks';
 import { defineCommand, invalid, isInvalid } from '../command';
 import { describeSle, loadFlowView, type FlowView } from '../flow-view';
 import { explain } from '../problems';
@@ -38,9 +38,12 @@ export const pbiShow = defineCommand<{ key: string }, Outcome>({
     const { pbi, history, view } = outcome;
     const zone = view.nexus.timeZone;
     const lines = history.slice(-HISTORY_SHOWN).map((e) => `${e.at.setZone(zone).toFormat('ccc d LLL HH:mm')}  ${describeEvent(e)}`);
-    const text = `${escape(pbi.key)} ${escape(pbi.title)}: ${pbi.stage}`;
+    const heading = `${pbi.key} · ${pbi.title}`;
+    const text = `${escape(pbi.key)} ${escape(clipTitle(pbi.title))}: ${pbi.stage}`;
     return ephemeral(text, [
-      header(`${pbi.key} · ${pbi.title}`),
+      header(heading),
+      // a tracker's title may be far longer than a header shows: then it is given whole below
+      ...(heading.length > HEADER_TEXT ? textSections(`${bold('Title')} ${escape(pbi.title)}`) : []),
       section(`${bold('Stage')} ${code(pbi.stage)}${pbi.url ? ` · ${link('open in tracker', pbi.url)}` : ''}`),
       fields(
         `${bold('Flow')}\n${flowState(pbi, view)}`,
@@ -55,6 +58,12 @@ export const pbiShow = defineCommand<{ key: string }, Outcome>({
     ]);
   },
 });
+
+/** The title in the notification text: enough to recognise it; the card shows it whole. */
+function clipTitle(title: string): string {
+  return title.length <= NOTIFIED_TITLE ? title : `${title.slice(0, NOTIFIED_TITLE - 1)}…`;
+}
+const NOTIFIED_TITLE = 300;
 
 function flowState(pbi: Pbi, view: FlowView): string {
   const zone = view.nexus.timeZone;

@@ -1,8 +1,15 @@
-import type { App, BlockButtonAction } from '@slack/bolt';
+import type { App, BlockButtonAction, BlockStaticSelectAction } from '@slack/bolt';
+import { HOME_PICK_ACTION } from '../../commands/home';
 import { PBI_ACTION_PREFIX } from '../../commands/pbi-buttons';
 import type { SlackDeps } from '../deps';
+import { publishHome } from '../home';
 import { pbiButtonListener } from './pbi-button';
 
 export function registerActions(app: App, deps: SlackDeps): void {
+  // App Home's Nexus picker: the chosen Nexus's board replaces the one shown
+  app.action<BlockStaticSelectAction>(HOME_PICK_ACTION, async ({ ack, body, client }) => {
+    await ack();
+    await publishHome(client, deps, body.team?.id ?? body.user.team_id!, body.user.id, body.actions[0].selected_option.value);
+  });
   app.action<BlockButtonAction>(new RegExp(`^${PBI_ACTION_PREFIX.replace('.', '\\.')}`), pbiButtonListener(deps));
 }

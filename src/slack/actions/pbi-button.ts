@@ -2,7 +2,7 @@ import type { AllMiddlewareArgs, BlockButtonAction, SlackActionMiddlewareArgs } 
 import { runWords } from '../../commands';
 import { commandFor, PbiButtonSchema, staleness } from '../../commands/pbi-buttons';
 import { commandContext, type SlackDeps } from '../deps';
-import { slackMessage } from '../message';
+import { slackMessages } from '../message';
 import { openBlockModal } from '../views/block-modal';
 
 type Args = SlackActionMiddlewareArgs<BlockButtonAction> & AllMiddlewareArgs;
@@ -39,8 +39,8 @@ export function pbiButtonListener(deps: SlackDeps) {
       return;
     }
     const reply = await runWords('pbi', commandFor(click), commandContext(deps, ids));
-    await respond(slackMessage(reply));
-    if (reply.followUp) await respond(slackMessage(reply.followUp));
+    for (const message of slackMessages(reply)) await respond(message);
+    if (reply.followUp) for (const message of slackMessages(reply.followUp)) await respond(message);
   };
 }
 

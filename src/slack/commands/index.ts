@@ -1,7 +1,7 @@
 import type { App } from '@slack/bolt';
 import { commandName, runSlashCommand, SLASH_COMMANDS } from '../../commands';
 import { commandContext, type SlackDeps } from '../deps';
-import { postInChannel, slackMessage, uploadChart } from '../message';
+import { postInChannel, slackMessages, uploadChart } from '../message';
 import { openSetupModal } from '../views/setup-modal';
 
 /** Slack sends &, < and > of typed text as entities; the command layer escapes again when it renders. */
@@ -30,8 +30,8 @@ export function registerCommands(app: App, deps: SlackDeps): void {
       deps.metrics.commandAnswered(name, reply.visibility === 'channel' ? 'posted' : 'answered', seconds());
       const threadTs = reply.thread ? await postInChannel(client, ids.channelId, reply).catch(() => null) : null;
       // respond() can't start a thread: the bot posts the digest itself, or, not in the channel, answers as one message
-      if (threadTs === null) await respond(slackMessage({ ...reply, blocks: [...reply.blocks, ...(reply.thread ?? [])] }));
-      if (reply.followUp) await respond(slackMessage(reply.followUp));
+      if (threadTs === null) for (const message of slackMessages({ ...reply, blocks: [...reply.blocks, ...(reply.thread ?? [])] })) await respond(message);
+      if (reply.followUp) for (const message of slackMessages(reply.followUp)) await respond(message);
       if (reply.chart) {
         // the answer is out already: a failed upload is logged, not turned into an apology
         await uploadChart(client, ids.channelId, reply.chart, threadTs ? { threadTs } : { askedBy: ids.userId })
