@@ -37,10 +37,10 @@ export function inboxRepository(prisma: PrismaClient, memo: RevisionMemo) {
       const nexus = toNexus(await tx.nexus.findUniqueOrThrow({ where: { id: nexusId } }));
       const rows = ids ? await tx.delivery.findMany({ where: { id: { in: ids }, ...due(now) } }) : await dueRows(tx, nexusId, now, limit);
       const connections = new Map((await tx.trackerConnection.findMany({ where: { nexusId } })).map((c) => [c.kind, toConnection(c)]));
-      const deliveries = rows
+      const sorted = rows
         .map((row) => ({ id: row.id, kind: row.kind as TrackerKind, change: changeFromJson(row.change) }))
         .sort((a, b) => a.change.at.toMillis() - b.change.at.toMillis() || Number(a.id - b.id));
-      const working = await loadWorking(tx, nexusId, deliveries.map((d) => d.change));
+      const { working, deliveries } = await loadWorking(tx, nexusId, sorted);
       const fresh: PbiEvent[] = [];
       const round: InboxRound = { nexusId, handled: rows.length, moves: [], newlyUnmapped: [], failed: 0 };
       const states = { applied: [] as bigint[], ignored: [] as bigint[], unmapped: [] as bigint[] };
@@ -202,17 +202,25 @@ async function dueRows(db: Tx, nexusId: string, now: DateTime, limit: number) {
 
 /**
  * The PBIs the changes touch, as they are now; with their whole history when a change is older than their latest
- * (it goes in its place and the PBI is replayed). Histories come in one query for the batch.
+ * (it goes in its place and the PBI is replayed). Histories come in one query for the batch. Keys are unique ignoring
+ * case: each delivery is given the key its PBI has (or the first spelling of the batch for a new one).
  */
-async function loadWorking(tx: Tx, nexusId: string, changes: TrackerChange[]): Promise<Map<string, Working>> {
-  const rows = await tx.pbi.findMany({ where: { nexusId, key: { in: [...new Set(changes.map((c) => c.item.key))] } } });
+async function loadWorking<D extends { change: TrackerChange }>(tx: Tx, nexusId: string, given: D[]): Promise<{ working: Map<string, Working>; deliveries: D[] }> {
+  const folded = [...new Set(given.map((d) => d.change.item.key.toLowerCase()))];
+  const ids = await tx.$queryRaw<{ id: string }[]>`
+    SELECT id FROM "Pbi" WHERE "nexusId" = ${nexusId} AND lower(key) IN (SELECT jsonb_array_elements_text(${JSON.stringify(folded)}::jsonb))`;
+  const rows = ids.length ? await tx.pbi.findMany({ where: { id: { in: ids.map((r) => r.id) } } }) : [];
+  const spelling = new Map(rows.map((row) => [row.key.toLowerCase(), row.key]));
+  for (const { change } of given) if (!spelling.has(change.item.key.toLowerCase())) spelling.set(change.item.key.toLowerCase(), change.item.key);
+  const deliveries = given.map((d) => ({ ...d, change: { ...d.change, item: { ...d.change.item, key: spelling.get(d.change.item.key.toLowerCase())! } } }));
+  const changes = deliveries.map((d) => d.change);
   const working = new Map(rows.map((row): [string, Working] => { const pbi = toPbi(row); return [row.key, { before: pbi, pbi, version: row.version, history: null }]; }));
   const late = [...new Set(changes.filter((c) => { const w = working.get(c.item.key); return w && isLate(w.pbi, c); }).map((c) => c.item.key))];
-  if (!late.length) return working;
+  if (!late.length) return { working, deliveries };
   const events = await tx.event.findMany({ where: { nexusId, pbiKey: { in: late } }, orderBy: [{ occurredAt: 'asc' }, { id: 'asc' }] });
   for (const key of late) working.get(key)!.history = [];
   for (const row of events) working.get(row.pbiKey!)!.history!.push(toPbiEvent(row));
-  return working;
+  return { working, deliveries };
 }
 
 /**

@@ -29,9 +29,7 @@ class Refused extends Error {
 /** Reads of many PBIs go through the revision memo: reports repeat them far more often than PBIs change. */
 export function pbiRepository(prisma: PrismaClient, source: string, memo: RevisionMemo) {
   async function load(nexusId: string, key: string) {
-    const row =
-      (await prisma.pbi.findUnique({ where: { nexusId_key: { nexusId, key } } })) ??
-      (await prisma.pbi.findFirst({ where: { nexusId, key: { equals: key, mode: 'insensitive' } } }));
+    const row = (await prisma.pbi.findUnique({ where: { nexusId_key: { nexusId, key } } })) ?? (await findIgnoringCase(prisma, nexusId, key));
     return row ? { pbi: toPbi(row), version: row.version } : null;
   }
 
@@ -263,8 +261,14 @@ async function nextAutoKey(tx: Prisma.TransactionClient, nexusId: string): Promi
     const row = await tx.nexus.update({ where: { id: nexusId }, data: { nextPbiNumber: { increment: 1 } }, select: { nextPbiNumber: true } });
     const key = `${AUTO_KEY_PREFIX}${row.nextPbiNumber - 1}`;
     // someone used this PBI-<n> by hand: take the next number
-    if (!(await tx.pbi.findFirst({ where: { nexusId, key: { equals: key, mode: 'insensitive' } }, select: { key: true } }))) return key;
+    if (!(await findIgnoringCase(tx, nexusId, key))) return key;
   }
+}
+
+/** Keys are unique ignoring case (index "Pbi_nexusId_lower_key_key"): `pbi-2` finds PBI-2. */
+async function findIgnoringCase(db: Prisma.TransactionClient, nexusId: string, key: string) {
+  const [found] = await db.$queryRaw<{ id: string }[]>`SELECT id FROM "Pbi" WHERE "nexusId" = ${nexusId} AND lower(key) = lower(${key})`;
+  return found ? db.pbi.findUnique({ where: { id: found.id } }) : null;
 }
 
 function autoKeyNumber(key: string): number {

@@ -37,6 +37,20 @@ describeEachDatabase('/pbi commands', (db) => {
     expect((await h.store.pbis.get((await h.nexus()).id, 'NEX-12'))?.title).toBe('Search');
   });
 
+  test('keys are unique ignoring case, as lookups find them: pbi-1 is refused while PBI-1 exists', async () => {
+    await h.run('/pbi add "Search"');
+    for (const key of ['pbi-1', 'Pbi-1']) {
+      const dup = await h.run(`/pbi add "Other" --key ${key}`);
+      expect(dup.visibility).toBe('ephemeral');
+      expect(dup.plain).toContain(`${key} is already a PBI`);
+    }
+    expect((await h.run('/pbi show pbi-1')).plain).toContain('Search');
+    expect(await h.store.pbis.countByStage((await h.nexus()).id)).toEqual(new Map([['refining', 1]]));
+    // and the next number is not taken by a key written in other letters
+    await h.run('/pbi add "Hand-made" --key pbi-2');
+    expect((await h.run('/pbi add "Next"')).plain).toContain('added PBI-3');
+  });
+
   test.each([
     ['/pbi add', 'needs a title'],
     ['/pbi add "x" --teams Delta', 'There is no team Delta'],

@@ -81,6 +81,20 @@ describeEachDatabase('/nexus tracker and /nexus map', (db) => {
     expect(list.plain).not.toContain('older reason');
   });
 
+  test('a tracker key in other letters moves the PBI that has it (keys are unique ignoring case)', async () => {
+    await h.run('/nexus tracker jira');
+    await h.run('/pbi add "Checkout" --key NX-0');
+    const nexusId = (await h.nexus()).id;
+    const [delivery] = inProgressDeliveries(nexusId, h.now.plus({ minutes: 1 }), 1);
+    const lower = { ...delivery, change: { ...delivery.change, item: { ...delivery.change.item, key: 'nx-0' } } };
+    await h.store.inbox.receiveMany([lower, { ...lower, deliveryId: 'd-again', change: { ...lower.change, item: { ...lower.change.item, key: 'Nx-0' } } }]);
+    const round = await h.store.inbox.applyDue(nexusId, h.now.plus({ minutes: 2 }), 250);
+    expect(round.failed).toBe(0);
+    expect(await h.store.pbis.countByStage(nexusId)).toEqual(new Map([['in-progress', 1]]));
+    expect((await h.store.pbis.get(nexusId, 'nx-0'))?.key).toBe('NX-0');
+    expect((await h.store.pbis.history(nexusId, 'NX-0')).map((e) => e.type)).toEqual(['pbi.added', 'pbi.renamed', 'pbi.moved', 'pbi.moved']);
+  });
+
   test('disconnect removes the connection, its secret and mappings, in the channel; the PBIs it brought stay', async () => {
     await h.run('/nexus tracker linear');
     await h.run('/nexus map linear "In Review" integrated');
