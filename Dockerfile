@@ -1,5 +1,6 @@
+# Node 24, an LTS line (20 reached its end of life in April 2026; the code still runs on 20.19+, as CI does).
 # Build: the same commands CI runs (npm ci generates the Prisma client; tsc compiles to dist/).
-FROM node:20-bookworm-slim AS build
+FROM node:24-bookworm-slim AS build
 WORKDIR /app
 COPY package.json package-lock.json prisma.config.ts tsconfig.json tsconfig.build.json ./
 COPY prisma ./prisma
@@ -8,7 +9,7 @@ COPY src ./src
 RUN npm run build
 
 # Run: compiled code, migrations (applied at start), production dependencies only; no root.
-FROM node:20-bookworm-slim
+FROM node:24-bookworm-slim
 ENV NODE_ENV=production DATA_DIR=/data PORT=3000
 WORKDIR /app
 COPY package.json package-lock.json ./
