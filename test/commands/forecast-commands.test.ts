@@ -46,6 +46,21 @@ describeEachDatabase('/forecast', (db) => {
     expect(reply.plain).toContain('⚠ Only 3 days with anything finished');
   });
 
+  test('a PBI is forecast from its teams\' squares even when the Nexus has integrated nothing yet', async () => {
+    for (let n = 0; n < 10; n++) { // Alpha and Beta each finish a square a day; no PBI reaches done
+      await h.run(`/pbi add "Part ${n}" --teams Alpha,Beta --stage doing --key P-${n}`);
+      await h.run(`/pbi team P-${n} Alpha done`);
+      await h.run(`/pbi team P-${n} Beta done`);
+      h.advance({ days: 1 });
+    }
+    await h.run('/pbi add "Open" --teams Alpha,Beta --stage doing --key NEX-1'); // today is Thu 12 Mar
+    const reply = await h.run('/forecast NEX-1');
+    expect(lines(reply.plain)[0]).toBe('50%: on or before Fri 13 Mar');
+    expect(reply.plain).toMatch(/Rests on Alpha's squares done: 10 days, Mon 2 Mar – Wed 11 Mar \(10 with any\); Beta's squares done: 10 days, Mon 2 Mar – Wed 11 Mar \(10 with any\); no integration step \(none in the window\); 10,000 trials, seed [0-9a-f]{8}\./);
+    expect(reply.plain).not.toContain('PBIs finished');
+    expect(reply.plain).toContain('⚠ No PBI was integrated in the window yet');
+  });
+
   describe('with one PBI finished every day for 20 days (today is Sun 22 Mar)', () => {
     beforeEach(() => finishOneADay(h, 20));
 

@@ -5,19 +5,25 @@ import type { NexusContext } from '../command';
 import { ephemeral, refusal, type Reply } from '../reply';
 import { restsOn, type Basis, type NoHistory } from './basis';
 
-/** What every forecast command answers: the lines at each confidence, on its basis, and how the trials spread. */
-export type Answered = { title: string; lines: string[]; basis: Basis; seed: string; note?: string; histogram: Omit<Histogram, 'title'> };
+/** What a forecast from one throughput sample rests on and warns about. */
+export const answeredOn = (basis: Basis, seed: string) => ({ restsOn: restsOn(basis, seed), warnings: basis.warnings, seed });
+
+/**
+ * What every forecast command answers: the lines at each confidence, what they rest on (the samples it really used),
+ * its warnings, and how the trials spread.
+ */
+export type Answered = { title: string; lines: string[]; restsOn: string; warnings: string[]; seed: string; note?: string; histogram: Omit<Histogram, 'title'> };
 export type ForecastProblem = NoHistory | { problem: 'unknown-team'; team: string; teams: string[] } | { problem: 'refused'; message: string };
 export type ForecastOutcome = Answered | ForecastProblem;
 
 export function renderForecast(outcome: ForecastOutcome, usage: string): Reply {
   if ('problem' in outcome) return refusal(explainForecast(outcome), usage);
-  const { title, lines, basis, note } = outcome;
+  const { title, lines, note } = outcome;
   // one line per team: a Nexus of many teams needs several sections, and every team keeps its line
   const blocks: Block[] = [header(title), ...lineSections(lines, Infinity)];
   if (note) blocks.push(section(note));
-  blocks.push(context(restsOn(basis, outcome.seed)));
-  for (const warning of basis.warnings) blocks.push(context(warning));
+  blocks.push(context(outcome.restsOn));
+  for (const warning of outcome.warnings) blocks.push(context(warning));
   const chart = { title, fileName: `forecast-${outcome.seed}.png`, spec: forecastHistogramSpec({ title, ...outcome.histogram }), requested: false };
   return { ...ephemeral(`${escape(title)}\n${lines.join('\n')}`, blocks), chart };
 }

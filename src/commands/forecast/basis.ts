@@ -80,7 +80,7 @@ function warnings(sample: Sample, days: ForecastDays, who: string): string[] {
   if (xmr && xmr.outside.length) {
     const firstWeek = weeks.length - 1 - Math.max(...xmr.outside);
     out.push(
-      `⚠ Throughput is unstable: ${xmr.outside.length} of ${weeks.length} weeks fall outside the natural process limits ` +
+      `⚠ ${who === 'the Nexus' ? 'Throughput' : `${who}'s throughput`} is unstable: ${xmr.outside.length} of ${weeks.length} weeks fall outside the natural process limits ` +
         `(${xmr.lower.toFixed(1)}–${xmr.upper.toFixed(1)} a week; the latest ${firstWeek === 0 ? 'is the last week' : `${firstWeek} weeks ago`}). The history is a poor guide; read these numbers with care.`,
     );
   }

@@ -3,7 +3,7 @@ import { daysUntil } from '../../domain/forecast/sampling';
 import { findTeam } from '../../domain/nexus';
 import { defineCommand, invalid } from '../command';
 import { parseFlags } from '../flags';
-import { keep, percent, renderForecast, type ForecastOutcome } from './answer';
+import { answeredOn, keep, percent, renderForecast, type ForecastOutcome } from './answer';
 import { spreadOf } from '../../charts/forecast-histogram';
 import { formatDate, loadBasis, parseConfidences, seededFor, type Basis } from './basis';
 import { parseDate } from './dates';
@@ -37,7 +37,7 @@ export const forecastBy = defineCommand<Input, ForecastOutcome>({
     await keep(ctx, { kind: 'by', date, team: found ?? null }, answer);
     const what = found ? `of ${found}'s squares` : 'PBIs';
     const lines = answer.map(({ confidence, items }) => `${percent(confidence)}: ${items} ${what} or more`);
-    return { title: `How many ${what} by ${formatDate(date, basis.today)}? (${days} days)`, lines, basis, seed, histogram: { ...histogram, xTitle: `${what} done` } };
+    return { title: `How many ${what} by ${formatDate(date, basis.today)}? (${days} days)`, lines, ...answeredOn(basis, seed), histogram: { ...histogram, xTitle: `${what} done` } };
   },
   render: (outcome) => renderForecast(outcome, usage),
 });

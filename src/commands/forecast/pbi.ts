@@ -1,17 +1,18 @@
-import { localDate, addDays } from '../../domain/calendar';
+import { localDate, addDays, type CalendarDate } from '../../domain/calendar';
 import { percentile, windowEnding } from '../../domain/flow-metrics';
 import { dayAtConfidence, pbiDoneWithin, type TeamPart } from '../../domain/forecast/pbi-forecast';
-import { dateOfDay, daysUntil } from '../../domain/forecast/sampling';
+import { DEFAULT_TRIALS } from '../../domain/forecast/monte-carlo';
+import { dateOfDay, daysUntil, type ForecastDays } from '../../domain/forecast/sampling';
 import type { Pbi } from '../../domain/pbi';
 import { cycleTimesInWindow } from '../../domain/sle';
 import { code } from '../blocks';
 import { defineCommand, invalid, type NexusContext } from '../command';
-import { loadFlowView, startOfDay } from '../flow-view';
+import { loadFlowView, startOfDay, today } from '../flow-view';
 import { parseFlags } from '../flags';
 import { byStart } from '../render-pbi';
 import { spreadOf } from '../../charts/forecast-histogram';
-import { keep, percent, renderForecast, type Answered, type ForecastOutcome, type ForecastProblem } from './answer';
-import { daysFromToday, formatDate, loadBasis, parseConfidences, seededFor, type Basis } from './basis';
+import { answeredOn, keep, percent, renderForecast, type Answered, type ForecastOutcome, type ForecastProblem } from './answer';
+import { forecastDays, formatDate, loadBasis, parseConfidences, seededFor, type Basis } from './basis';
 
 const usage = '/forecast <key> [--at 60,90]';
 type Input = { key: string; confidences: number[] };
@@ -34,22 +35,26 @@ export const forecastPbi = defineCommand<Input, ForecastOutcome>({
     if (!pbi) return { problem: 'refused', message: `There is no PBI ${code(key)} in this Nexus. \`/flow board\` lists them.` };
     if (pbi.finishedAt) return { problem: 'refused', message: `${pbi.key} is already done: it finished on ${formatDate(localDate(pbi.finishedAt, ctx.nexus.timeZone))}.` };
     if (pbi.discardedAt) return { problem: 'refused', message: `${pbi.key} was discarded; there is nothing to forecast.` };
-    const nexusBasis = await loadBasis(ctx, null);
-    if ('problem' in nexusBasis) return nexusBasis;
-    const forecast = pbi.squares.length ? await byTeams(ctx, pbi, nexusBasis, confidences) : await byCycleTimes(ctx, pbi, nexusBasis, confidences);
+    const forecast = pbi.squares.length ? await byTeams(ctx, pbi, confidences) : await byCycleTimes(ctx, pbi, confidences);
     if ('problem' in forecast) return forecast;
     await keep(ctx, { kind: 'pbi', key: pbi.key }, forecast.answer);
+    const day = today(ctx);
     const lines = forecast.answer.map(({ confidence, date }) =>
-      `${percent(confidence)}: ${date === undefined ? 'not within ten years at this pace' : date === nexusBasis.today ? 'today' : `on or before ${formatDate(date, nexusBasis.today)}`}`);
-    return { title: `When will ${pbi.key} be done?`, lines, basis: nexusBasis, seed: forecast.seed, note: forecast.note, histogram: forecast.histogram };
+      `${percent(confidence)}: ${date === undefined ? 'not within ten years at this pace' : date === day ? 'today' : `on or before ${formatDate(date, day)}`}`);
+    const { answer: _, ...answered } = forecast;
+    return { title: `When will ${pbi.key} be done?`, lines, ...answered };
   },
   render: (outcome) => renderForecast(outcome, usage),
 });
 
-type PbiAnswer = { answer: { confidence: number; date?: string }[]; seed: string; note: string; histogram: Answered['histogram'] };
+type PbiAnswer = Omit<Answered, 'title' | 'lines'> & { answer: { confidence: number; date?: string }[] };
 
-/** Each team not done forecasts its part (its queue ahead included); the product of their chances, then integration. */
-async function byTeams(ctx: NexusContext, pbi: Pbi, basis: Basis, confidences: number[]): Promise<PbiAnswer | ForecastProblem> {
+/**
+ * Each team not done forecasts its part (its queue ahead included) from its own squares done; the product of their
+ * chances, then integration. It rests on the teams' samples and on the PBIs integrated, never on the Nexus's
+ * throughput: a Nexus that has integrated nothing yet can still forecast from its teams.
+ */
+async function byTeams(ctx: NexusContext, pbi: Pbi, confidences: number[]): Promise<PbiAnswer | ForecastProblem> {
   const open = await ctx.store.pbis.listOpen(ctx.nexus.id);
   const parts: TeamPart[] = [];
   const bases: Basis[] = [];
@@ -63,23 +68,42 @@ async function byTeams(ctx: NexusContext, pbi: Pbi, basis: Basis, confidences: n
     parts.push({ team: square.team, items: ahead + 1, throughput: teamBasis.sample.throughput });
     said.push(`${square.team}: ${ahead ? `${ahead} square${ahead === 1 ? '' : 's'} ahead, then this one` : 'this square is next'}`);
   }
-  const lags = await integrationDays(ctx, basis);
+  const day = today(ctx);
+  const days = forecastDays(ctx.nexus);
+  const lags = await integrationDays(ctx, day, days);
+  if (!parts.length && !lags.length) return { problem: 'refused', message: `Every team is done with ${pbi.key}, and no PBI was integrated in the window: the history can't say how long integration takes.` };
   const { seed, rng } = seededFor({ kind: 'pbi', key: pbi.key }, bases, `${parts.map((p) => p.items).join(',')}|${lags.join(',')}`);
-  const doneWithin = pbiDoneWithin(parts, lags, basis.trials, rng);
-  const days = confidences.map((confidence) => ({ confidence, day: dayAtConfidence(doneWithin, confidence) }));
-  const answer = days.map(({ confidence, day }) => ({ confidence, date: Number.isFinite(day) ? (day === 0 ? basis.today : dateOfDay(basis.today, day, basis.days)) : undefined }));
+  const doneWithin = pbiDoneWithin(parts, lags, DEFAULT_TRIALS, rng);
+  const atConfidence = confidences.map((confidence) => ({ confidence, day: dayAtConfidence(doneWithin, confidence) }));
+  const answer = atConfidence.map(({ confidence, day: d }) => ({ confidence, date: Number.isFinite(d) ? (d === 0 ? day : dateOfDay(day, d, days)) : undefined }));
   const spread = [...doneWithin].map((p, d) => ({ value: d, share: p - (doneWithin[d - 1] ?? 0) })).filter((s) => s.share > 0);
   const histogram = {
-    xTitle: daysFromToday(basis),
+    xTitle: `${days.kind === 'working' ? 'working days' : 'days'} from today`,
     spread,
-    lines: days.filter((d) => Number.isFinite(d.day)).map(({ confidence, day }, i) => ({ confidence, value: day, label: `${confidence}% · ${formatDate(answer[i].date!)}` })),
+    lines: atConfidence.filter((d) => Number.isFinite(d.day)).map(({ confidence, day: d }, i) => ({ confidence, value: d, label: `${confidence}% · ${formatDate(answer[i].date!)}` })),
   };
   const teams = said.length ? `Teams still working: ${said.join('; ')}.` : 'Every team is done; only the integration is left.';
-  return { answer, seed, histogram, note: `${teams} Integration took ${lags.length ? `${percentile(lags, 0.5)} days (median of ${lags.length})` : 'no time in the history'} after the last team.` };
+  const integration = lags.length ? `Integration took ${percentile(lags, 0.5)} days (median of ${lags.length}) after the last team.` : '';
+  const warnings = bases.flatMap((b) => b.warnings);
+  if (!lags.length) warnings.push('⚠ No PBI was integrated in the window yet, so these dates leave out the integration step after the last team: they are early.');
+  const restsOn = `Rests on ${[...bases.map(teamSample), integrationSample(lags)].join('; ')}; ${DEFAULT_TRIALS.toLocaleString('en')} trials, seed ${seed}.`;
+  return { answer, seed, restsOn, warnings, histogram, note: [teams, integration].filter(Boolean).join(' ') };
 }
 
+/** "Alpha's squares done: 20 days, Mon 2 Mar – Sat 21 Mar (20 with any)". */
+function teamSample(basis: Basis): string {
+  const { sample, days } = basis;
+  const kind = days.kind === 'working' ? 'working days' : 'days';
+  return `${basis.who}'s squares done: ${sample.throughput.length} ${kind}, ${formatDate(sample.from)} – ${formatDate(sample.to)} (${sample.daysWithThroughput} with any)`;
+}
+
+const integrationSample = (lags: readonly number[]): string =>
+  lags.length ? `the integration step of the ${lags.length} PBI${lags.length === 1 ? '' : 's'} integrated in the window` : 'no integration step (none in the window)';
+
 /** No team breakdown: the cycle times of finished PBIs that lasted at least as long as this one has so far. */
-async function byCycleTimes(ctx: NexusContext, pbi: Pbi, basis: Basis, confidences: number[]): Promise<PbiAnswer | ForecastProblem> {
+async function byCycleTimes(ctx: NexusContext, pbi: Pbi, confidences: number[]): Promise<PbiAnswer | ForecastProblem> {
+  const basis = await loadBasis(ctx, null);
+  if ('problem' in basis) return basis;
   const view = await loadFlowView(ctx);
   const age = view.ageOf(pbi)?.age ?? 0;
   const cycleTimes = cycleTimesInWindow(view.finished, view.today, ctx.nexus.timeZone, ctx.nexus.sle.historyDays).filter((t) => t >= age);
@@ -89,17 +113,17 @@ async function byCycleTimes(ctx: NexusContext, pbi: Pbi, basis: Basis, confidenc
   const spread = spreadOf(Float64Array.from(cycleTimes, (t) => t - age));
   const lines = remaining.map(({ confidence, value }, i) => ({ confidence, value, label: `${confidence}% · ${formatDate(answer[i].date)}` }));
   const { seed } = seededFor({ kind: 'pbi', key: pbi.key }, [basis], cycleTimes.join(','));
-  return { answer, seed, histogram: { xTitle: 'days from today', spread, lines }, note: `${pbi.key} names no teams: from the cycle times of the ${cycleTimes.length} finished PBIs that lasted at least its ${age} days.` };
+  return { answer, ...answeredOn(basis, seed), histogram: { xTitle: 'days from today', spread, lines }, note: `${pbi.key} names no teams: from the cycle times of the ${cycleTimes.length} finished PBIs that lasted at least its ${age} days.` };
 }
 
 /** Days from the last team square done to the PBI finishing, for PBIs finished in the window. */
-async function integrationDays(ctx: NexusContext, basis: Basis): Promise<number[]> {
+async function integrationDays(ctx: NexusContext, day: CalendarDate, days: ForecastDays): Promise<number[]> {
   const { nexus } = ctx;
-  const { from } = windowEnding(addDays(basis.today, -1), nexus.sle.historyDays);
+  const { from } = windowEnding(addDays(day, -1), nexus.sle.historyDays);
   const touched = await ctx.store.pbis.listForFlow(nexus.id, startOfDay(nexus, from));
   return touched.flatMap((p) => {
     if (!p.finishedAt || !p.squares.length || p.squares.some((s) => !s.doneAt)) return [];
     const lastDone = p.squares.map((s) => s.doneAt!).reduce((a, b) => (b > a ? b : a));
-    return [daysUntil(localDate(lastDone, nexus.timeZone), localDate(p.finishedAt, nexus.timeZone), basis.days)];
+    return [daysUntil(localDate(lastDone, nexus.timeZone), localDate(p.finishedAt, nexus.timeZone), days)];
   });
 }

@@ -2,7 +2,7 @@ import { addDays } from '../../domain/calendar';
 import { bold, code } from '../blocks';
 import { defineCommand, invalid } from '../command';
 import { parseFlags } from '../flags';
-import { renderForecast, type ForecastOutcome } from './answer';
+import { answeredOn, renderForecast, type ForecastOutcome } from './answer';
 import { formatDate, loadBasis, parseConfidences } from './basis';
 import { howManyBy } from './by';
 
@@ -34,7 +34,7 @@ export const forecastSprint = defineCommand<{ confidences: number[] }, ForecastO
       lines.push(`${bold(team)} (squares done)  ${'problem' in teamBasis ? '_not enough history_' : row(howManyBy(teamBasis, end, confidences).answer)}`);
     }
     const title = `Next Sprint: ${formatDate(addDays(basis.today, 1), basis.today)} – ${formatDate(end, basis.today)} (${sprintDays} days)`;
-    return { title, lines, basis, seed: nexus.seed, histogram: { ...nexus.histogram, xTitle: 'PBIs integrated in the Sprint' }, note: 'Each number: at least that many, with that confidence. Plan to the 85% line; the 50% line is a coin toss.' };
+    return { title, lines, ...answeredOn(basis, nexus.seed), histogram: { ...nexus.histogram, xTitle: 'PBIs integrated in the Sprint' }, note: 'Each number: at least that many, with that confidence. Plan to the 85% line; the 50% line is a coin toss.' };
   },
   render: (outcome) => renderForecast(outcome, usage),
 });

@@ -3,7 +3,7 @@ import { daysAtConfidence, shareDoneWithin, simulateWhen } from '../../domain/fo
 import { dateOfDay, daysUntil } from '../../domain/forecast/sampling';
 import { defineCommand, invalid } from '../command';
 import { parseFlags } from '../flags';
-import { formatChance, keep, percent, renderForecast, type ForecastOutcome } from './answer';
+import { answeredOn, formatChance, keep, percent, renderForecast, type ForecastOutcome } from './answer';
 import { spreadOf } from '../../charts/forecast-histogram';
 import { daysFromToday, formatDate, loadBasis, parseConfidences, seededFor } from './basis';
 import { parseDate } from './dates';
@@ -53,7 +53,7 @@ export const forecastWhen = defineCommand<Input, ForecastOutcome>({
       spread: spreadOf(days),
       lines: answer.filter((a) => a.date).map(({ confidence, day, date }) => ({ confidence, value: day, label: `${confidence}% · ${formatDate(date!)}` })),
     };
-    return { title: `When will ${what} be done?`, lines, basis, seed, note, histogram };
+    return { title: `When will ${what} be done?`, lines, ...answeredOn(basis, seed), note, histogram };
   },
   render: (outcome) => renderForecast(outcome, usage),
 });
