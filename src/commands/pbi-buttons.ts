@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { Nexus } from '../domain/nexus';
 import type { Pbi } from '../domain/pbi';
 import { isFinishedStage, nextStage } from '../domain/workflow';
-import { actionRows, button, type Block } from './blocks';
+import { actionRows, button, escape, type Block } from './blocks';
 import { SNOOZE_DAYS } from './pbi/swarm';
 import { SQUARE_GLYPH } from './render-pbi';
 
@@ -58,19 +58,19 @@ export function digestButtons(pbi: Pbi): Block {
 export function staleness(click: PbiButton, pbi: Pbi): string | null {
   switch (click.do) {
     case 'move':
-      return pbi.stage === click.from ? null : `${pbi.key} is now in ${pbi.stage}`;
+      return pbi.stage === click.from ? null : `${escape(pbi.key)} is now in ${escape(pbi.stage)}`;
     case 'square': {
       const square = pbi.squares.find((s) => s.team === click.team);
-      if (!square) return `${click.team} is no longer needed on ${pbi.key}`;
-      return square.state === click.from ? null : `${click.team}'s square on ${pbi.key} is now ${square.state}`;
+      if (!square) return `${escape(click.team)} is no longer needed on ${escape(pbi.key)}`;
+      return square.state === click.from ? null : `${escape(click.team)}'s square on ${escape(pbi.key)} is now ${square.state}`;
     }
     case 'block':
-      return pbi.blocked ? `${pbi.key} is already blocked` : null;
+      return pbi.blocked ? `${escape(pbi.key)} is already blocked` : null;
     case 'unblock':
-      return pbi.blocked ? null : `${pbi.key} is no longer blocked`;
+      return pbi.blocked ? null : `${escape(pbi.key)} is no longer blocked`;
     case 'swarm':
     case 'snooze':
-      return pbi.finishedAt ? `${pbi.key} is finished` : null;
+      return pbi.finishedAt ? `${escape(pbi.key)} is finished` : null;
   }
 }
 

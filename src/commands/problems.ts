@@ -66,7 +66,7 @@ export function explain(p: Problem): string {
     case 'invalid-team-name':
       return `${code(p.team)} is not a team name: use one word of letters, digits, \`-\`, \`_\` or \`.\` (at most 40).`;
     case 'team-in-use':
-      return `${escape(p.team)} is still needed on open PBIs (${(p.keys ?? []).slice(0, 5).join(', ')}${(p.keys ?? []).length > 5 ? ', …' : ''}); take it off them first with ${code(`/pbi teams <key> -${p.team}`)}.`;
+      return `${escape(p.team)} is still needed on open PBIs (${(p.keys ?? []).slice(0, 5).map(escape).join(', ')}${(p.keys ?? []).length > 5 ? ', …' : ''}); take it off them first with ${code(`/pbi teams <key> -${p.team}`)}.`;
   }
 }
 

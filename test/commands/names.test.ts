@@ -86,3 +86,50 @@ describeEachDatabase('names with spaces, &, <, accents and emoji', (db) => {
     for (const name of shown) expect(consoleText(reply)).toContain(name);
   });
 });
+
+/** Slack markup a tracker may put in a key, a title or a status: shown as text, it pings, links or names nothing. */
+const RAW_MARKUP = /<!|<#|<@U1>|<https?:/;
+const HOSTILE_KEY = '<!channel>';
+
+describeEachDatabase('keys and titles from a tracker carrying Slack markup', (db) => {
+  let h: Harness;
+  beforeEach(async () => {
+    h = commandHarness(db());
+    await h.run('/nexus setup --name Shop --teams Alpha,Beta --stages "ready,doing:1,done" --start doing --finish done');
+    await h.run('/nexus sle 85 1');
+    await h.run('/nexus tracker generic');
+    const nexusId = (await h.nexus()).id;
+    const item = (key: string, title: string) => ({ key, title, url: null, createdAt: h.now });
+    await h.store.inbox.receiveMany([
+      { nexusId, kind: 'generic', deliveryId: 'g-1', at: h.now, change: { item: item(HOSTILE_KEY, '<!here> <@U1> 🚀'), from: null, to: { id: null, name: 'doing', category: null }, at: h.now, teamHints: ['Alpha'] } },
+    ]);
+    await h.store.inbox.applyDue(nexusId, h.now.plus({ minutes: 1 }), 10);
+    expect((await h.store.pbis.get(nexusId, HOSTILE_KEY))?.stage).toBe('doing');
+    h.advance({ days: 4 });
+  });
+
+  const expectEscaped = (line: string, reply: Reply) => {
+    const { mrkdwn } = textsOf(reply);
+    expect({ line, raw: mrkdwn.filter((t) => RAW_MARKUP.test(t)) }).toEqual({ line, raw: [] });
+    expect({ line, urlEncoded: mrkdwn.filter((t) => URL_ENCODED.test(t)) }).toEqual({ line, urlEncoded: [] });
+  };
+
+  test('the digest names the oldest item escaped: no daily ping of everyone', async () => {
+    const digest = await h.run('/flow digest');
+    expectEscaped('/flow digest', digest);
+    expect(digest.text).toContain(`oldest ${escape(HOSTILE_KEY)}, 5 days`);
+    expect(consoleText(digest)).toContain(`oldest ${HOSTILE_KEY}`);
+  });
+
+  test('a move over the WIP limit names the items already there escaped', async () => {
+    await h.run('/pbi add "Next" --stage ready');
+    const moved = await h.run('/pbi move PBI-1 doing');
+    expectEscaped('/pbi move', moved);
+    expect(consoleText(moved)).toContain(`already there ${HOSTILE_KEY} (5d`);
+  });
+
+  test.each(['/flow board', '/flow aging', '/flow wip', `/forecast ${'PBI-1'}`, '/pbi show PBI-1'])('%s shows them escaped', async (line) => {
+    await h.run('/pbi add "Next" --stage ready');
+    expectEscaped(line, await h.run(line));
+  });
+});

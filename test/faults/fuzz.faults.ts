@@ -1,10 +1,12 @@
 import { randomBytes } from 'node:crypto';
 import { Agent } from 'node:http';
 import fc from 'fast-check';
+import { DateTime } from 'luxon';
 import pg from 'pg';
 import { COMMANDS } from '../../src/commands';
 import { blocksToText } from '../../src/console/plain-text';
 import { TRACKER_KINDS } from '../../src/domain/tracker';
+import { signGeneric } from '../../src/trackers/generic';
 import { hmacSha256 } from '../../src/trackers/signature';
 import type { FakeSlack } from '../support/fake-slack';
 import { sign } from '../support/slack-requests';
@@ -26,6 +28,11 @@ const hostileText = fc.oneof(
 );
 /** Markup a reply must never carry through from input: it would ping, link or name what the input chose. */
 const RAW_MARKUP = /<!|<#|<https?:\/\/evil|<@UHACKER/;
+/** What JavaScript's global escape() makes of a name ("R&D <!channel>" → "R%26D%20%3C%21channel%3E"): an altered name. */
+const URL_ENCODED = /%(20|21|26|3C|3E|40|u[0-9A-F]{4})/i;
+/** The Nexus name of the hostile channel and its escaped form, as Slack must receive it to show it as typed. */
+const HOSTILE_NEXUS = '<!channel> R&D <@UHACKER> <https://evil.example|x>';
+const HOSTILE_NEXUS_SHOWN = '&lt;!channel&gt; R&amp;D &lt;@UHACKER&gt; &lt;https://evil.example|x&gt;';
 
 jest.setTimeout(300_000);
 
@@ -68,18 +75,34 @@ describe('hostile input at every endpoint and command', () => {
   }
 
   /** Slack reads markup in a message's text and its mrkdwn; plain_text (headers, buttons) is shown as it is. */
-  function expectNoRawMarkup(reply: Record<string, any>): void {
+  function textsOf(reply: Record<string, any>): { mrkdwn: string[]; plain: string[] } {
     const mrkdwn: string[] = [String(reply.text ?? '')];
+    const plain: string[] = [];
     const walk = (node: unknown): void => {
       if (Array.isArray(node)) node.forEach(walk);
       else if (node && typeof node === 'object') {
         const { type, text } = node as { type?: string; text?: unknown };
         if (type === 'mrkdwn' && typeof text === 'string') mrkdwn.push(text);
+        if (type === 'plain_text' && typeof text === 'string') plain.push(text);
         Object.values(node).forEach(walk);
       }
     };
     walk(reply.blocks);
-    expect(mrkdwn.filter((text) => RAW_MARKUP.test(text))).toEqual([]);
+    return { mrkdwn, plain };
+  }
+
+  function expectNoRawMarkup(reply: Record<string, any>): void {
+    expect(textsOf(reply).mrkdwn.filter((text) => RAW_MARKUP.test(text))).toEqual([]);
+  }
+
+  /** Shown as typed: no raw markup, and wherever the hostile Nexus's name appears it is whole, not URL-encoded. */
+  function expectNameIntact(line: string, reply: Record<string, any>): void {
+    expectNoRawMarkup(reply);
+    const { mrkdwn, plain } = textsOf(reply);
+    const mentions = (text: string) => /R(&amp;|&|%26)D/.test(text);
+    expect({ line, altered: [...mrkdwn, ...plain].filter((text) => URL_ENCODED.test(text)) }).toEqual({ line, altered: [] });
+    expect({ line, altered: mrkdwn.filter((text) => mentions(text) && !text.includes(HOSTILE_NEXUS_SHOWN)) }).toEqual({ line, altered: [] });
+    expect({ line, altered: plain.filter((text) => mentions(text) && !text.includes(HOSTILE_NEXUS)) }).toEqual({ line, altered: [] });
   }
 
   test('every command with hostile words: an answer each time, no raw markup, and only a change posted in the channel changes anything', async () => {
@@ -110,13 +133,32 @@ describe('hostile input at every endpoint and command', () => {
     expect(stored.rows[0].title).toContain('<!channel>');
     // a Nexus named with markup, in a channel of its own: every report names it
     const elsewhere = (command: string, text: string) => cluster.command(fake, { command, text, channel_id: 'C-HOSTILE' });
-    expectNoRawMarkup(await elsewhere('/nexus', 'setup --name "<!channel> R&D <@UHACKER> <https://evil.example|x>" --teams Alpha'));
+    const setup = await elsewhere('/nexus', `setup --name "${HOSTILE_NEXUS}" --teams Alpha --stages "ready,doing:1,done" --start doing --finish done`);
+    expectNameIntact('setup', setup);
+    expect(setup.text).toContain(HOSTILE_NEXUS_SHOWN);
+    await elsewhere('/nexus', 'sle 85 1');
+    // an item a tracker keys and titles with markup, in progress for 4 days: the digest names it oldest
+    const secret = /Secret: (\S+)/.exec(blocksToText((await elsewhere('/nexus', 'tracker generic')).blocks))![1];
+    const hostileId = (await sql.query<{ id: string }>(`SELECT id FROM "Nexus" WHERE "channelId" = 'C-HOSTILE'`)).rows[0].id;
+    const occurredAt = new Date(Date.now() - 3 * 86_400_000).toISOString();
+    const delivery = JSON.stringify({ id: 'd-markup', item: { id: '1', key: '<!channel>', title: '<!here> <@UHACKER>' }, to: 'doing', occurredAt, teams: ['Alpha'] });
+    expect(await postRaw(agent, `${base()}/webhooks/generic/${hostileId}`, { 'content-type': 'application/json', ...signGeneric(secret, 'd-markup', delivery, DateTime.utc()) }, delivery)).toBe(202);
+    for (let i = 0; i < 100 && !(await sql.query(`SELECT 1 FROM "Pbi" WHERE key = '<!channel>' AND stage = 'doing'`)).rowCount; i++) await new Promise((r) => setTimeout(r, 100));
     await elsewhere('/pbi', 'add "First" --teams Alpha');
-    for (const line of ['/flow board', '/flow wip', '/flow aging', '/flow sle', '/flow throughput', '/flow digest', '/forecast 5', '/pbi show PBI-1']) {
+    const moved = await elsewhere('/pbi', 'move PBI-1 doing'); // over the limit of 1: names the items already there
+    expectNameIntact('/pbi move', moved);
+    expect(blocksToText(moved.blocks)).toContain('already there <!channel>');
+    for (const line of ['/flow board', '/flow wip', '/flow aging', '/flow sle', '/flow throughput', '/forecast 5', '/pbi show PBI-1']) {
       const [command, ...words] = line.split(' ');
-      expectNoRawMarkup(await elsewhere(command, words.join(' ')));
+      expectNameIntact(line, await elsewhere(command, words.join(' ')));
     }
-    for (const call of fake.callsTo('chat.postMessage')) expectNoRawMarkup(call.body);
+    // a digest with a thread is posted by the bot itself (chat.postMessage), not through the response URL
+    const digestBody = new URLSearchParams({ token: 'x', team_id: 'T1', user_id: 'U_NIT', trigger_id: 't', response_url: fake.responseUrl(), command: '/flow', text: 'digest', channel_id: 'C-HOSTILE' }).toString();
+    expect(await postRaw(agent, `${base()}/slack/events`, { 'content-type': 'application/x-www-form-urlencoded', ...sign(digestBody) }, digestBody)).toBe(200);
+    const digestPosted = () => fake.callsTo('chat.postMessage').find((c) => c.body.channel === 'C-HOSTILE' && !c.body.thread_ts);
+    for (let i = 0; i < 100 && !digestPosted(); i++) await new Promise((r) => setTimeout(r, 100));
+    expect(digestPosted()?.body.text).toMatch(/oldest &lt;!channel&gt;, \d+ days/);
+    for (const call of fake.callsTo('chat.postMessage')) expectNameIntact('chat.postMessage', call.body);
     for (const call of fake.callsTo('files.completeUploadExternal')) expect(String(call.body.initial_comment ?? '')).not.toMatch(RAW_MARKUP);
   });
 

@@ -79,11 +79,11 @@ function headlines(d: Digest, view: FlowView, judged: number): string[] {
   const lines: string[] = [];
   const past = d.aging.filter((a) => a.status === 'aging');
   const snoozed = d.snoozed.length ? ` (${d.snoozed.length} snoozed)` : '';
-  if (d.aging.length) lines.push(`🔴 ${past.length} past the SLE, 🟡 ${d.aging.length - past.length} at risk — oldest ${d.aging[0].pbi.key}, ${d.aging[0].age} days${snoozed}.`);
+  if (d.aging.length) lines.push(`🔴 ${past.length} past the SLE, 🟡 ${d.aging.length - past.length} at risk — oldest ${escape(d.aging[0].pbi.key)}, ${d.aging[0].age} days${snoozed}.`);
   for (const l of d.overLimit) lines.push(`⚠ ${code(l.stage)} ${l.count}/${l.wipLimit}: over its WIP limit.`);
   if (d.stopStarting) {
     const s = d.stopStarting;
-    lines.push(`✋ Stop starting, start finishing: ${s.started} started and ${s.finished} finished in the last ${NUDGE_WORKING_DAYS} working days; WIP ${s.wipFrom} → ${s.wipTo}. Swarm on ${s.swarmOn.map((a) => a.pbi.key).join(', ')}.`);
+    lines.push(`✋ Stop starting, start finishing: ${s.started} started and ${s.finished} finished in the last ${NUDGE_WORKING_DAYS} working days; WIP ${s.wipFrom} → ${s.wipTo}. Swarm on ${s.swarmOn.map((a) => escape(a.pbi.key)).join(', ')}.`);
   }
   if (d.stalls.length) lines.push(`🧩 ${d.stalls.length} PBI${d.stalls.length === 1 ? '' : 's'} stalled at integration: some teams done, others not started for more than ${STALL_DAYS} days.`);
   if (d.refinement?.advice === 'refine') lines.push(`📋 Refine now: ${d.refinement.ready} ready, the next Sprint likely finishes ${d.refinement.sprintLikely}.`);

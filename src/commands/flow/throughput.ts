@@ -31,7 +31,7 @@ export const flowThroughput = defineCommand<{ team: string | null }, Outcome>({
     if ('problem' in outcome) return refusal(explain(outcome), usage);
     const { daily, team } = outcome;
     const total = daily.reduce((n, d) => n + d.count, 0);
-    const what = team ? `${team}'s squares done` : 'PBIs finished';
+    const what = team ? `${escape(team)}'s squares done` : 'PBIs finished';
     const weeks = perWeek(daily).map((w) => {
       const days = daily.filter((d) => d.date >= w.weekOf && d.date < addDays(w.weekOf, 7));
       return `${code(`week of ${format(w.weekOf)}`)}  ${days.map((d) => d.count).join(' ')}  = ${bold(String(w.count))}${w.days < 7 ? ` (${w.days} days)` : ''}`;

@@ -21,7 +21,7 @@ export const flowWip = defineCommand<Record<string, never>, FlowView>({
     const stages = stageLoads(open, nexus.workflow)
       .filter((l) => wipStages.has(l.stage) || l.wipLimit !== null)
       .map((l) => `${code(l.stage)}  ${l.count}${l.wipLimit === null ? '' : `/${l.wipLimit}`}${l.overLimit ? '  ⚠ over limit' : ''}`);
-    const teams = teamLoads(open, nexus.teams).map((t) => `${bold(t.team)}  ◐ ${t.started} started · ☐ ${t.waiting} waiting to start`);
+    const teams = teamLoads(open, nexus.teams).map((t) => `${bold(escape(t.team))}  ◐ ${t.started} started · ☐ ${t.waiting} waiting to start`);
     const wip = nexusWip(open);
     return ephemeral(`${escape(nexus.name)}: WIP ${wip}`, [
       header(`${nexus.name} · WIP ${wip}`),

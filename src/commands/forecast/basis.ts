@@ -6,6 +6,7 @@ import { throughputSample, type ForecastDays, type Sample } from '../../domain/f
 import { blocksOf, xmrLimits } from '../../domain/forecast/xmr';
 import { seededRng, seedName, type Rng } from '../../domain/random';
 import type { Nexus } from '../../domain/nexus';
+import { escape } from '../blocks';
 import type { NexusContext } from '../command';
 import { startOfDay, today } from '../flow-view';
 
@@ -98,7 +99,7 @@ export function parseConfidences(text: string | undefined): number[] | string {
 export function restsOn(basis: Basis, seed: string): string {
   const { sample, days } = basis;
   const kind = days.kind === 'working' ? ` working days (${days.days.join(', ')})` : ' days';
-  const what = basis.team ? `${basis.team}'s squares done` : 'PBIs finished';
+  const what = basis.team ? `${escape(basis.team)}'s squares done` : 'PBIs finished';
   return `Rests on ${sample.throughput.length}${kind} of ${what}, ${formatDate(sample.from)} – ${formatDate(sample.to)} (${sample.daysWithThroughput} with any), ${basis.trials.toLocaleString('en')} trials, seed ${seed}.`;
 }
 

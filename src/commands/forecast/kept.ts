@@ -2,6 +2,7 @@ import { addDays, localDate, type CalendarDate } from '../../domain/calendar';
 import { nexusThroughput, teamThroughput } from '../../domain/flow-metrics';
 import { countedDays } from '../../domain/forecast/sampling';
 import type { KeptForecast } from '../../store/forecast-repository';
+import { escape } from '../blocks';
 import type { NexusContext } from '../command';
 import { today as todayOf } from '../flow-view';
 import { forecastDays, formatDate } from './basis';
@@ -54,7 +55,7 @@ function judge(forecast: KeptForecast, daily: Daily, pbiDone: CalendarDate | nul
     if (q.date >= today) return null;
     const happened = daily.filter((d) => d.date > asked && d.date <= q.date).reduce((n, d) => n + d.count, 0);
     const parts = forecast.answer.map(({ confidence, items }) => (hits.set(confidence, happened >= items!), `${confidence}% ≥ ${items} ${mark(happened >= items!)}`));
-    return { forecast, hits, decidedOn: q.date, line: `• forecast of ${formatDate(asked)}: by ${formatDate(q.date)}${q.team ? ` (${q.team})` : ''} — ${parts.join(', ')}; done ${happened}` };
+    return { forecast, hits, decidedOn: q.date, line: `• forecast of ${formatDate(asked)}: by ${formatDate(q.date)}${q.team ? ` (${escape(q.team)})` : ''} — ${parts.join(', ')}; done ${happened}` };
   }
   const done = q.kind === 'pbi' ? pbiDone : nthDoneDate(daily, asked, q.items);
   const parts: string[] = [];
@@ -65,7 +66,7 @@ function judge(forecast: KeptForecast, daily: Daily, pbiDone: CalendarDate | nul
   }
   if (!hits.size) return null;
   const missedBy = forecast.answer.map((a) => a.date).filter((d): d is string => d !== undefined && d < today).sort().at(-1);
-  const what = q.kind === 'pbi' ? q.key : `${q.items} ${q.team ? `of ${q.team}'s squares` : 'PBIs'}`;
+  const what = q.kind === 'pbi' ? escape(q.key) : `${q.items} ${q.team ? `of ${escape(q.team)}'s squares` : 'PBIs'}`;
   return { forecast, hits, decidedOn: done ?? missedBy!, line: `• forecast of ${formatDate(asked)}: ${what} — ${parts.join(', ')} — ${done ? `done ${formatDate(done)}` : 'not done yet'}` };
 }
 

@@ -5,7 +5,7 @@ import { DEFAULT_TRIALS } from '../../domain/forecast/monte-carlo';
 import { dateOfDay, daysUntil, type ForecastDays } from '../../domain/forecast/sampling';
 import type { Pbi } from '../../domain/pbi';
 import { cycleTimesInWindow } from '../../domain/sle';
-import { code } from '../blocks';
+import { code, escape } from '../blocks';
 import { defineCommand, invalid, type NexusContext } from '../command';
 import { loadFlowView, startOfDay, today } from '../flow-view';
 import { parseFlags } from '../flags';
@@ -33,8 +33,8 @@ export const forecastPbi = defineCommand<Input, ForecastOutcome>({
   async execute({ key, confidences }, ctx) {
     const pbi = await ctx.store.pbis.get(ctx.nexus.id, key);
     if (!pbi) return { problem: 'refused', message: `There is no PBI ${code(key)} in this Nexus. \`/flow board\` lists them.` };
-    if (pbi.finishedAt) return { problem: 'refused', message: `${pbi.key} is already done: it finished on ${formatDate(localDate(pbi.finishedAt, ctx.nexus.timeZone))}.` };
-    if (pbi.discardedAt) return { problem: 'refused', message: `${pbi.key} was discarded; there is nothing to forecast.` };
+    if (pbi.finishedAt) return { problem: 'refused', message: `${escape(pbi.key)} is already done: it finished on ${formatDate(localDate(pbi.finishedAt, ctx.nexus.timeZone))}.` };
+    if (pbi.discardedAt) return { problem: 'refused', message: `${escape(pbi.key)} was discarded; there is nothing to forecast.` };
     const forecast = pbi.squares.length ? await byTeams(ctx, pbi, confidences) : await byCycleTimes(ctx, pbi, confidences);
     if ('problem' in forecast) return forecast;
     await keep(ctx, { kind: 'pbi', key: pbi.key }, forecast.answer);
@@ -66,7 +66,7 @@ async function byTeams(ctx: NexusContext, pbi: Pbi, confidences: number[]): Prom
     const queue = open.filter((p) => p.squares.some((s) => s.team === square.team && s.state !== 'done')).sort(byStart);
     const ahead = Math.max(0, queue.findIndex((p) => p.key === pbi.key));
     parts.push({ team: square.team, items: ahead + 1, throughput: teamBasis.sample.throughput });
-    said.push(`${square.team}: ${ahead ? `${ahead} square${ahead === 1 ? '' : 's'} ahead, then this one` : 'this square is next'}`);
+    said.push(`${escape(square.team)}: ${ahead ? `${ahead} square${ahead === 1 ? '' : 's'} ahead, then this one` : 'this square is next'}`);
   }
   const day = today(ctx);
   const days = forecastDays(ctx.nexus);
@@ -107,13 +107,13 @@ async function byCycleTimes(ctx: NexusContext, pbi: Pbi, confidences: number[]):
   const view = await loadFlowView(ctx);
   const age = view.ageOf(pbi)?.age ?? 0;
   const cycleTimes = cycleTimesInWindow(view.finished, view.today, ctx.nexus.timeZone, ctx.nexus.sle.historyDays).filter((t) => t >= age);
-  if (!cycleTimes.length) return { problem: 'refused', message: `${pbi.key} is older than every PBI finished in the window (${age} days): the history can't say. Swarm on it.` };
+  if (!cycleTimes.length) return { problem: 'refused', message: `${escape(pbi.key)} is older than every PBI finished in the window (${age} days): the history can't say. Swarm on it.` };
   const remaining = confidences.map((confidence) => ({ confidence, value: percentile(cycleTimes, confidence / 100)! - age }));
   const answer = remaining.map(({ confidence, value }) => ({ confidence, date: addDays(basis.today, value) }));
   const spread = spreadOf(Float64Array.from(cycleTimes, (t) => t - age));
   const lines = remaining.map(({ confidence, value }, i) => ({ confidence, value, label: `${confidence}% · ${formatDate(answer[i].date)}` }));
   const { seed } = seededFor({ kind: 'pbi', key: pbi.key }, [basis], cycleTimes.join(','));
-  return { answer, ...answeredOn(basis, seed), histogram: { xTitle: 'days from today', spread, lines }, note: `${pbi.key} names no teams: from the cycle times of the ${cycleTimes.length} finished PBIs that lasted at least its ${age} days.` };
+  return { answer, ...answeredOn(basis, seed), histogram: { xTitle: 'days from today', spread, lines }, note: `${escape(pbi.key)} names no teams: from the cycle times of the ${cycleTimes.length} finished PBIs that lasted at least its ${age} days.` };
 }
 
 /** Days from the last team square done to the PBI finishing, for PBIs finished in the window. */

@@ -1,5 +1,5 @@
 import { addDays } from '../../domain/calendar';
-import { bold, code } from '../blocks';
+import { bold, code, escape } from '../blocks';
 import { defineCommand, invalid } from '../command';
 import { parseFlags } from '../flags';
 import { answeredOn, renderForecast, type ForecastOutcome } from './answer';
@@ -31,7 +31,7 @@ export const forecastSprint = defineCommand<{ confidences: number[] }, ForecastO
     const lines = [`${bold('Nexus')} (PBIs integrated)  ${row(nexus.answer)}`];
     for (const team of ctx.nexus.teams) {
       const teamBasis = await loadBasis(ctx, team);
-      lines.push(`${bold(team)} (squares done)  ${'problem' in teamBasis ? '_not enough history_' : row(howManyBy(teamBasis, end, confidences).answer)}`);
+      lines.push(`${bold(escape(team))} (squares done)  ${'problem' in teamBasis ? '_not enough history_' : row(howManyBy(teamBasis, end, confidences).answer)}`);
     }
     const title = `Next Sprint: ${formatDate(addDays(basis.today, 1), basis.today)} – ${formatDate(end, basis.today)} (${sprintDays} days)`;
     return { title, lines, ...answeredOn(basis, nexus.seed), histogram: { ...nexus.histogram, xTitle: 'PBIs integrated in the Sprint' }, note: 'Each number: at least that many, with that confidence. Plan to the 85% line; the 50% line is a coin toss.' };

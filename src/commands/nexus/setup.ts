@@ -86,7 +86,7 @@ export function renderSetUp(outcome: SetUpOutcome): Reply {
   const text = `Nexus ${escape(nexus.name)} is set up for this channel.`;
   return inChannel(text, [
     section(`🧭 ${bold(escape(nexus.name))} is set up for this channel, with <@${nexus.createdBy}> in its Nexus Integration Team.`),
-    section(`${bold('Teams')}: ${nexus.teams.length ? nexus.teams.join(', ') : '_none yet_ (`/nexus teams add Alpha Beta`)'}\n${bold('Workflow')}: ${describeWorkflow(nexus.workflow)}`),
+    section(`${bold('Teams')}: ${nexus.teams.length ? nexus.teams.map(escape).join(', ') : '_none yet_ (`/nexus teams add Alpha Beta`)'}\n${bold('Workflow')}: ${describeWorkflow(nexus.workflow)}`),
     context(`Dates are counted in ${code(nexus.timeZone)}. Next: \`/pbi add "<title>" --teams Alpha,Beta\`, then \`/flow board\`.`),
   ]);
 }

@@ -49,7 +49,7 @@ export const pbiMove = defineCommand<Input, Outcome>({
     const notes: string[] = [];
     if (cycleTime !== null) notes.push(`Finished in ${cycleTime} day${cycleTime === 1 ? '' : 's'} (cycle time).`);
     if (overLimit && 'ok' in change) {
-      const others = overLimit.others.map((o) => `${o.key} (${o.age})`).join(', ');
+      const others = overLimit.others.map((o) => `${escape(o.key)} (${o.age})`).join(', ');
       notes.push(
         `⚠ ${code(change.pbi.stage)} is now over its WIP limit: ${overLimit.count}/${overLimit.limit}. ` +
           `Stop starting, start finishing${others ? `: already there ${others}` : ''}.`,

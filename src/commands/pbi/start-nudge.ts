@@ -2,7 +2,7 @@ import { stageLoads } from '../../domain/flow-metrics';
 import { compareKeys, isInProgress, type Pbi } from '../../domain/pbi';
 import { inProgressStages, sameName } from '../../domain/workflow';
 import { addDays } from '../../domain/calendar';
-import { bold, code, section, type Block } from '../blocks';
+import { bold, code, escape, section, type Block } from '../blocks';
 import type { NexusContext } from '../command';
 import { loadFlowView, type FlowView } from '../flow-view';
 import { loadBasis } from '../forecast/basis';
@@ -22,7 +22,7 @@ export async function startNudge(ctx: NexusContext, pbi: Pbi, team: string | nul
   const view = await loadFlowView(ctx);
   const behind = team === null ? [] : await teamsUnlikelyThisSprint(ctx, view, pbi, team);
   const overLimit = limitNudge(ctx, view, pbi, team);
-  const warnings = behind.map((b) => `⚠ ${b.team} likely can't take ${pbi.key} this Sprint: ${b.ahead} of its squares are ahead and it finishes about ${b.likely} a Sprint (85%). Agree with ${b.team} first, or ${pbi.key} will wait at integration.`);
+  const warnings = behind.map((b) => `⚠ ${escape(b.team)} likely can't take ${escape(pbi.key)} this Sprint: ${b.ahead} of its squares are ahead and it finishes about ${b.likely} a Sprint (85%). Agree with ${escape(b.team)} first, or ${escape(pbi.key)} will wait at integration.`);
   if (!overLimit && !warnings.length) return null;
   const text = [overLimit?.text, ...warnings].filter(Boolean).join('\n');
   return ephemeral(text, [...(overLimit ? [overLimit.block] : []), ...warnings.map((w) => section(w))]);
@@ -45,7 +45,7 @@ function limitNudge(ctx: NexusContext, view: FlowView, pbi: Pbi, team: string | 
     .sort((a, b) => ownFirst(a) - ownFirst(b) || age(b) - age(a) || compareKeys(a.key, b.key))
     .slice(0, SUGGESTED);
   const why = stage ? `${code(stage.stage)} is over its WIP limit (${stage.count}/${stage.wipLimit})` : `the Nexus is over its WIP limit (${wip}/${nexusLimit})`;
-  const text = `✋ You just started ${pbi.key}${team ? ` for ${team}` : ''} while ${why}. Stop starting, start finishing`;
+  const text = `✋ You just started ${escape(pbi.key)}${team ? ` for ${escape(team)}` : ''} while ${why}. Stop starting, start finishing`;
   const list = suggestions.map((p) => `• ${pbiLine(p, view.ageOf(p))}`).join('\n');
   return { text, block: section(`${bold(text)}${list ? ` — you could help finish:\n${list}` : '.'}`) };
 }

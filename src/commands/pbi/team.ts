@@ -38,7 +38,7 @@ export const pbiTeam = defineCommand<Input, Outcome>({
     if ('ok' in outcome) {
       const { pbi } = outcome;
       const allDone = pbi.squares.every((s) => s.state === 'done');
-      if (allDone && !pbi.finishedAt) notes.push(`Every team is done: integrate it with \`/pbi move ${pbi.key} ${nexus.workflow.finishStage}\`.`);
+      if (allDone && !pbi.finishedAt) notes.push(`Every team is done: integrate it with ${code(`/pbi move ${pbi.key} ${nexus.workflow.finishStage}`)}.`);
     }
     const reply = renderChange(outcome, nexus, usage, (pbi, e) => {
       if (e.type !== 'square.changed') return '';

@@ -1,5 +1,6 @@
 import type { AllMiddlewareArgs, BlockButtonAction, SlackActionMiddlewareArgs } from '@slack/bolt';
 import { runWords } from '../../commands';
+import { code, escape } from '../../commands/blocks';
 import { commandFor, PbiButtonSchema, staleness } from '../../commands/pbi-buttons';
 import { commandContext, type SlackDeps } from '../deps';
 import { slackMessages } from '../message';
@@ -26,12 +27,12 @@ export function pbiButtonListener(deps: SlackDeps) {
     const nexus = await deps.store.nexuses.findByChannel(teamId, channelId);
     const pbi = nexus && (await deps.store.pbis.get(nexus.id, click.key));
     if (!nexus || !pbi) {
-      await respond({ response_type: 'ephemeral', replace_original: false, text: `${click.key} is not in this channel's Nexus any more.` });
+      await respond({ response_type: 'ephemeral', replace_original: false, text: `${escape(click.key)} is not in this channel's Nexus any more.` });
       return;
     }
     const stale = staleness(click, pbi);
     if (stale) {
-      await respond({ response_type: 'ephemeral', replace_original: false, text: `This card is out of date: ${stale}. Nothing changed; \`/pbi show ${pbi.key}\` shows it now.` });
+      await respond({ response_type: 'ephemeral', replace_original: false, text: `This card is out of date: ${stale}. Nothing changed; ${code(`/pbi show ${pbi.key}`)} shows it now.` });
       return;
     }
     if (click.do === 'block') {
