@@ -8,13 +8,52 @@ export type DayCount = { date: string; count: number };
 const WIDTH = 640;
 const HEIGHT = 320;
 const LINE_COLOURS = { 50: '#54a24b', 70: '#eeca3b', 85: '#f58518', 95: '#e45756' } as Record<number, string>;
+/** Pixels between two percentile labels' middles (11 px text): closer lines get their labels pushed apart. */
+const LABEL_GAP = 13;
 
-/** Horizontal percentile lines (50/70/85/95) with their labels at the right edge. */
-function percentileMarks(data: string): object[] {
-  return [
-    { type: 'rule', from: { data }, encode: { enter: { x: { value: 0 }, x2: { signal: 'width' }, y: { scale: 'y', field: 'days' }, stroke: { field: 'colour' }, strokeDash: { value: [4, 3] }, strokeWidth: { value: 1.5 } } } },
-    { type: 'text', from: { data }, encode: { enter: { x: { signal: 'width', offset: 4 }, y: { scale: 'y', field: 'days' }, text: { signal: "datum.percentile + '%: ' + datum.days + 'd'" }, baseline: { value: 'middle' }, fontSize: { value: 11 }, fill: { field: 'colour' } } } },
-  ];
+/**
+ * Day and count axes tick whole numbers ("0.2 days" means nothing here), and their scale reaches at least 1, so an
+ * empty or all-zero chart shows 0 and 1 rather than one bare "0.000000".
+ */
+const WHOLE_TICKS = { tickMinStep: 1, format: 'd' };
+const wholeDomain = (values: readonly number[]) => [0, Math.max(1, ...values)];
+
+/** Date axes tick on whole days, weeks or fortnights by the span shown: a day or two would otherwise tick hourly. */
+function dateTicks(dates: readonly string[]): object {
+  const times = dates.map((d) => Date.parse(d));
+  const days = times.length ? Math.round((Math.max(...times) - Math.min(...times)) / 86_400_000) + 1 : 1;
+  const tickCount = days <= 10 ? { interval: 'day', step: 1 } : days <= 20 ? { interval: 'day', step: 2 } : days <= 70 ? { interval: 'week', step: 1 } : { interval: 'week', step: 2 };
+  return { format: '%d %b', tickCount };
+}
+
+/**
+ * Percentile lines (50/70/85/95) as dashed rules, and their labels at the right edge. Lines on the same day share one
+ * label ("85/95%: 14d"). Labels of lines closer than LABEL_GAP pixels are pushed up from the lowest, then down from
+ * the top where that would leave the chart, so no two labels print over each other.
+ */
+function percentileMarks(data: string, percentiles: readonly PercentileLine[]): object[] {
+  const rules = { type: 'rule', from: { data }, encode: { enter: { x: { value: 0 }, x2: { signal: 'width' }, y: { scale: 'y', field: 'days' }, stroke: { field: 'colour' }, strokeDash: { value: [4, 3] }, strokeWidth: { value: 1.5 } } } };
+  const labels = labelsByDay(percentiles);
+  const last = labels.length - 1;
+  // up(i): at its line, or GAP above the label below it; down(i): at up(i), or GAP below the label above it (or the top)
+  const up = (i: number) => `min(${labels.slice(0, i + 1).map((l, j) => `scale('y', ${l.days}) - ${LABEL_GAP * (i - j)}`).join(', ')})`;
+  const down = (i: number) => `max(${[up(i), ...labels.slice(i + 1).map((_, k) => `${up(i + 1 + k)} + ${LABEL_GAP * (k + 1)}`), `${LABEL_GAP / 2 + LABEL_GAP * (last - i)}`].join(', ')})`;
+  const marks = labels.map((label, i) => ({
+    type: 'text',
+    name: `percentile-label-${i}`,
+    encode: { enter: { x: { signal: 'width', offset: 4 }, y: { signal: down(i) }, text: { value: label.text }, baseline: { value: 'middle' }, fontSize: { value: 11 }, fill: { value: label.colour } } },
+  }));
+  return [rules, ...marks];
+}
+
+/** One label per day that has lines, lowest day first, naming every percentile on it. */
+function labelsByDay(percentiles: readonly PercentileLine[]): { days: number; text: string; colour: string }[] {
+  const byDay = new Map<number, number[]>();
+  for (const p of percentiles) byDay.set(p.days, [...(byDay.get(p.days) ?? []), p.percentile]);
+  return [...byDay].sort(([a], [b]) => a - b).map(([days, ps]) => {
+    const sorted = ps.sort((a, b) => a - b);
+    return { days, text: `${sorted.join('/')}%: ${days}d`, colour: LINE_COLOURS[sorted[sorted.length - 1]] ?? '#888' };
+  });
 }
 
 const lines = (percentiles: readonly PercentileLine[]) => percentiles.map((p) => ({ ...p, colour: LINE_COLOURS[p.percentile] ?? '#888' }));
@@ -28,11 +67,11 @@ export function agingChartSpec(title: string, stages: readonly string[], dots: r
     data: [{ name: 'items', values: dots.map((d, i) => ({ ...d, jitter: (((i * 7) % 11) - 5) * 3 })) }, { name: 'lines', values: lines(percentiles) }],
     scales: [
       { name: 'x', type: 'point', domain: [...stages], range: 'width', padding: 0.5 },
-      { name: 'y', type: 'linear', range: 'height', nice: true, zero: true, domain: { fields: [{ data: 'items', field: 'age' }, { data: 'lines', field: 'days' }] } },
+      { name: 'y', type: 'linear', range: 'height', nice: true, zero: true, domain: wholeDomain([...dots.map((d) => d.age), ...percentiles.map((p) => p.days)]) },
     ],
-    axes: [{ orient: 'bottom', scale: 'x', title: 'stage' }, { orient: 'left', scale: 'y', title: 'age (days)', grid: true }],
+    axes: [{ orient: 'bottom', scale: 'x', title: 'stage' }, { orient: 'left', scale: 'y', title: 'age (days)', grid: true, ...WHOLE_TICKS }],
     marks: [
-      ...percentileMarks('lines'),
+      ...percentileMarks('lines', percentiles),
       { type: 'symbol', from: { data: 'items' }, encode: { enter: { x: { scale: 'x', field: 'stage', offset: { field: 'jitter' } }, y: { scale: 'y', field: 'age' }, size: { value: 60 }, fill: { value: '#4c78a8' }, tooltip: { field: 'key' } } } },
     ],
   };
@@ -45,11 +84,11 @@ export function scatterChartSpec(title: string, dots: readonly CycleDot[], perce
     data: [{ name: 'items', values: dots, format: { parse: { finished: 'date' } } }, { name: 'lines', values: lines(percentiles) }],
     scales: [
       { name: 'x', type: 'utc', range: 'width', domain: { data: 'items', field: 'finished' } },
-      { name: 'y', type: 'linear', range: 'height', nice: true, zero: true, domain: { fields: [{ data: 'items', field: 'days' }, { data: 'lines', field: 'days' }] } },
+      { name: 'y', type: 'linear', range: 'height', nice: true, zero: true, domain: wholeDomain([...dots.map((d) => d.days), ...percentiles.map((p) => p.days)]) },
     ],
-    axes: [{ orient: 'bottom', scale: 'x', title: 'finished', format: '%d %b' }, { orient: 'left', scale: 'y', title: 'cycle time (days)', grid: true }],
+    axes: [{ orient: 'bottom', scale: 'x', title: 'finished', ...dateTicks(dots.map((d) => d.finished)) }, { orient: 'left', scale: 'y', title: 'cycle time (days)', grid: true, ...WHOLE_TICKS }],
     marks: [
-      ...percentileMarks('lines'),
+      ...percentileMarks('lines', percentiles),
       { type: 'symbol', from: { data: 'items' }, encode: { enter: { x: { scale: 'x', field: 'finished' }, y: { scale: 'y', field: 'days' }, size: { value: 40 }, fill: { value: '#4c78a8' }, opacity: { value: 0.7 } } } },
     ],
   };
@@ -63,9 +102,9 @@ export function throughputChartSpec(title: string, daily: readonly DayCount[]): 
     data: [{ name: 'days', values: daily, format: { parse: { date: 'date' } } }, { name: 'mean', values: [{ mean }] }],
     scales: [
       { name: 'x', type: 'utc', range: 'width', domain: { data: 'days', field: 'date' } },
-      { name: 'y', type: 'linear', range: 'height', nice: true, zero: true, domain: { data: 'days', field: 'count' } },
+      { name: 'y', type: 'linear', range: 'height', nice: true, zero: true, domain: wholeDomain(daily.map((d) => d.count)) },
     ],
-    axes: [{ orient: 'bottom', scale: 'x', title: 'day', format: '%d %b' }, { orient: 'left', scale: 'y', title: 'items finished', grid: true, tickMinStep: 1 }],
+    axes: [{ orient: 'bottom', scale: 'x', title: 'day', ...dateTicks(daily.map((d) => d.date)) }, { orient: 'left', scale: 'y', title: 'items finished', grid: true, ...WHOLE_TICKS }],
     marks: [
       { type: 'line', from: { data: 'days' }, encode: { enter: { x: { scale: 'x', field: 'date' }, y: { scale: 'y', field: 'count' }, stroke: { value: '#4c78a8' }, strokeWidth: { value: 2 } } } },
       { type: 'symbol', from: { data: 'days' }, encode: { enter: { x: { scale: 'x', field: 'date' }, y: { scale: 'y', field: 'count' }, size: { value: 20 }, fill: { value: '#4c78a8' } } } },
@@ -93,10 +132,10 @@ export function cfdChartSpec(title: string, stages: readonly string[], counts: r
     ],
     scales: [
       { name: 'x', type: 'utc', range: 'width', domain: { data: 'counts', field: 'date' } },
-      { name: 'y', type: 'linear', range: 'height', nice: true, zero: true, domain: { data: 'counts', field: 'y1' } },
+      { name: 'y', type: 'linear', range: 'height', nice: true, zero: true, domain: wholeDomain([...totalsPerDay(counts).values()]) },
       { name: 'colour', type: 'ordinal', range: { scheme: 'tableau10' }, domain: [...stages] },
     ],
-    axes: [{ orient: 'bottom', scale: 'x', title: 'day', format: '%d %b' }, { orient: 'left', scale: 'y', title: 'PBIs', grid: true }],
+    axes: [{ orient: 'bottom', scale: 'x', title: 'day', ...dateTicks(counts.map((c) => c.date)) }, { orient: 'left', scale: 'y', title: 'PBIs', grid: true, ...WHOLE_TICKS }],
     legends: [{ fill: 'colour', title: 'stage', orient: 'left', direction: 'vertical', offset: 48 }],
     marks: [
       {
@@ -106,4 +145,10 @@ export function cfdChartSpec(title: string, stages: readonly string[], counts: r
       },
     ],
   };
+}
+
+function totalsPerDay(counts: readonly StageDayCount[]): Map<string, number> {
+  const totals = new Map<string, number>();
+  for (const c of counts) totals.set(c.date, (totals.get(c.date) ?? 0) + c.count);
+  return totals;
 }

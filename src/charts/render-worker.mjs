@@ -4,11 +4,12 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { Resvg } from '@resvg/resvg-js';
 import * as vega from 'vega';
 
-parentPort.on('message', async ({ id, spec }) => {
+parentPort.on('message', async ({ id, spec, format }) => {
   try {
     const view = new vega.View(vega.parse(spec), { renderer: 'none', logLevel: vega.None }); // errors go back to the caller
     const svg = await view.toSVG();
     view.finalize();
+    if (format === 'svg') return parentPort.postMessage({ id, svg });
     const png = new Resvg(svg, {
       background: 'white',
       fitTo: { mode: 'zoom', value: 2 },

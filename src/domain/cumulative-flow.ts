@@ -45,3 +45,15 @@ export function cumulativeFlow(
     }
   }
 }
+
+/**
+ * A young Nexus's diagram starts the day before its first PBI (showing the rise from nothing) instead of with weeks
+ * of empty days: leading days where every stage is empty are dropped but the last of them. With no PBI at all, only
+ * the last day is left. `counts` is oldest first, as cumulativeFlow returns it.
+ */
+export function fromFirstPbi(counts: readonly StageCount[]): StageCount[] {
+  const firstFilled = counts.find((c) => c.count > 0)?.date;
+  const days = [...new Set(counts.map((c) => c.date))];
+  const start = firstFilled === undefined ? days[days.length - 1] : days[Math.max(0, days.indexOf(firstFilled) - 1)];
+  return counts.filter((c) => c.date >= start);
+}

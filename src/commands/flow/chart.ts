@@ -1,6 +1,6 @@
 import { agingChartSpec, cfdChartSpec, scatterChartSpec, throughputChartSpec, type PercentileLine } from '../../charts/flow-charts';
 import { addDays, datesFrom, localDate } from '../../domain/calendar';
-import { cumulativeFlow, type StageCount } from '../../domain/cumulative-flow';
+import { cumulativeFlow, fromFirstPbi, type StageCount } from '../../domain/cumulative-flow';
 import { cycleTime, nexusThroughput, percentile, windowEnding } from '../../domain/flow-metrics';
 import { inProgressStages } from '../../domain/workflow';
 import { cycleTimesInWindow } from '../../domain/sle';
@@ -49,14 +49,17 @@ export function agingChart(view: FlowView) {
   return { title, spec: agingChartSpec(title, inProgressStages(nexus.workflow).map((s) => s.name), dots, percentileLines(view)) };
 }
 
-/** Stage counts per day for the last CFD_DAYS days, walked back from today's counts through the window's events. */
+/**
+ * Stage counts per day for the last CFD_DAYS days (from the day before the first PBI, for a younger Nexus), walked back
+ * from today's counts through the window's events.
+ */
 async function loadCumulativeFlow(ctx: NexusContext): Promise<StageCount[]> {
   const { nexus, store } = ctx;
   const { from, to } = windowEnding(today(ctx), CFD_DAYS);
   const since = startOfDay(nexus, from);
   const [now, touched, changes] = await Promise.all([store.pbis.countByStage(nexus.id), store.pbis.listForFlow(nexus.id, since), store.pbis.stageChangesSince(nexus.id, since)]);
   const current = new Map(touched.map((p) => [p.key, { stage: p.stage, discarded: p.discardedAt !== null }]));
-  return cumulativeFlow(now, current, changes, datesFrom(from, to), nexus.workflow.stages.map((s) => s.name), nexus.timeZone);
+  return fromFirstPbi(cumulativeFlow(now, current, changes, datesFrom(from, to), nexus.workflow.stages.map((s) => s.name), nexus.timeZone));
 }
 
 function chartReply({ kind, view, flow }: Outcome): Reply {
@@ -75,7 +78,8 @@ function chartReply({ kind, view, flow }: Outcome): Reply {
   }
 
   function cfd() {
-    const t = `${nexus.name} · cumulative flow, last ${CFD_DAYS} days`;
+    const days = new Set(flow.map((c) => c.date)).size;
+    const t = days < CFD_DAYS ? `${nexus.name} · cumulative flow since ${flow[0]?.date ?? view.today}` : `${nexus.name} · cumulative flow, last ${CFD_DAYS} days`;
     return { title: t, spec: cfdChartSpec(t, nexus.workflow.stages.map((s) => s.name), flow) };
   }
 
