@@ -1,4 +1,4 @@
-import { App, ErrorCode, LogLevel, type CustomRoute, type Logger as BoltLogger } from '@slack/bolt';
+import { App, ErrorCode, HTTPReceiver, LogLevel, type CustomRoute, type Logger as BoltLogger } from '@slack/bolt';
 import type { ExtendedErrorHandlerArgs } from '@slack/bolt/dist/App';
 import type { Logger } from '../log';
 import type { Config } from '../config';
@@ -9,6 +9,7 @@ import { registerActions } from './actions';
 import { registerCommands } from './commands';
 import type { SlackDeps } from './deps';
 import { registerEvents } from './events';
+import { refuseReplays, signatureOf } from './refuse-replays';
 import { registerViews } from './views';
 
 /** The bot scopes the app asks for; the manifest lists the same. */
@@ -40,16 +41,16 @@ export function createSlackApp({ config, db, deps, bot, processBeforeResponse = 
         installerOptions: { directInstall: true, clientOptions: { slackApiUrl: config.SLACK_API_URL } },
       }
     : { token: config.SLACK_BOT_TOKEN, botId: bot?.botId, botUserId: bot?.botUserId };
+  const logger = boltLogger(deps.log);
+  const clientOptions = { slackApiUrl: config.SLACK_API_URL, ...(config.SLACK_API_URL ? { retryConfig: { retries: 0 } } : {}) };
   const app = new App({
-    ...oauth,
-    signingSecret: config.SLACK_SIGNING_SECRET,
-    ...(config.SLACK_APP_TOKEN ? { socketMode: true, appToken: config.SLACK_APP_TOKEN } : {}),
+    ...(config.SLACK_APP_TOKEN ? { ...oauth, socketMode: true, appToken: config.SLACK_APP_TOKEN, customRoutes } : httpOnly(oauth, { config, processBeforeResponse, customRoutes, logger, clientOptions })),
     processBeforeResponse,
     extendedErrorHandler: true,
-    customRoutes,
-    logger: boltLogger(deps.log),
-    clientOptions: { slackApiUrl: config.SLACK_API_URL, ...(config.SLACK_API_URL ? { retryConfig: { retries: 0 } } : {}) },
+    logger,
+    clientOptions,
   });
+  app.use(refuseReplays(deps));
   registerCommands(app, deps);
   registerActions(app, deps);
   registerViews(app, deps);
@@ -67,6 +68,29 @@ export function createSlackApp({ config, db, deps, bot, processBeforeResponse = 
     }
   });
   return app;
+}
+
+/**
+ * Over HTTP the receiver is made here rather than by Bolt, so that it hands each request's signature to the middleware
+ * that refuses replays; the OAuth settings go to it (it serves /slack/install), the bot token to the app.
+ */
+function httpOnly(
+  oauth: Record<string, unknown>,
+  opts: { config: Config; processBeforeResponse: boolean; customRoutes: CustomRoute[]; logger: BoltLogger; clientOptions: object },
+) {
+  type Installer = { clientId?: string; token?: string; botId?: string; botUserId?: string; installerOptions?: object };
+  const { token, botId, botUserId, installerOptions, ...installer } = oauth as Installer;
+  const receiver = new HTTPReceiver({
+    signingSecret: opts.config.SLACK_SIGNING_SECRET ?? '',
+    processBeforeResponse: opts.processBeforeResponse,
+    customRoutes: opts.customRoutes,
+    logger: opts.logger,
+    ...installer,
+    // as Bolt's own receiver gets them: the installer's Web API calls go where the app's do
+    installerOptions: installer.clientId ? { clientOptions: opts.clientOptions, ...installerOptions } : undefined,
+    customPropertiesExtractor: signatureOf,
+  });
+  return { receiver, token, botId, botUserId };
 }
 
 /** Bolt's own messages (rejected signatures, retries) go to the app's JSON log, not to the console. */

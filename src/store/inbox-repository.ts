@@ -8,14 +8,16 @@ import { bumpRevision, type PbiWrite, type RevisionMemo } from './revisions';
 import { pbiColumns, pbiEventColumns, toNexus, toPbi, toPbiEvent } from './rows';
 import { toConnection, type TrackerConnection } from './tracker-repository';
 
-export type Received = 'stored' | 'duplicate';
+/** `replay`: the same signed body came before under another delivery id (a sender never does that; a replayer does). */
+export type Received = 'stored' | 'duplicate' | 'replay';
 /** What one round of applying did: the moves to announce, statuses to report once, deliveries that failed. */
 export type InboxRound = { nexusId: string; handled: number; moves: TrackerNews['moves']; newlyUnmapped: Unmapped[]; failed: number };
 
 /** Tracker moves waiting on people: held for want of a stage, or failing to apply (retried; `/nexus tracker` says why). */
 export type Held = { unmapped: Unmapped[]; failing: number };
 
-export type NewDelivery = { nexusId: string; kind: TrackerKind; deliveryId: string; at: DateTime; change: TrackerChange };
+/** `bodyDigest`: sha256 of the signed body as received (hex), which names it whatever delivery id it comes with. */
+export type NewDelivery = { nexusId: string; kind: TrackerKind; deliveryId: string; bodyDigest?: string; at: DateTime; change: TrackerChange };
 
 type Tx = Prisma.TransactionClient;
 const deliveryKey = (d: { nexusId: string; kind: string; deliveryId: string }) => `${d.nexusId}\n${d.kind}\n${d.deliveryId}`;
@@ -104,26 +106,35 @@ export function inboxRepository(prisma: PrismaClient, memo: RevisionMemo) {
   return {
     /**
      * Stores deliveries in one statement, in the order given; a delivery id already stored (or earlier in the same
-     * call) changes nothing and is answered 'duplicate'.
+     * call) changes nothing and is answered 'duplicate'; a body already stored under another id, 'replay'.
      */
     async receiveMany(deliveries: readonly NewDelivery[]): Promise<Received[]> {
-      const rows = deliveries.map((d) => ({ nexusId: d.nexusId, kind: d.kind, deliveryId: d.deliveryId, receivedAt: d.at.toUTC().toISO(), change: changeToJson(d.change) }));
+      const rows = deliveries.map((d) => ({ nexusId: d.nexusId, kind: d.kind, deliveryId: d.deliveryId, bodyDigest: d.bodyDigest ?? null, receivedAt: d.at.toUTC().toISO(), change: changeToJson(d.change) }));
+      // no conflict target: a repeated delivery id and a repeated body are both left out
       const stored = await prisma.$queryRaw<{ nexusId: string; kind: string; deliveryId: string }[]>`
-        INSERT INTO "Delivery" ("nexusId", kind, "deliveryId", "receivedAt", change, state)
-        SELECT "nexusId", kind, "deliveryId", "receivedAt"::timestamptz AT TIME ZONE 'UTC', change, 'pending'
-        FROM jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) AS v("nexusId" text, kind text, "deliveryId" text, "receivedAt" text, change jsonb)
-        ON CONFLICT ("nexusId", kind, "deliveryId") DO NOTHING
+        INSERT INTO "Delivery" ("nexusId", kind, "deliveryId", "bodyDigest", "receivedAt", change, state)
+        SELECT "nexusId", kind, "deliveryId", "bodyDigest", "receivedAt"::timestamptz AT TIME ZONE 'UTC', change, 'pending'
+        FROM jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) AS v("nexusId" text, kind text, "deliveryId" text, "bodyDigest" text, "receivedAt" text, change jsonb)
+        ON CONFLICT DO NOTHING
         RETURNING "nexusId", kind, "deliveryId"`;
       const fresh = new Set(stored.map(deliveryKey));
-      return deliveries.map((d) => (fresh.delete(deliveryKey(d)) ? 'stored' : 'duplicate'));
+      const received = deliveries.map((d): Received => (fresh.delete(deliveryKey(d)) ? 'stored' : 'duplicate'));
+      const left = deliveries.filter((_, i) => received[i] === 'duplicate');
+      if (!left.length) return received;
+      // rare: only what was left out costs a second look, to tell a sender's retry from a replay
+      const known = new Set((await prisma.delivery.findMany({
+        where: { OR: left.map((d) => ({ nexusId: d.nexusId, kind: d.kind, deliveryId: d.deliveryId })) },
+        select: { nexusId: true, kind: true, deliveryId: true },
+      })).map(deliveryKey));
+      return deliveries.map((d, i) => (received[i] === 'duplicate' && !known.has(deliveryKey(d)) ? 'replay' : received[i]));
     },
 
     /** Keeps a signed delivery that did not parse, for the NIT to inspect; it is never applied. */
-    async keepInvalid(d: { nexusId: string; kind: TrackerKind; deliveryId: string; at: DateTime; body: string; error: string }): Promise<void> {
+    async keepInvalid(d: { nexusId: string; kind: TrackerKind; deliveryId: string; bodyDigest?: string; at: DateTime; body: string; error: string }): Promise<void> {
       await prisma.$executeRaw`
-        INSERT INTO "Delivery" ("nexusId", kind, "deliveryId", "receivedAt", body, state, error)
-        VALUES (${d.nexusId}, ${d.kind}, ${d.deliveryId}, ${d.at.toJSDate()}, ${d.body}, 'invalid', ${d.error.slice(0, MAX_ERROR_LENGTH)})
-        ON CONFLICT ("nexusId", kind, "deliveryId") DO NOTHING`;
+        INSERT INTO "Delivery" ("nexusId", kind, "deliveryId", "bodyDigest", "receivedAt", body, state, error)
+        VALUES (${d.nexusId}, ${d.kind}, ${d.deliveryId}, ${d.bodyDigest ?? null}, ${d.at.toJSDate()}, ${d.body}, 'invalid', ${d.error.slice(0, MAX_ERROR_LENGTH)})
+        ON CONFLICT DO NOTHING`;
     },
 
     /** Nexuses with deliveries to apply now: new ones, and failed ones whose retry time came. */

@@ -9,6 +9,7 @@ import type { Nexus } from '../domain/nexus';
 import { revisionMemo, type RevisionMemo, type Revisions } from './revisions';
 import { toPbi } from './rows';
 import type { SealedBox } from './sealed-box';
+import { seenRequestRepository } from './seen-request-repository';
 import { trackerRepository } from './tracker-repository';
 
 /**
@@ -18,6 +19,7 @@ import { trackerRepository } from './tracker-repository';
 export function openStore(db: Database, source: string, secrets: SealedBox | null = null): Store {
   const memo = revisionMemo(db.prisma, async (nexusId, revision) => (await db.prisma.pbi.findMany({ where: { nexusId, revision: { gt: revision } } })).map(toPbi));
   const read = new WeakMap<Nexus, Revisions>();
+  const seenRequests = seenRequestRepository(db.prisma);
   const repositories = (m: RevisionMemo) => ({
     nexuses: nexusRepository(db.prisma, source, m, read),
     pbis: pbiRepository(db.prisma, source, m),
@@ -26,6 +28,7 @@ export function openStore(db: Database, source: string, secrets: SealedBox | nul
     trackers: trackerRepository(db.prisma, secrets),
     inbox: inboxRepository(db.prisma, m),
     notices: noticeRepository(db.prisma),
+    seenRequests,
   });
   const store: Store = {
     ...repositories(memo),
@@ -45,6 +48,7 @@ type Repositories = {
   trackers: ReturnType<typeof trackerRepository>;
   inbox: ReturnType<typeof inboxRepository>;
   notices: ReturnType<typeof noticeRepository>;
+  seenRequests: ReturnType<typeof seenRequestRepository>;
 };
 
 export type Store = Repositories & {

@@ -65,20 +65,22 @@ async function receive(deps: WebhookDeps, parts: Parts, req: IncomingMessage): P
   if (tracker.checkSecret(found.secret)) return { status: 401, body: { error: `this connection's secret has too little key material; a NIT member gives it a new one with /nexus tracker ${kind}` } };
   if (refused) return { status: 401, body: { error: refused } };
   const body = jsonOrNull(raw);
-  const deliveryId = (body !== null && tracker.deliveryId(request, body)) || createHash('sha256').update(raw).digest('hex');
+  const bodyDigest = createHash('sha256').update(raw).digest('hex');
+  const deliveryId = (body !== null && tracker.deliveryId(request, body)) || bodyDigest;
   const at = deps.now();
   try {
     if (body === null) throw new SyntaxError('the body is not JSON');
     const parsed = tracker.parse(body, request);
     if ('ignored' in parsed) return { status: 202, body: { ignored: parsed.ignored } };
-    const received = await parts.store({ nexusId, kind, deliveryId, at, change: parsed.change });
+    const received = await parts.store({ nexusId, kind, deliveryId, bodyDigest, at, change: parsed.change });
     if (received === 'duplicate') return { status: 200, body: { duplicate: true, delivery: deliveryId } };
+    if (received === 'replay') return { status: 409, body: { error: 'this signed body was received before under another delivery id: a replay, refused' } };
     deps.stored(nexusId);
     return { status: 202, body: { stored: true, delivery: deliveryId } };
   } catch (error) {
     if (!(error instanceof ZodError || error instanceof SyntaxError)) throw error;
     const reason = error instanceof ZodError ? zodReason(error) : error.message;
-    await deps.store.inbox.keepInvalid({ nexusId, kind, deliveryId, at, body: raw.toString('utf8'), error: reason });
+    await deps.store.inbox.keepInvalid({ nexusId, kind, deliveryId, bodyDigest, at, body: raw.toString('utf8'), error: reason });
     return { status: 400, body: { error: `not a ${kind} status change: ${reason}` } };
   }
 }

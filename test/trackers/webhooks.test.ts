@@ -202,6 +202,25 @@ describe.each(DATABASE_KINDS)('tracker webhooks on the %s database', (dbKind) =>
     }
   });
 
+  /** The header each of these senders names its delivery with, which its signature does not cover. */
+  const UNSIGNED_ID = { jira: 'x-atlassian-webhook-identifier', github: 'x-github-delivery', linear: 'linear-delivery', gitlab: 'idempotency-key' } as const;
+
+  test.each(Object.keys(UNSIGNED_ID) as (keyof typeof UNSIGNED_ID)[])('a signed %s body sent again under a new delivery id is refused as a replay and applied once', async (kind) => {
+    const { json, deliveryId } = statusChange(kind, 80, 'in progress', day(10));
+    const delivery = signed(kind, json, deliveryId, secrets.get(kind)!, DateTime.utc());
+    expect((await post(app.url, kind, nexusId, delivery)).status).toBe(202);
+    for (let i = 0; i < 3; i++) {
+      const replay = { ...delivery, headers: { ...delivery.headers, [UNSIGNED_ID[kind]]: `replayed-${i}-${deliveryId}` } };
+      const answer = await post(app.url, kind, nexusId, replay);
+      expect(answer.status).toBe(409);
+      expect(answer.body.error).toContain('replay');
+    }
+    expect((await post(app.url, kind, nexusId, delivery))).toMatchObject({ status: 200, body: { duplicate: true } });
+    await settle();
+    expect(await moves(kind, 80)).toEqual(['in-progress']);
+    expect(await db.prisma.delivery.count({ where: { kind, change: { path: ['item', 'key'], equals: itemKey(kind, 80) } } })).toBe(1);
+  });
+
   test('a missing signature is 401, an unknown Nexus 404, an unknown tracker 404, a body over 1 MiB 413', async () => {
     const { json, deliveryId } = statusChange('jira', 5, 'integrated', day(15));
     const good = signed('jira', json, deliveryId, secrets.get('jira')!, DateTime.utc());

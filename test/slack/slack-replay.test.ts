@@ -1,0 +1,47 @@
+import { describeEachDatabase } from '../support/setup-db';
+import { startSlackApp, type SlackApp } from '../support/slack-app';
+import { sign } from '../support/slack-requests';
+
+/** A slash command body as Slack signs it once; sending the same bytes and headers again is a replay. */
+function signedCommand(s: SlackApp, text: string) {
+  const body = new URLSearchParams({ token: 'x', team_id: 'T1', channel_id: 'C1', user_id: 'U_NIT', user_name: 'u', trigger_id: 'trig-replay', command: '/pbi', text, response_url: s.fake.responseUrl() }).toString();
+  return { body, headers: sign(body) };
+}
+
+describeEachDatabase('a Slack request sent again (a replay)', (db) => {
+  let first: SlackApp;
+  let second: SlackApp;
+  beforeEach(async () => {
+    // two replicas on one database, as behind a load balancer
+    first = await startSlackApp(db());
+    second = await startSlackApp(db());
+    await first.command('/nexus', 'setup --teams Alpha');
+  });
+  afterEach(async () => {
+    await first.stop();
+    await second.stop();
+  });
+
+  test('the same signed slash command sent twice within Slack\'s 5 minutes runs once, on whichever replica it reaches', async () => {
+    const { body, headers } = signedCommand(first, 'add "Pay by invoice" --teams Alpha');
+    const once = await first.slack.post(body, 'application/x-www-form-urlencoded', headers);
+    expect(once.status).toBe(200);
+    const again = await first.slack.post(body, 'application/x-www-form-urlencoded', headers);
+    const elsewhere = await second.slack.post(body, 'application/x-www-form-urlencoded', headers);
+    for (const replay of [again, elsewhere]) {
+      expect(replay.status).toBe(200);
+      expect(replay.text).toContain('already received');
+    }
+    const nexus = (await first.store.nexuses.findByChannel('T1', 'C1'))!;
+    const added = await db().prisma.event.count({ where: { nexusId: nexus.id, type: 'pbi.added' } });
+    expect(added).toBe(1);
+  });
+
+  test('the same command typed again is a new request, and runs again', async () => {
+    for (const sent of [signedCommand(first, 'add "Twice on purpose"'), signedCommand(first, 'add "Twice on purpose"')]) {
+      expect((await first.slack.post(sent.body, 'application/x-www-form-urlencoded', sent.headers)).status).toBe(200);
+    }
+    const nexus = (await first.store.nexuses.findByChannel('T1', 'C1'))!;
+    expect(await db().prisma.event.count({ where: { nexusId: nexus.id, type: 'pbi.added' } })).toBe(2);
+  });
+});
