@@ -111,6 +111,17 @@ describeEachDatabase('/forecast', (db) => {
       expect(lines((await h.run('/forecast NEX-2')).plain)[0]).toBe('50%: on or before Tue 24 Mar');
     });
 
+    test('a PBI with no teams: from cycle times, on a working day in working-days mode, claiming no trials', async () => {
+      await h.run('/pbi add "Solo" --stage doing --key SOLO-1'); // age 1; every finished PBI lasted 1 day
+      const calendar = await h.run('/forecast SOLO-1');
+      expect(lines(calendar.plain)).toEqual(['50%: today', '70%: today', '85%: today', '95%: today']); // Sun 22 Mar
+      expect(calendar.plain).toContain('Rests on the cycle times of the 20 PBIs finished Tue 23 Dec 2025 – Sun 22 Mar that lasted at least its 1 day; read from them directly, no trials.');
+      expect(calendar.plain).not.toMatch(/trials, seed/);
+      await h.run('/nexus forecast working');
+      const working = await h.run('/forecast SOLO-1');
+      expect(lines(working.plain)).toEqual(['50%: on or before Mon 23 Mar', '70%: on or before Mon 23 Mar', '85%: on or before Mon 23 Mar', '95%: on or before Mon 23 Mar']);
+    });
+
     test('working days: the history drops weekends, counts their finishes on Mondays, and no date lands on one', async () => {
       await h.run('/nexus forecast working --sprint 10');
       const reply = await h.run('/forecast 6');

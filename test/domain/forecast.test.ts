@@ -3,7 +3,7 @@ import { weekdayOf } from '../../src/domain/calendar';
 import { backtest } from '../../src/domain/forecast/backtest';
 import { daysAtConfidence, itemsAtConfidence, shareDoneWithin, simulateHowMany, simulateWhen } from '../../src/domain/forecast/monte-carlo';
 import { dayAtConfidence, pbiDoneWithin } from '../../src/domain/forecast/pbi-forecast';
-import { dateOfDay, daysUntil, throughputSample, type ForecastDays } from '../../src/domain/forecast/sampling';
+import { dateOfDay, daysUntil, onCountedDay, throughputSample, type ForecastDays } from '../../src/domain/forecast/sampling';
 import { blocksOf, xmrLimits } from '../../src/domain/forecast/xmr';
 import { randomInt, seededRng } from '../../src/domain/random';
 
@@ -86,6 +86,16 @@ describe('forecast calendar', () => {
     expect(dateOfDay('2026-11-27', 1, workingDays)).toBe('2026-11-30'); // Friday → Monday
     expect(daysUntil('2026-11-27', '2026-12-04', workingDays)).toBe(5);
     expect(daysUntil('2026-11-27', '2026-12-04', { kind: 'calendar' })).toBe(7);
+  });
+
+  test('a date read from cycle times moves off non-working days in working-days mode only', () => {
+    const table: [string, ForecastDays, string][] = [
+      ['2026-11-21', workingDays, '2026-11-23'], // Saturday → Monday
+      ['2026-11-22', workingDays, '2026-11-23'], // Sunday → Monday
+      ['2026-11-23', workingDays, '2026-11-23'],
+      ['2026-11-21', { kind: 'calendar' }, '2026-11-21'],
+    ];
+    for (const [date, days, expected] of table) expect(onCountedDay(date, days)).toBe(expected);
   });
 
   test('working-days mode never lands on a non-working day, and counting back gives the same day', () => {

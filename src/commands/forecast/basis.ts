@@ -67,7 +67,7 @@ export async function loadBasis(ctx: NexusContext, team: string | null): Promise
   const days = forecastDays(nexus);
   const sample = throughputSample(daily, first && localDate(first, nexus.timeZone), days);
   if (!sample || sample.daysWithThroughput === 0) return { problem: 'no-history', who };
-  return { who, team, today: day, days, sample, trials: DEFAULT_TRIALS, warnings: warnings(sample, days, who) };
+  return { who, team, today: day, days, sample, trials: DEFAULT_TRIALS, warnings: warnings(sample, days, team === null ? who : escape(team)) };
 }
 
 function warnings(sample: Sample, days: ForecastDays, who: string): string[] {

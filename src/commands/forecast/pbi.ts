@@ -2,7 +2,7 @@ import { localDate, addDays, type CalendarDate } from '../../domain/calendar';
 import { percentile, windowEnding } from '../../domain/flow-metrics';
 import { dayAtConfidence, pbiDoneWithin, type TeamPart } from '../../domain/forecast/pbi-forecast';
 import { DEFAULT_TRIALS } from '../../domain/forecast/monte-carlo';
-import { dateOfDay, daysUntil, type ForecastDays } from '../../domain/forecast/sampling';
+import { dateOfDay, daysUntil, onCountedDay, type ForecastDays } from '../../domain/forecast/sampling';
 import type { Pbi } from '../../domain/pbi';
 import { cycleTimesInWindow } from '../../domain/sle';
 import { code, escape } from '../blocks';
@@ -11,7 +11,7 @@ import { loadFlowView, startOfDay, today } from '../flow-view';
 import { parseFlags } from '../flags';
 import { byStart } from '../render-pbi';
 import { spreadOf } from '../../charts/forecast-histogram';
-import { answeredOn, keep, percent, renderForecast, type Answered, type ForecastOutcome, type ForecastProblem } from './answer';
+import { keep, percent, renderForecast, type Answered, type ForecastOutcome, type ForecastProblem } from './answer';
 import { forecastDays, formatDate, loadBasis, parseConfidences, seededFor, type Basis } from './basis';
 
 const usage = '/forecast <key> [--at 60,90]';
@@ -93,28 +93,41 @@ async function byTeams(ctx: NexusContext, pbi: Pbi, confidences: number[]): Prom
 /** "Alpha's squares done: 20 days, Mon 2 Mar – Sat 21 Mar (20 with any)". */
 function teamSample(basis: Basis): string {
   const { sample, days } = basis;
-  const kind = days.kind === 'working' ? 'working days' : 'days';
-  return `${basis.who}'s squares done: ${sample.throughput.length} ${kind}, ${formatDate(sample.from)} – ${formatDate(sample.to)} (${sample.daysWithThroughput} with any)`;
+  const kind = days.kind === 'working' ? 'working day' : 'day';
+  return `${escape(basis.who)}'s squares done: ${plural(sample.throughput.length, kind)}, ${formatDate(sample.from)} – ${formatDate(sample.to)} (${sample.daysWithThroughput} with any)`;
 }
 
 const integrationSample = (lags: readonly number[]): string =>
   lags.length ? `the integration step of the ${lags.length} PBI${lags.length === 1 ? '' : 's'} integrated in the window` : 'no integration step (none in the window)';
 
-/** No team breakdown: the cycle times of finished PBIs that lasted at least as long as this one has so far. */
+/**
+ * No team breakdown: the cycle times of finished PBIs that lasted at least as long as this one has so far (calendar
+ * days, as cycle time is). No trials are run, and the rests-on line says so. In working-days mode a date that falls on
+ * a non-working day moves to the next working day.
+ */
 async function byCycleTimes(ctx: NexusContext, pbi: Pbi, confidences: number[]): Promise<PbiAnswer | ForecastProblem> {
-  const basis = await loadBasis(ctx, null);
-  if ('problem' in basis) return basis;
   const view = await loadFlowView(ctx);
+  const days = forecastDays(ctx.nexus);
   const age = view.ageOf(pbi)?.age ?? 0;
-  const cycleTimes = cycleTimesInWindow(view.finished, view.today, ctx.nexus.timeZone, ctx.nexus.sle.historyDays).filter((t) => t >= age);
+  const finished = cycleTimesInWindow(view.finished, view.today, ctx.nexus.timeZone, ctx.nexus.sle.historyDays);
+  if (!finished.length) return { problem: 'no-history', who: 'the Nexus' };
+  const cycleTimes = finished.filter((t) => t >= age);
   if (!cycleTimes.length) return { problem: 'refused', message: `${escape(pbi.key)} is older than every PBI finished in the window (${age} days): the history can't say. Swarm on it.` };
   const remaining = confidences.map((confidence) => ({ confidence, value: percentile(cycleTimes, confidence / 100)! - age }));
-  const answer = remaining.map(({ confidence, value }) => ({ confidence, date: addDays(basis.today, value) }));
+  const answer = remaining.map(({ confidence, value }) => ({ confidence, date: onCountedDay(addDays(view.today, value), days) }));
   const spread = spreadOf(Float64Array.from(cycleTimes, (t) => t - age));
   const lines = remaining.map(({ confidence, value }, i) => ({ confidence, value, label: `${confidence}% · ${formatDate(answer[i].date)}` }));
-  const { seed } = seededFor({ kind: 'pbi', key: pbi.key }, [basis], cycleTimes.join(','));
-  return { answer, ...answeredOn(basis, seed), histogram: { xTitle: 'days from today', spread, lines }, note: `${escape(pbi.key)} names no teams: from the cycle times of the ${cycleTimes.length} finished PBIs that lasted at least its ${age} days.` };
+  const { from } = windowEnding(view.today, ctx.nexus.sle.historyDays);
+  const { seed } = seededFor({ kind: 'pbi', key: pbi.key }, [], `${age}|${cycleTimes.join(',')}`);
+  const restsOn = `Rests on the cycle times of the ${plural(cycleTimes.length, 'PBI')} finished ${formatDate(from, view.today)} – ${formatDate(view.today)} that lasted at least its ${plural(age, 'day')}; read from them directly, no trials.`;
+  const warnings = cycleTimes.length < FEW_CYCLE_TIMES ? [`⚠ Only ${plural(cycleTimes.length, 'finished PBI')} lasted that long: a rough guide.`] : [];
+  return { answer, seed, restsOn, warnings, histogram: { xTitle: 'days from today', spread, lines }, note: `${escape(pbi.key)} names no teams: from the cycle times of the finished PBIs that lasted at least its age.` };
 }
+
+/** Fewer cycle times than this say little (the SLE's own rule: fewer than 10 finished items is "not enough history"). */
+const FEW_CYCLE_TIMES = 10;
+
+const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' : 's'}`;
 
 /** Days from the last team square done to the PBI finishing, for PBIs finished in the window. */
 async function integrationDays(ctx: NexusContext, day: CalendarDate, days: ForecastDays): Promise<number[]> {

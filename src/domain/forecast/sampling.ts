@@ -57,6 +57,11 @@ export function dateOfDay(today: CalendarDate, n: number, days: ForecastDays): C
   return date;
 }
 
+/** The date itself when it is counted, else the next counted day: in working-days mode nothing is due on a Saturday. */
+export function onCountedDay(date: CalendarDate, days: ForecastDays): CalendarDate {
+  return isCounted(date, days) ? date : dateOfDay(date, 1, days);
+}
+
 /** How many simulated days fall after today up to and including `target`. */
 export function daysUntil(today: CalendarDate, target: CalendarDate, days: ForecastDays): number {
   if (target <= today) return 0;
