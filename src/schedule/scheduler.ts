@@ -10,8 +10,11 @@ import { dueSlot } from './digest-slot';
 /** How often each replica looks for due digests. */
 const TICK_MS = 60_000;
 
-/** Posts a digest to its Nexus's channel (Slack, or the console's output). */
-export type DigestPoster = (nexus: Nexus, reply: Reply) => Promise<void>;
+/**
+ * Posts a digest to its Nexus's channel (Slack, or the console's output), calling `posted` the moment the channel
+ * message is out: what fails after it (the thread, the chart) must not make another round post the digest again.
+ */
+export type DigestPoster = (nexus: Nexus, reply: Reply, posted: () => Promise<void>) => Promise<void>;
 export type SchedulerDeps = { store: Store; now: () => DateTime; replica: string; post: DigestPoster; log: Logger; metrics: Metrics };
 
 /**
@@ -24,13 +27,22 @@ export async function postDueDigests({ store, now, replica, post, log, metrics }
     const at = now();
     const slot = dueSlot(nexus, at);
     if (!slot || !(await store.digestRuns.claim(nexus.id, slot, replica, at))) continue;
-    try {
-      const ctx = { store, now, workspaceId: nexus.workspaceId, channelId: nexus.channelId, userId: 'nexus-flow', nexus };
-      await post(nexus, renderDigest(await loadDigest(ctx)));
+    let isPosted = false;
+    const recordPosted = async () => {
       await store.digestRuns.posted(nexus.id, slot, now());
+      isPosted = true;
       posted++;
       metrics.digestRun('posted');
+    };
+    try {
+      const ctx = { store, now, workspaceId: nexus.workspaceId, channelId: nexus.channelId, userId: 'nexus-flow', nexus };
+      await post(nexus, renderDigest(await loadDigest(ctx)), recordPosted);
+      if (!isPosted) await recordPosted();
     } catch (error) {
+      if (isPosted) {
+        log.warn({ err: error, nexus: nexus.id, slot }, 'digest posted, but its details failed; it is not posted again');
+        continue;
+      }
       metrics.digestRun('failed');
       log.error({ err: error, nexus: nexus.id, slot }, 'digest not posted; another round will retry it');
     }

@@ -16,12 +16,18 @@ const CLAIM_MS = 60_000;
 const MAX_ATTEMPTS = 5;
 const MAX_RETRY_MINUTES = 30;
 
+/**
+ * What a post has told so far, recorded as each part is posted: a failure after the channel message retries only
+ * the private notices still owed, so the channel never hears the same moves twice.
+ */
+export type AnnouncementProgress = { nitTold: ReadonlySet<string>; channelTold(): Promise<void>; nitMemberTold(user: string): Promise<void> };
+
 export type AnnouncerDeps = {
   store: Store;
   now: () => DateTime;
   log: Logger;
   metrics: Metrics;
-  post(nexusId: string, news: TrackerNews): Promise<void>;
+  post(nexusId: string, news: TrackerNews, progress?: AnnouncementProgress): Promise<void>;
   gatherMs?: number;
   sweepMs?: number;
 };
@@ -51,9 +57,15 @@ export function startAnnouncer(deps: AnnouncerDeps) {
     posting.add(run);
   }
 
-  async function postClaimed({ nexusId, news, notices }: ClaimedNotices): Promise<void> {
+  async function postClaimed({ nexusId, news, notices, nitTold }: ClaimedNotices): Promise<void> {
+    const ids = notices.map((n) => n.id);
+    const progress: AnnouncementProgress = {
+      nitTold: new Set(nitTold),
+      channelTold: () => deps.store.notices.channelTold(ids),
+      nitMemberTold: (user) => deps.store.notices.nitTold(ids, user),
+    };
     try {
-      await deps.post(nexusId, news);
+      await deps.post(nexusId, news, progress);
     } catch (error) {
       await keepForRetry(nexusId, notices, error);
       return;

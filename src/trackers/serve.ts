@@ -1,9 +1,8 @@
 import type { DateTime } from 'luxon';
-import type { TrackerNews } from '../domain/tracker';
 import type { Logger } from '../log';
 import type { Metrics } from '../metrics';
 import type { Store } from '../store';
-import { startAnnouncer } from './announcer';
+import { startAnnouncer, type AnnouncerDeps } from './announcer';
 import { startInboxWorker } from './inbox-worker';
 import { webhookHandler } from './webhook-handler';
 
@@ -11,7 +10,7 @@ import { webhookHandler } from './webhook-handler';
  * The tracker side of the app: the webhook handler, the worker that applies the inbox, and the announcements of what
  * it applied (`post` says them in Slack or in the console).
  */
-export function startTrackerInbox(deps: { store: Store; now: () => DateTime; log: Logger; metrics: Metrics; post(nexusId: string, news: TrackerNews): Promise<void> }) {
+export function startTrackerInbox(deps: { store: Store; now: () => DateTime; log: Logger; metrics: Metrics; post: AnnouncerDeps['post'] }) {
   const announcer = startAnnouncer(deps);
   const worker = startInboxWorker({ ...deps, announce: announcer.announce });
   const handler = webhookHandler({ ...deps, stored: worker.kick });

@@ -1,4 +1,6 @@
-import type { App } from '@slack/bolt';
+import type { App, RespondFn } from '@slack/bolt';
+import type { WebClient } from '@slack/web-api';
+import { ephemeral, type Reply } from '../../commands/reply';
 import { commandName, runSlashCommand, SLASH_COMMANDS } from '../../commands';
 import { commandContext, type SlackDeps } from '../deps';
 import { postInChannel, slackMessages, uploadChart } from '../message';
@@ -7,6 +9,24 @@ import { openSetupModal } from '../views/setup-modal';
 /** Slack sends &, < and > of typed text as entities; the command layer escapes again when it renders. */
 function unescapeSlack(text: string): string {
   return text.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
+}
+
+/**
+ * respond() can't start a thread: the bot posts a threaded reply (the digest) itself; resolves with its ts, or null
+ * when the bot could not post in the channel at all (then the caller answers as one message). Once the channel
+ * message is out it is never sent again: thread details that fail go to the person who asked, privately.
+ */
+async function postThreaded(client: WebClient, channel: string, reply: Reply, respond: RespondFn, deps: SlackDeps): Promise<string | null> {
+  let posted: string | null = null;
+  try {
+    return await postInChannel(client, channel, reply, (ts) => void (posted = ts));
+  } catch (error) {
+    if (posted === null) return null;
+    deps.log.warn({ err: error }, 'threaded details failed after the channel message was posted');
+    const details = ephemeral('The message is posted; its details could not go in the thread, so here they are:');
+    for (const message of slackMessages({ ...details, blocks: [...details.blocks, ...(reply.thread ?? [])] })) await respond(message);
+    return posted;
+  }
 }
 
 /** Every slash command: ack at once, then run it through the command layer the console uses and respond. */
@@ -28,8 +48,7 @@ export function registerCommands(app: App, deps: SlackDeps): void {
         throw error;
       });
       deps.metrics.commandAnswered(name, reply.visibility === 'channel' ? 'posted' : 'answered', seconds());
-      const threadTs = reply.thread ? await postInChannel(client, ids.channelId, reply).catch(() => null) : null;
-      // respond() can't start a thread: the bot posts the digest itself, or, not in the channel, answers as one message
+      const threadTs = reply.thread ? await postThreaded(client, ids.channelId, reply, respond, deps) : null;
       if (threadTs === null) for (const message of slackMessages({ ...reply, blocks: [...reply.blocks, ...(reply.thread ?? [])] })) await respond(message);
       if (reply.followUp) for (const message of slackMessages(reply.followUp)) await respond(message);
       if (reply.chart) {
