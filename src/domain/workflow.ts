@@ -40,6 +40,20 @@ export function inProgressStages(workflow: Workflow): Stage[] {
   return workflow.stages.filter((s) => isStartedStage(workflow, s.name) && !isFinishedStage(workflow, s.name));
 }
 
+/** The stage name that marks refined work waiting to be pulled into a coming Sprint. */
+export const READY_STAGE = 'ready';
+
+/**
+ * Where the ready work for the coming Sprint waits, which refinement advice counts: the stage named `ready` before flow
+ * starts; a workflow without one, the stage just before flow starts; null when flow starts in the first stage. Not
+ * simply the stage before the start: the default workflow has `sprint-backlog` there, the current Sprint's PBIs.
+ */
+export function readyStage(workflow: Workflow): string | null {
+  const start = stageIndex(workflow, workflow.startStage);
+  const beforeStart = workflow.stages.slice(0, Math.max(0, start));
+  return (beforeStart.find((s) => sameName(s.name, READY_STAGE)) ?? beforeStart.at(-1))?.name ?? null;
+}
+
 export function nextStage(workflow: Workflow, name: string): Stage | undefined {
   const i = stageIndex(workflow, name);
   return i < 0 ? undefined : workflow.stages[i + 1];

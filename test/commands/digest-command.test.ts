@@ -100,3 +100,19 @@ describeEachDatabase('/flow digest', (db) => {
     expect((await h.run('/pbi snooze PBI-1 30')).plain).toContain('1 to 14 days');
   });
 });
+
+describeEachDatabase('/flow digest on the default workflow', (db) => {
+  test('refinement advice counts the ready stage, not the sprint-backlog just before flow starts', async () => {
+    const h = commandHarness(db());
+    await h.run('/nexus setup --name Shop --teams Alpha');
+    for (let n = 0; n < 20; n++) { // one PBI integrated a day: the next Sprint (14 days) likely finishes 14
+      await h.run(`/pbi add "Daily ${n}" --stage in-progress`);
+      await h.run(`/pbi move PBI-${n + 1} integrated`);
+      h.advance({ days: 1 });
+    }
+    for (let n = 0; n < 12; n++) await h.run(`/pbi add "Ready ${n}" --stage ready`);
+    for (let n = 0; n < 3; n++) await h.run(`/pbi add "This Sprint ${n}" --stage sprint-backlog`);
+    expect((await h.run('/flow board')).plain).toMatch(/ready {2}12\n/);
+    expect((await h.run('/flow digest')).plain).toContain('📋 Refine now: 12 ready, the next Sprint likely finishes 14.');
+  });
+});

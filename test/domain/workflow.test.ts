@@ -1,4 +1,4 @@
-import { addStage, inProgressStages, isFinishedStage, isStartedStage, removeStage, setFlow, setWipLimit, validateWorkflow, DEFAULT_WORKFLOW } from '../../src/domain/workflow';
+import { addStage, inProgressStages, isFinishedStage, isStartedStage, readyStage, removeStage, setFlow, setWipLimit, validateWorkflow, DEFAULT_WORKFLOW, type Workflow } from '../../src/domain/workflow';
 import { WORKFLOW } from './builders';
 
 describe('workflow', () => {
@@ -7,6 +7,16 @@ describe('workflow', () => {
       [false, false], [true, false], [true, false], [true, true], [true, true],
     ]);
     expect(inProgressStages(WORKFLOW).map((s) => s.name)).toEqual(['doing', 'review']);
+  });
+  test.each([
+    ['the default workflow: ready, not the sprint-backlog just before flow starts', DEFAULT_WORKFLOW, 'ready'],
+    ['a stage named Ready before the start', { stages: ['todo', 'Ready', 'planned', 'doing', 'done'], start: 'doing' }, 'Ready'],
+    ['no stage named ready: the one just before the start', { stages: ['todo', 'planned', 'doing', 'done'], start: 'doing' }, 'planned'],
+    ['a ready stage after the start does not count', { stages: ['todo', 'doing', 'ready', 'done'], start: 'doing' }, 'todo'],
+    ['flow starts in the first stage: none', { stages: ['doing', 'done'], start: 'doing' }, null],
+  ] as const)('the stage of ready work for the coming Sprint: %s', (_, given, expected) => {
+    const workflow: Workflow = 'startStage' in given ? given : { stages: given.stages.map((name) => ({ name, wipLimit: null })), startStage: given.start, finishStage: 'done' };
+    expect(readyStage(workflow)).toBe(expected);
   });
   test('the default workflow is valid', () => {
     expect(validateWorkflow(DEFAULT_WORKFLOW)).toBeNull();

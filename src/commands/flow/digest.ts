@@ -1,7 +1,7 @@
 import { addDays } from '../../domain/calendar';
 import { buildDigest, isQuiet, NUDGE_WORKING_DAYS, STALL_DAYS, type Digest } from '../../domain/digest';
 import { nexusWip } from '../../domain/flow-metrics';
-import { stageIndex } from '../../domain/workflow';
+import { readyStage } from '../../domain/workflow';
 import { bold, code, context, escape, header, section, type Block } from '../blocks';
 import { defineCommand, type NexusContext } from '../command';
 import { loadFlowView, startOfDay, type FlowView } from '../flow-view';
@@ -43,10 +43,9 @@ export async function loadDigest(ctx: NexusContext): Promise<Outcome> {
     judgeKept(ctx, view.today),
     store.inbox.held(nexus.id),
   ]);
-  const start = stageIndex(nexus.workflow, nexus.workflow.startStage);
   const digest = buildDigest({
     today: view.today, zone: nexus.timeZone, workingDays: nexus.digest.days, sle: view.sle, workflow: nexus.workflow,
-    readyStage: start > 0 ? nexus.workflow.stages[start - 1].name : null,
+    readyStage: readyStage(nexus.workflow),
     open: view.open, finished: view.finished, touched, sprintLikely,
   });
   // forecasts whose outcome became known yesterday: how they turned out

@@ -71,7 +71,7 @@ async function byTeams(ctx: NexusContext, pbi: Pbi, confidences: number[]): Prom
   const day = today(ctx);
   const days = forecastDays(ctx.nexus);
   const lags = await integrationDays(ctx, day, days);
-  if (!parts.length && !lags.length) return { problem: 'refused', message: `Every team is done with ${pbi.key}, and no PBI was integrated in the window: the history can't say how long integration takes.` };
+  if (!parts.length && !lags.length) return { problem: 'refused', message: `Every team is done with ${escape(pbi.key)}, and no PBI was integrated in the window: the history can't say how long integration takes.` };
   const { seed, rng } = seededFor({ kind: 'pbi', key: pbi.key }, bases, `${parts.map((p) => p.items).join(',')}|${lags.join(',')}`);
   const doneWithin = pbiDoneWithin(parts, lags, DEFAULT_TRIALS, rng);
   const atConfidence = confidences.map((confidence) => ({ confidence, day: dayAtConfidence(doneWithin, confidence) }));
