@@ -8,6 +8,7 @@ export type SimulationSpec = {
   teams: string[];
   workflow: Workflow;
   stages: { intake: string; ready: string; planned: string; working: string; done: string; released: string; learning: string };
+  /** calendar days of history, today included; today itself is not simulated (see simulateNexus) */
   days: number;
   end: DateTime;
   zone: string;
@@ -33,10 +34,17 @@ const ASKS = ['pay with Apple Pay', 'save cart across devices', 'filter by price
   'track parcel live', 'export to CSV', 'split payment', 'guest checkout', 'bulk edit prices', 'email receipt', 'dark mode',
   'address autocomplete', 'refund to wallet', 'rate a product', 'promo codes', 'GDPR data export', 'faster image loading'];
 
+/** Working days from one release to the next. */
+const RELEASE_EVERY = 5;
+
 /**
  * A seeded day-by-day simulation of a Nexus's flow: PBIs arrive, get refined, are pulled at Sprint Planning, teams
  * start and finish their squares with their own pace, finished PBIs are integrated and released; some get blocked
  * or discarded. It yields the events a real Nexus would have recorded.
+ *
+ * Every rule runs on the count of working days, never on the weekday or the hour, and the days simulated are the
+ * whole days before today: any 7k + 1 days of history (the demo's 120) hold exactly 5k working days to simulate, so
+ * the same seed plays the same story whatever day and time it ends on. Only the dates move.
  */
 export function simulateNexus(spec: SimulationSpec): PbiEvent[] {
   const { rng, stages } = spec;
@@ -46,7 +54,7 @@ export function simulateNexus(spec: SimulationSpec): PbiEvent[] {
   let workingDay = 0;
   const first = spec.end.setZone(spec.zone).startOf('day').minus({ days: spec.days - 1 });
 
-  for (let d = 0; d < spec.days; d++) {
+  for (let d = 0; d < spec.days - 1; d++) {
     const day = first.plus({ days: d });
     if (day.weekday > 5) continue;
     workingDay++;
@@ -55,10 +63,8 @@ export function simulateNexus(spec: SimulationSpec): PbiEvent[] {
       minute += randomInt(rng, 1, 6);
       return day.plus({ minutes: minute }).toUTC();
     };
-    const isToday = d === spec.days - 1;
     const emit = (e: EventBody) => {
-      const time = at();
-      if (!isToday || time <= spec.end) events.push({ ...e, at: time, actor: pick(rng, ACTORS) });
+      events.push({ ...e, at: at(), actor: pick(rng, ACTORS) });
     };
     const move = (item: Live, to: string) => {
       emit({ type: 'pbi.moved', key: item.key, from: item.stage, to });
@@ -126,7 +132,7 @@ export function simulateNexus(spec: SimulationSpec): PbiEvent[] {
       const allDone = [...item.squares.values()].every((s) => s === 'done');
       if (item.stage === stages.working && allDone && !item.blocked && rng() < 0.6) move(item, stages.done);
     }
-    if (day.weekday === 5) for (const item of live.filter((i) => !i.discarded && i.stage === stages.done)) move(item, stages.released);
+    if (workingDay % RELEASE_EVERY === 0) for (const item of live.filter((i) => !i.discarded && i.stage === stages.done)) move(item, stages.released);
   }
   return events;
 }
