@@ -61,6 +61,32 @@ describeEachDatabase('/forecast', (db) => {
     expect(reply.plain).toContain('⚠ No PBI was integrated in the window yet');
   });
 
+  test('a PBI whose teams finished long ago is not "tomorrow": the integration step counts the time already waited', async () => {
+    for (let n = 0; n < 10; n++) { // Alpha finishes a square a day, and each PBI is integrated the day after
+      await h.run(`/pbi add "Part ${n}" --teams Alpha --stage doing --key P-${n}`);
+      await h.run(`/pbi team P-${n} Alpha done`);
+      h.advance({ days: 1 });
+      await h.run(`/pbi move P-${n} done`);
+    }
+    await h.run('/pbi add "Waiting" --teams Alpha --stage doing --key NEX-1');
+    await h.run('/pbi team NEX-1 Alpha done'); // Thu 12 Mar
+    expect(lines((await h.run('/forecast NEX-1')).plain)[0]).toBe('50%: on or before Fri 13 Mar');
+    h.advance({ days: 15 }); // Fri 27 Mar: waited 15 days where every integration took 1
+    const late = await h.run('/forecast NEX-1');
+    expect(late.plain).not.toMatch(/on or before/);
+    expect(late.plain).toContain('Every team finished NEX-1 15 days ago, longer than any integration in the window took (at most 1 day): the history can\'t say when. Integrate it.');
+    await h.run('/pbi add "Slow" --teams Alpha --stage doing --key NEX-2');
+    await h.run('/pbi team NEX-2 Alpha done');
+    h.advance({ days: 20 });
+    await h.run('/pbi move NEX-2 done'); // one integration took 20 days (Fri 27 Mar – Thu 16 Apr)
+    await h.run('/pbi add "Next" --teams Alpha --stage doing --key NEX-3');
+    await h.run('/pbi team NEX-3 Alpha done');
+    h.advance({ days: 5 }); // Tue 21 Apr: NEX-3 waited 5 days; of 11 past steps (ten of 1 day, one of 20) only 20 is left
+    const conditioned = await h.run('/forecast NEX-3');
+    expect(lines(conditioned.plain)).toEqual(['50%', '70%', '85%', '95%'].map((c) => `${c}: on or before Wed 6 May`));
+    expect(conditioned.plain).toContain('1 of those took at least the 5 days this one has waited');
+  });
+
   describe('with one PBI finished every day for 20 days (today is Sun 22 Mar)', () => {
     beforeEach(() => finishOneADay(h, 20));
 

@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { weekdayOf } from '../../src/domain/calendar';
 import { backtest } from '../../src/domain/forecast/backtest';
 import { daysAtConfidence, itemsAtConfidence, shareDoneWithin, simulateHowMany, simulateWhen } from '../../src/domain/forecast/monte-carlo';
-import { dayAtConfidence, pbiDoneWithin } from '../../src/domain/forecast/pbi-forecast';
+import { dayAtConfidence, integrationStillAhead, pbiDoneWithin } from '../../src/domain/forecast/pbi-forecast';
 import { dateOfDay, daysUntil, onCountedDay, throughputSample, type ForecastDays } from '../../src/domain/forecast/sampling';
 import { blocksOf, xmrLimits } from '../../src/domain/forecast/xmr';
 import { randomInt, seededRng } from '../../src/domain/random';
@@ -150,6 +150,23 @@ describe('when will this PBI be done', () => {
     expect(dayAtConfidence(joint, 50)).toBe(4); // 3 days of work + 1 day of integration half the time
     expect(dayAtConfidence(joint, 70)).toBe(5);
     expect(dayAtConfidence(joint, 95)).toBe(7);
+  });
+});
+
+describe('the integration step, given the days a PBI has already waited for it', () => {
+  const history = [1, 1, 2, 4, 10];
+  test.each([
+    [0, [1, 1, 2, 4, 10], 2, 10],
+    [2, [0, 2, 8], 2, 8], // only the steps of 2, 4 and 10 days could still be this one
+    [4, [0, 6], 0, 6],
+  ])('waited %i days: %j still ahead, 50%% by day %s, 95%% by day %s', (waited, ahead, median, p95) => {
+    expect(integrationStillAhead(history, waited)).toEqual(ahead);
+    const done = pbiDoneWithin([], ahead, 100, seededRng('done'));
+    expect([dayAtConfidence(done, 50), dayAtConfidence(done, 95)]).toEqual([median, p95]);
+  });
+
+  test('waited longer than any integration in the history took: nothing is left to draw from', () => {
+    expect(integrationStillAhead(history, 11)).toEqual([]);
   });
 });
 

@@ -1,6 +1,6 @@
 import { localDate, addDays, type CalendarDate } from '../../domain/calendar';
 import { percentile, windowEnding } from '../../domain/flow-metrics';
-import { dayAtConfidence, pbiDoneWithin, type TeamPart } from '../../domain/forecast/pbi-forecast';
+import { dayAtConfidence, integrationStillAhead, pbiDoneWithin, type TeamPart } from '../../domain/forecast/pbi-forecast';
 import { DEFAULT_TRIALS } from '../../domain/forecast/monte-carlo';
 import { dateOfDay, daysUntil, onCountedDay, type ForecastDays } from '../../domain/forecast/sampling';
 import type { Pbi } from '../../domain/pbi';
@@ -70,8 +70,10 @@ async function byTeams(ctx: NexusContext, pbi: Pbi, confidences: number[]): Prom
   }
   const day = today(ctx);
   const days = forecastDays(ctx.nexus);
-  const lags = await integrationDays(ctx, day, days);
-  if (!parts.length && !lags.length) return { problem: 'refused', message: `Every team is done with ${escape(pbi.key)}, and no PBI was integrated in the window: the history can't say how long integration takes.` };
+  const history = await integrationDays(ctx, day, days);
+  const waited = parts.length ? 0 : daysUntil(lastSquareDone(pbi, ctx.nexus.timeZone), day, days);
+  const lags = integrationStillAhead(history, waited);
+  if (!parts.length && !lags.length) return { problem: 'refused', message: waitedTooLong(pbi, history, waited) };
   const { seed, rng } = seededFor({ kind: 'pbi', key: pbi.key }, bases, `${parts.map((p) => p.items).join(',')}|${lags.join(',')}`);
   const doneWithin = pbiDoneWithin(parts, lags, DEFAULT_TRIALS, rng);
   const atConfidence = confidences.map((confidence) => ({ confidence, day: dayAtConfidence(doneWithin, confidence) }));
@@ -82,12 +84,23 @@ async function byTeams(ctx: NexusContext, pbi: Pbi, confidences: number[]): Prom
     spread,
     lines: atConfidence.filter((d) => Number.isFinite(d.day)).map(({ confidence, day: d }, i) => ({ confidence, value: d, label: `${confidence}% · ${formatDate(answer[i].date!)}` })),
   };
-  const teams = said.length ? `Teams still working: ${said.join('; ')}.` : 'Every team is done; only the integration is left.';
-  const integration = lags.length ? `Integration took ${percentile(lags, 0.5)} days (median of ${lags.length}) after the last team.` : '';
+  const teams = said.length ? `Teams still working: ${said.join('; ')}.` : `Every team is done (${plural(waited, 'day')} ago); only the integration is left.`;
+  const integration = history.length ? `Integration took ${plural(percentile(history, 0.5)!, 'day')} (median of ${history.length}) after the last team${waited ? `; ${lags.length} of those took at least the ${plural(waited, 'day')} this one has waited` : ''}.` : '';
   const warnings = bases.flatMap((b) => b.warnings);
   if (!lags.length) warnings.push('⚠ No PBI was integrated in the window yet, so these dates leave out the integration step after the last team: they are early.');
-  const restsOn = `Rests on ${[...bases.map(teamSample), integrationSample(lags)].join('; ')}; ${DEFAULT_TRIALS.toLocaleString('en')} trials, seed ${seed}.`;
+  const restsOn = `Rests on ${[...bases.map(teamSample), integrationSample(history)].join('; ')}; ${DEFAULT_TRIALS.toLocaleString('en')} trials, seed ${seed}.`;
   return { answer, seed, restsOn, warnings, histogram, note: [teams, integration].filter(Boolean).join(' ') };
+}
+
+function lastSquareDone(pbi: Pbi, zone: string): CalendarDate {
+  return pbi.squares.map((s) => localDate(s.doneAt!, zone)).reduce((a, b) => (b > a ? b : a));
+}
+
+/** All teams finished long ago and no past integration took that long: no date, and a push to integrate it. */
+function waitedTooLong(pbi: Pbi, history: readonly number[], waited: number): string {
+  const key = escape(pbi.key);
+  if (!history.length) return `Every team is done with ${key}, and no PBI was integrated in the window: the history can't say how long integration takes.`;
+  return `Every team finished ${key} ${plural(waited, 'day')} ago, longer than any integration in the window took (at most ${plural(Math.max(...history), 'day')}): the history can't say when. Integrate it.`;
 }
 
 /** "Alpha's squares done: 20 days, Mon 2 Mar – Sat 21 Mar (20 with any)". */

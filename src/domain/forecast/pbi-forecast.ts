@@ -18,6 +18,15 @@ export function pbiDoneWithin(parts: readonly TeamPart[], integrationDays: reado
   return integrationDays.length === 0 ? partsDone : convolve(partsDone, integrationDays);
 }
 
+/**
+ * The integration steps still possible for a PBI whose teams all finished `waited` days ago and that is not integrated
+ * yet: only past steps at least that long could be this one, less the time already spent. Empty when it has waited
+ * longer than any integration in the history took.
+ */
+export function integrationStillAhead(integrationDays: readonly number[], waited: number): number[] {
+  return integrationDays.filter((lag) => lag >= waited).map((lag) => lag - waited);
+}
+
 /** The first day by which the PBI is done with at least `confidence` percent; Infinity when not within the horizon. */
 export function dayAtConfidence(doneWithin: Float64Array, confidence: number): number {
   const target = confidence / 100 - 1e-12;
