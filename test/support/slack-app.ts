@@ -27,7 +27,7 @@ export async function startSlackApp(db: Database, env: Record<string, string> = 
     trackers,
     advance: (days: number) => (now = now.plus({ days })),
     /** a slash command as Slack sends it; resolves with what the bot answered through respond() */
-    async command(command: string, text: string, who: { user_id?: string; channel_id?: string; team_id?: string } = {}) {
+    async command(command: string, text: string, who: { user_id?: string; channel_id?: string; team_id?: string; enterprise_id?: string; is_enterprise_install?: string } = {}) {
       const response_url = fake.responseUrl();
       const res = await slack.command({ command, text, response_url, ...who });
       const replies = fake.respondedTo(response_url);

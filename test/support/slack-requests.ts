@@ -17,7 +17,7 @@ export function slackClient(baseUrl: string) {
   const form = (fields: Record<string, string>) => new URLSearchParams(fields).toString();
   return {
     post,
-    command(fields: { command: string; text: string; user_id?: string; channel_id?: string; team_id?: string; response_url: string }, headers?: Record<string, string>) {
+    command(fields: { command: string; text: string; user_id?: string; channel_id?: string; team_id?: string; enterprise_id?: string; is_enterprise_install?: string; response_url: string }, headers?: Record<string, string>) {
       const body = form({ token: 'x', team_id: 'T1', channel_id: 'C1', user_id: 'U_NIT', user_name: 'u', trigger_id: 'trig-1', ...fields });
       return post(body, 'application/x-www-form-urlencoded', headers ?? sign(body));
     },
