@@ -1,5 +1,6 @@
 import type { PbiProblem } from '../domain/pbi-decisions';
 import type { TeamsProblem } from '../domain/nexus';
+import { MAX_OPEN_PBIS, MAX_STAGE_NAME, MAX_STAGES, MAX_TEAM_NAME, MAX_TEAMS } from '../domain/limits';
 import type { WorkflowProblem } from '../domain/workflow';
 import type { DuplicateKey, UnknownPbi } from '../store/pbi-repository';
 import { code, escape } from './blocks';
@@ -61,10 +62,18 @@ export function explain(p: Problem): string {
       return `${code(p.stage)} is where flow starts or finishes; change \`/nexus flow start <stage> finish <stage>\` first.`;
     case 'too-few-stages':
       return 'A workflow needs at least two stages: one to start in and one to finish in.';
+    case 'too-many-stages':
+      return `A workflow has at most ${MAX_STAGES} stages (this would make ${p.count}); merge some, or track finer steps in your tracker.`;
+    case 'invalid-stage-name':
+      return `${code(p.stage.slice(0, MAX_STAGE_NAME))}${p.stage.length > MAX_STAGE_NAME ? '…' : ''} is not a stage name: letters, digits, spaces, \`-_.\`, at most ${MAX_STAGE_NAME}.`;
+    case 'too-many-teams':
+      return `A Nexus has at most ${MAX_TEAMS} Scrum Teams (this would make ${p.count}).`;
+    case 'too-many-open':
+      return `This Nexus already has ${p.open} open PBIs, the most Nexus Flow serves (${MAX_OPEN_PBIS}); finish or \`/pbi discard\` some first.`;
     case 'duplicate-team':
       return `There is already a team ${code(p.team)}.`;
     case 'invalid-team-name':
-      return `${code(p.team)} is not a team name: use one word of letters, digits, \`-\`, \`_\` or \`.\` (at most 40).`;
+      return `${code(p.team.slice(0, MAX_TEAM_NAME))}${p.team.length > MAX_TEAM_NAME ? '…' : ''} is not a team name: use one word of letters, digits, \`-\`, \`_\` or \`.\` (at most ${MAX_TEAM_NAME}).`;
     case 'team-in-use':
       return `${escape(p.team)} is still needed on open PBIs (${(p.keys ?? []).slice(0, 5).map(escape).join(', ')}${(p.keys ?? []).length > 5 ? ', …' : ''}); take it off them first with ${code(`/pbi teams <key> -${p.team}`)}.`;
   }

@@ -1,4 +1,5 @@
 import type { Weekday } from './calendar';
+import { MAX_TEAM_NAME, MAX_TEAMS } from './limits';
 import type { SleSetting } from './sle';
 import type { Workflow } from './workflow';
 
@@ -28,13 +29,15 @@ export type Nexus = {
 };
 
 /** Team names are single words; they compare without case. */
-export const TEAM_NAME = /^[\p{L}\p{N}][\p{L}\p{N}_.-]{0,39}$/u;
+export const TEAM_NAME = new RegExp(`^[\\p{L}\\p{N}][\\p{L}\\p{N}_.-]{0,${MAX_TEAM_NAME - 1}}$`, 'u');
 
 export function findTeam(nexus: Pick<Nexus, 'teams'>, name: string): string | undefined {
   return nexus.teams.find((t) => t.toLowerCase() === name.trim().toLowerCase());
 }
 
-export type TeamsProblem = { problem: 'unknown-team' | 'duplicate-team' | 'invalid-team-name' | 'team-in-use'; team: string; keys?: string[] };
+export type TeamsProblem =
+  | { problem: 'unknown-team' | 'duplicate-team' | 'invalid-team-name' | 'team-in-use'; team: string; keys?: string[] }
+  | { problem: 'too-many-teams'; count: number };
 
 export function addTeams(teams: readonly string[], names: readonly string[]): string[] | TeamsProblem {
   const next = [...teams];
@@ -43,7 +46,7 @@ export function addTeams(teams: readonly string[], names: readonly string[]): st
     if (next.some((t) => t.toLowerCase() === name.toLowerCase())) return { problem: 'duplicate-team', team: name };
     next.push(name);
   }
-  return next;
+  return next.length > MAX_TEAMS && next.length > teams.length ? { problem: 'too-many-teams', count: next.length } : next;
 }
 
 /** Teams still needed on open PBIs can't be removed: the PBIs would lose their squares silently. */

@@ -1,5 +1,6 @@
 import type { DateTime } from 'luxon';
 import type { PbiEvent, SquareState } from './events';
+import { MAX_OPEN_PBIS } from './limits';
 import { findTeam, type Nexus } from './nexus';
 import { isInProgress, type Pbi, type Square } from './pbi';
 import { findStage, isFinishedStage, sameName } from './workflow';
@@ -17,7 +18,8 @@ export type PbiProblem =
   | { problem: 'already-blocked'; key: string; reason: string }
   | { problem: 'not-blocked'; key: string }
   | { problem: 'no-change'; key: string }
-  | { problem: 'not-in-progress'; key: string };
+  | { problem: 'not-in-progress'; key: string }
+  | { problem: 'too-many-open'; open: number };
 
 type Who = { at: DateTime; actor: string };
 type Decision = PbiEvent | PbiProblem;
@@ -53,6 +55,11 @@ export function decideAdd(
     return { problem: 'squares-not-done', key: input.key, stage, open: teams.map(notStarted), adding: true };
   }
   return { type: 'pbi.added', key: input.key, title: input.title, url: input.url, stage, teams, ...who };
+}
+
+/** A new PBI needs room: a Nexus holding MAX_OPEN_PBIS open PBIs takes no more from `/pbi add`. */
+export function roomForPbi(openPbis: number): PbiProblem | null {
+  return openPbis >= MAX_OPEN_PBIS ? { problem: 'too-many-open', open: openPbis } : null;
 }
 
 /** The PBI is integrated only when every team's square is done, so the finished part is closed until then. */

@@ -1,4 +1,5 @@
 import type { DateTime } from 'luxon';
+import { shortenedTitle } from './limits';
 import type { PbiEvent } from './events';
 import { findTeam, type Nexus } from './nexus';
 import { evolve, replay, type Pbi } from './pbi';
@@ -103,7 +104,8 @@ export function applyTrackerChange(
   change: TrackerChange,
   to: { stage: string; teams: string[]; actor: string },
 ): Applied {
-  const { key, title, url, createdAt } = change.item;
+  const { key, url, createdAt } = change.item;
+  const title = shortenedTitle(change.item.title);
   if (!current) {
     const first = workflow.stages[0].name;
     const added: PbiEvent = { type: 'pbi.added', key, title, url, stage: first, teams: to.teams, at: createdAt < change.at ? createdAt : change.at, actor: to.actor };
@@ -115,7 +117,7 @@ export function applyTrackerChange(
   const from = lateHistory ? (replay(lateHistory.filter((e) => e.at <= at), workflow)?.stage ?? pbi.stage) : pbi.stage;
   const moved: PbiEvent = { type: 'pbi.moved', key: pbi.key, from, to: to.stage, at, actor: to.actor };
   // the latest change carries the item's title and address as they are now; a late one, as they were
-  const events = lateHistory ? [moved] : [...renaming(pbi, change.item, at, to.actor), moved];
+  const events = lateHistory ? [moved] : [...renaming(pbi, { ...change.item, title }, at, to.actor), moved];
   const after = fold(workflow, pbi, lateHistory, events);
   return { events, pbi: after, move: sameName(from, to.stage) ? null : { key: pbi.key, title: after.title, url: after.url, from, to: to.stage } };
 }

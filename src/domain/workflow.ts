@@ -1,3 +1,5 @@
+import { MAX_STAGE_NAME, MAX_STAGES } from './limits';
+
 /** The Nexus's Definition of Workflow: ordered stages, optional WIP limits, where flow starts and finishes. */
 export type Stage = { name: string; wipLimit: number | null };
 export type Workflow = { stages: Stage[]; startStage: string; finishStage: string };
@@ -7,7 +9,22 @@ export type WorkflowProblem =
   | { problem: 'duplicate-stage'; stage: string }
   | { problem: 'finish-before-start'; start: string; finish: string }
   | { problem: 'stage-in-flow'; stage: string }
-  | { problem: 'too-few-stages' };
+  | { problem: 'too-few-stages' }
+  | { problem: 'too-many-stages'; count: number }
+  | { problem: 'invalid-stage-name'; stage: string };
+
+/** A stage name: letters, digits, spaces and `-_.`, starting with a letter or digit. */
+export const STAGE_NAME = new RegExp(`^[\\p{L}\\p{N}][\\p{L}\\p{N} _.-]{0,${MAX_STAGE_NAME - 1}}$`, 'u');
+
+/**
+ * Stages given for a new workflow or added to one: at most MAX_STAGES, each named as STAGE_NAME says. Only new stages
+ * are checked, so a Nexus set up before these limits can still remove what it has.
+ */
+export function checkNewStages(stages: readonly Stage[], existing = 0): WorkflowProblem | null {
+  if (existing + stages.length > MAX_STAGES) return { problem: 'too-many-stages', count: existing + stages.length };
+  const badName = stages.find((s) => !STAGE_NAME.test(s.name));
+  return badName ? { problem: 'invalid-stage-name', stage: badName.name } : null;
+}
 
 /** Stage names compare without case and ignoring surrounding space: "Ready" and "ready" are one stage. */
 export function sameName(a: string, b: string): boolean {
@@ -78,6 +95,8 @@ export function validateWorkflow(workflow: Workflow): WorkflowProblem | null {
 
 export function addStage(workflow: Workflow, stage: Stage, after?: string): Workflow | WorkflowProblem {
   if (findStage(workflow, stage.name)) return { problem: 'duplicate-stage', stage: stage.name };
+  const tooMany = checkNewStages([stage], workflow.stages.length);
+  if (tooMany) return tooMany;
   const at = after === undefined ? workflow.stages.length : stageIndex(workflow, after) + 1;
   if (at === 0) return { problem: 'unknown-stage', stage: after as string };
   const stages = [...workflow.stages.slice(0, at), stage, ...workflow.stages.slice(at)];

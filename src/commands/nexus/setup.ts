@@ -1,8 +1,9 @@
 import { z } from 'zod';
 import { isValidZone } from '../../domain/calendar';
 import { addTeams, DIGEST_TIME, isTeamsProblem, type Nexus } from '../../domain/nexus';
+import { MAX_NEXUS_NAME, MAX_STAGES, MAX_TEAMS } from '../../domain/limits';
 import { DEFAULT_HISTORY_DAYS } from '../../domain/sle';
-import { DEFAULT_WORKFLOW, isWorkflowProblem, setFlow, validateWorkflow, type Stage, type Workflow } from '../../domain/workflow';
+import { checkNewStages, DEFAULT_WORKFLOW, isWorkflowProblem, setFlow, validateWorkflow, type Stage, type Workflow } from '../../domain/workflow';
 import { bold, code, context, escape, section } from '../blocks';
 import { defineCommand, invalid, type CommandContext } from '../command';
 import { parseFlags, splitList } from '../flags';
@@ -16,8 +17,8 @@ const usage =
 const STAGE_SPEC = /^([^:]+?)(?::(\d{1,4}))?$/;
 
 export const NexusSetupInputSchema = z.object({
-  name: z.string().trim().min(1).max(80, 'A Nexus name is at most 80 characters.'),
-  teams: z.array(z.string()).max(100, 'At most 100 teams.'),
+  name: z.string().trim().min(1).max(MAX_NEXUS_NAME, `A Nexus name is at most ${MAX_NEXUS_NAME} characters.`),
+  teams: z.array(z.string()).max(MAX_TEAMS, `A Nexus has at most ${MAX_TEAMS} Scrum Teams.`),
   stages: z.array(z.object({ name: z.string(), wipLimit: z.number().int().positive().nullable() })).nullable(),
   start: z.string().nullable(),
   finish: z.string().nullable(),
@@ -94,7 +95,9 @@ export function renderSetUp(outcome: SetUpOutcome): Reply {
 /** `refining,ready:10,"in progress":6` → stages; a number after `:` is the stage's WIP limit. */
 export function parseStages(spec: string): Stage[] | string {
   const stages: Stage[] = [];
-  for (const part of splitList([spec])) {
+  const parts = splitList([spec]);
+  if (parts.length > MAX_STAGES) return `A workflow has at most ${MAX_STAGES} stages (this lists ${parts.length}).`;
+  for (const part of parts) {
     const m = STAGE_SPEC.exec(part);
     if (!m || !m[1].trim()) return `${code(part.slice(0, 40))} is not a stage; write \`name\` or \`name:<WIP limit>\`.`;
     stages.push({ name: m[1].trim(), wipLimit: m[2] ? Number(m[2]) : null });
@@ -108,6 +111,8 @@ export function buildWorkflow(input: Pick<NexusSetupInput, 'stages' | 'start' | 
   }
   // Without --start/--finish: flow starts in the middle stage and finishes in the next, a guess the NIT can change.
   const stages = input.stages;
+  const outside = checkNewStages(stages);
+  if (outside) return outside;
   const draft: Workflow = { stages, startStage: stages[0].name, finishStage: stages[stages.length - 1].name };
   const problem = validateWorkflow(draft);
   if (problem) return problem;

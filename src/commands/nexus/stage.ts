@@ -1,4 +1,5 @@
-import { addStage, findStage, isWorkflowProblem, removeStage, setWipLimit, type Workflow, type WorkflowProblem } from '../../domain/workflow';
+import { MAX_STAGE_NAME } from '../../domain/limits';
+import { addStage, findStage, isWorkflowProblem, removeStage, setWipLimit, STAGE_NAME, type Workflow, type WorkflowProblem } from '../../domain/workflow';
 import { code } from '../blocks';
 import { defineCommand, invalid, type Invalid, type NexusContext } from '../command';
 import { parseFlags } from '../flags';
@@ -12,7 +13,6 @@ type Input =
   | { action: 'remove'; stage: string };
 
 const usage = '/nexus stage add <stage> [--after <stage>] [--wip <n>]  |  /nexus stage wip <stage> <n|none>  |  /nexus stage remove <stage>';
-const STAGE_NAME = /^[\p{L}\p{N}][\p{L}\p{N} _.-]{0,39}$/u;
 
 export const nexusStage = defineCommand<Input, SettingsOutcome>({
   path: ['nexus', 'stage'],
@@ -28,7 +28,7 @@ export const nexusStage = defineCommand<Input, SettingsOutcome>({
     if (!stage) return invalid('Name the stage (quote it if it has spaces).');
     if (action === 'add') {
       if (rest.length) return invalid('Quote a stage name that has spaces.');
-      if (!STAGE_NAME.test(stage)) return invalid(`${code(stage.slice(0, 40))} is not a stage name: letters, digits, spaces, \`-_.\`, at most 40.`);
+      if (!STAGE_NAME.test(stage)) return invalid(`${code(stage.slice(0, MAX_STAGE_NAME))} is not a stage name: letters, digits, spaces, \`-_.\`, at most ${MAX_STAGE_NAME}.`);
       const wipLimit = wip === undefined ? null : parseWip(wip);
       if (typeof wipLimit === 'object' && wipLimit !== null) return wipLimit;
       return { action, stage, after: after ?? null, wipLimit };

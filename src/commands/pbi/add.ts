@@ -1,12 +1,13 @@
 import { z } from 'zod';
-import { decideAdd } from '../../domain/pbi-decisions';
+import { MAX_TITLE } from '../../domain/limits';
+import { decideAdd, roomForPbi } from '../../domain/pbi-decisions';
 import { code, escape } from '../blocks';
 import { defineCommand, invalid } from '../command';
 import { parseFlags, splitList } from '../flags';
 import { by, renderChange, type ChangeOutcome } from './change';
 
 export const PbiAddInputSchema = z.object({
-  title: z.string().trim().min(1, 'The PBI needs a title in quotes.').max(200, 'A title is at most 200 characters.'),
+  title: z.string().trim().min(1, 'The PBI needs a title in quotes.').max(MAX_TITLE, `A title is at most ${MAX_TITLE} characters.`),
   teams: z.array(z.string()),
   stage: z.string().nullable(),
   key: z
@@ -38,8 +39,9 @@ export const pbiAdd = defineCommand<PbiAddInput, ChangeOutcome>({
     });
     return result.success ? result.data : invalid(result.error.issues[0].message);
   },
-  execute(input, { store, nexus, now, userId }) {
-    return store.pbis.add(nexus, input.key, (key) => decideAdd(nexus, { ...input, key }, { at: now(), actor: userId }));
+  async execute(input, { store, nexus, now, userId }) {
+    const full = roomForPbi((await store.pbis.listOpen(nexus.id)).length);
+    return full ?? store.pbis.add(nexus, input.key, (key) => decideAdd(nexus, { ...input, key }, { at: now(), actor: userId }));
   },
   render(outcome, { nexus }) {
     return renderChange(outcome, nexus, usage, (pbi, event) => `➕ ${by(event)} added *${escape(pbi.key)}* in ${code(pbi.stage)}`);

@@ -8,6 +8,7 @@ import { explain, isProblem } from '../problems';
 import { pbiButtons } from '../pbi-buttons';
 import { pbiLine } from '../render-pbi';
 import type { Nexus } from '../../domain/nexus';
+import { MAX_REASON } from '../../domain/limits';
 import { inChannel, refusal, type Reply } from '../reply';
 
 export type ChangeOutcome = Recorded | PbiProblem | UnknownPbi | DuplicateKey;
@@ -24,7 +25,7 @@ export function parseKeyAndReason(words: readonly string[]): { key: string; reas
   const key = parseKey(words[0]);
   if (isInvalid(key)) return key;
   const reason = words.slice(1).join(' ').trim();
-  if (reason.length > 300) return invalid('A reason is at most 300 characters.');
+  if (reason.length > MAX_REASON) return invalid(`A reason is at most ${MAX_REASON} characters.`);
   return { key, reason };
 }
 

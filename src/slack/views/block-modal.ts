@@ -1,4 +1,5 @@
 import type { App } from '@slack/bolt';
+import { MAX_REASON } from '../../domain/limits';
 import type { WebClient } from '@slack/web-api';
 import { runWords } from '../../commands';
 import { commandContext, type SlackDeps } from '../deps';
@@ -22,7 +23,7 @@ export async function openBlockModal(client: WebClient, triggerId: string, targe
           type: 'input',
           block_id: 'reason',
           label: { type: 'plain_text', text: 'What is it waiting for?' },
-          element: { type: 'plain_text_input', action_id: 'value', max_length: 300 },
+          element: { type: 'plain_text_input', action_id: 'value', max_length: MAX_REASON },
         },
       ],
     },

@@ -5,6 +5,7 @@ type KnownBlock = types.KnownBlock;
 import type { WebClient } from '@slack/web-api';
 import { isValidZone } from '../../domain/calendar';
 import { addTeams, DIGEST_TIME, isTeamsProblem } from '../../domain/nexus';
+import { MAX_NEXUS_NAME, MAX_STAGE_NAME, MAX_STAGES, MAX_TEAM_NAME, MAX_TEAMS } from '../../domain/limits';
 import { isWorkflowProblem } from '../../domain/workflow';
 import { splitList } from '../../commands/flags';
 import { buildWorkflow, parseStages, renderSetUp, setUpNexus, type NexusSetupInput } from '../../commands/nexus/setup';
@@ -23,7 +24,11 @@ const input = (blockId: string, label: string, element: InputBlock['element'], h
   type: 'input', block_id: blockId, label: { type: 'plain_text', text: label }, element, optional,
   ...(hint ? { hint: { type: 'plain_text', text: hint } } : {}),
 });
-const text = (actionId: string, initial: string, multiline = false): InputBlock['element'] => ({ type: 'plain_text_input', action_id: actionId, initial_value: initial, multiline });
+/** Slack stops typing at `maxLength`; the same limits are checked again on submit. */
+const text = (actionId: string, initial: string, maxLength: number, multiline = false): InputBlock['element'] => ({ type: 'plain_text_input', action_id: actionId, initial_value: initial, multiline, max_length: maxLength });
+/** Room for every stage (`name:NNNN` and a line break) and every team (`name, `) the limits allow. */
+const STAGES_TEXT = MAX_STAGES * (MAX_STAGE_NAME + 6);
+const TEAMS_TEXT = MAX_TEAMS * (MAX_TEAM_NAME + 2);
 
 /** The Nexus set-up form: teams, stages with WIP limits, start and finish, time zone, digest time. */
 export async function openSetupModal(client: WebClient, triggerId: string, ids: Omit<Ids, 'userId'> & { userId: string }, deps: SlackDeps): Promise<void> {
@@ -39,12 +44,12 @@ export async function openSetupModal(client: WebClient, triggerId: string, ids: 
       close: { type: 'plain_text', text: 'Cancel' },
       blocks: [
         ...(existing ? [{ type: 'section', text: { type: 'mrkdwn', text: `:warning: This channel already has the Nexus *${escape(existing.name)}*.` } } as KnownBlock] : []),
-        input('name', 'Nexus name', text('value', 'Nexus')),
-        input('teams', 'Scrum Teams', text('value', ''), 'Comma-separated, e.g. Alpha, Beta, Gamma', true),
-        input('stages', 'Stages, in order', text('value', DEFAULT_STAGES, true), 'One per line; name:N gives a WIP limit of N'),
-        input('start', 'Flow starts in', text('value', 'in-progress')),
-        input('finish', 'Flow finishes in (Done)', text('value', 'integrated')),
-        input('zone', 'Time zone (IANA)', text('value', 'Europe/Berlin'), 'Dates and the digest use it, e.g. America/New_York'),
+        input('name', 'Nexus name', text('value', 'Nexus', MAX_NEXUS_NAME)),
+        input('teams', 'Scrum Teams', text('value', '', TEAMS_TEXT), `Comma-separated, e.g. Alpha, Beta, Gamma (at most ${MAX_TEAMS})`, true),
+        input('stages', 'Stages, in order', text('value', DEFAULT_STAGES, STAGES_TEXT, true), `One per line (at most ${MAX_STAGES}); name:N gives a WIP limit of N`),
+        input('start', 'Flow starts in', text('value', 'in-progress', MAX_STAGE_NAME)),
+        input('finish', 'Flow finishes in (Done)', text('value', 'integrated', MAX_STAGE_NAME)),
+        input('zone', 'Time zone (IANA)', text('value', 'Europe/Berlin', 64), 'Dates and the digest use it, e.g. America/New_York'),
         input('digest', 'Daily digest at', { type: 'timepicker', action_id: 'value', initial_time: '09:30' }),
       ],
     },
@@ -58,7 +63,7 @@ export function validateSetup(values: ViewValues): { input: NexusSetupInput } | 
   const field = (id: string) => (values[id]?.value?.value ?? values[id]?.value?.selected_time ?? '').trim();
   const errors: Record<string, string> = {};
   const name = field('name');
-  if (!name || name.length > 80) errors.name = 'Give the Nexus a name of at most 80 characters.';
+  if (!name || name.length > MAX_NEXUS_NAME) errors.name = `Give the Nexus a name of at most ${MAX_NEXUS_NAME} characters.`;
   const teams = splitList([field('teams')]);
   const teamCheck = addTeams([], teams);
   if (isTeamsProblem(teamCheck)) errors.teams = mrkdwn(explain(teamCheck));
