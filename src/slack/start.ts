@@ -1,5 +1,5 @@
 import type { CustomRoute } from '@slack/bolt';
-import { WebClient } from '@slack/web-api';
+import { ErrorCode, LogLevel, WebClient, type WebAPICallError } from '@slack/web-api';
 import { hostname } from 'node:os';
 import { DateTime } from 'luxon';
 import { ConfigError, type Config } from '../config';
@@ -49,14 +49,33 @@ export function slackServer(config: Config, db: Database, opts: { now: () => Dat
 
 /** auth.test once at start: a revoked or mistyped token stops the app with one clear line, not at the first command. */
 async function checkToken(config: Config): Promise<{ botId: string; botUserId: string }> {
-  const client = new WebClient(config.SLACK_BOT_TOKEN, { slackApiUrl: config.SLACK_API_URL, retryConfig: { retries: 1 } });
+  // its own warnings stay quiet: the one line below says what failed
+  const client = new WebClient(config.SLACK_BOT_TOKEN, { slackApiUrl: config.SLACK_API_URL, retryConfig: { retries: 1 }, logLevel: LogLevel.ERROR });
   try {
     const auth = await client.auth.test();
     if (!auth.bot_id || !auth.user_id) throw new ConfigError('SLACK_BOT_TOKEN is not a bot token (auth.test named no bot)');
     return { botId: auth.bot_id, botUserId: auth.user_id };
   } catch (error) {
     if (error instanceof ConfigError) throw error;
-    const code = (error as { data?: { error?: string } }).data?.error ?? (error as Error).message;
-    throw new ConfigError(`Slack rejected SLACK_BOT_TOKEN (${code}); check the token or reinstall the app`);
+    throw new ConfigError(whyAuthFailed(error as WebAPICallError, config.SLACK_API_URL));
+  }
+}
+
+/** Only Slack's own answer says the token is bad; a network failure or a Slack outage says nothing about it. */
+function whyAuthFailed(error: WebAPICallError, apiUrl: string | undefined): string {
+  const where = apiUrl ?? 'https://slack.com/api/';
+  switch (error.code) {
+    case ErrorCode.PlatformError:
+      return `Slack rejected SLACK_BOT_TOKEN (${error.data.error}); check the token or reinstall the app`;
+    case ErrorCode.RequestError: {
+      const cause = (error.original as Error & { cause?: { code?: string; message?: string } }).cause;
+      return `Slack could not be reached at ${where} (${cause?.code ?? cause?.message ?? error.original.message}); check the network, proxy or SLACK_API_URL — the token was not checked`;
+    }
+    case ErrorCode.HTTPError:
+      return `Slack answered HTTP ${error.statusCode} at ${where}; Slack or a proxy is failing — the token was not checked, try again later`;
+    case ErrorCode.RateLimitedError:
+      return `Slack rate-limited auth.test (retry after ${error.retryAfter} s); try again later — the token was not checked`;
+    default:
+      return `Slack could not check SLACK_BOT_TOKEN (${(error as Error).message})`;
   }
 }

@@ -112,6 +112,13 @@ describe('local console, piped', () => {
     }
   });
 
+  test('stops at start saying the network failed, not that the token was rejected, when Slack cannot be reached', async () => {
+    const port = await freePort(); // nothing listens there
+    const { code, stderr } = await runApp([], '', { DATA_DIR: dataDir, SLACK_BOT_TOKEN: 'xoxb-fine-token', SLACK_SIGNING_SECRET: 'signing-secret-123', SLACK_API_URL: `http://127.0.0.1:${port}/api/` });
+    expect(code).toBe(1);
+    expect(stderr.trim()).toBe(`Nexus Flow cannot start: Slack could not be reached at http://127.0.0.1:${port}/api/ (ECONNREFUSED); check the network, proxy or SLACK_API_URL — the token was not checked`);
+  });
+
   test('refuses to start with a clear line naming a malformed variable, printing no secret', async () => {
     const { code, stderr } = await runApp([], '', { DATA_DIR: dataDir, SLACK_BOT_TOKEN: 'xoxb-secret-value-123' });
     expect(code).toBe(1);
