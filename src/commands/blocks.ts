@@ -123,8 +123,11 @@ export function fallbackText(text: string, max: number = MESSAGE_TEXT): string {
   return clip(text, max);
 }
 
+/** Cut to `max` with "…", never inside an escape (`&am…` would show as garbage) or between an emoji's halves. */
 function clip(text: string, max: number): string {
-  return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
+  if (text.length <= max) return text;
+  const cut = text.slice(0, max - 1).replace(/[\uD800-\uDBFF]$/, '').replace(/&(a|am|amp|l|lt|g|gt)?$/, '');
+  return `${cut}…`;
 }
 
 /** Lines joined into sections no longer than Slack allows, with "…and N more" when they don't all fit in `maxSections`. */

@@ -44,6 +44,14 @@ export function defineCommand<I, O>(command: Command<I, O>): AnyCommand {
   return command;
 }
 
+/** What parse returns for a settings command typed with nothing after it: show the setting, change nothing. */
+export type ShowSetting = { show: true };
+export const SHOW_SETTING: ShowSetting = { show: true };
+
+export function isShowSetting(value: unknown): value is ShowSetting {
+  return typeof value === 'object' && value !== null && 'show' in value && value.show === true;
+}
+
 export function isInvalid(value: unknown): value is Invalid {
   return typeof value === 'object' && value !== null && 'invalid' in value;
 }

@@ -1,5 +1,5 @@
-import { bold, code, context, header, section } from './blocks';
-import { isInvalid, type AnyCommand, type CommandContext } from './command';
+import { bold, code, context, header, lineSections, section } from './blocks';
+import { isInvalid, isShowSetting, type AnyCommand, type CommandContext } from './command';
 import { flowAging } from './flow/aging';
 import { flowBoard } from './flow/board';
 import { flowChart } from './flow/chart';
@@ -104,28 +104,58 @@ export async function runWords(group: string, [sub = 'help', ...words]: string[]
   const command = findCommand(group, sub);
   if (!command) {
     if (sub.toLowerCase() === 'help') return help(group);
-    return refusal(`${code(`/${group} ${sub.slice(0, 30)}`)} is not a command. Try one of:\n${usageLines(group)}`);
+    return notACommand(group, sub);
   }
   const input = command.parse(words);
   if (isInvalid(input)) return refusal(input.invalid, command.usage);
   if (command.scope === 'channel') return command.render(await command.execute(input, ctx), ctx);
   const nexus = await ctx.store.nexuses.findByChannel(ctx.workspaceId, ctx.channelId);
   if (!nexus) return refusal('This channel has no Nexus yet. Create one here with `/nexus setup`.');
-  if (command.nitOnly && !nexus.nit.includes(ctx.userId)) {
+  // anyone may read a setting (the command typed with nothing after it); only the NIT may change one
+  if (command.nitOnly && !isShowSetting(input) && !nexus.nit.includes(ctx.userId)) {
     return refusal(`Only the Nexus Integration Team (${nexus.nit.map((u) => `<@${u}>`).join(', ')}) can change the Nexus's settings.`);
   }
   const nexusCtx = { ...ctx, nexus, store: ctx.store.about(nexus) };
   return command.render(await command.execute(input, nexusCtx), nexusCtx);
 }
 
-function usageLines(group?: string): string {
-  return COMMANDS.filter((c) => !group || group === 'nexus' || c.path[0] === group)
-    .map((c) => `${code(c.usage)}\n      ${c.summary}`)
-    .join('\n');
+/** Typo tolerance: a word this many edits (or fewer) from a command's is taken as meaning it. */
+const MAX_TYPO_EDITS = 2;
+
+/** A word that names no command of the group: what was probably meant, then the group's own forms (not every group's). */
+function notACommand(group: string, sub: string): Reply {
+  const typed = `/${group} ${sub.slice(0, 30)}`;
+  const meant = likelyMeant(group, sub.toLowerCase());
+  const guess = meant ? ` Did you mean ${code(`/${meant.path.join(' ')}`)}?` : '';
+  const message = `${code(typed)} is not a command.${guess} The ${code(`/${group}`)} commands:`;
+  const lines = COMMANDS.filter((c) => c.path[0] === group).map((c) => `${code(c.usage)}\n      ${c.summary}`);
+  return { ...refusal(message), blocks: lineSections([message, ...lines]) };
+}
+
+/** The command whose word is closest to the typed one (same group first on a tie), if it is within a typo of it. */
+function likelyMeant(group: string, word: string): AnyCommand | undefined {
+  const allowed = Math.min(MAX_TYPO_EDITS, Math.floor(word.length / 3));
+  const ranked = COMMANDS.map((c) => ({ c, edits: typoDistance(word, c.path[1]), other: c.path[0] === group ? 0 : 1 }))
+    .filter((r) => r.edits <= allowed)
+    .sort((a, b) => a.edits - b.edits || a.other - b.other);
+  return ranked[0]?.c;
+}
+
+/** Edits between two words, a swap of neighbours counting as one (optimal string alignment distance). */
+export function typoDistance(a: string, b: string): number {
+  const d = Array.from({ length: a.length + 1 }, (_, i) => Array.from({ length: b.length + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)));
+  for (let i = 1; i <= a.length; i++) {
+    for (let j = 1; j <= b.length; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      d[i][j] = Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + cost);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) d[i][j] = Math.min(d[i][j], d[i - 2][j - 2] + 1);
+    }
+  }
+  return d[a.length][b.length];
 }
 
 function help(group: string): Reply {
-  const groups = group === 'nexus' ? ['pbi', 'flow', 'nexus'] : [group];
+  const groups = group === 'nexus' ? ['pbi', 'flow', 'forecast', 'nexus'] : [group];
   const blocks = [header('Nexus Flow · commands')];
   for (const g of groups) {
     const lines = COMMANDS.filter((c) => c.path[0] === g).map((c) => `${code(c.usage)}\n      ${c.summary}`);

@@ -1,4 +1,4 @@
-import { escape, type Block } from '../../src/commands/blocks';
+import { escape, section, type Block } from '../../src/commands/blocks';
 import type { Reply } from '../../src/commands/reply';
 import { blocksToText } from '../../src/console/plain-text';
 import { commandHarness, type Harness } from '../support/harness';
@@ -132,4 +132,16 @@ describeEachDatabase('keys and titles from a tracker carrying Slack markup', (db
     await h.run('/pbi add "Next" --stage ready');
     expectEscaped(line, await h.run(line));
   });
+});
+
+test('a section too long for Slack is cut between escapes and emoji, never inside one', () => {
+  for (const unit of ['&amp;', 'a&lt;', '🚀', 'ab&gt;', 'é&amp;🧾']) {
+    for (let pad = 0; pad < 6; pad++) {
+      const block = section(`${'x'.repeat(pad)}${unit.repeat(2_000)}`);
+      const text = block.type === 'section' ? block.text!.text : '';
+      expect(text.length).toBeLessThanOrEqual(3000);
+      expect(text).toMatch(/…$/);
+      expect(text).not.toMatch(/&(a|am|amp|l|lt|g|gt)?…$|[\uD800-\uDBFF]…$/);
+    }
+  }
 });

@@ -1,3 +1,5 @@
+import { nexusSetup } from '../../src/commands/nexus/setup';
+import { tokenize } from '../../src/commands/tokenize';
 import { commandHarness, type Harness } from '../support/harness';
 import { describeEachDatabase } from '../support/setup-db';
 
@@ -129,6 +131,83 @@ describeEachDatabase('/nexus commands', (db) => {
     expect((await h.run('/pbi frobnicate')).plain).toContain('/pbi frobnicate is not a command');
     expect((await h.run('/kanban board')).plain).toContain('/kanban is not a Nexus Flow command');
     expect((await h.run('/forecast 30')).plain).toContain('This channel has no Nexus yet');
+  });
+});
+
+describeEachDatabase('/nexus help, typos and settings shown', (db) => {
+  let h: Harness;
+  beforeEach(async () => {
+    h = commandHarness(db());
+    await h.run('/nexus setup --name Shop --teams Alpha,Beta --zone Europe/Berlin');
+  });
+
+  const sectionsOf = (reply: { blocks: { type: string; text?: { text: string } }[] }) => reply.blocks.flatMap((b) => (b.text ? [b.text.text] : []));
+
+  test('/nexus help names every group, /forecast included', async () => {
+    const help = await h.run('/nexus help');
+    for (const form of ['/pbi move', '/flow board', '/forecast <N>', '/forecast sprint', '/forecast <key>', '/nexus sle']) expect(help.plain).toContain(form);
+  });
+
+  test.each([
+    ['/nexus setpu', 'Did you mean /nexus setup?', 'nexus'],
+    ['/nexus board', 'Did you mean /flow board?', 'nexus'],
+    ['/pbi mvoe PBI-1 ready', 'Did you mean /pbi move?', 'pbi'],
+    ['/flow agign', 'Did you mean /flow aging?', 'flow'],
+  ])('%s answers with what was probably meant and its group\'s own forms, whole', async (line, meant, group) => {
+    const reply = await h.run(line);
+    expect(reply.visibility).toBe('ephemeral');
+    expect(reply.plain).toContain(`${line.split(' ').slice(0, 2).join(' ')} is not a command. ${meant}`);
+    const forms = [...reply.plain.matchAll(/^\/(\w+) /gm)].map((m) => m[1]);
+    expect(new Set(forms)).toEqual(new Set([group]));
+    expect(reply.plain).not.toContain('…and'); // no form left out
+    for (const text of sectionsOf(reply)) expect(text).not.toMatch(/…$|&[a-z]{0,3}$/); // nor cut
+  });
+
+  test('a word far from every command gets the forms without a guess', async () => {
+    const reply = await h.run('/nexus xyzzy');
+    expect(reply.plain).toContain('/nexus xyzzy is not a command. The /nexus commands:');
+    expect(reply.plain).not.toContain('Did you mean');
+  });
+
+  test.each([
+    ['/nexus sle', 'SLE: 85% of PBIs finish within a number of days computed from the cycle times of the last 90 days.', '/nexus sle <percentile>'],
+    ['/nexus digest', 'Digest: posted at 09:30 Europe/Berlin on mon, tue, wed, thu, fri.', '/nexus digest <HH:MM>'],
+    ['/nexus forecast', 'Forecasts count every calendar day; a Sprint is 14 days.', '/nexus forecast calendar|working'],
+    ['/nexus teams', 'Teams: Alpha, Beta.', '/nexus teams add|remove'],
+  ])('%s with nothing after it shows the current setting, to anyone, and changes nothing', async (line, shown, form) => {
+    const before = await h.nexus();
+    h.as('U_DEV'); // reading a setting is not changing it: no NIT needed
+    const reply = await h.run(line);
+    expect(reply.visibility).toBe('ephemeral');
+    expect(reply.plain).toContain(shown);
+    expect(reply.plain).toContain(form);
+    expect(await h.nexus()).toEqual(before);
+  });
+
+  test('a set SLE and a digest turned off are shown as such', async () => {
+    await h.run('/nexus sle 90 12');
+    await h.run('/nexus digest off');
+    expect((await h.run('/nexus sle')).plain).toContain('SLE: 90% of PBIs finish within 12 days (set by hand).');
+    expect((await h.run('/nexus digest')).plain).toContain('Digest: off (it would post at 09:30 Europe/Berlin on mon, tue, wed, thu, fri).');
+  });
+});
+
+const tokenizeWords = (text: string): string[] => {
+  const t = tokenize(text);
+  if (!t.ok) throw new Error(t.message);
+  return t.words;
+};
+
+describe('/nexus setup refuses bad settings in our words', () => {
+  test.each([
+    ['--sle 40', 'The SLE percentile is a whole number from 50 to 99, like 85.'],
+    ['--sle 100', 'The SLE percentile is a whole number from 50 to 99, like 85.'],
+    ['--sle 85.5', 'The SLE percentile is a whole number from 50 to 99, like 85.'],
+    ['--sle high', 'The SLE percentile is a whole number from 50 to 99, like 85.'],
+    ['--name " "', 'A Nexus name needs at least one character besides spaces.'],
+  ])('%s', (flags, says) => {
+    const input = nexusSetup.parse(tokenizeWords(flags));
+    expect(input).toEqual({ invalid: says });
   });
 });
 

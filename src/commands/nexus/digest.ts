@@ -1,6 +1,6 @@
 import { isValidZone, WEEKDAYS, type Weekday } from '../../domain/calendar';
-import { DIGEST_TIME, type DigestSchedule } from '../../domain/nexus';
-import { defineCommand, invalid, type Invalid } from '../command';
+import { DIGEST_TIME, type DigestSchedule, type Nexus } from '../../domain/nexus';
+import { defineCommand, invalid, isShowSetting, SHOW_SETTING, type Invalid, type ShowSetting } from '../command';
 import { parseFlags } from '../flags';
 import { renderSettings, saveSettings, type SettingsOutcome } from './change';
 import { code } from '../blocks';
@@ -8,13 +8,14 @@ import { code } from '../blocks';
 const usage = '/nexus digest <HH:MM> [<IANA zone>] [--days mon-fri] | /nexus digest off';
 type Input = { digest: Partial<DigestSchedule>; zone: string | null };
 
-export const nexusDigest = defineCommand<Input, SettingsOutcome>({
+export const nexusDigest = defineCommand<Input | ShowSetting, SettingsOutcome>({
   path: ['nexus', 'digest'],
   usage,
-  summary: 'when the daily digest is posted: local time, time zone and working days (also the days forecasts count), or off',
+  summary: 'when the daily digest is posted: local time, time zone and working days (also the days forecasts count), or off; alone, shows it',
   scope: 'nexus',
   nitOnly: true,
   parse(words) {
+    if (!words.length) return SHOW_SETTING;
     const parsed = parseFlags(words, ['days']);
     if (!parsed.ok) return invalid(parsed.message);
     const [time, zone, ...rest] = parsed.positional;
@@ -26,7 +27,9 @@ export const nexusDigest = defineCommand<Input, SettingsOutcome>({
     if (days && 'invalid' in days) return days;
     return { digest: { time, enabled: true, ...(days && { days: days.days }) }, zone: zone ?? null };
   },
-  async execute({ digest, zone }, ctx) {
+  async execute(input, ctx) {
+    if (isShowSetting(input)) return { shown: describeDigest(ctx.nexus) };
+    const { digest, zone } = input;
     const next = { ...ctx.nexus.digest, ...digest };
     const timeZone = zone ?? ctx.nexus.timeZone;
     const said = next.enabled
@@ -47,4 +50,9 @@ function parseDays(text: string): { days: Weekday[] } | Invalid {
     for (let i = a; i <= b; i++) days.add(WEEKDAYS[i]);
   }
   return { days: WEEKDAYS.filter((d) => days.has(d)) };
+}
+
+function describeDigest({ digest, timeZone }: Nexus): string {
+  const when = `${digest.time} ${timeZone} on ${digest.days.join(', ')}`;
+  return digest.enabled ? `Digest: posted at ${when}.` : `Digest: off (it would post at ${when}).`;
 }

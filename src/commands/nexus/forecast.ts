@@ -1,17 +1,18 @@
-import type { ForecastSetting } from '../../domain/nexus';
-import { defineCommand, invalid } from '../command';
+import type { ForecastSetting, Nexus } from '../../domain/nexus';
+import { defineCommand, invalid, isShowSetting, SHOW_SETTING, type ShowSetting } from '../command';
 import { parseFlags } from '../flags';
 import { renderSettings, saveSettings, type SettingsOutcome } from './change';
 
 const usage = '/nexus forecast calendar|working [--sprint <days>]';
 
-export const nexusForecast = defineCommand<Partial<ForecastSetting>, SettingsOutcome>({
+export const nexusForecast = defineCommand<Partial<ForecastSetting> | ShowSetting, SettingsOutcome>({
   path: ['nexus', 'forecast'],
   usage,
-  summary: 'forecasts count calendar days or only working days (the digest days); the Sprint length for `/forecast sprint`',
+  summary: 'forecasts count calendar days or only working days (the digest days); the Sprint length for `/forecast sprint`; alone, shows them',
   scope: 'nexus',
   nitOnly: true,
   parse(words) {
+    if (!words.length) return SHOW_SETTING;
     const parsed = parseFlags(words, ['sprint']);
     if (!parsed.ok) return invalid(parsed.message);
     const [mode, ...rest] = parsed.positional.map((w) => w.toLowerCase());
@@ -22,10 +23,14 @@ export const nexusForecast = defineCommand<Partial<ForecastSetting>, SettingsOut
     return { ...(mode && { days: mode }), ...(sprintDays && { sprintDays }) };
   },
   async execute(input, ctx) {
+    if (isShowSetting(input)) return { shown: `Forecasts count ${counted(ctx.nexus)}; a Sprint is ${ctx.nexus.forecast.sprintDays} days.` };
     const forecast = { ...ctx.nexus.forecast, ...input };
-    const counted = forecast.days === 'working' ? `working days only (${ctx.nexus.digest.days.join(', ')})` : 'every calendar day';
-    const said = `🔮 <@${ctx.userId}> set forecasts to count ${counted}; a Sprint is ${forecast.sprintDays} days.`;
+    const said = `🔮 <@${ctx.userId}> set forecasts to count ${counted({ ...ctx.nexus, forecast })}; a Sprint is ${forecast.sprintDays} days.`;
     return saveSettings(ctx, { ...ctx.nexus, forecast }, 'nexus.forecast-changed', forecast, said);
   },
   render: (outcome) => renderSettings(outcome, usage, () => 'Working days are the digest\'s days (`/nexus digest`). `/forecast sprint` uses the Sprint length.'),
 });
+
+function counted({ forecast, digest }: Nexus): string {
+  return forecast.days === 'working' ? `working days only (${digest.days.join(', ')})` : 'every calendar day';
+}

@@ -16,15 +16,18 @@ const usage =
 
 const STAGE_SPEC = /^([^:]+?)(?::(\d{1,4}))?$/;
 
+const SLE_PERCENTILE = 'The SLE percentile is a whole number from 50 to 99, like 85.';
+
+/** Every rule says what is wrong in our words: zod's own ("Too small: expected number to be >=50") mean nothing here. */
 export const NexusSetupInputSchema = z.object({
-  name: z.string().trim().min(1).max(MAX_NEXUS_NAME, `A Nexus name is at most ${MAX_NEXUS_NAME} characters.`),
+  name: z.string().trim().min(1, 'A Nexus name needs at least one character besides spaces.').max(MAX_NEXUS_NAME, `A Nexus name is at most ${MAX_NEXUS_NAME} characters.`),
   teams: z.array(z.string()).max(MAX_TEAMS, `A Nexus has at most ${MAX_TEAMS} Scrum Teams.`),
   stages: z.array(z.object({ name: z.string(), wipLimit: z.number().int().positive().nullable() })).nullable(),
   start: z.string().nullable(),
   finish: z.string().nullable(),
   zone: z.string().refine(isValidZone, { error: (i) => `${code(String(i.input).slice(0, 40))} is not an IANA time zone; try \`Europe/Berlin\` or \`America/New_York\`.` }),
   digestTime: z.string().regex(DIGEST_TIME, 'The digest time is HH:MM on a 24-hour clock, like 09:30.'),
-  slePercentile: z.coerce.number().int('The SLE percentile is a whole number, like 85.').min(50).max(99),
+  slePercentile: z.coerce.number({ error: SLE_PERCENTILE }).int(SLE_PERCENTILE).min(50, SLE_PERCENTILE).max(99, SLE_PERCENTILE),
 });
 export type NexusSetupInput = z.infer<typeof NexusSetupInputSchema>;
 

@@ -1,15 +1,17 @@
-import { defineCommand, invalid } from '../command';
+import type { Nexus } from '../../domain/nexus';
+import { defineCommand, invalid, isShowSetting, SHOW_SETTING, type ShowSetting } from '../command';
 import { renderSettings, saveSettings, type SettingsOutcome } from './change';
 
 const usage = '/nexus sle <percentile> [<days>|auto]';
 
-export const nexusSle = defineCommand<{ percentile: number; days: number | null }, SettingsOutcome>({
+export const nexusSle = defineCommand<{ percentile: number; days: number | null } | ShowSetting, SettingsOutcome>({
   path: ['nexus', 'sle'],
   usage,
-  summary: 'the SLE: "85% of PBIs finish within N days", N set or computed (auto) from history',
+  summary: 'the SLE: "85% of PBIs finish within N days", N set or computed (auto) from history; alone, shows it',
   scope: 'nexus',
   nitOnly: true,
   parse(words) {
+    if (!words.length) return SHOW_SETTING;
     const [p, d, ...rest] = words;
     const percentile = Number(p?.replace(/%$/, ''));
     if (!p || !Number.isInteger(percentile) || percentile < 50 || percentile > 99) return invalid('The percentile is a whole number from 50 to 99, like 85.');
@@ -19,7 +21,9 @@ export const nexusSle = defineCommand<{ percentile: number; days: number | null 
     if (!Number.isInteger(days) || days < 1 || days > 365) return invalid('The days are a whole number from 1 to 365, or `auto`.');
     return { percentile, days };
   },
-  async execute({ percentile, days }, ctx) {
+  async execute(input, ctx) {
+    if (isShowSetting(input)) return { shown: describeSle(ctx.nexus) };
+    const { percentile, days } = input;
     const sle = { ...ctx.nexus.sle, percentile, days };
     const said = days === null
       ? `🎯 <@${ctx.userId}> set the SLE to the ${percentile}th percentile of cycle times of the last ${sle.historyDays} days, computed from history.`
@@ -28,3 +32,9 @@ export const nexusSle = defineCommand<{ percentile: number; days: number | null 
   },
   render: (outcome) => renderSettings(outcome, usage, () => '`/flow sle` shows the cycle times behind it.'),
 });
+
+function describeSle({ sle }: Nexus): string {
+  return sle.days === null
+    ? `SLE: ${sle.percentile}% of PBIs finish within a number of days computed from the cycle times of the last ${sle.historyDays} days. \`/flow sle\` shows it.`
+    : `SLE: ${sle.percentile}% of PBIs finish within ${sle.days} days (set by hand).`;
+}

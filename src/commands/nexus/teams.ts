@@ -1,6 +1,6 @@
 import { addTeams, isTeamsProblem, removeTeams } from '../../domain/nexus';
 import { escape } from '../blocks';
-import { defineCommand, invalid } from '../command';
+import { defineCommand, invalid, isShowSetting, SHOW_SETTING, type ShowSetting } from '../command';
 import { splitList } from '../flags';
 import { explain } from '../problems';
 import { renderSettings, saveSettings, type SettingsOutcome } from './change';
@@ -8,21 +8,24 @@ import { renderSettings, saveSettings, type SettingsOutcome } from './change';
 type Input = { action: 'add' | 'remove'; teams: string[] };
 const usage = '/nexus teams add|remove <team…>';
 
-export const nexusTeams = defineCommand<Input, SettingsOutcome>({
+export const nexusTeams = defineCommand<Input | ShowSetting, SettingsOutcome>({
   path: ['nexus', 'teams'],
   usage,
-  summary: 'add or remove Scrum Teams of the Nexus',
+  summary: 'add or remove Scrum Teams of the Nexus; alone, lists them',
   scope: 'nexus',
   nitOnly: true,
   parse(words) {
+    if (!words.length) return SHOW_SETTING;
     const [action, ...rest] = words;
     if (action !== 'add' && action !== 'remove') return invalid('Say `add` or `remove`, then the team names.');
     const teams = splitList(rest);
     if (!teams.length) return invalid(`Which teams to ${action}?`);
     return { action, teams };
   },
-  async execute({ action, teams }, ctx) {
+  async execute(input, ctx) {
     const { nexus, store } = ctx;
+    if (isShowSetting(input)) return { shown: `Teams: ${nexus.teams.map(escape).join(', ') || 'none yet'}.` };
+    const { action, teams } = input;
     const openKeys = action === 'remove' ? await store.pbis.openKeysByTeam(nexus.id) : new Map<string, string[]>();
     const next = action === 'add' ? addTeams(nexus.teams, teams) : removeTeams(nexus.teams, teams, (t) => openKeys.get(t) ?? []);
     if (isTeamsProblem(next)) return { refused: explain(next) };
