@@ -39,11 +39,20 @@ describeEachDatabase('/forecast', (db) => {
     expect((await h.run('/pbi team NEX-9 Beta start')).followUp).toBeUndefined(); // Alpha keeps pace
   });
 
-  test('a short history answers with a warning', async () => {
+  test('thin history: below 5 days with throughput no forecast, below 10 a rough range with a strong caveat', async () => {
+    await finishOneADay(h, 1); // one finished PBI used to give "85%: 30 PBIs or more by 31 Dec"
+    const one = await h.run('/forecast by 2026-12-31');
+    expect(one.plain).toContain('Not enough history: the Nexus finished something on only 1 day in the window. Forecasts need at least 5 such days');
+    expect(one.plain).not.toMatch(/or more/);
     await finishOneADay(h, 3);
-    const reply = await h.run('/forecast 2');
-    expect(lines(reply.plain)[0]).toBe('50%: on or before Sat 7 Mar'); // today is Thu 5 Mar
-    expect(reply.plain).toContain('⚠ Only 3 days with anything finished');
+    expect((await h.run('/forecast 2')).plain).toContain('finished something on only 4 days in the window');
+    await finishOneADay(h, 2); // 6 days with throughput; today is Sun 8 Mar
+    const rough = await h.run('/forecast 2');
+    expect(lines(rough.plain)).toEqual([]);
+    expect(rough.plain).toContain('Roughly Tue 10 Mar (50%–95%), from thin history.');
+    expect(rough.plain).toContain('⚠ Only 6 days with anything finished: too few for an answer at each confidence, so this is a rough range');
+    expect((await h.run('/forecast by 2026-03-18 --at 60,90')).plain).toContain('Roughly 10 PBIs (90%–60%), from thin history.');
+    expect((await h.run('/forecast sprint')).plain).toMatch(/Nexus \(PBIs integrated\) {2}roughly 14–14 \(95%–50%, thin history\)/);
   });
 
   test('a PBI is forecast from its teams\' squares even when the Nexus has integrated nothing yet', async () => {

@@ -3,7 +3,7 @@ import { weekdayOf } from '../../src/domain/calendar';
 import { backtest } from '../../src/domain/forecast/backtest';
 import { daysAtConfidence, itemsAtConfidence, shareDoneWithin, simulateHowMany, simulateWhen } from '../../src/domain/forecast/monte-carlo';
 import { dayAtConfidence, integrationStillAhead, pbiDoneWithin } from '../../src/domain/forecast/pbi-forecast';
-import { dateOfDay, daysUntil, onCountedDay, throughputSample, type ForecastDays } from '../../src/domain/forecast/sampling';
+import { dateOfDay, daysUntil, FIRM_DAYS_WITH_THROUGHPUT, MIN_DAYS_WITH_THROUGHPUT, onCountedDay, sufficiencyOf, throughputSample, type ForecastDays } from '../../src/domain/forecast/sampling';
 import { blocksOf, xmrLimits } from '../../src/domain/forecast/xmr';
 import { randomInt, seededRng } from '../../src/domain/random';
 
@@ -112,6 +112,13 @@ describe('forecast calendar', () => {
     expect(throughputSample(daily, '2026-11-22', { kind: 'calendar' })).toEqual({ from: '2026-11-22', to: '2026-11-24', throughput: [0, 0, 2], daysWithThroughput: 1 });
     expect(throughputSample(daily, '2026-11-18', workingDays)?.throughput).toEqual([0, 5, 2]); // Fri, Mon (+ Sat's 5), Tue
     expect(throughputSample(daily, null, { kind: 'calendar' })).toBeNull();
+  });
+
+  test('how far a sample can be trusted: days with throughput against the named bars (5 and 10)', () => {
+    const sampleWith = (days: number) => ({ from: '2026-11-01', to: '2026-11-30', throughput: [...Array(30)].map((_, i) => (i < days ? 1 : 0)), daysWithThroughput: days });
+    expect([MIN_DAYS_WITH_THROUGHPUT, FIRM_DAYS_WITH_THROUGHPUT]).toEqual([5, 10]);
+    const table: [number, string][] = [[1, 'too-little'], [4, 'too-little'], [5, 'range'], [9, 'range'], [10, 'enough'], [30, 'enough']];
+    for (const [days, expected] of table) expect(sufficiencyOf(sampleWith(days))).toBe(expected);
   });
 
   test('working-days mode counts what finished on a non-working day on the next working day, never dropping it', () => {

@@ -3,7 +3,8 @@ import { type Block, bold, code, context, header, escape, lineSections, section 
 import type { KeptForecast } from '../../store/forecast-repository';
 import type { NexusContext } from '../command';
 import { ephemeral, refusal, type Reply } from '../reply';
-import { restsOn, type Basis, type NoHistory } from './basis';
+import { MIN_DAYS_WITH_THROUGHPUT } from '../../domain/forecast/sampling';
+import { restsOn, type Basis, type NoHistory, type ThinHistory } from './basis';
 
 /** What a forecast from one throughput sample rests on and warns about. */
 export const answeredOn = (basis: Basis, seed: string) => ({ restsOn: restsOn(basis, seed), warnings: basis.warnings, seed });
@@ -13,7 +14,7 @@ export const answeredOn = (basis: Basis, seed: string) => ({ restsOn: restsOn(ba
  * its warnings, and how the trials spread.
  */
 export type Answered = { title: string; lines: string[]; restsOn: string; warnings: string[]; seed: string; note?: string; histogram: Omit<Histogram, 'title'> };
-export type ForecastProblem = NoHistory | { problem: 'unknown-team'; team: string; teams: string[] } | { problem: 'refused'; message: string };
+export type ForecastProblem = NoHistory | ThinHistory | { problem: 'unknown-team'; team: string; teams: string[] } | { problem: 'refused'; message: string };
 export type ForecastOutcome = Answered | ForecastProblem;
 
 export function renderForecast(outcome: ForecastOutcome, usage: string): Reply {
@@ -32,6 +33,8 @@ function explainForecast(p: ForecastProblem): string {
   switch (p.problem) {
     case 'no-history':
       return `Not enough history: ${p.who === 'the Nexus' ? 'the Nexus has' : `${escape(p.who)} has`} finished nothing in the window, so any date would be a guess. Forecasts start once items finish.`;
+    case 'thin-history':
+      return `Not enough history: ${p.who === 'the Nexus' ? 'the Nexus' : escape(p.who)} finished something on only ${p.days} day${p.days === 1 ? '' : 's'} in the window. Forecasts need at least ${MIN_DAYS_WITH_THROUGHPUT} such days: fewer say almost nothing about the pace, and any date would sound surer than it is.`;
     case 'unknown-team':
       return `There is no team ${code(p.team)}. Teams: ${p.teams.map(code).join(', ') || 'none yet'}.`;
     case 'refused':
@@ -45,6 +48,17 @@ export async function keep(ctx: NexusContext, question: KeptForecast['question']
 }
 
 export const percent = (confidence: number): string => bold(`${confidence}%`);
+
+/**
+ * Thin history: one range from the answer at the lowest confidence asked to the one at the highest, instead of a line
+ * at each confidence that would sound surer than the sample is ("Roughly between Sat 7 Mar and Thu 12 Mar (50%–95%)").
+ */
+export function roughRange(answers: readonly { confidence: number; text: string }[], unit = ''): string {
+  const [low, high] = [answers[0], answers[answers.length - 1]];
+  const confidences = low === high ? `${low.confidence}%` : `${low.confidence}%–${high.confidence}%`;
+  if (low.text === high.text) return `${bold('Roughly')} ${low.text}${unit} (${confidences}), from thin history.`;
+  return `${bold('Roughly between')} ${low.text} and ${high.text}${unit} (${confidences}), from thin history.`;
+}
 
 /**
  * A share of trials as a chance. A sample never proves certainty: every trial done by the date says "very likely",

@@ -2,16 +2,13 @@ import { DateTime } from 'luxon';
 import { addDays, localDate, type CalendarDate } from '../../domain/calendar';
 import { nexusThroughput, teamThroughput, windowEnding } from '../../domain/flow-metrics';
 import { DEFAULT_CONFIDENCES, DEFAULT_TRIALS } from '../../domain/forecast/monte-carlo';
-import { throughputSample, type ForecastDays, type Sample } from '../../domain/forecast/sampling';
+import { FIRM_DAYS_WITH_THROUGHPUT, sufficiencyOf, throughputSample, type ForecastDays, type Sample } from '../../domain/forecast/sampling';
 import { blocksOf, xmrLimits } from '../../domain/forecast/xmr';
 import { seededRng, seedName, type Rng } from '../../domain/random';
 import type { Nexus } from '../../domain/nexus';
 import { escape } from '../blocks';
 import type { NexusContext } from '../command';
 import { startOfDay, today } from '../flow-view';
-
-/** Fewer days than this with any throughput: answer, but warn. */
-const FEW_DAYS_WITH_THROUGHPUT = 10;
 
 /** What a forecast rests on: whose throughput, which days, the sample. */
 export type Basis = {
@@ -45,6 +42,17 @@ export function seededFor(question: Question, bases: readonly Basis[], extra = '
 const describeDays = (days: ForecastDays): string => (days.kind === 'working' ? days.days.join(',') : 'calendar');
 
 export type NoHistory = { problem: 'no-history'; who: string };
+/** Fewer days with anything finished than forecasts need (MIN_DAYS_WITH_THROUGHPUT). */
+export type ThinHistory = { problem: 'thin-history'; who: string; days: number };
+
+/** A sample below the bar gets no forecast: say so instead of a confident-sounding number. */
+export function tooThin(bases: readonly Basis[]): ThinHistory | null {
+  const thin = bases.find((b) => sufficiencyOf(b.sample) === 'too-little');
+  return thin ? { problem: 'thin-history', who: thin.who, days: thin.sample.daysWithThroughput } : null;
+}
+
+/** Between the two bars every answer is one rough range, not a line per confidence. */
+export const isRough = (bases: readonly Basis[]): boolean => bases.some((b) => sufficiencyOf(b.sample) === 'range');
 
 export function forecastDays(nexus: Nexus): ForecastDays {
   return nexus.forecast.days === 'working' ? { kind: 'working', days: nexus.digest.days } : { kind: 'calendar' };
@@ -72,8 +80,11 @@ export async function loadBasis(ctx: NexusContext, team: string | null): Promise
 
 function warnings(sample: Sample, days: ForecastDays, who: string): string[] {
   const out: string[] = [];
-  if (sample.daysWithThroughput < FEW_DAYS_WITH_THROUGHPUT) {
-    out.push(`⚠ Only ${sample.daysWithThroughput} days with anything finished: a rough guide until ${who} has more history.`);
+  if (sufficiencyOf(sample) === 'range') {
+    out.push(
+      `⚠ Only ${sample.daysWithThroughput} days with anything finished: too few for an answer at each confidence, so this is a rough range, ` +
+        `not a date or number to plan on. Confidence lines start when ${who} has ${FIRM_DAYS_WITH_THROUGHPUT} days with throughput.`,
+    );
   }
   const weekLength = days.kind === 'calendar' ? 7 : days.days.length;
   const weeks = blocksOf(sample.throughput, weekLength);

@@ -3,9 +3,9 @@ import { daysUntil } from '../../domain/forecast/sampling';
 import { findTeam } from '../../domain/nexus';
 import { defineCommand, invalid } from '../command';
 import { parseFlags } from '../flags';
-import { answeredOn, keep, percent, renderForecast, type ForecastOutcome } from './answer';
+import { answeredOn, keep, percent, renderForecast, roughRange, type ForecastOutcome } from './answer';
 import { spreadOf } from '../../charts/forecast-histogram';
-import { formatDate, loadBasis, parseConfidences, seededFor, type Basis } from './basis';
+import { formatDate, isRough, loadBasis, parseConfidences, seededFor, tooThin, type Basis } from './basis';
 import { parseDate } from './dates';
 
 const usage = '/forecast by <YYYY-MM-DD> [--team <team>] [--at 60,90]';
@@ -32,11 +32,15 @@ export const forecastBy = defineCommand<Input, ForecastOutcome>({
     if (team !== null && !found) return { problem: 'unknown-team', team, teams: ctx.nexus.teams };
     const basis = await loadBasis(ctx, found ?? null);
     if ('problem' in basis) return basis;
+    const thin = tooThin([basis]);
+    if (thin) return thin;
     if (date <= basis.today) return { problem: 'refused', message: `${date} is not after today (${basis.today}).` };
     const { answer, days, histogram, seed } = howManyBy(basis, date, confidences);
     await keep(ctx, { kind: 'by', date, team: found ?? null }, answer);
     const what = found ? `of ${found}'s squares` : 'PBIs';
-    const lines = answer.map(({ confidence, items }) => `${percent(confidence)}: ${items} ${what} or more`);
+    const lines = isRough([basis])
+      ? [roughRange([...answer].reverse().map(({ confidence, items }) => ({ confidence, text: String(items) })), ` ${what}`)]
+      : answer.map(({ confidence, items }) => `${percent(confidence)}: ${items} ${what} or more`);
     return { title: `How many ${what} by ${formatDate(date, basis.today)}? (${days} days)`, lines, ...answeredOn(basis, seed), histogram: { ...histogram, xTitle: `${what} done` } };
   },
   render: (outcome) => renderForecast(outcome, usage),

@@ -11,8 +11,8 @@ import { loadFlowView, startOfDay, today } from '../flow-view';
 import { parseFlags } from '../flags';
 import { byStart } from '../render-pbi';
 import { spreadOf } from '../../charts/forecast-histogram';
-import { keep, percent, renderForecast, type Answered, type ForecastOutcome, type ForecastProblem } from './answer';
-import { forecastDays, formatDate, loadBasis, parseConfidences, seededFor, type Basis } from './basis';
+import { keep, percent, renderForecast, roughRange, type Answered, type ForecastOutcome, type ForecastProblem } from './answer';
+import { forecastDays, formatDate, isRough, loadBasis, tooThin, parseConfidences, seededFor, type Basis } from './basis';
 
 const usage = '/forecast <key> [--at 60,90]';
 type Input = { key: string; confidences: number[] };
@@ -39,15 +39,19 @@ export const forecastPbi = defineCommand<Input, ForecastOutcome>({
     if ('problem' in forecast) return forecast;
     await keep(ctx, { kind: 'pbi', key: pbi.key }, forecast.answer);
     const day = today(ctx);
-    const lines = forecast.answer.map(({ confidence, date }) =>
-      `${percent(confidence)}: ${date === undefined ? 'not within ten years at this pace' : date === day ? 'today' : `on or before ${formatDate(date, day)}`}`);
-    const { answer: _, ...answered } = forecast;
+    const when = (date: string | undefined) => (date === undefined ? 'not within ten years' : date === day ? 'today' : formatDate(date, day));
+    const lines = forecast.rough
+      ? [roughRange(forecast.answer.map(({ confidence, date }) => ({ confidence, text: when(date) })))]
+      : forecast.answer.map(({ confidence, date }) =>
+          `${percent(confidence)}: ${date === undefined ? 'not within ten years at this pace' : date === day ? 'today' : `on or before ${formatDate(date, day)}`}`);
+    const { answer: _, rough: __, ...answered } = forecast;
     return { title: `When will ${pbi.key} be done?`, lines, ...answered };
   },
   render: (outcome) => renderForecast(outcome, usage),
 });
 
-type PbiAnswer = Omit<Answered, 'title' | 'lines'> & { answer: { confidence: number; date?: string }[] };
+/** `rough`: a team's history is thin, so the answer is one range. */
+type PbiAnswer = Omit<Answered, 'title' | 'lines'> & { answer: { confidence: number; date?: string }[]; rough?: boolean };
 
 /**
  * Each team not done forecasts its part (its queue ahead included) from its own squares done; the product of their
@@ -68,6 +72,8 @@ async function byTeams(ctx: NexusContext, pbi: Pbi, confidences: number[]): Prom
     parts.push({ team: square.team, items: ahead + 1, throughput: teamBasis.sample.throughput });
     said.push(`${escape(square.team)}: ${ahead ? `${ahead} square${ahead === 1 ? '' : 's'} ahead, then this one` : 'this square is next'}`);
   }
+  const thin = tooThin(bases);
+  if (thin) return thin;
   const day = today(ctx);
   const days = forecastDays(ctx.nexus);
   const history = await integrationDays(ctx, day, days);
@@ -89,7 +95,7 @@ async function byTeams(ctx: NexusContext, pbi: Pbi, confidences: number[]): Prom
   const warnings = bases.flatMap((b) => b.warnings);
   if (!lags.length) warnings.push('⚠ No PBI was integrated in the window yet, so these dates leave out the integration step after the last team: they are early.');
   const restsOn = `Rests on ${[...bases.map(teamSample), integrationSample(history)].join('; ')}; ${DEFAULT_TRIALS.toLocaleString('en')} trials, seed ${seed}.`;
-  return { answer, seed, restsOn, warnings, histogram, note: [teams, integration].filter(Boolean).join(' ') };
+  return { answer, seed, restsOn, warnings, histogram, note: [teams, integration].filter(Boolean).join(' '), rough: isRough(bases) };
 }
 
 function lastSquareDone(pbi: Pbi, zone: string): CalendarDate {

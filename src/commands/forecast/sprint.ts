@@ -3,7 +3,7 @@ import { bold, code, escape } from '../blocks';
 import { defineCommand, invalid } from '../command';
 import { parseFlags } from '../flags';
 import { answeredOn, renderForecast, type ForecastOutcome } from './answer';
-import { formatDate, loadBasis, parseConfidences } from './basis';
+import { formatDate, isRough, loadBasis, parseConfidences, tooThin, type Basis } from './basis';
 import { howManyBy } from './by';
 
 const usage = '/forecast sprint [--at 60,90]';
@@ -25,13 +25,20 @@ export const forecastSprint = defineCommand<{ confidences: number[] }, ForecastO
     const { sprintDays } = ctx.nexus.forecast;
     const basis = await loadBasis(ctx, null);
     if ('problem' in basis) return basis;
+    const thin = tooThin([basis]);
+    if (thin) return thin;
     const end = addDays(basis.today, sprintDays);
-    const row = (answers: { confidence: number; items: number }[]) => answers.map((a) => `${a.confidence}%: ${bold(String(a.items))}`).join(' · ');
+    const row = (on: Basis) => {
+      if (tooThin([on])) return '_not enough history_';
+      const answers = howManyBy(on, end, confidences).answer;
+      if (isRough([on])) return `roughly ${answers[answers.length - 1].items}–${answers[0].items} (${answers[answers.length - 1].confidence}%–${answers[0].confidence}%, thin history)`;
+      return answers.map((a) => `${a.confidence}%: ${bold(String(a.items))}`).join(' · ');
+    };
     const nexus = howManyBy(basis, end, confidences);
-    const lines = [`${bold('Nexus')} (PBIs integrated)  ${row(nexus.answer)}`];
+    const lines = [`${bold('Nexus')} (PBIs integrated)  ${row(basis)}`];
     for (const team of ctx.nexus.teams) {
       const teamBasis = await loadBasis(ctx, team);
-      lines.push(`${bold(escape(team))} (squares done)  ${'problem' in teamBasis ? '_not enough history_' : row(howManyBy(teamBasis, end, confidences).answer)}`);
+      lines.push(`${bold(escape(team))} (squares done)  ${'problem' in teamBasis ? '_not enough history_' : row(teamBasis)}`);
     }
     const title = `Next Sprint: ${formatDate(addDays(basis.today, 1), basis.today)} – ${formatDate(end, basis.today)} (${sprintDays} days)`;
     return { title, lines, ...answeredOn(basis, nexus.seed), histogram: { ...nexus.histogram, xTitle: 'PBIs integrated in the Sprint' }, note: 'Each number: at least that many, with that confidence. Plan to the 85% line; the 50% line is a coin toss.' };

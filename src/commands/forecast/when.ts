@@ -3,9 +3,9 @@ import { daysAtConfidence, shareDoneWithin, simulateWhen } from '../../domain/fo
 import { dateOfDay, daysUntil } from '../../domain/forecast/sampling';
 import { defineCommand, invalid } from '../command';
 import { parseFlags } from '../flags';
-import { answeredOn, formatChance, keep, percent, renderForecast, type ForecastOutcome } from './answer';
+import { answeredOn, formatChance, keep, percent, renderForecast, roughRange, type ForecastOutcome } from './answer';
 import { spreadOf } from '../../charts/forecast-histogram';
-import { daysFromToday, formatDate, loadBasis, parseConfidences, seededFor } from './basis';
+import { daysFromToday, formatDate, isRough, loadBasis, parseConfidences, seededFor, tooThin } from './basis';
 import { parseDate } from './dates';
 import { code } from '../blocks';
 
@@ -36,6 +36,8 @@ export const forecastWhen = defineCommand<Input, ForecastOutcome>({
     if (team !== null && !found) return { problem: 'unknown-team', team, teams: ctx.nexus.teams };
     const basis = await loadBasis(ctx, found ?? null);
     if ('problem' in basis) return basis;
+    const thin = tooThin([basis]);
+    if (thin) return thin;
     if (by !== null && by <= basis.today) return { problem: 'refused', message: `${by} is not after today (${basis.today}).` };
     const { seed, rng } = seededFor({ kind: 'when', items }, [basis]);
     const days = simulateWhen(basis.sample.throughput, items, basis.trials, rng);
@@ -45,8 +47,9 @@ export const forecastWhen = defineCommand<Input, ForecastOutcome>({
     });
     await keep(ctx, { kind: 'when', items, team: found ?? null }, answer.map(({ confidence, date }) => ({ confidence, date })));
     const what = found ? `${items} more of ${found}'s squares` : `${items} more PBIs`;
-    const lines = answer.map(({ confidence, date }) =>
-      `${percent(confidence)}: ${date ? `on or before ${formatDate(date, basis.today)}` : 'not within ten years at this pace'}`);
+    const lines = isRough([basis])
+      ? [roughRange(answer.map(({ confidence, date }) => ({ confidence, text: date ? formatDate(date, basis.today) : 'not within ten years' })))]
+      : answer.map(({ confidence, date }) => `${percent(confidence)}: ${date ? `on or before ${formatDate(date, basis.today)}` : 'not within ten years at this pace'}`);
     const note = by === null ? undefined : `${formatChance(shareDoneWithin(days, daysUntil(basis.today, by, basis.days)))} chance of ${what} by ${formatDate(by, basis.today)}.`;
     const histogram = {
       xTitle: daysFromToday(basis),

@@ -11,6 +11,22 @@ export type ForecastDays = { kind: 'calendar' } | { kind: 'working'; days: reado
 export type Sample = { from: CalendarDate; to: CalendarDate; throughput: number[]; daysWithThroughput: number };
 
 /**
+ * Lighthouse's bar (ForecastDataSufficiencyPolicy.MinimumActiveDays): with fewer days on which anything finished, the
+ * sample says almost nothing about the pace (one finished PBI made "85%: 30 PBIs or more"), so no forecast is given.
+ */
+export const MIN_DAYS_WITH_THROUGHPUT = 5;
+/** From the bar up to this many days with throughput: a range with a strong caveat, not a line per confidence. */
+export const FIRM_DAYS_WITH_THROUGHPUT = 10;
+
+/** How far a sample can be trusted: no answer, a rough range, or an answer at each confidence. */
+export type Sufficiency = 'too-little' | 'range' | 'enough';
+
+export function sufficiencyOf(sample: Sample): Sufficiency {
+  if (sample.daysWithThroughput < MIN_DAYS_WITH_THROUGHPUT) return 'too-little';
+  return sample.daysWithThroughput < FIRM_DAYS_WITH_THROUGHPUT ? 'range' : 'enough';
+}
+
+/**
  * The window ends yesterday and reaches back `historyDays` calendar days, but never before the first start: a young
  * Nexus (or team) is not diluted with days before it existed. Zero days are kept; in working-days mode non-working
  * days are dropped and what finished on them counts on the next working day. Null when nothing ever started.
