@@ -28,6 +28,12 @@ const ConfigSchema = z
     SECRETS_KEY: base64Key.optional(),
     /** where trackers reach the app, for the webhook URLs shown by /nexus tracker */
     PUBLIC_URL: z.url().optional(),
+    /** refused webhook requests a second one address may make (bursts of 10 s of it) before it gets 429 unread */
+    WEBHOOK_REFUSED_PER_SENDER: z.coerce.number().positive('must be a positive number of requests a second').default(5),
+    /** authentic deliveries a second one Nexus may receive (bursts of 10 s of it) before 429 */
+    WEBHOOK_DELIVERIES_PER_NEXUS: z.coerce.number().positive('must be a positive number of deliveries a second').default(200),
+    /** load balancers in front that append the sender's address to X-Forwarded-For (0: none, use the connection's) */
+    TRUST_PROXY_HOPS: z.coerce.number().int('must be a whole number of proxies').min(0).max(10).default(0),
   })
   .superRefine((env, ctx) => {
     const need = (name: keyof typeof env, why: string) => {
@@ -55,3 +61,8 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
 }
 
 export class ConfigError extends Error {}
+
+/** What one sender or Nexus may ask of the webhook endpoint (see WebhookLimits). */
+export function webhookLimits(config: Config) {
+  return { refusedPerSender: config.WEBHOOK_REFUSED_PER_SENDER, deliveriesPerNexus: config.WEBHOOK_DELIVERIES_PER_NEXUS, trustProxyHops: config.TRUST_PROXY_HOPS };
+}

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { DateTime } from 'luxon';
-import { ConfigError, loadConfig, type Config } from './config';
+import { ConfigError, loadConfig, webhookLimits, type Config } from './config';
 import { startLocalServer } from './console/local-server';
 import { secretsBox } from './store/secrets-key';
 import { runConsole } from './console/run-console';
@@ -36,7 +36,7 @@ async function runLocal(argv: string[], db: Database, config: Config, log: Logge
     process.stdout.write(`Loaded the demo Nexus in #${channelId}: ${summary}. Try /flow board, /flow aging, /pbi show PBI-1.\n\n`);
   }
   const store = openStore(db, 'console', secretsBox(config));
-  const stopServer = await startLocalServer({ db, store, now, log, output: process.stdout, port: config.PORT });
+  const stopServer = await startLocalServer({ db, store, now, log, output: process.stdout, port: config.PORT, limits: webhookLimits(config) });
   try {
     const ctx = { store, now, channelId, chartsDir: config.CHARTS_DIR, publicUrl: config.PUBLIC_URL ?? `http://localhost:${config.PORT}` };
     await runConsole(ctx, { input: process.stdin, output: process.stdout, interactive: process.stdin.isTTY === true });

@@ -2,7 +2,7 @@ import type { CustomRoute } from '@slack/bolt';
 import { ErrorCode, LogLevel, WebClient, type WebAPICallError } from '@slack/web-api';
 import { hostname } from 'node:os';
 import { DateTime } from 'luxon';
-import { ConfigError, type Config } from '../config';
+import { ConfigError, webhookLimits, type Config } from '../config';
 import type { Logger } from '../log';
 import type { Database } from '../store/database';
 import { healthRoutes } from '../health-routes';
@@ -40,7 +40,7 @@ export function slackServer(config: Config, db: Database, opts: { now: () => Dat
   const store = openStore(db, 'slack', secretsBox(config));
   const metrics = createMetrics({ inboxBacklog: store.inbox.backlog });
   const deps = { store, now: opts.now, log: opts.log, metrics, publicUrl: config.PUBLIC_URL };
-  const trackers = startTrackerInbox({ ...deps, post: slackTrackerPoster(config, db, store, opts.log) });
+  const trackers = startTrackerInbox({ ...deps, limits: webhookLimits(config), post: slackTrackerPoster(config, db, store, opts.log) });
   const webhooks: CustomRoute = { path: WEBHOOK_PATH, method: ['POST'], handler: trackers.handler };
   const customRoutes = [...healthRoutes(db), metricsRoute(metrics), webhooks];
   const app = createSlackApp({ config, db, deps, bot: opts.bot, processBeforeResponse: opts.processBeforeResponse, customRoutes });

@@ -4,13 +4,13 @@ import type { Metrics } from '../metrics';
 import type { Store } from '../store';
 import { startAnnouncer, type AnnouncerDeps } from './announcer';
 import { startInboxWorker } from './inbox-worker';
-import { webhookHandler } from './webhook-handler';
+import { webhookHandler, type WebhookLimits } from './webhook-handler';
 
 /**
  * The tracker side of the app: the webhook handler, the worker that applies the inbox, and the announcements of what
  * it applied (`post` says them in Slack or in the console).
  */
-export function startTrackerInbox(deps: { store: Store; now: () => DateTime; log: Logger; metrics: Metrics; post: AnnouncerDeps['post'] }) {
+export function startTrackerInbox(deps: { store: Store; now: () => DateTime; log: Logger; metrics: Metrics; limits?: WebhookLimits; post: AnnouncerDeps['post'] }) {
   const announcer = startAnnouncer(deps);
   const worker = startInboxWorker({ ...deps, announce: announcer.announce });
   const handler = webhookHandler({ ...deps, stored: worker.kick });

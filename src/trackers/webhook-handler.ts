@@ -9,14 +9,28 @@ import type { Store } from '../store';
 import { TRACKERS } from '.';
 import { connectionCache } from './connection-cache';
 import { groupedReceiver } from './grouped-receiver';
+import { tokenBuckets, type TokenBuckets } from './rate-limit';
 import { jsonOrNull, type WebhookRequest } from './tracker';
 
 export const WEBHOOK_PATH = '/webhooks/:tracker/:nexusId';
 /** Larger than any status change a tracker sends; bigger bodies are refused before they are read. */
 export const MAX_BODY_BYTES = 1024 * 1024;
 
-export type WebhookDeps = { store: Store; now: () => DateTime; log: Logger; metrics: Metrics; stored(nexusId: string): void };
-type Answer = { status: number; body: Record<string, unknown> };
+/**
+ * How much one sender or one Nexus may ask of a replica. `refusedPerSender`: refused requests (bad signature, unknown
+ * URL, replay…) a second from one address before its requests get 429 unread; `deliveriesPerNexus`: authentic
+ * deliveries a second to one Nexus before 429; `trustProxyHops`: load balancers in front that add X-Forwarded-For
+ * (0: the connection's own address is the sender's).
+ */
+export type WebhookLimits = { refusedPerSender: number; deliveriesPerNexus: number; trustProxyHops: number };
+export const DEFAULT_WEBHOOK_LIMITS: WebhookLimits = { refusedPerSender: 5, deliveriesPerNexus: 200, trustProxyHops: 0 };
+/** A bucket holds this many seconds of its rate: a burst (a bulk edit in the tracker) passes, a flood does not. */
+const BURST_SECONDS = 10;
+/** Refusals that count against the sender: what a forger or a scanner gets. A signed body that fails to parse does not. */
+const REFUSALS = new Set([401, 404, 405, 409, 413]);
+
+export type WebhookDeps = { store: Store; now: () => DateTime; log: Logger; metrics: Metrics; limits?: WebhookLimits; stored(nexusId: string): void };
+type Answer = { status: number; body: Record<string, unknown>; retryAfter?: number };
 
 const PATH = /^\/webhooks\/([^/]+)\/([^/]+)\/?$/;
 
@@ -25,23 +39,50 @@ const PATH = /^\/webhooks\/([^/]+)\/([^/]+)\/?$/;
  * inbox and answers; applying it comes after. A failure to store answers 503, so the sender retries.
  */
 export function webhookHandler(deps: WebhookDeps) {
-  const parts: Parts = { connection: connectionCache(deps.store), store: groupedReceiver(deps.store) };
+  const limits = deps.limits ?? DEFAULT_WEBHOOK_LIMITS;
+  const parts: Parts = {
+    connection: connectionCache(deps.store),
+    store: groupedReceiver(deps.store),
+    senders: tokenBuckets({ perSecond: limits.refusedPerSender, burst: limits.refusedPerSender * BURST_SECONDS }),
+    nexuses: tokenBuckets({ perSecond: limits.deliveriesPerNexus, burst: limits.deliveriesPerNexus * BURST_SECONDS }),
+    deliveriesPerNexus: limits.deliveriesPerNexus,
+  };
   return (req: IncomingMessage, res: ServerResponse): void => {
-    receive(deps, parts, req)
+    const sender = senderOf(req, limits.trustProxyHops);
+    const wait = parts.senders.waitSeconds(sender);
+    // a sender refused again and again is answered unread: no body, no signature, no database
+    const answered = wait > 0 ? Promise.resolve({ ...refuse(req, 429, 'too many refused requests from this address; send again after Retry-After'), retryAfter: wait }) : receive(deps, parts, req);
+    answered
       .catch((error: unknown): Answer => {
         deps.log.error({ err: error, url: req.url }, 'webhook delivery could not be stored');
         return { status: 503, body: { error: 'the delivery could not be stored now; send it again' } };
       })
-      .then(({ status, body }) => {
-        if (status >= 400 && status !== 503) deps.log.warn({ status, url: req.url, reason: body.error }, 'webhook refused');
+      .then(({ status, body, retryAfter }) => {
+        if (REFUSALS.has(status)) parts.senders.take(sender);
+        // 429s are counted, not logged: a flood would write a line each
+        if (status >= 400 && status !== 503 && status !== 429) deps.log.warn({ status, url: req.url, reason: body.error }, 'webhook refused');
         deps.metrics.webhookAnswered(PATH.exec(pathOf(req))?.[1] ?? 'unknown', status);
-        res.writeHead(status, { 'content-type': 'application/json' });
+        res.writeHead(status, { 'content-type': 'application/json', ...(retryAfter ? { 'retry-after': String(retryAfter) } : {}) });
         res.end(JSON.stringify(body));
       });
   };
 }
 
-type Parts = { connection: ReturnType<typeof connectionCache>; store: ReturnType<typeof groupedReceiver> };
+type Parts = {
+  connection: ReturnType<typeof connectionCache>;
+  store: ReturnType<typeof groupedReceiver>;
+  senders: TokenBuckets;
+  nexuses: TokenBuckets;
+  deliveriesPerNexus: number;
+};
+
+/** The sender's address: the connection's, or the one the outermost trusted load balancer saw (X-Forwarded-For). */
+function senderOf(req: IncomingMessage, trustProxyHops: number): string {
+  const own = req.socket.remoteAddress ?? 'unknown';
+  if (trustProxyHops <= 0) return own;
+  const forwarded = String(req.headers['x-forwarded-for'] ?? '').split(',').map((a) => a.trim()).filter(Boolean);
+  return forwarded[forwarded.length - trustProxyHops] ?? own;
+}
 
 async function receive(deps: WebhookDeps, parts: Parts, req: IncomingMessage): Promise<Answer> {
   const match = PATH.exec(pathOf(req));
@@ -64,6 +105,10 @@ async function receive(deps: WebhookDeps, parts: Parts, req: IncomingMessage): P
   // a secret taken before weak ones were refused: a forger could guess it, so nothing signed with it counts
   if (tracker.checkSecret(found.secret)) return { status: 401, body: { error: `this connection's secret has too little key material; a NIT member gives it a new one with /nexus tracker ${kind}` } };
   if (refused) return { status: 401, body: { error: refused } };
+  if (!parts.nexuses.take(nexusId)) {
+    const error = `more than ${parts.deliveriesPerNexus} deliveries a second for this Nexus; send again after Retry-After`;
+    return { status: 429, body: { error }, retryAfter: parts.nexuses.waitSeconds(nexusId) };
+  }
   const body = jsonOrNull(raw);
   const bodyDigest = createHash('sha256').update(raw).digest('hex');
   const deliveryId = (body !== null && tracker.deliveryId(request, body)) || bodyDigest;

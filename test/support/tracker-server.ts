@@ -5,6 +5,7 @@ import type { TrackerKind, TrackerNews } from '../../src/domain/tracker';
 import { createLogger } from '../../src/log';
 import { createMetrics } from '../../src/metrics';
 import { startTrackerInbox, type TrackerInbox } from '../../src/trackers/serve';
+import type { WebhookLimits } from '../../src/trackers/webhook-handler';
 import type { Harness } from './harness';
 
 const log = createLogger('silent');
@@ -12,10 +13,10 @@ const log = createLogger('silent');
 export type TrackerServer = { url: string; inbox: TrackerInbox; news: TrackerNews[]; close(): Promise<void> };
 
 /** The app's tracker side on a loopback port: the real handler, inbox and worker; what it announces is kept. */
-export async function serveTrackers(h: Harness, now: () => DateTime = () => DateTime.utc()): Promise<TrackerServer> {
+export async function serveTrackers(h: Harness, now: () => DateTime = () => DateTime.utc(), limits?: WebhookLimits): Promise<TrackerServer> {
   const news: TrackerNews[] = [];
   const metrics = createMetrics({ inboxBacklog: h.store.inbox.backlog });
-  const inbox = startTrackerInbox({ store: h.store, now, log, metrics, post: async (_id, n) => void news.push(n) });
+  const inbox = startTrackerInbox({ store: h.store, now, log, metrics, limits, post: async (_id, n) => void news.push(n) });
   const server: Server = createServer(inbox.handler);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
