@@ -1,6 +1,6 @@
 import { agingChartSpec, cfdChartSpec, scatterChartSpec, throughputChartSpec } from '../../src/charts/flow-charts';
 import { forecastHistogramSpec, spreadOf } from '../../src/charts/forecast-histogram';
-import { renderPng } from '../../src/charts/render-png';
+import { CHART_WORKER_IDLE_MS, isChartWorkerRunning, renderPng, setChartWorkerIdle } from '../../src/charts/render-png';
 import { decodePng } from '../support/png';
 
 const trials = Float64Array.from([3, 3, 4, 4, 4, 5, 5, 6, 9, Infinity]);
@@ -52,5 +52,20 @@ test('each flow chart draws to a PNG that is not blank', async () => {
     const { width, pixels } = decodePng(await renderPng(spec));
     expect(width).toBeGreaterThanOrEqual(1280);
     expect(new Set(pixels).size).toBeGreaterThan(20);
+  }
+});
+
+test('an idle chart worker ends, giving its memory back, and the next chart starts one again', async () => {
+  setChartWorkerIdle(200);
+  try {
+    await renderPng(forecastHistogramSpec(histogram));
+    expect(isChartWorkerRunning()).toBe(true);
+    for (let i = 0; i < 50 && isChartWorkerRunning(); i++) await new Promise((r) => setTimeout(r, 50));
+    expect(isChartWorkerRunning()).toBe(false);
+    const { width } = decodePng(await renderPng(forecastHistogramSpec(histogram)));
+    expect(width).toBeGreaterThanOrEqual(1280);
+    expect(isChartWorkerRunning()).toBe(true);
+  } finally {
+    setChartWorkerIdle(CHART_WORKER_IDLE_MS);
   }
 });
