@@ -34,6 +34,8 @@ const ConfigSchema = z
     WEBHOOK_DELIVERIES_PER_NEXUS: z.coerce.number().positive('must be a positive number of deliveries a second').default(200),
     /** load balancers in front that append the sender's address to X-Forwarded-For (0: none, use the connection's) */
     TRUST_PROXY_HOPS: z.coerce.number().int('must be a whole number of proxies').min(0).max(10).default(0),
+    /** the most one long job (the accuracy replay) may take before it answers with what it has */
+    LONG_JOB_SECONDS: z.coerce.number().int().min(1).max(3_600).default(60),
   })
   .superRefine((env, ctx) => {
     const need = (name: keyof typeof env, why: string) => {

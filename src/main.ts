@@ -2,6 +2,7 @@ import path from 'node:path';
 import { DateTime } from 'luxon';
 import { ConfigError, loadConfig, webhookLimits, type Config } from './config';
 import { startLocalServer } from './console/local-server';
+import { jobsOf } from './commands/long-jobs';
 import { secretsBox } from './store/secrets-key';
 import { runConsole } from './console/run-console';
 import { loadDemo } from './demo/load-demo';
@@ -38,7 +39,7 @@ async function runLocal(argv: string[], db: Database, config: Config, log: Logge
   const store = openStore(db, 'console', secretsBox(config));
   const stopServer = await startLocalServer({ db, store, now, log, output: process.stdout, port: config.PORT, limits: webhookLimits(config) });
   try {
-    const ctx = { store, now, channelId, chartsDir: config.CHARTS_DIR, publicUrl: config.PUBLIC_URL ?? `http://localhost:${config.PORT}` };
+    const ctx = { store, now, channelId, chartsDir: config.CHARTS_DIR, publicUrl: config.PUBLIC_URL ?? `http://localhost:${config.PORT}`, jobs: jobsOf(config) };
     await runConsole(ctx, { input: process.stdin, output: process.stdout, interactive: process.stdin.isTTY === true });
   } finally {
     await stopServer();

@@ -2,6 +2,7 @@ import type { DateTime } from 'luxon';
 import type { Nexus } from '../domain/nexus';
 import type { Store } from '../store';
 import type { Reply } from './reply';
+import type { LongJobs } from './long-jobs';
 
 /** Who typed the command, where, and when; plus the store it acts on. Slack and the console both build one. */
 export type CommandContext = {
@@ -12,6 +13,8 @@ export type CommandContext = {
   userId: string;
   /** where trackers reach this app (PUBLIC_URL), for the webhook URLs `/nexus tracker` shows */
   publicUrl?: string;
+  /** where long jobs (the accuracy replay) take their budget and turn; the process's own when not given */
+  jobs?: LongJobs;
 };
 
 export type NexusContext = CommandContext & { nexus: Nexus };

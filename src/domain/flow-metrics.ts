@@ -63,7 +63,7 @@ export type DailyCount = { date: CalendarDate; count: number };
 /** Nexus throughput: PBIs finished per calendar day from `from` to `to`, zero days kept. */
 export function nexusThroughput(pbis: readonly FlowDates[], from: CalendarDate, to: CalendarDate, zone: string): DailyCount[] {
   const finishDates = pbis.filter(isFinished).map((p) => localDate(p.finishedAt!, zone));
-  return countPerDay(finishDates, from, to);
+  return dailyCounts(finishDates, from, to);
 }
 
 /** Team throughput: the team's squares done per calendar day, zero days kept. Items discarded unfinished never count. */
@@ -72,10 +72,11 @@ export function teamThroughput(pbis: readonly Pbi[], team: string, from: Calenda
     .filter((p) => !p.discardedAt || p.finishedAt)
     .flatMap((p) => p.squares.filter((s) => s.team === team && s.state === 'done' && s.doneAt))
     .map((s) => localDate(s.doneAt!, zone));
-  return countPerDay(doneDates, from, to);
+  return dailyCounts(doneDates, from, to);
 }
 
-function countPerDay(dates: readonly CalendarDate[], from: CalendarDate, to: CalendarDate): DailyCount[] {
+/** How many of `dates` fall on each calendar day from `from` to `to`, zero days kept. */
+export function dailyCounts(dates: readonly CalendarDate[], from: CalendarDate, to: CalendarDate): DailyCount[] {
   const counts = new Map<CalendarDate, number>();
   for (const d of dates) if (d >= from && d <= to) counts.set(d, (counts.get(d) ?? 0) + 1);
   return datesFrom(from, to).map((date) => ({ date, count: counts.get(date) ?? 0 }));

@@ -10,6 +10,7 @@ import { createMetrics, metricsRoute } from '../metrics';
 import { startScheduler } from '../schedule/scheduler';
 import { openStore } from '../store';
 import { createSlackApp } from './app';
+import { jobsOf } from '../commands/long-jobs';
 import { slackDigestPoster } from './digest-poster';
 import { slackTrackerPoster } from './tracker-poster';
 import { secretsBox } from '../store/secrets-key';
@@ -39,7 +40,7 @@ export async function startSlack(config: Config, db: Database, log: Logger): Pro
 export function slackServer(config: Config, db: Database, opts: { now: () => DateTime; log: Logger; bot?: { botId: string; botUserId: string }; processBeforeResponse?: boolean }) {
   const store = openStore(db, 'slack', secretsBox(config));
   const metrics = createMetrics({ inboxBacklog: store.inbox.backlog });
-  const deps = { store, now: opts.now, log: opts.log, metrics, publicUrl: config.PUBLIC_URL };
+  const deps = { store, now: opts.now, log: opts.log, metrics, publicUrl: config.PUBLIC_URL, jobs: jobsOf(config) };
   const trackers = startTrackerInbox({ ...deps, limits: webhookLimits(config), post: slackTrackerPoster(config, db, store, opts.log) });
   const webhooks: CustomRoute = { path: WEBHOOK_PATH, method: ['POST'], handler: trackers.handler };
   const customRoutes = [...healthRoutes(db), metricsRoute(metrics), webhooks];

@@ -12,6 +12,8 @@ export type Recorded = { ok: true; before: Pbi | null; pbi: Pbi; event: PbiEvent
 export type UnknownPbi = { problem: 'unknown-pbi'; key: string };
 export type DuplicateKey = { problem: 'duplicate-key'; key: string };
 export type FirstStarts = { nexus: DateTime | null; teams: ReadonlyMap<string, DateTime> };
+/** When each PBI finished, and each team's square was done. */
+export type Completions = { nexus: readonly DateTime[]; teams: ReadonlyMap<string, readonly DateTime[]> };
 type Decide = (pbi: Pbi) => PbiEvent | PbiProblem;
 
 const MAX_ATTEMPTS = 5;
@@ -150,6 +152,31 @@ export function pbiRepository(prisma: PrismaClient, source: string, memo: Revisi
           WHERE "nexusId" = ${nexusId} AND coalesce(sq->>'startedAt', sq->>'doneAt') IS NOT NULL GROUP BY 1`;
         return { nexus: nexus.first === null ? null : instantAt(nexus.first), teams: new Map(teams.map((t) => [t.team, instantAt(t.first)])) };
       });
+    },
+
+    /**
+     * Every completion of the Nexus's history in one read, as bare instants: when each PBI finished (what
+     * nexusThroughput counts) and when each team's square was done on a PBI not discarded unfinished (what
+     * teamThroughput counts). The accuracy replay needs all of them for every team; whole PBIs per team would be the
+     * Nexus many times over. Not remembered: a long job reads it once.
+     */
+    async completions(nexusId: string): Promise<Completions> {
+      const rows = await prisma.$queryRaw<{ team: string | null; at: number }[]>`
+        SELECT NULL::text AS team, extract(epoch FROM "finishedAt")::float8 * 1000 AS at
+        FROM "Pbi" WHERE "nexusId" = ${nexusId} AND "finishedAt" IS NOT NULL AND "startedAt" IS NOT NULL
+        UNION ALL
+        SELECT sq->>'team', extract(epoch FROM (sq->>'doneAt')::timestamptz)::float8 * 1000
+        FROM "Pbi", jsonb_array_elements("squares") AS sq
+        WHERE "nexusId" = ${nexusId} AND ("discardedAt" IS NULL OR "finishedAt" IS NOT NULL)
+          AND sq->>'state' = 'done' AND sq->>'doneAt' IS NOT NULL`;
+      const nexus: DateTime[] = [];
+      const teams = new Map<string, DateTime[]>();
+      for (const { team, at } of rows) {
+        if (team === null) nexus.push(instantAt(at));
+        else if (teams.has(team)) teams.get(team)!.push(instantAt(at));
+        else teams.set(team, [instantAt(at)]);
+      }
+      return { nexus, teams };
     },
 
     /** How many PBIs (not discarded) are in each stage. */

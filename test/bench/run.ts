@@ -14,13 +14,14 @@ import { openDatabase } from '../../src/store/database';
 import { openStore } from '../../src/store';
 import { createLargeNexus } from './large-nexus';
 import { measureForecasts, type ForecastTimes } from './forecast-bench';
+import { measureLargeBacktest, type LargeBacktest } from './backtest-bench';
 import { measureSlackLoad, type SlackLoad } from './slack-load';
 import { measureWebhookLoad, type WebhookLoad } from './webhook-load';
 
 type Row = { what: string; p50: number; p95: number; n: number };
 type Kind = 'embedded' | 'postgres';
 type Measured = { rows: Row[]; rssMb: number; rssWithChartsMb: number; rssChartsIdleMb: number };
-type Result = Partial<Measured> & { kind: Kind; build: string; slack?: SlackLoad; webhooks?: WebhookLoad; twoReplicas?: { slack: SlackLoad; webhooks: WebhookLoad } };
+type Result = Partial<Measured> & { kind: Kind; build: string; slack?: SlackLoad; webhooks?: WebhookLoad; twoReplicas?: { slack: SlackLoad; webhooks: WebhookLoad }; backtest?: LargeBacktest };
 
 const RUNS = 40;
 const WARMUP = 5;
@@ -97,7 +98,7 @@ async function prepare(kind: Kind): Promise<{ target: Target; dispose(): Promise
   return { target: { url: url.toString(), dataDir: '' }, dispose: () => admin((c) => c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`)) };
 }
 
-function child<T>(step: 'build' | 'measure' | 'slack' | 'webhooks' | 'forecasts', target: Target): T {
+function child<T>(step: 'build' | 'measure' | 'slack' | 'webhooks' | 'forecasts' | 'backtest', target: Target): T {
   const run = spawnSync(process.execPath, [...process.execArgv, __filename, `--${step}`, JSON.stringify(target)], {
     encoding: 'utf8', maxBuffer: 1 << 24, stdio: ['ignore', 'pipe', 'inherit'],
   });
@@ -163,6 +164,20 @@ function printReplicas(results: Result[]): void {
   console.log(`| all applied; final state equals the replay | ${(one.webhooks.appliedWithinMs / 1000).toFixed(1)} s; ${one.webhooks.matchesReplay ? 'yes' : 'NO'} | ${(two.webhooks.appliedWithinMs / 1000).toFixed(1)} s; ${two.webhooks.matchesReplay ? 'yes' : `NO: ${two.webhooks.mismatches.join('; ')}`} | |`);
 }
 
+function printBacktests(results: Result[]): void {
+  const runs = results.filter((r) => r.backtest);
+  if (!runs.length) return;
+  console.log('\n| database | /forecast accuracy of the large Nexus (Nexus + 50 teams), fresh process | result | target |');
+  console.log('|---|---|---|---|');
+  for (const { kind, backtest: b } of runs) {
+    const stopped = b!.stopped ? ' (stopped at its budget)' : '';
+    console.log(`| ${kind} | time to the answer${stopped} | ${(b!.ms / 1000).toFixed(1)} s | ≤ 60 s (LONG_JOB_SECONDS) |`);
+    console.log(`| ${kind} | peak RSS of the process | ${b!.peakRssMb} MB | ≤ ${kind === 'embedded' ? 600 : 300} MB |`);
+    const o = b!.other;
+    console.log(`| ${kind} | another channel's /flow board meanwhile (${o.asked} asked): p50 / p99 / max | ${o.p50.toFixed(1)} / ${o.p99.toFixed(1)} / ${o.max.toFixed(0)} ms | p99 ≤ 100 ms |`);
+  }
+}
+
 function printTable(results: Result[]): void {
   const targets: Record<string, string> = { embedded: '≤ 600 MB', postgres: '≤ 300 MB' };
   if (results.some((r) => r.rows)) {
@@ -188,10 +203,10 @@ function printTable(results: Result[]): void {
 }
 
 async function main(): Promise<void> {
-  const step = process.argv.find((a) => ['--build', '--measure', '--slack', '--webhooks', '--forecasts'].includes(a));
+  const step = process.argv.find((a) => ['--build', '--measure', '--slack', '--webhooks', '--forecasts', '--backtest'].includes(a));
   if (step) {
     const target = JSON.parse(process.argv[process.argv.indexOf(step) + 1]) as Target;
-    const run = { '--build': build, '--measure': measure, '--slack': measureSlackLoad, '--webhooks': measureWebhookLoad, '--forecasts': measureForecasts }[step]!;
+    const run = { '--build': build, '--measure': measure, '--slack': measureSlackLoad, '--webhooks': measureWebhookLoad, '--forecasts': measureForecasts, '--backtest': measureLargeBacktest }[step]!;
     process.stdout.write(JSON.stringify(await run(target)));
     return;
   }
@@ -199,7 +214,7 @@ async function main(): Promise<void> {
   if (kinds.length === 1) console.log(`PostgreSQL at ${new URL(PG_ADMIN).host} does not answer: measuring the embedded database only.`);
   const results: Result[] = [];
   for (const kind of kinds) {
-    if (kind === 'embedded' && !['measure', 'slack', 'webhooks'].some(wanted)) continue; // two replicas need PostgreSQL
+    if (kind === 'embedded' && !['measure', 'slack', 'webhooks', 'backtest'].some(wanted)) continue; // two replicas need PostgreSQL
     const { target, dispose } = await prepare(kind);
     try {
       console.log(`building the large Nexus in ${kind}…`);
@@ -207,6 +222,10 @@ async function main(): Promise<void> {
       if (wanted('measure')) {
         console.log(`measuring ${kind}…`);
         Object.assign(result, child<Measured>('measure', target));
+      }
+      if (wanted('backtest')) {
+        console.log(`/forecast accuracy of the large Nexus against ${kind}…`);
+        result.backtest = child<LargeBacktest>('backtest', target);
       }
       const comparing = wanted('replicas') && kind === 'postgres';
       if (wanted('slack') || comparing) {
@@ -235,6 +254,7 @@ async function main(): Promise<void> {
   printTable(results);
   printWebhooks(results);
   printReplicas(results);
+  printBacktests(results);
   if (wanted('forecasts')) {
     console.log('forecasts…');
     printForecasts(child<ForecastTimes>('forecasts', { dataDir: '' }));

@@ -1,3 +1,4 @@
+import { longJobs } from '../../src/commands/long-jobs';
 import { commandHarness, type Harness } from '../support/harness';
 import { describeEachDatabase } from '../support/setup-db';
 
@@ -177,6 +178,45 @@ describeEachDatabase('/forecast', (db) => {
       expect(reply.plain).toContain('done Wed 25 Mar');
       expect(reply.plain).toContain('85%: 1 of 1');
       expect(reply.plain).toMatch(/Alpha {2}_?not enough history to replay|Alpha {2}next 14 days/);
+    });
+
+    describe('accuracy over 45 days of history (today is Thu 16 Apr)', () => {
+      beforeEach(() => finishOneADay(h, 25));
+
+      test('shows how many forecasts were judged beside each hit rate, and says when they are too few to tell', async () => {
+        const reply = await h.run('/forecast accuracy');
+        // replayed 1–15 Apr: "by 14 days ahead" is known only for 1 Apr; "next 10 done" came for 1–5 Apr
+        expect(reply.plain).toMatch(/Nexus {2}by 14 days ahead: too few to tell \(1 judged\) · next 10 done: too few to tell \(5 judged\) {2}_?\(15 days replayed\)/);
+        expect(reply.plain).toContain('fewer than 30 judged forecasts are too few to tell');
+      });
+
+      test('a long replay answers with what it has at its budget, and replays one team on request', async () => {
+        let ms = 0;
+        const timed = commandHarness(db(), { start: h.now.toISO()!, jobs: longJobs({ budgetMs: 40, sliceMs: 5 }, () => ms++) });
+        const reply = await timed.run('/forecast accuracy');
+        expect(reply.plain).toContain('⏱ The replay stopped at its budget of 40 ms after 1 replayed and 1 not');
+        expect(reply.plain).toMatch(/Alpha {2}_?not replayed: out of time/);
+        expect(reply.plain).toMatch(/Nexus {2}by 14 days ahead/);
+        const alpha = await h.run('/forecast accuracy --team alpha');
+        expect(alpha.plain).toMatch(/Alpha {2}by 14 days ahead: too few to tell/);
+        expect(alpha.plain).not.toContain('Nexus');
+        expect((await h.run('/forecast accuracy --team Zeta')).plain).toContain('There is no team');
+      });
+
+      test('one replay at a time: a second is told to ask again, and another Nexus is answered meanwhile', async () => {
+        const jobs = longJobs({ budgetMs: 60_000, sliceMs: 0 });
+        const held = jobs.start()!;
+        const shared = commandHarness(db(), { start: h.now.toISO()!, jobs });
+        expect((await shared.run('/forecast accuracy')).plain).toContain('Another accuracy replay is running in this bot right now');
+        held.end();
+        const other = commandHarness(db(), { channelId: 'C2', start: h.now.toISO()! });
+        await other.run('/nexus setup --name Other --teams Gamma --stages "ready,doing,done" --start doing --finish done');
+        let replayed = false;
+        const replay = shared.run('/forecast accuracy').then((r) => ((replayed = true), r));
+        expect((await other.run('/flow board')).plain).toContain('Other');
+        expect(replayed).toBe(false);
+        expect((await replay).plain).toContain('days replayed');
+      });
     });
 
     test('the digest reports a forecast the day after its outcome became known', async () => {

@@ -1,9 +1,11 @@
 import fc from 'fast-check';
-import { weekdayOf } from '../../src/domain/calendar';
-import { backtest } from '../../src/domain/forecast/backtest';
+import { addDays, weekdayOf } from '../../src/domain/calendar';
+import { backtest, isTooFewToTell, MIN_JUDGED_TO_TELL } from '../../src/domain/forecast/backtest';
 import { daysAtConfidence, itemsAtConfidence, shareDoneWithin, simulateHowMany, simulateWhen } from '../../src/domain/forecast/monte-carlo';
 import { dayAtConfidence, integrationStillAhead, pbiDoneWithin } from '../../src/domain/forecast/pbi-forecast';
-import { dateOfDay, daysUntil, FIRM_DAYS_WITH_THROUGHPUT, MIN_DAYS_WITH_THROUGHPUT, onCountedDay, sufficiencyOf, throughputSample, type ForecastDays } from '../../src/domain/forecast/sampling';
+import {
+  dateOfDay, daysUntil, FIRM_DAYS_WITH_THROUGHPUT, isCounted, MIN_DAYS_WITH_THROUGHPUT, onCountedDay, sufficiencyOf, throughputSample, type ForecastDays,
+} from '../../src/domain/forecast/sampling';
 import { blocksOf, xmrLimits } from '../../src/domain/forecast/xmr';
 import { randomInt, seededRng } from '../../src/domain/random';
 
@@ -194,10 +196,16 @@ describe('stability (XmR)', () => {
 });
 
 describe('backtest', () => {
+  const WORKDAYS: ForecastDays = { kind: 'working', days: ['mon', 'tue', 'wed', 'thu', 'fri'] };
+  /** Calendar days from Mon 5 Jan 2026, with the count of each day. */
+  const history = (counts: (day: number, date: string) => number, length: number) =>
+    Array.from({ length }, (_, i) => addDays('2026-01-05', i)).map((date, i) => ({ date, count: counts(i, date) }));
+  const settings = { historyDays: 90, minHistoryDays: 30, horizonDays: 14, nextItems: 10, confidences: CONFIDENCES, trials: 2_000 };
+
   test('on a simulated stable process an 85% forecast is right about 85% of the time', () => {
     const rng = seededRng('stable');
-    const daily = Array.from({ length: 400 }, () => randomInt(rng, 0, 4));
-    const result = backtest(daily, { historyDays: 90, minHistoryDays: 30, horizonDays: 14, nextItems: 10, confidences: CONFIDENCES, trials: 2_000 }, seededRng('bt'));
+    const daily = history(() => randomInt(rng, 0, 4), 400);
+    const result = backtest(daily, daily[0].date, { ...settings, days: { kind: 'calendar' } }, seededRng('bt'));
     expect(result.forecastDays).toBe(370);
     for (const rates of [result.howMany, result.when]) {
       const percent = rates.map(({ hits, judged }) => (hits / judged) * 100);
@@ -207,5 +215,37 @@ describe('backtest', () => {
       rates.forEach(({ confidence }, i) => expect(percent[i]).toBeGreaterThan(confidence - 5));
       expect([...percent].sort((a, b) => a - b)).toEqual(percent);
     }
+  });
+
+  test('working-days mode replays the live rules: a 90-calendar-day window, "by" a date 14 calendar days ahead', () => {
+    // one item each working day for 120 days, then nothing: a day is replayed while its 90 calendar days ending the day
+    // before hold enough days with throughput for the bot to answer
+    const workday = (date: string) => isCounted(date, WORKDAYS);
+    const daily = history((i, date) => (i < 120 && workday(date) ? 1 : 0), 300);
+    const withAny = (i: number) => daily.slice(Math.max(0, i - 90), i).filter((d) => d.count > 0).length;
+    const replayed = daily.map((d, i) => ({ ...d, i }))
+      .filter(({ i, date }) => i >= 30 && workday(date) && withAny(i) >= MIN_DAYS_WITH_THROUGHPUT);
+    expect(replayed.at(-1)!.i).toBeGreaterThan(150); // the window is calendar days: the drop is forecast from for weeks
+    const result = backtest(daily, daily[0].date, { ...settings, days: WORKDAYS }, seededRng('working'));
+    expect(result.forecastDays).toBe(replayed.length);
+    // "how many by today + 14 calendar days" is judged once that date has passed, not 14 working days later
+    const judged = replayed.filter(({ i }) => i + 14 <= daily.length - 1).length;
+    expect(result.howMany.map((r) => r.judged)).toEqual(CONFIDENCES.map(() => judged));
+    // before the drop: 10 working days ahead forecast 10 at every confidence, and 10 came: every one right
+    const steady = backtest(daily.slice(0, 120), daily[0].date, { ...settings, days: WORKDAYS }, seededRng('steady'));
+    expect(steady.howMany.every((r) => r.hits === r.judged && r.judged > 0)).toBe(true);
+    expect(steady.when.every((r) => r.hits === r.judged && r.judged > 0)).toBe(true);
+  });
+
+  test('what happened counts items done on days off; the forecast samples working days only', () => {
+    // one item every calendar day: the live forecast sees 1 a working day, so "by 14 days ahead" says 10; 14 came
+    const daily = history(() => 1, 120);
+    const result = backtest(daily, daily[0].date, { ...settings, days: WORKDAYS }, seededRng('weekends'));
+    expect(result.howMany.every((r) => r.hits === r.judged && r.judged > 0)).toBe(true);
+  });
+
+  test(`fewer than ${MIN_JUDGED_TO_TELL} judged forecasts are too few to tell`, () => {
+    expect(isTooFewToTell({ confidence: 85, hits: 29, judged: 29 })).toBe(true);
+    expect(isTooFewToTell({ confidence: 85, hits: 25, judged: 30 })).toBe(false);
   });
 });

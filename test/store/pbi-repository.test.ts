@@ -1,6 +1,10 @@
 import { DateTime } from 'luxon';
-import { decideMove, decideSquare } from '../../src/domain/pbi-decisions';
-import { DEMO_WORKFLOW } from '../../src/demo/load-demo';
+import { localDate } from '../../src/domain/calendar';
+import { dailyCounts, nexusThroughput, teamThroughput } from '../../src/domain/flow-metrics';
+import { decideDiscard, decideMove, decideSquare } from '../../src/domain/pbi-decisions';
+import { seededRng } from '../../src/domain/random';
+import { simulateNexus } from '../../src/demo/simulate';
+import { DEMO_STAGES, DEMO_WORKFLOW } from '../../src/demo/load-demo';
 import { openStore, type Store } from '../../src/store';
 import type { Nexus } from '../../src/domain/nexus';
 import { describeEachDatabase } from '../support/setup-db';
@@ -74,6 +78,29 @@ describeEachDatabase('PBI repository', (db) => {
     expect(pbi?.startedAt?.toISO()).toBe(t0.plus({ days: 1 }).toISO());
     const next = await add(null);
     expect('ok' in next && next.pbi.key).toBe('PBI-6'); // numbering continues after the imported keys
+  });
+
+  test('completions, in one read, are exactly what nexusThroughput and teamThroughput count from whole PBIs', async () => {
+    const teams = ['Alpha', 'Beta'];
+    const end = t0.plus({ days: 60 });
+    const events = simulateNexus({
+      teams, workflow: DEMO_WORKFLOW, stages: DEMO_STAGES, days: 60, end, zone: 'Europe/Berlin', arrivalsPerDay: 3, teamsPerPbi: [1, 2],
+      squareFinishChance: { Alpha: 0.5, Beta: 0.4 }, teamCapacity: 4, sprintPull: 20, rng: seededRng('completions'),
+    });
+    await store.pbis.importHistory(nexus, events);
+    // a PBI discarded unfinished after Alpha's square was done: its square never counts
+    await add('GONE-1', ['Alpha']);
+    await store.pbis.change(nexus, 'GONE-1', (p) => decideMove(nexus, p, 'in-progress', { at: t0.plus({ days: 2 }), actor: 'U2' }));
+    await store.pbis.change(nexus, 'GONE-1', (p) => decideSquare(nexus, p, 'Alpha', 'done', { at: t0.plus({ days: 3 }), actor: 'U2' }));
+    await store.pbis.change(nexus, 'GONE-1', (p) => decideDiscard(p, null, { at: t0.plus({ days: 4 }), actor: 'U2' }));
+    const since = t0.minus({ days: 1 });
+    const [from, to, zone] = [localDate(since, 'Europe/Berlin'), localDate(end, 'Europe/Berlin'), 'Europe/Berlin'];
+    const done = await store.pbis.completions(nexus.id);
+    const counted = (instants: readonly DateTime[] = []) => dailyCounts(instants.map((at) => localDate(at, zone)), from, to);
+    expect(counted(done.nexus)).toEqual(nexusThroughput(await store.pbis.finishedSince(nexus.id, since), from, to, zone));
+    const pbis = await store.pbis.listForFlow(nexus.id, since);
+    for (const team of teams) expect(counted(done.teams.get(team))).toEqual(teamThroughput(pbis, team, from, to, zone));
+    expect(done.nexus.length).toBeGreaterThan(10);
   });
 
   test('one Nexus never sees another one\'s PBIs', async () => {

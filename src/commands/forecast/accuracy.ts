@@ -1,61 +1,157 @@
 import type { CalendarDate } from '../../domain/calendar';
-import { backtest, BACKTEST_DEFAULTS, type Backtest } from '../../domain/forecast/backtest';
+import {
+  BACKTEST_DEFAULTS, isTooFewToTell, MIN_JUDGED_TO_TELL, replayHistory, type Backtest, type HitRate,
+} from '../../domain/forecast/backtest';
 import { DEFAULT_CONFIDENCES } from '../../domain/forecast/monte-carlo';
+import { findTeam } from '../../domain/nexus';
 import { seededRng } from '../../domain/random';
-import { bold, context, header, section, type Block } from '../blocks';
-import { defineCommand, type NexusContext } from '../command';
+import { bold, code, context, escape, header, lineSections, section, type Block } from '../blocks';
+import { defineCommand, invalid, type NexusContext } from '../command';
+import { parseFlags } from '../flags';
 import { today as todayOf } from '../flow-view';
-import { noInput } from '../flow/no-input';
-import { ephemeral } from '../reply';
-import { formatDate } from './basis';
-import { completions, judgeKept, type Daily, type Judged } from './kept';
+import { OUT_OF_TIME, processJobs, type Job } from '../long-jobs';
+import { ephemeral, refusal } from '../reply';
+import { forecastDays, formatDate } from './basis';
+import { judgeKept, loadHistories, type Histories, type Judged } from './kept';
 
-/** Trials per replayed forecast: hit rates need hundreds of forecasts, not the last digit of each. */
-const BACKTEST_TRIALS = 2_000;
+/**
+ * Trials per replayed forecast: hit rates need hundreds of forecasts, not the last digit of each (the live answers use
+ * 10,000). A Nexus of 50 teams replays about 18,000 days of forecasts; at 1,000 trials that is seconds of work.
+ */
+const BACKTEST_TRIALS = 1_000;
 const KEPT_LINES = 10;
+/** Sections of replay lines: 50 teams and the Nexus fit in about four. */
+const REPLAY_SECTIONS = 10;
 
-type Series = { who: string; result: Backtest | null };
-type Outcome = { series: Series[]; judged: Judged[]; today: CalendarDate };
+const usage = '/forecast accuracy [--team <team>]';
+type Input = { team: string | null };
+type Replayed = { who: string; result: Backtest | 'no-history' | 'out-of-time' };
+type Report = { series: Replayed[]; judged: Judged[]; today: CalendarDate; budgetMs: number };
+type Outcome = Report | { problem: 'busy' } | { problem: 'unknown-team'; team: string; teams: readonly string[] };
 
-export const forecastAccuracy = defineCommand<Record<string, never>, Outcome>({
+export const forecastAccuracy = defineCommand<Input, Outcome>({
   path: ['forecast', 'accuracy'],
-  usage: '/forecast accuracy',
+  usage,
   summary: 'how often past forecasts came true: a replay of the Nexus\'s own history, and the forecasts the bot answered',
   scope: 'nexus',
   nitOnly: false,
-  parse: noInput,
-  async execute(_input, ctx) {
-    const today = todayOf(ctx);
-    // each history is loaded once: the replay and every kept forecast of that team or the Nexus judge from it
-    const histories = new Map<string | null, Daily>();
-    for (const team of [null, ...ctx.nexus.teams]) histories.set(team, await completions(ctx, team));
-    const series: Series[] = [...histories].map(([team, daily]) => ({ who: team ?? 'Nexus', result: replay(ctx, daily, today) }));
-    return { series, judged: await judgeKept(ctx, today, histories), today };
+  parse(words) {
+    const parsed = parseFlags(words, ['team']);
+    if (!parsed.ok) return invalid(parsed.message);
+    if (parsed.positional.length) return invalid(`Unexpected ${code(parsed.positional[0].slice(0, 40))}.`);
+    return { team: parsed.flags.team ?? null };
   },
-  render({ series, judged, today }) {
-    const blocks: Block[] = [header('How good are our forecasts?')];
-    const rate = (r: Backtest['howMany'][number]) => (r.judged ? `${r.confidence}%→${Math.round((r.hits / r.judged) * 100)}%` : `${r.confidence}%→–`);
-    const lines = series.map(({ who, result }) =>
-      result && result.forecastDays
-        ? `${bold(who)}  next ${BACKTEST_DEFAULTS.horizonDays} days: ${result.howMany.map(rate).join(' ')} · next ${BACKTEST_DEFAULTS.nextItems} done: ${result.when.map(rate).join(' ')}  _(${result.forecastDays} days replayed)_`
-        : `${bold(who)}  _not enough history to replay (${BACKTEST_DEFAULTS.minHistoryDays} days needed)_`);
-    blocks.push(section(`${bold('Replay of our own history')} — at every past day, forecast from the days before it, then compare with what happened. An honest 85% comes true about 85% of the time.\n${lines.join('\n')}`));
-    if (judged.length) {
-      const summary = DEFAULT_CONFIDENCES.map((c) => {
-        const at = judged.filter((j) => j.hits.has(c));
-        return `${c}%: ${at.filter((j) => j.hits.get(c)).length} of ${at.length}`;
-      });
-      blocks.push(section(`${bold('Forecasts the bot answered')} (right / judged) ${summary.join(' · ')}\n${judged.slice(0, KEPT_LINES).map((j) => j.line).join('\n')}`));
-    } else {
-      blocks.push(section('_No forecast the bot answered has reached its date yet._'));
+  async execute({ team }, ctx) {
+    const found = team === null ? null : findTeam(ctx.nexus, team);
+    if (team !== null && !found) return { problem: 'unknown-team', team, teams: ctx.nexus.teams };
+    const jobs = ctx.jobs ?? processJobs;
+    const job = jobs.start();
+    if (!job) return { problem: 'busy' };
+    try {
+      const today = todayOf(ctx);
+      const histories = await loadHistories(ctx);
+      const series = await replayAll(ctx, job, histories, found ? [found] : [null, ...ctx.nexus.teams], today);
+      const judged = found || job.isOutOfTime() ? [] : await judgeKept(ctx, today, histories);
+      return { series, judged, today, budgetMs: jobs.limits.budgetMs };
+    } finally {
+      job.end();
     }
-    blocks.push(context(`Replays use ${BACKTEST_TRIALS.toLocaleString('en')} trials per forecast; "→" reads "forecast at 85% came true 83% of the time". As of ${formatDate(today)}.`));
+  },
+  render(outcome) {
+    if ('problem' in outcome) return refusal(explain(outcome), usage);
+    const { series, judged, today, budgetMs } = outcome;
+    const blocks: Block[] = [
+      header('How good are our forecasts?'),
+      section(
+        `${bold('Replay of our own history')} — on every past day, the answers the bot would have given that day (same window and ` +
+          'working-days rules), compared with what happened. An honest 85% comes true about 85% of the time; ' +
+          `fewer than ${MIN_JUDGED_TO_TELL} judged forecasts are too few to tell.`,
+      ),
+      ...lineSections(series.map(replayLine), REPLAY_SECTIONS),
+    ];
+    const stopped = series.filter((s) => s.result === 'out-of-time').length;
+    if (stopped) {
+      const replayed = series.filter((s) => typeof s.result === 'object').length;
+      blocks.push(section(
+        `⏱ The replay stopped at its budget of ${duration(budgetMs)} after ${replayed} replayed and ${stopped} not, so the ` +
+          `answers for everyone else in this bot stay quick. Replay one team with ${code('/forecast accuracy --team <team>')}.`,
+      ));
+    }
+    if (judged.length) blocks.push(...keptSections(judged));
+    else if (!stopped) blocks.push(section('_No forecast the bot answered has reached its date yet._'));
+    blocks.push(context(
+      `Replays use ${BACKTEST_TRIALS.toLocaleString('en')} trials per forecast; "85%→83% (310 judged)" reads ` +
+        `"forecast at 85%, came true 83% of 310 times". As of ${formatDate(today)}.`,
+    ));
     return ephemeral('Forecast accuracy', blocks);
   },
 });
 
-function replay(ctx: NexusContext, daily: Daily, today: CalendarDate): Backtest | null {
-  if (daily.length <= BACKTEST_DEFAULTS.minHistoryDays) return null;
-  const settings = { ...BACKTEST_DEFAULTS, historyDays: ctx.nexus.sle.historyDays, confidences: DEFAULT_CONFIDENCES, trials: BACKTEST_TRIALS };
-  return backtest(daily.map((d) => d.count), settings, seededRng(`${ctx.nexus.id}|accuracy|${today}`));
+/** The series one after another, each sharing the thread; once the budget is spent the rest are marked, not replayed. */
+async function replayAll(
+  ctx: NexusContext, job: Job, histories: Histories, who: readonly (string | null)[], today: CalendarDate,
+): Promise<Replayed[]> {
+  // the live forecasts' window and working-days mode, from the same settings
+  const settings = {
+    ...BACKTEST_DEFAULTS, historyDays: ctx.nexus.sle.historyDays, days: forecastDays(ctx.nexus),
+    confidences: DEFAULT_CONFIDENCES, trials: BACKTEST_TRIALS,
+  };
+  const replayed: Replayed[] = [];
+  for (const team of who) {
+    const name = team ?? 'Nexus';
+    const history = histories.get(team);
+    if (!history || history.daily.length <= settings.minHistoryDays) replayed.push({ who: name, result: 'no-history' });
+    else {
+      const rng = seededRng(`${ctx.nexus.id}|accuracy|${name}|${today}`);
+      const result = await job.run(replayHistory(history.daily, history.firstStart, settings, rng));
+      replayed.push({ who: name, result: result === OUT_OF_TIME ? 'out-of-time' : result });
+    }
+  }
+  return replayed;
+}
+
+function replayLine({ who, result }: Replayed): string {
+  const name = bold(escape(who));
+  if (result === 'out-of-time') return `${name}  _not replayed: out of time_`;
+  if (result === 'no-history' || !result.forecastDays) {
+    return `${name}  _not enough history to replay (${BACKTEST_DEFAULTS.minHistoryDays} days needed)_`;
+  }
+  const ahead = rates(`by ${BACKTEST_DEFAULTS.horizonDays} days ahead`, result.howMany);
+  const next = rates(`next ${BACKTEST_DEFAULTS.nextItems} done`, result.when);
+  return `${name}  ${ahead} · ${next}  _(${result.forecastDays} days replayed)_`;
+}
+
+/** "by 14 days ahead (310 judged): 50%→52% 70%→71% …", or "too few to tell" below the threshold. */
+function rates(label: string, hitRates: readonly HitRate[]): string {
+  const percent = (r: HitRate) => `${r.confidence}%→${Math.round((r.hits / r.judged) * 100)}%`;
+  const counts = new Set(hitRates.map((r) => r.judged));
+  if (counts.size === 1) {
+    const judged = hitRates[0].judged;
+    if (isTooFewToTell(hitRates[0])) return `${label}: too few to tell (${judged} judged)`;
+    return `${label} (${judged} judged): ${hitRates.map(percent).join(' ')}`;
+  }
+  const each = (r: HitRate) => (isTooFewToTell(r) ? `${r.confidence}%→too few (${r.judged})` : `${percent(r)} (${r.judged})`);
+  return `${label}: ${hitRates.map(each).join(' ')}`;
+}
+
+function keptSections(judged: readonly Judged[]): Block[] {
+  const summary = DEFAULT_CONFIDENCES.map((c) => {
+    const at = judged.filter((j) => j.hits.has(c));
+    const right = at.filter((j) => j.hits.get(c)).length;
+    return `${c}%: ${right} of ${at.length}${at.length && at.length < MIN_JUDGED_TO_TELL ? ' (too few to tell)' : ''}`;
+  });
+  return [
+    section(`${bold('Forecasts the bot answered')} (right / judged) ${summary.join(' · ')}`),
+    ...lineSections(judged.slice(0, KEPT_LINES).map((j) => j.line), 2),
+  ];
+}
+
+const duration = (ms: number): string => (ms < 1_000 ? `${ms} ms` : `${Math.round(ms / 1_000)} s`);
+
+function explain(problem: Exclude<Outcome, Report>): string {
+  if (problem.problem === 'busy') {
+    return 'Another accuracy replay is running in this bot right now (one at a time, so everyone else\'s commands stay ' +
+      'quick). Ask again in a minute.';
+  }
+  return `There is no team ${code(problem.team)}. Teams: ${problem.teams.map(code).join(', ') || 'none yet'}.`;
 }

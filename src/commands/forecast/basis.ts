@@ -1,8 +1,8 @@
 import { DateTime } from 'luxon';
-import { addDays, localDate, type CalendarDate } from '../../domain/calendar';
-import { nexusThroughput, teamThroughput, windowEnding } from '../../domain/flow-metrics';
+import { localDate, type CalendarDate } from '../../domain/calendar';
+import { nexusThroughput, teamThroughput } from '../../domain/flow-metrics';
 import { DEFAULT_CONFIDENCES, DEFAULT_TRIALS } from '../../domain/forecast/monte-carlo';
-import { FIRM_DAYS_WITH_THROUGHPUT, sufficiencyOf, throughputSample, type ForecastDays, type Sample } from '../../domain/forecast/sampling';
+import { FIRM_DAYS_WITH_THROUGHPUT, forecastWindow, sampleAsOf, sufficiencyOf, type ForecastDays, type Sample } from '../../domain/forecast/sampling';
 import { blocksOf, xmrLimits } from '../../domain/forecast/xmr';
 import { seededRng, seedName, type Rng } from '../../domain/random';
 import type { Nexus } from '../../domain/nexus';
@@ -63,7 +63,7 @@ export async function loadBasis(ctx: NexusContext, team: string | null): Promise
   const { nexus, store } = ctx;
   const who = team ?? 'the Nexus';
   const day = today(ctx);
-  const { from, to } = windowEnding(addDays(day, -1), nexus.sle.historyDays);
+  const { from, to } = forecastWindow(day, nexus.sle.historyDays);
   const since = startOfDay(nexus, from);
   const [daily, firstStarts] = await Promise.all([
     team === null
@@ -73,7 +73,7 @@ export async function loadBasis(ctx: NexusContext, team: string | null): Promise
   ]);
   const first = team === null ? firstStarts.nexus : (firstStarts.teams.get(team) ?? null);
   const days = forecastDays(nexus);
-  const sample = throughputSample(daily, first && localDate(first, nexus.timeZone), days);
+  const sample = sampleAsOf(daily, first && localDate(first, nexus.timeZone), day, nexus.sle.historyDays, days);
   if (!sample || sample.daysWithThroughput === 0) return { problem: 'no-history', who };
   return { who, team, today: day, days, sample, trials: DEFAULT_TRIALS, warnings: warnings(sample, days, team === null ? who : escape(team)) };
 }

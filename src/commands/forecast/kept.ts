@@ -1,42 +1,49 @@
+import type { DateTime } from 'luxon';
 import { addDays, localDate, type CalendarDate } from '../../domain/calendar';
-import { nexusThroughput, teamThroughput } from '../../domain/flow-metrics';
-import { countedDays } from '../../domain/forecast/sampling';
+import { dailyCounts, type DailyCount } from '../../domain/flow-metrics';
 import type { KeptForecast } from '../../store/forecast-repository';
 import { escape } from '../blocks';
 import type { NexusContext } from '../command';
 import { today as todayOf } from '../flow-view';
-import { forecastDays, formatDate } from './basis';
+import { formatDate } from './basis';
 
-export type Daily = { date: CalendarDate; count: number }[];
+export type Daily = readonly DailyCount[];
 /** A kept forecast's verdict at each confidence, one line to show, and the day that settled it. */
 export type Judged = { forecast: KeptForecast; line: string; hits: Map<number, boolean>; decidedOn: CalendarDate };
 
-/** Every kept forecast whose outcome is known, judged against what happened (histories loaded once per team). */
-export async function judgeKept(ctx: NexusContext, today: CalendarDate, histories = new Map<string | null, Daily>()): Promise<Judged[]> {
+/** Every kept forecast whose outcome is known, judged against what happened (the histories read once, when needed). */
+export async function judgeKept(ctx: NexusContext, today: CalendarDate, known?: Histories): Promise<Judged[]> {
   const judged: Judged[] = [];
+  let histories = known;
   for (const forecast of await ctx.store.forecasts.askedBefore(ctx.nexus.id, ctx.now())) {
     const team = 'team' in forecast.question ? forecast.question.team : null;
-    if (!histories.has(team)) histories.set(team, await completions(ctx, team));
-    const result = judge(forecast, histories.get(team)!, await pbiFinish(ctx, forecast), today, ctx);
+    histories ??= await loadHistories(ctx);
+    const result = judge(forecast, histories.get(team)?.daily ?? [], await pbiFinish(ctx, forecast), today, ctx);
     if (result) judged.push(result);
   }
   return judged;
 }
 
-/** Items done per counted day from the first start to yesterday: PBIs finished (Nexus) or squares done (team). */
-export async function completions(ctx: NexusContext, team: string | null): Promise<Daily> {
+/** One series' history: items done per calendar day (zero days kept) from its first start to yesterday. */
+export type History = { firstStart: CalendarDate; daily: Daily };
+/** The Nexus's history (key null: PBIs finished) and each team's (squares done); none for one that never started. */
+export type Histories = ReadonlyMap<string | null, History>;
+
+/** Every series' history from one compact read of the Nexus's completions, not one read of whole PBIs per team. */
+export async function loadHistories(ctx: NexusContext): Promise<Histories> {
   const { nexus, store } = ctx;
-  const firstStarts = await store.pbis.firstStarts(nexus.id);
-  const start = team === null ? firstStarts.nexus : firstStarts.teams.get(team);
+  const [firstStarts, done] = await Promise.all([store.pbis.firstStarts(nexus.id), store.pbis.completions(nexus.id)]);
   const yesterday = addDays(todayOf(ctx), -1);
-  if (!start) return [];
-  const from = localDate(start, nexus.timeZone);
-  if (from > yesterday) return [];
-  const days = forecastDays(nexus);
-  const daily = team === null
-    ? nexusThroughput(await store.pbis.finishedSince(nexus.id, start), from, yesterday, nexus.timeZone)
-    : teamThroughput(await store.pbis.listForFlow(nexus.id, start), team, from, yesterday, nexus.timeZone);
-  return countedDays(daily, days);
+  const histories = new Map<string | null, History>();
+  const add = (team: string | null, start: DateTime | null | undefined, instants: readonly DateTime[] = []) => {
+    const firstStart = start && localDate(start, nexus.timeZone);
+    if (!firstStart || firstStart > yesterday) return;
+    const dates = instants.map((at) => localDate(at, nexus.timeZone));
+    histories.set(team, { firstStart, daily: dailyCounts(dates, firstStart, yesterday) });
+  };
+  add(null, firstStarts.nexus, done.nexus);
+  for (const team of nexus.teams) add(team, firstStarts.teams.get(team), done.teams.get(team));
+  return histories;
 }
 
 async function pbiFinish(ctx: NexusContext, forecast: KeptForecast): Promise<CalendarDate | null> {

@@ -1,5 +1,5 @@
 import { addDays, datesFrom, weekdayOf, type CalendarDate, type Weekday } from '../calendar';
-import type { DailyCount } from '../flow-metrics';
+import { windowEnding, type DailyCount } from '../flow-metrics';
 
 /**
  * Which days a forecast counts: every calendar day, or only the Nexus's working days. Both the history sampled and
@@ -56,6 +56,22 @@ export function countedDays(daily: readonly DailyCount[], days: ForecastDays): D
     }
   }
   return counted;
+}
+
+/** The calendar days a forecast asked on `today` samples: the `historyDays` days ending yesterday. */
+export function forecastWindow(today: CalendarDate, historyDays: number): { from: CalendarDate; to: CalendarDate } {
+  return windowEnding(addDays(today, -1), historyDays);
+}
+
+/**
+ * What a forecast asked on `today` draws from, taken out of a longer daily history: the live forecasts and the
+ * accuracy replay both come here, so a replayed day samples exactly what the bot would have answered that day.
+ */
+export function sampleAsOf(
+  daily: readonly DailyCount[], firstStart: CalendarDate | null, today: CalendarDate, historyDays: number, days: ForecastDays,
+): Sample | null {
+  const { from, to } = forecastWindow(today, historyDays);
+  return throughputSample(daily.filter((d) => d.date >= from && d.date <= to), firstStart, days);
 }
 
 export function isCounted(date: CalendarDate, days: ForecastDays): boolean {
