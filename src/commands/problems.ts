@@ -2,11 +2,12 @@ import type { PbiProblem } from '../domain/pbi-decisions';
 import type { TeamsProblem } from '../domain/nexus';
 import { MAX_OPEN_PBIS, MAX_STAGE_NAME, MAX_STAGES, MAX_TEAM_NAME, MAX_TEAMS } from '../domain/limits';
 import type { WorkflowProblem } from '../domain/workflow';
+import type { SettingsInUse } from '../store/nexus-repository';
 import type { DuplicateKey, UnknownPbi } from '../store/pbi-repository';
 import { code, escape } from './blocks';
 import { squareLabel } from './render-pbi';
 
-type Problem = PbiProblem | UnknownPbi | DuplicateKey | WorkflowProblem | TeamsProblem;
+type Problem = PbiProblem | UnknownPbi | DuplicateKey | WorkflowProblem | TeamsProblem | SettingsInUse;
 
 /** One short sentence per expected failure, saying what was wrong and what to do instead. */
 export function explain(p: Problem): string {
@@ -74,6 +75,8 @@ export function explain(p: Problem): string {
       return `There is already a team ${code(p.team)}.`;
     case 'invalid-team-name':
       return `${code(p.team.slice(0, MAX_TEAM_NAME))}${p.team.length > MAX_TEAM_NAME ? '…' : ''} is not a team name: use one word of letters, digits, \`-\`, \`_\` or \`.\` (at most ${MAX_TEAM_NAME}).`;
+    case 'stage-in-use':
+      return `${code(p.stage)} still holds ${p.count} PBI${p.count === 1 ? '' : 's'}; move them first.`;
     case 'team-in-use':
       return `${escape(p.team)} is still needed on open PBIs (${(p.keys ?? []).slice(0, 5).map(escape).join(', ')}${(p.keys ?? []).length > 5 ? ', …' : ''}); take it off them first with ${code(`/pbi teams <key> -${p.team}`)}.`;
   }

@@ -49,14 +49,15 @@ export function addTeams(teams: readonly string[], names: readonly string[]): st
   return next.length > MAX_TEAMS && next.length > teams.length ? { problem: 'too-many-teams', count: next.length } : next;
 }
 
-/** Teams still needed on open PBIs can't be removed: the PBIs would lose their squares silently. */
-export function removeTeams(teams: readonly string[], names: readonly string[], openKeysByTeam: (team: string) => string[]): string[] | TeamsProblem {
+/**
+ * The teams without `names`. Teams still needed on open PBIs can't be removed (the PBIs would lose their squares
+ * silently): the store refuses that in the same turn as it saves, as only it sees every PBI as it is then.
+ */
+export function removeTeams(teams: readonly string[], names: readonly string[]): string[] | TeamsProblem {
   let next = [...teams];
   for (const name of names) {
     const team = findTeam({ teams: next }, name);
     if (!team) return { problem: 'unknown-team', team: name };
-    const keys = openKeysByTeam(team);
-    if (keys.length) return { problem: 'team-in-use', team, keys };
     next = next.filter((t) => t !== team);
   }
   return next;

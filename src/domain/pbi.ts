@@ -82,6 +82,32 @@ export function evolve(pbi: Pbi | undefined, event: PbiEvent, workflow: Workflow
   }
 }
 
+/**
+ * The event as recorded: never before the PBI's latest change. History is read in order of occurrence, and the clocks
+ * of replicas (or a tracker's) differ by moments: an event dated before the latest would be folded in another place
+ * than the one it was applied in.
+ */
+export function inOrder<E extends PbiEvent>(event: E, pbi: Pbi): E {
+  return event.at < pbi.lastEventAt ? { ...event, at: pbi.lastEventAt } : event;
+}
+
+/** A PBI's entry into a stage (its addition or a move), in order of occurrence. */
+export type StageEntry = { stage: string; at: DateTime };
+type StagePlace = Pick<Pbi, 'stage' | 'stageEnteredAt' | 'startedAt' | 'finishedAt'>;
+
+/**
+ * The start and finish a PBI's stage entries give under `workflow`: exactly what `replay` gives, as only entering a
+ * stage depends on the workflow. A workflow change re-derives these alone, without loading whole histories.
+ */
+export function flowDatesOf(entries: readonly StageEntry[], workflow: Workflow): FlowDates {
+  let place = null as StagePlace | null;
+  for (const { stage, at } of byOccurrence(entries)) {
+    if (place?.stage === stage) continue; // as a move into the stage it is already in
+    place = enterStage(place ?? { stage, stageEnteredAt: at, startedAt: null, finishedAt: null }, stage, at, workflow);
+  }
+  return { startedAt: place?.startedAt ?? null, finishedAt: place?.finishedAt ?? null };
+}
+
 /** Folds a PBI's whole history, in order of occurrence. */
 export function replay(events: readonly PbiEvent[], workflow: Workflow): Pbi | undefined {
   return byOccurrence(events).reduce<Pbi | undefined>((pbi, e) => evolve(pbi, e, workflow), undefined);
@@ -107,7 +133,7 @@ function added(event: Extract<PbiEvent, { type: 'pbi.added' }>, workflow: Workfl
   return enterStage(pbi, event.stage, event.at, workflow);
 }
 
-function enterStage(pbi: Pbi, stage: string, at: DateTime, workflow: Workflow): Pbi {
+function enterStage<P extends StagePlace>(pbi: P, stage: string, at: DateTime, workflow: Workflow): P {
   const started = isStartedStage(workflow, stage);
   const finished = isFinishedStage(workflow, stage);
   return {

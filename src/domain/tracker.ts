@@ -80,6 +80,16 @@ export function teamsForHints(mapping: TrackerMapping, nexus: Pick<Nexus, 'teams
   return [...new Set(teams)];
 }
 
+/**
+ * The change as it can have happened: not after it reached us. A tracker's clock ahead of ours, or a wrong date, would
+ * otherwise put a PBI's latest change in the future: commands typed meanwhile would be folded before it (the table and
+ * the history disagreeing) and its age could be negative. So a change dated in the future counts from when it arrived.
+ */
+export function notAfter(change: TrackerChange, receivedAt: DateTime): TrackerChange {
+  const clamp = (at: DateTime) => (at > receivedAt ? receivedAt : at);
+  return { ...change, at: clamp(change.at), item: { ...change.item, createdAt: clamp(change.item.createdAt) } };
+}
+
 /** An event older than the item's latest: it goes into history in its place, and the item is replayed. */
 export function isLate(pbi: Pbi, change: Pick<TrackerChange, 'at'>): boolean {
   return change.at < pbi.lastEventAt;

@@ -1,11 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { DateTime } from 'luxon';
 import type { PbiEvent } from '../domain/events';
-import { applyTrackerChange, applyTrackerDeletion, DELETED, isLate, LABEL, stageForStatus, teamsForHints, type Applied, type TrackerChange, type TrackerKind, type TrackerNews, type Unmapped } from '../domain/tracker';
+import { applyTrackerChange, applyTrackerDeletion, DELETED, isLate, LABEL, notAfter, stageForStatus, teamsForHints, type Applied, type TrackerChange, type TrackerKind, type TrackerNews, type Unmapped } from '../domain/tracker';
 import type { Pbi } from '../domain/pbi';
 import type { Prisma, PrismaClient } from '../generated/prisma/client';
 import { bumpRevision, type PbiWrite, type RevisionMemo } from './revisions';
-import { pbiColumns, pbiEventColumns, toNexus, toPbi, toPbiEvent } from './rows';
+import { instantAt, pbiColumns, pbiEventColumns, toNexus, toPbi, toPbiEvent } from './rows';
 import { toConnection, type TrackerConnection } from './tracker-repository';
 
 /** `replay`: the same signed body came before under another delivery id (a sender never does that; a replayer does). */
@@ -40,7 +40,7 @@ export function inboxRepository(prisma: PrismaClient, memo: RevisionMemo) {
       const rows = ids ? await tx.delivery.findMany({ where: { id: { in: ids }, ...due(now) } }) : await dueRows(tx, nexusId, now, limit);
       const connections = new Map((await tx.trackerConnection.findMany({ where: { nexusId } })).map((c) => [c.kind, toConnection(c)]));
       const sorted = rows
-        .map((row) => ({ id: row.id, kind: row.kind as TrackerKind, change: changeFromJson(row.change) }))
+        .map((row) => ({ id: row.id, kind: row.kind as TrackerKind, change: notAfter(changeFromJson(row.change), instantAt(row.receivedAt.getTime())) }))
         .sort((a, b) => a.change.at.toMillis() - b.change.at.toMillis() || Number(a.id - b.id));
       const { working, deliveries } = await loadWorking(tx, nexusId, sorted);
       const fresh: PbiEvent[] = [];

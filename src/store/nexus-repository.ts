@@ -2,9 +2,24 @@ import type { NexusEvent } from '../domain/events';
 import type { Nexus } from '../domain/nexus';
 import type { Workflow } from '../domain/workflow';
 import { Prisma, type PrismaClient } from '../generated/prisma/client';
-import { rebuildPbis } from './pbi-repository';
-import type { Revisions, RevisionMemo } from './revisions';
+import { refoldFlowDates } from './pbi-repository';
+import { lockNexus, WRITE_TRANSACTION, type Revisions, type RevisionMemo } from './revisions';
 import { nexusColumns, nexusEventColumns, toNexus } from './rows';
+
+/** New settings and the event that records them. */
+export type SettingsChange = { after: Nexus; event: NexusEvent };
+/** A stage or team the change would take away while PBIs still use it. */
+export type SettingsInUse = { problem: 'stage-in-use'; stage: string; count: number } | { problem: 'team-in-use'; team: string; keys: string[] };
+
+/** Rolls a settings change back with what to answer. */
+class Declined extends Error {
+  constructor(readonly outcome: { refused: string } | SettingsInUse) {
+    super('declined');
+  }
+}
+
+/** How many PBIs needing a removed team are named. */
+const KEYS_NAMED = 6;
 
 /**
  * `read` keeps, for each Nexus this repository handed out, the revisions its row had: a request that goes on to read
@@ -51,19 +66,33 @@ export function nexusRepository(prisma: PrismaClient, source: string, memo: Revi
       }
     },
 
-    /** Saves new settings with the event that records them. A changed flow re-derives every PBI's start and finish. */
-    async update(before: Nexus, after: Nexus, event: NexusEvent): Promise<Nexus> {
-      const saved = await prisma.$transaction(
-        async (tx) => {
-          const row = await tx.nexus.update({ where: { id: before.id }, data: { ...nexusColumns(after), revision: { increment: 1 }, flowRevision: { increment: 1 } } });
-          await tx.event.create({ data: nexusEventColumns(before.id, event, source) });
-          if (flowChanged(before.workflow, after.workflow)) await rebuildPbis(tx, after);
+    /**
+     * Changes the Nexus's settings: `decide` gets the Nexus as it is when this write takes its turn on the Nexus's row
+     * (after every write before it), so settings changed at once all hold. Refused, and nothing changes, when the change
+     * would leave PBIs on the board in a stage the Nexus no longer has, or open PBIs needing a team it no longer has.
+     * A changed flow re-derives every PBI's start and finish in the same transaction.
+     */
+    async change(nexusId: string, decide: (nexus: Nexus) => SettingsChange | { refused: string }): Promise<{ saved: Nexus } | { refused: string } | SettingsInUse> {
+      try {
+        const saved = await prisma.$transaction(async (tx) => {
+          const before = toNexus(await lockNexus(tx, nexusId));
+          const decided = decide(before);
+          if ('refused' in decided) throw new Declined(decided);
+          const { after, event } = decided;
+          const inUse = await stillInUse(tx, before, after);
+          if (inUse) throw new Declined(inUse);
+          const row = await tx.nexus.update({ where: { id: nexusId }, data: { ...nexusColumns(after), flowRevision: { increment: 1 } } });
+          await tx.event.create({ data: nexusEventColumns(nexusId, event, source) });
+          if (flowChanged(before.workflow, after.workflow)) await refoldFlowDates(tx, after);
           return toNexus(row);
-        },
-        { timeout: 120_000 },
-      );
-      memo.changed(before.id);
-      return saved;
+        }, WRITE_TRANSACTION);
+        return { saved };
+      } catch (error) {
+        if (error instanceof Declined) return error.outcome;
+        throw error;
+      } finally {
+        memo.changed(nexusId);
+      }
     },
 
     async remove(nexusId: string): Promise<void> {
@@ -76,4 +105,21 @@ export function nexusRepository(prisma: PrismaClient, source: string, memo: Revi
 function flowChanged(a: Workflow, b: Workflow): boolean {
   const names = (w: Workflow) => [...w.stages.map((s) => s.name), w.startStage, w.finishStage].join('\n');
   return names(a) !== names(b);
+}
+
+/** A stage removed that PBIs on the board (not discarded) are in, or a team removed that open PBIs need; else null. */
+async function stillInUse(tx: Prisma.TransactionClient, before: Nexus, after: Nexus): Promise<SettingsInUse | null> {
+  const kept = new Set(after.workflow.stages.map((s) => s.name));
+  for (const { name } of before.workflow.stages.filter((s) => !kept.has(s.name))) {
+    const count = await tx.pbi.count({ where: { nexusId: before.id, stage: name, discardedAt: null } });
+    if (count) return { problem: 'stage-in-use', stage: name, count };
+  }
+  for (const team of before.teams.filter((t) => !after.teams.includes(t))) {
+    const needing = await tx.$queryRaw<{ key: string }[]>`
+      SELECT key FROM "Pbi" WHERE "nexusId" = ${before.id} AND "finishedAt" IS NULL AND "discardedAt" IS NULL
+        AND squares @> ${JSON.stringify([{ team }])}::jsonb
+      ORDER BY key LIMIT ${KEYS_NAMED}`;
+    if (needing.length) return { problem: 'team-in-use', team, keys: needing.map((r) => r.key) };
+  }
+  return null;
 }

@@ -36,6 +36,27 @@ type Answer = {
 const CATCH_UP_LIMIT = 500;
 
 /**
+ * How long a write may wait for its turn and take. Writers of one Nexus queue on its row (one at a time, in order), so
+ * under a burst a write waits for those ahead of it: that is contention, not failure, and must not reach a person.
+ */
+export const WRITE_TRANSACTION = { maxWait: 60_000, timeout: 60_000 };
+
+/**
+ * Takes the Nexus's row for this transaction and marks a change: every writer of the Nexus (PBI commands, the tracker
+ * inbox, settings) goes through here first, so they run one at a time, each deciding on the Nexus and PBIs as the one
+ * before left them. Returns the Nexus's row as it is now (its settings) and its new revision.
+ */
+export async function lockNexus(tx: Prisma.TransactionClient, nexusId: string) {
+  return tx.nexus.update({ where: { id: nexusId }, data: { revision: { increment: 1 } } });
+}
+
+/** After `lockNexus`: bumps `flowRevision` too when the writes changed a start, finish or discard. */
+export async function markFlowWrites(tx: Prisma.TransactionClient, nexusId: string, locked: Revisions, writes: readonly PbiWrite[]): Promise<Revisions> {
+  if (!writes.some(flowDatesChanged)) return { revision: locked.revision, flowRevision: locked.flowRevision };
+  return tx.nexus.update({ where: { id: nexusId }, data: { flowRevision: { increment: 1 } }, select: { revision: true, flowRevision: true } });
+}
+
+/**
  * Marks a change. Called first in the write's transaction: the row lock orders writers of one Nexus, so a reader that
  * sees revision r has also seen every change up to r.
  */

@@ -1,5 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { TRACKER_KINDS } from '../../src/domain/tracker';
+import { DateTime } from 'luxon';
+import { brokenInvariants } from '../support/consistency';
 import { inProgressDeliveries } from '../support/deliveries';
 import { commandHarness, type Harness } from '../support/harness';
 import { describeEachDatabase } from '../support/setup-db';
@@ -93,6 +95,25 @@ describeEachDatabase('/nexus tracker and /nexus map', (db) => {
     expect(await h.store.pbis.countByStage(nexusId)).toEqual(new Map([['in-progress', 1]]));
     expect((await h.store.pbis.get(nexusId, 'nx-0'))?.key).toBe('NX-0');
     expect((await h.store.pbis.history(nexusId, 'NX-0')).map((e) => e.type)).toEqual(['pbi.added', 'pbi.renamed', 'pbi.moved', 'pbi.moved']);
+  });
+
+  test('a change dated in the future counts from when it arrived: the table and the history agree, no age is negative', async () => {
+    await h.run('/nexus tracker jira');
+    const nexusId = (await h.nexus()).id;
+    const [soon, far] = inProgressDeliveries(nexusId, h.now, 2);
+    const y2030 = DateTime.fromISO('2030-01-01T09:00:00Z');
+    await h.store.inbox.receiveMany([
+      { ...soon, change: { ...soon.change, at: h.now.plus({ seconds: 5 }) } },
+      { ...far, change: { ...far.change, at: y2030, item: { ...far.change.item, createdAt: y2030 } } },
+    ]);
+    await h.store.inbox.applyDue(nexusId, h.now, 250);
+    // typed the moment the tracker's change arrived, by a clock a few seconds behind the tracker's
+    expect((await h.run('/pbi move NX-0 ready')).plain).toContain('moved NX-0 in-progress → ready');
+    expect(await brokenInvariants(db(), nexusId, h.now.toJSDate())).toEqual([]);
+    expect((await h.store.pbis.get(nexusId, 'NX-0'))?.stage).toBe('ready');
+    const far2030 = await h.store.pbis.get(nexusId, 'NX-1');
+    expect(far2030?.createdAt.toMillis()).toBe(h.now.toMillis());
+    expect((await h.run('/pbi show NX-1')).plain).not.toMatch(/-\d+d/);
   });
 
   test('disconnect removes the connection, its secret and mappings, in the channel; the PBIs it brought stay', async () => {

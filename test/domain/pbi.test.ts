@@ -1,5 +1,7 @@
 import { decideAdd, decideMove, decideSquare, decideTeams, decideBlock, decideUnblock, decideDiscard } from '../../src/domain/pbi-decisions';
-import { evolve, isInProgress, type Pbi } from '../../src/domain/pbi';
+import fc from 'fast-check';
+import type { PbiEvent } from '../../src/domain/events';
+import { evolve, flowDatesOf, inOrder, isInProgress, replay, type Pbi } from '../../src/domain/pbi';
 import type { Nexus } from '../../src/domain/nexus';
 import { at, pbiFrom, WORKFLOW } from './builders';
 
@@ -95,5 +97,41 @@ describe('an event of a type this version does not know (written by a newer repl
     const unknown = { type: 'pbi.from-the-future', key: pbi.key, at: at('2027-01-02 08:00'), actor: 'U9' } as never;
     expect(evolve(pbi, unknown, WORKFLOW)).toBe(pbi);
     expect(apply(evolve(pbi, unknown, WORKFLOW), decideMove(nexus, pbi, 'doing', who)).stage).toBe('doing');
+  });
+});
+
+describe('re-deriving start and finish after a workflow change', () => {
+  const stages = WORKFLOW.stages.map((s) => s.name);
+  test('flowDatesOf gives exactly what replaying the whole history gives, under any start and finish', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.record({ stage: fc.constantFrom(...stages, 'gone'), minutes: fc.integer({ min: 0, max: 3 }) }), { minLength: 1, maxLength: 12 }),
+        fc.integer({ min: 0, max: stages.length - 1 }),
+        fc.integer({ min: 0, max: stages.length - 1 }),
+        (steps, s, f) => {
+          const workflow = { ...WORKFLOW, startStage: stages[Math.min(s, f)], finishStage: stages[Math.max(s, f)] };
+          let t = at('2027-01-04 09:00');
+          const events: PbiEvent[] = steps.map(({ stage, minutes }, i) => {
+            t = t.plus({ minutes });
+            return i === 0
+              ? { type: 'pbi.added', key: 'K', title: 'T', url: null, stage, teams: [], at: t, actor: 'U' }
+              : { type: 'pbi.moved', key: 'K', from: steps[i - 1].stage, to: stage, at: t, actor: 'U' };
+          });
+          const folded = replay(events, workflow)!;
+          const dates = flowDatesOf(steps.map((_, i) => ({ stage: steps[i].stage, at: events[i].at })), workflow);
+          expect([dates.startedAt?.toMillis(), dates.finishedAt?.toMillis()]).toEqual([folded.startedAt?.toMillis(), folded.finishedAt?.toMillis()]);
+        },
+      ),
+    );
+  });
+});
+
+describe('the time an event is recorded at', () => {
+  test('a command never goes before the PBI\'s latest change (clocks differ by moments): it is recorded with it', () => {
+    const pbi = { ...pbiFrom('K', '2027-01-05 10:00'), lastEventAt: at('2027-01-05 10:05') };
+    const early = { type: 'pbi.blocked' as const, key: 'K', reason: 'x', at: at('2027-01-05 10:04'), actor: 'U' };
+    expect(inOrder(early, pbi).at.toMillis()).toBe(at('2027-01-05 10:05').toMillis());
+    const later = { ...early, at: at('2027-01-05 10:06') };
+    expect(inOrder(later, pbi)).toBe(later);
   });
 });

@@ -85,7 +85,7 @@ describeEachDatabase('daily digest schedule', (db) => {
     expect(posts[0].text).toContain('Flow is healthy');
     const off = openStore(db(), 'setup');
     const nexus = (await off.nexuses.findByChannel('T1', 'C1'))!;
-    await off.nexuses.update(nexus, { ...nexus, digest: { ...nexus.digest, enabled: false } }, { type: 'nexus.digest-changed', at: DateTime.utc(), actor: 'U1', value: {} });
+    await off.nexuses.change(nexus.id, (n) => ({ after: { ...n, digest: { ...n.digest, enabled: false } }, event: { type: 'nexus.digest-changed', at: DateTime.utc(), actor: 'U1', value: {} } }));
     await tick(DateTime.fromISO('2026-04-02T09:30', { zone: ZONE }), DateTime.fromISO('2026-04-02T10:00', { zone: ZONE }));
     expect(posts).toHaveLength(1);
   });

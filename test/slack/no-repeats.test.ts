@@ -46,7 +46,7 @@ describe.each(DATABASE_KINDS)('every channel message once, when a later part fai
   test('a NIT member not in the channel is skipped; a failed private notice is retried alone, the channel message never again', async () => {
     await h.run('/nexus tracker jira');
     const nexus = await h.nexus();
-    await h.store.nexuses.update(nexus, { ...nexus, nit: ['U_NIT', 'U_GONE', 'U_BUSY'] }, { type: 'nexus.nit-changed', at: DateTime.utc(), actor: 'U_NIT', value: {} });
+    await h.store.nexuses.change(nexus.id, (n) => ({ after: { ...n, nit: ['U_NIT', 'U_GONE', 'U_BUSY'] }, event: { type: 'nexus.nit-changed', at: DateTime.utc(), actor: 'U_NIT', value: {} } }));
     const at = DateTime.fromISO('2026-11-02T10:00:00Z');
     const [moved] = inProgressDeliveries(nexus.id, at, 1);
     const [held] = inProgressDeliveries(nexus.id, at, 1, 1);

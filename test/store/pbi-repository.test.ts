@@ -230,8 +230,10 @@ describeEachDatabase('remembered reads', (db) => {
     await store.pbis.add(nexus, 'A', added('A', 'in-progress'));
     await store.pbis.change(nexus, 'A', (p) => decideMove(nexus, p, 'integrated', { at: t0.plus({ days: 1 }), actor: 'U1' }));
     expect(keys(await store.pbis.listOpen(nexus.id))).toEqual([]);
-    const later = { ...nexus, workflow: { ...nexus.workflow, finishStage: 'released' } };
-    await openStore(db(), 'replica-2').nexuses.update(nexus, later, { type: 'nexus.workflow-changed', at: t0, actor: 'U1', value: {} });
+    await openStore(db(), 'replica-2').nexuses.change(nexus.id, (n) => ({
+      after: { ...n, workflow: { ...n.workflow, finishStage: 'released' } },
+      event: { type: 'nexus.workflow-changed', at: t0, actor: 'U1', value: {} },
+    }));
     expect(keys(await store.pbis.listOpen(nexus.id))).toEqual(['A']); // integrated is no longer finished
   });
 });

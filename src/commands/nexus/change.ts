@@ -2,15 +2,29 @@ import type { NexusEvent } from '../../domain/events';
 import type { Nexus } from '../../domain/nexus';
 import { code, context, section } from '../blocks';
 import type { NexusContext } from '../command';
+import { explain } from '../problems';
 import { ephemeral, inChannel, refusal, type Reply } from '../reply';
 
 /** A change told to the channel, a refusal, or the setting as it is (asked with no arguments), told to the asker. */
 export type SettingsOutcome = { nexus: Nexus; said: string } | { refused: string } | { shown: string };
 
-/** Saves the Nexus's new settings with the event recording them; `said` is what the channel is told. */
-export async function saveSettings(ctx: NexusContext, after: Nexus, type: NexusEvent['type'], value: unknown, said: string): Promise<SettingsOutcome> {
-  const nexus = await ctx.store.nexuses.update(ctx.nexus, after, { type, at: ctx.now(), actor: ctx.userId, value });
-  return { nexus, said };
+/** New settings, what they record and what the channel is told; or why not. */
+export type SettingsDecision = { after: Nexus; value: unknown; said: string } | { refused: string };
+
+/**
+ * Saves the Nexus's new settings with the event recording them. `decide` works on the Nexus as it is when the change
+ * takes its turn (another change may have come first), so it runs inside the store's write, not on `ctx.nexus`.
+ */
+export async function saveSettings(ctx: NexusContext, type: NexusEvent['type'], decide: (nexus: Nexus) => SettingsDecision): Promise<SettingsOutcome> {
+  let said = '';
+  const outcome = await ctx.store.nexuses.change(ctx.nexus.id, (nexus) => {
+    const decided = decide(nexus);
+    if ('refused' in decided) return decided;
+    said = decided.said;
+    return { after: decided.after, event: { type, at: ctx.now(), actor: ctx.userId, value: decided.value } };
+  });
+  if ('saved' in outcome) return { nexus: outcome.saved, said };
+  return 'refused' in outcome ? outcome : { refused: explain(outcome) };
 }
 
 export function renderSettings(outcome: SettingsOutcome, usage: string, detail?: (nexus: Nexus) => string): Reply {

@@ -27,15 +27,17 @@ export const nexusDigest = defineCommand<Input | ShowSetting, SettingsOutcome>({
     if (days && 'invalid' in days) return days;
     return { digest: { time, enabled: true, ...(days && { days: days.days }) }, zone: zone ?? null };
   },
-  async execute(input, ctx) {
-    if (isShowSetting(input)) return { shown: describeDigest(ctx.nexus) };
+  execute(input, ctx) {
+    if (isShowSetting(input)) return Promise.resolve({ shown: describeDigest(ctx.nexus) });
     const { digest, zone } = input;
-    const next = { ...ctx.nexus.digest, ...digest };
-    const timeZone = zone ?? ctx.nexus.timeZone;
-    const said = next.enabled
-      ? `🗞 <@${ctx.userId}> set the digest for ${next.time} ${timeZone} on ${next.days.join(', ')}.`
-      : `🗞 <@${ctx.userId}> turned the daily digest off. \`/flow digest\` still posts it on demand.`;
-    return saveSettings(ctx, { ...ctx.nexus, digest: next, timeZone }, 'nexus.digest-changed', { ...next, timeZone }, said);
+    return saveSettings(ctx, 'nexus.digest-changed', (nexus) => {
+      const next = { ...nexus.digest, ...digest };
+      const timeZone = zone ?? nexus.timeZone;
+      const said = next.enabled
+        ? `🗞 <@${ctx.userId}> set the digest for ${next.time} ${timeZone} on ${next.days.join(', ')}.`
+        : `🗞 <@${ctx.userId}> turned the daily digest off. \`/flow digest\` still posts it on demand.`;
+      return { after: { ...nexus, digest: next, timeZone }, value: { ...next, timeZone }, said };
+    });
   },
   render: (outcome) => renderSettings(outcome, usage, () => 'The working days are also the days forecasts count with `/nexus forecast working`.'),
 });

@@ -20,11 +20,13 @@ export const nexusFlow = defineCommand<{ start: string; finish: string }, Settin
     }
     return { start, finish };
   },
-  async execute({ start, finish }, ctx) {
-    const next = setFlow(ctx.nexus.workflow, start, finish);
-    if (isWorkflowProblem(next)) return { refused: explain(next) };
-    const said = `🧭 <@${ctx.userId}> set flow to start in ${code(next.startStage)} and finish in ${code(next.finishStage)}; every PBI's age and cycle time now count from there.`;
-    return saveSettings(ctx, { ...ctx.nexus, workflow: next }, 'nexus.workflow-changed', next, said);
+  execute({ start, finish }, ctx) {
+    return saveSettings(ctx, 'nexus.workflow-changed', (nexus) => {
+      const next = setFlow(nexus.workflow, start, finish);
+      if (isWorkflowProblem(next)) return { refused: explain(next) };
+      const said = `🧭 <@${ctx.userId}> set flow to start in ${code(next.startStage)} and finish in ${code(next.finishStage)}; every PBI's age and cycle time now count from there.`;
+      return { after: { ...nexus, workflow: next }, value: next, said };
+    });
   },
   render: (outcome) => renderSettings(outcome, usage, (n) => `Workflow: ${describeWorkflow(n.workflow)}`),
 });

@@ -22,11 +22,13 @@ export const nexusForecast = defineCommand<Partial<ForecastSetting> | ShowSettin
     if (mode === undefined && sprintDays === undefined) return invalid('Say `calendar` or `working`, or give `--sprint <days>`.');
     return { ...(mode && { days: mode }), ...(sprintDays && { sprintDays }) };
   },
-  async execute(input, ctx) {
-    if (isShowSetting(input)) return { shown: `Forecasts count ${counted(ctx.nexus)}; a Sprint is ${ctx.nexus.forecast.sprintDays} days.` };
-    const forecast = { ...ctx.nexus.forecast, ...input };
-    const said = `🔮 <@${ctx.userId}> set forecasts to count ${counted({ ...ctx.nexus, forecast })}; a Sprint is ${forecast.sprintDays} days.`;
-    return saveSettings(ctx, { ...ctx.nexus, forecast }, 'nexus.forecast-changed', forecast, said);
+  execute(input, ctx) {
+    if (isShowSetting(input)) return Promise.resolve({ shown: `Forecasts count ${counted(ctx.nexus)}; a Sprint is ${ctx.nexus.forecast.sprintDays} days.` });
+    return saveSettings(ctx, 'nexus.forecast-changed', (nexus) => {
+      const forecast = { ...nexus.forecast, ...input };
+      const said = `🔮 <@${ctx.userId}> set forecasts to count ${counted({ ...nexus, forecast })}; a Sprint is ${forecast.sprintDays} days.`;
+      return { after: { ...nexus, forecast }, value: forecast, said };
+    });
   },
   render: (outcome) => renderSettings(outcome, usage, () => 'Working days are the digest\'s days (`/nexus digest`). `/forecast sprint` uses the Sprint length.'),
 });

@@ -25,16 +25,18 @@ export const nexusNit = defineCommand<Input, SettingsOutcome>({
     }
     return { action, users };
   },
-  async execute({ action, users }, ctx) {
-    const { nit } = ctx.nexus;
-    const next = action === 'add' ? [...new Set([...nit, ...users])] : nit.filter((u) => !users.includes(u));
-    const unchanged = action === 'add' ? users.filter((u) => nit.includes(u)) : users.filter((u) => !nit.includes(u));
-    if (unchanged.length === users.length) {
-      return { refused: `${action === 'add' ? 'Already' : 'Not'} in the Nexus Integration Team: ${unchanged.map((u) => `<@${u}>`).join(', ')}.` };
-    }
-    if (!next.length) return { refused: 'The Nexus Integration Team needs at least one member.' };
-    const said = `🛡 <@${ctx.userId}> ${action === 'add' ? 'added' : 'removed'} ${users.map((u) => `<@${u}>`).join(', ')}. Nexus Integration Team: ${next.map((u) => `<@${u}>`).join(', ')}.`;
-    return saveSettings(ctx, { ...ctx.nexus, nit: next }, 'nexus.nit-changed', next, said);
+  execute({ action, users }, ctx) {
+    return saveSettings(ctx, 'nexus.nit-changed', (nexus) => {
+      const { nit } = nexus;
+      const next = action === 'add' ? [...new Set([...nit, ...users])] : nit.filter((u) => !users.includes(u));
+      const unchanged = action === 'add' ? users.filter((u) => nit.includes(u)) : users.filter((u) => !nit.includes(u));
+      if (unchanged.length === users.length) {
+        return { refused: `${action === 'add' ? 'Already' : 'Not'} in the Nexus Integration Team: ${unchanged.map((u) => `<@${u}>`).join(', ')}.` };
+      }
+      if (!next.length) return { refused: 'The Nexus Integration Team needs at least one member.' };
+      const said = `🛡 <@${ctx.userId}> ${action === 'add' ? 'added' : 'removed'} ${users.map((u) => `<@${u}>`).join(', ')}. Nexus Integration Team: ${next.map((u) => `<@${u}>`).join(', ')}.`;
+      return { after: { ...nexus, nit: next }, value: next, said };
+    });
   },
   render: (outcome) => renderSettings(outcome, usage),
 });

@@ -21,14 +21,16 @@ export const nexusSle = defineCommand<{ percentile: number; days: number | null 
     if (!Number.isInteger(days) || days < 1 || days > 365) return invalid('The days are a whole number from 1 to 365, or `auto`.');
     return { percentile, days };
   },
-  async execute(input, ctx) {
-    if (isShowSetting(input)) return { shown: describeSle(ctx.nexus) };
+  execute(input, ctx) {
+    if (isShowSetting(input)) return Promise.resolve({ shown: describeSle(ctx.nexus) });
     const { percentile, days } = input;
-    const sle = { ...ctx.nexus.sle, percentile, days };
-    const said = days === null
-      ? `🎯 <@${ctx.userId}> set the SLE to the ${percentile}th percentile of cycle times of the last ${sle.historyDays} days, computed from history.`
-      : `🎯 <@${ctx.userId}> set the SLE: ${percentile}% of PBIs finish within ${days} days.`;
-    return saveSettings(ctx, { ...ctx.nexus, sle }, 'nexus.sle-changed', sle, said);
+    return saveSettings(ctx, 'nexus.sle-changed', (nexus) => {
+      const sle = { ...nexus.sle, percentile, days };
+      const said = days === null
+        ? `🎯 <@${ctx.userId}> set the SLE to the ${percentile}th percentile of cycle times of the last ${sle.historyDays} days, computed from history.`
+        : `🎯 <@${ctx.userId}> set the SLE: ${percentile}% of PBIs finish within ${days} days.`;
+      return { after: { ...nexus, sle }, value: sle, said };
+    });
   },
   render: (outcome) => renderSettings(outcome, usage, () => '`/flow sle` shows the cycle times behind it.'),
 });

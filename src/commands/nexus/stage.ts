@@ -1,5 +1,5 @@
 import { MAX_STAGE_NAME } from '../../domain/limits';
-import { addStage, findStage, isWorkflowProblem, removeStage, setWipLimit, STAGE_NAME, type Workflow, type WorkflowProblem } from '../../domain/workflow';
+import { addStage, isWorkflowProblem, removeStage, setWipLimit, STAGE_NAME, type Workflow, type WorkflowProblem } from '../../domain/workflow';
 import { code } from '../blocks';
 import { defineCommand, invalid, type Invalid, type NexusContext } from '../command';
 import { parseFlags } from '../flags';
@@ -43,15 +43,13 @@ export const nexusStage = defineCommand<Input, SettingsOutcome>({
     if (action === 'remove' && !rest.length) return { action, stage };
     return invalid('Say `add`, `wip` or `remove`.');
   },
-  async execute(input, ctx) {
-    const next = changeWorkflow(ctx.nexus.workflow, input);
-    if (isWorkflowProblem(next)) return { refused: explain(next) };
-    if (input.action === 'remove') {
-      const stage = findStage(ctx.nexus.workflow, input.stage)!;
-      const inStage = (await ctx.store.pbis.countByStage(ctx.nexus.id)).get(stage.name) ?? 0;
-      if (inStage) return { refused: `${code(input.stage)} still holds ${inStage} PBI${inStage === 1 ? '' : 's'}; move them first.` };
-    }
-    return saveSettings(ctx, { ...ctx.nexus, workflow: next }, 'nexus.workflow-changed', next, said(ctx, input));
+  execute(input, ctx) {
+    // a stage that still holds PBIs is refused by the store, in the same turn as the removal
+    return saveSettings(ctx, 'nexus.workflow-changed', (nexus) => {
+      const next = changeWorkflow(nexus.workflow, input);
+      if (isWorkflowProblem(next)) return { refused: explain(next) };
+      return { after: { ...nexus, workflow: next }, value: next, said: said(ctx, input) };
+    });
   },
   render: (outcome) => renderSettings(outcome, usage, (n) => `Workflow: ${describeWorkflow(n.workflow)}`),
 });

@@ -22,15 +22,16 @@ export const nexusTeams = defineCommand<Input | ShowSetting, SettingsOutcome>({
     if (!teams.length) return invalid(`Which teams to ${action}?`);
     return { action, teams };
   },
-  async execute(input, ctx) {
-    const { nexus, store } = ctx;
-    if (isShowSetting(input)) return { shown: `Teams: ${nexus.teams.map(escape).join(', ') || 'none yet'}.` };
+  execute(input, ctx) {
+    if (isShowSetting(input)) return Promise.resolve({ shown: `Teams: ${ctx.nexus.teams.map(escape).join(', ') || 'none yet'}.` });
     const { action, teams } = input;
-    const openKeys = action === 'remove' ? await store.pbis.openKeysByTeam(nexus.id) : new Map<string, string[]>();
-    const next = action === 'add' ? addTeams(nexus.teams, teams) : removeTeams(nexus.teams, teams, (t) => openKeys.get(t) ?? []);
-    if (isTeamsProblem(next)) return { refused: explain(next) };
-    const said = `👥 <@${ctx.userId}> ${action === 'add' ? 'added' : 'removed'} ${teams.map(escape).join(', ')}. Teams: ${next.map(escape).join(', ') || 'none'}.`;
-    return saveSettings(ctx, { ...nexus, teams: next }, 'nexus.teams-changed', next, said);
+    // a team that open PBIs still need is refused by the store, in the same turn as the removal
+    return saveSettings(ctx, 'nexus.teams-changed', (nexus) => {
+      const next = action === 'add' ? addTeams(nexus.teams, teams) : removeTeams(nexus.teams, teams);
+      if (isTeamsProblem(next)) return { refused: explain(next) };
+      const said = `👥 <@${ctx.userId}> ${action === 'add' ? 'added' : 'removed'} ${teams.map(escape).join(', ')}. Teams: ${next.map(escape).join(', ') || 'none'}.`;
+      return { after: { ...nexus, teams: next }, value: next, said };
+    });
   },
   render: (outcome) => renderSettings(outcome, usage),
 });

@@ -41,7 +41,7 @@ export const pbiAdd = defineCommand<PbiAddInput, ChangeOutcome>({
   },
   async execute(input, { store, nexus, now, userId }) {
     const full = roomForPbi((await store.pbis.listOpen(nexus.id)).length);
-    return full ?? store.pbis.add(nexus, input.key, (key) => decideAdd(nexus, { ...input, key }, { at: now(), actor: userId }));
+    return full ?? store.pbis.add(nexus, input.key, (key, current) => decideAdd(current, { ...input, key }, { at: now(), actor: userId }));
   },
   render(outcome, { nexus }) {
     return renderChange(outcome, nexus, usage, (pbi, event) => `➕ ${by(event)} added *${escape(pbi.key)}* in ${code(pbi.stage)}`);

@@ -34,7 +34,7 @@ export const pbiMove = defineCommand<Input, Outcome>({
   },
   async execute(input, ctx) {
     const { store, nexus, now, userId } = ctx;
-    const change = await store.pbis.change(nexus, input.key, (pbi) => decideMove(nexus, pbi, input.stage, { at: now(), actor: userId }));
+    const change = await store.pbis.change(nexus, input.key, (pbi, current) => decideMove(current, pbi, input.stage, { at: now(), actor: userId }));
     if (!('ok' in change)) return { change, overLimit: null, cycleTime: null, nudge: null };
     const justFinished = change.pbi.finishedAt !== null && change.before?.finishedAt === null;
     const justStarted = change.pbi.startedAt !== null && change.before?.startedAt === null;

@@ -29,7 +29,7 @@ export const pbiTeam = defineCommand<Input, Outcome>({
   },
   async execute(input, ctx) {
     const { store, nexus, now, userId } = ctx;
-    const change = await store.pbis.change(nexus, input.key, (pbi) => decideSquare(nexus, pbi, input.team, input.action, { at: now(), actor: userId }));
+    const change = await store.pbis.change(nexus, input.key, (pbi, current) => decideSquare(current, pbi, input.team, input.action, { at: now(), actor: userId }));
     const started = 'ok' in change && change.event.type === 'square.changed' && change.event.to === 'started' ? change.event.team : null;
     return { change, nudge: started && 'ok' in change ? await startNudge(ctx, change.pbi, started) : null };
   },

@@ -22,7 +22,7 @@ export const pbiTeams = defineCommand<Input, ChangeOutcome>({
     return { key, add: changes.filter((c) => c[0] === '+').map((c) => c.slice(1)), remove: changes.filter((c) => c[0] === '-').map((c) => c.slice(1)) };
   },
   execute(input, { store, nexus, now, userId }) {
-    return store.pbis.change(nexus, input.key, (pbi) => decideTeams(nexus, pbi, input.add, input.remove, { at: now(), actor: userId }));
+    return store.pbis.change(nexus, input.key, (pbi, current) => decideTeams(current, pbi, input.add, input.remove, { at: now(), actor: userId }));
   },
   render(outcome, { nexus }) {
     return renderChange(outcome, nexus, usage, (pbi, e) => {
