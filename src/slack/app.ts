@@ -8,6 +8,7 @@ import { sealedBox } from '../store/sealed-box';
 import { registerActions } from './actions';
 import { registerCommands } from './commands';
 import type { SlackDeps } from './deps';
+import { ANSWER_NOT_SHOWN } from './message';
 import { registerEvents } from './events';
 import { refuseReplays, signatureOf } from './refuse-replays';
 import { registerViews } from './views';
@@ -109,6 +110,9 @@ function boltLogger(log: Logger): BoltLogger {
 }
 
 function apology(error: { code?: string }): string {
+  if (error.code === ANSWER_NOT_SHOWN) {
+    return 'Nexus Flow did what you asked, but Slack would not show its answer here. Don\'t type it again: `/flow board` or `/pbi show <key>` shows where things stand now.';
+  }
   if (error.code === ErrorCode.AuthorizationError) return 'Nexus Flow is not installed in this workspace any more; ask an admin to install it again. Nothing was changed.';
   return 'Sorry, Nexus Flow failed to do that; nothing was changed by this request. Please try again in a moment.';
 }

@@ -54,3 +54,20 @@ export async function postInChannel(client: WebClient, channel: string, reply: R
   for (const page of thread) await client.chat.postMessage({ channel, thread_ts: posted.ts!, ...page });
   return posted.ts!;
 }
+
+/**
+ * The command ran (and what it changed is saved) but its answer could not be sent: the apology must not say nothing
+ * changed. Bolt passes an error with a `code` through to the error handler as it is.
+ */
+export const ANSWER_NOT_SHOWN = 'nexus_flow_answer_not_shown';
+export class AnswerNotShown extends Error {
+  readonly code = ANSWER_NOT_SHOWN;
+  constructor(readonly cause: unknown) {
+    super(`the command ran but its answer was not sent: ${cause instanceof Error ? cause.message : String(cause)}`);
+  }
+}
+
+/** Sends a command's answer; a failure to send becomes `AnswerNotShown`. */
+export async function sendAnswer(send: () => Promise<void>): Promise<void> {
+  await send().catch((error: unknown) => Promise.reject(new AnswerNotShown(error)));
+}

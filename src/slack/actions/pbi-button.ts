@@ -3,7 +3,7 @@ import { runWords } from '../../commands';
 import { code, escape } from '../../commands/blocks';
 import { commandFor, PbiButtonSchema, staleness } from '../../commands/pbi-buttons';
 import { commandContext, type SlackDeps } from '../deps';
-import { slackMessages } from '../message';
+import { sendAnswer, slackMessages } from '../message';
 import { openBlockModal } from '../views/block-modal';
 
 type Args = SlackActionMiddlewareArgs<BlockButtonAction> & AllMiddlewareArgs;
@@ -40,8 +40,10 @@ export function pbiButtonListener(deps: SlackDeps) {
       return;
     }
     const reply = await runWords('pbi', commandFor(click), commandContext(deps, ids));
-    for (const message of slackMessages(reply)) await respond(message);
-    if (reply.followUp) for (const message of slackMessages(reply.followUp)) await respond(message);
+    await sendAnswer(async () => {
+      for (const message of slackMessages(reply)) await respond(message);
+      if (reply.followUp) for (const message of slackMessages(reply.followUp)) await respond(message);
+    });
   };
 }
 

@@ -3,7 +3,7 @@ import type { WebClient } from '@slack/web-api';
 import { ephemeral, type Reply } from '../../commands/reply';
 import { commandName, runSlashCommand, SLASH_COMMANDS } from '../../commands';
 import { commandContext, type SlackDeps } from '../deps';
-import { postInChannel, slackMessages, uploadChart } from '../message';
+import { postInChannel, sendAnswer, slackMessages, uploadChart } from '../message';
 import { openSetupModal } from '../views/setup-modal';
 
 /** Slack sends &, < and > of typed text as entities; the command layer escapes again when it renders. */
@@ -48,9 +48,13 @@ export function registerCommands(app: App, deps: SlackDeps): void {
         throw error;
       });
       deps.metrics.commandAnswered(name, reply.visibility === 'channel' ? 'posted' : 'answered', seconds());
-      const threadTs = reply.thread ? await postThreaded(client, ids.channelId, reply, respond, deps) : null;
-      if (threadTs === null) for (const message of slackMessages({ ...reply, blocks: [...reply.blocks, ...(reply.thread ?? [])] })) await respond(message);
-      if (reply.followUp) for (const message of slackMessages(reply.followUp)) await respond(message);
+      let threadTs = null as string | null;
+      // whatever the command changed is saved by now: a failure to answer must not say nothing changed
+      await sendAnswer(async () => {
+        threadTs = reply.thread ? await postThreaded(client, ids.channelId, reply, respond, deps) : null;
+        if (threadTs === null) for (const message of slackMessages({ ...reply, blocks: [...reply.blocks, ...(reply.thread ?? [])] })) await respond(message);
+        if (reply.followUp) for (const message of slackMessages(reply.followUp)) await respond(message);
+      });
       if (reply.chart) {
         // the answer is out already: a failed upload is logged, not turned into an apology
         await uploadChart(client, ids.channelId, reply.chart, threadTs ? { threadTs } : { askedBy: ids.userId })
