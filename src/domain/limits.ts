@@ -16,6 +16,8 @@ export const MAX_NEXUS_NAME = 80;
 export const MAX_STAGE_NAME = 40;
 /** Characters in a team's name. */
 export const MAX_TEAM_NAME = 40;
+/** Characters in a PBI's key: GitHub's `owner/repository#number` reaches 39 + 1 + 100 + 1 + 10. */
+export const MAX_KEY = 160;
 /** Characters in the reason a PBI is blocked (or discarded). */
 export const MAX_REASON = 300;
 /** Characters in a PBI's title (Jira's summary holds 255, GitHub's and Linear's titles 256). */

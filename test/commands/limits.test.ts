@@ -1,6 +1,6 @@
 import { DateTime } from 'luxon';
 import type { PbiEvent } from '../../src/domain/events';
-import { MAX_NEXUS_NAME, MAX_OPEN_PBIS, MAX_STAGE_NAME, MAX_STAGES, MAX_TEAMS, MAX_TITLE } from '../../src/domain/limits';
+import { MAX_KEY, MAX_NEXUS_NAME, MAX_OPEN_PBIS, MAX_STAGE_NAME, MAX_STAGES, MAX_TEAMS, MAX_TITLE } from '../../src/domain/limits';
 import { commandHarness, type Harness } from '../support/harness';
 import { describeEachDatabase } from '../support/setup-db';
 import { post, signed, statusChange } from '../support/tracker-payloads';
@@ -75,6 +75,29 @@ describeEachDatabase('limits of one Nexus', (db) => {
       expect(pbi.title).toMatch(/^Long 🚀 Long/);
       expect(pbi.title.endsWith('…')).toBe(true);
       expect(pbi.title).not.toMatch(/[\uD800-\uDBFF](?![\uDC00-\uDFFF])/); // not cut inside an emoji
+    } finally {
+      await app.close();
+    }
+  });
+
+  test('a GitHub item of the longest owner/repository#number is created and reachable by its key', async () => {
+    await h.run('/nexus setup --stages "ready,doing,done" --start doing --finish done');
+    const nexusId = (await h.nexus()).id;
+    const app = await serveTrackers(h);
+    try {
+      const secret = await connectTracker(h, 'github');
+      const now = DateTime.utc();
+      const { json, deliveryId } = statusChange('github', 4_294_967_295, 'doing', now);
+      json.repository.full_name = `${'o'.repeat(39)}/${'r'.repeat(100)}`;
+      const key = `${json.repository.full_name}#4294967295`;
+      expect(key).toHaveLength(MAX_KEY - 9);
+      expect((await post(app.url, 'github', nexusId, signed('github', json, deliveryId, secret, now))).status).toBe(202);
+      await waitFor(async () => (await h.store.inbox.backlog()) === 0);
+      const shown = (await h.run(`/pbi show ${key}`)).plain;
+      expect(shown).not.toContain('is not a PBI key');
+      expect(shown).toContain('History');
+      expect((await h.run(`/pbi add "Same length by hand" --key ${key.replace('#', '-')}`)).plain).toContain('added');
+      expect((await h.run(`/pbi add "Too long" --key ${'k'.repeat(MAX_KEY + 1)}`)).plain).toContain(`at most ${MAX_KEY}`);
     } finally {
       await app.close();
     }

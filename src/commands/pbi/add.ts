@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { MAX_TITLE } from '../../domain/limits';
+import { MAX_KEY, MAX_TITLE } from '../../domain/limits';
 import { decideAdd, roomForPbi } from '../../domain/pbi-decisions';
 import { code, escape } from '../blocks';
 import { defineCommand, invalid } from '../command';
@@ -12,7 +12,7 @@ export const PbiAddInputSchema = z.object({
   stage: z.string().nullable(),
   key: z
     .string()
-    .regex(/^[A-Za-z0-9][A-Za-z0-9_.#/-]{0,99}$/, 'A key is one word of letters, digits and `-_.#/`, like `NEX-123` or `acme/shop#45`.')
+    .regex(new RegExp(`^[A-Za-z0-9][A-Za-z0-9_.#/-]{0,${MAX_KEY - 1}}$`), `A key is one word of letters, digits and \`-_.#/\` (at most ${MAX_KEY}), like \`NEX-123\` or \`acme/shop#45\`.`)
     .nullable(),
   url: z.url({ protocol: /^https?$/, error: 'A URL starts with http:// or https://.' }).nullable(),
 });

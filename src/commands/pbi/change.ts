@@ -8,7 +8,7 @@ import { explain, isProblem } from '../problems';
 import { pbiButtons } from '../pbi-buttons';
 import { pbiLine } from '../render-pbi';
 import type { Nexus } from '../../domain/nexus';
-import { MAX_REASON } from '../../domain/limits';
+import { MAX_KEY, MAX_REASON } from '../../domain/limits';
 import { inChannel, refusal, type Reply } from '../reply';
 
 export type ChangeOutcome = Recorded | PbiProblem | UnknownPbi | DuplicateKey;
@@ -16,7 +16,7 @@ export type ChangeOutcome = Recorded | PbiProblem | UnknownPbi | DuplicateKey;
 /** A PBI key as typed: one word, no spaces. */
 export function parseKey(word: string | undefined): string | Invalid {
   if (!word) return invalid('Which PBI? Give its key, e.g. `PBI-7`.');
-  if (word.length > 100 || /[\s<>]/.test(word)) return invalid(`${code(word.slice(0, 40))} is not a PBI key.`);
+  if (word.length > MAX_KEY || /[\s<>]/.test(word)) return invalid(`${code(word.slice(0, 40))} is not a PBI key.`);
   return word;
 }
 
