@@ -33,6 +33,12 @@ const ConfigSchema = z
     /** authentic deliveries a second one Nexus may receive (bursts of 10 s of it) before 429 */
     WEBHOOK_DELIVERIES_PER_NEXUS: z.coerce.number().positive('must be a positive number of deliveries a second').default(200),
     /** load balancers in front that append the sender's address to X-Forwarded-For (0: none, use the connection's) */
+    /** days applied tracker deliveries are kept (their ids answer redeliveries as duplicates) before they are deleted */
+    INBOX_KEEP_DAYS: z.coerce
+      .number()
+      .int('must be a whole number of days')
+      .min(3, 'must be at least 3: GitHub lets a delivery be redelivered for 3 days, and one deleted before would be applied again')
+      .default(7),
     TRUST_PROXY_HOPS: z.coerce.number().int('must be a whole number of proxies').min(0).max(10).default(0),
     /** the most one long job (the accuracy replay) may take before it answers with what it has */
     LONG_JOB_SECONDS: z.coerce.number().int().min(1).max(3_600).default(60),

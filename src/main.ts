@@ -37,7 +37,7 @@ async function runLocal(argv: string[], db: Database, config: Config, log: Logge
     process.stdout.write(`Loaded the demo Nexus in #${channelId}: ${summary}. Try /flow board, /flow aging, /pbi show PBI-1.\n\n`);
   }
   const store = openStore(db, 'console', secretsBox(config));
-  const stopServer = await startLocalServer({ db, store, now, log, output: process.stdout, port: config.PORT, limits: webhookLimits(config) });
+  const stopServer = await startLocalServer({ db, store, now, log, output: process.stdout, port: config.PORT, limits: webhookLimits(config), inboxKeepDays: config.INBOX_KEEP_DAYS });
   try {
     const ctx = { store, now, channelId, chartsDir: config.CHARTS_DIR, publicUrl: config.PUBLIC_URL ?? `http://localhost:${config.PORT}`, jobs: jobsOf(config) };
     await runConsole(ctx, { input: process.stdin, output: process.stdout, interactive: process.stdin.isTTY === true });

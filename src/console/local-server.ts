@@ -16,7 +16,7 @@ import { blocksToText } from './plain-text';
  * Local mode's HTTP side: tracker webhooks, /healthz, /readyz and /metrics on `port`, with what the trackers move printed beside the
  * console's answers. A busy port leaves the console running without webhooks.
  */
-export async function startLocalServer(deps: { db: Database; store: Store; now: () => DateTime; log: Logger; output: Writable; port: number; limits?: WebhookLimits }): Promise<() => Promise<void>> {
+export async function startLocalServer(deps: { db: Database; store: Store; now: () => DateTime; log: Logger; output: Writable; port: number; limits?: WebhookLimits; inboxKeepDays?: number }): Promise<() => Promise<void>> {
   const print = async (_nexusId: string, news: TrackerNews) => {
     if (news.moves.length) deps.output.write(`[posted in the Nexus channel]\n${blocksToText(renderTrackerMoves(news.moves).blocks)}\n\n`);
     if (news.unmapped.length) deps.output.write(`[only the NIT sees this]\n${blocksToText(renderUnmapped(news.unmapped).blocks)}\n\n`);

@@ -24,13 +24,15 @@ const deliveryKey = (d: { nexusId: string; kind: string; deliveryId: string }) =
 type Working = { before: Pbi | null; pbi: Pbi; version: number; history: PbiEvent[] | null };
 
 const MAX_ERROR_LENGTH = 500;
+/** Deliveries deleted per statement when pruning: short statements, so requests go on in between. */
+const PRUNE_BATCH = 2_000;
 const MAX_RETRY_MINUTES = 60;
 
 /**
  * The durable inbox of tracker deliveries. A delivery is stored before the sender gets its answer, then applied in
  * a transaction that also marks it applied: once, whatever the redeliveries, replicas or crashes.
  */
-export function inboxRepository(prisma: PrismaClient, memo: RevisionMemo) {
+export function inboxRepository(prisma: PrismaClient, memo: RevisionMemo, embedded = false) {
   /** Applies the given deliveries, or (ids null) the next `limit` due ones of the Nexus. */
   async function applyBatch(nexusId: string, ids: bigint[] | null, now: DateTime, limit: number): Promise<InboxRound> {
     const outcome = await prisma.$transaction(async (tx) => {
@@ -135,6 +137,27 @@ export function inboxRepository(prisma: PrismaClient, memo: RevisionMemo) {
         INSERT INTO "Delivery" ("nexusId", kind, "deliveryId", "bodyDigest", "receivedAt", body, state, error)
         VALUES (${d.nexusId}, ${d.kind}, ${d.deliveryId}, ${d.bodyDigest ?? null}, ${d.at.toJSDate()}, ${d.body}, 'invalid', ${d.error.slice(0, MAX_ERROR_LENGTH)})
         ON CONFLICT DO NOTHING`;
+    },
+
+    /**
+     * Deletes up to PRUNE_BATCH deliveries done with before `before`: applied or ignored then, or invalid (kept for
+     * inspection) received then. Held, pending and failed ones stay, whatever their age. Answers how many went.
+     */
+    async pruneBatch(before: DateTime): Promise<number> {
+      // SKIP LOCKED: replicas pruning at the same time take different rows instead of waiting on each other
+      return prisma.$executeRaw`
+        DELETE FROM "Delivery" WHERE id IN (
+          SELECT id FROM "Delivery"
+          WHERE (state IN ('applied', 'ignored') AND "appliedAt" < ${before.toJSDate()}) OR (state = 'invalid' AND "receivedAt" < ${before.toJSDate()})
+          LIMIT ${PRUNE_BATCH} FOR UPDATE SKIP LOCKED)`;
+    },
+
+    /**
+     * Makes the space of pruned deliveries reusable. The embedded database has no autovacuum: without this its file
+     * would grow as if nothing had been deleted. PostgreSQL's autovacuum does it there.
+     */
+    async reclaim(): Promise<void> {
+      if (embedded) await prisma.$executeRawUnsafe('VACUUM "Delivery"');
     },
 
     /** Nexuses with deliveries to apply now: new ones, and failed ones whose retry time came. */

@@ -26,7 +26,7 @@ export function openStore(db: Database, source: string, secrets: SealedBox | nul
     forecasts: forecastRepository(db.prisma),
     digestRuns: digestRunRepository(db.prisma),
     trackers: trackerRepository(db.prisma, secrets),
-    inbox: inboxRepository(db.prisma, m),
+    inbox: inboxRepository(db.prisma, m, db.kind === 'embedded'),
     notices: noticeRepository(db.prisma),
     seenRequests,
   });

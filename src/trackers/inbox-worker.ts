@@ -10,6 +10,13 @@ const BATCH = 250;
 const GATHER_MS = 100;
 /** How often every replica looks for deliveries no one kicked: after a restart, or whose retry time came. */
 const SWEEP_MS = 5_000;
+/** How often applied deliveries older than the kept days are deleted (and once at start). */
+const PRUNE_MS = 10 * 60_000;
+/**
+ * Applied deliveries are kept this many days by default: their ids answer a redelivery as a duplicate (GitHub lets one
+ * be redelivered for 3 days, Azure DevOps retries for about 36 hours, Linear for 6 hours, Jira for 30 minutes).
+ */
+export const DEFAULT_INBOX_KEEP_DAYS = 7;
 
 /**
  * The embedded database runs in this thread and answers in microtasks, so rounds back to back would hold every webhook
@@ -32,7 +39,7 @@ export type InboxWorker = {
  * Applies the inbox, one Nexus at a time per process, in batches; tells `announce` what each round did. Nothing is
  * held in memory that the database doesn't also hold: a crash only delays deliveries until the next sweep.
  */
-export function startInboxWorker(deps: { store: Store; now: () => DateTime; log: Logger; metrics: Metrics; announce(round: InboxRound): void; sweepMs?: number; gatherMs?: number }): InboxWorker {
+export function startInboxWorker(deps: { store: Store; now: () => DateTime; log: Logger; metrics: Metrics; announce(round: InboxRound): void; keepDays?: number; sweepMs?: number; gatherMs?: number }): InboxWorker {
   const gatherMs = deps.gatherMs ?? GATHER_MS;
   const draining = new Map<string, Promise<void>>();
   const again = new Set<string>();
@@ -77,18 +84,44 @@ export function startInboxWorker(deps: { store: Store; now: () => DateTime; log:
     }
   }
 
+  /** Deletes what deduplication no longer needs, a batch at a time, letting requests in between. */
+  async function prune(): Promise<void> {
+    const before = deps.now().minus({ days: deps.keepDays ?? DEFAULT_INBOX_KEEP_DAYS });
+    try {
+      let pruned = 0;
+      for (let batch = 1; batch > 0 && !stopped; pruned += batch) {
+        batch = await deps.store.inbox.pruneBatch(before);
+        await letRequestsIn();
+      }
+      if (pruned) {
+        await deps.store.inbox.reclaim();
+        deps.log.info({ pruned, before: before.toISO() }, 'applied tracker deliveries past their kept days were deleted');
+      }
+    } catch (error) {
+      deps.log.warn({ err: error }, 'pruning the inbox failed; trying again at the next prune');
+    }
+  }
+
   void sweep();
   const timer = setInterval(() => void sweep(), deps.sweepMs ?? SWEEP_MS);
   timer.unref();
+  let pruning = prune();
+  const pruner = setInterval(() => {
+    pruning = pruning.then(prune);
+  }, PRUNE_MS);
+  pruner.unref();
 
   return {
     kick,
     async idle() {
+      await pruning;
       while (draining.size) await Promise.all(draining.values());
     },
     async stop() {
       stopped = true;
       clearInterval(timer);
+      clearInterval(pruner);
+      await pruning;
       while (draining.size) await Promise.all(draining.values());
     },
   };

@@ -10,9 +10,9 @@ import { webhookHandler, type WebhookLimits } from './webhook-handler';
  * The tracker side of the app: the webhook handler, the worker that applies the inbox, and the announcements of what
  * it applied (`post` says them in Slack or in the console).
  */
-export function startTrackerInbox(deps: { store: Store; now: () => DateTime; log: Logger; metrics: Metrics; limits?: WebhookLimits; post: AnnouncerDeps['post'] }) {
+export function startTrackerInbox(deps: { store: Store; now: () => DateTime; log: Logger; metrics: Metrics; limits?: WebhookLimits; inboxKeepDays?: number; post: AnnouncerDeps['post'] }) {
   const announcer = startAnnouncer(deps);
-  const worker = startInboxWorker({ ...deps, announce: announcer.announce });
+  const worker = startInboxWorker({ ...deps, keepDays: deps.inboxKeepDays, announce: announcer.announce });
   const handler = webhookHandler({ ...deps, stored: worker.kick });
   return {
     handler,
