@@ -17,6 +17,7 @@ import { measureForecasts, type ForecastTimes } from './forecast-bench';
 import { measureLargeBacktest, type LargeBacktest } from './backtest-bench';
 import { measureSlackLoad, type SlackLoad } from './slack-load';
 import { measureWebhookLoad, type WebhookLoad } from './webhook-load';
+import { measureManyNexuses, type ManyNexusesLoad } from './many-nexuses';
 
 type Row = { what: string; p50: number; p95: number; n: number };
 type Kind = 'embedded' | 'postgres';
@@ -98,7 +99,7 @@ async function prepare(kind: Kind): Promise<{ target: Target; dispose(): Promise
   return { target: { url: url.toString(), dataDir: '' }, dispose: () => admin((c) => c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`)) };
 }
 
-function child<T>(step: 'build' | 'measure' | 'slack' | 'webhooks' | 'forecasts' | 'backtest', target: Target): T {
+function child<T>(step: 'build' | 'measure' | 'slack' | 'webhooks' | 'forecasts' | 'backtest' | 'many', target: Target): T {
   const run = spawnSync(process.execPath, [...process.execArgv, __filename, `--${step}`, JSON.stringify(target)], {
     encoding: 'utf8', maxBuffer: 1 << 24, stdio: ['ignore', 'pipe', 'inherit'],
   });
@@ -178,6 +179,25 @@ function printBacktests(results: Result[]): void {
   }
 }
 
+/** 1,000 Nexuses in 50 workspaces, digests all due at once, two replicas on PostgreSQL, Slack's rate limits enforced. */
+async function measureMany(): Promise<void> {
+  const { target, dispose } = await prepare('postgres');
+  try {
+    console.log('1,000 Nexuses in 50 workspaces, every digest due now, two replicas…');
+    const m = child<ManyNexusesLoad>('many', target);
+    console.log(`\n| ${m.nexuses} Nexuses, ${m.workspaces} workspaces, 2 replicas, PostgreSQL, Slack rate limits | result | target |`);
+    console.log('|---|---|---|');
+    console.log(`| digests posted once / missing / twice | ${m.posted} / ${m.missing} / ${m.doubled} | all once |`);
+    console.log(`| the last digest posted, after the replicas started | ${m.lastDigestSeconds.toFixed(0)} s | ≤ 600 s |`);
+    console.log(`| Slack calls answered 429 (waited out) | ${m.rateLimited} | — |`);
+    console.log(`| /flow board meanwhile (${m.commands} sent, ${m.failed} failed): ack p50 / p99 | ${m.ack.p50.toFixed(1)} / ${m.ack.p99.toFixed(1)} ms | p99 ≤ 100 ms |`);
+    console.log(`| /flow board meanwhile: reply p50 / p99 | ${m.reply.p50.toFixed(0)} / ${m.reply.p99.toFixed(0)} ms | p99 ≤ 500 ms |`);
+    console.log(`(seeded in ${m.seedSeconds.toFixed(0)} s)`);
+  } finally {
+    await dispose();
+  }
+}
+
 function printTable(results: Result[]): void {
   const targets: Record<string, string> = { embedded: '≤ 600 MB', postgres: '≤ 300 MB' };
   if (results.some((r) => r.rows)) {
@@ -203,16 +223,18 @@ function printTable(results: Result[]): void {
 }
 
 async function main(): Promise<void> {
-  const step = process.argv.find((a) => ['--build', '--measure', '--slack', '--webhooks', '--forecasts', '--backtest'].includes(a));
+  const step = process.argv.find((a) => ['--build', '--measure', '--slack', '--webhooks', '--forecasts', '--backtest', '--many'].includes(a));
   if (step) {
     const target = JSON.parse(process.argv[process.argv.indexOf(step) + 1]) as Target;
-    const run = { '--build': build, '--measure': measure, '--slack': measureSlackLoad, '--webhooks': measureWebhookLoad, '--forecasts': measureForecasts, '--backtest': measureLargeBacktest }[step]!;
+    const run = { '--build': build, '--measure': measure, '--slack': measureSlackLoad, '--webhooks': measureWebhookLoad, '--forecasts': measureForecasts, '--backtest': measureLargeBacktest, '--many': measureManyNexuses }[step]!;
     process.stdout.write(JSON.stringify(await run(target)));
     return;
   }
   const kinds: Kind[] = ['embedded', ...((await postgresAnswers()) ? (['postgres'] as const) : [])];
   if (kinds.length === 1) console.log(`PostgreSQL at ${new URL(PG_ADMIN).host} does not answer: measuring the embedded database only.`);
   const results: Result[] = [];
+  if (wanted('many') && kinds.includes('postgres')) await measureMany();
+  if (!['measure', 'slack', 'webhooks', 'replicas', 'backtest'].some(wanted)) kinds.splice(0); // only the parts asked for
   for (const kind of kinds) {
     if (kind === 'embedded' && !['measure', 'slack', 'webhooks', 'backtest'].some(wanted)) continue; // two replicas need PostgreSQL
     const { target, dispose } = await prepare(kind);

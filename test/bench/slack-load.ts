@@ -109,9 +109,9 @@ export async function stopBots(bots: { process: ChildProcess }[]): Promise<void>
 
 function startBot(target: { url?: string; dataDir: string }, port: number, apiUrl: string, extraEnv: Record<string, string> = {}): Promise<ChildProcess> {
   const env = {
-    ...extraEnv,
     SLACK_BOT_TOKEN: 'xoxb-bench', SLACK_SIGNING_SECRET: SIGNING_SECRET, SLACK_API_URL: apiUrl,
     LOG_LEVEL: 'warn', ...(target.url ? { DATABASE_URL: target.url } : { DATA_DIR: path.dirname(target.dataDir) }),
+    ...extraEnv, // OAuth installs set SLACK_BOT_TOKEN empty
   };
   return startBotProcess(path.join(__dirname, '../../src/main.js'), port, env, (process.env.BOT_NODE_ARGS ?? '').split(' ').filter(Boolean));
 }

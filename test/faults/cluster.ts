@@ -98,7 +98,7 @@ export async function startCluster(count: number, env: Record<string, string>) {
      * A slash command as a person types it: sent to a replica until one acks, then its answer awaited; with no answer
      * (the replica died after the ack) the person types it again. Resolves with the answer.
      */
-    async command(fake: FakeSlack, fields: { command: string; text: string; channel_id: string; user_id?: string }): Promise<Record<string, any>> {
+    async command(fake: FakeSlack, fields: { command: string; text: string; channel_id: string; user_id?: string; team_id?: string }): Promise<Record<string, any>> {
       for (let attempt = 0; attempt < 5; attempt++) {
         const responseUrl = fake.responseUrl();
         const body = new URLSearchParams({ token: 'x', team_id: 'T1', user_id: 'U_NIT', user_name: 'u', trigger_id: 't', response_url: responseUrl, ...fields }).toString();
