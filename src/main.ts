@@ -13,10 +13,13 @@ import { openDatabase, type Database } from './store/database';
 import { openStore } from './store';
 
 const DEMO_CHANNEL = 'demo';
+/** Where local mode (the console) writes its log, inside DATA_DIR. */
+const LOCAL_LOG = 'nexus-flow.log';
 
 async function main(argv: string[]): Promise<void> {
   const config = loadConfig(process.env);
-  const log = createLogger(config.LOG_LEVEL);
+  // local mode talks to a person on stdout and the terminal: its log goes to a file beside the data
+  const log = createLogger(config.LOG_LEVEL, config.mode === 'slack' ? undefined : path.join(config.DATA_DIR, LOCAL_LOG));
   const db = await openDatabase({ url: config.DATABASE_URL, dataDir: path.join(config.DATA_DIR, 'pglite'), holder: holderName(config, argv) });
   log.info({ database: db.kind, location: db.location }, 'database ready');
   if (config.mode === 'slack') return serveSlack(() => startSlack(config, db, log), db, log);

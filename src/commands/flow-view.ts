@@ -5,6 +5,7 @@ import type { Nexus } from '../domain/nexus';
 import type { FlowDates, Pbi } from '../domain/pbi';
 import { agingStatus, cycleTimesInWindow, MIN_ITEMS_FOR_SLE, serviceLevelExpectation, type AgingStatus, type Sle } from '../domain/sle';
 import type { NexusContext } from './command';
+import { count } from './words';
 
 /** What the flow reports start from: today in the Nexus's zone, its open PBIs, what finished lately, the SLE. */
 export type FlowView = {
@@ -72,5 +73,5 @@ export function describeSle(sle: Sle): string {
     return `SLE: not enough history (${sle.sampleSize} finished in the window; ${MIN_ITEMS_FOR_SLE} needed, or set one with \`/nexus sle ${sle.percentile} <days>\`)`;
   }
   const how = sle.kind === 'set' ? 'set by the Nexus' : `computed from ${sle.sampleSize} finished PBIs`;
-  return `SLE: ${sle.percentile}% of PBIs finish within ${sle.days} days (${how})`;
+  return `SLE: ${sle.percentile}% of PBIs finish within ${count(sle.days, 'day')} (${how})`;
 }

@@ -34,11 +34,9 @@ export function pbiButtons(pbi: Pbi, nexus: Nexus): Block[] {
     const label = s.state === 'not-started' ? `${SQUARE_GLYPH.started} ${s.team} started` : `${SQUARE_GLYPH.done} ${s.team} done`;
     buttons.push(button(label, `${PBI_ACTION_PREFIX}square.${s.team}`, value({ do: 'square', key: pbi.key, team: s.team, from: s.state })));
   }
-  buttons.push(
-    pbi.blocked
-      ? button('Unblock', `${PBI_ACTION_PREFIX}unblock`, value({ do: 'unblock', key: pbi.key }))
-      : button('Block…', `${PBI_ACTION_PREFIX}block`, value({ do: 'block', key: pbi.key }), 'danger'),
-  );
+  // a finished PBI waits on nothing: no Block… (a block left from before can still be cleared)
+  if (pbi.blocked) buttons.push(button('Unblock', `${PBI_ACTION_PREFIX}unblock`, value({ do: 'unblock', key: pbi.key })));
+  else if (!pbi.finishedAt) buttons.push(button('Block…', `${PBI_ACTION_PREFIX}block`, value({ do: 'block', key: pbi.key }), 'danger'));
   // a PBI needing many teams gets several rows: every square keeps its button, and Block… stays
   return actionRows(buttons);
 }

@@ -5,6 +5,7 @@ import type { Workflow } from '../domain/workflow';
 import type { Database } from '../store/database';
 import { openStore } from '../store';
 import { simulateNexus, type SimulationSpec } from './simulate';
+import { count } from '../commands/words';
 
 export const DEMO_WORKSPACE = 'local';
 const ZONE = 'Europe/Berlin';
@@ -69,5 +70,5 @@ export async function loadDemo(db: Database, channelId: string, now: DateTime): 
   if (nexus === 'duplicate') throw new Error(`channel ${channelId} got a Nexus while the demo was loading`);
   const events = simulateNexus(spec);
   const pbis = await store.pbis.importHistory(nexus, events);
-  return `${pbis} PBIs, ${events.length} events over ${spec.days} days, teams ${spec.teams.join(', ')}`;
+  return `${count(pbis, 'PBI')}, ${count(events.length, 'event')} over ${spec.days} days, teams ${spec.teams.join(', ')}`;
 }

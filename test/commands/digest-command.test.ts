@@ -89,14 +89,14 @@ describeEachDatabase('/flow digest', (db) => {
     expect(JSON.stringify((await h.run('/flow digest')).thread)).toContain('🐝 <@U_NIT>');
     expect((await h.run('/pbi swarm PBI-1')).plain).toContain('changes nothing');
 
-    expect((await h.run('/pbi snooze PBI-1')).plain).toContain('until 2026-03-10');
+    expect((await h.run('/pbi snooze PBI-1')).plain).toContain('until Tue 10 Mar');
     const snoozed = await h.run('/flow digest');
     expect(snoozed.plain).not.toContain('past the SLE');
     h.advance({ days: 3 }); // Wed 11 Mar: the snooze is over
     expect((await h.run('/flow digest')).plain).toContain('🔴 1 past the SLE');
     const history = (await h.run('/pbi show PBI-1')).plain;
     expect(history).toContain('is swarming on it');
-    expect(history).toContain('snoozed its aging nudges until 2026-03-10');
+    expect(history).toContain('snoozed its aging nudges until Tue 10 Mar');
     expect((await h.run('/pbi snooze PBI-1 30')).plain).toContain('1 to 14 days');
   });
 });

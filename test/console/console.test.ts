@@ -47,6 +47,15 @@ describe('local console, piped', () => {
     expect(second.stdout).toContain('• PBI-1 Pay with Apple Pay · ◐ Alpha · 1d');
   });
 
+  test('the console keeps its log out of the conversation: JSON lines go to a file in DATA_DIR, not around the prompt', async () => {
+    const dir = path.join(dataDir, 'logged');
+    const { code, stdout, stderr } = await runApp([], '/nexus help\n', { DATA_DIR: dir, LOG_LEVEL: 'info' });
+    expect(code).toBe(0);
+    expect(stderr).toBe('');
+    expect(stdout).not.toContain('"level"');
+    expect(readFileSync(path.join(dir, 'nexus-flow.log'), 'utf8')).toContain('"msg":"database ready"');
+  });
+
   test('the demo loads a sample Nexus with history every report can show', async () => {
     const { code, stdout } = await runApp(['--demo'], '/flow board\n/flow aging\n/pbi show PBI-1\n', { DATA_DIR: dataDir });
     expect(code).toBe(0);

@@ -60,7 +60,7 @@ describeEachDatabase('Slack buttons, modals and App Home', (db) => {
     const swarmed = await click(buttons[0], 'U_DEV');
     expect(swarmed.response_type).toBe('in_channel');
     expect(text(swarmed.blocks)).toContain('@U_DEV is swarming on PBI-1');
-    expect(text((await click(buttons[1])).blocks)).toContain('snoozed the aging nudges of PBI-1 until 2026-03-09');
+    expect(text((await click(buttons[1])).blocks)).toContain('snoozed the aging nudges of PBI-1 until Mon 9 Mar');
     const history = (await s.store.pbis.history((await s.store.nexuses.findByChannel('T1', 'C1'))!.id, 'PBI-1')).map((e) => e.type);
     expect(history).toEqual(['pbi.added', 'pbi.swarming', 'pbi.snoozed']);
   });

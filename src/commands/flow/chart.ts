@@ -8,6 +8,7 @@ import { defineCommand, invalid, type NexusContext } from '../command';
 import { loadFlowView, startOfDay, today, type FlowView } from '../flow-view';
 import { ephemeral, type Reply } from '../reply';
 import { code } from '../blocks';
+import { count } from '../words';
 
 const KINDS = ['aging', 'scatter', 'throughput', 'cfd'] as const;
 /** Days a cumulative flow diagram shows. */
@@ -73,7 +74,7 @@ function chartReply({ kind, view, flow }: Outcome): Reply {
       const days = cycleTime(p, nexus.timeZone);
       return days === null ? [] : [{ finished: localDate(p.finishedAt!, nexus.timeZone), days }];
     });
-    const t = `${nexus.name} · cycle times of the last ${nexus.sle.historyDays} days (${dots.length} PBIs)`;
+    const t = `${nexus.name} · cycle times of the last ${nexus.sle.historyDays} days (${count(dots.length, 'PBI')})`;
     return { title: t, spec: scatterChartSpec(t, dots, percentileLines(v)) };
   }
 

@@ -16,6 +16,7 @@ import type { Held } from '../../store/inbox-repository';
 import { mapCommand, TRACKER_NAMES } from '../tracker-news';
 import { agingChart } from './chart';
 import { noInput } from './no-input';
+import { count } from '../words';
 
 type Outcome = { digest: Digest; view: FlowView; forecasts: string[]; held: Held };
 /** Aging items in the thread that get their own buttons (Slack allows 50 blocks a message). */
@@ -78,7 +79,7 @@ function headlines(d: Digest, view: FlowView, judged: number): string[] {
   const lines: string[] = [];
   const past = d.aging.filter((a) => a.status === 'aging');
   const snoozed = d.snoozed.length ? ` (${d.snoozed.length} snoozed)` : '';
-  if (d.aging.length) lines.push(`🔴 ${past.length} past the SLE, 🟡 ${d.aging.length - past.length} at risk — oldest ${escape(d.aging[0].pbi.key)}, ${d.aging[0].age} days${snoozed}.`);
+  if (d.aging.length) lines.push(`🔴 ${past.length} past the SLE, 🟡 ${d.aging.length - past.length} at risk — oldest ${escape(d.aging[0].pbi.key)}, ${count(d.aging[0].age, 'day')}${snoozed}.`);
   for (const l of d.overLimit) lines.push(`⚠ ${code(l.stage)} ${l.count}/${l.wipLimit}: over its WIP limit.`);
   if (d.stopStarting) {
     const s = d.stopStarting;
@@ -112,9 +113,9 @@ function details(d: Digest, view: FlowView, forecasts: string[]): Block[] {
   for (const a of d.aging.slice(0, BUTTONED)) blocks.push(section(`• ${pbiLine(a.pbi, view.ageOf(a.pbi))} · in ${code(a.pbi.stage)}${swarm(a.pbi)}`), digestButtons(a.pbi));
   const rest = d.aging.slice(BUTTONED, 15).map((a) => `• ${pbiLine(a.pbi, view.ageOf(a.pbi))} · in ${code(a.pbi.stage)}${swarm(a.pbi)}`);
   if (rest.length) blocks.push(section(rest.join('\n')));
-  if (d.snoozed.length) blocks.push(section(`💤 Snoozed: ${d.snoozed.map((a) => `${escape(a.pbi.key)} (until ${a.pbi.snoozedUntil})`).join(', ')}`));
+  if (d.snoozed.length) blocks.push(section(`💤 Snoozed: ${d.snoozed.map((a) => `${escape(a.pbi.key)} (until ${a.pbi.snoozedUntil ? formatDate(a.pbi.snoozedUntil, view.today) : '—'})`).join(', ')}`));
   if (d.stalls.length) {
-    blocks.push(section(`${bold('Stalled at integration')}\n${d.stalls.slice(0, 15).map((s) => `• ${bold(escape(s.pbi.key))} ■ ${s.doneTeams.map(escape).join(', ')} done; ☐ ${s.waitingTeams.map(escape).join(', ')} not started (${s.days} days)`).join('\n')}`));
+    blocks.push(section(`${bold('Stalled at integration')}\n${d.stalls.slice(0, 15).map((s) => `• ${bold(escape(s.pbi.key))} ■ ${s.doneTeams.map(escape).join(', ')} done; ☐ ${s.waitingTeams.map(escape).join(', ')} not started (${count(s.days, 'day')})`).join('\n')}`));
   }
   const y = d.yesterday;
   const keys = (list: { key: string }[]) => list.map((p) => escape(p.key)).join(', ') || '—';

@@ -5,6 +5,7 @@ import { defineCommand } from '../command';
 import { describeSle, loadFlowView, type FlowView } from '../flow-view';
 import { ephemeral } from '../reply';
 import { noInput } from './no-input';
+import { count } from '../words';
 
 const LINES = [50, 70, 85, 95];
 
@@ -27,7 +28,7 @@ export const flowSle = defineCommand<Record<string, never>, FlowView>({
       header(`${nexus.name} · cycle time and SLE`),
       section(`${describeSle(view.sle)}`),
       section(lines.join('\n')),
-      context(`${times.length} PBIs finished in the last ${nexus.sle.historyDays} days. Cycle time = finish date − start date + 1, in calendar days (${nexus.timeZone}).`),
+      context(`${count(times.length, 'PBI')} finished in the last ${nexus.sle.historyDays} days. Cycle time = finish date − start date + 1, in calendar days (${nexus.timeZone}).`),
     ]);
   },
 });

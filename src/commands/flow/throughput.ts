@@ -7,6 +7,7 @@ import { defineCommand, invalid, type NexusContext } from '../command';
 import { startOfDay, today } from '../flow-view';
 import { explain } from '../problems';
 import { ephemeral, refusal } from '../reply';
+import { count } from '../words';
 
 const DAYS = 30;
 const usage = '/flow throughput [team]';
@@ -34,7 +35,7 @@ export const flowThroughput = defineCommand<{ team: string | null }, Outcome>({
     const what = team ? `${escape(team)}'s squares done` : 'PBIs finished';
     const weeks = perWeek(daily).map((w) => {
       const days = daily.filter((d) => d.date >= w.weekOf && d.date < addDays(w.weekOf, 7));
-      return `${code(`week of ${format(w.weekOf)}`)}  ${days.map((d) => d.count).join(' ')}  = ${bold(String(w.count))}${w.days < 7 ? ` (${w.days} days)` : ''}`;
+      return `${code(`week of ${format(w.weekOf)}`)}  ${days.map((d) => d.count).join(' ')}  = ${bold(String(w.count))}${w.days < 7 ? ` (${count(w.days, 'day')})` : ''}`;
     });
     const title = `${nexus.name} · throughput${team ? ` · ${team}` : ''}`;
     return ephemeral(`${escape(title)}: ${total} in ${DAYS} days`, [

@@ -9,6 +9,7 @@ import type { Nexus } from '../../domain/nexus';
 import { escape } from '../blocks';
 import type { NexusContext } from '../command';
 import { startOfDay, today } from '../flow-view';
+import { count } from '../words';
 
 /** What a forecast rests on: whose throughput, which days, the sample. */
 export type Basis = {
@@ -82,7 +83,7 @@ function warnings(sample: Sample, days: ForecastDays, who: string): string[] {
   const out: string[] = [];
   if (sufficiencyOf(sample) === 'range') {
     out.push(
-      `⚠ Only ${sample.daysWithThroughput} days with anything finished: too few for an answer at each confidence, so this is a rough range, ` +
+      `⚠ Only ${count(sample.daysWithThroughput, 'day')} with anything finished: too few for an answer at each confidence, so this is a rough range, ` +
         `not a date or number to plan on. Confidence lines start when ${who} has ${FIRM_DAYS_WITH_THROUGHPUT} days with throughput.`,
     );
   }

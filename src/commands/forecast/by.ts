@@ -7,6 +7,7 @@ import { answeredOn, keep, percent, renderForecast, roughRange, type ForecastOut
 import { spreadOf } from '../../charts/forecast-histogram';
 import { formatDate, isRough, loadBasis, parseConfidences, seededFor, tooThin, type Basis } from './basis';
 import { parseDate } from './dates';
+import { count } from '../words';
 
 const usage = '/forecast by <YYYY-MM-DD> [--team <team>] [--at 60,90]';
 type Input = { date: string; team: string | null; confidences: number[] };
@@ -41,7 +42,7 @@ export const forecastBy = defineCommand<Input, ForecastOutcome>({
     const lines = isRough([basis])
       ? [roughRange([...answer].reverse().map(({ confidence, items }) => ({ confidence, text: String(items) })), ` ${what}`)]
       : answer.map(({ confidence, items }) => `${percent(confidence)}: ${items} ${what} or more`);
-    return { title: `How many ${what} by ${formatDate(date, basis.today)}? (${days} days)`, lines, ...answeredOn(basis, seed), histogram: { ...histogram, xTitle: `${what} done` } };
+    return { title: `How many ${what} by ${formatDate(date, basis.today)}? (${count(days, 'day')})`, lines, ...answeredOn(basis, seed), histogram: { ...histogram, xTitle: `${what} done` } };
   },
   render: (outcome) => renderForecast(outcome, usage),
 });

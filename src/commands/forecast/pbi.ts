@@ -13,6 +13,7 @@ import { byStart } from '../render-pbi';
 import { spreadOf } from '../../charts/forecast-histogram';
 import { keep, percent, renderForecast, roughRange, type Answered, type ForecastOutcome, type ForecastProblem } from './answer';
 import { forecastDays, formatDate, isRough, loadBasis, tooThin, parseConfidences, seededFor, type Basis } from './basis';
+import { count } from '../words';
 
 const usage = '/forecast <key> [--at 60,90]';
 type Input = { key: string; confidences: number[] };
@@ -131,7 +132,7 @@ async function byCycleTimes(ctx: NexusContext, pbi: Pbi, confidences: number[]):
   const finished = cycleTimesInWindow(view.finished, view.today, ctx.nexus.timeZone, ctx.nexus.sle.historyDays);
   if (!finished.length) return { problem: 'no-history', who: 'the Nexus' };
   const cycleTimes = finished.filter((t) => t >= age);
-  if (!cycleTimes.length) return { problem: 'refused', message: `${escape(pbi.key)} is older than every PBI finished in the window (${age} days): the history can't say. Swarm on it.` };
+  if (!cycleTimes.length) return { problem: 'refused', message: `${escape(pbi.key)} is older than every PBI finished in the window (${count(age, 'day')}): the history can't say. Swarm on it.` };
   const remaining = confidences.map((confidence) => ({ confidence, value: percentile(cycleTimes, confidence / 100)! - age }));
   const answer = remaining.map(({ confidence, value }) => ({ confidence, date: onCountedDay(addDays(view.today, value), days) }));
   const spread = spreadOf(Float64Array.from(cycleTimes, (t) => t - age));

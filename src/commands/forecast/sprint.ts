@@ -5,6 +5,7 @@ import { parseFlags } from '../flags';
 import { answeredOn, renderForecast, type ForecastOutcome } from './answer';
 import { formatDate, isRough, loadBasis, parseConfidences, tooThin, type Basis } from './basis';
 import { howManyBy } from './by';
+import { count } from '../words';
 
 const usage = '/forecast sprint [--at 60,90]';
 
@@ -40,7 +41,7 @@ export const forecastSprint = defineCommand<{ confidences: number[] }, ForecastO
       const teamBasis = await loadBasis(ctx, team);
       lines.push(`${bold(escape(team))} (squares done)  ${'problem' in teamBasis ? '_not enough history_' : row(teamBasis)}`);
     }
-    const title = `Next Sprint: ${formatDate(addDays(basis.today, 1), basis.today)} – ${formatDate(end, basis.today)} (${sprintDays} days)`;
+    const title = `Next Sprint: ${formatDate(addDays(basis.today, 1), basis.today)} – ${formatDate(end, basis.today)} (${count(sprintDays, 'day')})`;
     return { title, lines, ...answeredOn(basis, nexus.seed), histogram: { ...nexus.histogram, xTitle: 'PBIs integrated in the Sprint' }, note: 'Each number: at least that many, with that confidence. Plan to the 85% line; the 50% line is a coin toss.' };
   },
   render: (outcome) => renderForecast(outcome, usage),

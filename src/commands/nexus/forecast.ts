@@ -2,6 +2,7 @@ import type { ForecastSetting, Nexus } from '../../domain/nexus';
 import { defineCommand, invalid, isShowSetting, SHOW_SETTING, type ShowSetting } from '../command';
 import { parseFlags } from '../flags';
 import { renderSettings, saveSettings, type SettingsOutcome } from './change';
+import { count } from '../words';
 
 const usage = '/nexus forecast calendar|working [--sprint <days>]';
 
@@ -23,10 +24,10 @@ export const nexusForecast = defineCommand<Partial<ForecastSetting> | ShowSettin
     return { ...(mode && { days: mode }), ...(sprintDays && { sprintDays }) };
   },
   execute(input, ctx) {
-    if (isShowSetting(input)) return Promise.resolve({ shown: `Forecasts count ${counted(ctx.nexus)}; a Sprint is ${ctx.nexus.forecast.sprintDays} days.` });
+    if (isShowSetting(input)) return Promise.resolve({ shown: `Forecasts count ${counted(ctx.nexus)}; a Sprint is ${count(ctx.nexus.forecast.sprintDays, 'day')}.` });
     return saveSettings(ctx, 'nexus.forecast-changed', (nexus) => {
       const forecast = { ...nexus.forecast, ...input };
-      const said = `🔮 <@${ctx.userId}> set forecasts to count ${counted({ ...nexus, forecast })}; a Sprint is ${forecast.sprintDays} days.`;
+      const said = `🔮 <@${ctx.userId}> set forecasts to count ${counted({ ...nexus, forecast })}; a Sprint is ${count(forecast.sprintDays, 'day')}.`;
       return { after: { ...nexus, forecast }, value: forecast, said };
     });
   },

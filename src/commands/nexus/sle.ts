@@ -1,6 +1,7 @@
 import type { Nexus } from '../../domain/nexus';
 import { defineCommand, invalid, isShowSetting, SHOW_SETTING, type ShowSetting } from '../command';
 import { renderSettings, saveSettings, type SettingsOutcome } from './change';
+import { count } from '../words';
 
 const usage = '/nexus sle <percentile> [<days>|auto]';
 
@@ -28,7 +29,7 @@ export const nexusSle = defineCommand<{ percentile: number; days: number | null 
       const sle = { ...nexus.sle, percentile, days };
       const said = days === null
         ? `🎯 <@${ctx.userId}> set the SLE to the ${percentile}th percentile of cycle times of the last ${sle.historyDays} days, computed from history.`
-        : `🎯 <@${ctx.userId}> set the SLE: ${percentile}% of PBIs finish within ${days} days.`;
+        : `🎯 <@${ctx.userId}> set the SLE: ${percentile}% of PBIs finish within ${count(days, 'day')}.`;
       return { after: { ...nexus, sle }, value: sle, said };
     });
   },
@@ -38,5 +39,5 @@ export const nexusSle = defineCommand<{ percentile: number; days: number | null 
 function describeSle({ sle }: Nexus): string {
   return sle.days === null
     ? `SLE: ${sle.percentile}% of PBIs finish within a number of days computed from the cycle times of the last ${sle.historyDays} days. \`/flow sle\` shows it.`
-    : `SLE: ${sle.percentile}% of PBIs finish within ${sle.days} days (set by hand).`;
+    : `SLE: ${sle.percentile}% of PBIs finish within ${count(sle.days, 'day')} (set by hand).`;
 }

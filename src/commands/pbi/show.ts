@@ -10,6 +10,7 @@ import { ageText, SQUARE_GLYPH, squareLabel } from '../render-pbi';
 import { ephemeral, refusal } from '../reply';
 import { parseKey } from './change';
 import { pbiButtons } from '../pbi-buttons';
+import { formatDate } from '../forecast/basis';
 
 type Outcome = { pbi: Pbi; history: PbiEvent[]; view: FlowView } | UnknownPbi;
 const usage = '/pbi show <key>';
@@ -96,7 +97,7 @@ function describeEvent(e: PbiEvent): string {
     case 'pbi.swarming':
       return `🐝 ${who} is swarming on it`;
     case 'pbi.snoozed':
-      return `💤 ${who} snoozed its aging nudges until ${e.until}`;
+      return `💤 ${who} snoozed its aging nudges until ${formatDate(e.until)}`;
     default: {
       const unknown: never = e; // written by a newer version of the bot
       return `${who}: ${escape(String((unknown as { type: unknown }).type))}`;

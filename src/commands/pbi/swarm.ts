@@ -3,6 +3,7 @@ import { decideSnooze, decideSwarm } from '../../domain/pbi-decisions';
 import { escape } from '../blocks';
 import { defineCommand, invalid, isInvalid } from '../command';
 import { by, parseKey, renderChange, type ChangeOutcome } from './change';
+import { formatDate } from '../forecast/basis';
 
 const swarmUsage = '/pbi swarm <key>';
 const snoozeUsage = '/pbi snooze <key> [days]';
@@ -42,5 +43,5 @@ export const pbiSnooze = defineCommand<{ key: string; days: number }, ChangeOutc
     return store.pbis.change(nexus, key, (pbi) => decideSnooze(pbi, until, { at: now(), actor: userId }));
   },
   render: (outcome, { nexus }) =>
-    renderChange(outcome, nexus, snoozeUsage, (pbi, e) => `💤 ${by(e)} snoozed the aging nudges of *${escape(pbi.key)}* until ${e.type === 'pbi.snoozed' ? e.until : ''}`),
+    renderChange(outcome, nexus, snoozeUsage, (pbi, e) => `💤 ${by(e)} snoozed the aging nudges of *${escape(pbi.key)}* until ${e.type === 'pbi.snoozed' ? formatDate(e.until) : ''}`),
 });

@@ -1,0 +1,47 @@
+import type { Reply } from '../../src/commands/reply';
+import { commandHarness, type Harness } from '../support/harness';
+import { describeEachDatabase } from '../support/setup-db';
+
+/** What a person reads: one PBI is a PBI, one day a day, dates as the rest of the replies write them. */
+describeEachDatabase('replies read as written by a person', (db) => {
+  let h: Harness;
+  beforeEach(async () => {
+    h = commandHarness(db()); // Mon 2 Mar 2026, 09:00 Berlin
+    await h.run('/nexus setup --name Shop --teams Alpha --stages "ready,doing,done" --start doing --finish done --zone Europe/Berlin');
+  });
+
+  test('one is singular: "1 day", "1 PBI"', async () => {
+    await h.run('/pbi add "Only" --stage doing');
+    await h.run('/pbi move PBI-1 done');
+    h.advance({ days: 1 }); // Tue 3 Mar: the 30 days end Mon 2 Mar, a week of 1 day at each end
+    const throughput = (await h.run('/flow throughput')).plain;
+    expect(throughput).toContain('week of Mon 2 Mar  1  = 1 (1 day)');
+    expect(throughput).not.toMatch(/\b1 days\b/);
+    const sle = (await h.run('/flow sle')).plain;
+    expect(sle).toContain('1 PBI finished in the last 90 days');
+    expect(sle).not.toMatch(/\b1 PBIs\b/);
+    await h.run('/nexus sle 85 1');
+    expect((await h.run('/nexus sle')).plain).toContain('85% of PBIs finish within 1 day (set by hand)');
+    expect((await h.run('/flow aging')).plain).toContain('within 1 day');
+  });
+
+  test('a snooze says until when as a date, not an ISO string, in the reply, the history and the digest', async () => {
+    await h.run('/nexus sle 85 1');
+    await h.run('/pbi add "Old" --stage doing');
+    h.advance({ days: 3 }); // Thu 5 Mar: 4 days old, past the SLE
+    const snoozed = await h.run('/pbi snooze PBI-1');
+    expect(snoozed.plain).toContain('snoozed the aging nudges of PBI-1 until Sat 7 Mar');
+    expect((await h.run('/pbi show PBI-1')).plain).toContain('snoozed its aging nudges until Sat 7 Mar');
+    expect(JSON.stringify((await h.run('/flow digest')).thread)).toContain('PBI-1 (until Sat 7 Mar)');
+    for (const reply of [snoozed.plain]) expect(reply).not.toMatch(/\d{4}-\d{2}-\d{2}/);
+  });
+
+  test('a finished PBI\'s card offers no Block… (an open one does)', async () => {
+    const added = await h.run('/pbi add "Card" --stage doing');
+    const labels = (reply: Reply) => reply.blocks.flatMap((b) => (b.type === 'actions' ? b.elements.map((e) => e.text.text) : []));
+    expect(labels(added)).toContain('Block…');
+    const finished = await h.run('/pbi move PBI-1 done');
+    expect(labels(finished)).not.toContain('Block…');
+    expect(labels(await h.run('/pbi show PBI-1'))).not.toContain('Block…');
+  });
+});
