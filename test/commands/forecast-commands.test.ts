@@ -97,6 +97,27 @@ describeEachDatabase('/forecast', (db) => {
     expect(conditioned.plain).toContain('1 of those took at least the 5 days this one has waited');
   });
 
+  test('a drop in throughput inside the window is said with the answer, and --since forecasts from after it', async () => {
+    for (let day = 0; day < 42; day++) { // 3 weeks finishing 2 a day from Mon 2 Mar, then 3 weeks finishing 1 every other day
+      for (let n = 0; n < (day < 21 ? 2 : day % 2); n++) {
+        const key = /PBI-\d+/.exec((await h.run('/pbi add "Item" --stage doing')).plain)![0];
+        await h.run(`/pbi move ${key} done`);
+      }
+      h.advance({ days: 1 });
+    }
+    const reply = await h.run('/forecast 10'); // today is Mon 13 Apr
+    expect(reply.plain).toContain('⚠ Throughput dropped: the last 3 weeks finished 0.5 a day against 2.0 before');
+    expect(reply.plain).toContain('--since 2026-03-23 forecasts from the history since it changed.');
+    const since = await h.run('/forecast 10 --since 2026-03-23');
+    expect(since.plain).toMatch(/Rests on 21 days of PBIs finished, Mon 23 Mar – Sun 12 Apr \(11 with any\)/);
+    expect(since.plain).not.toContain('dropped');
+    expect(lines(since.plain)[2] > lines(reply.plain)[2]).toBe(true); // a later 85% date at the recent pace
+    expect((await h.run('/forecast sprint --since 2026-03-23')).plain).toContain('Mon 23 Mar – Sun 12 Apr');
+    for (const [line, says] of [['/forecast 10 --since 2026-04-13', 'leaves no history'], ['/forecast by 2026-05-01 --since 23-03-2026', 'is not a date']]) {
+      expect((await h.run(line)).plain).toContain(says);
+    }
+  });
+
   describe('with one PBI finished every day for 20 days (today is Sun 22 Mar)', () => {
     beforeEach(() => finishOneADay(h, 20));
 

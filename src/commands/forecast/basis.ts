@@ -1,8 +1,9 @@
 import { DateTime } from 'luxon';
-import { localDate, type CalendarDate } from '../../domain/calendar';
+import { addDays, daysBetween, localDate, type CalendarDate } from '../../domain/calendar';
 import { nexusThroughput, teamThroughput } from '../../domain/flow-metrics';
 import { DEFAULT_CONFIDENCES, DEFAULT_TRIALS } from '../../domain/forecast/monte-carlo';
-import { FIRM_DAYS_WITH_THROUGHPUT, forecastWindow, sampleAsOf, sufficiencyOf, type ForecastDays, type Sample } from '../../domain/forecast/sampling';
+import { dateOfDay, FIRM_DAYS_WITH_THROUGHPUT, forecastWindow, sampleAsOf, sufficiencyOf, type ForecastDays, type Sample } from '../../domain/forecast/sampling';
+import { throughputShift, type Shift } from '../../domain/forecast/shift';
 import { blocksOf, xmrLimits } from '../../domain/forecast/xmr';
 import { seededRng, seedName, type Rng } from '../../domain/random';
 import type { Nexus } from '../../domain/nexus';
@@ -59,22 +60,27 @@ export function forecastDays(nexus: Nexus): ForecastDays {
   return nexus.forecast.days === 'working' ? { kind: 'working', days: nexus.digest.days } : { kind: 'calendar' };
 }
 
-/** The throughput history of the Nexus (PBIs finished) or of one team (its squares done), window ending yesterday. */
-export async function loadBasis(ctx: NexusContext, team: string | null): Promise<Basis | NoHistory> {
+/**
+ * The throughput history of the Nexus (PBIs finished) or of one team (its squares done), window ending yesterday;
+ * `since` (from `--since`, before today) starts the window there instead, to forecast from the recent history only.
+ */
+export async function loadBasis(ctx: NexusContext, team: string | null, since: CalendarDate | null = null): Promise<Basis | NoHistory> {
   const { nexus, store } = ctx;
   const who = team ?? 'the Nexus';
   const day = today(ctx);
-  const { from, to } = forecastWindow(day, nexus.sle.historyDays);
-  const since = startOfDay(nexus, from);
+  // --since: the window from that day to yesterday, as if the Nexus's history window were that long
+  const historyDays = since === null ? nexus.sle.historyDays : daysBetween(since, addDays(day, -1)) + 1;
+  const { from, to } = forecastWindow(day, historyDays);
+  const loadFrom = startOfDay(nexus, from);
   const [daily, firstStarts] = await Promise.all([
     team === null
-      ? store.pbis.finishedSince(nexus.id, since).then((f) => nexusThroughput(f, from, to, nexus.timeZone))
-      : store.pbis.listForFlow(nexus.id, since).then((p) => teamThroughput(p, team, from, to, nexus.timeZone)),
+      ? store.pbis.finishedSince(nexus.id, loadFrom).then((f) => nexusThroughput(f, from, to, nexus.timeZone))
+      : store.pbis.listForFlow(nexus.id, loadFrom).then((p) => teamThroughput(p, team, from, to, nexus.timeZone)),
     store.pbis.firstStarts(nexus.id),
   ]);
   const first = team === null ? firstStarts.nexus : (firstStarts.teams.get(team) ?? null);
   const days = forecastDays(nexus);
-  const sample = sampleAsOf(daily, first && localDate(first, nexus.timeZone), day, nexus.sle.historyDays, days);
+  const sample = sampleAsOf(daily, first && localDate(first, nexus.timeZone), day, historyDays, days);
   if (!sample || sample.daysWithThroughput === 0) return { problem: 'no-history', who };
   return { who, team, today: day, days, sample, trials: DEFAULT_TRIALS, warnings: warnings(sample, days, team === null ? who : escape(team)) };
 }
@@ -88,6 +94,8 @@ function warnings(sample: Sample, days: ForecastDays, who: string): string[] {
     );
   }
   const weekLength = days.kind === 'calendar' ? 7 : days.days.length;
+  const shift = throughputShift(sample.throughput, weekLength);
+  if (shift) out.push(shiftWarning(shift, sample, days, who, weekLength));
   const weeks = blocksOf(sample.throughput, weekLength);
   const xmr = xmrLimits(weeks);
   if (xmr && xmr.outside.length) {
@@ -98,6 +106,24 @@ function warnings(sample: Sample, days: ForecastDays, who: string): string[] {
     );
   }
   return out;
+}
+
+/** "Throughput dropped: the last 4 weeks finished 0.8 a day against 2.0 before …", with the `--since` to try. */
+function shiftWarning(shift: Shift, sample: Sample, days: ForecastDays, who: string, weekLength: number): string {
+  const whose = who === 'the Nexus' ? 'Throughput' : `${who}'s throughput`;
+  const changed = shift.changedAt === 0 ? sample.from : dateOfDay(sample.from, shift.changedAt, days);
+  const pace = shift.direction === 'drop' ? 'the old, faster pace: they are too hopeful' : 'the old, slower pace: they are too cautious';
+  return (
+    `⚠ ${whose} ${shift.direction === 'drop' ? 'dropped' : 'rose'}: the last ${shift.recentDays / weekLength} weeks finished ` +
+    `${shift.recentRate.toFixed(1)} a day against ${shift.earlierRate.toFixed(1)} before (a change this large comes by chance less than 1 time in 100). ` +
+    `These answers draw from the whole window, so they expect ${pace}. \`--since ${changed}\` forecasts from the history since it changed.`
+  );
+}
+
+/** `--since <YYYY-MM-DD>`: a date before today, or why not. */
+export function checkSince(since: CalendarDate | null, day: CalendarDate): { problem: 'refused'; message: string } | null {
+  if (since === null || since < day) return null;
+  return { problem: 'refused', message: `\`--since ${since}\` leaves no history to forecast from: give a day before today (${day}).` };
 }
 
 /** The confidences asked for (`--at 60,90`), or 50/70/85/95. */

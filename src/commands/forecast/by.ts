@@ -5,12 +5,13 @@ import { defineCommand, invalid } from '../command';
 import { parseFlags } from '../flags';
 import { answeredOn, keep, percent, renderForecast, roughRange, type ForecastOutcome } from './answer';
 import { spreadOf } from '../../charts/forecast-histogram';
-import { formatDate, isRough, loadBasis, parseConfidences, seededFor, tooThin, type Basis } from './basis';
+import { checkSince, formatDate, isRough, loadBasis, parseConfidences, seededFor, tooThin, type Basis } from './basis';
 import { parseDate } from './dates';
 import { count } from '../words';
+import { today } from '../flow-view';
 
-const usage = '/forecast by <YYYY-MM-DD> [--team <team>] [--at 60,90]';
-type Input = { date: string; team: string | null; confidences: number[] };
+const usage = '/forecast by <YYYY-MM-DD> [--team <team>] [--at 60,90] [--since <YYYY-MM-DD>]';
+type Input = { date: string; team: string | null; confidences: number[]; since: string | null };
 
 export const forecastBy = defineCommand<Input, ForecastOutcome>({
   path: ['forecast', 'by'],
@@ -19,19 +20,23 @@ export const forecastBy = defineCommand<Input, ForecastOutcome>({
   scope: 'nexus',
   nitOnly: false,
   parse(words) {
-    const parsed = parseFlags(words, ['team', 'at']);
+    const parsed = parseFlags(words, ['team', 'at', 'since']);
     if (!parsed.ok) return invalid(parsed.message);
     if (parsed.positional.length !== 1) return invalid('Give one date, like `/forecast by 2027-01-15`.');
     const date = parseDate(parsed.positional[0]);
     if ('invalid' in date) return date;
     const confidences = parseConfidences(parsed.flags.at);
     if (typeof confidences === 'string') return invalid(confidences);
-    return { date: date.date, team: parsed.flags.team ?? null, confidences };
+    const since = parsed.flags.since === undefined ? null : parseDate(parsed.flags.since);
+    if (since !== null && 'invalid' in since) return since;
+    return { date: date.date, team: parsed.flags.team ?? null, confidences, since: since?.date ?? null };
   },
-  async execute({ date, team, confidences }, ctx) {
+  async execute({ date, team, confidences, since }, ctx) {
     const found = team === null ? null : findTeam(ctx.nexus, team);
     if (team !== null && !found) return { problem: 'unknown-team', team, teams: ctx.nexus.teams };
-    const basis = await loadBasis(ctx, found ?? null);
+    const early = checkSince(since, today(ctx));
+    if (early) return early;
+    const basis = await loadBasis(ctx, found ?? null, since);
     if ('problem' in basis) return basis;
     const thin = tooThin([basis]);
     if (thin) return thin;

@@ -1,4 +1,4 @@
-import { localDate, addDays, type CalendarDate } from '../../domain/calendar';
+import { localDate, addDays, daysBetween, type CalendarDate } from '../../domain/calendar';
 import { percentile, windowEnding } from '../../domain/flow-metrics';
 import { dayAtConfidence, integrationStillAhead, pbiDoneWithin, type TeamPart } from '../../domain/forecast/pbi-forecast';
 import { DEFAULT_TRIALS } from '../../domain/forecast/monte-carlo';
@@ -10,13 +10,14 @@ import { defineCommand, invalid, type NexusContext } from '../command';
 import { loadFlowView, startOfDay, today } from '../flow-view';
 import { parseFlags } from '../flags';
 import { byStart } from '../render-pbi';
+import { parseDate } from './dates';
 import { spreadOf } from '../../charts/forecast-histogram';
 import { keep, percent, renderForecast, roughRange, type Answered, type ForecastOutcome, type ForecastProblem } from './answer';
-import { forecastDays, formatDate, isRough, loadBasis, tooThin, parseConfidences, seededFor, type Basis } from './basis';
+import { checkSince, forecastDays, formatDate, isRough, loadBasis, tooThin, parseConfidences, seededFor, type Basis } from './basis';
 import { count } from '../words';
 
-const usage = '/forecast <key> [--at 60,90]';
-type Input = { key: string; confidences: number[] };
+const usage = '/forecast <key> [--at 60,90] [--since <YYYY-MM-DD>]';
+type Input = { key: string; confidences: number[]; since: string | null };
 
 export const forecastPbi = defineCommand<Input, ForecastOutcome>({
   path: ['forecast', 'pbi'],
@@ -25,18 +26,23 @@ export const forecastPbi = defineCommand<Input, ForecastOutcome>({
   scope: 'nexus',
   nitOnly: false,
   parse(words) {
-    const parsed = parseFlags(words, ['at']);
+    const parsed = parseFlags(words, ['at', 'since']);
     if (!parsed.ok) return invalid(parsed.message);
     if (parsed.positional.length !== 1) return invalid('Name one PBI, like `/forecast PBI-42`.');
     const confidences = parseConfidences(parsed.flags.at);
-    return typeof confidences === 'string' ? invalid(confidences) : { key: parsed.positional[0], confidences };
+    if (typeof confidences === 'string') return invalid(confidences);
+    const since = parsed.flags.since === undefined ? null : parseDate(parsed.flags.since);
+    if (since !== null && 'invalid' in since) return since;
+    return { key: parsed.positional[0], confidences, since: since?.date ?? null };
   },
-  async execute({ key, confidences }, ctx) {
+  async execute({ key, confidences, since }, ctx) {
+    const early = checkSince(since, today(ctx));
+    if (early) return early;
     const pbi = await ctx.store.pbis.get(ctx.nexus.id, key);
     if (!pbi) return { problem: 'refused', message: `There is no PBI ${code(key)} in this Nexus. \`/flow board\` lists them.` };
     if (pbi.finishedAt) return { problem: 'refused', message: `${escape(pbi.key)} is already done: it finished on ${formatDate(localDate(pbi.finishedAt, ctx.nexus.timeZone))}.` };
     if (pbi.discardedAt) return { problem: 'refused', message: `${escape(pbi.key)} was discarded; there is nothing to forecast.` };
-    const forecast = pbi.squares.length ? await byTeams(ctx, pbi, confidences) : await byCycleTimes(ctx, pbi, confidences);
+    const forecast = pbi.squares.length ? await byTeams(ctx, pbi, confidences, since) : await byCycleTimes(ctx, pbi, confidences, since);
     if ('problem' in forecast) return forecast;
     await keep(ctx, { kind: 'pbi', key: pbi.key }, forecast.answer);
     const day = today(ctx);
@@ -59,13 +65,13 @@ type PbiAnswer = Omit<Answered, 'title' | 'lines'> & { answer: { confidence: num
  * chances, then integration. It rests on the teams' samples and on the PBIs integrated, never on the Nexus's
  * throughput: a Nexus that has integrated nothing yet can still forecast from its teams.
  */
-async function byTeams(ctx: NexusContext, pbi: Pbi, confidences: number[]): Promise<PbiAnswer | ForecastProblem> {
+async function byTeams(ctx: NexusContext, pbi: Pbi, confidences: number[], since: CalendarDate | null): Promise<PbiAnswer | ForecastProblem> {
   const open = await ctx.store.pbis.listOpen(ctx.nexus.id);
   const parts: TeamPart[] = [];
   const bases: Basis[] = [];
   const said: string[] = [];
   for (const square of pbi.squares.filter((s) => s.state !== 'done')) {
-    const teamBasis = await loadBasis(ctx, square.team);
+    const teamBasis = await loadBasis(ctx, square.team, since);
     if ('problem' in teamBasis) return teamBasis;
     bases.push(teamBasis);
     const queue = open.filter((p) => p.squares.some((s) => s.team === square.team && s.state !== 'done')).sort(byStart);
@@ -125,11 +131,12 @@ const integrationSample = (lags: readonly number[]): string =>
  * days, as cycle time is). No trials are run, and the rests-on line says so. In working-days mode a date that falls on
  * a non-working day moves to the next working day.
  */
-async function byCycleTimes(ctx: NexusContext, pbi: Pbi, confidences: number[]): Promise<PbiAnswer | ForecastProblem> {
+async function byCycleTimes(ctx: NexusContext, pbi: Pbi, confidences: number[], since: CalendarDate | null): Promise<PbiAnswer | ForecastProblem> {
   const view = await loadFlowView(ctx);
+  const historyDays = since === null ? ctx.nexus.sle.historyDays : daysBetween(since, view.today) + 1;
   const days = forecastDays(ctx.nexus);
   const age = view.ageOf(pbi)?.age ?? 0;
-  const finished = cycleTimesInWindow(view.finished, view.today, ctx.nexus.timeZone, ctx.nexus.sle.historyDays);
+  const finished = cycleTimesInWindow(view.finished, view.today, ctx.nexus.timeZone, historyDays);
   if (!finished.length) return { problem: 'no-history', who: 'the Nexus' };
   const cycleTimes = finished.filter((t) => t >= age);
   if (!cycleTimes.length) return { problem: 'refused', message: `${escape(pbi.key)} is older than every PBI finished in the window (${count(age, 'day')}): the history can't say. Swarm on it.` };
@@ -137,7 +144,7 @@ async function byCycleTimes(ctx: NexusContext, pbi: Pbi, confidences: number[]):
   const answer = remaining.map(({ confidence, value }) => ({ confidence, date: onCountedDay(addDays(view.today, value), days) }));
   const spread = spreadOf(Float64Array.from(cycleTimes, (t) => t - age));
   const lines = remaining.map(({ confidence, value }, i) => ({ confidence, value, label: `${confidence}% · ${formatDate(answer[i].date)}` }));
-  const { from } = windowEnding(view.today, ctx.nexus.sle.historyDays);
+  const { from } = windowEnding(view.today, historyDays);
   const { seed } = seededFor({ kind: 'pbi', key: pbi.key }, [], `${age}|${cycleTimes.join(',')}`);
   const restsOn = `Rests on the cycle times of the ${plural(cycleTimes.length, 'PBI')} finished ${formatDate(from, view.today)} – ${formatDate(view.today)} that lasted at least its ${plural(age, 'day')}; read from them directly, no trials.`;
   const warnings = cycleTimes.length < FEW_CYCLE_TIMES ? [`⚠ Only ${plural(cycleTimes.length, 'finished PBI')} lasted that long: a rough guide.`] : [];

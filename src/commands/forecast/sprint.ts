@@ -3,28 +3,35 @@ import { bold, code, escape } from '../blocks';
 import { defineCommand, invalid } from '../command';
 import { parseFlags } from '../flags';
 import { answeredOn, renderForecast, type ForecastOutcome } from './answer';
-import { formatDate, isRough, loadBasis, parseConfidences, tooThin, type Basis } from './basis';
+import { checkSince, formatDate, isRough, loadBasis, parseConfidences, tooThin, type Basis } from './basis';
 import { howManyBy } from './by';
 import { count } from '../words';
+import { parseDate } from './dates';
+import { today } from '../flow-view';
 
-const usage = '/forecast sprint [--at 60,90]';
+const usage = '/forecast sprint [--at 60,90] [--since <YYYY-MM-DD>]';
 
-export const forecastSprint = defineCommand<{ confidences: number[] }, ForecastOutcome>({
+export const forecastSprint = defineCommand<{ confidences: number[]; since: string | null }, ForecastOutcome>({
   path: ['forecast', 'sprint'],
   usage,
   summary: 'how many PBIs the Nexus, and how many squares each team, can finish in the next Sprint (Nexus Sprint Planning)',
   scope: 'nexus',
   nitOnly: false,
   parse(words) {
-    const parsed = parseFlags(words, ['at']);
+    const parsed = parseFlags(words, ['at', 'since']);
     if (!parsed.ok) return invalid(parsed.message);
     if (parsed.positional.length) return invalid(`Unexpected ${code(parsed.positional[0])}.`);
     const confidences = parseConfidences(parsed.flags.at);
-    return typeof confidences === 'string' ? invalid(confidences) : { confidences };
+    if (typeof confidences === 'string') return invalid(confidences);
+    const since = parsed.flags.since === undefined ? null : parseDate(parsed.flags.since);
+    if (since !== null && 'invalid' in since) return since;
+    return { confidences, since: since?.date ?? null };
   },
-  async execute({ confidences }, ctx) {
+  async execute({ confidences, since }, ctx) {
     const { sprintDays } = ctx.nexus.forecast;
-    const basis = await loadBasis(ctx, null);
+    const early = checkSince(since, today(ctx));
+    if (early) return early;
+    const basis = await loadBasis(ctx, null, since);
     if ('problem' in basis) return basis;
     const thin = tooThin([basis]);
     if (thin) return thin;
@@ -38,7 +45,7 @@ export const forecastSprint = defineCommand<{ confidences: number[] }, ForecastO
     const nexus = howManyBy(basis, end, confidences);
     const lines = [`${bold('Nexus')} (PBIs integrated)  ${row(basis)}`];
     for (const team of ctx.nexus.teams) {
-      const teamBasis = await loadBasis(ctx, team);
+      const teamBasis = await loadBasis(ctx, team, since);
       lines.push(`${bold(escape(team))} (squares done)  ${'problem' in teamBasis ? '_not enough history_' : row(teamBasis)}`);
     }
     const title = `Next Sprint: ${formatDate(addDays(basis.today, 1), basis.today)} – ${formatDate(end, basis.today)} (${count(sprintDays, 'day')})`;

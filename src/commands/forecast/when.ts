@@ -5,12 +5,13 @@ import { defineCommand, invalid } from '../command';
 import { parseFlags } from '../flags';
 import { answeredOn, formatChance, keep, percent, renderForecast, roughRange, type ForecastOutcome } from './answer';
 import { spreadOf } from '../../charts/forecast-histogram';
-import { daysFromToday, formatDate, isRough, loadBasis, parseConfidences, seededFor, tooThin } from './basis';
+import { checkSince, daysFromToday, formatDate, isRough, loadBasis, parseConfidences, seededFor, tooThin } from './basis';
 import { parseDate } from './dates';
+import { today } from '../flow-view';
 import { code } from '../blocks';
 
-const usage = '/forecast <N> [--team <team>] [--at 60,90] [--by <YYYY-MM-DD>]';
-type Input = { items: number; team: string | null; confidences: number[]; by: string | null };
+const usage = '/forecast <N> [--team <team>] [--at 60,90] [--by <YYYY-MM-DD>] [--since <YYYY-MM-DD>]';
+type Input = { items: number; team: string | null; confidences: number[]; by: string | null; since: string | null };
 
 export const forecastWhen = defineCommand<Input, ForecastOutcome>({
   path: ['forecast', 'when'],
@@ -19,7 +20,7 @@ export const forecastWhen = defineCommand<Input, ForecastOutcome>({
   scope: 'nexus',
   nitOnly: false,
   parse(words) {
-    const parsed = parseFlags(words, ['team', 'at', 'by']);
+    const parsed = parseFlags(words, ['team', 'at', 'by', 'since']);
     if (!parsed.ok) return invalid(parsed.message);
     const [n, ...rest] = parsed.positional;
     const items = Number(n);
@@ -29,12 +30,16 @@ export const forecastWhen = defineCommand<Input, ForecastOutcome>({
     if (typeof confidences === 'string') return invalid(confidences);
     const by = parsed.flags.by === undefined ? null : parseDate(parsed.flags.by);
     if (by !== null && 'invalid' in by) return by;
-    return { items, team: parsed.flags.team ?? null, confidences, by: by?.date ?? null };
+    const since = parsed.flags.since === undefined ? null : parseDate(parsed.flags.since);
+    if (since !== null && 'invalid' in since) return since;
+    return { items, team: parsed.flags.team ?? null, confidences, by: by?.date ?? null, since: since?.date ?? null };
   },
-  async execute({ items, team, confidences, by }, ctx) {
+  async execute({ items, team, confidences, by, since }, ctx) {
     const found = team === null ? null : findTeam(ctx.nexus, team);
     if (team !== null && !found) return { problem: 'unknown-team', team, teams: ctx.nexus.teams };
-    const basis = await loadBasis(ctx, found ?? null);
+    const early = checkSince(since, today(ctx));
+    if (early) return early;
+    const basis = await loadBasis(ctx, found ?? null, since);
     if ('problem' in basis) return basis;
     const thin = tooThin([basis]);
     if (thin) return thin;
