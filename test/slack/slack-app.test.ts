@@ -70,7 +70,7 @@ describeEachDatabase('Slack app over HTTP', (db) => {
 
   test('a forecast answers to you and uploads its histogram to the channel, saying who asked', async () => {
     await s.command('/nexus', `setup ${SETUP}`);
-    for (let n = 1; n <= 3; n++) {
+    for (let n = 1; n <= 10; n++) {
       await s.command('/pbi', 'add "Daily" --stage doing');
       await s.command('/pbi', `move PBI-${n} done`);
       s.advance(1);
