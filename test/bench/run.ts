@@ -15,6 +15,7 @@ import { openStore } from '../../src/store';
 import { createLargeNexus } from './large-nexus';
 import { measureForecasts, type ForecastTimes } from './forecast-bench';
 import { measureLargeBacktest, type LargeBacktest } from './backtest-bench';
+import { measureWorkflowChanges, type WorkflowChanges } from './workflow-bench';
 import { measureSlackLoad, type SlackLoad } from './slack-load';
 import { measureWebhookLoad, type WebhookLoad } from './webhook-load';
 import { measureManyNexuses, type ManyNexusesLoad } from './many-nexuses';
@@ -22,7 +23,7 @@ import { measureManyNexuses, type ManyNexusesLoad } from './many-nexuses';
 type Row = { what: string; p50: number; p95: number; n: number };
 type Kind = 'embedded' | 'postgres';
 type Measured = { rows: Row[]; rssMb: number; rssWithChartsMb: number; rssChartsIdleMb: number };
-type Result = Partial<Measured> & { kind: Kind; build: string; slack?: SlackLoad; webhooks?: WebhookLoad; twoReplicas?: { slack: SlackLoad; webhooks: WebhookLoad }; backtest?: LargeBacktest };
+type Result = Partial<Measured> & { kind: Kind; build: string; slack?: SlackLoad; webhooks?: WebhookLoad; twoReplicas?: { slack: SlackLoad; webhooks: WebhookLoad }; backtest?: LargeBacktest; workflow?: WorkflowChanges };
 
 const RUNS = 40;
 const WARMUP = 5;
@@ -99,7 +100,7 @@ async function prepare(kind: Kind): Promise<{ target: Target; dispose(): Promise
   return { target: { url: url.toString(), dataDir: '' }, dispose: () => admin((c) => c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`)) };
 }
 
-function child<T>(step: 'build' | 'measure' | 'slack' | 'webhooks' | 'forecasts' | 'backtest' | 'many', target: Target): T {
+function child<T>(step: 'build' | 'measure' | 'slack' | 'webhooks' | 'forecasts' | 'backtest' | 'many' | 'workflow', target: Target): T {
   const run = spawnSync(process.execPath, [...process.execArgv, __filename, `--${step}`, JSON.stringify(target)], {
     encoding: 'utf8', maxBuffer: 1 << 24, stdio: ['ignore', 'pipe', 'inherit'],
   });
@@ -198,6 +199,19 @@ async function measureMany(): Promise<void> {
   }
 }
 
+function printWorkflow(results: Result[]): void {
+  const runs = results.filter((r) => r.workflow);
+  if (!runs.length) return;
+  console.log('\n| database | workflow changes of the large Nexus (stage add/remove, flow finish and back), fresh process | result | target |');
+  console.log('|---|---|---|---|');
+  for (const { kind, workflow: w } of runs) {
+    console.log(`| ${kind} | one change, re-folding every PBI (${w!.changes} changes): p50 / p95 / max | ${w!.change.p50.toFixed(0)} / ${w!.change.p95.toFixed(0)} / ${w!.change.max.toFixed(0)} ms | p95 ≤ 2,000 ms |`);
+    console.log(`| ${kind} | RSS after the first change / after the last / peak | ${w!.rssAfterFirstMb} / ${w!.rssAfterLastMb} / ${w!.peakRssMb} MB | no growth |`);
+    const o = w!.other;
+    console.log(`| ${kind} | another channel's /flow board meanwhile (${o.asked} asked): p50 / p99 / max | ${o.p50.toFixed(1)} / ${o.p99.toFixed(1)} / ${o.max.toFixed(0)} ms | p99 ≤ 100 ms (PostgreSQL) |`);
+  }
+}
+
 function printTable(results: Result[]): void {
   const targets: Record<string, string> = { embedded: '≤ 600 MB', postgres: '≤ 300 MB' };
   if (results.some((r) => r.rows)) {
@@ -223,10 +237,10 @@ function printTable(results: Result[]): void {
 }
 
 async function main(): Promise<void> {
-  const step = process.argv.find((a) => ['--build', '--measure', '--slack', '--webhooks', '--forecasts', '--backtest', '--many'].includes(a));
+  const step = process.argv.find((a) => ['--build', '--measure', '--slack', '--webhooks', '--forecasts', '--backtest', '--many', '--workflow'].includes(a));
   if (step) {
     const target = JSON.parse(process.argv[process.argv.indexOf(step) + 1]) as Target;
-    const run = { '--build': build, '--measure': measure, '--slack': measureSlackLoad, '--webhooks': measureWebhookLoad, '--forecasts': measureForecasts, '--backtest': measureLargeBacktest, '--many': measureManyNexuses }[step]!;
+    const run = { '--build': build, '--measure': measure, '--slack': measureSlackLoad, '--webhooks': measureWebhookLoad, '--forecasts': measureForecasts, '--backtest': measureLargeBacktest, '--many': measureManyNexuses, '--workflow': measureWorkflowChanges }[step]!;
     process.stdout.write(JSON.stringify(await run(target)));
     return;
   }
@@ -234,9 +248,9 @@ async function main(): Promise<void> {
   if (kinds.length === 1) console.log(`PostgreSQL at ${new URL(PG_ADMIN).host} does not answer: measuring the embedded database only.`);
   const results: Result[] = [];
   if (wanted('many') && kinds.includes('postgres')) await measureMany();
-  if (!['measure', 'slack', 'webhooks', 'replicas', 'backtest'].some(wanted)) kinds.splice(0); // only the parts asked for
+  if (!['measure', 'slack', 'webhooks', 'replicas', 'backtest', 'workflow'].some(wanted)) kinds.splice(0); // only the parts asked for
   for (const kind of kinds) {
-    if (kind === 'embedded' && !['measure', 'slack', 'webhooks', 'backtest'].some(wanted)) continue; // two replicas need PostgreSQL
+    if (kind === 'embedded' && !['measure', 'slack', 'webhooks', 'backtest', 'workflow'].some(wanted)) continue; // two replicas need PostgreSQL
     const { target, dispose } = await prepare(kind);
     try {
       console.log(`building the large Nexus in ${kind}…`);
@@ -248,6 +262,10 @@ async function main(): Promise<void> {
       if (wanted('backtest')) {
         console.log(`/forecast accuracy of the large Nexus against ${kind}…`);
         result.backtest = child<LargeBacktest>('backtest', target);
+      }
+      if (wanted('workflow')) {
+        console.log(`workflow changes of the large Nexus against ${kind}…`);
+        result.workflow = child<WorkflowChanges>('workflow', target);
       }
       const comparing = wanted('replicas') && kind === 'postgres';
       if (wanted('slack') || comparing) {
@@ -277,6 +295,7 @@ async function main(): Promise<void> {
   printWebhooks(results);
   printReplicas(results);
   printBacktests(results);
+  printWorkflow(results);
   if (wanted('forecasts')) {
     console.log('forecasts…');
     printForecasts(child<ForecastTimes>('forecasts', { dataDir: '' }));

@@ -1,0 +1,82 @@
+import { DateTime } from 'luxon';
+import { runLine } from '../../src/commands';
+import { openDatabase } from '../../src/store/database';
+import { openStore } from '../../src/store';
+import { spread } from './slack-load';
+
+export type WorkflowChanges = {
+  changes: number;
+  change: { p50: number; p95: number; max: number };
+  /** RSS after the first change and after the last: re-folding must not grow without bound */
+  rssAfterFirstMb: number;
+  rssAfterLastMb: number;
+  peakRssMb: number;
+  other: { asked: number; p50: number; p99: number; max: number };
+};
+
+/** `/nexus stage add` then `remove`, and moving where flow finishes and back: 44 changes, as in the report. */
+const ROUNDS = 11;
+const OTHER_EVERY_MS = 100;
+
+/**
+ * Workflow changes of the large Nexus (50 teams, ~10,000 PBIs): each re-derives every PBI's start and finish in its
+ * transaction. Times each change, the process's RSS as changes go on, and `/flow board` of a small Nexus in another
+ * channel of the same process meanwhile (what other channels wait).
+ */
+export async function measureWorkflowChanges(target: { url?: string; dataDir: string }): Promise<WorkflowChanges> {
+  const db = await openDatabase(target);
+  try {
+    const store = openStore(db, 'bench');
+    const now = DateTime.utc();
+    const large = { store, now: () => now, workspaceId: 'T-bench', channelId: 'C-bench', userId: 'U-bench' };
+    const small = { ...large, channelId: 'C-bench-small-workflow' };
+    if (!(await store.nexuses.findByChannel('T-bench', small.channelId))) {
+      await runLine('/nexus setup --name Small --teams Alpha --stages "ready,doing,done" --start doing --finish done', small);
+      for (let i = 0; i < 5; i++) await runLine(`/pbi add "small ${i}" --stage doing`, small);
+    }
+    await runLine('/flow board', small);
+    const nexus = (await store.nexuses.findByChannel('T-bench', 'C-bench'))!;
+    const { startStage, finishStage } = nexus.workflow;
+    const later = nexus.workflow.stages[nexus.workflow.stages.findIndex((s) => s.name === finishStage) + 1]?.name ?? finishStage;
+    const lines = Array.from({ length: ROUNDS }, (_, i) => [
+      `/nexus stage add bench-${i} --after ${startStage}`,
+      `/nexus stage remove bench-${i}`,
+      `/nexus flow start ${startStage} finish ${later}`,
+      `/nexus flow start ${startStage} finish ${finishStage}`,
+    ]).flat();
+    const latencies: number[] = [];
+    let running = true;
+    const asking = (async () => {
+      while (running) {
+        const t = performance.now();
+        await runLine('/flow board', small);
+        latencies.push(performance.now() - t);
+        await new Promise((r) => setTimeout(r, OTHER_EVERY_MS));
+      }
+    })();
+    const times: number[] = [];
+    let rssAfterFirstMb = 0;
+    for (const line of lines) {
+      const t = performance.now();
+      const reply = await runLine(line, large);
+      times.push(performance.now() - t);
+      if (reply.visibility !== 'channel') throw new Error(`${line} was not done: ${reply.text}`);
+      if (!rssAfterFirstMb) rssAfterFirstMb = Math.round(process.memoryUsage().rss / 1_048_576);
+    }
+    running = false;
+    await asking;
+    const sorted = [...times].sort((a, b) => a - b);
+    const at = (p: number) => sorted[Math.ceil(p * sorted.length) - 1];
+    const { p50, p99 } = spread(latencies);
+    return {
+      changes: lines.length,
+      change: { p50: at(0.5), p95: at(0.95), max: sorted[sorted.length - 1] },
+      rssAfterFirstMb,
+      rssAfterLastMb: Math.round(process.memoryUsage().rss / 1_048_576),
+      peakRssMb: Math.round(process.resourceUsage().maxRSS / 1024),
+      other: { asked: latencies.length, p50, p99, max: Math.max(0, ...latencies) },
+    };
+  } finally {
+    await db.close();
+  }
+}
