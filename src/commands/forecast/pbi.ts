@@ -97,8 +97,8 @@ async function byTeams(ctx: NexusContext, pbi: Pbi, confidences: number[], since
     spread,
     lines: atConfidence.filter((d) => Number.isFinite(d.day)).map(({ confidence, day: d }, i) => ({ confidence, value: d, label: `${confidence}% · ${formatDate(answer[i].date!)}` })),
   };
-  const teams = said.length ? `Teams still working: ${said.join('; ')}.` : `Every team is done (${plural(waited, 'day')} ago); only the integration is left.`;
-  const integration = history.length ? `Integration took ${plural(percentile(history, 0.5)!, 'day')} (median of ${history.length}) after the last team${waited ? `; ${lags.length} of those took at least the ${plural(waited, 'day')} this one has waited` : ''}.` : '';
+  const teams = said.length ? `Teams still working: ${said.join('; ')}.` : `Every team is done (${count(waited, 'day')} ago); only the integration is left.`;
+  const integration = history.length ? `Integration took ${count(percentile(history, 0.5)!, 'day')} (median of ${history.length}) after the last team${waited ? `; ${lags.length} of those took at least the ${count(waited, 'day')} this one has waited` : ''}.` : '';
   const warnings = bases.flatMap((b) => b.warnings);
   if (!lags.length) warnings.push('⚠ No PBI was integrated in the window yet, so these dates leave out the integration step after the last team: they are early.');
   const restsOn = `Rests on ${[...bases.map(teamSample), integrationSample(history)].join('; ')}; ${DEFAULT_TRIALS.toLocaleString('en')} trials, seed ${seed}.`;
@@ -113,14 +113,14 @@ function lastSquareDone(pbi: Pbi, zone: string): CalendarDate {
 function waitedTooLong(pbi: Pbi, history: readonly number[], waited: number): string {
   const key = escape(pbi.key);
   if (!history.length) return `Every team is done with ${key}, and no PBI was integrated in the window: the history can't say how long integration takes.`;
-  return `Every team finished ${key} ${plural(waited, 'day')} ago, longer than any integration in the window took (at most ${plural(Math.max(...history), 'day')}): the history can't say when. Integrate it.`;
+  return `Every team finished ${key} ${count(waited, 'day')} ago, longer than any integration in the window took (at most ${count(Math.max(...history), 'day')}): the history can't say when. Integrate it.`;
 }
 
 /** "Alpha's squares done: 20 days, Mon 2 Mar – Sat 21 Mar (20 with any)". */
 function teamSample(basis: Basis): string {
   const { sample, days } = basis;
   const kind = days.kind === 'working' ? 'working day' : 'day';
-  return `${escape(basis.who)}'s squares done: ${plural(sample.throughput.length, kind)}, ${formatDate(sample.from)} – ${formatDate(sample.to)} (${sample.daysWithThroughput} with any)`;
+  return `${escape(basis.who)}'s squares done: ${count(sample.throughput.length, kind)}, ${formatDate(sample.from)} – ${formatDate(sample.to)} (${sample.daysWithThroughput} with any)`;
 }
 
 const integrationSample = (lags: readonly number[]): string =>
@@ -146,15 +146,13 @@ async function byCycleTimes(ctx: NexusContext, pbi: Pbi, confidences: number[], 
   const lines = remaining.map(({ confidence, value }, i) => ({ confidence, value, label: `${confidence}% · ${formatDate(answer[i].date)}` }));
   const { from } = windowEnding(view.today, historyDays);
   const { seed } = seededFor({ kind: 'pbi', key: pbi.key }, [], `${age}|${cycleTimes.join(',')}`);
-  const restsOn = `Rests on the cycle times of the ${plural(cycleTimes.length, 'PBI')} finished ${formatDate(from, view.today)} – ${formatDate(view.today)} that lasted at least its ${plural(age, 'day')}; read from them directly, no trials.`;
-  const warnings = cycleTimes.length < FEW_CYCLE_TIMES ? [`⚠ Only ${plural(cycleTimes.length, 'finished PBI')} lasted that long: a rough guide.`] : [];
+  const restsOn = `Rests on the cycle times of the ${count(cycleTimes.length, 'PBI')} finished ${formatDate(from, view.today)} – ${formatDate(view.today)} that lasted at least its ${count(age, 'day')}; read from them directly, no trials.`;
+  const warnings = cycleTimes.length < FEW_CYCLE_TIMES ? [`⚠ Only ${count(cycleTimes.length, 'finished PBI')} lasted that long: a rough guide.`] : [];
   return { answer, seed, restsOn, warnings, histogram: { xTitle: 'days from today', spread, lines }, note: `${escape(pbi.key)} names no teams: from the cycle times of the finished PBIs that lasted at least its age.` };
 }
 
 /** Fewer cycle times than this say little (the SLE's own rule: fewer than 10 finished items is "not enough history"). */
 const FEW_CYCLE_TIMES = 10;
-
-const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' : 's'}`;
 
 /** Days from the last team square done to the PBI finishing, for PBIs finished in the window. */
 async function integrationDays(ctx: NexusContext, day: CalendarDate, days: ForecastDays): Promise<number[]> {
