@@ -2,7 +2,7 @@ import type { NexusEvent } from '../domain/events';
 import type { Nexus } from '../domain/nexus';
 import type { Workflow } from '../domain/workflow';
 import { Prisma, type PrismaClient } from '../generated/prisma/client';
-import { refoldFlowDates } from './pbi-repository';
+import { planFlowDates, writeFlowDates, type FlowDatesChange } from './pbi-repository';
 import { lockNexus, WRITE_TRANSACTION, type Revisions, type RevisionMemo } from './revisions';
 import { nexusColumns, nexusEventColumns, toNexus } from './rows';
 
@@ -32,6 +32,16 @@ export function nexusRepository(prisma: PrismaClient, source: string, memo: Revi
     read.set(nexus, { revision: row.revision, flowRevision: row.flowRevision });
     return nexus;
   };
+  /** The Nexus's revision as read, the workflow the change would make, and the PBIs it would re-date; null if no flow change. */
+  async function planOutside(nexusId: string, decide: (nexus: Nexus) => SettingsChange | { refused: string }) {
+    const row = await prisma.nexus.findUnique({ where: { id: nexusId } });
+    if (!row) return null;
+    const decided = decide(toNexus(row));
+    if ('refused' in decided || !flowChanged(toNexus(row).workflow, decided.after.workflow)) return null;
+    const changed: FlowDatesChange[] = await planFlowDates(prisma, nexusId, decided.after.workflow);
+    return { revision: row.revision, workflow: decided.after.workflow, changed };
+  }
+
   return {
     async findByChannel(workspaceId: string, channelId: string): Promise<Nexus | null> {
       return handOut(await prisma.nexus.findUnique({ where: { workspaceId_channelId: { workspaceId, channelId } } }));
@@ -74,8 +84,12 @@ export function nexusRepository(prisma: PrismaClient, source: string, memo: Revi
      */
     async change(nexusId: string, decide: (nexus: Nexus) => SettingsChange | { refused: string }): Promise<{ saved: Nexus } | { refused: string } | SettingsInUse> {
       try {
+        // the fold a flow change needs is worked out before the transaction, so the Nexus (and, on the embedded
+        // database, every Nexus) is not held while it runs; used only if nothing was written meanwhile
+        const planned = await planOutside(nexusId, decide);
         const saved = await prisma.$transaction(async (tx) => {
-          const before = toNexus(await lockNexus(tx, nexusId));
+          const locked = await lockNexus(tx, nexusId);
+          const before = toNexus(locked);
           const decided = decide(before);
           if ('refused' in decided) throw new Declined(decided);
           const { after, event } = decided;
@@ -83,7 +97,10 @@ export function nexusRepository(prisma: PrismaClient, source: string, memo: Revi
           if (inUse) throw new Declined(inUse);
           const row = await tx.nexus.update({ where: { id: nexusId }, data: { ...nexusColumns(after), flowRevision: { increment: 1 } } });
           await tx.event.create({ data: nexusEventColumns(nexusId, event, source) });
-          if (flowChanged(before.workflow, after.workflow)) await refoldFlowDates(tx, after);
+          if (flowChanged(before.workflow, after.workflow)) {
+            const stillTrue = planned && planned.revision + 1 === locked.revision && !flowChanged(planned.workflow, after.workflow);
+            await writeFlowDates(tx, nexusId, stillTrue ? planned.changed : await planFlowDates(tx, nexusId, after.workflow));
+          }
           return toNexus(row);
         }, WRITE_TRANSACTION);
         return { saved };

@@ -2,7 +2,8 @@ import type { DateTime } from 'luxon';
 import type { PbiEvent } from '../domain/events';
 import type { StageChange } from '../domain/cumulative-flow';
 import type { Nexus } from '../domain/nexus';
-import { evolve, flowDatesOf, inOrder, replay, type FlowDates, type Pbi, type StageEntry } from '../domain/pbi';
+import { evolve, flowDatesOf, inOrder, replay, type FlowDates, type Pbi } from '../domain/pbi';
+import type { Workflow } from '../domain/workflow';
 import type { PbiProblem } from '../domain/pbi-decisions';
 import { Prisma, type PrismaClient } from '../generated/prisma/client';
 import { lockNexus, markFlowWrites, WRITE_TRANSACTION, type Patch, type PbiWrite, type RevisionMemo } from './revisions';
@@ -252,34 +253,45 @@ function recount(counts: ReadonlyMap<string, number>, writes: readonly PbiWrite[
   return next;
 }
 
+/** A PBI whose start or finish a workflow changes: its new dates, epoch milliseconds. */
+export type FlowDatesChange = { key: string; startedAt: number | null; finishedAt: number | null };
+/** PBIs folded between turns of the event loop: a large Nexus's fold must not hold up other requests. */
+const FOLD_SLICE = 500;
+
 /**
- * Re-derives every PBI's start and finish under the Nexus's new workflow, the only fields a workflow changes. Reads
- * only the stage entries (additions and moves: a few numbers a row, in one query) and writes only the PBIs whose dates
- * change, in one statement: a large Nexus is re-folded in well under a second instead of a statement per PBI.
+ * The PBIs whose start or finish differ under `workflow`, the only fields a workflow changes. Reads only the stage
+ * entries (additions and moves, gathered per PBI in one query) and folds them over plain milliseconds with the
+ * domain's rule; may run outside the change's transaction (see the Nexus repository's `change`).
  */
-export async function refoldFlowDates(tx: Prisma.TransactionClient, nexus: Nexus): Promise<number> {
-  const entries = await tx.$queryRaw<{ key: string; stage: string; at: number }[]>`
-    SELECT "pbiKey" AS key, coalesce(payload->>'to', payload->>'stage') AS stage, extract(epoch FROM "occurredAt")::float8 * 1000 AS at
-    FROM "Event" WHERE "nexusId" = ${nexus.id} AND type IN ('pbi.added', 'pbi.moved') ORDER BY "occurredAt", id`;
-  const byKey = new Map<string, StageEntry[]>();
-  for (const { key, stage, at } of entries) {
-    const list = byKey.get(key);
-    if (list) list.push({ stage, at: instantAt(at) });
-    else byKey.set(key, [{ stage, at: instantAt(at) }]);
+export async function planFlowDates(db: Prisma.TransactionClient, nexusId: string, workflow: Workflow): Promise<FlowDatesChange[]> {
+  const rows = await db.$queryRaw<{ key: string; started: number | null; finished: number | null; stages: string[] | null; ats: number[] | null }[]>`
+    SELECT p.key, extract(epoch FROM p."startedAt")::float8 * 1000 AS started, extract(epoch FROM p."finishedAt")::float8 * 1000 AS finished,
+           e.stages, e.ats
+    FROM "Pbi" p LEFT JOIN (
+      SELECT "pbiKey", array_agg(coalesce(payload->>'to', payload->>'stage') ORDER BY "occurredAt", id) AS stages,
+             array_agg(extract(epoch FROM "occurredAt")::float8 * 1000 ORDER BY "occurredAt", id) AS ats
+      FROM "Event" WHERE "nexusId" = ${nexusId} AND type IN ('pbi.added', 'pbi.moved') GROUP BY "pbiKey"
+    ) e ON e."pbiKey" = p.key
+    WHERE p."nexusId" = ${nexusId}`;
+  const changed: FlowDatesChange[] = [];
+  for (let i = 0; i < rows.length; i++) {
+    if (i % FOLD_SLICE === FOLD_SLICE - 1) await new Promise((r) => setImmediate(r));
+    const { key, started, finished, stages, ats } = rows[i];
+    const dates = flowDatesOf((stages ?? []).map((stage, n) => ({ stage, at: ats![n] })), workflow);
+    if (dates.startedAt !== started || dates.finishedAt !== finished) changed.push({ key, ...dates });
   }
-  const stored = await tx.$queryRaw<{ key: string; started: number | null; finished: number | null }[]>`
-    SELECT key, extract(epoch FROM "startedAt")::float8 * 1000 AS started, extract(epoch FROM "finishedAt")::float8 * 1000 AS finished
-    FROM "Pbi" WHERE "nexusId" = ${nexus.id}`;
-  const changed = stored.flatMap(({ key, started, finished }) => {
-    const dates = flowDatesOf(byKey.get(key) ?? [], nexus.workflow);
-    const [s, f] = [dates.startedAt?.toMillis() ?? null, dates.finishedAt?.toMillis() ?? null];
-    return s === started && f === finished ? [] : [{ key, startedAt: dates.startedAt?.toISO() ?? null, finishedAt: dates.finishedAt?.toISO() ?? null }];
-  });
+  return changed;
+}
+
+/** Writes the new dates in one statement. */
+export async function writeFlowDates(tx: Prisma.TransactionClient, nexusId: string, changed: readonly FlowDatesChange[]): Promise<number> {
   if (!changed.length) return 0;
+  const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
+  const rows = changed.map((c) => ({ key: c.key, startedAt: iso(c.startedAt), finishedAt: iso(c.finishedAt) }));
   return tx.$executeRaw`
     UPDATE "Pbi" AS p SET "startedAt" = v."startedAt"::timestamptz AT TIME ZONE 'UTC', "finishedAt" = v."finishedAt"::timestamptz AT TIME ZONE 'UTC', version = p.version + 1
-    FROM jsonb_to_recordset(${JSON.stringify(changed)}::jsonb) AS v(key text, "startedAt" text, "finishedAt" text)
-    WHERE p."nexusId" = ${nexus.id} AND p.key = v.key`;
+    FROM jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) AS v(key text, "startedAt" text, "finishedAt" text)
+    WHERE p."nexusId" = ${nexusId} AND p.key = v.key`;
 }
 
 function groupByKey(events: readonly PbiEvent[]): Map<string, PbiEvent[]> {
