@@ -17,7 +17,7 @@ export const CHART_WORKER_IDLE_MS = 30_000;
  * The worker's own heap limits: a small old generation makes it collect the garbage of each drawing early instead of
  * growing to V8's default (about 2 GB) first. A drawing that needs more fails alone, with a clear error.
  */
-const WORKER_HEAP = { maxOldGenerationSizeMb: 96, maxYoungGenerationSizeMb: 16 };
+const WORKER_HEAP = { maxOldGenerationSizeMb: 64, maxYoungGenerationSizeMb: 8 };
 
 let worker: Worker | null = null;
 let idle: NodeJS.Timeout | null = null;
