@@ -96,11 +96,17 @@ export function inboxRepository(prisma: PrismaClient, memo: RevisionMemo, embedd
     return outcome.round;
   }
 
+  /**
+   * Keeps the error and sets a retry, only while the delivery is still due: under load this replica's attempt can fail
+   * (waiting on the Nexus lock) while another replica applies the delivery, and marking that one failed would apply it
+   * a second time at its retry (the two-replica fault test saw a move recorded twice, a minute apart).
+   */
   async function markFailed(id: bigint, error: unknown, now: DateTime): Promise<void> {
-    const row = await prisma.delivery.findUniqueOrThrow({ where: { id }, select: { attempts: true } });
+    const row = await prisma.delivery.findUnique({ where: { id }, select: { attempts: true } });
+    if (!row) return;
     const minutes = Math.min(2 ** row.attempts, MAX_RETRY_MINUTES);
-    await prisma.delivery.update({
-      where: { id },
+    await prisma.delivery.updateMany({
+      where: { id, state: { in: ['pending', 'failed'] } },
       data: { state: 'failed', attempts: { increment: 1 }, error: String(error instanceof Error ? error.message : error).slice(0, MAX_ERROR_LENGTH), retryAt: now.plus({ minutes }).toJSDate() },
     });
   }
