@@ -47,6 +47,11 @@ export function explain(p: Problem): string {
       );
     case 'discarded':
       return `${escape(p.key)} was discarded; it can't change any more.`;
+    case 'finished':
+      return (
+        `${escape(p.key)} is finished: its team squares are final. ` +
+        `Move it back first (${code(`/pbi move ${p.key} <stage>`)}) to reopen it.`
+      );
     case 'already-blocked':
       return `${escape(p.key)} is already blocked: ${escape(p.reason)}. ${code(`/pbi unblock ${p.key}`)} first to give a new reason.`;
     case 'not-blocked':

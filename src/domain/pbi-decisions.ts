@@ -15,6 +15,7 @@ export type PbiProblem =
   | { problem: 'already-in-state'; key: string; team: string; state: SquareState }
   | { problem: 'squares-not-done'; key: string; stage: string; open: Square[]; adding?: true }
   | { problem: 'discarded'; key: string }
+  | { problem: 'finished'; key: string }
   | { problem: 'already-blocked'; key: string; reason: string }
   | { problem: 'not-blocked'; key: string }
   | { problem: 'no-change'; key: string }
@@ -75,6 +76,14 @@ export function decideMove(nexus: Nexus, pbi: Pbi, stageName: string, who: Who):
   return { type: 'pbi.moved', key: pbi.key, from: pbi.stage, to: stage, ...who };
 }
 
+/**
+ * A finished PBI (in the finish stage or past it) was integrated with every square done; undoing a square or changing
+ * its teams would leave a finished item with open squares, so it must be moved back (reopened) first.
+ */
+function finished(nexus: Nexus, pbi: Pbi): PbiProblem | null {
+  return isFinishedStage(nexus.workflow, pbi.stage) ? { problem: 'finished', key: pbi.key } : null;
+}
+
 export const SQUARE_ACTIONS = { start: 'started', done: 'done', reset: 'not-started' } as const satisfies Record<string, SquareState>;
 export type SquareAction = keyof typeof SQUARE_ACTIONS;
 
@@ -86,6 +95,11 @@ export function decideSquare(nexus: Nexus, pbi: Pbi, teamName: string, action: S
   if (!square) return { problem: 'team-not-needed', key: pbi.key, team };
   const to = SQUARE_ACTIONS[action];
   if (square.state === to) return { problem: 'already-in-state', key: pbi.key, team, state: to };
+  // marking a square done can only complete a finished PBI (one a tracker moved there early), never undo it
+  if (to !== 'done') {
+    const closed = finished(nexus, pbi);
+    if (closed) return closed;
+  }
   return { type: 'square.changed', key: pbi.key, team, from: square.state, to, ...who };
 }
 
@@ -101,6 +115,8 @@ export function decideTeams(nexus: Nexus, pbi: Pbi, add: readonly string[], remo
   const missing = removed.find((t) => !needed.includes(t));
   if (missing) return { problem: 'team-not-needed', key: pbi.key, team: missing };
   if (!added.length && !removed.length) return { problem: 'no-change', key: pbi.key };
+  const closed = finished(nexus, pbi);
+  if (closed) return closed;
   return { type: 'pbi.teams-changed', key: pbi.key, added, removed, ...who };
 }
 

@@ -86,6 +86,28 @@ describeEachDatabase('/pbi commands', (db) => {
     expect(pbi?.finishedAt).not.toBeNull();
   });
 
+  test('a finished PBI keeps its done squares: square and team changes are refused until it is moved back', async () => {
+    await h.run('/pbi add "Split payment" --teams Alpha,Beta --stage doing');
+    h.advance({ days: 1 });
+    await h.run('/pbi team PBI-1 Alpha done');
+    await h.run('/pbi team PBI-1 Beta done');
+    for (const stage of ['integrated', 'released']) {
+      await h.run(`/pbi move PBI-1 ${stage}`);
+      for (const line of ['/pbi team PBI-1 Alpha reset', '/pbi team PBI-1 beta start', '/pbi teams PBI-1 +Gamma', '/pbi teams PBI-1 -Beta']) {
+        const refused = await h.run(line);
+        expect(refused.visibility).toBe('ephemeral');
+        expect(refused.plain).toContain('PBI-1 is finished: its team squares are final. Move it back first (/pbi move PBI-1 <stage>)');
+      }
+      const show = (await h.run('/pbi show PBI-1')).plain;
+      expect(show).toContain('■ Alpha done');
+      expect(show).toContain('■ Beta done');
+      expect(show).not.toContain('Gamma');
+    }
+    // moved back, it is open again and its squares can change
+    await h.run('/pbi move PBI-1 doing');
+    expect((await h.run('/pbi team PBI-1 Alpha reset')).plain).toContain('☐ Alpha');
+  });
+
   test('add in the finish stage follows the integration rule of a move: refused while teams are needed', async () => {
     for (const stage of ['integrated', 'released']) {
       const refused = await h.run(`/pbi add "Split payment" --teams Alpha,Beta --stage ${stage}`);
