@@ -71,6 +71,18 @@ describeEachDatabase('/forecast', (db) => {
     expect(reply.plain).toContain('⚠ No PBI was integrated in the window yet');
   });
 
+  test('a PBI with no teams and too few finished PBIs: "not enough history", never a date', async () => {
+    await finishOneADay(h, 3); // 3 cycle times used to give an unstarted PBI "on or before" tomorrow
+    await h.run('/pbi add "Refining" --stage ready --key SOLO-1');
+    const unstarted = await h.run('/forecast SOLO-1');
+    expect(unstarted.plain).toContain('Not enough history: SOLO-1 hasn\'t started and names no teams, and only 3 PBIs finished in the window');
+    expect(unstarted.plain).not.toMatch(/on or before|today/);
+    await h.run('/pbi add "Solo" --stage doing --key SOLO-2');
+    const started = await h.run('/forecast SOLO-2');
+    expect(started.plain).toContain('Not enough history: only 3 PBIs finished in the window.');
+    expect(started.plain).not.toMatch(/on or before|today/);
+  });
+
   test('a PBI whose teams finished long ago is not "tomorrow": the integration step counts the time already waited', async () => {
     for (let n = 0; n < 10; n++) { // Alpha finishes a square a day, and each PBI is integrated the day after
       await h.run(`/pbi add "Part ${n}" --teams Alpha --stage doing --key P-${n}`);
@@ -177,6 +189,13 @@ describeEachDatabase('/forecast', (db) => {
       await h.run('/nexus forecast working');
       const working = await h.run('/forecast SOLO-1');
       expect(lines(working.plain)).toEqual(['50%: on or before Mon 23 Mar', '70%: on or before Mon 23 Mar', '85%: on or before Mon 23 Mar', '95%: on or before Mon 23 Mar']);
+    });
+
+    test('a PBI with no teams that hasn\'t started: no date from cycle times, the SLE and how to get one', async () => {
+      await h.run('/pbi add "Refining" --stage ready --key SOLO-1');
+      const reply = await h.run('/forecast SOLO-1');
+      expect(lines(reply.plain)).toEqual([]);
+      expect(reply.plain).toContain('SOLO-1 hasn\'t started: cycle times tell how long it takes once started (85% within 1 day, the SLE), not when it will start. Forecast it once it starts, or give it teams: /pbi teams SOLO-1 +<team>.');
     });
 
     test('working days: the history drops weekends, counts their finishes on Mondays, and no date lands on one', async () => {

@@ -2,9 +2,9 @@ import { localDate, addDays, daysBetween, type CalendarDate } from '../../domain
 import { percentile, windowEnding } from '../../domain/flow-metrics';
 import { dayAtConfidence, integrationStillAhead, pbiDoneWithin, type TeamPart } from '../../domain/forecast/pbi-forecast';
 import { DEFAULT_TRIALS } from '../../domain/forecast/monte-carlo';
-import { dateOfDay, daysUntil, onCountedDay, type ForecastDays } from '../../domain/forecast/sampling';
+import { dateOfDay, daysUntil, MIN_DAYS_WITH_THROUGHPUT, onCountedDay, type ForecastDays } from '../../domain/forecast/sampling';
 import type { Pbi } from '../../domain/pbi';
-import { cycleTimesInWindow } from '../../domain/sle';
+import { cycleTimesInWindow, MIN_ITEMS_FOR_SLE, type Sle } from '../../domain/sle';
 import { code, escape } from '../blocks';
 import { defineCommand, invalid, type NexusContext } from '../command';
 import { loadFlowView, startOfDay, today } from '../flow-view';
@@ -135,9 +135,12 @@ async function byCycleTimes(ctx: NexusContext, pbi: Pbi, confidences: number[], 
   const view = await loadFlowView(ctx);
   const historyDays = since === null ? ctx.nexus.sle.historyDays : daysBetween(since, view.today) + 1;
   const days = forecastDays(ctx.nexus);
-  const age = view.ageOf(pbi)?.age ?? 0;
   const finished = cycleTimesInWindow(view.finished, view.today, ctx.nexus.timeZone, historyDays);
   if (!finished.length) return { problem: 'no-history', who: 'the Nexus' };
+  // an unstarted PBI has no age to condition on: cycle times say how long work takes once started, not when it starts
+  if (pbi.startedAt === null) return { problem: 'refused', message: notStarted(pbi, view.sle) };
+  if (finished.length < MIN_DAYS_WITH_THROUGHPUT) return { problem: 'refused', message: fewCycleTimes(finished.length) };
+  const age = view.ageOf(pbi)?.age ?? 0;
   const cycleTimes = finished.filter((t) => t >= age);
   if (!cycleTimes.length) return { problem: 'refused', message: `${escape(pbi.key)} is older than every PBI finished in the window (${count(age, 'day')}): the history can't say. Swarm on it.` };
   const remaining = confidences.map((confidence) => ({ confidence, value: percentile(cycleTimes, confidence / 100)! - age }));
@@ -150,6 +153,20 @@ async function byCycleTimes(ctx: NexusContext, pbi: Pbi, confidences: number[], 
   const warnings = cycleTimes.length < FEW_CYCLE_TIMES ? [`⚠ Only ${count(cycleTimes.length, 'finished PBI')} lasted that long: a rough guide.`] : [];
   return { answer, seed, restsOn, warnings, histogram: { xTitle: 'days from today', spread, lines }, note: `${escape(pbi.key)} names no teams: from the cycle times of the finished PBIs that lasted at least its age.` };
 }
+
+/** No date for a PBI with no teams that hasn't started: the SLE says how long once started, and how to get a date. */
+function notStarted(pbi: Pbi, sle: Sle): string {
+  const key = escape(pbi.key);
+  const teams = code(`/pbi teams ${pbi.key} +<team>`);
+  if (sle.kind === 'not-enough-history') {
+    return `Not enough history: ${key} hasn't started and names no teams, and only ${count(sle.sampleSize, 'PBI')} finished in the window, too few (${MIN_ITEMS_FOR_SLE} needed) to say even how long one takes once started. Forecast it once it starts, or give it teams: ${teams}.`;
+  }
+  return `${key} hasn't started: cycle times tell how long it takes once started (${sle.percentile}% within ${count(sle.days, 'day')}, the SLE), not when it will start. Forecast it once it starts, or give it teams: ${teams}.`;
+}
+
+/** The thin-history bar of the throughput forecasts, counted in finished PBIs: fewer say almost nothing. */
+const fewCycleTimes = (n: number): string =>
+  `Not enough history: only ${count(n, 'PBI')} finished in the window. A PBI with no teams is forecast from the cycle times of finished PBIs, and that needs at least ${MIN_DAYS_WITH_THROUGHPUT}: fewer say almost nothing, and any date would sound surer than it is.`;
 
 /** Fewer cycle times than this say little (the SLE's own rule: fewer than 10 finished items is "not enough history"). */
 const FEW_CYCLE_TIMES = 10;
