@@ -2,7 +2,7 @@ import { DateTime } from 'luxon';
 import { runLine } from '../../src/commands';
 import { openDatabase } from '../../src/store/database';
 import { openStore } from '../../src/store';
-import { spread } from './slack-load';
+import { type OtherChannel, whileAnotherChannelAsks } from './other-channel';
 
 export type WorkflowChanges = {
   changes: number;
@@ -11,7 +11,7 @@ export type WorkflowChanges = {
   rssAfterFirstMb: number;
   rssAfterLastMb: number;
   peakRssMb: number;
-  other: { asked: number; p50: number; p99: number; max: number };
+  other: OtherChannel;
 };
 
 /** `/nexus stage add` then `remove`, and moving where flow finishes and back: 44 changes, as in the report. */
@@ -27,14 +27,6 @@ export async function measureWorkflowChanges(target: { url?: string; dataDir: st
   const db = await openDatabase(target);
   try {
     const store = openStore(db, 'bench');
-    const now = DateTime.utc();
-    const large = { store, now: () => now, workspaceId: 'T-bench', channelId: 'C-bench', userId: 'U-bench' };
-    const small = { ...large, channelId: 'C-bench-small-workflow' };
-    if (!(await store.nexuses.findByChannel('T-bench', small.channelId))) {
-      await runLine('/nexus setup --name Small --teams Alpha --stages "ready,doing,done" --start doing --finish done', small);
-      for (let i = 0; i < 5; i++) await runLine(`/pbi add "small ${i}" --stage doing`, small);
-    }
-    await runLine('/flow board', small);
     const nexus = (await store.nexuses.findByChannel('T-bench', 'C-bench'))!;
     const { startStage, finishStage } = nexus.workflow;
     const later = nexus.workflow.stages[nexus.workflow.stages.findIndex((s) => s.name === finishStage) + 1]?.name ?? finishStage;
@@ -44,37 +36,30 @@ export async function measureWorkflowChanges(target: { url?: string; dataDir: st
       `/nexus flow start ${startStage} finish ${later}`,
       `/nexus flow start ${startStage} finish ${finishStage}`,
     ]).flat();
-    const latencies: number[] = [];
-    let running = true;
-    const asking = (async () => {
-      while (running) {
+    const run = async (large: Parameters<typeof runLine>[1]) => {
+      const times: number[] = [];
+      let rssAfterFirstMb = 0;
+      for (const line of lines) {
         const t = performance.now();
-        await runLine('/flow board', small);
-        latencies.push(performance.now() - t);
-        await new Promise((r) => setTimeout(r, OTHER_EVERY_MS));
+        const reply = await runLine(line, large);
+        times.push(performance.now() - t);
+        if (reply.visibility !== 'channel') throw new Error(`${line} was not done: ${reply.text}`);
+        if (!rssAfterFirstMb) rssAfterFirstMb = Math.round(process.memoryUsage().rss / 1_048_576);
       }
-    })();
-    const times: number[] = [];
-    let rssAfterFirstMb = 0;
-    for (const line of lines) {
-      const t = performance.now();
-      const reply = await runLine(line, large);
-      times.push(performance.now() - t);
-      if (reply.visibility !== 'channel') throw new Error(`${line} was not done: ${reply.text}`);
-      if (!rssAfterFirstMb) rssAfterFirstMb = Math.round(process.memoryUsage().rss / 1_048_576);
-    }
-    running = false;
-    await asking;
+      return { times, rssAfterFirstMb };
+    };
+    const small = { channelId: 'C-bench-small-workflow', everyMs: OTHER_EVERY_MS };
+    const { result, other } = await whileAnotherChannelAsks(store, DateTime.utc(), small, run);
+    const { times, rssAfterFirstMb } = result;
     const sorted = [...times].sort((a, b) => a - b);
     const at = (p: number) => sorted[Math.ceil(p * sorted.length) - 1];
-    const { p50, p99 } = spread(latencies);
     return {
       changes: lines.length,
       change: { p50: at(0.5), p95: at(0.95), max: sorted[sorted.length - 1] },
       rssAfterFirstMb,
       rssAfterLastMb: Math.round(process.memoryUsage().rss / 1_048_576),
       peakRssMb: Math.round(process.resourceUsage().maxRSS / 1024),
-      other: { asked: latencies.length, p50, p99, max: Math.max(0, ...latencies) },
+      other,
     };
   } finally {
     await db.close();
