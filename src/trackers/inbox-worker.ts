@@ -84,10 +84,14 @@ export function startInboxWorker(deps: { store: Store; now: () => DateTime; log:
     }
   }
 
-  /** Deletes what deduplication no longer needs, a batch at a time, letting requests in between. */
+  /**
+   * Deletes what deduplication no longer needs, a batch at a time, letting requests in between: applied deliveries
+   * past the kept days, and Slack request signatures past their time (claimed on the ack path, never pruned there).
+   */
   async function prune(): Promise<void> {
     const before = deps.now().minus({ days: deps.keepDays ?? DEFAULT_INBOX_KEEP_DAYS });
     try {
+      await deps.store.seenRequests.pruneExpired(deps.now());
       let pruned = 0;
       for (let batch = 1; batch > 0 && !stopped; pruned += batch) {
         batch = await deps.store.inbox.pruneBatch(before);

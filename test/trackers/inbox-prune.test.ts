@@ -61,6 +61,16 @@ describe.each(DATABASE_KINDS)('the inbox keeps applied deliveries for the kept d
     expect((await h.store.pbis.history(nexusId, 'Codertocat/Hello-World#1')).map((e) => e.type)).toEqual(['pbi.added', 'pbi.moved']);
   });
 
+  test("Slack request signatures past their time go with the same pruner, not on a request's ack path", async () => {
+    const ago = (minutes: number) => now.plus({ minutes }).toJSDate();
+    await db.prisma.seenRequest.createMany({ data: [{ key: 'slack:v0=old', expiresAt: ago(-1) }, { key: 'slack:v0=live', expiresAt: ago(5) }] });
+    // a claim only claims: the expired row is still there until the pruner runs
+    expect(await h.store.seenRequests.claim('slack:v0=new', now, now.plus({ minutes: 5 }))).toBe(true);
+    expect(await db.prisma.seenRequest.count({ where: { key: 'slack:v0=old' } })).toBe(1);
+    await restart();
+    expect((await db.prisma.seenRequest.findMany({ orderBy: { key: 'asc' } })).map((r) => r.key)).toEqual(['slack:v0=live', 'slack:v0=new']);
+  });
+
   test('how long is a setting: INBOX_KEEP_DAYS, at least 3', () => {
     expect(loadConfig({}).INBOX_KEEP_DAYS).toBe(7);
     expect(loadConfig({ INBOX_KEEP_DAYS: '30' }).INBOX_KEEP_DAYS).toBe(30);
