@@ -9,7 +9,10 @@ const ConfigSchema = z
   .object({
     DATABASE_URL: z
       .string()
-      .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// or postgresql:// URL (leave it unset for the embedded database)')
+      .regex(
+        /^postgres(ql)?:\/\//,
+        'must be a postgres:// or postgresql:// URL (leave it unset for the embedded database)',
+      )
       .optional(),
     DATA_DIR: z.string().min(1).default('./data'),
     /** where the console writes charts asked for with `--chart` */
@@ -31,13 +34,19 @@ const ConfigSchema = z
     /** refused webhook requests a second one address may make (bursts of 10 s of it) before it gets 429 unread */
     WEBHOOK_REFUSED_PER_SENDER: z.coerce.number().positive('must be a positive number of requests a second').default(5),
     /** authentic deliveries a second one Nexus may receive (bursts of 10 s of it) before 429 */
-    WEBHOOK_DELIVERIES_PER_NEXUS: z.coerce.number().positive('must be a positive number of deliveries a second').default(200),
+    WEBHOOK_DELIVERIES_PER_NEXUS: z.coerce
+      .number()
+      .positive('must be a positive number of deliveries a second')
+      .default(200),
     /** load balancers in front that append the sender's address to X-Forwarded-For (0: none, use the connection's) */
     /** days applied tracker deliveries are kept (their ids answer redeliveries as duplicates) before they are deleted */
     INBOX_KEEP_DAYS: z.coerce
       .number()
       .int('must be a whole number of days')
-      .min(3, 'must be at least 3: GitHub lets a delivery be redelivered for 3 days, and one deleted before would be applied again')
+      .min(
+        3,
+        'must be at least 3: GitHub lets a delivery be redelivered for 3 days, and one deleted before would be applied again',
+      )
       .default(7),
     TRUST_PROXY_HOPS: z.coerce.number().int('must be a whole number of proxies').min(0).max(10).default(0),
     /** the most one long job (the accuracy replay) may take before it answers with what it has */
@@ -48,10 +57,24 @@ const ConfigSchema = z
       if (!env[name]) ctx.addIssue({ code: 'custom', path: [name], message: `is required ${why}` });
     };
     const oauth = Boolean(env.SLACK_CLIENT_ID);
-    if (env.SLACK_BOT_TOKEN && oauth) ctx.addIssue({ code: 'custom', path: ['SLACK_BOT_TOKEN'], message: 'and SLACK_CLIENT_ID exclude each other: one workspace, or OAuth for many' });
-    if (oauth) for (const name of ['SLACK_CLIENT_SECRET', 'SLACK_STATE_SECRET', 'SLACK_TOKEN_KEY', 'SLACK_SIGNING_SECRET'] as const) need(name, 'with SLACK_CLIENT_ID (installs in many workspaces)');
-    if (env.SLACK_BOT_TOKEN && !env.SLACK_SIGNING_SECRET && !env.SLACK_APP_TOKEN) need('SLACK_SIGNING_SECRET', 'with SLACK_BOT_TOKEN (or set SLACK_APP_TOKEN for Socket Mode)');
-    if (!env.SLACK_BOT_TOKEN && !oauth && (env.SLACK_SIGNING_SECRET || env.SLACK_APP_TOKEN)) need('SLACK_BOT_TOKEN', 'when SLACK_SIGNING_SECRET or SLACK_APP_TOKEN is set');
+    if (env.SLACK_BOT_TOKEN && oauth)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['SLACK_BOT_TOKEN'],
+        message: 'and SLACK_CLIENT_ID exclude each other: one workspace, or OAuth for many',
+      });
+    if (oauth)
+      for (const name of [
+        'SLACK_CLIENT_SECRET',
+        'SLACK_STATE_SECRET',
+        'SLACK_TOKEN_KEY',
+        'SLACK_SIGNING_SECRET',
+      ] as const)
+        need(name, 'with SLACK_CLIENT_ID (installs in many workspaces)');
+    if (env.SLACK_BOT_TOKEN && !env.SLACK_SIGNING_SECRET && !env.SLACK_APP_TOKEN)
+      need('SLACK_SIGNING_SECRET', 'with SLACK_BOT_TOKEN (or set SLACK_APP_TOKEN for Socket Mode)');
+    if (!env.SLACK_BOT_TOKEN && !oauth && (env.SLACK_SIGNING_SECRET || env.SLACK_APP_TOKEN))
+      need('SLACK_BOT_TOKEN', 'when SLACK_SIGNING_SECRET or SLACK_APP_TOKEN is set');
   });
 
 export type Config = z.infer<typeof ConfigSchema> & { mode: 'local' | 'slack' };
@@ -72,5 +95,9 @@ export class ConfigError extends Error {}
 
 /** What one sender or Nexus may ask of the webhook endpoint (see WebhookLimits). */
 export function webhookLimits(config: Config) {
-  return { refusedPerSender: config.WEBHOOK_REFUSED_PER_SENDER, deliveriesPerNexus: config.WEBHOOK_DELIVERIES_PER_NEXUS, trustProxyHops: config.TRUST_PROXY_HOPS };
+  return {
+    refusedPerSender: config.WEBHOOK_REFUSED_PER_SENDER,
+    deliveriesPerNexus: config.WEBHOOK_DELIVERIES_PER_NEXUS,
+    trustProxyHops: config.TRUST_PROXY_HOPS,
+  };
 }

@@ -6,7 +6,13 @@ import pino from 'pino';
  */
 export function createLogger(level: string, file?: string) {
   return pino(
-    { level, redact: { paths: ['token', '*.token', 'botToken', 'signingSecret', 'headers.authorization'], censor: '[redacted]' } },
+    {
+      level,
+      redact: {
+        paths: ['token', '*.token', 'botToken', 'signingSecret', 'headers.authorization'],
+        censor: '[redacted]',
+      },
+    },
     file ? pino.destination({ dest: file, mkdir: true, sync: true }) : pino.destination(2),
   );
 }

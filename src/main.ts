@@ -1,16 +1,16 @@
 import path from 'node:path';
 import { DateTime } from 'luxon';
-import { ConfigError, loadConfig, webhookLimits, type Config } from './config';
-import { startLocalServer } from './console/local-server';
 import { jobsOf } from './commands/long-jobs';
-import { secretsBox } from './store/secrets-key';
+import { type Config, ConfigError, loadConfig, webhookLimits } from './config';
+import { startLocalServer } from './console/local-server';
 import { runConsole } from './console/run-console';
 import { loadDemo } from './demo/load-demo';
 import { createLogger, type Logger } from './log';
 import { startSlack } from './slack/start';
-import { DatabaseInUseError } from './store/data-dir-lock';
-import { openDatabase, type Database } from './store/database';
 import { openStore } from './store';
+import { DatabaseInUseError } from './store/data-dir-lock';
+import { type Database, openDatabase } from './store/database';
+import { secretsBox } from './store/secrets-key';
 
 const DEMO_CHANNEL = 'demo';
 /** Where local mode (the console) writes its log, inside DATA_DIR. */
@@ -19,8 +19,15 @@ const LOCAL_LOG = 'nexus-flow.log';
 async function main(argv: string[]): Promise<void> {
   const config = loadConfig(process.env);
   // local mode talks to a person on stdout and the terminal: its log goes to a file beside the data
-  const log = createLogger(config.LOG_LEVEL, config.mode === 'slack' ? undefined : path.join(config.DATA_DIR, LOCAL_LOG));
-  const db = await openDatabase({ url: config.DATABASE_URL, dataDir: path.join(config.DATA_DIR, 'pglite'), holder: holderName(config, argv) });
+  const log = createLogger(
+    config.LOG_LEVEL,
+    config.mode === 'slack' ? undefined : path.join(config.DATA_DIR, LOCAL_LOG),
+  );
+  const db = await openDatabase({
+    url: config.DATABASE_URL,
+    dataDir: path.join(config.DATA_DIR, 'pglite'),
+    holder: holderName(config, argv),
+  });
   log.info({ database: db.kind, location: db.location }, 'database ready');
   if (config.mode === 'slack') return serveSlack(() => startSlack(config, db, log), db, log);
   try {
@@ -37,12 +44,30 @@ async function runLocal(argv: string[], db: Database, config: Config, log: Logge
   const now = () => DateTime.utc();
   if (demo) {
     const summary = await loadDemo(db, channelId, now());
-    process.stdout.write(`Loaded the demo Nexus in #${channelId}: ${summary}. Try /flow board, /flow aging, /pbi show PBI-1.\n\n`);
+    process.stdout.write(
+      `Loaded the demo Nexus in #${channelId}: ${summary}. Try /flow board, /flow aging, /pbi show PBI-1.\n\n`,
+    );
   }
   const store = openStore(db, 'console', secretsBox(config));
-  const stopServer = await startLocalServer({ db, store, now, log, output: process.stdout, port: config.PORT, limits: webhookLimits(config), inboxKeepDays: config.INBOX_KEEP_DAYS });
+  const stopServer = await startLocalServer({
+    db,
+    store,
+    now,
+    log,
+    output: process.stdout,
+    port: config.PORT,
+    limits: webhookLimits(config),
+    inboxKeepDays: config.INBOX_KEEP_DAYS,
+  });
   try {
-    const ctx = { store, now, channelId, chartsDir: config.CHARTS_DIR, publicUrl: config.PUBLIC_URL ?? `http://localhost:${config.PORT}`, jobs: jobsOf(config) };
+    const ctx = {
+      store,
+      now,
+      channelId,
+      chartsDir: config.CHARTS_DIR,
+      publicUrl: config.PUBLIC_URL ?? `http://localhost:${config.PORT}`,
+      jobs: jobsOf(config),
+    };
     await runConsole(ctx, { input: process.stdin, output: process.stdout, interactive: process.stdin.isTTY === true });
   } finally {
     await stopServer();
@@ -83,7 +108,8 @@ function flag(argv: string[], name: string): string | undefined {
 }
 
 main(process.argv.slice(2)).catch((error: unknown) => {
-  if (error instanceof ConfigError || error instanceof DatabaseInUseError) process.stderr.write(`Nexus Flow cannot start: ${error.message}\n`);
+  if (error instanceof ConfigError || error instanceof DatabaseInUseError)
+    process.stderr.write(`Nexus Flow cannot start: ${error.message}\n`);
   else process.stderr.write(`Nexus Flow stopped: ${error instanceof Error ? error.stack : String(error)}\n`);
   process.exitCode = 1;
 });

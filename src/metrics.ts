@@ -1,5 +1,5 @@
 import type { CustomRoute } from '@slack/bolt';
-import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
 import { TRACKER_KINDS } from './domain/tracker';
 
 /** Seconds: from a board read (milliseconds) to a whole backtest (seconds). */
@@ -13,13 +13,50 @@ export function createMetrics(source: { inboxBacklog(): Promise<number> }) {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry, prefix: 'nexus_flow_' });
   const registers = [registry];
-  const commands = new Counter({ name: 'nexus_flow_commands_total', help: 'Slash commands answered, by command and outcome (posted in the channel, answered to the person, failed)', labelNames: ['command', 'outcome'], registers });
-  const commandSeconds = new Histogram({ name: 'nexus_flow_command_seconds', help: 'Time from a command arriving to its answer', labelNames: ['command'], buckets: SECONDS_BUCKETS, registers });
-  const forecastSeconds = new Histogram({ name: 'nexus_flow_forecast_seconds', help: 'Time to answer a /forecast question, simulation included', labelNames: ['question'], buckets: SECONDS_BUCKETS, registers });
-  const deliveries = new Counter({ name: 'nexus_flow_webhook_deliveries_total', help: 'Tracker webhook deliveries answered, by tracker and HTTP status', labelNames: ['tracker', 'status'], registers });
-  const applied = new Counter({ name: 'nexus_flow_inbox_deliveries_total', help: 'Inbox deliveries handled by this process, by outcome (handled, failed: kept for a retry)', labelNames: ['outcome'], registers });
-  const announcements = new Counter({ name: 'nexus_flow_tracker_announcements_total', help: 'Messages telling a Nexus channel its tracker moves, by outcome (posted, retry: kept for a later try, given_up)', labelNames: ['outcome'], registers });
-  const digests = new Counter({ name: 'nexus_flow_digest_runs_total', help: 'Daily digests this process claimed, by outcome (posted, failed: another round retries)', labelNames: ['outcome'], registers });
+  const commands = new Counter({
+    name: 'nexus_flow_commands_total',
+    help: 'Slash commands answered, by command and outcome (posted in the channel, answered to the person, failed)',
+    labelNames: ['command', 'outcome'],
+    registers,
+  });
+  const commandSeconds = new Histogram({
+    name: 'nexus_flow_command_seconds',
+    help: 'Time from a command arriving to its answer',
+    labelNames: ['command'],
+    buckets: SECONDS_BUCKETS,
+    registers,
+  });
+  const forecastSeconds = new Histogram({
+    name: 'nexus_flow_forecast_seconds',
+    help: 'Time to answer a /forecast question, simulation included',
+    labelNames: ['question'],
+    buckets: SECONDS_BUCKETS,
+    registers,
+  });
+  const deliveries = new Counter({
+    name: 'nexus_flow_webhook_deliveries_total',
+    help: 'Tracker webhook deliveries answered, by tracker and HTTP status',
+    labelNames: ['tracker', 'status'],
+    registers,
+  });
+  const applied = new Counter({
+    name: 'nexus_flow_inbox_deliveries_total',
+    help: 'Inbox deliveries handled by this process, by outcome (handled, failed: kept for a retry)',
+    labelNames: ['outcome'],
+    registers,
+  });
+  const announcements = new Counter({
+    name: 'nexus_flow_tracker_announcements_total',
+    help: 'Messages telling a Nexus channel its tracker moves, by outcome (posted, retry: kept for a later try, given_up)',
+    labelNames: ['outcome'],
+    registers,
+  });
+  const digests = new Counter({
+    name: 'nexus_flow_digest_runs_total',
+    help: 'Daily digests this process claimed, by outcome (posted, failed: another round retries)',
+    labelNames: ['outcome'],
+    registers,
+  });
   let lastBacklog = 0;
   new Gauge({
     name: 'nexus_flow_inbox_backlog',
@@ -36,10 +73,14 @@ export function createMetrics(source: { inboxBacklog(): Promise<number> }) {
     commandAnswered(command: string, outcome: 'posted' | 'answered' | 'failed', seconds: number): void {
       commands.inc({ command, outcome });
       commandSeconds.observe({ command }, seconds);
-      if (command.startsWith('forecast ')) forecastSeconds.observe({ question: command.slice('forecast '.length) }, seconds);
+      if (command.startsWith('forecast '))
+        forecastSeconds.observe({ question: command.slice('forecast '.length) }, seconds);
     },
     webhookAnswered(tracker: string, status: number): void {
-      deliveries.inc({ tracker: (TRACKER_KINDS as readonly string[]).includes(tracker) ? tracker : 'unknown', status: String(status) });
+      deliveries.inc({
+        tracker: (TRACKER_KINDS as readonly string[]).includes(tracker) ? tracker : 'unknown',
+        status: String(status),
+      });
     },
     inboxRound(handled: number, failed: number): void {
       if (handled - failed) applied.inc({ outcome: 'handled' }, handled - failed);

@@ -18,7 +18,9 @@ describe('configuration from the environment', () => {
     expect(() => loadConfig(env)).toThrow(message);
   });
   test('the message never repeats a value', () => {
-    expect(() => loadConfig({ SLACK_BOT_TOKEN: 'not-a-token-supersecret' })).toThrow(expect.objectContaining({ message: expect.not.stringContaining('supersecret') }));
+    expect(() => loadConfig({ SLACK_BOT_TOKEN: 'not-a-token-supersecret' })).toThrow(
+      expect.objectContaining({ message: expect.not.stringContaining('supersecret') }),
+    );
   });
   test('Slack mode with a bot token and signing secret', () => {
     expect(loadConfig({ SLACK_BOT_TOKEN: 'xoxb-1', SLACK_SIGNING_SECRET: '0123456789abcdef' }).mode).toBe('slack');

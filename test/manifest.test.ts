@@ -12,7 +12,9 @@ test("manifest.json is valid against Slack's published manifest schema", () => {
   const ajv = new Ajv({ strict: false, validateFormats: false, allErrors: true });
   const validate = ajv.compile(JSON.parse(readFileSync(schemaPath, 'utf8')));
   expect(validate(manifest) ? [] : validate.errors).toEqual([]);
-  expect(validate({ ...manifest, features: { ...manifest.features, slash_commands: [{ command: 'no-slash' }] } })).toBe(false);
+  expect(validate({ ...manifest, features: { ...manifest.features, slash_commands: [{ command: 'no-slash' }] } })).toBe(
+    false,
+  );
 });
 
 test('the manifest registers exactly the slash commands the app answers', () => {

@@ -23,8 +23,14 @@ describe('Node versions', () => {
     const oldest = semver.minVersion(pkg.engines.node)!.version;
     const demanding = Object.entries(lock.packages)
       .filter(([where, entry]) => where !== '' && !entry.optional)
-      .filter(([, entry]) => !Array.isArray(entry.engines) && entry.engines?.node && !semver.satisfies(oldest, entry.engines.node))
-      .map(([where, entry]) => `${where.replace(/^.*node_modules\//, '')} wants node ${(entry.engines as { node: string }).node}`);
+      .filter(
+        ([, entry]) =>
+          !Array.isArray(entry.engines) && entry.engines?.node && !semver.satisfies(oldest, entry.engines.node),
+      )
+      .map(
+        ([where, entry]) =>
+          `${where.replace(/^.*node_modules\//, '')} wants node ${(entry.engines as { node: string }).node}`,
+      );
     expect(demanding).toEqual([]);
   });
 

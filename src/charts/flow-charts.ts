@@ -22,7 +22,14 @@ const wholeDomain = (values: readonly number[]) => [0, Math.max(1, ...values)];
 function dateTicks(dates: readonly string[]): object {
   const times = dates.map((d) => Date.parse(d));
   const days = times.length ? Math.round((Math.max(...times) - Math.min(...times)) / 86_400_000) + 1 : 1;
-  const tickCount = days <= 10 ? { interval: 'day', step: 1 } : days <= 20 ? { interval: 'day', step: 2 } : days <= 70 ? { interval: 'week', step: 1 } : { interval: 'week', step: 2 };
+  const tickCount =
+    days <= 10
+      ? { interval: 'day', step: 1 }
+      : days <= 20
+        ? { interval: 'day', step: 2 }
+        : days <= 70
+          ? { interval: 'week', step: 1 }
+          : { interval: 'week', step: 2 };
   return { format: '%d %b', tickCount };
 }
 
@@ -32,16 +39,43 @@ function dateTicks(dates: readonly string[]): object {
  * the top where that would leave the chart, so no two labels print over each other.
  */
 function percentileMarks(data: string, percentiles: readonly PercentileLine[]): object[] {
-  const rules = { type: 'rule', from: { data }, encode: { enter: { x: { value: 0 }, x2: { signal: 'width' }, y: { scale: 'y', field: 'days' }, stroke: { field: 'colour' }, strokeDash: { value: [4, 3] }, strokeWidth: { value: 1.5 } } } };
+  const rules = {
+    type: 'rule',
+    from: { data },
+    encode: {
+      enter: {
+        x: { value: 0 },
+        x2: { signal: 'width' },
+        y: { scale: 'y', field: 'days' },
+        stroke: { field: 'colour' },
+        strokeDash: { value: [4, 3] },
+        strokeWidth: { value: 1.5 },
+      },
+    },
+  };
   const labels = labelsByDay(percentiles);
   const last = labels.length - 1;
   // up(i): at its line, or GAP above the label below it; down(i): at up(i), or GAP below the label above it (or the top)
-  const up = (i: number) => `min(${labels.slice(0, i + 1).map((l, j) => `scale('y', ${l.days}) - ${LABEL_GAP * (i - j)}`).join(', ')})`;
-  const down = (i: number) => `max(${[up(i), ...labels.slice(i + 1).map((_, k) => `${up(i + 1 + k)} + ${LABEL_GAP * (k + 1)}`), `${LABEL_GAP / 2 + LABEL_GAP * (last - i)}`].join(', ')})`;
+  const up = (i: number) =>
+    `min(${labels
+      .slice(0, i + 1)
+      .map((l, j) => `scale('y', ${l.days}) - ${LABEL_GAP * (i - j)}`)
+      .join(', ')})`;
+  const down = (i: number) =>
+    `max(${[up(i), ...labels.slice(i + 1).map((_, k) => `${up(i + 1 + k)} + ${LABEL_GAP * (k + 1)}`), `${LABEL_GAP / 2 + LABEL_GAP * (last - i)}`].join(', ')})`;
   const marks = labels.map((label, i) => ({
     type: 'text',
     name: `percentile-label-${i}`,
-    encode: { enter: { x: { signal: 'width', offset: 4 }, y: { signal: down(i) }, text: { value: label.text }, baseline: { value: 'middle' }, fontSize: { value: 11 }, fill: { value: label.colour } } },
+    encode: {
+      enter: {
+        x: { signal: 'width', offset: 4 },
+        y: { signal: down(i) },
+        text: { value: label.text },
+        baseline: { value: 'middle' },
+        fontSize: { value: 11 },
+        fill: { value: label.colour },
+      },
+    },
   }));
   return [rules, ...marks];
 }
@@ -50,46 +84,118 @@ function percentileMarks(data: string, percentiles: readonly PercentileLine[]): 
 function labelsByDay(percentiles: readonly PercentileLine[]): { days: number; text: string; colour: string }[] {
   const byDay = new Map<number, number[]>();
   for (const p of percentiles) byDay.set(p.days, [...(byDay.get(p.days) ?? []), p.percentile]);
-  return [...byDay].sort(([a], [b]) => a - b).map(([days, ps]) => {
-    const sorted = ps.sort((a, b) => a - b);
-    return { days, text: `${sorted.join('/')}%: ${days}d`, colour: LINE_COLOURS[sorted[sorted.length - 1]] ?? '#888' };
-  });
+  return [...byDay]
+    .sort(([a], [b]) => a - b)
+    .map(([days, ps]) => {
+      const sorted = ps.sort((a, b) => a - b);
+      return {
+        days,
+        text: `${sorted.join('/')}%: ${days}d`,
+        colour: LINE_COLOURS[sorted[sorted.length - 1]] ?? '#888',
+      };
+    });
 }
 
-const lines = (percentiles: readonly PercentileLine[]) => percentiles.map((p) => ({ ...p, colour: LINE_COLOURS[p.percentile] ?? '#888' }));
-const frame = (title: string) => ({ $schema: 'https://vega.github.io/schema/vega/v6.json', width: WIDTH, height: HEIGHT, padding: { left: 12, top: 12, bottom: 12, right: 70 }, title: { text: title, anchor: 'start', fontSize: 15 } });
+const lines = (percentiles: readonly PercentileLine[]) =>
+  percentiles.map((p) => ({ ...p, colour: LINE_COLOURS[p.percentile] ?? '#888' }));
+const frame = (title: string) => ({
+  $schema: 'https://vega.github.io/schema/vega/v6.json',
+  width: WIDTH,
+  height: HEIGHT,
+  padding: { left: 12, top: 12, bottom: 12, right: 70 },
+  title: { text: title, anchor: 'start', fontSize: 15 },
+});
 
 /** Aging WIP: each item in progress as a dot at its stage and age, with the cycle-time percentile lines behind. */
-export function agingChartSpec(title: string, stages: readonly string[], dots: readonly AgingDot[], percentiles: readonly PercentileLine[]): VegaSpec {
+export function agingChartSpec(
+  title: string,
+  stages: readonly string[],
+  dots: readonly AgingDot[],
+  percentiles: readonly PercentileLine[],
+): VegaSpec {
   return {
     ...frame(title),
     // a fixed sideways spread per item so dots of the same age don't hide each other, and every drawing is the same
-    data: [{ name: 'items', values: dots.map((d, i) => ({ ...d, jitter: (((i * 7) % 11) - 5) * 3 })) }, { name: 'lines', values: lines(percentiles) }],
+    data: [
+      { name: 'items', values: dots.map((d, i) => ({ ...d, jitter: (((i * 7) % 11) - 5) * 3 })) },
+      { name: 'lines', values: lines(percentiles) },
+    ],
     scales: [
       { name: 'x', type: 'point', domain: [...stages], range: 'width', padding: 0.5 },
-      { name: 'y', type: 'linear', range: 'height', nice: true, zero: true, domain: wholeDomain([...dots.map((d) => d.age), ...percentiles.map((p) => p.days)]) },
+      {
+        name: 'y',
+        type: 'linear',
+        range: 'height',
+        nice: true,
+        zero: true,
+        domain: wholeDomain([...dots.map((d) => d.age), ...percentiles.map((p) => p.days)]),
+      },
     ],
-    axes: [{ orient: 'bottom', scale: 'x', title: 'stage' }, { orient: 'left', scale: 'y', title: 'age (days)', grid: true, ...WHOLE_TICKS }],
+    axes: [
+      { orient: 'bottom', scale: 'x', title: 'stage' },
+      { orient: 'left', scale: 'y', title: 'age (days)', grid: true, ...WHOLE_TICKS },
+    ],
     marks: [
       ...percentileMarks('lines', percentiles),
-      { type: 'symbol', from: { data: 'items' }, encode: { enter: { x: { scale: 'x', field: 'stage', offset: { field: 'jitter' } }, y: { scale: 'y', field: 'age' }, size: { value: 60 }, fill: { value: '#4c78a8' }, tooltip: { field: 'key' } } } },
+      {
+        type: 'symbol',
+        from: { data: 'items' },
+        encode: {
+          enter: {
+            x: { scale: 'x', field: 'stage', offset: { field: 'jitter' } },
+            y: { scale: 'y', field: 'age' },
+            size: { value: 60 },
+            fill: { value: '#4c78a8' },
+            tooltip: { field: 'key' },
+          },
+        },
+      },
     ],
   };
 }
 
 /** Cycle-time scatter: each finished item at its finish date and cycle time, with the percentile lines. */
-export function scatterChartSpec(title: string, dots: readonly CycleDot[], percentiles: readonly PercentileLine[]): VegaSpec {
+export function scatterChartSpec(
+  title: string,
+  dots: readonly CycleDot[],
+  percentiles: readonly PercentileLine[],
+): VegaSpec {
   return {
     ...frame(title),
-    data: [{ name: 'items', values: dots, format: { parse: { finished: 'date' } } }, { name: 'lines', values: lines(percentiles) }],
+    data: [
+      { name: 'items', values: dots, format: { parse: { finished: 'date' } } },
+      { name: 'lines', values: lines(percentiles) },
+    ],
     scales: [
       { name: 'x', type: 'utc', range: 'width', domain: { data: 'items', field: 'finished' } },
-      { name: 'y', type: 'linear', range: 'height', nice: true, zero: true, domain: wholeDomain([...dots.map((d) => d.days), ...percentiles.map((p) => p.days)]) },
+      {
+        name: 'y',
+        type: 'linear',
+        range: 'height',
+        nice: true,
+        zero: true,
+        domain: wholeDomain([...dots.map((d) => d.days), ...percentiles.map((p) => p.days)]),
+      },
     ],
-    axes: [{ orient: 'bottom', scale: 'x', title: 'finished', ...dateTicks(dots.map((d) => d.finished)) }, { orient: 'left', scale: 'y', title: 'cycle time (days)', grid: true, ...WHOLE_TICKS }],
+    axes: [
+      { orient: 'bottom', scale: 'x', title: 'finished', ...dateTicks(dots.map((d) => d.finished)) },
+      { orient: 'left', scale: 'y', title: 'cycle time (days)', grid: true, ...WHOLE_TICKS },
+    ],
     marks: [
       ...percentileMarks('lines', percentiles),
-      { type: 'symbol', from: { data: 'items' }, encode: { enter: { x: { scale: 'x', field: 'finished' }, y: { scale: 'y', field: 'days' }, size: { value: 40 }, fill: { value: '#4c78a8' }, opacity: { value: 0.7 } } } },
+      {
+        type: 'symbol',
+        from: { data: 'items' },
+        encode: {
+          enter: {
+            x: { scale: 'x', field: 'finished' },
+            y: { scale: 'y', field: 'days' },
+            size: { value: 40 },
+            fill: { value: '#4c78a8' },
+            opacity: { value: 0.7 },
+          },
+        },
+      },
     ],
   };
 }
@@ -99,17 +205,77 @@ export function throughputChartSpec(title: string, daily: readonly DayCount[]): 
   const mean = daily.reduce((n, d) => n + d.count, 0) / Math.max(1, daily.length);
   return {
     ...frame(title),
-    data: [{ name: 'days', values: daily, format: { parse: { date: 'date' } } }, { name: 'mean', values: [{ mean }] }],
+    data: [
+      { name: 'days', values: daily, format: { parse: { date: 'date' } } },
+      { name: 'mean', values: [{ mean }] },
+    ],
     scales: [
       { name: 'x', type: 'utc', range: 'width', domain: { data: 'days', field: 'date' } },
-      { name: 'y', type: 'linear', range: 'height', nice: true, zero: true, domain: wholeDomain(daily.map((d) => d.count)) },
+      {
+        name: 'y',
+        type: 'linear',
+        range: 'height',
+        nice: true,
+        zero: true,
+        domain: wholeDomain(daily.map((d) => d.count)),
+      },
     ],
-    axes: [{ orient: 'bottom', scale: 'x', title: 'day', ...dateTicks(daily.map((d) => d.date)) }, { orient: 'left', scale: 'y', title: 'items finished', grid: true, ...WHOLE_TICKS }],
+    axes: [
+      { orient: 'bottom', scale: 'x', title: 'day', ...dateTicks(daily.map((d) => d.date)) },
+      { orient: 'left', scale: 'y', title: 'items finished', grid: true, ...WHOLE_TICKS },
+    ],
     marks: [
-      { type: 'line', from: { data: 'days' }, encode: { enter: { x: { scale: 'x', field: 'date' }, y: { scale: 'y', field: 'count' }, stroke: { value: '#4c78a8' }, strokeWidth: { value: 2 } } } },
-      { type: 'symbol', from: { data: 'days' }, encode: { enter: { x: { scale: 'x', field: 'date' }, y: { scale: 'y', field: 'count' }, size: { value: 20 }, fill: { value: '#4c78a8' } } } },
-      { type: 'rule', from: { data: 'mean' }, encode: { enter: { x: { value: 0 }, x2: { signal: 'width' }, y: { scale: 'y', field: 'mean' }, stroke: { value: '#e45756' }, strokeDash: { value: [4, 3] } } } },
-      { type: 'text', from: { data: 'mean' }, encode: { enter: { x: { signal: 'width', offset: 4 }, y: { scale: 'y', field: 'mean' }, text: { signal: "'avg ' + format(datum.mean, '.1f')" }, baseline: { value: 'middle' }, fontSize: { value: 11 }, fill: { value: '#e45756' } } } },
+      {
+        type: 'line',
+        from: { data: 'days' },
+        encode: {
+          enter: {
+            x: { scale: 'x', field: 'date' },
+            y: { scale: 'y', field: 'count' },
+            stroke: { value: '#4c78a8' },
+            strokeWidth: { value: 2 },
+          },
+        },
+      },
+      {
+        type: 'symbol',
+        from: { data: 'days' },
+        encode: {
+          enter: {
+            x: { scale: 'x', field: 'date' },
+            y: { scale: 'y', field: 'count' },
+            size: { value: 20 },
+            fill: { value: '#4c78a8' },
+          },
+        },
+      },
+      {
+        type: 'rule',
+        from: { data: 'mean' },
+        encode: {
+          enter: {
+            x: { value: 0 },
+            x2: { signal: 'width' },
+            y: { scale: 'y', field: 'mean' },
+            stroke: { value: '#e45756' },
+            strokeDash: { value: [4, 3] },
+          },
+        },
+      },
+      {
+        type: 'text',
+        from: { data: 'mean' },
+        encode: {
+          enter: {
+            x: { signal: 'width', offset: 4 },
+            y: { scale: 'y', field: 'mean' },
+            text: { signal: "'avg ' + format(datum.mean, '.1f')" },
+            baseline: { value: 'middle' },
+            fontSize: { value: 11 },
+            fill: { value: '#e45756' },
+          },
+        },
+      },
     ],
   };
 }
@@ -132,16 +298,39 @@ export function cfdChartSpec(title: string, stages: readonly string[], counts: r
     ],
     scales: [
       { name: 'x', type: 'utc', range: 'width', domain: { data: 'counts', field: 'date' } },
-      { name: 'y', type: 'linear', range: 'height', nice: true, zero: true, domain: wholeDomain([...totalsPerDay(counts).values()]) },
+      {
+        name: 'y',
+        type: 'linear',
+        range: 'height',
+        nice: true,
+        zero: true,
+        domain: wholeDomain([...totalsPerDay(counts).values()]),
+      },
       { name: 'colour', type: 'ordinal', range: { scheme: 'tableau10' }, domain: [...stages] },
     ],
-    axes: [{ orient: 'bottom', scale: 'x', title: 'day', ...dateTicks(counts.map((c) => c.date)) }, { orient: 'left', scale: 'y', title: 'PBIs', grid: true, ...WHOLE_TICKS }],
+    axes: [
+      { orient: 'bottom', scale: 'x', title: 'day', ...dateTicks(counts.map((c) => c.date)) },
+      { orient: 'left', scale: 'y', title: 'PBIs', grid: true, ...WHOLE_TICKS },
+    ],
     legends: [{ fill: 'colour', title: 'stage', orient: 'left', direction: 'vertical', offset: 48 }],
     marks: [
       {
         type: 'group',
         from: { facet: { name: 'stage', data: 'counts', groupby: 'stage' } },
-        marks: [{ type: 'area', from: { data: 'stage' }, encode: { enter: { x: { scale: 'x', field: 'date' }, y: { scale: 'y', field: 'y0' }, y2: { scale: 'y', field: 'y1' }, fill: { scale: 'colour', field: 'stage' } } } }],
+        marks: [
+          {
+            type: 'area',
+            from: { data: 'stage' },
+            encode: {
+              enter: {
+                x: { scale: 'x', field: 'date' },
+                y: { scale: 'y', field: 'y0' },
+                y2: { scale: 'y', field: 'y1' },
+                fill: { scale: 'colour', field: 'stage' },
+              },
+            },
+          },
+        ],
       },
     ],
   };

@@ -29,7 +29,20 @@ export function forecastHistogramSpec(h: Histogram): VegaSpec {
       { name: 'lines', values: h.lines.map((line, index) => ({ ...line, index })) },
     ],
     scales: [
-      { name: 'x', type: 'linear', zero: false, nice: false, range: 'width', domain: { fields: [{ data: 'bars', field: 'from' }, { data: 'bars', field: 'to' }, { data: 'lines', field: 'value' }] } },
+      {
+        name: 'x',
+        type: 'linear',
+        zero: false,
+        nice: false,
+        range: 'width',
+        domain: {
+          fields: [
+            { data: 'bars', field: 'from' },
+            { data: 'bars', field: 'to' },
+            { data: 'lines', field: 'value' },
+          ],
+        },
+      },
       { name: 'y', type: 'linear', range: 'height', nice: true, domain: { data: 'bars', field: 'percent' } },
     ],
     axes: [
@@ -40,17 +53,44 @@ export function forecastHistogramSpec(h: Histogram): VegaSpec {
       {
         type: 'rect',
         from: { data: 'bars' },
-        encode: { enter: { x: { scale: 'x', field: 'from' }, x2: { scale: 'x', field: 'to' }, y: { scale: 'y', field: 'percent' }, y2: { scale: 'y', value: 0 }, fill: { value: '#4c78a8' }, stroke: { value: 'white' } } },
+        encode: {
+          enter: {
+            x: { scale: 'x', field: 'from' },
+            x2: { scale: 'x', field: 'to' },
+            y: { scale: 'y', field: 'percent' },
+            y2: { scale: 'y', value: 0 },
+            fill: { value: '#4c78a8' },
+            stroke: { value: 'white' },
+          },
+        },
       },
       {
         type: 'rule',
         from: { data: 'lines' },
-        encode: { enter: { x: { scale: 'x', field: 'value' }, y: { value: 0 }, y2: { signal: 'height' }, stroke: { value: '#e45756' }, strokeWidth: { value: 2 }, strokeDash: { value: [4, 3] } } },
+        encode: {
+          enter: {
+            x: { scale: 'x', field: 'value' },
+            y: { value: 0 },
+            y2: { signal: 'height' },
+            stroke: { value: '#e45756' },
+            strokeWidth: { value: 2 },
+            strokeDash: { value: [4, 3] },
+          },
+        },
       },
       {
         type: 'text',
         from: { data: 'lines' },
-        encode: { enter: { x: { scale: 'x', field: 'value', offset: 3 }, y: { signal: 'datum.index * 16 + 4' }, text: { field: 'label' }, baseline: { value: 'top' }, fontSize: { value: 11 }, fill: { value: '#b22222' } } },
+        encode: {
+          enter: {
+            x: { scale: 'x', field: 'value', offset: 3 },
+            y: { signal: 'datum.index * 16 + 4' },
+            text: { field: 'label' },
+            baseline: { value: 'top' },
+            fontSize: { value: 11 },
+            fill: { value: '#b22222' },
+          },
+        },
       },
     ],
   };
@@ -74,5 +114,7 @@ function binned(spread: readonly Share[]): { from: number; to: number; percent: 
     const bin = min + Math.floor((value - min) / width) * width;
     bins.set(bin, (bins.get(bin) ?? 0) + share);
   }
-  return [...bins].sort(([a], [b]) => a - b).map(([from, share]) => ({ from: from - 0.5, to: from + width - 0.5, percent: share * 100 }));
+  return [...bins]
+    .sort(([a], [b]) => a - b)
+    .map(([from, share]) => ({ from: from - 0.5, to: from + width - 0.5, percent: share * 100 }));
 }

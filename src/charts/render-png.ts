@@ -38,7 +38,10 @@ function renderer(): Worker {
   if (idle) clearTimeout(idle);
   idle = null;
   if (worker) return worker;
-  const started = new Worker(path.join(__dirname, 'render-worker.mjs'), { workerData: { fontFiles: fontFiles() }, resourceLimits: WORKER_HEAP });
+  const started = new Worker(path.join(__dirname, 'render-worker.mjs'), {
+    workerData: { fontFiles: fontFiles() },
+    resourceLimits: WORKER_HEAP,
+  });
   started.unref();
   started.on('message', ({ id, error, ...drawn }: Drawn & { id: number; error?: string }) => {
     const waiting = pending.get(id);
@@ -59,7 +62,9 @@ function renderer(): Worker {
     }
   };
   started.on('error', failAll);
-  started.on('exit', (code) => failAll(new Error(`chart rendering failed: the chart worker stopped (exit code ${code})`)));
+  started.on('exit', (code) =>
+    failAll(new Error(`chart rendering failed: the chart worker stopped (exit code ${code})`)),
+  );
   worker = started;
   return started;
 }

@@ -15,7 +15,9 @@ parentPort.on('message', async ({ id, spec, format }) => {
       fitTo: { mode: 'zoom', value: 2 },
       // no system fonts: the shipped DejaVu draws the same text on every machine
       font: { fontFiles: workerData.fontFiles, loadSystemFonts: false, defaultFontFamily: 'DejaVu Sans' },
-    }).render().asPng();
+    })
+      .render()
+      .asPng();
     parentPort.postMessage({ id, png }, [png.buffer]);
   } catch (error) {
     parentPort.postMessage({ id, error: String(error?.stack ?? error) });

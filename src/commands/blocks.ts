@@ -2,7 +2,13 @@
 export type Text = { type: 'mrkdwn' | 'plain_text'; text: string };
 export type Button = { type: 'button'; text: Text; action_id: string; value: string; style?: 'primary' | 'danger' };
 export type Option = { text: Text; value: string };
-export type Select = { type: 'static_select'; action_id: string; placeholder: Text; options: Option[]; initial_option?: Option };
+export type Select = {
+  type: 'static_select';
+  action_id: string;
+  placeholder: Text;
+  options: Option[];
+  initial_option?: Option;
+};
 export type Block =
   | { type: 'header'; text: Text }
   | { type: 'section'; text?: Text; fields?: Text[]; accessory?: Select }
@@ -29,13 +35,25 @@ export function escape(text: string): string {
 
 /** Slack shows at most 150 characters in a header. */
 export const HEADER_TEXT = 150;
-export const header = (text: string): Block => ({ type: 'header', text: { type: 'plain_text', text: clip(text, HEADER_TEXT) } });
+export const header = (text: string): Block => ({
+  type: 'header',
+  text: { type: 'plain_text', text: clip(text, HEADER_TEXT) },
+});
 
-export const section = (mrkdwn: string): Block => ({ type: 'section', text: { type: 'mrkdwn', text: clip(mrkdwn, SECTION_LIMIT) } });
+export const section = (mrkdwn: string): Block => ({
+  type: 'section',
+  text: { type: 'mrkdwn', text: clip(mrkdwn, SECTION_LIMIT) },
+});
 
-export const fields = (...mrkdwn: string[]): Block => ({ type: 'section', fields: mrkdwn.slice(0, 10).map((text) => ({ type: 'mrkdwn', text: clip(text, 2000) })) });
+export const fields = (...mrkdwn: string[]): Block => ({
+  type: 'section',
+  fields: mrkdwn.slice(0, 10).map((text) => ({ type: 'mrkdwn', text: clip(text, 2000) })),
+});
 
-export const context = (...mrkdwn: string[]): Block => ({ type: 'context', elements: mrkdwn.map((text) => ({ type: 'mrkdwn', text })) });
+export const context = (...mrkdwn: string[]): Block => ({
+  type: 'context',
+  elements: mrkdwn.map((text) => ({ type: 'mrkdwn', text })),
+});
 
 export const divider = (): Block => ({ type: 'divider' });
 
@@ -50,16 +68,31 @@ export const button = (text: string, actionId: string, value: string, style?: Bu
 /** Buttons in as many actions blocks as Slack's 25 elements each need: none is dropped. */
 export function actionRows(buttons: readonly Button[]): Block[] {
   const rows: Block[] = [];
-  for (let i = 0; i < buttons.length; i += ACTIONS_ELEMENTS) rows.push({ type: 'actions', elements: buttons.slice(i, i + ACTIONS_ELEMENTS) });
+  for (let i = 0; i < buttons.length; i += ACTIONS_ELEMENTS)
+    rows.push({ type: 'actions', elements: buttons.slice(i, i + ACTIONS_ELEMENTS) });
   return rows;
 }
 
 /** A select of up to 100 options (Slack's limit), the chosen one first shown; option texts clipped to Slack's 75. */
-export function select(actionId: string, placeholder: string, options: readonly { text: string; value: string }[], initial?: string): Select {
-  const toOption = (o: { text: string; value: string }): Option => ({ text: { type: 'plain_text', text: clip(o.text, OPTION_TEXT) }, value: o.value });
+export function select(
+  actionId: string,
+  placeholder: string,
+  options: readonly { text: string; value: string }[],
+  initial?: string,
+): Select {
+  const toOption = (o: { text: string; value: string }): Option => ({
+    text: { type: 'plain_text', text: clip(o.text, OPTION_TEXT) },
+    value: o.value,
+  });
   const shown = options.slice(0, SELECT_OPTIONS).map(toOption);
   const chosen = shown.find((o) => o.value === initial);
-  return { type: 'static_select', action_id: actionId, placeholder: { type: 'plain_text', text: placeholder }, options: shown, ...(chosen ? { initial_option: chosen } : {}) };
+  return {
+    type: 'static_select',
+    action_id: actionId,
+    placeholder: { type: 'plain_text', text: placeholder },
+    options: shown,
+    ...(chosen ? { initial_option: chosen } : {}),
+  };
 }
 
 /** A link in mrkdwn; plain escaped text when there is no URL. */
@@ -126,7 +159,10 @@ export function fallbackText(text: string, max: number = MESSAGE_TEXT): string {
 /** Cut to `max` with "…", never inside an escape (`&am…` would show as garbage) or between an emoji's halves. */
 function clip(text: string, max: number): string {
   if (text.length <= max) return text;
-  const cut = text.slice(0, max - 1).replace(/[\uD800-\uDBFF]$/, '').replace(/&(a|am|amp|l|lt|g|gt)?$/, '');
+  const cut = text
+    .slice(0, max - 1)
+    .replace(/[\uD800-\uDBFF]$/, '')
+    .replace(/&(a|am|amp|l|lt|g|gt)?$/, '');
   return `${cut}…`;
 }
 

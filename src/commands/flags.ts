@@ -25,7 +25,10 @@ export function parseFlags<F extends string>(words: readonly string[], allowed: 
     const name = rawName.toLowerCase() as F;
     if (!allowed.includes(name)) {
       const known = allowed.length ? ` It takes ${allowed.map((f) => `--${f}`).join(', ')}.` : ' It takes no flags.';
-      return { ok: false, message: `Unknown flag ${code(`--${rawName.slice(0, 30)}`)}.${known} A word that starts with \`--\` goes after a bare \`--\`, which ends the flags.` };
+      return {
+        ok: false,
+        message: `Unknown flag ${code(`--${rawName.slice(0, 30)}`)}.${known} A word that starts with \`--\` goes after a bare \`--\`, which ends the flags.`,
+      };
     }
     if (name in flags) return { ok: false, message: `${code(`--${name}`)} is given twice.` };
     const value = inline ?? words[++i];
@@ -42,5 +45,8 @@ function splitOnce(text: string, sep: string): [string, string | undefined] {
 
 /** Names given as `Alpha,Beta`, `Alpha Beta` or a mix. */
 export function splitList(values: readonly string[]): string[] {
-  return values.flatMap((v) => v.split(',')).map((v) => v.trim()).filter(Boolean);
+  return values
+    .flatMap((v) => v.split(','))
+    .map((v) => v.trim())
+    .filter(Boolean);
 }

@@ -1,9 +1,16 @@
 import { DateTime } from 'luxon';
-import { addDays, localDate, type CalendarDate } from '../domain/calendar';
+import { addDays, type CalendarDate, localDate } from '../domain/calendar';
 import { workItemAge } from '../domain/flow-metrics';
 import type { Nexus } from '../domain/nexus';
 import type { FlowDates, Pbi } from '../domain/pbi';
-import { agingStatus, cycleTimesInWindow, MIN_ITEMS_FOR_SLE, serviceLevelExpectation, type AgingStatus, type Sle } from '../domain/sle';
+import {
+  type AgingStatus,
+  agingStatus,
+  cycleTimesInWindow,
+  MIN_ITEMS_FOR_SLE,
+  type Sle,
+  serviceLevelExpectation,
+} from '../domain/sle';
 import type { NexusContext } from './command';
 import { count } from './words';
 
@@ -32,7 +39,10 @@ export async function loadFlowView(ctx: NexusContext): Promise<FlowView> {
   const { nexus, store } = ctx;
   const day = today(ctx);
   const since = startOfDay(nexus, addDays(day, -nexus.sle.historyDays));
-  const [open, finished] = await Promise.all([store.pbis.listOpen(nexus.id), store.pbis.finishedSince(nexus.id, since)]);
+  const [open, finished] = await Promise.all([
+    store.pbis.listOpen(nexus.id),
+    store.pbis.finishedSince(nexus.id, since),
+  ]);
   return flowView(nexus, day, open, finished);
 }
 
@@ -44,12 +54,20 @@ function sleOf(nexus: Nexus, today: CalendarDate, finished: readonly FlowDates[]
   sles.set(finished, known);
   const question = [today, nexus.timeZone, nexus.sle.percentile, nexus.sle.days, nexus.sle.historyDays].join('|');
   if (!known.has(question)) {
-    known.set(question, serviceLevelExpectation(nexus.sle, cycleTimesInWindow(finished, today, nexus.timeZone, nexus.sle.historyDays)));
+    known.set(
+      question,
+      serviceLevelExpectation(nexus.sle, cycleTimesInWindow(finished, today, nexus.timeZone, nexus.sle.historyDays)),
+    );
   }
   return known.get(question)!;
 }
 
-export function flowView(nexus: Nexus, today: CalendarDate, open: readonly Pbi[], finished: readonly FlowDates[]): FlowView {
+export function flowView(
+  nexus: Nexus,
+  today: CalendarDate,
+  open: readonly Pbi[],
+  finished: readonly FlowDates[],
+): FlowView {
   const sle = sleOf(nexus, today, finished);
   const ages = new Map<Pbi, { age: number; status: AgingStatus } | null>();
   return {

@@ -1,4 +1,4 @@
-import { context, escape, section, select, SELECT_OPTIONS, VIEW_BLOCKS, type Block } from './blocks';
+import { type Block, context, escape, SELECT_OPTIONS, section, select, VIEW_BLOCKS } from './blocks';
 
 /** The action of App Home's Nexus picker; its value is the chosen Nexus's channel. */
 export const HOME_PICK_ACTION = 'home.nexus';
@@ -25,7 +25,10 @@ function picker(nexuses: readonly HomeNexus[], shown: HomeNexus): Block {
   const more = nexuses.length > SELECT_OPTIONS ? ` (the first ${SELECT_OPTIONS} listed)` : '';
   return {
     type: 'section',
-    text: { type: 'mrkdwn', text: `You are in ${nexuses.length} Nexus channels${more}. Showing *${escape(shown.name)}*.` },
+    text: {
+      type: 'mrkdwn',
+      text: `You are in ${nexuses.length} Nexus channels${more}. Showing *${escape(shown.name)}*.`,
+    },
     accessory: select(HOME_PICK_ACTION, 'Show another Nexus', options, shown.channelId),
   };
 }

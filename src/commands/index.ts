@@ -1,5 +1,5 @@
 import { bold, code, context, header, lineSections, section } from './blocks';
-import { isInvalid, isShowSetting, type AnyCommand, type CommandContext } from './command';
+import { type AnyCommand, type CommandContext, isInvalid, isShowSetting } from './command';
 import { flowAging } from './flow/aging';
 import { flowBoard } from './flow/board';
 import { flowChart } from './flow/chart';
@@ -30,14 +30,42 @@ import { pbiShow } from './pbi/show';
 import { pbiSnooze, pbiSwarm } from './pbi/swarm';
 import { pbiTeam } from './pbi/team';
 import { pbiTeams } from './pbi/teams';
-import { ephemeral, refusal, type Reply } from './reply';
+import { ephemeral, type Reply, refusal } from './reply';
 import { tokenize } from './tokenize';
 
 export const COMMANDS: readonly AnyCommand[] = [
-  pbiAdd, pbiMove, pbiTeam, pbiTeams, pbiShow, pbiBlock, pbiUnblock, pbiDiscard, pbiSwarm, pbiSnooze,
-  flowBoard, flowWip, flowAging, flowSle, flowThroughput, flowChart, flowDigest,
-  forecastWhen, forecastBy, forecastPbi, forecastSprint, forecastAccuracy,
-  nexusSetup, nexusTeams, nexusStage, nexusFlow, nexusSle, nexusDigest, nexusNit, nexusForecast, nexusTracker, nexusMap,
+  pbiAdd,
+  pbiMove,
+  pbiTeam,
+  pbiTeams,
+  pbiShow,
+  pbiBlock,
+  pbiUnblock,
+  pbiDiscard,
+  pbiSwarm,
+  pbiSnooze,
+  flowBoard,
+  flowWip,
+  flowAging,
+  flowSle,
+  flowThroughput,
+  flowChart,
+  flowDigest,
+  forecastWhen,
+  forecastBy,
+  forecastPbi,
+  forecastSprint,
+  forecastAccuracy,
+  nexusSetup,
+  nexusTeams,
+  nexusStage,
+  nexusFlow,
+  nexusSle,
+  nexusDigest,
+  nexusNit,
+  nexusForecast,
+  nexusTracker,
+  nexusMap,
 ];
 
 /** The slash commands the app answers; the manifest must register exactly these. */
@@ -54,7 +82,9 @@ export function runLine(line: string, ctx: CommandContext): Promise<Reply> {
 export async function runSlashCommand(slash: string, text: string, ctx: CommandContext): Promise<Reply> {
   const group = slashGroup(slash);
   if (!group) {
-    return refusal(`${code(slash.slice(0, 30))} is not a Nexus Flow command. Commands: ${SLASH_COMMANDS.join(', ')}; \`/nexus help\` explains them.`);
+    return refusal(
+      `${code(slash.slice(0, 30))} is not a Nexus Flow command. Commands: ${SLASH_COMMANDS.join(', ')}; \`/nexus help\` explains them.`,
+    );
   }
   const tokens = tokenize(text);
   if (!tokens.ok) return refusal(tokens.message, findCommand(group, text.trim().split(/\s+/)[0] ?? '')?.usage);
@@ -113,7 +143,9 @@ export async function runWords(group: string, [sub = 'help', ...words]: string[]
   if (!nexus) return refusal('This channel has no Nexus yet. Create one here with `/nexus setup`.');
   // anyone may read a setting (the command typed with nothing after it); only the NIT may change one
   if (command.nitOnly && !isShowSetting(input) && !nexus.nit.includes(ctx.userId)) {
-    return refusal(`Only the Nexus Integration Team (${nexus.nit.map((u) => `<@${u}>`).join(', ')}) can change the Nexus's settings.`);
+    return refusal(
+      `Only the Nexus Integration Team (${nexus.nit.map((u) => `<@${u}>`).join(', ')}) can change the Nexus's settings.`,
+    );
   }
   const nexusCtx = { ...ctx, nexus, store: ctx.store.about(nexus) };
   return command.render(await command.execute(input, nexusCtx), nexusCtx);
@@ -143,12 +175,15 @@ function likelyMeant(group: string, word: string): AnyCommand | undefined {
 
 /** Edits between two words, a swap of neighbours counting as one (optimal string alignment distance). */
 export function typoDistance(a: string, b: string): number {
-  const d = Array.from({ length: a.length + 1 }, (_, i) => Array.from({ length: b.length + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)));
+  const d = Array.from({ length: a.length + 1 }, (_, i) =>
+    Array.from({ length: b.length + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)),
+  );
   for (let i = 1; i <= a.length; i++) {
     for (let j = 1; j <= b.length; j++) {
       const cost = a[i - 1] === b[j - 1] ? 0 : 1;
       d[i][j] = Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + cost);
-      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) d[i][j] = Math.min(d[i][j], d[i - 2][j - 2] + 1);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1])
+        d[i][j] = Math.min(d[i][j], d[i - 2][j - 2] + 1);
     }
   }
   return d[a.length][b.length];

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { Nexus } from '../domain/nexus';
 import type { Pbi } from '../domain/pbi';
 import { isFinishedStage, nextStage } from '../domain/workflow';
-import { actionRows, button, escape, type Block } from './blocks';
+import { actionRows, type Block, button, escape } from './blocks';
 import { SNOOZE_DAYS } from './pbi/swarm';
 import { SQUARE_GLYPH } from './render-pbi';
 
@@ -27,16 +27,37 @@ export function pbiButtons(pbi: Pbi, nexus: Nexus): Block[] {
   const value = (b: PbiButton) => JSON.stringify(b);
   const buttons = [];
   const next = nextStage(nexus.workflow, pbi.stage);
-  const gateClosed = next && isFinishedStage(nexus.workflow, next.name) && !isFinishedStage(nexus.workflow, pbi.stage) && pbi.squares.some((s) => s.state !== 'done');
-  if (next && !gateClosed) buttons.push(button(`→ ${next.name}`, `${PBI_ACTION_PREFIX}move`, value({ do: 'move', key: pbi.key, from: pbi.stage, to: next.name }), 'primary'));
+  const gateClosed =
+    next &&
+    isFinishedStage(nexus.workflow, next.name) &&
+    !isFinishedStage(nexus.workflow, pbi.stage) &&
+    pbi.squares.some((s) => s.state !== 'done');
+  if (next && !gateClosed)
+    buttons.push(
+      button(
+        `→ ${next.name}`,
+        `${PBI_ACTION_PREFIX}move`,
+        value({ do: 'move', key: pbi.key, from: pbi.stage, to: next.name }),
+        'primary',
+      ),
+    );
   for (const s of pbi.squares) {
     if (s.state === 'done') continue;
-    const label = s.state === 'not-started' ? `${SQUARE_GLYPH.started} ${s.team} started` : `${SQUARE_GLYPH.done} ${s.team} done`;
-    buttons.push(button(label, `${PBI_ACTION_PREFIX}square.${s.team}`, value({ do: 'square', key: pbi.key, team: s.team, from: s.state })));
+    const label =
+      s.state === 'not-started' ? `${SQUARE_GLYPH.started} ${s.team} started` : `${SQUARE_GLYPH.done} ${s.team} done`;
+    buttons.push(
+      button(
+        label,
+        `${PBI_ACTION_PREFIX}square.${s.team}`,
+        value({ do: 'square', key: pbi.key, team: s.team, from: s.state }),
+      ),
+    );
   }
   // a finished PBI waits on nothing: no Block… (a block left from before can still be cleared)
-  if (pbi.blocked) buttons.push(button('Unblock', `${PBI_ACTION_PREFIX}unblock`, value({ do: 'unblock', key: pbi.key })));
-  else if (!pbi.finishedAt) buttons.push(button('Block…', `${PBI_ACTION_PREFIX}block`, value({ do: 'block', key: pbi.key }), 'danger'));
+  if (pbi.blocked)
+    buttons.push(button('Unblock', `${PBI_ACTION_PREFIX}unblock`, value({ do: 'unblock', key: pbi.key })));
+  else if (!pbi.finishedAt)
+    buttons.push(button('Block…', `${PBI_ACTION_PREFIX}block`, value({ do: 'block', key: pbi.key }), 'danger'));
   // a PBI needing many teams gets several rows: every square keeps its button, and Block… stays
   return actionRows(buttons);
 }
@@ -48,7 +69,8 @@ export function digestButtons(pbi: Pbi): Block {
     button('🐝 Swarming on it', `${PBI_ACTION_PREFIX}swarm`, value({ do: 'swarm', key: pbi.key }), 'primary'),
     button(`💤 Snooze ${SNOOZE_DAYS} days`, `${PBI_ACTION_PREFIX}snooze`, value({ do: 'snooze', key: pbi.key })),
   ];
-  if (!pbi.blocked) buttons.push(button('⛔ Blocked…', `${PBI_ACTION_PREFIX}block`, value({ do: 'block', key: pbi.key }), 'danger'));
+  if (!pbi.blocked)
+    buttons.push(button('⛔ Blocked…', `${PBI_ACTION_PREFIX}block`, value({ do: 'block', key: pbi.key }), 'danger'));
   return actionRows(buttons)[0];
 }
 
@@ -60,7 +82,9 @@ export function staleness(click: PbiButton, pbi: Pbi): string | null {
     case 'square': {
       const square = pbi.squares.find((s) => s.team === click.team);
       if (!square) return `${escape(click.team)} is no longer needed on ${escape(pbi.key)}`;
-      return square.state === click.from ? null : `${escape(click.team)}'s square on ${escape(pbi.key)} is now ${square.state}`;
+      return square.state === click.from
+        ? null
+        : `${escape(click.team)}'s square on ${escape(pbi.key)} is now ${square.state}`;
     }
     case 'block':
       return pbi.blocked ? `${escape(pbi.key)} is already blocked` : null;

@@ -1,6 +1,6 @@
-import type { PbiProblem } from '../domain/pbi-decisions';
-import type { TeamsProblem } from '../domain/nexus';
 import { MAX_OPEN_PBIS, MAX_STAGE_NAME, MAX_STAGES, MAX_TEAM_NAME, MAX_TEAMS } from '../domain/limits';
+import type { TeamsProblem } from '../domain/nexus';
+import type { PbiProblem } from '../domain/pbi-decisions';
 import type { WorkflowProblem } from '../domain/workflow';
 import type { SettingsInUse } from '../store/nexus-repository';
 import type { DuplicateKey, UnknownPbi } from '../store/pbi-repository';

@@ -1,5 +1,5 @@
 import type { VegaSpec } from '../charts/render-png';
-import { code, context, section, type Block } from './blocks';
+import { type Block, code, context, section } from './blocks';
 
 /**
  * A chart that goes with a reply, as a Vega specification: Slack always uploads it as an image; the console draws it
@@ -12,7 +12,14 @@ export type ChartAttachment = { title: string; fileName: string; spec: VegaSpec;
  * `thread` holds details posted as a reply to a channel message (the digest); `followUp` is a second answer to the
  * person alone (a nudge).
  */
-export type Reply = { visibility: 'ephemeral' | 'channel'; text: string; blocks: Block[]; chart?: ChartAttachment; thread?: Block[]; followUp?: Reply };
+export type Reply = {
+  visibility: 'ephemeral' | 'channel';
+  text: string;
+  blocks: Block[];
+  chart?: ChartAttachment;
+  thread?: Block[];
+  followUp?: Reply;
+};
 
 export function ephemeral(text: string, blocks: Block[] = [section(text)]): Reply {
   return { visibility: 'ephemeral', text, blocks };

@@ -2,7 +2,14 @@ import type { TrackerKind, TrackerNews } from '../domain/tracker';
 import { bold, code, escape, lineSections, link } from './blocks';
 import { ephemeral, inChannel, type Reply } from './reply';
 
-export const TRACKER_NAMES: Record<TrackerKind, string> = { jira: 'Jira', github: 'GitHub', azure: 'Azure DevOps', linear: 'Linear', gitlab: 'GitLab', generic: 'Generic webhook' };
+export const TRACKER_NAMES: Record<TrackerKind, string> = {
+  jira: 'Jira',
+  github: 'GitHub',
+  azure: 'Azure DevOps',
+  linear: 'Linear',
+  gitlab: 'GitLab',
+  generic: 'Generic webhook',
+};
 
 /** One line per PBI (its latest move), in the channel. */
 export function renderTrackerMoves(moves: TrackerNews['moves']): Reply {
@@ -26,7 +33,11 @@ export function mapCommand(kind: TrackerKind, status: string): string {
 /** To the NIT alone, once per status: what has no stage yet, how much waits for it, and the command that fixes it. */
 export function renderUnmapped(unmapped: TrackerNews['unmapped']): Reply {
   const lines = unmapped.map(
-    (u) => `• ${TRACKER_NAMES[u.kind]} status ${bold(escape(u.status))} has no stage; ${u.waiting} ${u.waiting === 1 ? 'move waits' : 'moves wait'}. Map it: ${mapCommand(u.kind, u.status)}`,
+    (u) =>
+      `• ${TRACKER_NAMES[u.kind]} status ${bold(escape(u.status))} has no stage; ${u.waiting} ${u.waiting === 1 ? 'move waits' : 'moves wait'}. Map it: ${mapCommand(u.kind, u.status)}`,
   );
-  return ephemeral(`Tracker statuses without a stage: ${unmapped.map((u) => escape(u.status)).join(', ')}`, lineSections(['⚠️ Tracker statuses without a stage (the moves are kept and applied once mapped):', ...lines], 2));
+  return ephemeral(
+    `Tracker statuses without a stage: ${unmapped.map((u) => escape(u.status)).join(', ')}`,
+    lineSections(['⚠️ Tracker statuses without a stage (the moves are kept and applied once mapped):', ...lines], 2),
+  );
 }

@@ -3,8 +3,8 @@ import type { Writable } from 'node:stream';
 import type { DateTime } from 'luxon';
 import { renderTrackerMoves, renderUnmapped } from '../commands/tracker-news';
 import type { TrackerNews } from '../domain/tracker';
-import type { Logger } from '../log';
 import { healthRoutes } from '../health-routes';
+import type { Logger } from '../log';
 import { createMetrics, metricsRoute } from '../metrics';
 import type { Store } from '../store';
 import type { Database } from '../store/database';
@@ -16,10 +16,21 @@ import { blocksToText } from './plain-text';
  * Local mode's HTTP side: tracker webhooks, /healthz, /readyz and /metrics on `port`, with what the trackers move printed beside the
  * console's answers. A busy port leaves the console running without webhooks.
  */
-export async function startLocalServer(deps: { db: Database; store: Store; now: () => DateTime; log: Logger; output: Writable; port: number; limits?: WebhookLimits; inboxKeepDays?: number }): Promise<() => Promise<void>> {
+export async function startLocalServer(deps: {
+  db: Database;
+  store: Store;
+  now: () => DateTime;
+  log: Logger;
+  output: Writable;
+  port: number;
+  limits?: WebhookLimits;
+  inboxKeepDays?: number;
+}): Promise<() => Promise<void>> {
   const print = async (_nexusId: string, news: TrackerNews) => {
-    if (news.moves.length) deps.output.write(`[posted in the Nexus channel]\n${blocksToText(renderTrackerMoves(news.moves).blocks)}\n\n`);
-    if (news.unmapped.length) deps.output.write(`[only the NIT sees this]\n${blocksToText(renderUnmapped(news.unmapped).blocks)}\n\n`);
+    if (news.moves.length)
+      deps.output.write(`[posted in the Nexus channel]\n${blocksToText(renderTrackerMoves(news.moves).blocks)}\n\n`);
+    if (news.unmapped.length)
+      deps.output.write(`[only the NIT sees this]\n${blocksToText(renderUnmapped(news.unmapped).blocks)}\n\n`);
   };
   const metrics = createMetrics({ inboxBacklog: deps.store.inbox.backlog });
   const trackers = startTrackerInbox({ ...deps, metrics, post: print });
@@ -41,7 +52,9 @@ export async function startLocalServer(deps: { db: Database; store: Store; now: 
 function listen(server: Server, port: number): Promise<number | null> {
   return new Promise((resolve) => {
     server.once('error', (error: NodeJS.ErrnoException) => {
-      process.stderr.write(`Tracker webhooks are off: port ${port} is not available (${error.code}). Set PORT to another port.\n`);
+      process.stderr.write(
+        `Tracker webhooks are off: port ${port} is not available (${error.code}). Set PORT to another port.\n`,
+      );
       resolve(null);
     });
     server.listen(port, () => {

@@ -13,7 +13,9 @@ function blockText(block: Block): string {
     case 'header':
       return `${block.text.text}\n${'═'.repeat(Math.min(60, [...block.text.text].length))}`;
     case 'section':
-      return [block.text ? mrkdwn(block.text.text) : '', ...(block.fields ?? []).map((f) => mrkdwn(f.text))].filter(Boolean).join('\n');
+      return [block.text ? mrkdwn(block.text.text) : '', ...(block.fields ?? []).map((f) => mrkdwn(f.text))]
+        .filter(Boolean)
+        .join('\n');
     case 'context':
       return block.elements.map((e) => `  ${mrkdwn(e.text)}`).join('\n');
     case 'actions':

@@ -1,11 +1,11 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
-import { renderPng } from '../charts/render-png';
-import type { ChartAttachment } from '../commands/reply';
 import type { Readable, Writable } from 'node:stream';
+import { renderPng } from '../charts/render-png';
 import { runLine } from '../commands';
 import type { CommandContext } from '../commands/command';
+import type { ChartAttachment } from '../commands/reply';
 import { blocksToText } from './plain-text';
 
 /** Draws a reply's chart into `dir` and says where it is. */

@@ -1,11 +1,11 @@
 import type { DateTime } from 'luxon';
+import { count } from '../commands/words';
 import type { Nexus } from '../domain/nexus';
 import { seededRng } from '../domain/random';
 import type { Workflow } from '../domain/workflow';
-import type { Database } from '../store/database';
 import { openStore } from '../store';
-import { simulateNexus, type SimulationSpec } from './simulate';
-import { count } from '../commands/words';
+import type { Database } from '../store/database';
+import { type SimulationSpec, simulateNexus } from './simulate';
 
 export const DEMO_WORKSPACE = 'local';
 const ZONE = 'Europe/Berlin';
@@ -26,7 +26,13 @@ export const DEMO_WORKFLOW: Workflow = {
 };
 
 export const DEMO_STAGES: SimulationSpec['stages'] = {
-  intake: 'refining', ready: 'ready', planned: 'sprint-backlog', working: 'in-progress', done: 'integrated', released: 'released', learning: 'learning',
+  intake: 'refining',
+  ready: 'ready',
+  planned: 'sprint-backlog',
+  working: 'in-progress',
+  done: 'integrated',
+  released: 'released',
+  learning: 'learning',
 };
 
 /** The demo's settings: three teams, Gamma the slowest, so PBIs wait on it and age. */
@@ -61,7 +67,8 @@ export async function loadDemo(db: Database, channelId: string, now: DateTime): 
     workflow: spec.workflow,
     sle: { percentile: 85, days: null, historyDays: 90 },
     timeZone: ZONE,
-    digest: { time: '09:30', days: ['mon', 'tue', 'wed', 'thu', 'fri'], enabled: true }, forecast: { days: 'calendar', sprintDays: 14 },
+    digest: { time: '09:30', days: ['mon', 'tue', 'wed', 'thu', 'fri'], enabled: true },
+    forecast: { days: 'calendar', sprintDays: 14 },
     nit: [NIT],
     createdBy: NIT,
   };

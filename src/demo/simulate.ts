@@ -1,13 +1,21 @@
 import { DateTime } from 'luxon';
 import type { PbiEvent, SquareState } from '../domain/events';
-import { pick, randomInt, type Rng } from '../domain/random';
+import { pick, type Rng, randomInt } from '../domain/random';
 import type { Workflow } from '../domain/workflow';
 
 /** How a simulated Nexus behaves. Stage roles are named so any workflow of this shape can be simulated. */
 export type SimulationSpec = {
   teams: string[];
   workflow: Workflow;
-  stages: { intake: string; ready: string; planned: string; working: string; done: string; released: string; learning: string };
+  stages: {
+    intake: string;
+    ready: string;
+    planned: string;
+    working: string;
+    done: string;
+    released: string;
+    learning: string;
+  };
   /** calendar days of history, today included; today itself is not simulated (see simulateNexus) */
   days: number;
   end: DateTime;
@@ -26,13 +34,48 @@ export type SimulationSpec = {
 /** An event before the simulation stamps its time and actor. */
 type EventBody = PbiEvent extends infer E ? (E extends PbiEvent ? Omit<E, 'at' | 'actor'> : never) : never;
 
-type Live = { key: string; stage: string; squares: Map<string, SquareState>; blocked: boolean; stageDay: number; discarded: boolean };
+type Live = {
+  key: string;
+  stage: string;
+  squares: Map<string, SquareState>;
+  blocked: boolean;
+  stageDay: number;
+  discarded: boolean;
+};
 
 const ACTORS = ['U01ANNA', 'U02BRUNO', 'U03CHIOMA', 'U04DMITRI', 'U05EMMA'];
-const AREAS = ['Checkout', 'Search', 'Accounts', 'Payments', 'Catalog', 'Delivery', 'Loyalty', 'Reviews', 'Returns', 'Invoices'];
-const ASKS = ['pay with Apple Pay', 'save cart across devices', 'filter by price', 'reset password by SMS', 'show stock per store',
-  'track parcel live', 'export to CSV', 'split payment', 'guest checkout', 'bulk edit prices', 'email receipt', 'dark mode',
-  'address autocomplete', 'refund to wallet', 'rate a product', 'promo codes', 'GDPR data export', 'faster image loading'];
+const AREAS = [
+  'Checkout',
+  'Search',
+  'Accounts',
+  'Payments',
+  'Catalog',
+  'Delivery',
+  'Loyalty',
+  'Reviews',
+  'Returns',
+  'Invoices',
+];
+const ASKS = [
+  'pay with Apple Pay',
+  'save cart across devices',
+  'filter by price',
+  'reset password by SMS',
+  'show stock per store',
+  'track parcel live',
+  'export to CSV',
+  'split payment',
+  'guest checkout',
+  'bulk edit prices',
+  'email receipt',
+  'dark mode',
+  'address autocomplete',
+  'refund to wallet',
+  'rate a product',
+  'promo codes',
+  'GDPR data export',
+  'faster image loading',
+];
 
 /** Working days from one release to the next. */
 const RELEASE_EVERY = 5;
@@ -52,7 +95,10 @@ export function simulateNexus(spec: SimulationSpec): PbiEvent[] {
   const live: Live[] = [];
   let nextKey = 1;
   let workingDay = 0;
-  const first = spec.end.setZone(spec.zone).startOf('day').minus({ days: spec.days - 1 });
+  const first = spec.end
+    .setZone(spec.zone)
+    .startOf('day')
+    .minus({ days: spec.days - 1 });
 
   for (let d = 0; d < spec.days - 1; d++) {
     const day = first.plus({ days: d });
@@ -75,9 +121,23 @@ export function simulateNexus(spec: SimulationSpec): PbiEvent[] {
     for (let n = poisson(rng, spec.arrivalsPerDay); n > 0; n--) {
       const count = randomInt(rng, spec.teamsPerPbi[0], spec.teamsPerPbi[1]);
       const teams = shuffle(rng, spec.teams).slice(0, count);
-      const item: Live = { key: `PBI-${nextKey++}`, stage: stages.intake, squares: new Map(teams.map((t) => [t, 'not-started'])), blocked: false, stageDay: workingDay, discarded: false };
+      const item: Live = {
+        key: `PBI-${nextKey++}`,
+        stage: stages.intake,
+        squares: new Map(teams.map((t) => [t, 'not-started'])),
+        blocked: false,
+        stageDay: workingDay,
+        discarded: false,
+      };
       live.push(item);
-      emit({ type: 'pbi.added', key: item.key, title: `${pick(rng, AREAS)}: ${pick(rng, ASKS)}`, url: null, stage: item.stage, teams });
+      emit({
+        type: 'pbi.added',
+        key: item.key,
+        title: `${pick(rng, AREAS)}: ${pick(rng, ASKS)}`,
+        url: null,
+        stage: item.stage,
+        teams,
+      });
     }
 
     for (const item of live.filter((i) => !i.discarded)) {
@@ -86,7 +146,8 @@ export function simulateNexus(spec: SimulationSpec): PbiEvent[] {
           emit({ type: 'pbi.discarded', key: item.key, reason: 'no longer valuable' });
           item.discarded = true;
         } else if (rng() < 0.3) move(item, stages.ready);
-      } else if (item.stage === stages.released && workingDay - item.stageDay >= 5 && rng() < 0.3) move(item, stages.learning);
+      } else if (item.stage === stages.released && workingDay - item.stageDay >= 5 && rng() < 0.3)
+        move(item, stages.learning);
     }
 
     if (workingDay % 10 === 1) {
@@ -105,7 +166,16 @@ export function simulateNexus(spec: SimulationSpec): PbiEvent[] {
       }
       if (item.stage === stages.working && rng() < 0.015) {
         item.blocked = true;
-        emit({ type: 'pbi.blocked', key: item.key, reason: pick(rng, ['waiting for the payment provider sandbox', 'API contract unclear', 'test environment down', 'needs a security review']) });
+        emit({
+          type: 'pbi.blocked',
+          key: item.key,
+          reason: pick(rng, [
+            'waiting for the payment provider sandbox',
+            'API contract unclear',
+            'test environment down',
+            'needs a security review',
+          ]),
+        });
         continue;
       }
       for (const [team, state] of item.squares) {
@@ -132,7 +202,8 @@ export function simulateNexus(spec: SimulationSpec): PbiEvent[] {
       const allDone = [...item.squares.values()].every((s) => s === 'done');
       if (item.stage === stages.working && allDone && !item.blocked && rng() < 0.6) move(item, stages.done);
     }
-    if (workingDay % RELEASE_EVERY === 0) for (const item of live.filter((i) => !i.discarded && i.stage === stages.done)) move(item, stages.released);
+    if (workingDay % RELEASE_EVERY === 0)
+      for (const item of live.filter((i) => !i.discarded && i.stage === stages.done)) move(item, stages.released);
   }
   return events;
 }

@@ -1,4 +1,4 @@
-import { IANAZone, type DateTime } from 'luxon';
+import { type DateTime, IANAZone } from 'luxon';
 
 /** A calendar date in the Nexus's time zone, ISO `YYYY-MM-DD`. Flow metrics count these, never UTC instants. */
 export type CalendarDate = string;

@@ -1,9 +1,13 @@
 import type { DateTime } from 'luxon';
-import { localDate, type CalendarDate } from './calendar';
+import { type CalendarDate, localDate } from './calendar';
 
 export type StageCount = { date: CalendarDate; stage: string; count: number };
 /** The part of a PBI's history a cumulative flow diagram reads: entering the workflow, moving, being discarded. */
-export type StageChange = { key: string; at: DateTime } & ({ kind: 'added'; stage: string } | { kind: 'moved'; from: string; to: string } | { kind: 'discarded' });
+export type StageChange = { key: string; at: DateTime } & (
+  | { kind: 'added'; stage: string }
+  | { kind: 'moved'; from: string; to: string }
+  | { kind: 'discarded' }
+);
 type Known = { stage: string; counted: boolean };
 
 /**
@@ -20,7 +24,9 @@ export function cumulativeFlow(
   zone: string,
 ): StageCount[] {
   const counts = new Map(stages.map((s) => [s, now.get(s) ?? 0]));
-  const known = new Map<string, Known>([...current].map(([key, p]) => [key, { stage: p.stage, counted: !p.discarded }]));
+  const known = new Map<string, Known>(
+    [...current].map(([key, p]) => [key, { stage: p.stage, counted: !p.discarded }]),
+  );
   const shift = (stage: string, by: number) => counts.set(stage, (counts.get(stage) ?? 0) + by);
   const out: StageCount[] = [];
   let next = changesOldestFirst.length - 1;

@@ -1,7 +1,7 @@
-import { addDays, daysBetween, localDate, weekdayOf, type CalendarDate, type Weekday } from './calendar';
-import { stageLoads, type StageLoad } from './flow-metrics';
+import { addDays, type CalendarDate, daysBetween, localDate, type Weekday, weekdayOf } from './calendar';
+import { type StageLoad, stageLoads } from './flow-metrics';
 import type { FlowDates, Pbi } from './pbi';
-import { agingItems, type AgingItem, type Sle } from './sle';
+import { type AgingItem, agingItems, type Sle } from './sle';
 
 /** The working days a "stop starting" judgement looks back over. */
 export const NUDGE_WORKING_DAYS = 5;
@@ -48,7 +48,12 @@ export type DigestInput = {
 
 export function buildDigest(input: DigestInput): Digest {
   const { today, zone, open } = input;
-  const flagged = agingItems(open.filter((p) => !p.finishedAt), input.sle, today, zone).filter((a) => a.status !== 'on-track');
+  const flagged = agingItems(
+    open.filter((p) => !p.finishedAt),
+    input.sle,
+    today,
+    zone,
+  ).filter((a) => a.status !== 'on-track');
   const isSnoozed = (a: AgingItem) => a.pbi.snoozedUntil !== null && a.pbi.snoozedUntil >= today;
   const aging = flagged.filter((a) => !isSnoozed(a));
   const days = lastWorkingDays(today, input.workingDays, NUDGE_WORKING_DAYS);
@@ -72,7 +77,11 @@ export function isQuiet(d: Digest): boolean {
 /** The `count` working days before today, oldest first. */
 export function lastWorkingDays(today: CalendarDate, workingDays: readonly Weekday[], count: number): CalendarDate[] {
   const days: CalendarDate[] = [];
-  for (let date = addDays(today, -1); days.length < count && daysBetween(date, today) <= 7 * count; date = addDays(date, -1)) {
+  for (
+    let date = addDays(today, -1);
+    days.length < count && daysBetween(date, today) <= 7 * count;
+    date = addDays(date, -1)
+  ) {
     if (workingDays.includes(weekdayOf(date))) days.unshift(date);
   }
   return days;
@@ -89,7 +98,8 @@ function wipAtEndOf(date: CalendarDate, open: readonly Pbi[], finished: readonly
 function stopStarting(input: DigestInput, days: CalendarDate[], aging: AgingItem[]): StopStarting | null {
   if (!days.length) return null;
   const { zone, open, finished } = input;
-  const within = (instant: FlowDates['startedAt']) => instant !== null && localDate(instant, zone) >= days[0] && localDate(instant, zone) <= days[days.length - 1];
+  const within = (instant: FlowDates['startedAt']) =>
+    instant !== null && localDate(instant, zone) >= days[0] && localDate(instant, zone) <= days[days.length - 1];
   const started = [...open, ...finished].filter((p) => within(p.startedAt)).length;
   const finishedCount = finished.filter((p) => within(p.finishedAt)).length;
   const wipFrom = wipAtEndOf(addDays(days[0], -1), open, finished, zone);
@@ -101,14 +111,18 @@ function stopStarting(input: DigestInput, days: CalendarDate[], aging: AgingItem
 
 /** Some team squares done, others not started, for more than STALL_DAYS since the first was done. */
 function stalls(open: readonly Pbi[], today: CalendarDate, zone: string): Stall[] {
-  return open.flatMap((pbi) => {
-    const done = pbi.squares.filter((s) => s.state === 'done' && s.doneAt);
-    const waiting = pbi.squares.filter((s) => s.state === 'not-started');
-    if (!done.length || !waiting.length) return [];
-    const firstDone = done.map((s) => s.doneAt!).reduce((a, b) => (b < a ? b : a));
-    const days = daysBetween(localDate(firstDone, zone), today);
-    return days > STALL_DAYS ? [{ pbi, doneTeams: done.map((s) => s.team), waitingTeams: waiting.map((s) => s.team), days }] : [];
-  }).sort((a, b) => b.days - a.days);
+  return open
+    .flatMap((pbi) => {
+      const done = pbi.squares.filter((s) => s.state === 'done' && s.doneAt);
+      const waiting = pbi.squares.filter((s) => s.state === 'not-started');
+      if (!done.length || !waiting.length) return [];
+      const firstDone = done.map((s) => s.doneAt!).reduce((a, b) => (b < a ? b : a));
+      const days = daysBetween(localDate(firstDone, zone), today);
+      return days > STALL_DAYS
+        ? [{ pbi, doneTeams: done.map((s) => s.team), waitingTeams: waiting.map((s) => s.team), days }]
+        : [];
+    })
+    .sort((a, b) => b.days - a.days);
 }
 
 function refinement({ readyStage, open, sprintLikely }: DigestInput): Refinement | null {

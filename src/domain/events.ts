@@ -25,7 +25,14 @@ export type PbiEvent = EventBase &
 
 /** The Nexus's own settings changes, kept in the same history for the audit trail. */
 export type NexusEvent = {
-  type: 'nexus.created' | 'nexus.teams-changed' | 'nexus.workflow-changed' | 'nexus.sle-changed' | 'nexus.digest-changed' | 'nexus.nit-changed' | 'nexus.forecast-changed';
+  type:
+    | 'nexus.created'
+    | 'nexus.teams-changed'
+    | 'nexus.workflow-changed'
+    | 'nexus.sle-changed'
+    | 'nexus.digest-changed'
+    | 'nexus.nit-changed'
+    | 'nexus.forecast-changed';
   at: DateTime;
   actor: string;
   /** the setting's new value, whole, so history alone can rebuild it */

@@ -1,5 +1,5 @@
-import { addDays, datesFrom, daysBetween, localDate, weekStart, type CalendarDate } from './calendar';
-import { isFinished, isInProgress, type FlowDates, type Pbi } from './pbi';
+import { addDays, type CalendarDate, datesFrom, daysBetween, localDate, weekStart } from './calendar';
+import { type FlowDates, isFinished, isInProgress, type Pbi } from './pbi';
 import { sameName, type Workflow } from './workflow';
 
 /** Work Item Age: today − start date + 1, in calendar days of the Nexus's zone (started today is 1). */
@@ -36,7 +36,12 @@ export type StageLoad = { stage: string; count: number; wipLimit: number | null;
 export function stageLoads(pbis: readonly Pbi[], workflow: Workflow): StageLoad[] {
   return workflow.stages.map((stage) => {
     const count = pbis.filter((p) => !p.discardedAt && sameName(p.stage, stage.name)).length;
-    return { stage: stage.name, count, wipLimit: stage.wipLimit, overLimit: stage.wipLimit !== null && count > stage.wipLimit };
+    return {
+      stage: stage.name,
+      count,
+      wipLimit: stage.wipLimit,
+      overLimit: stage.wipLimit !== null && count > stage.wipLimit,
+    };
   });
 }
 
@@ -61,13 +66,24 @@ export function teamLoads(pbis: readonly Pbi[], teams: readonly string[]): TeamL
 export type DailyCount = { date: CalendarDate; count: number };
 
 /** Nexus throughput: PBIs finished per calendar day from `from` to `to`, zero days kept. */
-export function nexusThroughput(pbis: readonly FlowDates[], from: CalendarDate, to: CalendarDate, zone: string): DailyCount[] {
+export function nexusThroughput(
+  pbis: readonly FlowDates[],
+  from: CalendarDate,
+  to: CalendarDate,
+  zone: string,
+): DailyCount[] {
   const finishDates = pbis.filter(isFinished).map((p) => localDate(p.finishedAt!, zone));
   return dailyCounts(finishDates, from, to);
 }
 
 /** Team throughput: the team's squares done per calendar day, zero days kept. Items discarded unfinished never count. */
-export function teamThroughput(pbis: readonly Pbi[], team: string, from: CalendarDate, to: CalendarDate, zone: string): DailyCount[] {
+export function teamThroughput(
+  pbis: readonly Pbi[],
+  team: string,
+  from: CalendarDate,
+  to: CalendarDate,
+  zone: string,
+): DailyCount[] {
   const doneDates = pbis
     .filter((p) => !p.discardedAt || p.finishedAt)
     .flatMap((p) => p.squares.filter((s) => s.team === team && s.state === 'done' && s.doneAt))

@@ -46,7 +46,9 @@ export function addTeams(teams: readonly string[], names: readonly string[]): st
     if (next.some((t) => t.toLowerCase() === name.toLowerCase())) return { problem: 'duplicate-team', team: name };
     next.push(name);
   }
-  return next.length > MAX_TEAMS && next.length > teams.length ? { problem: 'too-many-teams', count: next.length } : next;
+  return next.length > MAX_TEAMS && next.length > teams.length
+    ? { problem: 'too-many-teams', count: next.length }
+    : next;
 }
 
 /**

@@ -84,7 +84,10 @@ function finished(nexus: Nexus, pbi: Pbi): PbiProblem | null {
   return isFinishedStage(nexus.workflow, pbi.stage) ? { problem: 'finished', key: pbi.key } : null;
 }
 
-export const SQUARE_ACTIONS = { start: 'started', done: 'done', reset: 'not-started' } as const satisfies Record<string, SquareState>;
+export const SQUARE_ACTIONS = { start: 'started', done: 'done', reset: 'not-started' } as const satisfies Record<
+  string,
+  SquareState
+>;
 export type SquareAction = keyof typeof SQUARE_ACTIONS;
 
 export function decideSquare(nexus: Nexus, pbi: Pbi, teamName: string, action: SquareAction, who: Who): Decision {
@@ -103,7 +106,13 @@ export function decideSquare(nexus: Nexus, pbi: Pbi, teamName: string, action: S
   return { type: 'square.changed', key: pbi.key, team, from: square.state, to, ...who };
 }
 
-export function decideTeams(nexus: Nexus, pbi: Pbi, add: readonly string[], remove: readonly string[], who: Who): Decision {
+export function decideTeams(
+  nexus: Nexus,
+  pbi: Pbi,
+  add: readonly string[],
+  remove: readonly string[],
+  who: Who,
+): Decision {
   if (pbi.discardedAt) return { problem: 'discarded', key: pbi.key };
   const added = resolveTeams(nexus, add);
   if (!Array.isArray(added)) return added;

@@ -55,7 +55,10 @@ export function evolve(pbi: Pbi | undefined, event: PbiEvent, workflow: Workflow
       // a move into the stage it is already in (trackers repeat themselves) keeps the time it entered
       return next.stage === event.to ? next : enterStage(next, event.to, event.at, workflow);
     case 'square.changed':
-      return { ...next, squares: next.squares.map((s) => (s.team === event.team ? changeSquare(s, event.to, event.at) : s)) };
+      return {
+        ...next,
+        squares: next.squares.map((s) => (s.team === event.team ? changeSquare(s, event.to, event.at) : s)),
+      };
     case 'pbi.teams-changed': {
       const kept = next.squares.filter((s) => !event.removed.includes(s.team));
       const fresh = event.added.map((team): Square => ({ team, state: 'not-started', startedAt: null, doneAt: null }));
@@ -70,7 +73,10 @@ export function evolve(pbi: Pbi | undefined, event: PbiEvent, workflow: Workflow
     case 'pbi.discarded':
       return { ...next, discardedAt: event.at };
     case 'pbi.swarming':
-      return { ...next, swarming: next.swarming.includes(event.actor) ? next.swarming : [...next.swarming, event.actor] };
+      return {
+        ...next,
+        swarming: next.swarming.includes(event.actor) ? next.swarming : [...next.swarming, event.actor],
+      };
     case 'pbi.snoozed':
       return { ...next, snoozedUntil: event.until };
     default: {
@@ -100,7 +106,10 @@ type StagePlace<T> = { stage: string; stageEnteredAt: T; startedAt: T | null; fi
  * gives, as only entering a stage depends on the workflow. A workflow change re-derives these alone (over plain
  * milliseconds for the thousands of PBIs of a large Nexus), without loading whole histories.
  */
-export function flowDatesOf<T>(entries: readonly StageEntry<T>[], workflow: Workflow): { startedAt: T | null; finishedAt: T | null } {
+export function flowDatesOf<T>(
+  entries: readonly StageEntry<T>[],
+  workflow: Workflow,
+): { startedAt: T | null; finishedAt: T | null } {
   let place = null as StagePlace<T> | null;
   for (const { stage, at } of entries) {
     if (place?.stage === stage) continue; // as a move into the stage it is already in

@@ -3,9 +3,15 @@ export type Rng = () => number;
 
 /** sfc32 (Chris Doty-Humphrey's small fast counting generator): fast, 128-bit state, good statistical quality. */
 export function seededRng(seed: number | string): Rng {
-  let a = 0x9e3779b9, b = 0x243f6a88, c = 0xb7e15162, d = hashSeed(seed);
+  let a = 0x9e3779b9,
+    b = 0x243f6a88,
+    c = 0xb7e15162,
+    d = hashSeed(seed);
   const next = (): number => {
-    a |= 0; b |= 0; c |= 0; d |= 0;
+    a |= 0;
+    b |= 0;
+    c |= 0;
+    d |= 0;
     const t = (((a + b) | 0) + d) | 0;
     d = (d + 1) | 0;
     a = b ^ (b >>> 9);

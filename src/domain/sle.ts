@@ -1,6 +1,6 @@
-import { addDays, localDate, type CalendarDate } from './calendar';
+import { addDays, type CalendarDate, localDate } from './calendar';
 import { cycleDays, percentile, workItemAge } from './flow-metrics';
-import { compareKeys, isFinished, type FlowDates, type Pbi } from './pbi';
+import { compareKeys, type FlowDates, isFinished, type Pbi } from './pbi';
 
 /** Below this many finished items in the window a computed SLE would be a guess. */
 export const MIN_ITEMS_FOR_SLE = 10;
@@ -16,7 +16,12 @@ export type Sle =
   | { kind: 'not-enough-history'; percentile: number; sampleSize: number };
 
 /** Cycle times of items finished in the `historyDays` calendar days ending today. */
-export function cycleTimesInWindow(pbis: readonly FlowDates[], today: CalendarDate, zone: string, historyDays: number): number[] {
+export function cycleTimesInWindow(
+  pbis: readonly FlowDates[],
+  today: CalendarDate,
+  zone: string,
+  historyDays: number,
+): number[] {
   const from = addDays(today, -(historyDays - 1));
   const times: number[] = [];
   for (const p of pbis) {
@@ -30,7 +35,8 @@ export function cycleTimesInWindow(pbis: readonly FlowDates[], today: CalendarDa
 export function serviceLevelExpectation(setting: SleSetting, cycleTimes: readonly number[]): Sle {
   const sampleSize = cycleTimes.length;
   const atRiskDays = percentile(cycleTimes, AT_RISK_PERCENTILE) ?? null;
-  if (setting.days !== null) return { kind: 'set', percentile: setting.percentile, days: setting.days, sampleSize, atRiskDays };
+  if (setting.days !== null)
+    return { kind: 'set', percentile: setting.percentile, days: setting.days, sampleSize, atRiskDays };
   if (sampleSize < MIN_ITEMS_FOR_SLE) return { kind: 'not-enough-history', percentile: setting.percentile, sampleSize };
   const days = percentile(cycleTimes, setting.percentile / 100)!;
   return { kind: 'computed', percentile: setting.percentile, days, sampleSize, atRiskDays };

@@ -1,8 +1,8 @@
 import type { DateTime } from 'luxon';
-import { shortenedTitle } from './limits';
 import type { PbiEvent } from './events';
+import { shortenedTitle } from './limits';
 import { findTeam, type Nexus } from './nexus';
-import { evolve, replay, type Pbi } from './pbi';
+import { evolve, type Pbi, replay } from './pbi';
 import { findStage, sameName, type Workflow } from './workflow';
 
 export const TRACKER_KINDS = ['jira', 'github', 'azure', 'linear', 'gitlab', 'generic'] as const;
@@ -74,9 +74,15 @@ export function stageForStatus(mapping: TrackerMapping, workflow: Workflow, stat
 }
 
 /** The Nexus teams the tracker's hints name, through the mapping or by the team's own name. */
-export function teamsForHints(mapping: TrackerMapping, nexus: Pick<Nexus, 'teams'>, hints: readonly string[]): string[] {
+export function teamsForHints(
+  mapping: TrackerMapping,
+  nexus: Pick<Nexus, 'teams'>,
+  hints: readonly string[],
+): string[] {
   const byHint = new Map(Object.entries(mapping.teams).map(([hint, team]) => [squash(hint), team]));
-  const teams = hints.map((hint) => findTeam(nexus, byHint.get(squash(hint)) ?? hint)).filter((t): t is string => t !== undefined);
+  const teams = hints
+    .map((hint) => findTeam(nexus, byHint.get(squash(hint)) ?? hint))
+    .filter((t): t is string => t !== undefined);
   return [...new Set(teams)];
 }
 
@@ -118,18 +124,40 @@ export function applyTrackerChange(
   const title = shortenedTitle(change.item.title);
   if (!current) {
     const first = workflow.stages[0].name;
-    const added: PbiEvent = { type: 'pbi.added', key, title, url, stage: first, teams: to.teams, at: createdAt < change.at ? createdAt : change.at, actor: to.actor };
+    const added: PbiEvent = {
+      type: 'pbi.added',
+      key,
+      title,
+      url,
+      stage: first,
+      teams: to.teams,
+      at: createdAt < change.at ? createdAt : change.at,
+      actor: to.actor,
+    };
     const moved: PbiEvent = { type: 'pbi.moved', key, from: first, to: to.stage, at: change.at, actor: to.actor };
-    return { events: [added, moved], pbi: replay([added, moved], workflow)!, move: { key, title, url, from: null, to: to.stage } };
+    return {
+      events: [added, moved],
+      pbi: replay([added, moved], workflow)!,
+      move: { key, title, url, from: null, to: to.stage },
+    };
   }
   const { pbi } = current;
   const { at, lateHistory } = placed(current, change);
-  const from = lateHistory ? (replay(lateHistory.filter((e) => e.at <= at), workflow)?.stage ?? pbi.stage) : pbi.stage;
+  const from = lateHistory
+    ? (replay(
+        lateHistory.filter((e) => e.at <= at),
+        workflow,
+      )?.stage ?? pbi.stage)
+    : pbi.stage;
   const moved: PbiEvent = { type: 'pbi.moved', key: pbi.key, from, to: to.stage, at, actor: to.actor };
   // the latest change carries the item's title and address as they are now; a late one, as they were
   const events = lateHistory ? [moved] : [...renaming(pbi, { ...change.item, title }, at, to.actor), moved];
   const after = fold(workflow, pbi, lateHistory, events);
-  return { events, pbi: after, move: sameName(from, to.stage) ? null : { key: pbi.key, title: after.title, url: after.url, from, to: to.stage } };
+  return {
+    events,
+    pbi: after,
+    move: sameName(from, to.stage) ? null : { key: pbi.key, title: after.title, url: after.url, from, to: to.stage },
+  };
 }
 
 /**
@@ -146,14 +174,21 @@ export function applyTrackerDeletion(
   const { pbi } = current;
   const { at, lateHistory } = placed(current, change);
   const discarded: PbiEvent = { type: 'pbi.discarded', key: pbi.key, reason: 'deleted in the tracker', at, actor };
-  return { events: [discarded], pbi: fold(workflow, pbi, lateHistory, [discarded]), move: { key: pbi.key, title: pbi.title, url: pbi.url, from: pbi.stage, to: DELETED } };
+  return {
+    events: [discarded],
+    pbi: fold(workflow, pbi, lateHistory, [discarded]),
+    move: { key: pbi.key, title: pbi.title, url: pbi.url, from: pbi.stage, to: DELETED },
+  };
 }
 
 /**
  * When a change of a known item took place (never before the item was created); `lateHistory` is the item's history
  * when the change is older than its latest, null otherwise.
  */
-function placed({ pbi, history }: { pbi: Pbi; history: readonly PbiEvent[] | null }, change: TrackerChange): { at: DateTime; lateHistory: readonly PbiEvent[] | null } {
+function placed(
+  { pbi, history }: { pbi: Pbi; history: readonly PbiEvent[] | null },
+  change: TrackerChange,
+): { at: DateTime; lateHistory: readonly PbiEvent[] | null } {
   const at = change.at < pbi.createdAt ? pbi.createdAt : change.at;
   if (!isLate(pbi, { at })) return { at, lateHistory: null };
   if (!history) throw new Error(`the history of ${pbi.key} is needed for a change older than its latest`);
@@ -162,7 +197,9 @@ function placed({ pbi, history }: { pbi: Pbi; history: readonly PbiEvent[] | nul
 
 /** The item after the events: late ones are replayed with its history, in their place; the latest just follow on. */
 function fold(workflow: Workflow, pbi: Pbi, lateHistory: readonly PbiEvent[] | null, events: PbiEvent[]): Pbi {
-  return lateHistory ? replay([...lateHistory, ...events], workflow)! : events.reduce((p, e) => evolve(p, e, workflow), pbi);
+  return lateHistory
+    ? replay([...lateHistory, ...events], workflow)!
+    : events.reduce((p, e) => evolve(p, e, workflow), pbi);
 }
 
 /** A rename when the tracker's title or address differs; a tracker that sends no address keeps the one known. */

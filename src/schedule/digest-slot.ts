@@ -1,5 +1,5 @@
 import { DateTime } from 'luxon';
-import { localDate, weekdayOf, type CalendarDate } from '../domain/calendar';
+import { type CalendarDate, localDate, weekdayOf } from '../domain/calendar';
 import type { Nexus } from '../domain/nexus';
 
 /** After a restart, a digest missed by at most this long is still posted; older ones are skipped, never doubled. */

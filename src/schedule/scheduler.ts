@@ -15,7 +15,14 @@ const TICK_MS = 60_000;
  * message is out: what fails after it (the thread, the chart) must not make another round post the digest again.
  */
 export type DigestPoster = (nexus: Nexus, reply: Reply, posted: () => Promise<void>) => Promise<void>;
-export type SchedulerDeps = { store: Store; now: () => DateTime; replica: string; post: DigestPoster; log: Logger; metrics: Metrics };
+export type SchedulerDeps = {
+  store: Store;
+  now: () => DateTime;
+  replica: string;
+  post: DigestPoster;
+  log: Logger;
+  metrics: Metrics;
+};
 
 /**
  * Digests one replica posts at the same time. Each waits mostly on Slack (and on its per-channel limit of about one
@@ -69,7 +76,9 @@ async function postDigest(nexus: Nexus, { store, now, replica, post, log, metric
 export function startScheduler(deps: SchedulerDeps): () => Promise<void> {
   let running: Promise<unknown> = Promise.resolve();
   const round = () => {
-    running = running.then(() => postDueDigests(deps)).catch((error: unknown) => deps.log.error({ err: error }, 'digest round failed'));
+    running = running
+      .then(() => postDueDigests(deps))
+      .catch((error: unknown) => deps.log.error({ err: error }, 'digest round failed'));
   };
   round();
   const timer = setInterval(round, TICK_MS);

@@ -1,15 +1,15 @@
-import { App, ErrorCode, HTTPReceiver, LogLevel, type CustomRoute, type Logger as BoltLogger } from '@slack/bolt';
+import { App, type Logger as BoltLogger, type CustomRoute, ErrorCode, HTTPReceiver, LogLevel } from '@slack/bolt';
 import type { ExtendedErrorHandlerArgs } from '@slack/bolt/dist/App';
-import type { Logger } from '../log';
 import type { Config } from '../config';
+import type { Logger } from '../log';
 import type { Database } from '../store/database';
 import { prismaInstallationStore } from '../store/installation-store';
 import { sealedBox } from '../store/sealed-box';
 import { registerActions } from './actions';
 import { registerCommands } from './commands';
 import type { SlackDeps } from './deps';
-import { ANSWER_NOT_SHOWN } from './message';
 import { registerEvents } from './events';
+import { ANSWER_NOT_SHOWN } from './message';
 import { refuseReplays, signatureOf } from './refuse-replays';
 import { registerViews } from './views';
 
@@ -31,21 +31,36 @@ export type SlackAppOptions = {
  * The Bolt app: HTTP (POST /slack/events) with the signing secret, or Socket Mode with an app token; one workspace
  * with a bot token, or many through OAuth (/slack/install) with tokens kept encrypted in the database.
  */
-export function createSlackApp({ config, db, deps, bot, processBeforeResponse = false, customRoutes = [] }: SlackAppOptions): App {
+export function createSlackApp({
+  config,
+  db,
+  deps,
+  bot,
+  processBeforeResponse = false,
+  customRoutes = [],
+}: SlackAppOptions): App {
   const oauth = config.SLACK_CLIENT_ID
     ? {
         clientId: config.SLACK_CLIENT_ID,
         clientSecret: config.SLACK_CLIENT_SECRET,
         stateSecret: config.SLACK_STATE_SECRET,
         scopes: BOT_SCOPES,
-        installationStore: prismaInstallationStore(db.prisma, sealedBox(Buffer.from(config.SLACK_TOKEN_KEY!, 'base64'))),
+        installationStore: prismaInstallationStore(
+          db.prisma,
+          sealedBox(Buffer.from(config.SLACK_TOKEN_KEY!, 'base64')),
+        ),
         installerOptions: { directInstall: true, clientOptions: { slackApiUrl: config.SLACK_API_URL } },
       }
     : { token: config.SLACK_BOT_TOKEN, botId: bot?.botId, botUserId: bot?.botUserId };
   const logger = boltLogger(deps.log);
-  const clientOptions = { slackApiUrl: config.SLACK_API_URL, ...(config.SLACK_API_URL ? { retryConfig: { retries: 0 } } : {}) };
+  const clientOptions = {
+    slackApiUrl: config.SLACK_API_URL,
+    ...(config.SLACK_API_URL ? { retryConfig: { retries: 0 } } : {}),
+  };
   const app = new App({
-    ...(config.SLACK_APP_TOKEN ? { ...oauth, socketMode: true, appToken: config.SLACK_APP_TOKEN, customRoutes } : httpOnly(oauth, { config, processBeforeResponse, customRoutes, logger, clientOptions })),
+    ...(config.SLACK_APP_TOKEN
+      ? { ...oauth, socketMode: true, appToken: config.SLACK_APP_TOKEN, customRoutes }
+      : httpOnly(oauth, { config, processBeforeResponse, customRoutes, logger, clientOptions })),
     processBeforeResponse,
     extendedErrorHandler: true,
     logger,
@@ -59,7 +74,10 @@ export function createSlackApp({ config, db, deps, bot, processBeforeResponse = 
   app.error(async ({ error, body }: ExtendedErrorHandlerArgs) => {
     // one place for failures: logged with what Slack sent, and a plain apology to the person instead of silence
     const request = body as { response_url?: string; command?: string; type?: string; trigger_id?: string };
-    deps.log.error({ err: error, command: request.command, type: request.type, trigger: request.trigger_id }, 'Slack listener failed');
+    deps.log.error(
+      { err: error, command: request.command, type: request.type, trigger: request.trigger_id },
+      'Slack listener failed',
+    );
     if (request.response_url) {
       await fetch(request.response_url, {
         method: 'POST',
@@ -77,7 +95,13 @@ export function createSlackApp({ config, db, deps, bot, processBeforeResponse = 
  */
 function httpOnly(
   oauth: Record<string, unknown>,
-  opts: { config: Config; processBeforeResponse: boolean; customRoutes: CustomRoute[]; logger: BoltLogger; clientOptions: object },
+  opts: {
+    config: Config;
+    processBeforeResponse: boolean;
+    customRoutes: CustomRoute[];
+    logger: BoltLogger;
+    clientOptions: object;
+  },
 ) {
   type Installer = { clientId?: string; token?: string; botId?: string; botUserId?: string; installerOptions?: object };
   const { token, botId, botUserId, installerOptions, ...installer } = oauth as Installer;
@@ -97,7 +121,10 @@ function httpOnly(
 /** Bolt's own messages (rejected signatures, retries) go to the app's JSON log, not to the console. */
 function boltLogger(log: Logger): BoltLogger {
   const child = log.child({ component: 'bolt' });
-  const write = (level: 'debug' | 'info' | 'warn' | 'error') => (...msg: unknown[]) => child[level](msg.map(String).join(' '));
+  const write =
+    (level: 'debug' | 'info' | 'warn' | 'error') =>
+    (...msg: unknown[]) =>
+      child[level](msg.map(String).join(' '));
   return {
     debug: write('debug'),
     info: write('info'),
@@ -111,8 +138,9 @@ function boltLogger(log: Logger): BoltLogger {
 
 function apology(error: { code?: string }): string {
   if (error.code === ANSWER_NOT_SHOWN) {
-    return 'Nexus Flow did what you asked, but Slack would not show its answer here. Don\'t type it again: `/flow board` or `/pbi show <key>` shows where things stand now.';
+    return "Nexus Flow did what you asked, but Slack would not show its answer here. Don't type it again: `/flow board` or `/pbi show <key>` shows where things stand now.";
   }
-  if (error.code === ErrorCode.AuthorizationError) return 'Nexus Flow is not installed in this workspace any more; ask an admin to install it again. Nothing was changed.';
+  if (error.code === ErrorCode.AuthorizationError)
+    return 'Nexus Flow is not installed in this workspace any more; ask an admin to install it again. Nothing was changed.';
   return 'Sorry, Nexus Flow failed to do that; nothing was changed by this request. Please try again in a moment.';
 }

@@ -6,9 +6,27 @@ import type { Metrics } from '../metrics';
 import type { Store } from '../store';
 
 /** What every listener needs; built once at start. */
-export type SlackDeps = { store: Store; now: () => DateTime; log: Logger; metrics: Metrics; publicUrl?: string; jobs?: LongJobs };
+export type SlackDeps = {
+  store: Store;
+  now: () => DateTime;
+  log: Logger;
+  metrics: Metrics;
+  publicUrl?: string;
+  jobs?: LongJobs;
+};
 
 /** A Nexus is reached only from its own channel in its own workspace: both ids come from Slack's signed payload. */
-export function commandContext(deps: SlackDeps, ids: { teamId: string; channelId: string; userId: string }): CommandContext {
-  return { store: deps.store, now: deps.now, workspaceId: ids.teamId, channelId: ids.channelId, userId: ids.userId, publicUrl: deps.publicUrl, jobs: deps.jobs };
+export function commandContext(
+  deps: SlackDeps,
+  ids: { teamId: string; channelId: string; userId: string },
+): CommandContext {
+  return {
+    store: deps.store,
+    now: deps.now,
+    workspaceId: ids.teamId,
+    channelId: ids.channelId,
+    userId: ids.userId,
+    publicUrl: deps.publicUrl,
+    jobs: deps.jobs,
+  };
 }

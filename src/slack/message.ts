@@ -1,6 +1,6 @@
 import type { WebClient } from '@slack/web-api';
 import { renderPng } from '../charts/render-png';
-import { escape, fallbackText, pages, type Block } from '../commands/blocks';
+import { type Block, escape, fallbackText, pages } from '../commands/blocks';
 import type { ChartAttachment, Reply } from '../commands/reply';
 
 /**
@@ -19,7 +19,10 @@ export function slackMessages(reply: Reply) {
 function messagePages(reply: Pick<Reply, 'text' | 'blocks'>): { text: string; blocks: Block[] }[] {
   const split = pages(reply.blocks);
   if (!split.length) return [{ text: fallbackText(reply.text), blocks: [] }];
-  return split.map((blocks, i) => ({ text: i === 0 ? fallbackText(reply.text) : `(continued ${i + 1}/${split.length})`, blocks }));
+  return split.map((blocks, i) => ({
+    text: i === 0 ? fallbackText(reply.text) : `(continued ${i + 1}/${split.length})`,
+    blocks,
+  }));
 }
 
 /** A reply where no response_url exists (modal submissions): posted in the channel, or shown to the person alone. */
@@ -35,10 +38,24 @@ export async function postReply(client: WebClient, channel: string, user: string
  * A reply's chart, drawn and uploaded: in a thread (the digest's), or to the channel saying who asked (an ephemeral
  * message can't carry a file).
  */
-export async function uploadChart(client: WebClient, channel: string, chart: ChartAttachment, where: { threadTs: string } | { askedBy: string }): Promise<void> {
+export async function uploadChart(
+  client: WebClient,
+  channel: string,
+  chart: ChartAttachment,
+  where: { threadTs: string } | { askedBy: string },
+): Promise<void> {
   const file = await renderPng(chart.spec);
-  const placement = 'threadTs' in where ? { thread_ts: where.threadTs } : { initial_comment: `<@${where.askedBy}> asked: ${escape(chart.title)}` };
-  await client.files.uploadV2({ channel_id: channel, file, filename: chart.fileName, title: chart.title, ...placement });
+  const placement =
+    'threadTs' in where
+      ? { thread_ts: where.threadTs }
+      : { initial_comment: `<@${where.askedBy}> asked: ${escape(chart.title)}` };
+  await client.files.uploadV2({
+    channel_id: channel,
+    file,
+    filename: chart.fileName,
+    title: chart.title,
+    ...placement,
+  });
 }
 
 /**
@@ -46,7 +63,12 @@ export async function uploadChart(client: WebClient, channel: string, chart: Cha
  * replies to it. Resolves with the message's ts once the channel message is posted; `afterPosted` hears it at once,
  * so a caller can record it even when a thread reply fails after it.
  */
-export async function postInChannel(client: WebClient, channel: string, reply: Reply, afterPosted?: (ts: string) => Promise<void> | void): Promise<string> {
+export async function postInChannel(
+  client: WebClient,
+  channel: string,
+  reply: Reply,
+  afterPosted?: (ts: string) => Promise<void> | void,
+): Promise<string> {
   const [first, ...more] = messagePages(reply);
   const posted = await client.chat.postMessage({ channel, ...first });
   await afterPosted?.(posted.ts!);

@@ -29,18 +29,24 @@ export function refuseReplays(deps: SlackDeps): Middleware<AnyMiddlewareArgs> {
   return async (args) => {
     const signature = (args.context as { slackSignature?: unknown }).slackSignature;
     const now = DateTime.utc();
-    const claimed = typeof signature !== 'string'
-      || (await claimInTime(deps.store.seenRequests.claim(`slack:${signature}`, now, now.plus({ minutes: REMEMBER_MINUTES })))
-        .catch(async (error: unknown) => {
-          await acknowledge(args);
-          throw error;
-        }));
+    const claimed =
+      typeof signature !== 'string' ||
+      (await claimInTime(
+        deps.store.seenRequests.claim(`slack:${signature}`, now, now.plus({ minutes: REMEMBER_MINUTES })),
+      ).catch(async (error: unknown) => {
+        await acknowledge(args);
+        throw error;
+      }));
     if (claimed) {
       await args.next();
       return;
     }
     deps.log.warn({ type: (args.body as { type?: string }).type ?? 'command' }, 'a replayed Slack request was refused');
-    if ('command' in args) await args.ack({ response_type: 'ephemeral', text: 'This exact request was already received; nothing was done again.' });
+    if ('command' in args)
+      await args.ack({
+        response_type: 'ephemeral',
+        text: 'This exact request was already received; nothing was done again.',
+      });
     else await acknowledge(args);
   };
 }
@@ -52,7 +58,10 @@ async function acknowledge(args: AnyMiddlewareArgs): Promise<void> {
 function claimInTime(claim: Promise<boolean>): Promise<boolean> {
   let timer: NodeJS.Timeout | undefined;
   const late = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`the database did not answer within ${CLAIM_WAIT_MS} ms`)), CLAIM_WAIT_MS);
+    timer = setTimeout(
+      () => reject(new Error(`the database did not answer within ${CLAIM_WAIT_MS} ms`)),
+      CLAIM_WAIT_MS,
+    );
   });
   return Promise.race([claim, late]).finally(() => clearTimeout(timer));
 }

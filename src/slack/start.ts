@@ -1,31 +1,49 @@
-import type { CustomRoute } from '@slack/bolt';
-import { ErrorCode, LogLevel, WebClient, type WebAPICallError } from '@slack/web-api';
 import { hostname } from 'node:os';
+import type { CustomRoute } from '@slack/bolt';
+import { ErrorCode, LogLevel, type WebAPICallError, WebClient } from '@slack/web-api';
 import { DateTime } from 'luxon';
-import { ConfigError, webhookLimits, type Config } from '../config';
-import type { Logger } from '../log';
-import type { Database } from '../store/database';
+import { jobsOf } from '../commands/long-jobs';
+import { type Config, ConfigError, webhookLimits } from '../config';
 import { healthRoutes } from '../health-routes';
+import type { Logger } from '../log';
 import { createMetrics, metricsRoute } from '../metrics';
 import { startScheduler } from '../schedule/scheduler';
 import { openStore } from '../store';
-import { createSlackApp } from './app';
-import { jobsOf } from '../commands/long-jobs';
-import { slackDigestPoster } from './digest-poster';
-import { slackTrackerPoster } from './tracker-poster';
+import type { Database } from '../store/database';
 import { secretsBox } from '../store/secrets-key';
 import { startTrackerInbox } from '../trackers/serve';
 import { WEBHOOK_PATH } from '../trackers/webhook-handler';
+import { createSlackApp } from './app';
+import { slackDigestPoster } from './digest-poster';
+import { slackTrackerPoster } from './tracker-poster';
 
 /** Starts the Slack app on PORT; resolves with a stop function that finishes in-flight work. */
 export async function startSlack(config: Config, db: Database, log: Logger): Promise<() => Promise<void>> {
   const bot = config.SLACK_BOT_TOKEN ? await checkToken(config) : undefined;
-  if (db.kind === 'postgres' && !config.SECRETS_KEY) log.warn('SECRETS_KEY is not set: tracker secrets are sealed with a key in DATA_DIR, which other replicas do not share');
+  if (db.kind === 'postgres' && !config.SECRETS_KEY)
+    log.warn(
+      'SECRETS_KEY is not set: tracker secrets are sealed with a key in DATA_DIR, which other replicas do not share',
+    );
   const now = () => DateTime.utc();
   const { app, store, trackers, metrics } = slackServer(config, db, { now, log, bot });
   await app.start(config.PORT);
-  const stopScheduler = startScheduler({ store, now, log, metrics, replica: `${hostname()}:${process.pid}`, post: slackDigestPoster(config, db, log) });
-  log.info({ port: config.PORT, socketMode: Boolean(config.SLACK_APP_TOKEN), oauth: Boolean(config.SLACK_CLIENT_ID), database: db.kind }, 'Nexus Flow is listening');
+  const stopScheduler = startScheduler({
+    store,
+    now,
+    log,
+    metrics,
+    replica: `${hostname()}:${process.pid}`,
+    post: slackDigestPoster(config, db, log),
+  });
+  log.info(
+    {
+      port: config.PORT,
+      socketMode: Boolean(config.SLACK_APP_TOKEN),
+      oauth: Boolean(config.SLACK_CLIENT_ID),
+      database: db.kind,
+    },
+    'Nexus Flow is listening',
+  );
   return async () => {
     await stopScheduler();
     await app.stop();
@@ -37,24 +55,50 @@ export async function startSlack(config: Config, db: Database, log: Logger): Pro
  * The Slack app with everything it serves: Slack's requests, tracker webhooks, /healthz, /readyz and /metrics, and the worker that
  * applies the tracker inbox and announces its moves in the Nexus channels. Not yet listening.
  */
-export function slackServer(config: Config, db: Database, opts: { now: () => DateTime; log: Logger; bot?: { botId: string; botUserId: string }; processBeforeResponse?: boolean }) {
+export function slackServer(
+  config: Config,
+  db: Database,
+  opts: {
+    now: () => DateTime;
+    log: Logger;
+    bot?: { botId: string; botUserId: string };
+    processBeforeResponse?: boolean;
+  },
+) {
   const store = openStore(db, 'slack', secretsBox(config));
   const metrics = createMetrics({ inboxBacklog: store.inbox.backlog });
   const deps = { store, now: opts.now, log: opts.log, metrics, publicUrl: config.PUBLIC_URL, jobs: jobsOf(config) };
-  const trackers = startTrackerInbox({ ...deps, limits: webhookLimits(config), inboxKeepDays: config.INBOX_KEEP_DAYS, post: slackTrackerPoster(config, db, store, opts.log) });
+  const trackers = startTrackerInbox({
+    ...deps,
+    limits: webhookLimits(config),
+    inboxKeepDays: config.INBOX_KEEP_DAYS,
+    post: slackTrackerPoster(config, db, store, opts.log),
+  });
   const webhooks: CustomRoute = { path: WEBHOOK_PATH, method: ['POST'], handler: trackers.handler };
   const customRoutes = [...healthRoutes(db), metricsRoute(metrics), webhooks];
-  const app = createSlackApp({ config, db, deps, bot: opts.bot, processBeforeResponse: opts.processBeforeResponse, customRoutes });
+  const app = createSlackApp({
+    config,
+    db,
+    deps,
+    bot: opts.bot,
+    processBeforeResponse: opts.processBeforeResponse,
+    customRoutes,
+  });
   return { app, store, trackers, metrics };
 }
 
 /** auth.test once at start: a revoked or mistyped token stops the app with one clear line, not at the first command. */
 async function checkToken(config: Config): Promise<{ botId: string; botUserId: string }> {
   // its own warnings stay quiet: the one line below says what failed
-  const client = new WebClient(config.SLACK_BOT_TOKEN, { slackApiUrl: config.SLACK_API_URL, retryConfig: { retries: 1 }, logLevel: LogLevel.ERROR });
+  const client = new WebClient(config.SLACK_BOT_TOKEN, {
+    slackApiUrl: config.SLACK_API_URL,
+    retryConfig: { retries: 1 },
+    logLevel: LogLevel.ERROR,
+  });
   try {
     const auth = await client.auth.test();
-    if (!auth.bot_id || !auth.user_id) throw new ConfigError('SLACK_BOT_TOKEN is not a bot token (auth.test named no bot)');
+    if (!auth.bot_id || !auth.user_id)
+      throw new ConfigError('SLACK_BOT_TOKEN is not a bot token (auth.test named no bot)');
     return { botId: auth.bot_id, botUserId: auth.user_id };
   } catch (error) {
     if (error instanceof ConfigError) throw error;

@@ -1,6 +1,6 @@
 import { renderTrackerMoves, renderUnmapped } from '../commands/tracker-news';
-import type { TrackerNews } from '../domain/tracker';
 import type { Config } from '../config';
+import type { TrackerNews } from '../domain/tracker';
 import type { Logger } from '../log';
 import type { Store } from '../store';
 import type { Database } from '../store/database';
@@ -13,7 +13,14 @@ import { workspaceClients } from './workspace-client';
  * Slack's answers to a private notice that no retry can change: the member left the channel (or Slack), or the
  * channel is gone. That member is skipped; the others and the channel message are not tried again for it.
  */
-const NEVER_DELIVERABLE = new Set(['user_not_in_channel', 'user_not_found', 'channel_not_found', 'is_archived', 'not_in_channel', 'account_inactive']);
+const NEVER_DELIVERABLE = new Set([
+  'user_not_in_channel',
+  'user_not_found',
+  'channel_not_found',
+  'is_archived',
+  'not_in_channel',
+  'account_inactive',
+]);
 
 /**
  * Tracker moves go to the Nexus channel in one message; statuses without a stage go to each NIT member alone. Each
@@ -25,7 +32,8 @@ export function slackTrackerPoster(config: Config, db: Database, store: Store, l
     const nexus = await store.nexuses.get(nexusId);
     if (!nexus) return;
     const client = await clientFor(nexus.workspaceId);
-    if (news.moves.length) await postInChannel(client, nexus.channelId, renderTrackerMoves(news.moves), () => progress?.channelTold());
+    if (news.moves.length)
+      await postInChannel(client, nexus.channelId, renderTrackerMoves(news.moves), () => progress?.channelTold());
     if (!news.unmapped.length) return;
     const reply = renderUnmapped(news.unmapped);
     let owed: unknown = null;
@@ -38,7 +46,10 @@ export function slackTrackerPoster(config: Config, db: Database, store: Store, l
           owed = error; // tried again later, for this member only
           continue;
         }
-        log.warn({ nexus: nexusId, user, error: code }, 'a NIT member cannot be told of tracker statuses without a stage; skipped');
+        log.warn(
+          { nexus: nexusId, user, error: code },
+          'a NIT member cannot be told of tracker statuses without a stage; skipped',
+        );
       }
       await progress?.nitMemberTold(user);
     }

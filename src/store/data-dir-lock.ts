@@ -10,10 +10,15 @@ export type DataDirHolder = { pid: number; holder: string; command: string; star
 
 /** A second process asked for an embedded database another process holds: one line saying who and what to do. */
 export class DatabaseInUseError extends Error {
-  constructor(readonly lockPath: string, readonly holding: DataDirHolder) {
-    super(`the embedded database ${lockPath.replace(/\.lock$/, '')} is in use by ${describe(holding)}. ` +
-      'Only one process may open it: stop that one first (or type your commands in its console), ' +
-      'or give this one its own DATA_DIR; to share one database between processes, set DATABASE_URL to a PostgreSQL server');
+  constructor(
+    readonly lockPath: string,
+    readonly holding: DataDirHolder,
+  ) {
+    super(
+      `the embedded database ${lockPath.replace(/\.lock$/, '')} is in use by ${describe(holding)}. ` +
+        'Only one process may open it: stop that one first (or type your commands in its console), ' +
+        'or give this one its own DATA_DIR; to share one database between processes, set DATABASE_URL to a PostgreSQL server',
+    );
     this.name = 'DatabaseInUseError';
   }
 }
@@ -24,7 +29,13 @@ let releasesAtExit = false;
 /** Takes the lock for `dataDir` or throws DatabaseInUseError; the returned function gives it back. */
 export function lockDataDir(dataDir: string, holder: string, now: Date = new Date()): () => void {
   const lockPath = `${dataDir}.lock`;
-  const mine: DataDirHolder = { pid: process.pid, holder, command: commandLine(), startedAt: now.toISOString(), processStart: processStart(process.pid) };
+  const mine: DataDirHolder = {
+    pid: process.pid,
+    holder,
+    command: commandLine(),
+    startedAt: now.toISOString(),
+    processStart: processStart(process.pid),
+  };
   for (let attempt = 0; attempt < 5; attempt++) {
     if (tryCreate(lockPath, mine)) {
       heldHere.add(lockPath);
@@ -95,7 +106,10 @@ function takeOverStale(lockPath: string, judged: DataDirHolder | 'unreadable'): 
     throw error;
   }
   const moved = readLock(aside);
-  const same = judged === 'unreadable' ? moved === 'unreadable' : typeof moved === 'object' && moved.pid === judged.pid && moved.startedAt === judged.startedAt;
+  const same =
+    judged === 'unreadable'
+      ? moved === 'unreadable'
+      : typeof moved === 'object' && moved.pid === judged.pid && moved.startedAt === judged.startedAt;
   if (!same) {
     try {
       linkSync(aside, lockPath);

@@ -92,7 +92,12 @@ function pgliteRunner(db: PGlite): SqlRunner {
     query: async <T>(sql: string, params?: unknown[]) => ({ rows: (await db.query<T>(sql, params)).rows }),
     advisoryLocks: false, // PGlite is single-process: nobody else can be migrating
     async transaction(fn) {
-      await db.transaction(async (tx) => fn({ exec: (sql) => tx.exec(sql), query: async <T>(sql: string, p?: unknown[]) => ({ rows: (await tx.query<T>(sql, p)).rows }) }));
+      await db.transaction(async (tx) =>
+        fn({
+          exec: (sql) => tx.exec(sql),
+          query: async <T>(sql: string, p?: unknown[]) => ({ rows: (await tx.query<T>(sql, p)).rows }),
+        }),
+      );
     },
   };
 }

@@ -1,26 +1,54 @@
 import { randomUUID } from 'node:crypto';
 import { DateTime } from 'luxon';
 import type { PbiEvent } from '../domain/events';
-import { applyTrackerChange, applyTrackerDeletion, DELETED, isLate, LABEL, notAfter, stageForStatus, teamsForHints, type Applied, type TrackerChange, type TrackerKind, type TrackerNews, type Unmapped } from '../domain/tracker';
 import type { Pbi } from '../domain/pbi';
+import {
+  type Applied,
+  applyTrackerChange,
+  applyTrackerDeletion,
+  DELETED,
+  isLate,
+  LABEL,
+  notAfter,
+  stageForStatus,
+  type TrackerChange,
+  type TrackerKind,
+  type TrackerNews,
+  teamsForHints,
+  type Unmapped,
+} from '../domain/tracker';
 import type { Prisma, PrismaClient } from '../generated/prisma/client';
 import { bumpRevision, type PbiWrite, type RevisionMemo } from './revisions';
 import { instantAt, pbiColumns, pbiEventColumns, toNexus, toPbi, toPbiEvent } from './rows';
-import { toConnection, type TrackerConnection } from './tracker-repository';
+import { type TrackerConnection, toConnection } from './tracker-repository';
 
 /** `replay`: the same signed body came before under another delivery id (a sender never does that; a replayer does). */
 export type Received = 'stored' | 'duplicate' | 'replay';
 /** What one round of applying did: the moves to announce, statuses to report once, deliveries that failed. */
-export type InboxRound = { nexusId: string; handled: number; moves: TrackerNews['moves']; newlyUnmapped: Unmapped[]; failed: number };
+export type InboxRound = {
+  nexusId: string;
+  handled: number;
+  moves: TrackerNews['moves'];
+  newlyUnmapped: Unmapped[];
+  failed: number;
+};
 
 /** Tracker moves waiting on people: held for want of a stage, or failing to apply (retried; `/nexus tracker` says why). */
 export type Held = { unmapped: Unmapped[]; failing: number };
 
 /** `bodyDigest`: sha256 of the signed body as received (hex), which names it whatever delivery id it comes with. */
-export type NewDelivery = { nexusId: string; kind: TrackerKind; deliveryId: string; bodyDigest?: string; at: DateTime; change: TrackerChange };
+export type NewDelivery = {
+  nexusId: string;
+  kind: TrackerKind;
+  deliveryId: string;
+  bodyDigest?: string;
+  at: DateTime;
+  change: TrackerChange;
+};
 
 type Tx = Prisma.TransactionClient;
-const deliveryKey = (d: { nexusId: string; kind: string; deliveryId: string }) => `${d.nexusId}\n${d.kind}\n${d.deliveryId}`;
+const deliveryKey = (d: { nexusId: string; kind: string; deliveryId: string }) =>
+  `${d.nexusId}\n${d.kind}\n${d.deliveryId}`;
 type Working = { before: Pbi | null; pbi: Pbi; version: number; history: PbiEvent[] | null };
 
 const MAX_ERROR_LENGTH = 500;
@@ -39,10 +67,18 @@ export function inboxRepository(prisma: PrismaClient, memo: RevisionMemo, embedd
       // the Nexus row lock orders this with every other writer of the Nexus, on any replica
       await tx.$queryRaw`SELECT id FROM "Nexus" WHERE id = ${nexusId} FOR UPDATE`;
       const nexus = toNexus(await tx.nexus.findUniqueOrThrow({ where: { id: nexusId } }));
-      const rows = ids ? await tx.delivery.findMany({ where: { id: { in: ids }, ...due(now) } }) : await dueRows(tx, nexusId, now, limit);
-      const connections = new Map((await tx.trackerConnection.findMany({ where: { nexusId } })).map((c) => [c.kind, toConnection(c)]));
+      const rows = ids
+        ? await tx.delivery.findMany({ where: { id: { in: ids }, ...due(now) } })
+        : await dueRows(tx, nexusId, now, limit);
+      const connections = new Map(
+        (await tx.trackerConnection.findMany({ where: { nexusId } })).map((c) => [c.kind, toConnection(c)]),
+      );
       const sorted = rows
-        .map((row) => ({ id: row.id, kind: row.kind as TrackerKind, change: notAfter(changeFromJson(row.change), instantAt(row.receivedAt.getTime())) }))
+        .map((row) => ({
+          id: row.id,
+          kind: row.kind as TrackerKind,
+          change: notAfter(changeFromJson(row.change), instantAt(row.receivedAt.getTime())),
+        }))
         .sort((a, b) => a.change.at.toMillis() - b.change.at.toMillis() || Number(a.id - b.id));
       const { working, deliveries } = await loadWorking(tx, nexusId, sorted);
       const fresh: PbiEvent[] = [];
@@ -79,9 +115,20 @@ export function inboxRepository(prisma: PrismaClient, memo: RevisionMemo, embedd
           }
           continue;
         }
-        record(id, kind, current, applyTrackerChange(nexus.workflow, current, change, { stage, teams: teamsForHints(connection.mapping, nexus, change.teamHints), actor: kind }));
+        record(
+          id,
+          kind,
+          current,
+          applyTrackerChange(nexus.workflow, current, change, {
+            stage,
+            teams: teamsForHints(connection.mapping, nexus, change.teamHints),
+            actor: kind,
+          }),
+        );
       }
-      const writes: PbiWrite[] = [...working.values()].filter((w) => w.pbi !== w.before).map((w) => ({ before: w.before, after: w.pbi }));
+      const writes: PbiWrite[] = [...working.values()]
+        .filter((w) => w.pbi !== w.before)
+        .map((w) => ({ before: w.before, after: w.pbi }));
       const revisions = writes.length ? await bumpRevision(tx, nexusId, writes) : null;
       await writeAll(tx, nexusId, writes, working, fresh);
       await markStates(tx, states, now);
@@ -107,7 +154,12 @@ export function inboxRepository(prisma: PrismaClient, memo: RevisionMemo, embedd
     const minutes = Math.min(2 ** row.attempts, MAX_RETRY_MINUTES);
     await prisma.delivery.updateMany({
       where: { id, state: { in: ['pending', 'failed'] } },
-      data: { state: 'failed', attempts: { increment: 1 }, error: String(error instanceof Error ? error.message : error).slice(0, MAX_ERROR_LENGTH), retryAt: now.plus({ minutes }).toJSDate() },
+      data: {
+        state: 'failed',
+        attempts: { increment: 1 },
+        error: String(error instanceof Error ? error.message : error).slice(0, MAX_ERROR_LENGTH),
+        retryAt: now.plus({ minutes }).toJSDate(),
+      },
     });
   }
 
@@ -117,7 +169,14 @@ export function inboxRepository(prisma: PrismaClient, memo: RevisionMemo, embedd
      * call) changes nothing and is answered 'duplicate'; a body already stored under another id, 'replay'.
      */
     async receiveMany(deliveries: readonly NewDelivery[]): Promise<Received[]> {
-      const rows = deliveries.map((d) => ({ nexusId: d.nexusId, kind: d.kind, deliveryId: d.deliveryId, bodyDigest: d.bodyDigest ?? null, receivedAt: d.at.toUTC().toISO(), change: changeToJson(d.change) }));
+      const rows = deliveries.map((d) => ({
+        nexusId: d.nexusId,
+        kind: d.kind,
+        deliveryId: d.deliveryId,
+        bodyDigest: d.bodyDigest ?? null,
+        receivedAt: d.at.toUTC().toISO(),
+        change: changeToJson(d.change),
+      }));
       // no conflict target: a repeated delivery id and a repeated body are both left out
       const stored = await prisma.$queryRaw<{ nexusId: string; kind: string; deliveryId: string }[]>`
         INSERT INTO "Delivery" ("nexusId", kind, "deliveryId", "bodyDigest", "receivedAt", change, state)
@@ -130,15 +189,29 @@ export function inboxRepository(prisma: PrismaClient, memo: RevisionMemo, embedd
       const left = deliveries.filter((_, i) => received[i] === 'duplicate');
       if (!left.length) return received;
       // rare: only what was left out costs a second look, to tell a sender's retry from a replay
-      const known = new Set((await prisma.delivery.findMany({
-        where: { OR: left.map((d) => ({ nexusId: d.nexusId, kind: d.kind, deliveryId: d.deliveryId })) },
-        select: { nexusId: true, kind: true, deliveryId: true },
-      })).map(deliveryKey));
-      return deliveries.map((d, i) => (received[i] === 'duplicate' && !known.has(deliveryKey(d)) ? 'replay' : received[i]));
+      const known = new Set(
+        (
+          await prisma.delivery.findMany({
+            where: { OR: left.map((d) => ({ nexusId: d.nexusId, kind: d.kind, deliveryId: d.deliveryId })) },
+            select: { nexusId: true, kind: true, deliveryId: true },
+          })
+        ).map(deliveryKey),
+      );
+      return deliveries.map((d, i) =>
+        received[i] === 'duplicate' && !known.has(deliveryKey(d)) ? 'replay' : received[i],
+      );
     },
 
     /** Keeps a signed delivery that did not parse, for the NIT to inspect; it is never applied. */
-    async keepInvalid(d: { nexusId: string; kind: TrackerKind; deliveryId: string; bodyDigest?: string; at: DateTime; body: string; error: string }): Promise<void> {
+    async keepInvalid(d: {
+      nexusId: string;
+      kind: TrackerKind;
+      deliveryId: string;
+      bodyDigest?: string;
+      at: DateTime;
+      body: string;
+      error: string;
+    }): Promise<void> {
       await prisma.$executeRaw`
         INSERT INTO "Delivery" ("nexusId", kind, "deliveryId", "bodyDigest", "receivedAt", body, state, error)
         VALUES (${d.nexusId}, ${d.kind}, ${d.deliveryId}, ${d.bodyDigest ?? null}, ${d.at.toJSDate()}, ${d.body}, 'invalid', ${d.error.slice(0, MAX_ERROR_LENGTH)})
@@ -189,7 +262,9 @@ export function inboxRepository(prisma: PrismaClient, memo: RevisionMemo, embedd
 
     /** Deliveries stored and not yet applied, across every Nexus: pending, or failed and waiting for their retry. */
     async backlog(): Promise<number> {
-      const [{ n }] = await prisma.$queryRaw<{ n: bigint }[]>`SELECT count(*) AS n FROM "Delivery" WHERE state IN ('pending', 'failed')`;
+      const [{ n }] = await prisma.$queryRaw<
+        { n: bigint }[]
+      >`SELECT count(*) AS n FROM "Delivery" WHERE state IN ('pending', 'failed')`;
       return Number(n);
     },
 
@@ -234,9 +309,17 @@ function due(now: DateTime) {
 
 /** The next due deliveries of a Nexus, oldest first; one index range per state, as the inbox grows large. */
 async function dueRows(db: Tx, nexusId: string, now: DateTime, limit: number) {
-  const pending = await db.delivery.findMany({ where: { state: 'pending', nexusId }, orderBy: { id: 'asc' }, take: limit });
+  const pending = await db.delivery.findMany({
+    where: { state: 'pending', nexusId },
+    orderBy: { id: 'asc' },
+    take: limit,
+  });
   if (pending.length === limit) return pending;
-  const failed = await db.delivery.findMany({ where: { state: 'failed', nexusId, retryAt: { lte: now.toJSDate() } }, orderBy: { id: 'asc' }, take: limit - pending.length });
+  const failed = await db.delivery.findMany({
+    where: { state: 'failed', nexusId, retryAt: { lte: now.toJSDate() } },
+    orderBy: { id: 'asc' },
+    take: limit - pending.length,
+  });
   return [...failed, ...pending];
 }
 
@@ -245,19 +328,44 @@ async function dueRows(db: Tx, nexusId: string, now: DateTime, limit: number) {
  * (it goes in its place and the PBI is replayed). Histories come in one query for the batch. Keys are unique ignoring
  * case: each delivery is given the key its PBI has (or the first spelling of the batch for a new one).
  */
-async function loadWorking<D extends { change: TrackerChange }>(tx: Tx, nexusId: string, given: D[]): Promise<{ working: Map<string, Working>; deliveries: D[] }> {
+async function loadWorking<D extends { change: TrackerChange }>(
+  tx: Tx,
+  nexusId: string,
+  given: D[],
+): Promise<{ working: Map<string, Working>; deliveries: D[] }> {
   const folded = [...new Set(given.map((d) => d.change.item.key.toLowerCase()))];
   const ids = await tx.$queryRaw<{ id: string }[]>`
     SELECT id FROM "Pbi" WHERE "nexusId" = ${nexusId} AND lower(key) IN (SELECT jsonb_array_elements_text(${JSON.stringify(folded)}::jsonb))`;
   const rows = ids.length ? await tx.pbi.findMany({ where: { id: { in: ids.map((r) => r.id) } } }) : [];
   const spelling = new Map(rows.map((row) => [row.key.toLowerCase(), row.key]));
-  for (const { change } of given) if (!spelling.has(change.item.key.toLowerCase())) spelling.set(change.item.key.toLowerCase(), change.item.key);
-  const deliveries = given.map((d) => ({ ...d, change: { ...d.change, item: { ...d.change.item, key: spelling.get(d.change.item.key.toLowerCase())! } } }));
+  for (const { change } of given)
+    if (!spelling.has(change.item.key.toLowerCase())) spelling.set(change.item.key.toLowerCase(), change.item.key);
+  const deliveries = given.map((d) => ({
+    ...d,
+    change: { ...d.change, item: { ...d.change.item, key: spelling.get(d.change.item.key.toLowerCase())! } },
+  }));
   const changes = deliveries.map((d) => d.change);
-  const working = new Map(rows.map((row): [string, Working] => { const pbi = toPbi(row); return [row.key, { before: pbi, pbi, version: row.version, history: null }]; }));
-  const late = [...new Set(changes.filter((c) => { const w = working.get(c.item.key); return w && isLate(w.pbi, c); }).map((c) => c.item.key))];
+  const working = new Map(
+    rows.map((row): [string, Working] => {
+      const pbi = toPbi(row);
+      return [row.key, { before: pbi, pbi, version: row.version, history: null }];
+    }),
+  );
+  const late = [
+    ...new Set(
+      changes
+        .filter((c) => {
+          const w = working.get(c.item.key);
+          return w && isLate(w.pbi, c);
+        })
+        .map((c) => c.item.key),
+    ),
+  ];
   if (!late.length) return { working, deliveries };
-  const events = await tx.event.findMany({ where: { nexusId, pbiKey: { in: late } }, orderBy: [{ occurredAt: 'asc' }, { id: 'asc' }] });
+  const events = await tx.event.findMany({
+    where: { nexusId, pbiKey: { in: late } },
+    orderBy: [{ occurredAt: 'asc' }, { id: 'asc' }],
+  });
   for (const key of late) working.get(key)!.history = [];
   for (const row of events) working.get(row.pbiKey!)!.history!.push(toPbiEvent(row));
   return { working, deliveries };
@@ -267,21 +375,29 @@ async function loadWorking<D extends { change: TrackerChange }>(tx: Tx, nexusId:
  * Writes a batch's PBIs and events in a few statements. Raw SQL over JSON: Prisma's createMany cost about a
  * millisecond per row here, which capped what the inbox could apply.
  */
-async function writeAll(tx: Tx, nexusId: string, writes: PbiWrite[], working: Map<string, Working>, events: PbiEvent[]): Promise<void> {
+async function writeAll(
+  tx: Tx,
+  nexusId: string,
+  writes: PbiWrite[],
+  working: Map<string, Working>,
+  events: PbiEvent[],
+): Promise<void> {
   const utc = (at: DateTime | null) => at?.toUTC().toISO() ?? null;
-  const added = writes.filter((w) => w.before === null).map(({ after: p }) => ({
-    id: randomUUID(),
-    key: p.key,
-    title: p.title,
-    url: p.url,
-    stage: p.stage,
-    squares: pbiColumns(p).squares,
-    startedAt: utc(p.startedAt),
-    finishedAt: utc(p.finishedAt),
-    stageEnteredAt: utc(p.stageEnteredAt),
-    createdAt: utc(p.createdAt),
-    lastEventAt: utc(p.lastEventAt),
-  }));
+  const added = writes
+    .filter((w) => w.before === null)
+    .map(({ after: p }) => ({
+      id: randomUUID(),
+      key: p.key,
+      title: p.title,
+      url: p.url,
+      stage: p.stage,
+      squares: pbiColumns(p).squares,
+      startedAt: utc(p.startedAt),
+      finishedAt: utc(p.finishedAt),
+      stageEnteredAt: utc(p.stageEnteredAt),
+      createdAt: utc(p.createdAt),
+      lastEventAt: utc(p.lastEventAt),
+    }));
   if (added.length) {
     await tx.$executeRaw`
       INSERT INTO "Pbi" (id, "nexusId", key, title, url, stage, squares, "startedAt", "finishedAt", "stageEnteredAt", "createdAt", "lastEventAt")
@@ -289,18 +405,20 @@ async function writeAll(tx: Tx, nexusId: string, writes: PbiWrite[], working: Ma
       FROM jsonb_to_recordset(${JSON.stringify(added)}::jsonb) AS v(id text, key text, title text, url text, stage text, squares jsonb,
         "startedAt" text, "finishedAt" text, "stageEnteredAt" text, "createdAt" text, "lastEventAt" text)`;
   }
-  const moved = writes.filter((w) => w.before !== null).map(({ after: p }) => ({
-    key: p.key,
-    version: working.get(p.key)!.version,
-    title: p.title,
-    url: p.url,
-    stage: p.stage,
-    stageEnteredAt: utc(p.stageEnteredAt),
-    startedAt: utc(p.startedAt),
-    finishedAt: utc(p.finishedAt),
-    discardedAt: utc(p.discardedAt),
-    lastEventAt: utc(p.lastEventAt),
-  }));
+  const moved = writes
+    .filter((w) => w.before !== null)
+    .map(({ after: p }) => ({
+      key: p.key,
+      version: working.get(p.key)!.version,
+      title: p.title,
+      url: p.url,
+      stage: p.stage,
+      stageEnteredAt: utc(p.stageEnteredAt),
+      startedAt: utc(p.startedAt),
+      finishedAt: utc(p.finishedAt),
+      discardedAt: utc(p.discardedAt),
+      lastEventAt: utc(p.lastEventAt),
+    }));
   if (moved.length) {
     // a tracker change moves, renames and discards: only these columns change
     const written = await tx.$executeRaw`
@@ -310,10 +428,14 @@ async function writeAll(tx: Tx, nexusId: string, writes: PbiWrite[], working: Ma
       FROM jsonb_to_recordset(${JSON.stringify(moved)}::jsonb)
         AS v(key text, version int, title text, url text, stage text, "stageEnteredAt" text, "startedAt" text, "finishedAt" text, "discardedAt" text, "lastEventAt" text)
       WHERE p."nexusId" = ${nexusId} AND p.key = v.key AND p.version = v.version`;
-    if (written !== moved.length) throw new Error(`${moved.length - written} PBIs changed while the inbox applied to them`);
+    if (written !== moved.length)
+      throw new Error(`${moved.length - written} PBIs changed while the inbox applied to them`);
   }
   if (events.length) {
-    const rows = events.map((e) => { const c = pbiEventColumns(nexusId, e, `tracker:${e.actor}`); return { ...c, occurredAt: utc(e.at) }; });
+    const rows = events.map((e) => {
+      const c = pbiEventColumns(nexusId, e, `tracker:${e.actor}`);
+      return { ...c, occurredAt: utc(e.at) };
+    });
     await tx.$executeRaw`
       INSERT INTO "Event" ("nexusId", "pbiKey", type, payload, "occurredAt", actor, source)
       SELECT "nexusId", "pbiKey", type, payload, "occurredAt"::timestamptz AT TIME ZONE 'UTC', actor, source
@@ -323,25 +445,44 @@ async function writeAll(tx: Tx, nexusId: string, writes: PbiWrite[], working: Ma
   }
 }
 
-async function markStates(tx: Tx, states: Record<'applied' | 'ignored' | 'unmapped', bigint[]>, now: DateTime): Promise<void> {
+async function markStates(
+  tx: Tx,
+  states: Record<'applied' | 'ignored' | 'unmapped', bigint[]>,
+  now: DateTime,
+): Promise<void> {
   for (const [state, ids] of Object.entries(states)) {
-    if (ids.length) await tx.delivery.updateMany({ where: { id: { in: ids } }, data: { state, appliedAt: state === 'unmapped' ? null : now.toJSDate(), error: null } });
+    if (ids.length)
+      await tx.delivery.updateMany({
+        where: { id: { in: ids } },
+        data: { state, appliedAt: state === 'unmapped' ? null : now.toJSDate(), error: null },
+      });
   }
 }
 
 /** Statuses the NIT has not heard of yet are remembered as reported, in the same transaction: told once. */
-async function reportOnce(tx: Tx, nexusId: string, connections: Map<string, TrackerConnection>, unmapped: Unmapped[]): Promise<Unmapped[]> {
+async function reportOnce(
+  tx: Tx,
+  nexusId: string,
+  connections: Map<string, TrackerConnection>,
+  unmapped: Unmapped[],
+): Promise<Unmapped[]> {
   const fresh = unmapped.filter((u) => !connections.get(u.kind)?.reportedStatuses.includes(u.status));
   for (const kind of new Set(fresh.map((u) => u.kind))) {
     const connection = connections.get(kind);
     if (!connection) continue;
-    const reportedStatuses = [...connection.reportedStatuses, ...fresh.filter((u) => u.kind === kind).map((u) => u.status)];
+    const reportedStatuses = [
+      ...connection.reportedStatuses,
+      ...fresh.filter((u) => u.kind === kind).map((u) => u.status),
+    ];
     await tx.trackerConnection.update({ where: { nexusId_kind: { nexusId, kind } }, data: { reportedStatuses } });
   }
   return fresh.filter((u) => connections.has(u.kind));
 }
 
-type ChangeJson = Omit<TrackerChange, 'at' | 'item'> & { at: string; item: Omit<TrackerChange['item'], 'createdAt'> & { createdAt: string } };
+type ChangeJson = Omit<TrackerChange, 'at' | 'item'> & {
+  at: string;
+  item: Omit<TrackerChange['item'], 'createdAt'> & { createdAt: string };
+};
 
 function changeToJson(change: TrackerChange): ChangeJson {
   return { ...change, at: change.at.toISO()!, item: { ...change.item, createdAt: change.item.createdAt.toISO()! } };

@@ -1,3 +1,4 @@
+import type { Nexus } from '../domain/nexus';
 import type { Database } from './database';
 import { digestRunRepository } from './digest-run-repository';
 import { forecastRepository } from './forecast-repository';
@@ -5,8 +6,7 @@ import { inboxRepository } from './inbox-repository';
 import { nexusRepository } from './nexus-repository';
 import { noticeRepository } from './notice-repository';
 import { pbiRepository } from './pbi-repository';
-import type { Nexus } from '../domain/nexus';
-import { revisionMemo, type RevisionMemo, type Revisions } from './revisions';
+import { type RevisionMemo, type Revisions, revisionMemo } from './revisions';
 import { toPbi } from './rows';
 import type { SealedBox } from './sealed-box';
 import { seenRequestRepository } from './seen-request-repository';
@@ -17,7 +17,9 @@ import { trackerRepository } from './tracker-repository';
  * tracker secrets: without it tracker connections can't be made.
  */
 export function openStore(db: Database, source: string, secrets: SealedBox | null = null): Store {
-  const memo = revisionMemo(db.prisma, async (nexusId, revision) => (await db.prisma.pbi.findMany({ where: { nexusId, revision: { gt: revision } } })).map(toPbi));
+  const memo = revisionMemo(db.prisma, async (nexusId, revision) =>
+    (await db.prisma.pbi.findMany({ where: { nexusId, revision: { gt: revision } } })).map(toPbi),
+  );
   const read = new WeakMap<Nexus, Revisions>();
   const seenRequests = seenRequestRepository(db.prisma);
   const repositories = (m: RevisionMemo) => ({

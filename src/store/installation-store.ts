@@ -14,7 +14,10 @@ function installationId(q: { teamId?: string; enterpriseId?: string; isEnterpris
  * 401). A request from a workspace of an org-wide install records which organisation the workspace is in, so posts no
  * request started (they know only the Nexus's workspace) find the organisation's installation too.
  */
-export function prismaInstallationStore(prisma: PrismaClient, box: SealedBox): InstallationStore & { fetchForWorkspace(teamId: string): Promise<Installation> } {
+export function prismaInstallationStore(
+  prisma: PrismaClient,
+  box: SealedBox,
+): InstallationStore & { fetchForWorkspace(teamId: string): Promise<Installation> } {
   const known = new Set<string>();
   async function remember(teamId: string | undefined, enterpriseId: string): Promise<void> {
     if (!teamId || known.has(`${teamId} ${enterpriseId}`)) return;
@@ -29,8 +32,16 @@ export function prismaInstallationStore(prisma: PrismaClient, box: SealedBox): I
   }
   return {
     async storeInstallation(installation) {
-      const id = installationId({ teamId: installation.team?.id, enterpriseId: installation.enterprise?.id, isEnterpriseInstall: installation.isEnterpriseInstall });
-      const data = { teamId: installation.team?.id ?? null, enterpriseId: installation.enterprise?.id ?? null, sealed: box.seal(JSON.stringify(installation)) };
+      const id = installationId({
+        teamId: installation.team?.id,
+        enterpriseId: installation.enterprise?.id,
+        isEnterpriseInstall: installation.isEnterpriseInstall,
+      });
+      const data = {
+        teamId: installation.team?.id ?? null,
+        enterpriseId: installation.enterprise?.id ?? null,
+        sealed: box.seal(JSON.stringify(installation)),
+      };
       await prisma.installation.upsert({ where: { id }, create: { id, ...data }, update: data });
     },
     async fetchInstallation(query: InstallationQuery<boolean>) {
@@ -43,7 +54,8 @@ export function prismaInstallationStore(prisma: PrismaClient, box: SealedBox): I
       const own = await prisma.installation.findUnique({ where: { id: `T:${teamId}` } });
       if (own) return JSON.parse(box.open(own.sealed)) as Installation;
       const grid = await prisma.gridWorkspace.findUnique({ where: { teamId } });
-      if (!grid) throw new Error(`Nexus Flow is not installed in T:${teamId}, nor org-wide in an organisation it was used from`);
+      if (!grid)
+        throw new Error(`Nexus Flow is not installed in T:${teamId}, nor org-wide in an organisation it was used from`);
       return open(`E:${grid.enterpriseId}`);
     },
     async deleteInstallation(query: InstallationQuery<boolean>) {

@@ -38,13 +38,15 @@ export async function migrate(db: SqlRunner, dir = MIGRATIONS_DIR): Promise<stri
   if (db.advisoryLocks) await db.exec(`SELECT pg_advisory_lock(${PRISMA_MIGRATE_LOCK})`);
   try {
     await db.exec(CREATE_TABLE);
-    const applied = (await db.query<AppliedRow>('SELECT * FROM "_prisma_migrations" WHERE "rolled_back_at" IS NULL')).rows;
+    const applied = (await db.query<AppliedRow>('SELECT * FROM "_prisma_migrations" WHERE "rolled_back_at" IS NULL'))
+      .rows;
     const done: string[] = [];
     for (const name of migrationNames(dir)) {
       const sql = readFileSync(path.join(dir, name, 'migration.sql'), 'utf8');
       const checksum = createHash('sha256').update(sql).digest('hex');
       const previous = applied.filter((r) => r.migration_name === name);
-      if (previous.some((r) => r.finished_at == null)) throw new Error(`Migration ${name} failed earlier; resolve it before starting`);
+      if (previous.some((r) => r.finished_at == null))
+        throw new Error(`Migration ${name} failed earlier; resolve it before starting`);
       if (previous.length) {
         if (previous[0].checksum !== checksum) throw new Error(`Migration ${name} was edited after it was applied`);
         continue;

@@ -2,14 +2,16 @@ import type { NexusEvent } from '../domain/events';
 import type { Nexus } from '../domain/nexus';
 import type { Workflow } from '../domain/workflow';
 import { Prisma, type PrismaClient } from '../generated/prisma/client';
-import { planFlowDates, writeFlowDates, type FlowDatesChange } from './pbi-repository';
-import { lockNexus, WRITE_TRANSACTION, type Revisions, type RevisionMemo } from './revisions';
+import { type FlowDatesChange, planFlowDates, writeFlowDates } from './pbi-repository';
+import { lockNexus, type RevisionMemo, type Revisions, WRITE_TRANSACTION } from './revisions';
 import { nexusColumns, nexusEventColumns, toNexus } from './rows';
 
 /** New settings and the event that records them. */
 export type SettingsChange = { after: Nexus; event: NexusEvent };
 /** A stage or team the change would take away while PBIs still use it. */
-export type SettingsInUse = { problem: 'stage-in-use'; stage: string; count: number } | { problem: 'team-in-use'; team: string; keys: string[] };
+export type SettingsInUse =
+  | { problem: 'stage-in-use'; stage: string; count: number }
+  | { problem: 'team-in-use'; team: string; keys: string[] };
 
 /** Rolls a settings change back with what to answer. */
 class Declined extends Error {
@@ -25,7 +27,12 @@ const KEYS_NAMED = 6;
  * `read` keeps, for each Nexus this repository handed out, the revisions its row had: a request that goes on to read
  * the Nexus's PBIs need not ask for them again (`Store.about`).
  */
-export function nexusRepository(prisma: PrismaClient, source: string, memo: RevisionMemo, read: WeakMap<Nexus, Revisions>) {
+export function nexusRepository(
+  prisma: PrismaClient,
+  source: string,
+  memo: RevisionMemo,
+  read: WeakMap<Nexus, Revisions>,
+) {
   const handOut = (row: Parameters<typeof toNexus>[0] | null): Nexus | null => {
     if (!row) return null;
     const nexus = toNexus(row);
@@ -82,7 +89,10 @@ export function nexusRepository(prisma: PrismaClient, source: string, memo: Revi
      * would leave PBIs on the board in a stage the Nexus no longer has, or open PBIs needing a team it no longer has.
      * A changed flow re-derives every PBI's start and finish in the same transaction.
      */
-    async change(nexusId: string, decide: (nexus: Nexus) => SettingsChange | { refused: string }): Promise<{ saved: Nexus } | { refused: string } | SettingsInUse> {
+    async change(
+      nexusId: string,
+      decide: (nexus: Nexus) => SettingsChange | { refused: string },
+    ): Promise<{ saved: Nexus } | { refused: string } | SettingsInUse> {
       try {
         // the fold a flow change needs is worked out before the transaction, so the Nexus (and, on the embedded
         // database, every Nexus) is not held while it runs; used only if nothing was written meanwhile
@@ -95,11 +105,19 @@ export function nexusRepository(prisma: PrismaClient, source: string, memo: Revi
           const { after, event } = decided;
           const inUse = await stillInUse(tx, before, after);
           if (inUse) throw new Declined(inUse);
-          const row = await tx.nexus.update({ where: { id: nexusId }, data: { ...nexusColumns(after), flowRevision: { increment: 1 } } });
+          const row = await tx.nexus.update({
+            where: { id: nexusId },
+            data: { ...nexusColumns(after), flowRevision: { increment: 1 } },
+          });
           await tx.event.create({ data: nexusEventColumns(nexusId, event, source) });
           if (flowChanged(before.workflow, after.workflow)) {
-            const stillTrue = planned && planned.revision + 1 === locked.revision && !flowChanged(planned.workflow, after.workflow);
-            await writeFlowDates(tx, nexusId, stillTrue ? planned.changed : await planFlowDates(tx, nexusId, after.workflow));
+            const stillTrue =
+              planned && planned.revision + 1 === locked.revision && !flowChanged(planned.workflow, after.workflow);
+            await writeFlowDates(
+              tx,
+              nexusId,
+              stillTrue ? planned.changed : await planFlowDates(tx, nexusId, after.workflow),
+            );
           }
           return toNexus(row);
         }, WRITE_TRANSACTION);

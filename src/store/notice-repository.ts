@@ -1,12 +1,17 @@
 import type { DateTime } from 'luxon';
-import { Prisma, type PrismaClient } from '../generated/prisma/client';
 import type { TrackerNews } from '../domain/tracker';
+import { Prisma, type PrismaClient } from '../generated/prisma/client';
 
 /**
  * A Nexus's notices one process took to post, their news merged in order: while it posts, no other takes them.
  * `nitTold`: the NIT members every notice's private part already reached (a retry tells only the others).
  */
-export type ClaimedNotices = { nexusId: string; news: TrackerNews; notices: { id: bigint; attempts: number }[]; nitTold: string[] };
+export type ClaimedNotices = {
+  nexusId: string;
+  news: TrackerNews;
+  notices: { id: bigint; attempts: number }[];
+  nitTold: string[];
+};
 /** A notice as stored: the news, minus the moves once the channel heard them, and who of the NIT heard the rest. */
 type StoredNews = TrackerNews & { nitTold?: string[] };
 
@@ -24,9 +29,17 @@ export function noticeRepository(prisma: PrismaClient) {
      * Takes the unclaimed notices (of one Nexus, or all; only those created before `createdBefore` when given) until
      * `claimUntil`, grouped per Nexus with their news merged in order. Concurrent claims never take the same notice.
      */
-    async claim(opts: { now: DateTime; claimUntil: DateTime; nexusId?: string; createdBefore?: DateTime }): Promise<ClaimedNotices[]> {
+    async claim(opts: {
+      now: DateTime;
+      claimUntil: DateTime;
+      nexusId?: string;
+      createdBefore?: DateTime;
+    }): Promise<ClaimedNotices[]> {
       const nexus = opts.nexusId === undefined ? Prisma.empty : Prisma.sql`AND "nexusId" = ${opts.nexusId}`;
-      const age = opts.createdBefore === undefined ? Prisma.empty : Prisma.sql`AND "createdAt" < ${opts.createdBefore.toJSDate()}`;
+      const age =
+        opts.createdBefore === undefined
+          ? Prisma.empty
+          : Prisma.sql`AND "createdAt" < ${opts.createdBefore.toJSDate()}`;
       const rows = await prisma.$queryRaw<{ id: bigint; nexusId: string; news: StoredNews; attempts: number }[]>`
         UPDATE "TrackerNotice" SET "claimedUntil" = ${opts.claimUntil.toJSDate()}, attempts = attempts + 1
         WHERE id IN (
@@ -36,7 +49,13 @@ export function noticeRepository(prisma: PrismaClient) {
         RETURNING id, "nexusId", news, attempts`;
       const byNexus = new Map<string, ClaimedNotices & { toldSets: string[][] }>();
       for (const row of rows.sort((a, b) => Number(a.id - b.id))) {
-        const claimed = byNexus.get(row.nexusId) ?? { nexusId: row.nexusId, news: { moves: [], unmapped: [] }, notices: [], nitTold: [], toldSets: [] };
+        const claimed = byNexus.get(row.nexusId) ?? {
+          nexusId: row.nexusId,
+          news: { moves: [], unmapped: [] },
+          notices: [],
+          nitTold: [],
+          toldSets: [],
+        };
         claimed.news.moves.push(...row.news.moves);
         claimed.news.unmapped.push(...row.news.unmapped);
         if (row.news.unmapped.length) claimed.toldSets.push(row.news.nitTold ?? []);
@@ -44,7 +63,10 @@ export function noticeRepository(prisma: PrismaClient) {
         byNexus.set(row.nexusId, claimed);
       }
       // told of every notice merged: a member who heard only some hears them all again, rather than miss one
-      return [...byNexus.values()].map(({ toldSets, ...claimed }) => ({ ...claimed, nitTold: toldSets.reduce((all, told) => all.filter((u) => told.includes(u)), toldSets[0] ?? []) }));
+      return [...byNexus.values()].map(({ toldSets, ...claimed }) => ({
+        ...claimed,
+        nitTold: toldSets.reduce((all, told) => all.filter((u) => told.includes(u)), toldSets[0] ?? []),
+      }));
     },
 
     /** The channel heard these notices' moves: a retry of the rest must not post them again. */

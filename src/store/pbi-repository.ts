@@ -1,12 +1,19 @@
 import type { DateTime } from 'luxon';
-import type { PbiEvent } from '../domain/events';
 import type { StageChange } from '../domain/cumulative-flow';
+import type { PbiEvent } from '../domain/events';
 import type { Nexus } from '../domain/nexus';
-import { evolve, flowDatesOf, inOrder, replay, type FlowDates, type Pbi } from '../domain/pbi';
-import type { Workflow } from '../domain/workflow';
+import { evolve, type FlowDates, flowDatesOf, inOrder, type Pbi, replay } from '../domain/pbi';
 import type { PbiProblem } from '../domain/pbi-decisions';
+import type { Workflow } from '../domain/workflow';
 import { Prisma, type PrismaClient } from '../generated/prisma/client';
-import { lockNexus, markFlowWrites, WRITE_TRANSACTION, type Patch, type PbiWrite, type RevisionMemo } from './revisions';
+import {
+  lockNexus,
+  markFlowWrites,
+  type Patch,
+  type PbiWrite,
+  type RevisionMemo,
+  WRITE_TRANSACTION,
+} from './revisions';
 import { instantAt, pbiColumns, pbiEventColumns, toNexus, toPbi, toPbiEvent } from './rows';
 
 export type Recorded = { ok: true; before: Pbi | null; pbi: Pbi; event: PbiEvent };
@@ -45,11 +52,16 @@ export function pbiRepository(prisma: PrismaClient, source: string, memo: Revisi
      * `decide` judges it on the Nexus as it is when the add takes its turn; the event and the new row are written
      * together.
      */
-    async add(nexus: Nexus, key: string | null, decide: (key: string, nexus: Nexus) => PbiEvent | PbiProblem): Promise<Recorded | PbiProblem | DuplicateKey> {
+    async add(
+      nexus: Nexus,
+      key: string | null,
+      decide: (key: string, nexus: Nexus) => PbiEvent | PbiProblem,
+    ): Promise<Recorded | PbiProblem | DuplicateKey> {
       try {
         const { revisions, write, event } = await prisma.$transaction(async (tx) => {
           const locked = await lockNexus(tx, nexus.id);
-          if (key !== null && (await findIgnoringCase(tx, nexus.id, key))) throw new Refused({ problem: 'duplicate-key', key });
+          if (key !== null && (await findIgnoringCase(tx, nexus.id, key)))
+            throw new Refused({ problem: 'duplicate-key', key });
           // the number is taken in the transaction: a refused add gives it back
           const event = decide(key ?? (await nextAutoKey(tx, nexus.id)), toNexus(locked));
           if ('problem' in event) throw new Refused(event);
@@ -84,7 +96,10 @@ export function pbiRepository(prisma: PrismaClient, source: string, memo: Revisi
           if ('problem' in decided) throw new Refused(decided);
           const event = inOrder(decided, before);
           const write = { before, after: evolve(before, event, now.workflow) };
-          await tx.pbi.update({ where: { id: row.id }, data: { ...pbiColumns(write.after), version: { increment: 1 } } });
+          await tx.pbi.update({
+            where: { id: row.id },
+            data: { ...pbiColumns(write.after), version: { increment: 1 } },
+          });
           await tx.event.create({ data: pbiEventColumns(nexus.id, event, source) });
           return { revisions: await markFlowWrites(tx, nexus.id, locked, [write]), write, event };
         }, WRITE_TRANSACTION);
@@ -98,8 +113,14 @@ export function pbiRepository(prisma: PrismaClient, source: string, memo: Revisi
 
     /** PBIs open now: not finished, not discarded. */
     async listOpen(nexusId: string): Promise<readonly Pbi[]> {
-      const load = async () => (await prisma.pbi.findMany({ where: { nexusId, finishedAt: null, discardedAt: null } })).map(toPbi);
-      return memo.remembered(nexusId, 'open', 'revision', load, keepOpen, (open, written) => keepOpen(open, written.map((after) => ({ before: null, after }))));
+      const load = async () =>
+        (await prisma.pbi.findMany({ where: { nexusId, finishedAt: null, discardedAt: null } })).map(toPbi);
+      return memo.remembered(nexusId, 'open', 'revision', load, keepOpen, (open, written) =>
+        keepOpen(
+          open,
+          written.map((after) => ({ before: null, after })),
+        ),
+      );
     },
 
     /** Start and finish of every PBI finished since `since`: all the SLE and Nexus throughput need. */
@@ -133,7 +154,13 @@ export function pbiRepository(prisma: PrismaClient, source: string, memo: Revisi
         });
         return rows.map(toPbi);
       };
-      return memo.remembered(nexusId, `stages|${limit}|${stages.join('\n')}`, 'revision', load, keepLatestIn(stages, limit));
+      return memo.remembered(
+        nexusId,
+        `stages|${limit}|${stages.join('\n')}`,
+        'revision',
+        load,
+        keepLatestIn(stages, limit),
+      );
     },
 
     /**
@@ -148,7 +175,10 @@ export function pbiRepository(prisma: PrismaClient, source: string, memo: Revisi
           SELECT sq->>'team' AS team, extract(epoch FROM min(coalesce(sq->>'startedAt', sq->>'doneAt')::timestamptz))::float8 * 1000 AS first
           FROM "Pbi", jsonb_array_elements("squares") AS sq
           WHERE "nexusId" = ${nexusId} AND coalesce(sq->>'startedAt', sq->>'doneAt') IS NOT NULL GROUP BY 1`;
-        return { nexus: nexus.first === null ? null : instantAt(nexus.first), teams: new Map(teams.map((t) => [t.team, instantAt(t.first)])) };
+        return {
+          nexus: nexus.first === null ? null : instantAt(nexus.first),
+          teams: new Map(teams.map((t) => [t.team, instantAt(t.first)])),
+        };
       });
     },
 
@@ -180,7 +210,11 @@ export function pbiRepository(prisma: PrismaClient, source: string, memo: Revisi
     /** How many PBIs (not discarded) are in each stage. */
     async countByStage(nexusId: string): Promise<ReadonlyMap<string, number>> {
       const load = async () => {
-        const groups = await prisma.pbi.groupBy({ by: ['stage'], where: { nexusId, discardedAt: null }, _count: { _all: true } });
+        const groups = await prisma.pbi.groupBy({
+          by: ['stage'],
+          where: { nexusId, discardedAt: null },
+          _count: { _all: true },
+        });
         return new Map(groups.map((g) => [g.stage, g._count._all]));
       };
       return memo.remembered(nexusId, 'count-by-stage', 'revision', load, recount);
@@ -191,7 +225,9 @@ export function pbiRepository(prisma: PrismaClient, source: string, memo: Revisi
      * diagram's window. Raw SQL: tens of thousands of rows of a few fields each.
      */
     async stageChangesSince(nexusId: string, since: DateTime): Promise<StageChange[]> {
-      const rows = await prisma.$queryRaw<{ key: string; type: string; at: number; from: string | null; to: string | null; stage: string | null }[]>`
+      const rows = await prisma.$queryRaw<
+        { key: string; type: string; at: number; from: string | null; to: string | null; stage: string | null }[]
+      >`
         SELECT "pbiKey" AS key, type, extract(epoch FROM "occurredAt")::float8 * 1000 AS at,
                payload->>'from' AS "from", payload->>'to' AS "to", payload->>'stage' AS stage
         FROM "Event" WHERE "nexusId" = ${nexusId} AND "occurredAt" >= ${since.toJSDate()}
@@ -206,7 +242,10 @@ export function pbiRepository(prisma: PrismaClient, source: string, memo: Revisi
     },
 
     async history(nexusId: string, key: string): Promise<PbiEvent[]> {
-      const rows = await prisma.event.findMany({ where: { nexusId, pbiKey: key }, orderBy: [{ occurredAt: 'asc' }, { id: 'asc' }] });
+      const rows = await prisma.event.findMany({
+        where: { nexusId, pbiKey: key },
+        orderBy: [{ occurredAt: 'asc' }, { id: 'asc' }],
+      });
       return rows.map(toPbiEvent);
     },
 
@@ -215,13 +254,20 @@ export function pbiRepository(prisma: PrismaClient, source: string, memo: Revisi
       const byKey = groupByKey(events);
       const pbis = [...byKey.values()].map((history) => replay(history, nexus.workflow)!);
       for (let i = 0; i < pbis.length; i += INSERT_CHUNK) {
-        await prisma.pbi.createMany({ data: pbis.slice(i, i + INSERT_CHUNK).map((p) => ({ nexusId: nexus.id, ...pbiColumns(p) })) });
+        await prisma.pbi.createMany({
+          data: pbis.slice(i, i + INSERT_CHUNK).map((p) => ({ nexusId: nexus.id, ...pbiColumns(p) })),
+        });
       }
       for (let i = 0; i < events.length; i += INSERT_CHUNK) {
-        await prisma.event.createMany({ data: events.slice(i, i + INSERT_CHUNK).map((e) => pbiEventColumns(nexus.id, e, source)) });
+        await prisma.event.createMany({
+          data: events.slice(i, i + INSERT_CHUNK).map((e) => pbiEventColumns(nexus.id, e, source)),
+        });
       }
       const highest = Math.max(0, ...[...byKey.keys()].map(autoKeyNumber));
-      await prisma.nexus.update({ where: { id: nexus.id }, data: { nextPbiNumber: highest + 1, revision: { increment: 1 }, flowRevision: { increment: 1 } } });
+      await prisma.nexus.update({
+        where: { id: nexus.id },
+        data: { nextPbiNumber: highest + 1, revision: { increment: 1 }, flowRevision: { increment: 1 } },
+      });
       return pbis.length;
     },
   };
@@ -238,10 +284,12 @@ function keepOpen(open: readonly Pbi[], writes: readonly PbiWrite[]): readonly P
 function keepLatestIn(stages: readonly string[], limit: number): Patch<readonly Pbi[]> {
   const step = (latest: readonly Pbi[], after: Pbi): readonly Pbi[] | undefined => {
     const others = latest.filter((p) => p.key !== after.key);
-    if (after.discardedAt || !stages.includes(after.stage)) return others.length < latest.length && latest.length === limit ? undefined : others;
+    if (after.discardedAt || !stages.includes(after.stage))
+      return others.length < latest.length && latest.length === limit ? undefined : others;
     return [...others, after].sort((a, b) => b.stageEnteredAt.toMillis() - a.stageEnteredAt.toMillis()).slice(0, limit);
   };
-  return (latest, writes) => writes.reduce<readonly Pbi[] | undefined>((list, { after }) => list && step(list, after), latest);
+  return (latest, writes) =>
+    writes.reduce<readonly Pbi[] | undefined>((list, { after }) => list && step(list, after), latest);
 }
 
 function recount(counts: ReadonlyMap<string, number>, writes: readonly PbiWrite[]): ReadonlyMap<string, number> {
@@ -263,8 +311,14 @@ const FOLD_SLICE = 500;
  * entries (additions and moves, gathered per PBI in one query) and folds them over plain milliseconds with the
  * domain's rule; may run outside the change's transaction (see the Nexus repository's `change`).
  */
-export async function planFlowDates(db: Prisma.TransactionClient, nexusId: string, workflow: Workflow): Promise<FlowDatesChange[]> {
-  const rows = await db.$queryRaw<{ key: string; started: number | null; finished: number | null; stages: string[] | null; ats: number[] | null }[]>`
+export async function planFlowDates(
+  db: Prisma.TransactionClient,
+  nexusId: string,
+  workflow: Workflow,
+): Promise<FlowDatesChange[]> {
+  const rows = await db.$queryRaw<
+    { key: string; started: number | null; finished: number | null; stages: string[] | null; ats: number[] | null }[]
+  >`
     SELECT p.key, extract(epoch FROM p."startedAt")::float8 * 1000 AS started, extract(epoch FROM p."finishedAt")::float8 * 1000 AS finished,
            e.stages, e.ats
     FROM "Pbi" p LEFT JOIN (
@@ -277,14 +331,21 @@ export async function planFlowDates(db: Prisma.TransactionClient, nexusId: strin
   for (let i = 0; i < rows.length; i++) {
     if (i % FOLD_SLICE === FOLD_SLICE - 1) await new Promise((r) => setImmediate(r));
     const { key, started, finished, stages, ats } = rows[i];
-    const dates = flowDatesOf((stages ?? []).map((stage, n) => ({ stage, at: ats![n] })), workflow);
+    const dates = flowDatesOf(
+      (stages ?? []).map((stage, n) => ({ stage, at: ats![n] })),
+      workflow,
+    );
     if (dates.startedAt !== started || dates.finishedAt !== finished) changed.push({ key, ...dates });
   }
   return changed;
 }
 
 /** Writes the new dates in one statement. */
-export async function writeFlowDates(tx: Prisma.TransactionClient, nexusId: string, changed: readonly FlowDatesChange[]): Promise<number> {
+export async function writeFlowDates(
+  tx: Prisma.TransactionClient,
+  nexusId: string,
+  changed: readonly FlowDatesChange[],
+): Promise<number> {
   if (!changed.length) return 0;
   const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
   const rows = changed.map((c) => ({ key: c.key, startedAt: iso(c.startedAt), finishedAt: iso(c.finishedAt) }));
@@ -307,7 +368,11 @@ function groupByKey(events: readonly PbiEvent[]): Map<string, PbiEvent[]> {
 /** The Nexus's next free PBI-<n>; the row lock taken by the increment orders adds of the Nexus. */
 async function nextAutoKey(tx: Prisma.TransactionClient, nexusId: string): Promise<string> {
   for (;;) {
-    const row = await tx.nexus.update({ where: { id: nexusId }, data: { nextPbiNumber: { increment: 1 } }, select: { nextPbiNumber: true } });
+    const row = await tx.nexus.update({
+      where: { id: nexusId },
+      data: { nextPbiNumber: { increment: 1 } },
+      select: { nextPbiNumber: true },
+    });
     const key = `${AUTO_KEY_PREFIX}${row.nextPbiNumber - 1}`;
     // someone used this PBI-<n> by hand: take the next number
     if (!(await findIgnoringCase(tx, nexusId, key))) return key;
@@ -318,7 +383,9 @@ async function nextAutoKey(tx: Prisma.TransactionClient, nexusId: string): Promi
 async function findIgnoringCase(db: Prisma.TransactionClient, nexusId: string, key: string) {
   const exact = await db.pbi.findUnique({ where: { nexusId_key: { nexusId, key } } });
   if (exact) return exact;
-  const [found] = await db.$queryRaw<{ id: string }[]>`SELECT id FROM "Pbi" WHERE "nexusId" = ${nexusId} AND lower(key) = lower(${key})`;
+  const [found] = await db.$queryRaw<
+    { id: string }[]
+  >`SELECT id FROM "Pbi" WHERE "nexusId" = ${nexusId} AND lower(key) = lower(${key})`;
   return found ? db.pbi.findUnique({ where: { id: found.id } }) : null;
 }
 

@@ -51,17 +51,32 @@ export async function lockNexus(tx: Prisma.TransactionClient, nexusId: string) {
 }
 
 /** After `lockNexus`: bumps `flowRevision` too when the writes changed a start, finish or discard. */
-export async function markFlowWrites(tx: Prisma.TransactionClient, nexusId: string, locked: Revisions, writes: readonly PbiWrite[]): Promise<Revisions> {
+export async function markFlowWrites(
+  tx: Prisma.TransactionClient,
+  nexusId: string,
+  locked: Revisions,
+  writes: readonly PbiWrite[],
+): Promise<Revisions> {
   if (!writes.some(flowDatesChanged)) return { revision: locked.revision, flowRevision: locked.flowRevision };
-  return tx.nexus.update({ where: { id: nexusId }, data: { flowRevision: { increment: 1 } }, select: { revision: true, flowRevision: true } });
+  return tx.nexus.update({
+    where: { id: nexusId },
+    data: { flowRevision: { increment: 1 } },
+    select: { revision: true, flowRevision: true },
+  });
 }
 
 /**
  * Marks a change. Called first in the write's transaction: the row lock orders writers of one Nexus, so a reader that
  * sees revision r has also seen every change up to r.
  */
-export async function bumpRevision(tx: Prisma.TransactionClient, nexusId: string, writes: readonly PbiWrite[]): Promise<Revisions> {
-  const data = writes.some(flowDatesChanged) ? { revision: { increment: 1 }, flowRevision: { increment: 1 } } : { revision: { increment: 1 } };
+export async function bumpRevision(
+  tx: Prisma.TransactionClient,
+  nexusId: string,
+  writes: readonly PbiWrite[],
+): Promise<Revisions> {
+  const data = writes.some(flowDatesChanged)
+    ? { revision: { increment: 1 }, flowRevision: { increment: 1 } }
+    : { revision: { increment: 1 } };
   return tx.nexus.update({ where: { id: nexusId }, data, select: { revision: true, flowRevision: true } });
 }
 
@@ -75,7 +90,10 @@ function flowDatesChanged({ before, after }: PbiWrite): boolean {
  * for the revision first, so a change made anywhere is seen, and the answer is loaded after that, never older than it.
  * Requests that ask at the same moment share the revision read and the load. Lists are frozen: requests share them.
  */
-export function revisionMemo(prisma: PrismaClient, writtenSince: (nexusId: string, revision: number) => Promise<readonly Pbi[]>): RevisionMemo {
+export function revisionMemo(
+  prisma: PrismaClient,
+  writtenSince: (nexusId: string, revision: number) => Promise<readonly Pbi[]>,
+): RevisionMemo {
   const answers = new Map<string, Answer>();
   const asking = new Map<string, Promise<Revisions | null>>();
 
@@ -89,23 +107,47 @@ export function revisionMemo(prisma: PrismaClient, writtenSince: (nexusId: strin
     return read;
   }
 
-  async function rememberedAt<T>(asked: Promise<Revisions | null>, nexusId: string, question: string, after: Revision, load: () => Promise<T>, patch?: Patch<T>, catchUp?: CatchUp<T>): Promise<T> {
+  async function rememberedAt<T>(
+    asked: Promise<Revisions | null>,
+    nexusId: string,
+    question: string,
+    after: Revision,
+    load: () => Promise<T>,
+    patch?: Patch<T>,
+    catchUp?: CatchUp<T>,
+  ): Promise<T> {
     const revisions = await asked;
     if (!revisions) return load();
     const key = `${nexusId}|${question}`;
     const known = answers.get(key);
     if (known && known.revision >= revisions[after]) return known.value as Promise<T>;
     // another replica wrote: read the PBIs it wrote rather than everything again
-    const caughtUp = known?.catchUp && after === 'revision' && revisions.revision - known.revision <= CATCH_UP_LIMIT
-      ? Promise.all([known.value as Promise<T>, writtenSince(nexusId, known.revision)]).then(([v, written]) => (catchUp as CatchUp<T>)(v, written))
-      : null;
+    const caughtUp =
+      known?.catchUp && after === 'revision' && revisions.revision - known.revision <= CATCH_UP_LIMIT
+        ? Promise.all([known.value as Promise<T>, writtenSince(nexusId, known.revision)]).then(([v, written]) =>
+            (catchUp as CatchUp<T>)(v, written),
+          )
+        : null;
     const value = (caughtUp ?? load()).then(freeze);
-    remember(key, { after, revision: revisions[after], value, patch: patch as Patch<unknown> | undefined, catchUp: catchUp as CatchUp<unknown> | undefined });
+    remember(key, {
+      after,
+      revision: revisions[after],
+      value,
+      patch: patch as Patch<unknown> | undefined,
+      catchUp: catchUp as CatchUp<unknown> | undefined,
+    });
     return value;
   }
 
   const memo = {
-    remembered<T>(nexusId: string, question: string, after: Revision, load: () => Promise<T>, patch?: Patch<T>, catchUp?: CatchUp<T>): Promise<T> {
+    remembered<T>(
+      nexusId: string,
+      question: string,
+      after: Revision,
+      load: () => Promise<T>,
+      patch?: Patch<T>,
+      catchUp?: CatchUp<T>,
+    ): Promise<T> {
       return rememberedAt(revisionsOf(nexusId), nexusId, question, after, load, patch, catchUp);
     },
 
@@ -118,11 +160,18 @@ export function revisionMemo(prisma: PrismaClient, writtenSince: (nexusId: strin
       for (const [key, answer] of answers) {
         if (!key.startsWith(`${nexusId}|`) || answer.revision >= revisions[answer.after]) continue;
         const { patch, settled } = answer;
-        const patched = patch && settled && answer.revision === revisions[answer.after] - 1
-          ? patch(settled.value, writes)
-          : undefined;
+        const patched =
+          patch && settled && answer.revision === revisions[answer.after] - 1
+            ? patch(settled.value, writes)
+            : undefined;
         if (patched === undefined) answers.delete(key);
-        else remember(key, { ...answer, revision: revisions[answer.after], value: Promise.resolve(freeze(patched)), settled: { value: patched } });
+        else
+          remember(key, {
+            ...answer,
+            revision: revisions[answer.after],
+            value: Promise.resolve(freeze(patched)),
+            settled: { value: patched },
+          });
       }
     },
 
@@ -140,7 +189,15 @@ export function revisionMemo(prisma: PrismaClient, writtenSince: (nexusId: strin
       return {
         ...memo,
         remembered: (id, question, after, load, patch, catchUp) =>
-          rememberedAt(id === nexusId && known ? Promise.resolve(known) : revisionsOf(id), id, question, after, load, patch, catchUp),
+          rememberedAt(
+            id === nexusId && known ? Promise.resolve(known) : revisionsOf(id),
+            id,
+            question,
+            after,
+            load,
+            patch,
+            catchUp,
+          ),
         written(id, at, writes) {
           if (id === nexusId) known = null;
           memo.written(id, at, writes);
@@ -167,7 +224,14 @@ export function revisionMemo(prisma: PrismaClient, writtenSince: (nexusId: strin
 }
 
 export type RevisionMemo = {
-  remembered<T>(nexusId: string, question: string, after: Revision, load: () => Promise<T>, patch?: Patch<T>, catchUp?: CatchUp<T>): Promise<T>;
+  remembered<T>(
+    nexusId: string,
+    question: string,
+    after: Revision,
+    load: () => Promise<T>,
+    patch?: Patch<T>,
+    catchUp?: CatchUp<T>,
+  ): Promise<T>;
   written(nexusId: string, revisions: Revisions, writes: readonly PbiWrite[]): void;
   changed(nexusId: string): void;
   knowing(nexusId: string, revisions: Revisions): RevisionMemo;

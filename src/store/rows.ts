@@ -89,7 +89,14 @@ export function pbiColumns(p: Pbi) {
     title: p.title,
     url: p.url,
     stage: p.stage,
-    squares: p.squares.map((s: Square): SquareJson => ({ team: s.team, state: s.state, startedAt: maybeIso(s.startedAt), doneAt: maybeIso(s.doneAt) })),
+    squares: p.squares.map(
+      (s: Square): SquareJson => ({
+        team: s.team,
+        state: s.state,
+        startedAt: maybeIso(s.startedAt),
+        doneAt: maybeIso(s.doneAt),
+      }),
+    ),
     blockedReason: p.blocked?.reason ?? null,
     blockedAt: maybeDate(p.blocked?.at ?? null),
     discardedAt: maybeDate(p.discardedAt),
@@ -106,7 +113,15 @@ export function pbiColumns(p: Pbi) {
 /** How each event is kept: the fields every event shares are columns, the rest is the payload. */
 export function pbiEventColumns(nexusId: string, event: PbiEvent, source: string) {
   const { type, key, at, actor, ...payload } = event;
-  return { nexusId, pbiKey: key, type, payload: payload as Prisma.InputJsonValue, occurredAt: at.toJSDate(), actor, source };
+  return {
+    nexusId,
+    pbiKey: key,
+    type,
+    payload: payload as Prisma.InputJsonValue,
+    occurredAt: at.toJSDate(),
+    actor,
+    source,
+  };
 }
 
 export function nexusEventColumns(nexusId: string, event: NexusEvent, source: string) {
@@ -122,5 +137,11 @@ export function nexusEventColumns(nexusId: string, event: NexusEvent, source: st
 }
 
 export function toPbiEvent(row: EventRow): PbiEvent {
-  return { ...(row.payload as object), type: row.type, key: row.pbiKey, at: instant(row.occurredAt), actor: row.actor } as PbiEvent;
+  return {
+    ...(row.payload as object),
+    type: row.type,
+    key: row.pbiKey,
+    at: instant(row.occurredAt),
+    actor: row.actor,
+  } as PbiEvent;
 }

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { sealedBox, type SealedBox } from './sealed-box';
+import { type SealedBox, sealedBox } from './sealed-box';
 
 /**
  * The box that seals tracker secrets: SECRETS_KEY when set (every replica must share it), otherwise a key made once

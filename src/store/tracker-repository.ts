@@ -4,7 +4,12 @@ import type { PrismaClient } from '../generated/prisma/client';
 import { instantAt } from './rows';
 import type { SealedBox } from './sealed-box';
 
-export type TrackerConnection = { nexusId: string; kind: TrackerKind; mapping: TrackerMapping; reportedStatuses: string[] };
+export type TrackerConnection = {
+  nexusId: string;
+  kind: TrackerKind;
+  mapping: TrackerMapping;
+  reportedStatuses: string[];
+};
 /**
  * What a connection's inbox holds: deliveries by state (applied, unmapped, failed…), when the last one came, and the
  * latest that failed to apply or to parse, with its reason: what the NIT needs to see whether the webhook works.
@@ -35,7 +40,13 @@ export function trackerRepository(prisma: PrismaClient, secrets: SealedBox | nul
 
   return {
     /** Creates the connection, or gives it a new secret; its mappings are kept. */
-    async connect(nexusId: string, kind: TrackerKind, secret: string, at: DateTime, by: string): Promise<TrackerConnection> {
+    async connect(
+      nexusId: string,
+      kind: TrackerKind,
+      secret: string,
+      at: DateTime,
+      by: string,
+    ): Promise<TrackerConnection> {
       const sealedSecret = box().seal(secret);
       const row = await prisma.trackerConnection.upsert({
         where: { nexusId_kind: { nexusId, kind } },
@@ -61,15 +72,25 @@ export function trackerRepository(prisma: PrismaClient, secrets: SealedBox | nul
     },
 
     /** The connection with its secret opened, to check a delivery's signature. */
-    async withSecret(nexusId: string, kind: TrackerKind): Promise<{ connection: TrackerConnection; secret: string } | null> {
+    async withSecret(
+      nexusId: string,
+      kind: TrackerKind,
+    ): Promise<{ connection: TrackerConnection; secret: string } | null> {
       const row = await prisma.trackerConnection.findUnique({ where: { nexusId_kind: { nexusId, kind } } });
       return row ? { connection: toConnection(row), secret: box().open(row.sealedSecret) } : null;
     },
 
     async list(nexusId: string): Promise<{ connection: TrackerConnection; inbox: InboxSummary }[]> {
       const rows = await prisma.trackerConnection.findMany({ where: { nexusId }, orderBy: { createdAt: 'asc' } });
-      const counts = await prisma.delivery.groupBy({ by: ['kind', 'state'], where: { nexusId }, _count: { _all: true }, _max: { receivedAt: true } });
-      const problems = await prisma.$queryRaw<{ kind: string; state: string; error: string | null; receivedAt: Date }[]>`
+      const counts = await prisma.delivery.groupBy({
+        by: ['kind', 'state'],
+        where: { nexusId },
+        _count: { _all: true },
+        _max: { receivedAt: true },
+      });
+      const problems = await prisma.$queryRaw<
+        { kind: string; state: string; error: string | null; receivedAt: Date }[]
+      >`
         SELECT DISTINCT ON (kind) kind, state, error, "receivedAt" FROM "Delivery"
         WHERE "nexusId" = ${nexusId} AND state IN ('failed', 'invalid') ORDER BY kind, "receivedAt" DESC`;
       return rows.map((row) => {
@@ -81,7 +102,13 @@ export function trackerRepository(prisma: PrismaClient, secrets: SealedBox | nul
           inbox: {
             counts: Object.fromEntries(mine.map((c) => [c.state, c._count._all])),
             lastReceivedAt: last > 0 ? instantAt(last) : null,
-            latestProblem: problem ? { state: problem.state, error: problem.error ?? 'no reason kept', receivedAt: instantAt(problem.receivedAt.getTime()) } : null,
+            latestProblem: problem
+              ? {
+                  state: problem.state,
+                  error: problem.error ?? 'no reason kept',
+                  receivedAt: instantAt(problem.receivedAt.getTime()),
+                }
+              : null,
           },
         };
       });
@@ -96,8 +123,14 @@ export function trackerRepository(prisma: PrismaClient, secrets: SealedBox | nul
         const row = await tx.trackerConnection.findUniqueOrThrow({ where: { nexusId_kind: { nexusId, kind } } });
         const statusMap = { ...(row.statusMap as Record<string, string>), [status]: stage };
         const reportedStatuses = row.reportedStatuses.filter((s) => s.toLowerCase() !== status.toLowerCase());
-        await tx.trackerConnection.update({ where: { nexusId_kind: { nexusId, kind } }, data: { statusMap, reportedStatuses } });
-        const requeued = await tx.delivery.updateMany({ where: { nexusId, kind, state: 'unmapped' }, data: { state: 'pending' } });
+        await tx.trackerConnection.update({
+          where: { nexusId_kind: { nexusId, kind } },
+          data: { statusMap, reportedStatuses },
+        });
+        const requeued = await tx.delivery.updateMany({
+          where: { nexusId, kind, state: 'unmapped' },
+          data: { state: 'pending' },
+        });
         return requeued.count;
       });
     },
@@ -105,7 +138,10 @@ export function trackerRepository(prisma: PrismaClient, secrets: SealedBox | nul
     async mapTeam(nexusId: string, kind: TrackerKind, hint: string, team: string): Promise<void> {
       await prisma.$transaction(async (tx) => {
         const row = await tx.trackerConnection.findUniqueOrThrow({ where: { nexusId_kind: { nexusId, kind } } });
-        await tx.trackerConnection.update({ where: { nexusId_kind: { nexusId, kind } }, data: { teamMap: { ...(row.teamMap as Record<string, string>), [hint]: team } } });
+        await tx.trackerConnection.update({
+          where: { nexusId_kind: { nexusId, kind } },
+          data: { teamMap: { ...(row.teamMap as Record<string, string>), [hint]: team } },
+        });
       });
     },
   };

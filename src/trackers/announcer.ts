@@ -20,7 +20,11 @@ const MAX_RETRY_MINUTES = 30;
  * What a post has told so far, recorded as each part is posted: a failure after the channel message retries only
  * the private notices still owed, so the channel never hears the same moves twice.
  */
-export type AnnouncementProgress = { nitTold: ReadonlySet<string>; channelTold(): Promise<void>; nitMemberTold(user: string): Promise<void> };
+export type AnnouncementProgress = {
+  nitTold: ReadonlySet<string>;
+  channelTold(): Promise<void>;
+  nitMemberTold(user: string): Promise<void>;
+};
 
 export type AnnouncerDeps = {
   store: Store;
@@ -51,7 +55,8 @@ export function startAnnouncer(deps: AnnouncerDeps) {
       .then((claims) => Promise.all(claims.map(postClaimed)))
       .then(
         () => undefined,
-        (error: unknown) => deps.log.warn({ err: error }, 'tracker notices could not be read; trying again at the next sweep'),
+        (error: unknown) =>
+          deps.log.warn({ err: error }, 'tracker notices could not be read; trying again at the next sweep'),
       )
       .finally(() => posting.delete(run));
     posting.add(run);
@@ -78,15 +83,25 @@ export function startAnnouncer(deps: AnnouncerDeps) {
   async function keepForRetry(nexusId: string, notices: ClaimedNotices['notices'], error: unknown): Promise<void> {
     const spent = notices.filter((n) => n.attempts >= MAX_ATTEMPTS);
     if (spent.length) {
-      deps.log.error({ err: error, nexus: nexusId, notices: spent.length }, 'announcing tracker moves failed too often; given up (the moves themselves are applied)');
+      deps.log.error(
+        { err: error, nexus: nexusId, notices: spent.length },
+        'announcing tracker moves failed too often; given up (the moves themselves are applied)',
+      );
       deps.metrics.announcement('given_up');
       await deps.store.notices.remove(spent.map((n) => n.id));
     }
     const again = notices.filter((n) => n.attempts < MAX_ATTEMPTS);
     if (!again.length) return;
-    deps.log.warn({ err: error, nexus: nexusId, notices: again.length }, 'announcing tracker moves failed; it will be tried again');
+    deps.log.warn(
+      { err: error, nexus: nexusId, notices: again.length },
+      'announcing tracker moves failed; it will be tried again',
+    );
     deps.metrics.announcement('retry');
-    for (const n of again) await deps.store.notices.retryAt(n.id, deps.now().plus({ minutes: Math.min(2 ** n.attempts, MAX_RETRY_MINUTES) }));
+    for (const n of again)
+      await deps.store.notices.retryAt(
+        n.id,
+        deps.now().plus({ minutes: Math.min(2 ** n.attempts, MAX_RETRY_MINUTES) }),
+      );
   }
 
   function sweep(): void {

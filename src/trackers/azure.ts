@@ -13,7 +13,11 @@ const payload = z.object({
     fields: z.record(z.string(), z.unknown()).default({}),
     revision: z.object({
       id: z.number().int(),
-      fields: z.looseObject({ 'System.Title': z.string(), 'System.CreatedDate': instant, 'System.AreaPath': z.string().optional() }),
+      fields: z.looseObject({
+        'System.Title': z.string(),
+        'System.CreatedDate': instant,
+        'System.AreaPath': z.string().optional(),
+      }),
       _links: z.object({ html: z.object({ href: z.url() }).optional() }).optional(),
     }),
   }),
@@ -39,14 +43,22 @@ export const azure: Tracker = {
   parse(body) {
     const event = payload.parse(body);
     const state = stateChange.safeParse(event.resource.fields['System.State']);
-    if (event.eventType !== 'workitem.updated' || !state.success || !state.data.newValue) return { ignored: 'no System.State change' };
+    if (event.eventType !== 'workitem.updated' || !state.success || !state.data.newValue)
+      return { ignored: 'no System.State change' };
     const { revision } = event.resource;
     const id = event.resource.workItemId || revision.id;
-    const at = changedDate.parse(event.resource.fields['System.ChangedDate'] ?? {}).newValue ?? revision.fields['System.CreatedDate'];
+    const at =
+      changedDate.parse(event.resource.fields['System.ChangedDate'] ?? {}).newValue ??
+      revision.fields['System.CreatedDate'];
     const area = revision.fields['System.AreaPath'];
     return {
       change: {
-        item: { key: `AB#${id}`, title: revision.fields['System.Title'], url: revision._links?.html?.href ?? null, createdAt: revision.fields['System.CreatedDate'] },
+        item: {
+          key: `AB#${id}`,
+          title: revision.fields['System.Title'],
+          url: revision._links?.html?.href ?? null,
+          createdAt: revision.fields['System.CreatedDate'],
+        },
         from: state.data.oldValue ? { id: null, name: state.data.oldValue, category: null } : null,
         to: { id: null, name: state.data.newValue, category: null },
         at,
@@ -56,5 +68,6 @@ export const azure: Tracker = {
   },
   checkSecret: weakSecret,
   newSecret: () => randomSecret(),
-  setup: 'Azure DevOps project settings → Service hooks → Web Hooks → *Work item updated*: paste the URL, basic authentication user `nexus-flow` and the secret as password.',
+  setup:
+    'Azure DevOps project settings → Service hooks → Web Hooks → *Work item updated*: paste the URL, basic authentication user `nexus-flow` and the secret as password.',
 };

@@ -11,10 +11,26 @@ const SECRET_PREFIX = 'whsec_';
 /** The fewest key bytes taken: an HMAC key shorter than this is guessable whatever its characters. */
 const MIN_KEY_BYTES = 16;
 
-const status = z.union([z.string().min(1).transform((name) => ({ id: null, name, category: null })), z.object({ id: z.string().nullable().default(null), name: z.string().min(1), category: z.string().nullable().default(null) })]);
+const status = z.union([
+  z
+    .string()
+    .min(1)
+    .transform((name) => ({ id: null, name, category: null })),
+  z.object({
+    id: z.string().nullable().default(null),
+    name: z.string().min(1),
+    category: z.string().nullable().default(null),
+  }),
+]);
 const payload = z.object({
   id: z.string().min(1),
-  item: z.object({ id: z.string().min(1), key: z.string().min(1).optional(), title: z.string().optional(), url: z.url().optional(), createdAt: instant.optional() }),
+  item: z.object({
+    id: z.string().min(1),
+    key: z.string().min(1).optional(),
+    title: z.string().optional(),
+    url: z.url().optional(),
+    createdAt: instant.optional(),
+  }),
   from: status.nullable().optional(),
   to: status,
   occurredAt: instant,
@@ -38,7 +54,8 @@ export const generic: Tracker = {
     const signatures = header(request, 'webhook-signature');
     if (!id || !timestamp || !signatures) return 'webhook-id, webhook-timestamp and webhook-signature are required';
     const sentAt = Number(timestamp);
-    if (!Number.isInteger(sentAt) || Math.abs(now.toSeconds() - sentAt) > TOLERANCE_SECONDS) return 'webhook-timestamp is more than 5 minutes off';
+    if (!Number.isInteger(sentAt) || Math.abs(now.toSeconds() - sentAt) > TOLERANCE_SECONDS)
+      return 'webhook-timestamp is more than 5 minutes off';
     const expected = `v1,${hmacSha256(signingKey(secret), `${id}.${timestamp}.${request.raw.toString('utf8')}`, 'base64')}`;
     return signatures.split(' ').some((given) => sameSecret(given, expected)) ? null : 'no webhook-signature matches';
   },
@@ -48,7 +65,12 @@ export const generic: Tracker = {
     const key = event.item.key ?? event.item.id;
     return {
       change: {
-        item: { key, title: event.item.title ?? key, url: event.item.url ?? null, createdAt: event.item.createdAt ?? event.occurredAt },
+        item: {
+          key,
+          title: event.item.title ?? key,
+          url: event.item.url ?? null,
+          createdAt: event.item.createdAt ?? event.occurredAt,
+        },
         from: event.from ?? null,
         to: event.to,
         at: event.occurredAt,
@@ -65,11 +87,16 @@ export const generic: Tracker = {
   },
   // standard base64 with its padding: base64url left three secrets in four unreadable to Standard Webhooks libraries
   newSecret: () => `${SECRET_PREFIX}${randomBytes(32).toString('base64')}`,
-  setup: 'Send `{id, item: {id, key, title, url, createdAt}, from, to, occurredAt, teams}` signed as Standard Webhooks sign (webhook-id, webhook-timestamp, webhook-signature `v1,<base64 HMAC-SHA256>`).',
+  setup:
+    'Send `{id, item: {id, key, title, url, createdAt}, from, to, occurredAt, teams}` signed as Standard Webhooks sign (webhook-id, webhook-timestamp, webhook-signature `v1,<base64 HMAC-SHA256>`).',
 };
 
 /** Signs a generic delivery as the sender must: for tests, benchmarks and anyone writing a sender. */
 export function signGeneric(secret: string, id: string, body: string, at: DateTime): Record<string, string> {
   const timestamp = String(Math.floor(at.toSeconds()));
-  return { 'webhook-id': id, 'webhook-timestamp': timestamp, 'webhook-signature': `v1,${hmacSha256(signingKey(secret), `${id}.${timestamp}.${body}`, 'base64')}` };
+  return {
+    'webhook-id': id,
+    'webhook-timestamp': timestamp,
+    'webhook-signature': `v1,${hmacSha256(signingKey(secret), `${id}.${timestamp}.${body}`, 'base64')}`,
+  };
 }

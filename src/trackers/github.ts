@@ -1,8 +1,8 @@
 import { z } from 'zod';
 import type { TrackerChange } from '../domain/tracker';
+import { DELETED, LABEL } from '../domain/tracker';
 import { instant } from './parse-time';
 import { header, randomSecret, verifyHubSignature, weakSecret } from './signature';
-import { DELETED, LABEL } from '../domain/tracker';
 import type { Parsed, Tracker } from './tracker';
 
 const label = z.object({ name: z.string() });
@@ -25,7 +25,13 @@ const option = z.object({ id: z.string().optional(), name: z.string() }).nullabl
 const projectItem = z.object({
   action: z.string(),
   projects_v2_item: z.object({ content_node_id: z.string().min(1), created_at: instant, updated_at: instant }),
-  changes: z.object({ field_value: z.object({ field_name: z.string().optional(), field_type: z.string().optional(), from: option, to: option }).optional() }).optional(),
+  changes: z
+    .object({
+      field_value: z
+        .object({ field_name: z.string().optional(), field_type: z.string().optional(), from: option, to: option })
+        .optional(),
+    })
+    .optional(),
 });
 
 /** Issues: closed, reopened, labelled with a label the mapping knows as a status, or deleted. */
@@ -34,7 +40,12 @@ function fromIssues(body: unknown): Parsed {
   const { issue, repository } = event;
   const base = (to: TrackerChange['to'], from: TrackerChange['from'], at: TrackerChange['at']): Parsed => ({
     change: {
-      item: { key: `${repository.full_name}#${issue.number}`, title: issue.title, url: issue.html_url, createdAt: issue.created_at },
+      item: {
+        key: `${repository.full_name}#${issue.number}`,
+        title: issue.title,
+        url: issue.html_url,
+        createdAt: issue.created_at,
+      },
       from,
       to,
       at,
@@ -45,7 +56,8 @@ function fromIssues(body: unknown): Parsed {
   const closed = { id: null, name: 'closed', category: 'closed' };
   if (event.action === 'closed') return base(closed, open, issue.closed_at ?? issue.updated_at);
   if (event.action === 'reopened') return base(open, closed, issue.updated_at);
-  if (event.action === 'labeled' && event.label) return base({ id: null, name: event.label.name, category: LABEL }, null, issue.updated_at);
+  if (event.action === 'labeled' && event.label)
+    return base({ id: null, name: event.label.name, category: LABEL }, null, issue.updated_at);
   // the payload has no time of deletion: its last update is the latest time it gives
   if (event.action === 'deleted') return base({ id: null, name: 'deleted', category: DELETED }, null, issue.updated_at);
   return { ignored: `issues.${event.action} carries no status change` };
@@ -55,11 +67,17 @@ function fromIssues(body: unknown): Parsed {
 function fromProjectItem(body: unknown): Parsed {
   const event = projectItem.parse(body);
   const value = event.changes?.field_value;
-  if (event.action !== 'edited' || !value?.to || (value.field_name ?? 'Status').toLowerCase() !== 'status') return { ignored: 'no Status field change' };
+  if (event.action !== 'edited' || !value?.to || (value.field_name ?? 'Status').toLowerCase() !== 'status')
+    return { ignored: 'no Status field change' };
   const item = event.projects_v2_item;
   return {
     change: {
-      item: { key: item.content_node_id, title: `GitHub project item ${item.content_node_id}`, url: null, createdAt: item.created_at },
+      item: {
+        key: item.content_node_id,
+        title: `GitHub project item ${item.content_node_id}`,
+        url: null,
+        createdAt: item.created_at,
+      },
       from: value.from ? { id: value.from.id ?? null, name: value.from.name, category: null } : null,
       to: { id: value.to.id ?? null, name: value.to.name, category: null },
       at: item.updated_at,
@@ -80,5 +98,6 @@ export const github: Tracker = {
   },
   checkSecret: weakSecret,
   newSecret: () => randomSecret(),
-  setup: 'GitHub repository or organization → Settings → Webhooks → Add webhook: paste the URL and the secret, content type `application/json`, events *Issues* (and *Projects v2 items* for a project board).',
+  setup:
+    'GitHub repository or organization → Settings → Webhooks → Add webhook: paste the URL and the secret, content type `application/json`, events *Issues* (and *Projects v2 items* for a project board).',
 };

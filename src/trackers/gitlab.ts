@@ -26,7 +26,9 @@ const isWorkflow = (title: string) => title.toLowerCase().startsWith('workflow::
 
 function labelStatus(title: string | undefined): TrackerStatus | null {
   if (title === undefined) return null;
-  return isWorkflow(title) ? { id: title, name: title.slice('workflow::'.length), category: null } : { id: title, name: title, category: LABEL };
+  return isWorkflow(title)
+    ? { id: title, name: title.slice('workflow::'.length), category: null }
+    : { id: title, name: title, category: LABEL };
 }
 
 export const gitlab: Tracker = {
@@ -42,12 +44,25 @@ export const gitlab: Tracker = {
     const event = payload.parse(body);
     if (event.object_kind !== 'issue') return { ignored: `${event.object_kind} carries no status change` };
     const issue = event.object_attributes;
-    const item = { key: `${event.project.path_with_namespace}#${issue.iid}`, title: issue.title, url: issue.url, createdAt: issue.created_at };
+    const item = {
+      key: `${event.project.path_with_namespace}#${issue.iid}`,
+      title: issue.title,
+      url: issue.url,
+      createdAt: issue.created_at,
+    };
     const teamHints = event.labels.map((l) => l.title).filter((t) => !isWorkflow(t));
     if (issue.action === 'close' || issue.action === 'reopen') {
       const open = { id: null, name: 'opened', category: 'opened' };
       const closed = { id: null, name: 'closed', category: 'closed' };
-      return { change: { item, from: issue.action === 'close' ? open : closed, to: issue.action === 'close' ? closed : open, at: issue.updated_at, teamHints } };
+      return {
+        change: {
+          item,
+          from: issue.action === 'close' ? open : closed,
+          to: issue.action === 'close' ? closed : open,
+          at: issue.updated_at,
+          teamHints,
+        },
+      };
     }
     const labels = event.changes?.labels;
     if (!labels) return { ignored: 'no label or state change' };
@@ -57,9 +72,12 @@ export const gitlab: Tracker = {
     const removed = before.filter((t) => !after.includes(t));
     const to = labelStatus(added.find(isWorkflow) ?? added[0]);
     if (!to) return { ignored: 'no label was added' };
-    return { change: { item, from: labelStatus(removed.find(isWorkflow) ?? removed[0]), to, at: issue.updated_at, teamHints } };
+    return {
+      change: { item, from: labelStatus(removed.find(isWorkflow) ?? removed[0]), to, at: issue.updated_at, teamHints },
+    };
   },
   checkSecret: weakSecret,
   newSecret: () => randomSecret(),
-  setup: 'GitLab project or group → Settings → Webhooks → Add new webhook: paste the URL, the secret as *Secret token*, tick *Issues events*.',
+  setup:
+    'GitLab project or group → Settings → Webhooks → Add new webhook: paste the URL, the secret as *Secret token*, tick *Issues events*.',
 };

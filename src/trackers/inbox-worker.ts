@@ -39,7 +39,16 @@ export type InboxWorker = {
  * Applies the inbox, one Nexus at a time per process, in batches; tells `announce` what each round did. Nothing is
  * held in memory that the database doesn't also hold: a crash only delays deliveries until the next sweep.
  */
-export function startInboxWorker(deps: { store: Store; now: () => DateTime; log: Logger; metrics: Metrics; announce(round: InboxRound): void; keepDays?: number; sweepMs?: number; gatherMs?: number }): InboxWorker {
+export function startInboxWorker(deps: {
+  store: Store;
+  now: () => DateTime;
+  log: Logger;
+  metrics: Metrics;
+  announce(round: InboxRound): void;
+  keepDays?: number;
+  sweepMs?: number;
+  gatherMs?: number;
+}): InboxWorker {
   const gatherMs = deps.gatherMs ?? GATHER_MS;
   const draining = new Map<string, Promise<void>>();
   const again = new Set<string>();
@@ -54,7 +63,11 @@ export function startInboxWorker(deps: { store: Store; now: () => DateTime; log:
         round = await deps.store.inbox.applyDue(nexusId, deps.now(), BATCH);
         deps.metrics.inboxRound(round.handled, round.failed);
         if (round.handled) deps.announce(round);
-        if (round.failed) deps.log.warn({ nexus: nexusId, failed: round.failed }, 'tracker deliveries failed to apply; they will be retried');
+        if (round.failed)
+          deps.log.warn(
+            { nexus: nexusId, failed: round.failed },
+            'tracker deliveries failed to apply; they will be retried',
+          );
         await letRequestsIn();
       } while (round.handled === BATCH);
       if (!again.has(nexusId)) return;
@@ -99,7 +112,10 @@ export function startInboxWorker(deps: { store: Store; now: () => DateTime; log:
       }
       if (pruned) {
         await deps.store.inbox.reclaim();
-        deps.log.info({ pruned, before: before.toISO() }, 'applied tracker deliveries past their kept days were deleted');
+        deps.log.info(
+          { pruned, before: before.toISO() },
+          'applied tracker deliveries past their kept days were deleted',
+        );
       }
     } catch (error) {
       deps.log.warn({ err: error }, 'pruning the inbox failed; trying again at the next prune');

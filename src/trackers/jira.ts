@@ -1,11 +1,18 @@
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
+import { DELETED, type TrackerChange } from '../domain/tracker';
 import { epochMillis, instant } from './parse-time';
 import { header, randomSecret, verifyHubSignature, weakSecret } from './signature';
-import { DELETED, type TrackerChange } from '../domain/tracker';
 import type { Parsed, Tracker } from './tracker';
 
-const statusItem = z.object({ fieldId: z.string().optional(), field: z.string(), from: z.string().nullable(), fromString: z.string().nullable(), to: z.string().nullable(), toString: z.string().nullable() });
+const statusItem = z.object({
+  fieldId: z.string().optional(),
+  field: z.string(),
+  from: z.string().nullable(),
+  fromString: z.string().nullable(),
+  to: z.string().nullable(),
+  toString: z.string().nullable(),
+});
 
 const payload = z.object({
   webhookEvent: z.string(),
@@ -32,29 +39,39 @@ export const jira: Tracker = {
   kind: 'jira',
   verify: (request, secret) => verifyHubSignature(request, 'X-Hub-Signature', secret),
   // the identifier is the same across Jira's retries; without it the body itself names the delivery
-  deliveryId: (request) => header(request, 'X-Atlassian-Webhook-Identifier') ?? createHash('sha256').update(request.raw).digest('hex'),
+  deliveryId: (request) =>
+    header(request, 'X-Atlassian-Webhook-Identifier') ?? createHash('sha256').update(request.raw).digest('hex'),
   parse(body) {
     const event = payload.parse(body);
     const { issue } = event;
     const change = (from: TrackerChange['from'], to: TrackerChange['to']): Parsed => ({
       change: {
-        item: { key: issue.key, title: issue.fields.summary, url: `${new URL(issue.self).origin}/browse/${issue.key}`, createdAt: issue.fields.created },
+        item: {
+          key: issue.key,
+          title: issue.fields.summary,
+          url: `${new URL(issue.self).origin}/browse/${issue.key}`,
+          createdAt: issue.fields.created,
+        },
         from,
         to,
         at: event.timestamp,
         teamHints: [...issue.fields.components.map((c) => c.name), ...issue.fields.labels],
       },
     });
-    if (event.webhookEvent === 'jira:issue_deleted') return change(null, { id: null, name: 'deleted', category: DELETED });
+    if (event.webhookEvent === 'jira:issue_deleted')
+      return change(null, { id: null, name: 'deleted', category: DELETED });
     const status = event.changelog?.items.find((item) => (item.fieldId ?? item.field) === 'status');
-    if (event.webhookEvent !== 'jira:issue_updated' || !status || status.toString === null) return { ignored: 'no status change' };
+    if (event.webhookEvent !== 'jira:issue_updated' || !status || status.toString === null)
+      return { ignored: 'no status change' };
     const current = issue.fields.status;
-    return change(
-      status.fromString === null ? null : { id: status.from, name: status.fromString, category: null },
-      { id: status.to, name: status.toString, category: current?.id === status.to ? (current.statusCategory?.key ?? null) : null },
-    );
+    return change(status.fromString === null ? null : { id: status.from, name: status.fromString, category: null }, {
+      id: status.to,
+      name: status.toString,
+      category: current?.id === status.to ? (current.statusCategory?.key ?? null) : null,
+    });
   },
   checkSecret: weakSecret,
   newSecret: () => randomSecret(),
-  setup: 'Jira settings → System → WebHooks → Create a WebHook: paste the URL and the secret, tick *Issue → updated* and *deleted*.',
+  setup:
+    'Jira settings → System → WebHooks → Create a WebHook: paste the URL and the secret, tick *Issue → updated* and *deleted*.',
 };

@@ -1,7 +1,7 @@
 import { z } from 'zod';
+import { DELETED } from '../domain/tracker';
 import { epochMillis, instant } from './parse-time';
 import { header, hmacSha256, randomSecret, sameSecret, weakSecret } from './signature';
-import { DELETED } from '../domain/tracker';
 import { jsonOrNull, type Tracker } from './tracker';
 
 /** Linear signs the body and puts the send time in it: older than this and it is a replay. */
@@ -32,22 +32,37 @@ export const linear: Tracker = {
     if (!sameSecret(given, hmacSha256(secret, request.raw, 'hex'))) return 'the linear-signature does not match';
     const sent = z.object({ webhookTimestamp: z.number() }).safeParse(jsonOrNull(request.raw));
     if (!sent.success) return 'webhookTimestamp is missing';
-    return Math.abs(now.toMillis() - sent.data.webhookTimestamp) > MAX_SKEW_MS ? 'webhookTimestamp is more than 60 s off' : null;
+    return Math.abs(now.toMillis() - sent.data.webhookTimestamp) > MAX_SKEW_MS
+      ? 'webhookTimestamp is more than 60 s off'
+      : null;
   },
   deliveryId: (request) => header(request, 'Linear-Delivery'),
   parse(body) {
     const event = payload.parse(body);
     const { data } = event;
-    const moved = event.type === 'Issue' && event.action === 'update' && event.updatedFrom?.stateId && data.state ? { from: event.updatedFrom.stateId, to: data.state } : null;
+    const moved =
+      event.type === 'Issue' && event.action === 'update' && event.updatedFrom?.stateId && data.state
+        ? { from: event.updatedFrom.stateId, to: data.state }
+        : null;
     const removed = event.type === 'Issue' && event.action === 'remove';
     if (!moved && !removed) return { ignored: 'no state change' };
-    if (!data.identifier || !data.title || !data.createdAt || !data.updatedAt) throw new z.ZodError([{ code: 'custom', path: ['data'], message: 'an issue update needs identifier, title, createdAt and updatedAt', input: data }]);
+    if (!data.identifier || !data.title || !data.createdAt || !data.updatedAt)
+      throw new z.ZodError([
+        {
+          code: 'custom',
+          path: ['data'],
+          message: 'an issue update needs identifier, title, createdAt and updatedAt',
+          input: data,
+        },
+      ]);
     return {
       change: {
         item: { key: data.identifier, title: data.title, url: data.url ?? null, createdAt: data.createdAt },
         // Linear sends only the old state's id: the mapping may name it by id
         from: moved ? { id: moved.from, name: moved.from, category: null } : null,
-        to: moved ? { id: moved.to.id, name: moved.to.name, category: moved.to.type ?? null } : { id: null, name: 'deleted', category: DELETED },
+        to: moved
+          ? { id: moved.to.id, name: moved.to.name, category: moved.to.type ?? null }
+          : { id: null, name: 'deleted', category: DELETED },
         at: data.updatedAt,
         teamHints: [...(data.team ? [data.team.key] : []), ...(data.labels ?? []).map((l) => l.name)],
       },
@@ -56,5 +71,6 @@ export const linear: Tracker = {
   // Linear's secrets start lin_wh_: the prefix adds no randomness
   checkSecret: (secret) => weakSecret(secret.replace(/^lin_wh_/, '')),
   newSecret: () => randomSecret(),
-  setup: 'Linear settings → API → Webhooks → New webhook: paste the URL, tick *Issues*; Linear shows its own signing secret: give it to the bot with `/nexus tracker linear --secret <secret>`.',
+  setup:
+    'Linear settings → API → Webhooks → New webhook: paste the URL, tick *Issues*; Linear shows its own signing secret: give it to the bot with `/nexus tracker linear --secret <secret>`.',
 };

@@ -12,4 +12,8 @@ export const instant = z.string().transform((text, ctx) => {
 });
 
 /** Epoch milliseconds, as Jira's `timestamp`. */
-export const epochMillis = z.number().int().positive().transform((ms) => DateTime.fromMillis(ms, { zone: 'utc' }));
+export const epochMillis = z
+  .number()
+  .int()
+  .positive()
+  .transform((ms) => DateTime.fromMillis(ms, { zone: 'utc' }));

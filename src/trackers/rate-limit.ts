@@ -5,7 +5,10 @@ const MAX_KEYS = 10_000;
  * Token buckets by key (a sender's address, a Nexus): `perSecond` tokens a second, up to `burst`. In memory, so each
  * replica limits on its own: behind N replicas a sender gets up to N times the rate.
  */
-export function tokenBuckets(opts: { perSecond: number; burst: number }, clock: () => number = () => performance.now()) {
+export function tokenBuckets(
+  opts: { perSecond: number; burst: number },
+  clock: () => number = () => performance.now(),
+) {
   const buckets = new Map<string, { tokens: number; at: number }>();
 
   function level(key: string): { tokens: number; at: number } {

@@ -21,7 +21,9 @@ export function header(request: WebhookRequest, name: string): string | null {
 export function verifyHubSignature(request: WebhookRequest, name: string, secret: string): string | null {
   const given = header(request, name);
   if (!given) return `the ${name} header is missing`;
-  return sameSecret(given, `sha256=${hmacSha256(secret, request.raw, 'hex')}`) ? null : `the ${name} signature does not match`;
+  return sameSecret(given, `sha256=${hmacSha256(secret, request.raw, 'hex')}`)
+    ? null
+    : `the ${name} signature does not match`;
 }
 
 /**

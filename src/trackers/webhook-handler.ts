@@ -9,7 +9,7 @@ import type { Store } from '../store';
 import { TRACKERS } from '.';
 import { connectionCache } from './connection-cache';
 import { groupedReceiver } from './grouped-receiver';
-import { tokenBuckets, type TokenBuckets } from './rate-limit';
+import { type TokenBuckets, tokenBuckets } from './rate-limit';
 import { jsonOrNull, type WebhookRequest } from './tracker';
 
 export const WEBHOOK_PATH = '/webhooks/:tracker/:nexusId';
@@ -23,13 +23,24 @@ export const MAX_BODY_BYTES = 1024 * 1024;
  * (0: the connection's own address is the sender's).
  */
 export type WebhookLimits = { refusedPerSender: number; deliveriesPerNexus: number; trustProxyHops: number };
-export const DEFAULT_WEBHOOK_LIMITS: WebhookLimits = { refusedPerSender: 5, deliveriesPerNexus: 200, trustProxyHops: 0 };
+export const DEFAULT_WEBHOOK_LIMITS: WebhookLimits = {
+  refusedPerSender: 5,
+  deliveriesPerNexus: 200,
+  trustProxyHops: 0,
+};
 /** A bucket holds this many seconds of its rate: a burst (a bulk edit in the tracker) passes, a flood does not. */
 const BURST_SECONDS = 10;
 /** Refusals that count against the sender: what a forger or a scanner gets. A signed body that fails to parse does not. */
 const REFUSALS = new Set([401, 404, 405, 409, 413]);
 
-export type WebhookDeps = { store: Store; now: () => DateTime; log: Logger; metrics: Metrics; limits?: WebhookLimits; stored(nexusId: string): void };
+export type WebhookDeps = {
+  store: Store;
+  now: () => DateTime;
+  log: Logger;
+  metrics: Metrics;
+  limits?: WebhookLimits;
+  stored(nexusId: string): void;
+};
 type Answer = { status: number; body: Record<string, unknown>; retryAfter?: number };
 
 const PATH = /^\/webhooks\/([^/]+)\/([^/]+)\/?$/;
@@ -51,7 +62,13 @@ export function webhookHandler(deps: WebhookDeps) {
     const sender = senderOf(req, limits.trustProxyHops);
     const wait = parts.senders.waitSeconds(sender);
     // a sender refused again and again is answered unread: no body, no signature, no database
-    const answered = wait > 0 ? Promise.resolve({ ...refuse(req, 429, 'too many refused requests from this address; send again after Retry-After'), retryAfter: wait }) : receive(deps, parts, req);
+    const answered =
+      wait > 0
+        ? Promise.resolve({
+            ...refuse(req, 429, 'too many refused requests from this address; send again after Retry-After'),
+            retryAfter: wait,
+          })
+        : receive(deps, parts, req);
     answered
       .catch((error: unknown): Answer => {
         deps.log.error({ err: error, url: req.url }, 'webhook delivery could not be stored');
@@ -60,9 +77,13 @@ export function webhookHandler(deps: WebhookDeps) {
       .then(({ status, body, retryAfter }) => {
         if (REFUSALS.has(status)) parts.senders.take(sender);
         // 429s are counted, not logged: a flood would write a line each
-        if (status >= 400 && status !== 503 && status !== 429) deps.log.warn({ status, url: req.url, reason: body.error }, 'webhook refused');
+        if (status >= 400 && status !== 503 && status !== 429)
+          deps.log.warn({ status, url: req.url, reason: body.error }, 'webhook refused');
         deps.metrics.webhookAnswered(PATH.exec(pathOf(req))?.[1] ?? 'unknown', status);
-        res.writeHead(status, { 'content-type': 'application/json', ...(retryAfter ? { 'retry-after': String(retryAfter) } : {}) });
+        res.writeHead(status, {
+          'content-type': 'application/json',
+          ...(retryAfter ? { 'retry-after': String(retryAfter) } : {}),
+        });
         res.end(JSON.stringify(body));
       });
   };
@@ -80,7 +101,10 @@ type Parts = {
 function senderOf(req: IncomingMessage, trustProxyHops: number): string {
   const own = req.socket.remoteAddress ?? 'unknown';
   if (trustProxyHops <= 0) return own;
-  const forwarded = String(req.headers['x-forwarded-for'] ?? '').split(',').map((a) => a.trim()).filter(Boolean);
+  const forwarded = String(req.headers['x-forwarded-for'] ?? '')
+    .split(',')
+    .map((a) => a.trim())
+    .filter(Boolean);
   return forwarded[forwarded.length - trustProxyHops] ?? own;
 }
 
@@ -89,7 +113,8 @@ async function receive(deps: WebhookDeps, parts: Parts, req: IncomingMessage): P
   if (!match) return refuse(req, 404, 'the webhook URL is /webhooks/<tracker>/<nexus-id>');
   if (req.method !== 'POST') return refuse(req, 405, 'webhooks are POSTed');
   const [, kind, nexusId] = match;
-  if (!isTrackerKind(kind)) return refuse(req, 404, `"${kind.slice(0, 20)}" is not a tracker; one of ${TRACKER_KINDS.join(', ')}`);
+  if (!isTrackerKind(kind))
+    return refuse(req, 404, `"${kind.slice(0, 20)}" is not a tracker; one of ${TRACKER_KINDS.join(', ')}`);
   if (Number(req.headers['content-length'] ?? 0) > MAX_BODY_BYTES) return refuse(req, 413, 'the body is over 1 MiB');
   const raw = await readBody(req);
   if (!raw) return { status: 413, body: { error: 'the body is over 1 MiB' } };
@@ -101,9 +126,19 @@ async function receive(deps: WebhookDeps, parts: Parts, req: IncomingMessage): P
     ({ found } = await parts.connection(nexusId, kind, true));
     refused = found && tracker.verify(request, found.secret, deps.now());
   }
-  if (!found) return { status: 404, body: { error: `no Nexus ${nexusId.slice(0, 40)} with a ${kind} connection; /nexus tracker ${kind} makes one` } };
+  if (!found)
+    return {
+      status: 404,
+      body: { error: `no Nexus ${nexusId.slice(0, 40)} with a ${kind} connection; /nexus tracker ${kind} makes one` },
+    };
   // a secret taken before weak ones were refused: a forger could guess it, so nothing signed with it counts
-  if (tracker.checkSecret(found.secret)) return { status: 401, body: { error: `this connection's secret has too little key material; a NIT member gives it a new one with /nexus tracker ${kind}` } };
+  if (tracker.checkSecret(found.secret))
+    return {
+      status: 401,
+      body: {
+        error: `this connection's secret has too little key material; a NIT member gives it a new one with /nexus tracker ${kind}`,
+      },
+    };
   if (refused) return { status: 401, body: { error: refused } };
   if (!parts.nexuses.take(nexusId)) {
     const error = `more than ${parts.deliveriesPerNexus} deliveries a second for this Nexus; send again after Retry-After`;
@@ -119,13 +154,25 @@ async function receive(deps: WebhookDeps, parts: Parts, req: IncomingMessage): P
     if ('ignored' in parsed) return { status: 202, body: { ignored: parsed.ignored } };
     const received = await parts.store({ nexusId, kind, deliveryId, bodyDigest, at, change: parsed.change });
     if (received === 'duplicate') return { status: 200, body: { duplicate: true, delivery: deliveryId } };
-    if (received === 'replay') return { status: 409, body: { error: 'this signed body was received before under another delivery id: a replay, refused' } };
+    if (received === 'replay')
+      return {
+        status: 409,
+        body: { error: 'this signed body was received before under another delivery id: a replay, refused' },
+      };
     deps.stored(nexusId);
     return { status: 202, body: { stored: true, delivery: deliveryId } };
   } catch (error) {
     if (!(error instanceof ZodError || error instanceof SyntaxError)) throw error;
     const reason = error instanceof ZodError ? zodReason(error) : error.message;
-    await deps.store.inbox.keepInvalid({ nexusId, kind, deliveryId, bodyDigest, at, body: raw.toString('utf8'), error: reason });
+    await deps.store.inbox.keepInvalid({
+      nexusId,
+      kind,
+      deliveryId,
+      bodyDigest,
+      at,
+      body: raw.toString('utf8'),
+      error: reason,
+    });
     return { status: 400, body: { error: `not a ${kind} status change: ${reason}` } };
   }
 }
@@ -158,7 +205,6 @@ function readBody(req: IncomingMessage): Promise<Buffer | null> {
     req.on('error', reject);
   });
 }
-
 
 function zodReason(error: ZodError): string {
   const issue = error.issues[0];

@@ -1,7 +1,7 @@
 import { DateTime } from 'luxon';
 import { runLine } from '../../src/commands';
-import { openDatabase } from '../../src/store/database';
 import { openStore } from '../../src/store';
+import { openDatabase } from '../../src/store/database';
 import { type OtherChannel, whileAnotherChannelAsks } from './other-channel';
 
 export type LargeBacktest = {

@@ -2,14 +2,14 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { DateTime } from 'luxon';
-import { runLine } from '../../src/commands';
-import { DEMO_WORKSPACE, loadDemo } from '../../src/demo/load-demo';
 import { forecastHistogramSpec, spreadOf } from '../../src/charts/forecast-histogram';
 import { renderPng } from '../../src/charts/render-png';
+import { runLine } from '../../src/commands';
+import { DEMO_WORKSPACE, loadDemo } from '../../src/demo/load-demo';
 import { daysAtConfidence, simulateHowMany, simulateWhen } from '../../src/domain/forecast/monte-carlo';
 import { randomInt, seededRng } from '../../src/domain/random';
-import { openDatabase } from '../../src/store/database';
 import { openStore } from '../../src/store';
+import { openDatabase } from '../../src/store/database';
 
 export type ForecastTimes = { when100: number; howMany60: number; backtestMs: number; chartMs: number };
 
@@ -32,7 +32,12 @@ export async function measureForecasts(): Promise<ForecastTimes> {
   const when100 = median(() => simulateWhen(history, 100, 10_000, seededRng('when')));
   const howMany60 = median(() => simulateHowMany(history, 60, 10_000, seededRng('how-many')));
   const days = simulateWhen(history, 100, 10_000, seededRng('when'));
-  const spec = forecastHistogramSpec({ title: 'When will 100 more PBIs be done?', xTitle: 'days from today', spread: spreadOf(days), lines: [{ confidence: 85, value: daysAtConfidence(days, 85), label: '85%' }] });
+  const spec = forecastHistogramSpec({
+    title: 'When will 100 more PBIs be done?',
+    xTitle: 'days from today',
+    spread: spreadOf(days),
+    lines: [{ confidence: 85, value: daysAtConfidence(days, 85), label: '85%' }],
+  });
   for (let i = 0; i < 3; i++) await renderPng(spec);
   const chartSamples: number[] = [];
   for (let i = 0; i < 10; i++) {
@@ -46,7 +51,13 @@ export async function measureForecasts(): Promise<ForecastTimes> {
   try {
     const now = DateTime.utc();
     await loadDemo(db, 'demo', now);
-    const ctx = { store: openStore(db, 'bench'), now: () => now, workspaceId: DEMO_WORKSPACE, channelId: 'demo', userId: 'U-bench' };
+    const ctx = {
+      store: openStore(db, 'bench'),
+      now: () => now,
+      workspaceId: DEMO_WORKSPACE,
+      channelId: 'demo',
+      userId: 'U-bench',
+    };
     const t = performance.now();
     const reply = await runLine('/forecast accuracy', ctx);
     if (reply.text !== 'Forecast accuracy') throw new Error('the backtest did not answer');

@@ -28,14 +28,30 @@ export function largeHistory(end: DateTime): { teams: string[]; events: PbiEvent
   return { teams, events };
 }
 
-export async function createLargeNexus(store: Store, end: DateTime): Promise<{ nexus: Nexus; pbis: number; events: number }> {
+export async function createLargeNexus(
+  store: Store,
+  end: DateTime,
+): Promise<{ nexus: Nexus; pbis: number; events: number }> {
   const { teams, events } = largeHistory(end);
   const settings: Omit<Nexus, 'id'> = {
-    workspaceId: 'T-bench', channelId: 'C-bench', name: 'Large Nexus', teams, workflow: DEMO_WORKFLOW,
-    sle: { percentile: 85, days: null, historyDays: 90 }, timeZone: 'Europe/Berlin',
-    digest: { time: '09:30', days: ['mon', 'tue', 'wed', 'thu', 'fri'], enabled: true }, forecast: { days: 'calendar', sprintDays: 14 }, nit: ['U-bench'], createdBy: 'U-bench',
+    workspaceId: 'T-bench',
+    channelId: 'C-bench',
+    name: 'Large Nexus',
+    teams,
+    workflow: DEMO_WORKFLOW,
+    sle: { percentile: 85, days: null, historyDays: 90 },
+    timeZone: 'Europe/Berlin',
+    digest: { time: '09:30', days: ['mon', 'tue', 'wed', 'thu', 'fri'], enabled: true },
+    forecast: { days: 'calendar', sprintDays: 14 },
+    nit: ['U-bench'],
+    createdBy: 'U-bench',
   };
-  const nexus = await store.nexuses.create(settings, { type: 'nexus.created', at: end.minus({ days: 400 }), actor: 'U-bench', value: settings });
+  const nexus = await store.nexuses.create(settings, {
+    type: 'nexus.created',
+    at: end.minus({ days: 400 }),
+    actor: 'U-bench',
+    value: settings,
+  });
   if (nexus === 'duplicate') throw new Error('bench channel already has a Nexus');
   const pbis = await store.pbis.importHistory(nexus, events);
   return { nexus, pbis, events: events.length };

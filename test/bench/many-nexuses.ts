@@ -14,8 +14,18 @@ const COMMANDS_PER_SECOND = 20;
 const GIVE_UP_MS = 15 * 60_000;
 
 export type ManyNexusesLoad = {
-  nexuses: number; workspaces: number; seedSeconds: number; lastDigestSeconds: number; posted: number; missing: number; doubled: number;
-  rateLimited: number; commands: number; failed: number; ack: { p50: number; p99: number }; reply: { p50: number; p99: number };
+  nexuses: number;
+  workspaces: number;
+  seedSeconds: number;
+  lastDigestSeconds: number;
+  posted: number;
+  missing: number;
+  doubled: number;
+  rateLimited: number;
+  commands: number;
+  failed: number;
+  ack: { p50: number; p99: number };
+  reply: { p50: number; p99: number };
 };
 
 /**
@@ -27,13 +37,23 @@ export async function measureManyNexuses(target: { url?: string; dataDir: string
   const tokenKey = randomBytes(32).toString('base64');
   const db = await openDatabase(target);
   const t = performance.now();
-  const seeded = await seedManyNexuses(db, { nexuses: NEXUSES, workspaces: WORKSPACES, inProgress: 3, tokenKey, now: DateTime.utc() });
+  const seeded = await seedManyNexuses(db, {
+    nexuses: NEXUSES,
+    workspaces: WORKSPACES,
+    inProgress: 3,
+    tokenKey,
+    now: DateTime.utc(),
+  });
   const seedSeconds = (performance.now() - t) / 1000;
   const fake = await startFakeSlack();
   enforceSlackRateLimits(fake);
   const started = performance.now();
   const bots = await startBots({ ...target, replicas: REPLICAS }, fake.apiUrl, {
-    SLACK_BOT_TOKEN: '', SLACK_CLIENT_ID: '111.222', SLACK_CLIENT_SECRET: 'client-secret', SLACK_STATE_SECRET: 'state-secret-0123456789', SLACK_TOKEN_KEY: tokenKey,
+    SLACK_BOT_TOKEN: '',
+    SLACK_CLIENT_ID: '111.222',
+    SLACK_CLIENT_SECRET: 'client-secret',
+    SLACK_STATE_SECRET: 'state-secret-0123456789',
+    SLACK_TOKEN_KEY: tokenKey,
   });
   const acks: number[] = [];
   const sentAt = new Map<string, number>();
@@ -46,11 +66,24 @@ export async function measureManyNexuses(target: { url?: string; dataDir: string
     if (wait > 0) await new Promise((r) => setTimeout(r, wait));
     const { workspaceId, channelId } = seeded.channels[(i * 7) % seeded.channels.length];
     const responseUrl = fake.responseUrl();
-    const body = new URLSearchParams({ command: '/flow', text: 'board', team_id: workspaceId, channel_id: channelId, user_id: 'U1', response_url: responseUrl, trigger_id: 't' }).toString();
+    const body = new URLSearchParams({
+      command: '/flow',
+      text: 'board',
+      team_id: workspaceId,
+      channel_id: channelId,
+      user_id: 'U1',
+      response_url: responseUrl,
+      trigger_id: 't',
+    }).toString();
     const sent = performance.now();
     sentAt.set(new URL(responseUrl).pathname, sent);
     pending.push(
-      fetch(`${bots[i % bots.length].baseUrl}/slack/events`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', ...sign(body) }, body, signal: AbortSignal.timeout(10_000) })
+      fetch(`${bots[i % bots.length].baseUrl}/slack/events`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded', ...sign(body) },
+        body,
+        signal: AbortSignal.timeout(10_000),
+      })
         .then(async (res) => {
           await res.arrayBuffer();
           if (res.status === 200) acks.push(performance.now() - sent);
@@ -63,14 +96,26 @@ export async function measureManyNexuses(target: { url?: string; dataDir: string
   const posted = digestsPosted(fake);
   const last = Math.max(...[...posted.values()].flat());
   await new Promise((r) => setTimeout(r, 2_000)); // the last replies
-  const replies = fake.callsTo('respond').filter((c) => sentAt.has(c.path)).map((c) => c.receivedAt - sentAt.get(c.path)!);
+  const replies = fake
+    .callsTo('respond')
+    .filter((c) => sentAt.has(c.path))
+    .map((c) => c.receivedAt - sentAt.get(c.path)!);
   await stopBots(bots);
   await fake.close();
   const runs = await db.prisma.digestRun.count({ where: { postedAt: { not: null } } });
   await db.close();
   return {
-    nexuses: NEXUSES, workspaces: WORKSPACES, seedSeconds, lastDigestSeconds: (last - started) / 1000,
-    posted: Math.min(posted.size, runs), missing: NEXUSES - posted.size, doubled: [...posted.values()].filter((times) => times.length > 1).length,
-    rateLimited: fake.rateLimited(), commands: sentAt.size, failed: failed + (acks.length - replies.length), ack: spread(acks), reply: spread(replies),
+    nexuses: NEXUSES,
+    workspaces: WORKSPACES,
+    seedSeconds,
+    lastDigestSeconds: (last - started) / 1000,
+    posted: Math.min(posted.size, runs),
+    missing: NEXUSES - posted.size,
+    doubled: [...posted.values()].filter((times) => times.length > 1).length,
+    rateLimited: fake.rateLimited(),
+    commands: sentAt.size,
+    failed: failed + (acks.length - replies.length),
+    ack: spread(acks),
+    reply: spread(replies),
   };
 }

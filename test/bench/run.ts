@@ -10,24 +10,35 @@ import pg from 'pg';
 import { CHART_WORKER_IDLE_MS, renderPng } from '../../src/charts/render-png';
 import { runLine } from '../../src/commands';
 import { loadDigest } from '../../src/commands/flow/digest';
-import { openDatabase } from '../../src/store/database';
 import { openStore } from '../../src/store';
+import { openDatabase } from '../../src/store/database';
+import { type LargeBacktest, measureLargeBacktest } from './backtest-bench';
+import { type ForecastTimes, measureForecasts } from './forecast-bench';
 import { createLargeNexus } from './large-nexus';
-import { measureForecasts, type ForecastTimes } from './forecast-bench';
-import { measureLargeBacktest, type LargeBacktest } from './backtest-bench';
-import { measureWorkflowChanges, type WorkflowChanges } from './workflow-bench';
+import { type ManyNexusesLoad, measureManyNexuses } from './many-nexuses';
 import { measureSlackLoad, type SlackLoad } from './slack-load';
 import { measureWebhookLoad, type WebhookLoad } from './webhook-load';
-import { measureManyNexuses, type ManyNexusesLoad } from './many-nexuses';
+import { measureWorkflowChanges, type WorkflowChanges } from './workflow-bench';
 
 type Row = { what: string; p50: number; p95: number; n: number };
 type Kind = 'embedded' | 'postgres';
 type Measured = { rows: Row[]; rssMb: number; rssWithChartsMb: number; rssChartsIdleMb: number };
-type Result = Partial<Measured> & { kind: Kind; build: string; slack?: SlackLoad; webhooks?: WebhookLoad; twoReplicas?: { slack: SlackLoad; webhooks: WebhookLoad }; backtest?: LargeBacktest; workflow?: WorkflowChanges };
+type Result = Partial<Measured> & {
+  kind: Kind;
+  build: string;
+  slack?: SlackLoad;
+  webhooks?: WebhookLoad;
+  twoReplicas?: { slack: SlackLoad; webhooks: WebhookLoad };
+  backtest?: LargeBacktest;
+  workflow?: WorkflowChanges;
+};
 
 const RUNS = 40;
 const WARMUP = 5;
-const PG_ADMIN = process.env.BENCH_DATABASE_URL ?? process.env.TEST_DATABASE_URL ?? 'postgresql://postgres:postgres@127.0.0.1:5432/postgres';
+const PG_ADMIN =
+  process.env.BENCH_DATABASE_URL ??
+  process.env.TEST_DATABASE_URL ??
+  'postgresql://postgres:postgres@127.0.0.1:5432/postgres';
 
 async function time(what: string, fn: (i: number) => Promise<unknown>): Promise<Row> {
   for (let i = 0; i < WARMUP; i++) await fn(i);
@@ -68,12 +79,18 @@ async function measure(target: Target): Promise<Measured> {
       await time('/flow aging', () => runLine('/flow aging', ctx)),
       await time('/pbi move', (i) => runLine(`/pbi move ${movable} ${i % 2 ? 'ready' : 'refining'}`, ctx)),
       await time('/pbi show', () => runLine(`/pbi show ${movable}`, ctx)),
-      await time('/flow digest (data)', async () => loadDigest({ ...ctx, nexus: (await store.nexuses.findByChannel('T-bench', 'C-bench'))! })),
+      await time('/flow digest (data)', async () =>
+        loadDigest({ ...ctx, nexus: (await store.nexuses.findByChannel('T-bench', 'C-bench'))! }),
+      ),
     ];
     const rssMb = Math.round(process.memoryUsage().rss / 1_048_576);
     // the chart worker thread (vega, resvg, the font) is counted apart: it starts with the first chart
     for (const kind of ['aging', 'scatter', 'throughput', 'cfd']) {
-      rows.push(await time(`${kind} chart as PNG`, async () => renderPng((await runLine(`/flow chart ${kind}`, ctx)).chart!.spec)));
+      rows.push(
+        await time(`${kind} chart as PNG`, async () =>
+          renderPng((await runLine(`/flow chart ${kind}`, ctx)).chart!.spec),
+        ),
+      );
     }
     const rssWithChartsMb = Math.round(process.memoryUsage().rss / 1_048_576);
     // the chart worker ends once idle, and the bot goes back to about what it needs to serve
@@ -91,18 +108,29 @@ async function prepare(kind: Kind): Promise<{ target: Target; dispose(): Promise
   if (kind === 'embedded') {
     // laid out as DATA_DIR/pglite, where the bot's main.js looks for it
     const dataRoot = mkdtempSync(path.join(tmpdir(), 'nexus-flow-bench-'));
-    return { target: { dataDir: path.join(dataRoot, 'pglite') }, dispose: async () => rmSync(dataRoot, { recursive: true, force: true }) };
+    return {
+      target: { dataDir: path.join(dataRoot, 'pglite') },
+      dispose: async () => rmSync(dataRoot, { recursive: true, force: true }),
+    };
   }
   const name = `nexus_flow_bench_${process.pid}`;
   await admin((c) => c.query(`CREATE DATABASE ${name}`));
   const url = new URL(PG_ADMIN);
   url.pathname = `/${name}`;
-  return { target: { url: url.toString(), dataDir: '' }, dispose: () => admin((c) => c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`)) };
+  return {
+    target: { url: url.toString(), dataDir: '' },
+    dispose: () => admin((c) => c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`)),
+  };
 }
 
-function child<T>(step: 'build' | 'measure' | 'slack' | 'webhooks' | 'forecasts' | 'backtest' | 'many' | 'workflow', target: Target): T {
+function child<T>(
+  step: 'build' | 'measure' | 'slack' | 'webhooks' | 'forecasts' | 'backtest' | 'many' | 'workflow',
+  target: Target,
+): T {
   const run = spawnSync(process.execPath, [...process.execArgv, __filename, `--${step}`, JSON.stringify(target)], {
-    encoding: 'utf8', maxBuffer: 1 << 24, stdio: ['ignore', 'pipe', 'inherit'],
+    encoding: 'utf8',
+    maxBuffer: 1 << 24,
+    stdio: ['ignore', 'pipe', 'inherit'],
   });
   if (run.status !== 0) throw new Error(`${step} failed`);
   return JSON.parse(run.stdout) as T;
@@ -111,20 +139,33 @@ function child<T>(step: 'build' | 'measure' | 'slack' | 'webhooks' | 'forecasts'
 async function admin(fn: (c: pg.Client) => Promise<unknown>): Promise<void> {
   const client = new pg.Client({ connectionString: PG_ADMIN });
   await client.connect();
-  try { await fn(client); } finally { await client.end(); }
+  try {
+    await fn(client);
+  } finally {
+    await client.end();
+  }
 }
 
 async function postgresAnswers(): Promise<boolean> {
-  try { await admin((c) => c.query('SELECT 1')); return true; } catch { return false; }
+  try {
+    await admin((c) => c.query('SELECT 1'));
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 function printForecasts(f: ForecastTimes): void {
   console.log('\n| forecasts | ms | target |');
   console.log('|---|---|---|');
-  console.log(`| 10,000 trials: when will 100 items be done (90 days of history) | ${f.when100.toFixed(1)} | ≤ 20 ms |`);
+  console.log(
+    `| 10,000 trials: when will 100 items be done (90 days of history) | ${f.when100.toFixed(1)} | ≤ 20 ms |`,
+  );
   console.log(`| 10,000 trials: how many in 60 days | ${f.howMany60.toFixed(1)} | ≤ 20 ms |`);
   console.log(`| forecast histogram as PNG (warm worker) | ${f.chartMs.toFixed(1)} | ≤ 500 ms |`);
-  console.log(`| /forecast accuracy of the demo Nexus (whole backtest, Nexus + 3 teams) | ${f.backtestMs.toFixed(0)} | ≤ 10,000 ms |`);
+  console.log(
+    `| /forecast accuracy of the demo Nexus (whole backtest, Nexus + 3 teams) | ${f.backtestMs.toFixed(0)} | ≤ 10,000 ms |`,
+  );
 }
 
 /**
@@ -143,10 +184,18 @@ function printWebhooks(results: Result[]): void {
   console.log('|---|---|---|---|');
   for (const { kind, webhooks: w } of runs) {
     const target = kind === 'embedded' ? '≥ 500/s' : '≥ 1,500/s';
-    console.log(`| ${kind} | deliveries answered per second (${w!.deliveries} sent, ${w!.failed} failed) | ${w!.perSecond.toFixed(0)}/s | ${target} |`);
-    console.log(`| ${kind} | answer time p50 / p99 | ${w!.answer.p50.toFixed(1)} / ${w!.answer.p99.toFixed(1)} ms | p99 ≤ 200 ms |`);
-    console.log(`| ${kind} | all applied (first send → inbox empty) | ${(w!.appliedWithinMs / 1000).toFixed(1)} s | — |`);
-    console.log(`| ${kind} | final state equals a replay in order of occurrence, nothing lost or doubled | ${w!.matchesReplay ? 'yes' : `NO: ${w!.mismatches.join('; ')}`} | yes |`);
+    console.log(
+      `| ${kind} | deliveries answered per second (${w!.deliveries} sent, ${w!.failed} failed) | ${w!.perSecond.toFixed(0)}/s | ${target} |`,
+    );
+    console.log(
+      `| ${kind} | answer time p50 / p99 | ${w!.answer.p50.toFixed(1)} / ${w!.answer.p99.toFixed(1)} ms | p99 ≤ 200 ms |`,
+    );
+    console.log(
+      `| ${kind} | all applied (first send → inbox empty) | ${(w!.appliedWithinMs / 1000).toFixed(1)} s | — |`,
+    );
+    console.log(
+      `| ${kind} | final state equals a replay in order of occurrence, nothing lost or doubled | ${w!.matchesReplay ? 'yes' : `NO: ${w!.mismatches.join('; ')}`} | yes |`,
+    );
   }
 }
 
@@ -158,25 +207,41 @@ function printReplicas(results: Result[]): void {
   const ratio = (a: number, b: number) => `${(b / a).toFixed(2)}×`;
   console.log('\n| PostgreSQL | one replica | two replicas | two / one |');
   console.log('|---|---|---|---|');
-  console.log(`| slash commands at 100/s: ack p50 / p99 ms | ${one.slack.ack.p50.toFixed(1)} / ${one.slack.ack.p99.toFixed(1)} | ${two.slack.ack.p50.toFixed(1)} / ${two.slack.ack.p99.toFixed(1)} | ${ratio(one.slack.ack.p99, two.slack.ack.p99)} (p99) |`);
-  console.log(`| slash commands at 100/s: reply p50 / p99 ms | ${one.slack.reply.p50.toFixed(1)} / ${one.slack.reply.p99.toFixed(1)} | ${two.slack.reply.p50.toFixed(1)} / ${two.slack.reply.p99.toFixed(1)} | ${ratio(one.slack.reply.p99, two.slack.reply.p99)} (p99) |`);
+  console.log(
+    `| slash commands at 100/s: ack p50 / p99 ms | ${one.slack.ack.p50.toFixed(1)} / ${one.slack.ack.p99.toFixed(1)} | ${two.slack.ack.p50.toFixed(1)} / ${two.slack.ack.p99.toFixed(1)} | ${ratio(one.slack.ack.p99, two.slack.ack.p99)} (p99) |`,
+  );
+  console.log(
+    `| slash commands at 100/s: reply p50 / p99 ms | ${one.slack.reply.p50.toFixed(1)} / ${one.slack.reply.p99.toFixed(1)} | ${two.slack.reply.p50.toFixed(1)} / ${two.slack.reply.p99.toFixed(1)} | ${ratio(one.slack.reply.p99, two.slack.reply.p99)} (p99) |`,
+  );
   console.log(`| slash commands failed (of ${one.slack.sent}) | ${one.slack.failed} | ${two.slack.failed} | |`);
-  console.log(`| webhook deliveries answered per second | ${one.webhooks.perSecond.toFixed(0)}/s | ${two.webhooks.perSecond.toFixed(0)}/s | ${ratio(one.webhooks.perSecond, two.webhooks.perSecond)} |`);
-  console.log(`| webhook answer p50 / p99 ms | ${one.webhooks.answer.p50.toFixed(1)} / ${one.webhooks.answer.p99.toFixed(1)} | ${two.webhooks.answer.p50.toFixed(1)} / ${two.webhooks.answer.p99.toFixed(1)} | |`);
-  console.log(`| all applied; final state equals the replay | ${(one.webhooks.appliedWithinMs / 1000).toFixed(1)} s; ${one.webhooks.matchesReplay ? 'yes' : 'NO'} | ${(two.webhooks.appliedWithinMs / 1000).toFixed(1)} s; ${two.webhooks.matchesReplay ? 'yes' : `NO: ${two.webhooks.mismatches.join('; ')}`} | |`);
+  console.log(
+    `| webhook deliveries answered per second | ${one.webhooks.perSecond.toFixed(0)}/s | ${two.webhooks.perSecond.toFixed(0)}/s | ${ratio(one.webhooks.perSecond, two.webhooks.perSecond)} |`,
+  );
+  console.log(
+    `| webhook answer p50 / p99 ms | ${one.webhooks.answer.p50.toFixed(1)} / ${one.webhooks.answer.p99.toFixed(1)} | ${two.webhooks.answer.p50.toFixed(1)} / ${two.webhooks.answer.p99.toFixed(1)} | |`,
+  );
+  console.log(
+    `| all applied; final state equals the replay | ${(one.webhooks.appliedWithinMs / 1000).toFixed(1)} s; ${one.webhooks.matchesReplay ? 'yes' : 'NO'} | ${(two.webhooks.appliedWithinMs / 1000).toFixed(1)} s; ${two.webhooks.matchesReplay ? 'yes' : `NO: ${two.webhooks.mismatches.join('; ')}`} | |`,
+  );
 }
 
 function printBacktests(results: Result[]): void {
   const runs = results.filter((r) => r.backtest);
   if (!runs.length) return;
-  console.log('\n| database | /forecast accuracy of the large Nexus (Nexus + 50 teams), fresh process | result | target |');
+  console.log(
+    '\n| database | /forecast accuracy of the large Nexus (Nexus + 50 teams), fresh process | result | target |',
+  );
   console.log('|---|---|---|---|');
   for (const { kind, backtest: b } of runs) {
     const stopped = b!.stopped ? ' (stopped at its budget)' : '';
-    console.log(`| ${kind} | time to the answer${stopped} | ${(b!.ms / 1000).toFixed(1)} s | ≤ 60 s (LONG_JOB_SECONDS) |`);
+    console.log(
+      `| ${kind} | time to the answer${stopped} | ${(b!.ms / 1000).toFixed(1)} s | ≤ 60 s (LONG_JOB_SECONDS) |`,
+    );
     console.log(`| ${kind} | peak RSS of the process | ${b!.peakRssMb} MB | ≤ ${kind === 'embedded' ? 600 : 300} MB |`);
     const o = b!.other;
-    console.log(`| ${kind} | another channel's /flow board meanwhile (${o.asked} asked): p50 / p99 / max | ${o.p50.toFixed(1)} / ${o.p99.toFixed(1)} / ${o.max.toFixed(0)} ms | p99 ≤ 100 ms |`);
+    console.log(
+      `| ${kind} | another channel's /flow board meanwhile (${o.asked} asked): p50 / p99 / max | ${o.p50.toFixed(1)} / ${o.p99.toFixed(1)} / ${o.max.toFixed(0)} ms | p99 ≤ 100 ms |`,
+    );
   }
 }
 
@@ -186,13 +251,21 @@ async function measureMany(): Promise<void> {
   try {
     console.log('1,000 Nexuses in 50 workspaces, every digest due now, two replicas…');
     const m = child<ManyNexusesLoad>('many', target);
-    console.log(`\n| ${m.nexuses} Nexuses, ${m.workspaces} workspaces, 2 replicas, PostgreSQL, Slack rate limits | result | target |`);
+    console.log(
+      `\n| ${m.nexuses} Nexuses, ${m.workspaces} workspaces, 2 replicas, PostgreSQL, Slack rate limits | result | target |`,
+    );
     console.log('|---|---|---|');
     console.log(`| digests posted once / missing / twice | ${m.posted} / ${m.missing} / ${m.doubled} | all once |`);
-    console.log(`| the last digest posted, after the replicas started | ${m.lastDigestSeconds.toFixed(0)} s | ≤ 600 s |`);
+    console.log(
+      `| the last digest posted, after the replicas started | ${m.lastDigestSeconds.toFixed(0)} s | ≤ 600 s |`,
+    );
     console.log(`| Slack calls answered 429 (waited out) | ${m.rateLimited} | — |`);
-    console.log(`| /flow board meanwhile (${m.commands} sent, ${m.failed} failed): ack p50 / p99 | ${m.ack.p50.toFixed(1)} / ${m.ack.p99.toFixed(1)} ms | p99 ≤ 100 ms |`);
-    console.log(`| /flow board meanwhile: reply p50 / p99 | ${m.reply.p50.toFixed(0)} / ${m.reply.p99.toFixed(0)} ms | p99 ≤ 500 ms |`);
+    console.log(
+      `| /flow board meanwhile (${m.commands} sent, ${m.failed} failed): ack p50 / p99 | ${m.ack.p50.toFixed(1)} / ${m.ack.p99.toFixed(1)} ms | p99 ≤ 100 ms |`,
+    );
+    console.log(
+      `| /flow board meanwhile: reply p50 / p99 | ${m.reply.p50.toFixed(0)} / ${m.reply.p99.toFixed(0)} ms | p99 ≤ 500 ms |`,
+    );
     console.log(`(seeded in ${m.seedSeconds.toFixed(0)} s)`);
   } finally {
     await dispose();
@@ -202,13 +275,21 @@ async function measureMany(): Promise<void> {
 function printWorkflow(results: Result[]): void {
   const runs = results.filter((r) => r.workflow);
   if (!runs.length) return;
-  console.log('\n| database | workflow changes of the large Nexus (stage add/remove, flow finish and back), fresh process | result | target |');
+  console.log(
+    '\n| database | workflow changes of the large Nexus (stage add/remove, flow finish and back), fresh process | result | target |',
+  );
   console.log('|---|---|---|---|');
   for (const { kind, workflow: w } of runs) {
-    console.log(`| ${kind} | one change, re-folding every PBI (${w!.changes} changes): p50 / p95 / max | ${w!.change.p50.toFixed(0)} / ${w!.change.p95.toFixed(0)} / ${w!.change.max.toFixed(0)} ms | p95 ≤ 2,000 ms |`);
-    console.log(`| ${kind} | RSS after the first change / after the last / peak | ${w!.rssAfterFirstMb} / ${w!.rssAfterLastMb} / ${w!.peakRssMb} MB | no growth |`);
+    console.log(
+      `| ${kind} | one change, re-folding every PBI (${w!.changes} changes): p50 / p95 / max | ${w!.change.p50.toFixed(0)} / ${w!.change.p95.toFixed(0)} / ${w!.change.max.toFixed(0)} ms | p95 ≤ 2,000 ms |`,
+    );
+    console.log(
+      `| ${kind} | RSS after the first change / after the last / peak | ${w!.rssAfterFirstMb} / ${w!.rssAfterLastMb} / ${w!.peakRssMb} MB | no growth |`,
+    );
     const o = w!.other;
-    console.log(`| ${kind} | another channel's /flow board meanwhile (${o.asked} asked): p50 / p99 / max | ${o.p50.toFixed(1)} / ${o.p99.toFixed(1)} / ${o.max.toFixed(0)} ms | p99 ≤ 100 ms (PostgreSQL) |`);
+    console.log(
+      `| ${kind} | another channel's /flow board meanwhile (${o.asked} asked): p50 / p99 / max | ${o.p50.toFixed(1)} / ${o.p99.toFixed(1)} / ${o.max.toFixed(0)} ms | p99 ≤ 100 ms (PostgreSQL) |`,
+    );
   }
 }
 
@@ -219,10 +300,14 @@ function printTable(results: Result[]): void {
     console.log('|---|---|---|---|---|');
   }
   for (const r of results.filter((x) => x.rows)) {
-    const target = (what: string) => (what.includes('digest') ? '≤ 300 ms' : what.includes('PNG') ? '≤ 500 ms' : '≤ 100 ms p95');
-    for (const row of r.rows!) console.log(`| ${r.kind} | ${row.what} | ${row.p50.toFixed(1)} | ${row.p95.toFixed(1)} | ${target(row.what)} |`);
+    const target = (what: string) =>
+      what.includes('digest') ? '≤ 300 ms' : what.includes('PNG') ? '≤ 500 ms' : '≤ 100 ms p95';
+    for (const row of r.rows!)
+      console.log(`| ${r.kind} | ${row.what} | ${row.p50.toFixed(1)} | ${row.p95.toFixed(1)} | ${target(row.what)} |`);
     console.log(`| ${r.kind} | RSS serving the large Nexus | ${r.rssMb} MB | | ${targets[r.kind]} |`);
-    console.log(`| ${r.kind} | RSS after drawing charts (with the chart worker) | ${r.rssWithChartsMb} MB | | ${targets[r.kind]} |`);
+    console.log(
+      `| ${r.kind} | RSS after drawing charts (with the chart worker) | ${r.rssWithChartsMb} MB | | ${targets[r.kind]} |`,
+    );
     console.log(`| ${r.kind} | RSS once the idle chart worker ended | ${r.rssChartsIdleMb} MB | | |`);
   }
   if (results.some((r) => r.slack)) {
@@ -230,22 +315,38 @@ function printTable(results: Result[]): void {
     console.log('|---|---|---|---|---|');
   }
   for (const r of results.filter((x) => x.slack)) {
-    console.log(`| ${r.kind} | time to ack (${r.slack!.sent} sent, ${r.slack!.failed} failed) | ${r.slack!.ack.p50.toFixed(1)} | ${r.slack!.ack.p99.toFixed(1)} | ≤ 100 ms p99 |`);
-    console.log(`| ${r.kind} | time to the reply (respond) | ${r.slack!.reply.p50.toFixed(1)} | ${r.slack!.reply.p99.toFixed(1)} | ≤ 500 ms p99 |`);
+    console.log(
+      `| ${r.kind} | time to ack (${r.slack!.sent} sent, ${r.slack!.failed} failed) | ${r.slack!.ack.p50.toFixed(1)} | ${r.slack!.ack.p99.toFixed(1)} | ≤ 100 ms p99 |`,
+    );
+    console.log(
+      `| ${r.kind} | time to the reply (respond) | ${r.slack!.reply.p50.toFixed(1)} | ${r.slack!.reply.p99.toFixed(1)} | ≤ 500 ms p99 |`,
+    );
   }
   for (const r of results) console.log(`\n${r.kind}: ${r.build}`);
 }
 
 async function main(): Promise<void> {
-  const step = process.argv.find((a) => ['--build', '--measure', '--slack', '--webhooks', '--forecasts', '--backtest', '--many', '--workflow'].includes(a));
+  const step = process.argv.find((a) =>
+    ['--build', '--measure', '--slack', '--webhooks', '--forecasts', '--backtest', '--many', '--workflow'].includes(a),
+  );
   if (step) {
     const target = JSON.parse(process.argv[process.argv.indexOf(step) + 1]) as Target;
-    const run = { '--build': build, '--measure': measure, '--slack': measureSlackLoad, '--webhooks': measureWebhookLoad, '--forecasts': measureForecasts, '--backtest': measureLargeBacktest, '--many': measureManyNexuses, '--workflow': measureWorkflowChanges }[step]!;
+    const run = {
+      '--build': build,
+      '--measure': measure,
+      '--slack': measureSlackLoad,
+      '--webhooks': measureWebhookLoad,
+      '--forecasts': measureForecasts,
+      '--backtest': measureLargeBacktest,
+      '--many': measureManyNexuses,
+      '--workflow': measureWorkflowChanges,
+    }[step]!;
     process.stdout.write(JSON.stringify(await run(target)));
     return;
   }
   const kinds: Kind[] = ['embedded', ...((await postgresAnswers()) ? (['postgres'] as const) : [])];
-  if (kinds.length === 1) console.log(`PostgreSQL at ${new URL(PG_ADMIN).host} does not answer: measuring the embedded database only.`);
+  if (kinds.length === 1)
+    console.log(`PostgreSQL at ${new URL(PG_ADMIN).host} does not answer: measuring the embedded database only.`);
   const results: Result[] = [];
   if (wanted('many') && kinds.includes('postgres')) await measureMany();
   if (!['measure', 'slack', 'webhooks', 'replicas', 'backtest', 'workflow'].some(wanted)) kinds.splice(0); // only the parts asked for

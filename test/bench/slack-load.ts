@@ -2,32 +2,50 @@ import type { ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { once } from 'node:events';
 import path from 'node:path';
-import { openDatabase } from '../../src/store/database';
 import { openStore } from '../../src/store';
-import { startFakeSlack } from '../support/fake-slack';
+import { openDatabase } from '../../src/store/database';
 import { freePort, startBotProcess } from '../support/bot-process';
-import { sign, SIGNING_SECRET } from '../support/slack-requests';
+import { startFakeSlack } from '../support/fake-slack';
+import { SIGNING_SECRET, sign } from '../support/slack-requests';
 
 const RATE_PER_SECOND = 100;
 const SECONDS = 30;
 /** Sent at the same rate before measuring, not counted: the first second of a fresh process is compiling code. */
 const WARMUP_SECONDS = 5;
 
-export type SlackLoad = { sent: number; failed: number; ack: { p50: number; p99: number }; reply: { p50: number; p99: number } };
+export type SlackLoad = {
+  sent: number;
+  failed: number;
+  ack: { p50: number; p99: number };
+  reply: { p50: number; p99: number };
+};
 
 /**
  * Signed slash commands over loopback HTTP at 100 requests/s for 30 s (after 5 s of warm-up) against the large Nexus. The bot runs as in
  * production: its own process (the compiled main.js), acks before the work is done. This process sends the load and
  * plays Slack. Time to ack = the HTTP answer; time to reply = respond() arriving at the fake Slack.
  */
-export async function measureSlackLoad(target: { url?: string; dataDir: string; replicas?: number }): Promise<SlackLoad> {
+export async function measureSlackLoad(target: {
+  url?: string;
+  dataDir: string;
+  replicas?: number;
+}): Promise<SlackLoad> {
   const movable = await movablePbis(target);
   const fake = await startFakeSlack();
   const bots = await startBots(target, fake.apiUrl);
   const urls = bots.map((b) => `${b.baseUrl}/slack/events`);
   const mix = (i: number): [string, string] => {
-    if (i % 10 === 9) return ['/pbi', `move ${movable[(i / 10) % movable.length | 0]} ${Math.floor(i / 200) % 2 ? 'ready' : 'refining'}`];
-    return [['/flow', 'board'], ['/flow', 'aging'], ['/flow', 'wip'], ['/pbi', `show ${movable[0]}`]][i % 4] as [string, string];
+    if (i % 10 === 9)
+      return [
+        '/pbi',
+        `move ${movable[((i / 10) % movable.length) | 0]} ${Math.floor(i / 200) % 2 ? 'ready' : 'refining'}`,
+      ];
+    return [
+      ['/flow', 'board'],
+      ['/flow', 'aging'],
+      ['/flow', 'wip'],
+      ['/pbi', `show ${movable[0]}`],
+    ][i % 4] as [string, string];
   };
   const acks: number[] = [];
   const pending: Promise<void>[] = [];
@@ -43,11 +61,23 @@ export async function measureSlackLoad(target: { url?: string; dataDir: string; 
     if (wait > 0) await new Promise((r) => setTimeout(r, wait));
     const [command, text] = mix(i);
     const responseUrl = fake.responseUrl();
-    const body = new URLSearchParams({ command, text, team_id: 'T-bench', channel_id: 'C-bench', user_id: 'U-bench', response_url: responseUrl, trigger_id: 't' }).toString();
+    const body = new URLSearchParams({
+      command,
+      text,
+      team_id: 'T-bench',
+      channel_id: 'C-bench',
+      user_id: 'U-bench',
+      response_url: responseUrl,
+      trigger_id: 't',
+    }).toString();
     const start = performance.now();
     if (measured) sentAt.set(new URL(responseUrl).pathname, start);
     pending.push(
-      fetch(urls[i % urls.length], { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', ...sign(body) }, body })
+      fetch(urls[i % urls.length], {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded', ...sign(body) },
+        body,
+      })
         .then(async (res) => {
           await res.arrayBuffer();
           if (res.status !== 200 && measured) failed++;
@@ -63,7 +93,12 @@ export async function measureSlackLoad(target: { url?: string; dataDir: string; 
   const replyTimes = replies().map((c) => c.receivedAt - sentAt.get(c.path)!);
   await stopBots(bots);
   await fake.close();
-  return { sent: total, failed: failed + (total - failed - replyTimes.length), ack: spread(acks), reply: spread(replyTimes) };
+  return {
+    sent: total,
+    failed: failed + (total - failed - replyTimes.length),
+    ack: spread(acks),
+    reply: spread(replyTimes),
+  };
 }
 
 export function spread(samples: number[]): { p50: number; p99: number } {
@@ -88,7 +123,11 @@ async function movablePbis(target: { url?: string; dataDir: string }): Promise<s
  * `target.replicas` bots (one unless told) on the same database, each in its own process on its own port; the senders
  * take turns between them as a load balancer would.
  */
-export async function startBots(target: { url?: string; dataDir: string; replicas?: number }, apiUrl: string, extraEnv: Record<string, string> = {}) {
+export async function startBots(
+  target: { url?: string; dataDir: string; replicas?: number },
+  apiUrl: string,
+  extraEnv: Record<string, string> = {},
+) {
   const bots: { process: ChildProcess; baseUrl: string }[] = [];
   // replicas share one key, as production's must
   const env = { SECRETS_KEY: randomBytes(32).toString('base64'), ...extraEnv };
@@ -101,17 +140,32 @@ export async function startBots(target: { url?: string; dataDir: string; replica
 
 /** A graceful stop of every bot: each finishes what it took, including the tracker inbox. */
 export async function stopBots(bots: { process: ChildProcess }[]): Promise<void> {
-  await Promise.all(bots.map(async ({ process }) => {
-    process.kill('SIGTERM');
-    await once(process, 'exit');
-  }));
+  await Promise.all(
+    bots.map(async ({ process }) => {
+      process.kill('SIGTERM');
+      await once(process, 'exit');
+    }),
+  );
 }
 
-function startBot(target: { url?: string; dataDir: string }, port: number, apiUrl: string, extraEnv: Record<string, string> = {}): Promise<ChildProcess> {
+function startBot(
+  target: { url?: string; dataDir: string },
+  port: number,
+  apiUrl: string,
+  extraEnv: Record<string, string> = {},
+): Promise<ChildProcess> {
   const env = {
-    SLACK_BOT_TOKEN: 'xoxb-bench', SLACK_SIGNING_SECRET: SIGNING_SECRET, SLACK_API_URL: apiUrl,
-    LOG_LEVEL: 'warn', ...(target.url ? { DATABASE_URL: target.url } : { DATA_DIR: path.dirname(target.dataDir) }),
+    SLACK_BOT_TOKEN: 'xoxb-bench',
+    SLACK_SIGNING_SECRET: SIGNING_SECRET,
+    SLACK_API_URL: apiUrl,
+    LOG_LEVEL: 'warn',
+    ...(target.url ? { DATABASE_URL: target.url } : { DATA_DIR: path.dirname(target.dataDir) }),
     ...extraEnv, // OAuth installs set SLACK_BOT_TOKEN empty
   };
-  return startBotProcess(path.join(__dirname, '../../src/main.js'), port, env, (process.env.BOT_NODE_ARGS ?? '').split(' ').filter(Boolean));
+  return startBotProcess(
+    path.join(__dirname, '../../src/main.js'),
+    port,
+    env,
+    (process.env.BOT_NODE_ARGS ?? '').split(' ').filter(Boolean),
+  );
 }

@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { Agent } from 'node:http';
 import { DateTime } from 'luxon';
-import { openDatabase, type Database } from '../../src/store/database';
 import { openStore, type Store } from '../../src/store';
+import { type Database, openDatabase } from '../../src/store/database';
 import { secretsBox } from '../../src/store/secrets-key';
 import { postRaw } from '../support/bot-process';
 import { startFakeSlack } from '../support/fake-slack';
@@ -29,7 +29,11 @@ export type WebhookLoad = {
  * loopback to the bot in its own process. Then the inbox must hold every delivery once, applied, and each item must
  * be what replaying its changes in order of occurrence makes it.
  */
-export async function measureWebhookLoad(target: { url?: string; dataDir: string; replicas?: number }): Promise<WebhookLoad> {
+export async function measureWebhookLoad(target: {
+  url?: string;
+  dataDir: string;
+  replicas?: number;
+}): Promise<WebhookLoad> {
   const SECRETS_KEY = randomBytes(32).toString('base64');
   const secret = 'bench-secret-0123456789abcdef';
   const { nexusId, stages } = await connectJira(target, SECRETS_KEY, secret);
@@ -50,7 +54,9 @@ export async function measureWebhookLoad(target: { url?: string; dataDir: string
       while (next < deliveries.length) {
         const i = next++;
         const start = performance.now();
-        const status = await postRaw(agent, urls[i % urls.length], deliveries[i].headers, deliveries[i].body).catch(() => 0);
+        const status = await postRaw(agent, urls[i % urls.length], deliveries[i].headers, deliveries[i].body).catch(
+          () => 0,
+        );
         if (status < 200 || status >= 300) failed++;
         answers.push(performance.now() - start);
       }
@@ -60,8 +66,18 @@ export async function measureWebhookLoad(target: { url?: string; dataDir: string
   await stopBots(bots); // a graceful stop finishes applying what was stored
   const appliedWithinMs = performance.now() - t0;
   await fake.close();
-  const mismatches = await withStore(target, SECRETS_KEY, (db, store) => compareWithReplay(db, store, nexusId, plan, ITEMS));
-  return { deliveries: sends.length, perSecond: sends.length / (elapsed / 1000), answer: spread(answers), appliedWithinMs, failed, matchesReplay: mismatches.length === 0, mismatches: mismatches.slice(0, 5) };
+  const mismatches = await withStore(target, SECRETS_KEY, (db, store) =>
+    compareWithReplay(db, store, nexusId, plan, ITEMS),
+  );
+  return {
+    deliveries: sends.length,
+    perSecond: sends.length / (elapsed / 1000),
+    answer: spread(answers),
+    appliedWithinMs,
+    failed,
+    matchesReplay: mismatches.length === 0,
+    mismatches: mismatches.slice(0, 5),
+  };
 }
 
 /** One kept-alive connection per sender: node:http costs the load generator far less CPU than fetch. */
@@ -76,7 +92,11 @@ function connectJira(target: { url?: string; dataDir: string }, SECRETS_KEY: str
 }
 
 /** The bench database opened for a moment (PGlite has one owner: never while the bots run). */
-async function withStore<T>(target: { url?: string; dataDir: string }, SECRETS_KEY: string, fn: (db: Database, store: Store) => Promise<T>): Promise<T> {
+async function withStore<T>(
+  target: { url?: string; dataDir: string },
+  SECRETS_KEY: string,
+  fn: (db: Database, store: Store) => Promise<T>,
+): Promise<T> {
   const db = await openDatabase(target);
   try {
     return await fn(db, openStore(db, 'bench', secretsBox({ SECRETS_KEY, DATA_DIR: '' })));

@@ -1,7 +1,7 @@
 import { DateTime } from 'luxon';
 import { runLine } from '../../src/commands';
-import { openDatabase } from '../../src/store/database';
 import { openStore } from '../../src/store';
+import { openDatabase } from '../../src/store/database';
 import { type OtherChannel, whileAnotherChannelAsks } from './other-channel';
 
 export type WorkflowChanges = {
@@ -29,7 +29,8 @@ export async function measureWorkflowChanges(target: { url?: string; dataDir: st
     const store = openStore(db, 'bench');
     const nexus = (await store.nexuses.findByChannel('T-bench', 'C-bench'))!;
     const { startStage, finishStage } = nexus.workflow;
-    const later = nexus.workflow.stages[nexus.workflow.stages.findIndex((s) => s.name === finishStage) + 1]?.name ?? finishStage;
+    const later =
+      nexus.workflow.stages[nexus.workflow.stages.findIndex((s) => s.name === finishStage) + 1]?.name ?? finishStage;
     const lines = Array.from({ length: ROUNDS }, (_, i) => [
       `/nexus stage add bench-${i} --after ${startStage}`,
       `/nexus stage remove bench-${i}`,

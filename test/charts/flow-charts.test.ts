@@ -1,25 +1,46 @@
-import { agingChartSpec, cfdChartSpec, scatterChartSpec, throughputChartSpec, type PercentileLine } from '../../src/charts/flow-charts';
-import { renderSvg } from '../../src/charts/render-png';
+import {
+  agingChartSpec,
+  cfdChartSpec,
+  type PercentileLine,
+  scatterChartSpec,
+  throughputChartSpec,
+} from '../../src/charts/flow-charts';
 import type { VegaSpec } from '../../src/charts/render-png';
+import { renderSvg } from '../../src/charts/render-png';
 
 type Text = { text: string; x: number; y: number };
 
 /** Every text the chart draws, where it draws it (what a person reads on the PNG, which is drawn from this SVG). */
 async function textsOf(spec: VegaSpec): Promise<Text[]> {
   const svg = await renderSvg(spec);
-  return [...svg.matchAll(/<text[^>]*transform="translate\(([-\d.]+),([-\d.]+)\)"[^>]*>([^<]*)<\/text>/g)].map((m) => ({ text: m[3], x: Number(m[1]), y: Number(m[2]) }));
+  return [...svg.matchAll(/<text[^>]*transform="translate\(([-\d.]+),([-\d.]+)\)"[^>]*>([^<]*)<\/text>/g)].map((m) => ({
+    text: m[3],
+    x: Number(m[1]),
+    y: Number(m[2]),
+  }));
 }
 
 const isNumber = (t: Text) => /^-?[\d.,]+$/.test(t.text);
 const labels = (texts: Text[]) => texts.filter((t) => /%: \d+d$/.test(t.text));
-const percentiles = (...days: number[]): PercentileLine[] => [50, 70, 85, 95].map((percentile, i) => ({ percentile, days: days[i] }));
+const percentiles = (...days: number[]): PercentileLine[] =>
+  [50, 70, 85, 95].map((percentile, i) => ({ percentile, days: days[i] }));
 
 describe('flow charts read as a person expects', () => {
   test('an empty or all-zero chart ticks 0 and 1, never a bare 0.000000', async () => {
     const charts = [
       agingChartSpec('aging', ['doing'], [], []),
-      throughputChartSpec('throughput', [{ date: '2026-03-02', count: 0 }, { date: '2026-03-03', count: 0 }]),
-      cfdChartSpec('cfd', ['doing', 'done'], [{ date: '2026-03-02', stage: 'doing', count: 0 }, { date: '2026-03-02', stage: 'done', count: 0 }]),
+      throughputChartSpec('throughput', [
+        { date: '2026-03-02', count: 0 },
+        { date: '2026-03-03', count: 0 },
+      ]),
+      cfdChartSpec(
+        'cfd',
+        ['doing', 'done'],
+        [
+          { date: '2026-03-02', stage: 'doing', count: 0 },
+          { date: '2026-03-02', stage: 'done', count: 0 },
+        ],
+      ),
     ];
     for (const spec of charts) {
       const numbers = (await textsOf(spec)).filter(isNumber).map((t) => t.text);
@@ -28,24 +49,48 @@ describe('flow charts read as a person expects', () => {
   });
 
   test('day and count axes tick whole numbers, and date axes whole days, however small the chart', async () => {
-    const aging = await textsOf(agingChartSpec('aging', ['doing'], [{ key: 'A', stage: 'doing', age: 1 }, { key: 'B', stage: 'doing', age: 2 }], []));
+    const aging = await textsOf(
+      agingChartSpec(
+        'aging',
+        ['doing'],
+        [
+          { key: 'A', stage: 'doing', age: 1 },
+          { key: 'B', stage: 'doing', age: 2 },
+        ],
+        [],
+      ),
+    );
     expect(aging.filter(isNumber).map((t) => t.text)).toEqual(['0', '1', '2']);
     const oneDay = await textsOf(scatterChartSpec('scatter', [{ finished: '2026-03-02', days: 1 }], []));
     expect(oneDay.filter((t) => /Mar/.test(t.text)).map((t) => t.text)).toEqual(['02 Mar']);
     expect(oneDay.filter(isNumber).map((t) => t.text)).toEqual(['0', '1']);
-    const twoDays = await textsOf(throughputChartSpec('throughput', [{ date: '2026-03-02', count: 0 }, { date: '2026-03-03', count: 2 }]));
+    const twoDays = await textsOf(
+      throughputChartSpec('throughput', [
+        { date: '2026-03-02', count: 0 },
+        { date: '2026-03-03', count: 2 },
+      ]),
+    );
     expect(twoDays.filter((t) => /Mar/.test(t.text)).map((t) => t.text)).toEqual(['02 Mar', '03 Mar']);
-    const sixtyDays = Array.from({ length: 60 }, (_, i) => ({ date: new Date(Date.UTC(2026, 0, 1 + i)).toISOString().slice(0, 10), count: i % 3 }));
-    const dates = (await textsOf(throughputChartSpec('throughput', sixtyDays))).filter((t) => /^\d\d \w{3}$/.test(t.text)).map((t) => t.text);
+    const sixtyDays = Array.from({ length: 60 }, (_, i) => ({
+      date: new Date(Date.UTC(2026, 0, 1 + i)).toISOString().slice(0, 10),
+      count: i % 3,
+    }));
+    const dates = (await textsOf(throughputChartSpec('throughput', sixtyDays)))
+      .filter((t) => /^\d\d \w{3}$/.test(t.text))
+      .map((t) => t.text);
     expect(new Set(dates).size).toBe(dates.length);
     expect(dates.length).toBeGreaterThanOrEqual(6);
     expect(dates.length).toBeLessThanOrEqual(12);
   });
 
   test('percentile lines on the same day share one label naming each percentile', async () => {
-    const texts = await textsOf(agingChartSpec('aging', ['doing'], [{ key: 'A', stage: 'doing', age: 2 }], percentiles(1, 1, 2, 2)));
+    const texts = await textsOf(
+      agingChartSpec('aging', ['doing'], [{ key: 'A', stage: 'doing', age: 2 }], percentiles(1, 1, 2, 2)),
+    );
     expect(labels(texts).map((t) => t.text)).toEqual(['50/70%: 1d', '85/95%: 2d']);
-    const all = await textsOf(scatterChartSpec('scatter', [{ finished: '2026-03-02', days: 1 }], percentiles(1, 1, 1, 1)));
+    const all = await textsOf(
+      scatterChartSpec('scatter', [{ finished: '2026-03-02', days: 1 }], percentiles(1, 1, 1, 1)),
+    );
     expect(labels(all).map((t) => t.text)).toEqual(['50/70/85/95%: 1d']);
   });
 
@@ -53,7 +98,14 @@ describe('flow charts read as a person expects', () => {
     const cases = [
       agingChartSpec('aging', ['doing'], [{ key: 'A', stage: 'doing', age: 200 }], percentiles(10, 11, 12, 13)),
       agingChartSpec('aging', ['doing'], [{ key: 'A', stage: 'doing', age: 13 }], percentiles(10, 11, 12, 13)),
-      scatterChartSpec('scatter', [{ finished: '2026-03-02', days: 90 }, { finished: '2026-03-03', days: 1 }], percentiles(1, 2, 3, 90)),
+      scatterChartSpec(
+        'scatter',
+        [
+          { finished: '2026-03-02', days: 90 },
+          { finished: '2026-03-03', days: 1 },
+        ],
+        percentiles(1, 2, 3, 90),
+      ),
     ];
     for (const spec of cases) {
       const placed = labels(await textsOf(spec)).sort((a, b) => a.y - b.y);

@@ -8,7 +8,10 @@ const histogram = {
   title: 'When will 5 more PBIs be done?',
   xTitle: 'days from today',
   spread: spreadOf(trials),
-  lines: [{ confidence: 50, value: 4, label: '50% · Mon 4 May' }, { confidence: 85, value: 6, label: '85% · Wed 6 May' }],
+  lines: [
+    { confidence: 50, value: 4, label: '50% · Mon 4 May' },
+    { confidence: 85, value: 6, label: '85% · Wed 6 May' },
+  ],
 };
 
 test('the spec is data: every value of the trials as a bar, shares of all trials, a rule at each answer', () => {
@@ -16,12 +19,16 @@ test('the spec is data: every value of the trials as a bar, shares of all trials
   const bars = spec.data.find((d) => d.name === 'bars')!.values;
   expect(bars.map((b) => b.from + 0.5)).toEqual([3, 4, 5, 6, 9]);
   expect(bars.map((b) => Math.round(b.percent))).toEqual([20, 30, 20, 10, 10]); // the trial never done is 10% left out
-  expect(spec.data.find((d) => d.name === 'lines')!.values.map((l) => [l.value, l.label])).toEqual([[4, '50% · Mon 4 May'], [6, '85% · Wed 6 May']]);
+  expect(spec.data.find((d) => d.name === 'lines')!.values.map((l) => [l.value, l.label])).toEqual([
+    [4, '50% · Mon 4 May'],
+    [6, '85% · Wed 6 May'],
+  ]);
 });
 
 test('a wide spread is binned into at most 80 bars that still hold every trial', () => {
   const wide = Float64Array.from({ length: 1000 }, (_, i) => i);
-  const bars = (forecastHistogramSpec({ ...histogram, spread: spreadOf(wide) }) as { data: { values: any[] }[] }).data[0].values;
+  const bars = (forecastHistogramSpec({ ...histogram, spread: spreadOf(wide) }) as { data: { values: any[] }[] })
+    .data[0].values;
   expect(bars.length).toBeLessThanOrEqual(80);
   expect(bars.reduce((sum, b) => sum + b.percent, 0)).toBeCloseTo(100);
 });
@@ -43,10 +50,38 @@ test('a spec Vega cannot draw is a clear error, and the renderer keeps working',
 test('each flow chart draws to a PNG that is not blank', async () => {
   const lines = [{ percentile: 85, days: 11 }];
   const specs = [
-    agingChartSpec('aging', ['doing', 'review'], [{ key: 'A', stage: 'doing', age: 3 }, { key: 'B', stage: 'review', age: 12 }], lines),
-    scatterChartSpec('scatter', [{ finished: '2026-03-02', days: 4 }, { finished: '2026-03-09', days: 9 }], lines),
-    throughputChartSpec('throughput', [{ date: '2026-03-02', count: 1 }, { date: '2026-03-03', count: 0 }, { date: '2026-03-04', count: 3 }]),
-    cfdChartSpec('cfd', ['doing', 'done'], [{ date: '2026-03-02', stage: 'doing', count: 2 }, { date: '2026-03-02', stage: 'done', count: 0 }, { date: '2026-03-03', stage: 'doing', count: 1 }, { date: '2026-03-03', stage: 'done', count: 1 }]),
+    agingChartSpec(
+      'aging',
+      ['doing', 'review'],
+      [
+        { key: 'A', stage: 'doing', age: 3 },
+        { key: 'B', stage: 'review', age: 12 },
+      ],
+      lines,
+    ),
+    scatterChartSpec(
+      'scatter',
+      [
+        { finished: '2026-03-02', days: 4 },
+        { finished: '2026-03-09', days: 9 },
+      ],
+      lines,
+    ),
+    throughputChartSpec('throughput', [
+      { date: '2026-03-02', count: 1 },
+      { date: '2026-03-03', count: 0 },
+      { date: '2026-03-04', count: 3 },
+    ]),
+    cfdChartSpec(
+      'cfd',
+      ['doing', 'done'],
+      [
+        { date: '2026-03-02', stage: 'doing', count: 2 },
+        { date: '2026-03-02', stage: 'done', count: 0 },
+        { date: '2026-03-03', stage: 'doing', count: 1 },
+        { date: '2026-03-03', stage: 'done', count: 1 },
+      ],
+    ),
   ];
   for (const spec of specs) {
     const { width, pixels } = decodePng(await renderPng(spec));

@@ -3,7 +3,9 @@ import { describeEachDatabase } from '../support/setup-db';
 
 /** Twelve PBIs finished with cycle times 1..12 days, two in progress (ages 3 and 15), one waiting in ready. */
 async function buildHistory(h: Harness): Promise<void> {
-  await h.run('/nexus setup --name Shop --teams Alpha,Beta --stages "ready,doing:1,done,released" --start doing --finish done --zone Europe/Berlin');
+  await h.run(
+    '/nexus setup --name Shop --teams Alpha,Beta --stages "ready,doing:1,done,released" --start doing --finish done --zone Europe/Berlin',
+  );
   for (let n = 1; n <= 12; n++) await h.run(`/pbi add "Item ${n}" --stage doing`);
   for (let n = 1; n <= 12; n++) {
     await h.run(`/pbi move PBI-${n} done`); // on day n − 1: cycle time n
@@ -55,16 +57,43 @@ describeEachDatabase('/flow reports', (db) => {
   test('chart: the aging chart holds every item in progress and the cycle-time percentile lines', async () => {
     const reply = await h.run('/flow chart aging');
     const data = (reply.chart?.spec as { data: { name: string; values: any[] }[] }).data;
-    expect(data.find((d) => d.name === 'items')!.values.map((v) => [v.key, v.stage, v.age]).sort()).toEqual([['PBI-13', 'doing', 15], ['PBI-14', 'doing', 3]]);
-    expect(data.find((d) => d.name === 'lines')!.values.map((v) => [v.percentile, v.days])).toEqual([[50, 6], [70, 9], [85, 11], [95, 12]]);
+    expect(
+      data
+        .find((d) => d.name === 'items')!
+        .values.map((v) => [v.key, v.stage, v.age])
+        .sort(),
+    ).toEqual([
+      ['PBI-13', 'doing', 15],
+      ['PBI-14', 'doing', 3],
+    ]);
+    expect(data.find((d) => d.name === 'lines')!.values.map((v) => [v.percentile, v.days])).toEqual([
+      [50, 6],
+      [70, 9],
+      [85, 11],
+      [95, 12],
+    ]);
     expect(reply.chart?.requested).toBe(true);
     const scatter = (await h.run('/flow chart scatter')).chart?.spec as { data: { name: string; values: any[] }[] };
-    expect(scatter.data[0].values.map((v) => v.days).sort((a, b) => a - b)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12]);
-    const cfd = (await h.run('/flow chart cfd')).chart?.spec as { data: { values: { date: string; stage: string; count: number }[] }[] };
+    expect(scatter.data[0].values.map((v) => v.days).sort((a, b) => a - b)).toEqual([
+      1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12,
+    ]);
+    const cfd = (await h.run('/flow chart cfd')).chart?.spec as {
+      data: { values: { date: string; stage: string; count: number }[] }[];
+    };
     const today = cfd.data[0].values.filter((v) => v.date === h.now.setZone('Europe/Berlin').toISODate());
-    expect(Object.fromEntries(today.map((v) => [v.stage, v.count]))).toEqual({ ready: 1, doing: 2, done: 12, released: 0 });
+    expect(Object.fromEntries(today.map((v) => [v.stage, v.count]))).toEqual({
+      ready: 1,
+      doing: 2,
+      done: 12,
+      released: 0,
+    });
     const firstDay = cfd.data[0].values.filter((v) => v.date === '2026-03-02');
-    expect(Object.fromEntries(firstDay.map((v) => [v.stage, v.count]))).toEqual({ ready: 0, doing: 11, done: 1, released: 0 });
+    expect(Object.fromEntries(firstDay.map((v) => [v.stage, v.count]))).toEqual({
+      ready: 0,
+      doing: 11,
+      done: 1,
+      released: 0,
+    });
     expect((await h.run('/flow chart pie')).plain).toContain('Name one chart');
   });
 
@@ -79,7 +108,16 @@ describeEachDatabase('/flow reports', (db) => {
   test('throughput: 12 finished in the last 30 days, one a day, and per team', async () => {
     const reply = await h.run('/flow throughput');
     expect(reply.plain).toContain('12 PBIs finished in the last 30 days');
-    const days = reply.plain.split('\n').filter((l) => l.startsWith('week of')).flatMap((l) => l.replace(/^week of \w+ \d+ \w+\s+/, '').split('  =')[0].split(' ').map(Number));
+    const days = reply.plain
+      .split('\n')
+      .filter((l) => l.startsWith('week of'))
+      .flatMap((l) =>
+        l
+          .replace(/^week of \w+ \d+ \w+\s+/, '')
+          .split('  =')[0]
+          .split(' ')
+          .map(Number),
+      );
     expect(days).toHaveLength(30);
     expect(days.reduce((a, b) => a + b, 0)).toBe(12);
     expect((await h.run('/flow throughput alpha')).plain).toContain("0 Alpha's squares done");

@@ -19,7 +19,9 @@ describeEachDatabase('/forecast', (db) => {
   let h: Harness;
   beforeEach(async () => {
     h = commandHarness(db());
-    await h.run('/nexus setup --name Shop --teams Alpha,Beta --stages "ready,doing,done" --start doing --finish done --zone Europe/Berlin');
+    await h.run(
+      '/nexus setup --name Shop --teams Alpha,Beta --stages "ready,doing,done" --start doing --finish done --zone Europe/Berlin',
+    );
   });
 
   test('no history: "not enough history", never a date', async () => {
@@ -28,14 +30,16 @@ describeEachDatabase('/forecast', (db) => {
     expect(reply.plain).not.toMatch(/on or before/);
   });
 
-  test('a team starting its part is warned when another needed team likely can\'t take the PBI this Sprint', async () => {
+  test("a team starting its part is warned when another needed team likely can't take the PBI this Sprint", async () => {
     await h.run('/pbi add "Beta once" --teams Beta --stage doing');
     await h.run('/pbi team PBI-1 Beta done'); // Beta's only square done: about 0 a Sprint at 85%
     await finishOneADay(h, 10); // Alpha finishes one a day
     await h.run('/pbi add "Joint" --teams Alpha,Beta --stage doing --key NEX-9');
     const alpha = await h.run('/pbi team NEX-9 Alpha start');
     expect(alpha.followUp?.visibility).toBe('ephemeral');
-    expect(alpha.followUp?.text).toContain('Beta likely can\'t take NEX-9 this Sprint: 0 of its squares are ahead and it finishes about 0 a Sprint (85%)');
+    expect(alpha.followUp?.text).toContain(
+      "Beta likely can't take NEX-9 this Sprint: 0 of its squares are ahead and it finishes about 0 a Sprint (85%)",
+    );
     await h.run('/pbi team NEX-9 Alpha reset');
     expect((await h.run('/pbi team NEX-9 Beta start')).followUp).toBeUndefined(); // Alpha keeps pace
   });
@@ -43,7 +47,9 @@ describeEachDatabase('/forecast', (db) => {
   test('thin history: below 5 days with throughput no forecast, below 10 a rough range with a strong caveat', async () => {
     await finishOneADay(h, 1); // one finished PBI used to give "85%: 30 PBIs or more by 31 Dec"
     const one = await h.run('/forecast by 2026-12-31');
-    expect(one.plain).toContain('Not enough history: the Nexus finished something on only 1 day in the window. Forecasts need at least 5 such days');
+    expect(one.plain).toContain(
+      'Not enough history: the Nexus finished something on only 1 day in the window. Forecasts need at least 5 such days',
+    );
     expect(one.plain).not.toMatch(/or more/);
     await finishOneADay(h, 3);
     expect((await h.run('/forecast 2')).plain).toContain('finished something on only 4 days in the window');
@@ -51,13 +57,20 @@ describeEachDatabase('/forecast', (db) => {
     const rough = await h.run('/forecast 2');
     expect(lines(rough.plain)).toEqual([]);
     expect(rough.plain).toContain('Roughly Tue 10 Mar (50%–95%), from thin history.');
-    expect(rough.plain).toContain('⚠ Only 6 days with anything finished: too few for an answer at each confidence, so this is a rough range');
-    expect((await h.run('/forecast by 2026-03-18 --at 60,90')).plain).toContain('Roughly 10 PBIs (90%–60%), from thin history.');
-    expect((await h.run('/forecast sprint')).plain).toMatch(/Nexus \(PBIs integrated\) {2}roughly 14–14 \(95%–50%, thin history\)/);
+    expect(rough.plain).toContain(
+      '⚠ Only 6 days with anything finished: too few for an answer at each confidence, so this is a rough range',
+    );
+    expect((await h.run('/forecast by 2026-03-18 --at 60,90')).plain).toContain(
+      'Roughly 10 PBIs (90%–60%), from thin history.',
+    );
+    expect((await h.run('/forecast sprint')).plain).toMatch(
+      /Nexus \(PBIs integrated\) {2}roughly 14–14 \(95%–50%, thin history\)/,
+    );
   });
 
-  test('a PBI is forecast from its teams\' squares even when the Nexus has integrated nothing yet', async () => {
-    for (let n = 0; n < 10; n++) { // Alpha and Beta each finish a square a day; no PBI reaches done
+  test("a PBI is forecast from its teams' squares even when the Nexus has integrated nothing yet", async () => {
+    for (let n = 0; n < 10; n++) {
+      // Alpha and Beta each finish a square a day; no PBI reaches done
       await h.run(`/pbi add "Part ${n}" --teams Alpha,Beta --stage doing --key P-${n}`);
       await h.run(`/pbi team P-${n} Alpha done`);
       await h.run(`/pbi team P-${n} Beta done`);
@@ -66,7 +79,9 @@ describeEachDatabase('/forecast', (db) => {
     await h.run('/pbi add "Open" --teams Alpha,Beta --stage doing --key NEX-1'); // today is Thu 12 Mar
     const reply = await h.run('/forecast NEX-1');
     expect(lines(reply.plain)[0]).toBe('50%: on or before Fri 13 Mar');
-    expect(reply.plain).toMatch(/Rests on Alpha's squares done: 10 days, Mon 2 Mar – Wed 11 Mar \(10 with any\); Beta's squares done: 10 days, Mon 2 Mar – Wed 11 Mar \(10 with any\); no integration step \(none in the window\); 10,000 trials, seed [0-9a-f]{8}\./);
+    expect(reply.plain).toMatch(
+      /Rests on Alpha's squares done: 10 days, Mon 2 Mar – Wed 11 Mar \(10 with any\); Beta's squares done: 10 days, Mon 2 Mar – Wed 11 Mar \(10 with any\); no integration step \(none in the window\); 10,000 trials, seed [0-9a-f]{8}\./,
+    );
     expect(reply.plain).not.toContain('PBIs finished');
     expect(reply.plain).toContain('⚠ No PBI was integrated in the window yet');
   });
@@ -75,7 +90,9 @@ describeEachDatabase('/forecast', (db) => {
     await finishOneADay(h, 3); // 3 cycle times used to give an unstarted PBI "on or before" tomorrow
     await h.run('/pbi add "Refining" --stage ready --key SOLO-1');
     const unstarted = await h.run('/forecast SOLO-1');
-    expect(unstarted.plain).toContain('Not enough history: SOLO-1 hasn\'t started and names no teams, and only 3 PBIs finished in the window');
+    expect(unstarted.plain).toContain(
+      "Not enough history: SOLO-1 hasn't started and names no teams, and only 3 PBIs finished in the window",
+    );
     expect(unstarted.plain).not.toMatch(/on or before|today/);
     await h.run('/pbi add "Solo" --stage doing --key SOLO-2');
     const started = await h.run('/forecast SOLO-2');
@@ -84,7 +101,8 @@ describeEachDatabase('/forecast', (db) => {
   });
 
   test('a PBI whose teams finished long ago is not "tomorrow": the integration step counts the time already waited', async () => {
-    for (let n = 0; n < 10; n++) { // Alpha finishes a square a day, and each PBI is integrated the day after
+    for (let n = 0; n < 10; n++) {
+      // Alpha finishes a square a day, and each PBI is integrated the day after
       await h.run(`/pbi add "Part ${n}" --teams Alpha --stage doing --key P-${n}`);
       await h.run(`/pbi team P-${n} Alpha done`);
       h.advance({ days: 1 });
@@ -96,7 +114,9 @@ describeEachDatabase('/forecast', (db) => {
     h.advance({ days: 15 }); // Fri 27 Mar: waited 15 days where every integration took 1
     const late = await h.run('/forecast NEX-1');
     expect(late.plain).not.toMatch(/on or before/);
-    expect(late.plain).toContain('Every team finished NEX-1 15 days ago, longer than any integration in the window took (at most 1 day): the history can\'t say when. Integrate it.');
+    expect(late.plain).toContain(
+      "Every team finished NEX-1 15 days ago, longer than any integration in the window took (at most 1 day): the history can't say when. Integrate it.",
+    );
     await h.run('/pbi add "Slow" --teams Alpha --stage doing --key NEX-2');
     await h.run('/pbi team NEX-2 Alpha done');
     h.advance({ days: 20 });
@@ -110,7 +130,8 @@ describeEachDatabase('/forecast', (db) => {
   });
 
   test('a drop in throughput inside the window is said with the answer, and --since forecasts from after it', async () => {
-    for (let day = 0; day < 42; day++) { // 3 weeks finishing 2 a day from Mon 2 Mar, then 3 weeks finishing 1 every other day
+    for (let day = 0; day < 42; day++) {
+      // 3 weeks finishing 2 a day from Mon 2 Mar, then 3 weeks finishing 1 every other day
       for (let n = 0; n < (day < 21 ? 2 : day % 2); n++) {
         const key = /PBI-\d+/.exec((await h.run('/pbi add "Item" --stage doing')).plain)![0];
         await h.run(`/pbi move ${key} done`);
@@ -125,7 +146,10 @@ describeEachDatabase('/forecast', (db) => {
     expect(since.plain).not.toContain('dropped');
     expect(lines(since.plain)[2] > lines(reply.plain)[2]).toBe(true); // a later 85% date at the recent pace
     expect((await h.run('/forecast sprint --since 2026-03-23')).plain).toContain('Mon 23 Mar – Sun 12 Apr');
-    for (const [line, says] of [['/forecast 10 --since 2026-04-13', 'leaves no history'], ['/forecast by 2026-05-01 --since 23-03-2026', 'is not a date']]) {
+    for (const [line, says] of [
+      ['/forecast 10 --since 2026-04-13', 'leaves no history'],
+      ['/forecast by 2026-05-01 --since 23-03-2026', 'is not a date'],
+    ]) {
       expect((await h.run(line)).plain).toContain(says);
     }
   });
@@ -136,8 +160,15 @@ describeEachDatabase('/forecast', (db) => {
     test('when N: constant throughput gives the exact date at every confidence, with what it rests on', async () => {
       const reply = await h.run('/forecast 5');
       expect(reply.visibility).toBe('ephemeral');
-      expect(lines(reply.plain)).toEqual(['50%: on or before Fri 27 Mar', '70%: on or before Fri 27 Mar', '85%: on or before Fri 27 Mar', '95%: on or before Fri 27 Mar']);
-      expect(reply.plain).toMatch(/Rests on 20 days of PBIs finished, Mon 2 Mar – Sat 21 Mar \(20 with any\), 10,000 trials, seed [0-9a-f]{8}\./);
+      expect(lines(reply.plain)).toEqual([
+        '50%: on or before Fri 27 Mar',
+        '70%: on or before Fri 27 Mar',
+        '85%: on or before Fri 27 Mar',
+        '95%: on or before Fri 27 Mar',
+      ]);
+      expect(reply.plain).toMatch(
+        /Rests on 20 days of PBIs finished, Mon 2 Mar – Sat 21 Mar \(20 with any\), 10,000 trials, seed [0-9a-f]{8}\./,
+      );
       expect(reply.plain).not.toContain('⚠'); // 20 days with throughput, and a steady one
     });
 
@@ -153,28 +184,39 @@ describeEachDatabase('/forecast', (db) => {
       const by = await h.run('/forecast by 2026-04-05');
       expect(seed(sprint.plain)).toBe(seed(by.plain));
       const nexusRow = /Nexus \(PBIs integrated\) {2}(.*)/.exec(sprint.plain)![1];
-      expect(nexusRow).toBe(lines(by.plain).map((l) => l.replace(/ PBIs or more$/, '')).join(' · '));
+      expect(nexusRow).toBe(
+        lines(by.plain)
+          .map((l) => l.replace(/ PBIs or more$/, ''))
+          .join(' · '),
+      );
       expect(seed((await h.run('/forecast by 2026-04-06')).plain)).not.toBe(seed(by.plain));
     });
 
-    test('how many by a date, a team\'s squares, and the chance of a date', async () => {
+    test("how many by a date, a team's squares, and the chance of a date", async () => {
       expect(lines((await h.run('/forecast by 2026-04-01')).plain)).toContain('85%: 10 PBIs or more');
       const team = await h.run('/forecast 4 --team alpha --by 2026-03-25');
       expect(lines(team.plain)[0]).toBe('50%: on or before Thu 26 Mar');
-      expect(team.plain).toContain('<1% chance of 4 more of Alpha\'s squares by Wed 25 Mar.');
+      expect(team.plain).toContain("<1% chance of 4 more of Alpha's squares by Wed 25 Mar.");
     });
 
     test('a chance from trials never reads 100% or 0%: every trial done is ">99%", none "<1%"', async () => {
       const sure = await h.run('/forecast 4 --team alpha --by 2026-04-05');
-      expect(sure.plain).toContain('>99% chance of 4 more of Alpha\'s squares by Sun 5 Apr.');
+      expect(sure.plain).toContain(">99% chance of 4 more of Alpha's squares by Sun 5 Apr.");
       expect(sure.plain).not.toContain('100%');
-      expect((await h.run('/forecast 40 --by 2026-03-25')).plain).toContain('<1% chance of 40 more PBIs by Wed 25 Mar.');
+      expect((await h.run('/forecast 40 --by 2026-03-25')).plain).toContain(
+        '<1% chance of 40 more PBIs by Wed 25 Mar.',
+      );
     });
 
-    test('a PBI: its team\'s part, queue and the integration step', async () => {
+    test("a PBI: its team's part, queue and the integration step", async () => {
       await h.run('/pbi add "Open" --teams Alpha --stage doing --key NEX-1');
       const reply = await h.run('/forecast NEX-1');
-      expect(lines(reply.plain)).toEqual(['50%: on or before Mon 23 Mar', '70%: on or before Mon 23 Mar', '85%: on or before Mon 23 Mar', '95%: on or before Mon 23 Mar']);
+      expect(lines(reply.plain)).toEqual([
+        '50%: on or before Mon 23 Mar',
+        '70%: on or before Mon 23 Mar',
+        '85%: on or before Mon 23 Mar',
+        '95%: on or before Mon 23 Mar',
+      ]);
       expect(reply.plain).toContain('Alpha: this square is next');
       await h.run('/pbi add "Behind" --teams Alpha --stage doing --key NEX-2');
       expect(lines((await h.run('/forecast NEX-2')).plain)[0]).toBe('50%: on or before Tue 24 Mar');
@@ -184,18 +226,27 @@ describeEachDatabase('/forecast', (db) => {
       await h.run('/pbi add "Solo" --stage doing --key SOLO-1'); // age 1; every finished PBI lasted 1 day
       const calendar = await h.run('/forecast SOLO-1');
       expect(lines(calendar.plain)).toEqual(['50%: today', '70%: today', '85%: today', '95%: today']); // Sun 22 Mar
-      expect(calendar.plain).toContain('Rests on the cycle times of the 20 PBIs finished Tue 23 Dec 2025 – Sun 22 Mar that lasted at least its 1 day; read from them directly, no trials.');
+      expect(calendar.plain).toContain(
+        'Rests on the cycle times of the 20 PBIs finished Tue 23 Dec 2025 – Sun 22 Mar that lasted at least its 1 day; read from them directly, no trials.',
+      );
       expect(calendar.plain).not.toMatch(/trials, seed/);
       await h.run('/nexus forecast working');
       const working = await h.run('/forecast SOLO-1');
-      expect(lines(working.plain)).toEqual(['50%: on or before Mon 23 Mar', '70%: on or before Mon 23 Mar', '85%: on or before Mon 23 Mar', '95%: on or before Mon 23 Mar']);
+      expect(lines(working.plain)).toEqual([
+        '50%: on or before Mon 23 Mar',
+        '70%: on or before Mon 23 Mar',
+        '85%: on or before Mon 23 Mar',
+        '95%: on or before Mon 23 Mar',
+      ]);
     });
 
-    test('a PBI with no teams that hasn\'t started: no date from cycle times, the SLE and how to get one', async () => {
+    test("a PBI with no teams that hasn't started: no date from cycle times, the SLE and how to get one", async () => {
       await h.run('/pbi add "Refining" --stage ready --key SOLO-1');
       const reply = await h.run('/forecast SOLO-1');
       expect(lines(reply.plain)).toEqual([]);
-      expect(reply.plain).toContain('SOLO-1 hasn\'t started: cycle times tell how long it takes once started (85% within 1 day, the SLE), not when it will start. Forecast it once it starts, or give it teams: /pbi teams SOLO-1 +<team>.');
+      expect(reply.plain).toContain(
+        "SOLO-1 hasn't started: cycle times tell how long it takes once started (85% within 1 day, the SLE), not when it will start. Forecast it once it starts, or give it teams: /pbi teams SOLO-1 +<team>.",
+      );
     });
 
     test('working days: the history drops weekends, counts their finishes on Mondays, and no date lands on one', async () => {
@@ -226,13 +277,18 @@ describeEachDatabase('/forecast', (db) => {
       test('shows how many forecasts were judged beside each hit rate, and says when they are too few to tell', async () => {
         const reply = await h.run('/forecast accuracy');
         // replayed 1–15 Apr: "by 14 days ahead" is known only for 1 Apr; "next 10 done" came for 1–5 Apr
-        expect(reply.plain).toMatch(/Nexus {2}by 14 days ahead: too few to tell \(1 judged\) · next 10 done: too few to tell \(5 judged\) {2}_?\(15 days replayed\)/);
+        expect(reply.plain).toMatch(
+          /Nexus {2}by 14 days ahead: too few to tell \(1 judged\) · next 10 done: too few to tell \(5 judged\) {2}_?\(15 days replayed\)/,
+        );
         expect(reply.plain).toContain('fewer than 30 judged forecasts are too few to tell');
       });
 
       test('a long replay answers with what it has at its budget, and replays one team on request', async () => {
         let ms = 0;
-        const timed = commandHarness(db(), { start: h.now.toISO()!, jobs: longJobs({ budgetMs: 40, sliceMs: 5 }, () => ms++) });
+        const timed = commandHarness(db(), {
+          start: h.now.toISO()!,
+          jobs: longJobs({ budgetMs: 40, sliceMs: 5 }, () => ms++),
+        });
         const reply = await timed.run('/forecast accuracy');
         expect(reply.plain).toContain('⏱ The replay stopped at its budget of 40 ms after 1 replayed and 1 not');
         expect(reply.plain).toMatch(/Alpha {2}_?not replayed: out of time/);
@@ -247,10 +303,14 @@ describeEachDatabase('/forecast', (db) => {
         const jobs = longJobs({ budgetMs: 60_000, sliceMs: 0 });
         const held = jobs.start()!;
         const shared = commandHarness(db(), { start: h.now.toISO()!, jobs });
-        expect((await shared.run('/forecast accuracy')).plain).toContain('Another accuracy replay is running in this bot right now');
+        expect((await shared.run('/forecast accuracy')).plain).toContain(
+          'Another accuracy replay is running in this bot right now',
+        );
         held.end();
         const other = commandHarness(db(), { channelId: 'C2', start: h.now.toISO()! });
-        await other.run('/nexus setup --name Other --teams Gamma --stages "ready,doing,done" --start doing --finish done');
+        await other.run(
+          '/nexus setup --name Other --teams Gamma --stages "ready,doing,done" --start doing --finish done',
+        );
         let replayed = false;
         const replay = shared.run('/forecast accuracy').then((r) => ((replayed = true), r));
         expect((await other.run('/flow board')).plain).toContain('Other');
@@ -269,10 +329,14 @@ describeEachDatabase('/forecast', (db) => {
       expect(thread).toContain('done Wed 25 Mar');
     });
 
-    test('the digest weighs ready work against the next Sprint\'s likely throughput', async () => {
-      expect((await h.run('/flow digest')).plain).toContain('📋 Refine now: 0 ready, the next Sprint likely finishes 14.');
+    test("the digest weighs ready work against the next Sprint's likely throughput", async () => {
+      expect((await h.run('/flow digest')).plain).toContain(
+        '📋 Refine now: 0 ready, the next Sprint likely finishes 14.',
+      );
       for (let n = 0; n < 29; n++) await h.run(`/pbi add "Ready ${n}" --stage ready`);
-      expect((await h.run('/flow digest')).plain).toContain('📋 Stop refining and finish: 29 ready, over twice the 14 the next Sprint likely finishes.');
+      expect((await h.run('/flow digest')).plain).toContain(
+        '📋 Stop refining and finish: 29 ready, over twice the 14 the next Sprint likely finishes.',
+      );
     });
 
     test('bad input is refused with the right form and changes nothing', async () => {
@@ -289,7 +353,9 @@ describeEachDatabase('/forecast', (db) => {
         expect(reply.visibility).toBe('ephemeral');
         expect(reply.plain).toContain(says);
       }
-      expect((await h.run('/forecast accuracy')).plain).toContain('No forecast the bot answered has reached its date yet');
+      expect((await h.run('/forecast accuracy')).plain).toContain(
+        'No forecast the bot answered has reached its date yet',
+      );
     });
   });
 });

@@ -1,4 +1,4 @@
-import { escape, section, type Block } from '../../src/commands/blocks';
+import { type Block, escape, section } from '../../src/commands/blocks';
 import type { Reply } from '../../src/commands/reply';
 import { blocksToText } from '../../src/console/plain-text';
 import { commandHarness, type Harness } from '../support/harness';
@@ -43,12 +43,14 @@ function expectNamesIntact(line: string, reply: Reply, names: readonly string[])
   for (const text of mrkdwn) {
     expect({ line, text, urlEncoded: URL_ENCODED.test(text) }).toMatchObject({ urlEncoded: false });
     for (const name of names) {
-      if (text.includes(marker(name))) expect({ line, text }).toEqual({ line, text: expect.stringContaining(escape(name)) });
+      if (text.includes(marker(name)))
+        expect({ line, text }).toEqual({ line, text: expect.stringContaining(escape(name)) });
     }
   }
   for (const text of plain) {
     expect({ line, text, urlEncoded: URL_ENCODED.test(text) }).toMatchObject({ urlEncoded: false });
-    for (const name of names) if (text.includes(marker(name))) expect({ line, text }).toEqual({ line, text: expect.stringContaining(name) });
+    for (const name of names)
+      if (text.includes(marker(name))) expect({ line, text }).toEqual({ line, text: expect.stringContaining(name) });
   }
 }
 
@@ -95,13 +97,27 @@ describeEachDatabase('keys and titles from a tracker carrying Slack markup', (db
   let h: Harness;
   beforeEach(async () => {
     h = commandHarness(db());
-    await h.run('/nexus setup --name Shop --teams Alpha,Beta --stages "ready,doing:1,done" --start doing --finish done');
+    await h.run(
+      '/nexus setup --name Shop --teams Alpha,Beta --stages "ready,doing:1,done" --start doing --finish done',
+    );
     await h.run('/nexus sle 85 1');
     await h.run('/nexus tracker generic');
     const nexusId = (await h.nexus()).id;
     const item = (key: string, title: string) => ({ key, title, url: null, createdAt: h.now });
     await h.store.inbox.receiveMany([
-      { nexusId, kind: 'generic', deliveryId: 'g-1', at: h.now, change: { item: item(HOSTILE_KEY, '<!here> <@U1> 🚀'), from: null, to: { id: null, name: 'doing', category: null }, at: h.now, teamHints: ['Alpha'] } },
+      {
+        nexusId,
+        kind: 'generic',
+        deliveryId: 'g-1',
+        at: h.now,
+        change: {
+          item: item(HOSTILE_KEY, '<!here> <@U1> 🚀'),
+          from: null,
+          to: { id: null, name: 'doing', category: null },
+          at: h.now,
+          teamHints: ['Alpha'],
+        },
+      },
     ]);
     await h.store.inbox.applyDue(nexusId, h.now.plus({ minutes: 1 }), 10);
     expect((await h.store.pbis.get(nexusId, HOSTILE_KEY))?.stage).toBe('doing');
@@ -128,10 +144,13 @@ describeEachDatabase('keys and titles from a tracker carrying Slack markup', (db
     expect(consoleText(moved)).toContain(`already there ${HOSTILE_KEY} (5d`);
   });
 
-  test.each(['/flow board', '/flow aging', '/flow wip', `/forecast ${'PBI-1'}`, '/pbi show PBI-1'])('%s shows them escaped', async (line) => {
-    await h.run('/pbi add "Next" --stage ready');
-    expectEscaped(line, await h.run(line));
-  });
+  test.each(['/flow board', '/flow aging', '/flow wip', `/forecast ${'PBI-1'}`, '/pbi show PBI-1'])(
+    '%s shows them escaped',
+    async (line) => {
+      await h.run('/pbi add "Next" --stage ready');
+      expectEscaped(line, await h.run(line));
+    },
+  );
 });
 
 test('a section too long for Slack is cut between escapes and emoji, never inside one', () => {

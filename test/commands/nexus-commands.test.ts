@@ -24,8 +24,15 @@ describeEachDatabase('/nexus commands', (db) => {
     const set = await h.run('/nexus digest 08:45 Europe/Berlin --days mon-wed,fri');
     expect(set.visibility).toBe('channel');
     expect(set.plain).toContain('set the digest for 08:45 Europe/Berlin on mon, tue, wed, fri');
-    expect(await h.nexus()).toMatchObject({ timeZone: 'Europe/Berlin', digest: { time: '08:45', days: ['mon', 'tue', 'wed', 'fri'], enabled: true } });
-    for (const [line, says] of [['/nexus digest 25:00', '24-hour clock'], ['/nexus digest 09:00 Mars/Base', 'not an IANA time zone'], ['/nexus digest 09:00 --days fri-mon', 'not a day or range']]) {
+    expect(await h.nexus()).toMatchObject({
+      timeZone: 'Europe/Berlin',
+      digest: { time: '08:45', days: ['mon', 'tue', 'wed', 'fri'], enabled: true },
+    });
+    for (const [line, says] of [
+      ['/nexus digest 25:00', '24-hour clock'],
+      ['/nexus digest 09:00 Mars/Base', 'not an IANA time zone'],
+      ['/nexus digest 09:00 --days fri-mon', 'not a day or range'],
+    ]) {
       expect((await h.run(line)).plain).toContain(says);
     }
     expect((await h.nexus()).digest.time).toBe('08:45');
@@ -37,10 +44,25 @@ describeEachDatabase('/nexus commands', (db) => {
   });
 
   test('setup with flags', async () => {
-    await h.run('/nexus setup --name "Shop" --teams Alpha,Beta --stages "todo,doing:3,done" --zone America/New_York --sle 90');
+    await h.run(
+      '/nexus setup --name "Shop" --teams Alpha,Beta --stages "todo,doing:3,done" --zone America/New_York --sle 90',
+    );
     const nexus = await h.nexus();
-    expect(nexus).toMatchObject({ name: 'Shop', teams: ['Alpha', 'Beta'], timeZone: 'America/New_York', sle: { percentile: 90, days: null } });
-    expect(nexus.workflow).toEqual({ stages: [{ name: 'todo', wipLimit: null }, { name: 'doing', wipLimit: 3 }, { name: 'done', wipLimit: null }], startStage: 'doing', finishStage: 'done' });
+    expect(nexus).toMatchObject({
+      name: 'Shop',
+      teams: ['Alpha', 'Beta'],
+      timeZone: 'America/New_York',
+      sle: { percentile: 90, days: null },
+    });
+    expect(nexus.workflow).toEqual({
+      stages: [
+        { name: 'todo', wipLimit: null },
+        { name: 'doing', wipLimit: 3 },
+        { name: 'done', wipLimit: null },
+      ],
+      startStage: 'doing',
+      finishStage: 'done',
+    });
   });
 
   test.each([
@@ -81,8 +103,12 @@ describeEachDatabase('/nexus commands', (db) => {
 
   test('stage add / wip / remove', async () => {
     await h.run('/nexus setup --stages "todo,doing,done"');
-    expect((await h.run('/nexus stage add review --after doing --wip 2')).plain).toContain('added the stage review with WIP limit 2');
-    expect((await h.run('/nexus stage wip doing 4')).plain).toContain('doing → review (WIP 2)'.replace('doing →', 'doing (WIP 4) →'));
+    expect((await h.run('/nexus stage add review --after doing --wip 2')).plain).toContain(
+      'added the stage review with WIP limit 2',
+    );
+    expect((await h.run('/nexus stage wip doing 4')).plain).toContain(
+      'doing → review (WIP 2)'.replace('doing →', 'doing (WIP 4) →'),
+    );
     expect((await h.run('/nexus stage wip doing none')).plain).toContain('set the WIP limit of doing to none');
     expect((await h.run('/nexus stage wip doing -1')).plain).toContain('is not a WIP limit');
     await h.run('/pbi add "x" --stage review');
@@ -127,7 +153,8 @@ describeEachDatabase('/nexus commands', (db) => {
 
   test('help lists every command; unknown ones are refused with the list', async () => {
     const help = await h.run('/nexus help');
-    for (const usage of ['/pbi add', '/pbi move', '/flow board', '/flow throughput', '/nexus stage add', '/nexus sle']) expect(help.plain).toContain(usage);
+    for (const usage of ['/pbi add', '/pbi move', '/flow board', '/flow throughput', '/nexus stage add', '/nexus sle'])
+      expect(help.plain).toContain(usage);
     expect((await h.run('/pbi frobnicate')).plain).toContain('/pbi frobnicate is not a command');
     expect((await h.run('/kanban board')).plain).toContain('/kanban is not a Nexus Flow command');
     expect((await h.run('/forecast 30')).plain).toContain('This channel has no Nexus yet');
@@ -141,11 +168,20 @@ describeEachDatabase('/nexus help, typos and settings shown', (db) => {
     await h.run('/nexus setup --name Shop --teams Alpha,Beta --zone Europe/Berlin');
   });
 
-  const sectionsOf = (reply: { blocks: { type: string; text?: { text: string } }[] }) => reply.blocks.flatMap((b) => (b.text ? [b.text.text] : []));
+  const sectionsOf = (reply: { blocks: { type: string; text?: { text: string } }[] }) =>
+    reply.blocks.flatMap((b) => (b.text ? [b.text.text] : []));
 
   test('/nexus help names every group, /forecast included', async () => {
     const help = await h.run('/nexus help');
-    for (const form of ['/pbi move', '/flow board', '/forecast <N>', '/forecast sprint', '/forecast <key>', '/nexus sle']) expect(help.plain).toContain(form);
+    for (const form of [
+      '/pbi move',
+      '/flow board',
+      '/forecast <N>',
+      '/forecast sprint',
+      '/forecast <key>',
+      '/nexus sle',
+    ])
+      expect(help.plain).toContain(form);
   });
 
   test.each([
@@ -153,7 +189,7 @@ describeEachDatabase('/nexus help, typos and settings shown', (db) => {
     ['/nexus board', 'Did you mean /flow board?', 'nexus'],
     ['/pbi mvoe PBI-1 ready', 'Did you mean /pbi move?', 'pbi'],
     ['/flow agign', 'Did you mean /flow aging?', 'flow'],
-  ])('%s answers with what was probably meant and its group\'s own forms, whole', async (line, meant, group) => {
+  ])("%s answers with what was probably meant and its group's own forms, whole", async (line, meant, group) => {
     const reply = await h.run(line);
     expect(reply.visibility).toBe('ephemeral');
     expect(reply.plain).toContain(`${line.split(' ').slice(0, 2).join(' ')} is not a command. ${meant}`);
@@ -170,25 +206,34 @@ describeEachDatabase('/nexus help, typos and settings shown', (db) => {
   });
 
   test.each([
-    ['/nexus sle', 'SLE: 85% of PBIs finish within a number of days computed from the cycle times of the last 90 days.', '/nexus sle <percentile>'],
+    [
+      '/nexus sle',
+      'SLE: 85% of PBIs finish within a number of days computed from the cycle times of the last 90 days.',
+      '/nexus sle <percentile>',
+    ],
     ['/nexus digest', 'Digest: posted at 09:30 Europe/Berlin on mon, tue, wed, thu, fri.', '/nexus digest <HH:MM>'],
     ['/nexus forecast', 'Forecasts count every calendar day; a Sprint is 14 days.', '/nexus forecast calendar|working'],
     ['/nexus teams', 'Teams: Alpha, Beta.', '/nexus teams add|remove'],
-  ])('%s with nothing after it shows the current setting, to anyone, and changes nothing', async (line, shown, form) => {
-    const before = await h.nexus();
-    h.as('U_DEV'); // reading a setting is not changing it: no NIT needed
-    const reply = await h.run(line);
-    expect(reply.visibility).toBe('ephemeral');
-    expect(reply.plain).toContain(shown);
-    expect(reply.plain).toContain(form);
-    expect(await h.nexus()).toEqual(before);
-  });
+  ])(
+    '%s with nothing after it shows the current setting, to anyone, and changes nothing',
+    async (line, shown, form) => {
+      const before = await h.nexus();
+      h.as('U_DEV'); // reading a setting is not changing it: no NIT needed
+      const reply = await h.run(line);
+      expect(reply.visibility).toBe('ephemeral');
+      expect(reply.plain).toContain(shown);
+      expect(reply.plain).toContain(form);
+      expect(await h.nexus()).toEqual(before);
+    },
+  );
 
   test('a set SLE and a digest turned off are shown as such', async () => {
     await h.run('/nexus sle 90 12');
     await h.run('/nexus digest off');
     expect((await h.run('/nexus sle')).plain).toContain('SLE: 90% of PBIs finish within 12 days (set by hand).');
-    expect((await h.run('/nexus digest')).plain).toContain('Digest: off (it would post at 09:30 Europe/Berlin on mon, tue, wed, thu, fri).');
+    expect((await h.run('/nexus digest')).plain).toContain(
+      'Digest: off (it would post at 09:30 Europe/Berlin on mon, tue, wed, thu, fri).',
+    );
   });
 });
 
@@ -215,7 +260,9 @@ describeEachDatabase('/nexus nit', (db) => {
   test('the NIT adds and removes members, who may then change settings; the last one stays', async () => {
     const h = commandHarness(db());
     await h.run('/nexus setup');
-    expect((await h.run('/nexus nit add <@U_SM|sam> @U_PO')).plain).toContain('Nexus Integration Team: @U_NIT, @U_SM, @U_PO.');
+    expect((await h.run('/nexus nit add <@U_SM|sam> @U_PO')).plain).toContain(
+      'Nexus Integration Team: @U_NIT, @U_SM, @U_PO.',
+    );
     expect((await h.run('/nexus nit add @U_SM')).plain).toContain('Already in the Nexus Integration Team: @U_SM.');
     expect((await h.run('/nexus nit add sam')).plain).toContain('sam is not a mention of a person');
     h.as('U_SM');

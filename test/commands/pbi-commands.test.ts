@@ -1,7 +1,8 @@
 import { commandHarness, type Harness } from '../support/harness';
 import { describeEachDatabase } from '../support/setup-db';
 
-const SETUP = '/nexus setup --name "Shop Nexus" --teams Alpha,Beta,Gamma --stages "refining,ready,doing:2,integrated,released" --start doing --finish integrated --zone Europe/Berlin';
+const SETUP =
+  '/nexus setup --name "Shop Nexus" --teams Alpha,Beta,Gamma --stages "refining,ready,doing:2,integrated,released" --start doing --finish integrated --zone Europe/Berlin';
 
 describeEachDatabase('/pbi commands', (db) => {
   let h: Harness;
@@ -93,10 +94,17 @@ describeEachDatabase('/pbi commands', (db) => {
     await h.run('/pbi team PBI-1 Beta done');
     for (const stage of ['integrated', 'released']) {
       await h.run(`/pbi move PBI-1 ${stage}`);
-      for (const line of ['/pbi team PBI-1 Alpha reset', '/pbi team PBI-1 beta start', '/pbi teams PBI-1 +Gamma', '/pbi teams PBI-1 -Beta']) {
+      for (const line of [
+        '/pbi team PBI-1 Alpha reset',
+        '/pbi team PBI-1 beta start',
+        '/pbi teams PBI-1 +Gamma',
+        '/pbi teams PBI-1 -Beta',
+      ]) {
         const refused = await h.run(line);
         expect(refused.visibility).toBe('ephemeral');
-        expect(refused.plain).toContain('PBI-1 is finished: its team squares are final. Move it back first (/pbi move PBI-1 <stage>)');
+        expect(refused.plain).toContain(
+          'PBI-1 is finished: its team squares are final. Move it back first (/pbi move PBI-1 <stage>)',
+        );
       }
       const show = (await h.run('/pbi show PBI-1')).plain;
       expect(show).toContain('■ Alpha done');
@@ -112,7 +120,9 @@ describeEachDatabase('/pbi commands', (db) => {
     for (const stage of ['integrated', 'released']) {
       const refused = await h.run(`/pbi add "Split payment" --teams Alpha,Beta --stage ${stage}`);
       expect(refused.visibility).toBe('ephemeral');
-      expect(refused.plain).toContain(`A new PBI can't start in ${stage}: a PBI is integrated only when every team is done`);
+      expect(refused.plain).toContain(
+        `A new PBI can't start in ${stage}: a PBI is integrated only when every team is done`,
+      );
       expect(refused.plain).toContain('Alpha, Beta have not started');
     }
     const nexus = await h.nexus();
@@ -176,7 +186,9 @@ describeEachDatabase('/pbi commands', (db) => {
 
   test('block, unblock and discard are recorded and shown in the history', async () => {
     await h.run('/pbi add "x" --teams Alpha --stage doing');
-    expect((await h.run('/pbi block PBI-1 waiting for <!channel> API keys')).plain).toContain('blocked PBI-1: waiting for <!channel> API keys');
+    expect((await h.run('/pbi block PBI-1 waiting for <!channel> API keys')).plain).toContain(
+      'blocked PBI-1: waiting for <!channel> API keys',
+    );
     expect((await h.run('/pbi block PBI-1 again')).plain).toContain('already blocked');
     expect((await h.run('/pbi block PBI-1')).plain).toContain('Say why it is blocked');
     await h.run('/pbi unblock PBI-1');
@@ -186,7 +198,12 @@ describeEachDatabase('/pbi commands', (db) => {
     const show = await h.run('/pbi show PBI-1');
     expect(show.visibility).toBe('ephemeral');
     const history = show.plain.slice(show.plain.indexOf('History'));
-    expect(history.split('\n').filter((l) => /@U_NIT/.test(l)).map((l) => l.replace(/^.*@U_NIT:? /, ''))).toEqual([
+    expect(
+      history
+        .split('\n')
+        .filter((l) => /@U_NIT/.test(l))
+        .map((l) => l.replace(/^.*@U_NIT:? /, '')),
+    ).toEqual([
       'added it in doing for Alpha',
       'blocked it: waiting for <!channel> API keys',
       'unblocked it',

@@ -16,27 +16,74 @@ describe('tokenize', () => {
     expect(tokenize(line)).toEqual({ ok: true, words });
   });
   test('says where an unclosed quote opened', () => {
-    expect(tokenize('add "never closed')).toEqual({ ok: false, message: 'A quote opened at character 5 is never closed.' });
+    expect(tokenize('add "never closed')).toEqual({
+      ok: false,
+      message: 'A quote opened at character 5 is never closed.',
+    });
   });
 });
 
 describe('flags', () => {
   test('takes --name value and --name=value, refusing unknown and repeated flags', () => {
-    expect(parseFlags(['x', '--teams', 'A', '--stage=ready'], ['teams', 'stage'])).toEqual({ ok: true, positional: ['x'], flags: { teams: 'A', stage: 'ready' } });
-    expect(parseFlags(['--colour', 'red'], ['teams'])).toEqual({ ok: false, message: 'Unknown flag `--colour`. It takes --teams. A word that starts with `--` goes after a bare `--`, which ends the flags.' });
-    expect(parseFlags(['--teams', 'A', '--teams', 'B'], ['teams'])).toEqual({ ok: false, message: '`--teams` is given twice.' });
+    expect(parseFlags(['x', '--teams', 'A', '--stage=ready'], ['teams', 'stage'])).toEqual({
+      ok: true,
+      positional: ['x'],
+      flags: { teams: 'A', stage: 'ready' },
+    });
+    expect(parseFlags(['--colour', 'red'], ['teams'])).toEqual({
+      ok: false,
+      message:
+        'Unknown flag `--colour`. It takes --teams. A word that starts with `--` goes after a bare `--`, which ends the flags.',
+    });
+    expect(parseFlags(['--teams', 'A', '--teams', 'B'], ['teams'])).toEqual({
+      ok: false,
+      message: '`--teams` is given twice.',
+    });
     expect(parseFlags(['--teams'], ['teams'])).toEqual({ ok: false, message: '`--teams` needs a value.' });
   });
   test('a bare -- ends the flags: every later word is positional', () => {
-    expect(parseFlags(['--teams', 'A', '--', '--teams', 'x', '--'], ['teams'])).toEqual({ ok: true, positional: ['--teams', 'x', '--'], flags: { teams: 'A' } });
+    expect(parseFlags(['--teams', 'A', '--', '--teams', 'x', '--'], ['teams'])).toEqual({
+      ok: true,
+      positional: ['--teams', 'x', '--'],
+      flags: { teams: 'A' },
+    });
     expect(parseFlags(['x', '--'], ['teams'])).toEqual({ ok: true, positional: ['x'], flags: {} });
   });
 });
 
 describe('the parser never throws on any input (property)', () => {
-  const text = fc.oneof(fc.string(), fc.string({ unit: 'grapheme' }), fc.array(fc.constantFrom('"', '“', "'", '--teams', '--stage=', '+', '-', ' ', 'PBI-1', ',', ':', '=', '\n', '\u0000', '<!channel>')).map((a) => a.join('')));
+  const text = fc.oneof(
+    fc.string(),
+    fc.string({ unit: 'grapheme' }),
+    fc
+      .array(
+        fc.constantFrom(
+          '"',
+          '“',
+          "'",
+          '--teams',
+          '--stage=',
+          '+',
+          '-',
+          ' ',
+          'PBI-1',
+          ',',
+          ':',
+          '=',
+          '\n',
+          '\u0000',
+          '<!channel>',
+        ),
+      )
+      .map((a) => a.join('')),
+  );
   test('tokenize', () => {
-    fc.assert(fc.property(text, (line) => { tokenize(line); }), { numRuns: 2000 });
+    fc.assert(
+      fc.property(text, (line) => {
+        tokenize(line);
+      }),
+      { numRuns: 2000 },
+    );
   });
   test.each(COMMANDS.map((c) => [c.path.join(' '), c] as const))('/%s parse', (_name, command) => {
     fc.assert(
@@ -50,5 +97,8 @@ describe('the parser never throws on any input (property)', () => {
 });
 
 test('an apostrophe inside a word is just a character', () => {
-  expect(tokenize("block PBI-1 waiting for the customer's API")).toEqual({ ok: true, words: ['block', 'PBI-1', 'waiting', 'for', 'the', "customer's", 'API'] });
+  expect(tokenize("block PBI-1 waiting for the customer's API")).toEqual({
+    ok: true,
+    words: ['block', 'PBI-1', 'waiting', 'for', 'the', "customer's", 'API'],
+  });
 });

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { TRACKER_KINDS } from '../../src/domain/tracker';
 import { DateTime } from 'luxon';
+import { TRACKER_KINDS } from '../../src/domain/tracker';
 import { brokenInvariants } from '../support/consistency';
 import { inProgressDeliveries } from '../support/deliveries';
 import { commandHarness, type Harness } from '../support/harness';
@@ -27,29 +27,47 @@ describeEachDatabase('/nexus tracker and /nexus map', (db) => {
     expect((await h.store.trackers.withSecret(nexus.id, 'jira'))!.secret).toBe(again);
   });
 
-  test('Standard Webhooks secrets look like whsec_…; the tracker\'s own secret can be given', async () => {
+  test("Standard Webhooks secrets look like whsec_…; the tracker's own secret can be given", async () => {
     expect((await h.run('/nexus tracker generic')).plain).toMatch(/Secret: whsec_[A-Za-z0-9+/]{43}=/);
-    expect((await h.run('/nexus tracker linear --secret lin_wh_abcdefghijklmnopqrstuvwxyz')).plain).toContain('Secret: lin_wh_abcdefghijklmnopqrstuvwxyz');
+    expect((await h.run('/nexus tracker linear --secret lin_wh_abcdefghijklmnopqrstuvwxyz')).plain).toContain(
+      'Secret: lin_wh_abcdefghijklmnopqrstuvwxyz',
+    );
     expect((await h.run('/nexus tracker linear --secret short')).plain).toContain('too short');
   });
 
-  test.each(TRACKER_KINDS)('a %s secret with too little key material is refused with what is needed, and nothing is connected', async (kind) => {
-    for (const weak of ['"################"', 'aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa', 'abababababababababababab', 'whsec_AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA']) {
-      const reply = await h.run(`/nexus tracker ${kind} --secret ${weak}`);
-      expect(reply.visibility).toBe('ephemeral');
-      expect(reply.plain).toMatch(/too little key material/);
-      expect(reply.plain).toMatch(/at least 64 bits/);
-    }
-    expect(await db().prisma.trackerConnection.count()).toBe(0);
-    const strong = randomBytes(20).toString('hex');
-    expect((await h.run(`/nexus tracker ${kind} --secret ${kind === 'generic' ? `whsec_${randomBytes(24).toString('base64')}` : strong}`)).plain).toContain('is connected');
-  });
+  test.each(TRACKER_KINDS)(
+    'a %s secret with too little key material is refused with what is needed, and nothing is connected',
+    async (kind) => {
+      for (const weak of [
+        '"################"',
+        'aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa',
+        'abababababababababababab',
+        'whsec_AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA',
+      ]) {
+        const reply = await h.run(`/nexus tracker ${kind} --secret ${weak}`);
+        expect(reply.visibility).toBe('ephemeral');
+        expect(reply.plain).toMatch(/too little key material/);
+        expect(reply.plain).toMatch(/at least 64 bits/);
+      }
+      expect(await db().prisma.trackerConnection.count()).toBe(0);
+      const strong = randomBytes(20).toString('hex');
+      expect(
+        (
+          await h.run(
+            `/nexus tracker ${kind} --secret ${kind === 'generic' ? `whsec_${randomBytes(24).toString('base64')}` : strong}`,
+          )
+        ).plain,
+      ).toContain('is connected');
+    },
+  );
 
   test('a Standard Webhooks secret that decodes to too few bytes is refused, saying so', async () => {
     const reply = await h.run('/nexus tracker generic --secret "################"');
     expect(reply.plain).toContain('decodes to 0 bytes');
     expect(reply.plain).toContain('whsec_');
-    expect((await h.run(`/nexus tracker generic --secret whsec_${randomBytes(12).toString('base64')}`)).plain).toContain('decodes to 12 bytes');
+    expect(
+      (await h.run(`/nexus tracker generic --secret whsec_${randomBytes(12).toString('base64')}`)).plain,
+    ).toContain('decodes to 12 bytes');
   });
 
   test('bad input says what is wrong and changes nothing; only the NIT may connect', async () => {
@@ -75,7 +93,12 @@ describeEachDatabase('/nexus tracker and /nexus map', (db) => {
     const nexusId = (await h.nexus()).id;
     const invalid = { nexusId, kind: 'jira' as const, at: h.now.minus({ hours: 2 }), body: '{}' };
     await h.store.inbox.keepInvalid({ ...invalid, deliveryId: 'bad-1', error: 'timestamp: Required' });
-    await h.store.inbox.keepInvalid({ ...invalid, deliveryId: 'bad-2', at: h.now.minus({ hours: 3 }), error: 'older reason' });
+    await h.store.inbox.keepInvalid({
+      ...invalid,
+      deliveryId: 'bad-2',
+      at: h.now.minus({ hours: 3 }),
+      error: 'older reason',
+    });
     await h.store.inbox.receiveMany(inProgressDeliveries(nexusId, h.now.minus({ minutes: 3 }), 1));
     const list = await h.run('/nexus tracker');
     expect(list.plain).toContain('Jira — deliveries: 2 invalid, 1 pending; the last 3 minutes ago');
@@ -89,12 +112,20 @@ describeEachDatabase('/nexus tracker and /nexus map', (db) => {
     const nexusId = (await h.nexus()).id;
     const [delivery] = inProgressDeliveries(nexusId, h.now.plus({ minutes: 1 }), 1);
     const lower = { ...delivery, change: { ...delivery.change, item: { ...delivery.change.item, key: 'nx-0' } } };
-    await h.store.inbox.receiveMany([lower, { ...lower, deliveryId: 'd-again', change: { ...lower.change, item: { ...lower.change.item, key: 'Nx-0' } } }]);
+    await h.store.inbox.receiveMany([
+      lower,
+      { ...lower, deliveryId: 'd-again', change: { ...lower.change, item: { ...lower.change.item, key: 'Nx-0' } } },
+    ]);
     const round = await h.store.inbox.applyDue(nexusId, h.now.plus({ minutes: 2 }), 250);
     expect(round.failed).toBe(0);
     expect(await h.store.pbis.countByStage(nexusId)).toEqual(new Map([['in-progress', 1]]));
     expect((await h.store.pbis.get(nexusId, 'nx-0'))?.key).toBe('NX-0');
-    expect((await h.store.pbis.history(nexusId, 'NX-0')).map((e) => e.type)).toEqual(['pbi.added', 'pbi.renamed', 'pbi.moved', 'pbi.moved']);
+    expect((await h.store.pbis.history(nexusId, 'NX-0')).map((e) => e.type)).toEqual([
+      'pbi.added',
+      'pbi.renamed',
+      'pbi.moved',
+      'pbi.moved',
+    ]);
   });
 
   test('a change dated in the future counts from when it arrived: the table and the history agree, no age is negative', async () => {
@@ -124,7 +155,9 @@ describeEachDatabase('/nexus tracker and /nexus map', (db) => {
     h.as('U_DEV');
     expect((await h.run('/nexus tracker linear disconnect')).plain).toMatch(/Nexus Integration Team/);
     h.as('U_NIT');
-    expect((await h.run('/nexus tracker linear disconnect --secret abcdefghijklmnopqrstu')).plain).toContain('without a secret');
+    expect((await h.run('/nexus tracker linear disconnect --secret abcdefghijklmnopqrstu')).plain).toContain(
+      'without a secret',
+    );
     expect((await h.run('/nexus tracker linear off')).plain).toContain('/nexus tracker linear disconnect');
     const done = await h.run('/nexus tracker Linear DISCONNECT');
     expect(done.visibility).toBe('channel');
@@ -147,6 +180,8 @@ describeEachDatabase('/nexus tracker and /nexus map', (db) => {
     const done = await h.run('/nexus map jira "QA" Integrated');
     expect(done.visibility).toBe('channel');
     expect(done.plain).toContain('Jira status QA now moves PBIs to integrated');
-    expect((await h.store.trackers.list((await h.nexus()).id))[0].connection.mapping.statuses).toEqual({ QA: 'integrated' });
+    expect((await h.store.trackers.list((await h.nexus()).id))[0].connection.mapping.statuses).toEqual({
+      QA: 'integrated',
+    });
   });
 });

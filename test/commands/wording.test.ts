@@ -7,7 +7,9 @@ describeEachDatabase('replies read as written by a person', (db) => {
   let h: Harness;
   beforeEach(async () => {
     h = commandHarness(db()); // Mon 2 Mar 2026, 09:00 Berlin
-    await h.run('/nexus setup --name Shop --teams Alpha --stages "ready,doing,done" --start doing --finish done --zone Europe/Berlin');
+    await h.run(
+      '/nexus setup --name Shop --teams Alpha --stages "ready,doing,done" --start doing --finish done --zone Europe/Berlin',
+    );
   });
 
   test('one is singular: "1 day", "1 PBI"', async () => {
@@ -36,9 +38,10 @@ describeEachDatabase('replies read as written by a person', (db) => {
     for (const reply of [snoozed.plain]) expect(reply).not.toMatch(/\d{4}-\d{2}-\d{2}/);
   });
 
-  test('a finished PBI\'s card offers no Block… (an open one does)', async () => {
+  test("a finished PBI's card offers no Block… (an open one does)", async () => {
     const added = await h.run('/pbi add "Card" --stage doing');
-    const labels = (reply: Reply) => reply.blocks.flatMap((b) => (b.type === 'actions' ? b.elements.map((e) => e.text.text) : []));
+    const labels = (reply: Reply) =>
+      reply.blocks.flatMap((b) => (b.type === 'actions' ? b.elements.map((e) => e.text.text) : []));
     expect(labels(added)).toContain('Block…');
     const finished = await h.run('/pbi move PBI-1 done');
     expect(labels(finished)).not.toContain('Block…');

@@ -1,8 +1,8 @@
 import { spawn } from 'node:child_process';
+import { once } from 'node:events';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { once } from 'node:events';
 import { DateTime } from 'luxon';
 import { signGeneric } from '../../src/trackers/generic';
 import { freePort } from '../support/bot-process';
@@ -12,7 +12,11 @@ import { decodePng } from '../support/png';
 const ROOT = path.resolve(__dirname, '../..');
 
 /** Runs `npm start` / `npm run demo` as a user would, with commands piped on standard input. */
-function runApp(args: string[], input: string, env: Record<string, string> = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
+function runApp(
+  args: string[],
+  input: string,
+  env: Record<string, string> = {},
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [path.join(ROOT, 'node_modules/tsx/dist/cli.mjs'), 'src/main.ts', ...args], {
       cwd: ROOT,
@@ -36,7 +40,11 @@ describe('local console, piped', () => {
   afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
 
   test('runs typed commands in order, prints replies as text, and keeps the data for the next start', async () => {
-    const first = await runApp([], '/nexus setup --teams Alpha,Beta\n/pbi add "Pay with Apple Pay" --teams Alpha\n/pbi move PBI-1 in-progress\n/pbi team PBI-1 Alpha start\n/pbi nonsense\n', { DATA_DIR: dataDir });
+    const first = await runApp(
+      [],
+      '/nexus setup --teams Alpha,Beta\n/pbi add "Pay with Apple Pay" --teams Alpha\n/pbi move PBI-1 in-progress\n/pbi team PBI-1 Alpha start\n/pbi nonsense\n',
+      { DATA_DIR: dataDir },
+    );
     expect(first.code).toBe(0);
     expect(first.stdout).toContain('[posted in #local]');
     expect(first.stdout).toContain('added PBI-1 in discovery');
@@ -57,9 +65,13 @@ describe('local console, piped', () => {
   });
 
   test('the demo loads a sample Nexus with history every report can show', async () => {
-    const { code, stdout } = await runApp(['--demo'], '/flow board\n/flow aging\n/pbi show PBI-1\n', { DATA_DIR: dataDir });
+    const { code, stdout } = await runApp(['--demo'], '/flow board\n/flow aging\n/pbi show PBI-1\n', {
+      DATA_DIR: dataDir,
+    });
     expect(code).toBe(0);
-    expect(stdout).toMatch(/Loaded the demo Nexus in #demo: \d+ PBIs, \d+ events over 120 days, teams Alpha, Beta, Gamma/);
+    expect(stdout).toMatch(
+      /Loaded the demo Nexus in #demo: \d+ PBIs, \d+ events over 120 days, teams Alpha, Beta, Gamma/,
+    );
     expect(stdout).toContain('Checkout Nexus · board');
     expect(stdout).toMatch(/in-progress {2}\d+\/8 ⚠ over limit/);
     expect(stdout).toMatch(/🔴 past SLE/);
@@ -69,7 +81,10 @@ describe('local console, piped', () => {
 
   test('a forecast with --chart writes the histogram as a PNG and prints its path', async () => {
     const chartsDir = path.join(dataDir, 'charts');
-    const { code, stdout } = await runApp(['--demo'], '/forecast 20 --chart\n/forecast 5\n', { DATA_DIR: path.join(dataDir, 'chart-demo'), CHARTS_DIR: chartsDir });
+    const { code, stdout } = await runApp(['--demo'], '/forecast 20 --chart\n/forecast 5\n', {
+      DATA_DIR: path.join(dataDir, 'chart-demo'),
+      CHARTS_DIR: chartsDir,
+    });
     expect(code).toBe(0);
     expect(stdout).toContain('When will 20 more PBIs be done?');
     const printed = stdout.match(/chart: (\S+\.png)/g) ?? [];
@@ -83,7 +98,13 @@ describe('local console, piped', () => {
     const port = await freePort();
     const child = spawn(process.execPath, [path.join(ROOT, 'node_modules/tsx/dist/cli.mjs'), 'src/main.ts'], {
       cwd: ROOT,
-      env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', LOG_LEVEL: 'warn', PORT: String(port), DATA_DIR: path.join(dataDir, 'webhooks') },
+      env: {
+        PATH: process.env.PATH ?? '',
+        HOME: process.env.HOME ?? '',
+        LOG_LEVEL: 'warn',
+        PORT: String(port),
+        DATA_DIR: path.join(dataDir, 'webhooks'),
+      },
     });
     let stdout = '';
     child.stdout.on('data', (d) => (stdout += d));
@@ -97,10 +118,22 @@ describe('local console, piped', () => {
       child.stdin.write('/nexus setup --teams Alpha\n/nexus tracker generic\n');
       const [, url] = await printed(/URL: (http:\/\/localhost:\d+\/webhooks\/generic\/\S+)/);
       const [, secret] = await printed(/Secret: (whsec_\S+)/);
-      const body = JSON.stringify({ id: 'd-1', item: { id: 'G-1', title: 'Ship it', url: 'https://tracker.example/G-1' }, from: 'ready', to: 'In Progress', occurredAt: '2026-03-02T10:00:00Z' });
-      const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...signGeneric(secret, 'd-1', body, DateTime.utc()) }, body });
+      const body = JSON.stringify({
+        id: 'd-1',
+        item: { id: 'G-1', title: 'Ship it', url: 'https://tracker.example/G-1' },
+        from: 'ready',
+        to: 'In Progress',
+        occurredAt: '2026-03-02T10:00:00Z',
+      });
+      const res = await fetch(url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...signGeneric(secret, 'd-1', body, DateTime.utc()) },
+        body,
+      });
       expect(res.status).toBe(202);
-      await printed(/\[posted in the Nexus channel\]\n🔀 A move from the tracker:\nG-1 Ship it \(https:\/\/tracker\.example\/G-1\): new in in-progress \(Generic webhook\)/);
+      await printed(
+        /\[posted in the Nexus channel\]\n🔀 A move from the tracker:\nG-1 Ship it \(https:\/\/tracker\.example\/G-1\): new in in-progress \(Generic webhook\)/,
+      );
       child.stdin.write('/pbi show G-1\n');
       await printed(/G-1 · Ship it[\s\S]*in-progress/);
     } finally {
@@ -112,9 +145,16 @@ describe('local console, piped', () => {
   test('stops at start with one clear line when Slack rejects the bot token (auth.test)', async () => {
     const fake = await startFakeSlack();
     try {
-      const { code, stderr } = await runApp([], '', { DATA_DIR: dataDir, SLACK_BOT_TOKEN: 'xoxb-revoked-secret', SLACK_SIGNING_SECRET: 'signing-secret-123', SLACK_API_URL: fake.apiUrl });
+      const { code, stderr } = await runApp([], '', {
+        DATA_DIR: dataDir,
+        SLACK_BOT_TOKEN: 'xoxb-revoked-secret',
+        SLACK_SIGNING_SECRET: 'signing-secret-123',
+        SLACK_API_URL: fake.apiUrl,
+      });
       expect(code).toBe(1);
-      expect(stderr.trim()).toBe('Nexus Flow cannot start: Slack rejected SLACK_BOT_TOKEN (invalid_auth); check the token or reinstall the app');
+      expect(stderr.trim()).toBe(
+        'Nexus Flow cannot start: Slack rejected SLACK_BOT_TOKEN (invalid_auth); check the token or reinstall the app',
+      );
       expect(fake.callsTo('auth.test')).toHaveLength(1);
     } finally {
       await fake.close();
@@ -123,16 +163,24 @@ describe('local console, piped', () => {
 
   test('stops at start saying the network failed, not that the token was rejected, when Slack cannot be reached', async () => {
     const port = await freePort(); // nothing listens there
-    const { code, stderr } = await runApp([], '', { DATA_DIR: dataDir, SLACK_BOT_TOKEN: 'xoxb-fine-token', SLACK_SIGNING_SECRET: 'signing-secret-123', SLACK_API_URL: `http://127.0.0.1:${port}/api/` });
+    const { code, stderr } = await runApp([], '', {
+      DATA_DIR: dataDir,
+      SLACK_BOT_TOKEN: 'xoxb-fine-token',
+      SLACK_SIGNING_SECRET: 'signing-secret-123',
+      SLACK_API_URL: `http://127.0.0.1:${port}/api/`,
+    });
     expect(code).toBe(1);
-    expect(stderr.trim()).toBe(`Nexus Flow cannot start: Slack could not be reached at http://127.0.0.1:${port}/api/ (ECONNREFUSED); check the network, proxy or SLACK_API_URL — the token was not checked`);
+    expect(stderr.trim()).toBe(
+      `Nexus Flow cannot start: Slack could not be reached at http://127.0.0.1:${port}/api/ (ECONNREFUSED); check the network, proxy or SLACK_API_URL — the token was not checked`,
+    );
   });
 
   test('refuses to start with a clear line naming a malformed variable, printing no secret', async () => {
     const { code, stderr } = await runApp([], '', { DATA_DIR: dataDir, SLACK_BOT_TOKEN: 'xoxb-secret-value-123' });
     expect(code).toBe(1);
-    expect(stderr.trim()).toBe('Nexus Flow cannot start: SLACK_SIGNING_SECRET is required with SLACK_BOT_TOKEN (or set SLACK_APP_TOKEN for Socket Mode)');
+    expect(stderr.trim()).toBe(
+      'Nexus Flow cannot start: SLACK_SIGNING_SECRET is required with SLACK_BOT_TOKEN (or set SLACK_APP_TOKEN for Socket Mode)',
+    );
     expect(stderr).not.toContain('secret-value');
   });
 });
-

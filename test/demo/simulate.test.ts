@@ -1,11 +1,11 @@
 import { DateTime } from 'luxon';
+import { DEMO_WORKFLOW, demoSpec } from '../../src/demo/load-demo';
+import { simulateNexus } from '../../src/demo/simulate';
 import { localDate } from '../../src/domain/calendar';
 import type { PbiEvent } from '../../src/domain/events';
 import { stageLoads } from '../../src/domain/flow-metrics';
-import { isFinished, replay, type Pbi } from '../../src/domain/pbi';
+import { isFinished, type Pbi, replay } from '../../src/domain/pbi';
 import { agingItems, cycleTimesInWindow, serviceLevelExpectation } from '../../src/domain/sle';
-import { DEMO_WORKFLOW, demoSpec } from '../../src/demo/load-demo';
-import { simulateNexus } from '../../src/demo/simulate';
 
 /** The demo's PBIs as its events make them. */
 function pbisOf(events: readonly PbiEvent[]): Pbi[] {
@@ -17,7 +17,9 @@ function pbisOf(events: readonly PbiEvent[]): Pbi[] {
 describe('the demo simulation', () => {
   // the demo exists to show the nudges: whatever day it is loaded, a stage is over its WIP limit and an item is aging
   // seven consecutive days, each at another hour (01:00 to 19:00): neither the weekday nor the time may matter
-  const ends = Array.from({ length: 7 }, (_, i) => DateTime.fromISO('2026-11-30T01:00:00', { zone: 'Europe/Berlin' }).plus({ days: i, hours: 3 * i }));
+  const ends = Array.from({ length: 7 }, (_, i) =>
+    DateTime.fromISO('2026-11-30T01:00:00', { zone: 'Europe/Berlin' }).plus({ days: i, hours: 3 * i }),
+  );
   test.each(ends.map((end) => [end.toFormat('ccc d LLL HH:mm'), end] as const))(
     'ending on %s: in-progress is over its WIP limit and an item is past the SLE',
     (_, end) => {
@@ -26,8 +28,14 @@ describe('the demo simulation', () => {
       const today = localDate(end, spec.zone);
       const open = pbis.filter((p) => !isFinished(p) && !p.discardedAt);
       const inProgress = stageLoads(open, DEMO_WORKFLOW).find((l) => l.stage === 'in-progress')!;
-      expect({ count: inProgress.count, overLimit: inProgress.overLimit }).toEqual({ count: expect.any(Number), overLimit: true });
-      const sle = serviceLevelExpectation({ percentile: 85, days: null, historyDays: 90 }, cycleTimesInWindow(pbis, today, spec.zone, 90));
+      expect({ count: inProgress.count, overLimit: inProgress.overLimit }).toEqual({
+        count: expect.any(Number),
+        overLimit: true,
+      });
+      const sle = serviceLevelExpectation(
+        { percentile: 85, days: null, historyDays: 90 },
+        cycleTimesInWindow(pbis, today, spec.zone, 90),
+      );
       expect(agingItems(open, sle, today, spec.zone).filter((a) => a.status === 'aging').length).toBeGreaterThan(0);
     },
   );

@@ -10,19 +10,28 @@ function filesUnder(dir: string): string[] {
   });
 }
 
-const importsOf = (file: string): string[] => [...readFileSync(file, 'utf8').matchAll(/from '([^']+)'/g)].map((m) => m[1]);
+const importsOf = (file: string): string[] =>
+  [...readFileSync(file, 'utf8').matchAll(/from '([^']+)'/g)].map((m) => m[1]);
 
 test('the domain does no I/O: it imports only luxon and other domain files', () => {
   const offenders = filesUnder(path.join(SRC, 'domain')).flatMap((file) =>
     importsOf(file)
-      .filter((i) => !(i === 'luxon' || (i.startsWith('.') && path.resolve(path.dirname(file), i).startsWith(path.join(SRC, 'domain')))))
+      .filter(
+        (i) =>
+          !(
+            i === 'luxon' ||
+            (i.startsWith('.') && path.resolve(path.dirname(file), i).startsWith(path.join(SRC, 'domain')))
+          ),
+      )
       .map((i) => `${path.relative(SRC, file)} imports ${i}`),
   );
   expect(offenders).toEqual([]); // keep src/domain pure so every metric can be tested with a fixed clock and seed
 });
 
 test('the domain never reads the clock, randomness or the environment itself', () => {
-  const offenders = filesUnder(path.join(SRC, 'domain')).filter((file) => /DateTime\.now\(|DateTime\.local\(\)|Math\.random|process\.env|new Date\(\)/.test(readFileSync(file, 'utf8')));
+  const offenders = filesUnder(path.join(SRC, 'domain')).filter((file) =>
+    /DateTime\.now\(|DateTime\.local\(\)|Math\.random|process\.env|new Date\(\)/.test(readFileSync(file, 'utf8')),
+  );
   expect(offenders.map((f) => path.relative(SRC, f))).toEqual([]); // time and rng are passed in
 });
 
@@ -34,6 +43,8 @@ test('only the store imports Prisma', () => {
 });
 
 test('only main.ts touches the environment, handing it to loadConfig', () => {
-  const offenders = filesUnder(SRC).filter((f) => !f.includes('generated') && /process\.env/.test(readFileSync(f, 'utf8')));
+  const offenders = filesUnder(SRC).filter(
+    (f) => !f.includes('generated') && /process\.env/.test(readFileSync(f, 'utf8')),
+  );
   expect(offenders.map((f) => path.relative(SRC, f))).toEqual(['main.ts']);
 });

@@ -12,9 +12,20 @@ test('stage counts per day, walked back from today: moves, additions and a disca
     { kind: 'discarded', key: 'B', at: at(4) },
   ];
   const now = new Map([['done', 1]]);
-  const current = new Map([['A', { stage: 'done', discarded: false }], ['B', { stage: 'ready', discarded: true }]]);
-  const flow = cumulativeFlow(now, current, events, ['2026-03-01', '2026-03-02', '2026-03-03', '2026-03-04'], ['ready', 'doing', 'done'], 'UTC');
-  const byDay = (date: string) => Object.fromEntries(flow.filter((f) => f.date === date).map((f) => [f.stage, f.count]));
+  const current = new Map([
+    ['A', { stage: 'done', discarded: false }],
+    ['B', { stage: 'ready', discarded: true }],
+  ]);
+  const flow = cumulativeFlow(
+    now,
+    current,
+    events,
+    ['2026-03-01', '2026-03-02', '2026-03-03', '2026-03-04'],
+    ['ready', 'doing', 'done'],
+    'UTC',
+  );
+  const byDay = (date: string) =>
+    Object.fromEntries(flow.filter((f) => f.date === date).map((f) => [f.stage, f.count]));
   expect(byDay('2026-03-01')).toEqual({ ready: 0, doing: 0, done: 0 });
   expect(byDay('2026-03-02')).toEqual({ ready: 1, doing: 0, done: 0 });
   expect(byDay('2026-03-03')).toEqual({ ready: 1, doing: 1, done: 0 });
@@ -22,12 +33,23 @@ test('stage counts per day, walked back from today: moves, additions and a disca
 });
 
 test.each([
-  ['a Nexus whose first PBI came on the 3rd starts the day before', [0, 0, 1, 2], ['2026-03-02', '2026-03-03', '2026-03-04']],
-  ['a Nexus with PBIs from the first day keeps every day', [1, 1, 1, 2], ['2026-03-01', '2026-03-02', '2026-03-03', '2026-03-04']],
+  [
+    'a Nexus whose first PBI came on the 3rd starts the day before',
+    [0, 0, 1, 2],
+    ['2026-03-02', '2026-03-03', '2026-03-04'],
+  ],
+  [
+    'a Nexus with PBIs from the first day keeps every day',
+    [1, 1, 1, 2],
+    ['2026-03-01', '2026-03-02', '2026-03-03', '2026-03-04'],
+  ],
   ['a Nexus whose first PBI came today shows yesterday and today', [0, 0, 0, 1], ['2026-03-03', '2026-03-04']],
   ['a Nexus with no PBI shows today alone', [0, 0, 0, 0], ['2026-03-04']],
 ])('a CFD starts the day before the first PBI: %s', (_, doing, days) => {
-  const counts: StageCount[] = doing.flatMap((n, i) => [{ date: `2026-03-0${i + 1}`, stage: 'doing', count: n }, { date: `2026-03-0${i + 1}`, stage: 'done', count: 0 }]);
+  const counts: StageCount[] = doing.flatMap((n, i) => [
+    { date: `2026-03-0${i + 1}`, stage: 'doing', count: n },
+    { date: `2026-03-0${i + 1}`, stage: 'done', count: 0 },
+  ]);
   const kept = fromFirstPbi(counts);
   expect([...new Set(kept.map((c) => c.date))]).toEqual(days);
   expect(kept).toEqual(counts.filter((c) => days.includes(c.date)));

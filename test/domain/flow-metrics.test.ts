@@ -1,4 +1,14 @@
-import { cycleTime, nexusThroughput, nexusWip, percentile, perWeek, stageLoads, teamLoads, teamThroughput, workItemAge } from '../../src/domain/flow-metrics';
+import {
+  cycleTime,
+  nexusThroughput,
+  nexusWip,
+  percentile,
+  perWeek,
+  stageLoads,
+  teamLoads,
+  teamThroughput,
+  workItemAge,
+} from '../../src/domain/flow-metrics';
 import { finished, pbiFrom, WORKFLOW, ZONE } from './builders';
 
 describe('cycle time (FLOW.md known answers)', () => {
@@ -9,7 +19,10 @@ describe('cycle time (FLOW.md known answers)', () => {
     expect(cycleTime(finished('A', '2027-01-01', '2027-01-02'), ZONE)).toBe(2);
   });
   test('counts calendar dates in the Nexus zone, not UTC: 23:30 local is still that day', () => {
-    const pbi = pbiFrom('A', '2027-01-01 08:00', [['2027-01-01 23:30', 'move', 'doing'], ['2027-01-02 00:30', 'move', 'done']]);
+    const pbi = pbiFrom('A', '2027-01-01 08:00', [
+      ['2027-01-01 23:30', 'move', 'doing'],
+      ['2027-01-02 00:30', 'move', 'done'],
+    ]);
     expect(cycleTime(pbi, ZONE)).toBe(2);
     expect(cycleTime(pbi, 'UTC')).toBe(1); // both instants fall on 1 Jan in UTC
   });
@@ -31,11 +44,19 @@ describe('work item age', () => {
     expect(workItemAge(finished('C', '2027-01-01', '2027-01-02'), '2027-01-05', ZONE)).toBeNull();
   });
   test('moving backwards does not restart the clock', () => {
-    const back = pbiFrom('A', '2027-01-01 08:00', [['2027-01-02 10:00', 'move', 'doing'], ['2027-01-05 10:00', 'move', 'ready'], ['2027-01-06 10:00', 'move', 'doing']]);
+    const back = pbiFrom('A', '2027-01-01 08:00', [
+      ['2027-01-02 10:00', 'move', 'doing'],
+      ['2027-01-05 10:00', 'move', 'ready'],
+      ['2027-01-06 10:00', 'move', 'doing'],
+    ]);
     expect(workItemAge(back, '2027-01-06', ZONE)).toBe(5);
   });
   test('a reopened item is WIP again and keeps its original start', () => {
-    const reopened = pbiFrom('A', '2027-01-01 08:00', [['2027-01-02 10:00', 'move', 'doing'], ['2027-01-04 10:00', 'move', 'done'], ['2027-01-05 10:00', 'move', 'review']]);
+    const reopened = pbiFrom('A', '2027-01-01 08:00', [
+      ['2027-01-02 10:00', 'move', 'doing'],
+      ['2027-01-04 10:00', 'move', 'done'],
+      ['2027-01-05 10:00', 'move', 'review'],
+    ]);
     expect(nexusWip([reopened])).toBe(1);
     expect(workItemAge(reopened, '2027-01-05', ZONE)).toBe(4);
     expect(cycleTime(reopened, ZONE)).toBeNull();
@@ -60,9 +81,20 @@ describe('percentile (nearest rank)', () => {
 describe('WIP', () => {
   const pbis = [
     pbiFrom('A', '2027-01-01 08:00', [['2027-01-02 10:00', 'move', 'doing']], { teams: ['Alpha', 'Beta'] }),
-    pbiFrom('B', '2027-01-01 08:00', [['2027-01-02 10:00', 'move', 'doing'], ['2027-01-02 11:00', 'square', 'Alpha', 'started']], { teams: ['Alpha'] }),
+    pbiFrom(
+      'B',
+      '2027-01-01 08:00',
+      [
+        ['2027-01-02 10:00', 'move', 'doing'],
+        ['2027-01-02 11:00', 'square', 'Alpha', 'started'],
+      ],
+      { teams: ['Alpha'] },
+    ),
     pbiFrom('C', '2027-01-01 08:00', [['2027-01-02 10:00', 'move', 'review']]),
-    pbiFrom('D', '2027-01-01 08:00', [['2027-01-02 10:00', 'move', 'doing'], ['2027-01-03 10:00', 'discard']]),
+    pbiFrom('D', '2027-01-01 08:00', [
+      ['2027-01-02 10:00', 'move', 'doing'],
+      ['2027-01-03 10:00', 'discard'],
+    ]),
     finished('E', '2027-01-01', '2027-01-02'),
     pbiFrom('F', '2027-01-01 08:00'),
   ];
@@ -72,7 +104,10 @@ describe('WIP', () => {
   test('per stage against the limit', () => {
     const doing = stageLoads(pbis, WORKFLOW).find((l) => l.stage === 'doing')!;
     expect(doing).toEqual({ stage: 'doing', count: 2, wipLimit: 2, overLimit: false });
-    const withOneMore = stageLoads([...pbis, pbiFrom('G', '2027-01-01 08:00', [['2027-01-04 10:00', 'move', 'doing']])], WORKFLOW);
+    const withOneMore = stageLoads(
+      [...pbis, pbiFrom('G', '2027-01-01 08:00', [['2027-01-04 10:00', 'move', 'doing']])],
+      WORKFLOW,
+    );
     expect(withOneMore.find((l) => l.stage === 'doing')!.overLimit).toBe(true);
   });
   test('per team: squares started, and squares waiting on items in progress', () => {
@@ -88,7 +123,10 @@ describe('throughput', () => {
     finished('A', '2027-01-01', '2027-01-02'),
     finished('B', '2027-01-01', '2027-01-02'),
     finished('C', '2027-01-01', '2027-01-04'),
-    pbiFrom('D', '2027-01-01 08:00', [['2027-01-02 10:00', 'move', 'doing'], ['2027-01-03 10:00', 'discard']]),
+    pbiFrom('D', '2027-01-01 08:00', [
+      ['2027-01-02 10:00', 'move', 'doing'],
+      ['2027-01-03 10:00', 'discard'],
+    ]),
   ];
   test('per calendar day with zero days kept', () => {
     expect(nexusThroughput(pbis, '2027-01-01', '2027-01-05', ZONE).map((d) => d.count)).toEqual([0, 2, 0, 1, 0]);
@@ -102,10 +140,30 @@ describe('throughput', () => {
   });
   test('a team counts its squares done; an item discarded unfinished never counts', () => {
     const teamPbis = [
-      pbiFrom('A', '2027-01-01 08:00', [['2027-01-02 10:00', 'square', 'Alpha', 'started'], ['2027-01-03 10:00', 'square', 'Alpha', 'done']], { teams: ['Alpha', 'Beta'] }),
-      pbiFrom('B', '2027-01-01 08:00', [['2027-01-02 10:00', 'square', 'Alpha', 'done'], ['2027-01-03 10:00', 'discard']], { teams: ['Alpha'] }),
+      pbiFrom(
+        'A',
+        '2027-01-01 08:00',
+        [
+          ['2027-01-02 10:00', 'square', 'Alpha', 'started'],
+          ['2027-01-03 10:00', 'square', 'Alpha', 'done'],
+        ],
+        { teams: ['Alpha', 'Beta'] },
+      ),
+      pbiFrom(
+        'B',
+        '2027-01-01 08:00',
+        [
+          ['2027-01-02 10:00', 'square', 'Alpha', 'done'],
+          ['2027-01-03 10:00', 'discard'],
+        ],
+        { teams: ['Alpha'] },
+      ),
     ];
-    expect(teamThroughput(teamPbis, 'Alpha', '2027-01-01', '2027-01-04', ZONE).map((d) => d.count)).toEqual([0, 0, 1, 0]);
-    expect(teamThroughput(teamPbis, 'Beta', '2027-01-01', '2027-01-04', ZONE).map((d) => d.count)).toEqual([0, 0, 0, 0]);
+    expect(teamThroughput(teamPbis, 'Alpha', '2027-01-01', '2027-01-04', ZONE).map((d) => d.count)).toEqual([
+      0, 0, 1, 0,
+    ]);
+    expect(teamThroughput(teamPbis, 'Beta', '2027-01-01', '2027-01-04', ZONE).map((d) => d.count)).toEqual([
+      0, 0, 0, 0,
+    ]);
   });
 });

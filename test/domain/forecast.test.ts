@@ -1,10 +1,24 @@
 import fc from 'fast-check';
 import { addDays, weekdayOf } from '../../src/domain/calendar';
 import { backtest, isTooFewToTell, MIN_JUDGED_TO_TELL } from '../../src/domain/forecast/backtest';
-import { daysAtConfidence, itemsAtConfidence, shareDoneWithin, simulateHowMany, simulateWhen } from '../../src/domain/forecast/monte-carlo';
+import {
+  daysAtConfidence,
+  itemsAtConfidence,
+  shareDoneWithin,
+  simulateHowMany,
+  simulateWhen,
+} from '../../src/domain/forecast/monte-carlo';
 import { dayAtConfidence, integrationStillAhead, pbiDoneWithin } from '../../src/domain/forecast/pbi-forecast';
 import {
-  dateOfDay, daysUntil, FIRM_DAYS_WITH_THROUGHPUT, isCounted, MIN_DAYS_WITH_THROUGHPUT, onCountedDay, sufficiencyOf, throughputSample, type ForecastDays,
+  dateOfDay,
+  daysUntil,
+  FIRM_DAYS_WITH_THROUGHPUT,
+  type ForecastDays,
+  isCounted,
+  MIN_DAYS_WITH_THROUGHPUT,
+  onCountedDay,
+  sufficiencyOf,
+  throughputSample,
 } from '../../src/domain/forecast/sampling';
 import { blocksOf, xmrLimits } from '../../src/domain/forecast/xmr';
 import { randomInt, seededRng } from '../../src/domain/random';
@@ -61,12 +75,14 @@ describe('Monte Carlo forecasts (FLOW.md known answers)', () => {
   });
 
   test('constant throughput gives exact answers at every confidence', () => {
-    fc.assert(fc.property(fc.integer({ min: 1, max: 60 }), fc.integer({ min: 1, max: 60 }), (d, n) => {
-      const ones = [1, 1, 1];
-      const totals = simulateHowMany(ones, d, 500, seededRng(d));
-      const days = simulateWhen(ones, n, 500, seededRng(n));
-      return CONFIDENCES.every((c) => itemsAtConfidence(totals, c) === d && daysAtConfidence(days, c) === n);
-    }));
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 60 }), fc.integer({ min: 1, max: 60 }), (d, n) => {
+        const ones = [1, 1, 1];
+        const totals = simulateHowMany(ones, d, 500, seededRng(d));
+        const days = simulateWhen(ones, n, 500, seededRng(n));
+        return CONFIDENCES.every((c) => itemsAtConfidence(totals, c) === d && daysAtConfidence(days, c) === n);
+      }),
+    );
   });
 
   test('no throughput at all never finishes (Infinity, not a date)', () => {
@@ -101,25 +117,47 @@ describe('forecast calendar', () => {
   });
 
   test('working-days mode never lands on a non-working day, and counting back gives the same day', () => {
-    fc.assert(fc.property(fc.integer({ min: 0, max: 800 }), fc.integer({ min: 1, max: 200 }), (offset, n) => {
-      const today = dateOfDay('2026-01-01', offset, { kind: 'calendar' });
-      const date = dateOfDay(today, n, workingDays);
-      return !['sat', 'sun'].includes(weekdayOf(date)) && daysUntil(today, date, workingDays) === n;
-    }));
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: 800 }), fc.integer({ min: 1, max: 200 }), (offset, n) => {
+        const today = dateOfDay('2026-01-01', offset, { kind: 'calendar' });
+        const date = dateOfDay(today, n, workingDays);
+        return !['sat', 'sun'].includes(weekdayOf(date)) && daysUntil(today, date, workingDays) === n;
+      }),
+    );
   });
 
   test('the sample keeps zero days, drops days before the first start and, in working-days mode, weekend days (not their finishes)', () => {
-    const daily = ['2026-11-20', '2026-11-21', '2026-11-22', '2026-11-23', '2026-11-24'].map((date, i) => ({ date, count: [0, 5, 0, 0, 2][i] }));
+    const daily = ['2026-11-20', '2026-11-21', '2026-11-22', '2026-11-23', '2026-11-24'].map((date, i) => ({
+      date,
+      count: [0, 5, 0, 0, 2][i],
+    }));
     expect(throughputSample(daily, '2026-11-18', { kind: 'calendar' })?.throughput).toEqual([0, 5, 0, 0, 2]);
-    expect(throughputSample(daily, '2026-11-22', { kind: 'calendar' })).toEqual({ from: '2026-11-22', to: '2026-11-24', throughput: [0, 0, 2], daysWithThroughput: 1 });
+    expect(throughputSample(daily, '2026-11-22', { kind: 'calendar' })).toEqual({
+      from: '2026-11-22',
+      to: '2026-11-24',
+      throughput: [0, 0, 2],
+      daysWithThroughput: 1,
+    });
     expect(throughputSample(daily, '2026-11-18', workingDays)?.throughput).toEqual([0, 5, 2]); // Fri, Mon (+ Sat's 5), Tue
     expect(throughputSample(daily, null, { kind: 'calendar' })).toBeNull();
   });
 
   test('how far a sample can be trusted: days with throughput against the named bars (5 and 10)', () => {
-    const sampleWith = (days: number) => ({ from: '2026-11-01', to: '2026-11-30', throughput: [...Array(30)].map((_, i) => (i < days ? 1 : 0)), daysWithThroughput: days });
+    const sampleWith = (days: number) => ({
+      from: '2026-11-01',
+      to: '2026-11-30',
+      throughput: [...Array(30)].map((_, i) => (i < days ? 1 : 0)),
+      daysWithThroughput: days,
+    });
     expect([MIN_DAYS_WITH_THROUGHPUT, FIRM_DAYS_WITH_THROUGHPUT]).toEqual([5, 10]);
-    const table: [number, string][] = [[1, 'too-little'], [4, 'too-little'], [5, 'range'], [9, 'range'], [10, 'enough'], [30, 'enough']];
+    const table: [number, string][] = [
+      [1, 'too-little'],
+      [4, 'too-little'],
+      [5, 'range'],
+      [9, 'range'],
+      [10, 'enough'],
+      [30, 'enough'],
+    ];
     for (const [days, expected] of table) expect(sufficiencyOf(sampleWith(days))).toBe(expected);
   });
 
@@ -131,21 +169,32 @@ describe('forecast calendar', () => {
       ['a Sunday finish counts on Monday', [0, 0, 4, 0, 0], [0, 4, 0]],
     ];
     for (const [, counts, expected] of table) {
-      const sample = throughputSample(dates.map((date, i) => ({ date, count: counts[i] })), '2026-11-18', workingDays)!;
+      const sample = throughputSample(
+        dates.map((date, i) => ({ date, count: counts[i] })),
+        '2026-11-18',
+        workingDays,
+      )!;
       expect(sample.throughput).toEqual(expected);
       expect(sample.daysWithThroughput).toBe(expected.filter((n) => n > 0).length);
     }
     // the window ends on a Sunday: its finishes count on Monday, today, so they enter tomorrow's history
-    const endingSunday = [{ date: '2026-11-20', count: 1 }, { date: '2026-11-21', count: 2 }, { date: '2026-11-22', count: 3 }];
+    const endingSunday = [
+      { date: '2026-11-20', count: 1 },
+      { date: '2026-11-21', count: 2 },
+      { date: '2026-11-22', count: 3 },
+    ];
     expect(throughputSample(endingSunday, '2026-11-18', workingDays)!.throughput).toEqual([1]);
   });
 });
 
 describe('when will this PBI be done', () => {
-  test('two teams: the joint chance is the product of the teams\' chances (worked example)', () => {
+  test("two teams: the joint chance is the product of the teams' chances (worked example)", () => {
     // Alpha finishes one square every day: its 2 remaining squares are done by day 2, surely.
     // Beta finishes one square on half of its days: 1 square is done within d days with 1 − 0.5^d.
-    const parts = [{ team: 'Alpha', items: 2, throughput: [1] }, { team: 'Beta', items: 1, throughput: [0, 1] }];
+    const parts = [
+      { team: 'Alpha', items: 2, throughput: [1] },
+      { team: 'Beta', items: 1, throughput: [0, 1] },
+    ];
     const joint = pbiDoneWithin(parts, [], TRIALS, seededRng('pbi'));
     expect(joint[1]).toBe(0); // Alpha can't be done in one day
     for (const d of [2, 3, 4]) expect(joint[d]).toBeCloseTo(1 - 0.5 ** d, 1);
@@ -200,7 +249,14 @@ describe('backtest', () => {
   /** Calendar days from Mon 5 Jan 2026, with the count of each day. */
   const history = (counts: (day: number, date: string) => number, length: number) =>
     Array.from({ length }, (_, i) => addDays('2026-01-05', i)).map((date, i) => ({ date, count: counts(i, date) }));
-  const settings = { historyDays: 90, minHistoryDays: 30, horizonDays: 14, nextItems: 10, confidences: CONFIDENCES, trials: 2_000 };
+  const settings = {
+    historyDays: 90,
+    minHistoryDays: 30,
+    horizonDays: 14,
+    nextItems: 10,
+    confidences: CONFIDENCES,
+    trials: 2_000,
+  };
 
   test('on a simulated stable process an 85% forecast is right about 85% of the time', () => {
     const rng = seededRng('stable');
@@ -223,7 +279,8 @@ describe('backtest', () => {
     const workday = (date: string) => isCounted(date, WORKDAYS);
     const daily = history((i, date) => (i < 120 && workday(date) ? 1 : 0), 300);
     const withAny = (i: number) => daily.slice(Math.max(0, i - 90), i).filter((d) => d.count > 0).length;
-    const replayed = daily.map((d, i) => ({ ...d, i }))
+    const replayed = daily
+      .map((d, i) => ({ ...d, i }))
       .filter(({ i, date }) => i >= 30 && workday(date) && withAny(i) >= MIN_DAYS_WITH_THROUGHPUT);
     expect(replayed.at(-1)!.i).toBeGreaterThan(150); // the window is calendar days: the drop is forecast from for weeks
     const result = backtest(daily, daily[0].date, { ...settings, days: WORKDAYS }, seededRng('working'));

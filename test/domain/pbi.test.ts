@@ -1,14 +1,31 @@
-import { decideAdd, decideMove, decideSquare, decideTeams, decideBlock, decideUnblock, decideDiscard } from '../../src/domain/pbi-decisions';
 import fc from 'fast-check';
 import type { PbiEvent } from '../../src/domain/events';
-import { evolve, flowDatesOf, inOrder, isInProgress, replay, type Pbi } from '../../src/domain/pbi';
 import type { Nexus } from '../../src/domain/nexus';
+import { evolve, flowDatesOf, inOrder, isInProgress, type Pbi, replay } from '../../src/domain/pbi';
+import {
+  decideAdd,
+  decideBlock,
+  decideDiscard,
+  decideMove,
+  decideSquare,
+  decideTeams,
+  decideUnblock,
+} from '../../src/domain/pbi-decisions';
 import { at, pbiFrom, WORKFLOW } from './builders';
 
 const nexus: Nexus = {
-  id: 'n1', workspaceId: 'T', channelId: 'C', name: 'N', teams: ['Alpha', 'Beta', 'Gamma'], workflow: WORKFLOW,
-  sle: { percentile: 85, days: null, historyDays: 90 }, timeZone: 'Europe/Berlin',
-  digest: { time: '09:30', days: ['mon'], enabled: true }, forecast: { days: 'calendar', sprintDays: 14 }, nit: ['U1'], createdBy: 'U1',
+  id: 'n1',
+  workspaceId: 'T',
+  channelId: 'C',
+  name: 'N',
+  teams: ['Alpha', 'Beta', 'Gamma'],
+  workflow: WORKFLOW,
+  sle: { percentile: 85, days: null, historyDays: 90 },
+  timeZone: 'Europe/Berlin',
+  digest: { time: '09:30', days: ['mon'], enabled: true },
+  forecast: { days: 'calendar', sprintDays: 14 },
+  nit: ['U1'],
+  createdBy: 'U1',
 };
 const who = { at: at('2027-01-05 10:00'), actor: 'U2' };
 const apply = (pbi: Pbi, e: ReturnType<typeof decideMove>) => {
@@ -21,17 +38,31 @@ describe('adding a PBI', () => {
     const e = decideAdd(nexus, { key: 'PBI-1', title: 'T', url: null, stage: null, teams: ['alpha', 'BETA'] }, who);
     expect(e).toMatchObject({ type: 'pbi.added', stage: 'ready', teams: ['Alpha', 'Beta'] });
     const pbi = evolve(undefined, e as never, WORKFLOW);
-    expect(pbi.squares.map((s) => [s.team, s.state])).toEqual([['Alpha', 'not-started'], ['Beta', 'not-started']]);
+    expect(pbi.squares.map((s) => [s.team, s.state])).toEqual([
+      ['Alpha', 'not-started'],
+      ['Beta', 'not-started'],
+    ]);
     expect(isInProgress(pbi)).toBe(false);
   });
   test('added straight into a started stage counts as started then', () => {
-    const pbi = evolve(undefined, decideAdd(nexus, { key: 'K', title: 'T', url: null, stage: 'Doing', teams: [] }, who) as never, WORKFLOW);
+    const pbi = evolve(
+      undefined,
+      decideAdd(nexus, { key: 'K', title: 'T', url: null, stage: 'Doing', teams: [] }, who) as never,
+      WORKFLOW,
+    );
     expect(pbi.stage).toBe('doing');
     expect(pbi.startedAt?.toISO()).toBe(who.at.toISO());
   });
   test('refuses an unknown stage or team, naming the ones there are', () => {
-    expect(decideAdd(nexus, { key: 'K', title: 'T', url: null, stage: 'nowhere', teams: [] }, who)).toEqual({ problem: 'unknown-stage', stage: 'nowhere', stages: ['ready', 'doing', 'review', 'done', 'released'] });
-    expect(decideAdd(nexus, { key: 'K', title: 'T', url: null, stage: null, teams: ['Delta'] }, who)).toMatchObject({ problem: 'unknown-team', team: 'Delta' });
+    expect(decideAdd(nexus, { key: 'K', title: 'T', url: null, stage: 'nowhere', teams: [] }, who)).toEqual({
+      problem: 'unknown-stage',
+      stage: 'nowhere',
+      stages: ['ready', 'doing', 'review', 'done', 'released'],
+    });
+    expect(decideAdd(nexus, { key: 'K', title: 'T', url: null, stage: null, teams: ['Delta'] }, who)).toMatchObject({
+      problem: 'unknown-team',
+      team: 'Delta',
+    });
   });
 });
 
@@ -69,13 +100,26 @@ describe('team squares', () => {
     expect(reset.squares[0]).toMatchObject({ state: 'not-started', startedAt: null, doneAt: null });
   });
   test('refuses a team the PBI does not need, and a square already in that state', () => {
-    expect(decideSquare(nexus, pbi, 'Beta', 'start', who)).toEqual({ problem: 'team-not-needed', key: 'A', team: 'Beta' });
-    expect(decideSquare(nexus, pbi, 'Alpha', 'reset', who)).toEqual({ problem: 'already-in-state', key: 'A', team: 'Alpha', state: 'not-started' });
+    expect(decideSquare(nexus, pbi, 'Beta', 'start', who)).toEqual({
+      problem: 'team-not-needed',
+      key: 'A',
+      team: 'Beta',
+    });
+    expect(decideSquare(nexus, pbi, 'Alpha', 'reset', who)).toEqual({
+      problem: 'already-in-state',
+      key: 'A',
+      team: 'Alpha',
+      state: 'not-started',
+    });
   });
   test('teams are added and removed', () => {
     const changed = apply(pbi, decideTeams(nexus, pbi, ['Gamma'], ['Alpha'], who));
     expect(changed.squares.map((s) => s.team)).toEqual(['Gamma']);
-    expect(decideTeams(nexus, pbi, ['Alpha'], [], who)).toEqual({ problem: 'team-already-needed', key: 'A', team: 'Alpha' });
+    expect(decideTeams(nexus, pbi, ['Alpha'], [], who)).toEqual({
+      problem: 'team-already-needed',
+      key: 'A',
+      team: 'Alpha',
+    });
     expect(decideTeams(nexus, pbi, [], ['Beta'], who)).toEqual({ problem: 'team-not-needed', key: 'A', team: 'Beta' });
   });
 });
@@ -85,7 +129,11 @@ describe('blocking', () => {
   test('keeps the reason until unblocked', () => {
     const blocked = apply(pbi, decideBlock(pbi, 'waiting for API keys', who));
     expect(blocked.blocked?.reason).toBe('waiting for API keys');
-    expect(decideBlock(blocked, 'again', who)).toEqual({ problem: 'already-blocked', key: 'A', reason: 'waiting for API keys' });
+    expect(decideBlock(blocked, 'again', who)).toEqual({
+      problem: 'already-blocked',
+      key: 'A',
+      reason: 'waiting for API keys',
+    });
     expect(apply(blocked, decideUnblock(blocked, who)).blocked).toBeNull();
     expect(decideUnblock(pbi, who)).toEqual({ problem: 'not-blocked', key: 'A' });
   });
@@ -105,7 +153,10 @@ describe('re-deriving start and finish after a workflow change', () => {
   test('flowDatesOf gives exactly what replaying the whole history gives, under any start and finish', () => {
     fc.assert(
       fc.property(
-        fc.array(fc.record({ stage: fc.constantFrom(...stages, 'gone'), minutes: fc.integer({ min: 0, max: 3 }) }), { minLength: 1, maxLength: 12 }),
+        fc.array(fc.record({ stage: fc.constantFrom(...stages, 'gone'), minutes: fc.integer({ min: 0, max: 3 }) }), {
+          minLength: 1,
+          maxLength: 12,
+        }),
         fc.integer({ min: 0, max: stages.length - 1 }),
         fc.integer({ min: 0, max: stages.length - 1 }),
         (steps, s, f) => {
@@ -118,8 +169,14 @@ describe('re-deriving start and finish after a workflow change', () => {
               : { type: 'pbi.moved', key: 'K', from: steps[i - 1].stage, to: stage, at: t, actor: 'U' };
           });
           const folded = replay(events, workflow)!;
-          const dates = flowDatesOf(steps.map((_, i) => ({ stage: steps[i].stage, at: events[i].at })), workflow);
-          expect([dates.startedAt?.toMillis(), dates.finishedAt?.toMillis()]).toEqual([folded.startedAt?.toMillis(), folded.finishedAt?.toMillis()]);
+          const dates = flowDatesOf(
+            steps.map((_, i) => ({ stage: steps[i].stage, at: events[i].at })),
+            workflow,
+          );
+          expect([dates.startedAt?.toMillis(), dates.finishedAt?.toMillis()]).toEqual([
+            folded.startedAt?.toMillis(),
+            folded.finishedAt?.toMillis(),
+          ]);
         },
       ),
     );
@@ -127,7 +184,7 @@ describe('re-deriving start and finish after a workflow change', () => {
 });
 
 describe('the time an event is recorded at', () => {
-  test('a command never goes before the PBI\'s latest change (clocks differ by moments): it is recorded with it', () => {
+  test("a command never goes before the PBI's latest change (clocks differ by moments): it is recorded with it", () => {
     const pbi = { ...pbiFrom('K', '2027-01-05 10:00'), lastEventAt: at('2027-01-05 10:05') };
     const early = { type: 'pbi.blocked' as const, key: 'K', reason: 'x', at: at('2027-01-05 10:04'), actor: 'U' };
     expect(inOrder(early, pbi).at.toMillis()).toBe(at('2027-01-05 10:05').toMillis());

@@ -1,6 +1,6 @@
 import { itemsAtConfidence, simulateHowMany } from '../../src/domain/forecast/monte-carlo';
 import { RECENT_WEEKS, SHIFT_CHANCE, throughputShift } from '../../src/domain/forecast/shift';
-import { seededRng, type Rng } from '../../src/domain/random';
+import { type Rng, seededRng } from '../../src/domain/random';
 
 /** Poisson draws (Knuth): a steady process finishing `rate` items a day on average. */
 function poisson(rng: Rng, rate: number): number {
@@ -26,7 +26,12 @@ describe('throughput shift inside the window', () => {
     expect(shift).toMatchObject({ direction: 'drop', recentDays: 28, recentRate: 1.5, changedAt: 60 });
     expect(shift.earlierRate).toBeCloseTo(153 / 62);
     expect(shift.chance).toBeLessThan(SHIFT_CHANCE);
-    expect(throughputShift(step.map((n) => 4 - n), 7)).toMatchObject({ direction: 'rise', changedAt: 60 });
+    expect(
+      throughputShift(
+        step.map((n) => 4 - n),
+        7,
+      ),
+    ).toMatchObject({ direction: 'rise', changedAt: 60 });
     expect(throughputShift(Array(90).fill(2), 7)).toBeNull();
     expect(throughputShift(step.slice(-41), 7)).toBeNull(); // 3 recent + 3 earlier weeks needed: 42 days
     expect(RECENT_WEEKS).toEqual([3, 4, 6, 8, 10]);
@@ -47,18 +52,33 @@ describe('throughput shift inside the window', () => {
       return n;
     };
     const measured = {
-      stable: warns(0), stableWeekends: warns(0, 'weekends'),
-      drop7: warns(7), drop14: warns(14), drop21: warns(21), drop28: warns(28), drop42: warns(42), drop60: warns(60), drop75: warns(75),
+      stable: warns(0),
+      stableWeekends: warns(0, 'weekends'),
+      drop7: warns(7),
+      drop14: warns(14),
+      drop21: warns(21),
+      drop28: warns(28),
+      drop42: warns(42),
+      drop60: warns(60),
+      drop75: warns(75),
       drop28Weekends: warns(28, 'weekends'),
     };
     expect(measured).toEqual({
-      stable: 11, stableWeekends: 2, // 2.2% and 0.4% false warnings
-      drop7: 49, drop14: 260, drop21: 495, drop28: 497, drop42: 498, drop60: 477, drop75: 144, // 10%, 52%, 99%, 99%, 100%, 95%, 29%
+      stable: 11,
+      stableWeekends: 2, // 2.2% and 0.4% false warnings
+      drop7: 49,
+      drop14: 260,
+      drop21: 495,
+      drop28: 497,
+      drop42: 498,
+      drop60: 477,
+      drop75: 144, // 10%, 52%, 99%, 99%, 100%, 95%, 29%
       drop28Weekends: 470, // 94%
     });
     expect(measured.stable / 500).toBeLessThan(0.04);
     expect(measured.stableWeekends / 500).toBeLessThan(0.04);
-    for (const caught of [measured.drop21, measured.drop28, measured.drop42, measured.drop60, measured.drop28Weekends]) expect(caught / 500).toBeGreaterThan(0.9);
+    for (const caught of [measured.drop21, measured.drop28, measured.drop42, measured.drop60, measured.drop28Weekends])
+      expect(caught / 500).toBeGreaterThan(0.9);
   });
 
   // What the warning is for: on histories whose rate fell from 2.0 to 0.75 a day inside the window, "85%: at least N in
@@ -79,7 +99,10 @@ describe('throughput shift inside the window', () => {
       }
       return { dropDays, whole, since };
     });
-    expect(hitRates).toEqual([{ dropDays: 28, whole: 1, since: 77 }, { dropDays: 42, whole: 18, since: 91 }]);
+    expect(hitRates).toEqual([
+      { dropDays: 28, whole: 1, since: 77 },
+      { dropDays: 42, whole: 18, since: 91 },
+    ]);
     for (const { whole, since } of hitRates) {
       expect(whole / 100).toBeLessThan(0.25);
       expect(since / 100).toBeGreaterThan(0.75);

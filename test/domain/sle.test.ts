@@ -1,5 +1,5 @@
-import { agingItems, agingStatus, cycleTimesInWindow, serviceLevelExpectation, type Sle } from '../../src/domain/sle';
 import { addDays } from '../../src/domain/calendar';
+import { agingItems, agingStatus, cycleTimesInWindow, type Sle, serviceLevelExpectation } from '../../src/domain/sle';
 import { finished, pbiFrom, ZONE } from './builders';
 
 const setting = { percentile: 85, days: null, historyDays: 90 };
@@ -7,17 +7,37 @@ const setting = { percentile: 85, days: null, historyDays: 90 };
 describe('service level expectation', () => {
   test('is the 85th percentile (nearest rank) of cycle times in the window', () => {
     const times = [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20];
-    expect(serviceLevelExpectation(setting, times)).toEqual({ kind: 'computed', percentile: 85, days: 17, sampleSize: 20, atRiskDays: 14 });
+    expect(serviceLevelExpectation(setting, times)).toEqual({
+      kind: 'computed',
+      percentile: 85,
+      days: 17,
+      sampleSize: 20,
+      atRiskDays: 14,
+    });
   });
   test('says "not enough history" with fewer than 10 finished items', () => {
-    expect(serviceLevelExpectation(setting, [1, 2, 3, 4, 5, 6, 7, 8, 9])).toEqual({ kind: 'not-enough-history', percentile: 85, sampleSize: 9 });
+    expect(serviceLevelExpectation(setting, [1, 2, 3, 4, 5, 6, 7, 8, 9])).toEqual({
+      kind: 'not-enough-history',
+      percentile: 85,
+      sampleSize: 9,
+    });
   });
   test('a SLE set by hand holds even without history', () => {
-    expect(serviceLevelExpectation({ ...setting, days: 12 }, [])).toEqual({ kind: 'set', percentile: 85, days: 12, sampleSize: 0, atRiskDays: null });
+    expect(serviceLevelExpectation({ ...setting, days: 12 }, [])).toEqual({
+      kind: 'set',
+      percentile: 85,
+      days: 12,
+      sampleSize: 0,
+      atRiskDays: null,
+    });
   });
   test('uses only items finished in the window ending today', () => {
     const today = '2027-04-30';
-    const pbis = [finished('OLD', '2027-01-01', '2027-01-20'), finished('IN', addDays(today, -10), addDays(today, -5)), finished('TODAY', today, today)];
+    const pbis = [
+      finished('OLD', '2027-01-01', '2027-01-20'),
+      finished('IN', addDays(today, -10), addDays(today, -5)),
+      finished('TODAY', today, today),
+    ];
     expect(cycleTimesInWindow(pbis, today, ZONE, 90).sort()).toEqual([1, 6]);
   });
 });

@@ -4,8 +4,8 @@ import { once } from 'node:events';
 import { Agent } from 'node:http';
 import path from 'node:path';
 import { freePort, postRaw, startBotProcess } from '../support/bot-process';
-import { startFakeSlack, type FakeSlack } from '../support/fake-slack';
-import { sign, SIGNING_SECRET } from '../support/slack-requests';
+import { type FakeSlack, startFakeSlack } from '../support/fake-slack';
+import { SIGNING_SECRET, sign } from '../support/slack-requests';
 import type { Delivery } from '../support/tracker-payloads';
 import { startPrivatePostgres } from './private-postgres';
 
@@ -24,7 +24,14 @@ export async function startRig(database: string, count: number, logLevel: 'error
   const server = await startPrivatePostgres();
   const url = await server.createDatabase(database);
   const fake = await startFakeSlack();
-  const env = { DATABASE_URL: url, SLACK_BOT_TOKEN: 'xoxb-faults', SLACK_SIGNING_SECRET: SIGNING_SECRET, SLACK_API_URL: fake.apiUrl, SECRETS_KEY: randomBytes(32).toString('base64'), LOG_LEVEL: logLevel };
+  const env = {
+    DATABASE_URL: url,
+    SLACK_BOT_TOKEN: 'xoxb-faults',
+    SLACK_SIGNING_SECRET: SIGNING_SECRET,
+    SLACK_API_URL: fake.apiUrl,
+    SECRETS_KEY: randomBytes(32).toString('base64'),
+    LOG_LEVEL: logLevel,
+  };
   const cluster = await startCluster(count, env);
   return {
     server,
@@ -64,13 +71,19 @@ export async function startCluster(count: number, env: Record<string, string>) {
   const stats = { retries: 0, statuses: new Map<number, number>() };
 
   /** Sends until some replica answers below 500; the answer's status. */
-  async function send(pathname: string, headers: Record<string, string>, body: string, first?: Replica): Promise<number> {
+  async function send(
+    pathname: string,
+    headers: Record<string, string>,
+    body: string,
+    first?: Replica,
+  ): Promise<number> {
     const deadline = performance.now() + GIVE_UP_MS;
     for (let replica = first ?? next(); ; replica = next()) {
       const status = await postRaw(agent, `${replica.baseUrl}${pathname}`, headers, body).catch(() => 0);
       stats.statuses.set(status, (stats.statuses.get(status) ?? 0) + 1);
       if (status >= 200 && status < 500) return status;
-      if (performance.now() > deadline) throw new Error(`no replica took ${pathname} within ${GIVE_UP_MS} ms (last status ${status})`);
+      if (performance.now() > deadline)
+        throw new Error(`no replica took ${pathname} within ${GIVE_UP_MS} ms (last status ${status})`);
       stats.retries++;
       await new Promise((r) => setTimeout(r, 100));
     }
@@ -98,14 +111,32 @@ export async function startCluster(count: number, env: Record<string, string>) {
      * A slash command as a person types it: sent to a replica until one acks, then its answer awaited; with no answer
      * (the replica died after the ack) the person types it again. Resolves with the answer.
      */
-    async command(fake: FakeSlack, fields: { command: string; text: string; channel_id: string; user_id?: string; team_id?: string }): Promise<Record<string, any>> {
+    async command(
+      fake: FakeSlack,
+      fields: { command: string; text: string; channel_id: string; user_id?: string; team_id?: string },
+    ): Promise<Record<string, any>> {
       for (let attempt = 0; attempt < 5; attempt++) {
         const responseUrl = fake.responseUrl();
-        const body = new URLSearchParams({ token: 'x', team_id: 'T1', user_id: 'U_NIT', user_name: 'u', trigger_id: 't', response_url: responseUrl, ...fields }).toString();
+        const body = new URLSearchParams({
+          token: 'x',
+          team_id: 'T1',
+          user_id: 'U_NIT',
+          user_name: 'u',
+          trigger_id: 't',
+          response_url: responseUrl,
+          ...fields,
+        }).toString();
         const answered = fake.nextResponse(responseUrl, GIVE_UP_MS);
-        const status = await send('/slack/events', { 'content-type': 'application/x-www-form-urlencoded', ...sign(body) }, body);
+        const status = await send(
+          '/slack/events',
+          { 'content-type': 'application/x-www-form-urlencoded', ...sign(body) },
+          body,
+        );
         if (status !== 200) throw new Error(`${fields.command} ${fields.text} answered ${status}`);
-        const reply = await Promise.race([answered, new Promise<null>((r) => setTimeout(() => r(null), REPLY_WAIT_MS).unref())]);
+        const reply = await Promise.race([
+          answered,
+          new Promise<null>((r) => setTimeout(() => r(null), REPLY_WAIT_MS).unref()),
+        ]);
         if (reply) return reply;
         stats.retries++;
       }

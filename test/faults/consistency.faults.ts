@@ -1,8 +1,8 @@
 import { blocksToText } from '../../src/console/plain-text';
-import { openDatabase, type Database } from '../../src/store/database';
+import { type Database, openDatabase } from '../../src/store/database';
 import { brokenInvariants } from '../support/consistency';
 import type { FakeSlack } from '../support/fake-slack';
-import { startRig, type Cluster, type Rig } from './cluster';
+import { type Cluster, type Rig, startRig } from './cluster';
 
 jest.setTimeout(300_000);
 
@@ -21,17 +21,22 @@ describe('one Nexus written at once through two replicas', () => {
     const reply = await cluster.command(fake, { command, text, channel_id: 'C1' });
     return blocksToText(reply.blocks ?? []) || String(reply.text ?? '');
   };
-  const atOnce = (lines: string[]) => Promise.all(lines.map((line) => {
-    const [command, ...rest] = line.split(' ');
-    return say(rest.join(' '), command);
-  }));
+  const atOnce = (lines: string[]) =>
+    Promise.all(
+      lines.map((line) => {
+        const [command, ...rest] = line.split(' ');
+        return say(rest.join(' '), command);
+      }),
+    );
 
   beforeAll(async () => {
     rig = await startRig('consistency', 2, 'error');
     ({ fake, cluster } = rig);
     await Promise.all([cluster.start(0), cluster.start(1)]);
     db = await openDatabase({ url: rig.url, dataDir: '' });
-    await say('setup --teams Alpha,Beta --stages "refining,ready,doing,review,integrated,released" --start doing --finish integrated');
+    await say(
+      'setup --teams Alpha,Beta --stages "refining,ready,doing,review,integrated,released" --start doing --finish integrated',
+    );
     nexusId = (await db.prisma.nexus.findFirstOrThrow()).id;
   });
   afterAll(async () => {
@@ -65,10 +70,17 @@ describe('one Nexus written at once through two replicas', () => {
       ...Array.from({ length: 12 }, (_, i) => `/pbi move MIX-${i + 1} ${['ready', 'doing', 'review', 's3'][i % 4]}`),
       ...Array.from({ length: 12 }, (_, i) => `/pbi teams MIX-${i + 1} ${i % 2 ? '+Beta' : '+Team2'}`),
       ...Array.from({ length: 6 }, (_, i) => `/pbi team MIX-${i + 1} Alpha ${i % 2 ? 'start' : 'done'}`),
-      '/nexus flow start ready finish review', '/nexus stage remove s3', '/nexus teams remove Team2', '/nexus teams remove Beta',
-      '/nexus flow start doing finish integrated', '/nexus stage remove released',
+      '/nexus flow start ready finish review',
+      '/nexus stage remove s3',
+      '/nexus teams remove Team2',
+      '/nexus teams remove Beta',
+      '/nexus flow start doing finish integrated',
+      '/nexus stage remove released',
     ];
-    const shuffled = lines.map((l, i) => ({ l, k: (i * 7919) % lines.length })).sort((x, y) => x.k - y.k).map((x) => x.l);
+    const shuffled = lines
+      .map((l, i) => ({ l, k: (i * 7919) % lines.length }))
+      .sort((x, y) => x.k - y.k)
+      .map((x) => x.l);
     const replies = await atOnce(shuffled);
     expect(replies.filter((r) => /Sorry/.test(r))).toEqual([]);
     expect(await brokenInvariants(db, nexusId)).toEqual([]);

@@ -7,10 +7,10 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { DateTime } from 'luxon';
 import { blocksToText } from '../../src/console/plain-text';
-import { startFakeSlack, type FakeSlack } from '../support/fake-slack';
+import { type FakeSlack, startFakeSlack } from '../support/fake-slack';
 import { SIGNING_SECRET } from '../support/slack-requests';
-import { signed, statusChange, type Delivery } from '../support/tracker-payloads';
-import { startCluster, type Cluster } from './cluster';
+import { type Delivery, signed, statusChange } from '../support/tracker-payloads';
+import { type Cluster, startCluster } from './cluster';
 
 /** The flood the issue measured: forged Jira deliveries a second to one Nexus's real webhook URL. */
 const FORGED_PER_SECOND = 1_100;
@@ -43,7 +43,8 @@ function cpuMs(pid: number): number {
   return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100; // utime, stime in ticks of 1/100 s
 }
 
-const percentile = (values: number[], p: number) => [...values].sort((a, b) => a - b)[Math.min(values.length - 1, Math.ceil((p / 100) * values.length) - 1)];
+const percentile = (values: number[], p: number) =>
+  [...values].sort((a, b) => a - b)[Math.min(values.length - 1, Math.ceil((p / 100) * values.length) - 1)];
 
 describe('a flood of forged deliveries at one Nexus, on the embedded database', () => {
   let dataDir: string;
@@ -51,14 +52,30 @@ describe('a flood of forged deliveries at one Nexus, on the embedded database', 
   let cluster: Cluster;
   const secrets = new Map<string, string>();
   const nexusIds = new Map<string, string>();
-  const say = (channel: string, command: string, text: string) => cluster.command(fake, { command, text, channel_id: channel });
+  const say = (channel: string, command: string, text: string) =>
+    cluster.command(fake, { command, text, channel_id: channel });
   const webhook = (channel: string) => `${cluster.replicas[0].baseUrl}/webhooks/jira/${nexusIds.get(channel)}`;
-  const genuine = (channel: string, n: number) => signed('jira', statusChange('jira', n, 'in progress', DateTime.utc()).json, randomUUID(), secrets.get(channel)!, DateTime.utc());
+  const genuine = (channel: string, n: number) =>
+    signed(
+      'jira',
+      statusChange('jira', n, 'in progress', DateTime.utc()).json,
+      randomUUID(),
+      secrets.get(channel)!,
+      DateTime.utc(),
+    );
 
   beforeAll(async () => {
     dataDir = mkdtempSync(path.join(tmpdir(), 'nexus-flow-flood-'));
     fake = await startFakeSlack();
-    const env = { DATA_DIR: dataDir, SLACK_BOT_TOKEN: 'xoxb-flood', SLACK_SIGNING_SECRET: SIGNING_SECRET, SLACK_API_URL: fake.apiUrl, SECRETS_KEY: randomBytes(32).toString('base64'), LOG_LEVEL: 'error', WEBHOOK_DELIVERIES_PER_NEXUS: '20' };
+    const env = {
+      DATA_DIR: dataDir,
+      SLACK_BOT_TOKEN: 'xoxb-flood',
+      SLACK_SIGNING_SECRET: SIGNING_SECRET,
+      SLACK_API_URL: fake.apiUrl,
+      SECRETS_KEY: randomBytes(32).toString('base64'),
+      LOG_LEVEL: 'error',
+      WEBHOOK_DELIVERIES_PER_NEXUS: '20',
+    };
     cluster = await startCluster(1, env);
     await cluster.start(0);
     for (const channel of ['C-attacked', 'C-other']) {
@@ -92,8 +109,18 @@ describe('a flood of forged deliveries at one Nexus, on the embedded database', 
   test('the flood gets 429 with Retry-After, a genuine sender still gets in, and the other Nexus stays fast', async () => {
     const before = await timeBoards(READS);
     const cpuBefore = cpuMs(cluster.replicas[0].process!.pid!);
-    const forged = signed('jira', statusChange('jira', 1, 'integrated', DateTime.utc()).json, 'forged-1', 'not-the-secret-but-long-enough-0123456789', DateTime.utc());
-    const flooder = spawn(process.execPath, [FLOODER, webhook('C-attacked'), String(FORGED_PER_SECOND), String(FLOOD_MS)], { stdio: ['pipe', 'pipe', 'inherit'] });
+    const forged = signed(
+      'jira',
+      statusChange('jira', 1, 'integrated', DateTime.utc()).json,
+      'forged-1',
+      'not-the-secret-but-long-enough-0123456789',
+      DateTime.utc(),
+    );
+    const flooder = spawn(
+      process.execPath,
+      [FLOODER, webhook('C-attacked'), String(FORGED_PER_SECOND), String(FLOOD_MS)],
+      { stdio: ['pipe', 'pipe', 'inherit'] },
+    );
     flooder.stdin.end(JSON.stringify(forged));
     let output = '';
     flooder.stdout.on('data', (chunk: Buffer) => (output += chunk));
@@ -104,12 +131,20 @@ describe('a flood of forged deliveries at one Nexus, on the embedded database', 
     const duringDone = flooder.exitCode === null;
     await finished;
     const botCpuMs = cpuMs(cluster.replicas[0].process!.pid!) - cpuBefore;
-    const flood = JSON.parse(output) as { sent: number; statuses: Record<string, number>; limitedWithoutRetryAfter: number; seconds: number };
+    const flood = JSON.parse(output) as {
+      sent: number;
+      statuses: Record<string, number>;
+      limitedWithoutRetryAfter: number;
+      seconds: number;
+    };
     const figures = {
       forgedPerSecond: Math.round(flood.sent / flood.seconds),
       botCpuMsPerForged: Number((botCpuMs / flood.sent).toFixed(3)),
       statuses: flood.statuses,
-      boardMs: { before: { p50: percentile(before, 50), p99: percentile(before, 99) }, during: { p50: percentile(during, 50), p99: percentile(during, 99) } },
+      boardMs: {
+        before: { p50: percentile(before, 50), p99: percentile(before, 99) },
+        during: { p50: percentile(during, 50), p99: percentile(during, 99) },
+      },
     };
     process.stdout.write(`flood figures: ${JSON.stringify(figures)}\n`);
     expect(duringDone).toBe(true); // every read during the flood was timed while it lasted
@@ -128,7 +163,9 @@ describe('a flood of forged deliveries at one Nexus, on the embedded database', 
   test('one Nexus over its deliveries a second gets 429 with Retry-After; another Nexus is not held back', async () => {
     // this bot takes 20 authentic deliveries a second per Nexus, bursts of 200
     const agent = new Agent({ keepAlive: true, maxSockets: 32 });
-    const burst = await Promise.all(Array.from({ length: 400 }, (_, i) => send(agent, webhook('C-attacked'), genuine('C-attacked', 1_000 + i))));
+    const burst = await Promise.all(
+      Array.from({ length: 400 }, (_, i) => send(agent, webhook('C-attacked'), genuine('C-attacked', 1_000 + i))),
+    );
     const limited = burst.filter((a) => a.status === 429);
     expect(burst.filter((a) => a.status === 202).length).toBeGreaterThanOrEqual(200);
     expect(limited.length).toBeGreaterThan(100);

@@ -8,18 +8,43 @@ import { blocksToText } from '../../src/console/plain-text';
 import { TRACKER_KINDS } from '../../src/domain/tracker';
 import { signGeneric } from '../../src/trackers/generic';
 import { hmacSha256 } from '../../src/trackers/signature';
+import { postRaw } from '../support/bot-process';
 import type { FakeSlack } from '../support/fake-slack';
 import { sign } from '../support/slack-requests';
-import { postRaw } from '../support/bot-process';
-import { startRig, type Cluster, type Rig } from './cluster';
+import { type Cluster, type Rig, startRig } from './cluster';
 
 /** Fixed, so a failure replays the same input. */
 const SEED = 20261130;
 const HOSTILE = [
-  '<!channel>', '<!here|here>', '<!everyone>', '<@UHACKER>', '<#CSECRET|secret>', '<https://evil.example|click me>',
-  '<!subteam^S123>', '*bold* _it_ ~s~ `code` ```block```', '&lt;!channel&gt;', '> quote', '\u0000', '\uFFFF', '\uD800',
-  '"unclosed', '“curly', '--key', '--teams ,,,', '--stage', '../../etc/passwd', `'; DROP TABLE "Pbi"; --`, '${7*7}',
-  '%00%ff', '🙂🏳️‍🌈', '\u202Eevil', 'x'.repeat(4_000), '-1', '99999999999999999999', '2026-02-30', 'NaN',
+  '<!channel>',
+  '<!here|here>',
+  '<!everyone>',
+  '<@UHACKER>',
+  '<#CSECRET|secret>',
+  '<https://evil.example|click me>',
+  '<!subteam^S123>',
+  '*bold* _it_ ~s~ `code` ```block```',
+  '&lt;!channel&gt;',
+  '> quote',
+  '\u0000',
+  '\uFFFF',
+  '\uD800',
+  '"unclosed',
+  '“curly',
+  '--key',
+  '--teams ,,,',
+  '--stage',
+  '../../etc/passwd',
+  `'; DROP TABLE "Pbi"; --`,
+  '${7*7}',
+  '%00%ff',
+  '🙂🏳️‍🌈',
+  '\u202Eevil',
+  'x'.repeat(4_000),
+  '-1',
+  '99999999999999999999',
+  '2026-02-30',
+  'NaN',
 ];
 const hostileText = fc.oneof(
   fc.constantFrom(...HOSTILE),
@@ -44,7 +69,8 @@ describe('hostile input at every endpoint and command', () => {
   let nexusId: string;
   let jiraSecret: string;
   const agent = new Agent({ keepAlive: true });
-  const say = (command: string, text: string, user = 'U_NIT') => cluster.command(fake, { command, text, channel_id: 'C1', user_id: user });
+  const say = (command: string, text: string, user = 'U_NIT') =>
+    cluster.command(fake, { command, text, channel_id: 'C1', user_id: user });
   const base = () => cluster.replicas[0].baseUrl;
 
   beforeAll(async () => {
@@ -100,22 +126,39 @@ describe('hostile input at every endpoint and command', () => {
     expectNoRawMarkup(reply);
     const { mrkdwn, plain } = textsOf(reply);
     const mentions = (text: string) => /R(&amp;|&|%26)D/.test(text);
-    expect({ line, altered: [...mrkdwn, ...plain].filter((text) => URL_ENCODED.test(text)) }).toEqual({ line, altered: [] });
-    expect({ line, altered: mrkdwn.filter((text) => mentions(text) && !text.includes(HOSTILE_NEXUS_SHOWN)) }).toEqual({ line, altered: [] });
-    expect({ line, altered: plain.filter((text) => mentions(text) && !text.includes(HOSTILE_NEXUS)) }).toEqual({ line, altered: [] });
+    expect({ line, altered: [...mrkdwn, ...plain].filter((text) => URL_ENCODED.test(text)) }).toEqual({
+      line,
+      altered: [],
+    });
+    expect({ line, altered: mrkdwn.filter((text) => mentions(text) && !text.includes(HOSTILE_NEXUS_SHOWN)) }).toEqual({
+      line,
+      altered: [],
+    });
+    expect({ line, altered: plain.filter((text) => mentions(text) && !text.includes(HOSTILE_NEXUS)) }).toEqual({
+      line,
+      altered: [],
+    });
   }
 
   test('every command with hostile words: an answer each time, no raw markup, and only a change posted in the channel changes anything', async () => {
     const cases = COMMANDS.filter((c) => !(c.path[0] === 'pbi' && c.path[1] === 'add')).flatMap((c) =>
-      fc.sample(hostileText, { seed: SEED + c.path.join().length, numRuns: 12 }).map((words) => ({ slash: `/${c.path[0]}`, text: `${c.path[1]} ${words}` })),
+      fc
+        .sample(hostileText, { seed: SEED + c.path.join().length, numRuns: 12 })
+        .map((words) => ({ slash: `/${c.path[0]}`, text: `${c.path[1]} ${words}` })),
     );
-    cases.push(...fc.sample(hostileText, { seed: SEED, numRuns: 40 }).map((words) => ({ slash: fc.sample(fc.constantFrom('/pbi', '/flow', '/forecast', '/nexus'), 1)[0], text: words })));
+    cases.push(
+      ...fc.sample(hostileText, { seed: SEED, numRuns: 40 }).map((words) => ({
+        slash: fc.sample(fc.constantFrom('/pbi', '/flow', '/forecast', '/nexus'), 1)[0],
+        text: words,
+      })),
+    );
     for (const { slash, text } of cases) {
       const before = await snapshot();
       const reply = await say(slash, text);
       expectNoRawMarkup(reply);
       // a change is always posted for the channel; an answer to the person alone changed nothing (the secret aside)
-      if (reply.response_type !== 'in_channel' && !text.startsWith('tracker ')) expect([slash, text, await snapshot()]).toEqual([slash, text, before]);
+      if (reply.response_type !== 'in_channel' && !text.startsWith('tracker '))
+        expect([slash, text, await snapshot()]).toEqual([slash, text, before]);
     }
     expect(cluster.alive(0)).toBe(true);
   });
@@ -132,35 +175,91 @@ describe('hostile input at every endpoint and command', () => {
     const stored = await sql.query<{ title: string }>(`SELECT title FROM "Pbi" WHERE key = 'HOSTILE-0'`);
     expect(stored.rows[0].title).toContain('<!channel>');
     // a Nexus named with markup, in a channel of its own: every report names it
-    const elsewhere = (command: string, text: string) => cluster.command(fake, { command, text, channel_id: 'C-HOSTILE' });
-    const setup = await elsewhere('/nexus', `setup --name "${HOSTILE_NEXUS}" --teams Alpha --stages "ready,doing:1,done" --start doing --finish done`);
+    const elsewhere = (command: string, text: string) =>
+      cluster.command(fake, { command, text, channel_id: 'C-HOSTILE' });
+    const setup = await elsewhere(
+      '/nexus',
+      `setup --name "${HOSTILE_NEXUS}" --teams Alpha --stages "ready,doing:1,done" --start doing --finish done`,
+    );
     expectNameIntact('setup', setup);
     expect(setup.text).toContain(HOSTILE_NEXUS_SHOWN);
     await elsewhere('/nexus', 'sle 85 1');
     // an item a tracker keys and titles with markup, in progress for 4 days: the digest names it oldest
     const secret = /Secret: (\S+)/.exec(blocksToText((await elsewhere('/nexus', 'tracker generic')).blocks))![1];
-    const hostileId = (await sql.query<{ id: string }>(`SELECT id FROM "Nexus" WHERE "channelId" = 'C-HOSTILE'`)).rows[0].id;
+    const hostileId = (await sql.query<{ id: string }>(`SELECT id FROM "Nexus" WHERE "channelId" = 'C-HOSTILE'`))
+      .rows[0].id;
     const occurredAt = new Date(Date.now() - 3 * 86_400_000).toISOString();
-    const delivery = JSON.stringify({ id: 'd-markup', item: { id: '1', key: '<!channel>', title: '<!here> <@UHACKER>' }, to: 'doing', occurredAt, teams: ['Alpha'] });
-    expect(await postRaw(agent, `${base()}/webhooks/generic/${hostileId}`, { 'content-type': 'application/json', ...signGeneric(secret, 'd-markup', delivery, DateTime.utc()) }, delivery)).toBe(202);
-    for (let i = 0; i < 100 && !(await sql.query(`SELECT 1 FROM "Pbi" WHERE key = '<!channel>' AND stage = 'doing'`)).rowCount; i++) await new Promise((r) => setTimeout(r, 100));
+    const delivery = JSON.stringify({
+      id: 'd-markup',
+      item: { id: '1', key: '<!channel>', title: '<!here> <@UHACKER>' },
+      to: 'doing',
+      occurredAt,
+      teams: ['Alpha'],
+    });
+    expect(
+      await postRaw(
+        agent,
+        `${base()}/webhooks/generic/${hostileId}`,
+        { 'content-type': 'application/json', ...signGeneric(secret, 'd-markup', delivery, DateTime.utc()) },
+        delivery,
+      ),
+    ).toBe(202);
+    for (
+      let i = 0;
+      i < 100 && !(await sql.query(`SELECT 1 FROM "Pbi" WHERE key = '<!channel>' AND stage = 'doing'`)).rowCount;
+      i++
+    )
+      await new Promise((r) => setTimeout(r, 100));
     await elsewhere('/pbi', 'add "First" --teams Alpha');
     const moved = await elsewhere('/pbi', 'move PBI-1 doing'); // over the limit of 1: names the items already there
     expectNameIntact('/pbi move', moved);
     expect(blocksToText(moved.blocks)).toContain('already there <!channel>');
-    for (const line of ['/flow board', '/flow wip', '/flow aging', '/flow sle', '/flow throughput', '/forecast 5', '/pbi show PBI-1']) {
+    for (const line of [
+      '/flow board',
+      '/flow wip',
+      '/flow aging',
+      '/flow sle',
+      '/flow throughput',
+      '/forecast 5',
+      '/pbi show PBI-1',
+    ]) {
       const [command, ...words] = line.split(' ');
       expectNameIntact(line, await elsewhere(command, words.join(' ')));
     }
     // a digest with a thread is posted by the bot itself (chat.postMessage), not through the response URL
-    const digestBody = new URLSearchParams({ token: 'x', team_id: 'T1', user_id: 'U_NIT', trigger_id: 't', response_url: fake.responseUrl(), command: '/flow', text: 'digest', channel_id: 'C-HOSTILE' }).toString();
-    expect(await postRaw(agent, `${base()}/slack/events`, { 'content-type': 'application/x-www-form-urlencoded', ...sign(digestBody) }, digestBody)).toBe(200);
+    const digestBody = new URLSearchParams({
+      token: 'x',
+      team_id: 'T1',
+      user_id: 'U_NIT',
+      trigger_id: 't',
+      response_url: fake.responseUrl(),
+      command: '/flow',
+      text: 'digest',
+      channel_id: 'C-HOSTILE',
+    }).toString();
+    expect(
+      await postRaw(
+        agent,
+        `${base()}/slack/events`,
+        { 'content-type': 'application/x-www-form-urlencoded', ...sign(digestBody) },
+        digestBody,
+      ),
+    ).toBe(200);
     // the digest, not the tracker move's announcement, which may come first
-    const digestPosted = () => fake.callsTo('chat.postMessage').find((c) => c.body.channel === 'C-HOSTILE' && !c.body.thread_ts && JSON.stringify(c.body.blocks).includes(' · digest · '));
+    const digestPosted = () =>
+      fake
+        .callsTo('chat.postMessage')
+        .find(
+          (c) =>
+            c.body.channel === 'C-HOSTILE' &&
+            !c.body.thread_ts &&
+            JSON.stringify(c.body.blocks).includes(' · digest · '),
+        );
     for (let i = 0; i < 100 && !digestPosted(); i++) await new Promise((r) => setTimeout(r, 100));
     expect(digestPosted()?.body.text).toMatch(/oldest &lt;!channel&gt;, \d+ days/);
     for (const call of fake.callsTo('chat.postMessage')) expectNameIntact('chat.postMessage', call.body);
-    for (const call of fake.callsTo('files.completeUploadExternal')) expect(String(call.body.initial_comment ?? '')).not.toMatch(RAW_MARKUP);
+    for (const call of fake.callsTo('files.completeUploadExternal'))
+      expect(String(call.body.initial_comment ?? '')).not.toMatch(RAW_MARKUP);
   });
 
   test('webhooks: forged, oversize, bad UTF-8, deep JSON and junk paths get 4xx and store nothing that applies', async () => {
@@ -169,18 +268,37 @@ describe('hostile input at every endpoint and command', () => {
     const send = async (path: string, body: string | Buffer, headers: Record<string, string> = {}) => {
       statuses.push(await postRaw(agent, `${base()}${path}`, { 'content-type': 'application/json', ...headers }, body));
     };
-    const jiraSigned = (body: string | Buffer) => ({ 'x-hub-signature': `sha256=${hmacSha256(jiraSecret, body as string, 'hex')}`, 'x-atlassian-webhook-identifier': randomBytes(8).toString('hex') });
+    const jiraSigned = (body: string | Buffer) => ({
+      'x-hub-signature': `sha256=${hmacSha256(jiraSecret, body as string, 'hex')}`,
+      'x-atlassian-webhook-identifier': randomBytes(8).toString('hex'),
+    });
     for (const kind of TRACKER_KINDS) {
-      for (const body of fc.sample(fc.oneof(fc.json(), fc.string(), hostileText), { seed: SEED + kind.length, numRuns: 15 })) await send(`/webhooks/${kind}/${nexusId}`, body);
+      for (const body of fc.sample(fc.oneof(fc.json(), fc.string(), hostileText), {
+        seed: SEED + kind.length,
+        numRuns: 15,
+      }))
+        await send(`/webhooks/${kind}/${nexusId}`, body);
     }
     await send(`/webhooks/jira/${nexusId}`, Buffer.alloc(2 * 1024 * 1024, 'a'));
     const badUtf8 = Buffer.from([0x7b, 0x22, 0xff, 0xfe, 0xc3, 0x22, 0x7d]);
     await send(`/webhooks/jira/${nexusId}`, badUtf8, jiraSigned(badUtf8));
     const deep = '['.repeat(200_000) + ']'.repeat(200_000);
     await send(`/webhooks/jira/${nexusId}`, deep, jiraSigned(deep));
-    const wide = JSON.stringify({ webhookEvent: 'jira:issue_updated', issue: { fields: Object.fromEntries(Array.from({ length: 20_000 }, (_, i) => [`f${i}`, i])) } });
+    const wide = JSON.stringify({
+      webhookEvent: 'jira:issue_updated',
+      issue: { fields: Object.fromEntries(Array.from({ length: 20_000 }, (_, i) => [`f${i}`, i])) },
+    });
     await send(`/webhooks/jira/${nexusId}`, wide, jiraSigned(wide));
-    for (const path of ['/webhooks/jira/unknown-nexus', '/webhooks/svn/x', '/webhooks', '/webhooks/jira/%00', `/webhooks/jira/${nexusId}/../../x`, '//evil', '/slack/events/../../etc']) await send(path, '{}');
+    for (const path of [
+      '/webhooks/jira/unknown-nexus',
+      '/webhooks/svn/x',
+      '/webhooks',
+      '/webhooks/jira/%00',
+      `/webhooks/jira/${nexusId}/../../x`,
+      '//evil',
+      '/slack/events/../../etc',
+    ])
+      await send(path, '{}');
     expect(statuses.filter((s) => s >= 500 || s < 400)).toEqual([]);
     expect(await snapshot()).toBe(before);
     expect(cluster.alive(0)).toBe(true);
@@ -190,21 +308,43 @@ describe('hostile input at every endpoint and command', () => {
     const before = await snapshot();
     const statuses: number[] = [];
     const send = async (body: string, contentType: string, signed = true) => {
-      statuses.push(await postRaw(agent, `${base()}/slack/events`, { 'content-type': contentType, ...(signed ? sign(body) : {}) }, body));
+      statuses.push(
+        await postRaw(
+          agent,
+          `${base()}/slack/events`,
+          { 'content-type': contentType, ...(signed ? sign(body) : {}) },
+          body,
+        ),
+      );
     };
     // side by side: Bolt holds a request no listener takes for 3 s before it answers
     await Promise.all([
       ...fc.sample(fc.string(), { seed: SEED + 2, numRuns: 10 }).map((body) => send(body, 'application/json', false)),
-      ...fc.sample(fc.oneof(fc.json(), fc.string()), { seed: SEED + 3, numRuns: 10 }).map((body) => send(body, 'application/json')),
-      ...fc.sample(fc.oneof(fc.json(), fc.string()), { seed: SEED + 4, numRuns: 10 }).map((body) => send(`payload=${encodeURIComponent(body)}`, 'application/x-www-form-urlencoded')),
+      ...fc
+        .sample(fc.oneof(fc.json(), fc.string()), { seed: SEED + 3, numRuns: 10 })
+        .map((body) => send(body, 'application/json')),
+      ...fc
+        .sample(fc.oneof(fc.json(), fc.string()), { seed: SEED + 4, numRuns: 10 })
+        .map((body) => send(`payload=${encodeURIComponent(body)}`, 'application/x-www-form-urlencoded')),
       send(`payload=${encodeURIComponent('['.repeat(100_000))}`, 'application/x-www-form-urlencoded'),
     ]);
-    await send(`command=%2Fpbi&text=%FF%FE%C3&team_id=T1&channel_id=C1&user_id=U_NIT&response_url=${encodeURIComponent(fake.responseUrl())}`, 'application/x-www-form-urlencoded');
+    await send(
+      `command=%2Fpbi&text=%FF%FE%C3&team_id=T1&channel_id=C1&user_id=U_NIT&response_url=${encodeURIComponent(fake.responseUrl())}`,
+      'application/x-www-form-urlencoded',
+    );
     // buttons whose value is not what the bot drew: refused with a message, nothing run
     for (const value of fc.sample(fc.oneof(fc.json(), hostileText), { seed: SEED + 5, numRuns: 20 })) {
       const responseUrl = fake.responseUrl();
       const answered = fake.nextResponse(responseUrl, 5_000);
-      const payload = { type: 'block_actions', team: { id: 'T1' }, user: { id: 'U_NIT', team_id: 'T1' }, channel: { id: 'C1' }, response_url: responseUrl, trigger_id: 't', actions: [{ type: 'button', action_id: 'pbi.move', block_id: 'b', value, action_ts: '1' }] };
+      const payload = {
+        type: 'block_actions',
+        team: { id: 'T1' },
+        user: { id: 'U_NIT', team_id: 'T1' },
+        channel: { id: 'C1' },
+        response_url: responseUrl,
+        trigger_id: 't',
+        actions: [{ type: 'button', action_id: 'pbi.move', block_id: 'b', value, action_ts: '1' }],
+      };
       await send(`payload=${encodeURIComponent(JSON.stringify(payload))}`, 'application/x-www-form-urlencoded');
       const reply = await answered;
       expect(reply).not.toBeNull();

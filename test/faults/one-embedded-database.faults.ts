@@ -5,18 +5,24 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { blocksToText } from '../../src/console/plain-text';
 import { freePort } from '../support/bot-process';
-import { startFakeSlack, type FakeSlack } from '../support/fake-slack';
+import { type FakeSlack, startFakeSlack } from '../support/fake-slack';
 import { SIGNING_SECRET } from '../support/slack-requests';
-import { startCluster, type Cluster } from './cluster';
+import { type Cluster, startCluster } from './cluster';
 
 const MAIN_JS = path.resolve(__dirname, '../../dist/main.js');
-const REFUSAL = /^Nexus Flow cannot start: the embedded database .+ is in use by process (\d+) \((.+?), started .+\)\. .*DATABASE_URL/;
+const REFUSAL =
+  /^Nexus Flow cannot start: the embedded database .+ is in use by process (\d+) \((.+?), started .+\)\. .*DATABASE_URL/;
 
 jest.setTimeout(180_000);
 
 /** The compiled bot run to its end with `input` on standard input (the console, or a bot that is refused). */
-async function runToExit(env: Record<string, string>, input = ''): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const child = spawn(process.execPath, [MAIN_JS], { env: { PATH: process.env.PATH, LOG_LEVEL: 'fatal', PORT: String(await freePort()), ...env } });
+async function runToExit(
+  env: Record<string, string>,
+  input = '',
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  const child = spawn(process.execPath, [MAIN_JS], {
+    env: { PATH: process.env.PATH, LOG_LEVEL: 'fatal', PORT: String(await freePort()), ...env },
+  });
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (d: Buffer) => (stdout += d));
@@ -30,7 +36,13 @@ describe('one process at a time on an embedded database', () => {
   let dataDir: string;
   let fake: FakeSlack;
   let cluster: Cluster;
-  const slackEnv = () => ({ DATA_DIR: dataDir, SLACK_BOT_TOKEN: 'xoxb-lock', SLACK_SIGNING_SECRET: SIGNING_SECRET, SLACK_API_URL: fake.apiUrl, LOG_LEVEL: 'fatal' });
+  const slackEnv = () => ({
+    DATA_DIR: dataDir,
+    SLACK_BOT_TOKEN: 'xoxb-lock',
+    SLACK_SIGNING_SECRET: SIGNING_SECRET,
+    SLACK_API_URL: fake.apiUrl,
+    LOG_LEVEL: 'fatal',
+  });
   const say = (command: string, text: string) => cluster.command(fake, { command, text, channel_id: 'C1' });
 
   beforeAll(async () => {
@@ -53,7 +65,10 @@ describe('one process at a time on an embedded database', () => {
     expect(blocksToText((await say('/pbi', 'add "From the bot"')).blocks)).toMatch(/added PBI-1/);
 
     // the console (npm start, npm run demo, npm run backtest) and a second bot beside the running one
-    for (const [env, input] of [[{ DATA_DIR: dataDir }, '/pbi add "From the console"\n'], [slackEnv(), '']] as const) {
+    for (const [env, input] of [
+      [{ DATA_DIR: dataDir }, '/pbi add "From the console"\n'],
+      [slackEnv(), ''],
+    ] as const) {
       const second = await runToExit(env, input);
       expect(second.code).toBe(1);
       expect(second.stdout).not.toMatch(/added/);
@@ -82,7 +97,13 @@ describe('one process at a time on an embedded database', () => {
 
   test('a lock naming a live process that did not write it (its pid reused after a crash) does not block', async () => {
     const lockPath = path.join(dataDir, 'pglite.lock');
-    const reused = { pid: process.pid, holder: 'the Slack bot', command: 'dist/main.js', startedAt: '2026-01-01T00:00:00Z', processStart: '1' };
+    const reused = {
+      pid: process.pid,
+      holder: 'the Slack bot',
+      command: 'dist/main.js',
+      startedAt: '2026-01-01T00:00:00Z',
+      processStart: '1',
+    };
     writeFileSync(lockPath, JSON.stringify(reused));
     const started = await runToExit({ DATA_DIR: dataDir }, '/nexus setup --teams Alpha\n/pbi add "In the console"\n');
     expect(started.stderr).toBe('');

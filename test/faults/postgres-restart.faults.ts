@@ -1,9 +1,9 @@
 import { blocksToText } from '../../src/console/plain-text';
-import { openDatabase, type Database } from '../../src/store/database';
 import { openStore, type Store } from '../../src/store';
+import { type Database, openDatabase } from '../../src/store/database';
 import type { FakeSlack } from '../support/fake-slack';
-import { startRig, type Cluster, type Rig } from './cluster';
 import { compareWithReplay, jiraDelivery, planChanges, sendOrder } from '../support/tracker-replay';
+import { type Cluster, type Rig, startRig } from './cluster';
 import type { PrivatePostgres } from './private-postgres';
 
 /** 200 items × 10 changes, a tenth more sent twice: about 2,200 deliveries. */
@@ -37,24 +37,39 @@ describe('PostgreSQL restarted under load', () => {
   });
 
   test('requests fail cleanly while it is down (503, an apology) and the app recovers by itself, losing nothing', async () => {
-    const say = (text: string) => cluster.command(fake, { command: text.split(' ')[0], text: text.split(' ').slice(1).join(' '), channel_id: 'C1' });
+    const say = (text: string) =>
+      cluster.command(fake, {
+        command: text.split(' ')[0],
+        text: text.split(' ').slice(1).join(' '),
+        channel_id: 'C1',
+      });
     await say('/nexus setup --name Shop');
     const secret = /Secret: (\S+)/.exec(blocksToText((await say('/nexus tracker jira')).blocks))![1];
     const nexus = (await store.nexuses.findByChannel('T1', 'C1'))!;
     const bot = cluster.replicas[0];
     const pid = bot.process!.pid;
-    const plan = planChanges([nexus.id], ITEMS, CHANGES, nexus.workflow.stages.map((s) => s.name), 5);
+    const plan = planChanges(
+      [nexus.id],
+      ITEMS,
+      CHANGES,
+      nexus.workflow.stages.map((s) => s.name),
+      5,
+    );
     let answered = 0;
     let outage: Promise<{ ready: number; health: number; replies: string[] }> | null = null;
     let next = 0;
     const sends = sendOrder(plan);
-    await Promise.all(Array.from({ length: 16 }, async () => {
-      while (next < sends.length) {
-        const change = sends[next++];
-        expect([200, 202]).toContain(await cluster.deliver(`/webhooks/jira/${nexus.id}`, jiraDelivery(change, secret)));
-        if (++answered === STOP_AFTER) outage = goAway();
-      }
-    }));
+    await Promise.all(
+      Array.from({ length: 16 }, async () => {
+        while (next < sends.length) {
+          const change = sends[next++];
+          expect([200, 202]).toContain(
+            await cluster.deliver(`/webhooks/jira/${nexus.id}`, jiraDelivery(change, secret)),
+          );
+          if (++answered === STOP_AFTER) outage = goAway();
+        }
+      }),
+    );
 
     /** While the database is down: readiness fails, liveness holds, commands get an answer rather than silence. */
     async function goAway() {
@@ -62,7 +77,9 @@ describe('PostgreSQL restarted under load', () => {
       try {
         const ready = (await fetch(`${bot.baseUrl}/readyz`)).status;
         const health = (await fetch(`${bot.baseUrl}/healthz`)).status;
-        const replies = await Promise.all(['/flow board', '/pbi add "While down"'].map(async (line) => String((await say(line)).text)));
+        const replies = await Promise.all(
+          ['/flow board', '/pbi add "While down"'].map(async (line) => String((await say(line)).text)),
+        );
         await new Promise((r) => setTimeout(r, DOWN_MS));
         return { ready, health, replies };
       } finally {

@@ -14,9 +14,16 @@ export async function startPrivatePostgres() {
   const root = mkdtempSync(path.join(tmpdir(), 'nexus-flow-pg-'));
   const data = path.join(root, 'data');
   const asRoot = userInfo().uid === 0;
-  if (asRoot) chownSync(root, Number(execFileSync('id', ['-u', 'postgres'], { encoding: 'utf8' })), Number(execFileSync('id', ['-g', 'postgres'], { encoding: 'utf8' })));
+  if (asRoot)
+    chownSync(
+      root,
+      Number(execFileSync('id', ['-u', 'postgres'], { encoding: 'utf8' })),
+      Number(execFileSync('id', ['-g', 'postgres'], { encoding: 'utf8' })),
+    );
   const run = (tool: string, args: string[]) => {
-    const [file, argv] = asRoot ? ['runuser', ['-u', 'postgres', '--', path.join(bin, tool), ...args]] : [path.join(bin, tool), args];
+    const [file, argv] = asRoot
+      ? ['runuser', ['-u', 'postgres', '--', path.join(bin, tool), ...args]]
+      : [path.join(bin, tool), args];
     execFileSync(file, argv, { stdio: ['ignore', 'ignore', 'pipe'] });
   };
   const port = await freePort();
@@ -53,6 +60,7 @@ export type PrivatePostgres = Awaited<ReturnType<typeof startPrivatePostgres>>;
 /** The newest Debian PostgreSQL's binaries. */
 function postgresBin(): string {
   const versions = readdirSync('/usr/lib/postgresql').sort((a, b) => Number(b) - Number(a));
-  if (!versions.length) throw new Error('PostgreSQL is not installed (apt-get install postgresql); .ci/run installs it');
+  if (!versions.length)
+    throw new Error('PostgreSQL is not installed (apt-get install postgresql); .ci/run installs it');
   return path.join('/usr/lib/postgresql', versions[0], 'bin');
 }

@@ -1,11 +1,17 @@
 import { DateTime } from 'luxon';
 import pg from 'pg';
 import { blocksToText } from '../../src/console/plain-text';
-import { openDatabase, type Database } from '../../src/store/database';
 import { openStore, type Store } from '../../src/store';
+import { type Database, openDatabase } from '../../src/store/database';
 import type { FakeSlack } from '../support/fake-slack';
-import { startRig, type Cluster, type Rig } from './cluster';
-import { compareWithReplay, jiraDelivery, planChanges, projectionsMatchHistory, sendOrder } from '../support/tracker-replay';
+import {
+  compareWithReplay,
+  jiraDelivery,
+  planChanges,
+  projectionsMatchHistory,
+  sendOrder,
+} from '../support/tracker-replay';
+import { type Cluster, type Rig, startRig } from './cluster';
 
 const CHANNELS = ['C1', 'C2', 'C3'];
 /** 3 Nexuses × 300 items × 10 changes = 9,000 changes; with a tenth more sent twice, 10,000 deliveries. */
@@ -45,7 +51,9 @@ describe('two replicas on one PostgreSQL, one killed in the middle of the load',
   test('both replicas started together applied each migration once', async () => {
     const client = new pg.Client({ connectionString: url });
     await client.connect();
-    const { rows } = await client.query<{ migration_name: string; n: string }>('SELECT migration_name, count(*) AS n FROM "_prisma_migrations" GROUP BY migration_name');
+    const { rows } = await client.query<{ migration_name: string; n: string }>(
+      'SELECT migration_name, count(*) AS n FROM "_prisma_migrations" GROUP BY migration_name',
+    );
     await client.end();
     expect(rows.length).toBeGreaterThan(0);
     expect(rows.every((r) => r.n === '1')).toBe(true);
@@ -65,7 +73,10 @@ describe('two replicas on one PostgreSQL, one killed in the middle of the load',
     let answered = 0;
     let crash: Promise<void> | null = null;
     const webhooks = inParallel(sends, 32, async (change) => {
-      const status = await cluster.deliver(`/webhooks/jira/${change.nexusId}`, jiraDelivery(change, secrets.get(change.nexusId)!));
+      const status = await cluster.deliver(
+        `/webhooks/jira/${change.nexusId}`,
+        jiraDelivery(change, secrets.get(change.nexusId)!),
+      );
       expect([200, 202]).toContain(status);
       if (++answered === KILL_AFTER) {
         crash = (async () => {
@@ -75,20 +86,34 @@ describe('two replicas on one PostgreSQL, one killed in the middle of the load',
         })();
       }
     });
-    const scripts = CHANNELS.flatMap((channel) => Array.from({ length: COMMAND_PBIS }, (_, i) => ({ channel, key: `CMD-${i + 1}` })));
+    const scripts = CHANNELS.flatMap((channel) =>
+      Array.from({ length: COMMAND_PBIS }, (_, i) => ({ channel, key: `CMD-${i + 1}` })),
+    );
     const commands = inParallel(scripts, 16, async ({ channel, key }) => {
-      const added = await cluster.command(fake, { command: '/pbi', text: `add "Work ${key}" --key ${key}`, channel_id: channel });
+      const added = await cluster.command(fake, {
+        command: '/pbi',
+        text: `add "Work ${key}" --key ${key}`,
+        channel_id: channel,
+      });
       expect(blocksToText(added.blocks ?? [])).toMatch(/added|already/i);
       for (const stage of MOVES) {
-        const moved = await cluster.command(fake, { command: '/pbi', text: `move ${key} ${stage}`, channel_id: channel });
+        const moved = await cluster.command(fake, {
+          command: '/pbi',
+          text: `move ${key} ${stage}`,
+          channel_id: channel,
+        });
         expect(blocksToText(moved.blocks ?? [])).toMatch(new RegExp(`→ ${stage}|already in`));
       }
     });
-    const reads = inParallel(Array.from({ length: 20 }, (_, i) => READS[i % READS.length]), 2, async (line) => {
-      const [command, ...text] = line.split(' ');
-      const reply = await cluster.command(fake, { command, text: text.join(' '), channel_id: 'C1' });
-      expect(reply.response_type).toBe('ephemeral');
-    });
+    const reads = inParallel(
+      Array.from({ length: 20 }, (_, i) => READS[i % READS.length]),
+      2,
+      async (line) => {
+        const [command, ...text] = line.split(' ');
+        const reply = await cluster.command(fake, { command, text: text.join(' '), channel_id: 'C1' });
+        expect(reply.response_type).toBe('ephemeral');
+      },
+    );
     await Promise.all([webhooks, commands, reads]);
     await crash;
     expect(cluster.alive(0) && cluster.alive(1)).toBe(true);
@@ -98,19 +123,33 @@ describe('two replicas on one PostgreSQL, one killed in the middle of the load',
 
     for (const nexusId of nexusIds) {
       expect(await compareWithReplay(db, store, nexusId, plan, ITEMS)).toEqual([]);
-      const keys = [...Array.from({ length: ITEMS }, (_, i) => `ED-${i + 1}`), ...scripts.filter((s) => s.channel === CHANNELS[nexusIds.indexOf(nexusId)]).map((s) => s.key)];
+      const keys = [
+        ...Array.from({ length: ITEMS }, (_, i) => `ED-${i + 1}`),
+        ...scripts.filter((s) => s.channel === CHANNELS[nexusIds.indexOf(nexusId)]).map((s) => s.key),
+      ];
       expect(await projectionsMatchHistory(store, nexusId, keys)).toEqual([]);
       // every command PBI added once and moved once per command, whatever was typed again after the crash
-      const byCommand = await db.prisma.event.groupBy({ by: ['type'], where: { nexusId, source: 'slack' }, _count: { _all: true } });
+      const byCommand = await db.prisma.event.groupBy({
+        by: ['type'],
+        where: { nexusId, source: 'slack' },
+        _count: { _all: true },
+      });
       const count = (type: string) => byCommand.find((e) => e.type === type)?._count._all ?? 0;
       expect([count('pbi.added'), count('pbi.moved')]).toEqual([COMMAND_PBIS, COMMAND_PBIS * MOVES.length]);
       expect((await store.pbis.get(nexusId, `CMD-${COMMAND_PBIS}`))!.stage).toBe('integrated');
     }
     // tracker moves were announced in every channel; a graceful stop posts every notice no one holds, so what is left
     // (if anything) is what the killed replica had claimed: another replica takes it over when that claim lapses
-    for (const channel of CHANNELS) expect(fake.callsTo('chat.postMessage').some((c) => c.body.channel === channel && String(c.body.text).includes('from the tracker'))).toBe(true);
+    for (const channel of CHANNELS)
+      expect(
+        fake
+          .callsTo('chat.postMessage')
+          .some((c) => c.body.channel === channel && String(c.body.text).includes('from the tracker')),
+      ).toBe(true);
     expect((await db.prisma.trackerNotice.findMany()).filter((n) => n.claimedUntil === null)).toEqual([]);
-    const digests = fake.callsTo('chat.postMessage').filter((c) => JSON.stringify(c.body.blocks).includes(' · digest · '));
+    const digests = fake
+      .callsTo('chat.postMessage')
+      .filter((c) => JSON.stringify(c.body.blocks).includes(' · digest · '));
     expect(digests.map((c) => c.body.channel).sort()).toEqual(CHANNELS);
     const runs = await db.prisma.digestRun.findMany();
     expect(runs).toHaveLength(CHANNELS.length);
@@ -140,9 +179,11 @@ async function setUpNexuses(cluster: Cluster, fake: FakeSlack): Promise<Map<stri
 /** Runs `work` on every item, `width` at a time. */
 async function inParallel<T>(items: T[], width: number, work: (item: T) => Promise<void>): Promise<void> {
   let next = 0;
-  await Promise.all(Array.from({ length: width }, async () => {
-    while (next < items.length) await work(items[next++]);
-  }));
+  await Promise.all(
+    Array.from({ length: width }, async () => {
+      while (next < items.length) await work(items[next++]);
+    }),
+  );
 }
 
 async function waitForEmptyInbox(store: Store): Promise<void> {

@@ -1,13 +1,13 @@
 import { DateTime } from 'luxon';
 import type { Reply } from '../../src/commands/reply';
+import { loadConfig } from '../../src/config';
 import { localDate } from '../../src/domain/calendar';
 import type { Nexus } from '../../src/domain/nexus';
 import { createLogger } from '../../src/log';
 import { createMetrics } from '../../src/metrics';
 import { postDueDigests } from '../../src/schedule/scheduler';
-import { openStore, type Store } from '../../src/store';
-import { loadConfig } from '../../src/config';
 import { slackDigestPoster } from '../../src/slack/digest-poster';
+import { openStore, type Store } from '../../src/store';
 import { startFakeSlack } from '../support/fake-slack';
 import { describeEachDatabase } from '../support/setup-db';
 import { SIGNING_SECRET } from '../support/slack-requests';
@@ -19,18 +19,42 @@ type Post = { nexus: string; at: DateTime; text: string };
 
 async function createNexus(store: Store, digest: Nexus['digest']): Promise<Nexus> {
   const settings: Omit<Nexus, 'id'> = {
-    workspaceId: 'T1', channelId: 'C1', name: 'Shop', teams: ['Alpha'],
-    workflow: { stages: [{ name: 'ready', wipLimit: null }, { name: 'doing', wipLimit: null }, { name: 'done', wipLimit: null }], startStage: 'doing', finishStage: 'done' },
-    sle: { percentile: 85, days: null, historyDays: 90 }, timeZone: ZONE, digest, forecast: { days: 'calendar', sprintDays: 14 }, nit: ['U1'], createdBy: 'U1',
+    workspaceId: 'T1',
+    channelId: 'C1',
+    name: 'Shop',
+    teams: ['Alpha'],
+    workflow: {
+      stages: [
+        { name: 'ready', wipLimit: null },
+        { name: 'doing', wipLimit: null },
+        { name: 'done', wipLimit: null },
+      ],
+      startStage: 'doing',
+      finishStage: 'done',
+    },
+    sle: { percentile: 85, days: null, historyDays: 90 },
+    timeZone: ZONE,
+    digest,
+    forecast: { days: 'calendar', sprintDays: 14 },
+    nit: ['U1'],
+    createdBy: 'U1',
   };
-  return (await store.nexuses.create(settings, { type: 'nexus.created', at: DateTime.utc(2026, 1, 1), actor: 'U1', value: settings })) as Nexus;
+  return (await store.nexuses.create(settings, {
+    type: 'nexus.created',
+    at: DateTime.utc(2026, 1, 1),
+    actor: 'U1',
+    value: settings,
+  })) as Nexus;
 }
 
 describeEachDatabase('daily digest schedule', (db) => {
   let store: Store;
   let posts: Post[];
   let clock: DateTime;
-  const recorder = (_replica: string) => async (nexus: Nexus, reply: Reply): Promise<void> => void posts.push({ nexus: nexus.id, at: clock, text: reply.text });
+  const recorder =
+    (_replica: string) =>
+    async (nexus: Nexus, reply: Reply): Promise<void> =>
+      void posts.push({ nexus: nexus.id, at: clock, text: reply.text });
   beforeEach(() => {
     store = openStore(db(), 'setup');
     posts = [];
@@ -41,21 +65,34 @@ describeEachDatabase('daily digest schedule', (db) => {
     const replicas = ['replica-a', 'replica-b'].map((replica) => ({ replica, store: openStore(db(), replica) }));
     for (clock = from; clock <= to; clock = clock.plus({ minutes: 15 })) {
       const at = clock;
-      await Promise.all(replicas.map(({ replica, store }) => postDueDigests({ store, now: () => at, replica, post: poster(replica), log, metrics })));
+      await Promise.all(
+        replicas.map(({ replica, store }) =>
+          postDueDigests({ store, now: () => at, replica, post: poster(replica), log, metrics }),
+        ),
+      );
     }
   }
 
   test('a week with a weekend and the spring DST change: exactly one digest per working day, at 09:30 local', async () => {
     await createNexus(store, { time: '09:30', days: ['mon', 'tue', 'wed', 'thu', 'fri'], enabled: true });
-    await tick(DateTime.fromISO('2026-03-26T00:00', { zone: ZONE }), DateTime.fromISO('2026-03-31T23:45', { zone: ZONE }));
+    await tick(
+      DateTime.fromISO('2026-03-26T00:00', { zone: ZONE }),
+      DateTime.fromISO('2026-03-31T23:45', { zone: ZONE }),
+    );
     expect(posts.map((p) => localDate(p.at, ZONE))).toEqual(['2026-03-26', '2026-03-27', '2026-03-30', '2026-03-31']);
     expect(posts.every((p) => p.at.setZone(ZONE).toFormat('HH:mm') === '09:30')).toBe(true);
   });
 
   test('a digest time inside the DST gap or the repeated hour still posts once that day', async () => {
     await createNexus(store, { time: '02:30', days: ['sat', 'sun', 'mon'], enabled: true });
-    await tick(DateTime.fromISO('2026-03-28T23:00', { zone: ZONE }), DateTime.fromISO('2026-03-29T12:00', { zone: ZONE })); // 02:30 does not exist
-    await tick(DateTime.fromISO('2026-10-24T23:00', { zone: ZONE }), DateTime.fromISO('2026-10-25T12:00', { zone: ZONE })); // 02:30 happens twice
+    await tick(
+      DateTime.fromISO('2026-03-28T23:00', { zone: ZONE }),
+      DateTime.fromISO('2026-03-29T12:00', { zone: ZONE }),
+    ); // 02:30 does not exist
+    await tick(
+      DateTime.fromISO('2026-10-24T23:00', { zone: ZONE }),
+      DateTime.fromISO('2026-10-25T12:00', { zone: ZONE }),
+    ); // 02:30 happens twice
     expect(posts.map((p) => localDate(p.at, ZONE))).toEqual(['2026-03-29', '2026-10-25']);
   });
 
@@ -66,37 +103,72 @@ describeEachDatabase('daily digest schedule', (db) => {
       if (failures++ === 0) throw new Error(`${replica} died`);
       posts.push({ nexus: nexus.id, at: clock, text: reply.text });
     };
-    await tick(DateTime.fromISO('2026-03-26T09:30', { zone: ZONE }), DateTime.fromISO('2026-03-26T10:30', { zone: ZONE }), crashing);
+    await tick(
+      DateTime.fromISO('2026-03-26T09:30', { zone: ZONE }),
+      DateTime.fromISO('2026-03-26T10:30', { zone: ZONE }),
+      crashing,
+    );
     expect(failures).toBe(2);
     expect(posts.map((p) => p.at.setZone(ZONE).toFormat('HH:mm'))).toEqual(['09:45']);
   });
 
   test('after a restart a missed slot is caught up within the grace window, never later, never twice', async () => {
     await createNexus(store, { time: '09:30', days: ['mon', 'tue', 'wed', 'thu', 'fri'], enabled: true });
-    await tick(DateTime.fromISO('2026-03-26T11:00', { zone: ZONE }), DateTime.fromISO('2026-03-26T23:45', { zone: ZONE })); // down until 11:00
-    await tick(DateTime.fromISO('2026-03-27T13:00', { zone: ZONE }), DateTime.fromISO('2026-03-27T23:45', { zone: ZONE })); // down until 13:00
-    await tick(DateTime.fromISO('2026-03-26T12:00', { zone: ZONE }), DateTime.fromISO('2026-03-26T12:30', { zone: ZONE })); // a clock replaying Thursday
-    expect(posts.map((p) => `${localDate(p.at, ZONE)} ${p.at.setZone(ZONE).toFormat('HH:mm')}`)).toEqual(['2026-03-26 11:00']);
+    await tick(
+      DateTime.fromISO('2026-03-26T11:00', { zone: ZONE }),
+      DateTime.fromISO('2026-03-26T23:45', { zone: ZONE }),
+    ); // down until 11:00
+    await tick(
+      DateTime.fromISO('2026-03-27T13:00', { zone: ZONE }),
+      DateTime.fromISO('2026-03-27T23:45', { zone: ZONE }),
+    ); // down until 13:00
+    await tick(
+      DateTime.fromISO('2026-03-26T12:00', { zone: ZONE }),
+      DateTime.fromISO('2026-03-26T12:30', { zone: ZONE }),
+    ); // a clock replaying Thursday
+    expect(posts.map((p) => `${localDate(p.at, ZONE)} ${p.at.setZone(ZONE).toFormat('HH:mm')}`)).toEqual([
+      '2026-03-26 11:00',
+    ]);
   });
 
   test('a Nexus with its digest off gets none; the digest posted is the real one (quiet here)', async () => {
     await createNexus(store, { time: '09:30', days: ['thu'], enabled: true });
-    await tick(DateTime.fromISO('2026-03-26T09:30', { zone: ZONE }), DateTime.fromISO('2026-03-26T09:30', { zone: ZONE }));
+    await tick(
+      DateTime.fromISO('2026-03-26T09:30', { zone: ZONE }),
+      DateTime.fromISO('2026-03-26T09:30', { zone: ZONE }),
+    );
     expect(posts[0].text).toContain('Flow is healthy');
     const off = openStore(db(), 'setup');
     const nexus = (await off.nexuses.findByChannel('T1', 'C1'))!;
-    await off.nexuses.change(nexus.id, (n) => ({ after: { ...n, digest: { ...n.digest, enabled: false } }, event: { type: 'nexus.digest-changed', at: DateTime.utc(), actor: 'U1', value: {} } }));
-    await tick(DateTime.fromISO('2026-04-02T09:30', { zone: ZONE }), DateTime.fromISO('2026-04-02T10:00', { zone: ZONE }));
+    await off.nexuses.change(nexus.id, (n) => ({
+      after: { ...n, digest: { ...n.digest, enabled: false } },
+      event: { type: 'nexus.digest-changed', at: DateTime.utc(), actor: 'U1', value: {} },
+    }));
+    await tick(
+      DateTime.fromISO('2026-04-02T09:30', { zone: ZONE }),
+      DateTime.fromISO('2026-04-02T10:00', { zone: ZONE }),
+    );
     expect(posts).toHaveLength(1);
   });
 
-  test('in Slack the due digest is posted to the Nexus channel with the workspace\'s bot token', async () => {
+  test("in Slack the due digest is posted to the Nexus channel with the workspace's bot token", async () => {
     const fake = await startFakeSlack();
     try {
       await createNexus(store, { time: '09:30', days: ['thu'], enabled: true });
-      const config = loadConfig({ SLACK_BOT_TOKEN: 'xoxb-digest', SLACK_SIGNING_SECRET: SIGNING_SECRET, SLACK_API_URL: fake.apiUrl });
+      const config = loadConfig({
+        SLACK_BOT_TOKEN: 'xoxb-digest',
+        SLACK_SIGNING_SECRET: SIGNING_SECRET,
+        SLACK_API_URL: fake.apiUrl,
+      });
       const at = DateTime.fromISO('2026-03-26T09:31', { zone: ZONE });
-      const posted = await postDueDigests({ store, now: () => at, replica: 'r', post: slackDigestPoster(config, db(), log), log, metrics });
+      const posted = await postDueDigests({
+        store,
+        now: () => at,
+        replica: 'r',
+        post: slackDigestPoster(config, db(), log),
+        log,
+        metrics,
+      });
       expect(posted).toBe(1);
       expect(fake.callsTo('chat.postMessage').map((c) => [c.body.channel, c.token])).toEqual([['C1', 'xoxb-digest']]);
       expect(fake.lastCall('chat.postMessage')?.body.text).toContain('Flow is healthy');

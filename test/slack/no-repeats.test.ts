@@ -9,7 +9,7 @@ import { slackTrackerPoster } from '../../src/slack/tracker-poster';
 import { startAnnouncer } from '../../src/trackers/announcer';
 import { DATABASE_KINDS, freshDatabase } from '../support/databases';
 import { inProgressDeliveries } from '../support/deliveries';
-import { startFakeSlack, type FakeSlack } from '../support/fake-slack';
+import { type FakeSlack, startFakeSlack } from '../support/fake-slack';
 import { commandHarness, type Harness } from '../support/harness';
 import { startSlackApp } from '../support/slack-app';
 import { SIGNING_SECRET } from '../support/slack-requests';
@@ -31,7 +31,13 @@ describe.each(DATABASE_KINDS)('every channel message once, when a later part fai
   let db: Awaited<ReturnType<typeof freshDatabase>>;
   let h: Harness;
   let fake: FakeSlack;
-  const config = () => loadConfig({ SLACK_BOT_TOKEN: 'xoxb-test', SLACK_SIGNING_SECRET: SIGNING_SECRET, SLACK_API_URL: fake.apiUrl, SECRETS_KEY: randomBytes(32).toString('base64') });
+  const config = () =>
+    loadConfig({
+      SLACK_BOT_TOKEN: 'xoxb-test',
+      SLACK_SIGNING_SECRET: SIGNING_SECRET,
+      SLACK_API_URL: fake.apiUrl,
+      SECRETS_KEY: randomBytes(32).toString('base64'),
+    });
   beforeEach(async () => {
     db = await freshDatabase(kind);
     fake = await startFakeSlack();
@@ -46,18 +52,31 @@ describe.each(DATABASE_KINDS)('every channel message once, when a later part fai
   test('a NIT member not in the channel is skipped; a failed private notice is retried alone, the channel message never again', async () => {
     await h.run('/nexus tracker jira');
     const nexus = await h.nexus();
-    await h.store.nexuses.change(nexus.id, (n) => ({ after: { ...n, nit: ['U_NIT', 'U_GONE', 'U_BUSY'] }, event: { type: 'nexus.nit-changed', at: DateTime.utc(), actor: 'U_NIT', value: {} } }));
+    await h.store.nexuses.change(nexus.id, (n) => ({
+      after: { ...n, nit: ['U_NIT', 'U_GONE', 'U_BUSY'] },
+      event: { type: 'nexus.nit-changed', at: DateTime.utc(), actor: 'U_NIT', value: {} },
+    }));
     const at = DateTime.fromISO('2026-11-02T10:00:00Z');
     const [moved] = inProgressDeliveries(nexus.id, at, 1);
     const [held] = inProgressDeliveries(nexus.id, at, 1, 1);
-    await h.store.inbox.receiveMany([moved, { ...held, change: { ...held.change, to: { id: null, name: 'Waiting for QA', category: null } } }]);
+    await h.store.inbox.receiveMany([
+      moved,
+      { ...held, change: { ...held.change, to: { id: null, name: 'Waiting for QA', category: null } } },
+    ]);
     const round = await h.store.inbox.applyDue(nexus.id, DateTime.utc(), 250);
     expect([round.moves.length, round.newlyUnmapped.length]).toEqual([1, 1]);
 
     fake.failNext('chat.postEphemeral', 'user_not_in_channel', 99, (b) => b.user === 'U_GONE');
     fake.failNext('chat.postEphemeral', 'internal_error', 1, (b) => b.user === 'U_BUSY');
     let clock = DateTime.utc().plus({ seconds: 1 });
-    const announcer = startAnnouncer({ store: h.store, now: () => clock, log, metrics, post: slackTrackerPoster(config(), db, h.store, log), sweepMs: 50 });
+    const announcer = startAnnouncer({
+      store: h.store,
+      now: () => clock,
+      log,
+      metrics,
+      post: slackTrackerPoster(config(), db, h.store, log),
+      sweepMs: 50,
+    });
     try {
       await waitFor(() => fake.rejections.length === 2);
       clock = clock.plus({ minutes: 3 }); // past the first retry's wait
@@ -66,8 +85,16 @@ describe.each(DATABASE_KINDS)('every channel message once, when a later part fai
       await announcer.stop();
     }
     expect(fake.callsTo('chat.postMessage')).toHaveLength(1);
-    expect(fake.callsTo('chat.postEphemeral').map((c) => c.body.user).sort()).toEqual(['U_BUSY', 'U_NIT']);
-    expect(fake.takeRejections().map((r) => `${r.body.user} ${r.error}`)).toEqual(['U_GONE user_not_in_channel', 'U_BUSY internal_error']);
+    expect(
+      fake
+        .callsTo('chat.postEphemeral')
+        .map((c) => c.body.user)
+        .sort(),
+    ).toEqual(['U_BUSY', 'U_NIT']);
+    expect(fake.takeRejections().map((r) => `${r.body.user} ${r.error}`)).toEqual([
+      'U_GONE user_not_in_channel',
+      'U_BUSY internal_error',
+    ]);
   }, 30_000);
 
   test('a scheduled digest whose thread reply fails is posted once, not again through its grace window', async () => {
@@ -76,7 +103,11 @@ describe.each(DATABASE_KINDS)('every channel message once, when a later part fai
     await h.run('/pbi add "Two" --teams Alpha --stage in-progress'); // over the WIP limit: the digest has a thread
     fake.failNext('chat.postMessage', 'internal_error', 99, (b) => !!b.thread_ts);
     const post = slackDigestPoster(config(), db, log);
-    for (let clock = DateTime.fromISO('2026-03-26T09:30', { zone: ZONE }); clock.hour < 12; clock = clock.plus({ minutes: 6 })) {
+    for (
+      let clock = DateTime.fromISO('2026-03-26T09:30', { zone: ZONE });
+      clock.hour < 12;
+      clock = clock.plus({ minutes: 6 })
+    ) {
       const at = clock;
       await postDueDigests({ store: h.store, now: () => at, replica: 'r', post, log, metrics });
     }

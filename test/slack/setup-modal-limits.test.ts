@@ -1,6 +1,6 @@
 import { MAX_NEXUS_NAME, MAX_STAGES, MAX_TEAMS } from '../../src/domain/limits';
 import { describeEachDatabase } from '../support/setup-db';
-import { startSlackApp, type SlackApp } from '../support/slack-app';
+import { type SlackApp, startSlackApp } from '../support/slack-app';
 
 const names = (prefix: string, n: number) => Array.from({ length: n }, (_, i) => `${prefix}${i + 1}`);
 
@@ -27,9 +27,18 @@ describeEachDatabase('the setup modal keeps to the limits of one Nexus', (db) =>
       finish: 's2',
       zone: 'Europe/Berlin',
     };
-    const values: Record<string, object> = Object.fromEntries(Object.entries(fields).map(([k, value]) => [k, { value: { type: 'plain_text_input', value } }]));
+    const values: Record<string, object> = Object.fromEntries(
+      Object.entries(fields).map(([k, value]) => [k, { value: { type: 'plain_text_input', value } }]),
+    );
     values.digest = { value: { type: 'timepicker', selected_time: '09:30' } };
-    const answer = await s.slack.interaction({ type: 'view_submission', token: 'x', api_app_id: 'A1', team: { id: 'T1' }, user: { id: 'U_NIT', team_id: 'T1' }, view: { ...view, id: 'V2', team_id: 'T1', state: { values } } });
+    const answer = await s.slack.interaction({
+      type: 'view_submission',
+      token: 'x',
+      api_app_id: 'A1',
+      team: { id: 'T1' },
+      user: { id: 'U_NIT', team_id: 'T1' },
+      view: { ...view, id: 'V2', team_id: 'T1', state: { values } },
+    });
     const { response_action, errors } = JSON.parse(answer.text);
     expect(response_action).toBe('errors');
     expect(errors.name).toContain(`at most ${MAX_NEXUS_NAME} characters`);

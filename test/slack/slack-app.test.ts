@@ -1,11 +1,12 @@
-import { describeEachDatabase } from '../support/setup-db';
-import { startSlackApp, type SlackApp } from '../support/slack-app';
-import { decodePng } from '../support/png';
-import { sign } from '../support/slack-requests';
 import { blocksToText } from '../../src/console/plain-text';
+import { decodePng } from '../support/png';
+import { describeEachDatabase } from '../support/setup-db';
+import { type SlackApp, startSlackApp } from '../support/slack-app';
+import { sign } from '../support/slack-requests';
 
 const SETUP = '--name Shop --teams Alpha,Beta --stages "ready,doing:1,done" --start doing --finish done';
-const textOf = (reply: { blocks?: Parameters<typeof blocksToText>[0] } | undefined) => blocksToText(reply?.blocks ?? []);
+const textOf = (reply: { blocks?: Parameters<typeof blocksToText>[0] } | undefined) =>
+  blocksToText(reply?.blocks ?? []);
 
 describeEachDatabase('Slack app over HTTP', (db) => {
   let s: SlackApp;
@@ -23,15 +24,33 @@ describeEachDatabase('Slack app over HTTP', (db) => {
   });
 
   test('a bad signature gets 401 and changes nothing', async () => {
-    const body = new URLSearchParams({ command: '/nexus', text: `setup ${SETUP}`, team_id: 'T1', channel_id: 'C1', user_id: 'U_NIT', response_url: s.fake.responseUrl() }).toString();
+    const body = new URLSearchParams({
+      command: '/nexus',
+      text: `setup ${SETUP}`,
+      team_id: 'T1',
+      channel_id: 'C1',
+      user_id: 'U_NIT',
+      response_url: s.fake.responseUrl(),
+    }).toString();
     const res = await s.slack.post(body, 'application/x-www-form-urlencoded', sign(body, undefined, 'not-the-secret'));
     expect(res.status).toBe(401);
     expect(await s.store.nexuses.findByChannel('T1', 'C1')).toBeNull();
   });
 
   test('a timestamp older than 5 minutes gets 401 and changes nothing', async () => {
-    const body = new URLSearchParams({ command: '/nexus', text: `setup ${SETUP}`, team_id: 'T1', channel_id: 'C1', user_id: 'U_NIT', response_url: s.fake.responseUrl() }).toString();
-    const res = await s.slack.post(body, 'application/x-www-form-urlencoded', sign(body, Math.floor(Date.now() / 1000) - 6 * 60));
+    const body = new URLSearchParams({
+      command: '/nexus',
+      text: `setup ${SETUP}`,
+      team_id: 'T1',
+      channel_id: 'C1',
+      user_id: 'U_NIT',
+      response_url: s.fake.responseUrl(),
+    }).toString();
+    const res = await s.slack.post(
+      body,
+      'application/x-www-form-urlencoded',
+      sign(body, Math.floor(Date.now() / 1000) - 6 * 60),
+    );
     expect(res.status).toBe(401);
     expect(await s.store.nexuses.findByChannel('T1', 'C1')).toBeNull();
   });
@@ -79,7 +98,11 @@ describeEachDatabase('Slack app over HTTP', (db) => {
     expect(reply?.response_type).toBe('ephemeral');
     expect(textOf(reply)).toContain('When will 2 more PBIs be done?');
     const [upload] = s.fake.uploads();
-    expect(upload.shared).toMatchObject({ channel_id: 'C1', initial_comment: '<@U_NIT> asked: When will 2 more PBIs be done?', title: 'When will 2 more PBIs be done?' });
+    expect(upload.shared).toMatchObject({
+      channel_id: 'C1',
+      initial_comment: '<@U_NIT> asked: When will 2 more PBIs be done?',
+      title: 'When will 2 more PBIs be done?',
+    });
     expect(decodePng(upload.bytes).width).toBeGreaterThanOrEqual(1280);
     await s.command('/flow', 'board');
     expect(s.fake.uploads()).toHaveLength(1); // reports without a chart upload nothing
@@ -113,8 +136,12 @@ describeEachDatabase('Slack app over HTTP', (db) => {
 
   test('a Nexus is reached only from its own channel and workspace', async () => {
     await s.command('/nexus', `setup ${SETUP}`);
-    expect(textOf((await s.command('/flow', 'board', { channel_id: 'C2' })).reply)).toContain('This channel has no Nexus yet');
-    expect(textOf((await s.command('/flow', 'board', { team_id: 'T2' })).reply)).toContain('This channel has no Nexus yet');
+    expect(textOf((await s.command('/flow', 'board', { channel_id: 'C2' })).reply)).toContain(
+      'This channel has no Nexus yet',
+    );
+    expect(textOf((await s.command('/flow', 'board', { team_id: 'T2' })).reply)).toContain(
+      'This channel has no Nexus yet',
+    );
   });
 
   test('someone outside the Nexus Integration Team is refused settings changes, and may move PBIs', async () => {

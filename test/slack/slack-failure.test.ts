@@ -17,7 +17,7 @@ test('when a listener fails (the database went away) the person gets a plain apo
   }
 });
 
-test('when the answer to a saved change can\'t be sent, the person is told it was done, not that nothing changed', async () => {
+test("when the answer to a saved change can't be sent, the person is told it was done, not that nothing changed", async () => {
   const db = await freshDatabase('embedded');
   const s = await startSlackApp(db);
   try {

@@ -1,6 +1,6 @@
 import { blocksToText } from '../../src/console/plain-text';
 import { describeEachDatabase } from '../support/setup-db';
-import { startSlackApp, type SlackApp } from '../support/slack-app';
+import { type SlackApp, startSlackApp } from '../support/slack-app';
 
 const SETUP = '--name Shop --teams Alpha,Beta --stages "ready,doing:3,done" --start doing --finish done';
 const text = (blocks: Parameters<typeof blocksToText>[0]) => blocksToText(blocks);
@@ -22,10 +22,25 @@ describeEachDatabase('Slack buttons, modals and App Home', (db) => {
   async function click(button: Button, user = 'U_NIT') {
     const response_url = s.fake.responseUrl();
     const res = await s.slack.interaction({
-      type: 'block_actions', token: 'x', api_app_id: 'A1', trigger_id: 'trig-click',
-      team: { id: 'T1', domain: 'shop' }, user: { id: user, team_id: 'T1' }, channel: { id: 'C1', name: 'nexus' },
-      container: { type: 'message', message_ts: '1.0', channel_id: 'C1' }, response_url,
-      actions: [{ type: 'button', action_id: button.action_id, block_id: 'b1', value: button.value, action_ts: '1.1', text: button.text }],
+      type: 'block_actions',
+      token: 'x',
+      api_app_id: 'A1',
+      trigger_id: 'trig-click',
+      team: { id: 'T1', domain: 'shop' },
+      user: { id: user, team_id: 'T1' },
+      channel: { id: 'C1', name: 'nexus' },
+      container: { type: 'message', message_ts: '1.0', channel_id: 'C1' },
+      response_url,
+      actions: [
+        {
+          type: 'button',
+          action_id: button.action_id,
+          block_id: 'b1',
+          value: button.value,
+          action_ts: '1.1',
+          text: button.text,
+        },
+      ],
     });
     expect(res.status).toBe(200);
     return s.fake.respondedTo(response_url)[0];
@@ -44,12 +59,16 @@ describeEachDatabase('Slack buttons, modals and App Home', (db) => {
     const started = await click(buttonsOf(moved).find((b) => b.text.text === '◐ Alpha started')!);
     expect(text(started.blocks)).toContain('◐ Alpha');
     const nexus = (await s.store.nexuses.findByChannel('T1', 'C1'))!;
-    expect((await s.store.pbis.history(nexus.id, 'PBI-1')).map((e) => e.type)).toEqual(['pbi.added', 'pbi.moved', 'square.changed']);
+    expect((await s.store.pbis.history(nexus.id, 'PBI-1')).map((e) => e.type)).toEqual([
+      'pbi.added',
+      'pbi.moved',
+      'square.changed',
+    ]);
     // integration is only offered when every square is done
     expect(buttonsOf(started).map((b) => b.text.text)).toEqual(['■ Alpha done', '◐ Beta started', 'Block…']);
   });
 
-  test('the digest thread\'s buttons: swarming on it and snoozing are recorded and announced', async () => {
+  test("the digest thread's buttons: swarming on it and snoozing are recorded and announced", async () => {
     await s.command('/nexus', 'sle 85 1');
     await s.command('/pbi', 'add "Old" --stage doing');
     s.advance(5);
@@ -61,7 +80,9 @@ describeEachDatabase('Slack buttons, modals and App Home', (db) => {
     expect(swarmed.response_type).toBe('in_channel');
     expect(text(swarmed.blocks)).toContain('@U_DEV is swarming on PBI-1');
     expect(text((await click(buttons[1])).blocks)).toContain('snoozed the aging nudges of PBI-1 until Mon 9 Mar');
-    const history = (await s.store.pbis.history((await s.store.nexuses.findByChannel('T1', 'C1'))!.id, 'PBI-1')).map((e) => e.type);
+    const history = (await s.store.pbis.history((await s.store.nexuses.findByChannel('T1', 'C1'))!.id, 'PBI-1')).map(
+      (e) => e.type,
+    );
     expect(history).toEqual(['pbi.added', 'pbi.swarming', 'pbi.snoozed']);
   });
 
@@ -73,11 +94,24 @@ describeEachDatabase('Slack buttons, modals and App Home', (db) => {
     const view = opened.body.view;
     const submit = (reason: string) =>
       s.slack.interaction({
-        type: 'view_submission', token: 'x', api_app_id: 'A1', trigger_id: 't', team: { id: 'T1' }, user: { id: 'U_NIT', team_id: 'T1' },
-        view: { ...view, id: 'V1', team_id: 'T1', state: { values: { reason: { value: { type: 'plain_text_input', value: reason } } } } },
+        type: 'view_submission',
+        token: 'x',
+        api_app_id: 'A1',
+        trigger_id: 't',
+        team: { id: 'T1' },
+        user: { id: 'U_NIT', team_id: 'T1' },
+        view: {
+          ...view,
+          id: 'V1',
+          team_id: 'T1',
+          state: { values: { reason: { value: { type: 'plain_text_input', value: reason } } } },
+        },
       });
     const empty = await submit('  ');
-    expect(JSON.parse(empty.text)).toEqual({ response_action: 'errors', errors: { reason: 'Say what it is waiting for, so others can help.' } });
+    expect(JSON.parse(empty.text)).toEqual({
+      response_action: 'errors',
+      errors: { reason: 'Say what it is waiting for, so others can help.' },
+    });
     expect((await submit("waiting for the customer's API keys")).status).toBe(200);
     const posted = s.fake.lastCall('chat.postMessage')!;
     expect(posted.body.channel).toBe('C1');
@@ -92,13 +126,30 @@ describeEachDatabase('Slack buttons, modals and App Home', (db) => {
     const view = s.fake.lastCall('views.open')!.body.view;
     expect(view.callback_id).toBe('nexus.setup');
     const values = (over: Record<string, string>) => {
-      const fields: Record<string, string> = { name: 'Payments', teams: 'Red, Blue', stages: 'todo\ndoing:4\ndone', start: 'doing', finish: 'done', zone: 'Europe/Berlin', ...over };
-      const v: Record<string, object> = Object.fromEntries(Object.entries(fields).map(([k, value]) => [k, { value: { type: 'plain_text_input', value } }]));
+      const fields: Record<string, string> = {
+        name: 'Payments',
+        teams: 'Red, Blue',
+        stages: 'todo\ndoing:4\ndone',
+        start: 'doing',
+        finish: 'done',
+        zone: 'Europe/Berlin',
+        ...over,
+      };
+      const v: Record<string, object> = Object.fromEntries(
+        Object.entries(fields).map(([k, value]) => [k, { value: { type: 'plain_text_input', value } }]),
+      );
       v.digest = { value: { type: 'timepicker', selected_time: over.digest ?? '08:45' } };
       return v;
     };
     const submit = (over: Record<string, string>) =>
-      s.slack.interaction({ type: 'view_submission', token: 'x', api_app_id: 'A1', team: { id: 'T1' }, user: { id: 'U_NIT', team_id: 'T1' }, view: { ...view, id: 'V2', team_id: 'T1', state: { values: values(over) } } });
+      s.slack.interaction({
+        type: 'view_submission',
+        token: 'x',
+        api_app_id: 'A1',
+        team: { id: 'T1' },
+        user: { id: 'U_NIT', team_id: 'T1' },
+        view: { ...view, id: 'V2', team_id: 'T1', state: { values: values(over) } },
+      });
     const bad = JSON.parse((await submit({ zone: 'Mars/Base', finish: 'todo', teams: 'Red, Red' })).text);
     expect(bad.response_action).toBe('errors');
     expect(Object.keys(bad.errors).sort()).toEqual(['finish', 'teams', 'zone']);
@@ -106,14 +157,27 @@ describeEachDatabase('Slack buttons, modals and App Home', (db) => {
     expect(await s.store.nexuses.findByChannel('T1', 'C9')).toBeNull();
     expect((await submit({})).status).toBe(200);
     const nexus = await s.store.nexuses.findByChannel('T1', 'C9');
-    expect(nexus).toMatchObject({ name: 'Payments', teams: ['Red', 'Blue'], timeZone: 'Europe/Berlin', digest: { time: '08:45' }, forecast: { days: 'calendar', sprintDays: 14 }, nit: ['U_NIT'] });
-    expect(nexus?.workflow.stages).toEqual([{ name: 'todo', wipLimit: null }, { name: 'doing', wipLimit: 4 }, { name: 'done', wipLimit: null }]);
+    expect(nexus).toMatchObject({
+      name: 'Payments',
+      teams: ['Red', 'Blue'],
+      timeZone: 'Europe/Berlin',
+      digest: { time: '08:45' },
+      forecast: { days: 'calendar', sprintDays: 14 },
+      nit: ['U_NIT'],
+    });
+    expect(nexus?.workflow.stages).toEqual([
+      { name: 'todo', wipLimit: null },
+      { name: 'doing', wipLimit: 4 },
+      { name: 'done', wipLimit: null },
+    ]);
     expect(s.fake.lastCall('chat.postMessage')!.body.channel).toBe('C9');
   });
 
   test('a Nexus name with spaces, &, <, accents and emoji reaches Slack escaped, never URL-encoded (setup, its notification, the modal)', async () => {
     // Slack sends &, < and > of typed text as entities
-    const setup = (await s.command('/nexus', 'setup --name "Shop Nexus &amp; Co &lt;b&gt; Café 🚀"', { channel_id: 'C7' })).reply;
+    const setup = (
+      await s.command('/nexus', 'setup --name "Shop Nexus &amp; Co &lt;b&gt; Café 🚀"', { channel_id: 'C7' })
+    ).reply;
     const shown = 'Shop Nexus &amp; Co &lt;b&gt; Café 🚀';
     expect(setup.text).toBe(`Nexus ${shown} is set up for this channel.`);
     expect(setup.blocks[0].text.text).toContain(`*${shown}* is set up`);
@@ -126,7 +190,12 @@ describeEachDatabase('Slack buttons, modals and App Home', (db) => {
     await s.command('/pbi', 'add "Visible on Home"');
     s.fake.memberOf('U_DEV', ['C1']);
     const res = await s.slack.event({
-      token: 'x', team_id: 'T1', api_app_id: 'A1', type: 'event_callback', event_id: 'Ev1', event_time: 1,
+      token: 'x',
+      team_id: 'T1',
+      api_app_id: 'A1',
+      type: 'event_callback',
+      event_id: 'Ev1',
+      event_time: 1,
       authorizations: [{ team_id: 'T1', user_id: 'UBOT', is_bot: true }],
       event: { type: 'app_home_opened', user: 'U_DEV', channel: 'D1', tab: 'home', event_ts: '1.0' },
     });

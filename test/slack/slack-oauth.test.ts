@@ -6,9 +6,9 @@ import { createMetrics } from '../../src/metrics';
 import { postDueDigests } from '../../src/schedule/scheduler';
 import { slackDigestPoster } from '../../src/slack/digest-poster';
 import { slackTrackerPoster } from '../../src/slack/tracker-poster';
-import { SIGNING_SECRET } from '../support/slack-requests';
 import { describeEachDatabase } from '../support/setup-db';
-import { startSlackApp, type SlackApp } from '../support/slack-app';
+import { type SlackApp, startSlackApp } from '../support/slack-app';
+import { SIGNING_SECRET } from '../support/slack-requests';
 
 const OAUTH_ENV = {
   SLACK_BOT_TOKEN: '',
@@ -38,11 +38,14 @@ describeEachDatabase('installing in several workspaces (OAuth)', (db) => {
     const code = `code-${teamId}`;
     if (orgWide) s.fake.grantOrgCode(code, orgWide.enterpriseId, teamId, token);
     else s.fake.grantCode(code, teamId, token);
-    const done = await fetch(`${s.baseUrl}/slack/oauth_redirect?code=${code}&state=${consent.searchParams.get('state')}`, { headers: { cookie } });
+    const done = await fetch(
+      `${s.baseUrl}/slack/oauth_redirect?code=${code}&state=${consent.searchParams.get('state')}`,
+      { headers: { cookie } },
+    );
     expect(done.status).toBe(200);
   }
 
-  test('two workspaces install; each one\'s commands use its own token and see only its own Nexus', async () => {
+  test("two workspaces install; each one's commands use its own token and see only its own Nexus", async () => {
     await install('TA', 'xoxb-team-a');
     await install('TB', 'xoxb-team-b');
     const rows = await db().prisma.installation.findMany({ orderBy: { id: 'asc' } });
@@ -63,9 +66,12 @@ describeEachDatabase('installing in several workspaces (OAuth)', (db) => {
     expect(s.fake.lastCall('views.open')!.token).toBe('xoxb-team-b');
   });
 
-  test('an Enterprise Grid org-wide install: commands, the scheduled digest and tracker notices all use the org\'s token', async () => {
+  test("an Enterprise Grid org-wide install: commands, the scheduled digest and tracker notices all use the org's token", async () => {
     await install('T7', 'xoxb-org', { enterpriseId: 'E1' });
-    expect(await db().prisma.installation.findUnique({ where: { id: 'E:E1' } })).toMatchObject({ enterpriseId: 'E1', teamId: null });
+    expect(await db().prisma.installation.findUnique({ where: { id: 'E:E1' } })).toMatchObject({
+      enterpriseId: 'E1',
+      teamId: null,
+    });
     const org = { team_id: 'T7', enterprise_id: 'E1', is_enterprise_install: 'true', channel_id: 'C7' };
     await s.command('/nexus', 'setup --name "Grid Nexus" --zone Europe/Berlin --digest 09:30', org);
     const nexus = (await s.store.nexuses.findByChannel('T7', 'C7'))!;
@@ -73,13 +79,34 @@ describeEachDatabase('installing in several workspaces (OAuth)', (db) => {
 
     // background posts: no request tells them the organisation, only the Nexus's workspace
     const log = createLogger('silent');
-    const config = loadConfig({ ...OAUTH_ENV, SLACK_SIGNING_SECRET: SIGNING_SECRET, SLACK_API_URL: s.fake.apiUrl, SECRETS_KEY: randomBytes(32).toString('base64') });
+    const config = loadConfig({
+      ...OAUTH_ENV,
+      SLACK_SIGNING_SECRET: SIGNING_SECRET,
+      SLACK_API_URL: s.fake.apiUrl,
+      SECRETS_KEY: randomBytes(32).toString('base64'),
+    });
     const metrics = createMetrics({ inboxBacklog: async () => 0 });
     const at = DateTime.fromISO('2026-03-02T09:31', { zone: 'Europe/Berlin' });
-    expect(await postDueDigests({ store: s.store, now: () => at, replica: 'r', post: slackDigestPoster(config, db(), log), log, metrics })).toBe(1);
+    expect(
+      await postDueDigests({
+        store: s.store,
+        now: () => at,
+        replica: 'r',
+        post: slackDigestPoster(config, db(), log),
+        log,
+        metrics,
+      }),
+    ).toBe(1);
     expect(s.fake.callsTo('chat.postMessage').map((c) => [c.body.channel, c.token])).toEqual([['C7', 'xoxb-org']]);
-    await slackTrackerPoster(config, db(), s.store, log)(nexus.id, { moves: [], unmapped: [{ kind: 'jira', status: 'Waiting for QA', waiting: 1 }] });
-    expect(s.fake.callsTo('chat.postEphemeral').map((c) => [c.body.channel, c.body.user, c.token])).toEqual([['C7', 'U_NIT', 'xoxb-org']]);
+    await slackTrackerPoster(
+      config,
+      db(),
+      s.store,
+      log,
+    )(nexus.id, { moves: [], unmapped: [{ kind: 'jira', status: 'Waiting for QA', waiting: 1 }] });
+    expect(s.fake.callsTo('chat.postEphemeral').map((c) => [c.body.channel, c.body.user, c.token])).toEqual([
+      ['C7', 'U_NIT', 'xoxb-org'],
+    ]);
   });
 
   test('a workspace that never installed is told so and changes nothing', async () => {

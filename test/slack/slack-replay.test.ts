@@ -1,10 +1,20 @@
 import { describeEachDatabase } from '../support/setup-db';
-import { startSlackApp, type SlackApp } from '../support/slack-app';
+import { type SlackApp, startSlackApp } from '../support/slack-app';
 import { sign } from '../support/slack-requests';
 
 /** A slash command body as Slack signs it once; sending the same bytes and headers again is a replay. */
 function signedCommand(s: SlackApp, text: string) {
-  const body = new URLSearchParams({ token: 'x', team_id: 'T1', channel_id: 'C1', user_id: 'U_NIT', user_name: 'u', trigger_id: 'trig-replay', command: '/pbi', text, response_url: s.fake.responseUrl() }).toString();
+  const body = new URLSearchParams({
+    token: 'x',
+    team_id: 'T1',
+    channel_id: 'C1',
+    user_id: 'U_NIT',
+    user_name: 'u',
+    trigger_id: 'trig-replay',
+    command: '/pbi',
+    text,
+    response_url: s.fake.responseUrl(),
+  }).toString();
   return { body, headers: sign(body) };
 }
 
@@ -22,7 +32,7 @@ describeEachDatabase('a Slack request sent again (a replay)', (db) => {
     await second.stop();
   });
 
-  test('the same signed slash command sent twice within Slack\'s 5 minutes runs once, on whichever replica it reaches', async () => {
+  test("the same signed slash command sent twice within Slack's 5 minutes runs once, on whichever replica it reaches", async () => {
     const { body, headers } = signedCommand(first, 'add "Pay by invoice" --teams Alpha');
     const once = await first.slack.post(body, 'application/x-www-form-urlencoded', headers);
     expect(once.status).toBe(200);
@@ -38,7 +48,10 @@ describeEachDatabase('a Slack request sent again (a replay)', (db) => {
   });
 
   test('the same command typed again is a new request, and runs again', async () => {
-    for (const sent of [signedCommand(first, 'add "Twice on purpose"'), signedCommand(first, 'add "Twice on purpose"')]) {
+    for (const sent of [
+      signedCommand(first, 'add "Twice on purpose"'),
+      signedCommand(first, 'add "Twice on purpose"'),
+    ]) {
       expect((await first.slack.post(sent.body, 'application/x-www-form-urlencoded', sent.headers)).status).toBe(200);
     }
     const nexus = (await first.store.nexuses.findByChannel('T1', 'C1'))!;

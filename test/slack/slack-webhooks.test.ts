@@ -1,11 +1,11 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { DateTime } from 'luxon';
+import { blocksToText } from '../../src/console/plain-text';
 import { healthRoutes } from '../../src/health-routes';
 import { freshDatabase } from '../support/databases';
-import { blocksToText } from '../../src/console/plain-text';
 import { describeEachDatabase } from '../support/setup-db';
-import { startSlackApp, type SlackApp } from '../support/slack-app';
+import { type SlackApp, startSlackApp } from '../support/slack-app';
 import { post, signed, statusChange } from '../support/tracker-payloads';
 
 describeEachDatabase('tracker webhooks in Slack mode', (db) => {
@@ -17,7 +17,7 @@ describeEachDatabase('tracker webhooks in Slack mode', (db) => {
     await s.stop();
   });
 
-  test('served beside Slack\'s endpoint: moves are announced in the channel in one message, unmapped statuses to the NIT alone', async () => {
+  test("served beside Slack's endpoint: moves are announced in the channel in one message, unmapped statuses to the NIT alone", async () => {
     await s.command('/nexus', 'setup --teams Alpha,Beta');
     const connected = await s.command('/nexus', 'tracker jira');
     expect(connected.reply?.response_type).toBe('ephemeral');
@@ -64,7 +64,10 @@ describeEachDatabase('tracker webhooks in Slack mode', (db) => {
     const { json, deliveryId } = statusChange('jira', 1, 'In Progress', DateTime.fromISO('2026-03-01T10:00:00Z'));
     const delivery = signed('jira', json, deliveryId, secret, DateTime.utc());
     expect((await post(s.baseUrl, 'jira', nexusId, delivery)).status).toBe(202);
-    expect((await post(s.baseUrl, 'jira', nexusId, { ...delivery, body: delivery.body.replace('In Progress', 'Done') })).status).toBe(401);
+    expect(
+      (await post(s.baseUrl, 'jira', nexusId, { ...delivery, body: delivery.body.replace('In Progress', 'Done') }))
+        .status,
+    ).toBe(401);
     const scrape = async () => {
       const res = await fetch(`${s.baseUrl}/metrics`);
       expect(res.headers.get('content-type')).toContain('text/plain');
@@ -84,7 +87,8 @@ describeEachDatabase('tracker webhooks in Slack mode', (db) => {
     expect(after).toMatch(/^nexus_flow_inbox_deliveries_total\{outcome="handled"\} 1$/m);
     // the move is told in the channel once its burst has passed (1.5 s)
     let announced = after;
-    for (let i = 0; i < 50 && !/tracker_announcements_total\{outcome="posted"\}/.test(announced); i++) announced = await new Promise((r) => setTimeout(r, 100)).then(scrape);
+    for (let i = 0; i < 50 && !/tracker_announcements_total\{outcome="posted"\}/.test(announced); i++)
+      announced = await new Promise((r) => setTimeout(r, 100)).then(scrape);
     expect(announced).toMatch(/^nexus_flow_tracker_announcements_total\{outcome="posted"\} 1$/m);
     expect(after).not.toContain(nexusId);
     expect(after).not.toContain('C1');

@@ -2,7 +2,8 @@ import { brokenInvariants } from '../support/consistency';
 import { commandHarness, type Harness } from '../support/harness';
 import { describeEachDatabase } from '../support/setup-db';
 
-const SETUP = '/nexus setup --teams Alpha,Beta --stages "refining,ready,doing,review,integrated,released" --start doing --finish integrated';
+const SETUP =
+  '/nexus setup --teams Alpha,Beta --stages "refining,ready,doing,review,integrated,released" --start doing --finish integrated';
 
 /**
  * Two replicas (two stores, each with its own remembered reads) on one database, typing at once. Whatever the mix,
@@ -34,10 +35,24 @@ describeEachDatabase('settings and PBI writes at once', (db) => {
     const stages = await both(Array.from({ length: 10 }, (_, i) => `/nexus stage add s${i} --after review`));
     expect(stages.every((r) => r.visibility === 'channel')).toBe(true);
     const nexus = await a.nexus();
-    expect([...nexus.teams].sort()).toEqual(['Alpha', 'Beta', ...Array.from({ length: 10 }, (_, i) => `Team${i}`)].sort());
-    expect(nexus.workflow.stages.map((s) => s.name).filter((s) => /^s\d$/.test(s)).sort()).toEqual(Array.from({ length: 10 }, (_, i) => `s${i}`));
-    const events = await db().prisma.event.groupBy({ by: ['type'], where: { nexusId, pbiKey: null }, _count: { _all: true } });
-    expect(Object.fromEntries(events.map((e) => [e.type, e._count._all]))).toMatchObject({ 'nexus.teams-changed': 10, 'nexus.workflow-changed': 10 });
+    expect([...nexus.teams].sort()).toEqual(
+      ['Alpha', 'Beta', ...Array.from({ length: 10 }, (_, i) => `Team${i}`)].sort(),
+    );
+    expect(
+      nexus.workflow.stages
+        .map((s) => s.name)
+        .filter((s) => /^s\d$/.test(s))
+        .sort(),
+    ).toEqual(Array.from({ length: 10 }, (_, i) => `s${i}`));
+    const events = await db().prisma.event.groupBy({
+      by: ['type'],
+      where: { nexusId, pbiKey: null },
+      _count: { _all: true },
+    });
+    expect(Object.fromEntries(events.map((e) => [e.type, e._count._all]))).toMatchObject({
+      'nexus.teams-changed': 10,
+      'nexus.workflow-changed': 10,
+    });
   });
 
   test('moves racing a change of where flow starts and finishes are folded under the new flow', async () => {
@@ -76,13 +91,20 @@ describeEachDatabase('settings and PBI writes at once', (db) => {
   test('a mix of everything at once keeps every PBI equal to its history', async () => {
     await addPbis(10, '--teams Alpha');
     const lines = [
-      '/nexus stage add qa --after review', '/nexus teams add Gamma', '/nexus flow start ready finish integrated',
+      '/nexus stage add qa --after review',
+      '/nexus teams add Gamma',
+      '/nexus flow start ready finish integrated',
       ...Array.from({ length: 10 }, (_, i) => `/pbi move PBI-${i + 1} ${['ready', 'doing', 'review'][i % 3]}`),
       ...Array.from({ length: 10 }, (_, i) => `/pbi team PBI-${i + 1} Alpha ${i % 2 ? 'start' : 'done'}`),
-      '/nexus stage remove released', '/nexus teams remove Beta', '/nexus flow start doing finish integrated',
+      '/nexus stage remove released',
+      '/nexus teams remove Beta',
+      '/nexus flow start doing finish integrated',
       ...Array.from({ length: 5 }, (_, i) => `/pbi add "New ${i}" --stage doing --teams Gamma`),
     ];
-    const shuffled = lines.map((l, i) => ({ l, k: (i * 7919) % lines.length })).sort((x, y) => x.k - y.k).map((x) => x.l);
+    const shuffled = lines
+      .map((l, i) => ({ l, k: (i * 7919) % lines.length }))
+      .sort((x, y) => x.k - y.k)
+      .map((x) => x.l);
     await both(shuffled);
     expect(await brokenInvariants(db(), nexusId)).toEqual([]);
   });

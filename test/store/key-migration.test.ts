@@ -2,13 +2,28 @@ import { cpSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
-import { migrate, MIGRATIONS_DIR, type SqlRunner } from '../../src/store/migrate';
+import { MIGRATIONS_DIR, migrate, type SqlRunner } from '../../src/store/migrate';
 
 const KEYS_IGNORING_CASE = '20261201030000_pbi_key_ignoring_case';
 
 function runner(db: PGlite): SqlRunner {
-  const plain = { exec: (sql: string) => db.exec(sql), query: async <T>(sql: string, p?: unknown[]) => ({ rows: (await db.query<T>(sql, p)).rows }) };
-  return { ...plain, advisoryLocks: false, transaction: (fn) => db.transaction((tx) => fn({ exec: (sql) => tx.exec(sql), query: async <T>(sql: string, p?: unknown[]) => ({ rows: (await tx.query<T>(sql, p)).rows }) })).then(() => undefined) };
+  const plain = {
+    exec: (sql: string) => db.exec(sql),
+    query: async <T>(sql: string, p?: unknown[]) => ({ rows: (await db.query<T>(sql, p)).rows }),
+  };
+  return {
+    ...plain,
+    advisoryLocks: false,
+    transaction: (fn) =>
+      db
+        .transaction((tx) =>
+          fn({
+            exec: (sql) => tx.exec(sql),
+            query: async <T>(sql: string, p?: unknown[]) => ({ rows: (await tx.query<T>(sql, p)).rows }),
+          }),
+        )
+        .then(() => undefined),
+  };
 }
 
 async function addPbi(db: PGlite, key: string, createdAt: string): Promise<void> {
@@ -28,9 +43,12 @@ describe('the migration making PBI keys unique ignoring case', () => {
   beforeEach(async () => {
     db = await PGlite.create();
     before = mkdtempSync(path.join(tmpdir(), 'nexus-flow-migrations-'));
-    for (const name of readdirSync(MIGRATIONS_DIR).filter((n) => n < KEYS_IGNORING_CASE)) cpSync(path.join(MIGRATIONS_DIR, name), path.join(before, name), { recursive: true });
+    for (const name of readdirSync(MIGRATIONS_DIR).filter((n) => n < KEYS_IGNORING_CASE))
+      cpSync(path.join(MIGRATIONS_DIR, name), path.join(before, name), { recursive: true });
     await migrate(runner(db), before);
-    await db.exec(`INSERT INTO "Nexus" (id, "workspaceId", "channelId", name, teams, stages, "startStage", "finishStage", "createdBy") VALUES ('n1', 'T1', 'C1', 'N', '{}', '[]', 'a', 'b', 'U1')`);
+    await db.exec(
+      `INSERT INTO "Nexus" (id, "workspaceId", "channelId", name, teams, stages, "startStage", "finishStage", "createdBy") VALUES ('n1', 'T1', 'C1', 'N', '{}', '[]', 'a', 'b', 'U1')`,
+    );
   });
   afterEach(async () => {
     await db.close();
@@ -44,10 +62,18 @@ describe('the migration making PBI keys unique ignoring case', () => {
     await addPbi(db, 'pbi-2-dup1', '2026-01-04T10:00:00Z');
     await addPbi(db, 'NEX-1', '2026-01-01T10:00:00Z');
     await migrate(runner(db));
-    const keys = (await db.query<{ key: string }>(`SELECT key FROM "Pbi" ORDER BY "createdAt", key`)).rows.map((r) => r.key);
+    const keys = (await db.query<{ key: string }>(`SELECT key FROM "Pbi" ORDER BY "createdAt", key`)).rows.map(
+      (r) => r.key,
+    );
     expect(keys).toEqual(['NEX-1', 'PBI-2', 'pbi-2-dup2', 'Pbi-2-dup3', 'pbi-2-dup1']);
-    const events = (await db.query<{ pbiKey: string }>(`SELECT "pbiKey" FROM "Event" ORDER BY "occurredAt", "pbiKey"`)).rows.map((r) => r.pbiKey);
+    const events = (
+      await db.query<{ pbiKey: string }>(`SELECT "pbiKey" FROM "Event" ORDER BY "occurredAt", "pbiKey"`)
+    ).rows.map((r) => r.pbiKey);
     expect(events).toEqual(keys);
-    await expect(db.query(`INSERT INTO "Pbi" (id, "nexusId", key, title, stage, squares, "stageEnteredAt", "createdAt", "lastEventAt") VALUES ('x', 'n1', 'nex-1', 't', 'ready', '[]', now(), now(), now())`)).rejects.toThrow(/unique/);
+    await expect(
+      db.query(
+        `INSERT INTO "Pbi" (id, "nexusId", key, title, stage, squares, "stageEnteredAt", "createdAt", "lastEventAt") VALUES ('x', 'n1', 'nex-1', 't', 'ready', '[]', now(), now(), now())`,
+      ),
+    ).rejects.toThrow(/unique/);
   });
 });

@@ -1,18 +1,26 @@
 import { DateTime } from 'luxon';
+import { DEMO_STAGES, DEMO_WORKFLOW } from '../../src/demo/load-demo';
+import { simulateNexus } from '../../src/demo/simulate';
 import { localDate } from '../../src/domain/calendar';
 import { dailyCounts, nexusThroughput, teamThroughput } from '../../src/domain/flow-metrics';
+import type { Nexus } from '../../src/domain/nexus';
 import { decideDiscard, decideMove, decideSquare } from '../../src/domain/pbi-decisions';
 import { seededRng } from '../../src/domain/random';
-import { simulateNexus } from '../../src/demo/simulate';
-import { DEMO_STAGES, DEMO_WORKFLOW } from '../../src/demo/load-demo';
 import { openStore, type Store } from '../../src/store';
-import type { Nexus } from '../../src/domain/nexus';
 import { describeEachDatabase } from '../support/setup-db';
 
 const settings: Omit<Nexus, 'id'> = {
-  workspaceId: 'T1', channelId: 'C1', name: 'N', teams: ['Alpha', 'Beta'], workflow: DEMO_WORKFLOW,
-  sle: { percentile: 85, days: null, historyDays: 90 }, timeZone: 'UTC',
-  digest: { time: '09:30', days: ['mon'], enabled: true }, forecast: { days: 'calendar', sprintDays: 14 }, nit: ['U1'], createdBy: 'U1',
+  workspaceId: 'T1',
+  channelId: 'C1',
+  name: 'N',
+  teams: ['Alpha', 'Beta'],
+  workflow: DEMO_WORKFLOW,
+  sle: { percentile: 85, days: null, historyDays: 90 },
+  timeZone: 'UTC',
+  digest: { time: '09:30', days: ['mon'], enabled: true },
+  forecast: { days: 'calendar', sprintDays: 14 },
+  nit: ['U1'],
+  createdBy: 'U1',
 };
 const t0 = DateTime.fromISO('2026-05-04T09:00:00Z', { zone: 'utc' });
 
@@ -21,15 +29,33 @@ describeEachDatabase('PBI repository', (db) => {
   let nexus: Nexus;
   beforeEach(async () => {
     store = openStore(db(), 'test');
-    nexus = (await store.nexuses.create(settings, { type: 'nexus.created', at: t0, actor: 'U1', value: settings })) as Nexus;
+    nexus = (await store.nexuses.create(settings, {
+      type: 'nexus.created',
+      at: t0,
+      actor: 'U1',
+      value: settings,
+    })) as Nexus;
   });
   const add = (key: string | null, teams: string[] = []) =>
-    store.pbis.add(nexus, key, (k) => ({ type: 'pbi.added', key: k, title: k, url: null, stage: 'refining', teams, at: t0, actor: 'U1' }));
+    store.pbis.add(nexus, key, (k) => ({
+      type: 'pbi.added',
+      key: k,
+      title: k,
+      url: null,
+      stage: 'refining',
+      teams,
+      at: t0,
+      actor: 'U1',
+    }));
 
   test('every change writes the event and the new state together; history folds back to the state', async () => {
     await add(null, ['Alpha']);
-    await store.pbis.change(nexus, 'PBI-1', (p) => decideMove(nexus, p, 'in-progress', { at: t0.plus({ hours: 1 }), actor: 'U2' }));
-    await store.pbis.change(nexus, 'PBI-1', (p) => decideSquare(nexus, p, 'Alpha', 'done', { at: t0.plus({ hours: 2 }), actor: 'U2' }));
+    await store.pbis.change(nexus, 'PBI-1', (p) =>
+      decideMove(nexus, p, 'in-progress', { at: t0.plus({ hours: 1 }), actor: 'U2' }),
+    );
+    await store.pbis.change(nexus, 'PBI-1', (p) =>
+      decideSquare(nexus, p, 'Alpha', 'done', { at: t0.plus({ hours: 2 }), actor: 'U2' }),
+    );
     const history = await store.pbis.history(nexus.id, 'PBI-1');
     expect(history.map((e) => e.type)).toEqual(['pbi.added', 'pbi.moved', 'square.changed']);
     const pbi = await store.pbis.get(nexus.id, 'PBI-1');
@@ -40,16 +66,22 @@ describeEachDatabase('PBI repository', (db) => {
 
   test('a refused change writes nothing', async () => {
     await add(null);
-    const refused = await store.pbis.change(nexus, 'PBI-1', (p) => decideMove(nexus, p, 'refining', { at: t0, actor: 'U2' }));
+    const refused = await store.pbis.change(nexus, 'PBI-1', (p) =>
+      decideMove(nexus, p, 'refining', { at: t0, actor: 'U2' }),
+    );
     expect(refused).toMatchObject({ problem: 'already-there' });
     expect(await store.pbis.history(nexus.id, 'PBI-1')).toHaveLength(1);
   });
 
   test('concurrent changes to one PBI are all kept, none lost (optimistic lock and retry)', async () => {
     await add(null, ['Alpha', 'Beta']);
-    await Promise.all(['Alpha', 'Beta'].map((team, i) =>
-      store.pbis.change(nexus, 'PBI-1', (p) => decideSquare(nexus, p, team, 'start', { at: t0.plus({ minutes: i + 1 }), actor: 'U2' })),
-    ));
+    await Promise.all(
+      ['Alpha', 'Beta'].map((team, i) =>
+        store.pbis.change(nexus, 'PBI-1', (p) =>
+          decideSquare(nexus, p, team, 'start', { at: t0.plus({ minutes: i + 1 }), actor: 'U2' }),
+        ),
+      ),
+    );
     const pbi = await store.pbis.get(nexus.id, 'PBI-1');
     expect(pbi?.squares.map((s) => s.state)).toEqual(['started', 'started']);
     expect(await store.pbis.history(nexus.id, 'PBI-1')).toHaveLength(3);
@@ -70,8 +102,24 @@ describeEachDatabase('PBI repository', (db) => {
 
   test('importing a history builds the same state as recording it event by event', async () => {
     const events = [
-      { type: 'pbi.added' as const, key: 'PBI-5', title: 't', url: null, stage: 'ready', teams: ['Alpha'], at: t0, actor: 'U1' },
-      { type: 'pbi.moved' as const, key: 'PBI-5', from: 'ready', to: 'in-progress', at: t0.plus({ days: 1 }), actor: 'U1' },
+      {
+        type: 'pbi.added' as const,
+        key: 'PBI-5',
+        title: 't',
+        url: null,
+        stage: 'ready',
+        teams: ['Alpha'],
+        at: t0,
+        actor: 'U1',
+      },
+      {
+        type: 'pbi.moved' as const,
+        key: 'PBI-5',
+        from: 'ready',
+        to: 'in-progress',
+        at: t0.plus({ days: 1 }),
+        actor: 'U1',
+      },
     ];
     expect(await store.pbis.importHistory(nexus, events)).toBe(1);
     const pbi = await store.pbis.get(nexus.id, 'PBI-5');
@@ -84,27 +132,51 @@ describeEachDatabase('PBI repository', (db) => {
     const teams = ['Alpha', 'Beta'];
     const end = t0.plus({ days: 60 });
     const events = simulateNexus({
-      teams, workflow: DEMO_WORKFLOW, stages: DEMO_STAGES, days: 60, end, zone: 'Europe/Berlin', arrivalsPerDay: 3, teamsPerPbi: [1, 2],
-      squareFinishChance: { Alpha: 0.5, Beta: 0.4 }, teamCapacity: 4, sprintPull: 20, rng: seededRng('completions'),
+      teams,
+      workflow: DEMO_WORKFLOW,
+      stages: DEMO_STAGES,
+      days: 60,
+      end,
+      zone: 'Europe/Berlin',
+      arrivalsPerDay: 3,
+      teamsPerPbi: [1, 2],
+      squareFinishChance: { Alpha: 0.5, Beta: 0.4 },
+      teamCapacity: 4,
+      sprintPull: 20,
+      rng: seededRng('completions'),
     });
     await store.pbis.importHistory(nexus, events);
     // a PBI discarded unfinished after Alpha's square was done: its square never counts
     await add('GONE-1', ['Alpha']);
-    await store.pbis.change(nexus, 'GONE-1', (p) => decideMove(nexus, p, 'in-progress', { at: t0.plus({ days: 2 }), actor: 'U2' }));
-    await store.pbis.change(nexus, 'GONE-1', (p) => decideSquare(nexus, p, 'Alpha', 'done', { at: t0.plus({ days: 3 }), actor: 'U2' }));
+    await store.pbis.change(nexus, 'GONE-1', (p) =>
+      decideMove(nexus, p, 'in-progress', { at: t0.plus({ days: 2 }), actor: 'U2' }),
+    );
+    await store.pbis.change(nexus, 'GONE-1', (p) =>
+      decideSquare(nexus, p, 'Alpha', 'done', { at: t0.plus({ days: 3 }), actor: 'U2' }),
+    );
     await store.pbis.change(nexus, 'GONE-1', (p) => decideDiscard(p, null, { at: t0.plus({ days: 4 }), actor: 'U2' }));
     const since = t0.minus({ days: 1 });
     const [from, to, zone] = [localDate(since, 'Europe/Berlin'), localDate(end, 'Europe/Berlin'), 'Europe/Berlin'];
     const done = await store.pbis.completions(nexus.id);
-    const counted = (instants: readonly DateTime[] = []) => dailyCounts(instants.map((at) => localDate(at, zone)), from, to);
-    expect(counted(done.nexus)).toEqual(nexusThroughput(await store.pbis.finishedSince(nexus.id, since), from, to, zone));
+    const counted = (instants: readonly DateTime[] = []) =>
+      dailyCounts(
+        instants.map((at) => localDate(at, zone)),
+        from,
+        to,
+      );
+    expect(counted(done.nexus)).toEqual(
+      nexusThroughput(await store.pbis.finishedSince(nexus.id, since), from, to, zone),
+    );
     const pbis = await store.pbis.listForFlow(nexus.id, since);
     for (const team of teams) expect(counted(done.teams.get(team))).toEqual(teamThroughput(pbis, team, from, to, zone));
     expect(done.nexus.length).toBeGreaterThan(10);
   });
 
-  test('one Nexus never sees another one\'s PBIs', async () => {
-    const other = (await store.nexuses.create({ ...settings, channelId: 'C2' }, { type: 'nexus.created', at: t0, actor: 'U1', value: {} })) as Nexus;
+  test("one Nexus never sees another one's PBIs", async () => {
+    const other = (await store.nexuses.create(
+      { ...settings, channelId: 'C2' },
+      { type: 'nexus.created', at: t0, actor: 'U1', value: {} },
+    )) as Nexus;
     await add('SHARED-1');
     expect(await store.pbis.get(other.id, 'SHARED-1')).toBeNull();
     expect(await store.pbis.listForFlow(other.id, t0.minus({ days: 1 }))).toEqual([]);
@@ -115,33 +187,63 @@ describeEachDatabase('finished PBIs for the SLE', (db) => {
   test('a PBI finishing or reopening changes the answer at once, also through another store (another replica)', async () => {
     const reader = openStore(db(), 'replica-1');
     const writer = openStore(db(), 'replica-2');
-    const nexus = (await writer.nexuses.create(settings, { type: 'nexus.created', at: t0, actor: 'U1', value: {} })) as Nexus;
+    const nexus = (await writer.nexuses.create(settings, {
+      type: 'nexus.created',
+      at: t0,
+      actor: 'U1',
+      value: {},
+    })) as Nexus;
     const since = t0.minus({ days: 1 });
-    await writer.pbis.add(nexus, 'A', (k) => ({ type: 'pbi.added', key: k, title: k, url: null, stage: 'in-progress', teams: [], at: t0, actor: 'U1' }));
+    await writer.pbis.add(nexus, 'A', (k) => ({
+      type: 'pbi.added',
+      key: k,
+      title: k,
+      url: null,
+      stage: 'in-progress',
+      teams: [],
+      at: t0,
+      actor: 'U1',
+    }));
     expect(await reader.pbis.finishedSince(nexus.id, since)).toEqual([]);
-    await writer.pbis.change(nexus, 'A', (p) => decideMove(nexus, p, 'integrated', { at: t0.plus({ days: 2 }), actor: 'U1' }));
-    expect((await reader.pbis.finishedSince(nexus.id, since)).map((d) => d.finishedAt?.toISO())).toEqual([t0.plus({ days: 2 }).toISO()]);
-    await writer.pbis.change(nexus, 'A', (p) => decideMove(nexus, p, 'in-progress', { at: t0.plus({ days: 3 }), actor: 'U1' }));
+    await writer.pbis.change(nexus, 'A', (p) =>
+      decideMove(nexus, p, 'integrated', { at: t0.plus({ days: 2 }), actor: 'U1' }),
+    );
+    expect((await reader.pbis.finishedSince(nexus.id, since)).map((d) => d.finishedAt?.toISO())).toEqual([
+      t0.plus({ days: 2 }).toISO(),
+    ]);
+    await writer.pbis.change(nexus, 'A', (p) =>
+      decideMove(nexus, p, 'in-progress', { at: t0.plus({ days: 3 }), actor: 'U1' }),
+    );
     expect(await reader.pbis.finishedSince(nexus.id, since)).toEqual([]);
   });
 });
 
 describeEachDatabase('remembered reads', (db) => {
-  const added = (key: string, stage: string, teams: string[] = []) =>
+  const added =
+    (key: string, stage: string, teams: string[] = []) =>
     (k: string) => ({ type: 'pbi.added' as const, key: k, title: key, url: null, stage, teams, at: t0, actor: 'U1' });
   const keys = (pbis: readonly { key: string }[]) => pbis.map((p) => p.key).sort();
   const counts = (m: ReadonlyMap<string, number>) => Object.fromEntries([...m].filter(([, n]) => n > 0).sort());
 
-  test('answers kept across this process\'s own writes equal a fresh load from the database', async () => {
+  test("answers kept across this process's own writes equal a fresh load from the database", async () => {
     const store = openStore(db(), 'replica-1');
-    const nexus = (await store.nexuses.create(settings, { type: 'nexus.created', at: t0, actor: 'U1', value: {} })) as Nexus;
+    const nexus = (await store.nexuses.create(settings, {
+      type: 'nexus.created',
+      at: t0,
+      actor: 'U1',
+      value: {},
+    })) as Nexus;
     await store.pbis.add(nexus, 'A', added('A', 'ready', ['Alpha']));
     await store.pbis.add(nexus, 'B', added('B', 'in-progress'));
     expect(keys(await store.pbis.listOpen(nexus.id))).toEqual(['A', 'B']);
     expect(counts(await store.pbis.countByStage(nexus.id))).toEqual({ 'in-progress': 1, ready: 1 });
     await store.pbis.add(nexus, 'C', added('C', 'refining'));
-    await store.pbis.change(nexus, 'A', (p) => decideMove(nexus, p, 'in-progress', { at: t0.plus({ hours: 1 }), actor: 'U1' }));
-    await store.pbis.change(nexus, 'B', (p) => decideMove(nexus, p, 'integrated', { at: t0.plus({ hours: 2 }), actor: 'U1' }));
+    await store.pbis.change(nexus, 'A', (p) =>
+      decideMove(nexus, p, 'in-progress', { at: t0.plus({ hours: 1 }), actor: 'U1' }),
+    );
+    await store.pbis.change(nexus, 'B', (p) =>
+      decideMove(nexus, p, 'integrated', { at: t0.plus({ hours: 2 }), actor: 'U1' }),
+    );
     const fresh = openStore(db(), 'replica-2');
     expect(keys(await store.pbis.listOpen(nexus.id))).toEqual(['A', 'C']);
     expect(keys(await store.pbis.listOpen(nexus.id))).toEqual(keys(await fresh.pbis.listOpen(nexus.id)));
@@ -152,26 +254,48 @@ describeEachDatabase('remembered reads', (db) => {
 
   test('the latest N in a stage, kept across own writes, equal a fresh load, also when one leaves a full list', async () => {
     const store = openStore(db(), 'replica-1');
-    const nexus = (await store.nexuses.create(settings, { type: 'nexus.created', at: t0, actor: 'U1', value: {} })) as Nexus;
+    const nexus = (await store.nexuses.create(settings, {
+      type: 'nexus.created',
+      at: t0,
+      actor: 'U1',
+      value: {},
+    })) as Nexus;
     for (const [i, key] of ['A', 'B', 'C', 'D'].entries()) {
       await store.pbis.add(nexus, key, added(key, 'refining'));
-      await store.pbis.change(nexus, key, (p) => decideMove(nexus, p, 'ready', { at: t0.plus({ hours: i + 1 }), actor: 'U1' }));
+      await store.pbis.change(nexus, key, (p) =>
+        decideMove(nexus, p, 'ready', { at: t0.plus({ hours: i + 1 }), actor: 'U1' }),
+      );
     }
     const latest = async (s: typeof store) => (await s.pbis.listInStages(nexus.id, ['ready'], 2)).map((p) => p.key);
     expect(await latest(store)).toEqual(['D', 'C']);
-    await store.pbis.change(nexus, 'A', (p) => decideMove(nexus, p, 'in-progress', { at: t0.plus({ hours: 9 }), actor: 'U1' })); // not in the list
+    await store.pbis.change(nexus, 'A', (p) =>
+      decideMove(nexus, p, 'in-progress', { at: t0.plus({ hours: 9 }), actor: 'U1' }),
+    ); // not in the list
     expect(await latest(store)).toEqual(['D', 'C']);
-    await store.pbis.change(nexus, 'D', (p) => decideMove(nexus, p, 'in-progress', { at: t0.plus({ hours: 10 }), actor: 'U1' })); // leaves a full list
+    await store.pbis.change(nexus, 'D', (p) =>
+      decideMove(nexus, p, 'in-progress', { at: t0.plus({ hours: 10 }), actor: 'U1' }),
+    ); // leaves a full list
     expect(await latest(store)).toEqual(['C', 'B']);
     await store.pbis.add(nexus, 'E', added('E', 'ready'));
-    await store.pbis.change(nexus, 'E', (p) => ({ type: 'pbi.blocked', key: p.key, reason: 'x', at: t0.plus({ hours: 11 }), actor: 'U1' }));
+    await store.pbis.change(nexus, 'E', (p) => ({
+      type: 'pbi.blocked',
+      key: p.key,
+      reason: 'x',
+      at: t0.plus({ hours: 11 }),
+      actor: 'U1',
+    }));
     expect(await latest(store)).toEqual(await latest(openStore(db(), 'replica-2')));
   });
 
   test('a request reads as of its Nexus read, without asking again; its own write and every later request see all writes', async () => {
     const store = openStore(db(), 'replica-1');
     const other = openStore(db(), 'replica-2');
-    const nexus = (await store.nexuses.create(settings, { type: 'nexus.created', at: t0, actor: 'U1', value: {} })) as Nexus;
+    const nexus = (await store.nexuses.create(settings, {
+      type: 'nexus.created',
+      at: t0,
+      actor: 'U1',
+      value: {},
+    })) as Nexus;
     await store.pbis.add(nexus, 'A', added('A', 'ready'));
     const request = async () => store.about((await store.nexuses.findByChannel('T1', 'C1'))!);
     expect(keys(await store.pbis.listOpen(nexus.id))).toEqual(['A']); // remembered
@@ -188,28 +312,50 @@ describeEachDatabase('remembered reads', (db) => {
   test('a write through another replica is seen by the next read; shared answers cannot be changed by a caller', async () => {
     const reader = openStore(db(), 'replica-1');
     const writer = openStore(db(), 'replica-2');
-    const nexus = (await writer.nexuses.create(settings, { type: 'nexus.created', at: t0, actor: 'U1', value: {} })) as Nexus;
+    const nexus = (await writer.nexuses.create(settings, {
+      type: 'nexus.created',
+      at: t0,
+      actor: 'U1',
+      value: {},
+    })) as Nexus;
     await writer.pbis.add(nexus, 'A', added('A', 'ready'));
     const first = await reader.pbis.listOpen(nexus.id);
     expect(keys(first)).toEqual(['A']);
     expect(() => (first as unknown as unknown[]).push({ key: 'X' })).toThrow(TypeError);
     expect(await reader.pbis.listOpen(nexus.id)).toBe(first); // nothing changed: the same answer, not a new load
-    await writer.pbis.change(nexus, 'A', (p) => decideMove(nexus, p, 'in-progress', { at: t0.plus({ hours: 1 }), actor: 'U1' }));
+    await writer.pbis.change(nexus, 'A', (p) =>
+      decideMove(nexus, p, 'in-progress', { at: t0.plus({ hours: 1 }), actor: 'U1' }),
+    );
     await writer.pbis.add(nexus, 'B', added('B', 'ready'));
     expect(keys(await reader.pbis.listOpen(nexus.id))).toEqual(['A', 'B']);
     expect(counts(await reader.pbis.countByStage(nexus.id))).toEqual({ 'in-progress': 1, ready: 1 });
     expect((await reader.pbis.listInStages(nexus.id, ['in-progress'], 5)).map((p) => p.key)).toEqual(['A']);
   });
 
-  test('another replica\'s adds, moves, finishes and discards are caught up from the PBIs it wrote; the list equals a fresh load', async () => {
+  test("another replica's adds, moves, finishes and discards are caught up from the PBIs it wrote; the list equals a fresh load", async () => {
     const reader = openStore(db(), 'replica-1');
     const writer = openStore(db(), 'replica-2');
-    const nexus = (await writer.nexuses.create(settings, { type: 'nexus.created', at: t0, actor: 'U1', value: {} })) as Nexus;
+    const nexus = (await writer.nexuses.create(settings, {
+      type: 'nexus.created',
+      at: t0,
+      actor: 'U1',
+      value: {},
+    })) as Nexus;
     for (const key of ['A', 'B', 'C', 'D']) await writer.pbis.add(nexus, key, added(key, 'ready'));
     expect(keys(await reader.pbis.listOpen(nexus.id))).toEqual(['A', 'B', 'C', 'D']);
-    await writer.pbis.change(nexus, 'A', (p) => decideMove(nexus, p, 'in-progress', { at: t0.plus({ hours: 1 }), actor: 'U1' }));
-    await writer.pbis.change(nexus, 'B', (p) => decideMove(nexus, p, 'integrated', { at: t0.plus({ hours: 1 }), actor: 'U1' }));
-    await writer.pbis.change(nexus, 'C', (p) => ({ type: 'pbi.discarded', key: p.key, reason: null, at: t0.plus({ hours: 1 }), actor: 'U1' }));
+    await writer.pbis.change(nexus, 'A', (p) =>
+      decideMove(nexus, p, 'in-progress', { at: t0.plus({ hours: 1 }), actor: 'U1' }),
+    );
+    await writer.pbis.change(nexus, 'B', (p) =>
+      decideMove(nexus, p, 'integrated', { at: t0.plus({ hours: 1 }), actor: 'U1' }),
+    );
+    await writer.pbis.change(nexus, 'C', (p) => ({
+      type: 'pbi.discarded',
+      key: p.key,
+      reason: null,
+      at: t0.plus({ hours: 1 }),
+      actor: 'U1',
+    }));
     await writer.pbis.add(nexus, 'E', added('E', 'refining'));
     const caughtUp = await reader.pbis.listOpen(nexus.id);
     const fresh = await openStore(db(), 'replica-3').pbis.listOpen(nexus.id);
@@ -224,11 +370,18 @@ describeEachDatabase('remembered reads', (db) => {
     expect((await reader.pbis.listOpen(nexus.id)).find((p) => p.key === 'D')?.stage).toBe('refining');
   });
 
-  test('changing the Nexus\'s flow is seen by remembered reads', async () => {
+  test("changing the Nexus's flow is seen by remembered reads", async () => {
     const store = openStore(db(), 'replica-1');
-    const nexus = (await store.nexuses.create(settings, { type: 'nexus.created', at: t0, actor: 'U1', value: {} })) as Nexus;
+    const nexus = (await store.nexuses.create(settings, {
+      type: 'nexus.created',
+      at: t0,
+      actor: 'U1',
+      value: {},
+    })) as Nexus;
     await store.pbis.add(nexus, 'A', added('A', 'in-progress'));
-    await store.pbis.change(nexus, 'A', (p) => decideMove(nexus, p, 'integrated', { at: t0.plus({ days: 1 }), actor: 'U1' }));
+    await store.pbis.change(nexus, 'A', (p) =>
+      decideMove(nexus, p, 'integrated', { at: t0.plus({ days: 1 }), actor: 'U1' }),
+    );
     expect(keys(await store.pbis.listOpen(nexus.id))).toEqual([]);
     await openStore(db(), 'replica-2').nexuses.change(nexus.id, (n) => ({
       after: { ...n, workflow: { ...n.workflow, finishStage: 'released' } },

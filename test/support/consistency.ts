@@ -1,8 +1,8 @@
-import { replay, type Pbi } from '../../src/domain/pbi';
+import type { PbiEvent } from '../../src/domain/events';
+import { type Pbi, replay } from '../../src/domain/pbi';
 import { isFinishedStage } from '../../src/domain/workflow';
 import type { Database } from '../../src/store/database';
 import { pbiColumns, toNexus, toPbi, toPbiEvent } from '../../src/store/rows';
-import type { PbiEvent } from '../../src/domain/events';
 
 /**
  * What must hold of a Nexus whatever ran at once: every stored PBI equals its history folded under the Nexus's
@@ -12,7 +12,10 @@ import type { PbiEvent } from '../../src/domain/events';
 export async function brokenInvariants(db: Database, nexusId: string, recordedBy = new Date()): Promise<string[]> {
   const nexus = toNexus(await db.prisma.nexus.findUniqueOrThrow({ where: { id: nexusId } }));
   const rows = await db.prisma.pbi.findMany({ where: { nexusId } });
-  const events = await db.prisma.event.findMany({ where: { nexusId, pbiKey: { not: null } }, orderBy: [{ occurredAt: 'asc' }, { id: 'asc' }] });
+  const events = await db.prisma.event.findMany({
+    where: { nexusId, pbiKey: { not: null } },
+    orderBy: [{ occurredAt: 'asc' }, { id: 'asc' }],
+  });
   const histories = new Map<string, PbiEvent[]>();
   for (const e of events) histories.set(e.pbiKey!, [...(histories.get(e.pbiKey!) ?? []), toPbiEvent(e)]);
   const broken: string[] = [];
@@ -21,12 +24,16 @@ export async function brokenInvariants(db: Database, nexusId: string, recordedBy
     const stored = toPbi(row);
     const folded = replay(histories.get(row.key) ?? [], nexus.workflow) ?? null;
     if (view(stored) !== view(folded)) broken.push(`${row.key}: stored ${view(stored)} ≠ history ${view(folded)}`);
-    if (!stored.discardedAt && !stages.has(stored.stage)) broken.push(`${row.key} is in ${stored.stage}, not a stage of the Nexus`);
+    if (!stored.discardedAt && !stages.has(stored.stage))
+      broken.push(`${row.key} is in ${stored.stage}, not a stage of the Nexus`);
     const open = !stored.discardedAt && !isFinishedStage(nexus.workflow, stored.stage);
-    for (const s of stored.squares) if (open && !nexus.teams.includes(s.team)) broken.push(`${row.key} needs ${s.team}, not a team of the Nexus`);
-    if (stored.lastEventAt.toMillis() > recordedBy.getTime()) broken.push(`${row.key} changed at ${stored.lastEventAt.toISO()}, in the future`);
+    for (const s of stored.squares)
+      if (open && !nexus.teams.includes(s.team)) broken.push(`${row.key} needs ${s.team}, not a team of the Nexus`);
+    if (stored.lastEventAt.toMillis() > recordedBy.getTime())
+      broken.push(`${row.key} changed at ${stored.lastEventAt.toISO()}, in the future`);
   }
-  for (const key of histories.keys()) if (!rows.some((r) => r.key === key)) broken.push(`${key} has a history and no PBI`);
+  for (const key of histories.keys())
+    if (!rows.some((r) => r.key === key)) broken.push(`${key} has a history and no PBI`);
   return broken;
 }
 

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
-import { openDatabase, type Database } from '../../src/store/database';
+import { type Database, openDatabase } from '../../src/store/database';
 
 export type DatabaseKind = 'embedded' | 'postgres';
 
@@ -14,7 +14,13 @@ export async function freshDatabase(kind: DatabaseKind): Promise<Database & { di
   if (kind === 'embedded') {
     const dir = mkdtempSync(path.join(tmpdir(), 'nexus-flow-test-'));
     const db = await openDatabase({ dataDir: dir });
-    return { ...db, dispose: async () => { await db.close(); rmSync(dir, { recursive: true, force: true }); } };
+    return {
+      ...db,
+      dispose: async () => {
+        await db.close();
+        rmSync(dir, { recursive: true, force: true });
+      },
+    };
   }
   const admin = process.env.TEST_DATABASE_URL!;
   const name = `nexus_flow_test_${process.pid}_${Math.random().toString(36).slice(2, 8)}`;

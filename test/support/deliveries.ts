@@ -10,7 +10,13 @@ export function inProgressDeliveries(nexusId: string, at: DateTime, count: numbe
       kind: 'jira',
       deliveryId: `d-${i}`,
       at,
-      change: { item: { key: `NX-${i}`, title: `Item ${i}`, url: null, createdAt: at }, from: null, to: { id: null, name: 'In Progress', category: 'indeterminate' }, at: at.plus({ minutes: i }), teamHints: [] },
+      change: {
+        item: { key: `NX-${i}`, title: `Item ${i}`, url: null, createdAt: at },
+        from: null,
+        to: { id: null, name: 'In Progress', category: 'indeterminate' },
+        at: at.plus({ minutes: i }),
+        teamHints: [],
+      },
     };
   });
 }

@@ -3,7 +3,13 @@ import type { AddressInfo } from 'node:net';
 import { payloadError } from './slack-limits';
 
 /** One call the bot made: a Web API method (or a respond() to a response_url), with its parsed body and token. */
-export type SlackCall = { method: string; path: string; body: Record<string, any>; token: string | null; receivedAt: number };
+export type SlackCall = {
+  method: string;
+  path: string;
+  body: Record<string, any>;
+  token: string | null;
+  receivedAt: number;
+};
 /** A call Slack refused: over a Block Kit or message limit, or an error a test asked for. */
 export type SlackRejection = { method: string; error: string; detail: string; body: Record<string, any> };
 /** A rate limit Slack enforces on a method: a bucket of `burst` calls refilled at `perMinute`, per channel or token. */
@@ -73,7 +79,7 @@ export async function startFakeSlack() {
   function refusal(method: string, body: Record<string, any>): { error: string; detail: string } | null {
     const over = payloadError(method, body);
     if (over) return over;
-    const failure = failures.find((f) => f.times > 0 && (f.method === method) && f.when(body));
+    const failure = failures.find((f) => f.times > 0 && f.method === method && f.when(body));
     if (!failure) return null;
     failure.times--;
     return { error: failure.error, detail: 'asked for by the test' };
@@ -99,8 +105,12 @@ export async function startFakeSlack() {
     switch (method) {
       case 'auth.test': {
         const install = [...installs.values()].find((i) => i.token === token);
-        const org = install?.enterpriseId ? { enterprise_id: install.enterpriseId, is_enterprise_install: !!install.orgWide } : {};
-        return token?.startsWith('xoxb-') && !token.includes('revoked') ? { ok: true, bot_id: 'B1', user_id: 'UBOT', team_id: install?.teamId ?? 'T1', ...org } : { ok: false, error: 'invalid_auth' };
+        const org = install?.enterpriseId
+          ? { enterprise_id: install.enterpriseId, is_enterprise_install: !!install.orgWide }
+          : {};
+        return token?.startsWith('xoxb-') && !token.includes('revoked')
+          ? { ok: true, bot_id: 'B1', user_id: 'UBOT', team_id: install?.teamId ?? 'T1', ...org }
+          : { ok: false, error: 'invalid_auth' };
       }
       case 'users.conversations':
         return { ok: true, channels: (conversations.get(body.user) ?? []).map((id) => ({ id })) };
@@ -110,7 +120,18 @@ export async function startFakeSlack() {
         const org = install.enterpriseId ? { id: install.enterpriseId, name: install.enterpriseId } : null;
         // an org-wide install is the organisation's, not one workspace's: Slack sends no team
         const team = install.orgWide ? null : { id: install.teamId, name: install.teamId };
-        return { ok: true, app_id: 'A1', access_token: install.token, token_type: 'bot', scope: 'commands,chat:write', bot_user_id: 'UBOT', team, enterprise: org, authed_user: { id: 'UINSTALLER' }, is_enterprise_install: !!install.orgWide };
+        return {
+          ok: true,
+          app_id: 'A1',
+          access_token: install.token,
+          token_type: 'bot',
+          scope: 'commands,chat:write',
+          bot_user_id: 'UBOT',
+          team,
+          enterprise: org,
+          authed_user: { id: 'UINSTALLER' },
+          is_enterprise_install: !!install.orgWide,
+        };
       }
       case 'chat.postMessage':
         return { ok: true, channel: body.channel, ts: `${Date.now() / 1000}` };
@@ -139,13 +160,20 @@ export async function startFakeSlack() {
     /** a fresh response_url whose respond() calls are recorded */
     responseUrl: () => `${base}/respond/${++responses}`,
     /** what the bot sent to that response_url */
-    respondedTo: (responseUrl: string) => calls.filter((c) => c.method === 'respond' && c.path === new URL(responseUrl).pathname).map((c) => c.body),
+    respondedTo: (responseUrl: string) =>
+      calls.filter((c) => c.method === 'respond' && c.path === new URL(responseUrl).pathname).map((c) => c.body),
     /** the first respond() to that response_url from now on, or null when none came within `ms` */
     nextResponse(responseUrl: string, ms: number): Promise<Record<string, any> | null> {
       const path = new URL(responseUrl).pathname;
       return new Promise((resolve) => {
         const timer = setTimeout(() => resolve(null), ms).unref();
-        waiting.set(path, [...(waiting.get(path) ?? []), (body) => { clearTimeout(timer); resolve(body); }]);
+        waiting.set(path, [
+          ...(waiting.get(path) ?? []),
+          (body) => {
+            clearTimeout(timer);
+            resolve(body);
+          },
+        ]);
       });
     },
     callsTo: (method: string) => calls.filter((c) => c.method === method),
@@ -154,7 +182,8 @@ export async function startFakeSlack() {
     /** an OAuth code Slack would hand out for an install into `teamId` */
     grantCode: (code: string, teamId: string, token: string) => installs.set(code, { teamId, token }),
     /** an OAuth code for an org-wide install into Enterprise Grid organisation `enterpriseId` (`teamId` is a workspace in it) */
-    grantOrgCode: (code: string, enterpriseId: string, teamId: string, token: string) => installs.set(code, { teamId, token, enterpriseId, orgWide: true }),
+    grantOrgCode: (code: string, enterpriseId: string, teamId: string, token: string) =>
+      installs.set(code, { teamId, token, enterpriseId, orgWide: true }),
     /** the calls Slack refused, over its limits or as a test asked */
     rejections,
     /** takes the refusals a test expected, so stop() does not report them */

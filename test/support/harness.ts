@@ -1,12 +1,12 @@
+import { randomBytes } from 'node:crypto';
 import { DateTime } from 'luxon';
 import { runLine } from '../../src/commands';
 import type { LongJobs } from '../../src/commands/long-jobs';
 import type { Reply } from '../../src/commands/reply';
 import { blocksToText } from '../../src/console/plain-text';
-import type { Database } from '../../src/store/database';
 import { openStore } from '../../src/store';
+import type { Database } from '../../src/store/database';
 import { sealedBox } from '../../src/store/sealed-box';
-import { randomBytes } from 'node:crypto';
 
 /** One key for every store of the test process, as every replica of a deployment shares SECRETS_KEY. */
 const SECRETS = sealedBox(randomBytes(32));
@@ -15,11 +15,21 @@ const SECRETS = sealedBox(randomBytes(32));
  * Types commands as a user would, in one channel, against a real database, with a clock the test moves.
  * `as(user)` switches who is typing.
  */
-export function commandHarness(db: Database, opts: { channelId?: string; workspaceId?: string; start?: string; jobs?: LongJobs } = {}) {
+export function commandHarness(
+  db: Database,
+  opts: { channelId?: string; workspaceId?: string; start?: string; jobs?: LongJobs } = {},
+) {
   let now = DateTime.fromISO(opts.start ?? '2026-03-02T09:00:00', { zone: 'Europe/Berlin' });
   let userId = 'U_NIT';
   const store = openStore(db, 'test', SECRETS);
-  const ctx = () => ({ store, now: () => now, workspaceId: opts.workspaceId ?? 'T1', channelId: opts.channelId ?? 'C1', userId, jobs: opts.jobs });
+  const ctx = () => ({
+    store,
+    now: () => now,
+    workspaceId: opts.workspaceId ?? 'T1',
+    channelId: opts.channelId ?? 'C1',
+    userId,
+    jobs: opts.jobs,
+  });
   return {
     store,
     async run(line: string): Promise<Reply & { plain: string }> {

@@ -1,5 +1,5 @@
 import type { Database } from '../../src/store/database';
-import { DATABASE_KINDS, emptyTables, freshDatabase, type DatabaseKind } from './databases';
+import { DATABASE_KINDS, type DatabaseKind, emptyTables, freshDatabase } from './databases';
 
 /** Runs the suite once per database kind, with one database per kind for the file and empty tables per test. */
 export function describeEachDatabase(title: string, suite: (db: () => Database, kind: DatabaseKind) => void): void {

@@ -35,7 +35,13 @@ type Json = Record<string, any>;
 const L = SLACK_LIMITS;
 
 /** The methods whose payload is a message (`text` + `blocks`); respond() to a response_url is one too. */
-const MESSAGE_METHODS = new Set(['chat.postMessage', 'chat.postEphemeral', 'chat.update', 'chat.scheduleMessage', 'respond']);
+const MESSAGE_METHODS = new Set([
+  'chat.postMessage',
+  'chat.postEphemeral',
+  'chat.update',
+  'chat.scheduleMessage',
+  'respond',
+]);
 const VIEW_METHODS = new Set(['views.open', 'views.push', 'views.update', 'views.publish']);
 
 /** Slack's error for this call's payload, or null when Slack would take it; `detail` says which limit, for the test's failure. */
@@ -106,11 +112,16 @@ function blockProblem(block: Json): string | null {
     case 'section':
       return sectionProblem(block);
     case 'context':
-      return listProblem(block.elements, L.contextElements, 'context elements', (e) => (e.type === 'image' ? null : textProblem(e, L.sectionText, 'context text')));
+      return listProblem(block.elements, L.contextElements, 'context elements', (e) =>
+        e.type === 'image' ? null : textProblem(e, L.sectionText, 'context text'),
+      );
     case 'actions':
       return elementsProblem(block.elements, L.actionsElements);
     case 'input':
-      return textProblem(block.label, L.inputLabel, 'input label', 'plain_text') ?? (block.element ? elementProblem(block.element) : 'input without element');
+      return (
+        textProblem(block.label, L.inputLabel, 'input label', 'plain_text') ??
+        (block.element ? elementProblem(block.element) : 'input without element')
+      );
     case 'divider':
     case 'image':
     case 'rich_text':
@@ -124,7 +135,9 @@ function sectionProblem(block: Json): string | null {
   if (!block.text && !block.fields) return 'section with neither text nor fields';
   return (
     (block.text ? textProblem(block.text, L.sectionText, 'section text') : null) ??
-    (block.fields ? listProblem(block.fields, L.sectionFields, 'section fields', (f) => textProblem(f, L.fieldText, 'field')) : null) ??
+    (block.fields
+      ? listProblem(block.fields, L.sectionFields, 'section fields', (f) => textProblem(f, L.fieldText, 'field'))
+      : null) ??
     (block.accessory ? elementProblem(block.accessory) : null)
   );
 }
@@ -163,10 +176,20 @@ function optionsProblem(element: Json): string | null {
   const groups: Json[] = element.option_groups ?? [{ options: element.options ?? [] }];
   const options = groups.flatMap((g) => g.options ?? []);
   if (element.type === 'overflow' && options.length > 5) return `overflow with ${options.length} options (at most 5)`;
-  return listProblem(options, L.options, `${element.type} options`, (o) => textProblem(o.text, L.optionText, 'option text') ?? tooLong(o.value, L.optionValue, 'option value'));
+  return listProblem(
+    options,
+    L.options,
+    `${element.type} options`,
+    (o) => textProblem(o.text, L.optionText, 'option text') ?? tooLong(o.value, L.optionValue, 'option value'),
+  );
 }
 
-function listProblem(list: Json[] | undefined, max: number, what: string, each: (item: Json) => string | null): string | null {
+function listProblem(
+  list: Json[] | undefined,
+  max: number,
+  what: string,
+  each: (item: Json) => string | null,
+): string | null {
   if (!Array.isArray(list) || list.length === 0) return `no ${what}`;
   if (list.length > max) return `${list.length} ${what} (at most ${max})`;
   for (const [i, item] of list.entries()) {

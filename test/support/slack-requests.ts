@@ -11,14 +11,38 @@ export function sign(body: string, timestamp = Math.floor(Date.now() / 1000), se
 /** Posts a really signed request to the app's /slack/events, the way Slack's servers do. */
 export function slackClient(baseUrl: string) {
   async function post(body: string, contentType: string, headers: Record<string, string> = sign(body)) {
-    const res = await fetch(`${baseUrl}/slack/events`, { method: 'POST', headers: { 'content-type': contentType, ...headers }, body });
+    const res = await fetch(`${baseUrl}/slack/events`, {
+      method: 'POST',
+      headers: { 'content-type': contentType, ...headers },
+      body,
+    });
     return { status: res.status, text: await res.text() };
   }
   const form = (fields: Record<string, string>) => new URLSearchParams(fields).toString();
   return {
     post,
-    command(fields: { command: string; text: string; user_id?: string; channel_id?: string; team_id?: string; enterprise_id?: string; is_enterprise_install?: string; response_url: string }, headers?: Record<string, string>) {
-      const body = form({ token: 'x', team_id: 'T1', channel_id: 'C1', user_id: 'U_NIT', user_name: 'u', trigger_id: 'trig-1', ...fields });
+    command(
+      fields: {
+        command: string;
+        text: string;
+        user_id?: string;
+        channel_id?: string;
+        team_id?: string;
+        enterprise_id?: string;
+        is_enterprise_install?: string;
+        response_url: string;
+      },
+      headers?: Record<string, string>,
+    ) {
+      const body = form({
+        token: 'x',
+        team_id: 'T1',
+        channel_id: 'C1',
+        user_id: 'U_NIT',
+        user_name: 'u',
+        trigger_id: 'trig-1',
+        ...fields,
+      });
       return post(body, 'application/x-www-form-urlencoded', headers ?? sign(body));
     },
     interaction(payload: object) {

@@ -1,9 +1,9 @@
 import { DateTime } from 'luxon';
+import { type Pbi, replay } from '../../src/domain/pbi';
 import { applyTrackerChange, type TrackerChange } from '../../src/domain/tracker';
-import { replay, type Pbi } from '../../src/domain/pbi';
-import type { Database } from '../../src/store/database';
 import type { Store } from '../../src/store';
-import { signed, statusChange, type Delivery } from './tracker-payloads';
+import type { Database } from '../../src/store/database';
+import { type Delivery, signed, statusChange } from './tracker-payloads';
 
 /** One planned tracker change: item n of a Nexus moves to a stage at a time, under its own delivery id. */
 export type PlannedChange = { nexusId: string; n: number; to: string; at: DateTime; deliveryId: string };
@@ -11,13 +11,26 @@ export type PlannedChange = { nexusId: string; n: number; to: string; at: DateTi
 export const PLAN_START = DateTime.fromISO('2026-09-01T08:00:00Z');
 
 /** Every item of every Nexus moves `changes` times through random stages, an hour apart; items interleaved. */
-export function planChanges(nexusIds: string[], items: number, changes: number, stages: string[], seed: number): PlannedChange[] {
+export function planChanges(
+  nexusIds: string[],
+  items: number,
+  changes: number,
+  stages: string[],
+  seed: number,
+): PlannedChange[] {
   const plan: PlannedChange[] = [];
   let state = seed;
-  const random = () => ((state = (state * 1_103_515_245 + 12_345) % 2 ** 31) / 2 ** 31);
+  const random = () => (state = (state * 1_103_515_245 + 12_345) % 2 ** 31) / 2 ** 31;
   for (let k = 0; k < changes; k++) {
     for (let n = 1; n <= items; n++) {
-      for (const nexusId of nexusIds) plan.push({ nexusId, n, to: stages[Math.floor(random() * stages.length)], at: PLAN_START.plus({ hours: k, seconds: n }), deliveryId: `${nexusId}-${n}-${k}` });
+      for (const nexusId of nexusIds)
+        plan.push({
+          nexusId,
+          n,
+          to: stages[Math.floor(random() * stages.length)],
+          at: PLAN_START.plus({ hours: k, seconds: n }),
+          deliveryId: `${nexusId}-${n}-${k}`,
+        });
     }
   }
   return plan;
@@ -35,19 +48,34 @@ export function sendOrder<T>(plan: T[]): T[] {
 
 /** The planned change as Jira sends it, signed with the Nexus's secret. */
 export function jiraDelivery(change: PlannedChange, secret: string): Delivery {
-  return signed('jira', statusChange('jira', change.n, change.to, change.at, { createdAt: PLAN_START }).json, change.deliveryId, secret, DateTime.utc());
+  return signed(
+    'jira',
+    statusChange('jira', change.n, change.to, change.at, { createdAt: PLAN_START }).json,
+    change.deliveryId,
+    secret,
+    DateTime.utc(),
+  );
 }
 
 /**
  * What went wrong, if anything: every delivery stored once and applied; one move event per change; each item as the
  * domain makes it from its changes replayed in order of occurrence.
  */
-export async function compareWithReplay(db: Database, store: Store, nexusId: string, plan: PlannedChange[], items: number): Promise<string[]> {
+export async function compareWithReplay(
+  db: Database,
+  store: Store,
+  nexusId: string,
+  plan: PlannedChange[],
+  items: number,
+): Promise<string[]> {
   const mismatches: string[] = [];
   const mine = plan.filter((c) => c.nexusId === nexusId);
   const states = await db.prisma.delivery.groupBy({ by: ['state'], where: { nexusId }, _count: { _all: true } });
   const applied = states.find((d) => d.state === 'applied')?._count._all ?? 0;
-  if (applied !== mine.length || states.length !== 1) mismatches.push(`inbox: ${JSON.stringify(states.map((d) => [d.state, d._count._all]))}, expected ${mine.length} applied`);
+  if (applied !== mine.length || states.length !== 1)
+    mismatches.push(
+      `inbox: ${JSON.stringify(states.map((d) => [d.state, d._count._all]))}, expected ${mine.length} applied`,
+    );
   const moves = await db.prisma.event.count({ where: { nexusId, type: 'pbi.moved', source: 'tracker:jira' } });
   if (moves !== mine.length) mismatches.push(`${moves} move events, expected ${mine.length}`);
   const added = await db.prisma.event.count({ where: { nexusId, type: 'pbi.added', source: 'tracker:jira' } });
@@ -56,8 +84,18 @@ export async function compareWithReplay(db: Database, store: Store, nexusId: str
   for (let n = 1; n <= items; n++) {
     let expected: Pbi | null = null;
     for (const c of mine.filter((x) => x.n === n).sort((a, b) => a.at.toMillis() - b.at.toMillis())) {
-      const change: TrackerChange = { item: { key: `ED-${n}`, title: 't', url: null, createdAt: PLAN_START }, from: null, to: { id: null, name: c.to, category: null }, at: c.at, teamHints: [] };
-      expected = applyTrackerChange(nexus.workflow, expected ? { pbi: expected, history: null } : null, change, { stage: c.to, teams: [], actor: 'jira' }).pbi;
+      const change: TrackerChange = {
+        item: { key: `ED-${n}`, title: 't', url: null, createdAt: PLAN_START },
+        from: null,
+        to: { id: null, name: c.to, category: null },
+        at: c.at,
+        teamHints: [],
+      };
+      expected = applyTrackerChange(nexus.workflow, expected ? { pbi: expected, history: null } : null, change, {
+        stage: c.to,
+        teams: [],
+        actor: 'jira',
+      }).pbi;
     }
     const actual = await store.pbis.get(nexusId, `ED-${n}`);
     if (view(actual) !== view(expected)) mismatches.push(`ED-${n}: ${view(actual)} ≠ ${view(expected)}`);
@@ -78,5 +116,14 @@ export async function projectionsMatchHistory(store: Store, nexusId: string, key
 }
 
 function view(p: Pbi | null): string | null {
-  return p && [p.stage, p.startedAt?.toMillis(), p.finishedAt?.toMillis(), p.stageEnteredAt.toMillis(), p.lastEventAt.toMillis()].join('|');
+  return (
+    p &&
+    [
+      p.stage,
+      p.startedAt?.toMillis(),
+      p.finishedAt?.toMillis(),
+      p.stageEnteredAt.toMillis(),
+      p.lastEventAt.toMillis(),
+    ].join('|')
+  );
 }

@@ -13,14 +13,33 @@ const log = createLogger('silent');
 export type TrackerServer = { url: string; inbox: TrackerInbox; news: TrackerNews[]; close(): Promise<void> };
 
 /** The app's tracker side on a loopback port: the real handler, inbox and worker; what it announces is kept. */
-export async function serveTrackers(h: Harness, now: () => DateTime = () => DateTime.utc(), limits?: WebhookLimits): Promise<TrackerServer> {
+export async function serveTrackers(
+  h: Harness,
+  now: () => DateTime = () => DateTime.utc(),
+  limits?: WebhookLimits,
+): Promise<TrackerServer> {
   const news: TrackerNews[] = [];
   const metrics = createMetrics({ inboxBacklog: h.store.inbox.backlog });
-  const inbox = startTrackerInbox({ store: h.store, now, log, metrics, limits, post: async (_id, n) => void news.push(n) });
+  const inbox = startTrackerInbox({
+    store: h.store,
+    now,
+    log,
+    metrics,
+    limits,
+    post: async (_id, n) => void news.push(n),
+  });
   const server: Server = createServer(inbox.handler);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  return { url, inbox, news, close: async () => { await new Promise((r) => server.close(r)); await inbox.stop(); } };
+  return {
+    url,
+    inbox,
+    news,
+    close: async () => {
+      await new Promise((r) => server.close(r));
+      await inbox.stop();
+    },
+  };
 }
 
 /** `/nexus tracker <kind>` as the NIT types it; the secret is read from the reply, as a person would copy it. */

@@ -4,7 +4,7 @@ import { createLogger } from '../../src/log';
 import { createMetrics } from '../../src/metrics';
 import type { Database } from '../../src/store/database';
 import type { InboxRound } from '../../src/store/inbox-repository';
-import { startAnnouncer, type AnnouncerDeps } from '../../src/trackers/announcer';
+import { type AnnouncerDeps, startAnnouncer } from '../../src/trackers/announcer';
 import { DATABASE_KINDS, freshDatabase } from '../support/databases';
 import { inProgressDeliveries } from '../support/deliveries';
 import { commandHarness, type Harness } from '../support/harness';
@@ -37,14 +37,26 @@ describe.each(DATABASE_KINDS)('tracker notices on the %s database', (dbKind) => 
     expect(lastRound.moves).toHaveLength(count);
     return deliveries.map((d) => d.change.item.key);
   }
-  const posted = (news: { nexusId: string; news: TrackerNews }[]) => news.flatMap((n) => n.news.moves.map((m) => m.key));
+  const posted = (news: { nexusId: string; news: TrackerNews }[]) =>
+    news.flatMap((n) => n.news.moves.map((m) => m.key));
   const waiting = () => db.prisma.trackerNotice.count({ where: { nexusId } });
 
   function announcer(overrides: Partial<AnnouncerDeps> = {}) {
     const news: { nexusId: string; news: TrackerNews }[] = [];
     const metrics = createMetrics({ inboxBacklog: async () => 0 });
-    const running = startAnnouncer({ store: h.store, now: () => DateTime.utc(), log, metrics, post: async (id, n) => void news.push({ nexusId: id, news: n }), sweepMs: 50, ...overrides });
-    const counted = async (outcome: string) => (await metrics.registry.getSingleMetric('nexus_flow_tracker_announcements_total')!.get()).values.find((v) => v.labels.outcome === outcome)?.value ?? 0;
+    const running = startAnnouncer({
+      store: h.store,
+      now: () => DateTime.utc(),
+      log,
+      metrics,
+      post: async (id, n) => void news.push({ nexusId: id, news: n }),
+      sweepMs: 50,
+      ...overrides,
+    });
+    const counted = async (outcome: string) =>
+      (await metrics.registry.getSingleMetric('nexus_flow_tracker_announcements_total')!.get()).values.find(
+        (v) => v.labels.outcome === outcome,
+      )?.value ?? 0;
     return { news, counted, announce: running.announce, stop: running.stop };
   }
 
@@ -66,26 +78,47 @@ describe.each(DATABASE_KINDS)('tracker notices on the %s database', (dbKind) => 
     let tries = 0;
     let slackAway = true;
     const told: TrackerNews[] = [];
-    const running = announcer({ now: () => clock, post: async (_id, news) => { tries++; if (slackAway) throw new Error('Slack is away'); told.push(news); } });
+    const running = announcer({
+      now: () => clock,
+      post: async (_id, news) => {
+        tries++;
+        if (slackAway) throw new Error('Slack is away');
+        told.push(news);
+      },
+    });
     await waitFor(async () => tries === 1);
-    await waitFor(async () => (await db.prisma.trackerNotice.findFirst({ where: { nexusId } }))!.claimedUntil!.getTime() > clock.plus({ minutes: 1 }).toMillis());
+    await waitFor(
+      async () =>
+        (await db.prisma.trackerNotice.findFirst({ where: { nexusId } }))!.claimedUntil!.getTime() >
+        clock.plus({ minutes: 1 }).toMillis(),
+    );
     expect(await waiting()).toBe(1); // kept for the retry, not lost
     for (let attempt = 2; attempt <= 4; attempt++) {
       clock = clock.plus({ minutes: 31 }); // past the longest wait between tries
       await waitFor(async () => tries === attempt);
     }
-    await waitFor(async () => (await db.prisma.trackerNotice.findFirst({ where: { nexusId } }))!.claimedUntil!.getTime() > clock.toMillis());
+    await waitFor(
+      async () =>
+        (await db.prisma.trackerNotice.findFirst({ where: { nexusId } }))!.claimedUntil!.getTime() > clock.toMillis(),
+    );
     const later = await applied(1, clock); // a new round, too young for the sweep: posted (and failing) with the old one
     clock = clock.plus({ minutes: 31 });
     await waitFor(async () => tries === 5);
-    await waitFor(async () => (await db.prisma.trackerNotice.findMany({ where: { nexusId } })).map((n) => n.attempts).join() === '1');
+    await waitFor(
+      async () =>
+        (await db.prisma.trackerNotice.findMany({ where: { nexusId } })).map((n) => n.attempts).join() === '1',
+    );
     slackAway = false;
     clock = clock.plus({ minutes: 3 });
     await waitFor(async () => (await waiting()) === 0);
     await running.stop();
     expect(tries).toBe(6);
     expect(told.flatMap((n) => n.moves.map((m) => m.key))).toEqual(later); // the old notice was given up, the new one told
-    expect([await running.counted('retry'), await running.counted('given_up'), await running.counted('posted')]).toEqual([5, 1, 1]);
+    expect([
+      await running.counted('retry'),
+      await running.counted('given_up'),
+      await running.counted('posted'),
+    ]).toEqual([5, 1, 1]);
     expect((await h.store.pbis.get(nexusId, keys[0]))!.stage).toBe('in-progress');
   });
 

@@ -29,10 +29,21 @@ test('on the embedded database, a request is answered while a large inbox backlo
     const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
 
     const rounds: { at: number; round: InboxRound }[] = [];
-    const worker = startInboxWorker({ store: h.store, now: () => DateTime.utc(), log, metrics: createMetrics({ inboxBacklog: async () => 0 }), announce: (round) => rounds.push({ at: performance.now(), round }), gatherMs: 0, sweepMs: 60_000 });
+    const worker = startInboxWorker({
+      store: h.store,
+      now: () => DateTime.utc(),
+      log,
+      metrics: createMetrics({ inboxBacklog: async () => 0 }),
+      announce: (round) => rounds.push({ at: performance.now(), round }),
+      gatherMs: 0,
+      sweepMs: 60_000,
+    });
     worker.kick(nexusId);
     // a refused request must fail the assertion below, not take jest down as an unhandled rejection
-    const answered = fetch(url).then(() => performance.now(), () => Number.POSITIVE_INFINITY);
+    const answered = fetch(url).then(
+      () => performance.now(),
+      () => Number.POSITIVE_INFINITY,
+    );
     await worker.stop();
 
     expect(rounds.reduce((n, r) => n + r.round.handled, 0)).toBe(1_000);

@@ -1,5 +1,5 @@
-import { DateTime } from 'luxon';
 import examples from '@octokit/webhooks-examples';
+import { DateTime } from 'luxon';
 import { TRACKERS } from '../../src/trackers';
 import type { WebhookRequest } from '../../src/trackers/tracker';
 import { signed, statusChange } from '../support/tracker-payloads';
@@ -12,7 +12,9 @@ function request(headers: Record<string, string>, body: string): WebhookRequest 
 }
 
 function githubExample(event: string, action: string): Record<string, any> {
-  return structuredClone((examples as any[]).find((e) => e.name === event).examples.find((x: any) => x.action === action));
+  return structuredClone(
+    (examples as any[]).find((e) => e.name === event).examples.find((x: any) => x.action === action),
+  );
 }
 
 describe('each tracker reads its own payload', () => {
@@ -20,49 +22,103 @@ describe('each tracker reads its own payload', () => {
     const { json } = statusChange('jira', 24, 'In Progress', NOW, { from: 'To Do' });
     json.issue.fields.status.statusCategory = { key: 'indeterminate' };
     const parsed = TRACKERS.jira.parse(json, request({}, ''));
-    expect(parsed).toMatchObject({ change: { item: { key: 'ED-24', url: 'https://your-domain.atlassian.net/browse/ED-24' }, from: { id: 's-To Do', name: 'To Do' }, to: { id: 's-In Progress', category: 'indeterminate' }, teamHints: ['Alpha', 'checkout'] } });
+    expect(parsed).toMatchObject({
+      change: {
+        item: { key: 'ED-24', url: 'https://your-domain.atlassian.net/browse/ED-24' },
+        from: { id: 's-To Do', name: 'To Do' },
+        to: { id: 's-In Progress', category: 'indeterminate' },
+        teamHints: ['Alpha', 'checkout'],
+      },
+    });
   });
 
   test('GitHub issues: closed and reopened are status changes; a label is a status only if mapped; other actions are ignored', () => {
     const reopened = githubExample('issues', 'reopened');
-    expect(TRACKERS.github.parse(reopened, request({ 'x-github-event': 'issues' }, ''))).toMatchObject({ change: { item: { key: 'Codertocat/Hello-World#1', url: 'https://github.com/Codertocat/Hello-World/issues/1' }, to: { name: 'open', category: 'opened' } } });
+    expect(TRACKERS.github.parse(reopened, request({ 'x-github-event': 'issues' }, ''))).toMatchObject({
+      change: {
+        item: { key: 'Codertocat/Hello-World#1', url: 'https://github.com/Codertocat/Hello-World/issues/1' },
+        to: { name: 'open', category: 'opened' },
+      },
+    });
     const closed = { ...reopened, action: 'closed' };
     const change = TRACKERS.github.parse(closed, request({ 'x-github-event': 'issues' }, ''));
     expect(change).toMatchObject({ change: { to: { name: 'closed', category: 'closed' } } });
     expect((change as any).change.at.toISO()).toBe(DateTime.fromISO(reopened.issue.closed_at, { zone: 'utc' }).toISO());
-    expect(TRACKERS.github.parse(githubExample('issues', 'labeled'), request({ 'x-github-event': 'issues' }, ''))).toMatchObject({ change: { to: { name: 'bug', category: 'label' } } });
-    expect(TRACKERS.github.parse(githubExample('issues', 'assigned'), request({ 'x-github-event': 'issues' }, ''))).toEqual({ ignored: 'issues.assigned carries no status change' });
-    expect(TRACKERS.github.parse({}, request({ 'x-github-event': 'ping' }, ''))).toEqual({ ignored: 'ping event carries no status change' });
+    expect(
+      TRACKERS.github.parse(githubExample('issues', 'labeled'), request({ 'x-github-event': 'issues' }, '')),
+    ).toMatchObject({ change: { to: { name: 'bug', category: 'label' } } });
+    expect(
+      TRACKERS.github.parse(githubExample('issues', 'assigned'), request({ 'x-github-event': 'issues' }, '')),
+    ).toEqual({ ignored: 'issues.assigned carries no status change' });
+    expect(TRACKERS.github.parse({}, request({ 'x-github-event': 'ping' }, ''))).toEqual({
+      ignored: 'ping event carries no status change',
+    });
   });
 
   test('GitHub Projects: an edit of the Status field (from/to added to the older example)', () => {
     const edited = githubExample('projects_v2_item', 'edited');
-    expect(TRACKERS.github.parse(edited, request({ 'x-github-event': 'projects_v2_item' }, ''))).toEqual({ ignored: 'no Status field change' });
-    edited.changes.field_value = { ...edited.changes.field_value, field_name: 'Status', from: { id: 'a1', name: 'Todo' }, to: { id: 'b2', name: 'In Progress' } };
-    expect(TRACKERS.github.parse(edited, request({ 'x-github-event': 'projects_v2_item' }, ''))).toMatchObject({ change: { item: { key: 'DI_lADOAWcTxs07G84AIjOy', url: null }, from: { name: 'Todo' }, to: { id: 'b2', name: 'In Progress' } } });
+    expect(TRACKERS.github.parse(edited, request({ 'x-github-event': 'projects_v2_item' }, ''))).toEqual({
+      ignored: 'no Status field change',
+    });
+    edited.changes.field_value = {
+      ...edited.changes.field_value,
+      field_name: 'Status',
+      from: { id: 'a1', name: 'Todo' },
+      to: { id: 'b2', name: 'In Progress' },
+    };
+    expect(TRACKERS.github.parse(edited, request({ 'x-github-event': 'projects_v2_item' }, ''))).toMatchObject({
+      change: {
+        item: { key: 'DI_lADOAWcTxs07G84AIjOy', url: null },
+        from: { name: 'Todo' },
+        to: { id: 'b2', name: 'In Progress' },
+      },
+    });
   });
 
   test('Azure DevOps: the published sample, with the area path as a team hint', () => {
     const parsed = TRACKERS.azure.parse(statusChange('azure', 5, 'Active', NOW).json, request({}, ''));
-    expect(parsed).toMatchObject({ change: { item: { key: 'AB#5', title: 'Some great new idea!' }, from: { name: 'New' }, to: { name: 'Active' }, teamHints: ['FabrikamCloud'] } });
+    expect(parsed).toMatchObject({
+      change: {
+        item: { key: 'AB#5', title: 'Some great new idea!' },
+        from: { name: 'New' },
+        to: { name: 'Active' },
+        teamHints: ['FabrikamCloud'],
+      },
+    });
   });
 
   test('Linear: the state type is the category; an update without a state change is ignored', () => {
     const { json } = statusChange('linear', 1123, 'In Progress', NOW);
     json.data.state.type = 'started';
-    expect(TRACKERS.linear.parse(json, request({}, ''))).toMatchObject({ change: { item: { key: 'ENG-1123' }, to: { name: 'In Progress', category: 'started' }, teamHints: ['ENG', 'Beta'] } });
+    expect(TRACKERS.linear.parse(json, request({}, ''))).toMatchObject({
+      change: {
+        item: { key: 'ENG-1123' },
+        to: { name: 'In Progress', category: 'started' },
+        teamHints: ['ENG', 'Beta'],
+      },
+    });
     delete json.updatedFrom.stateId;
     expect(TRACKERS.linear.parse(json, request({}, ''))).toEqual({ ignored: 'no state change' });
   });
 
   test('GitLab: scoped workflow labels are statuses, close and reopen too; other label edits are labels', () => {
     const { json } = statusChange('gitlab', 23, 'doing', NOW, { from: 'todo' });
-    expect(TRACKERS.gitlab.parse(json, request({}, ''))).toMatchObject({ change: { item: { key: 'gitlabhq/gitlab-test#23' }, from: { name: 'todo' }, to: { name: 'doing', category: null } } });
+    expect(TRACKERS.gitlab.parse(json, request({}, ''))).toMatchObject({
+      change: {
+        item: { key: 'gitlabhq/gitlab-test#23' },
+        from: { name: 'todo' },
+        to: { name: 'doing', category: null },
+      },
+    });
     json.object_attributes.action = 'close';
-    expect(TRACKERS.gitlab.parse(json, request({}, ''))).toMatchObject({ change: { to: { name: 'closed', category: 'closed' } } });
+    expect(TRACKERS.gitlab.parse(json, request({}, ''))).toMatchObject({
+      change: { to: { name: 'closed', category: 'closed' } },
+    });
     const published = statusChange('gitlab', 23, 'x', NOW).json;
     published.changes.labels = { previous: [{ title: 'API' }], current: [{ title: 'Platform' }] };
-    expect(TRACKERS.gitlab.parse(published, request({}, ''))).toMatchObject({ change: { to: { name: 'Platform', category: 'label' } } });
+    expect(TRACKERS.gitlab.parse(published, request({}, ''))).toMatchObject({
+      change: { to: { name: 'Platform', category: 'label' } },
+    });
   });
 });
 
@@ -70,7 +126,9 @@ describe('each tracker checks its sender', () => {
   test('Linear refuses a delivery sent more than a minute ago, even correctly signed', () => {
     const { json, deliveryId } = statusChange('linear', 1, 'Done', NOW);
     const old = signed('linear', json, deliveryId, SECRET, NOW.minus({ minutes: 2 }));
-    expect(TRACKERS.linear.verify(request(old.headers, old.body), SECRET, NOW)).toBe('webhookTimestamp is more than 60 s off');
+    expect(TRACKERS.linear.verify(request(old.headers, old.body), SECRET, NOW)).toBe(
+      'webhookTimestamp is more than 60 s off',
+    );
     const fresh = signed('linear', json, deliveryId, SECRET, NOW);
     expect(TRACKERS.linear.verify(request(fresh.headers, fresh.body), SECRET, NOW)).toBeNull();
   });
@@ -78,18 +136,36 @@ describe('each tracker checks its sender', () => {
   test('Standard Webhooks: a stale timestamp, another id or one of several signatures', () => {
     const { json, deliveryId } = statusChange('generic', 1, 'Done', NOW);
     const stale = signed('generic', json, deliveryId, 'whsec_c2VjcmV0LXNlY3JldC1zZWNyZXQ=', NOW.minus({ minutes: 6 }));
-    expect(TRACKERS.generic.verify(request(stale.headers, stale.body), 'whsec_c2VjcmV0LXNlY3JldC1zZWNyZXQ=', NOW)).toMatch(/5 minutes/);
+    expect(
+      TRACKERS.generic.verify(request(stale.headers, stale.body), 'whsec_c2VjcmV0LXNlY3JldC1zZWNyZXQ=', NOW),
+    ).toMatch(/5 minutes/);
     const good = signed('generic', json, deliveryId, 'whsec_c2VjcmV0LXNlY3JldC1zZWNyZXQ=', NOW);
     const rotated = { ...good.headers, 'webhook-signature': `v1,b2xk ${good.headers['webhook-signature']}` };
     expect(TRACKERS.generic.verify(request(rotated, good.body), 'whsec_c2VjcmV0LXNlY3JldC1zZWNyZXQ=', NOW)).toBeNull();
     const otherId = { ...good.headers, 'webhook-id': 'another' };
-    expect(TRACKERS.generic.verify(request(otherId, good.body), 'whsec_c2VjcmV0LXNlY3JldC1zZWNyZXQ=', NOW)).toBe('no webhook-signature matches');
+    expect(TRACKERS.generic.verify(request(otherId, good.body), 'whsec_c2VjcmV0LXNlY3JldC1zZWNyZXQ=', NOW)).toBe(
+      'no webhook-signature matches',
+    );
   });
 
   test('Azure DevOps and GitLab compare the shared secret; a wrong one or none is refused', () => {
-    expect(TRACKERS.azure.verify(request({ authorization: `Basic ${Buffer.from(`u:${SECRET}`).toString('base64')}` }, ''), SECRET, NOW)).toBeNull();
-    expect(TRACKERS.azure.verify(request({ authorization: `Basic ${Buffer.from('u:wrong').toString('base64')}` }, ''), SECRET, NOW)).toMatch(/does not match/);
+    expect(
+      TRACKERS.azure.verify(
+        request({ authorization: `Basic ${Buffer.from(`u:${SECRET}`).toString('base64')}` }, ''),
+        SECRET,
+        NOW,
+      ),
+    ).toBeNull();
+    expect(
+      TRACKERS.azure.verify(
+        request({ authorization: `Basic ${Buffer.from('u:wrong').toString('base64')}` }, ''),
+        SECRET,
+        NOW,
+      ),
+    ).toMatch(/does not match/);
     expect(TRACKERS.gitlab.verify(request({}, ''), SECRET, NOW)).toMatch(/missing/);
-    expect(TRACKERS.gitlab.verify(request({ 'x-gitlab-token': `${SECRET}x` }, ''), SECRET, NOW)).toMatch(/does not match/);
+    expect(TRACKERS.gitlab.verify(request({ 'x-gitlab-token': `${SECRET}x` }, ''), SECRET, NOW)).toMatch(
+      /does not match/,
+    );
   });
 });

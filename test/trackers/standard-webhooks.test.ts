@@ -15,7 +15,12 @@ const README = readFileSync(path.join(__dirname, '../../README.md'), 'utf8');
 
 /** One generic status change of item `key`, as a sender's own code would write it. */
 function change(key: string, to: string): string {
-  return JSON.stringify({ id: randomUUID(), item: { id: key, title: `Item ${key}` }, to, occurredAt: '2026-11-20T10:00:00Z' });
+  return JSON.stringify({
+    id: randomUUID(),
+    item: { id: key, title: `Item ${key}` },
+    to,
+    occurredAt: '2026-11-20T10:00:00Z',
+  });
 }
 
 /** A delivery signed by the reference Standard Webhooks library (npm `standardwebhooks`), as a sender using it would. */
@@ -23,7 +28,15 @@ function signedByReference(secret: string, body: string): { body: string; header
   const id = `msg_${randomUUID()}`;
   const sentAt = new Date();
   const signature = new Webhook(secret).sign(id, sentAt, body);
-  return { body, headers: { 'content-type': 'application/json', 'webhook-id': id, 'webhook-timestamp': String(Math.floor(sentAt.getTime() / 1000)), 'webhook-signature': signature } };
+  return {
+    body,
+    headers: {
+      'content-type': 'application/json',
+      'webhook-id': id,
+      'webhook-timestamp': String(Math.floor(sentAt.getTime() / 1000)),
+      'webhook-signature': signature,
+    },
+  };
 }
 
 describe('the generic tracker speaks Standard Webhooks as its reference library does', () => {
@@ -50,7 +63,12 @@ describe('the generic tracker speaks Standard Webhooks as its reference library 
       const secret = await connectTracker(h, 'generic');
       expect(secret).toMatch(/^whsec_[A-Za-z0-9+/]{43}=$/);
       expect(Buffer.from(secret.slice('whsec_'.length), 'base64')).toHaveLength(32);
-      const answer = await post(app.url, 'generic', nexusId, signedByReference(secret, change(`REF-${i}`, 'In Progress')));
+      const answer = await post(
+        app.url,
+        'generic',
+        nexusId,
+        signedByReference(secret, change(`REF-${i}`, 'In Progress')),
+      );
       expect(answer).toMatchObject({ status: 202, body: { stored: true } });
     }
   });

@@ -8,10 +8,12 @@ import { connectTracker, serveTrackers, waitFor } from '../support/tracker-serve
 
 /** Azure DevOps and GitLab authenticate the sender with a shared secret but do not sign the body. */
 const SIGNS_BODY: TrackerKind[] = ['jira', 'github', 'linear', 'generic'];
-const day = (d: number, hour = 10) => DateTime.fromISO(`2026-11-${String(d).padStart(2, '0')}T${String(hour).padStart(2, '0')}:00:00Z`);
+const day = (d: number, hour = 10) =>
+  DateTime.fromISO(`2026-11-${String(d).padStart(2, '0')}T${String(hour).padStart(2, '0')}:00:00Z`);
 
 /** `/nexus tracker <kind>`; Linear's secret is Linear's own, given with --secret. */
-const connect = (h: Harness, kind: TrackerKind) => connectTracker(h, kind, kind === 'linear' ? 'lin_wh_0123456789abcdef0123' : undefined);
+const connect = (h: Harness, kind: TrackerKind) =>
+  connectTracker(h, kind, kind === 'linear' ? 'lin_wh_0123456789abcdef0123' : undefined);
 const serve = (h: Harness) => serveTrackers(h);
 
 describe.each(DATABASE_KINDS)('tracker webhooks on the %s database', (dbKind) => {
@@ -34,13 +36,22 @@ describe.each(DATABASE_KINDS)('tracker webhooks on the %s database', (dbKind) =>
     await db.dispose();
   });
 
-  const send = (kind: TrackerKind, n: number, to: string, at: DateTime, opts: { from?: string; deliveryId?: string } = {}) => {
+  const send = (
+    kind: TrackerKind,
+    n: number,
+    to: string,
+    at: DateTime,
+    opts: { from?: string; deliveryId?: string } = {},
+  ) => {
     const { json, deliveryId } = statusChange(kind, n, to, at, opts);
     return post(app.url, kind, nexusId, signed(kind, json, deliveryId, secrets.get(kind)!, DateTime.utc()));
   };
   const settle = () => app.inbox.worker.idle();
   const pbi = (kind: TrackerKind, n: number) => h.store.pbis.get(nexusId, itemKey(kind, n));
-  const moves = async (kind: TrackerKind, n: number) => (await h.store.pbis.history(nexusId, itemKey(kind, n))).filter((e) => e.type === 'pbi.moved').map((e) => (e as { to: string }).to);
+  const moves = async (kind: TrackerKind, n: number) =>
+    (await h.store.pbis.history(nexusId, itemKey(kind, n)))
+      .filter((e) => e.type === 'pbi.moved')
+      .map((e) => (e as { to: string }).to);
 
   describe.each(TRACKER_KINDS)('%s', (kind) => {
     test('a status change creates the item with its title and URL and moves it', async () => {
@@ -75,15 +86,30 @@ describe.each(DATABASE_KINDS)('tracker webhooks on the %s database', (dbKind) =>
       expect(item!.startedAt!.toMillis()).toBe(day(12).toMillis());
       expect(item!.finishedAt!.toMillis()).toBe(day(14).toMillis());
       const history = await h.store.pbis.history(nexusId, itemKey(kind, 3));
-      expect(history.filter((e) => e.type === 'pbi.moved').map((e) => e.at.toMillis())).toEqual([day(11), day(12), day(14)].map((d) => d.toMillis()));
+      expect(history.filter((e) => e.type === 'pbi.moved').map((e) => e.at.toMillis())).toEqual(
+        [day(11), day(12), day(14)].map((d) => d.toMillis()),
+      );
     });
 
     test('a body over 1 MiB is refused with 413, signed or not, and nothing is stored', async () => {
       const { json, deliveryId } = statusChange(kind, 5, 'integrated', day(15));
       json.padding = 'x'.repeat(1024 * 1024);
-      const answer = await post(app.url, kind, nexusId, signed(kind, json, deliveryId, secrets.get(kind)!, DateTime.utc()));
+      const answer = await post(
+        app.url,
+        kind,
+        nexusId,
+        signed(kind, json, deliveryId, secrets.get(kind)!, DateTime.utc()),
+      );
       expect(answer).toMatchObject({ status: 413, body: { error: 'the body is over 1 MiB' } });
-      expect(await db.prisma.delivery.count({ where: { kind, receivedAt: { gte: new Date(Date.now() - 60_000) }, change: { path: ['item', 'key'], equals: itemKey(kind, 5) } } })).toBe(0);
+      expect(
+        await db.prisma.delivery.count({
+          where: {
+            kind,
+            receivedAt: { gte: new Date(Date.now() - 60_000) },
+            change: { path: ['item', 'key'], equals: itemKey(kind, 5) },
+          },
+        }),
+      ).toBe(0);
     });
 
     test('deliveries stored but not applied before a restart are applied after it, in order', async () => {
@@ -104,7 +130,10 @@ describe.each(DATABASE_KINDS)('tracker webhooks on the %s database', (dbKind) =>
       expect(answer.body.error).toMatch(/match/);
       if (SIGNS_BODY.includes(kind)) {
         const tampered = signed(kind, json, deliveryId, secrets.get(kind)!, DateTime.utc());
-        expect((await post(app.url, kind, nexusId, { ...tampered, body: tampered.body.replace('integrated', 'released') })).status).toBe(401);
+        expect(
+          (await post(app.url, kind, nexusId, { ...tampered, body: tampered.body.replace('integrated', 'released') }))
+            .status,
+        ).toBe(401);
       }
       await settle();
       expect(await pbi(kind, 4)).toBeNull();
@@ -118,7 +147,10 @@ describe.each(DATABASE_KINDS)('tracker webhooks on the %s database', (dbKind) =>
     const original = (await pbi('jira', 50))!.title;
     const { json, deliveryId } = statusChange('jira', 50, 'integrated', day(12));
     json.issue.fields.summary = 'Pay with <Apple Pay> and Google Pay';
-    expect((await post(app.url, 'jira', nexusId, signed('jira', json, deliveryId, secrets.get('jira')!, DateTime.utc()))).status).toBe(202);
+    expect(
+      (await post(app.url, 'jira', nexusId, signed('jira', json, deliveryId, secrets.get('jira')!, DateTime.utc())))
+        .status,
+    ).toBe(202);
     await send('jira', 50, 'ready', day(11)); // late, with the old title: changes neither title nor stage
     await settle();
     expect(await pbi('jira', 50)).toMatchObject({ title: 'Pay with <Apple Pay> and Google Pay', stage: 'integrated' });
@@ -146,10 +178,17 @@ describe.each(DATABASE_KINDS)('tracker webhooks on the %s database', (dbKind) =>
       expect(item!.discardedAt!.toMillis()).toBe(day(12).toMillis());
       expect(item!.startedAt!.toMillis()).toBe(day(10).toMillis());
       const history = await h.store.pbis.history(nexusId, itemKey(kind, 70));
-      expect(history.filter((e) => e.type === 'pbi.discarded').map((e) => (e as { reason: string }).reason)).toEqual(['deleted in the tracker']);
+      expect(history.filter((e) => e.type === 'pbi.discarded').map((e) => (e as { reason: string }).reason)).toEqual([
+        'deleted in the tracker',
+      ]);
       const closed = app;
       app = await reopen(app); // the closed one posts what it gathered
-      expect(closed.news.flatMap((n) => n.moves).filter((m) => m.key === itemKey(kind, 70) && m.to === 'deleted').map((m) => m.from)).toEqual(['in-progress']);
+      expect(
+        closed.news
+          .flatMap((n) => n.moves)
+          .filter((m) => m.key === itemKey(kind, 70) && m.to === 'deleted')
+          .map((m) => m.from),
+      ).toEqual(['in-progress']);
     });
 
     test('a finished item stays finished, and an item never seen is not created', async () => {
@@ -172,7 +211,7 @@ describe.each(DATABASE_KINDS)('tracker webhooks on the %s database', (dbKind) =>
     expect((await pbi('linear', 30))!.squares.map((s) => s.team)).toEqual(['Alpha', 'Beta']);
   });
 
-  test('a delivery signed with another Nexus\'s secret is refused at this Nexus\'s URL', async () => {
+  test("a delivery signed with another Nexus's secret is refused at this Nexus's URL", async () => {
     const other = commandHarness(db, { channelId: 'C2' });
     await other.run('/nexus setup --teams Gamma');
     const otherSecret = /Secret: (\S+)/.exec((await other.run('/nexus tracker jira')).plain)![1];
@@ -181,7 +220,9 @@ describe.each(DATABASE_KINDS)('tracker webhooks on the %s database', (dbKind) =>
     expect(answer.status).toBe(401);
     expect(await db.prisma.delivery.count({ where: { deliveryId } })).toBe(0);
     const otherId = (await other.nexus()).id;
-    expect((await post(app.url, 'jira', otherId, signed('jira', json, deliveryId, otherSecret, DateTime.utc()))).status).toBe(202);
+    expect(
+      (await post(app.url, 'jira', otherId, signed('jira', json, deliveryId, otherSecret, DateTime.utc()))).status,
+    ).toBe(202);
     await settle();
     expect(await h.store.pbis.get(nexusId, 'ED-40')).toBeNull();
     expect((await other.store.pbis.get(otherId, 'ED-40'))!.stage).toBe('integrated');
@@ -191,7 +232,10 @@ describe.each(DATABASE_KINDS)('tracker webhooks on the %s database', (dbKind) =>
     const other = commandHarness(db, { channelId: 'C-weak' });
     await other.run('/nexus setup --teams Gamma');
     const otherId = (await other.nexus()).id;
-    for (const [kind, weak] of [['generic', 'whsec_################'], ['jira', '################']] as const) {
+    for (const [kind, weak] of [
+      ['generic', 'whsec_################'],
+      ['jira', '################'],
+    ] as const) {
       await other.store.trackers.connect(otherId, kind, weak, DateTime.utc(), 'U_OLD');
       const { json, deliveryId } = statusChange(kind, 41, 'integrated', day(23));
       // an empty key for the generic secret (its base64 decodes to nothing), the string itself for Jira
@@ -203,23 +247,38 @@ describe.each(DATABASE_KINDS)('tracker webhooks on the %s database', (dbKind) =>
   });
 
   /** The header each of these senders names its delivery with, which its signature does not cover. */
-  const UNSIGNED_ID = { jira: 'x-atlassian-webhook-identifier', github: 'x-github-delivery', linear: 'linear-delivery', gitlab: 'idempotency-key' } as const;
+  const UNSIGNED_ID = {
+    jira: 'x-atlassian-webhook-identifier',
+    github: 'x-github-delivery',
+    linear: 'linear-delivery',
+    gitlab: 'idempotency-key',
+  } as const;
 
-  test.each(Object.keys(UNSIGNED_ID) as (keyof typeof UNSIGNED_ID)[])('a signed %s body sent again under a new delivery id is refused as a replay and applied once', async (kind) => {
-    const { json, deliveryId } = statusChange(kind, 80, 'in progress', day(10));
-    const delivery = signed(kind, json, deliveryId, secrets.get(kind)!, DateTime.utc());
-    expect((await post(app.url, kind, nexusId, delivery)).status).toBe(202);
-    for (let i = 0; i < 3; i++) {
-      const replay = { ...delivery, headers: { ...delivery.headers, [UNSIGNED_ID[kind]]: `replayed-${i}-${deliveryId}` } };
-      const answer = await post(app.url, kind, nexusId, replay);
-      expect(answer.status).toBe(409);
-      expect(answer.body.error).toContain('replay');
-    }
-    expect((await post(app.url, kind, nexusId, delivery))).toMatchObject({ status: 200, body: { duplicate: true } });
-    await settle();
-    expect(await moves(kind, 80)).toEqual(['in-progress']);
-    expect(await db.prisma.delivery.count({ where: { kind, change: { path: ['item', 'key'], equals: itemKey(kind, 80) } } })).toBe(1);
-  });
+  test.each(Object.keys(UNSIGNED_ID) as (keyof typeof UNSIGNED_ID)[])(
+    'a signed %s body sent again under a new delivery id is refused as a replay and applied once',
+    async (kind) => {
+      const { json, deliveryId } = statusChange(kind, 80, 'in progress', day(10));
+      const delivery = signed(kind, json, deliveryId, secrets.get(kind)!, DateTime.utc());
+      expect((await post(app.url, kind, nexusId, delivery)).status).toBe(202);
+      for (let i = 0; i < 3; i++) {
+        const replay = {
+          ...delivery,
+          headers: { ...delivery.headers, [UNSIGNED_ID[kind]]: `replayed-${i}-${deliveryId}` },
+        };
+        const answer = await post(app.url, kind, nexusId, replay);
+        expect(answer.status).toBe(409);
+        expect(answer.body.error).toContain('replay');
+      }
+      expect(await post(app.url, kind, nexusId, delivery)).toMatchObject({ status: 200, body: { duplicate: true } });
+      await settle();
+      expect(await moves(kind, 80)).toEqual(['in-progress']);
+      expect(
+        await db.prisma.delivery.count({
+          where: { kind, change: { path: ['item', 'key'], equals: itemKey(kind, 80) } },
+        }),
+      ).toBe(1);
+    },
+  );
 
   test('a missing signature is 401, an unknown Nexus 404, an unknown tracker 404, a body over 1 MiB 413', async () => {
     const { json, deliveryId } = statusChange('jira', 5, 'integrated', day(15));
@@ -230,13 +289,24 @@ describe.each(DATABASE_KINDS)('tracker webhooks on the %s database', (dbKind) =>
     const unknown = await fetch(`${app.url}/webhooks/trello/${nexusId}`, { method: 'POST', body: good.body });
     expect(unknown.status).toBe(404);
     const huge = JSON.stringify({ ...json, padding: 'x'.repeat(1024 * 1024) });
-    const tooBig = await post(app.url, 'jira', nexusId, signed('jira', JSON.parse(huge), deliveryId, secrets.get('jira')!, DateTime.utc()));
+    const tooBig = await post(
+      app.url,
+      'jira',
+      nexusId,
+      signed('jira', JSON.parse(huge), deliveryId, secrets.get('jira')!, DateTime.utc()),
+    );
     expect(tooBig).toMatchObject({ status: 413, body: { error: 'the body is over 1 MiB' } });
     expect(await db.prisma.delivery.count({ where: { deliveryId } })).toBe(0);
   });
 
   test('a signed payload that does not parse is 400 with the reason, kept for inspection, never applied', async () => {
-    const bad = signed('jira', { webhookEvent: 'jira:issue_updated', timestamp: 'yesterday' }, 'bad-1', secrets.get('jira')!, DateTime.utc());
+    const bad = signed(
+      'jira',
+      { webhookEvent: 'jira:issue_updated', timestamp: 'yesterday' },
+      'bad-1',
+      secrets.get('jira')!,
+      DateTime.utc(),
+    );
     const answer = await post(app.url, 'jira', nexusId, bad);
     expect(answer.status).toBe(400);
     expect(answer.body.error).toMatch(/timestamp/);
@@ -246,8 +316,15 @@ describe.each(DATABASE_KINDS)('tracker webhooks on the %s database', (dbKind) =>
 
   test('an event with no status change is answered 202 and ignored', async () => {
     const { json } = statusChange('jira', 60, 'integrated', day(15));
-    json.changelog.items = [{ field: 'summary', fieldtype: 'jira', from: null, fromString: 'Old', to: null, toString: 'New' }];
-    const answer = await post(app.url, 'jira', nexusId, signed('jira', json, 'summary-1', secrets.get('jira')!, DateTime.utc()));
+    json.changelog.items = [
+      { field: 'summary', fieldtype: 'jira', from: null, fromString: 'Old', to: null, toString: 'New' },
+    ];
+    const answer = await post(
+      app.url,
+      'jira',
+      nexusId,
+      signed('jira', json, 'summary-1', secrets.get('jira')!, DateTime.utc()),
+    );
     expect(answer).toMatchObject({ status: 202, body: { ignored: 'no status change' } });
     expect(await pbi('jira', 60)).toBeNull();
   });
@@ -272,7 +349,16 @@ describe.each(DATABASE_KINDS)('tracker webhooks on the %s database', (dbKind) =>
   });
 
   test('a delivery that fails to apply keeps its error and waits for a retry; the others go through', async () => {
-    await db.prisma.delivery.create({ data: { nexusId, kind: 'generic', deliveryId: 'broken-1', receivedAt: new Date(), change: { item: { key: 'G-99' } }, state: 'pending' } });
+    await db.prisma.delivery.create({
+      data: {
+        nexusId,
+        kind: 'generic',
+        deliveryId: 'broken-1',
+        receivedAt: new Date(),
+        change: { item: { key: 'G-99' } },
+        state: 'pending',
+      },
+    });
     await send('generic', 21, 'in progress', day(20));
     await settle();
     await waitFor(async () => (await pbi('generic', 21))?.stage === 'in-progress');

@@ -1,7 +1,7 @@
 import { agingItems } from '../../domain/sle';
 import { code, context, escape, header, lineSections } from '../blocks';
 import { defineCommand } from '../command';
-import { describeSle, loadFlowView, type FlowView } from '../flow-view';
+import { describeSle, type FlowView, loadFlowView } from '../flow-view';
 import { pbiLine } from '../render-pbi';
 import { ephemeral } from '../reply';
 import { noInput } from './no-input';

@@ -1,9 +1,9 @@
 import { nexusWip } from '../../domain/flow-metrics';
 import type { Pbi } from '../../domain/pbi';
 import { isFinishedStage, sameName } from '../../domain/workflow';
-import { bold, code, context, divider, escape, header, section, type Block } from '../blocks';
+import { type Block, bold, code, context, divider, escape, header, section } from '../blocks';
 import { defineCommand } from '../command';
-import { describeSle, loadFlowView, type FlowView } from '../flow-view';
+import { describeSle, type FlowView, loadFlowView } from '../flow-view';
 import { byStart, pbiLine } from '../render-pbi';
 import { ephemeral } from '../reply';
 import { noInput } from './no-input';
@@ -23,7 +23,9 @@ export const flowBoard = defineCommand<Record<string, never>, Outcome>({
   parse: noInput,
   async execute(_input, ctx) {
     const { store, nexus } = ctx;
-    const finishedStages = nexus.workflow.stages.filter((s) => isFinishedStage(nexus.workflow, s.name)).map((s) => s.name);
+    const finishedStages = nexus.workflow.stages
+      .filter((s) => isFinishedStage(nexus.workflow, s.name))
+      .map((s) => s.name);
     const [view, counts, recentlyFinished] = await Promise.all([
       loadFlowView(ctx),
       store.pbis.countByStage(nexus.id),
@@ -40,13 +42,21 @@ export const flowBoard = defineCommand<Record<string, never>, Outcome>({
         .filter((p) => sameName(p.stage, stage.name))
         .sort(finished ? () => 0 : byStart);
       const count = counts.get(stage.name) ?? 0;
-      const limit = stage.wipLimit === null ? `${count}` : `${count}/${stage.wipLimit}${count > stage.wipLimit ? ' ⚠ over limit' : ''}`;
+      const limit =
+        stage.wipLimit === null
+          ? `${count}`
+          : `${count}/${stage.wipLimit}${count > stage.wipLimit ? ' ⚠ over limit' : ''}`;
       const shown = items.slice(0, finished ? FINISHED_PER_STAGE : ITEMS_PER_STAGE);
       const lines = shown.map((p) => `• ${pbiLine(p, view.ageOf(p))}`);
       if (count > shown.length) lines.push(`_…and ${count - shown.length} more${finished ? ' finished' : ''}_`);
-      blocks.push(section(`${bold(code(stage.name))}  ${limit}${flowMark(view, stage.name)}\n${lines.join('\n') || '_empty_'}`));
+      blocks.push(
+        section(`${bold(code(stage.name))}  ${limit}${flowMark(view, stage.name)}\n${lines.join('\n') || '_empty_'}`),
+      );
     }
-    blocks.push(divider(), context(`WIP ${nexusWip(view.open)} · ${describeSle(view.sle)} · ☐ not started ◐ started ■ done`));
+    blocks.push(
+      divider(),
+      context(`WIP ${nexusWip(view.open)} · ${describeSle(view.sle)} · ☐ not started ◐ started ■ done`),
+    );
     return ephemeral(`${escape(nexus.name)} board`, blocks);
   },
 });

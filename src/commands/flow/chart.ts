@@ -1,13 +1,19 @@
-import { agingChartSpec, cfdChartSpec, scatterChartSpec, throughputChartSpec, type PercentileLine } from '../../charts/flow-charts';
+import {
+  agingChartSpec,
+  cfdChartSpec,
+  type PercentileLine,
+  scatterChartSpec,
+  throughputChartSpec,
+} from '../../charts/flow-charts';
 import { addDays, datesFrom, localDate } from '../../domain/calendar';
 import { cumulativeFlow, fromFirstPbi, type StageCount } from '../../domain/cumulative-flow';
 import { cycleTime, nexusThroughput, percentile, windowEnding } from '../../domain/flow-metrics';
-import { inProgressStages } from '../../domain/workflow';
 import { cycleTimesInWindow } from '../../domain/sle';
-import { defineCommand, invalid, type NexusContext } from '../command';
-import { loadFlowView, startOfDay, today, type FlowView } from '../flow-view';
-import { ephemeral, type Reply } from '../reply';
+import { inProgressStages } from '../../domain/workflow';
 import { code } from '../blocks';
+import { defineCommand, invalid, type NexusContext } from '../command';
+import { type FlowView, loadFlowView, startOfDay, today } from '../flow-view';
+import { ephemeral, type Reply } from '../reply';
 import { count } from '../words';
 
 const KINDS = ['aging', 'scatter', 'throughput', 'cfd'] as const;
@@ -22,7 +28,8 @@ type Outcome = { kind: Kind; view: FlowView; flow: StageCount[] };
 export const flowChart = defineCommand<{ kind: Kind }, Outcome>({
   path: ['flow', 'chart'],
   usage,
-  summary: 'a chart as an image: aging WIP, cycle-time scatter, throughput run chart or cumulative flow (the console writes a PNG)',
+  summary:
+    'a chart as an image: aging WIP, cycle-time scatter, throughput run chart or cumulative flow (the console writes a PNG)',
   scope: 'nexus',
   nitOnly: false,
   parse(words) {
@@ -30,7 +37,11 @@ export const flowChart = defineCommand<{ kind: Kind }, Outcome>({
     if (words.length !== 1 || !KINDS.includes(kind)) return invalid(`Name one chart: ${KINDS.map(code).join(', ')}.`);
     return { kind };
   },
-  execute: async ({ kind }, ctx) => ({ kind, view: await loadFlowView(ctx), flow: kind === 'cfd' ? await loadCumulativeFlow(ctx) : [] }),
+  execute: async ({ kind }, ctx) => ({
+    kind,
+    view: await loadFlowView(ctx),
+    flow: kind === 'cfd' ? await loadCumulativeFlow(ctx) : [],
+  }),
   render: chartReply,
 });
 
@@ -47,7 +58,15 @@ export function agingChart(view: FlowView) {
     return age === undefined ? [] : [{ key: p.key, stage: p.stage, age }];
   });
   const title = `${nexus.name} · aging WIP (${dots.length} in progress)`;
-  return { title, spec: agingChartSpec(title, inProgressStages(nexus.workflow).map((s) => s.name), dots, percentileLines(view)) };
+  return {
+    title,
+    spec: agingChartSpec(
+      title,
+      inProgressStages(nexus.workflow).map((s) => s.name),
+      dots,
+      percentileLines(view),
+    ),
+  };
 }
 
 /**
@@ -58,16 +77,32 @@ async function loadCumulativeFlow(ctx: NexusContext): Promise<StageCount[]> {
   const { nexus, store } = ctx;
   const { from, to } = windowEnding(today(ctx), CFD_DAYS);
   const since = startOfDay(nexus, from);
-  const [now, touched, changes] = await Promise.all([store.pbis.countByStage(nexus.id), store.pbis.listForFlow(nexus.id, since), store.pbis.stageChangesSince(nexus.id, since)]);
+  const [now, touched, changes] = await Promise.all([
+    store.pbis.countByStage(nexus.id),
+    store.pbis.listForFlow(nexus.id, since),
+    store.pbis.stageChangesSince(nexus.id, since),
+  ]);
   const current = new Map(touched.map((p) => [p.key, { stage: p.stage, discarded: p.discardedAt !== null }]));
-  return fromFirstPbi(cumulativeFlow(now, current, changes, datesFrom(from, to), nexus.workflow.stages.map((s) => s.name), nexus.timeZone));
+  return fromFirstPbi(
+    cumulativeFlow(
+      now,
+      current,
+      changes,
+      datesFrom(from, to),
+      nexus.workflow.stages.map((s) => s.name),
+      nexus.timeZone,
+    ),
+  );
 }
 
 function chartReply({ kind, view, flow }: Outcome): Reply {
   const { nexus } = view;
   const charts = { aging: agingChart, scatter, throughput, cfd };
   const { title, spec } = charts[kind](view);
-  return { ...ephemeral(`${title}: the chart follows as an image.`), chart: { title, fileName: `${kind}-${view.today}.png`, spec, requested: true } };
+  return {
+    ...ephemeral(`${title}: the chart follows as an image.`),
+    chart: { title, fileName: `${kind}-${view.today}.png`, spec, requested: true },
+  };
 
   function scatter(v: FlowView) {
     const dots = v.finished.flatMap((p) => {
@@ -80,8 +115,18 @@ function chartReply({ kind, view, flow }: Outcome): Reply {
 
   function cfd() {
     const days = new Set(flow.map((c) => c.date)).size;
-    const t = days < CFD_DAYS ? `${nexus.name} · cumulative flow since ${flow[0]?.date ?? view.today}` : `${nexus.name} · cumulative flow, last ${CFD_DAYS} days`;
-    return { title: t, spec: cfdChartSpec(t, nexus.workflow.stages.map((s) => s.name), flow) };
+    const t =
+      days < CFD_DAYS
+        ? `${nexus.name} · cumulative flow since ${flow[0]?.date ?? view.today}`
+        : `${nexus.name} · cumulative flow, last ${CFD_DAYS} days`;
+    return {
+      title: t,
+      spec: cfdChartSpec(
+        t,
+        nexus.workflow.stages.map((s) => s.name),
+        flow,
+      ),
+    };
   }
 
   function throughput(v: FlowView) {

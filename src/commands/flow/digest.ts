@@ -1,22 +1,22 @@
 import { addDays } from '../../domain/calendar';
-import { buildDigest, isQuiet, NUDGE_WORKING_DAYS, STALL_DAYS, type Digest } from '../../domain/digest';
+import { buildDigest, type Digest, isQuiet, NUDGE_WORKING_DAYS, STALL_DAYS } from '../../domain/digest';
 import { nexusWip } from '../../domain/flow-metrics';
+import type { Pbi } from '../../domain/pbi';
 import { readyStage } from '../../domain/workflow';
-import { bold, code, context, escape, header, section, type Block } from '../blocks';
+import type { Held } from '../../store/inbox-repository';
+import { type Block, bold, code, context, escape, header, section } from '../blocks';
 import { defineCommand, type NexusContext } from '../command';
-import { loadFlowView, startOfDay, type FlowView } from '../flow-view';
+import { type FlowView, loadFlowView, startOfDay } from '../flow-view';
 import { formatDate, loadBasis } from '../forecast/basis';
 import { howManyBy } from '../forecast/by';
 import { judgeKept } from '../forecast/kept';
 import { digestButtons } from '../pbi-buttons';
 import { pbiLine } from '../render-pbi';
-import type { Pbi } from '../../domain/pbi';
 import { inChannel, type Reply } from '../reply';
-import type { Held } from '../../store/inbox-repository';
 import { mapCommand, TRACKER_NAMES } from '../tracker-news';
+import { count } from '../words';
 import { agingChart } from './chart';
 import { noInput } from './no-input';
-import { count } from '../words';
 
 type Outcome = { digest: Digest; view: FlowView; forecasts: string[]; held: Held };
 /** Aging items in the thread that get their own buttons (Slack allows 50 blocks a message). */
@@ -25,7 +25,8 @@ const BUTTONED = 5;
 export const flowDigest = defineCommand<Record<string, never>, Outcome>({
   path: ['flow', 'digest'],
   usage: '/flow digest',
-  summary: 'post today\'s digest in the Nexus channel now: aging, WIP limits, stop starting, stalls, refinement, yesterday',
+  summary:
+    "post today's digest in the Nexus channel now: aging, WIP limits, stop starting, stalls, refinement, yesterday",
   scope: 'nexus',
   nitOnly: false,
   parse: noInput,
@@ -45,9 +46,16 @@ export async function loadDigest(ctx: NexusContext): Promise<Outcome> {
     store.inbox.held(nexus.id),
   ]);
   const digest = buildDigest({
-    today: view.today, zone: nexus.timeZone, workingDays: nexus.digest.days, sle: view.sle, workflow: nexus.workflow,
+    today: view.today,
+    zone: nexus.timeZone,
+    workingDays: nexus.digest.days,
+    sle: view.sle,
+    workflow: nexus.workflow,
     readyStage: readyStage(nexus.workflow),
-    open: view.open, finished: view.finished, touched, sprintLikely,
+    open: view.open,
+    finished: view.finished,
+    touched,
+    sprintLikely,
   });
   // forecasts whose outcome became known yesterday: how they turned out
   return { digest, view, forecasts: judged.filter((j) => j.decidedOn === yesterday).map((j) => j.line), held };
@@ -55,7 +63,9 @@ export async function loadDigest(ctx: NexusContext): Promise<Outcome> {
 
 async function likelyInNextSprint(ctx: NexusContext): Promise<number | null> {
   const basis = await loadBasis(ctx, null);
-  return 'problem' in basis ? null : howManyBy(basis, addDays(basis.today, ctx.nexus.forecast.sprintDays), [50]).answer[0].items;
+  return 'problem' in basis
+    ? null
+    : howManyBy(basis, addDays(basis.today, ctx.nexus.forecast.sprintDays), [50]).answer[0].items;
 }
 
 /** One channel message with a line per finding; the items behind each finding go in its thread. */
@@ -72,22 +82,44 @@ export function renderDigest({ digest, view, forecasts, held }: Outcome): Reply 
   lines.push(yesterdayLine);
   const aging = agingChart(view);
   const chart = { title: aging.title, fileName: `aging-${view.today}.png`, spec: aging.spec, requested: false };
-  return { ...inChannel(`${escape(title)}\n${lines.join('\n')}`, [header(title), section(lines.join('\n')), context('Details and the aging chart in the thread.')]), thread: details(digest, view, forecasts), chart };
+  return {
+    ...inChannel(`${escape(title)}\n${lines.join('\n')}`, [
+      header(title),
+      section(lines.join('\n')),
+      context('Details and the aging chart in the thread.'),
+    ]),
+    thread: details(digest, view, forecasts),
+    chart,
+  };
 }
 
 function headlines(d: Digest, view: FlowView, judged: number): string[] {
   const lines: string[] = [];
   const past = d.aging.filter((a) => a.status === 'aging');
   const snoozed = d.snoozed.length ? ` (${d.snoozed.length} snoozed)` : '';
-  if (d.aging.length) lines.push(`🔴 ${past.length} past the SLE, 🟡 ${d.aging.length - past.length} at risk — oldest ${escape(d.aging[0].pbi.key)}, ${count(d.aging[0].age, 'day')}${snoozed}.`);
+  if (d.aging.length)
+    lines.push(
+      `🔴 ${past.length} past the SLE, 🟡 ${d.aging.length - past.length} at risk — oldest ${escape(d.aging[0].pbi.key)}, ${count(d.aging[0].age, 'day')}${snoozed}.`,
+    );
   for (const l of d.overLimit) lines.push(`⚠ ${code(l.stage)} ${l.count}/${l.wipLimit}: over its WIP limit.`);
   if (d.stopStarting) {
     const s = d.stopStarting;
-    lines.push(`✋ Stop starting, start finishing: ${s.started} started and ${s.finished} finished in the last ${NUDGE_WORKING_DAYS} working days; WIP ${s.wipFrom} → ${s.wipTo}. Swarm on ${s.swarmOn.map((a) => escape(a.pbi.key)).join(', ')}.`);
+    lines.push(
+      `✋ Stop starting, start finishing: ${s.started} started and ${s.finished} finished in the last ${NUDGE_WORKING_DAYS} working days; WIP ${s.wipFrom} → ${s.wipTo}. Swarm on ${s.swarmOn.map((a) => escape(a.pbi.key)).join(', ')}.`,
+    );
   }
-  if (d.stalls.length) lines.push(`🧩 ${d.stalls.length} PBI${d.stalls.length === 1 ? '' : 's'} stalled at integration: some teams done, others not started for more than ${STALL_DAYS} days.`);
-  if (d.refinement?.advice === 'refine') lines.push(`📋 Refine now: ${d.refinement.ready} ready, the next Sprint likely finishes ${d.refinement.sprintLikely}.`);
-  if (d.refinement?.advice === 'stop-refining') lines.push(`📋 Stop refining and finish: ${d.refinement.ready} ready, over twice the ${d.refinement.sprintLikely} the next Sprint likely finishes.`);
+  if (d.stalls.length)
+    lines.push(
+      `🧩 ${d.stalls.length} PBI${d.stalls.length === 1 ? '' : 's'} stalled at integration: some teams done, others not started for more than ${STALL_DAYS} days.`,
+    );
+  if (d.refinement?.advice === 'refine')
+    lines.push(
+      `📋 Refine now: ${d.refinement.ready} ready, the next Sprint likely finishes ${d.refinement.sprintLikely}.`,
+    );
+  if (d.refinement?.advice === 'stop-refining')
+    lines.push(
+      `📋 Stop refining and finish: ${d.refinement.ready} ready, over twice the ${d.refinement.sprintLikely} the next Sprint likely finishes.`,
+    );
   lines.push(`WIP over the last working days: ${d.wipTrend.map((p) => p.wip).join(' → ') || nexusWip(view.open)}`);
   if (judged) lines.push(`🔮 ${judged} forecast${judged === 1 ? '' : 's'} came due — see the thread.`);
   return lines;
@@ -98,28 +130,62 @@ function trackerLines({ unmapped, failing }: Held): string[] {
   const lines: string[] = [];
   if (unmapped.length) {
     const waiting = unmapped.reduce((n, u) => n + u.waiting, 0);
-    const statuses = unmapped.slice(0, 3).map((u) => `${TRACKER_NAMES[u.kind]} "${escape(u.status)}" (${u.waiting})`).join(', ');
+    const statuses = unmapped
+      .slice(0, 3)
+      .map((u) => `${TRACKER_NAMES[u.kind]} "${escape(u.status)}" (${u.waiting})`)
+      .join(', ');
     const [first] = unmapped;
-    lines.push(`🔌 ${waiting} tracker move${waiting === 1 ? '' : 's'} held: no stage for ${statuses}${unmapped.length > 3 ? ` and ${unmapped.length - 3} more` : ''}. Map with ${mapCommand(first.kind, first.status)}.`);
+    lines.push(
+      `🔌 ${waiting} tracker move${waiting === 1 ? '' : 's'} held: no stage for ${statuses}${unmapped.length > 3 ? ` and ${unmapped.length - 3} more` : ''}. Map with ${mapCommand(first.kind, first.status)}.`,
+    );
   }
-  if (failing) lines.push(`🔌 ${failing} tracker deliver${failing === 1 ? 'y fails' : 'ies fail'} to apply and ${failing === 1 ? 'is' : 'are'} retried; ${code('/nexus tracker')} shows why.`);
+  if (failing)
+    lines.push(
+      `🔌 ${failing} tracker deliver${failing === 1 ? 'y fails' : 'ies fail'} to apply and ${failing === 1 ? 'is' : 'are'} retried; ${code('/nexus tracker')} shows why.`,
+    );
   return lines;
 }
 
 function details(d: Digest, view: FlowView, forecasts: string[]): Block[] {
   const blocks: Block[] = [];
   const swarm = (p: Pbi) => (p.swarming.length ? ` · 🐝 ${p.swarming.map((u) => `<@${u}>`).join(' ')}` : '');
-  if (d.aging.length) blocks.push(section(bold('Aging (oldest first): swarm on one, snooze it, or say what blocks it')));
-  for (const a of d.aging.slice(0, BUTTONED)) blocks.push(section(`• ${pbiLine(a.pbi, view.ageOf(a.pbi))} · in ${code(a.pbi.stage)}${swarm(a.pbi)}`), digestButtons(a.pbi));
-  const rest = d.aging.slice(BUTTONED, 15).map((a) => `• ${pbiLine(a.pbi, view.ageOf(a.pbi))} · in ${code(a.pbi.stage)}${swarm(a.pbi)}`);
+  if (d.aging.length)
+    blocks.push(section(bold('Aging (oldest first): swarm on one, snooze it, or say what blocks it')));
+  for (const a of d.aging.slice(0, BUTTONED))
+    blocks.push(
+      section(`• ${pbiLine(a.pbi, view.ageOf(a.pbi))} · in ${code(a.pbi.stage)}${swarm(a.pbi)}`),
+      digestButtons(a.pbi),
+    );
+  const rest = d.aging
+    .slice(BUTTONED, 15)
+    .map((a) => `• ${pbiLine(a.pbi, view.ageOf(a.pbi))} · in ${code(a.pbi.stage)}${swarm(a.pbi)}`);
   if (rest.length) blocks.push(section(rest.join('\n')));
-  if (d.snoozed.length) blocks.push(section(`💤 Snoozed: ${d.snoozed.map((a) => `${escape(a.pbi.key)} (until ${a.pbi.snoozedUntil ? formatDate(a.pbi.snoozedUntil, view.today) : '—'})`).join(', ')}`));
+  if (d.snoozed.length)
+    blocks.push(
+      section(
+        `💤 Snoozed: ${d.snoozed.map((a) => `${escape(a.pbi.key)} (until ${a.pbi.snoozedUntil ? formatDate(a.pbi.snoozedUntil, view.today) : '—'})`).join(', ')}`,
+      ),
+    );
   if (d.stalls.length) {
-    blocks.push(section(`${bold('Stalled at integration')}\n${d.stalls.slice(0, 15).map((s) => `• ${bold(escape(s.pbi.key))} ■ ${s.doneTeams.map(escape).join(', ')} done; ☐ ${s.waitingTeams.map(escape).join(', ')} not started (${count(s.days, 'day')})`).join('\n')}`));
+    blocks.push(
+      section(
+        `${bold('Stalled at integration')}\n${d.stalls
+          .slice(0, 15)
+          .map(
+            (s) =>
+              `• ${bold(escape(s.pbi.key))} ■ ${s.doneTeams.map(escape).join(', ')} done; ☐ ${s.waitingTeams.map(escape).join(', ')} not started (${count(s.days, 'day')})`,
+          )
+          .join('\n')}`,
+      ),
+    );
   }
   const y = d.yesterday;
   const keys = (list: { key: string }[]) => list.map((p) => escape(p.key)).join(', ') || '—';
-  blocks.push(section(`${bold(`Yesterday, ${formatDate(y.date)}`)}\nIntegrated: ${keys(y.integrated)}\nStarted: ${keys(y.started)}\nBlocked: ${keys(y.blocked)}`));
+  blocks.push(
+    section(
+      `${bold(`Yesterday, ${formatDate(y.date)}`)}\nIntegrated: ${keys(y.integrated)}\nStarted: ${keys(y.started)}\nBlocked: ${keys(y.blocked)}`,
+    ),
+  );
   if (forecasts.length) blocks.push(section(`${bold('Forecasts that came due')}\n${forecasts.join('\n')}`));
   return blocks;
 }

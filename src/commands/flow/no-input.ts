@@ -1,5 +1,5 @@
-import { invalid, type Invalid } from '../command';
 import { code } from '../blocks';
+import { type Invalid, invalid } from '../command';
 
 /** parse for reports that take no words. */
 export function noInput(words: string[]): Record<string, never> | Invalid {

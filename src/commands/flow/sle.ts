@@ -2,10 +2,10 @@ import { percentile } from '../../domain/flow-metrics';
 import { cycleTimesInWindow } from '../../domain/sle';
 import { bold, context, header, section } from '../blocks';
 import { defineCommand } from '../command';
-import { describeSle, loadFlowView, type FlowView } from '../flow-view';
+import { describeSle, type FlowView, loadFlowView } from '../flow-view';
 import { ephemeral } from '../reply';
-import { noInput } from './no-input';
 import { count } from '../words';
+import { noInput } from './no-input';
 
 const LINES = [50, 70, 85, 95];
 
@@ -28,7 +28,9 @@ export const flowSle = defineCommand<Record<string, never>, FlowView>({
       header(`${nexus.name} · cycle time and SLE`),
       section(`${describeSle(view.sle)}`),
       section(lines.join('\n')),
-      context(`${count(times.length, 'PBI')} finished in the last ${nexus.sle.historyDays} days. Cycle time = finish date − start date + 1, in calendar days (${nexus.timeZone}).`),
+      context(
+        `${count(times.length, 'PBI')} finished in the last ${nexus.sle.historyDays} days. Cycle time = finish date − start date + 1, in calendar days (${nexus.timeZone}).`,
+      ),
     ]);
   },
 });

@@ -1,6 +1,6 @@
 import { DateTime } from 'luxon';
 import { addDays } from '../../domain/calendar';
-import { nexusThroughput, perWeek, teamThroughput, windowEnding, type DailyCount } from '../../domain/flow-metrics';
+import { type DailyCount, nexusThroughput, perWeek, teamThroughput, windowEnding } from '../../domain/flow-metrics';
 import { findTeam } from '../../domain/nexus';
 import { bold, code, context, escape, header, section } from '../blocks';
 import { defineCommand, invalid, type NexusContext } from '../command';
@@ -11,7 +11,9 @@ import { count } from '../words';
 
 const DAYS = 30;
 const usage = '/flow throughput [team]';
-type Outcome = { daily: DailyCount[]; team: string | null } | { problem: 'unknown-team'; team: string; teams: string[] };
+type Outcome =
+  | { daily: DailyCount[]; team: string | null }
+  | { problem: 'unknown-team'; team: string; teams: string[] };
 
 export const flowThroughput = defineCommand<{ team: string | null }, Outcome>({
   path: ['flow', 'throughput'],
@@ -40,7 +42,9 @@ export const flowThroughput = defineCommand<{ team: string | null }, Outcome>({
     const title = `${nexus.name} · throughput${team ? ` · ${team}` : ''}`;
     return ephemeral(`${escape(title)}: ${total} in ${DAYS} days`, [
       header(title),
-      section(`${bold(String(total))} ${what} in the last ${DAYS} days (${format(daily[0].date)} – ${format(daily[daily.length - 1].date)}): ${(total / DAYS).toFixed(2)} a day, ${((total / DAYS) * 7).toFixed(1)} a week.`),
+      section(
+        `${bold(String(total))} ${what} in the last ${DAYS} days (${format(daily[0].date)} – ${format(daily[daily.length - 1].date)}): ${(total / DAYS).toFixed(2)} a day, ${((total / DAYS) * 7).toFixed(1)} a week.`,
+      ),
       section(weeks.join('\n')),
       context('Each number is one calendar day, Monday first. Today is left out until it is over.'),
     ]);

@@ -2,7 +2,7 @@ import { nexusWip, stageLoads, teamLoads } from '../../domain/flow-metrics';
 import { inProgressStages } from '../../domain/workflow';
 import { bold, code, context, escape, header, section } from '../blocks';
 import { defineCommand } from '../command';
-import { loadFlowView, type FlowView } from '../flow-view';
+import { type FlowView, loadFlowView } from '../flow-view';
 import { ephemeral } from '../reply';
 import { noInput } from './no-input';
 
@@ -20,14 +20,19 @@ export const flowWip = defineCommand<Record<string, never>, FlowView>({
     const wipStages = new Set(inProgressStages(nexus.workflow).map((s) => s.name));
     const stages = stageLoads(open, nexus.workflow)
       .filter((l) => wipStages.has(l.stage) || l.wipLimit !== null)
-      .map((l) => `${code(l.stage)}  ${l.count}${l.wipLimit === null ? '' : `/${l.wipLimit}`}${l.overLimit ? '  ⚠ over limit' : ''}`);
-    const teams = teamLoads(open, nexus.teams).map((t) => `${bold(escape(t.team))}  ◐ ${t.started} started · ☐ ${t.waiting} waiting to start`);
+      .map(
+        (l) =>
+          `${code(l.stage)}  ${l.count}${l.wipLimit === null ? '' : `/${l.wipLimit}`}${l.overLimit ? '  ⚠ over limit' : ''}`,
+      );
+    const teams = teamLoads(open, nexus.teams).map(
+      (t) => `${bold(escape(t.team))}  ◐ ${t.started} started · ☐ ${t.waiting} waiting to start`,
+    );
     const wip = nexusWip(open);
     return ephemeral(`${escape(nexus.name)}: WIP ${wip}`, [
       header(`${nexus.name} · WIP ${wip}`),
       section(`${bold('Stages')}\n${stages.join('\n') || '_no stage in progress_'}`),
       section(`${bold('Teams')} (squares on open PBIs)\n${teams.join('\n') || '_no teams yet_'}`),
-      context('WIP: PBIs started and not finished. A team\'s WIP: its squares started and not done.'),
+      context("WIP: PBIs started and not finished. A team's WIP: its squares started and not done."),
     ]);
   },
 });

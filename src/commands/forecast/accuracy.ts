@@ -1,18 +1,23 @@
 import type { CalendarDate } from '../../domain/calendar';
 import {
-  BACKTEST_DEFAULTS, isTooFewToTell, MIN_JUDGED_TO_TELL, replayHistory, type Backtest, type HitRate,
+  BACKTEST_DEFAULTS,
+  type Backtest,
+  type HitRate,
+  isTooFewToTell,
+  MIN_JUDGED_TO_TELL,
+  replayHistory,
 } from '../../domain/forecast/backtest';
 import { DEFAULT_CONFIDENCES } from '../../domain/forecast/monte-carlo';
 import { findTeam } from '../../domain/nexus';
 import { seededRng } from '../../domain/random';
-import { bold, code, context, escape, header, lineSections, section, type Block } from '../blocks';
+import { type Block, bold, code, context, escape, header, lineSections, section } from '../blocks';
 import { defineCommand, invalid, type NexusContext } from '../command';
 import { parseFlags } from '../flags';
 import { today as todayOf } from '../flow-view';
-import { OUT_OF_TIME, processJobs, type Job } from '../long-jobs';
+import { type Job, OUT_OF_TIME, processJobs } from '../long-jobs';
 import { ephemeral, refusal } from '../reply';
 import { forecastDays, formatDate } from './basis';
-import { judgeKept, loadHistories, type Histories, type Judged } from './kept';
+import { type Histories, type Judged, judgeKept, loadHistories } from './kept';
 
 /**
  * Trials per replayed forecast: hit rates need hundreds of forecasts, not the last digit of each (the live answers use
@@ -32,7 +37,8 @@ type Outcome = Report | { problem: 'busy' } | { problem: 'unknown-team'; team: s
 export const forecastAccuracy = defineCommand<Input, Outcome>({
   path: ['forecast', 'accuracy'],
   usage,
-  summary: 'how often past forecasts came true: a replay of the Nexus\'s own history, and the forecasts the bot answered',
+  summary:
+    "how often past forecasts came true: a replay of the Nexus's own history, and the forecasts the bot answered",
   scope: 'nexus',
   nitOnly: false,
   parse(words) {
@@ -72,29 +78,40 @@ export const forecastAccuracy = defineCommand<Input, Outcome>({
     const stopped = series.filter((s) => s.result === 'out-of-time').length;
     if (stopped) {
       const replayed = series.filter((s) => typeof s.result === 'object').length;
-      blocks.push(section(
-        `⏱ The replay stopped at its budget of ${duration(budgetMs)} after ${replayed} replayed and ${stopped} not, so the ` +
-          `answers for everyone else in this bot stay quick. Replay one team with ${code('/forecast accuracy --team <team>')}.`,
-      ));
+      blocks.push(
+        section(
+          `⏱ The replay stopped at its budget of ${duration(budgetMs)} after ${replayed} replayed and ${stopped} not, so the ` +
+            `answers for everyone else in this bot stay quick. Replay one team with ${code('/forecast accuracy --team <team>')}.`,
+        ),
+      );
     }
     if (judged.length) blocks.push(...keptSections(judged));
     else if (!stopped) blocks.push(section('_No forecast the bot answered has reached its date yet._'));
-    blocks.push(context(
-      `Replays use ${BACKTEST_TRIALS.toLocaleString('en')} trials per forecast; "85%→83% (310 judged)" reads ` +
-        `"forecast at 85%, came true 83% of 310 times". As of ${formatDate(today)}.`,
-    ));
+    blocks.push(
+      context(
+        `Replays use ${BACKTEST_TRIALS.toLocaleString('en')} trials per forecast; "85%→83% (310 judged)" reads ` +
+          `"forecast at 85%, came true 83% of 310 times". As of ${formatDate(today)}.`,
+      ),
+    );
     return ephemeral('Forecast accuracy', blocks);
   },
 });
 
 /** The series one after another, each sharing the thread; once the budget is spent the rest are marked, not replayed. */
 async function replayAll(
-  ctx: NexusContext, job: Job, histories: Histories, who: readonly (string | null)[], today: CalendarDate,
+  ctx: NexusContext,
+  job: Job,
+  histories: Histories,
+  who: readonly (string | null)[],
+  today: CalendarDate,
 ): Promise<Replayed[]> {
   // the live forecasts' window and working-days mode, from the same settings
   const settings = {
-    ...BACKTEST_DEFAULTS, historyDays: ctx.nexus.sle.historyDays, days: forecastDays(ctx.nexus),
-    confidences: DEFAULT_CONFIDENCES, trials: BACKTEST_TRIALS,
+    ...BACKTEST_DEFAULTS,
+    historyDays: ctx.nexus.sle.historyDays,
+    days: forecastDays(ctx.nexus),
+    confidences: DEFAULT_CONFIDENCES,
+    trials: BACKTEST_TRIALS,
   };
   const replayed: Replayed[] = [];
   for (const team of who) {
@@ -130,7 +147,8 @@ function rates(label: string, hitRates: readonly HitRate[]): string {
     if (isTooFewToTell(hitRates[0])) return `${label}: too few to tell (${judged} judged)`;
     return `${label} (${judged} judged): ${hitRates.map(percent).join(' ')}`;
   }
-  const each = (r: HitRate) => (isTooFewToTell(r) ? `${r.confidence}%→too few (${r.judged})` : `${percent(r)} (${r.judged})`);
+  const each = (r: HitRate) =>
+    isTooFewToTell(r) ? `${r.confidence}%→too few (${r.judged})` : `${percent(r)} (${r.judged})`;
   return `${label}: ${hitRates.map(each).join(' ')}`;
 }
 
@@ -142,7 +160,10 @@ function keptSections(judged: readonly Judged[]): Block[] {
   });
   return [
     section(`${bold('Forecasts the bot answered')} (right / judged) ${summary.join(' · ')}`),
-    ...lineSections(judged.slice(0, KEPT_LINES).map((j) => j.line), 2),
+    ...lineSections(
+      judged.slice(0, KEPT_LINES).map((j) => j.line),
+      2,
+    ),
   ];
 }
 
@@ -150,8 +171,10 @@ const duration = (ms: number): string => (ms < 1_000 ? `${ms} ms` : `${Math.roun
 
 function explain(problem: Exclude<Outcome, Report>): string {
   if (problem.problem === 'busy') {
-    return 'Another accuracy replay is running in this bot right now (one at a time, so everyone else\'s commands stay ' +
-      'quick). Ask again in a minute.';
+    return (
+      "Another accuracy replay is running in this bot right now (one at a time, so everyone else's commands stay " +
+      'quick). Ask again in a minute.'
+    );
   }
   return `There is no team ${code(problem.team)}. Teams: ${problem.teams.map(code).join(', ') || 'none yet'}.`;
 }

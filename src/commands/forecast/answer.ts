@@ -1,20 +1,36 @@
 import { forecastHistogramSpec, type Histogram } from '../../charts/forecast-histogram';
-import { type Block, bold, code, context, header, escape, lineSections, section } from '../blocks';
-import type { KeptForecast } from '../../store/forecast-repository';
-import type { NexusContext } from '../command';
-import { ephemeral, refusal, type Reply } from '../reply';
 import { MIN_DAYS_WITH_THROUGHPUT } from '../../domain/forecast/sampling';
-import { restsOn, type Basis, type NoHistory, type ThinHistory } from './basis';
+import type { KeptForecast } from '../../store/forecast-repository';
+import { type Block, bold, code, context, escape, header, lineSections, section } from '../blocks';
+import type { NexusContext } from '../command';
+import { ephemeral, type Reply, refusal } from '../reply';
+import { type Basis, type NoHistory, restsOn, type ThinHistory } from './basis';
 
 /** What a forecast from one throughput sample rests on and warns about. */
-export const answeredOn = (basis: Basis, seed: string) => ({ restsOn: restsOn(basis, seed), warnings: basis.warnings, seed });
+export const answeredOn = (basis: Basis, seed: string) => ({
+  restsOn: restsOn(basis, seed),
+  warnings: basis.warnings,
+  seed,
+});
 
 /**
  * What every forecast command answers: the lines at each confidence, what they rest on (the samples it really used),
  * its warnings, and how the trials spread.
  */
-export type Answered = { title: string; lines: string[]; restsOn: string; warnings: string[]; seed: string; note?: string; histogram: Omit<Histogram, 'title'> };
-export type ForecastProblem = NoHistory | ThinHistory | { problem: 'unknown-team'; team: string; teams: string[] } | { problem: 'refused'; message: string };
+export type Answered = {
+  title: string;
+  lines: string[];
+  restsOn: string;
+  warnings: string[];
+  seed: string;
+  note?: string;
+  histogram: Omit<Histogram, 'title'>;
+};
+export type ForecastProblem =
+  | NoHistory
+  | ThinHistory
+  | { problem: 'unknown-team'; team: string; teams: string[] }
+  | { problem: 'refused'; message: string };
 export type ForecastOutcome = Answered | ForecastProblem;
 
 export function renderForecast(outcome: ForecastOutcome, usage: string): Reply {
@@ -25,7 +41,12 @@ export function renderForecast(outcome: ForecastOutcome, usage: string): Reply {
   if (note) blocks.push(section(note));
   blocks.push(context(outcome.restsOn));
   for (const warning of outcome.warnings) blocks.push(context(warning));
-  const chart = { title, fileName: `forecast-${outcome.seed}.png`, spec: forecastHistogramSpec({ title, ...outcome.histogram }), requested: false };
+  const chart = {
+    title,
+    fileName: `forecast-${outcome.seed}.png`,
+    spec: forecastHistogramSpec({ title, ...outcome.histogram }),
+    requested: false,
+  };
   return { ...ephemeral(`${escape(title)}\n${lines.join('\n')}`, blocks), chart };
 }
 
@@ -43,7 +64,11 @@ function explainForecast(p: ForecastProblem): string {
 }
 
 /** Every forecast answered is kept, so `/forecast accuracy` can judge it when its date has passed. */
-export async function keep(ctx: NexusContext, question: KeptForecast['question'], answer: KeptForecast['answer']): Promise<void> {
+export async function keep(
+  ctx: NexusContext,
+  question: KeptForecast['question'],
+  answer: KeptForecast['answer'],
+): Promise<void> {
   await ctx.store.forecasts.keep(ctx.nexus.id, { askedAt: ctx.now(), askedBy: ctx.userId, question, answer });
 }
 

@@ -1,12 +1,20 @@
 import { DateTime } from 'luxon';
-import { addDays, daysBetween, localDate, type CalendarDate } from '../../domain/calendar';
+import { addDays, type CalendarDate, daysBetween, localDate } from '../../domain/calendar';
 import { nexusThroughput, teamThroughput } from '../../domain/flow-metrics';
 import { DEFAULT_CONFIDENCES, DEFAULT_TRIALS } from '../../domain/forecast/monte-carlo';
-import { dateOfDay, FIRM_DAYS_WITH_THROUGHPUT, forecastWindow, sampleAsOf, sufficiencyOf, type ForecastDays, type Sample } from '../../domain/forecast/sampling';
-import { throughputShift, type Shift } from '../../domain/forecast/shift';
+import {
+  dateOfDay,
+  FIRM_DAYS_WITH_THROUGHPUT,
+  type ForecastDays,
+  forecastWindow,
+  type Sample,
+  sampleAsOf,
+  sufficiencyOf,
+} from '../../domain/forecast/sampling';
+import { type Shift, throughputShift } from '../../domain/forecast/shift';
 import { blocksOf, xmrLimits } from '../../domain/forecast/xmr';
-import { seededRng, seedName, type Rng } from '../../domain/random';
 import type { Nexus } from '../../domain/nexus';
+import { type Rng, seededRng, seedName } from '../../domain/random';
 import { escape } from '../blocks';
 import type { NexusContext } from '../command';
 import { startOfDay, today } from '../flow-view';
@@ -27,7 +35,10 @@ export type Basis = {
  * A forecast's question, in the same words whichever command asks it: `/forecast sprint`, `/forecast by` the Sprint's
  * last day and the digest all ask "how many until that date?". With the data it makes the seed.
  */
-export type Question = { kind: 'how-many'; until: CalendarDate } | { kind: 'when'; items: number } | { kind: 'pbi'; key: string };
+export type Question =
+  | { kind: 'how-many'; until: CalendarDate }
+  | { kind: 'when'; items: number }
+  | { kind: 'pbi'; key: string };
 export type Seeded = { seed: string; rng: Rng };
 
 /**
@@ -35,7 +46,8 @@ export type Seeded = { seed: string; rng: Rng };
  * the same question on the same data gives the same answer, whoever asks and through whichever command.
  */
 export function seededFor(question: Question, bases: readonly Basis[], extra = ''): Seeded {
-  const asked = question.kind === 'how-many' ? question.until : question.kind === 'when' ? question.items : question.key;
+  const asked =
+    question.kind === 'how-many' ? question.until : question.kind === 'when' ? question.items : question.key;
   const data = bases.map((b) => `${b.who}|${b.today}|${describeDays(b.days)}|${b.sample.throughput.join(',')}`);
   const seed = seedName([question.kind, asked, ...data, extra].join('|'));
   return { seed, rng: seededRng(seed) };
@@ -64,7 +76,11 @@ export function forecastDays(nexus: Nexus): ForecastDays {
  * The throughput history of the Nexus (PBIs finished) or of one team (its squares done), window ending yesterday;
  * `since` (from `--since`, before today) starts the window there instead, to forecast from the recent history only.
  */
-export async function loadBasis(ctx: NexusContext, team: string | null, since: CalendarDate | null = null): Promise<Basis | NoHistory> {
+export async function loadBasis(
+  ctx: NexusContext,
+  team: string | null,
+  since: CalendarDate | null = null,
+): Promise<Basis | NoHistory> {
   const { nexus, store } = ctx;
   const who = team ?? 'the Nexus';
   const day = today(ctx);
@@ -82,7 +98,15 @@ export async function loadBasis(ctx: NexusContext, team: string | null, since: C
   const days = forecastDays(nexus);
   const sample = sampleAsOf(daily, first && localDate(first, nexus.timeZone), day, historyDays, days);
   if (!sample || sample.daysWithThroughput === 0) return { problem: 'no-history', who };
-  return { who, team, today: day, days, sample, trials: DEFAULT_TRIALS, warnings: warnings(sample, days, team === null ? who : escape(team)) };
+  return {
+    who,
+    team,
+    today: day,
+    days,
+    sample,
+    trials: DEFAULT_TRIALS,
+    warnings: warnings(sample, days, team === null ? who : escape(team)),
+  };
 }
 
 function warnings(sample: Sample, days: ForecastDays, who: string): string[] {
@@ -112,7 +136,10 @@ function warnings(sample: Sample, days: ForecastDays, who: string): string[] {
 function shiftWarning(shift: Shift, sample: Sample, days: ForecastDays, who: string, weekLength: number): string {
   const whose = who === 'the Nexus' ? 'Throughput' : `${who}'s throughput`;
   const changed = shift.changedAt === 0 ? sample.from : dateOfDay(sample.from, shift.changedAt, days);
-  const pace = shift.direction === 'drop' ? 'the old, faster pace: they are too hopeful' : 'the old, slower pace: they are too cautious';
+  const pace =
+    shift.direction === 'drop'
+      ? 'the old, faster pace: they are too hopeful'
+      : 'the old, slower pace: they are too cautious';
   return (
     `⚠ ${whose} ${shift.direction === 'drop' ? 'dropped' : 'rose'}: the last ${shift.recentDays / weekLength} weeks finished ` +
     `${shift.recentRate.toFixed(1)} a day against ${shift.earlierRate.toFixed(1)} before (a change this large comes by chance less than 1 time in 100). ` +
@@ -121,16 +148,23 @@ function shiftWarning(shift: Shift, sample: Sample, days: ForecastDays, who: str
 }
 
 /** `--since <YYYY-MM-DD>`: a date before today, or why not. */
-export function checkSince(since: CalendarDate | null, day: CalendarDate): { problem: 'refused'; message: string } | null {
+export function checkSince(
+  since: CalendarDate | null,
+  day: CalendarDate,
+): { problem: 'refused'; message: string } | null {
   if (since === null || since < day) return null;
-  return { problem: 'refused', message: `\`--since ${since}\` leaves no history to forecast from: give a day before today (${day}).` };
+  return {
+    problem: 'refused',
+    message: `\`--since ${since}\` leaves no history to forecast from: give a day before today (${day}).`,
+  };
 }
 
 /** The confidences asked for (`--at 60,90`), or 50/70/85/95. */
 export function parseConfidences(text: string | undefined): number[] | string {
   if (text === undefined) return [...DEFAULT_CONFIDENCES];
   const values = text.split(',').map((v) => Number(v.trim().replace(/%$/, '')));
-  if (values.some((v) => !Number.isInteger(v) || v < 1 || v > 99)) return 'Confidences are whole percentages from 1 to 99, like `--at 60,90`.';
+  if (values.some((v) => !Number.isInteger(v) || v < 1 || v > 99))
+    return 'Confidences are whole percentages from 1 to 99, like `--at 60,90`.';
   return [...new Set(values)].sort((a, b) => a - b);
 }
 
@@ -146,5 +180,5 @@ export function formatDate(date: CalendarDate, today?: CalendarDate): string {
   return d.toFormat(today && date.slice(0, 4) !== today.slice(0, 4) ? 'ccc d LLL yyyy' : 'ccc d LLL');
 }
 
-
-export const daysFromToday = (basis: Basis): string => `${basis.days.kind === 'working' ? 'working days' : 'days'} from today`;
+export const daysFromToday = (basis: Basis): string =>
+  `${basis.days.kind === 'working' ? 'working days' : 'days'} from today`;

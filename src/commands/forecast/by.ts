@@ -1,14 +1,14 @@
+import { spreadOf } from '../../charts/forecast-histogram';
 import { itemsAtConfidence, simulateHowMany } from '../../domain/forecast/monte-carlo';
 import { daysUntil } from '../../domain/forecast/sampling';
 import { findTeam } from '../../domain/nexus';
 import { defineCommand, invalid } from '../command';
 import { parseFlags } from '../flags';
-import { answeredOn, keep, percent, renderForecast, roughRange, type ForecastOutcome } from './answer';
-import { spreadOf } from '../../charts/forecast-histogram';
-import { checkSince, formatDate, isRough, loadBasis, parseConfidences, seededFor, tooThin, type Basis } from './basis';
-import { parseDate } from './dates';
-import { count } from '../words';
 import { today } from '../flow-view';
+import { count } from '../words';
+import { answeredOn, type ForecastOutcome, keep, percent, renderForecast, roughRange } from './answer';
+import { type Basis, checkSince, formatDate, isRough, loadBasis, parseConfidences, seededFor, tooThin } from './basis';
+import { parseDate } from './dates';
 
 const usage = '/forecast by <YYYY-MM-DD> [--team <team>] [--at 60,90] [--since <YYYY-MM-DD>]';
 type Input = { date: string; team: string | null; confidences: number[]; since: string | null };
@@ -45,9 +45,19 @@ export const forecastBy = defineCommand<Input, ForecastOutcome>({
     await keep(ctx, { kind: 'by', date, team: found ?? null }, answer);
     const what = found ? `of ${found}'s squares` : 'PBIs';
     const lines = isRough([basis])
-      ? [roughRange([...answer].reverse().map(({ confidence, items }) => ({ confidence, text: String(items) })), ` ${what}`)]
+      ? [
+          roughRange(
+            [...answer].reverse().map(({ confidence, items }) => ({ confidence, text: String(items) })),
+            ` ${what}`,
+          ),
+        ]
       : answer.map(({ confidence, items }) => `${percent(confidence)}: ${items} ${what} or more`);
-    return { title: `How many ${what} by ${formatDate(date, basis.today)}? (${count(days, 'day')})`, lines, ...answeredOn(basis, seed), histogram: { ...histogram, xTitle: `${what} done` } };
+    return {
+      title: `How many ${what} by ${formatDate(date, basis.today)}? (${count(days, 'day')})`,
+      lines,
+      ...answeredOn(basis, seed),
+      histogram: { ...histogram, xTitle: `${what} done` },
+    };
   },
   render: (outcome) => renderForecast(outcome, usage),
 });
@@ -58,6 +68,10 @@ export function howManyBy(basis: Basis, date: string, confidences: readonly numb
   const { seed, rng } = seededFor({ kind: 'how-many', until: date }, [basis]);
   const totals = simulateHowMany(basis.sample.throughput, days, basis.trials, rng);
   const answer = confidences.map((confidence) => ({ confidence, items: itemsAtConfidence(totals, confidence) }));
-  const lines = answer.map(({ confidence, items }) => ({ confidence, value: items, label: `${confidence}% · ${items}+` }));
+  const lines = answer.map(({ confidence, items }) => ({
+    confidence,
+    value: items,
+    label: `${confidence}% · ${items}+`,
+  }));
   return { answer, days, seed, histogram: { xTitle: 'items done', spread: spreadOf(totals), lines } };
 }

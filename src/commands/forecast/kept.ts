@@ -1,6 +1,6 @@
 import type { DateTime } from 'luxon';
-import { addDays, localDate, type CalendarDate } from '../../domain/calendar';
-import { dailyCounts, type DailyCount } from '../../domain/flow-metrics';
+import { addDays, type CalendarDate, localDate } from '../../domain/calendar';
+import { type DailyCount, dailyCounts } from '../../domain/flow-metrics';
 import type { KeptForecast } from '../../store/forecast-repository';
 import { escape } from '../blocks';
 import type { NexusContext } from '../command';
@@ -53,7 +53,13 @@ async function pbiFinish(ctx: NexusContext, forecast: KeptForecast): Promise<Cal
 }
 
 /** How a kept forecast turned out, once that is known: "forecast of 2 Dec: 85% by Thu 14 Jan — done 9 Jan ✓". */
-function judge(forecast: KeptForecast, daily: Daily, pbiDone: CalendarDate | null, today: CalendarDate, ctx: NexusContext): Judged | null {
+function judge(
+  forecast: KeptForecast,
+  daily: Daily,
+  pbiDone: CalendarDate | null,
+  today: CalendarDate,
+  ctx: NexusContext,
+): Judged | null {
   const asked = localDate(forecast.askedAt, ctx.nexus.timeZone);
   const q = forecast.question;
   const hits = new Map<number, boolean>();
@@ -61,20 +67,39 @@ function judge(forecast: KeptForecast, daily: Daily, pbiDone: CalendarDate | nul
   if (q.kind === 'by') {
     if (q.date >= today) return null;
     const happened = daily.filter((d) => d.date > asked && d.date <= q.date).reduce((n, d) => n + d.count, 0);
-    const parts = forecast.answer.map(({ confidence, items }) => (hits.set(confidence, happened >= items!), `${confidence}% ≥ ${items} ${mark(happened >= items!)}`));
-    return { forecast, hits, decidedOn: q.date, line: `• forecast of ${formatDate(asked)}: by ${formatDate(q.date)}${q.team ? ` (${escape(q.team)})` : ''} — ${parts.join(', ')}; done ${happened}` };
+    const parts = forecast.answer.map(
+      ({ confidence, items }) => (
+        hits.set(confidence, happened >= items!), `${confidence}% ≥ ${items} ${mark(happened >= items!)}`
+      ),
+    );
+    return {
+      forecast,
+      hits,
+      decidedOn: q.date,
+      line: `• forecast of ${formatDate(asked)}: by ${formatDate(q.date)}${q.team ? ` (${escape(q.team)})` : ''} — ${parts.join(', ')}; done ${happened}`,
+    };
   }
   const done = q.kind === 'pbi' ? pbiDone : nthDoneDate(daily, asked, q.items);
   const parts: string[] = [];
   for (const { confidence, date } of forecast.answer) {
     if (done !== null) hits.set(confidence, date !== undefined && done <= date);
     else if (date !== undefined && date < today) hits.set(confidence, false);
-    if (hits.has(confidence)) parts.push(`${confidence}% by ${date ? formatDate(date) : 'never'} ${mark(hits.get(confidence)!)}`);
+    if (hits.has(confidence))
+      parts.push(`${confidence}% by ${date ? formatDate(date) : 'never'} ${mark(hits.get(confidence)!)}`);
   }
   if (!hits.size) return null;
-  const missedBy = forecast.answer.map((a) => a.date).filter((d): d is string => d !== undefined && d < today).sort().at(-1);
+  const missedBy = forecast.answer
+    .map((a) => a.date)
+    .filter((d): d is string => d !== undefined && d < today)
+    .sort()
+    .at(-1);
   const what = q.kind === 'pbi' ? escape(q.key) : `${q.items} ${q.team ? `of ${escape(q.team)}'s squares` : 'PBIs'}`;
-  return { forecast, hits, decidedOn: done ?? missedBy!, line: `• forecast of ${formatDate(asked)}: ${what} — ${parts.join(', ')} — ${done ? `done ${formatDate(done)}` : 'not done yet'}` };
+  return {
+    forecast,
+    hits,
+    decidedOn: done ?? missedBy!,
+    line: `• forecast of ${formatDate(asked)}: ${what} — ${parts.join(', ')} — ${done ? `done ${formatDate(done)}` : 'not done yet'}`,
+  };
 }
 
 function nthDoneDate(daily: Daily, asked: CalendarDate, items: number): CalendarDate | null {
@@ -82,4 +107,3 @@ function nthDoneDate(daily: Daily, asked: CalendarDate, items: number): Calendar
   for (const d of daily) if (d.date > asked && (total += d.count) >= items) return d.date;
   return null;
 }
-

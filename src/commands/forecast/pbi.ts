@@ -1,20 +1,49 @@
-import { localDate, addDays, daysBetween, type CalendarDate } from '../../domain/calendar';
+import { spreadOf } from '../../charts/forecast-histogram';
+import { addDays, type CalendarDate, daysBetween, localDate } from '../../domain/calendar';
 import { percentile, windowEnding } from '../../domain/flow-metrics';
-import { dayAtConfidence, integrationStillAhead, pbiDoneWithin, type TeamPart } from '../../domain/forecast/pbi-forecast';
 import { DEFAULT_TRIALS } from '../../domain/forecast/monte-carlo';
-import { dateOfDay, daysUntil, MIN_DAYS_WITH_THROUGHPUT, onCountedDay, type ForecastDays } from '../../domain/forecast/sampling';
+import {
+  dayAtConfidence,
+  integrationStillAhead,
+  pbiDoneWithin,
+  type TeamPart,
+} from '../../domain/forecast/pbi-forecast';
+import {
+  dateOfDay,
+  daysUntil,
+  type ForecastDays,
+  MIN_DAYS_WITH_THROUGHPUT,
+  onCountedDay,
+} from '../../domain/forecast/sampling';
 import type { Pbi } from '../../domain/pbi';
 import { cycleTimesInWindow, MIN_ITEMS_FOR_SLE, type Sle } from '../../domain/sle';
 import { code, escape } from '../blocks';
 import { defineCommand, invalid, type NexusContext } from '../command';
-import { loadFlowView, startOfDay, today } from '../flow-view';
 import { parseFlags } from '../flags';
+import { loadFlowView, startOfDay, today } from '../flow-view';
 import { byStart } from '../render-pbi';
-import { parseDate } from './dates';
-import { spreadOf } from '../../charts/forecast-histogram';
-import { keep, percent, renderForecast, roughRange, type Answered, type ForecastOutcome, type ForecastProblem } from './answer';
-import { checkSince, forecastDays, formatDate, isRough, loadBasis, tooThin, parseConfidences, seededFor, type Basis } from './basis';
 import { count } from '../words';
+import {
+  type Answered,
+  type ForecastOutcome,
+  type ForecastProblem,
+  keep,
+  percent,
+  renderForecast,
+  roughRange,
+} from './answer';
+import {
+  type Basis,
+  checkSince,
+  forecastDays,
+  formatDate,
+  isRough,
+  loadBasis,
+  parseConfidences,
+  seededFor,
+  tooThin,
+} from './basis';
+import { parseDate } from './dates';
 
 const usage = '/forecast <key> [--at 60,90] [--since <YYYY-MM-DD>]';
 type Input = { key: string; confidences: number[]; since: string | null };
@@ -22,7 +51,7 @@ type Input = { key: string; confidences: number[]; since: string | null };
 export const forecastPbi = defineCommand<Input, ForecastOutcome>({
   path: ['forecast', 'pbi'],
   usage,
-  summary: 'when will this PBI be done? (each team\'s remaining part and queue, then integration)',
+  summary: "when will this PBI be done? (each team's remaining part and queue, then integration)",
   scope: 'nexus',
   nitOnly: false,
   parse(words) {
@@ -39,18 +68,29 @@ export const forecastPbi = defineCommand<Input, ForecastOutcome>({
     const early = checkSince(since, today(ctx));
     if (early) return early;
     const pbi = await ctx.store.pbis.get(ctx.nexus.id, key);
-    if (!pbi) return { problem: 'refused', message: `There is no PBI ${code(key)} in this Nexus. \`/flow board\` lists them.` };
-    if (pbi.finishedAt) return { problem: 'refused', message: `${escape(pbi.key)} is already done: it finished on ${formatDate(localDate(pbi.finishedAt, ctx.nexus.timeZone))}.` };
-    if (pbi.discardedAt) return { problem: 'refused', message: `${escape(pbi.key)} was discarded; there is nothing to forecast.` };
-    const forecast = pbi.squares.length ? await byTeams(ctx, pbi, confidences, since) : await byCycleTimes(ctx, pbi, confidences, since);
+    if (!pbi)
+      return { problem: 'refused', message: `There is no PBI ${code(key)} in this Nexus. \`/flow board\` lists them.` };
+    if (pbi.finishedAt)
+      return {
+        problem: 'refused',
+        message: `${escape(pbi.key)} is already done: it finished on ${formatDate(localDate(pbi.finishedAt, ctx.nexus.timeZone))}.`,
+      };
+    if (pbi.discardedAt)
+      return { problem: 'refused', message: `${escape(pbi.key)} was discarded; there is nothing to forecast.` };
+    const forecast = pbi.squares.length
+      ? await byTeams(ctx, pbi, confidences, since)
+      : await byCycleTimes(ctx, pbi, confidences, since);
     if ('problem' in forecast) return forecast;
     await keep(ctx, { kind: 'pbi', key: pbi.key }, forecast.answer);
     const day = today(ctx);
-    const when = (date: string | undefined) => (date === undefined ? 'not within ten years' : date === day ? 'today' : formatDate(date, day));
+    const when = (date: string | undefined) =>
+      date === undefined ? 'not within ten years' : date === day ? 'today' : formatDate(date, day);
     const lines = forecast.rough
       ? [roughRange(forecast.answer.map(({ confidence, date }) => ({ confidence, text: when(date) })))]
-      : forecast.answer.map(({ confidence, date }) =>
-          `${percent(confidence)}: ${date === undefined ? 'not within ten years at this pace' : date === day ? 'today' : `on or before ${formatDate(date, day)}`}`);
+      : forecast.answer.map(
+          ({ confidence, date }) =>
+            `${percent(confidence)}: ${date === undefined ? 'not within ten years at this pace' : date === day ? 'today' : `on or before ${formatDate(date, day)}`}`,
+        );
     const { answer: _, rough: __, ...answered } = forecast;
     return { title: `When will ${pbi.key} be done?`, lines, ...answered };
   },
@@ -58,14 +98,22 @@ export const forecastPbi = defineCommand<Input, ForecastOutcome>({
 });
 
 /** `rough`: a team's history is thin, so the answer is one range. */
-type PbiAnswer = Omit<Answered, 'title' | 'lines'> & { answer: { confidence: number; date?: string }[]; rough?: boolean };
+type PbiAnswer = Omit<Answered, 'title' | 'lines'> & {
+  answer: { confidence: number; date?: string }[];
+  rough?: boolean;
+};
 
 /**
  * Each team not done forecasts its part (its queue ahead included) from its own squares done; the product of their
  * chances, then integration. It rests on the teams' samples and on the PBIs integrated, never on the Nexus's
  * throughput: a Nexus that has integrated nothing yet can still forecast from its teams.
  */
-async function byTeams(ctx: NexusContext, pbi: Pbi, confidences: number[], since: CalendarDate | null): Promise<PbiAnswer | ForecastProblem> {
+async function byTeams(
+  ctx: NexusContext,
+  pbi: Pbi,
+  confidences: number[],
+  since: CalendarDate | null,
+): Promise<PbiAnswer | ForecastProblem> {
   const open = await ctx.store.pbis.listOpen(ctx.nexus.id);
   const parts: TeamPart[] = [];
   const bases: Basis[] = [];
@@ -75,9 +123,14 @@ async function byTeams(ctx: NexusContext, pbi: Pbi, confidences: number[], since
     if ('problem' in teamBasis) return teamBasis;
     bases.push(teamBasis);
     const queue = open.filter((p) => p.squares.some((s) => s.team === square.team && s.state !== 'done')).sort(byStart);
-    const ahead = Math.max(0, queue.findIndex((p) => p.key === pbi.key));
+    const ahead = Math.max(
+      0,
+      queue.findIndex((p) => p.key === pbi.key),
+    );
     parts.push({ team: square.team, items: ahead + 1, throughput: teamBasis.sample.throughput });
-    said.push(`${escape(square.team)}: ${ahead ? `${ahead} square${ahead === 1 ? '' : 's'} ahead, then this one` : 'this square is next'}`);
+    said.push(
+      `${escape(square.team)}: ${ahead ? `${ahead} square${ahead === 1 ? '' : 's'} ahead, then this one` : 'this square is next'}`,
+    );
   }
   const thin = tooThin(bases);
   if (thin) return thin;
@@ -87,22 +140,52 @@ async function byTeams(ctx: NexusContext, pbi: Pbi, confidences: number[], since
   const waited = parts.length ? 0 : daysUntil(lastSquareDone(pbi, ctx.nexus.timeZone), day, days);
   const lags = integrationStillAhead(history, waited);
   if (!parts.length && !lags.length) return { problem: 'refused', message: waitedTooLong(pbi, history, waited) };
-  const { seed, rng } = seededFor({ kind: 'pbi', key: pbi.key }, bases, `${parts.map((p) => p.items).join(',')}|${lags.join(',')}`);
+  const { seed, rng } = seededFor(
+    { kind: 'pbi', key: pbi.key },
+    bases,
+    `${parts.map((p) => p.items).join(',')}|${lags.join(',')}`,
+  );
   const doneWithin = pbiDoneWithin(parts, lags, DEFAULT_TRIALS, rng);
   const atConfidence = confidences.map((confidence) => ({ confidence, day: dayAtConfidence(doneWithin, confidence) }));
-  const answer = atConfidence.map(({ confidence, day: d }) => ({ confidence, date: Number.isFinite(d) ? (d === 0 ? day : dateOfDay(day, d, days)) : undefined }));
-  const spread = [...doneWithin].map((p, d) => ({ value: d, share: p - (doneWithin[d - 1] ?? 0) })).filter((s) => s.share > 0);
+  const answer = atConfidence.map(({ confidence, day: d }) => ({
+    confidence,
+    date: Number.isFinite(d) ? (d === 0 ? day : dateOfDay(day, d, days)) : undefined,
+  }));
+  const spread = [...doneWithin]
+    .map((p, d) => ({ value: d, share: p - (doneWithin[d - 1] ?? 0) }))
+    .filter((s) => s.share > 0);
   const histogram = {
     xTitle: `${days.kind === 'working' ? 'working days' : 'days'} from today`,
     spread,
-    lines: atConfidence.filter((d) => Number.isFinite(d.day)).map(({ confidence, day: d }, i) => ({ confidence, value: d, label: `${confidence}% · ${formatDate(answer[i].date!)}` })),
+    lines: atConfidence
+      .filter((d) => Number.isFinite(d.day))
+      .map(({ confidence, day: d }, i) => ({
+        confidence,
+        value: d,
+        label: `${confidence}% · ${formatDate(answer[i].date!)}`,
+      })),
   };
-  const teams = said.length ? `Teams still working: ${said.join('; ')}.` : `Every team is done (${count(waited, 'day')} ago); only the integration is left.`;
-  const integration = history.length ? `Integration took ${count(percentile(history, 0.5)!, 'day')} (median of ${history.length}) after the last team${waited ? `; ${lags.length} of those took at least the ${count(waited, 'day')} this one has waited` : ''}.` : '';
+  const teams = said.length
+    ? `Teams still working: ${said.join('; ')}.`
+    : `Every team is done (${count(waited, 'day')} ago); only the integration is left.`;
+  const integration = history.length
+    ? `Integration took ${count(percentile(history, 0.5)!, 'day')} (median of ${history.length}) after the last team${waited ? `; ${lags.length} of those took at least the ${count(waited, 'day')} this one has waited` : ''}.`
+    : '';
   const warnings = bases.flatMap((b) => b.warnings);
-  if (!lags.length) warnings.push('⚠ No PBI was integrated in the window yet, so these dates leave out the integration step after the last team: they are early.');
+  if (!lags.length)
+    warnings.push(
+      '⚠ No PBI was integrated in the window yet, so these dates leave out the integration step after the last team: they are early.',
+    );
   const restsOn = `Rests on ${[...bases.map(teamSample), integrationSample(history)].join('; ')}; ${DEFAULT_TRIALS.toLocaleString('en')} trials, seed ${seed}.`;
-  return { answer, seed, restsOn, warnings, histogram, note: [teams, integration].filter(Boolean).join(' '), rough: isRough(bases) };
+  return {
+    answer,
+    seed,
+    restsOn,
+    warnings,
+    histogram,
+    note: [teams, integration].filter(Boolean).join(' '),
+    rough: isRough(bases),
+  };
 }
 
 function lastSquareDone(pbi: Pbi, zone: string): CalendarDate {
@@ -112,7 +195,8 @@ function lastSquareDone(pbi: Pbi, zone: string): CalendarDate {
 /** All teams finished long ago and no past integration took that long: no date, and a push to integrate it. */
 function waitedTooLong(pbi: Pbi, history: readonly number[], waited: number): string {
   const key = escape(pbi.key);
-  if (!history.length) return `Every team is done with ${key}, and no PBI was integrated in the window: the history can't say how long integration takes.`;
+  if (!history.length)
+    return `Every team is done with ${key}, and no PBI was integrated in the window: the history can't say how long integration takes.`;
   return `Every team finished ${key} ${count(waited, 'day')} ago, longer than any integration in the window took (at most ${count(Math.max(...history), 'day')}): the history can't say when. Integrate it.`;
 }
 
@@ -124,14 +208,21 @@ function teamSample(basis: Basis): string {
 }
 
 const integrationSample = (lags: readonly number[]): string =>
-  lags.length ? `the integration step of the ${lags.length} PBI${lags.length === 1 ? '' : 's'} integrated in the window` : 'no integration step (none in the window)';
+  lags.length
+    ? `the integration step of the ${lags.length} PBI${lags.length === 1 ? '' : 's'} integrated in the window`
+    : 'no integration step (none in the window)';
 
 /**
  * No team breakdown: the cycle times of finished PBIs that lasted at least as long as this one has so far (calendar
  * days, as cycle time is). No trials are run, and the rests-on line says so. In working-days mode a date that falls on
  * a non-working day moves to the next working day.
  */
-async function byCycleTimes(ctx: NexusContext, pbi: Pbi, confidences: number[], since: CalendarDate | null): Promise<PbiAnswer | ForecastProblem> {
+async function byCycleTimes(
+  ctx: NexusContext,
+  pbi: Pbi,
+  confidences: number[],
+  since: CalendarDate | null,
+): Promise<PbiAnswer | ForecastProblem> {
   const view = await loadFlowView(ctx);
   const historyDays = since === null ? ctx.nexus.sle.historyDays : daysBetween(since, view.today) + 1;
   const days = forecastDays(ctx.nexus);
@@ -139,19 +230,44 @@ async function byCycleTimes(ctx: NexusContext, pbi: Pbi, confidences: number[], 
   if (!finished.length) return { problem: 'no-history', who: 'the Nexus' };
   // an unstarted PBI has no age to condition on: cycle times say how long work takes once started, not when it starts
   if (pbi.startedAt === null) return { problem: 'refused', message: notStarted(pbi, view.sle) };
-  if (finished.length < MIN_DAYS_WITH_THROUGHPUT) return { problem: 'refused', message: fewCycleTimes(finished.length) };
+  if (finished.length < MIN_DAYS_WITH_THROUGHPUT)
+    return { problem: 'refused', message: fewCycleTimes(finished.length) };
   const age = view.ageOf(pbi)?.age ?? 0;
   const cycleTimes = finished.filter((t) => t >= age);
-  if (!cycleTimes.length) return { problem: 'refused', message: `${escape(pbi.key)} is older than every PBI finished in the window (${count(age, 'day')}): the history can't say. Swarm on it.` };
-  const remaining = confidences.map((confidence) => ({ confidence, value: percentile(cycleTimes, confidence / 100)! - age }));
-  const answer = remaining.map(({ confidence, value }) => ({ confidence, date: onCountedDay(addDays(view.today, value), days) }));
+  if (!cycleTimes.length)
+    return {
+      problem: 'refused',
+      message: `${escape(pbi.key)} is older than every PBI finished in the window (${count(age, 'day')}): the history can't say. Swarm on it.`,
+    };
+  const remaining = confidences.map((confidence) => ({
+    confidence,
+    value: percentile(cycleTimes, confidence / 100)! - age,
+  }));
+  const answer = remaining.map(({ confidence, value }) => ({
+    confidence,
+    date: onCountedDay(addDays(view.today, value), days),
+  }));
   const spread = spreadOf(Float64Array.from(cycleTimes, (t) => t - age));
-  const lines = remaining.map(({ confidence, value }, i) => ({ confidence, value, label: `${confidence}% · ${formatDate(answer[i].date)}` }));
+  const lines = remaining.map(({ confidence, value }, i) => ({
+    confidence,
+    value,
+    label: `${confidence}% · ${formatDate(answer[i].date)}`,
+  }));
   const { from } = windowEnding(view.today, historyDays);
   const { seed } = seededFor({ kind: 'pbi', key: pbi.key }, [], `${age}|${cycleTimes.join(',')}`);
   const restsOn = `Rests on the cycle times of the ${count(cycleTimes.length, 'PBI')} finished ${formatDate(from, view.today)} – ${formatDate(view.today)} that lasted at least its ${count(age, 'day')}; read from them directly, no trials.`;
-  const warnings = cycleTimes.length < FEW_CYCLE_TIMES ? [`⚠ Only ${count(cycleTimes.length, 'finished PBI')} lasted that long: a rough guide.`] : [];
-  return { answer, seed, restsOn, warnings, histogram: { xTitle: 'days from today', spread, lines }, note: `${escape(pbi.key)} names no teams: from the cycle times of the finished PBIs that lasted at least its age.` };
+  const warnings =
+    cycleTimes.length < FEW_CYCLE_TIMES
+      ? [`⚠ Only ${count(cycleTimes.length, 'finished PBI')} lasted that long: a rough guide.`]
+      : [];
+  return {
+    answer,
+    seed,
+    restsOn,
+    warnings,
+    histogram: { xTitle: 'days from today', spread, lines },
+    note: `${escape(pbi.key)} names no teams: from the cycle times of the finished PBIs that lasted at least its age.`,
+  };
 }
 
 /** No date for a PBI with no teams that hasn't started: the SLE says how long once started, and how to get a date. */

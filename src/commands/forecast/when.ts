@@ -1,14 +1,23 @@
-import { findTeam } from '../../domain/nexus';
+import { spreadOf } from '../../charts/forecast-histogram';
 import { daysAtConfidence, shareDoneWithin, simulateWhen } from '../../domain/forecast/monte-carlo';
 import { dateOfDay, daysUntil } from '../../domain/forecast/sampling';
+import { findTeam } from '../../domain/nexus';
+import { code } from '../blocks';
 import { defineCommand, invalid } from '../command';
 import { parseFlags } from '../flags';
-import { answeredOn, formatChance, keep, percent, renderForecast, roughRange, type ForecastOutcome } from './answer';
-import { spreadOf } from '../../charts/forecast-histogram';
-import { checkSince, daysFromToday, formatDate, isRough, loadBasis, parseConfidences, seededFor, tooThin } from './basis';
-import { parseDate } from './dates';
 import { today } from '../flow-view';
-import { code } from '../blocks';
+import { answeredOn, type ForecastOutcome, formatChance, keep, percent, renderForecast, roughRange } from './answer';
+import {
+  checkSince,
+  daysFromToday,
+  formatDate,
+  isRough,
+  loadBasis,
+  parseConfidences,
+  seededFor,
+  tooThin,
+} from './basis';
+import { parseDate } from './dates';
 
 const usage = '/forecast <N> [--team <team>] [--at 60,90] [--by <YYYY-MM-DD>] [--since <YYYY-MM-DD>]';
 type Input = { items: number; team: string | null; confidences: number[]; by: string | null; since: string | null };
@@ -16,7 +25,7 @@ type Input = { items: number; team: string | null; confidences: number[]; by: st
 export const forecastWhen = defineCommand<Input, ForecastOutcome>({
   path: ['forecast', 'when'],
   usage,
-  summary: 'when will N more items be done? (the Nexus\'s PBIs, or a team\'s squares); `--by` adds the chance of a date',
+  summary: "when will N more items be done? (the Nexus's PBIs, or a team's squares); `--by` adds the chance of a date",
   scope: 'nexus',
   nitOnly: false,
   parse(words) {
@@ -24,7 +33,8 @@ export const forecastWhen = defineCommand<Input, ForecastOutcome>({
     if (!parsed.ok) return invalid(parsed.message);
     const [n, ...rest] = parsed.positional;
     const items = Number(n);
-    if (!Number.isInteger(items) || items < 1 || items > 100_000) return invalid('Say how many items: a whole number from 1 to 100000, like `/forecast 30`.');
+    if (!Number.isInteger(items) || items < 1 || items > 100_000)
+      return invalid('Say how many items: a whole number from 1 to 100000, like `/forecast 30`.');
     if (rest.length) return invalid(`Unexpected ${code(rest[0])}.`);
     const confidences = parseConfidences(parsed.flags.at);
     if (typeof confidences === 'string') return invalid(confidences);
@@ -43,23 +53,47 @@ export const forecastWhen = defineCommand<Input, ForecastOutcome>({
     if ('problem' in basis) return basis;
     const thin = tooThin([basis]);
     if (thin) return thin;
-    if (by !== null && by <= basis.today) return { problem: 'refused', message: `${by} is not after today (${basis.today}).` };
+    if (by !== null && by <= basis.today)
+      return { problem: 'refused', message: `${by} is not after today (${basis.today}).` };
     const { seed, rng } = seededFor({ kind: 'when', items }, [basis]);
     const days = simulateWhen(basis.sample.throughput, items, basis.trials, rng);
     const answer = confidences.map((confidence) => {
       const d = daysAtConfidence(days, confidence);
       return { confidence, day: d, date: Number.isFinite(d) ? dateOfDay(basis.today, d, basis.days) : undefined };
     });
-    await keep(ctx, { kind: 'when', items, team: found ?? null }, answer.map(({ confidence, date }) => ({ confidence, date })));
+    await keep(
+      ctx,
+      { kind: 'when', items, team: found ?? null },
+      answer.map(({ confidence, date }) => ({ confidence, date })),
+    );
     const what = found ? `${items} more of ${found}'s squares` : `${items} more PBIs`;
     const lines = isRough([basis])
-      ? [roughRange(answer.map(({ confidence, date }) => ({ confidence, text: date ? formatDate(date, basis.today) : 'not within ten years' })))]
-      : answer.map(({ confidence, date }) => `${percent(confidence)}: ${date ? `on or before ${formatDate(date, basis.today)}` : 'not within ten years at this pace'}`);
-    const note = by === null ? undefined : `${formatChance(shareDoneWithin(days, daysUntil(basis.today, by, basis.days)))} chance of ${what} by ${formatDate(by, basis.today)}.`;
+      ? [
+          roughRange(
+            answer.map(({ confidence, date }) => ({
+              confidence,
+              text: date ? formatDate(date, basis.today) : 'not within ten years',
+            })),
+          ),
+        ]
+      : answer.map(
+          ({ confidence, date }) =>
+            `${percent(confidence)}: ${date ? `on or before ${formatDate(date, basis.today)}` : 'not within ten years at this pace'}`,
+        );
+    const note =
+      by === null
+        ? undefined
+        : `${formatChance(shareDoneWithin(days, daysUntil(basis.today, by, basis.days)))} chance of ${what} by ${formatDate(by, basis.today)}.`;
     const histogram = {
       xTitle: daysFromToday(basis),
       spread: spreadOf(days),
-      lines: answer.filter((a) => a.date).map(({ confidence, day, date }) => ({ confidence, value: day, label: `${confidence}% · ${formatDate(date!)}` })),
+      lines: answer
+        .filter((a) => a.date)
+        .map(({ confidence, day, date }) => ({
+          confidence,
+          value: day,
+          label: `${confidence}% · ${formatDate(date!)}`,
+        })),
     };
     return { title: `When will ${what} be done?`, lines, ...answeredOn(basis, seed), note, histogram };
   },

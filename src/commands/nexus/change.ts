@@ -3,7 +3,7 @@ import type { Nexus } from '../../domain/nexus';
 import { code, context, section } from '../blocks';
 import type { NexusContext } from '../command';
 import { explain } from '../problems';
-import { ephemeral, inChannel, refusal, type Reply } from '../reply';
+import { ephemeral, inChannel, type Reply, refusal } from '../reply';
 
 /** A change told to the channel, a refusal, or the setting as it is (asked with no arguments), told to the asker. */
 export type SettingsOutcome = { nexus: Nexus; said: string } | { refused: string } | { shown: string };
@@ -15,7 +15,11 @@ export type SettingsDecision = { after: Nexus; value: unknown; said: string } | 
  * Saves the Nexus's new settings with the event recording them. `decide` works on the Nexus as it is when the change
  * takes its turn (another change may have come first), so it runs inside the store's write, not on `ctx.nexus`.
  */
-export async function saveSettings(ctx: NexusContext, type: NexusEvent['type'], decide: (nexus: Nexus) => SettingsDecision): Promise<SettingsOutcome> {
+export async function saveSettings(
+  ctx: NexusContext,
+  type: NexusEvent['type'],
+  decide: (nexus: Nexus) => SettingsDecision,
+): Promise<SettingsOutcome> {
   let said = '';
   const outcome = await ctx.store.nexuses.change(ctx.nexus.id, (nexus) => {
     const decided = decide(nexus);
@@ -29,7 +33,8 @@ export async function saveSettings(ctx: NexusContext, type: NexusEvent['type'], 
 
 export function renderSettings(outcome: SettingsOutcome, usage: string, detail?: (nexus: Nexus) => string): Reply {
   if ('refused' in outcome) return refusal(outcome.refused, usage);
-  if ('shown' in outcome) return ephemeral(outcome.shown, [section(outcome.shown), context(`Change it: ${code(usage)}`)]);
+  if ('shown' in outcome)
+    return ephemeral(outcome.shown, [section(outcome.shown), context(`Change it: ${code(usage)}`)]);
   const blocks = [section(outcome.said)];
   if (detail) blocks.push(context(detail(outcome.nexus)));
   return inChannel(outcome.said, blocks);

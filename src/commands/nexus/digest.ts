@@ -1,9 +1,9 @@
 import { isValidZone, WEEKDAYS, type Weekday } from '../../domain/calendar';
 import { DIGEST_TIME, type DigestSchedule, type Nexus } from '../../domain/nexus';
-import { defineCommand, invalid, isShowSetting, SHOW_SETTING, type Invalid, type ShowSetting } from '../command';
-import { parseFlags } from '../flags';
-import { renderSettings, saveSettings, type SettingsOutcome } from './change';
 import { code } from '../blocks';
+import { defineCommand, type Invalid, invalid, isShowSetting, SHOW_SETTING, type ShowSetting } from '../command';
+import { parseFlags } from '../flags';
+import { renderSettings, type SettingsOutcome, saveSettings } from './change';
 
 const usage = '/nexus digest <HH:MM> [<IANA zone>] [--days mon-fri] | /nexus digest off';
 type Input = { digest: Partial<DigestSchedule>; zone: string | null };
@@ -11,7 +11,8 @@ type Input = { digest: Partial<DigestSchedule>; zone: string | null };
 export const nexusDigest = defineCommand<Input | ShowSetting, SettingsOutcome>({
   path: ['nexus', 'digest'],
   usage,
-  summary: 'when the daily digest is posted: local time, time zone and working days (also the days forecasts count), or off; alone, shows it',
+  summary:
+    'when the daily digest is posted: local time, time zone and working days (also the days forecasts count), or off; alone, shows it',
   scope: 'nexus',
   nitOnly: true,
   parse(words) {
@@ -20,9 +21,13 @@ export const nexusDigest = defineCommand<Input | ShowSetting, SettingsOutcome>({
     if (!parsed.ok) return invalid(parsed.message);
     const [time, zone, ...rest] = parsed.positional;
     if (time?.toLowerCase() === 'off' && !zone && !parsed.flags.days) return { digest: { enabled: false }, zone: null };
-    if (!time || !DIGEST_TIME.test(time)) return invalid('Give the local time on a 24-hour clock, like `/nexus digest 09:30 Europe/Berlin`, or `off`.');
+    if (!time || !DIGEST_TIME.test(time))
+      return invalid('Give the local time on a 24-hour clock, like `/nexus digest 09:30 Europe/Berlin`, or `off`.');
     if (rest.length) return invalid(`Unexpected ${code(rest[0])}.`);
-    if (zone && !isValidZone(zone)) return invalid(`${code(zone.slice(0, 40))} is not an IANA time zone; try \`Europe/Berlin\` or \`America/New_York\`.`);
+    if (zone && !isValidZone(zone))
+      return invalid(
+        `${code(zone.slice(0, 40))} is not an IANA time zone; try \`Europe/Berlin\` or \`America/New_York\`.`,
+      );
     const days = parsed.flags.days === undefined ? undefined : parseDays(parsed.flags.days);
     if (days && 'invalid' in days) return days;
     return { digest: { time, enabled: true, ...(days && { days: days.days }) }, zone: zone ?? null };
@@ -39,16 +44,27 @@ export const nexusDigest = defineCommand<Input | ShowSetting, SettingsOutcome>({
       return { after: { ...nexus, digest: next, timeZone }, value: { ...next, timeZone }, said };
     });
   },
-  render: (outcome) => renderSettings(outcome, usage, () => 'The working days are also the days forecasts count with `/nexus forecast working`.'),
+  render: (outcome) =>
+    renderSettings(
+      outcome,
+      usage,
+      () => 'The working days are also the days forecasts count with `/nexus forecast working`.',
+    ),
 });
 
 /** `mon-fri`, `mon,wed,fri` or a mix like `mon-wed,fri`. */
 function parseDays(text: string): { days: Weekday[] } | Invalid {
   const days = new Set<Weekday>();
-  for (const part of text.toLowerCase().split(',').map((p) => p.trim())) {
+  for (const part of text
+    .toLowerCase()
+    .split(',')
+    .map((p) => p.trim())) {
     const [from, to = from] = part.split('-') as Weekday[];
     const [a, b] = [WEEKDAYS.indexOf(from), WEEKDAYS.indexOf(to)];
-    if (a < 0 || b < 0 || b < a) return invalid(`${code(part.slice(0, 20))} is not a day or range of days; write them like \`mon-fri\` or \`mon,wed,fri\`.`);
+    if (a < 0 || b < 0 || b < a)
+      return invalid(
+        `${code(part.slice(0, 20))} is not a day or range of days; write them like \`mon-fri\` or \`mon,wed,fri\`.`,
+      );
     for (let i = a; i <= b; i++) days.add(WEEKDAYS[i]);
   }
   return { days: WEEKDAYS.filter((d) => days.has(d)) };

@@ -2,7 +2,7 @@ import { isWorkflowProblem, setFlow } from '../../domain/workflow';
 import { code } from '../blocks';
 import { defineCommand, invalid } from '../command';
 import { explain } from '../problems';
-import { renderSettings, saveSettings, type SettingsOutcome } from './change';
+import { renderSettings, type SettingsOutcome, saveSettings } from './change';
 import { describeWorkflow } from './describe';
 
 const usage = '/nexus flow start <stage> finish <stage>';
@@ -15,7 +15,13 @@ export const nexusFlow = defineCommand<{ start: string; finish: string }, Settin
   nitOnly: true,
   parse(words) {
     const [startWord, start, finishWord, finish, ...rest] = words;
-    if (startWord?.toLowerCase() !== 'start' || finishWord?.toLowerCase() !== 'finish' || !start || !finish || rest.length) {
+    if (
+      startWord?.toLowerCase() !== 'start' ||
+      finishWord?.toLowerCase() !== 'finish' ||
+      !start ||
+      !finish ||
+      rest.length
+    ) {
       return invalid('Name both stages: `start <stage> finish <stage>` (quote names with spaces).');
     }
     return { start, finish };

@@ -1,15 +1,16 @@
 import type { ForecastSetting, Nexus } from '../../domain/nexus';
 import { defineCommand, invalid, isShowSetting, SHOW_SETTING, type ShowSetting } from '../command';
 import { parseFlags } from '../flags';
-import { renderSettings, saveSettings, type SettingsOutcome } from './change';
 import { count } from '../words';
+import { renderSettings, type SettingsOutcome, saveSettings } from './change';
 
 const usage = '/nexus forecast calendar|working [--sprint <days>]';
 
 export const nexusForecast = defineCommand<Partial<ForecastSetting> | ShowSetting, SettingsOutcome>({
   path: ['nexus', 'forecast'],
   usage,
-  summary: 'forecasts count calendar days or only working days (the digest days); the Sprint length for `/forecast sprint`; alone, shows them',
+  summary:
+    'forecasts count calendar days or only working days (the digest days); the Sprint length for `/forecast sprint`; alone, shows them',
   scope: 'nexus',
   nitOnly: true,
   parse(words) {
@@ -17,21 +18,33 @@ export const nexusForecast = defineCommand<Partial<ForecastSetting> | ShowSettin
     const parsed = parseFlags(words, ['sprint']);
     if (!parsed.ok) return invalid(parsed.message);
     const [mode, ...rest] = parsed.positional.map((w) => w.toLowerCase());
-    if (rest.length || (mode !== undefined && mode !== 'calendar' && mode !== 'working')) return invalid('Say `calendar` or `working`.');
-    const sprintDays = parsed.flags.sprint === undefined ? undefined : Number(parsed.flags.sprint.replace(/d(ays?)?$/, ''));
-    if (sprintDays !== undefined && (!Number.isInteger(sprintDays) || sprintDays < 1 || sprintDays > 60)) return invalid('`--sprint` is the Sprint length in calendar days, 1 to 60.');
-    if (mode === undefined && sprintDays === undefined) return invalid('Say `calendar` or `working`, or give `--sprint <days>`.');
+    if (rest.length || (mode !== undefined && mode !== 'calendar' && mode !== 'working'))
+      return invalid('Say `calendar` or `working`.');
+    const sprintDays =
+      parsed.flags.sprint === undefined ? undefined : Number(parsed.flags.sprint.replace(/d(ays?)?$/, ''));
+    if (sprintDays !== undefined && (!Number.isInteger(sprintDays) || sprintDays < 1 || sprintDays > 60))
+      return invalid('`--sprint` is the Sprint length in calendar days, 1 to 60.');
+    if (mode === undefined && sprintDays === undefined)
+      return invalid('Say `calendar` or `working`, or give `--sprint <days>`.');
     return { ...(mode && { days: mode }), ...(sprintDays && { sprintDays }) };
   },
   execute(input, ctx) {
-    if (isShowSetting(input)) return Promise.resolve({ shown: `Forecasts count ${counted(ctx.nexus)}; a Sprint is ${count(ctx.nexus.forecast.sprintDays, 'day')}.` });
+    if (isShowSetting(input))
+      return Promise.resolve({
+        shown: `Forecasts count ${counted(ctx.nexus)}; a Sprint is ${count(ctx.nexus.forecast.sprintDays, 'day')}.`,
+      });
     return saveSettings(ctx, 'nexus.forecast-changed', (nexus) => {
       const forecast = { ...nexus.forecast, ...input };
       const said = `🔮 <@${ctx.userId}> set forecasts to count ${counted({ ...nexus, forecast })}; a Sprint is ${count(forecast.sprintDays, 'day')}.`;
       return { after: { ...nexus, forecast }, value: forecast, said };
     });
   },
-  render: (outcome) => renderSettings(outcome, usage, () => 'Working days are the digest\'s days (`/nexus digest`). `/forecast sprint` uses the Sprint length.'),
+  render: (outcome) =>
+    renderSettings(
+      outcome,
+      usage,
+      () => "Working days are the digest's days (`/nexus digest`). `/forecast sprint` uses the Sprint length.",
+    ),
 });
 
 function counted({ forecast, digest }: Nexus): string {

@@ -20,7 +20,8 @@ export const nexusMap = defineCommand<Input, Outcome>({
   nitOnly: true,
   parse(words) {
     const [kind, ...rest] = words;
-    if (!kind || !isTrackerKind(kind.toLowerCase())) return invalid(`Name the tracker first: one of ${TRACKER_KINDS.join(', ')}.`);
+    if (!kind || !isTrackerKind(kind.toLowerCase()))
+      return invalid(`Name the tracker first: one of ${TRACKER_KINDS.join(', ')}.`);
     const team = rest[0]?.toLowerCase() === 'team' && rest.length === 3;
     const [from, to, extra] = team ? rest.slice(1) : rest;
     if (!from || !to) return invalid('Say what maps to what, e.g. `/nexus map jira "In Review" review`.');
@@ -29,7 +30,10 @@ export const nexusMap = defineCommand<Input, Outcome>({
     return { kind: kind.toLowerCase() as TrackerKind, what: team ? 'team' : 'status', from, to };
   },
   async execute(input, ctx) {
-    if (!(await ctx.store.trackers.get(ctx.nexus.id, input.kind))) return { refused: `${TRACKER_NAMES[input.kind]} is not connected to this Nexus; \`/nexus tracker ${input.kind}\` connects it.` };
+    if (!(await ctx.store.trackers.get(ctx.nexus.id, input.kind)))
+      return {
+        refused: `${TRACKER_NAMES[input.kind]} is not connected to this Nexus; \`/nexus tracker ${input.kind}\` connects it.`,
+      };
     if (input.what === 'team') {
       const team = findTeam(ctx.nexus, input.to);
       if (!team) return { refused: `No team ${code(input.to)}. Teams: ${ctx.nexus.teams.join(', ')}.` };
@@ -37,7 +41,10 @@ export const nexusMap = defineCommand<Input, Outcome>({
       return { mapped: { ...input, target: team, requeued: 0 } };
     }
     const stage = findStage(ctx.nexus.workflow, input.to);
-    if (!stage) return { refused: `No stage ${code(input.to)}. Stages: ${ctx.nexus.workflow.stages.map((s) => s.name).join(', ')}.` };
+    if (!stage)
+      return {
+        refused: `No stage ${code(input.to)}. Stages: ${ctx.nexus.workflow.stages.map((s) => s.name).join(', ')}.`,
+      };
     const requeued = await ctx.store.trackers.mapStatus(ctx.nexus.id, input.kind, input.from, stage.name);
     return { mapped: { ...input, target: stage.name, requeued } };
   },
@@ -45,7 +52,10 @@ export const nexusMap = defineCommand<Input, Outcome>({
     if ('refused' in outcome) return refusal(outcome.refused, usage);
     const { kind, what, from, target, requeued } = outcome.mapped;
     const name = TRACKER_NAMES[kind];
-    if (what === 'team') return ephemeral(`🔗 ${name} label ${bold(escape(from))} now means team ${bold(escape(target))} for PBIs the tracker creates.`);
+    if (what === 'team')
+      return ephemeral(
+        `🔗 ${name} label ${bold(escape(from))} now means team ${bold(escape(target))} for PBIs the tracker creates.`,
+      );
     const waiting = requeued ? ` ${requeued} held ${requeued === 1 ? 'move is' : 'moves are'} being applied now.` : '';
     return inChannel(`🔗 ${name} status ${bold(escape(from))} now moves PBIs to ${bold(escape(target))}.${waiting}`);
   },

@@ -1,6 +1,6 @@
-import { defineCommand, invalid } from '../command';
-import { renderSettings, saveSettings, type SettingsOutcome } from './change';
 import { code } from '../blocks';
+import { defineCommand, invalid } from '../command';
+import { renderSettings, type SettingsOutcome, saveSettings } from './change';
 
 type Input = { action: 'add' | 'remove'; users: string[] };
 const usage = '/nexus nit add|remove @user…';
@@ -31,7 +31,9 @@ export const nexusNit = defineCommand<Input, SettingsOutcome>({
       const next = action === 'add' ? [...new Set([...nit, ...users])] : nit.filter((u) => !users.includes(u));
       const unchanged = action === 'add' ? users.filter((u) => nit.includes(u)) : users.filter((u) => !nit.includes(u));
       if (unchanged.length === users.length) {
-        return { refused: `${action === 'add' ? 'Already' : 'Not'} in the Nexus Integration Team: ${unchanged.map((u) => `<@${u}>`).join(', ')}.` };
+        return {
+          refused: `${action === 'add' ? 'Already' : 'Not'} in the Nexus Integration Team: ${unchanged.map((u) => `<@${u}>`).join(', ')}.`,
+        };
       }
       if (!next.length) return { refused: 'The Nexus Integration Team needs at least one member.' };
       const said = `🛡 <@${ctx.userId}> ${action === 'add' ? 'added' : 'removed'} ${users.map((u) => `<@${u}>`).join(', ')}. Nexus Integration Team: ${next.map((u) => `<@${u}>`).join(', ')}.`;

@@ -1,14 +1,22 @@
 import { z } from 'zod';
 import { isValidZone } from '../../domain/calendar';
-import { addTeams, DIGEST_TIME, isTeamsProblem, type Nexus } from '../../domain/nexus';
 import { MAX_NEXUS_NAME, MAX_STAGES, MAX_TEAMS } from '../../domain/limits';
+import { addTeams, DIGEST_TIME, isTeamsProblem, type Nexus } from '../../domain/nexus';
 import { DEFAULT_HISTORY_DAYS } from '../../domain/sle';
-import { checkNewStages, DEFAULT_WORKFLOW, isWorkflowProblem, setFlow, validateWorkflow, type Stage, type Workflow } from '../../domain/workflow';
+import {
+  checkNewStages,
+  DEFAULT_WORKFLOW,
+  isWorkflowProblem,
+  type Stage,
+  setFlow,
+  validateWorkflow,
+  type Workflow,
+} from '../../domain/workflow';
 import { bold, code, context, escape, section } from '../blocks';
-import { defineCommand, invalid, type CommandContext } from '../command';
+import { type CommandContext, defineCommand, invalid } from '../command';
 import { parseFlags, splitList } from '../flags';
 import { explain } from '../problems';
-import { inChannel, refusal, type Reply } from '../reply';
+import { inChannel, type Reply, refusal } from '../reply';
 import { describeWorkflow } from './describe';
 
 const usage =
@@ -20,14 +28,25 @@ const SLE_PERCENTILE = 'The SLE percentile is a whole number from 50 to 99, like
 
 /** Every rule says what is wrong in our words: zod's own ("Too small: expected number to be >=50") mean nothing here. */
 export const NexusSetupInputSchema = z.object({
-  name: z.string().trim().min(1, 'A Nexus name needs at least one character besides spaces.').max(MAX_NEXUS_NAME, `A Nexus name is at most ${MAX_NEXUS_NAME} characters.`),
+  name: z
+    .string()
+    .trim()
+    .min(1, 'A Nexus name needs at least one character besides spaces.')
+    .max(MAX_NEXUS_NAME, `A Nexus name is at most ${MAX_NEXUS_NAME} characters.`),
   teams: z.array(z.string()).max(MAX_TEAMS, `A Nexus has at most ${MAX_TEAMS} Scrum Teams.`),
   stages: z.array(z.object({ name: z.string(), wipLimit: z.number().int().positive().nullable() })).nullable(),
   start: z.string().nullable(),
   finish: z.string().nullable(),
-  zone: z.string().refine(isValidZone, { error: (i) => `${code(String(i.input).slice(0, 40))} is not an IANA time zone; try \`Europe/Berlin\` or \`America/New_York\`.` }),
+  zone: z.string().refine(isValidZone, {
+    error: (i) =>
+      `${code(String(i.input).slice(0, 40))} is not an IANA time zone; try \`Europe/Berlin\` or \`America/New_York\`.`,
+  }),
   digestTime: z.string().regex(DIGEST_TIME, 'The digest time is HH:MM on a 24-hour clock, like 09:30.'),
-  slePercentile: z.coerce.number({ error: SLE_PERCENTILE }).int(SLE_PERCENTILE).min(50, SLE_PERCENTILE).max(99, SLE_PERCENTILE),
+  slePercentile: z.coerce
+    .number({ error: SLE_PERCENTILE })
+    .int(SLE_PERCENTILE)
+    .min(50, SLE_PERCENTILE)
+    .max(99, SLE_PERCENTILE),
 });
 export type NexusSetupInput = z.infer<typeof NexusSetupInputSchema>;
 
@@ -41,7 +60,8 @@ export const nexusSetup = defineCommand<NexusSetupInput, SetUpOutcome>({
   parse(words) {
     const parsed = parseFlags(words, ['name', 'teams', 'stages', 'start', 'finish', 'zone', 'digest', 'sle']);
     if (!parsed.ok) return invalid(parsed.message);
-    if (parsed.positional.length) return invalid(`Unexpected ${code(parsed.positional[0].slice(0, 40))}: settings are given as flags.`);
+    if (parsed.positional.length)
+      return invalid(`Unexpected ${code(parsed.positional[0].slice(0, 40))}: settings are given as flags.`);
     const { flags } = parsed;
     const stages = flags.stages === undefined ? null : parseStages(flags.stages);
     if (typeof stages === 'string') return invalid(stages);
@@ -62,7 +82,10 @@ export const nexusSetup = defineCommand<NexusSetupInput, SetUpOutcome>({
 });
 
 /** Creates the channel's Nexus; the console, the slash command and the Slack form all come here. */
-export async function setUpNexus(input: NexusSetupInput, { store, workspaceId, channelId, userId, now }: CommandContext): Promise<SetUpOutcome> {
+export async function setUpNexus(
+  input: NexusSetupInput,
+  { store, workspaceId, channelId, userId, now }: CommandContext,
+): Promise<SetUpOutcome> {
   const teams = addTeams([], input.teams);
   if (isTeamsProblem(teams)) return { refused: explain(teams) };
   const workflow = buildWorkflow(input);
@@ -75,12 +98,17 @@ export async function setUpNexus(input: NexusSetupInput, { store, workspaceId, c
     workflow,
     sle: { percentile: input.slePercentile, days: null, historyDays: DEFAULT_HISTORY_DAYS },
     timeZone: input.zone,
-    digest: { time: input.digestTime, days: ['mon', 'tue', 'wed', 'thu', 'fri'], enabled: true }, forecast: { days: 'calendar', sprintDays: 14 },
+    digest: { time: input.digestTime, days: ['mon', 'tue', 'wed', 'thu', 'fri'], enabled: true },
+    forecast: { days: 'calendar', sprintDays: 14 },
     nit: [userId],
     createdBy: userId,
   };
   const created = await store.nexuses.create(nexus, { type: 'nexus.created', at: now(), actor: userId, value: nexus });
-  if (created === 'duplicate') return { refused: 'This channel already has a Nexus. Change it with `/nexus teams`, `/nexus stage`, `/nexus flow` and `/nexus sle`.' };
+  if (created === 'duplicate')
+    return {
+      refused:
+        'This channel already has a Nexus. Change it with `/nexus teams`, `/nexus stage`, `/nexus flow` and `/nexus sle`.',
+    };
   return { nexus: created };
 }
 
@@ -89,9 +117,15 @@ export function renderSetUp(outcome: SetUpOutcome): Reply {
   const { nexus } = outcome;
   const text = `Nexus ${escape(nexus.name)} is set up for this channel.`;
   return inChannel(text, [
-    section(`🧭 ${bold(escape(nexus.name))} is set up for this channel, with <@${nexus.createdBy}> in its Nexus Integration Team.`),
-    section(`${bold('Teams')}: ${nexus.teams.length ? nexus.teams.map(escape).join(', ') : '_none yet_ (`/nexus teams add Alpha Beta`)'}\n${bold('Workflow')}: ${describeWorkflow(nexus.workflow)}`),
-    context(`Dates are counted in ${code(nexus.timeZone)}. Next: \`/pbi add "<title>" --teams Alpha,Beta\`, then \`/flow board\`.`),
+    section(
+      `🧭 ${bold(escape(nexus.name))} is set up for this channel, with <@${nexus.createdBy}> in its Nexus Integration Team.`,
+    ),
+    section(
+      `${bold('Teams')}: ${nexus.teams.length ? nexus.teams.map(escape).join(', ') : '_none yet_ (`/nexus teams add Alpha Beta`)'}\n${bold('Workflow')}: ${describeWorkflow(nexus.workflow)}`,
+    ),
+    context(
+      `Dates are counted in ${code(nexus.timeZone)}. Next: \`/pbi add "<title>" --teams Alpha,Beta\`, then \`/flow board\`.`,
+    ),
   ]);
 }
 
@@ -110,7 +144,13 @@ export function parseStages(spec: string): Stage[] | string {
 
 export function buildWorkflow(input: Pick<NexusSetupInput, 'stages' | 'start' | 'finish'>) {
   if (!input.stages) {
-    return input.start || input.finish ? setFlow(DEFAULT_WORKFLOW, input.start ?? DEFAULT_WORKFLOW.startStage, input.finish ?? DEFAULT_WORKFLOW.finishStage) : DEFAULT_WORKFLOW;
+    return input.start || input.finish
+      ? setFlow(
+          DEFAULT_WORKFLOW,
+          input.start ?? DEFAULT_WORKFLOW.startStage,
+          input.finish ?? DEFAULT_WORKFLOW.finishStage,
+        )
+      : DEFAULT_WORKFLOW;
   }
   // Without --start/--finish: flow starts in the middle stage and finishes in the next, a guess the NIT can change.
   const stages = input.stages;
@@ -120,6 +160,7 @@ export function buildWorkflow(input: Pick<NexusSetupInput, 'stages' | 'start' | 
   const problem = validateWorkflow(draft);
   if (problem) return problem;
   const start = input.start ?? stages[Math.max(0, Math.floor((stages.length - 1) / 2))].name;
-  const finish = input.finish ?? stages[stages.findIndex((s) => s.name === start) + 1]?.name ?? stages[stages.length - 1].name;
+  const finish =
+    input.finish ?? stages[stages.findIndex((s) => s.name === start) + 1]?.name ?? stages[stages.length - 1].name;
   return setFlow(draft, start, finish);
 }

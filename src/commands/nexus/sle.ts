@@ -1,7 +1,7 @@
 import type { Nexus } from '../../domain/nexus';
 import { defineCommand, invalid, isShowSetting, SHOW_SETTING, type ShowSetting } from '../command';
-import { renderSettings, saveSettings, type SettingsOutcome } from './change';
 import { count } from '../words';
+import { renderSettings, type SettingsOutcome, saveSettings } from './change';
 
 const usage = '/nexus sle <percentile> [<days>|auto]';
 
@@ -15,11 +15,13 @@ export const nexusSle = defineCommand<{ percentile: number; days: number | null 
     if (!words.length) return SHOW_SETTING;
     const [p, d, ...rest] = words;
     const percentile = Number(p?.replace(/%$/, ''));
-    if (!p || !Number.isInteger(percentile) || percentile < 50 || percentile > 99) return invalid('The percentile is a whole number from 50 to 99, like 85.');
+    if (!p || !Number.isInteger(percentile) || percentile < 50 || percentile > 99)
+      return invalid('The percentile is a whole number from 50 to 99, like 85.');
     if (rest.length) return invalid('Give the percentile and at most the days.');
     if (d === undefined || d.toLowerCase() === 'auto') return { percentile, days: null };
     const days = Number(d.replace(/d(ays?)?$/, ''));
-    if (!Number.isInteger(days) || days < 1 || days > 365) return invalid('The days are a whole number from 1 to 365, or `auto`.');
+    if (!Number.isInteger(days) || days < 1 || days > 365)
+      return invalid('The days are a whole number from 1 to 365, or `auto`.');
     return { percentile, days };
   },
   execute(input, ctx) {
@@ -27,9 +29,10 @@ export const nexusSle = defineCommand<{ percentile: number; days: number | null 
     const { percentile, days } = input;
     return saveSettings(ctx, 'nexus.sle-changed', (nexus) => {
       const sle = { ...nexus.sle, percentile, days };
-      const said = days === null
-        ? `🎯 <@${ctx.userId}> set the SLE to the ${percentile}th percentile of cycle times of the last ${sle.historyDays} days, computed from history.`
-        : `🎯 <@${ctx.userId}> set the SLE: ${percentile}% of PBIs finish within ${count(days, 'day')}.`;
+      const said =
+        days === null
+          ? `🎯 <@${ctx.userId}> set the SLE to the ${percentile}th percentile of cycle times of the last ${sle.historyDays} days, computed from history.`
+          : `🎯 <@${ctx.userId}> set the SLE: ${percentile}% of PBIs finish within ${count(days, 'day')}.`;
       return { after: { ...nexus, sle }, value: sle, said };
     });
   },

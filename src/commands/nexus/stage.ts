@@ -1,10 +1,18 @@
 import { MAX_STAGE_NAME } from '../../domain/limits';
-import { addStage, isWorkflowProblem, removeStage, setWipLimit, STAGE_NAME, type Workflow, type WorkflowProblem } from '../../domain/workflow';
+import {
+  addStage,
+  isWorkflowProblem,
+  removeStage,
+  STAGE_NAME,
+  setWipLimit,
+  type Workflow,
+  type WorkflowProblem,
+} from '../../domain/workflow';
 import { code } from '../blocks';
-import { defineCommand, invalid, type Invalid, type NexusContext } from '../command';
+import { defineCommand, type Invalid, invalid, type NexusContext } from '../command';
 import { parseFlags } from '../flags';
 import { explain } from '../problems';
-import { renderSettings, saveSettings, type SettingsOutcome } from './change';
+import { renderSettings, type SettingsOutcome, saveSettings } from './change';
 import { describeWorkflow } from './describe';
 
 type Input =
@@ -12,7 +20,8 @@ type Input =
   | { action: 'wip'; stage: string; wipLimit: number | null }
   | { action: 'remove'; stage: string };
 
-const usage = '/nexus stage add <stage> [--after <stage>] [--wip <n>]  |  /nexus stage wip <stage> <n|none>  |  /nexus stage remove <stage>';
+const usage =
+  '/nexus stage add <stage> [--after <stage>] [--wip <n>]  |  /nexus stage wip <stage> <n|none>  |  /nexus stage remove <stage>';
 
 export const nexusStage = defineCommand<Input, SettingsOutcome>({
   path: ['nexus', 'stage'],
@@ -28,12 +37,16 @@ export const nexusStage = defineCommand<Input, SettingsOutcome>({
     if (!stage) return invalid('Name the stage (quote it if it has spaces).');
     if (action === 'add') {
       if (rest.length) return invalid('Quote a stage name that has spaces.');
-      if (!STAGE_NAME.test(stage)) return invalid(`${code(stage.slice(0, MAX_STAGE_NAME))} is not a stage name: letters, digits, spaces, \`-_.\`, at most ${MAX_STAGE_NAME}.`);
+      if (!STAGE_NAME.test(stage))
+        return invalid(
+          `${code(stage.slice(0, MAX_STAGE_NAME))} is not a stage name: letters, digits, spaces, \`-_.\`, at most ${MAX_STAGE_NAME}.`,
+        );
       const wipLimit = wip === undefined ? null : parseWip(wip);
       if (typeof wipLimit === 'object' && wipLimit !== null) return wipLimit;
       return { action, stage, after: after ?? null, wipLimit };
     }
-    if (after !== undefined || wip !== undefined) return invalid(`\`--after\` and \`--wip\` go with \`/nexus stage add\`.`);
+    if (after !== undefined || wip !== undefined)
+      return invalid(`\`--after\` and \`--wip\` go with \`/nexus stage add\`.`);
     if (action === 'wip') {
       if (rest.length !== 1) return invalid('Give the stage and its WIP limit (a number, or `none`).');
       const wipLimit = parseWip(rest[0]);
@@ -57,7 +70,9 @@ export const nexusStage = defineCommand<Input, SettingsOutcome>({
 function parseWip(word: string): number | null | Invalid {
   if (word.toLowerCase() === 'none') return null;
   const n = Number(word);
-  return Number.isInteger(n) && n > 0 && n <= 10_000 ? n : invalid(`${code(word.slice(0, 20))} is not a WIP limit: a whole number above 0, or \`none\`.`);
+  return Number.isInteger(n) && n > 0 && n <= 10_000
+    ? n
+    : invalid(`${code(word.slice(0, 20))} is not a WIP limit: a whole number above 0, or \`none\`.`);
 }
 
 function changeWorkflow(workflow: Workflow, input: Input): Workflow | WorkflowProblem {

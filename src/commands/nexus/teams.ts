@@ -3,7 +3,7 @@ import { escape } from '../blocks';
 import { defineCommand, invalid, isShowSetting, SHOW_SETTING, type ShowSetting } from '../command';
 import { splitList } from '../flags';
 import { explain } from '../problems';
-import { renderSettings, saveSettings, type SettingsOutcome } from './change';
+import { renderSettings, type SettingsOutcome, saveSettings } from './change';
 
 type Input = { action: 'add' | 'remove'; teams: string[] };
 const usage = '/nexus teams add|remove <team…>';
@@ -23,7 +23,8 @@ export const nexusTeams = defineCommand<Input | ShowSetting, SettingsOutcome>({
     return { action, teams };
   },
   execute(input, ctx) {
-    if (isShowSetting(input)) return Promise.resolve({ shown: `Teams: ${ctx.nexus.teams.map(escape).join(', ') || 'none yet'}.` });
+    if (isShowSetting(input))
+      return Promise.resolve({ shown: `Teams: ${ctx.nexus.teams.map(escape).join(', ') || 'none yet'}.` });
     const { action, teams } = input;
     // a team that open PBIs still need is refused by the store, in the same turn as the removal
     return saveSettings(ctx, 'nexus.teams-changed', (nexus) => {

@@ -6,7 +6,7 @@ import { SECRET_CACHE_MS } from '../../trackers/connection-cache';
 import { bold, code, context, escape, section } from '../blocks';
 import { defineCommand, invalid, type NexusContext } from '../command';
 import { parseFlags } from '../flags';
-import { ephemeral, inChannel, refusal, type Reply } from '../reply';
+import { ephemeral, inChannel, type Reply, refusal } from '../reply';
 import { mapCommand, TRACKER_NAMES } from '../tracker-news';
 
 const usage = `/nexus tracker [${TRACKER_KINDS.join('|')}] [--secret <the tracker's own secret>] | /nexus tracker <tracker> disconnect`;
@@ -30,7 +30,8 @@ function webhookUrl(ctx: NexusContext, kind: TrackerKind): string {
 export const nexusTracker = defineCommand<Input, Outcome>({
   path: ['nexus', 'tracker'],
   usage,
-  summary: 'connect a tracker: its webhook URL and a new secret (shown once, to you alone), and the status→stage mapping',
+  summary:
+    'connect a tracker: its webhook URL and a new secret (shown once, to you alone), and the status→stage mapping',
   scope: 'nexus',
   nitOnly: true,
   parse(words) {
@@ -38,13 +39,20 @@ export const nexusTracker = defineCommand<Input, Outcome>({
     if (!parsed.ok) return invalid(parsed.message);
     const [kind, ...rest] = parsed.positional;
     if (!kind) return parsed.flags.secret ? invalid('Name the tracker the secret is for.') : { kind: null };
-    if (!isTrackerKind(kind.toLowerCase())) return invalid(`${code(kind.slice(0, 20))} is not a tracker; one of ${TRACKER_KINDS.join(', ')}.`);
+    if (!isTrackerKind(kind.toLowerCase()))
+      return invalid(`${code(kind.slice(0, 20))} is not a tracker; one of ${TRACKER_KINDS.join(', ')}.`);
     if (rest.length === 1 && rest[0].toLowerCase() === 'disconnect') {
-      return parsed.flags.secret ? invalid('A tracker is disconnected without a secret.') : { kind: kind.toLowerCase() as TrackerKind, disconnect: true };
+      return parsed.flags.secret
+        ? invalid('A tracker is disconnected without a secret.')
+        : { kind: kind.toLowerCase() as TrackerKind, disconnect: true };
     }
-    if (rest.length) return invalid(`Unexpected ${code(rest[0].slice(0, 30))}; to stop taking a tracker's webhooks: ${code(`/nexus tracker ${kind.toLowerCase()} disconnect`)}.`);
+    if (rest.length)
+      return invalid(
+        `Unexpected ${code(rest[0].slice(0, 30))}; to stop taking a tracker's webhooks: ${code(`/nexus tracker ${kind.toLowerCase()} disconnect`)}.`,
+      );
     const secret = parsed.flags.secret ?? null;
-    if (secret !== null && secret.length < 16) return invalid('That secret is too short to be safe: use at least 16 characters.');
+    if (secret !== null && secret.length < 16)
+      return invalid('That secret is too short to be safe: use at least 16 characters.');
     const weak = secret === null ? null : TRACKERS[kind.toLowerCase() as TrackerKind].checkSecret(secret);
     if (weak) return invalid(weak);
     return { kind: kind.toLowerCase() as TrackerKind, secret };
@@ -66,13 +74,25 @@ export const nexusTracker = defineCommand<Input, Outcome>({
   },
 });
 
-function renderConnected({ connected, secret, url }: { connected: TrackerConnection; secret: string; url: string }): Reply {
+function renderConnected({
+  connected,
+  secret,
+  url,
+}: {
+  connected: TrackerConnection;
+  secret: string;
+  url: string;
+}): Reply {
   const name = TRACKER_NAMES[connected.kind];
   const blocks = [
-    section(`🔌 ${bold(name)} is connected to this Nexus. Set up its webhook with:\n• URL: ${code(url)}\n• Secret: ${code(secret)}`),
+    section(
+      `🔌 ${bold(name)} is connected to this Nexus. Set up its webhook with:\n• URL: ${code(url)}\n• Secret: ${code(secret)}`,
+    ),
     section(TRACKERS[connected.kind].setup),
     section(mappingText(connected)),
-    context('Only you see this secret, and only now; the bot keeps it sealed. Running this again makes a new one (the old stops working).'),
+    context(
+      'Only you see this secret, and only now; the bot keeps it sealed. Running this again makes a new one (the old stops working).',
+    ),
   ];
   return ephemeral(`${name} connected: ${url}`, blocks);
 }
@@ -86,17 +106,26 @@ function renderDisconnected(kind: TrackerKind): Reply {
 }
 
 function renderList(listed: { connection: TrackerConnection; inbox: InboxSummary }[], now: DateTime): Reply {
-  if (!listed.length) return ephemeral(`No tracker is connected yet. Connect one with \`/nexus tracker ${TRACKER_KINDS.join('|')}\`.`);
-  const blocks = listed.flatMap(({ connection, inbox }) => [section(`${bold(TRACKER_NAMES[connection.kind])} — ${inboxText(inbox, now)}\n${mappingText(connection)}`)]);
+  if (!listed.length)
+    return ephemeral(`No tracker is connected yet. Connect one with \`/nexus tracker ${TRACKER_KINDS.join('|')}\`.`);
+  const blocks = listed.flatMap(({ connection, inbox }) => [
+    section(`${bold(TRACKER_NAMES[connection.kind])} — ${inboxText(inbox, now)}\n${mappingText(connection)}`),
+  ]);
   return ephemeral(`${listed.length} tracker connection(s)`, blocks);
 }
 
 /** Whether the webhook works, at a glance: how many came in what state, the last one, and the latest that went wrong. */
 function inboxText({ counts, lastReceivedAt, latestProblem }: InboxSummary, now: DateTime): string {
   if (!lastReceivedAt) return 'no deliveries yet';
-  const byState = Object.entries(counts).sort(([a], [b]) => a.localeCompare(b)).map(([state, n]) => `${n} ${state}`).join(', ');
+  const byState = Object.entries(counts)
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([state, n]) => `${n} ${state}`)
+    .join(', ');
   const lines = [`deliveries: ${byState}; the last ${ago(lastReceivedAt, now)}`];
-  if (latestProblem) lines.push(`⚠️ Latest ${latestProblem.state} delivery (${ago(latestProblem.receivedAt, now)}): ${code(latestProblem.error.slice(0, 200))}`);
+  if (latestProblem)
+    lines.push(
+      `⚠️ Latest ${latestProblem.state} delivery (${ago(latestProblem.receivedAt, now)}): ${code(latestProblem.error.slice(0, 200))}`,
+    );
   return lines.join('\n');
 }
 
@@ -105,7 +134,9 @@ function ago(at: DateTime, now: DateTime): string {
 }
 
 function mappingText(connection: TrackerConnection): string {
-  const statuses = Object.entries(connection.mapping.statuses).map(([status, stage]) => `"${escape(status)}" → ${escape(stage)}`);
+  const statuses = Object.entries(connection.mapping.statuses).map(
+    ([status, stage]) => `"${escape(status)}" → ${escape(stage)}`,
+  );
   const teams = Object.entries(connection.mapping.teams).map(([hint, team]) => `"${escape(hint)}" → ${escape(team)}`);
   const waiting = connection.reportedStatuses.map((s) => `"${escape(s)}"`);
   return [

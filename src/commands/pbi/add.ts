@@ -4,15 +4,22 @@ import { decideAdd, roomForPbi } from '../../domain/pbi-decisions';
 import { code, escape } from '../blocks';
 import { defineCommand, invalid } from '../command';
 import { parseFlags, splitList } from '../flags';
-import { by, renderChange, type ChangeOutcome } from './change';
+import { by, type ChangeOutcome, renderChange } from './change';
 
 export const PbiAddInputSchema = z.object({
-  title: z.string().trim().min(1, 'The PBI needs a title in quotes.').max(MAX_TITLE, `A title is at most ${MAX_TITLE} characters.`),
+  title: z
+    .string()
+    .trim()
+    .min(1, 'The PBI needs a title in quotes.')
+    .max(MAX_TITLE, `A title is at most ${MAX_TITLE} characters.`),
   teams: z.array(z.string()),
   stage: z.string().nullable(),
   key: z
     .string()
-    .regex(new RegExp(`^[A-Za-z0-9][A-Za-z0-9_.#/-]{0,${MAX_KEY - 1}}$`), `A key is one word of letters, digits and \`-_.#/\` (at most ${MAX_KEY}), like \`NEX-123\` or \`acme/shop#45\`.`)
+    .regex(
+      new RegExp(`^[A-Za-z0-9][A-Za-z0-9_.#/-]{0,${MAX_KEY - 1}}$`),
+      `A key is one word of letters, digits and \`-_.#/\` (at most ${MAX_KEY}), like \`NEX-123\` or \`acme/shop#45\`.`,
+    )
     .nullable(),
   url: z.url({ protocol: /^https?$/, error: 'A URL starts with http:// or https://.' }).nullable(),
 });
@@ -41,9 +48,19 @@ export const pbiAdd = defineCommand<PbiAddInput, ChangeOutcome>({
   },
   async execute(input, { store, nexus, now, userId }) {
     const full = roomForPbi((await store.pbis.listOpen(nexus.id)).length);
-    return full ?? store.pbis.add(nexus, input.key, (key, current) => decideAdd(current, { ...input, key }, { at: now(), actor: userId }));
+    return (
+      full ??
+      store.pbis.add(nexus, input.key, (key, current) =>
+        decideAdd(current, { ...input, key }, { at: now(), actor: userId }),
+      )
+    );
   },
   render(outcome, { nexus }) {
-    return renderChange(outcome, nexus, usage, (pbi, event) => `➕ ${by(event)} added *${escape(pbi.key)}* in ${code(pbi.stage)}`);
+    return renderChange(
+      outcome,
+      nexus,
+      usage,
+      (pbi, event) => `➕ ${by(event)} added *${escape(pbi.key)}* in ${code(pbi.stage)}`,
+    );
   },
 });

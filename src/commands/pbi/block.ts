@@ -1,7 +1,7 @@
 import { decideBlock, decideUnblock } from '../../domain/pbi-decisions';
 import { escape } from '../blocks';
 import { defineCommand, invalid, isInvalid } from '../command';
-import { by, parseKey, parseKeyAndReason, renderChange, type ChangeOutcome } from './change';
+import { by, type ChangeOutcome, parseKey, parseKeyAndReason, renderChange } from './change';
 
 type BlockInput = { key: string; reason: string };
 const blockUsage = '/pbi block <key> <reason…>';
@@ -22,7 +22,12 @@ export const pbiBlock = defineCommand<BlockInput, ChangeOutcome>({
     return store.pbis.change(nexus, input.key, (pbi) => decideBlock(pbi, input.reason, { at: now(), actor: userId }));
   },
   render(outcome, { nexus }) {
-    return renderChange(outcome, nexus, blockUsage, (pbi, e) => `⛔ ${by(e)} blocked *${escape(pbi.key)}*: ${e.type === 'pbi.blocked' ? escape(e.reason) : ''}`);
+    return renderChange(
+      outcome,
+      nexus,
+      blockUsage,
+      (pbi, e) => `⛔ ${by(e)} blocked *${escape(pbi.key)}*: ${e.type === 'pbi.blocked' ? escape(e.reason) : ''}`,
+    );
   },
 });
 

@@ -1,15 +1,15 @@
-import type { Pbi } from '../../domain/pbi';
 import type { PbiEvent } from '../../domain/events';
+import { MAX_KEY, MAX_REASON } from '../../domain/limits';
+import type { Nexus } from '../../domain/nexus';
+import type { Pbi } from '../../domain/pbi';
 import type { PbiProblem } from '../../domain/pbi-decisions';
 import type { DuplicateKey, Recorded, UnknownPbi } from '../../store/pbi-repository';
 import { code, context, section } from '../blocks';
-import { invalid, isInvalid, type Invalid } from '../command';
-import { explain, isProblem } from '../problems';
+import { type Invalid, invalid, isInvalid } from '../command';
 import { pbiButtons } from '../pbi-buttons';
+import { explain, isProblem } from '../problems';
 import { pbiLine } from '../render-pbi';
-import type { Nexus } from '../../domain/nexus';
-import { MAX_KEY, MAX_REASON } from '../../domain/limits';
-import { inChannel, refusal, type Reply } from '../reply';
+import { inChannel, type Reply, refusal } from '../reply';
 
 export type ChangeOutcome = Recorded | PbiProblem | UnknownPbi | DuplicateKey;
 
@@ -39,7 +39,11 @@ export function renderChange(
 ): Reply {
   if (isProblem(outcome)) return refusal(explain(outcome), usage);
   const headline = say(outcome.pbi, outcome.event);
-  const blocks = [section(`${headline}\n${pbiLine(outcome.pbi, null)}`), ...extra.map((e) => context(e)), ...pbiButtons(outcome.pbi, nexus)];
+  const blocks = [
+    section(`${headline}\n${pbiLine(outcome.pbi, null)}`),
+    ...extra.map((e) => context(e)),
+    ...pbiButtons(outcome.pbi, nexus),
+  ];
   return inChannel(headline, blocks);
 }
 

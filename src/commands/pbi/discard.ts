@@ -1,7 +1,7 @@
 import { decideDiscard } from '../../domain/pbi-decisions';
 import { escape } from '../blocks';
 import { defineCommand, isInvalid } from '../command';
-import { by, parseKeyAndReason, renderChange, type ChangeOutcome } from './change';
+import { by, type ChangeOutcome, parseKeyAndReason, renderChange } from './change';
 
 const usage = '/pbi discard <key> [reason…]';
 
@@ -19,8 +19,12 @@ export const pbiDiscard = defineCommand<{ key: string; reason: string | null }, 
     return store.pbis.change(nexus, input.key, (pbi) => decideDiscard(pbi, input.reason, { at: now(), actor: userId }));
   },
   render(outcome, { nexus }) {
-    return renderChange(outcome, nexus, usage, (pbi, e) =>
-      `🗑 ${by(e)} discarded *${escape(pbi.key)}*${e.type === 'pbi.discarded' && e.reason ? `: ${escape(e.reason)}` : ''}`,
+    return renderChange(
+      outcome,
+      nexus,
+      usage,
+      (pbi, e) =>
+        `🗑 ${by(e)} discarded *${escape(pbi.key)}*${e.type === 'pbi.discarded' && e.reason ? `: ${escape(e.reason)}` : ''}`,
     );
   },
 });

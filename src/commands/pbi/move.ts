@@ -1,14 +1,14 @@
 import { localDate } from '../../domain/calendar';
 import { cycleTime } from '../../domain/flow-metrics';
-import { decideMove } from '../../domain/pbi-decisions';
 import type { Pbi } from '../../domain/pbi';
+import { decideMove } from '../../domain/pbi-decisions';
 import { findStage, isFinishedStage, sameName } from '../../domain/workflow';
 import { code, escape } from '../blocks';
 import { defineCommand, invalid, isInvalid, type NexusContext } from '../command';
 import { flowView } from '../flow-view';
 import { ageText, byStart } from '../render-pbi';
 import type { Reply } from '../reply';
-import { by, parseKey, renderChange, type ChangeOutcome } from './change';
+import { by, type ChangeOutcome, parseKey, renderChange } from './change';
 import { startNudge } from './start-nudge';
 
 type Input = { key: string; stage: string };
@@ -34,7 +34,9 @@ export const pbiMove = defineCommand<Input, Outcome>({
   },
   async execute(input, ctx) {
     const { store, nexus, now, userId } = ctx;
-    const change = await store.pbis.change(nexus, input.key, (pbi, current) => decideMove(current, pbi, input.stage, { at: now(), actor: userId }));
+    const change = await store.pbis.change(nexus, input.key, (pbi, current) =>
+      decideMove(current, pbi, input.stage, { at: now(), actor: userId }),
+    );
     if (!('ok' in change)) return { change, overLimit: null, cycleTime: null, nudge: null };
     const justFinished = change.pbi.finishedAt !== null && change.before?.finishedAt === null;
     const justStarted = change.pbi.startedAt !== null && change.before?.startedAt === null;
@@ -55,7 +57,14 @@ export const pbiMove = defineCommand<Input, Outcome>({
           `Stop starting, start finishing${others ? `: already there ${others}` : ''}.`,
       );
     }
-    const reply = renderChange(change, nexus, usage, (pbi, e) => `➡️ ${by(e)} moved *${escape(pbi.key)}* ${e.type === 'pbi.moved' ? `${code(e.from)} → ${code(e.to)}` : ''}`, notes);
+    const reply = renderChange(
+      change,
+      nexus,
+      usage,
+      (pbi, e) =>
+        `➡️ ${by(e)} moved *${escape(pbi.key)}* ${e.type === 'pbi.moved' ? `${code(e.from)} → ${code(e.to)}` : ''}`,
+      notes,
+    );
     return nudge ? { ...reply, followUp: nudge } : reply;
   },
 });

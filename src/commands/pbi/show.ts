@@ -1,16 +1,28 @@
-import { cycleTime } from '../../domain/flow-metrics';
 import type { PbiEvent } from '../../domain/events';
+import { cycleTime } from '../../domain/flow-metrics';
 import type { Pbi } from '../../domain/pbi';
 import type { UnknownPbi } from '../../store/pbi-repository';
-import { bold, code, context, escape, fields, header, HEADER_TEXT, lineSections, link, section, textSections } from '../blocks';
+import {
+  bold,
+  code,
+  context,
+  escape,
+  fields,
+  HEADER_TEXT,
+  header,
+  lineSections,
+  link,
+  section,
+  textSections,
+} from '../blocks';
 import { defineCommand, invalid, isInvalid } from '../command';
-import { describeSle, loadFlowView, type FlowView } from '../flow-view';
+import { describeSle, type FlowView, loadFlowView } from '../flow-view';
+import { formatDate } from '../forecast/basis';
+import { pbiButtons } from '../pbi-buttons';
 import { explain } from '../problems';
 import { ageText, SQUARE_GLYPH, squareLabel } from '../render-pbi';
 import { ephemeral, refusal } from '../reply';
 import { parseKey } from './change';
-import { pbiButtons } from '../pbi-buttons';
-import { formatDate } from '../forecast/basis';
 
 type Outcome = { pbi: Pbi; history: PbiEvent[]; view: FlowView } | UnknownPbi;
 const usage = '/pbi show <key>';
@@ -38,7 +50,9 @@ export const pbiShow = defineCommand<{ key: string }, Outcome>({
     if ('problem' in outcome) return refusal(explain(outcome), usage);
     const { pbi, history, view } = outcome;
     const zone = view.nexus.timeZone;
-    const lines = history.slice(-HISTORY_SHOWN).map((e) => `${e.at.setZone(zone).toFormat('ccc d LLL HH:mm')}  ${describeEvent(e)}`);
+    const lines = history
+      .slice(-HISTORY_SHOWN)
+      .map((e) => `${e.at.setZone(zone).toFormat('ccc d LLL HH:mm')}  ${describeEvent(e)}`);
     const heading = `${pbi.key} · ${pbi.title}`;
     const text = `${escape(pbi.key)} ${escape(clipTitle(pbi.title))}: ${pbi.stage}`;
     return ephemeral(text, [
@@ -50,7 +64,13 @@ export const pbiShow = defineCommand<{ key: string }, Outcome>({
         `${bold('Flow')}\n${flowState(pbi, view)}`,
         `${bold('Teams')}\n${pbi.squares.map((s) => `${SQUARE_GLYPH[s.state]} ${escape(s.team)} ${squareLabel(s.state)}`).join('\n') || 'none named'}`,
       ),
-      ...(pbi.blocked ? [section(`⛔ ${bold('Blocked')} since ${pbi.blocked.at.setZone(zone).toFormat('d LLL')}: ${escape(pbi.blocked.reason)}`)] : []),
+      ...(pbi.blocked
+        ? [
+            section(
+              `⛔ ${bold('Blocked')} since ${pbi.blocked.at.setZone(zone).toFormat('d LLL')}: ${escape(pbi.blocked.reason)}`,
+            ),
+          ]
+        : []),
       ...(pbi.discardedAt ? [section(`🗑 Discarded on ${pbi.discardedAt.setZone(zone).toFormat('d LLL yyyy')}`)] : []),
       ...pbiButtons(pbi, view.nexus),
       section(bold(`History${history.length > HISTORY_SHOWN ? ` (last ${HISTORY_SHOWN} of ${history.length})` : ''}`)),
@@ -70,7 +90,8 @@ function flowState(pbi: Pbi, view: FlowView): string {
   const zone = view.nexus.timeZone;
   if (!pbi.startedAt) return 'not started';
   const started = `started ${pbi.startedAt.setZone(zone).toFormat('d LLL')}`;
-  if (pbi.finishedAt) return `${started}\nfinished ${pbi.finishedAt.setZone(zone).toFormat('d LLL')}\ncycle time ${cycleTime(pbi, zone)}d`;
+  if (pbi.finishedAt)
+    return `${started}\nfinished ${pbi.finishedAt.setZone(zone).toFormat('d LLL')}\ncycle time ${cycleTime(pbi, zone)}d`;
   if (pbi.discardedAt) return started;
   return `${started}\nage ${ageText(view.ageOf(pbi))}`;
 }

@@ -1,10 +1,10 @@
+import { addDays } from '../../domain/calendar';
 import { stageLoads } from '../../domain/flow-metrics';
 import { compareKeys, isInProgress, type Pbi } from '../../domain/pbi';
 import { inProgressStages, sameName } from '../../domain/workflow';
-import { addDays } from '../../domain/calendar';
-import { bold, code, escape, section, type Block } from '../blocks';
+import { type Block, bold, code, escape, section } from '../blocks';
 import type { NexusContext } from '../command';
-import { loadFlowView, type FlowView } from '../flow-view';
+import { type FlowView, loadFlowView } from '../flow-view';
 import { loadBasis } from '../forecast/basis';
 import { howManyBy } from '../forecast/by';
 import { byStart, pbiLine } from '../render-pbi';
@@ -22,14 +22,22 @@ export async function startNudge(ctx: NexusContext, pbi: Pbi, team: string | nul
   const view = await loadFlowView(ctx);
   const behind = team === null ? [] : await teamsUnlikelyThisSprint(ctx, view, pbi, team);
   const overLimit = limitNudge(ctx, view, pbi, team);
-  const warnings = behind.map((b) => `⚠ ${escape(b.team)} likely can't take ${escape(pbi.key)} this Sprint: ${b.ahead} of its squares are ahead and it finishes about ${b.likely} a Sprint (85%). Agree with ${escape(b.team)} first, or ${escape(pbi.key)} will wait at integration.`);
+  const warnings = behind.map(
+    (b) =>
+      `⚠ ${escape(b.team)} likely can't take ${escape(pbi.key)} this Sprint: ${b.ahead} of its squares are ahead and it finishes about ${b.likely} a Sprint (85%). Agree with ${escape(b.team)} first, or ${escape(pbi.key)} will wait at integration.`,
+  );
   if (!overLimit && !warnings.length) return null;
   const text = [overLimit?.text, ...warnings].filter(Boolean).join('\n');
   return ephemeral(text, [...(overLimit ? [overLimit.block] : []), ...warnings.map((w) => section(w))]);
 }
 
 /** Over a stage's or the Nexus's limit: the oldest work in progress to help finish instead (a team's own first). */
-function limitNudge(ctx: NexusContext, view: FlowView, pbi: Pbi, team: string | null): { text: string; block: Block } | null {
+function limitNudge(
+  ctx: NexusContext,
+  view: FlowView,
+  pbi: Pbi,
+  team: string | null,
+): { text: string; block: Block } | null {
   const { workflow } = ctx.nexus;
   const loads = stageLoads(view.open, workflow);
   const stage = loads.find((l) => sameName(l.stage, pbi.stage) && l.overLimit);
@@ -44,7 +52,9 @@ function limitNudge(ctx: NexusContext, view: FlowView, pbi: Pbi, team: string | 
     .filter((p) => isInProgress(p) && p.key !== pbi.key)
     .sort((a, b) => ownFirst(a) - ownFirst(b) || age(b) - age(a) || compareKeys(a.key, b.key))
     .slice(0, SUGGESTED);
-  const why = stage ? `${code(stage.stage)} is over its WIP limit (${stage.count}/${stage.wipLimit})` : `the Nexus is over its WIP limit (${wip}/${nexusLimit})`;
+  const why = stage
+    ? `${code(stage.stage)} is over its WIP limit (${stage.count}/${stage.wipLimit})`
+    : `the Nexus is over its WIP limit (${wip}/${nexusLimit})`;
   const text = `✋ You just started ${escape(pbi.key)}${team ? ` for ${escape(team)}` : ''} while ${why}. Stop starting, start finishing`;
   const list = suggestions.map((p) => `• ${pbiLine(p, view.ageOf(p))}`).join('\n');
   return { text, block: section(`${bold(text)}${list ? ` — you could help finish:\n${list}` : '.'}`) };
@@ -59,8 +69,13 @@ async function teamsUnlikelyThisSprint(ctx: NexusContext, view: FlowView, pbi: P
   for (const square of pbi.squares.filter((s) => s.team !== starter && s.state === 'not-started')) {
     const basis = await loadBasis(ctx, square.team);
     if ('problem' in basis) continue; // no history: nothing to say about its pace
-    const queue = view.open.filter((p) => p.squares.some((s) => s.team === square.team && s.state !== 'done')).sort(byStart);
-    const ahead = Math.max(0, queue.findIndex((p) => p.key === pbi.key));
+    const queue = view.open
+      .filter((p) => p.squares.some((s) => s.team === square.team && s.state !== 'done'))
+      .sort(byStart);
+    const ahead = Math.max(
+      0,
+      queue.findIndex((p) => p.key === pbi.key),
+    );
     const likely = howManyBy(basis, addDays(basis.today, ctx.nexus.forecast.sprintDays), [85]).answer[0].items;
     if (ahead + 1 > likely) behind.push({ team: square.team, ahead, likely });
   }

@@ -2,8 +2,8 @@ import { addDays, localDate } from '../../domain/calendar';
 import { decideSnooze, decideSwarm } from '../../domain/pbi-decisions';
 import { escape } from '../blocks';
 import { defineCommand, invalid, isInvalid } from '../command';
-import { by, parseKey, renderChange, type ChangeOutcome } from './change';
 import { formatDate } from '../forecast/basis';
+import { by, type ChangeOutcome, parseKey, renderChange } from './change';
 
 const swarmUsage = '/pbi swarm <key>';
 const snoozeUsage = '/pbi snooze <key> [days]';
@@ -21,8 +21,10 @@ export const pbiSwarm = defineCommand<{ key: string }, ChangeOutcome>({
     if (isInvalid(key)) return key;
     return words.length > 1 ? invalid('`/pbi swarm` takes only the key.') : { key };
   },
-  execute: ({ key }, { store, nexus, now, userId }) => store.pbis.change(nexus, key, (pbi) => decideSwarm(pbi, { at: now(), actor: userId })),
-  render: (outcome, { nexus }) => renderChange(outcome, nexus, swarmUsage, (pbi, e) => `🐝 ${by(e)} is swarming on *${escape(pbi.key)}*`),
+  execute: ({ key }, { store, nexus, now, userId }) =>
+    store.pbis.change(nexus, key, (pbi) => decideSwarm(pbi, { at: now(), actor: userId })),
+  render: (outcome, { nexus }) =>
+    renderChange(outcome, nexus, swarmUsage, (pbi, e) => `🐝 ${by(e)} is swarming on *${escape(pbi.key)}*`),
 });
 
 export const pbiSnooze = defineCommand<{ key: string; days: number }, ChangeOutcome>({
@@ -35,7 +37,8 @@ export const pbiSnooze = defineCommand<{ key: string; days: number }, ChangeOutc
     const key = parseKey(words[0]);
     if (isInvalid(key)) return key;
     const days = words[1] === undefined ? SNOOZE_DAYS : Number(words[1]);
-    if (!Number.isInteger(days) || days < 1 || days > 14 || words.length > 2) return invalid('Snooze for 1 to 14 days, like `/pbi snooze PBI-7 2`.');
+    if (!Number.isInteger(days) || days < 1 || days > 14 || words.length > 2)
+      return invalid('Snooze for 1 to 14 days, like `/pbi snooze PBI-7 2`.');
     return { key, days };
   },
   execute({ key, days }, { store, nexus, now, userId }) {
@@ -43,5 +46,11 @@ export const pbiSnooze = defineCommand<{ key: string; days: number }, ChangeOutc
     return store.pbis.change(nexus, key, (pbi) => decideSnooze(pbi, until, { at: now(), actor: userId }));
   },
   render: (outcome, { nexus }) =>
-    renderChange(outcome, nexus, snoozeUsage, (pbi, e) => `💤 ${by(e)} snoozed the aging nudges of *${escape(pbi.key)}* until ${e.type === 'pbi.snoozed' ? formatDate(e.until) : ''}`),
+    renderChange(
+      outcome,
+      nexus,
+      snoozeUsage,
+      (pbi, e) =>
+        `💤 ${by(e)} snoozed the aging nudges of *${escape(pbi.key)}* until ${e.type === 'pbi.snoozed' ? formatDate(e.until) : ''}`,
+    ),
 });

@@ -3,7 +3,7 @@ import { code, escape } from '../blocks';
 import { defineCommand, invalid, isInvalid } from '../command';
 import { SQUARE_GLYPH } from '../render-pbi';
 import type { Reply } from '../reply';
-import { by, parseKey, renderChange, type ChangeOutcome } from './change';
+import { by, type ChangeOutcome, parseKey, renderChange } from './change';
 import { startNudge } from './start-nudge';
 
 type Input = { key: string; team: string; action: SquareAction };
@@ -29,8 +29,13 @@ export const pbiTeam = defineCommand<Input, Outcome>({
   },
   async execute(input, ctx) {
     const { store, nexus, now, userId } = ctx;
-    const change = await store.pbis.change(nexus, input.key, (pbi, current) => decideSquare(current, pbi, input.team, input.action, { at: now(), actor: userId }));
-    const started = 'ok' in change && change.event.type === 'square.changed' && change.event.to === 'started' ? change.event.team : null;
+    const change = await store.pbis.change(nexus, input.key, (pbi, current) =>
+      decideSquare(current, pbi, input.team, input.action, { at: now(), actor: userId }),
+    );
+    const started =
+      'ok' in change && change.event.type === 'square.changed' && change.event.to === 'started'
+        ? change.event.team
+        : null;
     return { change, nudge: started && 'ok' in change ? await startNudge(ctx, change.pbi, started) : null };
   },
   render({ change: outcome, nudge }, { nexus }) {
@@ -38,13 +43,22 @@ export const pbiTeam = defineCommand<Input, Outcome>({
     if ('ok' in outcome) {
       const { pbi } = outcome;
       const allDone = pbi.squares.every((s) => s.state === 'done');
-      if (allDone && !pbi.finishedAt) notes.push(`Every team is done: integrate it with ${code(`/pbi move ${pbi.key} ${nexus.workflow.finishStage}`)}.`);
+      if (allDone && !pbi.finishedAt)
+        notes.push(
+          `Every team is done: integrate it with ${code(`/pbi move ${pbi.key} ${nexus.workflow.finishStage}`)}.`,
+        );
     }
-    const reply = renderChange(outcome, nexus, usage, (pbi, e) => {
-      if (e.type !== 'square.changed') return '';
-      const verb = Object.entries(SQUARE_ACTIONS).find(([, state]) => state === e.to)![0] as SquareAction;
-      return `${SQUARE_GLYPH[e.to]} ${by(e)}: ${escape(e.team)} ${VERB[verb]} its part of *${escape(pbi.key)}* (was ${code(e.from)})`;
-    }, notes);
+    const reply = renderChange(
+      outcome,
+      nexus,
+      usage,
+      (pbi, e) => {
+        if (e.type !== 'square.changed') return '';
+        const verb = Object.entries(SQUARE_ACTIONS).find(([, state]) => state === e.to)![0] as SquareAction;
+        return `${SQUARE_GLYPH[e.to]} ${by(e)}: ${escape(e.team)} ${VERB[verb]} its part of *${escape(pbi.key)}* (was ${code(e.from)})`;
+      },
+      notes,
+    );
     return nudge ? { ...reply, followUp: nudge } : reply;
   },
 });

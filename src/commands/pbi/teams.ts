@@ -1,7 +1,7 @@
 import { decideTeams } from '../../domain/pbi-decisions';
 import { code, escape } from '../blocks';
 import { defineCommand, invalid, isInvalid } from '../command';
-import { by, parseKey, renderChange, type ChangeOutcome } from './change';
+import { by, type ChangeOutcome, parseKey, renderChange } from './change';
 
 type Input = { key: string; add: string[]; remove: string[] };
 const usage = '/pbi teams <key> +Gamma -Beta';
@@ -15,14 +15,23 @@ export const pbiTeams = defineCommand<Input, ChangeOutcome>({
   parse(words) {
     const key = parseKey(words[0]);
     if (isInvalid(key)) return key;
-    const changes = words.slice(1).flatMap((w) => w.split(',')).filter(Boolean);
+    const changes = words
+      .slice(1)
+      .flatMap((w) => w.split(','))
+      .filter(Boolean);
     if (!changes.length) return invalid('Say which teams to add (+Team) or remove (-Team).');
     const bad = changes.find((c) => !/^[+-]./.test(c));
     if (bad) return invalid(`${code(bad.slice(0, 40))} needs a + (add the team) or - (remove it) in front.`);
-    return { key, add: changes.filter((c) => c[0] === '+').map((c) => c.slice(1)), remove: changes.filter((c) => c[0] === '-').map((c) => c.slice(1)) };
+    return {
+      key,
+      add: changes.filter((c) => c[0] === '+').map((c) => c.slice(1)),
+      remove: changes.filter((c) => c[0] === '-').map((c) => c.slice(1)),
+    };
   },
   execute(input, { store, nexus, now, userId }) {
-    return store.pbis.change(nexus, input.key, (pbi, current) => decideTeams(current, pbi, input.add, input.remove, { at: now(), actor: userId }));
+    return store.pbis.change(nexus, input.key, (pbi, current) =>
+      decideTeams(current, pbi, input.add, input.remove, { at: now(), actor: userId }),
+    );
   },
   render(outcome, { nexus }) {
     return renderChange(outcome, nexus, usage, (pbi, e) => {

@@ -2,7 +2,7 @@ import { addDays, type CalendarDate } from '../calendar';
 import type { DailyCount } from '../flow-metrics';
 import type { Rng } from '../random';
 import { daysAtConfidence, itemsAtConfidence, simulateHowMany, simulateWhen } from './monte-carlo';
-import { dateOfDay, daysUntil, isCounted, sampleAsOf, sufficiencyOf, type ForecastDays } from './sampling';
+import { dateOfDay, daysUntil, type ForecastDays, isCounted, sampleAsOf, sufficiencyOf } from './sampling';
 
 export type BacktestSettings = {
   /** the Nexus's history window in calendar days, as the live forecasts use it */
@@ -47,7 +47,10 @@ export function isTooFewToTell(rate: HitRate): boolean {
  * A generator: it yields after each replayed day, so a caller can share the thread and stop at a budget.
  */
 export function* replayHistory(
-  daily: readonly DailyCount[], firstStart: CalendarDate, settings: BacktestSettings, rng: Rng,
+  daily: readonly DailyCount[],
+  firstStart: CalendarDate,
+  settings: BacktestSettings,
+  rng: Rng,
 ): Generator<void, Backtest> {
   const howMany = settings.confidences.map((confidence) => ({ confidence, hits: 0, judged: 0 }));
   const when = settings.confidences.map((confidence) => ({ confidence, hits: 0, judged: 0 }));
@@ -70,7 +73,10 @@ export function* replayHistory(
 
 /** The whole replay at once (no sharing of the thread). */
 export function backtest(
-  daily: readonly DailyCount[], firstStart: CalendarDate, settings: BacktestSettings, rng: Rng,
+  daily: readonly DailyCount[],
+  firstStart: CalendarDate,
+  settings: BacktestSettings,
+  rng: Rng,
 ): Backtest {
   const steps = replayHistory(daily, firstStart, settings, rng);
   for (;;) {
@@ -80,8 +86,13 @@ export function backtest(
 }
 
 type Judge = (
-  rates: HitRate[], throughput: number[], today: CalendarDate, after: readonly DailyCount[], last: CalendarDate,
-  settings: BacktestSettings, rng: Rng,
+  rates: HitRate[],
+  throughput: number[],
+  today: CalendarDate,
+  after: readonly DailyCount[],
+  last: CalendarDate,
+  settings: BacktestSettings,
+  rng: Rng,
 ) => void;
 
 /** `/forecast by <today + horizon>`: judged once that date has passed. */

@@ -9,7 +9,12 @@ export type TeamPart = { team: string; items: number; throughput: readonly numbe
  * the PBI's parts are done by day d with the product of the teams' chances (teams taken as independent); then the
  * integration step: the days from the last square done to the PBI finishing, drawn from history (`integrationDays`).
  */
-export function pbiDoneWithin(parts: readonly TeamPart[], integrationDays: readonly number[], trials: number, rng: Rng): Float64Array {
+export function pbiDoneWithin(
+  parts: readonly TeamPart[],
+  integrationDays: readonly number[],
+  trials: number,
+  rng: Rng,
+): Float64Array {
   const partsDone = new Float64Array(HORIZON_DAYS + 1).fill(1);
   for (const part of parts) {
     const cdf = cumulative(simulateWhen(part.throughput, part.items, trials, rng));

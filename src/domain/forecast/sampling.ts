@@ -1,5 +1,5 @@
-import { addDays, datesFrom, weekdayOf, type CalendarDate, type Weekday } from '../calendar';
-import { windowEnding, type DailyCount } from '../flow-metrics';
+import { addDays, type CalendarDate, datesFrom, type Weekday, weekdayOf } from '../calendar';
+import { type DailyCount, windowEnding } from '../flow-metrics';
 
 /**
  * Which days a forecast counts: every calendar day, or only the Nexus's working days. Both the history sampled and
@@ -31,12 +31,24 @@ export function sufficiencyOf(sample: Sample): Sufficiency {
  * Nexus (or team) is not diluted with days before it existed. Zero days are kept; in working-days mode non-working
  * days are dropped and what finished on them counts on the next working day. Null when nothing ever started.
  */
-export function throughputSample(daily: readonly DailyCount[], firstStart: CalendarDate | null, days: ForecastDays): Sample | null {
+export function throughputSample(
+  daily: readonly DailyCount[],
+  firstStart: CalendarDate | null,
+  days: ForecastDays,
+): Sample | null {
   if (firstStart === null) return null;
-  const kept = countedDays(daily.filter((d) => d.date >= firstStart), days);
+  const kept = countedDays(
+    daily.filter((d) => d.date >= firstStart),
+    days,
+  );
   if (kept.length === 0) return null;
   const throughput = kept.map((d) => d.count);
-  return { from: kept[0].date, to: kept[kept.length - 1].date, throughput, daysWithThroughput: throughput.filter((n) => n > 0).length };
+  return {
+    from: kept[0].date,
+    to: kept[kept.length - 1].date,
+    throughput,
+    daysWithThroughput: throughput.filter((n) => n > 0).length,
+  };
 }
 
 /**
@@ -68,10 +80,18 @@ export function forecastWindow(today: CalendarDate, historyDays: number): { from
  * accuracy replay both come here, so a replayed day samples exactly what the bot would have answered that day.
  */
 export function sampleAsOf(
-  daily: readonly DailyCount[], firstStart: CalendarDate | null, today: CalendarDate, historyDays: number, days: ForecastDays,
+  daily: readonly DailyCount[],
+  firstStart: CalendarDate | null,
+  today: CalendarDate,
+  historyDays: number,
+  days: ForecastDays,
 ): Sample | null {
   const { from, to } = forecastWindow(today, historyDays);
-  return throughputSample(daily.filter((d) => d.date >= from && d.date <= to), firstStart, days);
+  return throughputSample(
+    daily.filter((d) => d.date >= from && d.date <= to),
+    firstStart,
+    days,
+  );
 }
 
 export function isCounted(date: CalendarDate, days: ForecastDays): boolean {

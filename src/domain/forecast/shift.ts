@@ -44,8 +44,13 @@ export function throughputShift(throughput: readonly number[], weekLength: numbe
     const chance = Math.min(1, upperTail(Math.abs(z)) * stretches.length);
     if (chance >= SHIFT_CHANCE || (found && found.chance <= chance)) continue;
     found = {
-      direction: z < 0 ? 'drop' : 'rise', recentDays: recent.length, recentTotal: sum(recent), recentRate: mean(recent),
-      earlierRate: mean(earlier), chance, changedAt: changePoint(throughput, weekLength),
+      direction: z < 0 ? 'drop' : 'rise',
+      recentDays: recent.length,
+      recentTotal: sum(recent),
+      recentRate: mean(recent),
+      earlierRate: mean(earlier),
+      chance,
+      changedAt: changePoint(throughput, weekLength),
     };
   }
   return found;

@@ -24,6 +24,7 @@ export function xmrLimits(values: readonly number[]): Xmr | null {
 /** Counts per block of `size` consecutive days, the last block ending on the last day (a partial first block is dropped). */
 export function blocksOf(daily: readonly number[], size: number): number[] {
   const blocks: number[] = [];
-  for (let end = daily.length; end - size >= 0; end -= size) blocks.unshift(daily.slice(end - size, end).reduce((a, b) => a + b, 0));
+  for (let end = daily.length; end - size >= 0; end -= size)
+    blocks.unshift(daily.slice(end - size, end).reduce((a, b) => a + b, 0));
   return blocks;
 }

@@ -9,7 +9,13 @@ export function registerActions(app: App, deps: SlackDeps): void {
   // App Home's Nexus picker: the chosen Nexus's board replaces the one shown
   app.action<BlockStaticSelectAction>(HOME_PICK_ACTION, async ({ ack, body, client }) => {
     await ack();
-    await publishHome(client, deps, body.team?.id ?? body.user.team_id!, body.user.id, body.actions[0].selected_option.value);
+    await publishHome(
+      client,
+      deps,
+      body.team?.id ?? body.user.team_id!,
+      body.user.id,
+      body.actions[0].selected_option.value,
+    );
   });
   app.action<BlockButtonAction>(new RegExp(`^${PBI_ACTION_PREFIX.replace('.', '\\.')}`), pbiButtonListener(deps));
 }

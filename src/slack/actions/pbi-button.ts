@@ -19,7 +19,11 @@ export function pbiButtonListener(deps: SlackDeps) {
     const channelId = body.channel?.id;
     const teamId = body.team?.id ?? body.user.team_id;
     if (!parsed.success || !channelId || !teamId) {
-      await respond({ response_type: 'ephemeral', replace_original: false, text: 'This button is not one Nexus Flow understands.' });
+      await respond({
+        response_type: 'ephemeral',
+        replace_original: false,
+        text: 'This button is not one Nexus Flow understands.',
+      });
       return;
     }
     const click = parsed.data;
@@ -27,12 +31,20 @@ export function pbiButtonListener(deps: SlackDeps) {
     const nexus = await deps.store.nexuses.findByChannel(teamId, channelId);
     const pbi = nexus && (await deps.store.pbis.get(nexus.id, click.key));
     if (!nexus || !pbi) {
-      await respond({ response_type: 'ephemeral', replace_original: false, text: `${escape(click.key)} is not in this channel's Nexus any more.` });
+      await respond({
+        response_type: 'ephemeral',
+        replace_original: false,
+        text: `${escape(click.key)} is not in this channel's Nexus any more.`,
+      });
       return;
     }
     const stale = staleness(click, pbi);
     if (stale) {
-      await respond({ response_type: 'ephemeral', replace_original: false, text: `This card is out of date: ${stale}. Nothing changed; ${code(`/pbi show ${pbi.key}`)} shows it now.` });
+      await respond({
+        response_type: 'ephemeral',
+        replace_original: false,
+        text: `This card is out of date: ${stale}. Nothing changed; ${code(`/pbi show ${pbi.key}`)} shows it now.`,
+      });
       return;
     }
     if (click.do === 'block') {

@@ -1,7 +1,7 @@
 import type { App, RespondFn } from '@slack/bolt';
 import type { WebClient } from '@slack/web-api';
-import { ephemeral, type Reply } from '../../commands/reply';
 import { commandName, runSlashCommand, SLASH_COMMANDS } from '../../commands';
+import { ephemeral, type Reply } from '../../commands/reply';
 import { commandContext, type SlackDeps } from '../deps';
 import { postInChannel, sendAnswer, slackMessages, uploadChart } from '../message';
 import { openSetupModal } from '../views/setup-modal';
@@ -16,7 +16,13 @@ function unescapeSlack(text: string): string {
  * when the bot could not post in the channel at all (then the caller answers as one message). Once the channel
  * message is out it is never sent again: thread details that fail go to the person who asked, privately.
  */
-async function postThreaded(client: WebClient, channel: string, reply: Reply, respond: RespondFn, deps: SlackDeps): Promise<string | null> {
+async function postThreaded(
+  client: WebClient,
+  channel: string,
+  reply: Reply,
+  respond: RespondFn,
+  deps: SlackDeps,
+): Promise<string | null> {
   let posted: string | null = null;
   try {
     return await postInChannel(client, channel, reply, (ts) => void (posted = ts));
@@ -24,7 +30,8 @@ async function postThreaded(client: WebClient, channel: string, reply: Reply, re
     if (posted === null) return null;
     deps.log.warn({ err: error }, 'threaded details failed after the channel message was posted');
     const details = ephemeral('The message is posted; its details could not go in the thread, so here they are:');
-    for (const message of slackMessages({ ...details, blocks: [...details.blocks, ...(reply.thread ?? [])] })) await respond(message);
+    for (const message of slackMessages({ ...details, blocks: [...details.blocks, ...(reply.thread ?? [])] }))
+      await respond(message);
     return posted;
   }
 }
@@ -52,13 +59,16 @@ export function registerCommands(app: App, deps: SlackDeps): void {
       // whatever the command changed is saved by now: a failure to answer must not say nothing changed
       await sendAnswer(async () => {
         threadTs = reply.thread ? await postThreaded(client, ids.channelId, reply, respond, deps) : null;
-        if (threadTs === null) for (const message of slackMessages({ ...reply, blocks: [...reply.blocks, ...(reply.thread ?? [])] })) await respond(message);
+        if (threadTs === null)
+          for (const message of slackMessages({ ...reply, blocks: [...reply.blocks, ...(reply.thread ?? [])] }))
+            await respond(message);
         if (reply.followUp) for (const message of slackMessages(reply.followUp)) await respond(message);
       });
       if (reply.chart) {
         // the answer is out already: a failed upload is logged, not turned into an apology
-        await uploadChart(client, ids.channelId, reply.chart, threadTs ? { threadTs } : { askedBy: ids.userId })
-          .catch((error: unknown) => deps.log.warn({ err: error, chart: reply.chart!.fileName }, 'chart upload failed'));
+        await uploadChart(client, ids.channelId, reply.chart, threadTs ? { threadTs } : { askedBy: ids.userId }).catch(
+          (error: unknown) => deps.log.warn({ err: error, chart: reply.chart!.fileName }, 'chart upload failed'),
+        );
       }
     });
   }

@@ -1,14 +1,18 @@
 import type { App } from '@slack/bolt';
-import { MAX_REASON } from '../../domain/limits';
 import type { WebClient } from '@slack/web-api';
 import { runWords } from '../../commands';
+import { MAX_REASON } from '../../domain/limits';
 import { commandContext, type SlackDeps } from '../deps';
 import { postReply } from '../message';
 
 export const BLOCK_VIEW = 'pbi.block-reason';
 
 /** "Block…" on a PBI card asks why: a blocked mark without a reason helps no one. */
-export async function openBlockModal(client: WebClient, triggerId: string, target: { channelId: string; key: string }): Promise<void> {
+export async function openBlockModal(
+  client: WebClient,
+  triggerId: string,
+  target: { channelId: string; key: string },
+): Promise<void> {
   await client.views.open({
     trigger_id: triggerId,
     view: {
@@ -40,7 +44,11 @@ export function registerBlockView(app: App, deps: SlackDeps): void {
     await ack();
     const { channelId, key } = JSON.parse(view.private_metadata) as { channelId: string; key: string };
     const teamId = body.team?.id ?? body.user.team_id ?? '';
-    const reply = await runWords('pbi', ['block', key, reason], commandContext(deps, { teamId, channelId, userId: body.user.id }));
+    const reply = await runWords(
+      'pbi',
+      ['block', key, reason],
+      commandContext(deps, { teamId, channelId, userId: body.user.id }),
+    );
     await postReply(client, channelId, body.user.id, reply);
   });
 }
