@@ -1,7 +1,7 @@
 /**
  * What one Nexus may hold. Each limit keeps its reports within Slack's message sizes and its answers within the
- * benchmarked times (README, Limits); input beyond one is refused with a line naming it, except a tracker's title,
- * which is shortened (a delivery is never lost for its length).
+ * benchmarked times (docs/commands.md, Limits); input beyond one is refused with a line naming it, except a tracker's
+ * title, which is shortened (a delivery is never lost for its length).
  */
 
 /** Stages in a workflow: the board shows every stage, and 20 is more than any Definition of Workflow needs. */

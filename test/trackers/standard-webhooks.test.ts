@@ -11,7 +11,8 @@ import { post } from '../support/tracker-payloads';
 import { connectTracker, serveTrackers, type TrackerServer } from '../support/tracker-server';
 
 const run = promisify(execFile);
-const README = readFileSync(path.join(__dirname, '../../README.md'), 'utf8');
+/** The trackers page of the documentation (moved there from the README), whose curl example a sender can copy. */
+const TRACKERS_DOC = readFileSync(path.join(__dirname, '../../docs/trackers.md'), 'utf8');
 
 /** One generic status change of item `key`, as a sender's own code would write it. */
 function change(key: string, to: string): string {
@@ -83,8 +84,8 @@ describe('the generic tracker speaks Standard Webhooks as its reference library 
     expect(answer).toMatchObject({ status: 202, body: { stored: true } });
   });
 
-  test("the README's curl + openssl example signs a delivery the bot stores", async () => {
-    const example = /```sh\n([^`]*openssl dgst[^`]*)```/.exec(README)?.[1];
+  test("docs/trackers.md's curl + openssl example signs a delivery the bot stores", async () => {
+    const example = /```sh\n([^`]*openssl dgst[^`]*)```/.exec(TRACKERS_DOC)?.[1];
     expect(example).toBeDefined();
     const secret = await connectTracker(h, 'generic');
     const env = { PATH: process.env.PATH, SECRET: secret, URL: `${app.url}/webhooks/generic/${nexusId}` };
