@@ -1,8 +1,8 @@
 import type { DateTime } from 'luxon';
 import type { Nexus } from '../domain/nexus';
+import type { Reply } from '../render/reply';
 import type { Store } from '../store';
 import type { LongJobs } from './long-jobs';
-import type { Reply } from './reply';
 
 /** Who typed the command, where, and when; plus the store it acts on. Slack and the console both build one. */
 export type CommandContext = {

@@ -1,4 +1,4 @@
-import { code } from './blocks';
+import { code } from '../render/blocks';
 
 /**
  * Separates `--name value` (or `--name=value`) flags from positional words, refusing flags a command doesn't take.

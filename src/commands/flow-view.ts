@@ -3,16 +3,8 @@ import { addDays, type CalendarDate, localDate } from '../domain/calendar';
 import { workItemAge } from '../domain/flow-metrics';
 import type { Nexus } from '../domain/nexus';
 import type { FlowDates, Pbi } from '../domain/pbi';
-import {
-  type AgingStatus,
-  agingStatus,
-  cycleTimesInWindow,
-  MIN_ITEMS_FOR_SLE,
-  type Sle,
-  serviceLevelExpectation,
-} from '../domain/sle';
+import { type AgingStatus, agingStatus, cycleTimesInWindow, type Sle, serviceLevelExpectation } from '../domain/sle';
 import type { NexusContext } from './command';
-import { count } from './words';
 
 /** What the flow reports start from: today in the Nexus's zone, its open PBIs, what finished lately, the SLE. */
 export type FlowView = {
@@ -84,12 +76,4 @@ export function flowView(
       return ages.get(pbi)!;
     },
   };
-}
-
-export function describeSle(sle: Sle): string {
-  if (sle.kind === 'not-enough-history') {
-    return `SLE: not enough history (${sle.sampleSize} finished in the window; ${MIN_ITEMS_FOR_SLE} needed, or set one with \`/nexus sle ${sle.percentile} <days>\`)`;
-  }
-  const how = sle.kind === 'set' ? 'set by the Nexus' : `computed from ${sle.sampleSize} finished PBIs`;
-  return `SLE: ${sle.percentile}% of PBIs finish within ${count(sle.days, 'day')} (${how})`;
 }

@@ -1,4 +1,5 @@
-import { bold, code, context, header, lineSections, section } from './blocks';
+import { bold, code, context, header, lineSections, section } from '../render/blocks';
+import { ephemeral, type Reply, refusal } from '../render/reply';
 import { type AnyCommand, type CommandContext, isInvalid, isShowSetting } from './command';
 import { flowAging } from './flow/aging';
 import { flowBoard } from './flow/board';
@@ -30,7 +31,6 @@ import { pbiShow } from './pbi/show';
 import { pbiSnooze, pbiSwarm } from './pbi/swarm';
 import { pbiTeam } from './pbi/team';
 import { pbiTeams } from './pbi/teams';
-import { ephemeral, type Reply, refusal } from './reply';
 import { tokenize } from './tokenize';
 
 export const COMMANDS: readonly AnyCommand[] = [

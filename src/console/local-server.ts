@@ -1,11 +1,11 @@
 import { createServer, type Server } from 'node:http';
 import type { Writable } from 'node:stream';
 import type { DateTime } from 'luxon';
-import { renderTrackerMoves, renderUnmapped } from '../commands/tracker-news';
 import type { TrackerNews } from '../domain/tracker';
 import { healthRoutes } from '../health-routes';
 import type { Logger } from '../log';
 import { createMetrics, metricsRoute } from '../metrics';
+import { renderTrackerMoves, renderUnmapped } from '../render/tracker-news';
 import type { Store } from '../store';
 import type { Database } from '../store/database';
 import { startTrackerInbox } from '../trackers/serve';

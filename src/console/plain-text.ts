@@ -1,4 +1,4 @@
-import type { Block } from '../commands/blocks';
+import type { Block } from '../render/blocks';
 
 /**
  * A faithful plain-text reading of Block Kit: headers underlined, links as `text (url)`, mentions as `@user`,

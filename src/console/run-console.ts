@@ -5,7 +5,7 @@ import type { Readable, Writable } from 'node:stream';
 import { renderPng } from '../charts/render-png';
 import { runLine } from '../commands';
 import type { CommandContext } from '../commands/command';
-import type { ChartAttachment } from '../commands/reply';
+import type { ChartAttachment } from '../render/reply';
 import { blocksToText } from './plain-text';
 
 /** Draws a reply's chart into `dir` and says where it is. */

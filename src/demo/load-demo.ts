@@ -1,8 +1,8 @@
 import type { DateTime } from 'luxon';
-import { count } from '../commands/words';
 import type { Nexus } from '../domain/nexus';
 import { seededRng } from '../domain/random';
 import type { Workflow } from '../domain/workflow';
+import { count } from '../render/words';
 import { openStore } from '../store';
 import type { Database } from '../store/database';
 import { type SimulationSpec, simulateNexus } from './simulate';

@@ -154,6 +154,9 @@ export function decideSwarm(pbi: Pbi, who: Who): Decision {
   return { type: 'pbi.swarming', key: pbi.key, ...who };
 }
 
+/** Days a snooze lasts unless told otherwise; the digest's button uses it. */
+export const SNOOZE_DAYS = 2;
+
 /** Leaves an item out of aging nudges up to and including `until` (a date in the Nexus's zone). */
 export function decideSnooze(pbi: Pbi, until: string, who: Who): Decision {
   if (pbi.discardedAt) return { problem: 'discarded', key: pbi.key };

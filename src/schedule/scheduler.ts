@@ -1,9 +1,9 @@
 import type { DateTime } from 'luxon';
 import { loadDigest, renderDigest } from '../commands/flow/digest';
-import type { Reply } from '../commands/reply';
 import type { Nexus } from '../domain/nexus';
 import type { Logger } from '../log';
 import type { Metrics } from '../metrics';
+import type { Reply } from '../render/reply';
 import type { Store } from '../store';
 import { dueSlot } from './digest-slot';
 

@@ -1,6 +1,6 @@
 import type { WebClient } from '@slack/web-api';
 import { runWords } from '../commands';
-import { renderHome } from '../commands/home';
+import { renderHome } from '../render/home';
 import { commandContext, type SlackDeps } from './deps';
 
 /**

@@ -1,7 +1,7 @@
 import type { WebClient } from '@slack/web-api';
 import { renderPng } from '../charts/render-png';
-import { type Block, escape, fallbackText, pages } from '../commands/blocks';
-import type { ChartAttachment, Reply } from '../commands/reply';
+import { type Block, escape, fallbackText, pages } from '../render/blocks';
+import type { ChartAttachment, Reply } from '../render/reply';
 
 /**
  * A reply as Slack's respond() takes it, in as many messages as Slack's 50 blocks each need (a board of many stages

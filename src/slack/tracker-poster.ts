@@ -1,7 +1,7 @@
-import { renderTrackerMoves, renderUnmapped } from '../commands/tracker-news';
 import type { Config } from '../config';
 import type { TrackerNews } from '../domain/tracker';
 import type { Logger } from '../log';
+import { renderTrackerMoves, renderUnmapped } from '../render/tracker-news';
 import type { Store } from '../store';
 import type { Database } from '../store/database';
 import type { AnnouncementProgress } from '../trackers/announcer';

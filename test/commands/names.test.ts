@@ -1,6 +1,6 @@
-import { type Block, escape, section } from '../../src/commands/blocks';
-import type { Reply } from '../../src/commands/reply';
 import { blocksToText } from '../../src/console/plain-text';
+import { type Block, escape, section } from '../../src/render/blocks';
+import type { Reply } from '../../src/render/reply';
 import { commandHarness, type Harness } from '../support/harness';
 import { describeEachDatabase } from '../support/setup-db';
 

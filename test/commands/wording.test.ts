@@ -1,4 +1,4 @@
-import type { Reply } from '../../src/commands/reply';
+import type { Reply } from '../../src/render/reply';
 import { commandHarness, type Harness } from '../support/harness';
 import { describeEachDatabase } from '../support/setup-db';
 

@@ -48,3 +48,41 @@ test('only main.ts touches the environment, handing it to loadConfig', () => {
   );
   expect(offenders.map((f) => path.relative(SRC, f))).toEqual(['main.ts']);
 });
+
+/** The files a file imports at run time (not `import type`), resolved to paths under src. */
+function runtimeImportsOf(file: string): string[] {
+  const text = readFileSync(file, 'utf8');
+  return [...text.matchAll(/^import (?!type )[^;]*?from '(\.[^']+)'/gms)].map((m) => {
+    const target = path.resolve(path.dirname(file), m[1]);
+    return target.endsWith('.ts') ? target : `${target}.ts`;
+  });
+}
+
+test('render turns outcomes into replies: it never reaches back into commands or any adapter', () => {
+  const allowed = ['render', 'domain', 'charts'].map((d) => path.join(SRC, d) + path.sep);
+  const offenders = filesUnder(path.join(SRC, 'render')).flatMap((file) =>
+    runtimeImportsOf(file)
+      .filter((i) => !allowed.some((a) => i.startsWith(a)))
+      .map((i) => `${path.relative(SRC, file)} imports ${path.relative(SRC, i)}`),
+  );
+  expect(offenders).toEqual([]); // commands call render; a reply that needs the store belongs in execute
+});
+
+test('no two source files import each other, however far round the circle', () => {
+  const files = filesUnder(SRC).filter((f) => !f.includes(`${path.sep}generated${path.sep}`));
+  const imports = new Map(files.map((f) => [f, runtimeImportsOf(f).filter((i) => files.includes(i))]));
+  const circles: string[] = [];
+  const state = new Map<string, 'open' | 'done'>();
+  const visit = (file: string, trail: string[]): void => {
+    if (state.get(file) === 'done') return;
+    if (state.get(file) === 'open') {
+      circles.push([...trail.slice(trail.indexOf(file)), file].map((f) => path.relative(SRC, f)).join(' → '));
+      return;
+    }
+    state.set(file, 'open');
+    for (const next of imports.get(file) ?? []) visit(next, [...trail, file]);
+    state.set(file, 'done');
+  };
+  for (const file of files) visit(file, []);
+  expect(circles).toEqual([]); // a circle means one of its files is in the wrong layer
+});

@@ -1,10 +1,10 @@
 import { DateTime } from 'luxon';
-import type { Reply } from '../../src/commands/reply';
 import { loadConfig } from '../../src/config';
 import { localDate } from '../../src/domain/calendar';
 import type { Nexus } from '../../src/domain/nexus';
 import { createLogger } from '../../src/log';
 import { createMetrics } from '../../src/metrics';
+import type { Reply } from '../../src/render/reply';
 import { postDueDigests } from '../../src/schedule/scheduler';
 import { slackDigestPoster } from '../../src/slack/digest-poster';
 import { openStore, type Store } from '../../src/store';

@@ -1,9 +1,10 @@
 import { agingItems } from '../../domain/sle';
-import { code, context, escape, header, lineSections } from '../blocks';
+import { code, context, escape, header, lineSections } from '../../render/blocks';
+import { pbiLine } from '../../render/pbi';
+import { ephemeral } from '../../render/reply';
+import { describeSle } from '../../render/sle';
 import { defineCommand } from '../command';
-import { describeSle, type FlowView, loadFlowView } from '../flow-view';
-import { pbiLine } from '../render-pbi';
-import { ephemeral } from '../reply';
+import { type FlowView, loadFlowView } from '../flow-view';
 import { noInput } from './no-input';
 
 export const flowAging = defineCommand<Record<string, never>, FlowView>({

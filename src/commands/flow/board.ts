@@ -1,11 +1,12 @@
 import { nexusWip } from '../../domain/flow-metrics';
 import type { Pbi } from '../../domain/pbi';
 import { isFinishedStage, sameName } from '../../domain/workflow';
-import { type Block, bold, code, context, divider, escape, header, section } from '../blocks';
+import { type Block, bold, code, context, divider, escape, header, section } from '../../render/blocks';
+import { byStart, pbiLine } from '../../render/pbi';
+import { ephemeral } from '../../render/reply';
+import { describeSle } from '../../render/sle';
 import { defineCommand } from '../command';
-import { describeSle, type FlowView, loadFlowView } from '../flow-view';
-import { byStart, pbiLine } from '../render-pbi';
-import { ephemeral } from '../reply';
+import { type FlowView, loadFlowView } from '../flow-view';
 import { noInput } from './no-input';
 
 type Outcome = { view: FlowView; counts: ReadonlyMap<string, number>; recentlyFinished: Pbi[] };

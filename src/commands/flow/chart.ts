@@ -10,11 +10,11 @@ import { cumulativeFlow, fromFirstPbi, type StageCount } from '../../domain/cumu
 import { cycleTime, nexusThroughput, percentile, windowEnding } from '../../domain/flow-metrics';
 import { cycleTimesInWindow } from '../../domain/sle';
 import { inProgressStages } from '../../domain/workflow';
-import { code } from '../blocks';
+import { code } from '../../render/blocks';
+import { ephemeral, type Reply } from '../../render/reply';
+import { count } from '../../render/words';
 import { defineCommand, invalid, type NexusContext } from '../command';
 import { type FlowView, loadFlowView, startOfDay, today } from '../flow-view';
-import { ephemeral, type Reply } from '../reply';
-import { count } from '../words';
 
 const KINDS = ['aging', 'scatter', 'throughput', 'cfd'] as const;
 /** Days a cumulative flow diagram shows. */

@@ -3,18 +3,18 @@ import { buildDigest, type Digest, isQuiet, NUDGE_WORKING_DAYS, STALL_DAYS } fro
 import { nexusWip } from '../../domain/flow-metrics';
 import type { Pbi } from '../../domain/pbi';
 import { readyStage } from '../../domain/workflow';
+import { type Block, bold, code, context, escape, header, section } from '../../render/blocks';
+import { pbiLine } from '../../render/pbi';
+import { digestButtons } from '../../render/pbi-buttons';
+import { inChannel, type Reply } from '../../render/reply';
+import { mapCommand, TRACKER_NAMES } from '../../render/tracker-news';
+import { count, formatDate } from '../../render/words';
 import type { Held } from '../../store/inbox-repository';
-import { type Block, bold, code, context, escape, header, section } from '../blocks';
 import { defineCommand, type NexusContext } from '../command';
 import { type FlowView, loadFlowView, startOfDay } from '../flow-view';
-import { formatDate, loadBasis } from '../forecast/basis';
+import { loadBasis } from '../forecast/basis';
 import { howManyBy } from '../forecast/by';
 import { judgeKept } from '../forecast/kept';
-import { digestButtons } from '../pbi-buttons';
-import { pbiLine } from '../render-pbi';
-import { inChannel, type Reply } from '../reply';
-import { mapCommand, TRACKER_NAMES } from '../tracker-news';
-import { count } from '../words';
 import { agingChart } from './chart';
 import { noInput } from './no-input';
 

@@ -1,4 +1,4 @@
-import { code } from '../blocks';
+import { code } from '../../render/blocks';
 import { type Invalid, invalid } from '../command';
 
 /** parse for reports that take no words. */

@@ -1,10 +1,11 @@
 import { percentile } from '../../domain/flow-metrics';
 import { cycleTimesInWindow } from '../../domain/sle';
-import { bold, context, header, section } from '../blocks';
+import { bold, context, header, section } from '../../render/blocks';
+import { ephemeral } from '../../render/reply';
+import { describeSle } from '../../render/sle';
+import { count } from '../../render/words';
 import { defineCommand } from '../command';
-import { describeSle, type FlowView, loadFlowView } from '../flow-view';
-import { ephemeral } from '../reply';
-import { count } from '../words';
+import { type FlowView, loadFlowView } from '../flow-view';
 import { noInput } from './no-input';
 
 const LINES = [50, 70, 85, 95];

@@ -2,12 +2,12 @@ import { DateTime } from 'luxon';
 import { addDays } from '../../domain/calendar';
 import { type DailyCount, nexusThroughput, perWeek, teamThroughput, windowEnding } from '../../domain/flow-metrics';
 import { findTeam } from '../../domain/nexus';
-import { bold, code, context, escape, header, section } from '../blocks';
+import { bold, code, context, escape, header, section } from '../../render/blocks';
+import { explain } from '../../render/problems';
+import { ephemeral, refusal } from '../../render/reply';
+import { count } from '../../render/words';
 import { defineCommand, invalid, type NexusContext } from '../command';
 import { startOfDay, today } from '../flow-view';
-import { explain } from '../problems';
-import { ephemeral, refusal } from '../reply';
-import { count } from '../words';
 
 const DAYS = 30;
 const usage = '/flow throughput [team]';

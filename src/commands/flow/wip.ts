@@ -1,9 +1,9 @@
 import { nexusWip, stageLoads, teamLoads } from '../../domain/flow-metrics';
 import { inProgressStages } from '../../domain/workflow';
-import { bold, code, context, escape, header, section } from '../blocks';
+import { bold, code, context, escape, header, section } from '../../render/blocks';
+import { ephemeral } from '../../render/reply';
 import { defineCommand } from '../command';
 import { type FlowView, loadFlowView } from '../flow-view';
-import { ephemeral } from '../reply';
 import { noInput } from './no-input';
 
 export const flowWip = defineCommand<Record<string, never>, FlowView>({

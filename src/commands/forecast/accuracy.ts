@@ -10,13 +10,14 @@ import {
 import { DEFAULT_CONFIDENCES } from '../../domain/forecast/monte-carlo';
 import { findTeam } from '../../domain/nexus';
 import { seededRng } from '../../domain/random';
-import { type Block, bold, code, context, escape, header, lineSections, section } from '../blocks';
+import { type Block, bold, code, context, escape, header, lineSections, section } from '../../render/blocks';
+import { ephemeral, refusal } from '../../render/reply';
+import { formatDate } from '../../render/words';
 import { defineCommand, invalid, type NexusContext } from '../command';
 import { parseFlags } from '../flags';
 import { today as todayOf } from '../flow-view';
 import { type Job, OUT_OF_TIME, processJobs } from '../long-jobs';
-import { ephemeral, refusal } from '../reply';
-import { forecastDays, formatDate } from './basis';
+import { forecastDays } from './basis';
 import { type Histories, type Judged, judgeKept, loadHistories } from './kept';
 
 /**

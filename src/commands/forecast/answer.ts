@@ -1,9 +1,9 @@
 import { forecastHistogramSpec, type Histogram } from '../../charts/forecast-histogram';
 import { MIN_DAYS_WITH_THROUGHPUT } from '../../domain/forecast/sampling';
+import { type Block, bold, code, context, escape, header, lineSections, section } from '../../render/blocks';
+import { ephemeral, type Reply, refusal } from '../../render/reply';
 import type { KeptForecast } from '../../store/forecast-repository';
-import { type Block, bold, code, context, escape, header, lineSections, section } from '../blocks';
 import type { NexusContext } from '../command';
-import { ephemeral, type Reply, refusal } from '../reply';
 import { type Basis, type NoHistory, restsOn, type ThinHistory } from './basis';
 
 /** What a forecast from one throughput sample rests on and warns about. */

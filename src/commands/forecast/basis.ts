@@ -1,4 +1,3 @@
-import { DateTime } from 'luxon';
 import { addDays, type CalendarDate, daysBetween, localDate } from '../../domain/calendar';
 import { nexusThroughput, teamThroughput } from '../../domain/flow-metrics';
 import { DEFAULT_CONFIDENCES, DEFAULT_TRIALS } from '../../domain/forecast/monte-carlo';
@@ -15,10 +14,10 @@ import { type Shift, throughputShift } from '../../domain/forecast/shift';
 import { blocksOf, xmrLimits } from '../../domain/forecast/xmr';
 import type { Nexus } from '../../domain/nexus';
 import { type Rng, seededRng, seedName } from '../../domain/random';
-import { escape } from '../blocks';
+import { escape } from '../../render/blocks';
+import { count, formatDate } from '../../render/words';
 import type { NexusContext } from '../command';
 import { startOfDay, today } from '../flow-view';
-import { count } from '../words';
 
 /** What a forecast rests on: whose throughput, which days, the sample. */
 export type Basis = {
@@ -173,11 +172,6 @@ export function restsOn(basis: Basis, seed: string): string {
   const kind = days.kind === 'working' ? ` working days (${days.days.join(', ')})` : ' days';
   const what = basis.team ? `${escape(basis.team)}'s squares done` : 'PBIs finished';
   return `Rests on ${sample.throughput.length}${kind} of ${what}, ${formatDate(sample.from)} – ${formatDate(sample.to)} (${sample.daysWithThroughput} with any), ${basis.trials.toLocaleString('en')} trials, seed ${seed}.`;
-}
-
-export function formatDate(date: CalendarDate, today?: CalendarDate): string {
-  const d = DateTime.fromISO(date);
-  return d.toFormat(today && date.slice(0, 4) !== today.slice(0, 4) ? 'ccc d LLL yyyy' : 'ccc d LLL');
 }
 
 export const daysFromToday = (basis: Basis): string =>

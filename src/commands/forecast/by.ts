@@ -2,12 +2,12 @@ import { spreadOf } from '../../charts/forecast-histogram';
 import { itemsAtConfidence, simulateHowMany } from '../../domain/forecast/monte-carlo';
 import { daysUntil } from '../../domain/forecast/sampling';
 import { findTeam } from '../../domain/nexus';
+import { count, formatDate } from '../../render/words';
 import { defineCommand, invalid } from '../command';
 import { parseFlags } from '../flags';
 import { today } from '../flow-view';
-import { count } from '../words';
 import { answeredOn, type ForecastOutcome, keep, percent, renderForecast, roughRange } from './answer';
-import { type Basis, checkSince, formatDate, isRough, loadBasis, parseConfidences, seededFor, tooThin } from './basis';
+import { type Basis, checkSince, isRough, loadBasis, parseConfidences, seededFor, tooThin } from './basis';
 import { parseDate } from './dates';
 
 const usage = '/forecast by <YYYY-MM-DD> [--team <team>] [--at 60,90] [--since <YYYY-MM-DD>]';

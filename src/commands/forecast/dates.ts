@@ -1,5 +1,5 @@
 import { DateTime } from 'luxon';
-import { code } from '../blocks';
+import { code } from '../../render/blocks';
 import { type Invalid, invalid } from '../command';
 
 /** A calendar date as typed: `YYYY-MM-DD`. */

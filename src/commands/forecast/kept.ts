@@ -1,11 +1,11 @@
 import type { DateTime } from 'luxon';
 import { addDays, type CalendarDate, localDate } from '../../domain/calendar';
 import { type DailyCount, dailyCounts } from '../../domain/flow-metrics';
+import { escape } from '../../render/blocks';
+import { formatDate } from '../../render/words';
 import type { KeptForecast } from '../../store/forecast-repository';
-import { escape } from '../blocks';
 import type { NexusContext } from '../command';
 import { today as todayOf } from '../flow-view';
-import { formatDate } from './basis';
 
 export type Daily = readonly DailyCount[];
 /** A kept forecast's verdict at each confidence, one line to show, and the day that settled it. */

@@ -17,12 +17,12 @@ import {
 } from '../../domain/forecast/sampling';
 import type { Pbi } from '../../domain/pbi';
 import { cycleTimesInWindow, MIN_ITEMS_FOR_SLE, type Sle } from '../../domain/sle';
-import { code, escape } from '../blocks';
+import { code, escape } from '../../render/blocks';
+import { byStart } from '../../render/pbi';
+import { count, formatDate } from '../../render/words';
 import { defineCommand, invalid, type NexusContext } from '../command';
 import { parseFlags } from '../flags';
 import { loadFlowView, startOfDay, today } from '../flow-view';
-import { byStart } from '../render-pbi';
-import { count } from '../words';
 import {
   type Answered,
   type ForecastOutcome,
@@ -36,7 +36,6 @@ import {
   type Basis,
   checkSince,
   forecastDays,
-  formatDate,
   isRough,
   loadBasis,
   parseConfidences,

@@ -1,11 +1,11 @@
 import { addDays } from '../../domain/calendar';
-import { bold, code, escape } from '../blocks';
+import { bold, code, escape } from '../../render/blocks';
+import { count, formatDate } from '../../render/words';
 import { defineCommand, invalid } from '../command';
 import { parseFlags } from '../flags';
 import { today } from '../flow-view';
-import { count } from '../words';
 import { answeredOn, type ForecastOutcome, renderForecast } from './answer';
-import { type Basis, checkSince, formatDate, isRough, loadBasis, parseConfidences, tooThin } from './basis';
+import { type Basis, checkSince, isRough, loadBasis, parseConfidences, tooThin } from './basis';
 import { howManyBy } from './by';
 import { parseDate } from './dates';
 

@@ -2,21 +2,13 @@ import { spreadOf } from '../../charts/forecast-histogram';
 import { daysAtConfidence, shareDoneWithin, simulateWhen } from '../../domain/forecast/monte-carlo';
 import { dateOfDay, daysUntil } from '../../domain/forecast/sampling';
 import { findTeam } from '../../domain/nexus';
-import { code } from '../blocks';
+import { code } from '../../render/blocks';
+import { formatDate } from '../../render/words';
 import { defineCommand, invalid } from '../command';
 import { parseFlags } from '../flags';
 import { today } from '../flow-view';
 import { answeredOn, type ForecastOutcome, formatChance, keep, percent, renderForecast, roughRange } from './answer';
-import {
-  checkSince,
-  daysFromToday,
-  formatDate,
-  isRough,
-  loadBasis,
-  parseConfidences,
-  seededFor,
-  tooThin,
-} from './basis';
+import { checkSince, daysFromToday, isRough, loadBasis, parseConfidences, seededFor, tooThin } from './basis';
 import { parseDate } from './dates';
 
 const usage = '/forecast <N> [--team <team>] [--at 60,90] [--by <YYYY-MM-DD>] [--since <YYYY-MM-DD>]';

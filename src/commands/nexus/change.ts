@@ -1,9 +1,9 @@
 import type { NexusEvent } from '../../domain/events';
 import type { Nexus } from '../../domain/nexus';
-import { code, context, section } from '../blocks';
+import { code, context, section } from '../../render/blocks';
+import { explain } from '../../render/problems';
+import { ephemeral, inChannel, type Reply, refusal } from '../../render/reply';
 import type { NexusContext } from '../command';
-import { explain } from '../problems';
-import { ephemeral, inChannel, type Reply, refusal } from '../reply';
 
 /** A change told to the channel, a refusal, or the setting as it is (asked with no arguments), told to the asker. */
 export type SettingsOutcome = { nexus: Nexus; said: string } | { refused: string } | { shown: string };

@@ -1,5 +1,5 @@
 import { sameName, type Workflow } from '../../domain/workflow';
-import { code } from '../blocks';
+import { code } from '../../render/blocks';
 
 /** `refining → ready (10) → ▶in-progress (6) → ■integrated → released`: start and finish marked. */
 export function describeWorkflow(workflow: Workflow): string {

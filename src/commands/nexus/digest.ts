@@ -1,6 +1,6 @@
 import { isValidZone, WEEKDAYS, type Weekday } from '../../domain/calendar';
 import { DIGEST_TIME, type DigestSchedule, type Nexus } from '../../domain/nexus';
-import { code } from '../blocks';
+import { code } from '../../render/blocks';
 import { defineCommand, type Invalid, invalid, isShowSetting, SHOW_SETTING, type ShowSetting } from '../command';
 import { parseFlags } from '../flags';
 import { renderSettings, type SettingsOutcome, saveSettings } from './change';

@@ -1,7 +1,7 @@
 import { isWorkflowProblem, setFlow } from '../../domain/workflow';
-import { code } from '../blocks';
+import { code } from '../../render/blocks';
+import { explain } from '../../render/problems';
 import { defineCommand, invalid } from '../command';
-import { explain } from '../problems';
 import { renderSettings, type SettingsOutcome, saveSettings } from './change';
 import { describeWorkflow } from './describe';
 

@@ -1,7 +1,7 @@
 import type { ForecastSetting, Nexus } from '../../domain/nexus';
+import { count } from '../../render/words';
 import { defineCommand, invalid, isShowSetting, SHOW_SETTING, type ShowSetting } from '../command';
 import { parseFlags } from '../flags';
-import { count } from '../words';
 import { renderSettings, type SettingsOutcome, saveSettings } from './change';
 
 const usage = '/nexus forecast calendar|working [--sprint <days>]';

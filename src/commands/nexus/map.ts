@@ -1,10 +1,10 @@
 import { findTeam } from '../../domain/nexus';
 import { isTrackerKind, TRACKER_KINDS, type TrackerKind } from '../../domain/tracker';
 import { findStage } from '../../domain/workflow';
-import { bold, code, escape } from '../blocks';
+import { bold, code, escape } from '../../render/blocks';
+import { ephemeral, inChannel, refusal } from '../../render/reply';
+import { TRACKER_NAMES } from '../../render/tracker-news';
 import { defineCommand, invalid } from '../command';
-import { ephemeral, inChannel, refusal } from '../reply';
-import { TRACKER_NAMES } from '../tracker-news';
 
 const usage = '/nexus map <tracker> "<status>" <stage>   |   /nexus map <tracker> team "<label>" <team>';
 

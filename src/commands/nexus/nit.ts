@@ -1,4 +1,4 @@
-import { code } from '../blocks';
+import { code } from '../../render/blocks';
 import { defineCommand, invalid } from '../command';
 import { renderSettings, type SettingsOutcome, saveSettings } from './change';
 

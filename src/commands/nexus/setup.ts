@@ -12,11 +12,11 @@ import {
   validateWorkflow,
   type Workflow,
 } from '../../domain/workflow';
-import { bold, code, context, escape, section } from '../blocks';
+import { bold, code, context, escape, section } from '../../render/blocks';
+import { explain } from '../../render/problems';
+import { inChannel, type Reply, refusal } from '../../render/reply';
 import { type CommandContext, defineCommand, invalid } from '../command';
 import { parseFlags, splitList } from '../flags';
-import { explain } from '../problems';
-import { inChannel, type Reply, refusal } from '../reply';
 import { describeWorkflow } from './describe';
 
 const usage =

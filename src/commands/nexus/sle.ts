@@ -1,6 +1,6 @@
 import type { Nexus } from '../../domain/nexus';
+import { count } from '../../render/words';
 import { defineCommand, invalid, isShowSetting, SHOW_SETTING, type ShowSetting } from '../command';
-import { count } from '../words';
 import { renderSettings, type SettingsOutcome, saveSettings } from './change';
 
 const usage = '/nexus sle <percentile> [<days>|auto]';

@@ -8,10 +8,10 @@ import {
   type Workflow,
   type WorkflowProblem,
 } from '../../domain/workflow';
-import { code } from '../blocks';
+import { code } from '../../render/blocks';
+import { explain } from '../../render/problems';
 import { defineCommand, type Invalid, invalid, type NexusContext } from '../command';
 import { parseFlags } from '../flags';
-import { explain } from '../problems';
 import { renderSettings, type SettingsOutcome, saveSettings } from './change';
 import { describeWorkflow } from './describe';
 

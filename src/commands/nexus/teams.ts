@@ -1,8 +1,8 @@
 import { addTeams, isTeamsProblem, removeTeams } from '../../domain/nexus';
-import { escape } from '../blocks';
+import { escape } from '../../render/blocks';
+import { explain } from '../../render/problems';
 import { defineCommand, invalid, isShowSetting, SHOW_SETTING, type ShowSetting } from '../command';
 import { splitList } from '../flags';
-import { explain } from '../problems';
 import { renderSettings, type SettingsOutcome, saveSettings } from './change';
 
 type Input = { action: 'add' | 'remove'; teams: string[] };

@@ -1,13 +1,13 @@
 import type { DateTime } from 'luxon';
 import { isTrackerKind, TRACKER_KINDS, type TrackerKind } from '../../domain/tracker';
+import { bold, code, context, escape, section } from '../../render/blocks';
+import { ephemeral, inChannel, type Reply, refusal } from '../../render/reply';
+import { mapCommand, TRACKER_NAMES } from '../../render/tracker-news';
 import type { InboxSummary, TrackerConnection } from '../../store/tracker-repository';
 import { TRACKERS } from '../../trackers';
 import { SECRET_CACHE_MS } from '../../trackers/connection-cache';
-import { bold, code, context, escape, section } from '../blocks';
 import { defineCommand, invalid, type NexusContext } from '../command';
 import { parseFlags } from '../flags';
-import { ephemeral, inChannel, type Reply, refusal } from '../reply';
-import { mapCommand, TRACKER_NAMES } from '../tracker-news';
 
 const usage = `/nexus tracker [${TRACKER_KINDS.join('|')}] [--secret <the tracker's own secret>] | /nexus tracker <tracker> disconnect`;
 const DEFAULT_PUBLIC_URL = 'http://localhost:3000';

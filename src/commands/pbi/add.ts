@@ -1,10 +1,10 @@
 import { z } from 'zod';
 import { MAX_KEY, MAX_TITLE } from '../../domain/limits';
 import { decideAdd, roomForPbi } from '../../domain/pbi-decisions';
-import { code, escape } from '../blocks';
+import { code, escape } from '../../render/blocks';
+import { by, type ChangeOutcome, renderChange } from '../../render/change';
 import { defineCommand, invalid } from '../command';
 import { parseFlags, splitList } from '../flags';
-import { by, type ChangeOutcome, renderChange } from './change';
 
 export const PbiAddInputSchema = z.object({
   title: z

@@ -1,7 +1,8 @@
 import { decideBlock, decideUnblock } from '../../domain/pbi-decisions';
-import { escape } from '../blocks';
+import { escape } from '../../render/blocks';
+import { by, type ChangeOutcome, renderChange } from '../../render/change';
 import { defineCommand, invalid, isInvalid } from '../command';
-import { by, type ChangeOutcome, parseKey, parseKeyAndReason, renderChange } from './change';
+import { parseKey, parseKeyAndReason } from './change';
 
 type BlockInput = { key: string; reason: string };
 const blockUsage = '/pbi block <key> <reason…>';

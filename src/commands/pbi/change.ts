@@ -1,17 +1,6 @@
-import type { PbiEvent } from '../../domain/events';
 import { MAX_KEY, MAX_REASON } from '../../domain/limits';
-import type { Nexus } from '../../domain/nexus';
-import type { Pbi } from '../../domain/pbi';
-import type { PbiProblem } from '../../domain/pbi-decisions';
-import type { DuplicateKey, Recorded, UnknownPbi } from '../../store/pbi-repository';
-import { code, context, section } from '../blocks';
+import { code } from '../../render/blocks';
 import { type Invalid, invalid, isInvalid } from '../command';
-import { pbiButtons } from '../pbi-buttons';
-import { explain, isProblem } from '../problems';
-import { pbiLine } from '../render-pbi';
-import { inChannel, type Reply, refusal } from '../reply';
-
-export type ChangeOutcome = Recorded | PbiProblem | UnknownPbi | DuplicateKey;
 
 /** A PBI key as typed: one word, no spaces. */
 export function parseKey(word: string | undefined): string | Invalid {
@@ -28,23 +17,3 @@ export function parseKeyAndReason(words: readonly string[]): { key: string; reas
   if (reason.length > MAX_REASON) return invalid(`A reason is at most ${MAX_REASON} characters.`);
   return { key, reason };
 }
-
-/** A change everyone in the Nexus channel should see: one line saying what happened, the PBI as it is now. */
-export function renderChange(
-  outcome: ChangeOutcome,
-  nexus: Nexus,
-  usage: string,
-  say: (pbi: Pbi, event: PbiEvent) => string,
-  extra: string[] = [],
-): Reply {
-  if (isProblem(outcome)) return refusal(explain(outcome), usage);
-  const headline = say(outcome.pbi, outcome.event);
-  const blocks = [
-    section(`${headline}\n${pbiLine(outcome.pbi, null)}`),
-    ...extra.map((e) => context(e)),
-    ...pbiButtons(outcome.pbi, nexus),
-  ];
-  return inChannel(headline, blocks);
-}
-
-export const by = (event: PbiEvent): string => `<@${event.actor}>`;

@@ -1,7 +1,8 @@
 import { decideDiscard } from '../../domain/pbi-decisions';
-import { escape } from '../blocks';
+import { escape } from '../../render/blocks';
+import { by, type ChangeOutcome, renderChange } from '../../render/change';
 import { defineCommand, isInvalid } from '../command';
-import { by, type ChangeOutcome, parseKeyAndReason, renderChange } from './change';
+import { parseKeyAndReason } from './change';
 
 const usage = '/pbi discard <key> [reason…]';
 

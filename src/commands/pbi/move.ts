@@ -3,12 +3,13 @@ import { cycleTime } from '../../domain/flow-metrics';
 import type { Pbi } from '../../domain/pbi';
 import { decideMove } from '../../domain/pbi-decisions';
 import { findStage, isFinishedStage, sameName } from '../../domain/workflow';
-import { code, escape } from '../blocks';
+import { code, escape } from '../../render/blocks';
+import { by, type ChangeOutcome, renderChange } from '../../render/change';
+import { ageText, byStart } from '../../render/pbi';
+import type { Reply } from '../../render/reply';
 import { defineCommand, invalid, isInvalid, type NexusContext } from '../command';
 import { flowView } from '../flow-view';
-import { ageText, byStart } from '../render-pbi';
-import type { Reply } from '../reply';
-import { by, type ChangeOutcome, parseKey, renderChange } from './change';
+import { parseKey } from './change';
 import { startNudge } from './start-nudge';
 
 type Input = { key: string; stage: string };

@@ -1,7 +1,6 @@
 import type { PbiEvent } from '../../domain/events';
 import { cycleTime } from '../../domain/flow-metrics';
 import type { Pbi } from '../../domain/pbi';
-import type { UnknownPbi } from '../../store/pbi-repository';
 import {
   bold,
   code,
@@ -14,14 +13,16 @@ import {
   link,
   section,
   textSections,
-} from '../blocks';
+} from '../../render/blocks';
+import { ageText, SQUARE_GLYPH, squareLabel } from '../../render/pbi';
+import { pbiButtons } from '../../render/pbi-buttons';
+import { explain } from '../../render/problems';
+import { ephemeral, refusal } from '../../render/reply';
+import { describeSle } from '../../render/sle';
+import { formatDate } from '../../render/words';
+import type { UnknownPbi } from '../../store/pbi-repository';
 import { defineCommand, invalid, isInvalid } from '../command';
-import { describeSle, type FlowView, loadFlowView } from '../flow-view';
-import { formatDate } from '../forecast/basis';
-import { pbiButtons } from '../pbi-buttons';
-import { explain } from '../problems';
-import { ageText, SQUARE_GLYPH, squareLabel } from '../render-pbi';
-import { ephemeral, refusal } from '../reply';
+import { type FlowView, loadFlowView } from '../flow-view';
 import { parseKey } from './change';
 
 type Outcome = { pbi: Pbi; history: PbiEvent[]; view: FlowView } | UnknownPbi;

@@ -2,13 +2,13 @@ import { addDays } from '../../domain/calendar';
 import { stageLoads } from '../../domain/flow-metrics';
 import { compareKeys, isInProgress, type Pbi } from '../../domain/pbi';
 import { inProgressStages, sameName } from '../../domain/workflow';
-import { type Block, bold, code, escape, section } from '../blocks';
+import { type Block, bold, code, escape, section } from '../../render/blocks';
+import { byStart, pbiLine } from '../../render/pbi';
+import { ephemeral, type Reply } from '../../render/reply';
 import type { NexusContext } from '../command';
 import { type FlowView, loadFlowView } from '../flow-view';
 import { loadBasis } from '../forecast/basis';
 import { howManyBy } from '../forecast/by';
-import { byStart, pbiLine } from '../render-pbi';
-import { ephemeral, type Reply } from '../reply';
 
 /** Items a nudge suggests helping to finish. */
 const SUGGESTED = 5;

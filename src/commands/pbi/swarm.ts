@@ -1,14 +1,13 @@
 import { addDays, localDate } from '../../domain/calendar';
-import { decideSnooze, decideSwarm } from '../../domain/pbi-decisions';
-import { escape } from '../blocks';
+import { decideSnooze, decideSwarm, SNOOZE_DAYS } from '../../domain/pbi-decisions';
+import { escape } from '../../render/blocks';
+import { by, type ChangeOutcome, renderChange } from '../../render/change';
+import { formatDate } from '../../render/words';
 import { defineCommand, invalid, isInvalid } from '../command';
-import { formatDate } from '../forecast/basis';
-import { by, type ChangeOutcome, parseKey, renderChange } from './change';
+import { parseKey } from './change';
 
 const swarmUsage = '/pbi swarm <key>';
 const snoozeUsage = '/pbi snooze <key> [days]';
-/** Days a snooze lasts unless told otherwise; the digest's button uses it. */
-export const SNOOZE_DAYS = 2;
 
 export const pbiSwarm = defineCommand<{ key: string }, ChangeOutcome>({
   path: ['pbi', 'swarm'],

@@ -1,9 +1,10 @@
 import { decideSquare, SQUARE_ACTIONS, type SquareAction } from '../../domain/pbi-decisions';
-import { code, escape } from '../blocks';
+import { code, escape } from '../../render/blocks';
+import { by, type ChangeOutcome, renderChange } from '../../render/change';
+import { SQUARE_GLYPH } from '../../render/pbi';
+import type { Reply } from '../../render/reply';
 import { defineCommand, invalid, isInvalid } from '../command';
-import { SQUARE_GLYPH } from '../render-pbi';
-import type { Reply } from '../reply';
-import { by, type ChangeOutcome, parseKey, renderChange } from './change';
+import { parseKey } from './change';
 import { startNudge } from './start-nudge';
 
 type Input = { key: string; team: string; action: SquareAction };

@@ -1,7 +1,8 @@
 import { decideTeams } from '../../domain/pbi-decisions';
-import { code, escape } from '../blocks';
+import { code, escape } from '../../render/blocks';
+import { by, type ChangeOutcome, renderChange } from '../../render/change';
 import { defineCommand, invalid, isInvalid } from '../command';
-import { by, type ChangeOutcome, parseKey, renderChange } from './change';
+import { parseKey } from './change';
 
 type Input = { key: string; add: string[]; remove: string[] };
 const usage = '/pbi teams <key> +Gamma -Beta';

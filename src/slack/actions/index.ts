@@ -1,6 +1,6 @@
 import type { App, BlockButtonAction, BlockStaticSelectAction } from '@slack/bolt';
-import { HOME_PICK_ACTION } from '../../commands/home';
-import { PBI_ACTION_PREFIX } from '../../commands/pbi-buttons';
+import { HOME_PICK_ACTION } from '../../render/home';
+import { PBI_ACTION_PREFIX } from '../../render/pbi-buttons';
 import type { SlackDeps } from '../deps';
 import { publishHome } from '../home';
 import { pbiButtonListener } from './pbi-button';

@@ -1,7 +1,7 @@
 import type { AllMiddlewareArgs, BlockButtonAction, SlackActionMiddlewareArgs } from '@slack/bolt';
 import { runWords } from '../../commands';
-import { code, escape } from '../../commands/blocks';
-import { commandFor, PbiButtonSchema, staleness } from '../../commands/pbi-buttons';
+import { code, escape } from '../../render/blocks';
+import { commandFor, PbiButtonSchema, staleness } from '../../render/pbi-buttons';
 import { commandContext, type SlackDeps } from '../deps';
 import { sendAnswer, slackMessages } from '../message';
 import { openBlockModal } from '../views/block-modal';

@@ -1,7 +1,7 @@
 import type { App, RespondFn } from '@slack/bolt';
 import type { WebClient } from '@slack/web-api';
 import { commandName, runSlashCommand, SLASH_COMMANDS } from '../../commands';
-import { ephemeral, type Reply } from '../../commands/reply';
+import { ephemeral, type Reply } from '../../render/reply';
 import { commandContext, type SlackDeps } from '../deps';
 import { postInChannel, sendAnswer, slackMessages, uploadChart } from '../message';
 import { openSetupModal } from '../views/setup-modal';

@@ -4,15 +4,15 @@ type InputBlock = types.InputBlock;
 type KnownBlock = types.KnownBlock;
 
 import type { WebClient } from '@slack/web-api';
-import { escape } from '../../commands/blocks';
 import { splitList } from '../../commands/flags';
 import { buildWorkflow, type NexusSetupInput, parseStages, renderSetUp, setUpNexus } from '../../commands/nexus/setup';
-import { explain } from '../../commands/problems';
 import { mrkdwn } from '../../console/plain-text';
 import { isValidZone } from '../../domain/calendar';
 import { MAX_NEXUS_NAME, MAX_STAGE_NAME, MAX_STAGES, MAX_TEAM_NAME, MAX_TEAMS } from '../../domain/limits';
 import { addTeams, DIGEST_TIME, isTeamsProblem } from '../../domain/nexus';
 import { isWorkflowProblem } from '../../domain/workflow';
+import { escape } from '../../render/blocks';
+import { explain } from '../../render/problems';
 import { commandContext, type SlackDeps } from '../deps';
 import { postReply } from '../message';
 

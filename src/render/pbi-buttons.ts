@@ -1,10 +1,10 @@
 import { z } from 'zod';
 import type { Nexus } from '../domain/nexus';
 import type { Pbi } from '../domain/pbi';
+import { SNOOZE_DAYS } from '../domain/pbi-decisions';
 import { isFinishedStage, nextStage } from '../domain/workflow';
 import { actionRows, type Block, button, escape } from './blocks';
-import { SNOOZE_DAYS } from './pbi/swarm';
-import { SQUARE_GLYPH } from './render-pbi';
+import { SQUARE_GLYPH } from './pbi';
 
 /**
  * The buttons on a PBI card. Each carries the state it was drawn for, so a click on an old card is recognised as

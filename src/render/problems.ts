@@ -5,7 +5,7 @@ import type { WorkflowProblem } from '../domain/workflow';
 import type { SettingsInUse } from '../store/nexus-repository';
 import type { DuplicateKey, UnknownPbi } from '../store/pbi-repository';
 import { code, escape } from './blocks';
-import { squareLabel } from './render-pbi';
+import { squareLabel } from './pbi';
 
 type Problem = PbiProblem | UnknownPbi | DuplicateKey | WorkflowProblem | TeamsProblem | SettingsInUse;
 
