@@ -2,25 +2,12 @@ import { randomUUID } from 'node:crypto';
 import { DateTime } from 'luxon';
 import type { PbiEvent } from '../domain/events';
 import type { Pbi } from '../domain/pbi';
-import {
-  type Applied,
-  applyTrackerChange,
-  applyTrackerDeletion,
-  DELETED,
-  isLate,
-  LABEL,
-  notAfter,
-  stageForStatus,
-  type TrackerChange,
-  type TrackerKind,
-  type TrackerNews,
-  teamsForHints,
-  type Unmapped,
-} from '../domain/tracker';
+import type { TrackerChange, TrackerKind, TrackerNews, Unmapped } from '../domain/tracker';
+import { type DeliveryState, decideTrackerBatch, lateKeys, type TrackerDelivery } from '../domain/tracker-batch';
 import type { Prisma, PrismaClient } from '../generated/prisma/client';
 import { bumpRevision, type PbiWrite, type RevisionMemo } from './revisions';
 import { instantAt, pbiColumns, pbiEventColumns, toNexus, toPbi, toPbiEvent } from './rows';
-import { type TrackerConnection, toConnection } from './tracker-repository';
+import { toConnection } from './tracker-repository';
 
 /** `replay`: the same signed body came before under another delivery id (a sender never does that; a replayer does). */
 export type Received = 'stored' | 'duplicate' | 'replay';
@@ -49,7 +36,6 @@ export type NewDelivery = {
 type Tx = Prisma.TransactionClient;
 const deliveryKey = (d: { nexusId: string; kind: string; deliveryId: string }) =>
   `${d.nexusId}\n${d.kind}\n${d.deliveryId}`;
-type Working = { before: Pbi | null; pbi: Pbi; version: number; history: PbiEvent[] | null };
 
 const MAX_ERROR_LENGTH = 500;
 /** Deliveries deleted per statement when pruning: short statements, so requests go on in between. */
@@ -61,7 +47,10 @@ const MAX_RETRY_MINUTES = 60;
  * a transaction that also marks it applied: once, whatever the redeliveries, replicas or crashes.
  */
 export function inboxRepository(prisma: PrismaClient, memo: RevisionMemo, embedded = false) {
-  /** Applies the given deliveries, or (ids null) the next `limit` due ones of the Nexus. */
+  /**
+   * Applies the given deliveries, or (ids null) the next `limit` due ones of the Nexus: locks the Nexus, loads what
+   * the batch needs, lets the domain decide (`decideTrackerBatch`) and writes what it decided.
+   */
   async function applyBatch(nexusId: string, ids: bigint[] | null, now: DateTime, limit: number): Promise<InboxRound> {
     const outcome = await prisma.$transaction(async (tx) => {
       // the Nexus row lock orders this with every other writer of the Nexus, on any replica
@@ -70,74 +59,35 @@ export function inboxRepository(prisma: PrismaClient, memo: RevisionMemo, embedd
       const rows = ids
         ? await tx.delivery.findMany({ where: { id: { in: ids }, ...due(now) } })
         : await dueRows(tx, nexusId, now, limit);
-      const connections = new Map(
-        (await tx.trackerConnection.findMany({ where: { nexusId } })).map((c) => [c.kind, toConnection(c)]),
-      );
-      const sorted = rows
-        .map((row) => ({
+      const connections = (await tx.trackerConnection.findMany({ where: { nexusId } })).map(toConnection);
+      const deliveries = rows.map(
+        (row): TrackerDelivery => ({
           id: row.id,
           kind: row.kind as TrackerKind,
-          change: notAfter(changeFromJson(row.change), instantAt(row.receivedAt.getTime())),
-        }))
-        .sort((a, b) => a.change.at.toMillis() - b.change.at.toMillis() || Number(a.id - b.id));
-      const { working, deliveries } = await loadWorking(tx, nexusId, sorted);
-      const fresh: PbiEvent[] = [];
-      const round: InboxRound = { nexusId, handled: rows.length, moves: [], newlyUnmapped: [], failed: 0 };
-      const states = { applied: [] as bigint[], ignored: [] as bigint[], unmapped: [] as bigint[] };
-      const unmapped = new Map<string, Unmapped>();
-      const record = (id: bigint, kind: TrackerKind, current: Working | null, applied: Applied) => {
-        states.applied.push(id);
-        fresh.push(...applied.events);
-        working.set(applied.pbi.key, {
-          before: current?.before ?? null,
-          pbi: applied.pbi,
-          version: current?.version ?? 0,
-          history: current ? (current.history ? [...current.history, ...applied.events] : null) : applied.events,
+          change: changeFromJson(row.change),
+          receivedAt: instantAt(row.receivedAt.getTime()),
+        }),
+      );
+      const { current, versions } = await loadCurrent(tx, nexusId, deliveries);
+      const histories = await loadHistories(tx, nexusId, lateKeys(deliveries, current));
+      const batch = decideTrackerBatch({ nexus, connections, deliveries, current, histories });
+      const revisions = batch.writes.length ? await bumpRevision(tx, nexusId, batch.writes) : null;
+      await writeAll(tx, nexusId, batch.writes, versions, batch.events);
+      await markStates(tx, batch.states, now);
+      for (const { kind, statuses } of batch.reported)
+        await tx.trackerConnection.update({
+          where: { nexusId_kind: { nexusId, kind } },
+          data: { reportedStatuses: statuses },
         });
-        if (applied.move) round.moves.push({ ...applied.move, kind });
+      if (batch.news) await tx.trackerNotice.create({ data: { nexusId, news: batch.news, createdAt: now.toJSDate() } });
+      const round: InboxRound = {
+        nexusId,
+        handled: rows.length,
+        moves: batch.news?.moves ?? [],
+        newlyUnmapped: batch.news?.unmapped ?? [],
+        failed: 0,
       };
-      for (const { id, kind, change } of deliveries) {
-        const connection = connections.get(kind);
-        const current = working.get(change.item.key) ?? null;
-        if (change.to.category === DELETED) {
-          const applied = connection ? applyTrackerDeletion(nexus.workflow, current, change, kind) : null;
-          if (applied) record(id, kind, current, applied);
-          else states.ignored.push(id);
-          continue;
-        }
-        const stage = connection ? stageForStatus(connection.mapping, nexus.workflow, change.to) : null;
-        if (!connection || !stage) {
-          if (change.to.category === LABEL) states.ignored.push(id);
-          else {
-            states.unmapped.push(id);
-            const known = unmapped.get(`${kind}|${change.to.name}`) ?? { kind, status: change.to.name, waiting: 0 };
-            unmapped.set(`${kind}|${change.to.name}`, { ...known, waiting: known.waiting + 1 });
-          }
-          continue;
-        }
-        record(
-          id,
-          kind,
-          current,
-          applyTrackerChange(nexus.workflow, current, change, {
-            stage,
-            teams: teamsForHints(connection.mapping, nexus, change.teamHints),
-            actor: kind,
-          }),
-        );
-      }
-      const writes: PbiWrite[] = [...working.values()]
-        .filter((w) => w.pbi !== w.before)
-        .map((w) => ({ before: w.before, after: w.pbi }));
-      const revisions = writes.length ? await bumpRevision(tx, nexusId, writes) : null;
-      await writeAll(tx, nexusId, writes, working, fresh);
-      await markStates(tx, states, now);
-      round.newlyUnmapped = await reportOnce(tx, nexusId, connections, [...unmapped.values()]);
-      if (round.moves.length || round.newlyUnmapped.length) {
-        const news: TrackerNews = { moves: round.moves, unmapped: round.newlyUnmapped };
-        await tx.trackerNotice.create({ data: { nexusId, news, createdAt: now.toJSDate() } });
-      }
-      return { round, revisions, writes };
+      return { round, revisions, writes: batch.writes };
     });
     if (outcome.revisions) memo.written(nexusId, outcome.revisions, outcome.writes);
     return outcome.round;
@@ -323,52 +273,29 @@ async function dueRows(db: Tx, nexusId: string, now: DateTime, limit: number) {
   return [...failed, ...pending];
 }
 
-/**
- * The PBIs the changes touch, as they are now; with their whole history when a change is older than their latest
- * (it goes in its place and the PBI is replayed). Histories come in one query for the batch. Keys are unique ignoring
- * case: each delivery is given the key its PBI has (or the first spelling of the batch for a new one).
- */
-async function loadWorking<D extends { change: TrackerChange }>(
+/** The PBIs the deliveries name, as they are now (keys are unique ignoring case), with their versions. */
+async function loadCurrent(
   tx: Tx,
   nexusId: string,
-  given: D[],
-): Promise<{ working: Map<string, Working>; deliveries: D[] }> {
-  const folded = [...new Set(given.map((d) => d.change.item.key.toLowerCase()))];
+  deliveries: readonly TrackerDelivery[],
+): Promise<{ current: Pbi[]; versions: Map<string, number> }> {
+  const folded = [...new Set(deliveries.map((d) => d.change.item.key.toLowerCase()))];
   const ids = await tx.$queryRaw<{ id: string }[]>`
     SELECT id FROM "Pbi" WHERE "nexusId" = ${nexusId} AND lower(key) IN (SELECT jsonb_array_elements_text(${JSON.stringify(folded)}::jsonb))`;
   const rows = ids.length ? await tx.pbi.findMany({ where: { id: { in: ids.map((r) => r.id) } } }) : [];
-  const spelling = new Map(rows.map((row) => [row.key.toLowerCase(), row.key]));
-  for (const { change } of given)
-    if (!spelling.has(change.item.key.toLowerCase())) spelling.set(change.item.key.toLowerCase(), change.item.key);
-  const deliveries = given.map((d) => ({
-    ...d,
-    change: { ...d.change, item: { ...d.change.item, key: spelling.get(d.change.item.key.toLowerCase())! } },
-  }));
-  const changes = deliveries.map((d) => d.change);
-  const working = new Map(
-    rows.map((row): [string, Working] => {
-      const pbi = toPbi(row);
-      return [row.key, { before: pbi, pbi, version: row.version, history: null }];
-    }),
-  );
-  const late = [
-    ...new Set(
-      changes
-        .filter((c) => {
-          const w = working.get(c.item.key);
-          return w && isLate(w.pbi, c);
-        })
-        .map((c) => c.item.key),
-    ),
-  ];
-  if (!late.length) return { working, deliveries };
+  return { current: rows.map(toPbi), versions: new Map(rows.map((row) => [row.key, row.version])) };
+}
+
+/** The whole histories of the given PBIs, in one query; usually none are asked for. */
+async function loadHistories(tx: Tx, nexusId: string, keys: string[]): Promise<Map<string, PbiEvent[]>> {
+  const histories = new Map(keys.map((key): [string, PbiEvent[]] => [key, []]));
+  if (!keys.length) return histories;
   const events = await tx.event.findMany({
-    where: { nexusId, pbiKey: { in: late } },
+    where: { nexusId, pbiKey: { in: keys } },
     orderBy: [{ occurredAt: 'asc' }, { id: 'asc' }],
   });
-  for (const key of late) working.get(key)!.history = [];
-  for (const row of events) working.get(row.pbiKey!)!.history!.push(toPbiEvent(row));
-  return { working, deliveries };
+  for (const row of events) histories.get(row.pbiKey!)!.push(toPbiEvent(row));
+  return histories;
 }
 
 /**
@@ -378,9 +305,9 @@ async function loadWorking<D extends { change: TrackerChange }>(
 async function writeAll(
   tx: Tx,
   nexusId: string,
-  writes: PbiWrite[],
-  working: Map<string, Working>,
-  events: PbiEvent[],
+  writes: readonly PbiWrite[],
+  versions: ReadonlyMap<string, number>,
+  events: readonly PbiEvent[],
 ): Promise<void> {
   const utc = (at: DateTime | null) => at?.toUTC().toISO() ?? null;
   const added = writes
@@ -409,7 +336,7 @@ async function writeAll(
     .filter((w) => w.before !== null)
     .map(({ after: p }) => ({
       key: p.key,
-      version: working.get(p.key)!.version,
+      version: versions.get(p.key)!,
       title: p.title,
       url: p.url,
       stage: p.stage,
@@ -445,11 +372,7 @@ async function writeAll(
   }
 }
 
-async function markStates(
-  tx: Tx,
-  states: Record<'applied' | 'ignored' | 'unmapped', bigint[]>,
-  now: DateTime,
-): Promise<void> {
+async function markStates(tx: Tx, states: Record<DeliveryState, bigint[]>, now: DateTime): Promise<void> {
   for (const [state, ids] of Object.entries(states)) {
     if (ids.length)
       await tx.delivery.updateMany({
@@ -457,26 +380,6 @@ async function markStates(
         data: { state, appliedAt: state === 'unmapped' ? null : now.toJSDate(), error: null },
       });
   }
-}
-
-/** Statuses the NIT has not heard of yet are remembered as reported, in the same transaction: told once. */
-async function reportOnce(
-  tx: Tx,
-  nexusId: string,
-  connections: Map<string, TrackerConnection>,
-  unmapped: Unmapped[],
-): Promise<Unmapped[]> {
-  const fresh = unmapped.filter((u) => !connections.get(u.kind)?.reportedStatuses.includes(u.status));
-  for (const kind of new Set(fresh.map((u) => u.kind))) {
-    const connection = connections.get(kind);
-    if (!connection) continue;
-    const reportedStatuses = [
-      ...connection.reportedStatuses,
-      ...fresh.filter((u) => u.kind === kind).map((u) => u.status),
-    ];
-    await tx.trackerConnection.update({ where: { nexusId_kind: { nexusId, kind } }, data: { reportedStatuses } });
-  }
-  return fresh.filter((u) => connections.has(u.kind));
 }
 
 type ChangeJson = Omit<TrackerChange, 'at' | 'item'> & {

@@ -1,0 +1,170 @@
+import type { DateTime } from 'luxon';
+import type { PbiEvent } from './events';
+import type { Nexus } from './nexus';
+import type { Pbi } from './pbi';
+import {
+  type Applied,
+  applyTrackerChange,
+  applyTrackerDeletion,
+  DELETED,
+  isLate,
+  LABEL,
+  notAfter,
+  stageForStatus,
+  type TrackerChange,
+  type TrackerKind,
+  type TrackerMapping,
+  type TrackerMove,
+  type TrackerNews,
+  teamsForHints,
+  type Unmapped,
+} from './tracker';
+
+/** One stored delivery: the change its tracker reported and when it reached us; `id` is the order of receipt. */
+export type TrackerDelivery = { id: bigint; kind: TrackerKind; change: TrackerChange; receivedAt: DateTime };
+
+/** What a batch needs of a Nexus's connection: its mapping, and the statuses its NIT already heard have no stage. */
+export type ConnectedTracker = { kind: TrackerKind; mapping: TrackerMapping; reportedStatuses: readonly string[] };
+
+/** applied; ignored (nothing for the flow: a label, a deletion with nothing to discard); held for want of a stage. */
+export type DeliveryState = 'applied' | 'ignored' | 'unmapped';
+
+/** One PBI the batch changed, as it was (null: new) and as it is after. */
+export type TrackerWrite = { before: Pbi | null; after: Pbi };
+
+/** What applying a batch of deliveries decides; the caller writes it in one transaction. */
+export type TrackerBatch = {
+  /** the events to record, in the order they were decided */
+  events: PbiEvent[];
+  /** the PBIs changed: known ones first, in the order given, then new ones in the order they came */
+  writes: TrackerWrite[];
+  /** the deliveries by what became of them */
+  states: Record<DeliveryState, bigint[]>;
+  /** connections whose NIT now hears of more statuses without a stage: the whole list to remember, told once */
+  reported: { kind: TrackerKind; statuses: string[] }[];
+  /** what the channel is to hear: the moves, and statuses newly held; null when there is nothing */
+  news: TrackerNews | null;
+};
+
+export type TrackerBatchInput = {
+  nexus: Nexus;
+  connections: readonly ConnectedTracker[];
+  deliveries: readonly TrackerDelivery[];
+  /** the PBIs the deliveries name (keys ignoring case), as they are now */
+  current: readonly Pbi[];
+  /** the whole history of each PBI in `lateKeys`, oldest first */
+  histories: ReadonlyMap<string, readonly PbiEvent[]>;
+};
+
+/**
+ * The deliveries as they apply: dated not after they reached us, in order of occurrence (then of receipt), each under
+ * the key its PBI has. Keys are unique ignoring case: a new PBI takes the first spelling of the batch.
+ */
+function inOrder(deliveries: readonly TrackerDelivery[], current: readonly Pbi[]): TrackerDelivery[] {
+  const sorted = deliveries
+    .map((d) => ({ ...d, change: notAfter(d.change, d.receivedAt) }))
+    .sort((a, b) => a.change.at.toMillis() - b.change.at.toMillis() || Number(a.id - b.id));
+  const spelling = new Map(current.map((pbi) => [pbi.key.toLowerCase(), pbi.key]));
+  for (const { change } of sorted)
+    if (!spelling.has(change.item.key.toLowerCase())) spelling.set(change.item.key.toLowerCase(), change.item.key);
+  return sorted.map((d) => ({
+    ...d,
+    change: { ...d.change, item: { ...d.change.item, key: spelling.get(d.change.item.key.toLowerCase())! } },
+  }));
+}
+
+/**
+ * The PBIs whose whole history the batch needs: those a change is older than the latest of (it goes in its place and
+ * the PBI is replayed). Usually none, so histories are loaded only for these.
+ */
+export function lateKeys(deliveries: readonly TrackerDelivery[], current: readonly Pbi[]): string[] {
+  const byKey = new Map(current.map((pbi) => [pbi.key, pbi]));
+  const late = inOrder(deliveries, current)
+    .filter(({ change }) => {
+      const pbi = byKey.get(change.item.key);
+      return pbi && isLate(pbi, change);
+    })
+    .map(({ change }) => change.item.key);
+  return [...new Set(late)];
+}
+
+type Working = { before: Pbi | null; pbi: Pbi; history: readonly PbiEvent[] | null };
+
+/**
+ * Applies a batch of tracker deliveries to the Nexus's PBIs: each status maps to a stage through its connection
+ * (`stageForStatus`), hints to teams (`teamsForHints`), and the change applies in order of occurrence
+ * (`applyTrackerChange`; a late one in its place). A deletion discards; a label no one mapped is ignored; a status
+ * with no stage, or of a tracker no longer connected, is held. Statuses held are told to the NIT once per connection.
+ */
+export function decideTrackerBatch(input: TrackerBatchInput): TrackerBatch {
+  const { nexus } = input;
+  const connections = new Map(input.connections.map((c) => [c.kind, c]));
+  const working = new Map(
+    input.current.map((pbi): [string, Working] => [
+      pbi.key,
+      { before: pbi, pbi, history: input.histories.get(pbi.key) ?? null },
+    ]),
+  );
+  const events: PbiEvent[] = [];
+  const moves: (TrackerMove & { kind: TrackerKind })[] = [];
+  const states: Record<DeliveryState, bigint[]> = { applied: [], ignored: [], unmapped: [] };
+  const held = new Map<string, Unmapped>();
+  const record = (id: bigint, kind: TrackerKind, current: Working | null, applied: Applied) => {
+    states.applied.push(id);
+    events.push(...applied.events);
+    working.set(applied.pbi.key, {
+      before: current?.before ?? null,
+      pbi: applied.pbi,
+      history: current ? (current.history ? [...current.history, ...applied.events] : null) : applied.events,
+    });
+    if (applied.move) moves.push({ ...applied.move, kind });
+  };
+  for (const { id, kind, change } of inOrder(input.deliveries, input.current)) {
+    const connection = connections.get(kind);
+    const current = working.get(change.item.key) ?? null;
+    if (change.to.category === DELETED) {
+      const applied = connection ? applyTrackerDeletion(nexus.workflow, current, change, kind) : null;
+      if (applied) record(id, kind, current, applied);
+      else states.ignored.push(id);
+      continue;
+    }
+    const stage = connection ? stageForStatus(connection.mapping, nexus.workflow, change.to) : null;
+    if (!connection || !stage) {
+      if (change.to.category === LABEL) states.ignored.push(id);
+      else {
+        states.unmapped.push(id);
+        const known = held.get(`${kind}|${change.to.name}`) ?? { kind, status: change.to.name, waiting: 0 };
+        held.set(`${kind}|${change.to.name}`, { ...known, waiting: known.waiting + 1 });
+      }
+      continue;
+    }
+    const teams = teamsForHints(connection.mapping, nexus, change.teamHints);
+    record(id, kind, current, applyTrackerChange(nexus.workflow, current, change, { stage, teams, actor: kind }));
+  }
+  const writes = [...working.values()]
+    .filter((w) => w.pbi !== w.before)
+    .map((w): TrackerWrite => ({ before: w.before, after: w.pbi }));
+  const { reported, unmapped } = reportOnce(connections, [...held.values()]);
+  return { events, writes, states, reported, news: moves.length || unmapped.length ? { moves, unmapped } : null };
+}
+
+/**
+ * Statuses held that the connection's NIT has not heard of yet: told now and remembered as told. A tracker no longer
+ * connected has no NIT to tell (its statuses can't be mapped until it is connected again).
+ */
+function reportOnce(
+  connections: ReadonlyMap<TrackerKind, ConnectedTracker>,
+  held: Unmapped[],
+): { reported: TrackerBatch['reported']; unmapped: Unmapped[] } {
+  const fresh = held.filter(
+    (u) => connections.get(u.kind) && !connections.get(u.kind)!.reportedStatuses.includes(u.status),
+  );
+  const reported = [...new Set(fresh.map((u) => u.kind))].map((kind) => ({
+    kind,
+    statuses: [
+      ...connections.get(kind)!.reportedStatuses,
+      ...fresh.filter((u) => u.kind === kind).map((u) => u.status),
+    ],
+  }));
+  return { reported, unmapped: fresh };
+}

@@ -1,0 +1,272 @@
+import type { PbiEvent } from '../../src/domain/events';
+import type { Nexus } from '../../src/domain/nexus';
+import type { Pbi } from '../../src/domain/pbi';
+import { DELETED, LABEL, type TrackerKind, type TrackerStatus } from '../../src/domain/tracker';
+import {
+  type ConnectedTracker,
+  decideTrackerBatch,
+  lateKeys,
+  type TrackerBatchInput,
+  type TrackerDelivery,
+} from '../../src/domain/tracker-batch';
+import { at, pbiFrom, WORKFLOW } from './builders';
+
+const nexus: Nexus = {
+  id: 'n1',
+  workspaceId: 'T',
+  channelId: 'C',
+  name: 'N',
+  teams: ['Alpha', 'Beta'],
+  workflow: WORKFLOW,
+  sle: { percentile: 85, days: null, historyDays: 90 },
+  timeZone: 'Europe/Berlin',
+  digest: { time: '09:30', days: ['mon'], enabled: true },
+  forecast: { days: 'calendar', sprintDays: 14 },
+  nit: ['U1'],
+  createdBy: 'U1',
+};
+
+const jira: ConnectedTracker = {
+  kind: 'jira',
+  mapping: { statuses: { 'Code Review': 'review' }, teams: { payments: 'Alpha' } },
+  reportedStatuses: ['QA'],
+};
+
+type Given = {
+  id?: number;
+  kind?: TrackerKind;
+  key?: string;
+  to: string | TrackerStatus;
+  at: string;
+  received?: string;
+  hints?: string[];
+  title?: string;
+};
+
+let nextId = 1;
+function delivery(g: Given): TrackerDelivery {
+  const to = typeof g.to === 'string' ? { id: null, name: g.to, category: null } : g.to;
+  return {
+    id: BigInt(g.id ?? nextId++),
+    kind: g.kind ?? 'jira',
+    change: {
+      item: {
+        key: g.key ?? 'ED-1',
+        title: g.title ?? `Title of ${g.key ?? 'ED-1'}`,
+        url: null,
+        createdAt: at('2026-03-01 08:00'),
+      },
+      from: null,
+      to,
+      at: at(g.at),
+      teamHints: g.hints ?? [],
+    },
+    receivedAt: at(g.received ?? '2026-03-31 00:00'),
+  };
+}
+
+function decide(given: Given[], more: Partial<TrackerBatchInput> = {}) {
+  return decideTrackerBatch({
+    nexus,
+    connections: [jira],
+    deliveries: given.map(delivery),
+    current: [],
+    histories: new Map(),
+    ...more,
+  });
+}
+
+/** A PBI known to the Nexus, in `doing` since 3 March, added and moved by Jira. */
+const known = (key = 'ED-1'): Pbi => pbiFrom(key, '2026-03-01 08:00', [['2026-03-03 10:00', 'move', 'doing']]);
+const historyOf = (key = 'ED-1'): PbiEvent[] => [
+  {
+    type: 'pbi.added',
+    key,
+    title: `Title of ${key}`,
+    url: null,
+    stage: 'ready',
+    teams: [],
+    at: at('2026-03-01 08:00'),
+    actor: 'U1',
+  },
+  { type: 'pbi.moved', key, from: 'ready', to: 'doing', at: at('2026-03-03 10:00'), actor: 'U1' },
+];
+
+const status = (name: string, category: string | null = null): TrackerStatus => ({ id: null, name, category });
+
+describe('what becomes of each delivery of a batch', () => {
+  // state: applied, ignored or held (unmapped); told: the statuses the NIT hears of now; moved: the stage announced
+  test.each<{
+    what: string;
+    kind?: TrackerKind;
+    to: string | TrackerStatus;
+    current?: Pbi[];
+    state: 'applied' | 'ignored' | 'unmapped';
+    told: string[];
+    moved: string | null;
+  }>([
+    { what: 'a status mapped by the NIT applies', to: 'Code Review', state: 'applied', told: [], moved: 'review' },
+    { what: 'a status named like a stage applies', to: 'Doing', state: 'applied', told: [], moved: 'doing' },
+    {
+      what: 'a category finds its place in the flow',
+      to: status('Shipped', 'done'),
+      state: 'applied',
+      told: [],
+      moved: 'done',
+    },
+    {
+      what: 'a change to the stage the PBI is in applies and announces nothing',
+      to: 'Doing',
+      current: [known()],
+      state: 'applied',
+      told: [],
+      moved: null,
+    },
+    {
+      what: 'a status without a stage is held and told',
+      to: 'Triage',
+      state: 'unmapped',
+      told: ['Triage'],
+      moved: null,
+    },
+    { what: 'a status already told is held, not told again', to: 'QA', state: 'unmapped', told: [], moved: null },
+    { what: 'a label no one mapped is ignored', to: status('bug', LABEL), state: 'ignored', told: [], moved: null },
+    {
+      what: 'a tracker no longer connected: its status is held, with no NIT to tell',
+      kind: 'github',
+      to: 'Doing',
+      state: 'unmapped',
+      told: [],
+      moved: null,
+    },
+    {
+      what: 'a deletion of a known PBI discards it',
+      to: status('deleted', DELETED),
+      current: [known()],
+      state: 'applied',
+      told: [],
+      moved: DELETED,
+    },
+    {
+      what: 'a deletion of a PBI never seen is ignored',
+      to: status('deleted', DELETED),
+      state: 'ignored',
+      told: [],
+      moved: null,
+    },
+    {
+      what: 'a deletion from a tracker no longer connected is ignored',
+      kind: 'github',
+      to: status('deleted', DELETED),
+      current: [known()],
+      state: 'ignored',
+      told: [],
+      moved: null,
+    },
+  ])('$what', ({ kind, to, current, state, told, moved }) => {
+    const batch = decide([{ id: 7, kind, to, at: '2026-03-05 10:00' }], { current: current ?? [] });
+    expect(batch.states).toEqual({ applied: [], ignored: [], unmapped: [], [state]: [7n] });
+    expect(batch.news?.unmapped.map((u) => u.status) ?? []).toEqual(told);
+    expect(batch.reported).toEqual(told.length ? [{ kind: 'jira', statuses: ['QA', ...told] }] : []);
+    expect(batch.news?.moves.map((m) => m.to) ?? []).toEqual(moved ? [moved] : []);
+    if (!moved) expect(batch.news?.moves ?? []).toEqual([]);
+    expect(batch.writes).toHaveLength(state === 'applied' ? 1 : 0);
+    expect(batch.events.length > 0).toBe(state === 'applied');
+  });
+
+  test('a new item is added in the first stage, moves, and is announced with its tracker', () => {
+    const batch = decide([{ to: 'Code Review', at: '2026-03-05 10:00', hints: ['payments', 'beta', 'bug'] }]);
+    expect(batch.events.map((e) => [e.type, e.actor])).toEqual([
+      ['pbi.added', 'jira'],
+      ['pbi.moved', 'jira'],
+    ]);
+    expect(batch.writes).toHaveLength(1);
+    expect(batch.writes[0].before).toBeNull();
+    expect(batch.writes[0].after).toMatchObject({ key: 'ED-1', stage: 'review' });
+    expect(batch.writes[0].after.squares.map((s) => s.team)).toEqual(['Alpha', 'Beta']);
+    expect(batch.news).toEqual({
+      moves: [{ key: 'ED-1', title: 'Title of ED-1', url: null, from: null, to: 'review', kind: 'jira' }],
+      unmapped: [],
+    });
+  });
+
+  test('held statuses are counted per tracker and status, and told once per connection', () => {
+    const batch = decide([
+      { key: 'ED-1', to: 'Triage', at: '2026-03-05 10:00' },
+      { key: 'ED-2', to: 'Triage', at: '2026-03-05 11:00' },
+      { key: 'ED-3', to: 'Parked', at: '2026-03-05 12:00' },
+      { key: 'ED-4', to: 'QA', at: '2026-03-05 13:00' },
+    ]);
+    expect(batch.news!.unmapped).toEqual([
+      { kind: 'jira', status: 'Triage', waiting: 2 },
+      { kind: 'jira', status: 'Parked', waiting: 1 },
+    ]);
+    expect(batch.reported).toEqual([{ kind: 'jira', statuses: ['QA', 'Triage', 'Parked'] }]);
+    expect(batch.states.unmapped).toHaveLength(4);
+  });
+});
+
+describe('a batch applies in order of occurrence', () => {
+  test('whatever order the deliveries came in; equal times in order of receipt', () => {
+    const batch = decide([
+      { id: 3, to: 'Done', at: '2026-03-06 10:00' },
+      { id: 2, to: 'Review', at: '2026-03-05 10:00' },
+      { id: 1, to: 'Doing', at: '2026-03-05 10:00' },
+    ]);
+    expect(batch.states.applied).toEqual([1n, 2n, 3n]);
+    expect(batch.news!.moves.map((m) => [m.from, m.to])).toEqual([
+      [null, 'doing'],
+      ['doing', 'review'],
+      ['review', 'done'],
+    ]);
+    expect(batch.writes).toHaveLength(1);
+    expect(batch.writes[0].after.finishedAt!.toISO()).toBe(at('2026-03-06 10:00').toISO());
+  });
+
+  test('a change dated after it reached us counts from when it arrived', () => {
+    const batch = decide([{ to: 'Doing', at: '2026-04-10 10:00', received: '2026-03-05 09:00' }]);
+    expect(batch.writes[0].after.startedAt!.toISO()).toBe(at('2026-03-05 09:00').toISO());
+  });
+
+  test('keys are the same ignoring case: a known PBI keeps its spelling, a new one takes the first of the batch', () => {
+    const batch = decide(
+      [
+        { key: 'ed-1', to: 'Review', at: '2026-03-05 10:00' },
+        { key: 'ed-2', to: 'Doing', at: '2026-03-05 09:00' },
+        { key: 'ED-2', to: 'Review', at: '2026-03-05 11:00' },
+      ],
+      { current: [known('ED-1')] },
+    );
+    expect(batch.writes.map((w) => [w.before?.key ?? null, w.after.key, w.after.stage])).toEqual([
+      ['ED-1', 'ED-1', 'review'],
+      [null, 'ed-2', 'review'],
+    ]);
+    expect(new Set(batch.events.map((e) => e.key))).toEqual(new Set(['ED-1', 'ed-2']));
+  });
+
+  test('a change older than a PBI’s latest needs its history, and goes in its place without moving it back', () => {
+    const late: Given[] = [{ key: 'ed-1', to: 'Review', at: '2026-03-02 10:00' }];
+    const on = { current: [known('ED-1'), known('ED-9')] };
+    expect(lateKeys(late.map(delivery), on.current)).toEqual(['ED-1']);
+    expect(lateKeys([delivery({ to: 'Review', at: '2026-03-04 10:00' })], on.current)).toEqual([]);
+    expect(() => decide(late, on)).toThrow(/history/);
+    const batch = decide(late, { ...on, histories: new Map([['ED-1', historyOf('ED-1')]]) });
+    expect(batch.events).toMatchObject([{ type: 'pbi.moved', key: 'ED-1', from: 'ready', to: 'review' }]);
+    expect(batch.writes).toHaveLength(1);
+    expect(batch.writes[0].after).toMatchObject({ key: 'ED-1', stage: 'doing' });
+    expect(batch.news!.moves).toMatchObject([{ from: 'ready', to: 'review' }]);
+  });
+
+  test('known PBIs are written in the order given, then new ones as they came; untouched ones are not written', () => {
+    const batch = decide(
+      [
+        { key: 'NEW-1', to: 'Doing', at: '2026-03-05 08:00' },
+        { key: 'ED-2', to: 'Review', at: '2026-03-05 09:00' },
+        { key: 'ED-1', to: 'Review', at: '2026-03-05 10:00' },
+      ],
+      { current: [known('ED-1'), known('ED-2'), known('ED-3')] },
+    );
+    expect(batch.writes.map((w) => w.after.key)).toEqual(['ED-1', 'ED-2', 'NEW-1']);
+    expect(batch.events.map((e) => e.key)).toEqual(['NEW-1', 'NEW-1', 'ED-2', 'ED-1']);
+  });
+});
