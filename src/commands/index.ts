@@ -23,6 +23,7 @@ import { nexusSle } from './nexus/sle';
 import { nexusStage } from './nexus/stage';
 import { nexusTeams } from './nexus/teams';
 import { nexusTracker } from './nexus/tracker';
+import { nexusZone } from './nexus/zone';
 import { pbiAdd } from './pbi/add';
 import { pbiBlock, pbiUnblock } from './pbi/block';
 import { pbiDiscard } from './pbi/discard';
@@ -62,6 +63,7 @@ export const COMMANDS: readonly AnyCommand[] = [
   nexusFlow,
   nexusSle,
   nexusDigest,
+  nexusZone,
   nexusNit,
   nexusForecast,
   nexusTracker,

@@ -58,3 +58,8 @@ export function weekStart(date: CalendarDate): CalendarDate {
 export function isValidZone(zone: string): boolean {
   return IANAZone.isValidZone(zone);
 }
+
+/** A valid zone's own name whatever letters or alias it was typed in: `europe/berlin` and `Europe/Berlin` are one. */
+export function canonicalZone(zone: string): string {
+  return new Intl.DateTimeFormat('en', { timeZone: zone }).resolvedOptions().timeZone;
+}

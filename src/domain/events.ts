@@ -31,6 +31,7 @@ export type NexusEvent = {
     | 'nexus.workflow-changed'
     | 'nexus.sle-changed'
     | 'nexus.digest-changed'
+    | 'nexus.zone-changed'
     | 'nexus.nit-changed'
     | 'nexus.forecast-changed';
   at: DateTime;

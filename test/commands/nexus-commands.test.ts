@@ -21,6 +21,7 @@ describeEachDatabase('/nexus commands', (db) => {
 
   test('digest: time, zone and working days, or off; bad input changes nothing; NIT only', async () => {
     await h.run('/nexus setup');
+    await h.run('/nexus zone Europe/Berlin');
     const set = await h.run('/nexus digest 08:45 Europe/Berlin --days mon-wed,fri');
     expect(set.visibility).toBe('channel');
     expect(set.plain).toContain('set the digest for 08:45 Europe/Berlin on mon, tue, wed, fri');
@@ -41,6 +42,49 @@ describeEachDatabase('/nexus commands', (db) => {
     h.as('U_OTHER');
     expect((await h.run('/nexus digest 10:00')).plain).toContain('Nexus Integration Team');
     expect((await h.nexus()).digest.enabled).toBe(false);
+  });
+
+  test("the digest's time never changes the Nexus's zone; /nexus zone does, saying from what to what and what it moves", async () => {
+    await h.run('/nexus setup --zone Europe/Berlin');
+    const events = () => db().prisma.event.count({ where: { type: { startsWith: 'nexus.' } } });
+    const before = await events();
+    const refused = await h.run('/nexus digest 08:00 America/New_York');
+    expect(refused.visibility).toBe('ephemeral');
+    expect(refused.plain).toContain("The digest posts at its time in the Nexus's time zone, Europe/Berlin.");
+    expect(refused.plain).toContain('/nexus zone America/New_York');
+    expect(await h.nexus()).toMatchObject({ timeZone: 'Europe/Berlin', digest: { time: '09:30' } });
+    expect(await events()).toBe(before);
+    // naming the zone the Nexus already has (in any letters) only sets the time
+    expect((await h.run('/nexus digest 08:00 europe/berlin')).plain).toContain(
+      'set the digest for 08:00 Europe/Berlin',
+    );
+    expect(await h.nexus()).toMatchObject({ timeZone: 'Europe/Berlin', digest: { time: '08:00' } });
+
+    expect((await h.run('/nexus zone')).plain).toContain(
+      'Time zone: Europe/Berlin. Every day is counted in Europe/Berlin',
+    );
+    for (const [line, says] of [
+      ['/nexus zone Mars/Base', 'Mars/Base is not an IANA time zone'],
+      ['/nexus zone Europe/Berlin Asia/Tokyo', 'Give one IANA time zone'],
+      ['/nexus zone europe/berlin', "The Nexus's time zone is already Europe/Berlin."],
+    ]) {
+      const reply = await h.run(line);
+      expect(reply.visibility).toBe('ephemeral');
+      expect(reply.plain).toContain(says);
+    }
+    h.as('U_OTHER');
+    expect((await h.run('/nexus zone UTC')).plain).toContain('Nexus Integration Team');
+    h.as('U_NIT');
+    expect((await h.nexus()).timeZone).toBe('Europe/Berlin');
+
+    const changed = await h.run('/nexus zone america/new_york');
+    expect(changed.visibility).toBe('channel');
+    expect(changed.plain).toContain("changed the Nexus's time zone from Europe/Berlin to America/New_York");
+    expect(changed.plain).toContain('every day is counted in America/New_York: PBI ages and cycle times');
+    expect(changed.plain).toContain('The digest posts at 08:00 America/New_York on mon, tue, wed, thu, fri');
+    expect(await h.nexus()).toMatchObject({ timeZone: 'America/New_York', digest: { time: '08:00' } });
+    const recorded = await db().prisma.event.findFirstOrThrow({ where: { type: 'nexus.zone-changed' } });
+    expect(recorded.payload).toEqual({ value: 'America/New_York' });
   });
 
   test('setup with flags', async () => {
@@ -212,6 +256,7 @@ describeEachDatabase('/nexus help, typos and settings shown', (db) => {
       '/nexus sle <percentile>',
     ],
     ['/nexus digest', 'Digest: posted at 09:30 Europe/Berlin on mon, tue, wed, thu, fri.', '/nexus digest <HH:MM>'],
+    ['/nexus zone', 'Time zone: Europe/Berlin. Every day is counted in Europe/Berlin', '/nexus zone <IANA zone>'],
     ['/nexus forecast', 'Forecasts count every calendar day; a Sprint is 14 days.', '/nexus forecast calendar|working'],
     ['/nexus teams', 'Teams: Alpha, Beta.', '/nexus teams add|remove'],
   ])(

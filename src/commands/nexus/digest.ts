@@ -4,15 +4,16 @@ import { code } from '../../render/blocks';
 import { defineCommand, type Invalid, invalid, isShowSetting, SHOW_SETTING, type ShowSetting } from '../command';
 import { parseFlags } from '../flags';
 import { renderSettings, type SettingsOutcome, saveSettings } from './change';
+import { isSameZone, ZONE_MOVES } from './zone';
 
-const usage = '/nexus digest <HH:MM> [<IANA zone>] [--days mon-fri] | /nexus digest off';
+const usage = '/nexus digest <HH:MM> [--days mon-fri] | /nexus digest off';
 type Input = { digest: Partial<DigestSchedule>; zone: string | null };
 
 export const nexusDigest = defineCommand<Input | ShowSetting, SettingsOutcome>({
   path: ['nexus', 'digest'],
   usage,
   summary:
-    'when the daily digest is posted: local time, time zone and working days (also the days forecasts count), or off; alone, shows it',
+    "when the daily digest is posted: local time in the Nexus's zone (`/nexus zone`) and working days (also the days forecasts count), or off; alone, shows it",
   scope: 'nexus',
   nitOnly: true,
   parse(words) {
@@ -22,7 +23,7 @@ export const nexusDigest = defineCommand<Input | ShowSetting, SettingsOutcome>({
     const [time, zone, ...rest] = parsed.positional;
     if (time?.toLowerCase() === 'off' && !zone && !parsed.flags.days) return { digest: { enabled: false }, zone: null };
     if (!time || !DIGEST_TIME.test(time))
-      return invalid('Give the local time on a 24-hour clock, like `/nexus digest 09:30 Europe/Berlin`, or `off`.');
+      return invalid('Give the local time on a 24-hour clock, like `/nexus digest 09:30`, or `off`.');
     if (rest.length) return invalid(`Unexpected ${code(rest[0])}.`);
     if (zone && !isValidZone(zone))
       return invalid(
@@ -36,12 +37,17 @@ export const nexusDigest = defineCommand<Input | ShowSetting, SettingsOutcome>({
     if (isShowSetting(input)) return Promise.resolve({ shown: describeDigest(ctx.nexus) });
     const { digest, zone } = input;
     return saveSettings(ctx, 'nexus.digest-changed', (nexus) => {
+      const { timeZone } = nexus;
+      // the zone moves every date of every report: it changes only on purpose, with /nexus zone, never by the way
+      if (zone && !isSameZone(zone, timeZone))
+        return {
+          refused: `The digest posts at its time in the Nexus's time zone, ${timeZone}. ${code(zone.slice(0, 40))} would change the zone every day is counted in (${ZONE_MOVES}), so it is a setting of its own: \`/nexus zone ${zone.slice(0, 40)}\`, then \`/nexus digest ${digest.time}\`.`,
+        };
       const next = { ...nexus.digest, ...digest };
-      const timeZone = zone ?? nexus.timeZone;
       const said = next.enabled
         ? `🗞 <@${ctx.userId}> set the digest for ${next.time} ${timeZone} on ${next.days.join(', ')}.`
         : `🗞 <@${ctx.userId}> turned the daily digest off. \`/flow digest\` still posts it on demand.`;
-      return { after: { ...nexus, digest: next, timeZone }, value: { ...next, timeZone }, said };
+      return { after: { ...nexus, digest: next }, value: { ...next, timeZone }, said };
     });
   },
   render: (outcome) =>

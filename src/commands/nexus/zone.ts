@@ -1,0 +1,61 @@
+import { canonicalZone, isValidZone } from '../../domain/calendar';
+import type { Nexus } from '../../domain/nexus';
+import { code } from '../../render/blocks';
+import { defineCommand, invalid, isShowSetting, SHOW_SETTING, type ShowSetting } from '../command';
+import { renderSettings, type SettingsOutcome, saveSettings } from './change';
+
+const usage = '/nexus zone <IANA zone>';
+
+/** What the zone decides, said wherever it is shown or changed: every day a report counts is a day in this zone. */
+export const ZONE_MOVES = 'PBI ages and cycle times, throughput per day, the SLE, forecast dates and the digest';
+
+/**
+ * The Nexus's time zone. It has its own command, not a word of `/nexus digest`: it moves every date of every report,
+ * so changing it is never a side effect of setting the digest's time, and its reply says what it moved.
+ */
+export const nexusZone = defineCommand<{ zone: string } | ShowSetting, SettingsOutcome>({
+  path: ['nexus', 'zone'],
+  usage,
+  summary: `the Nexus's time zone, in which every day is counted (${ZONE_MOVES}); alone, shows it`,
+  scope: 'nexus',
+  nitOnly: true,
+  parse(words) {
+    if (!words.length) return SHOW_SETTING;
+    const [zone, ...rest] = words;
+    if (rest.length) return invalid(`Give one IANA time zone, like \`Europe/Berlin\`; unexpected ${code(rest[0])}.`);
+    if (!isValidZone(zone))
+      return invalid(
+        `${code(zone.slice(0, 40))} is not an IANA time zone; try \`Europe/Berlin\` or \`America/New_York\`.`,
+      );
+    return { zone: canonicalZone(zone) };
+  },
+  execute(input, ctx) {
+    if (isShowSetting(input))
+      return Promise.resolve({ shown: `Time zone: ${ctx.nexus.timeZone}. ${countedIn(ctx.nexus.timeZone)}` });
+    return saveSettings(ctx, 'nexus.zone-changed', (nexus) => {
+      const from = nexus.timeZone;
+      if (isSameZone(from, input.zone)) return { refused: `The Nexus's time zone is already ${from}.` };
+      const said = `🌍 <@${ctx.userId}> changed the Nexus's time zone from ${from} to ${input.zone}.`;
+      return { after: { ...nexus, timeZone: input.zone }, value: input.zone, said };
+    });
+  },
+  render: (outcome) =>
+    renderSettings(
+      outcome,
+      usage,
+      (nexus) =>
+        `From now on every day is counted in ${nexus.timeZone}: ${ZONE_MOVES} (an age, or a start or finish near midnight, can move by a day). ${digestAt(nexus)}`,
+    ),
+});
+
+/** Two names of one zone (letters, or an alias like US/Eastern) are the same zone. */
+export function isSameZone(a: string, b: string): boolean {
+  return isValidZone(a) && isValidZone(b) ? canonicalZone(a) === canonicalZone(b) : a === b;
+}
+
+const countedIn = (zone: string) => `Every day is counted in ${zone}: ${ZONE_MOVES}.`;
+
+function digestAt({ digest, timeZone }: Nexus): string {
+  const when = `${digest.time} ${timeZone} on ${digest.days.join(', ')}`;
+  return digest.enabled ? `The digest posts at ${when}.` : `The digest is off (it would post at ${when}).`;
+}
