@@ -1,8 +1,8 @@
-import type { Block } from '../render/blocks';
+import { type Block, fromLookAlikes } from '../render/blocks';
 
 /**
  * A faithful plain-text reading of Block Kit: headers underlined, links as `text (url)`, mentions as `@user`,
- * bold and code marks dropped, fields side by side as lines, context indented.
+ * bold and code marks dropped, fields side by side as lines, context indented; names and titles as typed.
  */
 export function blocksToText(blocks: readonly Block[]): string {
   return blocks.map(blockText).join('\n');
@@ -26,7 +26,7 @@ function blockText(block: Block): string {
 }
 
 export function mrkdwn(text: string): string {
-  return text
+  const plain = text
     .replace(/<(https?:[^|>]+)\|([^>]+)>/g, (_m, url: string, label: string) => `${label} (${url})`)
     .replace(/<@([^>|]+)>/g, '@$1')
     .replace(/<!(\w+)>/g, '@$1')
@@ -36,4 +36,5 @@ export function mrkdwn(text: string): string {
     .replace(/&lt;/g, '<')
     .replace(/&gt;/g, '>')
     .replace(/&amp;/g, '&');
+  return fromLookAlikes(plain);
 }

@@ -28,9 +28,30 @@ const ACTIONS_ELEMENTS = 25;
 export const SELECT_OPTIONS = 100;
 const OPTION_TEXT = 75;
 
-/** Makes user or tracker text safe in mrkdwn: `<!channel>` or `<@U1>` in a title shows as text and pings no one. */
+/**
+ * Slack's mrkdwn has no escape for its marks (`*bold*`, `_italic_`, `~struck~`, `` `code` ``), so user text shows
+ * each as a look-alike that is never a mark: ∗ ˍ ∼ ˋ. An underscore between two letters or digits (`snake_case`,
+ * `team_b`) opens and closes nothing and stays as typed. The console's plain text turns them back (`fromLookAlikes`).
+ */
+const LOOK_ALIKES: Record<string, string> = { '*': '\u2217', _: '\u02CD', '~': '\u223C', '`': '\u02CB' };
+const MARKS = /[*~`]|(?<![\p{L}\p{N}])_|_(?![\p{L}\p{N}])/gu;
+const LOOK_ALIKE_MARKS = new RegExp(`[${Object.values(LOOK_ALIKES).join('')}]`, 'g');
+const MARK_OF = Object.fromEntries(Object.entries(LOOK_ALIKES).map(([mark, alike]) => [alike, mark]));
+
+const escapeEntities = (text: string): string =>
+  text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+
+/**
+ * Makes user or tracker text safe in mrkdwn: `<!channel>` or `<@U1>` in a title shows as text and pings no one, and
+ * `*urgent*` shows with its asterisks, not bold. Every name, title, key or reason enters mrkdwn through here.
+ */
 export function escape(text: string): string {
-  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+  return escapeEntities(text).replace(MARKS, (mark) => LOOK_ALIKES[mark]);
+}
+
+/** The marks `escape` replaced, back as typed: for plain-text readings of mrkdwn (the console, modal errors). */
+export function fromLookAlikes(text: string): string {
+  return text.replace(LOOK_ALIKE_MARKS, (alike) => MARK_OF[alike]);
 }
 
 /** Slack shows at most 150 characters in a header. */
@@ -101,8 +122,11 @@ export function link(text: string, url: string | null): string {
 }
 
 export const bold = (text: string): string => `*${text}*`;
-/** Inline code; escaped, so input quoted back (`<!channel>`, `<https://x|y>`) shows as typed and pings or links nothing. */
-export const code = (text: string): string => `\`${escape(text)}\``;
+/**
+ * Inline code; escaped, so input quoted back (`<!channel>`, `<https://x|y>`) shows as typed and pings or links nothing.
+ * Inside code only a backtick is a mark (it would end it); `*` and `_` show as they are, ready to copy.
+ */
+export const code = (text: string): string => `\`${escapeEntities(text).replace(/`/g, LOOK_ALIKES['`'])}\``;
 
 /**
  * Long mrkdwn as as many sections as it needs, each within Slack's 3,000 characters: cut at a line break or space

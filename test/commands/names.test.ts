@@ -1,6 +1,7 @@
 import { blocksToText } from '../../src/console/plain-text';
 import { type Block, escape, section } from '../../src/render/blocks';
 import type { Reply } from '../../src/render/reply';
+import { renderTrackerMoves } from '../../src/render/tracker-news';
 import { commandHarness, type Harness } from '../support/harness';
 import { describeEachDatabase } from '../support/setup-db';
 
@@ -163,4 +164,49 @@ test('a section too long for Slack is cut between escapes and emoji, never insid
       expect(text).not.toMatch(/&(a|am|amp|l|lt|g|gt)?…$|[\uD800-\uDBFF]…$/);
     }
   }
+});
+
+/** Slack's marks typed in a title or a reason, as people do ("*urgent*"), beside underscores inside words. */
+const MARKED_TITLE = '*urgent* fix _now_ ~old~ `code` in snake_case';
+const MARKED_REASON = 'waits for *legal*';
+/** Each mark pair of the title as Slack would format it: none may reach Slack's mrkdwn as typed. */
+const FORMATTED = ['*urgent*', '_now_', '~old~', '`code`', '*legal*'];
+
+describeEachDatabase('titles and names with Slack formatting marks', (db) => {
+  let h: Harness;
+  beforeEach(async () => {
+    h = commandHarness(db());
+    await h.run(
+      '/nexus setup --name "Shop" --teams Alpha,team_b --stages "ready,doing,done" --start doing --finish done',
+    );
+    await h.run('/nexus sle 85 1');
+    await h.run(`/pbi add "${MARKED_TITLE}" --teams Alpha,team_b --stage doing`);
+    await h.run(`/pbi block PBI-1 ${MARKED_REASON}`);
+    h.advance({ days: 3 });
+  });
+
+  test.each(['/flow board', '/flow aging', '/flow digest', '/pbi show PBI-1'])(
+    '%s shows them as typed: nothing bold, italic, struck or code in Slack, the words as typed in the console',
+    async (line) => {
+      const reply = await h.run(line);
+      const { mrkdwn } = textsOf(reply);
+      expect({ line, formatted: mrkdwn.filter((t) => FORMATTED.some((f) => t.includes(f))) }).toEqual({
+        line,
+        formatted: [],
+      });
+      // an underscore inside a word formats nothing in Slack: it stays as typed, so plain names stay plain
+      expect(mrkdwn.join('\n')).toContain('team_b');
+      expect(consoleText(reply)).toContain(MARKED_TITLE);
+      expect(consoleText(reply)).toContain(MARKED_REASON);
+    },
+  );
+});
+
+test('a tracker move of a title with marks shows it as typed', () => {
+  const reply = renderTrackerMoves([
+    { kind: 'jira', key: 'NEX-1', title: '*Ship* it _today_', url: null, from: 'To Do', to: 'doing' },
+  ]);
+  const { mrkdwn } = textsOf(reply);
+  expect(mrkdwn.filter((t) => t.includes('*Ship*') || t.includes('_today_'))).toEqual([]);
+  expect(consoleText(reply)).toContain('NEX-1 *Ship* it _today_: To Do → doing');
 });
