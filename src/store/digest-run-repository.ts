@@ -1,5 +1,6 @@
 import type { DateTime } from 'luxon';
-import { Prisma, type PrismaClient } from '../generated/prisma/client';
+import type { PrismaClient } from '../generated/prisma/client';
+import { isUniqueViolation } from './unique-violation';
 
 /** A claim not posted after this long is taken as its replica's crash, and claimed again. */
 export const STALE_CLAIM_MINUTES = 5;
@@ -15,7 +16,7 @@ export function digestRunRepository(prisma: PrismaClient) {
         await prisma.digestRun.create({ data: { nexusId, date, claimedAt: now.toJSDate(), claimedBy: replica } });
         return true;
       } catch (error) {
-        if (!(error instanceof Prisma.PrismaClientKnownRequestError && error.code === 'P2002')) throw error;
+        if (!isUniqueViolation(error)) throw error;
       }
       const stale = now.minus({ minutes: STALE_CLAIM_MINUTES }).toJSDate();
       const taken = await prisma.digestRun.updateMany({

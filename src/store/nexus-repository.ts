@@ -5,6 +5,7 @@ import { Prisma, type PrismaClient } from '../generated/prisma/client';
 import { type FlowDatesChange, planFlowDates, writeFlowDates } from './pbi-repository';
 import { lockNexus, type RevisionMemo, type Revisions, WRITE_TRANSACTION } from './revisions';
 import { nexusColumns, nexusEventColumns, toNexus } from './rows';
+import { isUniqueViolation } from './unique-violation';
 
 /** New settings and the event that records them. */
 export type SettingsChange = { after: Nexus; event: NexusEvent };
@@ -78,7 +79,7 @@ export function nexusRepository(
           return toNexus(row);
         });
       } catch (error) {
-        if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === 'P2002') return 'duplicate';
+        if (isUniqueViolation(error)) return 'duplicate';
         throw error;
       }
     },

@@ -15,6 +15,7 @@ import {
   WRITE_TRANSACTION,
 } from './revisions';
 import { instantAt, pbiColumns, pbiEventColumns, toNexus, toPbi, toPbiEvent } from './rows';
+import { isUniqueViolation } from './unique-violation';
 
 export type Recorded = { ok: true; before: Pbi | null; pbi: Pbi; event: PbiEvent };
 export type UnknownPbi = { problem: 'unknown-pbi'; key: string };
@@ -391,8 +392,4 @@ async function findIgnoringCase(db: Prisma.TransactionClient, nexusId: string, k
 
 function autoKeyNumber(key: string): number {
   return key.startsWith(AUTO_KEY_PREFIX) ? Number(key.slice(AUTO_KEY_PREFIX.length)) || 0 : 0;
-}
-
-function isUniqueViolation(error: unknown): boolean {
-  return error instanceof Prisma.PrismaClientKnownRequestError && error.code === 'P2002';
 }

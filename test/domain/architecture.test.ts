@@ -86,3 +86,8 @@ test('no two source files import each other, however far round the circle', () =
   for (const file of files) visit(file, []);
   expect(circles).toEqual([]); // a circle means one of its files is in the wrong layer
 });
+
+test('a unique violation is recognised in one place, store/unique-violation.ts, for every repository', () => {
+  const offenders = filesUnder(SRC).filter((f) => !f.includes('generated') && /P2002/.test(readFileSync(f, 'utf8')));
+  expect(offenders.map((f) => path.relative(SRC, f))).toEqual([path.join('store', 'unique-violation.ts')]);
+});
