@@ -11,6 +11,7 @@ import type { SlackDeps } from './deps';
 import { registerEvents } from './events';
 import { ANSWER_NOT_SHOWN } from './message';
 import { refuseReplays, signatureOf } from './refuse-replays';
+import { logPerRequest, requestLog } from './request-log';
 import { registerViews } from './views';
 
 /** The bot scopes the app asks for; the manifest lists the same. */
@@ -66,15 +67,16 @@ export function createSlackApp({
     logger,
     clientOptions,
   });
+  app.use(logPerRequest(deps.log));
   app.use(refuseReplays(deps));
   registerCommands(app, deps);
   registerActions(app, deps);
   registerViews(app, deps);
   registerEvents(app, deps);
-  app.error(async ({ error, body }: ExtendedErrorHandlerArgs) => {
+  app.error(async ({ error, body, context }: ExtendedErrorHandlerArgs) => {
     // one place for failures: logged with what Slack sent, and a plain apology to the person instead of silence
     const request = body as { response_url?: string; command?: string; type?: string; trigger_id?: string };
-    deps.log.error(
+    requestLog(context, deps.log).error(
       { err: error, command: request.command, type: request.type, trigger: request.trigger_id },
       'Slack listener failed',
     );

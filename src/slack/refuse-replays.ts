@@ -2,6 +2,7 @@ import type { AnyMiddlewareArgs, Middleware } from '@slack/bolt';
 import type { BufferedIncomingMessage } from '@slack/bolt/dist/receivers/BufferedIncomingMessage';
 import { DateTime } from 'luxon';
 import type { SlackDeps } from './deps';
+import { requestLog } from './request-log';
 
 /**
  * Bolt takes a signed request for 5 minutes after its timestamp; a signature is remembered a minute longer, for clock
@@ -41,7 +42,10 @@ export function refuseReplays(deps: SlackDeps): Middleware<AnyMiddlewareArgs> {
       await args.next();
       return;
     }
-    deps.log.warn({ type: (args.body as { type?: string }).type ?? 'command' }, 'a replayed Slack request was refused');
+    requestLog(args.context, deps.log).warn(
+      { type: (args.body as { type?: string }).type ?? 'command' },
+      'a replayed Slack request was refused',
+    );
     if ('command' in args)
       await args.ack({
         response_type: 'ephemeral',

@@ -59,6 +59,8 @@ export function webhookHandler(deps: WebhookDeps) {
     deliveriesPerNexus: limits.deliveriesPerNexus,
   };
   return (req: IncomingMessage, res: ServerResponse): void => {
+    // the delivery's own logger once it is known to be authentic, so every line it writes carries its id
+    const delivery: Delivery = { log: deps.log };
     const sender = senderOf(req, limits.trustProxyHops);
     const wait = parts.senders.waitSeconds(sender);
     // a sender refused again and again is answered unread: no body, no signature, no database
@@ -68,17 +70,17 @@ export function webhookHandler(deps: WebhookDeps) {
             ...refuse(req, 429, 'too many refused requests from this address; send again after Retry-After'),
             retryAfter: wait,
           })
-        : receive(deps, parts, req);
+        : receive(deps, parts, req, delivery);
     answered
       .catch((error: unknown): Answer => {
-        deps.log.error({ err: error, url: req.url }, 'webhook delivery could not be stored');
+        delivery.log.error({ err: error, url: req.url }, 'webhook delivery could not be stored');
         return { status: 503, body: { error: 'the delivery could not be stored now; send it again' } };
       })
       .then(({ status, body, retryAfter }) => {
         if (REFUSALS.has(status)) parts.senders.take(sender);
         // 429s are counted, not logged: a flood would write a line each
         if (status >= 400 && status !== 503 && status !== 429)
-          deps.log.warn({ status, url: req.url, reason: body.error }, 'webhook refused');
+          delivery.log.warn({ status, url: req.url, reason: body.error }, 'webhook refused');
         deps.metrics.webhookAnswered(PATH.exec(pathOf(req))?.[1] ?? 'unknown', status);
         res.writeHead(status, {
           'content-type': 'application/json',
@@ -88,6 +90,9 @@ export function webhookHandler(deps: WebhookDeps) {
       });
   };
 }
+
+/** What a request has learnt of itself: a verified delivery's logger carries its id (`deliveryId`). */
+type Delivery = { log: Logger };
 
 type Parts = {
   connection: ReturnType<typeof connectionCache>;
@@ -108,7 +113,7 @@ function senderOf(req: IncomingMessage, trustProxyHops: number): string {
   return forwarded[forwarded.length - trustProxyHops] ?? own;
 }
 
-async function receive(deps: WebhookDeps, parts: Parts, req: IncomingMessage): Promise<Answer> {
+async function receive(deps: WebhookDeps, parts: Parts, req: IncomingMessage, delivery: Delivery): Promise<Answer> {
   const match = PATH.exec(pathOf(req));
   if (!match) return refuse(req, 404, 'the webhook URL is /webhooks/<tracker>/<nexus-id>');
   if (req.method !== 'POST') return refuse(req, 405, 'webhooks are POSTed');
@@ -147,6 +152,7 @@ async function receive(deps: WebhookDeps, parts: Parts, req: IncomingMessage): P
   const body = jsonOrNull(raw);
   const bodyDigest = createHash('sha256').update(raw).digest('hex');
   const deliveryId = (body !== null && tracker.deliveryId(request, body)) || bodyDigest;
+  delivery.log = deps.log.child({ deliveryId, tracker: kind });
   const at = deps.now();
   try {
     if (body === null) throw new SyntaxError('the body is not JSON');

@@ -3,14 +3,18 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { DateTime } from 'luxon';
 import { loadConfig } from '../../src/config';
-import { createLogger } from '../../src/log';
+import { createLogger, type Logger } from '../../src/log';
 import { slackServer } from '../../src/slack/start';
 import type { Database } from '../../src/store/database';
 import { type FakeSlack, startFakeSlack } from './fake-slack';
 import { SIGNING_SECRET, slackClient } from './slack-requests';
 
 /** The real Bolt app on a loopback port, talking to a fake Slack Web API that records what the bot posted. */
-export async function startSlackApp(db: Database, env: Record<string, string> = {}) {
+export async function startSlackApp(
+  db: Database,
+  env: Record<string, string> = {},
+  log: Logger = createLogger('silent'),
+) {
   const fake: FakeSlack = await startFakeSlack();
   const config = loadConfig({
     SLACK_BOT_TOKEN: 'xoxb-test',
@@ -23,7 +27,7 @@ export async function startSlackApp(db: Database, env: Record<string, string> = 
   const bot = config.SLACK_BOT_TOKEN ? { botId: 'B1', botUserId: 'UBOT' } : undefined;
   const { app, store, trackers } = slackServer(config, db, {
     now: () => now,
-    log: createLogger('silent'),
+    log,
     bot,
     processBeforeResponse: true,
   });

@@ -2,13 +2,11 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { DateTime } from 'luxon';
 import type { TrackerKind, TrackerNews } from '../../src/domain/tracker';
-import { createLogger } from '../../src/log';
+import { createLogger, type Logger } from '../../src/log';
 import { createMetrics } from '../../src/metrics';
 import { startTrackerInbox, type TrackerInbox } from '../../src/trackers/serve';
 import type { WebhookLimits } from '../../src/trackers/webhook-handler';
 import type { Harness } from './harness';
-
-const log = createLogger('silent');
 
 export type TrackerServer = { url: string; inbox: TrackerInbox; news: TrackerNews[]; close(): Promise<void> };
 
@@ -17,6 +15,7 @@ export async function serveTrackers(
   h: Harness,
   now: () => DateTime = () => DateTime.utc(),
   limits?: WebhookLimits,
+  log: Logger = createLogger('silent'),
 ): Promise<TrackerServer> {
   const news: TrackerNews[] = [];
   const metrics = createMetrics({ inboxBacklog: h.store.inbox.backlog });

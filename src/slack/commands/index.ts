@@ -1,9 +1,11 @@
 import type { App, RespondFn } from '@slack/bolt';
 import type { WebClient } from '@slack/web-api';
 import { commandName, runSlashCommand, SLASH_COMMANDS } from '../../commands';
+import type { Logger } from '../../log';
 import { ephemeral, type Reply } from '../../render/reply';
 import { commandContext, type SlackDeps } from '../deps';
 import { postInChannel, sendAnswer, slackMessages, uploadChart } from '../message';
+import { requestLog } from '../request-log';
 import { openSetupModal } from '../views/setup-modal';
 
 /** Slack sends &, < and > of typed text as entities; the command layer escapes again when it renders. */
@@ -21,14 +23,14 @@ async function postThreaded(
   channel: string,
   reply: Reply,
   respond: RespondFn,
-  deps: SlackDeps,
+  log: Logger,
 ): Promise<string | null> {
   let posted: string | null = null;
   try {
     return await postInChannel(client, channel, reply, (ts) => void (posted = ts));
   } catch (error) {
     if (posted === null) return null;
-    deps.log.warn({ err: error }, 'threaded details failed after the channel message was posted');
+    log.warn({ err: error }, 'threaded details failed after the channel message was posted');
     const details = ephemeral('The message is posted; its details could not go in the thread, so here they are:');
     for (const message of slackMessages({ ...details, blocks: [...details.blocks, ...(reply.thread ?? [])] }))
       await respond(message);
@@ -39,8 +41,9 @@ async function postThreaded(
 /** Every slash command: ack at once, then run it through the command layer the console uses and respond. */
 export function registerCommands(app: App, deps: SlackDeps): void {
   for (const slash of SLASH_COMMANDS) {
-    app.command(slash, async ({ command, ack, respond, client }) => {
+    app.command(slash, async ({ command, ack, respond, client, context }) => {
       await ack();
+      const log = requestLog(context, deps.log);
       const ids = { teamId: command.team_id, channelId: command.channel_id, userId: command.user_id };
       if (slash === '/nexus' && command.text.trim().toLowerCase() === 'setup') {
         await openSetupModal(client, command.trigger_id, ids, deps);
@@ -58,7 +61,7 @@ export function registerCommands(app: App, deps: SlackDeps): void {
       let threadTs = null as string | null;
       // whatever the command changed is saved by now: a failure to answer must not say nothing changed
       await sendAnswer(async () => {
-        threadTs = reply.thread ? await postThreaded(client, ids.channelId, reply, respond, deps) : null;
+        threadTs = reply.thread ? await postThreaded(client, ids.channelId, reply, respond, log) : null;
         if (threadTs === null)
           for (const message of slackMessages({ ...reply, blocks: [...reply.blocks, ...(reply.thread ?? [])] }))
             await respond(message);
@@ -67,7 +70,7 @@ export function registerCommands(app: App, deps: SlackDeps): void {
       if (reply.chart) {
         // the answer is out already: a failed upload is logged, not turned into an apology
         await uploadChart(client, ids.channelId, reply.chart, threadTs ? { threadTs } : { askedBy: ids.userId }).catch(
-          (error: unknown) => deps.log.warn({ err: error, chart: reply.chart!.fileName }, 'chart upload failed'),
+          (error: unknown) => log.warn({ err: error, chart: reply.chart!.fileName }, 'chart upload failed'),
         );
       }
     });
