@@ -208,3 +208,22 @@ function renaming(pbi: Pbi, item: TrackerChange['item'], at: DateTime, actor: st
   if (!item.title.trim() || (item.title === pbi.title && url === pbi.url)) return [];
   return [{ type: 'pbi.renamed', key: pbi.key, title: item.title, url, at, actor }];
 }
+
+/** A tracker label that meant a team. */
+export type TeamMapping = { kind: TrackerKind; label: string; team: string };
+
+/**
+ * The team mapping without the labels that mean one of `teams` (teams leaving the Nexus), and those labels: a label
+ * kept would point at a team that is gone, listed as if it worked and taken up again by a new team of that name.
+ */
+export function withoutTeams(
+  teamMap: Readonly<Record<string, string>>,
+  teams: readonly string[],
+): { teams: Record<string, string>; dropped: { label: string; team: string }[] } {
+  const gone = new Set(teams.map((t) => t.toLowerCase()));
+  const entries = Object.entries(teamMap);
+  return {
+    teams: Object.fromEntries(entries.filter(([, team]) => !gone.has(team.toLowerCase()))),
+    dropped: entries.filter(([, team]) => gone.has(team.toLowerCase())).map(([label, team]) => ({ label, team })),
+  };
+}

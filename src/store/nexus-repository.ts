@@ -1,5 +1,6 @@
 import type { NexusEvent } from '../domain/events';
 import type { Nexus } from '../domain/nexus';
+import { type TeamMapping, type TrackerKind, withoutTeams } from '../domain/tracker';
 import type { Workflow } from '../domain/workflow';
 import { Prisma, type PrismaClient } from '../generated/prisma/client';
 import { type FlowDatesChange, planFlowDates, writeFlowDates } from './pbi-repository';
@@ -93,7 +94,7 @@ export function nexusRepository(
     async change(
       nexusId: string,
       decide: (nexus: Nexus) => SettingsChange | { refused: string },
-    ): Promise<{ saved: Nexus } | { refused: string } | SettingsInUse> {
+    ): Promise<{ saved: Nexus; unmapped: TeamMapping[] } | { refused: string } | SettingsInUse> {
       try {
         // the fold a flow change needs is worked out before the transaction, so the Nexus (and, on the embedded
         // database, every Nexus) is not held while it runs; used only if nothing was written meanwhile
@@ -111,6 +112,7 @@ export function nexusRepository(
             data: { ...nexusColumns(after), flowRevision: { increment: 1 } },
           });
           await tx.event.create({ data: nexusEventColumns(nexusId, event, source) });
+          const unmapped = await unmapRemovedTeams(tx, before, after);
           if (flowChanged(before.workflow, after.workflow)) {
             const stillTrue =
               planned && planned.revision + 1 === locked.revision && !flowChanged(planned.workflow, after.workflow);
@@ -120,9 +122,9 @@ export function nexusRepository(
               stillTrue ? planned.changed : await planFlowDates(tx, nexusId, after.workflow),
             );
           }
-          return toNexus(row);
+          return { saved: toNexus(row), unmapped };
         }, WRITE_TRANSACTION);
-        return { saved };
+        return saved;
       } catch (error) {
         if (error instanceof Declined) return error.outcome;
         throw error;
@@ -141,6 +143,29 @@ export function nexusRepository(
 function flowChanged(a: Workflow, b: Workflow): boolean {
   const names = (w: Workflow) => [...w.stages.map((s) => s.name), w.startStage, w.finishStage].join('\n');
   return names(a) !== names(b);
+}
+
+/**
+ * Tracker labels that meant a team the change removes are unmapped with it, in its transaction: kept, they would be
+ * listed as working and would map to any team given that name later. Answers the labels unmapped.
+ */
+async function unmapRemovedTeams(tx: Prisma.TransactionClient, before: Nexus, after: Nexus): Promise<TeamMapping[]> {
+  const removed = before.teams.filter((t) => !after.teams.includes(t));
+  if (!removed.length) return [];
+  const unmapped: TeamMapping[] = [];
+  for (const row of await tx.trackerConnection.findMany({
+    where: { nexusId: before.id },
+    orderBy: { createdAt: 'asc' },
+  })) {
+    const { teams, dropped } = withoutTeams(row.teamMap as Record<string, string>, removed);
+    if (!dropped.length) continue;
+    await tx.trackerConnection.update({
+      where: { nexusId_kind: { nexusId: before.id, kind: row.kind } },
+      data: { teamMap: teams },
+    });
+    unmapped.push(...dropped.map((d) => ({ kind: row.kind as TrackerKind, ...d })));
+  }
+  return unmapped;
 }
 
 /** A stage removed that PBIs on the board (not discarded) are in, or a team removed that open PBIs need; else null. */

@@ -1,6 +1,8 @@
 import type { DateTime } from 'luxon';
+import { findTeam } from '../domain/nexus';
 import type { TrackerKind, TrackerMapping } from '../domain/tracker';
 import type { PrismaClient } from '../generated/prisma/client';
+import { WRITE_TRANSACTION } from './revisions';
 import { instantAt } from './rows';
 import type { SealedBox } from './sealed-box';
 
@@ -135,14 +137,24 @@ export function trackerRepository(prisma: PrismaClient, secrets: SealedBox | nul
       });
     },
 
-    async mapTeam(nexusId: string, kind: TrackerKind, hint: string, team: string): Promise<void> {
-      await prisma.$transaction(async (tx) => {
+    /**
+     * Maps a label to a team, if the Nexus has the team when this write takes its turn on the Nexus's row: a removal of
+     * the team taking its turn first (it unmaps the team's labels) leaves nothing to map to. Answers the team as the
+     * Nexus names it, or null.
+     */
+    async mapTeam(nexusId: string, kind: TrackerKind, hint: string, teamName: string): Promise<string | null> {
+      return prisma.$transaction(async (tx) => {
+        const [nexus] = await tx.$queryRaw<{ teams: string[] }[]>`
+          SELECT teams FROM "Nexus" WHERE id = ${nexusId} FOR UPDATE`;
+        const team = nexus ? findTeam(nexus, teamName) : undefined;
+        if (!team) return null;
         const row = await tx.trackerConnection.findUniqueOrThrow({ where: { nexusId_kind: { nexusId, kind } } });
         await tx.trackerConnection.update({
           where: { nexusId_kind: { nexusId, kind } },
           data: { teamMap: { ...(row.teamMap as Record<string, string>), [hint]: team } },
         });
-      });
+        return team;
+      }, WRITE_TRANSACTION);
     },
   };
 }

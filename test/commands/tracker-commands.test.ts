@@ -171,6 +171,39 @@ describeEachDatabase('/nexus tracker and /nexus map', (db) => {
     expect((await h.store.trackers.list(nexusId))[0].connection.mapping.statuses).toEqual({});
   });
 
+  test('removing a team unmaps the tracker labels that meant it, in the same change, and the channel hears which', async () => {
+    await h.run('/nexus tracker jira');
+    await h.run('/nexus tracker linear');
+    await h.run('/nexus map jira team comp-a Alpha');
+    await h.run('/nexus map jira team comp-b Beta');
+    await h.run('/nexus map linear team ALP alpha');
+    const nexusId = (await h.nexus()).id;
+    const teamMaps = async () =>
+      Object.fromEntries(
+        (await h.store.trackers.list(nexusId)).map((c) => [c.connection.kind, c.connection.mapping.teams]),
+      );
+
+    const removed = await h.run('/nexus teams remove alpha');
+    expect(removed.visibility).toBe('channel');
+    expect(removed.plain).toContain('removed alpha. Teams: Beta.');
+    expect(removed.plain).toContain(
+      'Tracker labels that meant a removed team now mean no team: Jira "comp-a" (Alpha), Linear "ALP" (Alpha)',
+    );
+    expect(await teamMaps()).toEqual({ jira: { 'comp-b': 'Beta' }, linear: {} });
+    expect((await h.run('/nexus tracker')).plain).not.toContain('comp-a');
+
+    // a team of that name added later is a new team: the old label does not come back to it
+    await h.run('/nexus teams add Alpha');
+    const [delivery] = inProgressDeliveries(nexusId, h.now, 1);
+    await h.store.inbox.receiveMany([{ ...delivery, change: { ...delivery.change, teamHints: ['comp-a', 'comp-b'] } }]);
+    expect((await h.store.inbox.applyDue(nexusId, h.now, 250)).failed).toBe(0);
+    expect((await h.store.pbis.get(nexusId, 'NX-0'))?.squares.map((s) => s.team)).toEqual(['Beta']);
+
+    // a removal refused (an open PBI needs the team) unmaps nothing
+    expect((await h.run('/nexus teams remove Beta')).plain).toContain('NX-0');
+    expect(await teamMaps()).toEqual({ jira: { 'comp-b': 'Beta' }, linear: {} });
+  });
+
   test('map refuses an unknown stage, team or tracker not connected, and says so in the channel when done', async () => {
     expect((await h.run('/nexus map jira "QA" integrated')).plain).toContain('Jira is not connected');
     await h.run('/nexus tracker jira');

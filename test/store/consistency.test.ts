@@ -71,6 +71,15 @@ describeEachDatabase('settings and PBI writes at once', (db) => {
     expect(await brokenInvariants(db(), nexusId)).toEqual([]);
   });
 
+  test('a team removed while tracker labels are mapped to it: no label means a team the Nexus does not have', async () => {
+    await a.run('/nexus tracker jira');
+    await a.run('/nexus teams add Gamma');
+    const maps = Array.from({ length: 6 }, (_, i) => `/nexus map jira team lab-${i} ${i % 2 ? 'Gamma' : 'Alpha'}`);
+    const answers = await both([...maps.slice(0, 3), '/nexus teams remove Gamma', ...maps.slice(3)]);
+    expect(answers.map((r) => r.plain).join('\n')).not.toMatch(/apolog|went wrong/i);
+    expect(await brokenInvariants(db(), nexusId)).toEqual([]);
+  });
+
   test('a team removed while PBIs take it on: no open PBI needs a team the Nexus does not have', async () => {
     await addPbis(6);
     const takes = Array.from({ length: 6 }, (_, i) => `/pbi teams PBI-${i + 1} +Beta`);

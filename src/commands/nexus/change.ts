@@ -1,12 +1,19 @@
 import type { NexusEvent } from '../../domain/events';
 import type { Nexus } from '../../domain/nexus';
+import type { TeamMapping } from '../../domain/tracker';
 import { code, context, section } from '../../render/blocks';
 import { explain } from '../../render/problems';
 import { ephemeral, inChannel, type Reply, refusal } from '../../render/reply';
 import type { NexusContext } from '../command';
 
-/** A change told to the channel, a refusal, or the setting as it is (asked with no arguments), told to the asker. */
-export type SettingsOutcome = { nexus: Nexus; said: string } | { refused: string } | { shown: string };
+/**
+ * A change told to the channel (with the tracker labels it unmapped, when it removed their teams), a refusal, or the
+ * setting as it is (asked with no arguments), told to the asker.
+ */
+export type SettingsOutcome =
+  | { nexus: Nexus; said: string; unmapped: TeamMapping[] }
+  | { refused: string }
+  | { shown: string };
 
 /** New settings, what they record and what the channel is told; or why not. */
 export type SettingsDecision = { after: Nexus; value: unknown; said: string } | { refused: string };
@@ -27,7 +34,7 @@ export async function saveSettings(
     said = decided.said;
     return { after: decided.after, event: { type, at: ctx.now(), actor: ctx.userId, value: decided.value } };
   });
-  if ('saved' in outcome) return { nexus: outcome.saved, said };
+  if ('saved' in outcome) return { nexus: outcome.saved, said, unmapped: outcome.unmapped };
   return 'refused' in outcome ? outcome : { refused: explain(outcome) };
 }
 

@@ -1,4 +1,3 @@
-import { findTeam } from '../../domain/nexus';
 import { isTrackerKind, TRACKER_KINDS, type TrackerKind } from '../../domain/tracker';
 import { findStage } from '../../domain/workflow';
 import { bold, code, escape } from '../../render/blocks';
@@ -35,9 +34,8 @@ export const nexusMap = defineCommand<Input, Outcome>({
         refused: `${TRACKER_NAMES[input.kind]} is not connected to this Nexus; \`/nexus tracker ${input.kind}\` connects it.`,
       };
     if (input.what === 'team') {
-      const team = findTeam(ctx.nexus, input.to);
+      const team = await ctx.store.trackers.mapTeam(ctx.nexus.id, input.kind, input.from, input.to);
       if (!team) return { refused: `No team ${code(input.to)}. Teams: ${ctx.nexus.teams.join(', ')}.` };
-      await ctx.store.trackers.mapTeam(ctx.nexus.id, input.kind, input.from, team);
       return { mapped: { ...input, target: team, requeued: 0 } };
     }
     const stage = findStage(ctx.nexus.workflow, input.to);

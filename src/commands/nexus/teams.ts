@@ -1,6 +1,7 @@
 import { addTeams, isTeamsProblem, removeTeams } from '../../domain/nexus';
 import { escape } from '../../render/blocks';
 import { explain } from '../../render/problems';
+import { TRACKER_NAMES } from '../../render/tracker-news';
 import { defineCommand, invalid, isShowSetting, SHOW_SETTING, type ShowSetting } from '../command';
 import { splitList } from '../flags';
 import { renderSettings, type SettingsOutcome, saveSettings } from './change';
@@ -11,7 +12,8 @@ const usage = '/nexus teams add|remove <team…>';
 export const nexusTeams = defineCommand<Input | ShowSetting, SettingsOutcome>({
   path: ['nexus', 'teams'],
   usage,
-  summary: 'add or remove Scrum Teams of the Nexus; alone, lists them',
+  summary:
+    'add or remove Scrum Teams of the Nexus (removing one unmaps the tracker labels that meant it); alone, lists them',
   scope: 'nexus',
   nitOnly: true,
   parse(words) {
@@ -34,5 +36,13 @@ export const nexusTeams = defineCommand<Input | ShowSetting, SettingsOutcome>({
       return { after: { ...nexus, teams: next }, value: next, said };
     });
   },
-  render: (outcome) => renderSettings(outcome, usage),
+  render: (outcome) => renderSettings(withUnmapped(outcome), usage),
 });
+
+/** The channel also hears which tracker labels no longer mean a team, as they meant one that was removed. */
+function withUnmapped(outcome: SettingsOutcome): SettingsOutcome {
+  if (!('said' in outcome) || !outcome.unmapped.length) return outcome;
+  const labels = outcome.unmapped.map((m) => `${TRACKER_NAMES[m.kind]} "${escape(m.label)}" (${escape(m.team)})`);
+  const said = `${outcome.said} Tracker labels that meant a removed team now mean no team: ${labels.join(', ')}; \`/nexus map <tracker> team "<label>" <team>\` maps one again.`;
+  return { ...outcome, said };
+}
