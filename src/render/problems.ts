@@ -6,6 +6,7 @@ import type { SettingsInUse } from '../store/nexus-repository';
 import type { DuplicateKey, UnknownPbi } from '../store/pbi-repository';
 import { code, escape } from './blocks';
 import { squareLabel } from './pbi';
+import { count } from './words';
 
 type Problem = PbiProblem | UnknownPbi | DuplicateKey | WorkflowProblem | TeamsProblem | SettingsInUse;
 
@@ -81,7 +82,7 @@ export function explain(p: Problem): string {
     case 'invalid-team-name':
       return `${code(p.team.slice(0, MAX_TEAM_NAME))}${p.team.length > MAX_TEAM_NAME ? '…' : ''} is not a team name: use one word of letters, digits, \`-\`, \`_\` or \`.\` (at most ${MAX_TEAM_NAME}).`;
     case 'stage-in-use':
-      return `${code(p.stage)} still holds ${p.count} PBI${p.count === 1 ? '' : 's'}; move them first.`;
+      return `${code(p.stage)} still holds ${count(p.count, 'PBI')}; move ${p.count === 1 ? 'it' : 'them'} first.`;
     case 'team-in-use':
       return `${escape(p.team)} is still needed on open PBIs (${(p.keys ?? []).slice(0, 5).map(escape).join(', ')}${(p.keys ?? []).length > 5 ? ', …' : ''}); take it off them first with ${code(`/pbi teams <key> -${p.team}`)}.`;
   }

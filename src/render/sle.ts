@@ -6,6 +6,6 @@ export function describeSle(sle: Sle): string {
   if (sle.kind === 'not-enough-history') {
     return `SLE: not enough history (${sle.sampleSize} finished in the window; ${MIN_ITEMS_FOR_SLE} needed, or set one with \`/nexus sle ${sle.percentile} <days>\`)`;
   }
-  const how = sle.kind === 'set' ? 'set by the Nexus' : `computed from ${sle.sampleSize} finished PBIs`;
+  const how = sle.kind === 'set' ? 'set by the Nexus' : `computed from ${count(sle.sampleSize, 'finished PBI')}`;
   return `SLE: ${sle.percentile}% of PBIs finish within ${count(sle.days, 'day')} (${how})`;
 }

@@ -1,6 +1,7 @@
 import type { TrackerKind, TrackerNews } from '../domain/tracker';
 import { bold, code, escape, lineSections, link } from './blocks';
 import { ephemeral, inChannel, type Reply } from './reply';
+import { count } from './words';
 
 export const TRACKER_NAMES: Record<TrackerKind, string> = {
   jira: 'Jira',
@@ -34,7 +35,7 @@ export function mapCommand(kind: TrackerKind, status: string): string {
 export function renderUnmapped(unmapped: TrackerNews['unmapped']): Reply {
   const lines = unmapped.map(
     (u) =>
-      `• ${TRACKER_NAMES[u.kind]} status ${bold(escape(u.status))} has no stage; ${u.waiting} ${u.waiting === 1 ? 'move waits' : 'moves wait'}. Map it: ${mapCommand(u.kind, u.status)}`,
+      `• ${TRACKER_NAMES[u.kind]} status ${bold(escape(u.status))} has no stage; ${count(u.waiting, 'move waits', 'moves wait')}. Map it: ${mapCommand(u.kind, u.status)}`,
   );
   return ephemeral(
     `Tracker statuses without a stage: ${unmapped.map((u) => escape(u.status)).join(', ')}`,

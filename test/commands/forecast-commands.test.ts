@@ -172,6 +172,20 @@ describeEachDatabase('/forecast', (db) => {
       expect(reply.plain).not.toContain('⚠'); // 20 days with throughput, and a steady one
     });
 
+    test('counts read as a person writes them: "1 more PBI", "4 more squares done by Alpha", "1 square"', async () => {
+      const one = await h.run('/forecast 1');
+      expect(one.plain).toContain('When will 1 more PBI be done?');
+      const team = await h.run('/forecast 4 --team alpha --by 2026-03-25');
+      expect(team.plain).toContain('When will Alpha have done 4 more squares?');
+      const by = await h.run('/forecast by 2026-03-23 --team alpha');
+      expect(by.plain).toContain('How many squares will Alpha have done by Mon 23 Mar? (1 day)');
+      expect(lines(by.plain)).toContain('85%: 1 square or more');
+      for (const reply of [one, team, by]) {
+        expect(reply.plain).not.toMatch(/\b1 (more )?(PBIs|squares|days)\b/);
+        expect(reply.plain).not.toMatch(/\d+ (more )?(of )?\w+'s squares/); // never "4 more of Alpha's squares"
+      }
+    });
+
     test('the same question on the same data gives the same answer and seed', async () => {
       const [a, b] = [await h.run('/forecast 7 --at 60,90'), await h.run('/forecast 7 --at 60,90')];
       expect(a.plain).toBe(b.plain);
@@ -196,15 +210,15 @@ describeEachDatabase('/forecast', (db) => {
       expect(lines((await h.run('/forecast by 2026-04-01')).plain)).toContain('85%: 10 PBIs or more');
       const team = await h.run('/forecast 4 --team alpha --by 2026-03-25');
       expect(lines(team.plain)[0]).toBe('50%: on or before Thu 26 Mar');
-      expect(team.plain).toContain("<1% chance of 4 more of Alpha's squares by Wed 25 Mar.");
+      expect(team.plain).toContain('<1% chance of 4 more squares done by Alpha by Wed 25 Mar.');
     });
 
     test('a chance from trials never reads 100% or 0%: every trial done is ">99%", none "<1%"', async () => {
       const sure = await h.run('/forecast 4 --team alpha --by 2026-04-05');
-      expect(sure.plain).toContain(">99% chance of 4 more of Alpha's squares by Sun 5 Apr.");
+      expect(sure.plain).toContain('>99% chance of 4 more squares done by Alpha by Sun 5 Apr.');
       expect(sure.plain).not.toContain('100%');
       expect((await h.run('/forecast 40 --by 2026-03-25')).plain).toContain(
-        '<1% chance of 40 more PBIs by Wed 25 Mar.',
+        '<1% chance of 40 more PBIs done by Wed 25 Mar.',
       );
     });
 

@@ -1,3 +1,5 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
 import type { Reply } from '../../src/render/reply';
 import { commandHarness, type Harness } from '../support/harness';
 import { describeEachDatabase } from '../support/setup-db';
@@ -13,11 +15,14 @@ describeEachDatabase('replies read as written by a person', (db) => {
   });
 
   test('one is singular: "1 day", "1 PBI"', async () => {
-    await h.run('/pbi add "Only" --stage doing');
+    await h.run('/pbi add "Only" --teams Alpha --stage doing');
+    await h.run('/pbi team PBI-1 Alpha done');
     await h.run('/pbi move PBI-1 done');
     h.advance({ days: 1 }); // Tue 3 Mar: the 30 days end Mon 2 Mar, a week of 1 day at each end
     const throughput = (await h.run('/flow throughput')).plain;
     expect(throughput).toContain('week of Mon 2 Mar  1  = 1 (1 day)');
+    expect(throughput).toContain('1 PBI finished in the last 30 days');
+    expect((await h.run('/flow throughput Alpha')).plain).toContain('1 square done by Alpha in the last 30 days');
     expect(throughput).not.toMatch(/\b1 days\b/);
     const sle = (await h.run('/flow sle')).plain;
     expect(sle).toContain('1 PBI finished in the last 90 days');
@@ -47,4 +52,17 @@ describeEachDatabase('replies read as written by a person', (db) => {
     expect(labels(finished)).not.toContain('Block…');
     expect(labels(await h.run('/pbi show PBI-1'))).not.toContain('Block…');
   });
+});
+
+test("no reply pluralises by hand (\"PBI${n === 1 ? '' : 's'}\"): every count goes through count() of render/words", () => {
+  const src = path.join(__dirname, '../../src');
+  const byHand = /(===|!==) 1 \? '(y?)' : '(s|ies)'|(===|!==) 1 \? '(s|ies)' : '(y?)'/;
+  const found = readdirSync(src, { recursive: true, encoding: 'utf8' })
+    .filter((file) => file.endsWith('.ts') && !file.startsWith('generated'))
+    .flatMap((file) =>
+      readFileSync(path.join(src, file), 'utf8')
+        .split('\n')
+        .flatMap((line, i) => (byHand.test(line) ? [`${file}:${i + 1}: ${line.trim()}`] : [])),
+    );
+  expect(found).toEqual([]);
 });

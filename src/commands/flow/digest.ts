@@ -110,7 +110,7 @@ function headlines(d: Digest, view: FlowView, judged: number): string[] {
   }
   if (d.stalls.length)
     lines.push(
-      `🧩 ${d.stalls.length} PBI${d.stalls.length === 1 ? '' : 's'} stalled at integration: some teams done, others not started for more than ${STALL_DAYS} days.`,
+      `🧩 ${count(d.stalls.length, 'PBI')} stalled at integration: some teams done, others not started for more than ${STALL_DAYS} days.`,
     );
   if (d.refinement?.advice === 'refine')
     lines.push(
@@ -121,7 +121,7 @@ function headlines(d: Digest, view: FlowView, judged: number): string[] {
       `📋 Stop refining and finish: ${d.refinement.ready} ready, over twice the ${d.refinement.sprintLikely} the next Sprint likely finishes.`,
     );
   lines.push(`WIP over the last working days: ${d.wipTrend.map((p) => p.wip).join(' → ') || nexusWip(view.open)}`);
-  if (judged) lines.push(`🔮 ${judged} forecast${judged === 1 ? '' : 's'} came due — see the thread.`);
+  if (judged) lines.push(`🔮 ${count(judged, 'forecast')} came due — see the thread.`);
   return lines;
 }
 
@@ -136,12 +136,12 @@ function trackerLines({ unmapped, failing }: Held): string[] {
       .join(', ');
     const [first] = unmapped;
     lines.push(
-      `🔌 ${waiting} tracker move${waiting === 1 ? '' : 's'} held: no stage for ${statuses}${unmapped.length > 3 ? ` and ${unmapped.length - 3} more` : ''}. Map with ${mapCommand(first.kind, first.status)}.`,
+      `🔌 ${count(waiting, 'tracker move')} held: no stage for ${statuses}${unmapped.length > 3 ? ` and ${unmapped.length - 3} more` : ''}. Map with ${mapCommand(first.kind, first.status)}.`,
     );
   }
   if (failing)
     lines.push(
-      `🔌 ${failing} tracker deliver${failing === 1 ? 'y fails' : 'ies fail'} to apply and ${failing === 1 ? 'is' : 'are'} retried; ${code('/nexus tracker')} shows why.`,
+      `🔌 ${count(failing, 'tracker delivery', 'tracker deliveries')} ${failing === 1 ? 'fails to apply and is' : 'fail to apply and are'} retried; ${code('/nexus tracker')} shows why.`,
     );
   return lines;
 }

@@ -23,7 +23,7 @@ export const flowSle = defineCommand<Record<string, never>, FlowView>({
     const times = cycleTimesInWindow(view.finished, view.today, nexus.timeZone, nexus.sle.historyDays);
     const lines = LINES.map((p) => {
       const days = percentile(times, p / 100);
-      return `${p}% of PBIs finished within ${days === undefined ? '–' : `${bold(String(days))} day${days === 1 ? '' : 's'}`}`;
+      return `${p}% of PBIs finished within ${days === undefined ? '–' : `${bold(count(days, 'day'))}`}`;
     });
     return ephemeral(describeSle(view.sle), [
       header(`${nexus.name} · cycle time and SLE`),

@@ -34,7 +34,10 @@ export const flowThroughput = defineCommand<{ team: string | null }, Outcome>({
     if ('problem' in outcome) return refusal(explain(outcome), usage);
     const { daily, team } = outcome;
     const total = daily.reduce((n, d) => n + d.count, 0);
-    const what = team ? `${escape(team)}'s squares done` : 'PBIs finished';
+    // "13 squares done by Alpha", "1 PBI finished": never "13 Alpha's squares" or "1 PBIs"
+    const what = team
+      ? `${bold(count(total, 'square'))} done by ${escape(team)}`
+      : `${bold(count(total, 'PBI'))} finished`;
     const weeks = perWeek(daily).map((w) => {
       const days = daily.filter((d) => d.date >= w.weekOf && d.date < addDays(w.weekOf, 7));
       return `${code(`week of ${format(w.weekOf)}`)}  ${days.map((d) => d.count).join(' ')}  = ${bold(String(w.count))}${w.days < 7 ? ` (${count(w.days, 'day')})` : ''}`;
@@ -43,7 +46,7 @@ export const flowThroughput = defineCommand<{ team: string | null }, Outcome>({
     return ephemeral(`${escape(title)}: ${total} in ${DAYS} days`, [
       header(title),
       section(
-        `${bold(String(total))} ${what} in the last ${DAYS} days (${format(daily[0].date)} – ${format(daily[daily.length - 1].date)}): ${(total / DAYS).toFixed(2)} a day, ${((total / DAYS) * 7).toFixed(1)} a week.`,
+        `${what} in the last ${DAYS} days (${format(daily[0].date)} – ${format(daily[daily.length - 1].date)}): ${(total / DAYS).toFixed(2)} a day, ${((total / DAYS) * 7).toFixed(1)} a week.`,
       ),
       section(weeks.join('\n')),
       context('Each number is one calendar day, Monday first. Today is left out until it is over.'),

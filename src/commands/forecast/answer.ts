@@ -2,6 +2,7 @@ import { forecastHistogramSpec, type Histogram } from '../../charts/forecast-his
 import { MIN_DAYS_WITH_THROUGHPUT } from '../../domain/forecast/sampling';
 import { type Block, bold, code, context, escape, header, lineSections, section } from '../../render/blocks';
 import { ephemeral, type Reply, refusal } from '../../render/reply';
+import { count } from '../../render/words';
 import type { KeptForecast } from '../../store/forecast-repository';
 import type { NexusContext } from '../command';
 import { type Basis, type NoHistory, restsOn, type ThinHistory } from './basis';
@@ -55,7 +56,7 @@ function explainForecast(p: ForecastProblem): string {
     case 'no-history':
       return `Not enough history: ${p.who === 'the Nexus' ? 'the Nexus has' : `${escape(p.who)} has`} finished nothing in the window, so any date would be a guess. Forecasts start once items finish.`;
     case 'thin-history':
-      return `Not enough history: ${p.who === 'the Nexus' ? 'the Nexus' : escape(p.who)} finished something on only ${p.days} day${p.days === 1 ? '' : 's'} in the window. Forecasts need at least ${MIN_DAYS_WITH_THROUGHPUT} such days: fewer say almost nothing about the pace, and any date would sound surer than it is.`;
+      return `Not enough history: ${p.who === 'the Nexus' ? 'the Nexus' : escape(p.who)} finished something on only ${count(p.days, 'day')} in the window. Forecasts need at least ${MIN_DAYS_WITH_THROUGHPUT} such days: fewer say almost nothing about the pace, and any date would sound surer than it is.`;
     case 'unknown-team':
       return `There is no team ${code(p.team)}. Teams: ${p.teams.map(code).join(', ') || 'none yet'}.`;
     case 'refused':

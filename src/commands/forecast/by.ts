@@ -43,20 +43,23 @@ export const forecastBy = defineCommand<Input, ForecastOutcome>({
     if (date <= basis.today) return { problem: 'refused', message: `${date} is not after today (${basis.today}).` };
     const { answer, days, histogram, seed } = howManyBy(basis, date, confidences);
     await keep(ctx, { kind: 'by', date, team: found ?? null }, answer);
-    const what = found ? `of ${found}'s squares` : 'PBIs';
+    // a team's squares or the Nexus's PBIs, counted as "13 squares", never "13 of Alpha's squares"
+    const unit = found ? 'square' : 'PBI';
+    const most = answer[0].items;
     const lines = isRough([basis])
       ? [
           roughRange(
             [...answer].reverse().map(({ confidence, items }) => ({ confidence, text: String(items) })),
-            ` ${what}`,
+            ` ${most === 1 ? unit : `${unit}s`}`,
           ),
         ]
-      : answer.map(({ confidence, items }) => `${percent(confidence)}: ${items} ${what} or more`);
+      : answer.map(({ confidence, items }) => `${percent(confidence)}: ${count(items, unit)} or more`);
+    const until = `by ${formatDate(date, basis.today)}? (${count(days, 'day')})`;
     return {
-      title: `How many ${what} by ${formatDate(date, basis.today)}? (${count(days, 'day')})`,
+      title: found ? `How many squares will ${found} have done ${until}` : `How many PBIs ${until}`,
       lines,
       ...answeredOn(basis, seed),
-      histogram: { ...histogram, xTitle: `${what} done` },
+      histogram: { ...histogram, xTitle: found ? `squares done by ${found}` : 'PBIs done' },
     };
   },
   render: (outcome) => renderForecast(outcome, usage),

@@ -2,7 +2,7 @@ import type { DateTime } from 'luxon';
 import { addDays, type CalendarDate, localDate } from '../../domain/calendar';
 import { type DailyCount, dailyCounts } from '../../domain/flow-metrics';
 import { escape } from '../../render/blocks';
-import { formatDate } from '../../render/words';
+import { count, formatDate } from '../../render/words';
 import type { KeptForecast } from '../../store/forecast-repository';
 import type { NexusContext } from '../command';
 import { today as todayOf } from '../flow-view';
@@ -93,7 +93,12 @@ function judge(
     .filter((d): d is string => d !== undefined && d < today)
     .sort()
     .at(-1);
-  const what = q.kind === 'pbi' ? escape(q.key) : `${q.items} ${q.team ? `of ${escape(q.team)}'s squares` : 'PBIs'}`;
+  const what =
+    q.kind === 'pbi'
+      ? escape(q.key)
+      : q.team
+        ? `${count(q.items, 'square')} by ${escape(q.team)}`
+        : count(q.items, 'PBI');
   return {
     forecast,
     hits,

@@ -128,7 +128,7 @@ async function byTeams(
     );
     parts.push({ team: square.team, items: ahead + 1, throughput: teamBasis.sample.throughput });
     said.push(
-      `${escape(square.team)}: ${ahead ? `${ahead} square${ahead === 1 ? '' : 's'} ahead, then this one` : 'this square is next'}`,
+      `${escape(square.team)}: ${ahead ? `${count(ahead, 'square')} ahead, then this one` : 'this square is next'}`,
     );
   }
   const thin = tooThin(bases);
@@ -208,7 +208,7 @@ function teamSample(basis: Basis): string {
 
 const integrationSample = (lags: readonly number[]): string =>
   lags.length
-    ? `the integration step of the ${lags.length} PBI${lags.length === 1 ? '' : 's'} integrated in the window`
+    ? `the integration step of the ${count(lags.length, 'PBI')} integrated in the window`
     : 'no integration step (none in the window)';
 
 /**

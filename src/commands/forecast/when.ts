@@ -2,8 +2,8 @@ import { spreadOf } from '../../charts/forecast-histogram';
 import { daysAtConfidence, shareDoneWithin, simulateWhen } from '../../domain/forecast/monte-carlo';
 import { dateOfDay, daysUntil } from '../../domain/forecast/sampling';
 import { findTeam } from '../../domain/nexus';
-import { code } from '../../render/blocks';
-import { formatDate } from '../../render/words';
+import { code, escape } from '../../render/blocks';
+import { count, formatDate } from '../../render/words';
 import { defineCommand, invalid } from '../command';
 import { parseFlags } from '../flags';
 import { today } from '../flow-view';
@@ -58,7 +58,11 @@ export const forecastWhen = defineCommand<Input, ForecastOutcome>({
       { kind: 'when', items, team: found ?? null },
       answer.map(({ confidence, date }) => ({ confidence, date })),
     );
-    const what = found ? `${items} more of ${found}'s squares` : `${items} more PBIs`;
+    // "Alpha has done 4 more squares", never "4 more of Alpha's squares" or "1 more PBIs"
+    const done = found ? `${count(items, 'more square')} done by ${found}` : `${count(items, 'more PBI')} done`;
+    const title = found
+      ? `When will ${found} have done ${count(items, 'more square')}?`
+      : `When will ${count(items, 'more PBI')} be done?`;
     const lines = isRough([basis])
       ? [
           roughRange(
@@ -75,7 +79,7 @@ export const forecastWhen = defineCommand<Input, ForecastOutcome>({
     const note =
       by === null
         ? undefined
-        : `${formatChance(shareDoneWithin(days, daysUntil(basis.today, by, basis.days)))} chance of ${what} by ${formatDate(by, basis.today)}.`;
+        : `${formatChance(shareDoneWithin(days, daysUntil(basis.today, by, basis.days)))} chance of ${escape(done)} by ${formatDate(by, basis.today)}.`;
     const histogram = {
       xTitle: daysFromToday(basis),
       spread: spreadOf(days),
@@ -87,7 +91,7 @@ export const forecastWhen = defineCommand<Input, ForecastOutcome>({
           label: `${confidence}% · ${formatDate(date!)}`,
         })),
     };
-    return { title: `When will ${what} be done?`, lines, ...answeredOn(basis, seed), note, histogram };
+    return { title, lines, ...answeredOn(basis, seed), note, histogram };
   },
   render: (outcome) => renderForecast(outcome, usage),
 });

@@ -7,6 +7,7 @@ import { code, escape } from '../../render/blocks';
 import { by, type ChangeOutcome, renderChange } from '../../render/change';
 import { ageText, byStart } from '../../render/pbi';
 import type { Reply } from '../../render/reply';
+import { count } from '../../render/words';
 import { defineCommand, invalid, isInvalid, type NexusContext } from '../command';
 import { flowView } from '../flow-view';
 import { parseKey } from './change';
@@ -50,7 +51,7 @@ export const pbiMove = defineCommand<Input, Outcome>({
   },
   render({ change, overLimit, cycleTime, nudge }, { nexus }) {
     const notes: string[] = [];
-    if (cycleTime !== null) notes.push(`Finished in ${cycleTime} day${cycleTime === 1 ? '' : 's'} (cycle time).`);
+    if (cycleTime !== null) notes.push(`Finished in ${count(cycleTime, 'day')} (cycle time).`);
     if (overLimit && 'ok' in change) {
       const others = overLimit.others.map((o) => `${escape(o.key)} (${o.age})`).join(', ');
       notes.push(
