@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { DateTime } from 'luxon';
 import { ZodError } from 'zod';
+import { explainKeyFault, pbiKeyFault } from '../domain/pbi-key';
 import { isTrackerKind, TRACKER_KINDS } from '../domain/tracker';
 import type { Logger } from '../log';
 import type { Metrics } from '../metrics';
@@ -10,7 +11,7 @@ import { TRACKERS } from '.';
 import { connectionCache } from './connection-cache';
 import { groupedReceiver } from './grouped-receiver';
 import { type TokenBuckets, tokenBuckets } from './rate-limit';
-import { jsonOrNull, type WebhookRequest } from './tracker';
+import { jsonOrNull, type Parsed, type WebhookRequest } from './tracker';
 
 export const WEBHOOK_PATH = '/webhooks/:tracker/:nexusId';
 /** Larger than any status change a tracker sends; bigger bodies are refused before they are read. */
@@ -154,33 +155,39 @@ async function receive(deps: WebhookDeps, parts: Parts, req: IncomingMessage, de
   const deliveryId = (body !== null && tracker.deliveryId(request, body)) || bodyDigest;
   delivery.log = deps.log.child({ deliveryId, tracker: kind });
   const at = deps.now();
+  // kept for the NIT to inspect (/nexus tracker shows the latest), never applied
+  const refuseInvalid = async (reason: string): Promise<Answer> => {
+    const kept = { nexusId, kind, deliveryId, bodyDigest, at, body: raw.toString('utf8'), error: reason };
+    await deps.store.inbox.keepInvalid(kept);
+    return { status: 400, body: { error: `not a ${kind} status change: ${reason}` } };
+  };
+  let parsed: Parsed;
   try {
     if (body === null) throw new SyntaxError('the body is not JSON');
-    const parsed = tracker.parse(body, request);
-    if ('ignored' in parsed) return { status: 202, body: { ignored: parsed.ignored } };
-    const received = await parts.store({ nexusId, kind, deliveryId, bodyDigest, at, change: parsed.change });
-    if (received === 'duplicate') return { status: 200, body: { duplicate: true, delivery: deliveryId } };
-    if (received === 'replay')
-      return {
-        status: 409,
-        body: { error: 'this signed body was received before under another delivery id: a replay, refused' },
-      };
-    deps.stored(nexusId);
-    return { status: 202, body: { stored: true, delivery: deliveryId } };
+    parsed = tracker.parse(body, request);
   } catch (error) {
     if (!(error instanceof ZodError || error instanceof SyntaxError)) throw error;
-    const reason = error instanceof ZodError ? zodReason(error) : error.message;
-    await deps.store.inbox.keepInvalid({
-      nexusId,
-      kind,
-      deliveryId,
-      bodyDigest,
-      at,
-      body: raw.toString('utf8'),
-      error: reason,
-    });
-    return { status: 400, body: { error: `not a ${kind} status change: ${reason}` } };
+    return refuseInvalid(error instanceof ZodError ? zodReason(error) : error.message);
   }
+  if ('ignored' in parsed) return { status: 202, body: { ignored: parsed.ignored } };
+  // the one rule for keys: a key no command could name is refused here, where the sender can still change it
+  const { key } = parsed.change.item;
+  const keyFault = pbiKeyFault(key);
+  if (keyFault) {
+    const backticks = (text: string) => `\`${text}\``;
+    return refuseInvalid(
+      `the item's key ${backticks(key.slice(0, 60))} is not a PBI key: ${explainKeyFault(keyFault, backticks)}`,
+    );
+  }
+  const received = await parts.store({ nexusId, kind, deliveryId, bodyDigest, at, change: parsed.change });
+  if (received === 'duplicate') return { status: 200, body: { duplicate: true, delivery: deliveryId } };
+  if (received === 'replay')
+    return {
+      status: 409,
+      body: { error: 'this signed body was received before under another delivery id: a replay, refused' },
+    };
+  deps.stored(nexusId);
+  return { status: 202, body: { stored: true, delivery: deliveryId } };
 }
 
 /** The request's path; a URL no parser accepts has none (and gets 404, not a failure). */

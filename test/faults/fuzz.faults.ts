@@ -189,31 +189,35 @@ describe('hostile input at every endpoint and command', () => {
     const hostileId = (await sql.query<{ id: string }>(`SELECT id FROM "Nexus" WHERE "channelId" = 'C-HOSTILE'`))
       .rows[0].id;
     const occurredAt = new Date(Date.now() - 3 * 86_400_000).toISOString();
-    const delivery = JSON.stringify({
-      id: 'd-markup',
-      item: { id: '1', key: '<!channel>', title: '<!here> <@UHACKER>' },
-      to: 'doing',
-      occurredAt,
-      teams: ['Alpha'],
-    });
-    expect(
-      await postRaw(
+    const deliver = (id: string, key: string) => {
+      const delivery = JSON.stringify({
+        id,
+        item: { id: '1', key, title: '<!here> <@UHACKER>' },
+        to: 'doing',
+        occurredAt,
+        teams: ['Alpha'],
+      });
+      return postRaw(
         agent,
         `${base()}/webhooks/generic/${hostileId}`,
-        { 'content-type': 'application/json', ...signGeneric(secret, 'd-markup', delivery, DateTime.utc()) },
+        { 'content-type': 'application/json', ...signGeneric(secret, id, delivery, DateTime.utc()) },
         delivery,
-      ),
-    ).toBe(202);
+      );
+    };
+    // a key carrying markup is no PBI key: refused at the door (no command could name it); the title may carry it
+    expect(await deliver('d-markup-key', '<!channel>')).toBe(400);
+    expect(await deliver('d-markup', 'MARKUP-1')).toBe(202);
     for (
       let i = 0;
-      i < 100 && !(await sql.query(`SELECT 1 FROM "Pbi" WHERE key = '<!channel>' AND stage = 'doing'`)).rowCount;
+      i < 100 && !(await sql.query(`SELECT 1 FROM "Pbi" WHERE key = 'MARKUP-1' AND stage = 'doing'`)).rowCount;
       i++
     )
       await new Promise((r) => setTimeout(r, 100));
+    expect((await sql.query(`SELECT 1 FROM "Pbi" WHERE key = '<!channel>'`)).rowCount).toBe(0);
     await elsewhere('/pbi', 'add "First" --teams Alpha');
     const moved = await elsewhere('/pbi', 'move PBI-1 doing'); // over the limit of 1: names the items already there
     expectNameIntact('/pbi move', moved);
-    expect(blocksToText(moved.blocks)).toContain('already there <!channel>');
+    expect(blocksToText(moved.blocks)).toContain('already there MARKUP-1');
     for (const line of [
       '/flow board',
       '/flow wip',
@@ -256,7 +260,7 @@ describe('hostile input at every endpoint and command', () => {
             JSON.stringify(c.body.blocks).includes(' · digest · '),
         );
     for (let i = 0; i < 100 && !digestPosted(); i++) await new Promise((r) => setTimeout(r, 100));
-    expect(digestPosted()?.body.text).toMatch(/oldest &lt;!channel&gt;, \d+ days/);
+    expect(digestPosted()?.body.text).toMatch(/oldest MARKUP-1, \d+ days/);
     for (const call of fake.callsTo('chat.postMessage')) expectNameIntact('chat.postMessage', call.body);
     for (const call of fake.callsTo('files.completeUploadExternal'))
       expect(String(call.body.initial_comment ?? '')).not.toMatch(RAW_MARKUP);

@@ -20,9 +20,10 @@ import { cycleTimesInWindow, MIN_ITEMS_FOR_SLE, type Sle } from '../../domain/sl
 import { code, escape } from '../../render/blocks';
 import { byStart } from '../../render/pbi';
 import { count, formatDate } from '../../render/words';
-import { defineCommand, invalid, type NexusContext } from '../command';
+import { defineCommand, invalid, isInvalid, type NexusContext } from '../command';
 import { parseFlags } from '../flags';
 import { loadFlowView, startOfDay, today } from '../flow-view';
+import { parseKey } from '../pbi/change';
 import {
   type Answered,
   type ForecastOutcome,
@@ -57,11 +58,13 @@ export const forecastPbi = defineCommand<Input, ForecastOutcome>({
     const parsed = parseFlags(words, ['at', 'since']);
     if (!parsed.ok) return invalid(parsed.message);
     if (parsed.positional.length !== 1) return invalid('Name one PBI, like `/forecast PBI-42`.');
+    const key = parseKey(parsed.positional[0]);
+    if (isInvalid(key)) return key;
     const confidences = parseConfidences(parsed.flags.at);
     if (typeof confidences === 'string') return invalid(confidences);
     const since = parsed.flags.since === undefined ? null : parseDate(parsed.flags.since);
     if (since !== null && 'invalid' in since) return since;
-    return { key: parsed.positional[0], confidences, since: since?.date ?? null };
+    return { key, confidences, since: since?.date ?? null };
   },
   async execute({ key, confidences, since }, ctx) {
     const early = checkSince(since, today(ctx));

@@ -1,10 +1,12 @@
 import { z } from 'zod';
-import { MAX_KEY, MAX_TITLE } from '../../domain/limits';
+import { MAX_TITLE } from '../../domain/limits';
 import { decideAdd, roomForPbi } from '../../domain/pbi-decisions';
+import { isPbiKey } from '../../domain/pbi-key';
 import { code, escape } from '../../render/blocks';
 import { by, type ChangeOutcome, renderChange } from '../../render/change';
 import { defineCommand, invalid } from '../command';
 import { parseFlags, splitList } from '../flags';
+import { keyFault } from './change';
 
 export const PbiAddInputSchema = z.object({
   title: z
@@ -16,10 +18,7 @@ export const PbiAddInputSchema = z.object({
   stage: z.string().nullable(),
   key: z
     .string()
-    .regex(
-      new RegExp(`^[A-Za-z0-9][A-Za-z0-9_.#/-]{0,${MAX_KEY - 1}}$`),
-      `A key is one word of letters, digits and \`-_.#/\` (at most ${MAX_KEY}), like \`NEX-123\` or \`acme/shop#45\`.`,
-    )
+    .refine(isPbiKey, { error: (i) => keyFault(String(i.input))?.invalid })
     .nullable(),
   url: z.url({ protocol: /^https?$/, error: 'A URL starts with http:// or https://.' }).nullable(),
 });

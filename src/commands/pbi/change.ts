@@ -1,12 +1,18 @@
-import { MAX_KEY, MAX_REASON } from '../../domain/limits';
+import { MAX_REASON } from '../../domain/limits';
+import { explainKeyFault, pbiKeyFault } from '../../domain/pbi-key';
 import { code } from '../../render/blocks';
 import { type Invalid, invalid, isInvalid } from '../command';
 
-/** A PBI key as typed: one word, no spaces. */
+/** A PBI key as typed, by the domain's one rule for keys (`pbiKeyFault`). */
 export function parseKey(word: string | undefined): string | Invalid {
   if (!word) return invalid('Which PBI? Give its key, e.g. `PBI-7`.');
-  if (word.length > MAX_KEY || /[\s<>]/.test(word)) return invalid(`${code(word.slice(0, 40))} is not a PBI key.`);
-  return word;
+  return keyFault(word) ?? word;
+}
+
+/** The refusal for a word that is not a PBI key, saying why and what a key is; null for a key. */
+export function keyFault(word: string): Invalid | null {
+  const fault = pbiKeyFault(word);
+  return fault && invalid(`${code(word.slice(0, 40))} is not a PBI key: ${explainKeyFault(fault, code)}`);
 }
 
 /** `<key> <reason…>`: the key, and the rest of the words as the reason ('' when none is given). */
