@@ -212,9 +212,23 @@ describeEachDatabase('/nexus tracker and /nexus map', (db) => {
     expect((await h.run('/nexus map trello "QA" integrated')).plain).toContain('Name the tracker first');
     const done = await h.run('/nexus map jira "QA" Integrated');
     expect(done.visibility).toBe('channel');
-    expect(done.plain).toContain('Jira status QA now moves PBIs to integrated');
+    expect(done.plain).toContain('@U_NIT mapped Jira status QA to integrated: the status now moves PBIs there.');
     expect((await h.store.trackers.list((await h.nexus()).id))[0].connection.mapping.statuses).toEqual({
       QA: 'integrated',
+    });
+  });
+
+  test('a team mapping is told to the channel with who made it, as a status mapping and every setting are', async () => {
+    await h.run('/nexus tracker jira');
+    const team = await h.run('/nexus map jira team "Payments Squad" alpha');
+    expect(team.visibility).toBe('channel');
+    expect(team.plain).toContain(
+      '@U_NIT mapped Jira label Payments Squad to team Alpha: PBIs the tracker creates with that label need Alpha.',
+    );
+    const refused = await h.run('/nexus map jira team comp Gamma');
+    expect(refused.visibility).toBe('ephemeral');
+    expect((await h.store.trackers.list((await h.nexus()).id))[0].connection.mapping.teams).toEqual({
+      'Payments Squad': 'Alpha',
     });
   });
 });

@@ -1,7 +1,7 @@
 import { isTrackerKind, TRACKER_KINDS, type TrackerKind } from '../../domain/tracker';
 import { findStage } from '../../domain/workflow';
 import { bold, code, escape } from '../../render/blocks';
-import { ephemeral, inChannel, refusal } from '../../render/reply';
+import { inChannel, refusal } from '../../render/reply';
 import { TRACKER_NAMES } from '../../render/tracker-news';
 import { defineCommand, invalid } from '../command';
 
@@ -46,15 +46,19 @@ export const nexusMap = defineCommand<Input, Outcome>({
     const requeued = await ctx.store.trackers.mapStatus(ctx.nexus.id, input.kind, input.from, stage.name);
     return { mapped: { ...input, target: stage.name, requeued } };
   },
-  render(outcome) {
+  render(outcome, ctx) {
     if ('refused' in outcome) return refusal(outcome.refused, usage);
     const { kind, what, from, target, requeued } = outcome.mapped;
     const name = TRACKER_NAMES[kind];
+    // a mapping changes what the Nexus's PBIs become, so the channel hears it and who made it, as with every setting
+    const who = `<@${ctx.userId}>`;
     if (what === 'team')
-      return ephemeral(
-        `🔗 ${name} label ${bold(escape(from))} now means team ${bold(escape(target))} for PBIs the tracker creates.`,
+      return inChannel(
+        `🔗 ${who} mapped ${name} label ${bold(escape(from))} to team ${bold(escape(target))}: PBIs the tracker creates with that label need ${escape(target)}.`,
       );
     const waiting = requeued ? ` ${requeued} held ${requeued === 1 ? 'move is' : 'moves are'} being applied now.` : '';
-    return inChannel(`🔗 ${name} status ${bold(escape(from))} now moves PBIs to ${bold(escape(target))}.${waiting}`);
+    return inChannel(
+      `🔗 ${who} mapped ${name} status ${bold(escape(from))} to ${bold(escape(target))}: the status now moves PBIs there.${waiting}`,
+    );
   },
 });
