@@ -6,8 +6,12 @@ export function count(n: number, one: string, many = `${one}s`): string {
   return `${n} ${n === 1 ? one : many}`;
 }
 
-/** A date as replies show it: "Tue 1 Dec", with the year when it is not `today`'s. */
-export function formatDate(date: CalendarDate, today?: CalendarDate): string {
+/**
+ * A date as replies show it: "Tue 1 Dec", with the year when it is not `today`'s ("Fri 1 Jan 2027"). `today` is
+ * required: a date said without the year it needs (a forecast past New Year, a window reaching into last year) is a
+ * date in the wrong year.
+ */
+export function formatDate(date: CalendarDate, today: CalendarDate): string {
   const d = DateTime.fromISO(date);
-  return d.toFormat(today && date.slice(0, 4) !== today.slice(0, 4) ? 'ccc d LLL yyyy' : 'ccc d LLL');
+  return d.toFormat(date.slice(0, 4) !== today.slice(0, 4) ? 'ccc d LLL yyyy' : 'ccc d LLL');
 }

@@ -15,6 +15,6 @@ describeEachDatabase('/flow chart of a young Nexus', (db) => {
     expect(days).toEqual(['2026-03-01', '2026-03-02', '2026-03-03']);
     const today = spec.data[0].values.filter((v) => v.date === '2026-03-03');
     expect(Object.fromEntries(today.map((v) => [v.stage, v.count]))).toEqual({ ready: 1, doing: 1, done: 0 });
-    expect(spec.title.text).toBe('Shop · cumulative flow since 2026-03-01');
+    expect(spec.title.text).toBe('Shop · cumulative flow since Sun 1 Mar');
   });
 });

@@ -225,7 +225,7 @@ describeEachDatabase('/pbi commands', (db) => {
     const show = await h.run('/pbi show PBI-1');
     expect(show.plain).toContain('PBI-1 · Card');
     expect(show.plain).toContain('Stage doing');
-    expect(show.plain).toContain('started 2 Mar');
+    expect(show.plain).toContain('started Mon 2 Mar');
     expect(show.plain).toContain('age 4d');
     expect(show.plain).toContain('☐ Alpha not started');
     expect(show.plain).toContain('■ Beta done');

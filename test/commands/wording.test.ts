@@ -43,6 +43,26 @@ describeEachDatabase('replies read as written by a person', (db) => {
     for (const reply of [snoozed.plain]) expect(reply).not.toMatch(/\d{4}-\d{2}-\d{2}/);
   });
 
+  test('dates read as the replies write them ("Mon 2 Mar"), in chart captions, the card and refusals too', async () => {
+    await h.run('/pbi add "Done" --stage doing');
+    await h.run('/pbi block PBI-1 waiting');
+    await h.run('/pbi unblock PBI-1');
+    await h.run('/pbi move PBI-1 done');
+    h.advance({ days: 2 }); // Wed 4 Mar
+    const throughput = await h.run('/flow chart throughput');
+    expect(throughput.chart!.title).toBe('Shop · PBIs finished per day, Thu 4 Dec 2025 – Tue 3 Mar');
+    expect((await h.run('/flow chart cfd')).chart!.title).toBe('Shop · cumulative flow since Sun 1 Mar');
+    const card = (await h.run('/pbi show PBI-1')).plain;
+    expect(card).toContain('started Mon 2 Mar\nfinished Mon 2 Mar');
+    expect(card).toContain('Mon 2 Mar 09:00  @U_NIT added it in doing');
+    const early = await h.run('/forecast 3 --since 2026-03-04');
+    expect(early.plain).toContain(
+      '--since 2026-03-04 leaves no history to forecast from: give a day before today, Wed 4 Mar.',
+    );
+    const replies = [throughput.text, throughput.chart!.title, card, early.plain.replace('--since 2026-03-04', '')];
+    for (const reply of replies) expect(reply).not.toMatch(/\d{4}-\d{2}-\d{2}/);
+  });
+
   test("a finished PBI's card offers no Block… (an open one does)", async () => {
     const added = await h.run('/pbi add "Card" --stage doing');
     const labels = (reply: Reply) =>

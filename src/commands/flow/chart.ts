@@ -12,7 +12,7 @@ import { cycleTimesInWindow } from '../../domain/sle';
 import { inProgressStages } from '../../domain/workflow';
 import { code } from '../../render/blocks';
 import { ephemeral, type Reply } from '../../render/reply';
-import { count } from '../../render/words';
+import { count, formatDate } from '../../render/words';
 import { defineCommand, invalid, type NexusContext } from '../command';
 import { type FlowView, loadFlowView, startOfDay, today } from '../flow-view';
 
@@ -117,7 +117,7 @@ function chartReply({ kind, view, flow }: Outcome): Reply {
     const days = new Set(flow.map((c) => c.date)).size;
     const t =
       days < CFD_DAYS
-        ? `${nexus.name} · cumulative flow since ${flow[0]?.date ?? view.today}`
+        ? `${nexus.name} · cumulative flow since ${formatDate(flow[0]?.date ?? view.today, view.today)}`
         : `${nexus.name} · cumulative flow, last ${CFD_DAYS} days`;
     return {
       title: t,
@@ -131,7 +131,7 @@ function chartReply({ kind, view, flow }: Outcome): Reply {
 
   function throughput(v: FlowView) {
     const { from, to } = windowEnding(addDays(v.today, -1), nexus.sle.historyDays);
-    const t = `${nexus.name} · PBIs finished per day, ${from} – ${to}`;
+    const t = `${nexus.name} · PBIs finished per day, ${formatDate(from, v.today)} – ${formatDate(to, v.today)}`;
     return { title: t, spec: throughputChartSpec(t, nexusThroughput(v.finished, from, to, nexus.timeZone)) };
   }
 }

@@ -71,7 +71,7 @@ async function likelyInNextSprint(ctx: NexusContext): Promise<number | null> {
 /** One channel message with a line per finding; the items behind each finding go in its thread. */
 export function renderDigest({ digest, view, forecasts, held }: Outcome): Reply {
   const { nexus } = view;
-  const title = `${nexus.name} · digest · ${formatDate(view.today)}`;
+  const title = `${nexus.name} · digest · ${formatDate(view.today, view.today)}`;
   const y = digest.yesterday;
   const yesterdayLine = `Yesterday: ${y.integrated.length} integrated, ${y.started.length} started, ${y.blocked.length} blocked.`;
   if (isQuiet(digest) && !forecasts.length && !held.unmapped.length && !held.failing) {
@@ -183,7 +183,7 @@ function details(d: Digest, view: FlowView, forecasts: string[]): Block[] {
   const keys = (list: { key: string }[]) => list.map((p) => escape(p.key)).join(', ') || '—';
   blocks.push(
     section(
-      `${bold(`Yesterday, ${formatDate(y.date)}`)}\nIntegrated: ${keys(y.integrated)}\nStarted: ${keys(y.started)}\nBlocked: ${keys(y.blocked)}`,
+      `${bold(`Yesterday, ${formatDate(y.date, view.today)}`)}\nIntegrated: ${keys(y.integrated)}\nStarted: ${keys(y.started)}\nBlocked: ${keys(y.blocked)}`,
     ),
   );
   if (forecasts.length) blocks.push(section(`${bold('Forecasts that came due')}\n${forecasts.join('\n')}`));

@@ -1,18 +1,17 @@
-import { DateTime } from 'luxon';
-import { addDays } from '../../domain/calendar';
+import { addDays, type CalendarDate } from '../../domain/calendar';
 import { type DailyCount, nexusThroughput, perWeek, teamThroughput, windowEnding } from '../../domain/flow-metrics';
 import { findTeam } from '../../domain/nexus';
 import { bold, code, context, escape, header, section } from '../../render/blocks';
 import { explain } from '../../render/problems';
 import { ephemeral, refusal } from '../../render/reply';
-import { count } from '../../render/words';
+import { count, formatDate } from '../../render/words';
 import { defineCommand, invalid, type NexusContext } from '../command';
 import { startOfDay, today } from '../flow-view';
 
 const DAYS = 30;
 const usage = '/flow throughput [team]';
 type Outcome =
-  | { daily: DailyCount[]; team: string | null }
+  | { daily: DailyCount[]; team: string | null; today: CalendarDate }
   | { problem: 'unknown-team'; team: string; teams: string[] };
 
 export const flowThroughput = defineCommand<{ team: string | null }, Outcome>({
@@ -28,11 +27,12 @@ export const flowThroughput = defineCommand<{ team: string | null }, Outcome>({
   async execute({ team }, ctx) {
     const found = team === null ? null : findTeam(ctx.nexus, team);
     if (team !== null && !found) return { problem: 'unknown-team', team, teams: ctx.nexus.teams };
-    return { daily: await countDaily(ctx, found ?? null), team: found ?? null };
+    return { daily: await countDaily(ctx, found ?? null), team: found ?? null, today: today(ctx) };
   },
   render(outcome, { nexus }) {
     if ('problem' in outcome) return refusal(explain(outcome), usage);
     const { daily, team } = outcome;
+    const format = (date: CalendarDate) => formatDate(date, outcome.today);
     const total = daily.reduce((n, d) => n + d.count, 0);
     // "13 squares done by Alpha", "1 PBI finished": never "13 Alpha's squares" or "1 PBIs"
     const what = team
@@ -62,5 +62,3 @@ async function countDaily(ctx: NexusContext, team: string | null): Promise<Daily
   if (team === null) return nexusThroughput(await store.pbis.finishedSince(nexus.id, since), from, to, nexus.timeZone);
   return teamThroughput(await store.pbis.listForFlow(nexus.id, since), team, from, to, nexus.timeZone);
 }
-
-const format = (date: string): string => DateTime.fromISO(date).toFormat('ccc d LLL');

@@ -91,7 +91,7 @@ export const forecastAccuracy = defineCommand<Input, Outcome>({
     blocks.push(
       context(
         `Replays use ${BACKTEST_TRIALS.toLocaleString('en')} trials per forecast; "85%→83% (310 judged)" reads ` +
-          `"forecast at 85%, came true 83% of 310 times". As of ${formatDate(today)}.`,
+          `"forecast at 85%, came true 83% of 310 times". As of ${formatDate(today, today)}.`,
       ),
     );
     return ephemeral('Forecast accuracy', blocks);

@@ -14,7 +14,7 @@ import { type Shift, throughputShift } from '../../domain/forecast/shift';
 import { blocksOf, xmrLimits } from '../../domain/forecast/xmr';
 import type { Nexus } from '../../domain/nexus';
 import { type Rng, seededRng, seedName } from '../../domain/random';
-import { escape } from '../../render/blocks';
+import { code, escape } from '../../render/blocks';
 import { count, formatDate } from '../../render/words';
 import type { NexusContext } from '../command';
 import { startOfDay, today } from '../flow-view';
@@ -154,9 +154,13 @@ export function checkSince(
   if (since === null || since < day) return null;
   return {
     problem: 'refused',
-    message: `\`--since ${since}\` leaves no history to forecast from: give a day before today (${day}).`,
+    message: `\`--since ${since}\` leaves no history to forecast from: give a day before today, ${formatDate(day, day)}.`,
   };
 }
+
+/** A forecast's date that has come: the date as typed, today as replies write it. */
+export const notAfterToday = (date: CalendarDate, day: CalendarDate): string =>
+  `${code(date)} is not after today, ${formatDate(day, day)}.`;
 
 /** The confidences asked for (`--at 60,90`), or 50/70/85/95. */
 export function parseConfidences(text: string | undefined): number[] | string {
@@ -171,7 +175,7 @@ export function restsOn(basis: Basis, seed: string): string {
   const { sample, days } = basis;
   const kind = days.kind === 'working' ? ` working days (${days.days.join(', ')})` : ' days';
   const what = basis.team ? `${escape(basis.team)}'s squares done` : 'PBIs finished';
-  return `Rests on ${sample.throughput.length}${kind} of ${what}, ${formatDate(sample.from)} – ${formatDate(sample.to)} (${sample.daysWithThroughput} with any), ${basis.trials.toLocaleString('en')} trials, seed ${seed}.`;
+  return `Rests on ${sample.throughput.length}${kind} of ${what}, ${formatDate(sample.from, basis.today)} – ${formatDate(sample.to, basis.today)} (${sample.daysWithThroughput} with any), ${basis.trials.toLocaleString('en')} trials, seed ${seed}.`;
 }
 
 export const daysFromToday = (basis: Basis): string =>

@@ -7,7 +7,16 @@ import { defineCommand, invalid } from '../command';
 import { parseFlags } from '../flags';
 import { today } from '../flow-view';
 import { answeredOn, type ForecastOutcome, keep, percent, renderForecast, roughRange } from './answer';
-import { type Basis, checkSince, isRough, loadBasis, parseConfidences, seededFor, tooThin } from './basis';
+import {
+  type Basis,
+  checkSince,
+  isRough,
+  loadBasis,
+  notAfterToday,
+  parseConfidences,
+  seededFor,
+  tooThin,
+} from './basis';
 import { parseDate } from './dates';
 
 const usage = '/forecast by <YYYY-MM-DD> [--team <team>] [--at 60,90] [--since <YYYY-MM-DD>]';
@@ -40,7 +49,7 @@ export const forecastBy = defineCommand<Input, ForecastOutcome>({
     if ('problem' in basis) return basis;
     const thin = tooThin([basis]);
     if (thin) return thin;
-    if (date <= basis.today) return { problem: 'refused', message: `${date} is not after today (${basis.today}).` };
+    if (date <= basis.today) return { problem: 'refused', message: notAfterToday(date, basis.today) };
     const { answer, days, histogram, seed } = howManyBy(basis, date, confidences);
     await keep(ctx, { kind: 'by', date, team: found ?? null }, answer);
     // a team's squares or the Nexus's PBIs, counted as "13 squares", never "13 of Alpha's squares"

@@ -76,7 +76,7 @@ function judge(
       forecast,
       hits,
       decidedOn: q.date,
-      line: `• forecast of ${formatDate(asked)}: by ${formatDate(q.date)}${q.team ? ` (${escape(q.team)})` : ''} — ${parts.join(', ')}; done ${happened}`,
+      line: `• forecast of ${formatDate(asked, today)}: by ${formatDate(q.date, today)}${q.team ? ` (${escape(q.team)})` : ''} — ${parts.join(', ')}; done ${happened}`,
     };
   }
   const done = q.kind === 'pbi' ? pbiDone : nthDoneDate(daily, asked, q.items);
@@ -85,7 +85,7 @@ function judge(
     if (done !== null) hits.set(confidence, date !== undefined && done <= date);
     else if (date !== undefined && date < today) hits.set(confidence, false);
     if (hits.has(confidence))
-      parts.push(`${confidence}% by ${date ? formatDate(date) : 'never'} ${mark(hits.get(confidence)!)}`);
+      parts.push(`${confidence}% by ${date ? formatDate(date, today) : 'never'} ${mark(hits.get(confidence)!)}`);
   }
   if (!hits.size) return null;
   const missedBy = forecast.answer
@@ -103,7 +103,7 @@ function judge(
     forecast,
     hits,
     decidedOn: done ?? missedBy!,
-    line: `• forecast of ${formatDate(asked)}: ${what} — ${parts.join(', ')} — ${done ? `done ${formatDate(done)}` : 'not done yet'}`,
+    line: `• forecast of ${formatDate(asked, today)}: ${what} — ${parts.join(', ')} — ${done ? `done ${formatDate(done, today)}` : 'not done yet'}`,
   };
 }
 

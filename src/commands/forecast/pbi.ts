@@ -75,7 +75,7 @@ export const forecastPbi = defineCommand<Input, ForecastOutcome>({
     if (pbi.finishedAt)
       return {
         problem: 'refused',
-        message: `${escape(pbi.key)} is already done: it finished on ${formatDate(localDate(pbi.finishedAt, ctx.nexus.timeZone))}.`,
+        message: `${escape(pbi.key)} is already done: it finished on ${formatDate(localDate(pbi.finishedAt, ctx.nexus.timeZone), today(ctx))}.`,
       };
     if (pbi.discardedAt)
       return { problem: 'refused', message: `${escape(pbi.key)} was discarded; there is nothing to forecast.` };
@@ -164,7 +164,7 @@ async function byTeams(
       .map(({ confidence, day: d }, i) => ({
         confidence,
         value: d,
-        label: `${confidence}% · ${formatDate(answer[i].date!)}`,
+        label: `${confidence}% · ${formatDate(answer[i].date!, day)}`,
       })),
   };
   const teams = said.length
@@ -206,7 +206,7 @@ function waitedTooLong(pbi: Pbi, history: readonly number[], waited: number): st
 function teamSample(basis: Basis): string {
   const { sample, days } = basis;
   const kind = days.kind === 'working' ? 'working day' : 'day';
-  return `${escape(basis.who)}'s squares done: ${count(sample.throughput.length, kind)}, ${formatDate(sample.from)} – ${formatDate(sample.to)} (${sample.daysWithThroughput} with any)`;
+  return `${escape(basis.who)}'s squares done: ${count(sample.throughput.length, kind)}, ${formatDate(sample.from, basis.today)} – ${formatDate(sample.to, basis.today)} (${sample.daysWithThroughput} with any)`;
 }
 
 const integrationSample = (lags: readonly number[]): string =>
@@ -253,11 +253,11 @@ async function byCycleTimes(
   const lines = remaining.map(({ confidence, value }, i) => ({
     confidence,
     value,
-    label: `${confidence}% · ${formatDate(answer[i].date)}`,
+    label: `${confidence}% · ${formatDate(answer[i].date, view.today)}`,
   }));
   const { from } = windowEnding(view.today, historyDays);
   const { seed } = seededFor({ kind: 'pbi', key: pbi.key }, [], `${age}|${cycleTimes.join(',')}`);
-  const restsOn = `Rests on the cycle times of the ${count(cycleTimes.length, 'PBI')} finished ${formatDate(from, view.today)} – ${formatDate(view.today)} that lasted at least its ${count(age, 'day')}; read from them directly, no trials.`;
+  const restsOn = `Rests on the cycle times of the ${count(cycleTimes.length, 'PBI')} finished ${formatDate(from, view.today)} – ${formatDate(view.today, view.today)} that lasted at least its ${count(age, 'day')}; read from them directly, no trials.`;
   const warnings =
     cycleTimes.length < FEW_CYCLE_TIMES
       ? [`⚠ Only ${count(cycleTimes.length, 'finished PBI')} lasted that long: a rough guide.`]

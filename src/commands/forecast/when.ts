@@ -8,7 +8,16 @@ import { defineCommand, invalid } from '../command';
 import { parseFlags } from '../flags';
 import { today } from '../flow-view';
 import { answeredOn, type ForecastOutcome, formatChance, keep, percent, renderForecast, roughRange } from './answer';
-import { checkSince, daysFromToday, isRough, loadBasis, parseConfidences, seededFor, tooThin } from './basis';
+import {
+  checkSince,
+  daysFromToday,
+  isRough,
+  loadBasis,
+  notAfterToday,
+  parseConfidences,
+  seededFor,
+  tooThin,
+} from './basis';
 import { parseDate } from './dates';
 
 const usage = '/forecast <N> [--team <team>] [--at 60,90] [--by <YYYY-MM-DD>] [--since <YYYY-MM-DD>]';
@@ -45,8 +54,7 @@ export const forecastWhen = defineCommand<Input, ForecastOutcome>({
     if ('problem' in basis) return basis;
     const thin = tooThin([basis]);
     if (thin) return thin;
-    if (by !== null && by <= basis.today)
-      return { problem: 'refused', message: `${by} is not after today (${basis.today}).` };
+    if (by !== null && by <= basis.today) return { problem: 'refused', message: notAfterToday(by, basis.today) };
     const { seed, rng } = seededFor({ kind: 'when', items }, [basis]);
     const days = simulateWhen(basis.sample.throughput, items, basis.trials, rng);
     const answer = confidences.map((confidence) => {
@@ -88,7 +96,7 @@ export const forecastWhen = defineCommand<Input, ForecastOutcome>({
         .map(({ confidence, day, date }) => ({
           confidence,
           value: day,
-          label: `${confidence}% · ${formatDate(date!)}`,
+          label: `${confidence}% · ${formatDate(date!, basis.today)}`,
         })),
     };
     return { title, lines, ...answeredOn(basis, seed), note, histogram };

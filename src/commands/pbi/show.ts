@@ -1,3 +1,5 @@
+import type { DateTime } from 'luxon';
+import { type CalendarDate, localDate } from '../../domain/calendar';
 import type { PbiEvent } from '../../domain/events';
 import { cycleTime } from '../../domain/flow-metrics';
 import type { Pbi } from '../../domain/pbi';
@@ -51,9 +53,10 @@ export const pbiShow = defineCommand<{ key: string }, Outcome>({
     if ('problem' in outcome) return refusal(explain(outcome), usage);
     const { pbi, history, view } = outcome;
     const zone = view.nexus.timeZone;
+    const dayOf = (at: DateTime) => formatDate(localDate(at, zone), view.today);
     const lines = history
       .slice(-HISTORY_SHOWN)
-      .map((e) => `${e.at.setZone(zone).toFormat('ccc d LLL HH:mm')}  ${describeEvent(e)}`);
+      .map((e) => `${dayOf(e.at)} ${e.at.setZone(zone).toFormat('HH:mm')}  ${describeEvent(e, view.today)}`);
     const heading = `${pbi.key} · ${pbi.title}`;
     const text = `${escape(pbi.key)} ${escape(clipTitle(pbi.title))}: ${pbi.stage}`;
     return ephemeral(text, [
@@ -66,13 +69,9 @@ export const pbiShow = defineCommand<{ key: string }, Outcome>({
         `${bold('Teams')}\n${pbi.squares.map((s) => `${SQUARE_GLYPH[s.state]} ${escape(s.team)} ${squareLabel(s.state)}`).join('\n') || 'none named'}`,
       ),
       ...(pbi.blocked
-        ? [
-            section(
-              `⛔ ${bold('Blocked')} since ${pbi.blocked.at.setZone(zone).toFormat('d LLL')}: ${escape(pbi.blocked.reason)}`,
-            ),
-          ]
+        ? [section(`⛔ ${bold('Blocked')} since ${dayOf(pbi.blocked.at)}: ${escape(pbi.blocked.reason)}`)]
         : []),
-      ...(pbi.discardedAt ? [section(`🗑 Discarded on ${pbi.discardedAt.setZone(zone).toFormat('d LLL yyyy')}`)] : []),
+      ...(pbi.discardedAt ? [section(`🗑 Discarded on ${dayOf(pbi.discardedAt)}`)] : []),
       ...pbiButtons(pbi, view.nexus),
       section(bold(`History${history.length > HISTORY_SHOWN ? ` (last ${HISTORY_SHOWN} of ${history.length})` : ''}`)),
       ...lineSections(lines),
@@ -89,15 +88,15 @@ const NOTIFIED_TITLE = 300;
 
 function flowState(pbi: Pbi, view: FlowView): string {
   const zone = view.nexus.timeZone;
+  const dayOf = (at: DateTime) => formatDate(localDate(at, zone), view.today);
   if (!pbi.startedAt) return 'not started';
-  const started = `started ${pbi.startedAt.setZone(zone).toFormat('d LLL')}`;
-  if (pbi.finishedAt)
-    return `${started}\nfinished ${pbi.finishedAt.setZone(zone).toFormat('d LLL')}\ncycle time ${cycleTime(pbi, zone)}d`;
+  const started = `started ${dayOf(pbi.startedAt)}`;
+  if (pbi.finishedAt) return `${started}\nfinished ${dayOf(pbi.finishedAt)}\ncycle time ${cycleTime(pbi, zone)}d`;
   if (pbi.discardedAt) return started;
   return `${started}\nage ${ageText(view.ageOf(pbi))}`;
 }
 
-function describeEvent(e: PbiEvent): string {
+function describeEvent(e: PbiEvent, today: CalendarDate): string {
   const who = `<@${e.actor}>`;
   switch (e.type) {
     case 'pbi.added':
@@ -119,7 +118,7 @@ function describeEvent(e: PbiEvent): string {
     case 'pbi.swarming':
       return `🐝 ${who} is swarming on it`;
     case 'pbi.snoozed':
-      return `💤 ${who} snoozed its aging nudges until ${formatDate(e.until)}`;
+      return `💤 ${who} snoozed its aging nudges until ${formatDate(e.until, today)}`;
     default: {
       const unknown: never = e; // written by a newer version of the bot
       return `${who}: ${escape(String((unknown as { type: unknown }).type))}`;

@@ -50,6 +50,6 @@ export const pbiSnooze = defineCommand<{ key: string; days: number }, ChangeOutc
       nexus,
       snoozeUsage,
       (pbi, e) =>
-        `💤 ${by(e)} snoozed the aging nudges of *${escape(pbi.key)}* until ${e.type === 'pbi.snoozed' ? formatDate(e.until) : ''}`,
+        `💤 ${by(e)} snoozed the aging nudges of *${escape(pbi.key)}* until ${e.type === 'pbi.snoozed' ? formatDate(e.until, localDate(e.at, nexus.timeZone)) : ''}`,
     ),
 });
