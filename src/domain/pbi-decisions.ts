@@ -77,8 +77,11 @@ export function decideMove(nexus: Nexus, pbi: Pbi, stageName: string, who: Who):
 }
 
 /**
- * A finished PBI (in the finish stage or past it) was integrated with every square done; undoing a square or changing
- * its teams would leave a finished item with open squares, so it must be moved back (reopened) first.
+ * A finished PBI (in the finish stage or past it) was integrated: its squares are final, whichever path finished it. A
+ * move finishes it only with every square done; a tracker (or a change of where flow finishes) can finish it with
+ * squares open, and those stay as they were: a square marked done afterwards would say a team finished its part after
+ * the PBI was integrated, and count in the team's throughput on the day someone clicked. Changing a square or its teams
+ * needs the PBI moved back (reopened) first.
  */
 function finished(nexus: Nexus, pbi: Pbi): PbiProblem | null {
   return isFinishedStage(nexus.workflow, pbi.stage) ? { problem: 'finished', key: pbi.key } : null;
@@ -96,13 +99,10 @@ export function decideSquare(nexus: Nexus, pbi: Pbi, teamName: string, action: S
   if (!team) return { problem: 'unknown-team', team: teamName, teams: nexus.teams };
   const square = pbi.squares.find((s) => s.team === team);
   if (!square) return { problem: 'team-not-needed', key: pbi.key, team };
+  const closed = finished(nexus, pbi);
+  if (closed) return closed;
   const to = SQUARE_ACTIONS[action];
   if (square.state === to) return { problem: 'already-in-state', key: pbi.key, team, state: to };
-  // marking a square done can only complete a finished PBI (one a tracker moved there early), never undo it
-  if (to !== 'done') {
-    const closed = finished(nexus, pbi);
-    if (closed) return closed;
-  }
   return { type: 'square.changed', key: pbi.key, team, from: square.state, to, ...who };
 }
 

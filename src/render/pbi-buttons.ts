@@ -41,7 +41,9 @@ export function pbiButtons(pbi: Pbi, nexus: Nexus): Block[] {
         'primary',
       ),
     );
-  for (const s of pbi.squares) {
+  // a finished PBI's squares are final (the domain refuses changing them): no square buttons
+  const squares = isFinishedStage(nexus.workflow, pbi.stage) ? [] : pbi.squares;
+  for (const s of squares) {
     if (s.state === 'done') continue;
     const label =
       s.state === 'not-started' ? `${SQUARE_GLYPH.started} ${s.team} started` : `${SQUARE_GLYPH.done} ${s.team} done`;

@@ -97,6 +97,7 @@ describeEachDatabase('/pbi commands', (db) => {
       for (const line of [
         '/pbi team PBI-1 Alpha reset',
         '/pbi team PBI-1 beta start',
+        '/pbi team PBI-1 Alpha done', // the same answer as on a PBI a tracker finished with squares open
         '/pbi teams PBI-1 +Gamma',
         '/pbi teams PBI-1 -Beta',
       ]) {

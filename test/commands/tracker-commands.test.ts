@@ -204,6 +204,37 @@ describeEachDatabase('/nexus tracker and /nexus map', (db) => {
     expect(await teamMaps()).toEqual({ jira: { 'comp-b': 'Beta' }, linear: {} });
   });
 
+  test('a PBI a tracker finished with squares not done keeps them as they are: no square changes, done included', async () => {
+    await h.run('/nexus tracker jira');
+    const nexusId = (await h.nexus()).id;
+    const [delivery] = inProgressDeliveries(nexusId, h.now.minus({ hours: 1 }), 1);
+    await h.store.inbox.receiveMany([
+      {
+        ...delivery,
+        change: { ...delivery.change, to: { id: null, name: 'Done', category: 'done' }, teamHints: ['Alpha', 'Beta'] },
+      },
+    ]);
+    expect((await h.store.inbox.applyDue(nexusId, h.now, 250)).failed).toBe(0);
+    const finished = await h.store.pbis.get(nexusId, 'NX-0');
+    expect(finished).toMatchObject({
+      stage: 'integrated',
+      squares: [{ state: 'not-started' }, { state: 'not-started' }],
+    });
+    const events = () => db().prisma.event.count({ where: { nexusId, pbiKey: 'NX-0' } });
+    const before = await events();
+    for (const line of ['/pbi team NX-0 Alpha done', '/pbi team NX-0 beta start', '/pbi team NX-0 Alpha reset']) {
+      const refused = await h.run(line);
+      expect(refused.visibility).toBe('ephemeral');
+      expect(refused.plain).toContain(
+        'NX-0 is finished: its team squares are final. Move it back first (/pbi move NX-0 <stage>)',
+      );
+    }
+    expect(await h.store.pbis.get(nexusId, 'NX-0')).toEqual(finished);
+    expect(await events()).toBe(before);
+    // its card offers no square buttons it would refuse
+    expect(JSON.stringify((await h.run('/pbi show NX-0')).blocks)).not.toContain('pbi.square');
+  });
+
   test('map refuses an unknown stage, team or tracker not connected, and says so in the channel when done', async () => {
     expect((await h.run('/nexus map jira "QA" integrated')).plain).toContain('Jira is not connected');
     await h.run('/nexus tracker jira');

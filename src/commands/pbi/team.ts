@@ -16,7 +16,8 @@ type Outcome = { change: ChangeOutcome; nudge: Reply | null };
 export const pbiTeam = defineCommand<Input, Outcome>({
   path: ['pbi', 'team'],
   usage,
-  summary: "mark a team's square on a PBI: ☐ not started, ◐ started, ■ done",
+  summary:
+    "mark a team's square on a PBI: ☐ not started, ◐ started, ■ done (not on a finished PBI: move it back first)",
   scope: 'nexus',
   nitOnly: false,
   parse(words) {
