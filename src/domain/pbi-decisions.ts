@@ -9,7 +9,8 @@ import { findStage, isFinishedStage, sameName } from './workflow';
 export type PbiProblem =
   | { problem: 'unknown-stage'; stage: string; stages: string[] }
   | { problem: 'unknown-team'; team: string; teams: string[] }
-  | { problem: 'team-not-needed'; key: string; team: string }
+  /** `removing`: asked to take the team off the PBI (`needed`: the teams it does need), not to mark its square */
+  | { problem: 'team-not-needed'; key: string; team: string; removing?: { needed: string[] } }
   | { problem: 'team-already-needed'; key: string; team: string }
   | { problem: 'already-there'; key: string; stage: string }
   | { problem: 'already-in-state'; key: string; team: string; state: SquareState }
@@ -122,7 +123,7 @@ export function decideTeams(
   const twice = added.find((t) => needed.includes(t));
   if (twice) return { problem: 'team-already-needed', key: pbi.key, team: twice };
   const missing = removed.find((t) => !needed.includes(t));
-  if (missing) return { problem: 'team-not-needed', key: pbi.key, team: missing };
+  if (missing) return { problem: 'team-not-needed', key: pbi.key, team: missing, removing: { needed } };
   if (!added.length && !removed.length) return { problem: 'no-change', key: pbi.key };
   const closed = finished(nexus, pbi);
   if (closed) return closed;

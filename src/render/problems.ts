@@ -26,6 +26,11 @@ export function explain(p: Problem): string {
         ? `There is no team ${code(p.team)}. Teams: ${p.teams.length ? p.teams.map(code).join(', ') : 'none yet (`/nexus teams add <team…>`)'}.`
         : `There is no team ${code(p.team)} in this Nexus.`;
     case 'team-not-needed':
+      // taking a team off a PBI that doesn't need it: nothing to do, so no command to add it
+      if (p.removing) {
+        const { needed } = p.removing;
+        return `${escape(p.team)} is not needed on ${escape(p.key)}, so there is nothing to remove. ${needed.length ? `It needs ${needed.map(escape).join(', ')}.` : 'It needs no team yet.'}`;
+      }
       return `${escape(p.team)} is not needed on ${escape(p.key)}. Add it with ${code(`/pbi teams ${p.key} +${p.team}`)}.`;
     case 'team-already-needed':
       return `${escape(p.team)} is already needed on ${escape(p.key)}.`;

@@ -185,6 +185,15 @@ describeEachDatabase('/pbi commands', (db) => {
     expect((await h.run('/pbi teams PBI-1 +Alpha')).plain).toContain('Alpha is already needed on PBI-1');
   });
 
+  test('removing a team a PBI does not need says there is nothing to remove, not how to add it', async () => {
+    await h.run('/pbi add "x" --teams Alpha,Gamma');
+    const removed = (await h.run('/pbi teams PBI-1 -Beta')).plain;
+    expect(removed).toContain('Beta is not needed on PBI-1, so there is nothing to remove. It needs Alpha, Gamma.');
+    expect(removed).not.toContain('+Beta');
+    // marking the square of a team not needed still says how to add it: that is what the person wants
+    expect((await h.run('/pbi team PBI-1 Beta start')).plain).toContain('Add it with /pbi teams PBI-1 +Beta.');
+  });
+
   test('block, unblock and discard are recorded and shown in the history', async () => {
     await h.run('/pbi add "x" --teams Alpha --stage doing');
     expect((await h.run('/pbi block PBI-1 waiting for <!channel> API keys')).plain).toContain(

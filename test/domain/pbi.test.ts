@@ -120,7 +120,12 @@ describe('team squares', () => {
       key: 'A',
       team: 'Alpha',
     });
-    expect(decideTeams(nexus, pbi, [], ['Beta'], who)).toEqual({ problem: 'team-not-needed', key: 'A', team: 'Beta' });
+    expect(decideTeams(nexus, pbi, [], ['Beta'], who)).toEqual({
+      problem: 'team-not-needed',
+      key: 'A',
+      team: 'Beta',
+      removing: { needed: ['Alpha'] },
+    });
   });
 });
 
