@@ -6,7 +6,21 @@ import type { TrackerChange, TrackerKind, TrackerNews, Unmapped } from '../domai
 import { type DeliveryState, decideTrackerBatch, lateKeys, type TrackerDelivery } from '../domain/tracker-batch';
 import type { Prisma, PrismaClient } from '../generated/prisma/client';
 import { bumpRevision, type PbiWrite, type RevisionMemo } from './revisions';
-import { instantAt, pbiColumns, pbiEventColumns, toNexus, toPbi, toPbiEvent } from './rows';
+import {
+  assignedFrom,
+  columnList,
+  DELIVERY_TABLE,
+  EVENT_TABLE,
+  instantAt,
+  PBI_TABLE,
+  pbiColumns,
+  pbiEventColumns,
+  recordSet,
+  toNexus,
+  toPbi,
+  toPbiEvent,
+  valuesOf,
+} from './rows';
 import { toConnection } from './tracker-repository';
 
 /** `replay`: the same signed body came before under another delivery id (a sender never does that; a replayer does). */
@@ -129,9 +143,8 @@ export function inboxRepository(prisma: PrismaClient, memo: RevisionMemo, embedd
       }));
       // no conflict target: a repeated delivery id and a repeated body are both left out
       const stored = await prisma.$queryRaw<{ nexusId: string; kind: string; deliveryId: string }[]>`
-        INSERT INTO "Delivery" ("nexusId", kind, "deliveryId", "bodyDigest", "receivedAt", change, state)
-        SELECT "nexusId", kind, "deliveryId", "bodyDigest", "receivedAt"::timestamptz AT TIME ZONE 'UTC', change, 'pending'
-        FROM jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) AS v("nexusId" text, kind text, "deliveryId" text, "bodyDigest" text, "receivedAt" text, change jsonb)
+        INSERT INTO "Delivery" (${columnList([...RECEIVED, 'state'])})
+        SELECT ${valuesOf(DELIVERY_TABLE, RECEIVED)}, 'pending' FROM ${recordSet(DELIVERY_TABLE, RECEIVED, rows)}
         ON CONFLICT DO NOTHING
         RETURNING "nexusId", kind, "deliveryId"`;
       const fresh = new Set(stored.map(deliveryKey));
@@ -298,10 +311,37 @@ async function loadHistories(tx: Tx, nexusId: string, keys: string[]): Promise<M
   return histories;
 }
 
-/**
- * Writes a batch's PBIs and events in a few statements. Raw SQL over JSON: Prisma's createMany cost about a
- * millisecond per row here, which capped what the inbox could apply.
- */
+/** The columns a delivery is received with (it is 'pending'). */
+const RECEIVED = ['nexusId', 'kind', 'deliveryId', 'bodyDigest', 'receivedAt', 'change'] as const;
+/** The columns of a PBI the inbox adds. */
+const ADDED = [
+  'id',
+  'nexusId',
+  'key',
+  'title',
+  'url',
+  'stage',
+  'squares',
+  'startedAt',
+  'finishedAt',
+  'stageEnteredAt',
+  'createdAt',
+  'lastEventAt',
+] as const;
+/** The columns a tracker change writes of a known PBI: it moves, renames and discards. */
+const MOVED = [
+  'title',
+  'url',
+  'stage',
+  'stageEnteredAt',
+  'startedAt',
+  'finishedAt',
+  'discardedAt',
+  'lastEventAt',
+] as const;
+const RECORDED = ['nexusId', 'pbiKey', 'type', 'payload', 'occurredAt', 'actor', 'source'] as const;
+
+/** Writes a batch's PBIs and events in a few statements (raw SQL over JSON, see rows.ts). */
 async function writeAll(
   tx: Tx,
   nexusId: string,
@@ -309,66 +349,30 @@ async function writeAll(
   versions: ReadonlyMap<string, number>,
   events: readonly PbiEvent[],
 ): Promise<void> {
-  const utc = (at: DateTime | null) => at?.toUTC().toISO() ?? null;
   const added = writes
     .filter((w) => w.before === null)
-    .map(({ after: p }) => ({
-      id: randomUUID(),
-      key: p.key,
-      title: p.title,
-      url: p.url,
-      stage: p.stage,
-      squares: pbiColumns(p).squares,
-      startedAt: utc(p.startedAt),
-      finishedAt: utc(p.finishedAt),
-      stageEnteredAt: utc(p.stageEnteredAt),
-      createdAt: utc(p.createdAt),
-      lastEventAt: utc(p.lastEventAt),
-    }));
+    .map(({ after }) => ({ ...pbiColumns(after), id: randomUUID(), nexusId }));
   if (added.length) {
     await tx.$executeRaw`
-      INSERT INTO "Pbi" (id, "nexusId", key, title, url, stage, squares, "startedAt", "finishedAt", "stageEnteredAt", "createdAt", "lastEventAt")
-      SELECT id, ${nexusId}, key, title, url, stage, squares, "startedAt"::timestamptz AT TIME ZONE 'UTC', "finishedAt"::timestamptz AT TIME ZONE 'UTC', "stageEnteredAt"::timestamptz AT TIME ZONE 'UTC', "createdAt"::timestamptz AT TIME ZONE 'UTC', "lastEventAt"::timestamptz AT TIME ZONE 'UTC'
-      FROM jsonb_to_recordset(${JSON.stringify(added)}::jsonb) AS v(id text, key text, title text, url text, stage text, squares jsonb,
-        "startedAt" text, "finishedAt" text, "stageEnteredAt" text, "createdAt" text, "lastEventAt" text)`;
+      INSERT INTO "Pbi" (${columnList(ADDED)}) SELECT ${valuesOf(PBI_TABLE, ADDED)} FROM ${recordSet(PBI_TABLE, ADDED, added)}`;
   }
   const moved = writes
     .filter((w) => w.before !== null)
-    .map(({ after: p }) => ({
-      key: p.key,
-      version: versions.get(p.key)!,
-      title: p.title,
-      url: p.url,
-      stage: p.stage,
-      stageEnteredAt: utc(p.stageEnteredAt),
-      startedAt: utc(p.startedAt),
-      finishedAt: utc(p.finishedAt),
-      discardedAt: utc(p.discardedAt),
-      lastEventAt: utc(p.lastEventAt),
-    }));
+    .map(({ after }) => ({ ...pbiColumns(after), version: versions.get(after.key)! }));
   if (moved.length) {
-    // a tracker change moves, renames and discards: only these columns change
     const written = await tx.$executeRaw`
-      UPDATE "Pbi" AS p SET title = v.title, url = v.url, stage = v.stage, "stageEnteredAt" = v."stageEnteredAt"::timestamptz AT TIME ZONE 'UTC', "startedAt" = v."startedAt"::timestamptz AT TIME ZONE 'UTC',
-        "finishedAt" = v."finishedAt"::timestamptz AT TIME ZONE 'UTC', "discardedAt" = v."discardedAt"::timestamptz AT TIME ZONE 'UTC',
-        "lastEventAt" = v."lastEventAt"::timestamptz AT TIME ZONE 'UTC', version = p.version + 1
-      FROM jsonb_to_recordset(${JSON.stringify(moved)}::jsonb)
-        AS v(key text, version int, title text, url text, stage text, "stageEnteredAt" text, "startedAt" text, "finishedAt" text, "discardedAt" text, "lastEventAt" text)
+      UPDATE "Pbi" AS p SET ${assignedFrom(PBI_TABLE, MOVED)}, version = p.version + 1
+      FROM ${recordSet(PBI_TABLE, ['key', 'version', ...MOVED], moved)}
       WHERE p."nexusId" = ${nexusId} AND p.key = v.key AND p.version = v.version`;
     if (written !== moved.length)
       throw new Error(`${moved.length - written} PBIs changed while the inbox applied to them`);
   }
   if (events.length) {
-    const rows = events.map((e) => {
-      const c = pbiEventColumns(nexusId, e, `tracker:${e.actor}`);
-      return { ...c, occurredAt: utc(e.at) };
-    });
+    const rows = events.map((e) => pbiEventColumns(nexusId, e, `tracker:${e.actor}`));
+    // in the order decided: event ids follow it
     await tx.$executeRaw`
-      INSERT INTO "Event" ("nexusId", "pbiKey", type, payload, "occurredAt", actor, source)
-      SELECT "nexusId", "pbiKey", type, payload, "occurredAt"::timestamptz AT TIME ZONE 'UTC', actor, source
-      FROM ROWS FROM (jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) AS ("nexusId" text, "pbiKey" text, type text, payload jsonb, "occurredAt" text, actor text, source text))
-        WITH ORDINALITY AS v("nexusId", "pbiKey", type, payload, "occurredAt", actor, source, n)
-      ORDER BY n`;
+      INSERT INTO "Event" (${columnList(RECORDED)})
+      SELECT ${valuesOf(EVENT_TABLE, RECORDED)} FROM ${recordSet(EVENT_TABLE, RECORDED, rows, true)} ORDER BY v.n`;
   }
 }
 

@@ -14,7 +14,17 @@ import {
   type RevisionMemo,
   WRITE_TRANSACTION,
 } from './revisions';
-import { instantAt, pbiColumns, pbiEventColumns, toNexus, toPbi, toPbiEvent } from './rows';
+import {
+  assignedFrom,
+  instantAt,
+  PBI_TABLE,
+  pbiColumns,
+  pbiEventColumns,
+  recordSet,
+  toNexus,
+  toPbi,
+  toPbiEvent,
+} from './rows';
 import { isUniqueViolation } from './unique-violation';
 
 export type Recorded = { ok: true; before: Pbi | null; pbi: Pbi; event: PbiEvent };
@@ -351,8 +361,8 @@ export async function writeFlowDates(
   const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
   const rows = changed.map((c) => ({ key: c.key, startedAt: iso(c.startedAt), finishedAt: iso(c.finishedAt) }));
   return tx.$executeRaw`
-    UPDATE "Pbi" AS p SET "startedAt" = v."startedAt"::timestamptz AT TIME ZONE 'UTC', "finishedAt" = v."finishedAt"::timestamptz AT TIME ZONE 'UTC', version = p.version + 1
-    FROM jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) AS v(key text, "startedAt" text, "finishedAt" text)
+    UPDATE "Pbi" AS p SET ${assignedFrom(PBI_TABLE, ['startedAt', 'finishedAt'])}, version = p.version + 1
+    FROM ${recordSet(PBI_TABLE, ['key', 'startedAt', 'finishedAt'], rows)}
     WHERE p."nexusId" = ${nexusId} AND p.key = v.key`;
 }
 

@@ -5,7 +5,13 @@ import type { NexusEvent, PbiEvent, SquareState } from '../domain/events';
 import type { Nexus } from '../domain/nexus';
 import type { Pbi, Square } from '../domain/pbi';
 import type { Stage } from '../domain/workflow';
-import type { Event as EventRow, Nexus as NexusRow, Pbi as PbiRow, Prisma } from '../generated/prisma/client';
+import {
+  type Delivery as DeliveryRow,
+  type Event as EventRow,
+  type Nexus as NexusRow,
+  type Pbi as PbiRow,
+  Prisma,
+} from '../generated/prisma/client';
 
 // Reports turn thousands of timestamps into DateTimes: fromMillis with a zone object is ~10× faster than fromISO.
 const UTC = FixedOffsetZone.utcInstance;
@@ -144,4 +150,135 @@ export function toPbiEvent(row: EventRow): PbiEvent {
     at: instant(row.occurredAt),
     actor: row.actor,
   } as PbiEvent;
+}
+
+// Raw SQL. Batches go to PostgreSQL as one JSON parameter read as a record set (Prisma's createMany cost about a
+// millisecond a row). The columns a statement names come from the tables below, one per model, which the compiler
+// checks against the Prisma model's fields and types (and test/store/raw-columns.test.ts against the database).
+
+/** A column's type as PostgreSQL has it. */
+type SqlType = 'text' | 'text[]' | 'integer' | 'bigint' | 'boolean' | 'jsonb' | 'timestamp';
+/** The type a Prisma field of TypeScript type T has in PostgreSQL (Prisma's Json is anything else). */
+type SqlTypeOf<T> = [NonNullable<T>] extends [Date]
+  ? 'timestamp'
+  : [NonNullable<T>] extends [string[]]
+    ? 'text[]'
+    : [NonNullable<T>] extends [string]
+      ? 'text'
+      : [NonNullable<T>] extends [number]
+        ? 'integer'
+        : [NonNullable<T>] extends [bigint]
+          ? 'bigint'
+          : [NonNullable<T>] extends [boolean]
+            ? 'boolean'
+            : 'jsonb';
+/** Every column of a model's table, by field name, with its type: a field added to the model must be added here. */
+type Columns<Row> = { readonly [K in keyof Row]-?: SqlTypeOf<Row[K]> };
+type Table<Row> = { readonly name: string; readonly columns: Columns<Row> };
+/** Any of the tables below. */
+export type SqlTable = { readonly name: string; readonly columns: Readonly<Record<string, SqlType>> };
+
+export const PBI_TABLE = {
+  name: 'Pbi',
+  columns: {
+    id: 'text',
+    nexusId: 'text',
+    key: 'text',
+    title: 'text',
+    url: 'text',
+    stage: 'text',
+    squares: 'jsonb',
+    blockedReason: 'text',
+    blockedAt: 'timestamp',
+    discardedAt: 'timestamp',
+    startedAt: 'timestamp',
+    finishedAt: 'timestamp',
+    stageEnteredAt: 'timestamp',
+    createdAt: 'timestamp',
+    lastEventAt: 'timestamp',
+    swarming: 'text[]',
+    snoozedUntil: 'text',
+    version: 'integer',
+    revision: 'integer',
+  },
+} as const satisfies Table<PbiRow>;
+
+export const EVENT_TABLE = {
+  name: 'Event',
+  columns: {
+    id: 'bigint',
+    nexusId: 'text',
+    pbiKey: 'text',
+    type: 'text',
+    payload: 'jsonb',
+    occurredAt: 'timestamp',
+    recordedAt: 'timestamp',
+    actor: 'text',
+    source: 'text',
+  },
+} as const satisfies Table<EventRow>;
+
+export const DELIVERY_TABLE = {
+  name: 'Delivery',
+  columns: {
+    id: 'bigint',
+    nexusId: 'text',
+    kind: 'text',
+    deliveryId: 'text',
+    bodyDigest: 'text',
+    receivedAt: 'timestamp',
+    change: 'jsonb',
+    body: 'text',
+    state: 'text',
+    error: 'text',
+    attempts: 'integer',
+    retryAt: 'timestamp',
+    appliedAt: 'timestamp',
+  },
+} as const satisfies Table<DeliveryRow>;
+
+type ColumnOf<T extends SqlTable> = keyof T['columns'] & string;
+const quoted = (name: string) => `"${name}"`;
+
+/** `"a", "b"`: columns by name, e.g. the list of an INSERT. */
+export function columnList(names: readonly string[]): Prisma.Sql {
+  return Prisma.raw(names.map(quoted).join(', '));
+}
+
+/**
+ * The rows as the record set `v` of the given columns of `table`, in one JSON parameter. JSON has no instants: a
+ * timestamp goes as ISO text with its offset (a Date or a luxon DateTime turns into one), read by `valuesOf`.
+ * `ordered` adds `v.n`, each row's place in `rows` (from 1), for an ORDER BY.
+ */
+export function recordSet<T extends SqlTable, C extends ColumnOf<T>>(
+  table: T,
+  names: readonly C[],
+  rows: readonly { readonly [K in C]: unknown }[],
+  ordered = false,
+): Prisma.Sql {
+  const json = JSON.stringify(rows.map((row) => Object.fromEntries(names.map((name) => [name, row[name] ?? null]))));
+  const types = names.map((name) => {
+    const type = table.columns[name];
+    return `${quoted(name)} ${type === 'timestamp' ? 'text' : type}`;
+  });
+  return ordered
+    ? Prisma.sql`ROWS FROM (jsonb_to_recordset(${json}::jsonb) AS (${Prisma.raw(types.join(', '))}))
+        WITH ORDINALITY AS v(${columnList([...names, 'n'])})`
+    : Prisma.sql`jsonb_to_recordset(${json}::jsonb) AS v(${Prisma.raw(types.join(', '))})`;
+}
+
+/** Columns of the record set `v` as the table's values, each under its name (for an INSERT … SELECT). */
+export function valuesOf<T extends SqlTable>(table: T, names: readonly ColumnOf<T>[]): Prisma.Sql {
+  return Prisma.raw(names.map((name) => `${valueOf(table, name)} AS ${quoted(name)}`).join(', '));
+}
+
+/** `"a" = v."a", …`: an UPDATE … FROM the record set `v` setting these columns. */
+export function assignedFrom<T extends SqlTable>(table: T, names: readonly ColumnOf<T>[]): Prisma.Sql {
+  return Prisma.raw(names.map((name) => `${quoted(name)} = ${valueOf(table, name)}`).join(', '));
+}
+
+/** The one place where a timestamp's ISO text becomes the column's value: the instant, in UTC. */
+function valueOf<T extends SqlTable>(table: T, name: ColumnOf<T>): string {
+  const type = table.columns[name];
+  return type === 'timestamp' ? `v.${quoted(name)}::timestamptz AT TIME ZONE 'UTC'` : `v.${quoted(name)}`;
 }
