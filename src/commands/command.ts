@@ -27,7 +27,11 @@ type Steps<I, O, C> = {
   path: [string, string];
   usage: string;
   summary: string;
-  parse(words: string[]): I | Invalid;
+  /**
+   * `raw` holds each word as it was typed, quotes and all (see `tokenize`), for free text such as a title; it is absent
+   * when the words come from a button or a form, which have no quotes to read.
+   */
+  parse(words: string[], raw?: readonly string[]): I | Invalid;
   execute(input: I, ctx: C): Promise<O>;
   render(outcome: O, ctx: C): Reply;
 };

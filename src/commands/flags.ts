@@ -5,20 +5,36 @@ import { code } from '../render/blocks';
  * A bare `--` ends the flags, as on any command line: what follows is positional even when it starts with `--`.
  */
 export type Parsed<F extends string> =
-  | { ok: true; positional: string[]; flags: Partial<Record<F, string>> }
+  | {
+      ok: true;
+      positional: string[];
+      /** the positional words as typed, when `raw` was given (see `tokenize`) */
+      positionalRaw?: string[];
+      flags: Partial<Record<F, string>>;
+    }
   | { ok: false; message: string };
 
-export function parseFlags<F extends string>(words: readonly string[], allowed: readonly F[]): Parsed<F> {
-  const positional: string[] = [];
+export function parseFlags<F extends string>(
+  words: readonly string[],
+  allowed: readonly F[],
+  raw?: readonly string[],
+): Parsed<F> {
+  const at: number[] = [];
   const flags: Partial<Record<F, string>> = {};
+  const done = (): Parsed<F> => ({
+    ok: true,
+    positional: at.map((i) => words[i]),
+    ...(raw && { positionalRaw: at.map((i) => raw[i] ?? words[i]) }),
+    flags,
+  });
   for (let i = 0; i < words.length; i++) {
     const word = words[i];
     if (word === '--') {
-      positional.push(...words.slice(i + 1));
+      for (let j = i + 1; j < words.length; j++) at.push(j);
       break;
     }
     if (!word.startsWith('--')) {
-      positional.push(word);
+      at.push(i);
       continue;
     }
     const [rawName, inline] = splitOnce(word.slice(2), '=');
@@ -35,7 +51,7 @@ export function parseFlags<F extends string>(words: readonly string[], allowed: 
     if (value === undefined || value === '') return { ok: false, message: `${code(`--${name}`)} needs a value.` };
     flags[name] = value;
   }
-  return { ok: true, positional, flags };
+  return done();
 }
 
 function splitOnce(text: string, sep: string): [string, string | undefined] {

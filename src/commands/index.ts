@@ -90,9 +90,13 @@ export async function runSlashCommand(slash: string, text: string, ctx: CommandC
   }
   const tokens = tokenize(text);
   if (!tokens.ok) return refusal(tokens.message, findCommand(group, text.trim().split(/\s+/)[0] ?? '')?.usage);
-  if (group !== 'forecast') return runWords(group, tokens.words, ctx);
-  const requested = tokens.words.some((w) => w.toLowerCase() === '--chart');
-  const reply = await runWords(group, forecastWords(tokens.words.filter((w) => w.toLowerCase() !== '--chart')), ctx);
+  if (group !== 'forecast') return runWords(group, tokens.words, ctx, tokens.raw);
+  const isChart = (w: string) => w.toLowerCase() === '--chart';
+  const requested = tokens.words.some(isChart);
+  const words = forecastWords(tokens.words.filter((w) => !isChart(w)));
+  const added = words.length - tokens.words.filter((w) => !isChart(w)).length;
+  const raw = [...words.slice(0, added), ...tokens.raw.filter((_, i) => !isChart(tokens.words[i]))];
+  const reply = await runWords(group, words, ctx, raw);
   return reply.chart ? { ...reply, chart: { ...reply.chart, requested } } : reply;
 }
 
@@ -131,14 +135,22 @@ function forecastWords(words: string[]): string[] {
   return ['pbi', ...words];
 }
 
-/** A command already split into words after its slash command, e.g. ('pbi', ['block', 'PBI-7', 'waiting for legal']). */
-export async function runWords(group: string, [sub = 'help', ...words]: string[], ctx: CommandContext): Promise<Reply> {
+/**
+ * A command already split into words after its slash command, e.g. ('pbi', ['block', 'PBI-7', 'waiting for legal']);
+ * `raw`, when the words were typed, holds each as typed (quotes and all).
+ */
+export async function runWords(
+  group: string,
+  [sub = 'help', ...words]: string[],
+  ctx: CommandContext,
+  raw?: readonly string[],
+): Promise<Reply> {
   const command = findCommand(group, sub);
   if (!command) {
     if (sub.toLowerCase() === 'help') return help(group);
     return notACommand(group, sub);
   }
-  const input = command.parse(words);
+  const input = command.parse(words, raw?.slice(1));
   if (isInvalid(input)) return refusal(input.invalid, command.usage);
   if (command.scope === 'channel') return command.render(await command.execute(input, ctx), ctx);
   const nexus = await ctx.store.nexuses.findByChannel(ctx.workspaceId, ctx.channelId);
@@ -198,6 +210,10 @@ function help(group: string): Reply {
     const lines = COMMANDS.filter((c) => c.path[0] === g).map((c) => `${code(c.usage)}\n      ${c.summary}`);
     blocks.push(section(`${bold(`/${g}`)}\n${lines.join('\n')}`));
   }
-  blocks.push(context('Stage and team names ignore case; quote names with spaces.'));
+  blocks.push(
+    context(
+      'Stage and team names ignore case; quote names with spaces. A title or reason in quotes is what they hold (`\\"` is a quote inside them); typed bare, it is kept as typed, quotes and all.',
+    ),
+  );
   return ephemeral('Nexus Flow commands', blocks);
 }

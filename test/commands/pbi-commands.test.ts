@@ -22,12 +22,59 @@ describeEachDatabase('/pbi commands', (db) => {
   });
 
   test('after a bare -- every word is the title, even one that starts with --', async () => {
-    const added = await h.run('/pbi add --teams Alpha -- "--dry-run flag for exports" --stage ready');
+    // typed bare: a quoted title followed by more words is refused as unclear (see below)
+    const added = await h.run('/pbi add --teams Alpha -- --dry-run flag for exports --stage ready');
     expect(added.plain).toContain('added PBI-1 in refining');
     expect((await h.run('/pbi show PBI-1')).plain).toContain('--dry-run flag for exports --stage ready');
     const refused = await h.run('/pbi add "--dry-run flag"');
     expect(refused.plain).toContain('Unknown flag --dry-run flag.');
     expect(refused.plain).toContain('goes after a bare --, which ends the flags');
+  });
+
+  test('a title or reason typed bare keeps its quotes; typed in quotes, it is what they hold', async () => {
+    const typed: [string, string][] = [
+      ['/pbi add Support "Apple Pay" in checkout', 'Support "Apple Pay" in checkout'],
+      ['/pbi add "Say \\"hi\\" to users" --teams Alpha', 'Say "hi" to users'],
+      ["/pbi add 'Don't panic'", "Don't panic"],
+      ['/pbi add ‘Don’t panic’', 'Don’t panic'],
+      ['/pbi add “Smart “quotes” inside”', 'Smart “quotes” inside'],
+      ['/pbi add 12" screen', '12" screen'],
+    ];
+    for (const [i, [line, title]] of typed.entries()) {
+      expect((await h.run(line)).plain).toContain(`added PBI-${i + 1}`);
+      expect((await h.store.pbis.get((await h.nexus()).id, `PBI-${i + 1}`))?.title).toBe(title);
+    }
+    await h.run('/pbi block PBI-1 waiting for "legal" review');
+    await h.run('/pbi block PBI-2 "waiting for legal"');
+    await h.run('/pbi discard PBI-3 duplicate of “PBI-1”');
+    const stored = async (key: string) => (await h.store.pbis.get((await h.nexus()).id, key))?.blocked?.reason;
+    expect(await stored('PBI-1')).toBe('waiting for "legal" review');
+    expect(await stored('PBI-2')).toBe('waiting for legal');
+    expect((await h.run('/pbi show PBI-3')).plain).toContain('duplicate of “PBI-1”');
+  });
+
+  test.each([
+    [
+      '/pbi add "Apple Pay" support --teams Alpha',
+      'The title is in quotes and support follows them',
+      ['/pbi add "Apple Pay support"', `/pbi add '"Apple Pay" support'`],
+    ],
+    ['/pbi add "a" "b"', 'The title is in quotes and "b" follows them', ['/pbi add "a b"', `/pbi add '"a" "b"'`]],
+  ])('%s is refused as unclear, showing both forms, and adds nothing', async (line, why, forms) => {
+    const reply = await h.run(line);
+    expect(reply.visibility).toBe('ephemeral');
+    expect(reply.plain).toContain(why);
+    for (const form of forms) expect(reply.plain).toContain(form);
+    expect(await h.store.pbis.countByStage((await h.nexus()).id)).toEqual(new Map());
+  });
+
+  test('a quoted reason followed by more words is refused and blocks nothing', async () => {
+    await h.run('/pbi add "Search"');
+    const reply = await h.run('/pbi block PBI-1 "legal" review');
+    expect(reply.visibility).toBe('ephemeral');
+    expect(reply.plain).toContain('The reason is in quotes and review follows them');
+    expect(reply.plain).toContain('/pbi block PBI-1 "legal review"');
+    expect((await h.store.pbis.get((await h.nexus()).id, 'PBI-1'))?.blocked).toBeNull();
   });
 
   test('add with a tracker key; a duplicate key is refused and changes nothing', async () => {

@@ -4,8 +4,9 @@ import { decideAdd, roomForPbi } from '../../domain/pbi-decisions';
 import { isPbiKey } from '../../domain/pbi-key';
 import { code, escape } from '../../render/blocks';
 import { by, type ChangeOutcome, renderChange } from '../../render/change';
-import { defineCommand, invalid } from '../command';
+import { defineCommand, invalid, isInvalid } from '../command';
 import { parseFlags, splitList } from '../flags';
+import { freeText } from '../free-text';
 import { keyFault } from './change';
 
 export const PbiAddInputSchema = z.object({
@@ -32,12 +33,14 @@ export const pbiAdd = defineCommand<PbiAddInput, ChangeOutcome>({
   summary: 'add a PBI (first stage unless --stage; next PBI-<n> unless --key)',
   scope: 'nexus',
   nitOnly: false,
-  parse(words) {
-    const parsed = parseFlags(words, ['teams', 'stage', 'key', 'url']);
+  parse(words, raw) {
+    const parsed = parseFlags(words, ['teams', 'stage', 'key', 'url'], raw);
     if (!parsed.ok) return invalid(parsed.message);
-    const { positional, flags } = parsed;
+    const { positional, positionalRaw, flags } = parsed;
+    const title = freeText(positional, positionalRaw, { noun: 'title', command: '/pbi add' });
+    if (isInvalid(title)) return title;
     const result = PbiAddInputSchema.safeParse({
-      title: positional.join(' '),
+      title,
       teams: splitList(flags.teams ? [flags.teams] : []),
       stage: flags.stage ?? null,
       key: flags.key ?? null,

@@ -14,8 +14,8 @@ export const pbiBlock = defineCommand<BlockInput, ChangeOutcome>({
   summary: 'mark a PBI blocked, saying why',
   scope: 'nexus',
   nitOnly: false,
-  parse(words) {
-    const parsed = parseKeyAndReason(words);
+  parse(words, raw) {
+    const parsed = parseKeyAndReason(words, raw, '/pbi block');
     if (isInvalid(parsed)) return parsed;
     return parsed.reason ? parsed : invalid('Say why it is blocked, so others can help.');
   },

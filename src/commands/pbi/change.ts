@@ -2,6 +2,7 @@ import { MAX_REASON } from '../../domain/limits';
 import { explainKeyFault, pbiKeyFault } from '../../domain/pbi-key';
 import { code } from '../../render/blocks';
 import { type Invalid, invalid, isInvalid } from '../command';
+import { freeText } from '../free-text';
 
 /** A PBI key as typed, by the domain's one rule for keys (`pbiKeyFault`). */
 export function parseKey(word: string | undefined): string | Invalid {
@@ -16,10 +17,16 @@ export function keyFault(word: string): Invalid | null {
 }
 
 /** `<key> <reason…>`: the key, and the rest of the words as the reason ('' when none is given). */
-export function parseKeyAndReason(words: readonly string[]): { key: string; reason: string } | Invalid {
+export function parseKeyAndReason(
+  words: readonly string[],
+  raw: readonly string[] | undefined,
+  command: string,
+): { key: string; reason: string } | Invalid {
   const key = parseKey(words[0]);
   if (isInvalid(key)) return key;
-  const reason = words.slice(1).join(' ').trim();
+  const text = freeText(words.slice(1), raw?.slice(1), { noun: 'reason', command: `${command} ${key}` });
+  if (isInvalid(text)) return text;
+  const reason = text.trim();
   if (reason.length > MAX_REASON) return invalid(`A reason is at most ${MAX_REASON} characters.`);
   return { key, reason };
 }

@@ -12,8 +12,8 @@ export const pbiDiscard = defineCommand<{ key: string; reason: string | null }, 
   summary: 'drop a PBI; unfinished, it leaves WIP and never counts in throughput or cycle time',
   scope: 'nexus',
   nitOnly: false,
-  parse(words) {
-    const parsed = parseKeyAndReason(words);
+  parse(words, raw) {
+    const parsed = parseKeyAndReason(words, raw, '/pbi discard');
     return isInvalid(parsed) ? parsed : { key: parsed.key, reason: parsed.reason || null };
   },
   execute(input, { store, nexus, now, userId }) {
