@@ -1,6 +1,7 @@
 import type { ServerResponse } from 'node:http';
 import type { CustomRoute } from '@slack/bolt';
 import type { Database } from './store/database';
+import { ping } from './store/ping';
 
 /**
  * GET /healthz: the process answers (liveness; a load balancer restarts it when not). GET /readyz: the database
@@ -17,7 +18,7 @@ export function healthRoutes(db: Database): CustomRoute[] {
       path: '/readyz',
       method: ['GET'],
       handler: (_req, res) => {
-        db.prisma.$queryRaw`SELECT 1`.then(
+        ping(db).then(
           () => answer(res, 200, { ok: true, database: db.kind }),
           () => answer(res, 503, { ok: false, database: 'unreachable' }),
         );

@@ -46,10 +46,7 @@ export function createSlackApp({
         clientSecret: config.SLACK_CLIENT_SECRET,
         stateSecret: config.SLACK_STATE_SECRET,
         scopes: BOT_SCOPES,
-        installationStore: prismaInstallationStore(
-          db.prisma,
-          sealedBox(Buffer.from(config.SLACK_TOKEN_KEY!, 'base64')),
-        ),
+        installationStore: prismaInstallationStore(db, sealedBox(Buffer.from(config.SLACK_TOKEN_KEY!, 'base64'))),
         installerOptions: { directInstall: true, clientOptions: { slackApiUrl: config.SLACK_API_URL } },
       }
     : { token: config.SLACK_BOT_TOKEN, botId: bot?.botId, botUserId: bot?.botUserId };

@@ -13,7 +13,7 @@ export function workspaceClients(config: Config, db: Database): (workspaceId: st
   const options = { slackApiUrl: config.SLACK_API_URL, retryConfig: { retries: 2, factor: 2, minTimeout: 500 } };
   const single = config.SLACK_BOT_TOKEN ? new WebClient(config.SLACK_BOT_TOKEN, options) : null;
   const installs = config.SLACK_TOKEN_KEY
-    ? prismaInstallationStore(db.prisma, sealedBox(Buffer.from(config.SLACK_TOKEN_KEY, 'base64')))
+    ? prismaInstallationStore(db, sealedBox(Buffer.from(config.SLACK_TOKEN_KEY, 'base64')))
     : null;
   return async (workspaceId) => {
     if (single) return single;

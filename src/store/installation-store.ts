@@ -1,5 +1,5 @@
 import type { Installation, InstallationQuery, InstallationStore } from '@slack/bolt';
-import type { PrismaClient } from '../generated/prisma/client';
+import type { Database } from './database';
 import type { SealedBox } from './sealed-box';
 
 /** Org-wide installs are keyed by enterprise, others by workspace, as Slack's own stores do. */
@@ -15,9 +15,10 @@ function installationId(q: { teamId?: string; enterpriseId?: string; isEnterpris
  * request started (they know only the Nexus's workspace) find the organisation's installation too.
  */
 export function prismaInstallationStore(
-  prisma: PrismaClient,
+  db: Database,
   box: SealedBox,
 ): InstallationStore & { fetchForWorkspace(teamId: string): Promise<Installation> } {
+  const { prisma } = db;
   const known = new Set<string>();
   async function remember(teamId: string | undefined, enterpriseId: string): Promise<void> {
     if (!teamId || known.has(`${teamId} ${enterpriseId}`)) return;

@@ -91,3 +91,11 @@ test('a unique violation is recognised in one place, store/unique-violation.ts, 
   const offenders = filesUnder(SRC).filter((f) => !f.includes('generated') && /P2002/.test(readFileSync(f, 'utf8')));
   expect(offenders.map((f) => path.relative(SRC, f))).toEqual([path.join('store', 'unique-violation.ts')]);
 });
+
+test('nothing outside the store reaches the Prisma client through the database (db.prisma)', () => {
+  const offenders = filesUnder(SRC)
+    .filter((f) => !f.includes(`${path.sep}store${path.sep}`) && !f.includes(`${path.sep}generated${path.sep}`))
+    .filter((f) => /(?<!schema)\.prisma\b|\{[^}]*\bprisma\b[^}]*\}\s*=/.test(readFileSync(f, 'utf8')));
+  // the store's methods (and ping(db) for readiness) are the way in; a query elsewhere skips tenancy and outcomes
+  expect(offenders.map((f) => path.relative(SRC, f))).toEqual([]);
+});

@@ -29,7 +29,7 @@ export async function seedManyNexuses(
   db: Database,
   opts: { nexuses: number; workspaces: number; inProgress: number; tokenKey: string; now: DateTime },
 ): Promise<ManyNexuses> {
-  const installs = prismaInstallationStore(db.prisma, sealedBox(Buffer.from(opts.tokenKey, 'base64')));
+  const installs = prismaInstallationStore(db, sealedBox(Buffer.from(opts.tokenKey, 'base64')));
   for (let w = 0; w < opts.workspaces; w++) {
     const teamId = workspaceId(w);
     await installs.storeInstallation({
