@@ -2,9 +2,7 @@ import { App, type Logger as BoltLogger, type CustomRoute, ErrorCode, HTTPReceiv
 import type { ExtendedErrorHandlerArgs } from '@slack/bolt/dist/App';
 import type { Config } from '../config';
 import type { Logger } from '../log';
-import type { Database } from '../store/database';
-import { prismaInstallationStore } from '../store/installation-store';
-import { sealedBox } from '../store/sealed-box';
+import type { Installations } from '../store/installation-store';
 import { registerActions } from './actions';
 import { registerCommands } from './commands';
 import type { SlackDeps } from './deps';
@@ -19,7 +17,8 @@ export const BOT_SCOPES = ['commands', 'chat:write', 'files:write', 'channels:re
 
 export type SlackAppOptions = {
   config: Config;
-  db: Database;
+  /** the workspaces' tokens when installed through OAuth: the installations of `workspaceClients` */
+  installations: Installations | null;
   deps: SlackDeps;
   /** from auth.test at start, for a single-workspace install */
   bot?: { botId: string; botUserId: string };
@@ -34,7 +33,7 @@ export type SlackAppOptions = {
  */
 export function createSlackApp({
   config,
-  db,
+  installations,
   deps,
   bot,
   processBeforeResponse = false,
@@ -46,7 +45,7 @@ export function createSlackApp({
         clientSecret: config.SLACK_CLIENT_SECRET,
         stateSecret: config.SLACK_STATE_SECRET,
         scopes: BOT_SCOPES,
-        installationStore: prismaInstallationStore(db, sealedBox(Buffer.from(config.SLACK_TOKEN_KEY!, 'base64'))),
+        installationStore: installations!,
         installerOptions: { directInstall: true, clientOptions: { slackApiUrl: config.SLACK_API_URL } },
       }
     : { token: config.SLACK_BOT_TOKEN, botId: bot?.botId, botUserId: bot?.botUserId };

@@ -16,6 +16,7 @@ import { WEBHOOK_PATH } from '../trackers/webhook-handler';
 import { createSlackApp } from './app';
 import { slackDigestPoster } from './digest-poster';
 import { slackTrackerPoster } from './tracker-poster';
+import { workspaceClients } from './workspace-client';
 
 /** Starts the Slack app on PORT; resolves with a stop function that finishes in-flight work. */
 export async function startSlack(config: Config, db: Database, log: Logger): Promise<() => Promise<void>> {
@@ -25,7 +26,7 @@ export async function startSlack(config: Config, db: Database, log: Logger): Pro
       'SECRETS_KEY is not set: tracker secrets are sealed with a key in DATA_DIR, which other replicas do not share',
     );
   const now = () => DateTime.utc();
-  const { app, store, trackers, metrics } = slackServer(config, db, { now, log, bot });
+  const { app, store, trackers, metrics, clients } = slackServer(config, db, { now, log, bot });
   await app.start(config.PORT);
   const stopScheduler = startScheduler({
     store,
@@ -33,7 +34,7 @@ export async function startSlack(config: Config, db: Database, log: Logger): Pro
     log,
     metrics,
     replica: `${hostname()}:${process.pid}`,
-    post: slackDigestPoster(config, db, log),
+    post: slackDigestPoster(clients, log),
   });
   log.info(
     {
@@ -66,25 +67,26 @@ export function slackServer(
   },
 ) {
   const store = openStore(db, 'slack', secretsBox(config));
+  const clients = workspaceClients(config, db);
   const metrics = createMetrics({ inboxBacklog: store.inbox.backlog });
   const deps = { store, now: opts.now, log: opts.log, metrics, publicUrl: config.PUBLIC_URL, jobs: jobsOf(config) };
   const trackers = startTrackerInbox({
     ...deps,
     limits: webhookLimits(config),
     inboxKeepDays: config.INBOX_KEEP_DAYS,
-    post: slackTrackerPoster(config, db, store, opts.log),
+    post: slackTrackerPoster(clients, store, opts.log),
   });
   const webhooks: CustomRoute = { path: WEBHOOK_PATH, method: ['POST'], handler: trackers.handler };
   const customRoutes = [...healthRoutes(db), metricsRoute(metrics), webhooks];
   const app = createSlackApp({
     config,
-    db,
+    installations: clients.installations,
     deps,
     bot: opts.bot,
     processBeforeResponse: opts.processBeforeResponse,
     customRoutes,
   });
-  return { app, store, trackers, metrics };
+  return { app, store, trackers, metrics, clients };
 }
 
 /** auth.test once at start: a revoked or mistyped token stops the app with one clear line, not at the first command. */

@@ -1,13 +1,11 @@
-import type { Config } from '../config';
 import type { TrackerNews } from '../domain/tracker';
 import type { Logger } from '../log';
 import { renderTrackerMoves, renderUnmapped } from '../render/tracker-news';
 import type { Store } from '../store';
-import type { Database } from '../store/database';
 import type { AnnouncementProgress } from '../trackers/announcer';
 import { postInChannel } from './message';
 import { slackErrorCode } from './slack-errors';
-import { workspaceClients } from './workspace-client';
+import type { WorkspaceClients } from './workspace-client';
 
 /**
  * Slack's answers to a private notice that no retry can change: the member left the channel (or Slack), or the
@@ -26,12 +24,11 @@ const NEVER_DELIVERABLE = new Set([
  * Tracker moves go to the Nexus channel in one message; statuses without a stage go to each NIT member alone. Each
  * part is recorded as told when it is posted, so a failed private notice retries only the members still owed it.
  */
-export function slackTrackerPoster(config: Config, db: Database, store: Store, log: Logger) {
-  const clientFor = workspaceClients(config, db);
+export function slackTrackerPoster(clients: WorkspaceClients, store: Store, log: Logger) {
   return async (nexusId: string, news: TrackerNews, progress?: AnnouncementProgress): Promise<void> => {
     const nexus = await store.nexuses.get(nexusId);
     if (!nexus) return;
-    const client = await clientFor(nexus.workspaceId);
+    const client = await clients.forWorkspace(nexus.workspaceId);
     if (news.moves.length)
       await postInChannel(client, nexus.channelId, renderTrackerMoves(news.moves), () => progress?.channelTold());
     if (!news.unmapped.length) return;

@@ -2,6 +2,8 @@ import type { Installation, InstallationQuery, InstallationStore } from '@slack/
 import type { Database } from './database';
 import type { SealedBox } from './sealed-box';
 
+export type Installations = InstallationStore & { fetchForWorkspace(teamId: string): Promise<Installation> };
+
 /** Org-wide installs are keyed by enterprise, others by workspace, as Slack's own stores do. */
 function installationId(q: { teamId?: string; enterpriseId?: string; isEnterpriseInstall?: boolean }): string {
   if (q.isEnterpriseInstall && q.enterpriseId) return `E:${q.enterpriseId}`;
@@ -14,10 +16,7 @@ function installationId(q: { teamId?: string; enterpriseId?: string; isEnterpris
  * 401). A request from a workspace of an org-wide install records which organisation the workspace is in, so posts no
  * request started (they know only the Nexus's workspace) find the organisation's installation too.
  */
-export function prismaInstallationStore(
-  db: Database,
-  box: SealedBox,
-): InstallationStore & { fetchForWorkspace(teamId: string): Promise<Installation> } {
+export function installationStore(db: Database, box: SealedBox): Installations {
   const { prisma } = db;
   const known = new Set<string>();
   async function remember(teamId: string | undefined, enterpriseId: string): Promise<void> {

@@ -99,3 +99,13 @@ test('nothing outside the store reaches the Prisma client through the database (
   // the store's methods (and ping(db) for readiness) are the way in; a query elsewhere skips tenancy and outcomes
   expect(offenders.map((f) => path.relative(SRC, f))).toEqual([]);
 });
+
+test('the Slack installation store is made once: by workspaceClients, which slackServer calls once', () => {
+  const callsOf = (pattern: RegExp) =>
+    filesUnder(SRC)
+      .filter((f) => !f.includes(`${path.sep}store${path.sep}`) && !f.includes(`${path.sep}generated${path.sep}`))
+      .flatMap((f) => [...readFileSync(f, 'utf8').matchAll(pattern)].map(() => path.relative(SRC, f)));
+  // one store for the app's OAuth and the background posts' tokens, not a copy each with its own cache
+  expect(callsOf(/(?<!function )\b\w*[iI]nstallationStore\(/g)).toEqual([path.join('slack', 'workspace-client.ts')]);
+  expect(callsOf(/(?<!function )\bworkspaceClients\(/g)).toEqual([path.join('slack', 'start.ts')]);
+});

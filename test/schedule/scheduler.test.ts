@@ -7,6 +7,7 @@ import { createMetrics } from '../../src/metrics';
 import type { Reply } from '../../src/render/reply';
 import { postDueDigests } from '../../src/schedule/scheduler';
 import { slackDigestPoster } from '../../src/slack/digest-poster';
+import { workspaceClients } from '../../src/slack/workspace-client';
 import { openStore, type Store } from '../../src/store';
 import { startFakeSlack } from '../support/fake-slack';
 import { describeEachDatabase } from '../support/setup-db';
@@ -165,7 +166,7 @@ describeEachDatabase('daily digest schedule', (db) => {
         store,
         now: () => at,
         replica: 'r',
-        post: slackDigestPoster(config, db(), log),
+        post: slackDigestPoster(workspaceClients(config, db()), log),
         log,
         metrics,
       });

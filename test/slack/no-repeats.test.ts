@@ -6,6 +6,7 @@ import { createMetrics } from '../../src/metrics';
 import { postDueDigests } from '../../src/schedule/scheduler';
 import { slackDigestPoster } from '../../src/slack/digest-poster';
 import { slackTrackerPoster } from '../../src/slack/tracker-poster';
+import { workspaceClients } from '../../src/slack/workspace-client';
 import { startAnnouncer } from '../../src/trackers/announcer';
 import { DATABASE_KINDS, freshDatabase } from '../support/databases';
 import { inProgressDeliveries } from '../support/deliveries';
@@ -74,7 +75,7 @@ describe.each(DATABASE_KINDS)('every channel message once, when a later part fai
       now: () => clock,
       log,
       metrics,
-      post: slackTrackerPoster(config(), db, h.store, log),
+      post: slackTrackerPoster(workspaceClients(config(), db), h.store, log),
       sweepMs: 50,
     });
     try {
@@ -102,7 +103,7 @@ describe.each(DATABASE_KINDS)('every channel message once, when a later part fai
     await h.run('/pbi add "One" --teams Alpha --stage in-progress');
     await h.run('/pbi add "Two" --teams Alpha --stage in-progress'); // over the WIP limit: the digest has a thread
     fake.failNext('chat.postMessage', 'internal_error', 99, (b) => !!b.thread_ts);
-    const post = slackDigestPoster(config(), db, log);
+    const post = slackDigestPoster(workspaceClients(config(), db), log);
     for (
       let clock = DateTime.fromISO('2026-03-26T09:30', { zone: ZONE });
       clock.hour < 12;

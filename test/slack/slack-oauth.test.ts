@@ -6,6 +6,7 @@ import { createMetrics } from '../../src/metrics';
 import { postDueDigests } from '../../src/schedule/scheduler';
 import { slackDigestPoster } from '../../src/slack/digest-poster';
 import { slackTrackerPoster } from '../../src/slack/tracker-poster';
+import { workspaceClients } from '../../src/slack/workspace-client';
 import { describeEachDatabase } from '../support/setup-db';
 import { type SlackApp, startSlackApp } from '../support/slack-app';
 import { SIGNING_SECRET } from '../support/slack-requests';
@@ -92,15 +93,14 @@ describeEachDatabase('installing in several workspaces (OAuth)', (db) => {
         store: s.store,
         now: () => at,
         replica: 'r',
-        post: slackDigestPoster(config, db(), log),
+        post: slackDigestPoster(workspaceClients(config, db()), log),
         log,
         metrics,
       }),
     ).toBe(1);
     expect(s.fake.callsTo('chat.postMessage').map((c) => [c.body.channel, c.token])).toEqual([['C7', 'xoxb-org']]);
     await slackTrackerPoster(
-      config,
-      db(),
+      workspaceClients(config, db()),
       s.store,
       log,
     )(nexus.id, { moves: [], unmapped: [{ kind: 'jira', status: 'Waiting for QA', waiting: 1 }] });

@@ -2,7 +2,7 @@ import { DateTime } from 'luxon';
 import type { Nexus } from '../../src/domain/nexus';
 import { openStore } from '../../src/store';
 import type { Database } from '../../src/store/database';
-import { prismaInstallationStore } from '../../src/store/installation-store';
+import { installationStore } from '../../src/store/installation-store';
 import { sealedBox } from '../../src/store/sealed-box';
 import type { FakeSlack } from './fake-slack';
 
@@ -29,7 +29,7 @@ export async function seedManyNexuses(
   db: Database,
   opts: { nexuses: number; workspaces: number; inProgress: number; tokenKey: string; now: DateTime },
 ): Promise<ManyNexuses> {
-  const installs = prismaInstallationStore(db, sealedBox(Buffer.from(opts.tokenKey, 'base64')));
+  const installs = installationStore(db, sealedBox(Buffer.from(opts.tokenKey, 'base64')));
   for (let w = 0; w < opts.workspaces; w++) {
     const teamId = workspaceId(w);
     await installs.storeInstallation({
