@@ -156,7 +156,7 @@ describeEachDatabase('/nexus commands', (db) => {
     expect((await h.run('/nexus stage wip doing none')).plain).toContain('set the WIP limit of doing to none');
     expect((await h.run('/nexus stage wip doing -1')).plain).toContain('is not a WIP limit');
     await h.run('/pbi add "x" --stage review');
-    expect((await h.run('/nexus stage remove review')).plain).toContain('review still holds 1 PBI; move them first');
+    expect((await h.run('/nexus stage remove review')).plain).toContain('review still holds 1 PBI; move it first');
     expect((await h.run('/nexus stage remove doing')).plain).toContain('doing is where flow starts or finishes');
     await h.run('/pbi move PBI-1 todo');
     await h.run('/nexus stage remove review');
