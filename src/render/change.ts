@@ -6,8 +6,8 @@ import type { DuplicateKey, Recorded, UnknownPbi } from '../store/pbi-repository
 import { context, section } from './blocks';
 import { pbiLine } from './pbi';
 import { pbiButtons } from './pbi-buttons';
-import { explain, isProblem } from './problems';
-import { inChannel, type Reply, refusal } from './reply';
+import { isProblem, refuse } from './problems';
+import { inChannel, type Reply } from './reply';
 
 export type ChangeOutcome = Recorded | PbiProblem | UnknownPbi | DuplicateKey;
 
@@ -19,7 +19,7 @@ export function renderChange(
   say: (pbi: Pbi, event: PbiEvent) => string,
   extra: string[] = [],
 ): Reply {
-  if (isProblem(outcome)) return refusal(explain(outcome), usage);
+  if (isProblem(outcome)) return refuse(outcome, usage);
   const headline = say(outcome.pbi, outcome.event);
   const blocks = [
     section(`${headline}\n${pbiLine(outcome.pbi, null)}`),

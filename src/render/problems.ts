@@ -6,6 +6,7 @@ import type { SettingsInUse } from '../store/nexus-repository';
 import type { DuplicateKey, UnknownPbi } from '../store/pbi-repository';
 import { code, escape } from './blocks';
 import { squareLabel } from './pbi';
+import { type Reply, refusal } from './reply';
 import { count } from './words';
 
 type Problem = PbiProblem | UnknownPbi | DuplicateKey | WorkflowProblem | TeamsProblem | SettingsInUse;
@@ -91,6 +92,26 @@ export function explain(p: Problem): string {
     case 'team-in-use':
       return `${escape(p.team)} is still needed on open PBIs (${(p.keys ?? []).slice(0, 5).map(escape).join(', ')}${(p.keys ?? []).length > 5 ? ', …' : ''}); take it off them first with ${code(`/pbi teams <key> -${p.team}`)}.`;
   }
+}
+
+/**
+ * Problems with what was typed: a PBI, stage or team named that isn't there, or no valid name. Their refusal shows the
+ * command's form too. The others answer about the Nexus as it is ("already blocked", "still in use", "not enough
+ * history"): nothing was mistyped, and a usage line under them would say it was.
+ */
+const OF_WHAT_WAS_TYPED: ReadonlySet<Problem['problem']> = new Set([
+  'unknown-pbi',
+  'unknown-stage',
+  'unknown-team',
+  'invalid-stage-name',
+  'invalid-team-name',
+  'duplicate-key',
+]);
+export const isMistake = (p: Problem): boolean => OF_WHAT_WAS_TYPED.has(p.problem);
+
+/** A problem as a refusal: why, what to do, and the command's form when what was typed was the mistake. */
+export function refuse(p: Problem, usage: string): Reply {
+  return refusal(explain(p), isMistake(p) ? usage : undefined);
 }
 
 export function isProblem<T extends object>(value: T | Problem): value is Problem {

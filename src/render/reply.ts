@@ -29,7 +29,11 @@ export function inChannel(text: string, blocks: Block[] = [section(text)]): Repl
   return { visibility: 'channel', text, blocks };
 }
 
-/** A short answer to a command that could not be done: what was wrong, then the right form. Nothing changed. */
+/**
+ * A short answer to a command that could not be done; nothing changed. `usage`, the right form, only for a mistake in
+ * what was typed (words that don't fit the form, a name that isn't there): an answer about the Nexus's state ("not
+ * enough history", "already blocked") carries none, as if it were one (see `isMistake` in problems).
+ */
 export function refusal(message: string, usage?: string): Reply {
   const blocks = [section(message)];
   if (usage) blocks.push(context(`Usage: ${code(usage)}`));

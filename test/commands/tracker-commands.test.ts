@@ -238,8 +238,10 @@ describeEachDatabase('/nexus tracker and /nexus map', (db) => {
   test('map refuses an unknown stage, team or tracker not connected, and says so in the channel when done', async () => {
     expect((await h.run('/nexus map jira "QA" integrated')).plain).toContain('Jira is not connected');
     await h.run('/nexus tracker jira');
-    expect((await h.run('/nexus map jira "QA" testing')).plain).toContain('No stage testing');
-    expect((await h.run('/nexus map jira team comp Gamma')).plain).toContain('No team Gamma');
+    expect((await h.run('/nexus map jira "QA" testing')).plain).toContain(
+      'There is no stage testing. Stages: discovery',
+    );
+    expect((await h.run('/nexus map jira team comp Gamma')).plain).toContain('There is no team Gamma. Teams: Alpha');
     expect((await h.run('/nexus map trello "QA" integrated')).plain).toContain('Name the tracker first');
     const done = await h.run('/nexus map jira "QA" Integrated');
     expect(done.visibility).toBe('channel');

@@ -63,6 +63,37 @@ describeEachDatabase('replies read as written by a person', (db) => {
     for (const reply of replies) expect(reply).not.toMatch(/\d{4}-\d{2}-\d{2}/);
   });
 
+  test('"Usage:" comes only with a mistake in what was typed, not with an answer about the Nexus as it is', async () => {
+    await h.run('/pbi add "Card" --teams Alpha --stage doing');
+    await h.run('/pbi block PBI-1 waiting');
+    for (const answer of [
+      '/pbi block PBI-1 again', // already blocked
+      '/pbi teams PBI-1 +Alpha', // already needed
+      '/pbi move PBI-1 doing', // already there
+      '/forecast 5', // not enough history
+      '/forecast PBI-1', // not enough history
+      '/nexus tracker jira disconnect', // not connected
+      '/nexus teams add Alpha', // already a team
+    ]) {
+      const reply = await h.run(answer);
+      expect({ answer, usage: reply.plain.includes('Usage:') || reply.text.includes('Usage:') }).toEqual({
+        answer,
+        usage: false,
+      });
+    }
+    for (const mistake of [
+      '/pbi show NOPE-1', // no such PBI
+      '/pbi move PBI-1 nowhere', // no such stage
+      '/pbi teams PBI-1 +Omega', // no such team
+      '/flow throughput Omega',
+      '/forecast 3 --team Omega',
+      '/forecast 3 --since 2026-03-02', // not before today
+      '/pbi move', // words that don't fit the form
+    ]) {
+      expect({ mistake, usage: (await h.run(mistake)).plain.includes('Usage:') }).toEqual({ mistake, usage: true });
+    }
+  });
+
   test("a finished PBI's card offers no Block… (an open one does)", async () => {
     const added = await h.run('/pbi add "Card" --stage doing');
     const labels = (reply: Reply) =>

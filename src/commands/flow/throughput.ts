@@ -2,8 +2,8 @@ import { addDays, type CalendarDate } from '../../domain/calendar';
 import { type DailyCount, nexusThroughput, perWeek, teamThroughput, windowEnding } from '../../domain/flow-metrics';
 import { findTeam } from '../../domain/nexus';
 import { bold, code, context, escape, header, section } from '../../render/blocks';
-import { explain } from '../../render/problems';
-import { ephemeral, refusal } from '../../render/reply';
+import { refuse } from '../../render/problems';
+import { ephemeral } from '../../render/reply';
 import { count, formatDate } from '../../render/words';
 import { defineCommand, invalid, type NexusContext } from '../command';
 import { startOfDay, today } from '../flow-view';
@@ -30,7 +30,7 @@ export const flowThroughput = defineCommand<{ team: string | null }, Outcome>({
     return { daily: await countDaily(ctx, found ?? null), team: found ?? null, today: today(ctx) };
   },
   render(outcome, { nexus }) {
-    if ('problem' in outcome) return refusal(explain(outcome), usage);
+    if ('problem' in outcome) return refuse(outcome, usage);
     const { daily, team } = outcome;
     const format = (date: CalendarDate) => formatDate(date, outcome.today);
     const total = daily.reduce((n, d) => n + d.count, 0);

@@ -65,7 +65,8 @@ export const forecastAccuracy = defineCommand<Input, Outcome>({
     }
   },
   render(outcome) {
-    if ('problem' in outcome) return refusal(explain(outcome), usage);
+    // a replay already running is no mistake of the asker's: no usage under it
+    if ('problem' in outcome) return refusal(explain(outcome), outcome.problem === 'busy' ? undefined : usage);
     const { series, judged, today, budgetMs } = outcome;
     const blocks: Block[] = [
       header('How good are our forecasts?'),

@@ -31,11 +31,16 @@ export type ForecastProblem =
   | NoHistory
   | ThinHistory
   | { problem: 'unknown-team'; team: string; teams: string[] }
-  | { problem: 'refused'; message: string };
+  /** `mistake`: what was typed was wrong (a date that has come, a PBI that isn't there), so the usage goes with it */
+  | { problem: 'refused'; message: string; mistake?: true };
 export type ForecastOutcome = Answered | ForecastProblem;
 
 export function renderForecast(outcome: ForecastOutcome, usage: string): Reply {
-  if ('problem' in outcome) return refusal(explainForecast(outcome), usage);
+  if ('problem' in outcome) {
+    // "not enough history" or "already done" answer about the Nexus: only a mistake in what was typed gets the usage
+    const mistake = outcome.problem === 'unknown-team' || (outcome.problem === 'refused' && outcome.mistake);
+    return refusal(explainForecast(outcome), mistake ? usage : undefined);
+  }
   const { title, lines, note } = outcome;
   // one line per team: a Nexus of many teams needs several sections, and every team keeps its line
   const blocks: Block[] = [header(title), ...lineSections(lines, Infinity)];

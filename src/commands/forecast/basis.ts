@@ -150,11 +150,12 @@ function shiftWarning(shift: Shift, sample: Sample, days: ForecastDays, who: str
 export function checkSince(
   since: CalendarDate | null,
   day: CalendarDate,
-): { problem: 'refused'; message: string } | null {
+): { problem: 'refused'; message: string; mistake: true } | null {
   if (since === null || since < day) return null;
   return {
     problem: 'refused',
     message: `\`--since ${since}\` leaves no history to forecast from: give a day before today, ${formatDate(day, day)}.`,
+    mistake: true,
   };
 }
 

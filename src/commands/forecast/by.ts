@@ -49,7 +49,7 @@ export const forecastBy = defineCommand<Input, ForecastOutcome>({
     if ('problem' in basis) return basis;
     const thin = tooThin([basis]);
     if (thin) return thin;
-    if (date <= basis.today) return { problem: 'refused', message: notAfterToday(date, basis.today) };
+    if (date <= basis.today) return { problem: 'refused', message: notAfterToday(date, basis.today), mistake: true };
     const { answer, days, histogram, seed } = howManyBy(basis, date, confidences);
     await keep(ctx, { kind: 'by', date, team: found ?? null }, answer);
     // a team's squares or the Nexus's PBIs, counted as "13 squares", never "13 of Alpha's squares"

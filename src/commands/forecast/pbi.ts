@@ -71,7 +71,11 @@ export const forecastPbi = defineCommand<Input, ForecastOutcome>({
     if (early) return early;
     const pbi = await ctx.store.pbis.get(ctx.nexus.id, key);
     if (!pbi)
-      return { problem: 'refused', message: `There is no PBI ${code(key)} in this Nexus. \`/flow board\` lists them.` };
+      return {
+        problem: 'refused',
+        message: `There is no PBI ${code(key)} in this Nexus. \`/flow board\` lists them.`,
+        mistake: true,
+      };
     if (pbi.finishedAt)
       return {
         problem: 'refused',

@@ -54,7 +54,8 @@ export const forecastWhen = defineCommand<Input, ForecastOutcome>({
     if ('problem' in basis) return basis;
     const thin = tooThin([basis]);
     if (thin) return thin;
-    if (by !== null && by <= basis.today) return { problem: 'refused', message: notAfterToday(by, basis.today) };
+    if (by !== null && by <= basis.today)
+      return { problem: 'refused', message: notAfterToday(by, basis.today), mistake: true };
     const { seed, rng } = seededFor({ kind: 'when', items }, [basis]);
     const days = simulateWhen(basis.sample.throughput, items, basis.trials, rng);
     const answer = confidences.map((confidence) => {

@@ -2,7 +2,7 @@ import type { NexusEvent } from '../../domain/events';
 import type { Nexus } from '../../domain/nexus';
 import type { TeamMapping } from '../../domain/tracker';
 import { code, context, section } from '../../render/blocks';
-import { explain } from '../../render/problems';
+import { explain, isMistake } from '../../render/problems';
 import { ephemeral, inChannel, type Reply, refusal } from '../../render/reply';
 import type { NexusContext } from '../command';
 
@@ -10,13 +10,19 @@ import type { NexusContext } from '../command';
  * A change told to the channel (with the tracker labels it unmapped, when it removed their teams), a refusal, or the
  * setting as it is (asked with no arguments), told to the asker.
  */
-export type SettingsOutcome =
-  | { nexus: Nexus; said: string; unmapped: TeamMapping[] }
-  | { refused: string }
-  | { shown: string };
+export type SettingsOutcome = { nexus: Nexus; said: string; unmapped: TeamMapping[] } | Refused | { shown: string };
+
+/** A settings change not made, and why; `mistake` when what was typed was wrong, so the usage goes with it. */
+export type Refused = { refused: string; mistake?: true };
+
+/** A problem as a settings refusal. */
+export const refusedFor = (problem: Parameters<typeof explain>[0]): Refused => ({
+  refused: explain(problem),
+  ...(isMistake(problem) ? { mistake: true as const } : {}),
+});
 
 /** New settings, what they record and what the channel is told; or why not. */
-export type SettingsDecision = { after: Nexus; value: unknown; said: string } | { refused: string };
+export type SettingsDecision = { after: Nexus; value: unknown; said: string } | Refused;
 
 /**
  * Saves the Nexus's new settings with the event recording them. `decide` works on the Nexus as it is when the change
@@ -35,11 +41,11 @@ export async function saveSettings(
     return { after: decided.after, event: { type, at: ctx.now(), actor: ctx.userId, value: decided.value } };
   });
   if ('saved' in outcome) return { nexus: outcome.saved, said, unmapped: outcome.unmapped };
-  return 'refused' in outcome ? outcome : { refused: explain(outcome) };
+  return 'refused' in outcome ? outcome : refusedFor(outcome);
 }
 
 export function renderSettings(outcome: SettingsOutcome, usage: string, detail?: (nexus: Nexus) => string): Reply {
-  if ('refused' in outcome) return refusal(outcome.refused, usage);
+  if ('refused' in outcome) return refusal(outcome.refused, outcome.mistake ? usage : undefined);
   if ('shown' in outcome)
     return ephemeral(outcome.shown, [section(outcome.shown), context(`Change it: ${code(usage)}`)]);
   const blocks = [section(outcome.said)];

@@ -4,11 +4,12 @@ import { bold, code, escape } from '../../render/blocks';
 import { inChannel, refusal } from '../../render/reply';
 import { TRACKER_NAMES } from '../../render/tracker-news';
 import { defineCommand, invalid } from '../command';
+import { type Refused, refusedFor } from './change';
 
 const usage = '/nexus map <tracker> "<status>" <stage>   |   /nexus map <tracker> team "<label>" <team>';
 
 type Input = { kind: TrackerKind; what: 'status' | 'team'; from: string; to: string };
-type Outcome = { mapped: Input & { target: string; requeued: number } } | { refused: string };
+type Outcome = { mapped: Input & { target: string; requeued: number } } | Refused;
 
 /** Maps a tracker status to a stage, or a tracker label (component, team key, area path) to a team. */
 export const nexusMap = defineCommand<Input, Outcome>({
@@ -35,19 +36,21 @@ export const nexusMap = defineCommand<Input, Outcome>({
       };
     if (input.what === 'team') {
       const team = await ctx.store.trackers.mapTeam(ctx.nexus.id, input.kind, input.from, input.to);
-      if (!team) return { refused: `No team ${code(input.to)}. Teams: ${ctx.nexus.teams.join(', ')}.` };
+      if (!team) return refusedFor({ problem: 'unknown-team', team: input.to, teams: ctx.nexus.teams });
       return { mapped: { ...input, target: team, requeued: 0 } };
     }
     const stage = findStage(ctx.nexus.workflow, input.to);
     if (!stage)
-      return {
-        refused: `No stage ${code(input.to)}. Stages: ${ctx.nexus.workflow.stages.map((s) => s.name).join(', ')}.`,
-      };
+      return refusedFor({
+        problem: 'unknown-stage',
+        stage: input.to,
+        stages: ctx.nexus.workflow.stages.map((s) => s.name),
+      });
     const requeued = await ctx.store.trackers.mapStatus(ctx.nexus.id, input.kind, input.from, stage.name);
     return { mapped: { ...input, target: stage.name, requeued } };
   },
   render(outcome, ctx) {
-    if ('refused' in outcome) return refusal(outcome.refused, usage);
+    if ('refused' in outcome) return refusal(outcome.refused, outcome.mistake ? usage : undefined);
     const { kind, what, from, target, requeued } = outcome.mapped;
     const name = TRACKER_NAMES[kind];
     // a mapping changes what the Nexus's PBIs become, so the channel hears it and who made it, as with every setting

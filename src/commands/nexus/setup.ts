@@ -13,10 +13,10 @@ import {
   type Workflow,
 } from '../../domain/workflow';
 import { bold, code, context, escape, section } from '../../render/blocks';
-import { explain } from '../../render/problems';
 import { inChannel, type Reply, refusal } from '../../render/reply';
 import { type CommandContext, defineCommand, invalid } from '../command';
 import { parseFlags, splitList } from '../flags';
+import { type Refused, refusedFor } from './change';
 import { describeWorkflow } from './describe';
 
 const usage =
@@ -50,7 +50,7 @@ export const NexusSetupInputSchema = z.object({
 });
 export type NexusSetupInput = z.infer<typeof NexusSetupInputSchema>;
 
-export type SetUpOutcome = { nexus: Nexus } | { refused: string };
+export type SetUpOutcome = { nexus: Nexus } | Refused;
 
 export const nexusSetup = defineCommand<NexusSetupInput, SetUpOutcome>({
   path: ['nexus', 'setup'],
@@ -87,9 +87,9 @@ export async function setUpNexus(
   { store, workspaceId, channelId, userId, now }: CommandContext,
 ): Promise<SetUpOutcome> {
   const teams = addTeams([], input.teams);
-  if (isTeamsProblem(teams)) return { refused: explain(teams) };
+  if (isTeamsProblem(teams)) return refusedFor(teams);
   const workflow = buildWorkflow(input);
-  if (isWorkflowProblem(workflow)) return { refused: explain(workflow) };
+  if (isWorkflowProblem(workflow)) return refusedFor(workflow);
   const nexus: Omit<Nexus, 'id'> = {
     workspaceId,
     channelId,
@@ -113,7 +113,7 @@ export async function setUpNexus(
 }
 
 export function renderSetUp(outcome: SetUpOutcome): Reply {
-  if ('refused' in outcome) return refusal(outcome.refused, usage);
+  if ('refused' in outcome) return refusal(outcome.refused, outcome.mistake ? usage : undefined);
   const { nexus } = outcome;
   const text = `Nexus ${escape(nexus.name)} is set up for this channel.`;
   return inChannel(text, [

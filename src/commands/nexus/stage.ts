@@ -9,10 +9,9 @@ import {
   type WorkflowProblem,
 } from '../../domain/workflow';
 import { code } from '../../render/blocks';
-import { explain } from '../../render/problems';
 import { defineCommand, type Invalid, invalid, type NexusContext } from '../command';
 import { parseFlags } from '../flags';
-import { renderSettings, type SettingsOutcome, saveSettings } from './change';
+import { refusedFor, renderSettings, type SettingsOutcome, saveSettings } from './change';
 import { describeWorkflow } from './describe';
 
 type Input =
@@ -60,7 +59,7 @@ export const nexusStage = defineCommand<Input, SettingsOutcome>({
     // a stage that still holds PBIs is refused by the store, in the same turn as the removal
     return saveSettings(ctx, 'nexus.workflow-changed', (nexus) => {
       const next = changeWorkflow(nexus.workflow, input);
-      if (isWorkflowProblem(next)) return { refused: explain(next) };
+      if (isWorkflowProblem(next)) return refusedFor(next);
       return { after: { ...nexus, workflow: next }, value: next, said: said(ctx, input) };
     });
   },

@@ -1,10 +1,9 @@
 import { addTeams, isTeamsProblem, removeTeams } from '../../domain/nexus';
 import { escape } from '../../render/blocks';
-import { explain } from '../../render/problems';
 import { TRACKER_NAMES } from '../../render/tracker-news';
 import { defineCommand, invalid, isShowSetting, SHOW_SETTING, type ShowSetting } from '../command';
 import { splitList } from '../flags';
-import { renderSettings, type SettingsOutcome, saveSettings } from './change';
+import { refusedFor, renderSettings, type SettingsOutcome, saveSettings } from './change';
 
 type Input = { action: 'add' | 'remove'; teams: string[] };
 const usage = '/nexus teams add|remove <team…>';
@@ -31,7 +30,7 @@ export const nexusTeams = defineCommand<Input | ShowSetting, SettingsOutcome>({
     // a team that open PBIs still need is refused by the store, in the same turn as the removal
     return saveSettings(ctx, 'nexus.teams-changed', (nexus) => {
       const next = action === 'add' ? addTeams(nexus.teams, teams) : removeTeams(nexus.teams, teams);
-      if (isTeamsProblem(next)) return { refused: explain(next) };
+      if (isTeamsProblem(next)) return refusedFor(next);
       const said = `👥 <@${ctx.userId}> ${action === 'add' ? 'added' : 'removed'} ${teams.map(escape).join(', ')}. Teams: ${next.map(escape).join(', ') || 'none'}.`;
       return { after: { ...nexus, teams: next }, value: next, said };
     });

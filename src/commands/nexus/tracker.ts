@@ -68,7 +68,7 @@ export const nexusTracker = defineCommand<Input, Outcome>({
     return { connected, secret, url: webhookUrl(ctx, input.kind) };
   },
   render(outcome, ctx) {
-    if ('refused' in outcome) return refusal(outcome.refused, usage);
+    if ('refused' in outcome) return refusal(outcome.refused); // not connected: the Nexus's state, no mistake
     if ('disconnected' in outcome) return renderDisconnected(outcome.disconnected);
     return 'connected' in outcome ? renderConnected(outcome) : renderList(outcome.listed, ctx.now());
   },

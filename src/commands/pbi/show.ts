@@ -18,8 +18,8 @@ import {
 } from '../../render/blocks';
 import { ageText, SQUARE_GLYPH, squareLabel } from '../../render/pbi';
 import { pbiButtons } from '../../render/pbi-buttons';
-import { explain } from '../../render/problems';
-import { ephemeral, refusal } from '../../render/reply';
+import { refuse } from '../../render/problems';
+import { ephemeral } from '../../render/reply';
 import { describeSle } from '../../render/sle';
 import { formatDate } from '../../render/words';
 import type { UnknownPbi } from '../../store/pbi-repository';
@@ -50,7 +50,7 @@ export const pbiShow = defineCommand<{ key: string }, Outcome>({
     return { pbi, history: await ctx.store.pbis.history(ctx.nexus.id, pbi.key), view: await loadFlowView(ctx) };
   },
   render(outcome) {
-    if ('problem' in outcome) return refusal(explain(outcome), usage);
+    if ('problem' in outcome) return refuse(outcome, usage);
     const { pbi, history, view } = outcome;
     const zone = view.nexus.timeZone;
     const dayOf = (at: DateTime) => formatDate(localDate(at, zone), view.today);
