@@ -1,5 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
+import { forecastAccuracy } from '../../src/commands/forecast/accuracy';
+import { blocksToText } from '../../src/console/plain-text';
 import type { Reply } from '../../src/render/reply';
 import { commandHarness, type Harness } from '../support/harness';
 import { describeEachDatabase } from '../support/setup-db';
@@ -116,4 +118,38 @@ test("no reply pluralises by hand (\"PBI${n === 1 ? '' : 's'}\"): every count go
         .flatMap((line, i) => (byHand.test(line) ? [`${file}:${i + 1}: ${line.trim()}`] : [])),
     );
   expect(found).toEqual([]);
+});
+
+test('/forecast accuracy lays out the Nexus and every team alike, also when counts differ by confidence', () => {
+  const rates = (judged: number[], hits: number[]) =>
+    [50, 70, 85, 95].map((confidence, i) => ({ confidence, hits: hits[i], judged: judged[i] }));
+  const backtest = (when: number[]) => ({
+    forecastDays: 75,
+    howMany: rates([61, 61, 61, 61], [21, 35, 48, 61]),
+    when: rates(when, [17, 26, 43, 47]),
+  });
+  const report = {
+    series: [
+      { who: 'Nexus', result: backtest([54, 50, 50, 50]) }, // a "when" is judged per confidence: counts can differ
+      { who: 'Alpha', result: backtest([57, 57, 57, 57]) },
+      { who: 'Beta', result: backtest([40, 31, 29, 29]) }, // below 30 at some confidences
+    ],
+    judged: [],
+    today: '2026-12-01',
+    budgetMs: 60_000,
+  };
+  const plain = blocksToText(forecastAccuracy.render(report, {} as never).blocks);
+  const row = (who: string) => plain.split('\n').find((l) => l.startsWith(`${who}  `));
+  expect(row('Nexus')).toBe(
+    'Nexus  by 14 days ahead (61 judged): 50%→34% 70%→57% 85%→79% 95%→100% · ' +
+      'next 10 done (50–54 judged): 50%→31% 70%→52% 85%→86% 95%→94%  (75 days replayed)',
+  );
+  expect(row('Alpha')).toBe(
+    'Alpha  by 14 days ahead (61 judged): 50%→34% 70%→57% 85%→79% 95%→100% · ' +
+      'next 10 done (57 judged): 50%→30% 70%→46% 85%→75% 95%→82%  (75 days replayed)',
+  );
+  expect(row('Beta')).toBe(
+    'Beta  by 14 days ahead (61 judged): 50%→34% 70%→57% 85%→79% 95%→100% · ' +
+      'next 10 done (29–40 judged): 50%→43% 70%→84% 85%→too few 95%→too few  (75 days replayed)',
+  );
 });

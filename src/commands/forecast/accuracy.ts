@@ -91,8 +91,8 @@ export const forecastAccuracy = defineCommand<Input, Outcome>({
     else if (!stopped) blocks.push(section('_No forecast the bot answered has reached its date yet._'));
     blocks.push(
       context(
-        `Replays use ${BACKTEST_TRIALS.toLocaleString('en')} trials per forecast; "85%→83% (310 judged)" reads ` +
-          `"forecast at 85%, came true 83% of 310 times". As of ${formatDate(today, today)}.`,
+        `Replays use ${BACKTEST_TRIALS.toLocaleString('en')} trials per forecast; "(310 judged): 85%→83%" reads ` +
+          `"of 310 forecasts at 85%, 83% came true". As of ${formatDate(today, today)}.`,
       ),
     );
     return ephemeral('Forecast accuracy', blocks);
@@ -140,18 +140,20 @@ function replayLine({ who, result }: Replayed): string {
   return `${name}  ${ahead} · ${next}  _(${result.forecastDays} days replayed)_`;
 }
 
-/** "by 14 days ahead (310 judged): 50%→52% 70%→71% …", or "too few to tell" below the threshold. */
+/**
+ * "by 14 days ahead (310 judged): 50%→52% 70%→71% …" for the Nexus and every team alike. A "when" forecast is judged
+ * at each confidence once its date passes or the items are done, so the counts can differ by confidence: then the
+ * label gives their range ("(50–54 judged)"), not a second layout. Below the threshold a rate is "too few"; when every
+ * one is, "too few to tell (N judged)".
+ */
 function rates(label: string, hitRates: readonly HitRate[]): string {
-  const percent = (r: HitRate) => `${r.confidence}%→${Math.round((r.hits / r.judged) * 100)}%`;
-  const counts = new Set(hitRates.map((r) => r.judged));
-  if (counts.size === 1) {
-    const judged = hitRates[0].judged;
-    if (isTooFewToTell(hitRates[0])) return `${label}: too few to tell (${judged} judged)`;
-    return `${label} (${judged} judged): ${hitRates.map(percent).join(' ')}`;
-  }
-  const each = (r: HitRate) =>
-    isTooFewToTell(r) ? `${r.confidence}%→too few (${r.judged})` : `${percent(r)} (${r.judged})`;
-  return `${label}: ${hitRates.map(each).join(' ')}`;
+  const counts = hitRates.map((r) => r.judged);
+  const [fewest, most] = [Math.min(...counts), Math.max(...counts)];
+  const judged = fewest === most ? `${most} judged` : `${fewest}–${most} judged`;
+  if (hitRates.every(isTooFewToTell)) return `${label}: too few to tell (${judged})`;
+  const rate = (r: HitRate) =>
+    `${r.confidence}%→${isTooFewToTell(r) ? 'too few' : `${Math.round((r.hits / r.judged) * 100)}%`}`;
+  return `${label} (${judged}): ${hitRates.map(rate).join(' ')}`;
 }
 
 function keptSections(judged: readonly Judged[]): Block[] {
