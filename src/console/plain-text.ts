@@ -27,7 +27,11 @@ function blockText(block: Block): string {
 
 export function mrkdwn(text: string): string {
   const plain = text
-    .replace(/<(https?:[^|>]+)\|([^>]+)>/g, (_m, url: string, label: string) => `${label} (${url})`)
+    // a link's URL as it was typed: its `|` is written %7C in Slack (entities are turned back below)
+    .replace(
+      /<(https?:[^|>]+)\|([^>]+)>/g,
+      (_m, url: string, label: string) => `${label} (${url.replace(/%7C/g, '|')})`,
+    )
     .replace(/<@([^>|]+)>/g, '@$1')
     .replace(/<!(\w+)>/g, '@$1')
     .replace(/(^|[\s(])\*([^*\n]+)\*(?=[\s).,:;!?]|$)/g, '$1$2')

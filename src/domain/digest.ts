@@ -1,6 +1,6 @@
 import { addDays, type CalendarDate, daysBetween, localDate, type Weekday, weekdayOf } from './calendar';
 import { type StageLoad, stageLoads } from './flow-metrics';
-import type { FlowDates, Pbi } from './pbi';
+import { type FlowDates, isSnoozed, type Pbi } from './pbi';
 import { type AgingItem, agingItems, type Sle } from './sle';
 
 /** The working days a "stop starting" judgement looks back over. */
@@ -54,13 +54,13 @@ export function buildDigest(input: DigestInput): Digest {
     today,
     zone,
   ).filter((a) => a.status !== 'on-track');
-  const isSnoozed = (a: AgingItem) => a.pbi.snoozedUntil !== null && a.pbi.snoozedUntil >= today;
-  const aging = flagged.filter((a) => !isSnoozed(a));
+  const snoozed = (a: AgingItem) => isSnoozed(a.pbi, today);
+  const aging = flagged.filter((a) => !snoozed(a));
   const days = lastWorkingDays(today, input.workingDays, NUDGE_WORKING_DAYS);
   const wipTrend = days.map((date) => ({ date, wip: wipAtEndOf(date, open, input.finished, zone) }));
   return {
     aging,
-    snoozed: flagged.filter(isSnoozed),
+    snoozed: flagged.filter(snoozed),
     overLimit: stageLoads(open, input.workflow).filter((l) => l.overLimit),
     wipTrend,
     stopStarting: stopStarting(input, days, aging),

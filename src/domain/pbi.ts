@@ -34,6 +34,21 @@ export function compareKeys(a: string, b: string): number {
   return keyCollator.compare(a, b);
 }
 
+/**
+ * The one order of work by age, oldest first: earliest start, then longest in its stage, then key; items not started
+ * come last. Boards, aging lists, the digest and queues all sort with it, so equally old PBIs come in the same order
+ * everywhere (an earlier start is never a lower age: age counts from the start's local date).
+ */
+export function oldestFirst(a: Pbi, b: Pbi): number {
+  const start = (p: Pbi) => p.startedAt?.toMillis() ?? Number.MAX_SAFE_INTEGER;
+  return start(a) - start(b) || a.stageEnteredAt.toMillis() - b.stageEnteredAt.toMillis() || compareKeys(a.key, b.key);
+}
+
+/** Left out of the digest's aging nudges: snoozed up to and including a day not before `today`. */
+export function isSnoozed(pbi: Pbi, today: string): boolean {
+  return pbi.snoozedUntil !== null && pbi.snoozedUntil >= today;
+}
+
 export function isInProgress(pbi: Pbi): boolean {
   return pbi.startedAt !== null && pbi.finishedAt === null && pbi.discardedAt === null;
 }

@@ -1,6 +1,6 @@
 import { addDays, type CalendarDate, localDate } from './calendar';
 import { cycleDays, percentile, workItemAge } from './flow-metrics';
-import { compareKeys, type FlowDates, isFinished, type Pbi } from './pbi';
+import { type FlowDates, isFinished, oldestFirst, type Pbi } from './pbi';
 
 /** Below this many finished items in the window a computed SLE would be a guess. */
 export const MIN_ITEMS_FOR_SLE = 10;
@@ -60,5 +60,5 @@ export function agingItems(pbis: readonly Pbi[], sle: Sle, today: CalendarDate, 
     .map((pbi) => ({ pbi, age: workItemAge(pbi, today, zone) }))
     .filter((x): x is { pbi: Pbi; age: number } => x.age !== null)
     .map(({ pbi, age }) => ({ pbi, age, status: agingStatus(age, sle) }))
-    .sort((a, b) => b.age - a.age || compareKeys(a.pbi.key, b.pbi.key));
+    .sort((a, b) => oldestFirst(a.pbi, b.pbi));
 }

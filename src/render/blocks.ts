@@ -116,9 +116,12 @@ export function select(
   };
 }
 
-/** A link in mrkdwn; plain escaped text when there is no URL. */
+/**
+ * A link in mrkdwn; plain escaped text when there is no URL. The URL is escaped as Slack escapes it (`&amp;`, `&lt;`,
+ * `&gt;`: Slack turns them back, so the link goes where it was typed); only `|`, which would end the URL, is `%7C`.
+ */
 export function link(text: string, url: string | null): string {
-  return url ? `<${url.replace(/[<>|]/g, encodeURIComponent)}|${escape(text)}>` : escape(text);
+  return url ? `<${escapeEntities(url).replace(/\|/g, '%7C')}|${escape(text)}>` : escape(text);
 }
 
 export const bold = (text: string): string => `*${text}*`;

@@ -1,17 +1,13 @@
+import type { CalendarDate } from '../domain/calendar';
 import type { SquareState } from '../domain/events';
-import { compareKeys, type Pbi } from '../domain/pbi';
+import { isSnoozed, type Pbi } from '../domain/pbi';
 import type { AgingStatus } from '../domain/sle';
 import { bold, escape, link } from './blocks';
+import { formatDate } from './words';
 
 export const SQUARE_GLYPH: Record<SquareState, string> = { 'not-started': '☐', started: '◐', done: '■' };
 const SQUARE_LABEL: Record<SquareState, string> = { 'not-started': 'not started', started: 'started', done: 'done' };
 const STATUS_MARK: Record<AgingStatus, string> = { 'on-track': '', 'at-risk': ' 🟡 at risk', aging: ' 🔴 past SLE' };
-
-/** Oldest work first: earliest start, then longest in its stage; items not started come last. */
-export function byStart(a: Pbi, b: Pbi): number {
-  const start = (p: Pbi) => p.startedAt?.toMillis() ?? Number.MAX_SAFE_INTEGER;
-  return start(a) - start(b) || a.stageEnteredAt.toMillis() - b.stageEnteredAt.toMillis() || compareKeys(a.key, b.key);
-}
 
 export const squareLabel = (state: SquareState): string => SQUARE_LABEL[state];
 
@@ -22,6 +18,11 @@ export function squares(pbi: Pbi): string {
 
 export function ageText(age: { age: number; status: AgingStatus } | null): string {
   return age ? `${age.age}d${STATUS_MARK[age.status]}` : '';
+}
+
+/** " · 💤 snoozed until Sat 7 Mar" for a PBI left out of the digest's aging nudges today; nothing otherwise. */
+export function snoozeMark(pbi: Pbi, today: CalendarDate): string {
+  return isSnoozed(pbi, today) ? ` · 💤 snoozed until ${formatDate(pbi.snoozedUntil!, today)}` : '';
 }
 
 /** One line per PBI on boards and lists: key, linked title, squares, age against the SLE, blocked reason. */

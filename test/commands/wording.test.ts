@@ -96,6 +96,44 @@ describeEachDatabase('replies read as written by a person', (db) => {
     }
   });
 
+  test("a PBI's tracker link goes where it was typed: the console shows it as typed, never URL-encoded", async () => {
+    const url = 'https://tracker.example/search?q=<a>&x=1|2';
+    const added = await h.run(`/pbi add "Linked" --url "${url}"`);
+    expect(added.plain).toContain(`Linked (${url})`);
+    const board = await h.run('/flow board');
+    expect(board.plain).toContain(`Linked (${url})`);
+    const mrkdwn = JSON.stringify(board.blocks);
+    expect(mrkdwn).toContain('<https://tracker.example/search?q=&lt;a&gt;&amp;x=1%7C2|Linked>');
+    expect(mrkdwn).not.toMatch(/%3C|%3E/);
+  });
+
+  test('/flow aging marks a snoozed PBI as the digest does, and counts it', async () => {
+    await h.run('/nexus sle 85 1');
+    await h.run('/pbi add "Old" --stage doing');
+    h.advance({ days: 3 }); // Thu 5 Mar
+    await h.run('/pbi snooze PBI-1');
+    const aging = (await h.run('/flow aging')).plain;
+    expect(aging).toContain('1 in progress: 1 past the SLE, 0 at risk (past the 70th percentile), 1 snoozed');
+    expect(aging).toMatch(/• PBI-1 Old · 4d 🔴 past SLE · in doing · 💤 snoozed until Sat 7 Mar/);
+    h.advance({ days: 3 }); // Sun 8 Mar: the snooze is over
+    expect((await h.run('/flow aging')).plain).not.toContain('snoozed');
+  });
+
+  test('the board, /flow aging and the digest list equally old PBIs in one order: earliest start first', async () => {
+    await h.run('/nexus sle 85 1');
+    await h.run('/pbi add "Started second" --stage ready');
+    await h.run('/pbi add "Started first" --stage ready');
+    await h.run('/pbi move PBI-2 doing'); // 09:00
+    h.advance({ hours: 1 });
+    await h.run('/pbi move PBI-1 doing'); // 10:00 the same day: as old in days
+    h.advance({ days: 3 });
+    const order = (plain: string) => [...plain.matchAll(/• (PBI-\d)/g)].map((m) => m[1]);
+    expect(order((await h.run('/flow board')).plain)).toEqual(['PBI-2', 'PBI-1']);
+    expect(order((await h.run('/flow aging')).plain)).toEqual(['PBI-2', 'PBI-1']);
+    const digest = await h.run('/flow digest');
+    expect(order(blocksToText(digest.thread ?? []))).toEqual(['PBI-2', 'PBI-1']);
+  });
+
   test("a finished PBI's card offers no Block… (an open one does)", async () => {
     const added = await h.run('/pbi add "Card" --stage doing');
     const labels = (reply: Reply) =>

@@ -1,6 +1,7 @@
+import { isSnoozed } from '../../domain/pbi';
 import { agingItems } from '../../domain/sle';
 import { code, context, escape, header, lineSections } from '../../render/blocks';
-import { pbiLine } from '../../render/pbi';
+import { pbiLine, snoozeMark } from '../../render/pbi';
 import { ephemeral } from '../../render/reply';
 import { describeSle } from '../../render/sle';
 import { defineCommand } from '../command';
@@ -19,8 +20,15 @@ export const flowAging = defineCommand<Record<string, never>, FlowView>({
     const items = agingItems(view.open, view.sle, view.today, view.nexus.timeZone);
     const aging = items.filter((i) => i.status === 'aging').length;
     const atRisk = items.filter((i) => i.status === 'at-risk').length;
-    const summary = `${items.length} in progress: ${aging} past the SLE, ${atRisk} at risk (past the 70th percentile)`;
-    const lines = items.map(({ pbi, age, status }) => `• ${pbiLine(pbi, { age, status })} · in ${code(pbi.stage)}`);
+    const snoozed = items.filter(({ pbi }) => isSnoozed(pbi, view.today)).length;
+    const summary =
+      `${items.length} in progress: ${aging} past the SLE, ${atRisk} at risk (past the 70th percentile)` +
+      (snoozed ? `, ${snoozed} snoozed` : '');
+    // snoozed items stay listed, marked as the digest marks them, so nobody wonders why the digest skips them
+    const lines = items.map(
+      ({ pbi, age, status }) =>
+        `• ${pbiLine(pbi, { age, status })} · in ${code(pbi.stage)}${snoozeMark(pbi, view.today)}`,
+    );
     return ephemeral(`${escape(view.nexus.name)} aging: ${summary}`, [
       header(`${view.nexus.name} · aging work`),
       context(summary),

@@ -1,8 +1,8 @@
 import { nexusWip } from '../../domain/flow-metrics';
-import type { Pbi } from '../../domain/pbi';
+import { oldestFirst, type Pbi } from '../../domain/pbi';
 import { isFinishedStage, sameName } from '../../domain/workflow';
 import { type Block, bold, code, context, divider, escape, header, section } from '../../render/blocks';
-import { byStart, pbiLine } from '../../render/pbi';
+import { pbiLine } from '../../render/pbi';
 import { ephemeral } from '../../render/reply';
 import { describeSle } from '../../render/sle';
 import { defineCommand } from '../command';
@@ -41,7 +41,7 @@ export const flowBoard = defineCommand<Record<string, never>, Outcome>({
       const finished = isFinishedStage(nexus.workflow, stage.name);
       const items = (finished ? recentlyFinished : view.open)
         .filter((p) => sameName(p.stage, stage.name))
-        .sort(finished ? () => 0 : byStart);
+        .sort(finished ? () => 0 : oldestFirst);
       const count = counts.get(stage.name) ?? 0;
       const limit =
         stage.wipLimit === null

@@ -15,10 +15,10 @@ import {
   MIN_DAYS_WITH_THROUGHPUT,
   onCountedDay,
 } from '../../domain/forecast/sampling';
-import type { Pbi } from '../../domain/pbi';
+import { oldestFirst, type Pbi } from '../../domain/pbi';
 import { cycleTimesInWindow, MIN_ITEMS_FOR_SLE, type Sle } from '../../domain/sle';
 import { code, escape } from '../../render/blocks';
-import { byStart } from '../../render/pbi';
+
 import { count, formatDate } from '../../render/words';
 import { defineCommand, invalid, isInvalid, type NexusContext } from '../command';
 import { parseFlags } from '../flags';
@@ -128,7 +128,9 @@ async function byTeams(
     const teamBasis = await loadBasis(ctx, square.team, since);
     if ('problem' in teamBasis) return teamBasis;
     bases.push(teamBasis);
-    const queue = open.filter((p) => p.squares.some((s) => s.team === square.team && s.state !== 'done')).sort(byStart);
+    const queue = open
+      .filter((p) => p.squares.some((s) => s.team === square.team && s.state !== 'done'))
+      .sort(oldestFirst);
     const ahead = Math.max(
       0,
       queue.findIndex((p) => p.key === pbi.key),

@@ -1,11 +1,11 @@
 import { localDate } from '../../domain/calendar';
 import { cycleTime } from '../../domain/flow-metrics';
-import type { Pbi } from '../../domain/pbi';
+import { oldestFirst, type Pbi } from '../../domain/pbi';
 import { decideMove } from '../../domain/pbi-decisions';
 import { findStage, isFinishedStage, sameName } from '../../domain/workflow';
 import { code, escape } from '../../render/blocks';
 import { by, type ChangeOutcome, renderChange } from '../../render/change';
-import { ageText, byStart } from '../../render/pbi';
+import { ageText } from '../../render/pbi';
 import type { Reply } from '../../render/reply';
 import { count } from '../../render/words';
 import { defineCommand, invalid, isInvalid, type NexusContext } from '../command';
@@ -81,7 +81,7 @@ async function overLimit(ctx: NexusContext, pbi: Pbi): Promise<OverLimit | null>
   const view = flowView(nexus, localDate(now(), nexus.timeZone), inStage, []);
   const others = inStage
     .filter((p) => !sameName(p.key, pbi.key))
-    .sort(byStart)
+    .sort(oldestFirst)
     .slice(0, OTHERS_SHOWN)
     .map((p) => ({ key: p.key, age: ageText(view.ageOf(p)) || 'not started' }));
   return { count: inStage.length, limit: stage.wipLimit, others };

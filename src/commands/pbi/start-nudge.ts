@@ -1,9 +1,9 @@
 import { addDays } from '../../domain/calendar';
 import { stageLoads } from '../../domain/flow-metrics';
-import { compareKeys, isInProgress, type Pbi } from '../../domain/pbi';
+import { compareKeys, isInProgress, oldestFirst, type Pbi } from '../../domain/pbi';
 import { inProgressStages, sameName } from '../../domain/workflow';
 import { type Block, bold, code, escape, section } from '../../render/blocks';
-import { byStart, pbiLine } from '../../render/pbi';
+import { pbiLine } from '../../render/pbi';
 import { ephemeral, type Reply } from '../../render/reply';
 import type { NexusContext } from '../command';
 import { type FlowView, loadFlowView } from '../flow-view';
@@ -71,7 +71,7 @@ async function teamsUnlikelyThisSprint(ctx: NexusContext, view: FlowView, pbi: P
     if ('problem' in basis) continue; // no history: nothing to say about its pace
     const queue = view.open
       .filter((p) => p.squares.some((s) => s.team === square.team && s.state !== 'done'))
-      .sort(byStart);
+      .sort(oldestFirst);
     const ahead = Math.max(
       0,
       queue.findIndex((p) => p.key === pbi.key),
