@@ -14,19 +14,30 @@ export type Histogram = {
 
 /** Bars wider than one value when the trials spread over more than this many values. */
 const MAX_BARS = 80;
+/** Pixels between two label rows above the plot (11 px text). */
+const LABEL_ROW = 16;
 
-/** Bars of the share of trials per value (binned when wide), with a rule and a label at each confidence's answer. */
+/**
+ * Bars of the share of trials per value (binned when wide), with a dashed rule and a label at each confidence's
+ * answer. The labels stand above the plot, one row each, in a staircase: the lowest answer's on the top row, each
+ * rule reaching up to its own label, each label running right from its rule. A rule further right stops on a lower
+ * row and one further left passes left of the label, so no label crosses a line or another label, however close the
+ * answers, and none is drawn over the bars.
+ */
 export function forecastHistogramSpec(h: Histogram): VegaSpec {
   const bars = binned(h.spread);
+  const lines = [...h.lines]
+    .sort((a, b) => a.value - b.value || a.confidence - b.confidence)
+    .map((line, row, all) => ({ ...line, y: -(all.length - row) * LABEL_ROW + LABEL_ROW / 2 - 4 }));
   return {
     $schema: 'https://vega.github.io/schema/vega/v6.json',
     width: 640,
     height: 320,
     padding: 12,
-    title: { text: h.title, anchor: 'start', fontSize: 15 },
+    title: { text: h.title, anchor: 'start', fontSize: 15, offset: 8 },
     data: [
       { name: 'bars', values: bars },
-      { name: 'lines', values: h.lines.map((line, index) => ({ ...line, index })) },
+      { name: 'lines', values: lines },
     ],
     scales: [
       {
@@ -70,7 +81,7 @@ export function forecastHistogramSpec(h: Histogram): VegaSpec {
         encode: {
           enter: {
             x: { scale: 'x', field: 'value' },
-            y: { value: 0 },
+            y: { field: 'y' },
             y2: { signal: 'height' },
             stroke: { value: '#e45756' },
             strokeWidth: { value: 2 },
@@ -83,10 +94,10 @@ export function forecastHistogramSpec(h: Histogram): VegaSpec {
         from: { data: 'lines' },
         encode: {
           enter: {
-            x: { scale: 'x', field: 'value', offset: 3 },
-            y: { signal: 'datum.index * 16 + 4' },
+            x: { scale: 'x', field: 'value', offset: 4 },
+            y: { field: 'y' },
             text: { field: 'label' },
-            baseline: { value: 'top' },
+            baseline: { value: 'middle' },
             fontSize: { value: 11 },
             fill: { value: '#b22222' },
           },

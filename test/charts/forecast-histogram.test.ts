@@ -104,3 +104,36 @@ test('an idle chart worker ends, giving its memory back, and the next chart star
     setChartWorkerIdle(CHART_WORKER_IDLE_MS);
   }
 });
+
+test('the answer labels stand above the bars in a staircase: none crosses a rule or another label, however close', () => {
+  const close = {
+    ...histogram,
+    lines: [
+      { confidence: 50, value: 5, label: '50% · Tue 5 Jan 2027' },
+      { confidence: 70, value: 5, label: '70% · Tue 5 Jan 2027' },
+      { confidence: 85, value: 6, label: '85% · Wed 6 Jan 2027' },
+      { confidence: 95, value: 9, label: '95% · Sat 9 Jan 2027' },
+    ],
+  };
+  const spec = forecastHistogramSpec(close) as { data: { name: string; values: any[] }[]; marks: any[] };
+  const lines = spec.data.find((d) => d.name === 'lines')!.values as { value: number; y: number; label: string }[];
+  const rule = spec.marks.find((m) => m.type === 'rule').encode.enter;
+  const text = spec.marks.find((m) => m.type === 'text').encode.enter;
+  // each rule runs from its label's row down to the axis; each label starts just right of its rule, running right
+  expect(rule).toMatchObject({ y: { field: 'y' }, y2: { signal: 'height' }, x: { scale: 'x', field: 'value' } });
+  expect(text).toMatchObject({ y: { field: 'y' }, x: { scale: 'x', field: 'value', offset: 4 } });
+  expect(text.align?.value ?? 'left').toBe('left');
+  expect(lines.every((l) => l.y < 0)).toBe(true); // above the plot: over no bar
+  const rows = lines.map((l) => l.y).sort((a, b) => a - b);
+  for (let i = 1; i < rows.length; i++) expect(rows[i] - rows[i - 1]).toBeGreaterThanOrEqual(13); // 11 px text apart
+  for (const label of lines)
+    for (const other of lines) {
+      // a rule right of a label's start must stop below the label's row, or it would cross the label's text
+      if (other.value > label.value)
+        expect({ label: label.label, crossedBy: other.y <= label.y }).toEqual({
+          label: label.label,
+          crossedBy: false,
+        });
+    }
+  expect(lines.map((l) => l.label)).toContain('95% · Sat 9 Jan 2027');
+});

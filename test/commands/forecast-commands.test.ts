@@ -373,3 +373,21 @@ describeEachDatabase('/forecast', (db) => {
     });
   });
 });
+
+describeEachDatabase('/forecast past New Year', (db) => {
+  test('the answer and the chart label the dates of next year with the year', async () => {
+    const h = commandHarness(db(), { start: '2026-12-10T09:00:00' });
+    await h.run('/nexus setup --name Shop --teams Alpha --stages "ready,doing,done" --start doing --finish done');
+    await finishOneADay(h, 10); // today is Sun 20 Dec
+    const reply = await h.run('/forecast 15');
+    expect(lines(reply.plain)[0]).toBe('50%: on or before Mon 4 Jan 2027');
+    const chart = reply.chart!.spec as { data: { name: string; values: { label: string }[] }[] };
+    const labels = chart.data.find((d) => d.name === 'lines')!.values.map((l) => l.label);
+    expect(labels).toEqual([
+      '50% · Mon 4 Jan 2027',
+      '70% · Mon 4 Jan 2027',
+      '85% · Mon 4 Jan 2027',
+      '95% · Mon 4 Jan 2027',
+    ]);
+  });
+});
