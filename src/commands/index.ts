@@ -1,3 +1,4 @@
+import { looksLikeNumber } from '../domain/pbi-key';
 import { bold, code, context, header, lineSections, section } from '../render/blocks';
 import { ephemeral, type Reply, refusal } from '../render/reply';
 import { type AnyCommand, type CommandContext, isInvalid, isShowSetting } from './command';
@@ -130,7 +131,8 @@ function findCommand(group: string, sub: string): AnyCommand | undefined {
  */
 function forecastWords(words: string[]): string[] {
   const [first = 'help'] = words;
-  if (/^\d+$/.test(first)) return ['when', ...words];
+  // a number, whole or not (-3, 3.5): `when` says what a count is; never a PBI's key (src/domain/pbi-key.ts)
+  if (looksLikeNumber(first)) return ['when', ...words];
   if (['by', 'sprint', 'accuracy', 'help'].includes(first.toLowerCase()) || first.startsWith('--')) return words;
   return ['pbi', ...words];
 }

@@ -6,6 +6,8 @@
 
 /** Stages in a workflow: the board shows every stage, and 20 is more than any Definition of Workflow needs. */
 export const MAX_STAGES = 20;
+/** A stage's WIP limit: far above any a Nexus needs, and a whole number from 1 (none: no limit). */
+export const MAX_WIP_LIMIT = 10_000;
 /** Scrum Teams in a Nexus: the benchmarked large Nexus has 50 (a Nexus is usually 3–9). */
 export const MAX_TEAMS = 50;
 /** Open PBIs (not finished, not discarded) `/pbi add` accepts: every report reads them all. */

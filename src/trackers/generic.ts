@@ -88,7 +88,7 @@ export const generic: Tracker = {
   // standard base64 with its padding: base64url left three secrets in four unreadable to Standard Webhooks libraries
   newSecret: () => `${SECRET_PREFIX}${randomBytes(32).toString('base64')}`,
   setup:
-    'Send `{id, item: {id, key, title, url, createdAt}, from, to, occurredAt, teams}` signed as Standard Webhooks sign (webhook-id, webhook-timestamp, webhook-signature `v1,<base64 HMAC-SHA256>`). `item.key` (else `item.id`) is the PBI key: one word of letters, digits and `-_.#/`, not only digits, like `SHOP-42`.',
+    'Send `{id, item: {id, key, title, url, createdAt}, from, to, occurredAt, teams}` signed as Standard Webhooks sign (webhook-id, webhook-timestamp, webhook-signature `v1,<base64 HMAC-SHA256>`). `item.key` (else `item.id`) is the PBI key: one word of letters, digits and `-_.#/`, not a number, like `SHOP-42`.',
 };
 
 /** Signs a generic delivery as the sender must: for tests, benchmarks and anyone writing a sender. */

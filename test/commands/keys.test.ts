@@ -8,7 +8,7 @@ import { connectTracker, serveTrackers, type TrackerServer } from '../support/tr
 
 /**
  * One rule for PBI keys at every door: a key a tracker sends must be one a command can name, so a key no command could
- * reach (a space, `<`, only digits) is refused at the tracker with its reason, and every command refuses it alike.
+ * reach (a space, `<`, a number) is refused at the tracker with its reason, and every command refuses it alike.
  */
 describe.each(DATABASE_KINDS)('PBI keys on the %s database', (kind) => {
   let db: Database & { dispose(): Promise<void> };
@@ -39,7 +39,7 @@ describe.each(DATABASE_KINDS)('PBI keys on the %s database', (kind) => {
   test.each([
     [{ id: '1', key: 'my item' }, '`my item` is not a PBI key: it has a space.'],
     [{ id: 'a<b' }, '`a<b` is not a PBI key: it has `<`.'],
-    [{ id: '4711' }, '`4711` is not a PBI key: it is only digits'],
+    [{ id: '4711' }, '`4711` is not a PBI key: it is a number'],
   ])(
     'a tracker item keyed %j is refused with 400 and its reason, kept for the NIT, never applied',
     async (item, why) => {
@@ -63,7 +63,7 @@ describe.each(DATABASE_KINDS)('PBI keys on the %s database', (kind) => {
     ['/pbi show "my item"', 'my item is not a PBI key: it has a space.'],
     ['/pbi move "my item" ready', 'my item is not a PBI key: it has a space.'],
     ['/pbi block a<b waiting', 'a<b is not a PBI key: it has <.'],
-    ['/pbi add "x" --key 4711', '4711 is not a PBI key: it is only digits'],
+    ['/pbi add "x" --key 4711', '4711 is not a PBI key: it is a number'],
     ['/pbi add "x" --key "two words"', 'A key is one word of letters, digits and -_.#/'],
     ['/forecast "my item"', 'my item is not a PBI key: it has a space.'],
   ])('%s is refused by the same rule, saying why, and changes nothing', async (line, why) => {

@@ -154,7 +154,9 @@ describeEachDatabase('/nexus commands', (db) => {
       'doing → review (WIP 2)'.replace('doing →', 'doing (WIP 4) →'),
     );
     expect((await h.run('/nexus stage wip doing none')).plain).toContain('set the WIP limit of doing to none');
-    expect((await h.run('/nexus stage wip doing -1')).plain).toContain('is not a WIP limit');
+    expect((await h.run('/nexus stage wip doing -1')).plain).toContain(
+      'A WIP limit is a whole number from 1 to 10000, or none for no limit: -1 is not one.',
+    );
     await h.run('/pbi add "x" --stage review');
     expect((await h.run('/nexus stage remove review')).plain).toContain('review still holds 1 PBI; move it first');
     expect((await h.run('/nexus stage remove doing')).plain).toContain('doing is where flow starts or finishes');

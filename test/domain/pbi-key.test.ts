@@ -36,7 +36,9 @@ describe('one rule for what a PBI key is', () => {
     ['🚀-1', 'it has [🚀]'],
     ['-3', 'it starts with [-]'],
     ['#12', 'it starts with [#]'],
-    ['42', 'it is only digits'],
+    ['42', 'it is a number'],
+    ['3.5', 'it is a number'],
+    ['1e3', 'it is a number'],
     ['k'.repeat(MAX_KEY + 1), `it is longer than ${MAX_KEY} characters`],
   ])('%j is not a key: %s', (key, fault) => {
     const found = pbiKeyFault(key);

@@ -46,4 +46,39 @@ describeEachDatabase('the setup modal keeps to the limits of one Nexus', (db) =>
     expect(errors.stages).toContain(`at most ${MAX_STAGES} stages (this lists 10000)`);
     expect(await s.store.nexuses.findByChannel('T1', 'C9')).toBeNull();
   });
+
+  test('a WIP limit that is no whole number from 1 is refused on the stages field, as /nexus setup refuses it', async () => {
+    await s.slack.command({ command: '/nexus', text: 'setup', channel_id: 'C9', response_url: s.fake.responseUrl() });
+    const view = s.fake.lastCall('views.open')!.body.view;
+    for (const wip of ['0', '-1', '1.5', '1e3']) {
+      const fields = {
+        name: 'Shop',
+        teams: 'Alpha',
+        stages: `ready\ndoing:${wip}\ndone`,
+        start: 'doing',
+        finish: 'done',
+      };
+      const values: Record<string, object> = Object.fromEntries(
+        Object.entries({ ...fields, zone: 'UTC' }).map(([k, value]) => [
+          k,
+          { value: { type: 'plain_text_input', value } },
+        ]),
+      );
+      values.digest = { value: { type: 'timepicker', selected_time: '09:30' } };
+      const answer = await s.slack.interaction({
+        type: 'view_submission',
+        token: 'x',
+        api_app_id: 'A1',
+        team: { id: 'T1' },
+        user: { id: 'U_NIT', team_id: 'T1' },
+        view: { ...view, id: 'V2', team_id: 'T1', state: { values } },
+      });
+      const { response_action, errors } = JSON.parse(answer.text);
+      expect([wip, response_action]).toEqual([wip, 'errors']);
+      expect(errors.stages).toContain(
+        `doing:${wip} is not a stage: a WIP limit is a whole number from 1 to 10000, and ${wip} is not one.`,
+      );
+    }
+    expect(await s.store.nexuses.findByChannel('T1', 'C9')).toBeNull();
+  });
 });

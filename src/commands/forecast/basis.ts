@@ -18,6 +18,7 @@ import { code, escape } from '../../render/blocks';
 import { count, formatDate } from '../../render/words';
 import type { NexusContext } from '../command';
 import { startOfDay, today } from '../flow-view';
+import { wholeNumber } from '../numbers';
 
 /** What a forecast rests on: whose throughput, which days, the sample. */
 export type Basis = {
@@ -166,10 +167,12 @@ export const notAfterToday = (date: CalendarDate, day: CalendarDate): string =>
 /** The confidences asked for (`--at 60,90`), or 50/70/85/95. */
 export function parseConfidences(text: string | undefined): number[] | string {
   if (text === undefined) return [...DEFAULT_CONFIDENCES];
-  const values = text.split(',').map((v) => Number(v.trim().replace(/%$/, '')));
-  if (values.some((v) => !Number.isInteger(v) || v < 1 || v > 99))
-    return 'Confidences are whole percentages from 1 to 99, like `--at 60,90`.';
-  return [...new Set(values)].sort((a, b) => a - b);
+  const words = text.split(',').map((v) => v.trim());
+  const values = words.map((v) => wholeNumber(v.replace(/%$/, ''), 1, 99));
+  const wrong = values.indexOf(null);
+  if (wrong >= 0)
+    return `Confidences are whole percentages from 1 to 99, like \`--at 60,90\`: ${code(words[wrong].slice(0, 20))} is not one.`;
+  return [...new Set(values as number[])].sort((a, b) => a - b);
 }
 
 export function restsOn(basis: Basis, seed: string): string {

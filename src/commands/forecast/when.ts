@@ -7,6 +7,7 @@ import { count, formatDate } from '../../render/words';
 import { defineCommand, invalid } from '../command';
 import { parseFlags } from '../flags';
 import { today } from '../flow-view';
+import { wholeNumber } from '../numbers';
 import { answeredOn, type ForecastOutcome, formatChance, keep, percent, renderForecast, roughRange } from './answer';
 import {
   checkSince,
@@ -19,6 +20,9 @@ import {
   tooThin,
 } from './basis';
 import { parseDate } from './dates';
+
+/** The most items one forecast asks about. */
+const MAX_ITEMS = 100_000;
 
 const usage = '/forecast <N> [--team <team>] [--at 60,90] [--by <YYYY-MM-DD>] [--since <YYYY-MM-DD>]';
 type Input = { items: number; team: string | null; confidences: number[]; by: string | null; since: string | null };
@@ -33,9 +37,13 @@ export const forecastWhen = defineCommand<Input, ForecastOutcome>({
     const parsed = parseFlags(words, ['team', 'at', 'by', 'since']);
     if (!parsed.ok) return invalid(parsed.message);
     const [n, ...rest] = parsed.positional;
-    const items = Number(n);
-    if (!Number.isInteger(items) || items < 1 || items > 100_000)
-      return invalid('Say how many items: a whole number from 1 to 100000, like `/forecast 30`.');
+    const items = wholeNumber(n, 1, MAX_ITEMS);
+    if (items === null) {
+      const what = parsed.flags.team === undefined ? 'PBIs' : "a team's squares";
+      return invalid(
+        `A number of ${what} is a whole number from 1 to ${MAX_ITEMS}, like \`/forecast 30\`: ${code((n ?? '').slice(0, 30))} is not one.`,
+      );
+    }
     if (rest.length) return invalid(`Unexpected ${code(rest[0])}.`);
     const confidences = parseConfidences(parsed.flags.at);
     if (typeof confidences === 'string') return invalid(confidences);

@@ -1,7 +1,9 @@
 import type { ForecastSetting, Nexus } from '../../domain/nexus';
+import { code } from '../../render/blocks';
 import { count } from '../../render/words';
 import { defineCommand, invalid, isShowSetting, SHOW_SETTING, type ShowSetting } from '../command';
 import { parseFlags } from '../flags';
+import { wholeNumber } from '../numbers';
 import { renderSettings, type SettingsOutcome, saveSettings } from './change';
 
 const usage = '/nexus forecast calendar|working [--sprint <days>]';
@@ -20,10 +22,12 @@ export const nexusForecast = defineCommand<Partial<ForecastSetting> | ShowSettin
     const [mode, ...rest] = parsed.positional.map((w) => w.toLowerCase());
     if (rest.length || (mode !== undefined && mode !== 'calendar' && mode !== 'working'))
       return invalid('Say `calendar` or `working`.');
-    const sprintDays =
-      parsed.flags.sprint === undefined ? undefined : Number(parsed.flags.sprint.replace(/d(ays?)?$/, ''));
-    if (sprintDays !== undefined && (!Number.isInteger(sprintDays) || sprintDays < 1 || sprintDays > 60))
-      return invalid('`--sprint` is the Sprint length in calendar days, 1 to 60.');
+    const sprint = parsed.flags.sprint;
+    const sprintDays = sprint === undefined ? undefined : wholeNumber(sprint.replace(/d(ays?)?$/, ''), 1, 60);
+    if (sprint !== undefined && sprintDays === null)
+      return invalid(
+        `The Sprint length is a whole number of calendar days from 1 to 60, like \`--sprint 14\`: ${code(sprint.slice(0, 20))} is not one.`,
+      );
     if (mode === undefined && sprintDays === undefined)
       return invalid('Say `calendar` or `working`, or give `--sprint <days>`.');
     return { ...(mode && { days: mode }), ...(sprintDays && { sprintDays }) };

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { isValidZone } from '../../domain/calendar';
-import { MAX_NEXUS_NAME, MAX_STAGES, MAX_TEAMS } from '../../domain/limits';
+import { MAX_NEXUS_NAME, MAX_STAGES, MAX_TEAMS, MAX_WIP_LIMIT } from '../../domain/limits';
 import { addTeams, DIGEST_TIME, isTeamsProblem, type Nexus } from '../../domain/nexus';
 import { DEFAULT_HISTORY_DAYS } from '../../domain/sle';
 import {
@@ -16,15 +16,17 @@ import { bold, code, context, escape, section } from '../../render/blocks';
 import { inChannel, type Reply, refusal } from '../../render/reply';
 import { type CommandContext, defineCommand, invalid } from '../command';
 import { parseFlags, splitList } from '../flags';
+import { WIP_LIMIT_RULE, wholeNumber } from '../numbers';
 import { type Refused, refusedFor } from './change';
 import { describeWorkflow } from './describe';
 
 const usage =
   '/nexus setup [--name "<name>"] [--teams Alpha,Beta] [--stages "refining,ready:10,in-progress:6,integrated"] [--start <stage>] [--finish <stage>] [--zone <IANA zone>] [--digest HH:MM] [--sle <percentile>]';
 
-const STAGE_SPEC = /^([^:]+?)(?::(\d{1,4}))?$/;
+const STAGE_SPEC = /^([^:]+?)(?::(.*))?$/;
 
 const SLE_PERCENTILE = 'The SLE percentile is a whole number from 50 to 99, like 85.';
+const WIP_LIMIT = `A WIP limit is ${WIP_LIMIT_RULE}.`;
 
 /** Every rule says what is wrong in our words: zod's own ("Too small: expected number to be >=50") mean nothing here. */
 export const NexusSetupInputSchema = z.object({
@@ -34,7 +36,14 @@ export const NexusSetupInputSchema = z.object({
     .min(1, 'A Nexus name needs at least one character besides spaces.')
     .max(MAX_NEXUS_NAME, `A Nexus name is at most ${MAX_NEXUS_NAME} characters.`),
   teams: z.array(z.string()).max(MAX_TEAMS, `A Nexus has at most ${MAX_TEAMS} Scrum Teams.`),
-  stages: z.array(z.object({ name: z.string(), wipLimit: z.number().int().positive().nullable() })).nullable(),
+  stages: z
+    .array(
+      z.object({
+        name: z.string(),
+        wipLimit: z.number().int(WIP_LIMIT).min(1, WIP_LIMIT).max(MAX_WIP_LIMIT, WIP_LIMIT).nullable(),
+      }),
+    )
+    .nullable(),
   start: z.string().nullable(),
   finish: z.string().nullable(),
   zone: z.string().refine(isValidZone, {
@@ -42,11 +51,7 @@ export const NexusSetupInputSchema = z.object({
       `${code(String(i.input).slice(0, 40))} is not an IANA time zone; try \`Europe/Berlin\` or \`America/New_York\`.`,
   }),
   digestTime: z.string().regex(DIGEST_TIME, 'The digest time is HH:MM on a 24-hour clock, like 09:30.'),
-  slePercentile: z.coerce
-    .number({ error: SLE_PERCENTILE })
-    .int(SLE_PERCENTILE)
-    .min(50, SLE_PERCENTILE)
-    .max(99, SLE_PERCENTILE),
+  slePercentile: z.number().int(SLE_PERCENTILE).min(50, SLE_PERCENTILE).max(99, SLE_PERCENTILE),
 });
 export type NexusSetupInput = z.infer<typeof NexusSetupInputSchema>;
 
@@ -65,6 +70,8 @@ export const nexusSetup = defineCommand<NexusSetupInput, SetUpOutcome>({
     const { flags } = parsed;
     const stages = flags.stages === undefined ? null : parseStages(flags.stages);
     if (typeof stages === 'string') return invalid(stages);
+    const slePercentile = flags.sle === undefined ? 85 : wholeNumber(flags.sle.replace(/%$/, ''), 50, 99);
+    if (slePercentile === null) return invalid(SLE_PERCENTILE);
     const result = NexusSetupInputSchema.safeParse({
       name: flags.name ?? 'Nexus',
       teams: splitList(flags.teams ? [flags.teams] : []),
@@ -73,7 +80,7 @@ export const nexusSetup = defineCommand<NexusSetupInput, SetUpOutcome>({
       finish: flags.finish ?? null,
       zone: flags.zone ?? 'UTC',
       digestTime: flags.digest ?? '09:30',
-      slePercentile: flags.sle ?? 85,
+      slePercentile,
     });
     return result.success ? result.data : invalid(result.error.issues[0].message);
   },
@@ -137,7 +144,10 @@ export function parseStages(spec: string): Stage[] | string {
   for (const part of parts) {
     const m = STAGE_SPEC.exec(part);
     if (!m || !m[1].trim()) return `${code(part.slice(0, 40))} is not a stage; write \`name\` or \`name:<WIP limit>\`.`;
-    stages.push({ name: m[1].trim(), wipLimit: m[2] ? Number(m[2]) : null });
+    const wipLimit = m[2] === undefined ? null : wholeNumber(m[2], 1, MAX_WIP_LIMIT);
+    if (wipLimit === null && m[2] !== undefined)
+      return `${code(part.slice(0, 40))} is not a stage: a WIP limit is ${WIP_LIMIT_RULE}, and ${code(m[2].slice(0, 20))} is not one.`;
+    stages.push({ name: m[1].trim(), wipLimit });
   }
   return stages;
 }

@@ -1,6 +1,8 @@
 import type { Nexus } from '../../domain/nexus';
+import { code } from '../../render/blocks';
 import { count } from '../../render/words';
 import { defineCommand, invalid, isShowSetting, SHOW_SETTING, type ShowSetting } from '../command';
+import { wholeNumber } from '../numbers';
 import { renderSettings, type SettingsOutcome, saveSettings } from './change';
 
 const usage = '/nexus sle <percentile> [<days>|auto]';
@@ -14,14 +16,14 @@ export const nexusSle = defineCommand<{ percentile: number; days: number | null 
   parse(words) {
     if (!words.length) return SHOW_SETTING;
     const [p, d, ...rest] = words;
-    const percentile = Number(p?.replace(/%$/, ''));
-    if (!p || !Number.isInteger(percentile) || percentile < 50 || percentile > 99)
-      return invalid('The percentile is a whole number from 50 to 99, like 85.');
+    const percentile = wholeNumber(p.replace(/%$/, ''), 50, 99);
+    if (percentile === null)
+      return invalid(`The percentile is a whole number from 50 to 99, like 85: ${code(p.slice(0, 20))} is not one.`);
     if (rest.length) return invalid('Give the percentile and at most the days.');
     if (d === undefined || d.toLowerCase() === 'auto') return { percentile, days: null };
-    const days = Number(d.replace(/d(ays?)?$/, ''));
-    if (!Number.isInteger(days) || days < 1 || days > 365)
-      return invalid('The days are a whole number from 1 to 365, or `auto`.');
+    const days = wholeNumber(d.replace(/d(ays?)?$/, ''), 1, 365);
+    if (days === null)
+      return invalid(`The days are a whole number from 1 to 365, or \`auto\`: ${code(d.slice(0, 20))} is not one.`);
     return { percentile, days };
   },
   execute(input, ctx) {

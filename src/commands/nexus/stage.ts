@@ -11,6 +11,7 @@ import {
 import { code } from '../../render/blocks';
 import { defineCommand, type Invalid, invalid, type NexusContext } from '../command';
 import { parseFlags } from '../flags';
+import { parseWipLimit } from '../numbers';
 import { refusedFor, renderSettings, type SettingsOutcome, saveSettings } from './change';
 import { describeWorkflow } from './describe';
 
@@ -67,11 +68,7 @@ export const nexusStage = defineCommand<Input, SettingsOutcome>({
 });
 
 function parseWip(word: string): number | null | Invalid {
-  if (word.toLowerCase() === 'none') return null;
-  const n = Number(word);
-  return Number.isInteger(n) && n > 0 && n <= 10_000
-    ? n
-    : invalid(`${code(word.slice(0, 20))} is not a WIP limit: a whole number above 0, or \`none\`.`);
+  return word.toLowerCase() === 'none' ? null : parseWipLimit(word, { orNone: true });
 }
 
 function changeWorkflow(workflow: Workflow, input: Input): Workflow | WorkflowProblem {

@@ -1,13 +1,16 @@
 import { addDays, localDate } from '../../domain/calendar';
 import { decideSnooze, decideSwarm, SNOOZE_DAYS } from '../../domain/pbi-decisions';
-import { escape } from '../../render/blocks';
+import { code, escape } from '../../render/blocks';
 import { by, type ChangeOutcome, renderChange } from '../../render/change';
 import { formatDate } from '../../render/words';
 import { defineCommand, invalid, isInvalid } from '../command';
+import { wholeNumber } from '../numbers';
 import { parseKey } from './change';
 
 const swarmUsage = '/pbi swarm <key>';
 const snoozeUsage = '/pbi snooze <key> [days]';
+/** The longest snooze: an item left out of the nudges for longer is one to discard or block, not to forget. */
+const MAX_SNOOZE_DAYS = 14;
 
 export const pbiSwarm = defineCommand<{ key: string }, ChangeOutcome>({
   path: ['pbi', 'swarm'],
@@ -35,9 +38,13 @@ export const pbiSnooze = defineCommand<{ key: string; days: number }, ChangeOutc
   parse(words) {
     const key = parseKey(words[0]);
     if (isInvalid(key)) return key;
-    const days = words[1] === undefined ? SNOOZE_DAYS : Number(words[1]);
-    if (!Number.isInteger(days) || days < 1 || days > 14 || words.length > 2)
-      return invalid('Snooze for 1 to 14 days, like `/pbi snooze PBI-7 2`.');
+    if (words.length > 2)
+      return invalid('`/pbi snooze` takes the key and at most the days, like `/pbi snooze PBI-7 2`.');
+    const days = words[1] === undefined ? SNOOZE_DAYS : wholeNumber(words[1], 1, MAX_SNOOZE_DAYS);
+    if (days === null)
+      return invalid(
+        `Snooze for 1 to ${MAX_SNOOZE_DAYS} days, a whole number, like \`/pbi snooze PBI-7 2\`: ${code(words[1].slice(0, 20))} is not one.`,
+      );
     return { key, days };
   },
   execute({ key, days }, { store, nexus, now, userId }) {
