@@ -15,12 +15,19 @@ export type SettingsInUse =
   | { problem: 'stage-in-use'; stage: string; count: number }
   | { problem: 'team-in-use'; team: string; keys: string[] };
 
-/** Rolls a settings change back with what to answer. */
-class Declined extends Error {
-  constructor(readonly outcome: { refused: string } | SettingsInUse) {
+/**
+ * Rolls a settings change back with what to answer: the caller's own reason for declining (the store never words it),
+ * or the stage or team still in use.
+ */
+class Declined<R> extends Error {
+  constructor(readonly outcome: R | SettingsInUse) {
     super('declined');
   }
 }
+
+/** A decision to change the settings, as opposed to the caller's reason for not changing them. */
+const isChange = <R>(decided: SettingsChange | R): decided is SettingsChange =>
+  typeof decided === 'object' && decided !== null && 'after' in decided && 'event' in decided;
 
 /** How many PBIs needing a removed team are named. */
 const KEYS_NAMED = 6;
@@ -42,11 +49,11 @@ export function nexusRepository(
     return nexus;
   };
   /** The Nexus's revision as read, the workflow the change would make, and the PBIs it would re-date; null if no flow change. */
-  async function planOutside(nexusId: string, decide: (nexus: Nexus) => SettingsChange | { refused: string }) {
+  async function planOutside<R>(nexusId: string, decide: (nexus: Nexus) => SettingsChange | R) {
     const row = await prisma.nexus.findUnique({ where: { id: nexusId } });
     if (!row) return null;
     const decided = decide(toNexus(row));
-    if ('refused' in decided || !flowChanged(toNexus(row).workflow, decided.after.workflow)) return null;
+    if (!isChange(decided) || !flowChanged(toNexus(row).workflow, decided.after.workflow)) return null;
     const changed: FlowDatesChange[] = await planFlowDates(prisma, nexusId, decided.after.workflow);
     return { revision: row.revision, workflow: decided.after.workflow, changed };
   }
@@ -89,12 +96,13 @@ export function nexusRepository(
      * Changes the Nexus's settings: `decide` gets the Nexus as it is when this write takes its turn on the Nexus's row
      * (after every write before it), so settings changed at once all hold. Refused, and nothing changes, when the change
      * would leave PBIs on the board in a stage the Nexus no longer has, or open PBIs needing a team it no longer has.
-     * A changed flow re-derives every PBI's start and finish in the same transaction.
+     * A changed flow re-derives every PBI's start and finish in the same transaction. Whatever else `decide` returns is
+     * the caller's reason for declining: handed back as it is, nothing written.
      */
-    async change(
+    async change<R>(
       nexusId: string,
-      decide: (nexus: Nexus) => SettingsChange | { refused: string },
-    ): Promise<{ saved: Nexus; unmapped: TeamMapping[] } | { refused: string } | SettingsInUse> {
+      decide: (nexus: Nexus) => SettingsChange | R,
+    ): Promise<{ saved: Nexus; unmapped: TeamMapping[] } | R | SettingsInUse> {
       try {
         // the fold a flow change needs is worked out before the transaction, so the Nexus (and, on the embedded
         // database, every Nexus) is not held while it runs; used only if nothing was written meanwhile
@@ -103,7 +111,7 @@ export function nexusRepository(
           const locked = await lockNexus(tx, nexusId);
           const before = toNexus(locked);
           const decided = decide(before);
-          if ('refused' in decided) throw new Declined(decided);
+          if (!isChange(decided)) throw new Declined(decided);
           const { after, event } = decided;
           const inUse = await stillInUse(tx, before, after);
           if (inUse) throw new Declined(inUse);
@@ -126,7 +134,7 @@ export function nexusRepository(
         }, WRITE_TRANSACTION);
         return saved;
       } catch (error) {
-        if (error instanceof Declined) return error.outcome;
+        if (error instanceof Declined) return error.outcome as R | SettingsInUse;
         throw error;
       } finally {
         memo.changed(nexusId);
