@@ -74,7 +74,7 @@ export async function loadDemo(db: Database, channelId: string, now: DateTime): 
   };
   const start = now.minus({ days: spec.days });
   const nexus = await store.nexuses.create(settings, { type: 'nexus.created', at: start, actor: NIT, value: settings });
-  if (nexus === 'duplicate') throw new Error(`channel ${channelId} got a Nexus while the demo was loading`);
+  if ('problem' in nexus) throw new Error(`channel ${channelId} got a Nexus while the demo was loading`);
   const events = simulateNexus(spec);
   const pbis = await store.pbis.importHistory(nexus, events);
   return `${count(pbis, 'PBI')}, ${count(events.length, 'event')} over ${spec.days} days, teams ${spec.teams.join(', ')}`;

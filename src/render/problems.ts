@@ -2,14 +2,14 @@ import { MAX_OPEN_PBIS, MAX_STAGE_NAME, MAX_STAGES, MAX_TEAM_NAME, MAX_TEAMS } f
 import type { TeamsProblem } from '../domain/nexus';
 import type { PbiProblem } from '../domain/pbi-decisions';
 import type { WorkflowProblem } from '../domain/workflow';
-import type { SettingsInUse } from '../store/nexus-repository';
+import type { NexusExists, SettingsInUse } from '../store/nexus-repository';
 import type { DuplicateKey, UnknownPbi } from '../store/pbi-repository';
 import { code, escape } from './blocks';
 import { squareLabel } from './pbi';
 import { type Reply, refusal } from './reply';
 import { count } from './words';
 
-type Problem = PbiProblem | UnknownPbi | DuplicateKey | WorkflowProblem | TeamsProblem | SettingsInUse;
+type Problem = PbiProblem | UnknownPbi | DuplicateKey | WorkflowProblem | TeamsProblem | SettingsInUse | NexusExists;
 
 /** One short sentence per expected failure, saying what was wrong and what to do instead. */
 export function explain(p: Problem): string {
@@ -89,6 +89,8 @@ export function explain(p: Problem): string {
       return `${code(p.team.slice(0, MAX_TEAM_NAME))}${p.team.length > MAX_TEAM_NAME ? '…' : ''} is not a team name: use one word of letters, digits, \`-\`, \`_\` or \`.\` (at most ${MAX_TEAM_NAME}).`;
     case 'stage-in-use':
       return `${code(p.stage)} still holds ${count(p.count, 'PBI')}; move ${p.count === 1 ? 'it' : 'them'} first.`;
+    case 'nexus-exists':
+      return 'This channel already has a Nexus. Change it with `/nexus teams`, `/nexus stage`, `/nexus flow` and `/nexus sle`.';
     case 'team-in-use':
       return `${escape(p.team)} is still needed on open PBIs (${(p.keys ?? []).slice(0, 5).map(escape).join(', ')}${(p.keys ?? []).length > 5 ? ', …' : ''}); take it off them first with ${code(`/pbi teams <key> -${p.team}`)}.`;
   }

@@ -8,6 +8,9 @@ import { lockNexus, type RevisionMemo, type Revisions, WRITE_TRANSACTION } from 
 import { nexusColumns, nexusEventColumns, toNexus } from './rows';
 import { isUniqueViolation } from './unique-violation';
 
+/** The channel already has a Nexus (a unique violation on creating one). */
+export type NexusExists = { problem: 'nexus-exists' };
+
 /** New settings and the event that records them. */
 export type SettingsChange = { after: Nexus; event: NexusEvent };
 /** A stage or team the change would take away while PBIs still use it. */
@@ -78,8 +81,8 @@ export function nexusRepository(
       return rows.map(toNexus);
     },
 
-    /** 'duplicate' when the channel already has a Nexus. */
-    async create(nexus: Omit<Nexus, 'id'>, event: NexusEvent): Promise<Nexus | 'duplicate'> {
+    /** nexus-exists when the channel already has a Nexus. */
+    async create(nexus: Omit<Nexus, 'id'>, event: NexusEvent): Promise<Nexus | NexusExists> {
       try {
         return await prisma.$transaction(async (tx) => {
           const row = await tx.nexus.create({ data: nexusColumns(nexus) });
@@ -87,7 +90,7 @@ export function nexusRepository(
           return toNexus(row);
         });
       } catch (error) {
-        if (isUniqueViolation(error)) return 'duplicate';
+        if (isUniqueViolation(error)) return { problem: 'nexus-exists' };
         throw error;
       }
     },

@@ -52,7 +52,7 @@ export async function createLargeNexus(
     actor: 'U-bench',
     value: settings,
   });
-  if (nexus === 'duplicate') throw new Error('bench channel already has a Nexus');
+  if ('problem' in nexus) throw new Error('bench channel already has a Nexus');
   const pbis = await store.pbis.importHistory(nexus, events);
   return { nexus, pbis, events: events.length };
 }

@@ -113,15 +113,18 @@ test('the Slack installation store is made once: by workspaceClients, which slac
 /** A sentence a person would read: a quoted capitalised word, a space, more words, then end punctuation. */
 const SENTENCE = /['`][A-Z][a-z']+ [^'`\n]*[.!?]['`]/;
 
+/** Failure shapes the store gave up: a caller's `{ refused: string }`, a bare 'duplicate' for a taken channel. */
+const REFUSAL_SHAPES = /\brefused\??:\s*string|'refused' in\b|return 'duplicate'|Promise<[^\n]*'duplicate'/;
+
 test('the store words no reply: it answers with outcomes, never with a sentence or a refusal worded by its caller', () => {
   const offenders = filesUnder(path.join(SRC, 'store')).flatMap((file) =>
     readFileSync(file, 'utf8')
       .split('\n')
       .filter((line) => !/^\s*(\/\/|\*|\/\*\*)/.test(line) && !/new \w*Error\(/.test(line))
-      .filter((line) => SENTENCE.test(line) || /\brefused\??:\s*string|'refused' in\b/.test(line))
+      .filter((line) => SENTENCE.test(line) || REFUSAL_SHAPES.test(line))
       .map((line) => `${path.relative(SRC, file)}: ${line.trim()}`),
   );
   // what the person reads is worded in src/render (explain in render/problems.ts); the store hands back outcomes
-  // ('duplicate', a problem such as stage-in-use) or, for a settings change, whatever its caller declined with
+  // (a problem such as nexus-exists or stage-in-use) or, for a settings change, whatever its caller declined with
   expect(offenders).toEqual([]);
 });

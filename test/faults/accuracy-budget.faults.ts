@@ -56,7 +56,7 @@ async function buildMediumNexus(dataDir: string, end: DateTime): Promise<void> {
       actor: 'U_NIT',
       value: settings,
     });
-    if (nexus === 'duplicate') throw new Error('C-big already has a Nexus');
+    if ('problem' in nexus) throw new Error('C-big already has a Nexus');
     const events = simulateNexus({
       teams,
       workflow: DEMO_WORKFLOW,

@@ -73,7 +73,7 @@ export async function seedManyNexuses(
       actor: 'U1',
       value: settings,
     });
-    if (nexus === 'duplicate') throw new Error(`Nexus ${n + 1} exists`);
+    if ('problem' in nexus) throw new Error(`Nexus ${n + 1} exists`);
     for (let p = 0; p < opts.inProgress; p++) {
       await store.pbis.add(nexus, null, (key) => ({
         type: 'pbi.added',

@@ -111,11 +111,7 @@ export async function setUpNexus(
     createdBy: userId,
   };
   const created = await store.nexuses.create(nexus, { type: 'nexus.created', at: now(), actor: userId, value: nexus });
-  if (created === 'duplicate')
-    return {
-      refused:
-        'This channel already has a Nexus. Change it with `/nexus teams`, `/nexus stage`, `/nexus flow` and `/nexus sle`.',
-    };
+  if ('problem' in created) return refusedFor(created);
   return { nexus: created };
 }
 
