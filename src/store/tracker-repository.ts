@@ -140,20 +140,25 @@ export function trackerRepository(prisma: PrismaClient, secrets: SealedBox | nul
     /**
      * Maps a label to a team, if the Nexus has the team when this write takes its turn on the Nexus's row: a removal of
      * the team taking its turn first (it unmaps the team's labels) leaves nothing to map to. Answers the team as the
-     * Nexus names it, or null.
+     * Nexus names it, or unknown-team.
      */
-    async mapTeam(nexusId: string, kind: TrackerKind, hint: string, teamName: string): Promise<string | null> {
+    async mapTeam(
+      nexusId: string,
+      kind: TrackerKind,
+      hint: string,
+      teamName: string,
+    ): Promise<{ mapped: string } | { problem: 'unknown-team'; team: string }> {
       return prisma.$transaction(async (tx) => {
         const [nexus] = await tx.$queryRaw<{ teams: string[] }[]>`
           SELECT teams FROM "Nexus" WHERE id = ${nexusId} FOR UPDATE`;
         const team = nexus ? findTeam(nexus, teamName) : undefined;
-        if (!team) return null;
+        if (!team) return { problem: 'unknown-team' as const, team: teamName };
         const row = await tx.trackerConnection.findUniqueOrThrow({ where: { nexusId_kind: { nexusId, kind } } });
         await tx.trackerConnection.update({
           where: { nexusId_kind: { nexusId, kind } },
           data: { teamMap: { ...(row.teamMap as Record<string, string>), [hint]: team } },
         });
-        return team;
+        return { mapped: team };
       }, WRITE_TRANSACTION);
     },
   };

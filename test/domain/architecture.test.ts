@@ -113,8 +113,12 @@ test('the Slack installation store is made once: by workspaceClients, which slac
 /** A sentence a person would read: a quoted capitalised word, a space, more words, then end punctuation. */
 const SENTENCE = /['`][A-Z][a-z']+ [^'`\n]*[.!?]['`]/;
 
-/** Failure shapes the store gave up: a caller's `{ refused: string }`, a bare 'duplicate' for a taken channel. */
-const REFUSAL_SHAPES = /\brefused\??:\s*string|'refused' in\b|return 'duplicate'|Promise<[^\n]*'duplicate'/;
+/**
+ * Failure shapes the store gave up: a caller's `{ refused: string }`, a bare 'duplicate' for a taken channel, a
+ * `string | null` whose null meant "no such team".
+ */
+const REFUSAL_SHAPES =
+  /\brefused\??:\s*string|'refused' in\b|return 'duplicate'|Promise<[^\n]*'duplicate'|Promise<string \| null>/;
 
 test('the store words no reply: it answers with outcomes, never with a sentence or a refusal worded by its caller', () => {
   const offenders = filesUnder(path.join(SRC, 'store')).flatMap((file) =>

@@ -36,8 +36,8 @@ export const nexusMap = defineCommand<Input, Outcome>({
       };
     if (input.what === 'team') {
       const team = await ctx.store.trackers.mapTeam(ctx.nexus.id, input.kind, input.from, input.to);
-      if (!team) return refusedFor({ problem: 'unknown-team', team: input.to, teams: ctx.nexus.teams });
-      return { mapped: { ...input, target: team, requeued: 0 } };
+      if ('problem' in team) return refusedFor({ ...team, teams: ctx.nexus.teams });
+      return { mapped: { ...input, target: team.mapped, requeued: 0 } };
     }
     const stage = findStage(ctx.nexus.workflow, input.to);
     if (!stage)
