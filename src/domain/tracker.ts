@@ -227,3 +227,26 @@ export function withoutTeams(
     dropped: entries.filter(([, team]) => gone.has(team.toLowerCase())).map(([label, team]) => ({ label, team })),
   };
 }
+
+/** A tracker status that meant a stage. */
+export type StatusMapping = { kind: TrackerKind; status: string; stage: string };
+
+/**
+ * The status mapping without the statuses that mean one of `stages` (stages leaving the workflow), and those statuses:
+ * a status kept would be listed as working, its moves held for a stage that is gone, and taken up again by a new stage
+ * of that name. Unmapped, it is read as any status no one mapped (by a stage's name or the tracker's category).
+ */
+export function withoutStages(
+  statusMap: Readonly<Record<string, string>>,
+  stages: readonly string[],
+): { statuses: Record<string, string>; dropped: { status: string; stage: string }[] } {
+  const isGone = (stage: string) => stages.some((s) => sameName(s, stage));
+  const entries = Object.entries(statusMap);
+  return {
+    statuses: Object.fromEntries(entries.filter(([, stage]) => !isGone(stage))),
+    dropped: entries.filter(([, stage]) => isGone(stage)).map(([status, stage]) => ({ status, stage })),
+  };
+}
+
+/** Tracker mappings a settings change took away with the teams and stages they meant. */
+export type DroppedMappings = { labels: TeamMapping[]; statuses: StatusMapping[] };

@@ -1,7 +1,7 @@
 import type { NexusEvent } from '../domain/events';
 import type { Nexus } from '../domain/nexus';
-import { type TeamMapping, type TrackerKind, withoutTeams } from '../domain/tracker';
-import type { Workflow } from '../domain/workflow';
+import { type DroppedMappings, type TrackerKind, withoutStages, withoutTeams } from '../domain/tracker';
+import { findStage, type Workflow } from '../domain/workflow';
 import { Prisma, type PrismaClient } from '../generated/prisma/client';
 import { type FlowDatesChange, planFlowDates, writeFlowDates } from './pbi-repository';
 import { lockNexus, type RevisionMemo, type Revisions, WRITE_TRANSACTION } from './revisions';
@@ -105,7 +105,7 @@ export function nexusRepository(
     async change<R>(
       nexusId: string,
       decide: (nexus: Nexus) => SettingsChange | R,
-    ): Promise<{ saved: Nexus; unmapped: TeamMapping[] } | R | SettingsInUse> {
+    ): Promise<{ saved: Nexus; unmapped: DroppedMappings } | R | SettingsInUse> {
       try {
         // the fold a flow change needs is worked out before the transaction, so the Nexus (and, on the embedded
         // database, every Nexus) is not held while it runs; used only if nothing was written meanwhile
@@ -123,7 +123,7 @@ export function nexusRepository(
             data: { ...nexusColumns(after), flowRevision: { increment: 1 } },
           });
           await tx.event.create({ data: nexusEventColumns(nexusId, event, source) });
-          const unmapped = await unmapRemovedTeams(tx, before, after);
+          const unmapped = await unmapRemoved(tx, before, after);
           if (flowChanged(before.workflow, after.workflow)) {
             const stillTrue =
               planned && planned.revision + 1 === locked.revision && !flowChanged(planned.workflow, after.workflow);
@@ -157,24 +157,29 @@ function flowChanged(a: Workflow, b: Workflow): boolean {
 }
 
 /**
- * Tracker labels that meant a team the change removes are unmapped with it, in its transaction: kept, they would be
- * listed as working and would map to any team given that name later. Answers the labels unmapped.
+ * Tracker labels that meant a team the change removes, and statuses that meant a stage it removes, are unmapped with
+ * it, in its transaction: kept, they would be listed as working, and would map to any team or stage given that name
+ * later. Answers the mappings dropped.
  */
-async function unmapRemovedTeams(tx: Prisma.TransactionClient, before: Nexus, after: Nexus): Promise<TeamMapping[]> {
-  const removed = before.teams.filter((t) => !after.teams.includes(t));
-  if (!removed.length) return [];
-  const unmapped: TeamMapping[] = [];
+async function unmapRemoved(tx: Prisma.TransactionClient, before: Nexus, after: Nexus): Promise<DroppedMappings> {
+  const teams = before.teams.filter((t) => !after.teams.includes(t));
+  const stages = before.workflow.stages.map((s) => s.name).filter((s) => !findStage(after.workflow, s));
+  const unmapped: DroppedMappings = { labels: [], statuses: [] };
+  if (!teams.length && !stages.length) return unmapped;
   for (const row of await tx.trackerConnection.findMany({
     where: { nexusId: before.id },
     orderBy: { createdAt: 'asc' },
   })) {
-    const { teams, dropped } = withoutTeams(row.teamMap as Record<string, string>, removed);
-    if (!dropped.length) continue;
+    const kind = row.kind as TrackerKind;
+    const labels = withoutTeams(row.teamMap as Record<string, string>, teams);
+    const statuses = withoutStages(row.statusMap as Record<string, string>, stages);
+    if (!labels.dropped.length && !statuses.dropped.length) continue;
     await tx.trackerConnection.update({
-      where: { nexusId_kind: { nexusId: before.id, kind: row.kind } },
-      data: { teamMap: teams },
+      where: { nexusId_kind: { nexusId: before.id, kind } },
+      data: { teamMap: labels.teams, statusMap: statuses.statuses },
     });
-    unmapped.push(...dropped.map((d) => ({ kind: row.kind as TrackerKind, ...d })));
+    unmapped.labels.push(...labels.dropped.map((d) => ({ kind, ...d })));
+    unmapped.statuses.push(...statuses.dropped.map((d) => ({ kind, ...d })));
   }
   return unmapped;
 }

@@ -1,6 +1,7 @@
 import type { DateTime } from 'luxon';
 import { findTeam } from '../domain/nexus';
 import type { TrackerKind, TrackerMapping } from '../domain/tracker';
+import { type Stage, sameName } from '../domain/workflow';
 import type { PrismaClient } from '../generated/prisma/client';
 import { WRITE_TRANSACTION } from './revisions';
 import { instantAt } from './rows';
@@ -117,11 +118,22 @@ export function trackerRepository(prisma: PrismaClient, secrets: SealedBox | nul
     },
 
     /**
-     * Maps a status to a stage. Deliveries held for want of a mapping go back to the inbox to be applied, in order of
-     * occurrence, with the rest; answers how many.
+     * Maps a status to a stage, if the workflow has the stage when this write takes its turn on the Nexus's row: a
+     * removal of the stage taking its turn first (it unmaps the stage's statuses) leaves nothing to map to. Deliveries
+     * held for want of a mapping go back to the inbox to be applied, in order of occurrence, with the rest. Answers the
+     * stage as the workflow names it and how many went back, or unknown-stage.
      */
-    async mapStatus(nexusId: string, kind: TrackerKind, status: string, stage: string): Promise<number> {
+    async mapStatus(
+      nexusId: string,
+      kind: TrackerKind,
+      status: string,
+      stageName: string,
+    ): Promise<{ mapped: string; requeued: number } | { problem: 'unknown-stage'; stage: string }> {
       return prisma.$transaction(async (tx) => {
+        const [nexus] = await tx.$queryRaw<{ stages: Stage[] }[]>`
+          SELECT stages FROM "Nexus" WHERE id = ${nexusId} FOR UPDATE`;
+        const stage = nexus?.stages.find((s) => sameName(s.name, stageName))?.name;
+        if (!stage) return { problem: 'unknown-stage' as const, stage: stageName };
         const row = await tx.trackerConnection.findUniqueOrThrow({ where: { nexusId_kind: { nexusId, kind } } });
         const statusMap = { ...(row.statusMap as Record<string, string>), [status]: stage };
         const reportedStatuses = row.reportedStatuses.filter((s) => s.toLowerCase() !== status.toLowerCase());
@@ -133,8 +145,8 @@ export function trackerRepository(prisma: PrismaClient, secrets: SealedBox | nul
           where: { nexusId, kind, state: 'unmapped' },
           data: { state: 'pending' },
         });
-        return requeued.count;
-      });
+        return { mapped: stage, requeued: requeued.count };
+      }, WRITE_TRANSACTION);
     },
 
     /**

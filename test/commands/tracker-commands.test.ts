@@ -204,6 +204,44 @@ describeEachDatabase('/nexus tracker and /nexus map', (db) => {
     expect(await teamMaps()).toEqual({ jira: { 'comp-b': 'Beta' }, linear: {} });
   });
 
+  test('removing a stage unmaps the tracker statuses that meant it, in the same change, and the channel hears which', async () => {
+    await h.run('/nexus tracker jira');
+    await h.run('/nexus tracker linear');
+    await h.run('/nexus map jira "In Review" learning');
+    await h.run('/nexus map jira "Shipped" released');
+    await h.run('/nexus map linear "Verify" LEARNING');
+    const nexusId = (await h.nexus()).id;
+    const statusMaps = async () =>
+      Object.fromEntries(
+        (await h.store.trackers.list(nexusId)).map((c) => [c.connection.kind, c.connection.mapping.statuses]),
+      );
+
+    const removed = await h.run('/nexus stage remove learning');
+    expect(removed.visibility).toBe('channel');
+    expect(removed.plain).toContain('removed the stage learning.');
+    expect(removed.plain).toContain(
+      'Tracker statuses that meant a removed stage are unmapped: Jira "In Review" (learning), Linear "Verify" (learning)',
+    );
+    expect(await statusMaps()).toEqual({ jira: { Shipped: 'released' }, linear: {} });
+    expect((await h.run('/nexus tracker')).plain).not.toContain('In Review');
+    expect(await brokenInvariants(db(), nexusId, h.now.toJSDate())).toEqual([]);
+
+    // the status is now read as any status no one mapped (here by its category), and a stage of that name added later
+    // is a new stage: the old mapping does not come back to it, nor are its moves held for a stage that is gone
+    await h.run('/nexus stage add learning');
+    const [delivery] = inProgressDeliveries(nexusId, h.now, 1);
+    await h.store.inbox.receiveMany([
+      { ...delivery, change: { ...delivery.change, to: { id: null, name: 'In Review', category: 'indeterminate' } } },
+    ]);
+    expect((await h.store.inbox.applyDue(nexusId, h.now, 250)).failed).toBe(0);
+    expect((await h.store.pbis.get(nexusId, 'NX-0'))?.stage).toBe('in-progress');
+
+    // a removal refused (a PBI is still in the stage) unmaps nothing
+    await h.run('/pbi move NX-0 released');
+    expect((await h.run('/nexus stage remove released')).plain).toContain('released still holds 1 PBI');
+    expect(await statusMaps()).toEqual({ jira: { Shipped: 'released' }, linear: {} });
+  });
+
   test('a PBI a tracker finished with squares not done keeps them as they are: no square changes, done included', async () => {
     await h.run('/nexus tracker jira');
     const nexusId = (await h.nexus()).id;

@@ -9,6 +9,7 @@ import {
   type TrackerChange,
   type TrackerMapping,
   teamsForHints,
+  withoutStages,
 } from '../../src/domain/tracker';
 import { at, WORKFLOW } from './builders';
 
@@ -46,6 +47,18 @@ describe('a tracker status maps to a stage', () => {
   test('anything else is unmapped, and a mapping to a stage the workflow lost is too', () => {
     expect(stageForStatus(NONE, WORKFLOW, status('QA'))).toBeNull();
     expect(stageForStatus({ statuses: { QA: 'testing' }, teams: {} }, WORKFLOW, status('QA'))).toBeNull();
+  });
+
+  test('a stage leaving the workflow takes the statuses that meant it, whatever the case they were mapped in', () => {
+    const statuses = { 'In Review': 'review', QA: 'Review', Shipped: 'done' };
+    expect(withoutStages(statuses, ['review'])).toEqual({
+      statuses: { Shipped: 'done' },
+      dropped: [
+        { status: 'In Review', stage: 'review' },
+        { status: 'QA', stage: 'Review' },
+      ],
+    });
+    expect(withoutStages(statuses, [])).toEqual({ statuses, dropped: [] });
   });
 
   test('team hints name teams through the mapping or by the team name; others are left out', () => {

@@ -80,6 +80,14 @@ describeEachDatabase('settings and PBI writes at once', (db) => {
     expect(await brokenInvariants(db(), nexusId)).toEqual([]);
   });
 
+  test('a stage removed while tracker statuses are mapped to it: no status maps to a stage the Nexus does not have', async () => {
+    await a.run('/nexus tracker jira');
+    const maps = Array.from({ length: 12 }, (_, i) => `/nexus map jira "Status ${i}" ${i % 3 ? 'review' : 'ready'}`);
+    const answers = await four()([...maps.slice(0, 4), '/nexus stage remove review', ...maps.slice(4)]);
+    expect(answers.map((r) => r.plain).join('\n')).not.toMatch(/apolog|went wrong/i);
+    expect(await brokenInvariants(db(), nexusId)).toEqual([]);
+  });
+
   test('a team removed while PBIs take it on: no open PBI needs a team the Nexus does not have', async () => {
     await addPbis(6);
     const takes = Array.from({ length: 6 }, (_, i) => `/pbi teams PBI-${i + 1} +Beta`);

@@ -7,8 +7,8 @@ import { pbiColumns, toNexus, toPbi, toPbiEvent } from '../../src/store/rows';
 /**
  * What must hold of a Nexus whatever ran at once: every stored PBI equals its history folded under the Nexus's
  * current settings; no PBI on the board is in a stage the Nexus does not have; no open PBI needs a team it does not
- * have; no tracker label means a team it does not have; nothing happened after it was recorded. Returns what does not
- * hold, one line each (empty when all is well).
+ * have; no tracker label means a team it does not have, and no tracker status a stage it does not have; nothing
+ * happened after it was recorded. Returns what does not hold, one line each (empty when all is well).
  */
 export async function brokenInvariants(db: Database, nexusId: string, recordedBy = new Date()): Promise<string[]> {
   const nexus = toNexus(await db.prisma.nexus.findUniqueOrThrow({ where: { id: nexusId } }));
@@ -33,10 +33,14 @@ export async function brokenInvariants(db: Database, nexusId: string, recordedBy
     if (stored.lastEventAt.toMillis() > recordedBy.getTime())
       broken.push(`${row.key} changed at ${stored.lastEventAt.toISO()}, in the future`);
   }
-  for (const connection of await db.prisma.trackerConnection.findMany({ where: { nexusId } }))
+  for (const connection of await db.prisma.trackerConnection.findMany({ where: { nexusId } })) {
     for (const [label, team] of Object.entries(connection.teamMap as Record<string, string>))
       if (!nexus.teams.includes(team))
         broken.push(`${connection.kind} label ${label} means ${team}, not a team of the Nexus`);
+    for (const [status, stage] of Object.entries(connection.statusMap as Record<string, string>))
+      if (!stages.has(stage))
+        broken.push(`${connection.kind} status ${status} maps to ${stage}, not a stage of the Nexus`);
+  }
   for (const key of histories.keys())
     if (!rows.some((r) => r.key === key)) broken.push(`${key} has a history and no PBI`);
   return broken;

@@ -1,16 +1,17 @@
 import type { NexusEvent } from '../../domain/events';
 import type { Nexus } from '../../domain/nexus';
-import type { TeamMapping } from '../../domain/tracker';
-import { code, context, section } from '../../render/blocks';
+import type { DroppedMappings } from '../../domain/tracker';
+import { code, context, escape, section } from '../../render/blocks';
 import { explain, isMistake } from '../../render/problems';
 import { ephemeral, inChannel, type Reply, refusal } from '../../render/reply';
+import { TRACKER_NAMES } from '../../render/tracker-news';
 import type { NexusContext } from '../command';
 
 /**
- * A change told to the channel (with the tracker labels it unmapped, when it removed their teams), a refusal, or the
- * setting as it is (asked with no arguments), told to the asker.
+ * A change told to the channel (with the tracker labels and statuses it unmapped, when it removed their teams or
+ * stages), a refusal, or the setting as it is (asked with no arguments), told to the asker.
  */
-export type SettingsOutcome = { nexus: Nexus; said: string; unmapped: TeamMapping[] } | Refused | { shown: string };
+export type SettingsOutcome = { nexus: Nexus; said: string; unmapped: DroppedMappings } | Refused | { shown: string };
 
 /** A settings change not made, and why; `mistake` when what was typed was wrong, so the usage goes with it. */
 export type Refused = { refused: string; mistake?: true };
@@ -48,7 +49,26 @@ export function renderSettings(outcome: SettingsOutcome, usage: string, detail?:
   if ('refused' in outcome) return refusal(outcome.refused, outcome.mistake ? usage : undefined);
   if ('shown' in outcome)
     return ephemeral(outcome.shown, [section(outcome.shown), context(`Change it: ${code(usage)}`)]);
-  const blocks = [section(outcome.said)];
+  const said = [outcome.said, ...unmappedNotes(outcome.unmapped)].join(' ');
+  const blocks = [section(said)];
   if (detail) blocks.push(context(detail(outcome.nexus)));
-  return inChannel(outcome.said, blocks);
+  return inChannel(said, blocks);
+}
+
+/** The channel also hears which tracker labels and statuses the change unmapped, as they meant what it removed. */
+function unmappedNotes({ labels, statuses }: DroppedMappings): string[] {
+  const notes: string[] = [];
+  if (labels.length) {
+    const listed = labels.map((m) => `${TRACKER_NAMES[m.kind]} "${escape(m.label)}" (${escape(m.team)})`);
+    notes.push(
+      `Tracker labels that meant a removed team now mean no team: ${listed.join(', ')}; \`/nexus map <tracker> team "<label>" <team>\` maps one again.`,
+    );
+  }
+  if (statuses.length) {
+    const listed = statuses.map((m) => `${TRACKER_NAMES[m.kind]} "${escape(m.status)}" (${escape(m.stage)})`);
+    notes.push(
+      `Tracker statuses that meant a removed stage are unmapped: ${listed.join(', ')}; they now map as any status no one mapped (to a stage of their name or by their category, else held for the NIT), and \`/nexus map <tracker> "<status>" <stage>\` maps one again.`,
+    );
+  }
+  return notes;
 }

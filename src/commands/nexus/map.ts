@@ -1,5 +1,4 @@
 import { isTrackerKind, TRACKER_KINDS, type TrackerKind } from '../../domain/tracker';
-import { findStage } from '../../domain/workflow';
 import { bold, code, escape } from '../../render/blocks';
 import { inChannel, refusal } from '../../render/reply';
 import { TRACKER_NAMES } from '../../render/tracker-news';
@@ -39,15 +38,9 @@ export const nexusMap = defineCommand<Input, Outcome>({
       if ('problem' in team) return refusedFor({ ...team, teams: ctx.nexus.teams });
       return { mapped: { ...input, target: team.mapped, requeued: 0 } };
     }
-    const stage = findStage(ctx.nexus.workflow, input.to);
-    if (!stage)
-      return refusedFor({
-        problem: 'unknown-stage',
-        stage: input.to,
-        stages: ctx.nexus.workflow.stages.map((s) => s.name),
-      });
-    const requeued = await ctx.store.trackers.mapStatus(ctx.nexus.id, input.kind, input.from, stage.name);
-    return { mapped: { ...input, target: stage.name, requeued } };
+    const stage = await ctx.store.trackers.mapStatus(ctx.nexus.id, input.kind, input.from, input.to);
+    if ('problem' in stage) return refusedFor({ ...stage, stages: ctx.nexus.workflow.stages.map((s) => s.name) });
+    return { mapped: { ...input, target: stage.mapped, requeued: stage.requeued } };
   },
   render(outcome, ctx) {
     if ('refused' in outcome) return refusal(outcome.refused, outcome.mistake ? usage : undefined);

@@ -26,7 +26,7 @@ const usage =
 export const nexusStage = defineCommand<Input, SettingsOutcome>({
   path: ['nexus', 'stage'],
   usage,
-  summary: 'add a stage, set its WIP limit, or remove it',
+  summary: 'add a stage, set its WIP limit, or remove it (removing one unmaps the tracker statuses that meant it)',
   scope: 'nexus',
   nitOnly: true,
   parse(words) {

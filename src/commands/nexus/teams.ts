@@ -1,6 +1,5 @@
 import { addTeams, isTeamsProblem, removeTeams } from '../../domain/nexus';
 import { escape } from '../../render/blocks';
-import { TRACKER_NAMES } from '../../render/tracker-news';
 import { defineCommand, invalid, isShowSetting, SHOW_SETTING, type ShowSetting } from '../command';
 import { splitList } from '../flags';
 import { refusedFor, renderSettings, type SettingsOutcome, saveSettings } from './change';
@@ -35,13 +34,5 @@ export const nexusTeams = defineCommand<Input | ShowSetting, SettingsOutcome>({
       return { after: { ...nexus, teams: next }, value: next, said };
     });
   },
-  render: (outcome) => renderSettings(withUnmapped(outcome), usage),
+  render: (outcome) => renderSettings(outcome, usage),
 });
-
-/** The channel also hears which tracker labels no longer mean a team, as they meant one that was removed. */
-function withUnmapped(outcome: SettingsOutcome): SettingsOutcome {
-  if (!('said' in outcome) || !outcome.unmapped.length) return outcome;
-  const labels = outcome.unmapped.map((m) => `${TRACKER_NAMES[m.kind]} "${escape(m.label)}" (${escape(m.team)})`);
-  const said = `${outcome.said} Tracker labels that meant a removed team now mean no team: ${labels.join(', ')}; \`/nexus map <tracker> team "<label>" <team>\` maps one again.`;
-  return { ...outcome, said };
-}
