@@ -43,7 +43,8 @@ export function addTeams(teams: readonly string[], names: readonly string[]): st
   const next = [...teams];
   for (const name of names) {
     if (!TEAM_NAME.test(name)) return { problem: 'invalid-team-name', team: name };
-    if (next.some((t) => t.toLowerCase() === name.toLowerCase())) return { problem: 'duplicate-team', team: name };
+    const existing = findTeam({ teams: next }, name);
+    if (existing) return { problem: 'duplicate-team', team: existing };
     next.push(name);
   }
   return next.length > MAX_TEAMS && next.length > teams.length

@@ -94,7 +94,8 @@ export function validateWorkflow(workflow: Workflow): WorkflowProblem | null {
 }
 
 export function addStage(workflow: Workflow, stage: Stage, after?: string): Workflow | WorkflowProblem {
-  if (findStage(workflow, stage.name)) return { problem: 'duplicate-stage', stage: stage.name };
+  const existing = findStage(workflow, stage.name);
+  if (existing) return { problem: 'duplicate-stage', stage: existing.name };
   const tooMany = checkNewStages([stage], workflow.stages.length);
   if (tooMany) return tooMany;
   const at = after === undefined ? workflow.stages.length : stageIndex(workflow, after) + 1;

@@ -138,7 +138,7 @@ describeEachDatabase('/nexus commands', (db) => {
   test('teams add and remove; a team still needed on open PBIs stays', async () => {
     await h.run('/nexus setup');
     expect((await h.run('/nexus teams add Alpha Beta,Gamma')).plain).toContain('Teams: Alpha, Beta, Gamma');
-    expect((await h.run('/nexus teams add alpha')).plain).toContain('There is already a team alpha');
+    expect((await h.run('/nexus teams add alpha')).plain).toContain('There is already a team Alpha');
     await h.run('/pbi add "x" --teams Beta');
     expect((await h.run('/nexus teams remove Beta')).plain).toContain('Beta is still needed on open PBIs (PBI-1)');
     expect((await h.run('/nexus teams remove Gamma')).plain).toContain('Teams: Alpha, Beta.');
@@ -163,6 +163,17 @@ describeEachDatabase('/nexus commands', (db) => {
     await h.run('/pbi move PBI-1 todo');
     await h.run('/nexus stage remove review');
     expect((await h.nexus()).workflow.stages.map((s) => s.name)).toEqual(['todo', 'doing', 'done']);
+  });
+
+  test('replies name teams and stages as the Nexus spells them, not as they were typed', async () => {
+    await h.run('/nexus setup --teams Alpha,Beta,Gamma --stages "todo,Doing,Review,done" --start Doing --finish done');
+    const said = async (line: string) => (await h.run(line)).plain.split('\n')[0];
+    expect(await said('/nexus teams remove alpha,GAMMA')).toMatch(/removed Alpha, Gamma\. Teams: Beta\.$/);
+    expect(await said('/nexus teams add beta')).toBe('There is already a team Beta.');
+    expect(await said('/nexus teams add Delta,DELTA')).toBe('There is already a team Delta.');
+    expect(await said('/nexus stage add DOING')).toBe('There is already a stage Doing.');
+    expect(await said('/nexus stage wip review 3')).toMatch(/set the WIP limit of Review to 3\.$/);
+    expect(await said('/nexus stage remove REVIEW')).toMatch(/removed the stage Review\.$/);
   });
 
   test('flow start/finish re-derives every PBI from its history', async () => {

@@ -185,7 +185,7 @@ describeEachDatabase('/nexus tracker and /nexus map', (db) => {
 
     const removed = await h.run('/nexus teams remove alpha');
     expect(removed.visibility).toBe('channel');
-    expect(removed.plain).toContain('removed alpha. Teams: Beta.');
+    expect(removed.plain).toContain('removed Alpha. Teams: Beta.');
     expect(removed.plain).toContain(
       'Tracker labels that meant a removed team now mean no team: Jira "comp-a" (Alpha), Linear "ALP" (Alpha)',
     );

@@ -73,7 +73,7 @@ describe('workflow', () => {
     ]);
     expect(addStage(WORKFLOW, { name: 'READY', wipLimit: null })).toEqual({
       problem: 'duplicate-stage',
-      stage: 'READY',
+      stage: 'ready',
     });
     expect(addStage(WORKFLOW, { name: 'x', wipLimit: null }, 'nope')).toEqual({
       problem: 'unknown-stage',

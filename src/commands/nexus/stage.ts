@@ -1,6 +1,7 @@
 import { MAX_STAGE_NAME } from '../../domain/limits';
 import {
   addStage,
+  findStage,
   isWorkflowProblem,
   removeStage,
   STAGE_NAME,
@@ -61,7 +62,9 @@ export const nexusStage = defineCommand<Input, SettingsOutcome>({
     return saveSettings(ctx, 'nexus.workflow-changed', (nexus) => {
       const next = changeWorkflow(nexus.workflow, input);
       if (isWorkflowProblem(next)) return refusedFor(next);
-      return { after: { ...nexus, workflow: next }, value: next, said: said(ctx, input) };
+      // the stage as the workflow spells it, not as it was typed
+      const stage = findStage(nexus.workflow, input.stage)?.name ?? input.stage;
+      return { after: { ...nexus, workflow: next }, value: next, said: said(ctx, { ...input, stage }) };
     });
   },
   render: (outcome) => renderSettings(outcome, usage, (n) => `Workflow: ${describeWorkflow(n.workflow)}`),

@@ -30,7 +30,10 @@ export const nexusTeams = defineCommand<Input | ShowSetting, SettingsOutcome>({
     return saveSettings(ctx, 'nexus.teams-changed', (nexus) => {
       const next = action === 'add' ? addTeams(nexus.teams, teams) : removeTeams(nexus.teams, teams);
       if (isTeamsProblem(next)) return refusedFor(next);
-      const said = `👥 <@${ctx.userId}> ${action === 'add' ? 'added' : 'removed'} ${teams.map(escape).join(', ')}. Teams: ${next.map(escape).join(', ') || 'none'}.`;
+      // the teams as the Nexus spells them: a new one as typed, a removed one as it was named, not as typed now
+      const changed =
+        action === 'add' ? next.filter((t) => !nexus.teams.includes(t)) : nexus.teams.filter((t) => !next.includes(t));
+      const said = `👥 <@${ctx.userId}> ${action === 'add' ? 'added' : 'removed'} ${changed.map(escape).join(', ')}. Teams: ${next.map(escape).join(', ') || 'none'}.`;
       return { after: { ...nexus, teams: next }, value: next, said };
     });
   },
