@@ -28,25 +28,53 @@ export type Nexus = {
   createdBy: string;
 };
 
-/** Team names are single words; they compare without case. */
-export const TEAM_NAME = new RegExp(`^[\\p{L}\\p{N}][\\p{L}\\p{N}_.-]{0,${MAX_TEAM_NAME - 1}}$`, 'u');
+/**
+ * A team's name: letters, digits, spaces and `-_.`, starting and ending with a letter, digit or one of `-_.`, at most
+ * MAX_TEAM_NAME characters ("Team Phoenix", "Mobile-Apps"). Names compare without case, and a run of spaces is one
+ * space (`teamName`). A comma separates names in a list, `+`/`-` in front add or take away, so neither is in a name.
+ */
+export const TEAM_NAME = new RegExp(
+  `^[\\p{L}\\p{N}](?:[\\p{L}\\p{N} _.-]{0,${MAX_TEAM_NAME - 2}}[\\p{L}\\p{N}_.-])?$`,
+  'u',
+);
 
-export function findTeam(nexus: Pick<Nexus, 'teams'>, name: string): string | undefined {
-  return nexus.teams.find((t) => t.toLowerCase() === name.trim().toLowerCase());
+/** A team's name as typed, trimmed and with each run of spaces made one (so `Team  A` is the team `Team A`). */
+export function teamName(name: string): string {
+  return name.trim().replace(/\s+/g, ' ');
 }
 
+const sameTeam = (a: string, b: string) => teamName(a).toLowerCase() === teamName(b).toLowerCase();
+
+export function findTeam(nexus: Pick<Nexus, 'teams'>, name: string): string | undefined {
+  return nexus.teams.find((t) => sameTeam(t, name));
+}
+
+/** `team`: the first name at fault; `others`: every other one, so a refusal names them all. */
 export type TeamsProblem =
-  | { problem: 'unknown-team' | 'duplicate-team' | 'invalid-team-name' | 'team-in-use'; team: string; keys?: string[] }
+  | { problem: 'unknown-team' | 'duplicate-team' | 'invalid-team-name'; team: string; others?: string[] }
+  | { problem: 'team-in-use'; team: string; keys?: string[] }
   | { problem: 'too-many-teams'; count: number };
 
+/** The names at fault, as a problem naming every one (the first as `team`), or null when there are none. */
+export function namingAll<P extends string>(problem: P, names: readonly string[]) {
+  const distinct = names.filter((n, i) => names.findIndex((m) => sameTeam(m, n)) === i);
+  return distinct.length ? { problem, team: distinct[0], others: distinct.slice(1) } : null;
+}
+
 export function addTeams(teams: readonly string[], names: readonly string[]): string[] | TeamsProblem {
-  const next = [...teams];
-  for (const name of names) {
-    if (!TEAM_NAME.test(name)) return { problem: 'invalid-team-name', team: name };
-    const existing = findTeam({ teams: next }, name);
-    if (existing) return { problem: 'duplicate-team', team: existing };
-    next.push(name);
-  }
+  const given = names.map(teamName);
+  const invalid = namingAll(
+    'invalid-team-name',
+    given.filter((n) => !TEAM_NAME.test(n)),
+  );
+  if (invalid) return invalid;
+  // a duplicate named as the Nexus spells it (or as first typed, when the list names it twice)
+  const twice = given
+    .map((n, i) => findTeam({ teams: [...teams] }, n) ?? given.find((m, j) => j < i && sameTeam(m, n)))
+    .filter((n): n is string => n !== undefined);
+  const duplicate = namingAll('duplicate-team', twice);
+  if (duplicate) return duplicate;
+  const next = [...teams, ...given];
   return next.length > MAX_TEAMS && next.length > teams.length
     ? { problem: 'too-many-teams', count: next.length }
     : next;
@@ -57,13 +85,12 @@ export function addTeams(teams: readonly string[], names: readonly string[]): st
  * silently): the store refuses that in the same turn as it saves, as only it sees every PBI as it is then.
  */
 export function removeTeams(teams: readonly string[], names: readonly string[]): string[] | TeamsProblem {
-  let next = [...teams];
-  for (const name of names) {
-    const team = findTeam({ teams: next }, name);
-    if (!team) return { problem: 'unknown-team', team: name };
-    next = next.filter((t) => t !== team);
-  }
-  return next;
+  const unknown = namingAll(
+    'unknown-team',
+    names.filter((n) => !findTeam({ teams: [...teams] }, n)),
+  );
+  if (unknown) return unknown;
+  return teams.filter((t) => !names.some((n) => sameTeam(t, n)));
 }
 
 export function isTeamsProblem<T>(value: T | TeamsProblem): value is TeamsProblem {

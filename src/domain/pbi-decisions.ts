@@ -1,14 +1,15 @@
 import type { DateTime } from 'luxon';
 import type { PbiEvent, SquareState } from './events';
 import { MAX_OPEN_PBIS } from './limits';
-import { findTeam, type Nexus } from './nexus';
+import { findTeam, type Nexus, namingAll } from './nexus';
 import { isInProgress, type Pbi, type Square } from './pbi';
 import { findStage, isFinishedStage, sameName } from './workflow';
 
 /** Why a change to a PBI can't be made. Every one is the user's to fix, so each carries what they need to know. */
 export type PbiProblem =
   | { problem: 'unknown-stage'; stage: string; stages: string[] }
-  | { problem: 'unknown-team'; team: string; teams: string[] }
+  /** `others`: the other names typed that are no team either */
+  | { problem: 'unknown-team'; team: string; others?: string[]; teams: string[] }
   /** `removing`: asked to take the team off the PBI (`needed`: the teams it does need), not to mark its square */
   | { problem: 'team-not-needed'; key: string; team: string; removing?: { needed: string[] } }
   | { problem: 'team-already-needed'; key: string; team: string }
@@ -32,13 +33,12 @@ function resolveStage(nexus: Nexus, stage: string): string | PbiProblem {
 }
 
 function resolveTeams(nexus: Nexus, names: readonly string[]): string[] | PbiProblem {
-  const teams: string[] = [];
-  for (const name of names) {
-    const team = findTeam(nexus, name);
-    if (!team) return { problem: 'unknown-team', team: name, teams: nexus.teams };
-    if (!teams.includes(team)) teams.push(team);
-  }
-  return teams;
+  const unknown = namingAll(
+    'unknown-team',
+    names.filter((n) => !findTeam(nexus, n)),
+  );
+  if (unknown) return { ...unknown, teams: nexus.teams };
+  return [...new Set(names.map((n) => findTeam(nexus, n)!))];
 }
 
 const notStarted = (team: string): Square => ({ team, state: 'not-started', startedAt: null, doneAt: null });

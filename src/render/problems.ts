@@ -22,17 +22,20 @@ export function explain(p: Problem): string {
       return 'stages' in p
         ? `There is no stage ${code(p.stage)}. Stages: ${p.stages.map(code).join(' → ')}.`
         : `There is no stage ${code(p.stage)} in the workflow.`;
-    case 'unknown-team':
+    case 'unknown-team': {
+      const named = teamNames(p);
+      const none = named.length > 1 ? `There are no teams ${listed(named)}` : `There is no team ${listed(named)}`;
       return 'teams' in p && p.teams
-        ? `There is no team ${code(p.team)}. Teams: ${p.teams.length ? p.teams.map(code).join(', ') : 'none yet (`/nexus teams add <team…>`)'}.`
-        : `There is no team ${code(p.team)} in this Nexus.`;
+        ? `${none}. Teams: ${p.teams.length ? p.teams.map(code).join(', ') : 'none yet (`/nexus teams add <team…>`)'}.`
+        : `${none} in this Nexus.`;
+    }
     case 'team-not-needed':
       // taking a team off a PBI that doesn't need it: nothing to do, so no command to add it
       if (p.removing) {
         const { needed } = p.removing;
         return `${escape(p.team)} is not needed on ${escape(p.key)}, so there is nothing to remove. ${needed.length ? `It needs ${needed.map(escape).join(', ')}.` : 'It needs no team yet.'}`;
       }
-      return `${escape(p.team)} is not needed on ${escape(p.key)}. Add it with ${code(`/pbi teams ${p.key} +${p.team}`)}.`;
+      return `${escape(p.team)} is not needed on ${escape(p.key)}. Add it with ${code(`/pbi teams ${p.key} +${asTyped(p.team)}`)}.`;
     case 'team-already-needed':
       return `${escape(p.team)} is already needed on ${escape(p.key)}.`;
     case 'already-there':
@@ -50,7 +53,7 @@ export function explain(p: Problem): string {
       return (
         `${escape(p.key)} can't move to ${code(p.stage)} yet: a PBI is integrated only when every team is done, and ` +
         `${p.open.map((s) => `${escape(s.team)} is ${squareLabel(s.state)}`).join(', ')}. ` +
-        `When they finish: ${code(`/pbi team ${p.key} ${p.open[0].team} done`)}.`
+        `When they finish: ${code(`/pbi team ${p.key} ${asTyped(p.open[0].team)} done`)}.`
       );
     case 'discarded':
       return `${escape(p.key)} was discarded; it can't change any more.`;
@@ -83,17 +86,40 @@ export function explain(p: Problem): string {
       return `A Nexus has at most ${MAX_TEAMS} Scrum Teams (this would make ${p.count}).`;
     case 'too-many-open':
       return `This Nexus already has ${p.open} open PBIs, the most Nexus Flow serves (${MAX_OPEN_PBIS}); finish or \`/pbi discard\` some first.`;
-    case 'duplicate-team':
-      return `There is already a team ${code(p.team)}.`;
-    case 'invalid-team-name':
-      return `${code(p.team.slice(0, MAX_TEAM_NAME))}${p.team.length > MAX_TEAM_NAME ? '…' : ''} is not a team name: use one word of letters, digits, \`-\`, \`_\` or \`.\` (at most ${MAX_TEAM_NAME}).`;
+    case 'duplicate-team': {
+      const named = teamNames(p);
+      return named.length > 1
+        ? `There are already teams ${listed(named)}.`
+        : `There is already a team ${listed(named)}.`;
+    }
+    case 'invalid-team-name': {
+      const named = teamNames(p);
+      return `${listed(named)} ${named.length > 1 ? 'are not team names' : 'is not a team name'}: a team name is letters, digits, spaces and \`-_.\`, starting with a letter or digit, at most ${MAX_TEAM_NAME} characters (quote a name with spaces: \`"Team A"\`).`;
+    }
     case 'stage-in-use':
       return `${code(p.stage)} still holds ${count(p.count, 'PBI')}; move ${p.count === 1 ? 'it' : 'them'} first.`;
     case 'nexus-exists':
       return 'This channel already has a Nexus. Change it with `/nexus teams`, `/nexus stage`, `/nexus flow` and `/nexus sle`.';
     case 'team-in-use':
-      return `${escape(p.team)} is still needed on open PBIs (${(p.keys ?? []).slice(0, 5).map(escape).join(', ')}${(p.keys ?? []).length > 5 ? ', …' : ''}); take it off them first with ${code(`/pbi teams <key> -${p.team}`)}.`;
+      return `${escape(p.team)} is still needed on open PBIs (${(p.keys ?? []).slice(0, 5).map(escape).join(', ')}${(p.keys ?? []).length > 5 ? ', …' : ''}); take it off them first with ${code(`/pbi teams <key> -${asTyped(p.team)}`)}.`;
   }
+}
+
+/** Every name a team problem is about: the first and the others. */
+const teamNames = (p: { team: string; others?: string[] }) => [p.team, ...(p.others ?? [])];
+
+/** Names as code, `a`, `b` and `c`: the first 10, then how many more. */
+function listed(names: readonly string[]): string {
+  const shown = names
+    .slice(0, 10)
+    .map((n) => `${code(n.slice(0, MAX_TEAM_NAME))}${n.length > MAX_TEAM_NAME ? '…' : ''}`);
+  if (names.length > 10) return `${shown.join(', ')} and ${names.length - 10} more`;
+  return shown.length > 1 ? `${shown.slice(0, -1).join(', ')} and ${shown[shown.length - 1]}` : shown[0];
+}
+
+/** A team's name as a command takes it: quoted when it has a space. */
+export function asTyped(team: string): string {
+  return team.includes(' ') ? `"${team}"` : team;
 }
 
 /**

@@ -68,6 +68,18 @@ describeEachDatabase('Slack buttons, modals and App Home', (db) => {
     expect(buttonsOf(started).map((b) => b.text.text)).toEqual(['■ Alpha done', '◐ Beta started', 'Block…']);
   });
 
+  test('a team named with spaces gets its square button, which marks its square', async () => {
+    await s.command('/nexus', 'teams add "Team Phoenix"');
+    const added = (await s.command('/pbi', 'add "Card" --teams "team phoenix",Alpha --stage doing')).reply;
+    const buttons = buttonsOf(added);
+    expect(buttons.map((b) => b.text.text)).toEqual(['◐ Team Phoenix started', '◐ Alpha started', 'Block…']);
+    const started = await click(buttons[0]);
+    expect(started.response_type).toBe('in_channel');
+    expect(text(started.blocks)).toContain('◐ Team Phoenix  ☐ Alpha');
+    const done = await click(buttonsOf(started).find((b) => b.text.text === '■ Team Phoenix done')!);
+    expect(text(done.blocks)).toContain('■ Team Phoenix  ☐ Alpha');
+  });
+
   test("the digest thread's buttons: swarming on it and snoozing are recorded and announced", async () => {
     await s.command('/nexus', 'sle 85 1');
     await s.command('/pbi', 'add "Old" --stage doing');

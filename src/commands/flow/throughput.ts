@@ -5,7 +5,7 @@ import { bold, code, context, escape, header, section } from '../../render/block
 import { refuse } from '../../render/problems';
 import { ephemeral } from '../../render/reply';
 import { count, formatDate } from '../../render/words';
-import { defineCommand, invalid, type NexusContext } from '../command';
+import { defineCommand, type NexusContext } from '../command';
 import { startOfDay, today } from '../flow-view';
 
 const DAYS = 30;
@@ -21,8 +21,8 @@ export const flowThroughput = defineCommand<{ team: string | null }, Outcome>({
   scope: 'nexus',
   nitOnly: false,
   parse(words) {
-    if (words.length > 1) return invalid('Name at most one team.');
-    return { team: words[0] ?? null };
+    // a team's name may have spaces, quoted or not
+    return { team: words.length ? words.join(' ') : null };
   },
   async execute({ team }, ctx) {
     const found = team === null ? null : findTeam(ctx.nexus, team);

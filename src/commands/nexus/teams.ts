@@ -1,4 +1,4 @@
-import { addTeams, isTeamsProblem, removeTeams } from '../../domain/nexus';
+import { addTeams, isTeamsProblem, removeTeams, teamName } from '../../domain/nexus';
 import { escape } from '../../render/blocks';
 import { defineCommand, invalid, isShowSetting, SHOW_SETTING, type ShowSetting } from '../command';
 import { splitList } from '../flags';
@@ -18,7 +18,7 @@ export const nexusTeams = defineCommand<Input | ShowSetting, SettingsOutcome>({
     if (!words.length) return SHOW_SETTING;
     const [action, ...rest] = words;
     if (action !== 'add' && action !== 'remove') return invalid('Say `add` or `remove`, then the team names.');
-    const teams = splitList(rest);
+    const teams = splitList(rest).map(teamName);
     if (!teams.length) return invalid(`Which teams to ${action}?`);
     return { action, teams };
   },

@@ -23,8 +23,10 @@ export const pbiTeam = defineCommand<Input, Outcome>({
   parse(words) {
     const key = parseKey(words[0]);
     if (isInvalid(key)) return key;
-    const [, team, action, ...rest] = words;
-    if (!team || !action || rest.length) return invalid('Name the PBI, the team and what it did.');
+    // a team's name may have spaces, quoted or not: every word between the key and what it did
+    const team = words.slice(1, -1).join(' ');
+    const action = words.length > 2 ? words[words.length - 1] : undefined;
+    if (!team || !action) return invalid('Name the PBI, the team and what it did.');
     const verb = action.toLowerCase();
     if (!(verb in SQUARE_ACTIONS)) return invalid(`${code(action.slice(0, 20))} is not one of start, done, reset.`);
     return { key, team, action: verb as SquareAction };

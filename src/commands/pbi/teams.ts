@@ -16,10 +16,16 @@ export const pbiTeams = defineCommand<Input, ChangeOutcome>({
   parse(words) {
     const key = parseKey(words[0]);
     if (isInvalid(key)) return key;
-    const changes = words
-      .slice(1)
-      .flatMap((w) => w.split(','))
-      .filter(Boolean);
+    // a word with no + or - in front goes on the name before it (`+Team A`, like `+"Team A"`, is the team Team A);
+    // after a comma a new change begins, so it needs its own sign
+    const changes: string[] = [];
+    for (const word of words.slice(1)) {
+      for (const [i, part] of word.split(',').entries()) {
+        if (!part) continue;
+        if (i === 0 && changes.length && !/^[+-]/.test(part)) changes[changes.length - 1] += ` ${part}`;
+        else changes.push(part);
+      }
+    }
     if (!changes.length) return invalid('Say which teams to add (+Team) or remove (-Team).');
     const bad = changes.find((c) => !/^[+-]./.test(c));
     if (bad) return invalid(`${code(bad.slice(0, 40))} needs a + (add the team) or - (remove it) in front.`);
