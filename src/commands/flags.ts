@@ -1,28 +1,25 @@
 import { code } from '../render/blocks';
+import { type Invalid, invalid } from './command';
 
 /**
  * Separates `--name value` (or `--name=value`) flags from positional words, refusing flags a command doesn't take.
  * A bare `--` ends the flags, as on any command line: what follows is positional even when it starts with `--`.
  */
-export type Parsed<F extends string> =
-  | {
-      ok: true;
-      positional: string[];
-      /** the positional words as typed, when `raw` was given (see `tokenize`) */
-      positionalRaw?: string[];
-      flags: Partial<Record<F, string>>;
-    }
-  | { ok: false; message: string };
+export type Parsed<F extends string> = {
+  positional: string[];
+  /** the positional words as typed, when `raw` was given (see `tokenize`) */
+  positionalRaw?: string[];
+  flags: Partial<Record<F, string>>;
+};
 
 export function parseFlags<F extends string>(
   words: readonly string[],
   allowed: readonly F[],
   raw?: readonly string[],
-): Parsed<F> {
+): Parsed<F> | Invalid {
   const at: number[] = [];
   const flags: Partial<Record<F, string>> = {};
   const done = (): Parsed<F> => ({
-    ok: true,
     positional: at.map((i) => words[i]),
     ...(raw && { positionalRaw: at.map((i) => raw[i] ?? words[i]) }),
     flags,
@@ -41,14 +38,13 @@ export function parseFlags<F extends string>(
     const name = rawName.toLowerCase() as F;
     if (!allowed.includes(name)) {
       const known = allowed.length ? ` It takes ${allowed.map((f) => `--${f}`).join(', ')}.` : ' It takes no flags.';
-      return {
-        ok: false,
-        message: `Unknown flag ${code(`--${rawName.slice(0, 30)}`)}.${known} A word that starts with \`--\` goes after a bare \`--\`, which ends the flags.`,
-      };
+      return invalid(
+        `Unknown flag ${code(`--${rawName.slice(0, 30)}`)}.${known} A word that starts with \`--\` goes after a bare \`--\`, which ends the flags.`,
+      );
     }
-    if (name in flags) return { ok: false, message: `${code(`--${name}`)} is given twice.` };
+    if (name in flags) return invalid(`${code(`--${name}`)} is given twice.`);
     const value = inline ?? words[++i];
-    if (value === undefined || value === '') return { ok: false, message: `${code(`--${name}`)} needs a value.` };
+    if (value === undefined || value === '') return invalid(`${code(`--${name}`)} needs a value.`);
     flags[name] = value;
   }
   return done();

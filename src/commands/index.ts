@@ -90,7 +90,7 @@ export async function runSlashCommand(slash: string, text: string, ctx: CommandC
     );
   }
   const tokens = tokenize(text);
-  if (!tokens.ok) return refusal(tokens.message, findCommand(group, text.trim().split(/\s+/)[0] ?? '')?.usage);
+  if (isInvalid(tokens)) return refusal(tokens.invalid, findCommand(group, text.trim().split(/\s+/)[0] ?? '')?.usage);
   if (group !== 'forecast') return runWords(group, tokens.words, ctx, tokens.raw);
   const isChart = (w: string) => w.toLowerCase() === '--chart';
   const requested = tokens.words.some(isChart);
@@ -109,7 +109,7 @@ export function commandName(slash: string, text: string): string {
   const group = slashGroup(slash);
   if (!group) return 'unknown';
   const tokens = tokenize(text);
-  const words = tokens.ok ? tokens.words : [];
+  const words = isInvalid(tokens) ? [] : tokens.words;
   const [sub = 'help'] = group === 'forecast' ? forecastWords(words) : words;
   const known = findCommand(group, sub) || sub.toLowerCase() === 'help';
   return `${group} ${known ? sub.toLowerCase() : 'unknown'}`;

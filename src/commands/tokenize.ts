@@ -1,3 +1,5 @@
+import { type Invalid, invalid } from './command';
+
 /**
  * Splits a command line into words. A quote groups words: "…", '…', and the curly quotes Slack's clients type (“…”,
  * ‘…’, „…“). It opens at the start of a word, or after `=`, `,`, `+` or `-` (`--name="Shop Nexus"`,
@@ -5,7 +7,7 @@
  * letter or digit is an apostrophe ('Don't panic', customer's). Inside a quote, `\` before the closing quote or
  * before `\` takes it as a character ("Say \"hi\""); curly quotes nest (“Say “hi” to all”).
  */
-export type Tokens = { ok: true; words: string[]; raw: string[] } | { ok: false; message: string };
+export type Tokens = { words: string[]; raw: string[] };
 
 type Quote = { closers: string; nests: boolean };
 const QUOTES: Record<string, Quote> = {
@@ -27,7 +29,8 @@ export function isQuoted(raw: string): boolean {
   return raw.length > 0 && raw[0] in QUOTES;
 }
 
-export function tokenize(line: string): Tokens {
+/** The words of a line, each also as typed; or, for a quote never closed, parse's refusal saying where it opened. */
+export function tokenize(line: string): Tokens | Invalid {
   const words: string[] = [];
   const raw: string[] = [];
   let word = '';
@@ -69,11 +72,10 @@ export function tokenize(line: string): Tokens {
     }
   }
   if (quote !== null) {
-    return {
-      ok: false,
-      message: `A quote opened at character ${quote.at + 1} is never closed. Inside quotes, write a quote as \\" (or use the other kind: '…"…').`,
-    };
+    return invalid(
+      `A quote opened at character ${quote.at + 1} is never closed. Inside quotes, write a quote as \\" (or use the other kind: '…"…').`,
+    );
   }
   end(line.length);
-  return { ok: true, words, raw };
+  return { words, raw };
 }

@@ -1,3 +1,4 @@
+import { isInvalid } from '../../src/commands/command';
 import { nexusSetup } from '../../src/commands/nexus/setup';
 import { tokenize } from '../../src/commands/tokenize';
 import { commandHarness, type Harness } from '../support/harness';
@@ -297,7 +298,7 @@ describeEachDatabase('/nexus help, typos and settings shown', (db) => {
 
 const tokenizeWords = (text: string): string[] => {
   const t = tokenize(text);
-  if (!t.ok) throw new Error(t.message);
+  if (isInvalid(t)) throw new Error(t.invalid);
   return t.words;
 };
 

@@ -13,7 +13,7 @@ describe('tokenize', () => {
     ['move PBI-1 "in progress"', ['move', 'PBI-1', 'in progress']],
     ['empty "" word', ['empty', '', 'word']],
   ])('%s', (line, words) => {
-    expect(tokenize(line)).toMatchObject({ ok: true, words });
+    expect(tokenize(line)).toMatchObject({ words });
   });
   test.each([
     // an escaped quote inside quotes is a quote; an escaped backslash a backslash; any other backslash stays
@@ -36,50 +36,44 @@ describe('tokenize', () => {
     ['teams PBI-1 +"Team A" -“Team B”', ['teams', 'PBI-1', '+Team A', '-Team B']],
     ['add 12" screen', ['add', '12"', 'screen']],
   ])('%s', (line, words) => {
-    expect(tokenize(line)).toMatchObject({ ok: true, words });
+    expect(tokenize(line)).toMatchObject({ words });
   });
   test('keeps each word as typed, quotes and all, for free text', () => {
     expect(tokenize('add Support  "Apple Pay" “now”')).toEqual({
-      ok: true,
       words: ['add', 'Support', 'Apple Pay', 'now'],
       raw: ['add', 'Support', '"Apple Pay"', '“now”'],
     });
   });
   test('says where an unclosed quote opened, and how to write a quote inside quotes', () => {
     expect(tokenize('add "never closed')).toEqual({
-      ok: false,
-      message: `A quote opened at character 5 is never closed. Inside quotes, write a quote as \\" (or use the other kind: '…"…').`,
+      invalid: `A quote opened at character 5 is never closed. Inside quotes, write a quote as \\" (or use the other kind: '…"…').`,
     });
     // a quote before a letter does not close: this is one quoted word, then `now`, which /pbi add refuses as unclear
-    expect(tokenize('add "Say "hi" now')).toMatchObject({ ok: true, words: ['add', 'Say "hi', 'now'] });
+    expect(tokenize('add "Say "hi" now')).toMatchObject({ words: ['add', 'Say "hi', 'now'] });
   });
 });
 
 describe('flags', () => {
   test('takes --name value and --name=value, refusing unknown and repeated flags', () => {
     expect(parseFlags(['x', '--teams', 'A', '--stage=ready'], ['teams', 'stage'])).toEqual({
-      ok: true,
       positional: ['x'],
       flags: { teams: 'A', stage: 'ready' },
     });
     expect(parseFlags(['--colour', 'red'], ['teams'])).toEqual({
-      ok: false,
-      message:
+      invalid:
         'Unknown flag `--colour`. It takes --teams. A word that starts with `--` goes after a bare `--`, which ends the flags.',
     });
     expect(parseFlags(['--teams', 'A', '--teams', 'B'], ['teams'])).toEqual({
-      ok: false,
-      message: '`--teams` is given twice.',
+      invalid: '`--teams` is given twice.',
     });
-    expect(parseFlags(['--teams'], ['teams'])).toEqual({ ok: false, message: '`--teams` needs a value.' });
+    expect(parseFlags(['--teams'], ['teams'])).toEqual({ invalid: '`--teams` needs a value.' });
   });
   test('a bare -- ends the flags: every later word is positional', () => {
     expect(parseFlags(['--teams', 'A', '--', '--teams', 'x', '--'], ['teams'])).toEqual({
-      ok: true,
       positional: ['--teams', 'x', '--'],
       flags: { teams: 'A' },
     });
-    expect(parseFlags(['x', '--'], ['teams'])).toEqual({ ok: true, positional: ['x'], flags: {} });
+    expect(parseFlags(['x', '--'], ['teams'])).toEqual({ positional: ['x'], flags: {} });
   });
 });
 
@@ -130,7 +124,6 @@ describe('the parser never throws on any input (property)', () => {
 
 test('an apostrophe inside a word is just a character', () => {
   expect(tokenize("block PBI-1 waiting for the customer's API")).toEqual({
-    ok: true,
     words: ['block', 'PBI-1', 'waiting', 'for', 'the', "customer's", 'API'],
     raw: ['block', 'PBI-1', 'waiting', 'for', 'the', "customer's", 'API'],
   });

@@ -132,3 +132,24 @@ test('the store words no reply: it answers with outcomes, never with a sentence 
   // (a problem such as nexus-exists or stage-in-use) or, for a settings change, whatever its caller declined with
   expect(offenders).toEqual([]);
 });
+
+/**
+ * Parse-time failure shapes given up: the tokenizer's and flags' `{ ok: false; message }` (and the `.ok` checks that
+ * read them), and a parse helper answering a bare string (`Stage[] | string`, read with `typeof … === 'string'`).
+ */
+const PARSE_FAILURE_SHAPES = /\bok\??:\s*(true|false)\b|\.ok\b|typeof \w+ === 'string'|\):\s*[^=>{]*\|\s*string\s*\{/;
+
+test('parse fails one way: with Invalid, which the dispatcher shows above the usage', () => {
+  const offenders = [
+    ...filesUnder(path.join(SRC, 'commands')),
+    ...filesUnder(path.join(SRC, 'slack', 'views')),
+  ].flatMap((file) =>
+    readFileSync(file, 'utf8')
+      .split('\n')
+      .filter((line) => !/^\s*(\/\/|\*|\/\*\*)/.test(line) && PARSE_FAILURE_SHAPES.test(line))
+      .map((line) => `${path.relative(SRC, file)}: ${line.trim()}`),
+  );
+  // tokenize, parseFlags, parseStages and parseConfidences answer `X | Invalid`, so a caller passes a failure on as
+  // it is (`if (isInvalid(parsed)) return parsed`) instead of rewrapping it (`invalid(parsed.message)`)
+  expect(offenders).toEqual([]);
+});

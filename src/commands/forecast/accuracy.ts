@@ -13,7 +13,7 @@ import { seededRng } from '../../domain/random';
 import { type Block, bold, code, context, escape, header, lineSections, section } from '../../render/blocks';
 import { ephemeral, refusal } from '../../render/reply';
 import { formatDate } from '../../render/words';
-import { defineCommand, invalid, type NexusContext } from '../command';
+import { defineCommand, invalid, isInvalid, type NexusContext } from '../command';
 import { parseFlags } from '../flags';
 import { today as todayOf } from '../flow-view';
 import { type Job, OUT_OF_TIME, processJobs } from '../long-jobs';
@@ -44,7 +44,7 @@ export const forecastAccuracy = defineCommand<Input, Outcome>({
   nitOnly: false,
   parse(words) {
     const parsed = parseFlags(words, ['team']);
-    if (!parsed.ok) return invalid(parsed.message);
+    if (isInvalid(parsed)) return parsed;
     if (parsed.positional.length) return invalid(`Unexpected ${code(parsed.positional[0].slice(0, 40))}.`);
     return { team: parsed.flags.team ?? null };
   },

@@ -16,7 +16,7 @@ import type { Nexus } from '../../domain/nexus';
 import { type Rng, seededRng, seedName } from '../../domain/random';
 import { code, escape } from '../../render/blocks';
 import { count, formatDate } from '../../render/words';
-import type { NexusContext } from '../command';
+import { type Invalid, invalid, type NexusContext } from '../command';
 import { startOfDay, today } from '../flow-view';
 import { wholeNumber } from '../numbers';
 
@@ -165,13 +165,15 @@ export const notAfterToday = (date: CalendarDate, day: CalendarDate): string =>
   `${code(date)} is not after today, ${formatDate(day, day)}.`;
 
 /** The confidences asked for (`--at 60,90`), or 50/70/85/95. */
-export function parseConfidences(text: string | undefined): number[] | string {
+export function parseConfidences(text: string | undefined): number[] | Invalid {
   if (text === undefined) return [...DEFAULT_CONFIDENCES];
   const words = text.split(',').map((v) => v.trim());
   const values = words.map((v) => wholeNumber(v.replace(/%$/, ''), 1, 99));
   const wrong = values.indexOf(null);
   if (wrong >= 0)
-    return `Confidences are whole percentages from 1 to 99, like \`--at 60,90\`: ${code(words[wrong].slice(0, 20))} is not one.`;
+    return invalid(
+      `Confidences are whole percentages from 1 to 99, like \`--at 60,90\`: ${code(words[wrong].slice(0, 20))} is not one.`,
+    );
   return [...new Set(values as number[])].sort((a, b) => a - b);
 }
 

@@ -3,7 +3,7 @@ import { itemsAtConfidence, simulateHowMany } from '../../domain/forecast/monte-
 import { daysUntil } from '../../domain/forecast/sampling';
 import { findTeam } from '../../domain/nexus';
 import { count, formatDate } from '../../render/words';
-import { defineCommand, invalid } from '../command';
+import { defineCommand, invalid, isInvalid } from '../command';
 import { parseFlags } from '../flags';
 import { today } from '../flow-view';
 import { answeredOn, type ForecastOutcome, keep, percent, renderForecast, roughRange } from './answer';
@@ -30,12 +30,12 @@ export const forecastBy = defineCommand<Input, ForecastOutcome>({
   nitOnly: false,
   parse(words) {
     const parsed = parseFlags(words, ['team', 'at', 'since']);
-    if (!parsed.ok) return invalid(parsed.message);
+    if (isInvalid(parsed)) return parsed;
     if (parsed.positional.length !== 1) return invalid('Give one date, like `/forecast by 2027-01-15`.');
     const date = parseDate(parsed.positional[0]);
     if ('invalid' in date) return date;
     const confidences = parseConfidences(parsed.flags.at);
-    if (typeof confidences === 'string') return invalid(confidences);
+    if (isInvalid(confidences)) return confidences;
     const since = parsed.flags.since === undefined ? null : parseDate(parsed.flags.since);
     if (since !== null && 'invalid' in since) return since;
     return { date: date.date, team: parsed.flags.team ?? null, confidences, since: since?.date ?? null };

@@ -56,12 +56,12 @@ export const forecastPbi = defineCommand<Input, ForecastOutcome>({
   nitOnly: false,
   parse(words) {
     const parsed = parseFlags(words, ['at', 'since']);
-    if (!parsed.ok) return invalid(parsed.message);
+    if (isInvalid(parsed)) return parsed;
     if (parsed.positional.length !== 1) return invalid('Name one PBI, like `/forecast PBI-42`.');
     const key = parseKey(parsed.positional[0]);
     if (isInvalid(key)) return key;
     const confidences = parseConfidences(parsed.flags.at);
-    if (typeof confidences === 'string') return invalid(confidences);
+    if (isInvalid(confidences)) return confidences;
     const since = parsed.flags.since === undefined ? null : parseDate(parsed.flags.since);
     if (since !== null && 'invalid' in since) return since;
     return { key, confidences, since: since?.date ?? null };

@@ -1,7 +1,7 @@
 import { addDays } from '../../domain/calendar';
 import { bold, code, escape } from '../../render/blocks';
 import { count, formatDate } from '../../render/words';
-import { defineCommand, invalid } from '../command';
+import { defineCommand, invalid, isInvalid } from '../command';
 import { parseFlags } from '../flags';
 import { today } from '../flow-view';
 import { answeredOn, type ForecastOutcome, renderForecast } from './answer';
@@ -20,10 +20,10 @@ export const forecastSprint = defineCommand<{ confidences: number[]; since: stri
   nitOnly: false,
   parse(words) {
     const parsed = parseFlags(words, ['at', 'since']);
-    if (!parsed.ok) return invalid(parsed.message);
+    if (isInvalid(parsed)) return parsed;
     if (parsed.positional.length) return invalid(`Unexpected ${code(parsed.positional[0])}.`);
     const confidences = parseConfidences(parsed.flags.at);
-    if (typeof confidences === 'string') return invalid(confidences);
+    if (isInvalid(confidences)) return confidences;
     const since = parsed.flags.since === undefined ? null : parseDate(parsed.flags.since);
     if (since !== null && 'invalid' in since) return since;
     return { confidences, since: since?.date ?? null };

@@ -4,7 +4,7 @@ import { dateOfDay, daysUntil } from '../../domain/forecast/sampling';
 import { findTeam } from '../../domain/nexus';
 import { code, escape } from '../../render/blocks';
 import { count, formatDate } from '../../render/words';
-import { defineCommand, invalid } from '../command';
+import { defineCommand, invalid, isInvalid } from '../command';
 import { parseFlags } from '../flags';
 import { today } from '../flow-view';
 import { wholeNumber } from '../numbers';
@@ -35,7 +35,7 @@ export const forecastWhen = defineCommand<Input, ForecastOutcome>({
   nitOnly: false,
   parse(words) {
     const parsed = parseFlags(words, ['team', 'at', 'by', 'since']);
-    if (!parsed.ok) return invalid(parsed.message);
+    if (isInvalid(parsed)) return parsed;
     const [n, ...rest] = parsed.positional;
     const items = wholeNumber(n, 1, MAX_ITEMS);
     if (items === null) {
@@ -46,7 +46,7 @@ export const forecastWhen = defineCommand<Input, ForecastOutcome>({
     }
     if (rest.length) return invalid(`Unexpected ${code(rest[0])}.`);
     const confidences = parseConfidences(parsed.flags.at);
-    if (typeof confidences === 'string') return invalid(confidences);
+    if (isInvalid(confidences)) return confidences;
     const by = parsed.flags.by === undefined ? null : parseDate(parsed.flags.by);
     if (by !== null && 'invalid' in by) return by;
     const since = parsed.flags.since === undefined ? null : parseDate(parsed.flags.since);

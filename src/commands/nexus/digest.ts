@@ -1,7 +1,15 @@
 import { isValidZone, WEEKDAYS, type Weekday } from '../../domain/calendar';
 import { DIGEST_TIME, type DigestSchedule, type Nexus } from '../../domain/nexus';
 import { code } from '../../render/blocks';
-import { defineCommand, type Invalid, invalid, isShowSetting, SHOW_SETTING, type ShowSetting } from '../command';
+import {
+  defineCommand,
+  type Invalid,
+  invalid,
+  isInvalid,
+  isShowSetting,
+  SHOW_SETTING,
+  type ShowSetting,
+} from '../command';
 import { parseFlags } from '../flags';
 import { renderSettings, type SettingsOutcome, saveSettings } from './change';
 import { isSameZone, ZONE_MOVES } from './zone';
@@ -19,7 +27,7 @@ export const nexusDigest = defineCommand<Input | ShowSetting, SettingsOutcome>({
   parse(words) {
     if (!words.length) return SHOW_SETTING;
     const parsed = parseFlags(words, ['days']);
-    if (!parsed.ok) return invalid(parsed.message);
+    if (isInvalid(parsed)) return parsed;
     const [time, zone, ...rest] = parsed.positional;
     if (time?.toLowerCase() === 'off' && !zone && !parsed.flags.days) return { digest: { enabled: false }, zone: null };
     if (!time || !DIGEST_TIME.test(time))

@@ -1,7 +1,7 @@
 import type { ForecastSetting, Nexus } from '../../domain/nexus';
 import { code } from '../../render/blocks';
 import { count } from '../../render/words';
-import { defineCommand, invalid, isShowSetting, SHOW_SETTING, type ShowSetting } from '../command';
+import { defineCommand, invalid, isInvalid, isShowSetting, SHOW_SETTING, type ShowSetting } from '../command';
 import { parseFlags } from '../flags';
 import { wholeNumber } from '../numbers';
 import { renderSettings, type SettingsOutcome, saveSettings } from './change';
@@ -18,7 +18,7 @@ export const nexusForecast = defineCommand<Partial<ForecastSetting> | ShowSettin
   parse(words) {
     if (!words.length) return SHOW_SETTING;
     const parsed = parseFlags(words, ['sprint']);
-    if (!parsed.ok) return invalid(parsed.message);
+    if (isInvalid(parsed)) return parsed;
     const [mode, ...rest] = parsed.positional.map((w) => w.toLowerCase());
     if (rest.length || (mode !== undefined && mode !== 'calendar' && mode !== 'working'))
       return invalid('Say `calendar` or `working`.');

@@ -14,7 +14,7 @@ import {
 } from '../../domain/workflow';
 import { bold, code, context, escape, section } from '../../render/blocks';
 import { inChannel, type Reply, refusal } from '../../render/reply';
-import { type CommandContext, defineCommand, invalid } from '../command';
+import { type CommandContext, defineCommand, type Invalid, invalid, isInvalid } from '../command';
 import { parseFlags, splitList } from '../flags';
 import { WIP_LIMIT_RULE, wholeNumber } from '../numbers';
 import { type Refused, refusedFor } from './change';
@@ -64,12 +64,12 @@ export const nexusSetup = defineCommand<NexusSetupInput, SetUpOutcome>({
   scope: 'channel',
   parse(words) {
     const parsed = parseFlags(words, ['name', 'teams', 'stages', 'start', 'finish', 'zone', 'digest', 'sle']);
-    if (!parsed.ok) return invalid(parsed.message);
+    if (isInvalid(parsed)) return parsed;
     if (parsed.positional.length)
       return invalid(`Unexpected ${code(parsed.positional[0].slice(0, 40))}: settings are given as flags.`);
     const { flags } = parsed;
     const stages = flags.stages === undefined ? null : parseStages(flags.stages);
-    if (typeof stages === 'string') return invalid(stages);
+    if (isInvalid(stages)) return stages;
     const slePercentile = flags.sle === undefined ? 85 : wholeNumber(flags.sle.replace(/%$/, ''), 50, 99);
     if (slePercentile === null) return invalid(SLE_PERCENTILE);
     const result = NexusSetupInputSchema.safeParse({
@@ -133,16 +133,20 @@ export function renderSetUp(outcome: SetUpOutcome): Reply {
 }
 
 /** `refining,ready:10,"in progress":6` → stages; a number after `:` is the stage's WIP limit. */
-export function parseStages(spec: string): Stage[] | string {
+export function parseStages(spec: string): Stage[] | Invalid {
   const stages: Stage[] = [];
   const parts = splitList([spec]);
-  if (parts.length > MAX_STAGES) return `A workflow has at most ${MAX_STAGES} stages (this lists ${parts.length}).`;
+  if (parts.length > MAX_STAGES)
+    return invalid(`A workflow has at most ${MAX_STAGES} stages (this lists ${parts.length}).`);
   for (const part of parts) {
     const m = STAGE_SPEC.exec(part);
-    if (!m || !m[1].trim()) return `${code(part.slice(0, 40))} is not a stage; write \`name\` or \`name:<WIP limit>\`.`;
+    if (!m || !m[1].trim())
+      return invalid(`${code(part.slice(0, 40))} is not a stage; write \`name\` or \`name:<WIP limit>\`.`);
     const wipLimit = m[2] === undefined ? null : wholeNumber(m[2], 1, MAX_WIP_LIMIT);
     if (wipLimit === null && m[2] !== undefined)
-      return `${code(part.slice(0, 40))} is not a stage: a WIP limit is ${WIP_LIMIT_RULE}, and ${code(m[2].slice(0, 20))} is not one.`;
+      return invalid(
+        `${code(part.slice(0, 40))} is not a stage: a WIP limit is ${WIP_LIMIT_RULE}, and ${code(m[2].slice(0, 20))} is not one.`,
+      );
     stages.push({ name: m[1].trim(), wipLimit });
   }
   return stages;

@@ -10,7 +10,7 @@ import {
   type WorkflowProblem,
 } from '../../domain/workflow';
 import { code } from '../../render/blocks';
-import { defineCommand, type Invalid, invalid, type NexusContext } from '../command';
+import { defineCommand, type Invalid, invalid, isInvalid, type NexusContext } from '../command';
 import { parseFlags } from '../flags';
 import { parseWipLimit } from '../numbers';
 import { refusedFor, renderSettings, type SettingsOutcome, saveSettings } from './change';
@@ -32,7 +32,7 @@ export const nexusStage = defineCommand<Input, SettingsOutcome>({
   nitOnly: true,
   parse(words) {
     const parsed = parseFlags(words, ['after', 'wip']);
-    if (!parsed.ok) return invalid(parsed.message);
+    if (isInvalid(parsed)) return parsed;
     const [action, stage, ...rest] = parsed.positional;
     const { after, wip } = parsed.flags;
     if (!stage) return invalid('Name the stage (quote it if it has spaces).');

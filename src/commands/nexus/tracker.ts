@@ -6,7 +6,7 @@ import { mapCommand, TRACKER_NAMES } from '../../render/tracker-news';
 import type { InboxSummary, TrackerConnection } from '../../store/tracker-repository';
 import { TRACKERS } from '../../trackers';
 import { SECRET_CACHE_MS } from '../../trackers/connection-cache';
-import { defineCommand, invalid, type NexusContext } from '../command';
+import { defineCommand, invalid, isInvalid, type NexusContext } from '../command';
 import { parseFlags } from '../flags';
 
 const usage = `/nexus tracker [${TRACKER_KINDS.join('|')}] [--secret <the tracker's own secret>] | /nexus tracker <tracker> disconnect`;
@@ -36,7 +36,7 @@ export const nexusTracker = defineCommand<Input, Outcome>({
   nitOnly: true,
   parse(words) {
     const parsed = parseFlags(words, ['secret']);
-    if (!parsed.ok) return invalid(parsed.message);
+    if (isInvalid(parsed)) return parsed;
     const [kind, ...rest] = parsed.positional;
     if (!kind) return parsed.flags.secret ? invalid('Name the tracker the secret is for.') : { kind: null };
     if (!isTrackerKind(kind.toLowerCase()))

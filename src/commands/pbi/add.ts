@@ -35,7 +35,7 @@ export const pbiAdd = defineCommand<PbiAddInput, ChangeOutcome>({
   nitOnly: false,
   parse(words, raw) {
     const parsed = parseFlags(words, ['teams', 'stage', 'key', 'url'], raw);
-    if (!parsed.ok) return invalid(parsed.message);
+    if (isInvalid(parsed)) return parsed;
     const { positional, positionalRaw, flags } = parsed;
     const title = freeText(positional, positionalRaw, { noun: 'title', command: '/pbi add' });
     if (isInvalid(title)) return title;

@@ -4,6 +4,7 @@ type InputBlock = types.InputBlock;
 type KnownBlock = types.KnownBlock;
 
 import type { WebClient } from '@slack/web-api';
+import { isInvalid } from '../../commands/command';
 import { splitList } from '../../commands/flags';
 import { buildWorkflow, type NexusSetupInput, parseStages, renderSetUp, setUpNexus } from '../../commands/nexus/setup';
 import { mrkdwn } from '../../console/plain-text';
@@ -117,13 +118,13 @@ export function validateSetup(values: ViewValues): { input: NexusSetupInput } | 
   const teamCheck = addTeams([], teams);
   if (isTeamsProblem(teamCheck)) errors.teams = mrkdwn(explain(teamCheck));
   const stages = parseStages(field('stages').split('\n').join(','));
-  if (typeof stages === 'string') errors.stages = mrkdwn(stages);
+  if (isInvalid(stages)) errors.stages = mrkdwn(stages.invalid);
   const zone = field('zone');
   if (!isValidZone(zone))
     errors.zone = `${zone || 'This'} is not an IANA time zone; try Europe/Berlin or America/New_York.`;
   const digestTime = field('digest');
   if (!DIGEST_TIME.test(digestTime)) errors.digest = 'Pick a time.';
-  if (typeof stages !== 'string') {
+  if (!isInvalid(stages)) {
     const workflow = buildWorkflow({ stages, start: field('start'), finish: field('finish') });
     if (isWorkflowProblem(workflow)) {
       const target =
@@ -137,7 +138,7 @@ export function validateSetup(values: ViewValues): { input: NexusSetupInput } | 
       errors[target] = mrkdwn(explain(workflow));
     }
   }
-  if (Object.keys(errors).length || typeof stages === 'string') return { errors };
+  if (Object.keys(errors).length || isInvalid(stages)) return { errors };
   return {
     input: { name, teams, stages, start: field('start'), finish: field('finish'), zone, digestTime, slePercentile: 85 },
   };
