@@ -1,3 +1,4 @@
+import type { NexusProblem } from '../commands/nexus/change';
 import { MAX_OPEN_PBIS, MAX_STAGE_NAME, MAX_STAGES, MAX_TEAM_NAME, MAX_TEAMS } from '../domain/limits';
 import type { TeamsProblem } from '../domain/nexus';
 import type { PbiProblem } from '../domain/pbi-decisions';
@@ -7,9 +8,18 @@ import type { DuplicateKey, UnknownPbi } from '../store/pbi-repository';
 import { code, escape } from './blocks';
 import { squareLabel } from './pbi';
 import { type Reply, refusal } from './reply';
-import { count } from './words';
+import { TRACKER_NAMES } from './tracker-news';
+import { count, ZONE_MOVES } from './words';
 
-type Problem = PbiProblem | UnknownPbi | DuplicateKey | WorkflowProblem | TeamsProblem | SettingsInUse | NexusExists;
+type Problem =
+  | PbiProblem
+  | UnknownPbi
+  | DuplicateKey
+  | WorkflowProblem
+  | TeamsProblem
+  | SettingsInUse
+  | NexusExists
+  | NexusProblem;
 
 /** One short sentence per expected failure, saying what was wrong and what to do instead. */
 export function explain(p: Problem): string {
@@ -102,6 +112,21 @@ export function explain(p: Problem): string {
       return 'This channel already has a Nexus. Change it with `/nexus teams`, `/nexus stage`, `/nexus flow` and `/nexus sle`.';
     case 'team-in-use':
       return `${escape(p.team)} is still needed on open PBIs (${(p.keys ?? []).slice(0, 5).map(escape).join(', ')}${(p.keys ?? []).length > 5 ? ', …' : ''}); take it off them first with ${code(`/pbi teams <key> -${asTyped(p.team)}`)}.`;
+    case 'same-zone':
+      return `The Nexus's time zone is already ${p.zone}.`;
+    case 'zone-in-digest': {
+      const zone = p.zone.slice(0, 40);
+      return `The digest posts at its time in the Nexus's time zone, ${p.timeZone}. ${code(zone)} would change the zone every day is counted in (${ZONE_MOVES}), so it is a setting of its own: \`/nexus zone ${zone}\`, then \`/nexus digest ${p.time}\`.`;
+    }
+    case 'already-in-nit':
+    case 'not-in-nit':
+      return `${p.problem === 'already-in-nit' ? 'Already' : 'Not'} in the Nexus Integration Team: ${p.users.map((u) => `<@${u}>`).join(', ')}.`;
+    case 'nit-left-empty':
+      return 'The Nexus Integration Team needs at least one member.';
+    case 'tracker-not-connected':
+      return p.disconnecting
+        ? `${TRACKER_NAMES[p.kind]} is not connected to this Nexus.`
+        : `${TRACKER_NAMES[p.kind]} is not connected to this Nexus; \`/nexus tracker ${p.kind}\` connects it.`;
   }
 }
 

@@ -1,6 +1,9 @@
 import { DateTime } from 'luxon';
 import type { CalendarDate } from '../domain/calendar';
 
+/** What the Nexus's zone decides, said wherever it is shown or changed: every day a report counts is a day in it. */
+export const ZONE_MOVES = 'PBI ages and cycle times, throughput per day, the SLE, forecast dates and the digest';
+
 /** How replies say how many: "1 PBI", "2 PBIs", "1 day" — never "1 PBIs" or "1 days". */
 export function count(n: number, one: string, many = `${one}s`): string {
   return `${n} ${n === 1 ? one : many}`;

@@ -153,3 +153,22 @@ test('parse fails one way: with Invalid, which the dispatcher shows above the us
   // it is (`if (isInvalid(parsed)) return parsed`) instead of rewrapping it (`invalid(parsed.message)`)
   expect(offenders).toEqual([]);
 });
+
+/**
+ * A refusal or a "usage goes with it" flag built by a /nexus command, instead of a coded problem: `{ refused: … }`,
+ * `mistake: true`, the `Refused` shape or `refusedFor`.
+ */
+const SETTINGS_WORDED = /\brefused\??:|'refused' in\b|\bRefused\b|\brefusedFor\b|\bmistake\??:/;
+
+test('the /nexus commands word no refusal: they answer with coded problems, worded and judged in render', () => {
+  const offenders = filesUnder(path.join(SRC, 'commands', 'nexus')).flatMap((file) =>
+    readFileSync(file, 'utf8')
+      .split('\n')
+      .filter((line) => !/^\s*(\/\/|\*|\/\*\*)/.test(line))
+      .filter((line) => SETTINGS_WORDED.test(line))
+      .map((line) => `${path.relative(SRC, file)}: ${line.trim()}`),
+  );
+  // a problem is { problem: '<code>', ...facts }: explain in render/problems words it, and isMistake, not a flag in
+  // the data, decides whether the command's form goes with it
+  expect(offenders).toEqual([]);
+});

@@ -1,29 +1,46 @@
 import type { NexusEvent } from '../../domain/events';
-import type { Nexus } from '../../domain/nexus';
-import type { DroppedMappings } from '../../domain/tracker';
+import type { Nexus, TeamsProblem } from '../../domain/nexus';
+import type { DroppedMappings, TrackerKind } from '../../domain/tracker';
+import type { WorkflowProblem } from '../../domain/workflow';
 import { code, context, escape, section } from '../../render/blocks';
-import { explain, isMistake } from '../../render/problems';
-import { ephemeral, inChannel, type Reply, refusal } from '../../render/reply';
+import { isProblem, refuse } from '../../render/problems';
+import { ephemeral, inChannel, type Reply } from '../../render/reply';
 import { TRACKER_NAMES } from '../../render/tracker-news';
+import type { SettingsInUse } from '../../store/nexus-repository';
 import type { NexusContext } from '../command';
 
 /**
- * A change told to the channel (with the tracker labels and statuses it unmapped, when it removed their teams or
- * stages), a refusal, or the setting as it is (asked with no arguments), told to the asker.
+ * Why a /nexus command changed nothing, as facts: `explain` in render/problems words it, and `isMistake` there decides
+ * whether the command's form goes with it (none of these is a mistake in what was typed: each answers about the Nexus
+ * as it is).
  */
-export type SettingsOutcome = { nexus: Nexus; said: string; unmapped: DroppedMappings } | Refused | { shown: string };
+export type NexusProblem =
+  | { problem: 'same-zone'; zone: string }
+  /** a zone typed after the digest's time: the zone is a setting of its own (`/nexus zone`) */
+  | { problem: 'zone-in-digest'; zone: string; timeZone: string; time: string | undefined }
+  | { problem: 'already-in-nit' | 'not-in-nit'; users: string[] }
+  | { problem: 'nit-left-empty' }
+  /** `disconnecting` when the person asked to disconnect it, so there is nothing to tell them to do */
+  | { problem: 'tracker-not-connected'; kind: TrackerKind; disconnecting?: true };
 
-/** A settings change not made, and why; `mistake` when what was typed was wrong, so the usage goes with it. */
-export type Refused = { refused: string; mistake?: true };
+/** Why a settings change was not made: the command's own reason, the workflow's or the teams', or the store's. */
+export type SettingsProblem = NexusProblem | WorkflowProblem | TeamsProblem | SettingsInUse;
 
-/** A problem as a settings refusal. */
-export const refusedFor = (problem: Parameters<typeof explain>[0]): Refused => ({
-  refused: explain(problem),
-  ...(isMistake(problem) ? { mistake: true as const } : {}),
-});
+/**
+ * A change told to the channel (with the tracker labels and statuses it unmapped, when it removed their teams or
+ * stages), a problem, or the setting as it is (asked with no arguments), told to the asker.
+ */
+export type SettingsOutcome =
+  | { nexus: Nexus; said: string; unmapped: DroppedMappings }
+  | SettingsProblem
+  | { shown: string };
 
 /** New settings, what they record and what the channel is told; or why not. */
-export type SettingsDecision = { after: Nexus; value: unknown; said: string } | Refused;
+export type SettingsDecision =
+  | { after: Nexus; value: unknown; said: string }
+  | NexusProblem
+  | WorkflowProblem
+  | TeamsProblem;
 
 /**
  * Saves the Nexus's new settings with the event recording them. `decide` works on the Nexus as it is when the change
@@ -37,16 +54,16 @@ export async function saveSettings(
   let said = '';
   const outcome = await ctx.store.nexuses.change(ctx.nexus.id, (nexus) => {
     const decided = decide(nexus);
-    if ('refused' in decided) return decided;
+    if ('problem' in decided) return decided;
     said = decided.said;
     return { after: decided.after, event: { type, at: ctx.now(), actor: ctx.userId, value: decided.value } };
   });
   if ('saved' in outcome) return { nexus: outcome.saved, said, unmapped: outcome.unmapped };
-  return 'refused' in outcome ? outcome : refusedFor(outcome);
+  return outcome;
 }
 
 export function renderSettings(outcome: SettingsOutcome, usage: string, detail?: (nexus: Nexus) => string): Reply {
-  if ('refused' in outcome) return refusal(outcome.refused, outcome.mistake ? usage : undefined);
+  if (isProblem(outcome)) return refuse(outcome, usage);
   if ('shown' in outcome)
     return ephemeral(outcome.shown, [section(outcome.shown), context(`Change it: ${code(usage)}`)]);
   const said = [outcome.said, ...unmappedNotes(outcome.unmapped)].join(' ');

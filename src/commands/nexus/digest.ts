@@ -12,7 +12,7 @@ import {
 } from '../command';
 import { parseFlags } from '../flags';
 import { renderSettings, type SettingsOutcome, saveSettings } from './change';
-import { isSameZone, ZONE_MOVES } from './zone';
+import { isSameZone } from './zone';
 
 const usage = '/nexus digest <HH:MM> [--days mon-fri] | /nexus digest off';
 type Input = { digest: Partial<DigestSchedule>; zone: string | null };
@@ -47,10 +47,7 @@ export const nexusDigest = defineCommand<Input | ShowSetting, SettingsOutcome>({
     return saveSettings(ctx, 'nexus.digest-changed', (nexus) => {
       const { timeZone } = nexus;
       // the zone moves every date of every report: it changes only on purpose, with /nexus zone, never by the way
-      if (zone && !isSameZone(zone, timeZone))
-        return {
-          refused: `The digest posts at its time in the Nexus's time zone, ${timeZone}. ${code(zone.slice(0, 40))} would change the zone every day is counted in (${ZONE_MOVES}), so it is a setting of its own: \`/nexus zone ${zone.slice(0, 40)}\`, then \`/nexus digest ${digest.time}\`.`,
-        };
+      if (zone && !isSameZone(zone, timeZone)) return { problem: 'zone-in-digest', zone, timeZone, time: digest.time };
       const next = { ...nexus.digest, ...digest };
       const said = next.enabled
         ? `🗞 <@${ctx.userId}> set the digest for ${next.time} ${timeZone} on ${next.days.join(', ')}.`

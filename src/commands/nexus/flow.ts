@@ -1,7 +1,7 @@
 import { isWorkflowProblem, setFlow } from '../../domain/workflow';
 import { code } from '../../render/blocks';
 import { defineCommand, invalid } from '../command';
-import { refusedFor, renderSettings, type SettingsOutcome, saveSettings } from './change';
+import { renderSettings, type SettingsOutcome, saveSettings } from './change';
 import { describeWorkflow } from './describe';
 
 const usage = '/nexus flow start <stage> finish <stage>';
@@ -28,7 +28,7 @@ export const nexusFlow = defineCommand<{ start: string; finish: string }, Settin
   execute({ start, finish }, ctx) {
     return saveSettings(ctx, 'nexus.workflow-changed', (nexus) => {
       const next = setFlow(nexus.workflow, start, finish);
-      if (isWorkflowProblem(next)) return refusedFor(next);
+      if (isWorkflowProblem(next)) return next;
       const said = `🧭 <@${ctx.userId}> set flow to start in ${code(next.startStage)} and finish in ${code(next.finishStage)}; every PBI's age and cycle time now count from there.`;
       return { after: { ...nexus, workflow: next }, value: next, said };
     });

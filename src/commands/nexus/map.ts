@@ -1,14 +1,18 @@
+import type { PbiProblem } from '../../domain/pbi-decisions';
 import { isTrackerKind, TRACKER_KINDS, type TrackerKind } from '../../domain/tracker';
 import { bold, code, escape } from '../../render/blocks';
-import { inChannel, refusal } from '../../render/reply';
+import { isProblem, refuse } from '../../render/problems';
+import { inChannel } from '../../render/reply';
 import { TRACKER_NAMES } from '../../render/tracker-news';
 import { defineCommand, invalid } from '../command';
-import { type Refused, refusedFor } from './change';
+import type { NexusProblem } from './change';
 
 const usage = '/nexus map <tracker> "<status>" <stage>   |   /nexus map <tracker> team "<label>" <team>';
 
 type Input = { kind: TrackerKind; what: 'status' | 'team'; from: string; to: string };
-type Outcome = { mapped: Input & { target: string; requeued: number } } | Refused;
+/** No such stage or team, named with the Nexus's, as a PBI command names them. */
+type UnknownTarget = Extract<PbiProblem, { problem: 'unknown-stage' | 'unknown-team' }>;
+type Outcome = { mapped: Input & { target: string; requeued: number } } | NexusProblem | UnknownTarget;
 
 /** Maps a tracker status to a stage, or a tracker label (component, team key, area path) to a team. */
 export const nexusMap = defineCommand<Input, Outcome>({
@@ -30,20 +34,18 @@ export const nexusMap = defineCommand<Input, Outcome>({
   },
   async execute(input, ctx) {
     if (!(await ctx.store.trackers.get(ctx.nexus.id, input.kind)))
-      return {
-        refused: `${TRACKER_NAMES[input.kind]} is not connected to this Nexus; \`/nexus tracker ${input.kind}\` connects it.`,
-      };
+      return { problem: 'tracker-not-connected', kind: input.kind };
     if (input.what === 'team') {
       const team = await ctx.store.trackers.mapTeam(ctx.nexus.id, input.kind, input.from, input.to);
-      if ('problem' in team) return refusedFor({ ...team, teams: ctx.nexus.teams });
+      if ('problem' in team) return { ...team, teams: ctx.nexus.teams };
       return { mapped: { ...input, target: team.mapped, requeued: 0 } };
     }
     const stage = await ctx.store.trackers.mapStatus(ctx.nexus.id, input.kind, input.from, input.to);
-    if ('problem' in stage) return refusedFor({ ...stage, stages: ctx.nexus.workflow.stages.map((s) => s.name) });
+    if ('problem' in stage) return { ...stage, stages: ctx.nexus.workflow.stages.map((s) => s.name) };
     return { mapped: { ...input, target: stage.mapped, requeued: stage.requeued } };
   },
   render(outcome, ctx) {
-    if ('refused' in outcome) return refusal(outcome.refused, outcome.mistake ? usage : undefined);
+    if (isProblem(outcome)) return refuse(outcome, usage);
     const { kind, what, from, target, requeued } = outcome.mapped;
     const name = TRACKER_NAMES[kind];
     // a mapping changes what the Nexus's PBIs become, so the channel hears it and who made it, as with every setting

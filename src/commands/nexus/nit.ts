@@ -30,12 +30,9 @@ export const nexusNit = defineCommand<Input, SettingsOutcome>({
       const { nit } = nexus;
       const next = action === 'add' ? [...new Set([...nit, ...users])] : nit.filter((u) => !users.includes(u));
       const unchanged = action === 'add' ? users.filter((u) => nit.includes(u)) : users.filter((u) => !nit.includes(u));
-      if (unchanged.length === users.length) {
-        return {
-          refused: `${action === 'add' ? 'Already' : 'Not'} in the Nexus Integration Team: ${unchanged.map((u) => `<@${u}>`).join(', ')}.`,
-        };
-      }
-      if (!next.length) return { refused: 'The Nexus Integration Team needs at least one member.' };
+      if (unchanged.length === users.length)
+        return { problem: action === 'add' ? 'already-in-nit' : 'not-in-nit', users: unchanged };
+      if (!next.length) return { problem: 'nit-left-empty' };
       const said = `🛡 <@${ctx.userId}> ${action === 'add' ? 'added' : 'removed'} ${users.map((u) => `<@${u}>`).join(', ')}. Nexus Integration Team: ${next.map((u) => `<@${u}>`).join(', ')}.`;
       return { after: { ...nexus, nit: next }, value: next, said };
     });

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { isValidZone } from '../../domain/calendar';
 import { MAX_NEXUS_NAME, MAX_STAGES, MAX_TEAMS, MAX_WIP_LIMIT } from '../../domain/limits';
-import { addTeams, DIGEST_TIME, isTeamsProblem, type Nexus } from '../../domain/nexus';
+import { addTeams, DIGEST_TIME, isTeamsProblem, type Nexus, type TeamsProblem } from '../../domain/nexus';
 import { DEFAULT_HISTORY_DAYS } from '../../domain/sle';
 import {
   checkNewStages,
@@ -11,13 +11,15 @@ import {
   setFlow,
   validateWorkflow,
   type Workflow,
+  type WorkflowProblem,
 } from '../../domain/workflow';
 import { bold, code, context, escape, section } from '../../render/blocks';
-import { inChannel, type Reply, refusal } from '../../render/reply';
+import { isProblem, refuse } from '../../render/problems';
+import { inChannel, type Reply } from '../../render/reply';
+import type { NexusExists } from '../../store/nexus-repository';
 import { type CommandContext, defineCommand, type Invalid, invalid, isInvalid } from '../command';
 import { parseFlags, splitList } from '../flags';
 import { WIP_LIMIT_RULE, wholeNumber } from '../numbers';
-import { type Refused, refusedFor } from './change';
 import { describeWorkflow } from './describe';
 
 const usage =
@@ -55,7 +57,7 @@ export const NexusSetupInputSchema = z.object({
 });
 export type NexusSetupInput = z.infer<typeof NexusSetupInputSchema>;
 
-export type SetUpOutcome = { nexus: Nexus } | Refused;
+export type SetUpOutcome = { nexus: Nexus } | TeamsProblem | WorkflowProblem | NexusExists;
 
 export const nexusSetup = defineCommand<NexusSetupInput, SetUpOutcome>({
   path: ['nexus', 'setup'],
@@ -94,9 +96,9 @@ export async function setUpNexus(
   { store, workspaceId, channelId, userId, now }: CommandContext,
 ): Promise<SetUpOutcome> {
   const teams = addTeams([], input.teams);
-  if (isTeamsProblem(teams)) return refusedFor(teams);
+  if (isTeamsProblem(teams)) return teams;
   const workflow = buildWorkflow(input);
-  if (isWorkflowProblem(workflow)) return refusedFor(workflow);
+  if (isWorkflowProblem(workflow)) return workflow;
   const nexus: Omit<Nexus, 'id'> = {
     workspaceId,
     channelId,
@@ -111,12 +113,11 @@ export async function setUpNexus(
     createdBy: userId,
   };
   const created = await store.nexuses.create(nexus, { type: 'nexus.created', at: now(), actor: userId, value: nexus });
-  if ('problem' in created) return refusedFor(created);
-  return { nexus: created };
+  return 'problem' in created ? created : { nexus: created };
 }
 
 export function renderSetUp(outcome: SetUpOutcome): Reply {
-  if ('refused' in outcome) return refusal(outcome.refused, outcome.mistake ? usage : undefined);
+  if (isProblem(outcome)) return refuse(outcome, usage);
   const { nexus } = outcome;
   const text = `Nexus ${escape(nexus.name)} is set up for this channel.`;
   return inChannel(text, [

@@ -13,7 +13,7 @@ import { code } from '../../render/blocks';
 import { defineCommand, type Invalid, invalid, isInvalid, type NexusContext } from '../command';
 import { parseFlags } from '../flags';
 import { parseWipLimit } from '../numbers';
-import { refusedFor, renderSettings, type SettingsOutcome, saveSettings } from './change';
+import { renderSettings, type SettingsOutcome, saveSettings } from './change';
 import { describeWorkflow } from './describe';
 
 type Input =
@@ -61,7 +61,7 @@ export const nexusStage = defineCommand<Input, SettingsOutcome>({
     // a stage that still holds PBIs is refused by the store, in the same turn as the removal
     return saveSettings(ctx, 'nexus.workflow-changed', (nexus) => {
       const next = changeWorkflow(nexus.workflow, input);
-      if (isWorkflowProblem(next)) return refusedFor(next);
+      if (isWorkflowProblem(next)) return next;
       // the stage as the workflow spells it, not as it was typed
       const stage = findStage(nexus.workflow, input.stage)?.name ?? input.stage;
       return { after: { ...nexus, workflow: next }, value: next, said: said(ctx, { ...input, stage }) };

@@ -2,7 +2,7 @@ import { addTeams, isTeamsProblem, removeTeams, teamName } from '../../domain/ne
 import { escape } from '../../render/blocks';
 import { defineCommand, invalid, isShowSetting, SHOW_SETTING, type ShowSetting } from '../command';
 import { splitList } from '../flags';
-import { refusedFor, renderSettings, type SettingsOutcome, saveSettings } from './change';
+import { renderSettings, type SettingsOutcome, saveSettings } from './change';
 
 type Input = { action: 'add' | 'remove'; teams: string[] };
 const usage = '/nexus teams add|remove <team…>';
@@ -29,7 +29,7 @@ export const nexusTeams = defineCommand<Input | ShowSetting, SettingsOutcome>({
     // a team that open PBIs still need is refused by the store, in the same turn as the removal
     return saveSettings(ctx, 'nexus.teams-changed', (nexus) => {
       const next = action === 'add' ? addTeams(nexus.teams, teams) : removeTeams(nexus.teams, teams);
-      if (isTeamsProblem(next)) return refusedFor(next);
+      if (isTeamsProblem(next)) return next;
       // the teams as the Nexus spells them: a new one as typed, a removed one as it was named, not as typed now
       const changed =
         action === 'add' ? next.filter((t) => !nexus.teams.includes(t)) : nexus.teams.filter((t) => !next.includes(t));

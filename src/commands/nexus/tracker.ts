@@ -1,13 +1,15 @@
 import type { DateTime } from 'luxon';
 import { isTrackerKind, TRACKER_KINDS, type TrackerKind } from '../../domain/tracker';
 import { bold, code, context, escape, section } from '../../render/blocks';
-import { ephemeral, inChannel, type Reply, refusal } from '../../render/reply';
+import { isProblem, refuse } from '../../render/problems';
+import { ephemeral, inChannel, type Reply } from '../../render/reply';
 import { mapCommand, TRACKER_NAMES } from '../../render/tracker-news';
 import type { InboxSummary, TrackerConnection } from '../../store/tracker-repository';
 import { TRACKERS } from '../../trackers';
 import { SECRET_CACHE_MS } from '../../trackers/connection-cache';
 import { defineCommand, invalid, isInvalid, type NexusContext } from '../command';
 import { parseFlags } from '../flags';
+import type { NexusProblem } from './change';
 
 const usage = `/nexus tracker [${TRACKER_KINDS.join('|')}] [--secret <the tracker's own secret>] | /nexus tracker <tracker> disconnect`;
 const DEFAULT_PUBLIC_URL = 'http://localhost:3000';
@@ -16,7 +18,7 @@ type Input = { kind: TrackerKind; secret: string | null } | { kind: TrackerKind;
 type Outcome =
   | { connected: TrackerConnection; secret: string; url: string }
   | { disconnected: TrackerKind }
-  | { refused: string }
+  | NexusProblem
   | { listed: { connection: TrackerConnection; inbox: InboxSummary }[] };
 
 function webhookUrl(ctx: NexusContext, kind: TrackerKind): string {
@@ -61,14 +63,14 @@ export const nexusTracker = defineCommand<Input, Outcome>({
     if (input.kind === null) return { listed: await ctx.store.trackers.list(ctx.nexus.id) };
     if ('disconnect' in input) {
       if (await ctx.store.trackers.disconnect(ctx.nexus.id, input.kind)) return { disconnected: input.kind };
-      return { refused: `${TRACKER_NAMES[input.kind]} is not connected to this Nexus.` };
+      return { problem: 'tracker-not-connected', kind: input.kind, disconnecting: true };
     }
     const secret = input.secret ?? TRACKERS[input.kind].newSecret();
     const connected = await ctx.store.trackers.connect(ctx.nexus.id, input.kind, secret, ctx.now(), ctx.userId);
     return { connected, secret, url: webhookUrl(ctx, input.kind) };
   },
   render(outcome, ctx) {
-    if ('refused' in outcome) return refusal(outcome.refused); // not connected: the Nexus's state, no mistake
+    if (isProblem(outcome)) return refuse(outcome, usage); // not connected: the Nexus's state, no usage
     if ('disconnected' in outcome) return renderDisconnected(outcome.disconnected);
     return 'connected' in outcome ? renderConnected(outcome) : renderList(outcome.listed, ctx.now());
   },

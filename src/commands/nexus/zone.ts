@@ -1,13 +1,11 @@
 import { canonicalZone, isValidZone } from '../../domain/calendar';
 import type { Nexus } from '../../domain/nexus';
 import { code } from '../../render/blocks';
+import { ZONE_MOVES } from '../../render/words';
 import { defineCommand, invalid, isShowSetting, SHOW_SETTING, type ShowSetting } from '../command';
 import { renderSettings, type SettingsOutcome, saveSettings } from './change';
 
 const usage = '/nexus zone <IANA zone>';
-
-/** What the zone decides, said wherever it is shown or changed: every day a report counts is a day in this zone. */
-export const ZONE_MOVES = 'PBI ages and cycle times, throughput per day, the SLE, forecast dates and the digest';
 
 /**
  * The Nexus's time zone. It has its own command, not a word of `/nexus digest`: it moves every date of every report,
@@ -34,7 +32,7 @@ export const nexusZone = defineCommand<{ zone: string } | ShowSetting, SettingsO
       return Promise.resolve({ shown: `Time zone: ${ctx.nexus.timeZone}. ${countedIn(ctx.nexus.timeZone)}` });
     return saveSettings(ctx, 'nexus.zone-changed', (nexus) => {
       const from = nexus.timeZone;
-      if (isSameZone(from, input.zone)) return { refused: `The Nexus's time zone is already ${from}.` };
+      if (isSameZone(from, input.zone)) return { problem: 'same-zone', zone: from };
       const said = `🌍 <@${ctx.userId}> changed the Nexus's time zone from ${from} to ${input.zone}.`;
       return { after: { ...nexus, timeZone: input.zone }, value: input.zone, said };
     });
