@@ -7,9 +7,10 @@ import {
   applyTrackerChange,
   applyTrackerDeletion,
   DELETED,
-  isLate,
+  isRepeat,
   LABEL,
   notAfter,
+  placedAt,
   stageForStatus,
   type TrackerChange,
   type TrackerKind,
@@ -20,8 +21,17 @@ import {
   type Unmapped,
 } from './tracker';
 
-/** One stored delivery: the change its tracker reported and when it reached us; `id` is the order of receipt. */
-export type TrackerDelivery = { id: bigint; kind: TrackerKind; change: TrackerChange; receivedAt: DateTime };
+/**
+ * One stored delivery: the change its tracker reported and when it reached us; `id` is the order of receipt.
+ * `imported`: an entry of the tracker's history read by an import, applied like any delivery but history, not news.
+ */
+export type TrackerDelivery = {
+  id: bigint;
+  kind: TrackerKind;
+  change: TrackerChange;
+  receivedAt: DateTime;
+  imported?: boolean;
+};
 
 /** What a batch needs of a Nexus's connection: its mapping, and the statuses its NIT already heard have no stage. */
 export type ConnectedTracker = { kind: TrackerKind; mapping: TrackerMapping; reportedStatuses: readonly string[] };
@@ -36,6 +46,8 @@ export type TrackerWrite = { before: Pbi | null; after: Pbi };
 export type TrackerBatch = {
   /** the events to record, in the order they were decided */
   events: PbiEvent[];
+  /** those of `events` that imported entries brought (recorded with the import as their source) */
+  imported: ReadonlySet<PbiEvent>;
   /** the PBIs changed: known ones first, in the order given, then new ones in the order they came */
   writes: TrackerWrite[];
   /** the deliveries by what became of them */
@@ -74,27 +86,34 @@ function inOrder(deliveries: readonly TrackerDelivery[], current: readonly Pbi[]
 }
 
 /**
- * The PBIs whose whole history the batch needs: those a change is older than the latest of (it goes in its place and
- * the PBI is replayed). Usually none, so histories are loaded only for these.
+ * The PBIs whose whole history the batch needs: those a change is not newer than the latest of. An older one goes in
+ * its place and the PBI is replayed; one as old may repeat a change already applied (`isRepeat`). Usually none, so
+ * histories are loaded only for these.
  */
 export function lateKeys(deliveries: readonly TrackerDelivery[], current: readonly Pbi[]): string[] {
   const byKey = new Map(current.map((pbi) => [pbi.key, pbi]));
   const late = inOrder(deliveries, current)
     .filter(({ change }) => {
       const pbi = byKey.get(change.item.key);
-      return pbi && isLate(pbi, change);
+      return pbi && change.at <= pbi.lastEventAt;
     })
     .map(({ change }) => change.item.key);
   return [...new Set(late)];
 }
 
-type Working = { before: Pbi | null; pbi: Pbi; history: readonly PbiEvent[] | null };
+/**
+ * A PBI as the batch goes: `history` is whole when it was loaded (or the PBI is new), null otherwise; `recent` holds
+ * what this batch applied to it, which with `lateKeys` is all a repeat can be found in when `history` is null.
+ */
+type Working = { before: Pbi | null; pbi: Pbi; history: readonly PbiEvent[] | null; recent: readonly PbiEvent[] };
 
 /**
  * Applies a batch of tracker deliveries to the Nexus's PBIs: each status maps to a stage through its connection
  * (`stageForStatus`), hints to teams (`teamsForHints`), and the change applies in order of occurrence
  * (`applyTrackerChange`; a late one in its place). A deletion discards; a label no one mapped is ignored; a status
  * with no stage, or of a tracker no longer connected, is held. Statuses held are told to the NIT once per connection.
+ * A change the PBI's history already holds (`isRepeat`) is ignored. Imported entries are history: the channel hears
+ * none of their moves, nor the NIT of their held statuses (the import's summary tells both).
  */
 export function decideTrackerBatch(input: TrackerBatchInput): TrackerBatch {
   const { nexus } = input;
@@ -102,29 +121,33 @@ export function decideTrackerBatch(input: TrackerBatchInput): TrackerBatch {
   const working = new Map(
     input.current.map((pbi): [string, Working] => [
       pbi.key,
-      { before: pbi, pbi, history: input.histories.get(pbi.key) ?? null },
+      { before: pbi, pbi, history: input.histories.get(pbi.key) ?? null, recent: [] },
     ]),
   );
   const events: PbiEvent[] = [];
+  const imported = new Set<PbiEvent>();
   const moves: (TrackerMove & { kind: TrackerKind })[] = [];
   const states: Record<DeliveryState, bigint[]> = { applied: [], ignored: [], unmapped: [] };
   const held = new Map<string, Unmapped>();
-  const record = (id: bigint, kind: TrackerKind, current: Working | null, applied: Applied) => {
-    states.applied.push(id);
+  const record = (delivery: TrackerDelivery, current: Working | null, applied: Applied) => {
+    states.applied.push(delivery.id);
     events.push(...applied.events);
+    if (delivery.imported) for (const e of applied.events) imported.add(e);
     working.set(applied.pbi.key, {
       before: current?.before ?? null,
       pbi: applied.pbi,
       history: current ? (current.history ? [...current.history, ...applied.events] : null) : applied.events,
+      recent: [...(current?.recent ?? []), ...applied.events],
     });
-    if (applied.move) moves.push({ ...applied.move, kind });
+    if (applied.move && !delivery.imported) moves.push({ ...applied.move, kind: delivery.kind });
   };
-  for (const { id, kind, change } of inOrder(input.deliveries, input.current)) {
+  for (const delivery of inOrder(input.deliveries, input.current)) {
+    const { id, kind, change } = delivery;
     const connection = connections.get(kind);
     const current = working.get(change.item.key) ?? null;
     if (change.to.category === DELETED) {
       const applied = connection ? applyTrackerDeletion(nexus.workflow, current, change, kind) : null;
-      if (applied) record(id, kind, current, applied);
+      if (applied) record(delivery, current, applied);
       else states.ignored.push(id);
       continue;
     }
@@ -133,19 +156,34 @@ export function decideTrackerBatch(input: TrackerBatchInput): TrackerBatch {
       if (change.to.category === LABEL) states.ignored.push(id);
       else {
         states.unmapped.push(id);
+        if (delivery.imported) continue;
         const known = held.get(`${kind}|${change.to.name}`) ?? { kind, status: change.to.name, waiting: 0 };
         held.set(`${kind}|${change.to.name}`, { ...known, waiting: known.waiting + 1 });
       }
       continue;
     }
+    if (
+      current &&
+      isRepeat(current.history ?? current.recent, { at: placedAt(current.pbi, change), stage, actor: kind })
+    ) {
+      states.ignored.push(id);
+      continue;
+    }
     const teams = teamsForHints(connection.mapping, nexus, change.teamHints);
-    record(id, kind, current, applyTrackerChange(nexus.workflow, current, change, { stage, teams, actor: kind }));
+    record(delivery, current, applyTrackerChange(nexus.workflow, current, change, { stage, teams, actor: kind }));
   }
   const writes = [...working.values()]
     .filter((w) => w.pbi !== w.before)
     .map((w): TrackerWrite => ({ before: w.before, after: w.pbi }));
   const { reported, unmapped } = reportOnce(connections, [...held.values()]);
-  return { events, writes, states, reported, news: moves.length || unmapped.length ? { moves, unmapped } : null };
+  return {
+    events,
+    imported,
+    writes,
+    states,
+    reported,
+    news: moves.length || unmapped.length ? { moves, unmapped } : null,
+  };
 }
 
 /**

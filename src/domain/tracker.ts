@@ -101,6 +101,26 @@ export function isLate(pbi: Pbi, change: Pick<TrackerChange, 'at'>): boolean {
   return change.at < pbi.lastEventAt;
 }
 
+/**
+ * A change the item's history already holds: the same tracker moved it into the same stage at the same instant. Two
+ * doors report one transition (its webhook, then an import of its changelog; or two imports), and it must count once.
+ * `history` must hold every event of the item at that instant (see `lateKeys`).
+ */
+export function isRepeat(
+  history: readonly PbiEvent[],
+  change: { at: DateTime; stage: string; actor: string },
+): boolean {
+  const at = change.at.toMillis();
+  return history.some(
+    (e) => e.type === 'pbi.moved' && e.actor === change.actor && e.at.toMillis() === at && sameName(e.to, change.stage),
+  );
+}
+
+/** When a change of a known item takes its place: never before the item was created. */
+export function placedAt(pbi: Pick<Pbi, 'createdAt'>, change: Pick<TrackerChange, 'at'>): DateTime {
+  return change.at < pbi.createdAt ? pbi.createdAt : change.at;
+}
+
 export type TrackerMove = { key: string; title: string; url: string | null; from: string | null; to: string };
 /** A status no one mapped yet, with how many deliveries wait for it. */
 export type Unmapped = { kind: TrackerKind; status: string; waiting: number };
@@ -189,7 +209,7 @@ function placed(
   { pbi, history }: { pbi: Pbi; history: readonly PbiEvent[] | null },
   change: TrackerChange,
 ): { at: DateTime; lateHistory: readonly PbiEvent[] | null } {
-  const at = change.at < pbi.createdAt ? pbi.createdAt : change.at;
+  const at = placedAt(pbi, change);
   if (!isLate(pbi, { at })) return { at, lateHistory: null };
   if (!history) throw new Error(`the history of ${pbi.key} is needed for a change older than its latest`);
   return { at, lateHistory: history };

@@ -86,7 +86,7 @@ export function inboxRepository(prisma: PrismaClient, memo: RevisionMemo, embedd
       const histories = await loadHistories(tx, nexusId, lateKeys(deliveries, current));
       const batch = decideTrackerBatch({ nexus, connections, deliveries, current, histories });
       const revisions = batch.writes.length ? await bumpRevision(tx, nexusId, batch.writes) : null;
-      await writeAll(tx, nexusId, batch.writes, versions, batch.events);
+      await writeAll(tx, nexusId, batch.writes, versions, batch.events, batch.imported);
       await markStates(tx, batch.states, now);
       for (const { kind, statuses } of batch.reported)
         await tx.trackerConnection.update({
@@ -348,6 +348,7 @@ async function writeAll(
   writes: readonly PbiWrite[],
   versions: ReadonlyMap<string, number>,
   events: readonly PbiEvent[],
+  imported: ReadonlySet<PbiEvent>,
 ): Promise<void> {
   const added = writes
     .filter((w) => w.before === null)
@@ -368,7 +369,7 @@ async function writeAll(
       throw new Error(`${moved.length - written} PBIs changed while the inbox applied to them`);
   }
   if (events.length) {
-    const rows = events.map((e) => pbiEventColumns(nexusId, e, `tracker:${e.actor}`));
+    const rows = events.map((e) => pbiEventColumns(nexusId, e, `${imported.has(e) ? 'import' : 'tracker'}:${e.actor}`));
     // in the order decided: event ids follow it
     await tx.$executeRaw`
       INSERT INTO "Event" (${columnList(RECORDED)})

@@ -270,3 +270,91 @@ describe('a batch applies in order of occurrence', () => {
     expect(batch.events.map((e) => e.key)).toEqual(['NEW-1', 'NEW-1', 'ED-2', 'ED-1']);
   });
 });
+
+describe('one transition counts once, whichever door reported it', () => {
+  /** ED-1 as Jira made it: added on 1 March, moved into doing on 3 March at 10:00. */
+  const byJira = (): PbiEvent[] => historyOf().map((e) => ({ ...e, actor: 'jira' }));
+
+  test('a change the history holds (same tracker, stage and instant) needs the history and is ignored', () => {
+    expect(lateKeys([delivery({ to: 'Doing', at: '2026-03-03 10:00' })], [known()])).toEqual(['ED-1']);
+    const batch = decide([{ id: 4, to: 'Doing', at: '2026-03-03 10:00' }], {
+      current: [known()],
+      histories: new Map([['ED-1', byJira()]]),
+    });
+    expect(batch.states).toEqual({ applied: [], ignored: [4n], unmapped: [] });
+    expect(batch.events).toEqual([]);
+    expect(batch.writes).toEqual([]);
+    expect(batch.news).toBeNull();
+  });
+
+  test('the same instant and stage typed by a person, or another stage, is not a repeat', () => {
+    const typed = decide([{ id: 4, to: 'Doing', at: '2026-03-03 10:00' }], {
+      current: [known()],
+      histories: new Map([['ED-1', historyOf()]]),
+    });
+    expect(typed.states.applied).toEqual([4n]);
+    const other = decide([{ id: 5, to: 'Review', at: '2026-03-03 10:00' }], {
+      current: [known()],
+      histories: new Map([['ED-1', byJira()]]),
+    });
+    expect(other.states.applied).toEqual([5n]);
+  });
+
+  test('within one batch: a new item and a known one each take a repeated transition once', () => {
+    const batch = decide(
+      [
+        { id: 1, key: 'NEW-1', to: 'Doing', at: '2026-03-05 10:00' },
+        { id: 2, key: 'NEW-1', to: 'Doing', at: '2026-03-05 10:00' },
+        { id: 3, to: 'Review', at: '2026-03-06 10:00' },
+        { id: 4, to: 'Review', at: '2026-03-06 10:00' },
+      ],
+      { current: [known()] },
+    );
+    expect(batch.states).toEqual({ applied: [1n, 3n], ignored: [2n, 4n], unmapped: [] });
+    expect(batch.events.map((e) => [e.key, e.type])).toEqual([
+      ['NEW-1', 'pbi.added'],
+      ['NEW-1', 'pbi.moved'],
+      ['ED-1', 'pbi.moved'],
+    ]);
+  });
+});
+
+describe('imported entries are history, not news', () => {
+  const imported = (g: Given): TrackerDelivery => ({ ...delivery(g), imported: true });
+
+  test('they apply like any delivery, marked as imported, and the channel hears none of their moves', () => {
+    const batch = decideTrackerBatch({
+      nexus,
+      connections: [jira],
+      deliveries: [
+        imported({ id: 1, to: 'Doing', at: '2026-03-05 10:00' }),
+        delivery({ id: 2, key: 'ED-2', to: 'Doing', at: '2026-03-05 11:00' }),
+      ],
+      current: [],
+      histories: new Map(),
+    });
+    expect(batch.states.applied).toEqual([1n, 2n]);
+    expect(batch.writes.map((w) => [w.after.key, w.after.stage])).toEqual([
+      ['ED-1', 'doing'],
+      ['ED-2', 'doing'],
+    ]);
+    expect(batch.events.filter((e) => batch.imported.has(e)).map((e) => [e.key, e.type])).toEqual([
+      ['ED-1', 'pbi.added'],
+      ['ED-1', 'pbi.moved'],
+    ]);
+    expect(batch.news!.moves.map((m) => m.key)).toEqual(['ED-2']);
+  });
+
+  test('a status without a stage is held, and the NIT is not told (the summary tells it)', () => {
+    const batch = decideTrackerBatch({
+      nexus,
+      connections: [jira],
+      deliveries: [imported({ id: 1, to: 'Triage', at: '2026-03-05 10:00' })],
+      current: [],
+      histories: new Map(),
+    });
+    expect(batch.states.unmapped).toEqual([1n]);
+    expect(batch.news).toBeNull();
+    expect(batch.reported).toEqual([]);
+  });
+});
