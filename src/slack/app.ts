@@ -1,13 +1,14 @@
 import { App, type Logger as BoltLogger, type CustomRoute, ErrorCode, HTTPReceiver, LogLevel } from '@slack/bolt';
 import type { ExtendedErrorHandlerArgs } from '@slack/bolt/dist/App';
 import type { Config } from '../config';
+import { NOT_INSTALLED } from '../domain/expected-failure';
 import type { Logger } from '../log';
+import { apology } from '../render/apology';
 import type { Installations } from '../store/installation-store';
 import { registerActions } from './actions';
 import { registerCommands } from './commands';
 import type { SlackDeps } from './deps';
 import { registerEvents } from './events';
-import { ANSWER_NOT_SHOWN } from './message';
 import { refuseReplays, signatureOf } from './refuse-replays';
 import { logPerRequest, requestLog } from './request-log';
 import { registerViews } from './views';
@@ -80,7 +81,11 @@ export function createSlackApp({
       await fetch(request.response_url, {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ response_type: 'ephemeral', replace_original: false, text: apology(error) }),
+        body: JSON.stringify({
+          response_type: 'ephemeral',
+          replace_original: false,
+          text: apology(failureCode(error)),
+        }),
       }).catch(() => undefined);
     }
   });
@@ -134,11 +139,7 @@ function boltLogger(log: Logger): BoltLogger {
   };
 }
 
-function apology(error: { code?: string }): string {
-  if (error.code === ANSWER_NOT_SHOWN) {
-    return "Nexus Flow did what you asked, but Slack would not show its answer here. Don't type it again: `/flow board` or `/pbi show <key>` shows where things stand now.";
-  }
-  if (error.code === ErrorCode.AuthorizationError)
-    return 'Nexus Flow is not installed in this workspace any more; ask an admin to install it again. Nothing was changed.';
-  return 'Sorry, Nexus Flow failed to do that; nothing was changed by this request. Please try again in a moment.';
+/** The failure's code as render knows it: ours as thrown (ExpectedFailure), Bolt's authorization error as not-installed. */
+function failureCode(error: { code?: string }): string | undefined {
+  return error.code === ErrorCode.AuthorizationError ? NOT_INSTALLED : error.code;
 }

@@ -1,5 +1,6 @@
 import type { WebClient } from '@slack/web-api';
 import { renderPng } from '../charts/render-png';
+import { ANSWER_NOT_SHOWN, ExpectedFailure } from '../domain/expected-failure';
 import { type Block, escape, fallbackText, pages } from '../render/blocks';
 import type { ChartAttachment, Reply } from '../render/reply';
 
@@ -78,18 +79,9 @@ export async function postInChannel(
 }
 
 /**
- * The command ran (and what it changed is saved) but its answer could not be sent: the apology must not say nothing
- * changed. Bolt passes an error with a `code` through to the error handler as it is.
+ * Sends a command's answer. The command ran and what it changed is saved, so a failure to send is the expected
+ * failure ANSWER_NOT_SHOWN (the send's error as its cause): app.error's apology must not say nothing changed.
  */
-export const ANSWER_NOT_SHOWN = 'nexus_flow_answer_not_shown';
-export class AnswerNotShown extends Error {
-  readonly code = ANSWER_NOT_SHOWN;
-  constructor(readonly cause: unknown) {
-    super(`the command ran but its answer was not sent: ${cause instanceof Error ? cause.message : String(cause)}`);
-  }
-}
-
-/** Sends a command's answer; a failure to send becomes `AnswerNotShown`. */
 export async function sendAnswer(send: () => Promise<void>): Promise<void> {
-  await send().catch((error: unknown) => Promise.reject(new AnswerNotShown(error)));
+  await send().catch((error: unknown) => Promise.reject(new ExpectedFailure(ANSWER_NOT_SHOWN, null, { cause: error })));
 }

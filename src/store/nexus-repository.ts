@@ -1,4 +1,5 @@
 import type { NexusEvent } from '../domain/events';
+import { ExpectedFailure, thrownProblem } from '../domain/expected-failure';
 import type { Nexus } from '../domain/nexus';
 import { type DroppedMappings, type TrackerKind, withoutStages, withoutTeams } from '../domain/tracker';
 import { findStage, type Workflow } from '../domain/workflow';
@@ -17,16 +18,6 @@ export type SettingsChange = { after: Nexus; event: NexusEvent };
 export type SettingsInUse =
   | { problem: 'stage-in-use'; stage: string; count: number }
   | { problem: 'team-in-use'; team: string; keys: string[] };
-
-/**
- * Rolls a settings change back with what to answer: the caller's own reason for declining (the store never words it),
- * or the stage or team still in use.
- */
-class Declined<R> extends Error {
-  constructor(readonly outcome: R | SettingsInUse) {
-    super('declined');
-  }
-}
 
 /** A decision to change the settings, as opposed to the caller's reason for not changing them. */
 const isChange = <R>(decided: SettingsChange | R): decided is SettingsChange =>
@@ -114,10 +105,11 @@ export function nexusRepository(
           const locked = await lockNexus(tx, nexusId);
           const before = toNexus(locked);
           const decided = decide(before);
-          if (!isChange(decided)) throw new Declined(decided);
+          // thrown to roll the change back: the caller's own reason for declining (the store never words it)
+          if (!isChange(decided)) throw new ExpectedFailure('settings-declined', decided);
           const { after, event } = decided;
           const inUse = await stillInUse(tx, before, after);
-          if (inUse) throw new Declined(inUse);
+          if (inUse) throw thrownProblem(inUse);
           const row = await tx.nexus.update({
             where: { id: nexusId },
             data: { ...nexusColumns(after), flowRevision: { increment: 1 } },
@@ -137,7 +129,7 @@ export function nexusRepository(
         }, WRITE_TRANSACTION);
         return saved;
       } catch (error) {
-        if (error instanceof Declined) return error.outcome as R | SettingsInUse;
+        if (error instanceof ExpectedFailure) return error.data as R | SettingsInUse;
         throw error;
       } finally {
         memo.changed(nexusId);

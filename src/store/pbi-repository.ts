@@ -1,6 +1,7 @@
 import type { DateTime } from 'luxon';
 import type { StageChange } from '../domain/cumulative-flow';
 import type { PbiEvent } from '../domain/events';
+import { ExpectedFailure, thrownProblem } from '../domain/expected-failure';
 import type { Nexus } from '../domain/nexus';
 import { evolve, type FlowDates, flowDatesOf, inOrder, type Pbi, replay } from '../domain/pbi';
 import type { PbiProblem } from '../domain/pbi-decisions';
@@ -39,13 +40,6 @@ type Decide = (pbi: Pbi, nexus: Nexus) => PbiEvent | PbiProblem;
 const AUTO_KEY_PREFIX = 'PBI-';
 const INSERT_CHUNK = 2_000;
 
-/** Rolls a transaction back when the decision, made inside it, refuses the change. */
-class Refused extends Error {
-  constructor(readonly problem: PbiProblem | UnknownPbi | DuplicateKey) {
-    super(problem.problem);
-  }
-}
-
 /** Reads of many PBIs go through the revision memo: reports repeat them far more often than PBIs change. */
 export function pbiRepository(prisma: PrismaClient, source: string, memo: RevisionMemo) {
   async function load(nexusId: string, key: string) {
@@ -72,10 +66,10 @@ export function pbiRepository(prisma: PrismaClient, source: string, memo: Revisi
         const { revisions, write, event } = await prisma.$transaction(async (tx) => {
           const locked = await lockNexus(tx, nexus.id);
           if (key !== null && (await findIgnoringCase(tx, nexus.id, key)))
-            throw new Refused({ problem: 'duplicate-key', key });
+            throw thrownProblem({ problem: 'duplicate-key', key });
           // the number is taken in the transaction: a refused add gives it back
           const event = decide(key ?? (await nextAutoKey(tx, nexus.id)), toNexus(locked));
-          if ('problem' in event) throw new Refused(event);
+          if ('problem' in event) throw thrownProblem(event);
           const write = { before: null, after: evolve(undefined, event, toNexus(locked).workflow) };
           await tx.pbi.create({ data: { nexusId: nexus.id, ...pbiColumns(write.after) } });
           await tx.event.create({ data: pbiEventColumns(nexus.id, event, source) });
@@ -84,7 +78,8 @@ export function pbiRepository(prisma: PrismaClient, source: string, memo: Revisi
         memo.written(nexus.id, revisions, [write]);
         return { ok: true, before: null, pbi: write.after, event };
       } catch (error) {
-        if (error instanceof Refused) return error.problem as PbiProblem | DuplicateKey;
+        // a refusal thrown inside the transaction rolled it back; it is the outcome
+        if (error instanceof ExpectedFailure) return error.data as PbiProblem | DuplicateKey;
         if (key !== null && isUniqueViolation(error)) return { problem: 'duplicate-key', key };
         throw error;
       }
@@ -100,11 +95,11 @@ export function pbiRepository(prisma: PrismaClient, source: string, memo: Revisi
         const { revisions, write, event } = await prisma.$transaction(async (tx) => {
           const locked = await lockNexus(tx, nexus.id);
           const row = await findIgnoringCase(tx, nexus.id, key);
-          if (!row) throw new Refused({ problem: 'unknown-pbi', key });
+          if (!row) throw thrownProblem({ problem: 'unknown-pbi', key });
           const before = toPbi(row);
           const now = toNexus(locked);
           const decided = decide(before, now);
-          if ('problem' in decided) throw new Refused(decided);
+          if ('problem' in decided) throw thrownProblem(decided);
           const event = inOrder(decided, before);
           const write = { before, after: evolve(before, event, now.workflow) };
           await tx.pbi.update({
@@ -117,7 +112,7 @@ export function pbiRepository(prisma: PrismaClient, source: string, memo: Revisi
         memo.written(nexus.id, revisions, [write]);
         return { ok: true, before: write.before, pbi: write.after, event };
       } catch (error) {
-        if (error instanceof Refused) return error.problem as PbiProblem | UnknownPbi;
+        if (error instanceof ExpectedFailure) return error.data as PbiProblem | UnknownPbi;
         throw error;
       }
     },

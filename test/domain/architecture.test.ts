@@ -172,3 +172,27 @@ test('the /nexus commands word no refusal: they answer with coded problems, word
   // the data, decides whether the command's form goes with it
   expect(offenders).toEqual([]);
 });
+
+test('an expected failure crosses a throw one way: as ExpectedFailure, a code and data, worded in render', () => {
+  const errorClasses = filesUnder(SRC)
+    .filter((f) => !f.includes(`${path.sep}generated${path.sep}`))
+    .flatMap((f) =>
+      [...readFileSync(f, 'utf8').matchAll(/class (\w+)(?:<[^>]*>)? extends \w*Error\b/g)].map(
+        (m) => `${path.relative(SRC, f)}: ${m[1]}`,
+      ),
+    );
+  // the store's rolled-back refusals and Slack's unsent answer were three classes (Declined, Refused, AnswerNotShown);
+  // ConfigError and DatabaseInUseError stop the process at start, and main.ts prints them for the operator
+  expect(errorClasses).toEqual([
+    'config.ts: ConfigError',
+    `${path.join('domain', 'expected-failure.ts')}: ExpectedFailure`,
+    `${path.join('store', 'data-dir-lock.ts')}: DatabaseInUseError`,
+  ]);
+  const worded = ['app.ts', 'message.ts'].flatMap((name) =>
+    readFileSync(path.join(SRC, 'slack', name), 'utf8')
+      .split('\n')
+      .filter((line) => SENTENCE.test(line))
+      .map((line) => `slack/${name}: ${line.trim()}`),
+  );
+  expect(worded).toEqual([]); // app.error hands the failure's code to apology() in render/apology.ts
+});
