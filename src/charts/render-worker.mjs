@@ -1,8 +1,12 @@
 // Renders Vega specs to PNG off the main thread: vega is ESM-only with top-level await (CommonJS can't require
 // it), and drawing takes tens of milliseconds that would otherwise stall every Slack request.
+import { readlinkSync } from 'node:fs';
+import { setPriority } from 'node:os';
 import { parentPort, workerData } from 'node:worker_threads';
 import { Resvg } from '@resvg/resvg-js';
 import * as vega from 'vega';
+
+lowerOwnPriority();
 
 parentPort.on('message', async ({ id, spec, format }) => {
   try {
@@ -23,3 +27,16 @@ parentPort.on('message', async ({ id, spec, format }) => {
     parentPort.postMessage({ id, error: String(error?.stack ?? error) });
   }
 });
+
+/**
+ * Drawing is background work: a digest's chart can wait, a Slack acknowledgement can't. On Linux a thread has its own
+ * nice value, so this thread gives way to the main thread (and the database) when the cores are busy: with 1,000
+ * digests due at once, charts took the cores the acknowledgements needed.
+ */
+function lowerOwnPriority() {
+  try {
+    setPriority(Number(readlinkSync('/proc/thread-self').split('/').pop()), 19);
+  } catch {
+    // not Linux: the thread keeps the process's priority
+  }
+}

@@ -3,12 +3,13 @@ import { HOME_PICK_ACTION } from '../../render/home';
 import { PBI_ACTION_PREFIX } from '../../render/pbi-buttons';
 import type { SlackDeps } from '../deps';
 import { publishHome } from '../home';
+import { ackOnce } from '../refuse-replays';
 import { pbiButtonListener } from './pbi-button';
 
 export function registerActions(app: App, deps: SlackDeps): void {
   // App Home's Nexus picker: the chosen Nexus's board replaces the one shown
-  app.action<BlockStaticSelectAction>(HOME_PICK_ACTION, async ({ ack, body, client }) => {
-    await ack();
+  app.action<BlockStaticSelectAction>(HOME_PICK_ACTION, async ({ ack, body, client, context }) => {
+    await ackOnce(ack, context);
     await publishHome(
       client,
       deps,

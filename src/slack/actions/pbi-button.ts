@@ -4,6 +4,7 @@ import { code, escape } from '../../render/blocks';
 import { commandFor, PbiButtonSchema, staleness } from '../../render/pbi-buttons';
 import { commandContext, type SlackDeps } from '../deps';
 import { sendAnswer, slackMessages } from '../message';
+import { ackOnce } from '../refuse-replays';
 import { openBlockModal } from '../views/block-modal';
 
 type Args = SlackActionMiddlewareArgs<BlockButtonAction> & AllMiddlewareArgs;
@@ -13,8 +14,8 @@ type Args = SlackActionMiddlewareArgs<BlockButtonAction> & AllMiddlewareArgs;
  * nothing), then runs the command the button stands for, exactly as if it had been typed.
  */
 export function pbiButtonListener(deps: SlackDeps) {
-  return async ({ ack, action, body, respond, client }: Args): Promise<void> => {
-    await ack();
+  return async ({ ack, action, body, respond, client, context }: Args): Promise<void> => {
+    await ackOnce(ack, context);
     const parsed = PbiButtonSchema.safeParse(parseValue(action.value));
     const channelId = body.channel?.id;
     const teamId = body.team?.id ?? body.user.team_id;

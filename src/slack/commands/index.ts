@@ -5,6 +5,7 @@ import type { Logger } from '../../log';
 import { ephemeral, type Reply } from '../../render/reply';
 import { commandContext, type SlackDeps } from '../deps';
 import { postInChannel, sendAnswer, slackMessages, uploadChart } from '../message';
+import { ackOnce } from '../refuse-replays';
 import { requestLog } from '../request-log';
 import { openSetupModal } from '../views/setup-modal';
 
@@ -42,7 +43,7 @@ async function postThreaded(
 export function registerCommands(app: App, deps: SlackDeps): void {
   for (const slash of SLASH_COMMANDS) {
     app.command(slash, async ({ command, ack, respond, client, context }) => {
-      await ack();
+      await ackOnce(ack, context);
       const log = requestLog(context, deps.log);
       const ids = { teamId: command.team_id, channelId: command.channel_id, userId: command.user_id };
       if (slash === '/nexus' && command.text.trim().toLowerCase() === 'setup') {
