@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { instant } from './parse-time';
-import { header, randomSecret, sameSecret, weakSecret } from './signature';
-import type { Tracker } from './tracker';
+import { checkKeyMaterial, header, randomSecret, sameSecret } from './signature';
+import { ACCEPTED, rejected, type Tracker } from './tracker';
 
 const change = <T extends z.ZodType>(value: T) => z.object({ oldValue: value.optional(), newValue: value.optional() });
 
@@ -31,10 +31,10 @@ export const azure: Tracker = {
   kind: 'azure',
   verify(request, secret) {
     const auth = header(request, 'Authorization');
-    if (!auth?.startsWith('Basic ')) return 'basic authentication is missing';
+    if (!auth?.startsWith('Basic ')) return rejected('basic authentication is missing');
     const decoded = Buffer.from(auth.slice(6), 'base64').toString('utf8');
     const password = decoded.slice(decoded.indexOf(':') + 1);
-    return sameSecret(password, secret) ? null : 'the basic authentication password does not match';
+    return sameSecret(password, secret) ? ACCEPTED : rejected('the basic authentication password does not match');
   },
   deliveryId: (_request, body) => {
     const id = (body as { id?: unknown } | null)?.id;
@@ -66,7 +66,7 @@ export const azure: Tracker = {
       },
     };
   },
-  checkSecret: weakSecret,
+  checkSecret: checkKeyMaterial,
   newSecret: () => randomSecret(),
   setup:
     'Azure DevOps project settings → Service hooks → Web Hooks → *Work item updated*: paste the URL, basic authentication user `nexus-flow` and the secret as password.',

@@ -2,8 +2,8 @@ import { randomBytes } from 'node:crypto';
 import { DateTime } from 'luxon';
 import { z } from 'zod';
 import { instant } from './parse-time';
-import { header, hmacSha256, sameSecret, weakSecret } from './signature';
-import type { Tracker } from './tracker';
+import { checkKeyMaterial, header, hmacSha256, sameSecret } from './signature';
+import { ACCEPTED, rejected, type Tracker } from './tracker';
 
 /** Standard Webhooks: signatures older or newer than this are refused as replays. */
 const TOLERANCE_SECONDS = 5 * 60;
@@ -52,12 +52,15 @@ export const generic: Tracker = {
     const id = header(request, 'webhook-id');
     const timestamp = header(request, 'webhook-timestamp');
     const signatures = header(request, 'webhook-signature');
-    if (!id || !timestamp || !signatures) return 'webhook-id, webhook-timestamp and webhook-signature are required';
+    if (!id || !timestamp || !signatures)
+      return rejected('webhook-id, webhook-timestamp and webhook-signature are required');
     const sentAt = Number(timestamp);
     if (!Number.isInteger(sentAt) || Math.abs(now.toSeconds() - sentAt) > TOLERANCE_SECONDS)
-      return 'webhook-timestamp is more than 5 minutes off';
+      return rejected('webhook-timestamp is more than 5 minutes off');
     const expected = `v1,${hmacSha256(signingKey(secret), `${id}.${timestamp}.${request.raw.toString('utf8')}`, 'base64')}`;
-    return signatures.split(' ').some((given) => sameSecret(given, expected)) ? null : 'no webhook-signature matches';
+    return signatures.split(' ').some((given) => sameSecret(given, expected))
+      ? ACCEPTED
+      : rejected('no webhook-signature matches');
   },
   deliveryId: (request) => header(request, 'webhook-id'),
   parse(body) {
@@ -81,9 +84,11 @@ export const generic: Tracker = {
   checkSecret(secret) {
     const bytes = signingKey(secret).length;
     if (bytes < MIN_KEY_BYTES) {
-      return `That secret has too little key material: after \`${SECRET_PREFIX}\` its base64 decodes to ${bytes} bytes, and a Standard Webhooks key needs at least ${MIN_KEY_BYTES} random bytes with at least 64 bits of randomness (\`${SECRET_PREFIX}\` and then \`openssl rand -base64 32\`). Leave out --secret and the bot makes one.`;
+      return rejected(
+        `That secret has too little key material: after \`${SECRET_PREFIX}\` its base64 decodes to ${bytes} bytes, and a Standard Webhooks key needs at least ${MIN_KEY_BYTES} random bytes with at least 64 bits of randomness (\`${SECRET_PREFIX}\` and then \`openssl rand -base64 32\`). Leave out --secret and the bot makes one.`,
+      );
     }
-    return weakSecret(secret.startsWith(SECRET_PREFIX) ? secret.slice(SECRET_PREFIX.length) : secret);
+    return checkKeyMaterial(secret.startsWith(SECRET_PREFIX) ? secret.slice(SECRET_PREFIX.length) : secret);
   },
   // standard base64 with its padding: base64url left three secrets in four unreadable to Standard Webhooks libraries
   newSecret: () => `${SECRET_PREFIX}${randomBytes(32).toString('base64')}`,

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { TrackerChange } from '../domain/tracker';
 import { DELETED, LABEL } from '../domain/tracker';
 import { instant } from './parse-time';
-import { header, randomSecret, verifyHubSignature, weakSecret } from './signature';
+import { checkKeyMaterial, header, randomSecret, verifyHubSignature } from './signature';
 import type { Parsed, Tracker } from './tracker';
 
 const label = z.object({ name: z.string() });
@@ -96,7 +96,7 @@ export const github: Tracker = {
     if (event === 'projects_v2_item') return fromProjectItem(body);
     return { ignored: `${event ?? 'an unnamed'} event carries no status change` };
   },
-  checkSecret: weakSecret,
+  checkSecret: checkKeyMaterial,
   newSecret: () => randomSecret(),
   setup:
     'GitHub repository or organization → Settings → Webhooks → Add webhook: paste the URL and the secret, content type `application/json`, events *Issues* (and *Projects v2 items* for a project board).',

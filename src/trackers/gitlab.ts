@@ -1,8 +1,8 @@
 import { z } from 'zod';
 import { LABEL, type TrackerStatus } from '../domain/tracker';
 import { instant } from './parse-time';
-import { header, randomSecret, sameSecret, weakSecret } from './signature';
-import type { Tracker } from './tracker';
+import { checkKeyMaterial, header, randomSecret, sameSecret } from './signature';
+import { ACCEPTED, rejected, type Tracker } from './tracker';
 
 const label = z.object({ title: z.string() });
 const payload = z.object({
@@ -35,8 +35,8 @@ export const gitlab: Tracker = {
   kind: 'gitlab',
   verify(request, secret) {
     const given = header(request, 'X-Gitlab-Token');
-    if (!given) return 'the X-Gitlab-Token header is missing';
-    return sameSecret(given, secret) ? null : 'the X-Gitlab-Token does not match';
+    if (!given) return rejected('the X-Gitlab-Token header is missing');
+    return sameSecret(given, secret) ? ACCEPTED : rejected('the X-Gitlab-Token does not match');
   },
   // X-Gitlab-Webhook-UUID is new on every attempt; Idempotency-Key is the same across them
   deliveryId: (request) => header(request, 'Idempotency-Key'),
@@ -76,7 +76,7 @@ export const gitlab: Tracker = {
       change: { item, from: labelStatus(removed.find(isWorkflow) ?? removed[0]), to, at: issue.updated_at, teamHints },
     };
   },
-  checkSecret: weakSecret,
+  checkSecret: checkKeyMaterial,
   newSecret: () => randomSecret(),
   setup:
     'GitLab project or group → Settings → Webhooks → Add new webhook: paste the URL, the secret as *Secret token*, tick *Issues events*.',

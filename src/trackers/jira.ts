@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import { DELETED, type TrackerChange } from '../domain/tracker';
 import { epochMillis, instant } from './parse-time';
-import { header, randomSecret, verifyHubSignature, weakSecret } from './signature';
+import { checkKeyMaterial, header, randomSecret, verifyHubSignature } from './signature';
 import type { Parsed, Tracker } from './tracker';
 
 const statusItem = z.object({
@@ -70,7 +70,7 @@ export const jira: Tracker = {
       category: current?.id === status.to ? (current.statusCategory?.key ?? null) : null,
     });
   },
-  checkSecret: weakSecret,
+  checkSecret: checkKeyMaterial,
   newSecret: () => randomSecret(),
   setup:
     'Jira settings → System → WebHooks → Create a WebHook: paste the URL and the secret, tick *Issue → updated* and *deleted*.',

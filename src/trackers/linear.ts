@@ -1,8 +1,8 @@
 import { z } from 'zod';
 import { DELETED } from '../domain/tracker';
 import { epochMillis, instant } from './parse-time';
-import { header, hmacSha256, randomSecret, sameSecret, weakSecret } from './signature';
-import { jsonOrNull, type Tracker } from './tracker';
+import { checkKeyMaterial, header, hmacSha256, randomSecret, sameSecret } from './signature';
+import { ACCEPTED, jsonOrNull, rejected, type Tracker } from './tracker';
 
 /** Linear signs the body and puts the send time in it: older than this and it is a replay. */
 const MAX_SKEW_MS = 60_000;
@@ -28,13 +28,14 @@ export const linear: Tracker = {
   kind: 'linear',
   verify(request, secret, now) {
     const given = header(request, 'linear-signature');
-    if (!given) return 'the linear-signature header is missing';
-    if (!sameSecret(given, hmacSha256(secret, request.raw, 'hex'))) return 'the linear-signature does not match';
+    if (!given) return rejected('the linear-signature header is missing');
+    if (!sameSecret(given, hmacSha256(secret, request.raw, 'hex')))
+      return rejected('the linear-signature does not match');
     const sent = z.object({ webhookTimestamp: z.number() }).safeParse(jsonOrNull(request.raw));
-    if (!sent.success) return 'webhookTimestamp is missing';
+    if (!sent.success) return rejected('webhookTimestamp is missing');
     return Math.abs(now.toMillis() - sent.data.webhookTimestamp) > MAX_SKEW_MS
-      ? 'webhookTimestamp is more than 60 s off'
-      : null;
+      ? rejected('webhookTimestamp is more than 60 s off')
+      : ACCEPTED;
   },
   deliveryId: (request) => header(request, 'Linear-Delivery'),
   parse(body) {
@@ -69,7 +70,7 @@ export const linear: Tracker = {
     };
   },
   // Linear's secrets start lin_wh_: the prefix adds no randomness
-  checkSecret: (secret) => weakSecret(secret.replace(/^lin_wh_/, '')),
+  checkSecret: (secret) => checkKeyMaterial(secret.replace(/^lin_wh_/, '')),
   newSecret: () => randomSecret(),
   setup:
     'Linear settings → API → Webhooks → New webhook: paste the URL, tick *Issues*; Linear shows its own signing secret: give it to the bot with `/nexus tracker linear --secret <secret>`.',

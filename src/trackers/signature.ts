@@ -1,5 +1,5 @@
 import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
-import type { WebhookRequest } from './tracker';
+import { ACCEPTED, rejected, type Verdict, type WebhookRequest } from './tracker';
 
 export function hmacSha256(key: string | Buffer, data: string | Buffer, encoding: 'hex' | 'base64'): string {
   return createHmac('sha256', key).update(data).digest(encoding);
@@ -18,12 +18,12 @@ export function header(request: WebhookRequest, name: string): string | null {
 }
 
 /** `sha256=<hex HMAC of the raw body>` in `name`, as Jira and GitHub sign. */
-export function verifyHubSignature(request: WebhookRequest, name: string, secret: string): string | null {
+export function verifyHubSignature(request: WebhookRequest, name: string, secret: string): Verdict {
   const given = header(request, name);
-  if (!given) return `the ${name} header is missing`;
+  if (!given) return rejected(`the ${name} header is missing`);
   return sameSecret(given, `sha256=${hmacSha256(secret, request.raw, 'hex')}`)
-    ? null
-    : `the ${name} signature does not match`;
+    ? ACCEPTED
+    : rejected(`the ${name} signature does not match`);
 }
 
 /**
@@ -46,11 +46,13 @@ export function estimatedBits(text: string): number {
   return Math.floor(chars.length * perChar);
 }
 
-/** Why `random` (a secret without any fixed prefix) is too weak to sign with, or null. */
-export function weakSecret(random: string): string | null {
+/** `random` (a secret without any fixed prefix) accepted, or rejected as too weak to sign with. */
+export function checkKeyMaterial(random: string): Verdict {
   const bits = estimatedBits(random);
-  if (bits >= MIN_SECRET_BITS) return null;
-  return `That secret has too little key material: about ${bits} bits of randomness by its characters, and a tracker secret needs at least ${MIN_SECRET_BITS} bits (for example 32 random hex digits: \`openssl rand -hex 16\`). Leave out --secret and the bot makes one.`;
+  if (bits >= MIN_SECRET_BITS) return ACCEPTED;
+  return rejected(
+    `That secret has too little key material: about ${bits} bits of randomness by its characters, and a tracker secret needs at least ${MIN_SECRET_BITS} bits (for example 32 random hex digits: \`openssl rand -hex 16\`). Leave out --secret and the bot makes one.`,
+  );
 }
 
 export function randomSecret(bytes = 24): string {

@@ -11,7 +11,7 @@ import { TRACKERS } from '.';
 import { connectionCache } from './connection-cache';
 import { groupedReceiver } from './grouped-receiver';
 import { type TokenBuckets, tokenBuckets } from './rate-limit';
-import { jsonOrNull, type Parsed, type WebhookRequest } from './tracker';
+import { isRejected, jsonOrNull, type Parsed, type WebhookRequest } from './tracker';
 
 export const WEBHOOK_PATH = '/webhooks/:tracker/:nexusId';
 /** Larger than any status change a tracker sends; bigger bodies are refused before they are read. */
@@ -127,25 +127,26 @@ async function receive(deps: WebhookDeps, parts: Parts, req: IncomingMessage, de
   const tracker = TRACKERS[kind];
   const request: WebhookRequest = { headers: req.headers, raw };
   let { found, cached } = await parts.connection(nexusId, kind);
-  let refused = found && tracker.verify(request, found.secret, deps.now());
-  if (refused && cached) {
+  let verdict = found && tracker.verify(request, found.secret, deps.now());
+  if (verdict && isRejected(verdict) && cached) {
     ({ found } = await parts.connection(nexusId, kind, true));
-    refused = found && tracker.verify(request, found.secret, deps.now());
+    verdict = found && tracker.verify(request, found.secret, deps.now());
   }
-  if (!found)
+  // no verdict without a connection to verify against
+  if (!found || !verdict)
     return {
       status: 404,
       body: { error: `no Nexus ${nexusId.slice(0, 40)} with a ${kind} connection; /nexus tracker ${kind} makes one` },
     };
   // a secret taken before weak ones were refused: a forger could guess it, so nothing signed with it counts
-  if (tracker.checkSecret(found.secret))
+  if (isRejected(tracker.checkSecret(found.secret)))
     return {
       status: 401,
       body: {
         error: `this connection's secret has too little key material; a NIT member gives it a new one with /nexus tracker ${kind}`,
       },
     };
-  if (refused) return { status: 401, body: { error: refused } };
+  if (isRejected(verdict)) return { status: 401, body: { error: verdict.rejected } };
   if (!parts.nexuses.take(nexusId)) {
     const error = `more than ${parts.deliveriesPerNexus} deliveries a second for this Nexus; send again after Retry-After`;
     return { status: 429, body: { error }, retryAfter: parts.nexuses.waitSeconds(nexusId) };

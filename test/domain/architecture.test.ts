@@ -196,3 +196,15 @@ test('an expected failure crosses a throw one way: as ExpectedFailure, a code an
   );
   expect(worded).toEqual([]); // app.error hands the failure's code to apology() in render/apology.ts
 });
+
+test('a tracker rejects with a reason one way: a Verdict, never a string whose null means accepted', () => {
+  const offenders = filesUnder(path.join(SRC, 'trackers')).flatMap((file) =>
+    readFileSync(file, 'utf8')
+      .split('\n')
+      .filter((line) => /\):\s*string \| null\b/.test(line) && !/\b(header|deliveryId)\(/.test(line))
+      .map((line) => `${path.relative(SRC, file)}: ${line.trim()}`),
+  );
+  // verify and checkSecret answer ACCEPTED or rejected(reason) (trackers/tracker.ts); a `string | null` there is a
+  // value that may be missing (a header, a delivery id), not a reason whose absence means "fine"
+  expect(offenders).toEqual([]);
+});

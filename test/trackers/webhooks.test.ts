@@ -242,6 +242,9 @@ describe.each(DATABASE_KINDS)('tracker webhooks on the %s database', (dbKind) =>
       const answer = await post(app.url, kind, otherId, signed(kind, json, deliveryId, weak, DateTime.utc()));
       expect(answer.status).toBe(401);
       expect(answer.body.error).toContain(`/nexus tracker ${kind}`);
+      expect(answer.body).toEqual({
+        error: `this connection's secret has too little key material; a NIT member gives it a new one with /nexus tracker ${kind}`,
+      });
       expect(await db.prisma.delivery.count({ where: { deliveryId } })).toBe(0);
     }
   });
@@ -279,6 +282,25 @@ describe.each(DATABASE_KINDS)('tracker webhooks on the %s database', (dbKind) =>
       ).toBe(1);
     },
   );
+
+  /** What a refused sender reads in the 401 body, byte for byte: without its credentials, and with forged ones. */
+  const REJECTED = {
+    jira: ['the X-Hub-Signature header is missing', 'the X-Hub-Signature signature does not match'],
+    github: ['the X-Hub-Signature-256 header is missing', 'the X-Hub-Signature-256 signature does not match'],
+    linear: ['the linear-signature header is missing', 'the linear-signature does not match'],
+    gitlab: ['the X-Gitlab-Token header is missing', 'the X-Gitlab-Token does not match'],
+    azure: ['basic authentication is missing', 'the basic authentication password does not match'],
+    generic: ['webhook-id, webhook-timestamp and webhook-signature are required', 'no webhook-signature matches'],
+  } satisfies Record<TrackerKind, [string, string]>;
+
+  test.each(TRACKER_KINDS)('a refused %s delivery is told why in the 401 body', async (kind) => {
+    const { json, deliveryId } = statusChange(kind, 42, 'integrated', day(15));
+    const forged = signed(kind, json, deliveryId, 'not-the-secret-at-all-0123456789', DateTime.utc());
+    const bare = { ...forged, headers: { 'content-type': 'application/json' } };
+    const [missing, mismatch] = REJECTED[kind];
+    expect(await post(app.url, kind, nexusId, bare)).toEqual({ status: 401, body: { error: missing } });
+    expect(await post(app.url, kind, nexusId, forged)).toEqual({ status: 401, body: { error: mismatch } });
+  });
 
   test('a missing signature is 401, an unknown Nexus 404, an unknown tracker 404, a body over 1 MiB 413', async () => {
     const { json, deliveryId } = statusChange('jira', 5, 'integrated', day(15));

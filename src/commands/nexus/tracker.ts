@@ -7,6 +7,7 @@ import { mapCommand, TRACKER_NAMES } from '../../render/tracker-news';
 import type { InboxSummary, TrackerConnection } from '../../store/tracker-repository';
 import { TRACKERS } from '../../trackers';
 import { SECRET_CACHE_MS } from '../../trackers/connection-cache';
+import { ACCEPTED, isRejected } from '../../trackers/tracker';
 import { defineCommand, invalid, isInvalid, type NexusContext } from '../command';
 import { parseFlags } from '../flags';
 import type { NexusProblem } from './change';
@@ -55,8 +56,8 @@ export const nexusTracker = defineCommand<Input, Outcome>({
     const secret = parsed.flags.secret ?? null;
     if (secret !== null && secret.length < 16)
       return invalid('That secret is too short to be safe: use at least 16 characters.');
-    const weak = secret === null ? null : TRACKERS[kind.toLowerCase() as TrackerKind].checkSecret(secret);
-    if (weak) return invalid(weak);
+    const strength = secret === null ? ACCEPTED : TRACKERS[kind.toLowerCase() as TrackerKind].checkSecret(secret);
+    if (isRejected(strength)) return invalid(strength.rejected);
     return { kind: kind.toLowerCase() as TrackerKind, secret };
   },
   async execute(input, ctx) {
