@@ -1,5 +1,6 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
+import ts from 'typescript';
 
 const SRC = path.resolve(__dirname, '../../src');
 
@@ -207,4 +208,97 @@ test('a tracker rejects with a reason one way: a Verdict, never a string whose n
   // verify and checkSecret answer ACCEPTED or rejected(reason) (trackers/tracker.ts); a `string | null` there is a
   // value that may be missing (a header, a delivery id), not a reason whose absence means "fine"
   expect(offenders).toEqual([]);
+});
+
+/** The module a relative import names: `../x` → src/…/x.ts, or its folder's index.ts. */
+function resolveImport(from: string, spec: string): string {
+  const target = path.resolve(path.dirname(from), spec);
+  return readdirSync(path.dirname(target)).includes(`${path.basename(target)}.ts`)
+    ? `${target}.ts`
+    : path.join(target, 'index.ts');
+}
+
+/**
+ * A file's top-level declarations (functions and consts) and its commands' execute and render steps, each with the
+ * declarations of src it names (as `file#name`, through its imports) outside a `parse` member, and whether it builds an
+ * Invalid there.
+ */
+function declarationsOf(file: string) {
+  const source = ts.createSourceFile(file, readFileSync(file, 'utf8'), ts.ScriptTarget.Latest, true);
+  const memberName = (n: ts.Node) =>
+    ts.isMethodDeclaration(n) || ts.isPropertyAssignment(n) ? n.name.getText(source) : null;
+  const origins = new Map<string, string>();
+  for (const statement of source.statements) {
+    if (ts.isImportDeclaration(statement) && ts.isStringLiteral(statement.moduleSpecifier)) {
+      const spec = statement.moduleSpecifier.text;
+      const bindings = statement.importClause?.namedBindings;
+      if (!spec.startsWith('.') || !bindings || !ts.isNamedImports(bindings)) continue;
+      const from = path.relative(SRC, resolveImport(file, spec));
+      for (const e of bindings.elements) origins.set(e.name.text, `${from}#${(e.propertyName ?? e.name).text}`);
+    }
+    if (ts.isFunctionDeclaration(statement) && statement.name)
+      origins.set(statement.name.text, `${path.relative(SRC, file)}#${statement.name.text}`);
+    if (ts.isVariableStatement(statement))
+      for (const d of statement.declarationList.declarations)
+        origins.set(d.name.getText(source), `${path.relative(SRC, file)}#${d.name.getText(source)}`);
+  }
+  /** What the code under `node` (but not under a `parse` member) names, and whether it builds an Invalid. */
+  const scan = (node: ts.Node) => {
+    const names = new Set<string>();
+    let buildsInvalid = false;
+    const visit = (n: ts.Node): void => {
+      if (memberName(n) === 'parse' || ts.isTypeNode(n)) return;
+      if (ts.isCallExpression(n) && ts.isIdentifier(n.expression) && n.expression.text === 'invalid')
+        buildsInvalid = true;
+      if (memberName(n) === 'invalid' && ts.isObjectLiteralExpression(n.parent)) buildsInvalid = true;
+      const named = ts.isIdentifier(n) && !(ts.isPropertyAccessExpression(n.parent) && n.parent.name === n);
+      if (named && origins.has(n.text)) names.add(origins.get(n.text)!);
+      ts.forEachChild(n, visit);
+    };
+    ts.forEachChild(node, visit);
+    return { names, buildsInvalid };
+  };
+  const steps: { name: string; names: Set<string>; buildsInvalid: boolean }[] = [];
+  const findSteps = (n: ts.Node): void => {
+    const name = memberName(n);
+    if (name === 'execute' || name === 'render') steps.push({ name, ...scan(n) });
+    else ts.forEachChild(n, findSteps);
+  };
+  findSteps(source);
+  const declarations = source.statements.flatMap((statement) => {
+    const named = ts.isFunctionDeclaration(statement)
+      ? [{ name: statement.name?.text ?? '', node: statement as ts.Node }]
+      : ts.isVariableStatement(statement)
+        ? statement.declarationList.declarations.map((d) => ({ name: d.name.getText(source), node: d as ts.Node }))
+        : [];
+    return named.map(({ name, node }) => ({ key: `${path.relative(SRC, file)}#${name}`, ...scan(node) }));
+  });
+  return { file: path.relative(SRC, file), declarations, steps };
+}
+
+test('only parse builds an Invalid: no execute, render or layer below commands makes or reaches one', () => {
+  const files = filesUnder(SRC)
+    .filter((f) => !f.includes(`${path.sep}generated${path.sep}`))
+    .map(declarationsOf);
+  const inCommands = (file: string) => file.startsWith(`commands${path.sep}`);
+  const commandDeclarations = files.filter((f) => inCommands(f.file)).flatMap((f) => f.declarations);
+  // declarations that build an Invalid outside a command's parse (parseFlags, freeText, …), or name one that does
+  const reading = new Set(commandDeclarations.filter((d) => d.buildsInvalid).map((d) => d.key));
+  reading.delete(`${path.join('commands', 'command.ts')}#invalid`);
+  for (let grew = true; grew; ) {
+    grew = false;
+    for (const d of commandDeclarations)
+      if (!reading.has(d.key) && [...d.names].some((n) => reading.has(n))) grew = Boolean(reading.add(d.key));
+  }
+  const reaches = (s: { names: Set<string>; buildsInvalid: boolean }) =>
+    s.buildsInvalid || [...s.names].some((n) => reading.has(n));
+  const below = ['render', 'domain', 'store', 'charts', 'trackers', 'schedule'].map((d) => `${d}${path.sep}`);
+  const offenders = files.flatMap(({ file, declarations, steps }) => [
+    ...steps.filter(reaches).map((s) => `${file}: ${s.name}`),
+    ...(below.some((b) => file.startsWith(b)) ? declarations.filter(reaches).map((d) => d.key) : []),
+  ]);
+  // parse reads the words and says what is wrong with them (shown above the usage); execute answers with data and
+  // coded problems, and render words those
+  expect(offenders).toEqual([]);
+  expect(reading).toContain(`${path.join('commands', 'flags.ts')}#parseFlags`); // the scan sees what it guards
 });
