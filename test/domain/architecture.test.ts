@@ -156,12 +156,14 @@ test('parse fails one way: with Invalid, which the dispatcher shows above the us
 });
 
 /**
- * A refusal or a "usage goes with it" flag built by a /nexus command, instead of a coded problem: `{ refused: … }`,
- * `mistake: true`, the `Refused` shape or `refusedFor`.
+ * Words a /nexus command's execute used to build for render to pass on: a refusal or a "usage goes with it" flag
+ * instead of a coded problem (`{ refused: … }`, `mistake: true`, the `Refused` shape, `refusedFor`), the channel's
+ * sentence about a change (`said: …`, `const said = …`) or a setting shown as a sentence (`shown: \`…\``).
  */
-const SETTINGS_WORDED = /\brefused\??:|'refused' in\b|\bRefused\b|\brefusedFor\b|\bmistake\??:/;
+const SETTINGS_WORDED =
+  /\brefused\??:|'refused' in\b|\bRefused\b|\brefusedFor\b|\bmistake\??:|\bsaid\??\s*[:=]|\bshown\??:\s*[`'"]/;
 
-test('the /nexus commands word no refusal: they answer with coded problems, worded and judged in render', () => {
+test('the /nexus commands word no reply in execute: they answer with coded problems and what changed, worded in render', () => {
   const offenders = filesUnder(path.join(SRC, 'commands', 'nexus')).flatMap((file) =>
     readFileSync(file, 'utf8')
       .split('\n')
@@ -170,7 +172,8 @@ test('the /nexus commands word no refusal: they answer with coded problems, word
       .map((line) => `${path.relative(SRC, file)}: ${line.trim()}`),
   );
   // a problem is { problem: '<code>', ...facts }: explain in render/problems words it, and isMistake, not a flag in
-  // the data, decides whether the command's form goes with it
+  // the data, decides whether the command's form goes with it; a change is what changed (SettingsChanged), and
+  // renderSettings in render/settings words what the channel hears
   expect(offenders).toEqual([]);
 });
 

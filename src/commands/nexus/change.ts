@@ -1,11 +1,9 @@
+import type { Weekday } from '../../domain/calendar';
 import type { NexusEvent } from '../../domain/events';
-import type { Nexus, TeamsProblem } from '../../domain/nexus';
+import type { DigestSchedule, ForecastSetting, Nexus, TeamsProblem } from '../../domain/nexus';
+import type { SleSetting } from '../../domain/sle';
 import type { DroppedMappings, TrackerKind } from '../../domain/tracker';
 import type { WorkflowProblem } from '../../domain/workflow';
-import { code, context, escape, section } from '../../render/blocks';
-import { isProblem, refuse } from '../../render/problems';
-import { ephemeral, inChannel, type Reply } from '../../render/reply';
-import { TRACKER_NAMES } from '../../render/tracker-news';
 import type { SettingsInUse } from '../../store/nexus-repository';
 import type { NexusContext } from '../command';
 
@@ -27,17 +25,38 @@ export type NexusProblem =
 export type SettingsProblem = NexusProblem | WorkflowProblem | TeamsProblem | SettingsInUse;
 
 /**
- * A change told to the channel (with the tracker labels and statuses it unmapped, when it removed their teams or
- * stages), a problem, or the setting as it is (asked with no arguments), told to the asker.
+ * What a settings change did, as facts: the channel's sentence about it is worded by `renderSettings` in
+ * render/settings.ts. Names are as the Nexus holds them after the change, not as they were typed.
+ */
+export type SettingsChanged =
+  /** `users` as mentioned (some may have been in it already), `nit` the team as it now is */
+  | { setting: 'nit'; action: 'add' | 'remove'; users: string[]; nit: string[] }
+  /** `changed` the teams added or removed, `teams` the Nexus's teams now */
+  | { setting: 'teams'; action: 'add' | 'remove'; changed: string[]; teams: string[] }
+  | { setting: 'stage'; action: 'add' | 'wip'; stage: string; wipLimit: number | null }
+  | { setting: 'stage'; action: 'remove'; stage: string }
+  | { setting: 'flow'; start: string; finish: string }
+  | { setting: 'sle'; sle: SleSetting }
+  | { setting: 'digest'; digest: DigestSchedule; timeZone: string }
+  | { setting: 'zone'; from: string; to: string }
+  /** `workingDays`: the digest's days, which "working days only" counts */
+  | { setting: 'forecast'; forecast: ForecastSetting; workingDays: Weekday[] };
+
+/** A setting shown as it is, asked for with no arguments. */
+export type SettingShown = 'teams' | 'zone' | 'digest' | 'sle' | 'forecast';
+
+/**
+ * A change told to the channel, with who made it (and the tracker labels and statuses it unmapped, when it removed
+ * their teams or stages); a problem; or a setting of the Nexus shown as it is, to the asker.
  */
 export type SettingsOutcome =
-  | { nexus: Nexus; said: string; unmapped: DroppedMappings }
+  | { nexus: Nexus; changed: SettingsChanged; by: string; unmapped: DroppedMappings }
   | SettingsProblem
-  | { shown: string };
+  | { shown: SettingShown; nexus: Nexus };
 
-/** New settings, what they record and what the channel is told; or why not. */
+/** New settings, what they record and what changed; or why not. */
 export type SettingsDecision =
-  | { after: Nexus; value: unknown; said: string }
+  | { after: Nexus; value: unknown; changed: SettingsChanged }
   | NexusProblem
   | WorkflowProblem
   | TeamsProblem;
@@ -51,41 +70,19 @@ export async function saveSettings(
   type: NexusEvent['type'],
   decide: (nexus: Nexus) => SettingsDecision,
 ): Promise<SettingsOutcome> {
-  let said = '';
+  // what the decision that was saved changed: the store may run `decide` more than once, the last run is written
+  let changed = null as SettingsChanged | null;
   const outcome = await ctx.store.nexuses.change(ctx.nexus.id, (nexus) => {
     const decided = decide(nexus);
     if ('problem' in decided) return decided;
-    said = decided.said;
+    changed = decided.changed;
     return { after: decided.after, event: { type, at: ctx.now(), actor: ctx.userId, value: decided.value } };
   });
-  if ('saved' in outcome) return { nexus: outcome.saved, said, unmapped: outcome.unmapped };
-  return outcome;
+  if (!('saved' in outcome)) return outcome;
+  if (!changed) throw new Error('a settings change was saved without a decision to make it');
+  return { nexus: outcome.saved, changed, by: ctx.userId, unmapped: outcome.unmapped };
 }
 
-export function renderSettings(outcome: SettingsOutcome, usage: string, detail?: (nexus: Nexus) => string): Reply {
-  if (isProblem(outcome)) return refuse(outcome, usage);
-  if ('shown' in outcome)
-    return ephemeral(outcome.shown, [section(outcome.shown), context(`Change it: ${code(usage)}`)]);
-  const said = [outcome.said, ...unmappedNotes(outcome.unmapped)].join(' ');
-  const blocks = [section(said)];
-  if (detail) blocks.push(context(detail(outcome.nexus)));
-  return inChannel(said, blocks);
-}
-
-/** The channel also hears which tracker labels and statuses the change unmapped, as they meant what it removed. */
-function unmappedNotes({ labels, statuses }: DroppedMappings): string[] {
-  const notes: string[] = [];
-  if (labels.length) {
-    const listed = labels.map((m) => `${TRACKER_NAMES[m.kind]} "${escape(m.label)}" (${escape(m.team)})`);
-    notes.push(
-      `Tracker labels that meant a removed team now mean no team: ${listed.join(', ')}; \`/nexus map <tracker> team "<label>" <team>\` maps one again.`,
-    );
-  }
-  if (statuses.length) {
-    const listed = statuses.map((m) => `${TRACKER_NAMES[m.kind]} "${escape(m.status)}" (${escape(m.stage)})`);
-    notes.push(
-      `Tracker statuses that meant a removed stage are unmapped: ${listed.join(', ')}; they now map as any status no one mapped (to a stage of their name or by their category, else held for the NIT), and \`/nexus map <tracker> "<status>" <stage>\` maps one again.`,
-    );
-  }
-  return notes;
-}
+/** A setting of the Nexus as it is, for a settings command typed alone. */
+export const showSetting = (shown: SettingShown, ctx: NexusContext): Promise<SettingsOutcome> =>
+  Promise.resolve({ shown, nexus: ctx.nexus });

@@ -1,6 +1,7 @@
 import { isValidZone, WEEKDAYS, type Weekday } from '../../domain/calendar';
-import { DIGEST_TIME, type DigestSchedule, type Nexus } from '../../domain/nexus';
+import { DIGEST_TIME, type DigestSchedule } from '../../domain/nexus';
 import { code } from '../../render/blocks';
+import { renderSettings } from '../../render/settings';
 import {
   defineCommand,
   type Invalid,
@@ -11,7 +12,7 @@ import {
   type ShowSetting,
 } from '../command';
 import { parseFlags } from '../flags';
-import { renderSettings, type SettingsOutcome, saveSettings } from './change';
+import { type SettingsOutcome, saveSettings, showSetting } from './change';
 import { isSameZone } from './zone';
 
 const usage = '/nexus digest <HH:MM> [--days mon-fri] | /nexus digest off';
@@ -42,25 +43,18 @@ export const nexusDigest = defineCommand<Input | ShowSetting, SettingsOutcome>({
     return { digest: { time, enabled: true, ...(days && { days: days.days }) }, zone: zone ?? null };
   },
   execute(input, ctx) {
-    if (isShowSetting(input)) return Promise.resolve({ shown: describeDigest(ctx.nexus) });
+    if (isShowSetting(input)) return showSetting('digest', ctx);
     const { digest, zone } = input;
     return saveSettings(ctx, 'nexus.digest-changed', (nexus) => {
       const { timeZone } = nexus;
       // the zone moves every date of every report: it changes only on purpose, with /nexus zone, never by the way
       if (zone && !isSameZone(zone, timeZone)) return { problem: 'zone-in-digest', zone, timeZone, time: digest.time };
       const next = { ...nexus.digest, ...digest };
-      const said = next.enabled
-        ? `🗞 <@${ctx.userId}> set the digest for ${next.time} ${timeZone} on ${next.days.join(', ')}.`
-        : `🗞 <@${ctx.userId}> turned the daily digest off. \`/flow digest\` still posts it on demand.`;
-      return { after: { ...nexus, digest: next }, value: { ...next, timeZone }, said };
+      const changed = { setting: 'digest', digest: next, timeZone } as const;
+      return { after: { ...nexus, digest: next }, value: { ...next, timeZone }, changed };
     });
   },
-  render: (outcome) =>
-    renderSettings(
-      outcome,
-      usage,
-      () => 'The working days are also the days forecasts count with `/nexus forecast working`.',
-    ),
+  render: (outcome) => renderSettings(outcome, usage),
 });
 
 /** `mon-fri`, `mon,wed,fri` or a mix like `mon-wed,fri`. */
@@ -79,9 +73,4 @@ function parseDays(text: string): { days: Weekday[] } | Invalid {
     for (let i = a; i <= b; i++) days.add(WEEKDAYS[i]);
   }
   return { days: WEEKDAYS.filter((d) => days.has(d)) };
-}
-
-function describeDigest({ digest, timeZone }: Nexus): string {
-  const when = `${digest.time} ${timeZone} on ${digest.days.join(', ')}`;
-  return digest.enabled ? `Digest: posted at ${when}.` : `Digest: off (it would post at ${when}).`;
 }

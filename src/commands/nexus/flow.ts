@@ -1,8 +1,7 @@
 import { isWorkflowProblem, setFlow } from '../../domain/workflow';
-import { code } from '../../render/blocks';
+import { renderSettings } from '../../render/settings';
 import { defineCommand, invalid } from '../command';
-import { renderSettings, type SettingsOutcome, saveSettings } from './change';
-import { describeWorkflow } from './describe';
+import { type SettingsOutcome, saveSettings } from './change';
 
 const usage = '/nexus flow start <stage> finish <stage>';
 
@@ -29,9 +28,9 @@ export const nexusFlow = defineCommand<{ start: string; finish: string }, Settin
     return saveSettings(ctx, 'nexus.workflow-changed', (nexus) => {
       const next = setFlow(nexus.workflow, start, finish);
       if (isWorkflowProblem(next)) return next;
-      const said = `🧭 <@${ctx.userId}> set flow to start in ${code(next.startStage)} and finish in ${code(next.finishStage)}; every PBI's age and cycle time now count from there.`;
-      return { after: { ...nexus, workflow: next }, value: next, said };
+      const changed = { setting: 'flow', start: next.startStage, finish: next.finishStage } as const;
+      return { after: { ...nexus, workflow: next }, value: next, changed };
     });
   },
-  render: (outcome) => renderSettings(outcome, usage, (n) => `Workflow: ${describeWorkflow(n.workflow)}`),
+  render: (outcome) => renderSettings(outcome, usage),
 });

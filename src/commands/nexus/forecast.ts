@@ -1,10 +1,10 @@
-import type { ForecastSetting, Nexus } from '../../domain/nexus';
+import type { ForecastSetting } from '../../domain/nexus';
 import { code } from '../../render/blocks';
-import { count } from '../../render/words';
+import { renderSettings } from '../../render/settings';
 import { defineCommand, invalid, isInvalid, isShowSetting, SHOW_SETTING, type ShowSetting } from '../command';
 import { parseFlags } from '../flags';
 import { wholeNumber } from '../numbers';
-import { renderSettings, type SettingsOutcome, saveSettings } from './change';
+import { type SettingsOutcome, saveSettings, showSetting } from './change';
 
 const usage = '/nexus forecast calendar|working [--sprint <days>]';
 
@@ -33,24 +33,12 @@ export const nexusForecast = defineCommand<Partial<ForecastSetting> | ShowSettin
     return { ...(mode && { days: mode }), ...(sprintDays && { sprintDays }) };
   },
   execute(input, ctx) {
-    if (isShowSetting(input))
-      return Promise.resolve({
-        shown: `Forecasts count ${counted(ctx.nexus)}; a Sprint is ${count(ctx.nexus.forecast.sprintDays, 'day')}.`,
-      });
+    if (isShowSetting(input)) return showSetting('forecast', ctx);
     return saveSettings(ctx, 'nexus.forecast-changed', (nexus) => {
       const forecast = { ...nexus.forecast, ...input };
-      const said = `🔮 <@${ctx.userId}> set forecasts to count ${counted({ ...nexus, forecast })}; a Sprint is ${count(forecast.sprintDays, 'day')}.`;
-      return { after: { ...nexus, forecast }, value: forecast, said };
+      const changed = { setting: 'forecast', forecast, workingDays: nexus.digest.days } as const;
+      return { after: { ...nexus, forecast }, value: forecast, changed };
     });
   },
-  render: (outcome) =>
-    renderSettings(
-      outcome,
-      usage,
-      () => "Working days are the digest's days (`/nexus digest`). `/forecast sprint` uses the Sprint length.",
-    ),
+  render: (outcome) => renderSettings(outcome, usage),
 });
-
-function counted({ forecast, digest }: Nexus): string {
-  return forecast.days === 'working' ? `working days only (${digest.days.join(', ')})` : 'every calendar day';
-}

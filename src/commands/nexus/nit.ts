@@ -1,6 +1,7 @@
 import { code } from '../../render/blocks';
+import { renderSettings } from '../../render/settings';
 import { defineCommand, invalid } from '../command';
-import { renderSettings, type SettingsOutcome, saveSettings } from './change';
+import { type SettingsOutcome, saveSettings } from './change';
 
 type Input = { action: 'add' | 'remove'; users: string[] };
 const usage = '/nexus nit add|remove @user…';
@@ -33,8 +34,7 @@ export const nexusNit = defineCommand<Input, SettingsOutcome>({
       if (unchanged.length === users.length)
         return { problem: action === 'add' ? 'already-in-nit' : 'not-in-nit', users: unchanged };
       if (!next.length) return { problem: 'nit-left-empty' };
-      const said = `🛡 <@${ctx.userId}> ${action === 'add' ? 'added' : 'removed'} ${users.map((u) => `<@${u}>`).join(', ')}. Nexus Integration Team: ${next.map((u) => `<@${u}>`).join(', ')}.`;
-      return { after: { ...nexus, nit: next }, value: next, said };
+      return { after: { ...nexus, nit: next }, value: next, changed: { setting: 'nit', action, users, nit: next } };
     });
   },
   render: (outcome) => renderSettings(outcome, usage),

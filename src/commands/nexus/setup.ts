@@ -16,11 +16,11 @@ import {
 import { bold, code, context, escape, section } from '../../render/blocks';
 import { isProblem, refuse } from '../../render/problems';
 import { inChannel, type Reply } from '../../render/reply';
+import { describeWorkflow } from '../../render/settings';
 import type { NexusExists } from '../../store/nexus-repository';
 import { type CommandContext, defineCommand, type Invalid, invalid, isInvalid } from '../command';
 import { parseFlags, splitList } from '../flags';
 import { WIP_LIMIT_RULE, wholeNumber } from '../numbers';
-import { describeWorkflow } from './describe';
 
 const usage =
   '/nexus setup [--name "<name>"] [--teams Alpha,Beta] [--stages "refining,ready:10,in-progress:6,integrated"] [--start <stage>] [--finish <stage>] [--zone <IANA zone>] [--digest HH:MM] [--sle <percentile>]';

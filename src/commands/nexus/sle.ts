@@ -1,9 +1,8 @@
-import type { Nexus } from '../../domain/nexus';
 import { code } from '../../render/blocks';
-import { count } from '../../render/words';
+import { renderSettings } from '../../render/settings';
 import { defineCommand, invalid, isShowSetting, SHOW_SETTING, type ShowSetting } from '../command';
 import { wholeNumber } from '../numbers';
-import { renderSettings, type SettingsOutcome, saveSettings } from './change';
+import { type SettingsOutcome, saveSettings, showSetting } from './change';
 
 const usage = '/nexus sle <percentile> [<days>|auto]';
 
@@ -27,22 +26,12 @@ export const nexusSle = defineCommand<{ percentile: number; days: number | null 
     return { percentile, days };
   },
   execute(input, ctx) {
-    if (isShowSetting(input)) return Promise.resolve({ shown: describeSle(ctx.nexus) });
+    if (isShowSetting(input)) return showSetting('sle', ctx);
     const { percentile, days } = input;
     return saveSettings(ctx, 'nexus.sle-changed', (nexus) => {
       const sle = { ...nexus.sle, percentile, days };
-      const said =
-        days === null
-          ? `🎯 <@${ctx.userId}> set the SLE to the ${percentile}th percentile of cycle times of the last ${sle.historyDays} days, computed from history.`
-          : `🎯 <@${ctx.userId}> set the SLE: ${percentile}% of PBIs finish within ${count(days, 'day')}.`;
-      return { after: { ...nexus, sle }, value: sle, said };
+      return { after: { ...nexus, sle }, value: sle, changed: { setting: 'sle', sle } };
     });
   },
-  render: (outcome) => renderSettings(outcome, usage, () => '`/flow sle` shows the cycle times behind it.'),
+  render: (outcome) => renderSettings(outcome, usage),
 });
-
-function describeSle({ sle }: Nexus): string {
-  return sle.days === null
-    ? `SLE: ${sle.percentile}% of PBIs finish within a number of days computed from the cycle times of the last ${sle.historyDays} days. \`/flow sle\` shows it.`
-    : `SLE: ${sle.percentile}% of PBIs finish within ${count(sle.days, 'day')} (set by hand).`;
-}

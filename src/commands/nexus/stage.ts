@@ -10,11 +10,11 @@ import {
   type WorkflowProblem,
 } from '../../domain/workflow';
 import { code } from '../../render/blocks';
-import { defineCommand, type Invalid, invalid, isInvalid, type NexusContext } from '../command';
+import { renderSettings } from '../../render/settings';
+import { defineCommand, type Invalid, invalid, isInvalid } from '../command';
 import { parseFlags } from '../flags';
 import { parseWipLimit } from '../numbers';
-import { renderSettings, type SettingsOutcome, saveSettings } from './change';
-import { describeWorkflow } from './describe';
+import { type SettingsChanged, type SettingsOutcome, saveSettings } from './change';
 
 type Input =
   | { action: 'add'; stage: string; after: string | null; wipLimit: number | null }
@@ -64,10 +64,10 @@ export const nexusStage = defineCommand<Input, SettingsOutcome>({
       if (isWorkflowProblem(next)) return next;
       // the stage as the workflow spells it, not as it was typed
       const stage = findStage(nexus.workflow, input.stage)?.name ?? input.stage;
-      return { after: { ...nexus, workflow: next }, value: next, said: said(ctx, { ...input, stage }) };
+      return { after: { ...nexus, workflow: next }, value: next, changed: stageChanged(input, stage) };
     });
   },
-  render: (outcome) => renderSettings(outcome, usage, (n) => `Workflow: ${describeWorkflow(n.workflow)}`),
+  render: (outcome) => renderSettings(outcome, usage),
 });
 
 function parseWip(word: string): number | null | Invalid {
@@ -85,14 +85,8 @@ function changeWorkflow(workflow: Workflow, input: Input): Workflow | WorkflowPr
   }
 }
 
-function said(ctx: NexusContext, input: Input): string {
-  const who = `<@${ctx.userId}>`;
-  switch (input.action) {
-    case 'add':
-      return `🧭 ${who} added the stage ${code(input.stage)}${input.wipLimit ? ` with WIP limit ${input.wipLimit}` : ''}.`;
-    case 'wip':
-      return `🧭 ${who} set the WIP limit of ${code(input.stage)} to ${input.wipLimit ?? 'none'}.`;
-    case 'remove':
-      return `🧭 ${who} removed the stage ${code(input.stage)}.`;
-  }
+function stageChanged(input: Input, stage: string): SettingsChanged {
+  return input.action === 'remove'
+    ? { setting: 'stage', action: 'remove', stage }
+    : { setting: 'stage', action: input.action, stage, wipLimit: input.wipLimit };
 }

@@ -1,8 +1,8 @@
 import { addTeams, isTeamsProblem, removeTeams, teamName } from '../../domain/nexus';
-import { escape } from '../../render/blocks';
+import { renderSettings } from '../../render/settings';
 import { defineCommand, invalid, isShowSetting, SHOW_SETTING, type ShowSetting } from '../command';
 import { splitList } from '../flags';
-import { renderSettings, type SettingsOutcome, saveSettings } from './change';
+import { type SettingsOutcome, saveSettings, showSetting } from './change';
 
 type Input = { action: 'add' | 'remove'; teams: string[] };
 const usage = '/nexus teams add|remove <team…>';
@@ -23,8 +23,7 @@ export const nexusTeams = defineCommand<Input | ShowSetting, SettingsOutcome>({
     return { action, teams };
   },
   execute(input, ctx) {
-    if (isShowSetting(input))
-      return Promise.resolve({ shown: `Teams: ${ctx.nexus.teams.map(escape).join(', ') || 'none yet'}.` });
+    if (isShowSetting(input)) return showSetting('teams', ctx);
     const { action, teams } = input;
     // a team that open PBIs still need is refused by the store, in the same turn as the removal
     return saveSettings(ctx, 'nexus.teams-changed', (nexus) => {
@@ -33,8 +32,11 @@ export const nexusTeams = defineCommand<Input | ShowSetting, SettingsOutcome>({
       // the teams as the Nexus spells them: a new one as typed, a removed one as it was named, not as typed now
       const changed =
         action === 'add' ? next.filter((t) => !nexus.teams.includes(t)) : nexus.teams.filter((t) => !next.includes(t));
-      const said = `👥 <@${ctx.userId}> ${action === 'add' ? 'added' : 'removed'} ${changed.map(escape).join(', ')}. Teams: ${next.map(escape).join(', ') || 'none'}.`;
-      return { after: { ...nexus, teams: next }, value: next, said };
+      return {
+        after: { ...nexus, teams: next },
+        value: next,
+        changed: { setting: 'teams', action, changed, teams: next },
+      };
     });
   },
   render: (outcome) => renderSettings(outcome, usage),

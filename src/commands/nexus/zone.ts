@@ -1,9 +1,9 @@
 import { canonicalZone, isValidZone } from '../../domain/calendar';
-import type { Nexus } from '../../domain/nexus';
 import { code } from '../../render/blocks';
+import { renderSettings } from '../../render/settings';
 import { ZONE_MOVES } from '../../render/words';
 import { defineCommand, invalid, isShowSetting, SHOW_SETTING, type ShowSetting } from '../command';
-import { renderSettings, type SettingsOutcome, saveSettings } from './change';
+import { type SettingsOutcome, saveSettings, showSetting } from './change';
 
 const usage = '/nexus zone <IANA zone>';
 
@@ -28,32 +28,18 @@ export const nexusZone = defineCommand<{ zone: string } | ShowSetting, SettingsO
     return { zone: canonicalZone(zone) };
   },
   execute(input, ctx) {
-    if (isShowSetting(input))
-      return Promise.resolve({ shown: `Time zone: ${ctx.nexus.timeZone}. ${countedIn(ctx.nexus.timeZone)}` });
+    if (isShowSetting(input)) return showSetting('zone', ctx);
     return saveSettings(ctx, 'nexus.zone-changed', (nexus) => {
       const from = nexus.timeZone;
       if (isSameZone(from, input.zone)) return { problem: 'same-zone', zone: from };
-      const said = `🌍 <@${ctx.userId}> changed the Nexus's time zone from ${from} to ${input.zone}.`;
-      return { after: { ...nexus, timeZone: input.zone }, value: input.zone, said };
+      const changed = { setting: 'zone', from, to: input.zone } as const;
+      return { after: { ...nexus, timeZone: input.zone }, value: input.zone, changed };
     });
   },
-  render: (outcome) =>
-    renderSettings(
-      outcome,
-      usage,
-      (nexus) =>
-        `From now on every day is counted in ${nexus.timeZone}: ${ZONE_MOVES} (an age, or a start or finish near midnight, can move by a day). ${digestAt(nexus)}`,
-    ),
+  render: (outcome) => renderSettings(outcome, usage),
 });
 
 /** Two names of one zone (letters, or an alias like US/Eastern) are the same zone. */
 export function isSameZone(a: string, b: string): boolean {
   return isValidZone(a) && isValidZone(b) ? canonicalZone(a) === canonicalZone(b) : a === b;
-}
-
-const countedIn = (zone: string) => `Every day is counted in ${zone}: ${ZONE_MOVES}.`;
-
-function digestAt({ digest, timeZone }: Nexus): string {
-  const when = `${digest.time} ${timeZone} on ${digest.days.join(', ')}`;
-  return digest.enabled ? `The digest posts at ${when}.` : `The digest is off (it would post at ${when}).`;
 }

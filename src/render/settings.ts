@@ -1,0 +1,146 @@
+import type { SettingShown, SettingsChanged, SettingsOutcome } from '../commands/nexus/change';
+import type { Weekday } from '../domain/calendar';
+import type { ForecastSetting, Nexus } from '../domain/nexus';
+import type { DroppedMappings } from '../domain/tracker';
+import { sameName, type Workflow } from '../domain/workflow';
+import { code, context, escape, section } from './blocks';
+import { isProblem, refuse } from './problems';
+import { ephemeral, inChannel, type Reply } from './reply';
+import { TRACKER_NAMES } from './tracker-news';
+import { count, ZONE_MOVES } from './words';
+
+/**
+ * A settings command's reply: a change told to the channel (who changed what, what it unmapped, and a line on what it
+ * means), a problem refused, or the setting as it is, to the asker.
+ */
+export function renderSettings(outcome: SettingsOutcome, usage: string): Reply {
+  if (isProblem(outcome)) return refuse(outcome, usage);
+  if ('shown' in outcome) {
+    const shown = describeSetting(outcome.shown, outcome.nexus);
+    return ephemeral(shown, [section(shown), context(`Change it: ${code(usage)}`)]);
+  }
+  const said = [saidOf(outcome.changed, `<@${outcome.by}>`), ...unmappedNotes(outcome.unmapped)].join(' ');
+  const blocks = [section(said)];
+  const detail = detailOf(outcome.changed, outcome.nexus);
+  if (detail) blocks.push(context(detail));
+  return inChannel(said, blocks);
+}
+
+/** `refining → ready (10) → ▶in-progress (6) → ■integrated → released`: start and finish marked. */
+export function describeWorkflow(workflow: Workflow): string {
+  return workflow.stages
+    .map((s) => {
+      const mark = sameName(s.name, workflow.startStage) ? '▶ ' : sameName(s.name, workflow.finishStage) ? '✔ ' : '';
+      return `${mark}${code(s.name)}${s.wipLimit === null ? '' : ` (WIP ${s.wipLimit})`}`;
+    })
+    .join(' → ');
+}
+
+/** The channel's sentence: who changed what. */
+function saidOf(changed: SettingsChanged, who: string): string {
+  switch (changed.setting) {
+    case 'nit': {
+      const { action, users, nit } = changed;
+      return `🛡 ${who} ${action === 'add' ? 'added' : 'removed'} ${users.map(mention).join(', ')}. Nexus Integration Team: ${nit.map(mention).join(', ')}.`;
+    }
+    case 'teams': {
+      const { action, teams } = changed;
+      return `👥 ${who} ${action === 'add' ? 'added' : 'removed'} ${changed.changed.map(escape).join(', ')}. Teams: ${teams.map(escape).join(', ') || 'none'}.`;
+    }
+    case 'stage':
+      if (changed.action === 'remove') return `🧭 ${who} removed the stage ${code(changed.stage)}.`;
+      return changed.action === 'add'
+        ? `🧭 ${who} added the stage ${code(changed.stage)}${changed.wipLimit ? ` with WIP limit ${changed.wipLimit}` : ''}.`
+        : `🧭 ${who} set the WIP limit of ${code(changed.stage)} to ${changed.wipLimit ?? 'none'}.`;
+    case 'flow':
+      return `🧭 ${who} set flow to start in ${code(changed.start)} and finish in ${code(changed.finish)}; every PBI's age and cycle time now count from there.`;
+    case 'sle': {
+      const { percentile, days, historyDays } = changed.sle;
+      return days === null
+        ? `🎯 ${who} set the SLE to the ${percentile}th percentile of cycle times of the last ${historyDays} days, computed from history.`
+        : `🎯 ${who} set the SLE: ${percentile}% of PBIs finish within ${count(days, 'day')}.`;
+    }
+    case 'digest': {
+      const { digest, timeZone } = changed;
+      return digest.enabled
+        ? `🗞 ${who} set the digest for ${digest.time} ${timeZone} on ${digest.days.join(', ')}.`
+        : `🗞 ${who} turned the daily digest off. \`/flow digest\` still posts it on demand.`;
+    }
+    case 'zone':
+      return `🌍 ${who} changed the Nexus's time zone from ${changed.from} to ${changed.to}.`;
+    case 'forecast': {
+      const { forecast, workingDays } = changed;
+      return `🔮 ${who} set forecasts to count ${counted(forecast, workingDays)}; a Sprint is ${count(forecast.sprintDays, 'day')}.`;
+    }
+  }
+}
+
+/** A line under the sentence on what the change means, for the settings whose effect reaches further. */
+function detailOf(changed: SettingsChanged, nexus: Nexus): string | null {
+  switch (changed.setting) {
+    case 'nit':
+    case 'teams':
+      return null;
+    case 'stage':
+    case 'flow':
+      return `Workflow: ${describeWorkflow(nexus.workflow)}`;
+    case 'sle':
+      return '`/flow sle` shows the cycle times behind it.';
+    case 'digest':
+      return 'The working days are also the days forecasts count with `/nexus forecast working`.';
+    case 'zone':
+      return `From now on every day is counted in ${nexus.timeZone}: ${ZONE_MOVES} (an age, or a start or finish near midnight, can move by a day). ${digestAt(nexus)}`;
+    case 'forecast':
+      return "Working days are the digest's days (`/nexus digest`). `/forecast sprint` uses the Sprint length.";
+  }
+}
+
+/** A setting as it is, for a settings command typed alone. */
+function describeSetting(shown: SettingShown, nexus: Nexus): string {
+  const { sle, digest, timeZone, forecast } = nexus;
+  switch (shown) {
+    case 'teams':
+      return `Teams: ${nexus.teams.map(escape).join(', ') || 'none yet'}.`;
+    case 'zone':
+      return `Time zone: ${timeZone}. Every day is counted in ${timeZone}: ${ZONE_MOVES}.`;
+    case 'digest': {
+      const when = `${digest.time} ${timeZone} on ${digest.days.join(', ')}`;
+      return digest.enabled ? `Digest: posted at ${when}.` : `Digest: off (it would post at ${when}).`;
+    }
+    case 'sle':
+      return sle.days === null
+        ? `SLE: ${sle.percentile}% of PBIs finish within a number of days computed from the cycle times of the last ${sle.historyDays} days. \`/flow sle\` shows it.`
+        : `SLE: ${sle.percentile}% of PBIs finish within ${count(sle.days, 'day')} (set by hand).`;
+    case 'forecast':
+      return `Forecasts count ${counted(forecast, digest.days)}; a Sprint is ${count(forecast.sprintDays, 'day')}.`;
+  }
+}
+
+const mention = (user: string) => `<@${user}>`;
+
+function counted(forecast: ForecastSetting, workingDays: readonly Weekday[]): string {
+  return forecast.days === 'working' ? `working days only (${workingDays.join(', ')})` : 'every calendar day';
+}
+
+function digestAt({ digest, timeZone }: Nexus): string {
+  const when = `${digest.time} ${timeZone} on ${digest.days.join(', ')}`;
+  return digest.enabled ? `The digest posts at ${when}.` : `The digest is off (it would post at ${when}).`;
+}
+
+/** The channel also hears which tracker labels and statuses the change unmapped, as they meant what it removed. */
+function unmappedNotes({ labels, statuses }: DroppedMappings): string[] {
+  const notes: string[] = [];
+  if (labels.length) {
+    const listed = labels.map((m) => `${TRACKER_NAMES[m.kind]} "${escape(m.label)}" (${escape(m.team)})`);
+    notes.push(
+      `Tracker labels that meant a removed team now mean no team: ${listed.join(', ')}; \`/nexus map <tracker> team "<label>" <team>\` maps one again.`,
+    );
+  }
+  if (statuses.length) {
+    const listed = statuses.map((m) => `${TRACKER_NAMES[m.kind]} "${escape(m.status)}" (${escape(m.stage)})`);
+    notes.push(
+      `Tracker statuses that meant a removed stage are unmapped: ${listed.join(', ')}; they now map as any status no one mapped (to a stage of their name or by their category, else held for the NIT), and \`/nexus map <tracker> "<status>" <stage>\` maps one again.`,
+    );
+  }
+  return notes;
+}
