@@ -305,3 +305,21 @@ test('only parse builds an Invalid: no execute, render or layer below commands m
   expect(offenders).toEqual([]);
   expect(reading).toContain(`${path.join('commands', 'flags.ts')}#parseFlags`); // the scan sees what it guards
 });
+
+/**
+ * A problem worded where it is found: `problem: 'refused'` with a `message:` (a sentence) the caller shows as is, and a
+ * `mistake:` flag saying whether the usage goes with it.
+ */
+const WORDED_PROBLEM = /\bproblem\??:\s*'refused'|\bmessage\??:|\bmistake\??:/;
+
+test('the forecast commands word no refusal: a forecast not given is a problem of facts, worded in render', () => {
+  const offenders = filesUnder(path.join(SRC, 'commands', 'forecast')).flatMap((file) =>
+    readFileSync(file, 'utf8')
+      .split('\n')
+      .filter((line) => !/^\s*(\/\/|\*|\/\*\*)/.test(line) && WORDED_PROBLEM.test(line))
+      .map((line) => `${path.relative(SRC, file)}: ${line.trim()}`),
+  );
+  // e.g. { problem: 'date-not-after-today', date, today }: explainForecast in render/forecast.ts says it, and decides
+  // there whether it was a mistake in what was typed (then the usage goes with it)
+  expect(offenders).toEqual([]);
+});

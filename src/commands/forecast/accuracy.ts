@@ -11,12 +11,14 @@ import { DEFAULT_CONFIDENCES } from '../../domain/forecast/monte-carlo';
 import { findTeam } from '../../domain/nexus';
 import { seededRng } from '../../domain/random';
 import { type Block, bold, code, context, escape, header, lineSections, section } from '../../render/blocks';
-import { ephemeral, refusal } from '../../render/reply';
+import { refuseForecast } from '../../render/forecast';
+import { ephemeral } from '../../render/reply';
 import { formatDate } from '../../render/words';
 import { defineCommand, invalid, isInvalid, type NexusContext } from '../command';
 import { parseFlags } from '../flags';
 import { today as todayOf } from '../flow-view';
 import { type Job, OUT_OF_TIME, processJobs } from '../long-jobs';
+import type { UnknownTeam } from './answer';
 import { forecastDays } from './basis';
 import { type Histories, type Judged, judgeKept, loadHistories } from './kept';
 
@@ -33,7 +35,7 @@ const usage = '/forecast accuracy [--team <team>]';
 type Input = { team: string | null };
 type Replayed = { who: string; result: Backtest | 'no-history' | 'out-of-time' };
 type Report = { series: Replayed[]; judged: Judged[]; today: CalendarDate; budgetMs: number };
-type Outcome = Report | { problem: 'busy' } | { problem: 'unknown-team'; team: string; teams: readonly string[] };
+type Outcome = Report | { problem: 'busy' } | UnknownTeam;
 
 export const forecastAccuracy = defineCommand<Input, Outcome>({
   path: ['forecast', 'accuracy'],
@@ -65,8 +67,7 @@ export const forecastAccuracy = defineCommand<Input, Outcome>({
     }
   },
   render(outcome) {
-    // a replay already running is no mistake of the asker's: no usage under it
-    if ('problem' in outcome) return refusal(explain(outcome), outcome.problem === 'busy' ? undefined : usage);
+    if ('problem' in outcome) return refuseForecast(outcome, usage);
     const { series, judged, today, budgetMs } = outcome;
     const blocks: Block[] = [
       header('How good are our forecasts?'),
@@ -172,13 +173,3 @@ function keptSections(judged: readonly Judged[]): Block[] {
 }
 
 const duration = (ms: number): string => (ms < 1_000 ? `${ms} ms` : `${Math.round(ms / 1_000)} s`);
-
-function explain(problem: Exclude<Outcome, Report>): string {
-  if (problem.problem === 'busy') {
-    return (
-      "Another accuracy replay is running in this bot right now (one at a time, so everyone else's commands stay " +
-      'quick). Ask again in a minute.'
-    );
-  }
-  return `There is no team ${code(problem.team)}. Teams: ${problem.teams.map(code).join(', ') || 'none yet'}.`;
-}

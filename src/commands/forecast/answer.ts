@@ -1,11 +1,16 @@
-import { forecastHistogramSpec, type Histogram } from '../../charts/forecast-histogram';
-import { MIN_DAYS_WITH_THROUGHPUT } from '../../domain/forecast/sampling';
-import { type Block, bold, code, context, escape, header, lineSections, section } from '../../render/blocks';
-import { ephemeral, type Reply, refusal } from '../../render/reply';
-import { count } from '../../render/words';
+import type { Histogram } from '../../charts/forecast-histogram';
+import { bold } from '../../render/blocks';
 import type { KeptForecast } from '../../store/forecast-repository';
 import type { NexusContext } from '../command';
-import { type Basis, type NoHistory, restsOn, type ThinHistory } from './basis';
+import {
+  type Basis,
+  type DateNotAfterToday,
+  type NoHistory,
+  restsOn,
+  type SinceNotBeforeToday,
+  type ThinHistory,
+} from './basis';
+import type { PbiForecastProblem } from './pbi';
 
 /** What a forecast from one throughput sample rests on and warns about. */
 export const answeredOn = (basis: Basis, seed: string) => ({
@@ -27,47 +32,21 @@ export type Answered = {
   note?: string;
   histogram: Omit<Histogram, 'title'>;
 };
+/**
+ * Why a forecast command gives no forecast, as facts; `explainForecast` in render/forecast words them and decides
+ * which are mistakes in what was typed (those get the usage).
+ */
 export type ForecastProblem =
   | NoHistory
   | ThinHistory
-  | { problem: 'unknown-team'; team: string; teams: string[] }
-  /** `mistake`: what was typed was wrong (a date that has come, a PBI that isn't there), so the usage goes with it */
-  | { problem: 'refused'; message: string; mistake?: true };
+  | SinceNotBeforeToday
+  | DateNotAfterToday
+  | UnknownTeam
+  | PbiForecastProblem
+  /** a `/forecast accuracy` replay is already running in this process */
+  | { problem: 'busy' };
+export type UnknownTeam = { problem: 'unknown-team'; team: string; teams: readonly string[] };
 export type ForecastOutcome = Answered | ForecastProblem;
-
-export function renderForecast(outcome: ForecastOutcome, usage: string): Reply {
-  if ('problem' in outcome) {
-    // "not enough history" or "already done" answer about the Nexus: only a mistake in what was typed gets the usage
-    const mistake = outcome.problem === 'unknown-team' || (outcome.problem === 'refused' && outcome.mistake);
-    return refusal(explainForecast(outcome), mistake ? usage : undefined);
-  }
-  const { title, lines, note } = outcome;
-  // one line per team: a Nexus of many teams needs several sections, and every team keeps its line
-  const blocks: Block[] = [header(title), ...lineSections(lines, Infinity)];
-  if (note) blocks.push(section(note));
-  blocks.push(context(outcome.restsOn));
-  for (const warning of outcome.warnings) blocks.push(context(warning));
-  const chart = {
-    title,
-    fileName: `forecast-${outcome.seed}.png`,
-    spec: forecastHistogramSpec({ title, ...outcome.histogram }),
-    requested: false,
-  };
-  return { ...ephemeral(`${escape(title)}\n${lines.join('\n')}`, blocks), chart };
-}
-
-function explainForecast(p: ForecastProblem): string {
-  switch (p.problem) {
-    case 'no-history':
-      return `Not enough history: ${p.who === 'the Nexus' ? 'the Nexus has' : `${escape(p.who)} has`} finished nothing in the window, so any date would be a guess. Forecasts start once items finish.`;
-    case 'thin-history':
-      return `Not enough history: ${p.who === 'the Nexus' ? 'the Nexus' : escape(p.who)} finished something on only ${count(p.days, 'day')} in the window. Forecasts need at least ${MIN_DAYS_WITH_THROUGHPUT} such days: fewer say almost nothing about the pace, and any date would sound surer than it is.`;
-    case 'unknown-team':
-      return `There is no team ${code(p.team)}. Teams: ${p.teams.map(code).join(', ') || 'none yet'}.`;
-    case 'refused':
-      return p.message;
-  }
-}
 
 /** Every forecast answered is kept, so `/forecast accuracy` can judge it when its date has passed. */
 export async function keep(

@@ -147,22 +147,20 @@ function shiftWarning(shift: Shift, sample: Sample, days: ForecastDays, who: str
   );
 }
 
+/** `--since` on or after today: it leaves no history to forecast from. */
+export type SinceNotBeforeToday = { problem: 'since-not-before-today'; since: CalendarDate; today: CalendarDate };
+/** A forecast's date (`by <date>`, `--by`) that is today or has passed. */
+export type DateNotAfterToday = { problem: 'date-not-after-today'; date: CalendarDate; today: CalendarDate };
+
 /** `--since <YYYY-MM-DD>`: a date before today, or why not. */
-export function checkSince(
-  since: CalendarDate | null,
-  day: CalendarDate,
-): { problem: 'refused'; message: string; mistake: true } | null {
-  if (since === null || since < day) return null;
-  return {
-    problem: 'refused',
-    message: `\`--since ${since}\` leaves no history to forecast from: give a day before today, ${formatDate(day, day)}.`,
-    mistake: true,
-  };
+export function checkSince(since: CalendarDate | null, day: CalendarDate): SinceNotBeforeToday | null {
+  return since === null || since < day ? null : { problem: 'since-not-before-today', since, today: day };
 }
 
-/** A forecast's date that has come: the date as typed, today as replies write it. */
-export const notAfterToday = (date: CalendarDate, day: CalendarDate): string =>
-  `${code(date)} is not after today, ${formatDate(day, day)}.`;
+/** A forecast's date that has come, or null when it is after today. */
+export function checkAfterToday(date: CalendarDate, day: CalendarDate): DateNotAfterToday | null {
+  return date > day ? null : { problem: 'date-not-after-today', date, today: day };
+}
 
 /** The confidences asked for (`--at 60,90`), or 50/70/85/95. */
 export function parseConfidences(text: string | undefined): number[] | Invalid {

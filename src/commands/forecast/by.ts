@@ -2,17 +2,18 @@ import { spreadOf } from '../../charts/forecast-histogram';
 import { itemsAtConfidence, simulateHowMany } from '../../domain/forecast/monte-carlo';
 import { daysUntil } from '../../domain/forecast/sampling';
 import { findTeam } from '../../domain/nexus';
+import { renderForecast } from '../../render/forecast';
 import { count, formatDate } from '../../render/words';
 import { defineCommand, invalid, isInvalid } from '../command';
 import { parseFlags } from '../flags';
 import { today } from '../flow-view';
-import { answeredOn, type ForecastOutcome, keep, percent, renderForecast, roughRange } from './answer';
+import { answeredOn, type ForecastOutcome, keep, percent, roughRange } from './answer';
 import {
   type Basis,
+  checkAfterToday,
   checkSince,
   isRough,
   loadBasis,
-  notAfterToday,
   parseConfidences,
   seededFor,
   tooThin,
@@ -49,7 +50,8 @@ export const forecastBy = defineCommand<Input, ForecastOutcome>({
     if ('problem' in basis) return basis;
     const thin = tooThin([basis]);
     if (thin) return thin;
-    if (date <= basis.today) return { problem: 'refused', message: notAfterToday(date, basis.today), mistake: true };
+    const passed = checkAfterToday(date, basis.today);
+    if (passed) return passed;
     const { answer, days, histogram, seed } = howManyBy(basis, date, confidences);
     await keep(ctx, { kind: 'by', date, team: found ?? null }, answer);
     // a team's squares or the Nexus's PBIs, counted as "13 squares", never "13 of Alpha's squares"

@@ -16,23 +16,17 @@ import {
   onCountedDay,
 } from '../../domain/forecast/sampling';
 import { oldestFirst, type Pbi } from '../../domain/pbi';
-import { cycleTimesInWindow, MIN_ITEMS_FOR_SLE, type Sle } from '../../domain/sle';
-import { code, escape } from '../../render/blocks';
+import { cycleTimesInWindow, type Sle } from '../../domain/sle';
+import { escape } from '../../render/blocks';
+import { renderForecast } from '../../render/forecast';
 
 import { count, formatDate } from '../../render/words';
+import type { UnknownPbi } from '../../store/pbi-repository';
 import { defineCommand, invalid, isInvalid, type NexusContext } from '../command';
 import { parseFlags } from '../flags';
 import { loadFlowView, startOfDay, today } from '../flow-view';
 import { parseKey } from '../pbi/change';
-import {
-  type Answered,
-  type ForecastOutcome,
-  type ForecastProblem,
-  keep,
-  percent,
-  renderForecast,
-  roughRange,
-} from './answer';
+import { type Answered, type ForecastOutcome, type ForecastProblem, keep, percent, roughRange } from './answer';
 import {
   type Basis,
   checkSince,
@@ -47,6 +41,19 @@ import { parseDate } from './dates';
 
 const usage = '/forecast <key> [--at 60,90] [--since <YYYY-MM-DD>]';
 type Input = { key: string; confidences: number[]; since: string | null };
+
+/** Why one PBI gets no date, as facts (worded by `explainForecast` in render/forecast). */
+export type PbiForecastProblem =
+  | UnknownPbi
+  | { problem: 'pbi-already-done'; key: string; finishedOn: CalendarDate; today: CalendarDate }
+  | { problem: 'pbi-discarded'; key: string }
+  /** every team is done and no past integration took this long (`longest`; null: none in the window) */
+  | { problem: 'integration-unknown'; key: string; waited: number; longest: number | null }
+  /** no teams and not started: cycle times say how long once started (the SLE), not when it starts */
+  | { problem: 'pbi-not-started'; key: string; sle: Sle }
+  /** no teams, and fewer PBIs finished in the window than forecasts need (MIN_DAYS_WITH_THROUGHPUT) */
+  | { problem: 'few-cycle-times'; finished: number }
+  | { problem: 'pbi-older-than-history'; key: string; age: number };
 
 export const forecastPbi = defineCommand<Input, ForecastOutcome>({
   path: ['forecast', 'pbi'],
@@ -70,19 +77,12 @@ export const forecastPbi = defineCommand<Input, ForecastOutcome>({
     const early = checkSince(since, today(ctx));
     if (early) return early;
     const pbi = await ctx.store.pbis.get(ctx.nexus.id, key);
-    if (!pbi)
-      return {
-        problem: 'refused',
-        message: `There is no PBI ${code(key)} in this Nexus. \`/flow board\` lists them.`,
-        mistake: true,
-      };
-    if (pbi.finishedAt)
-      return {
-        problem: 'refused',
-        message: `${escape(pbi.key)} is already done: it finished on ${formatDate(localDate(pbi.finishedAt, ctx.nexus.timeZone), today(ctx))}.`,
-      };
-    if (pbi.discardedAt)
-      return { problem: 'refused', message: `${escape(pbi.key)} was discarded; there is nothing to forecast.` };
+    if (!pbi) return { problem: 'unknown-pbi', key };
+    if (pbi.finishedAt) {
+      const finishedOn = localDate(pbi.finishedAt, ctx.nexus.timeZone);
+      return { problem: 'pbi-already-done', key: pbi.key, finishedOn, today: today(ctx) };
+    }
+    if (pbi.discardedAt) return { problem: 'pbi-discarded', key: pbi.key };
     const forecast = pbi.squares.length
       ? await byTeams(ctx, pbi, confidences, since)
       : await byCycleTimes(ctx, pbi, confidences, since);
@@ -147,7 +147,10 @@ async function byTeams(
   const history = await integrationDays(ctx, day, days);
   const waited = parts.length ? 0 : daysUntil(lastSquareDone(pbi, ctx.nexus.timeZone), day, days);
   const lags = integrationStillAhead(history, waited);
-  if (!parts.length && !lags.length) return { problem: 'refused', message: waitedTooLong(pbi, history, waited) };
+  if (!parts.length && !lags.length) {
+    const longest = history.length ? Math.max(...history) : null;
+    return { problem: 'integration-unknown', key: pbi.key, waited, longest };
+  }
   const { seed, rng } = seededFor(
     { kind: 'pbi', key: pbi.key },
     bases,
@@ -200,14 +203,6 @@ function lastSquareDone(pbi: Pbi, zone: string): CalendarDate {
   return pbi.squares.map((s) => localDate(s.doneAt!, zone)).reduce((a, b) => (b > a ? b : a));
 }
 
-/** All teams finished long ago and no past integration took that long: no date, and a push to integrate it. */
-function waitedTooLong(pbi: Pbi, history: readonly number[], waited: number): string {
-  const key = escape(pbi.key);
-  if (!history.length)
-    return `Every team is done with ${key}, and no PBI was integrated in the window: the history can't say how long integration takes.`;
-  return `Every team finished ${key} ${count(waited, 'day')} ago, longer than any integration in the window took (at most ${count(Math.max(...history), 'day')}): the history can't say when. Integrate it.`;
-}
-
 /** "Alpha's squares done: 20 days, Mon 2 Mar – Sat 21 Mar (20 with any)". */
 function teamSample(basis: Basis): string {
   const { sample, days } = basis;
@@ -237,16 +232,11 @@ async function byCycleTimes(
   const finished = cycleTimesInWindow(view.finished, view.today, ctx.nexus.timeZone, historyDays);
   if (!finished.length) return { problem: 'no-history', who: 'the Nexus' };
   // an unstarted PBI has no age to condition on: cycle times say how long work takes once started, not when it starts
-  if (pbi.startedAt === null) return { problem: 'refused', message: notStarted(pbi, view.sle) };
-  if (finished.length < MIN_DAYS_WITH_THROUGHPUT)
-    return { problem: 'refused', message: fewCycleTimes(finished.length) };
+  if (pbi.startedAt === null) return { problem: 'pbi-not-started', key: pbi.key, sle: view.sle };
+  if (finished.length < MIN_DAYS_WITH_THROUGHPUT) return { problem: 'few-cycle-times', finished: finished.length };
   const age = view.ageOf(pbi)?.age ?? 0;
   const cycleTimes = finished.filter((t) => t >= age);
-  if (!cycleTimes.length)
-    return {
-      problem: 'refused',
-      message: `${escape(pbi.key)} is older than every PBI finished in the window (${count(age, 'day')}): the history can't say. Swarm on it.`,
-    };
+  if (!cycleTimes.length) return { problem: 'pbi-older-than-history', key: pbi.key, age };
   const remaining = confidences.map((confidence) => ({
     confidence,
     value: percentile(cycleTimes, confidence / 100)! - age,
@@ -277,20 +267,6 @@ async function byCycleTimes(
     note: `${escape(pbi.key)} names no teams: from the cycle times of the finished PBIs that lasted at least its age.`,
   };
 }
-
-/** No date for a PBI with no teams that hasn't started: the SLE says how long once started, and how to get a date. */
-function notStarted(pbi: Pbi, sle: Sle): string {
-  const key = escape(pbi.key);
-  const teams = code(`/pbi teams ${pbi.key} +<team>`);
-  if (sle.kind === 'not-enough-history') {
-    return `Not enough history: ${key} hasn't started and names no teams, and only ${count(sle.sampleSize, 'PBI')} finished in the window, too few (${MIN_ITEMS_FOR_SLE} needed) to say even how long one takes once started. Forecast it once it starts, or give it teams: ${teams}.`;
-  }
-  return `${key} hasn't started: cycle times tell how long it takes once started (${sle.percentile}% within ${count(sle.days, 'day')}, the SLE), not when it will start. Forecast it once it starts, or give it teams: ${teams}.`;
-}
-
-/** The thin-history bar of the throughput forecasts, counted in finished PBIs: fewer say almost nothing. */
-const fewCycleTimes = (n: number): string =>
-  `Not enough history: only ${count(n, 'PBI')} finished in the window. A PBI with no teams is forecast from the cycle times of finished PBIs, and that needs at least ${MIN_DAYS_WITH_THROUGHPUT}: fewer say almost nothing, and any date would sound surer than it is.`;
 
 /** Fewer cycle times than this say little (the SLE's own rule: fewer than 10 finished items is "not enough history"). */
 const FEW_CYCLE_TIMES = 10;

@@ -1,10 +1,11 @@
 import { addDays } from '../../domain/calendar';
 import { bold, code, escape } from '../../render/blocks';
+import { renderForecast } from '../../render/forecast';
 import { count, formatDate } from '../../render/words';
 import { defineCommand, invalid, isInvalid } from '../command';
 import { parseFlags } from '../flags';
 import { today } from '../flow-view';
-import { answeredOn, type ForecastOutcome, renderForecast } from './answer';
+import { answeredOn, type ForecastOutcome } from './answer';
 import { type Basis, checkSince, isRough, loadBasis, parseConfidences, tooThin } from './basis';
 import { howManyBy } from './by';
 import { parseDate } from './dates';

@@ -3,18 +3,19 @@ import { daysAtConfidence, shareDoneWithin, simulateWhen } from '../../domain/fo
 import { dateOfDay, daysUntil } from '../../domain/forecast/sampling';
 import { findTeam } from '../../domain/nexus';
 import { code, escape } from '../../render/blocks';
+import { renderForecast } from '../../render/forecast';
 import { count, formatDate } from '../../render/words';
 import { defineCommand, invalid, isInvalid } from '../command';
 import { parseFlags } from '../flags';
 import { today } from '../flow-view';
 import { wholeNumber } from '../numbers';
-import { answeredOn, type ForecastOutcome, formatChance, keep, percent, renderForecast, roughRange } from './answer';
+import { answeredOn, type ForecastOutcome, formatChance, keep, percent, roughRange } from './answer';
 import {
+  checkAfterToday,
   checkSince,
   daysFromToday,
   isRough,
   loadBasis,
-  notAfterToday,
   parseConfidences,
   seededFor,
   tooThin,
@@ -62,8 +63,8 @@ export const forecastWhen = defineCommand<Input, ForecastOutcome>({
     if ('problem' in basis) return basis;
     const thin = tooThin([basis]);
     if (thin) return thin;
-    if (by !== null && by <= basis.today)
-      return { problem: 'refused', message: notAfterToday(by, basis.today), mistake: true };
+    const passed = by === null ? null : checkAfterToday(by, basis.today);
+    if (passed) return passed;
     const { seed, rng } = seededFor({ kind: 'when', items }, [basis]);
     const days = simulateWhen(basis.sample.throughput, items, basis.trials, rng);
     const answer = confidences.map((confidence) => {
