@@ -127,11 +127,16 @@ function child<T>(
   step: 'build' | 'measure' | 'slack' | 'webhooks' | 'forecasts' | 'backtest' | 'many' | 'workflow',
   target: Target,
 ): T {
-  const run = spawnSync(process.execPath, [...process.execArgv, __filename, `--${step}`, JSON.stringify(target)], {
-    encoding: 'utf8',
-    maxBuffer: 1 << 24,
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
+  const gc = step === 'workflow' ? ['--expose-gc'] : []; // its rounds read the heap after a full collection
+  const run = spawnSync(
+    process.execPath,
+    [...process.execArgv, ...gc, __filename, `--${step}`, JSON.stringify(target)],
+    {
+      encoding: 'utf8',
+      maxBuffer: 1 << 24,
+      stdio: ['ignore', 'pipe', 'inherit'],
+    },
+  );
   if (run.status !== 0) throw new Error(`${step} failed`);
   return JSON.parse(run.stdout) as T;
 }
@@ -286,6 +291,9 @@ function printWorkflow(results: Result[]): void {
     console.log(
       `| ${kind} | RSS after the first change / after the last / peak | ${w!.rssAfterFirstMb} / ${w!.rssAfterLastMb} / ${w!.peakRssMb} MB | no growth |`,
     );
+    const every = (pick: (r: { rssMb: number; heapMb: number }) => number) => w!.rounds.map(pick).join(', ');
+    console.log(`| ${kind} | RSS after each round of 4 changes | ${every((r) => r.rssMb)} MB | levels off |`);
+    console.log(`| ${kind} | heap after a full collection, each round | ${every((r) => r.heapMb)} MB | levels off |`);
     const o = w!.other;
     console.log(
       `| ${kind} | another channel's /flow board meanwhile (${o.asked} asked): p50 / p99 / max | ${o.p50.toFixed(1)} / ${o.p99.toFixed(1)} / ${o.max.toFixed(0)} ms | p99 ≤ 100 ms (PostgreSQL) |`,

@@ -11,11 +11,16 @@ export type WorkflowChanges = {
   rssAfterFirstMb: number;
   rssAfterLastMb: number;
   peakRssMb: number;
+  /** RSS and the JavaScript heap after a full collection, at the end of each round of four changes */
+  rounds: { rssMb: number; heapMb: number }[];
   other: OtherChannel;
 };
 
-/** `/nexus stage add` then `remove`, and moving where flow finishes and back: 44 changes, as in the report. */
-const ROUNDS = 11;
+/**
+ * `/nexus stage add` then `remove`, and moving where flow finishes and back: 88 changes, twice the report's 44, so the
+ * rounds show whether memory levels off or keeps growing.
+ */
+const ROUNDS = 22;
 const OTHER_EVERY_MS = 100;
 
 /**
@@ -39,19 +44,21 @@ export async function measureWorkflowChanges(target: { url?: string; dataDir: st
     ]).flat();
     const run = async (large: Parameters<typeof runLine>[1]) => {
       const times: number[] = [];
+      const rounds: WorkflowChanges['rounds'] = [];
       let rssAfterFirstMb = 0;
-      for (const line of lines) {
+      for (const [i, line] of lines.entries()) {
         const t = performance.now();
         const reply = await runLine(line, large);
         times.push(performance.now() - t);
         if (reply.visibility !== 'channel') throw new Error(`${line} was not done: ${reply.text}`);
         if (!rssAfterFirstMb) rssAfterFirstMb = Math.round(process.memoryUsage().rss / 1_048_576);
+        if (i % 4 === 3) rounds.push(memoryNow());
       }
-      return { times, rssAfterFirstMb };
+      return { times, rssAfterFirstMb, rounds };
     };
     const small = { channelId: 'C-bench-small-workflow', everyMs: OTHER_EVERY_MS };
     const { result, other } = await whileAnotherChannelAsks(store, DateTime.utc(), small, run);
-    const { times, rssAfterFirstMb } = result;
+    const { times, rssAfterFirstMb, rounds } = result;
     const sorted = [...times].sort((a, b) => a - b);
     const at = (p: number) => sorted[Math.ceil(p * sorted.length) - 1];
     return {
@@ -60,9 +67,17 @@ export async function measureWorkflowChanges(target: { url?: string; dataDir: st
       rssAfterFirstMb,
       rssAfterLastMb: Math.round(process.memoryUsage().rss / 1_048_576),
       peakRssMb: Math.round(process.resourceUsage().maxRSS / 1024),
+      rounds,
       other,
     };
   } finally {
     await db.close();
   }
+}
+
+/** RSS, and the heap after a full collection when the process runs with --expose-gc (what is live, not garbage). */
+function memoryNow(): { rssMb: number; heapMb: number } {
+  (globalThis as { gc?: () => void }).gc?.();
+  const { rss, heapUsed } = process.memoryUsage();
+  return { rssMb: Math.round(rss / 1_048_576), heapMb: Math.round(heapUsed / 1_048_576) };
 }
