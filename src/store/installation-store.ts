@@ -4,6 +4,13 @@ import type { SealedBox } from './sealed-box';
 
 export type Installations = InstallationStore & { fetchForWorkspace(teamId: string): Promise<Installation> };
 
+/**
+ * How long an installation read is kept. Bolt reads it for every request before anything can acknowledge it: with
+ * 1,000 digests holding the database, that read waited past Slack's 3 s and the command was lost. An uninstall on
+ * this replica forgets it at once; elsewhere it lapses within this, and Slack has revoked its token anyway.
+ */
+export const INSTALLATION_CACHE_MS = 30_000;
+
 /** Org-wide installs are keyed by enterprise, others by workspace, as Slack's own stores do. */
 function installationId(q: { teamId?: string; enterpriseId?: string; isEnterpriseInstall?: boolean }): string {
   if (q.isEnterpriseInstall && q.enterpriseId) return `E:${q.enterpriseId}`;
@@ -16,19 +23,30 @@ function installationId(q: { teamId?: string; enterpriseId?: string; isEnterpris
  * 401). A request from a workspace of an org-wide install records which organisation the workspace is in, so posts no
  * request started (they know only the Nexus's workspace) find the organisation's installation too.
  */
-export function installationStore(db: Database, box: SealedBox): Installations {
+export function installationStore(db: Database, box: SealedBox, cacheMs = INSTALLATION_CACHE_MS): Installations {
   const { prisma } = db;
   const known = new Set<string>();
+  const kept = new Map<string, { installation: Installation; until: number }>();
   async function remember(teamId: string | undefined, enterpriseId: string): Promise<void> {
     if (!teamId || known.has(`${teamId} ${enterpriseId}`)) return;
     const data = { enterpriseId, seenAt: new Date() };
     await prisma.gridWorkspace.upsert({ where: { teamId }, create: { teamId, ...data }, update: data });
     known.add(`${teamId} ${enterpriseId}`);
   }
-  async function open(id: string): Promise<Installation> {
+  /** The installation by id, from what was read lately or else the database; null when there is none. */
+  async function read(id: string): Promise<Installation | null> {
+    const hit = kept.get(id);
+    if (hit && hit.until > Date.now()) return hit.installation;
     const row = await prisma.installation.findUnique({ where: { id } });
-    if (!row) throw new Error(`Nexus Flow is not installed in ${id}`);
-    return JSON.parse(box.open(row.sealed)) as Installation;
+    if (!row) return null;
+    const installation = JSON.parse(box.open(row.sealed)) as Installation;
+    kept.set(id, { installation, until: Date.now() + cacheMs });
+    return installation;
+  }
+  async function open(id: string): Promise<Installation> {
+    const installation = await read(id);
+    if (!installation) throw new Error(`Nexus Flow is not installed in ${id}`);
+    return installation;
   }
   return {
     async storeInstallation(installation) {
@@ -43,6 +61,7 @@ export function installationStore(db: Database, box: SealedBox): Installations {
         sealed: box.seal(JSON.stringify(installation)),
       };
       await prisma.installation.upsert({ where: { id }, create: { id, ...data }, update: data });
+      kept.delete(id);
     },
     async fetchInstallation(query: InstallationQuery<boolean>) {
       const installation = await open(installationId(query));
@@ -51,15 +70,17 @@ export function installationStore(db: Database, box: SealedBox): Installations {
     },
     /** The installation serving a workspace: its own, else its organisation's org-wide one. */
     async fetchForWorkspace(teamId: string) {
-      const own = await prisma.installation.findUnique({ where: { id: `T:${teamId}` } });
-      if (own) return JSON.parse(box.open(own.sealed)) as Installation;
+      const own = await read(`T:${teamId}`);
+      if (own) return own;
       const grid = await prisma.gridWorkspace.findUnique({ where: { teamId } });
       if (!grid)
         throw new Error(`Nexus Flow is not installed in T:${teamId}, nor org-wide in an organisation it was used from`);
       return open(`E:${grid.enterpriseId}`);
     },
     async deleteInstallation(query: InstallationQuery<boolean>) {
-      await prisma.installation.deleteMany({ where: { id: installationId(query) } });
+      const id = installationId(query);
+      kept.delete(id);
+      await prisma.installation.deleteMany({ where: { id } });
     },
   };
 }
