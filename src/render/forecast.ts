@@ -3,6 +3,7 @@ import type { Answered, ForecastProblem } from '../commands/forecast/answer';
 import { MIN_DAYS_WITH_THROUGHPUT } from '../domain/forecast/sampling';
 import { MIN_ITEMS_FOR_SLE } from '../domain/sle';
 import { type Block, code, context, escape, header, lineSections, section } from './blocks';
+import { wordAnswer } from './forecast-answer';
 import { explain } from './problems';
 import { ephemeral, type Reply, refusal } from './reply';
 import { count, formatDate } from './words';
@@ -10,16 +11,16 @@ import { count, formatDate } from './words';
 /** A forecast's answer, or why there is none: the lines, what they rest on, the warnings, and the chart. */
 export function renderForecast(outcome: Answered | ForecastProblem, usage: string): Reply {
   if ('problem' in outcome) return refuseForecast(outcome, usage);
-  const { title, lines, note } = outcome;
+  const { title, lines, note, restsOn, warnings, histogram } = wordAnswer(outcome);
   // one line per team: a Nexus of many teams needs several sections, and every team keeps its line
   const blocks: Block[] = [header(title), ...lineSections(lines, Infinity)];
   if (note) blocks.push(section(note));
-  blocks.push(context(outcome.restsOn));
-  for (const warning of outcome.warnings) blocks.push(context(warning));
+  blocks.push(context(restsOn));
+  for (const warning of warnings) blocks.push(context(warning));
   const chart = {
     title,
     fileName: `forecast-${outcome.seed}.png`,
-    spec: forecastHistogramSpec({ title, ...outcome.histogram }),
+    spec: forecastHistogramSpec({ title, ...histogram }),
     requested: false,
   };
   return { ...ephemeral(`${escape(title)}\n${lines.join('\n')}`, blocks), chart };

@@ -323,3 +323,20 @@ test('the forecast commands word no refusal: a forecast not given is a problem o
   // there whether it was a mistake in what was typed (then the usage goes with it)
   expect(offenders).toEqual([]);
 });
+
+test('a forecast answer is numbers and dates: the forecast commands leave its words to render', () => {
+  // accuracy.ts's render step words its replay report, and kept.ts the judged lines the digest shows as well
+  const wordsElsewhere = ['accuracy.ts', 'kept.ts'];
+  const offenders = filesUnder(path.join(SRC, 'commands', 'forecast'))
+    .filter((file) => !wordsElsewhere.includes(path.basename(file)))
+    .flatMap((file) =>
+      readFileSync(file, 'utf8')
+        .split('\n')
+        .filter((line) => !/^\s*(\/\/|\*|\/\*\*)/.test(line))
+        .filter((line) => /render\/words'/.test(line) || (SENTENCE.test(line) && !/\binvalid\(/.test(line)))
+        .map((line) => `${path.relative(SRC, file)}: ${line.trim()}`),
+    );
+  // execute answers with the dates and counts at each confidence and what they rest on (commands/forecast/answer.ts);
+  // wordAnswer in render/forecast-answer.ts makes the title, the lines, the note, the rests-on line and the warnings
+  expect(offenders).toEqual([]);
+});

@@ -1,37 +1,93 @@
-import type { Histogram } from '../../charts/forecast-histogram';
-import { bold } from '../../render/blocks';
+import type { Share } from '../../charts/forecast-histogram';
+import type { CalendarDate } from '../../domain/calendar';
+import type { ForecastDays } from '../../domain/forecast/sampling';
 import type { KeptForecast } from '../../store/forecast-repository';
 import type { NexusContext } from '../command';
-import {
-  type Basis,
-  type DateNotAfterToday,
-  type NoHistory,
-  restsOn,
-  type SinceNotBeforeToday,
-  type ThinHistory,
-} from './basis';
+import type { Basis, DateNotAfterToday, NoHistory, SinceNotBeforeToday, ThinHistory } from './basis';
 import type { PbiForecastProblem } from './pbi';
 
-/** What a forecast from one throughput sample rests on and warns about. */
-export const answeredOn = (basis: Basis, seed: string) => ({
-  restsOn: restsOn(basis, seed),
-  warnings: basis.warnings,
-  seed,
-});
+/** The date at one confidence, `day` counted days from today; none (and `day` Infinity): not within ten years. */
+export type DateAt = { confidence: number; day: number; date?: CalendarDate };
+/** The items done at one confidence: at least that many. */
+export type ItemsAt = { confidence: number; items: number };
 
 /**
- * What every forecast command answers: the lines at each confidence, what they rest on (the samples it really used),
- * its warnings, and how the trials spread.
+ * What a forecast command answers, as numbers and dates (render/forecast-answer.ts words them): the answer at each
+ * confidence, what it rests on (the samples it really used, the seed), and how the trials spread. `rough`: the
+ * history is thin, so the answer is one range, not a line at each confidence.
  */
-export type Answered = {
-  title: string;
-  lines: string[];
-  restsOn: string;
-  warnings: string[];
+export type Answered = WhenAnswer | HowManyAnswer | SprintAnswer | PbiAnswer;
+
+/** `/forecast <N>`: when N more of the Nexus's PBIs (or a team's squares) will be done; `by`: the chance of a date. */
+export type WhenAnswer = {
+  question: 'when';
+  items: number;
+  team: string | null;
+  basis: Basis;
   seed: string;
-  note?: string;
-  histogram: Omit<Histogram, 'title'>;
+  rough: boolean;
+  answer: DateAt[];
+  by: { date: CalendarDate; share: number } | null;
+  spread: Share[];
 };
+
+/** `/forecast by <date>`: how many of the Nexus's PBIs (or a team's squares) in the `days` until the date. */
+export type HowManyAnswer = {
+  question: 'how-many';
+  date: CalendarDate;
+  days: number;
+  team: string | null;
+  basis: Basis;
+  seed: string;
+  rough: boolean;
+  answer: ItemsAt[];
+  spread: Share[];
+};
+
+/** `/forecast sprint`: how many in the next Sprint, the Nexus's PBIs (charted) and each team's squares. */
+export type SprintAnswer = {
+  question: 'sprint';
+  start: CalendarDate;
+  end: CalendarDate;
+  sprintDays: number;
+  basis: Basis;
+  seed: string;
+  rows: SprintRow[];
+  answer: ItemsAt[];
+  spread: Share[];
+};
+/** The Nexus's row (team null) or a team's; `answer` null: not enough history. */
+export type SprintRow = { team: string | null; answer: ItemsAt[] | null; rough: boolean };
+
+/** `/forecast <key>`: when one PBI will be done, from its teams' parts or from cycle times. */
+export type PbiAnswer = {
+  question: 'pbi';
+  key: string;
+  today: CalendarDate;
+  seed: string;
+  rough: boolean;
+  answer: DateAt[];
+  spread: Share[];
+  from: ByTeams | ByCycleTimes;
+};
+/**
+ * Each team's part and queue (`ahead` of this PBI), then integration: `waited` days since the last team finished, the
+ * PBIs `integrated` in the window (null: none) and the median days they took after their last team, and `lags`, how
+ * many took at least as long as this one has waited.
+ */
+export type ByTeams = {
+  kind: 'teams';
+  days: ForecastDays;
+  bases: Basis[];
+  queues: { team: string; ahead: number }[];
+  waited: number;
+  integrated: { count: number; median: number } | null;
+  lags: number;
+  trials: number;
+};
+/** No teams: the `finished` PBIs since `since` that lasted at least its `age`; `few`: too few to be more than a guide. */
+export type ByCycleTimes = { kind: 'cycle-times'; since: CalendarDate; finished: number; age: number; few: boolean };
+
 /**
  * Why a forecast command gives no forecast, as facts; `explainForecast` in render/forecast words them and decides
  * which are mistakes in what was typed (those get the usage).
@@ -55,28 +111,4 @@ export async function keep(
   answer: KeptForecast['answer'],
 ): Promise<void> {
   await ctx.store.forecasts.keep(ctx.nexus.id, { askedAt: ctx.now(), askedBy: ctx.userId, question, answer });
-}
-
-export const percent = (confidence: number): string => bold(`${confidence}%`);
-
-/**
- * Thin history: one range from the answer at the lowest confidence asked to the one at the highest, instead of a line
- * at each confidence that would sound surer than the sample is ("Roughly between Sat 7 Mar and Thu 12 Mar (50%–95%)").
- */
-export function roughRange(answers: readonly { confidence: number; text: string }[], unit = ''): string {
-  const [low, high] = [answers[0], answers[answers.length - 1]];
-  const confidences = low === high ? `${low.confidence}%` : `${low.confidence}%–${high.confidence}%`;
-  if (low.text === high.text) return `${bold('Roughly')} ${low.text}${unit} (${confidences}), from thin history.`;
-  return `${bold('Roughly between')} ${low.text} and ${high.text}${unit} (${confidences}), from thin history.`;
-}
-
-/**
- * A share of trials as a chance. A sample never proves certainty: every trial done by the date says "very likely",
- * not "100%" (the history may not hold), and none done says "very unlikely", not "0%"; so the wording stops at 1–99%.
- */
-export function formatChance(share: number): string {
-  const rounded = Math.round(share * 100);
-  if (rounded >= 100) return '>99%';
-  if (rounded <= 0) return '<1%';
-  return `${rounded}%`;
 }

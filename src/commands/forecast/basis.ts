@@ -3,7 +3,6 @@ import { nexusThroughput, teamThroughput } from '../../domain/flow-metrics';
 import { DEFAULT_CONFIDENCES, DEFAULT_TRIALS } from '../../domain/forecast/monte-carlo';
 import {
   dateOfDay,
-  FIRM_DAYS_WITH_THROUGHPUT,
   type ForecastDays,
   forecastWindow,
   type Sample,
@@ -14,8 +13,7 @@ import { type Shift, throughputShift } from '../../domain/forecast/shift';
 import { blocksOf, xmrLimits } from '../../domain/forecast/xmr';
 import type { Nexus } from '../../domain/nexus';
 import { type Rng, seededRng, seedName } from '../../domain/random';
-import { code, escape } from '../../render/blocks';
-import { count, formatDate } from '../../render/words';
+import { code } from '../../render/blocks';
 import { type Invalid, invalid, type NexusContext } from '../command';
 import { startOfDay, today } from '../flow-view';
 import { wholeNumber } from '../numbers';
@@ -28,8 +26,18 @@ export type Basis = {
   days: ForecastDays;
   sample: Sample;
   trials: number;
-  warnings: string[];
+  warnings: BasisWarning[];
 };
+
+/**
+ * Why a sample is a poor guide (worded by render/forecast-answer.ts): `rough`, too few days with throughput for a
+ * line at each confidence (FIRM_DAYS_WITH_THROUGHPUT); `shift`, the pace changed on `since`; `unstable`, weeks outside
+ * the natural process limits, the latest `latestWeeksAgo`.
+ */
+export type BasisWarning =
+  | { warning: 'rough'; daysWithThroughput: number }
+  | { warning: 'shift'; shift: Shift; since: CalendarDate; weekLength: number }
+  | { warning: 'unstable'; outside: number; weeks: number; lower: number; upper: number; latestWeeksAgo: number };
 
 /**
  * A forecast's question, in the same words whichever command asks it: `/forecast sprint`, `/forecast by` the Sprint's
@@ -105,46 +113,28 @@ export async function loadBasis(
     days,
     sample,
     trials: DEFAULT_TRIALS,
-    warnings: warnings(sample, days, team === null ? who : escape(team)),
+    warnings: warningsOf(sample, days),
   };
 }
 
-function warnings(sample: Sample, days: ForecastDays, who: string): string[] {
-  const out: string[] = [];
-  if (sufficiencyOf(sample) === 'range') {
-    out.push(
-      `⚠ Only ${count(sample.daysWithThroughput, 'day')} with anything finished: too few for an answer at each confidence, so this is a rough range, ` +
-        `not a date or number to plan on. Confidence lines start when ${who} has ${FIRM_DAYS_WITH_THROUGHPUT} days with throughput.`,
-    );
-  }
+/** What makes the sample a poor guide, as facts: few days with throughput, a shifted pace, unstable weeks. */
+function warningsOf(sample: Sample, days: ForecastDays): BasisWarning[] {
+  const out: BasisWarning[] = [];
+  if (sufficiencyOf(sample) === 'range') out.push({ warning: 'rough', daysWithThroughput: sample.daysWithThroughput });
   const weekLength = days.kind === 'calendar' ? 7 : days.days.length;
   const shift = throughputShift(sample.throughput, weekLength);
-  if (shift) out.push(shiftWarning(shift, sample, days, who, weekLength));
+  if (shift) {
+    const since = shift.changedAt === 0 ? sample.from : dateOfDay(sample.from, shift.changedAt, days);
+    out.push({ warning: 'shift', shift, since, weekLength });
+  }
   const weeks = blocksOf(sample.throughput, weekLength);
   const xmr = xmrLimits(weeks);
   if (xmr && xmr.outside.length) {
-    const firstWeek = weeks.length - 1 - Math.max(...xmr.outside);
-    out.push(
-      `⚠ ${who === 'the Nexus' ? 'Throughput' : `${who}'s throughput`} is unstable: ${xmr.outside.length} of ${weeks.length} weeks fall outside the natural process limits ` +
-        `(${xmr.lower.toFixed(1)}–${xmr.upper.toFixed(1)} a week; the latest ${firstWeek === 0 ? 'is the last week' : `${firstWeek} weeks ago`}). The history is a poor guide; read these numbers with care.`,
-    );
+    const { lower, upper, outside } = xmr;
+    const latestWeeksAgo = weeks.length - 1 - Math.max(...outside);
+    out.push({ warning: 'unstable', outside: outside.length, weeks: weeks.length, lower, upper, latestWeeksAgo });
   }
   return out;
-}
-
-/** "Throughput dropped: the last 4 weeks finished 0.8 a day against 2.0 before …", with the `--since` to try. */
-function shiftWarning(shift: Shift, sample: Sample, days: ForecastDays, who: string, weekLength: number): string {
-  const whose = who === 'the Nexus' ? 'Throughput' : `${who}'s throughput`;
-  const changed = shift.changedAt === 0 ? sample.from : dateOfDay(sample.from, shift.changedAt, days);
-  const pace =
-    shift.direction === 'drop'
-      ? 'the old, faster pace: they are too hopeful'
-      : 'the old, slower pace: they are too cautious';
-  return (
-    `⚠ ${whose} ${shift.direction === 'drop' ? 'dropped' : 'rose'}: the last ${shift.recentDays / weekLength} weeks finished ` +
-    `${shift.recentRate.toFixed(1)} a day against ${shift.earlierRate.toFixed(1)} before (a change this large comes by chance less than 1 time in 100). ` +
-    `These answers draw from the whole window, so they expect ${pace}. \`--since ${changed}\` forecasts from the history since it changed.`
-  );
 }
 
 /** `--since` on or after today: it leaves no history to forecast from. */
@@ -174,13 +164,3 @@ export function parseConfidences(text: string | undefined): number[] | Invalid {
     );
   return [...new Set(values as number[])].sort((a, b) => a - b);
 }
-
-export function restsOn(basis: Basis, seed: string): string {
-  const { sample, days } = basis;
-  const kind = days.kind === 'working' ? ` working days (${days.days.join(', ')})` : ' days';
-  const what = basis.team ? `${escape(basis.team)}'s squares done` : 'PBIs finished';
-  return `Rests on ${sample.throughput.length}${kind} of ${what}, ${formatDate(sample.from, basis.today)} – ${formatDate(sample.to, basis.today)} (${sample.daysWithThroughput} with any), ${basis.trials.toLocaleString('en')} trials, seed ${seed}.`;
-}
-
-export const daysFromToday = (basis: Basis): string =>
-  `${basis.days.kind === 'working' ? 'working days' : 'days'} from today`;

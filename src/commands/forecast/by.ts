@@ -3,11 +3,10 @@ import { itemsAtConfidence, simulateHowMany } from '../../domain/forecast/monte-
 import { daysUntil } from '../../domain/forecast/sampling';
 import { findTeam } from '../../domain/nexus';
 import { renderForecast } from '../../render/forecast';
-import { count, formatDate } from '../../render/words';
 import { defineCommand, invalid, isInvalid } from '../command';
 import { parseFlags } from '../flags';
 import { today } from '../flow-view';
-import { answeredOn, type ForecastOutcome, keep, percent, roughRange } from './answer';
+import { type ForecastOutcome, keep } from './answer';
 import {
   type Basis,
   checkAfterToday,
@@ -52,26 +51,10 @@ export const forecastBy = defineCommand<Input, ForecastOutcome>({
     if (thin) return thin;
     const passed = checkAfterToday(date, basis.today);
     if (passed) return passed;
-    const { answer, days, histogram, seed } = howManyBy(basis, date, confidences);
+    const { answer, days, spread, seed } = howManyBy(basis, date, confidences);
     await keep(ctx, { kind: 'by', date, team: found ?? null }, answer);
-    // a team's squares or the Nexus's PBIs, counted as "13 squares", never "13 of Alpha's squares"
-    const unit = found ? 'square' : 'PBI';
-    const most = answer[0].items;
-    const lines = isRough([basis])
-      ? [
-          roughRange(
-            [...answer].reverse().map(({ confidence, items }) => ({ confidence, text: String(items) })),
-            ` ${most === 1 ? unit : `${unit}s`}`,
-          ),
-        ]
-      : answer.map(({ confidence, items }) => `${percent(confidence)}: ${count(items, unit)} or more`);
-    const until = `by ${formatDate(date, basis.today)}? (${count(days, 'day')})`;
-    return {
-      title: found ? `How many squares will ${found} have done ${until}` : `How many PBIs ${until}`,
-      lines,
-      ...answeredOn(basis, seed),
-      histogram: { ...histogram, xTitle: found ? `squares done by ${found}` : 'PBIs done' },
-    };
+    const rough = isRough([basis]);
+    return { question: 'how-many', date, days, team: found ?? null, basis, seed, rough, answer, spread };
   },
   render: (outcome) => renderForecast(outcome, usage),
 });
@@ -82,10 +65,5 @@ export function howManyBy(basis: Basis, date: string, confidences: readonly numb
   const { seed, rng } = seededFor({ kind: 'how-many', until: date }, [basis]);
   const totals = simulateHowMany(basis.sample.throughput, days, basis.trials, rng);
   const answer = confidences.map((confidence) => ({ confidence, items: itemsAtConfidence(totals, confidence) }));
-  const lines = answer.map(({ confidence, items }) => ({
-    confidence,
-    value: items,
-    label: `${confidence}% · ${items}+`,
-  }));
-  return { answer, days, seed, histogram: { xTitle: 'items done', spread: spreadOf(totals), lines } };
+  return { answer, days, seed, spread: spreadOf(totals) };
 }

@@ -17,16 +17,13 @@ import {
 } from '../../domain/forecast/sampling';
 import { oldestFirst, type Pbi } from '../../domain/pbi';
 import { cycleTimesInWindow, type Sle } from '../../domain/sle';
-import { escape } from '../../render/blocks';
 import { renderForecast } from '../../render/forecast';
-
-import { count, formatDate } from '../../render/words';
 import type { UnknownPbi } from '../../store/pbi-repository';
 import { defineCommand, invalid, isInvalid, type NexusContext } from '../command';
 import { parseFlags } from '../flags';
 import { loadFlowView, startOfDay, today } from '../flow-view';
 import { parseKey } from '../pbi/change';
-import { type Answered, type ForecastOutcome, type ForecastProblem, keep, percent, roughRange } from './answer';
+import { type ByTeams, type ForecastOutcome, type ForecastProblem, keep, type PbiAnswer } from './answer';
 import {
   type Basis,
   checkSince,
@@ -87,27 +84,15 @@ export const forecastPbi = defineCommand<Input, ForecastOutcome>({
       ? await byTeams(ctx, pbi, confidences, since)
       : await byCycleTimes(ctx, pbi, confidences, since);
     if ('problem' in forecast) return forecast;
-    await keep(ctx, { kind: 'pbi', key: pbi.key }, forecast.answer);
-    const day = today(ctx);
-    const when = (date: string | undefined) =>
-      date === undefined ? 'not within ten years' : date === day ? 'today' : formatDate(date, day);
-    const lines = forecast.rough
-      ? [roughRange(forecast.answer.map(({ confidence, date }) => ({ confidence, text: when(date) })))]
-      : forecast.answer.map(
-          ({ confidence, date }) =>
-            `${percent(confidence)}: ${date === undefined ? 'not within ten years at this pace' : date === day ? 'today' : `on or before ${formatDate(date, day)}`}`,
-        );
-    const { answer: _, rough: __, ...answered } = forecast;
-    return { title: `When will ${pbi.key} be done?`, lines, ...answered };
+    await keep(
+      ctx,
+      { kind: 'pbi', key: pbi.key },
+      forecast.answer.map(({ confidence, date }) => ({ confidence, date })),
+    );
+    return forecast;
   },
   render: (outcome) => renderForecast(outcome, usage),
 });
-
-/** `rough`: a team's history is thin, so the answer is one range. */
-type PbiAnswer = Omit<Answered, 'title' | 'lines'> & {
-  answer: { confidence: number; date?: string }[];
-  rough?: boolean;
-};
 
 /**
  * Each team not done forecasts its part (its queue ahead included) from its own squares done; the product of their
@@ -123,7 +108,7 @@ async function byTeams(
   const open = await ctx.store.pbis.listOpen(ctx.nexus.id);
   const parts: TeamPart[] = [];
   const bases: Basis[] = [];
-  const said: string[] = [];
+  const queues: ByTeams['queues'] = [];
   for (const square of pbi.squares.filter((s) => s.state !== 'done')) {
     const teamBasis = await loadBasis(ctx, square.team, since);
     if ('problem' in teamBasis) return teamBasis;
@@ -136,9 +121,7 @@ async function byTeams(
       queue.findIndex((p) => p.key === pbi.key),
     );
     parts.push({ team: square.team, items: ahead + 1, throughput: teamBasis.sample.throughput });
-    said.push(
-      `${escape(square.team)}: ${ahead ? `${count(ahead, 'square')} ahead, then this one` : 'this square is next'}`,
-    );
+    queues.push({ team: square.team, ahead });
   }
   const thin = tooThin(bases);
   if (thin) return thin;
@@ -160,60 +143,28 @@ async function byTeams(
   const atConfidence = confidences.map((confidence) => ({ confidence, day: dayAtConfidence(doneWithin, confidence) }));
   const answer = atConfidence.map(({ confidence, day: d }) => ({
     confidence,
+    day: d,
     date: Number.isFinite(d) ? (d === 0 ? day : dateOfDay(day, d, days)) : undefined,
   }));
   const spread = [...doneWithin]
     .map((p, d) => ({ value: d, share: p - (doneWithin[d - 1] ?? 0) }))
     .filter((s) => s.share > 0);
-  const histogram = {
-    xTitle: `${days.kind === 'working' ? 'working days' : 'days'} from today`,
-    spread,
-    lines: atConfidence
-      .filter((d) => Number.isFinite(d.day))
-      .map(({ confidence, day: d }, i) => ({
-        confidence,
-        value: d,
-        label: `${confidence}% · ${formatDate(answer[i].date!, day)}`,
-      })),
-  };
-  const teams = said.length
-    ? `Teams still working: ${said.join('; ')}.`
-    : `Every team is done (${count(waited, 'day')} ago); only the integration is left.`;
-  const integration = history.length
-    ? `Integration took ${count(percentile(history, 0.5)!, 'day')} (median of ${history.length}) after the last team${waited ? `; ${lags.length} of those took at least the ${count(waited, 'day')} this one has waited` : ''}.`
-    : '';
-  const warnings = bases.flatMap((b) => b.warnings);
-  if (!lags.length)
-    warnings.push(
-      '⚠ No PBI was integrated in the window yet, so these dates leave out the integration step after the last team: they are early.',
-    );
-  const restsOn = `Rests on ${[...bases.map(teamSample), integrationSample(history)].join('; ')}; ${DEFAULT_TRIALS.toLocaleString('en')} trials, seed ${seed}.`;
+  const integrated = history.length ? { count: history.length, median: percentile(history, 0.5)! } : null;
   return {
-    answer,
+    question: 'pbi',
+    key: pbi.key,
+    today: day,
     seed,
-    restsOn,
-    warnings,
-    histogram,
-    note: [teams, integration].filter(Boolean).join(' '),
     rough: isRough(bases),
+    answer,
+    spread,
+    from: { kind: 'teams', days, bases, queues, waited, integrated, lags: lags.length, trials: DEFAULT_TRIALS },
   };
 }
 
 function lastSquareDone(pbi: Pbi, zone: string): CalendarDate {
   return pbi.squares.map((s) => localDate(s.doneAt!, zone)).reduce((a, b) => (b > a ? b : a));
 }
-
-/** "Alpha's squares done: 20 days, Mon 2 Mar – Sat 21 Mar (20 with any)". */
-function teamSample(basis: Basis): string {
-  const { sample, days } = basis;
-  const kind = days.kind === 'working' ? 'working day' : 'day';
-  return `${escape(basis.who)}'s squares done: ${count(sample.throughput.length, kind)}, ${formatDate(sample.from, basis.today)} – ${formatDate(sample.to, basis.today)} (${sample.daysWithThroughput} with any)`;
-}
-
-const integrationSample = (lags: readonly number[]): string =>
-  lags.length
-    ? `the integration step of the ${count(lags.length, 'PBI')} integrated in the window`
-    : 'no integration step (none in the window)';
 
 /**
  * No team breakdown: the cycle times of finished PBIs that lasted at least as long as this one has so far (calendar
@@ -237,34 +188,27 @@ async function byCycleTimes(
   const age = view.ageOf(pbi)?.age ?? 0;
   const cycleTimes = finished.filter((t) => t >= age);
   if (!cycleTimes.length) return { problem: 'pbi-older-than-history', key: pbi.key, age };
-  const remaining = confidences.map((confidence) => ({
-    confidence,
-    value: percentile(cycleTimes, confidence / 100)! - age,
-  }));
-  const answer = remaining.map(({ confidence, value }) => ({
-    confidence,
-    date: onCountedDay(addDays(view.today, value), days),
-  }));
-  const spread = spreadOf(Float64Array.from(cycleTimes, (t) => t - age));
-  const lines = remaining.map(({ confidence, value }, i) => ({
-    confidence,
-    value,
-    label: `${confidence}% · ${formatDate(answer[i].date, view.today)}`,
-  }));
+  const answer = confidences.map((confidence) => {
+    const remaining = percentile(cycleTimes, confidence / 100)! - age;
+    return { confidence, day: remaining, date: onCountedDay(addDays(view.today, remaining), days) };
+  });
   const { from } = windowEnding(view.today, historyDays);
   const { seed } = seededFor({ kind: 'pbi', key: pbi.key }, [], `${age}|${cycleTimes.join(',')}`);
-  const restsOn = `Rests on the cycle times of the ${count(cycleTimes.length, 'PBI')} finished ${formatDate(from, view.today)} – ${formatDate(view.today, view.today)} that lasted at least its ${count(age, 'day')}; read from them directly, no trials.`;
-  const warnings =
-    cycleTimes.length < FEW_CYCLE_TIMES
-      ? [`⚠ Only ${count(cycleTimes.length, 'finished PBI')} lasted that long: a rough guide.`]
-      : [];
   return {
-    answer,
+    question: 'pbi',
+    key: pbi.key,
+    today: view.today,
     seed,
-    restsOn,
-    warnings,
-    histogram: { xTitle: 'days from today', spread, lines },
-    note: `${escape(pbi.key)} names no teams: from the cycle times of the finished PBIs that lasted at least its age.`,
+    rough: false,
+    answer,
+    spread: spreadOf(Float64Array.from(cycleTimes, (t) => t - age)),
+    from: {
+      kind: 'cycle-times',
+      since: from,
+      finished: cycleTimes.length,
+      age,
+      few: cycleTimes.length < FEW_CYCLE_TIMES,
+    },
   };
 }
 

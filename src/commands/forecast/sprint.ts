@@ -1,12 +1,11 @@
 import { addDays } from '../../domain/calendar';
-import { bold, code, escape } from '../../render/blocks';
+import { code } from '../../render/blocks';
 import { renderForecast } from '../../render/forecast';
-import { count, formatDate } from '../../render/words';
 import { defineCommand, invalid, isInvalid } from '../command';
 import { parseFlags } from '../flags';
 import { today } from '../flow-view';
-import { answeredOn, type ForecastOutcome } from './answer';
-import { type Basis, checkSince, isRough, loadBasis, parseConfidences, tooThin } from './basis';
+import type { ForecastOutcome, SprintRow } from './answer';
+import { type Basis, checkSince, isRough, loadBasis, type NoHistory, parseConfidences, tooThin } from './basis';
 import { howManyBy } from './by';
 import { parseDate } from './dates';
 
@@ -38,29 +37,15 @@ export const forecastSprint = defineCommand<{ confidences: number[]; since: stri
     const thin = tooThin([basis]);
     if (thin) return thin;
     const end = addDays(basis.today, sprintDays);
-    const row = (on: Basis) => {
-      if (tooThin([on])) return '_not enough history_';
-      const answers = howManyBy(on, end, confidences).answer;
-      if (isRough([on]))
-        return `roughly ${answers[answers.length - 1].items}–${answers[0].items} (${answers[answers.length - 1].confidence}%–${answers[0].confidence}%, thin history)`;
-      return answers.map((a) => `${a.confidence}%: ${bold(String(a.items))}`).join(' · ');
-    };
-    const nexus = howManyBy(basis, end, confidences);
-    const lines = [`${bold('Nexus')} (PBIs integrated)  ${row(basis)}`];
-    for (const team of ctx.nexus.teams) {
-      const teamBasis = await loadBasis(ctx, team, since);
-      lines.push(
-        `${bold(escape(team))} (squares done)  ${'problem' in teamBasis ? '_not enough history_' : row(teamBasis)}`,
-      );
-    }
-    const title = `Next Sprint: ${formatDate(addDays(basis.today, 1), basis.today)} – ${formatDate(end, basis.today)} (${count(sprintDays, 'day')})`;
-    return {
-      title,
-      lines,
-      ...answeredOn(basis, nexus.seed),
-      histogram: { ...nexus.histogram, xTitle: 'PBIs integrated in the Sprint' },
-      note: 'Each number: at least that many, with that confidence. Plan to the 85% line; the 50% line is a coin toss.',
-    };
+    const row = (team: string | null, on: Basis | NoHistory): SprintRow =>
+      'problem' in on || tooThin([on])
+        ? { team, answer: null, rough: false }
+        : { team, answer: howManyBy(on, end, confidences).answer, rough: isRough([on]) };
+    const rows = [row(null, basis)];
+    for (const team of ctx.nexus.teams) rows.push(row(team, await loadBasis(ctx, team, since)));
+    // the Nexus's answer is the one charted, and its seed the one the answer names
+    const { seed, answer, spread } = howManyBy(basis, end, confidences);
+    return { question: 'sprint', start: addDays(basis.today, 1), end, sprintDays, basis, seed, rows, answer, spread };
   },
   render: (outcome) => renderForecast(outcome, usage),
 });

@@ -2,24 +2,14 @@ import { spreadOf } from '../../charts/forecast-histogram';
 import { daysAtConfidence, shareDoneWithin, simulateWhen } from '../../domain/forecast/monte-carlo';
 import { dateOfDay, daysUntil } from '../../domain/forecast/sampling';
 import { findTeam } from '../../domain/nexus';
-import { code, escape } from '../../render/blocks';
+import { code } from '../../render/blocks';
 import { renderForecast } from '../../render/forecast';
-import { count, formatDate } from '../../render/words';
 import { defineCommand, invalid, isInvalid } from '../command';
 import { parseFlags } from '../flags';
 import { today } from '../flow-view';
 import { wholeNumber } from '../numbers';
-import { answeredOn, type ForecastOutcome, formatChance, keep, percent, roughRange } from './answer';
-import {
-  checkAfterToday,
-  checkSince,
-  daysFromToday,
-  isRough,
-  loadBasis,
-  parseConfidences,
-  seededFor,
-  tooThin,
-} from './basis';
+import { type ForecastOutcome, keep } from './answer';
+import { checkAfterToday, checkSince, isRough, loadBasis, parseConfidences, seededFor, tooThin } from './basis';
 import { parseDate } from './dates';
 
 /** The most items one forecast asks about. */
@@ -76,40 +66,17 @@ export const forecastWhen = defineCommand<Input, ForecastOutcome>({
       { kind: 'when', items, team: found ?? null },
       answer.map(({ confidence, date }) => ({ confidence, date })),
     );
-    // "Alpha has done 4 more squares", never "4 more of Alpha's squares" or "1 more PBIs"
-    const done = found ? `${count(items, 'more square')} done by ${found}` : `${count(items, 'more PBI')} done`;
-    const title = found
-      ? `When will ${found} have done ${count(items, 'more square')}?`
-      : `When will ${count(items, 'more PBI')} be done?`;
-    const lines = isRough([basis])
-      ? [
-          roughRange(
-            answer.map(({ confidence, date }) => ({
-              confidence,
-              text: date ? formatDate(date, basis.today) : 'not within ten years',
-            })),
-          ),
-        ]
-      : answer.map(
-          ({ confidence, date }) =>
-            `${percent(confidence)}: ${date ? `on or before ${formatDate(date, basis.today)}` : 'not within ten years at this pace'}`,
-        );
-    const note =
-      by === null
-        ? undefined
-        : `${formatChance(shareDoneWithin(days, daysUntil(basis.today, by, basis.days)))} chance of ${escape(done)} by ${formatDate(by, basis.today)}.`;
-    const histogram = {
-      xTitle: daysFromToday(basis),
+    return {
+      question: 'when',
+      items,
+      team: found ?? null,
+      basis,
+      seed,
+      rough: isRough([basis]),
+      answer,
+      by: by === null ? null : { date: by, share: shareDoneWithin(days, daysUntil(basis.today, by, basis.days)) },
       spread: spreadOf(days),
-      lines: answer
-        .filter((a) => a.date)
-        .map(({ confidence, day, date }) => ({
-          confidence,
-          value: day,
-          label: `${confidence}% · ${formatDate(date!, basis.today)}`,
-        })),
     };
-    return { title, lines, ...answeredOn(basis, seed), note, histogram };
   },
   render: (outcome) => renderForecast(outcome, usage),
 });
