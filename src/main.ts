@@ -49,7 +49,7 @@ async function runLocal(argv: string[], db: Database, config: Config, log: Logge
     );
   }
   const store = openStore(db, 'console', secretsBox(config));
-  const stopServer = await startLocalServer({
+  const server = await startLocalServer({
     db,
     store,
     now,
@@ -67,10 +67,11 @@ async function runLocal(argv: string[], db: Database, config: Config, log: Logge
       chartsDir: config.CHARTS_DIR,
       publicUrl: config.PUBLIC_URL ?? `http://localhost:${config.PORT}`,
       jobs: jobsOf(config),
+      kickImports: server.kickImports,
     };
     await runConsole(ctx, { input: process.stdin, output: process.stdout, interactive: process.stdin.isTTY === true });
   } finally {
-    await stopServer();
+    await server.stop();
   }
 }
 

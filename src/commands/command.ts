@@ -15,6 +15,8 @@ export type CommandContext = {
   publicUrl?: string;
   /** where long jobs (the accuracy replay) take their budget and turn; the process's own when not given */
   jobs?: LongJobs;
+  /** an import of a tracker's history was started: the process's import worker takes it up now, not at its sweep */
+  kickImports?: () => void;
 };
 
 export type NexusContext = CommandContext & { nexus: Nexus };

@@ -17,6 +17,7 @@ import { forecastWhen } from './forecast/when';
 import { nexusDigest } from './nexus/digest';
 import { nexusFlow } from './nexus/flow';
 import { nexusForecast } from './nexus/forecast';
+import { nexusImport } from './nexus/import';
 import { nexusMap } from './nexus/map';
 import { nexusNit } from './nexus/nit';
 import { nexusSetup } from './nexus/setup';
@@ -69,6 +70,7 @@ export const COMMANDS: readonly AnyCommand[] = [
   nexusForecast,
   nexusTracker,
   nexusMap,
+  nexusImport,
 ];
 
 /** The slash commands the app answers; the manifest must register exactly these. */

@@ -8,13 +8,15 @@ import { createMetrics, metricsRoute } from '../metrics';
 import { renderTrackerMoves, renderUnmapped } from '../render/tracker-news';
 import type { Store } from '../store';
 import type { Database } from '../store/database';
+import type { ImportPoster } from '../trackers/import-worker';
 import { startTrackerInbox } from '../trackers/serve';
 import { pathOf, type WebhookLimits } from '../trackers/webhook-handler';
 import { blocksToText } from './plain-text';
 
 /**
  * Local mode's HTTP side: tracker webhooks, /healthz, /readyz and /metrics on `port`, with what the trackers move printed beside the
- * console's answers. A busy port leaves the console running without webhooks.
+ * console's answers, and the imports of trackers' histories (their progress printed too). A busy port leaves the
+ * console running without webhooks; imports run all the same.
  */
 export async function startLocalServer(deps: {
   db: Database;
@@ -25,7 +27,7 @@ export async function startLocalServer(deps: {
   port: number;
   limits?: WebhookLimits;
   inboxKeepDays?: number;
-}): Promise<() => Promise<void>> {
+}): Promise<{ stop(): Promise<void>; kickImports(): void }> {
   const print = async (_nexusId: string, news: TrackerNews) => {
     if (news.moves.length)
       deps.output.write(`[posted in the Nexus channel]\n${blocksToText(renderTrackerMoves(news.moves).blocks)}\n\n`);
@@ -33,7 +35,13 @@ export async function startLocalServer(deps: {
       deps.output.write(`[only the NIT sees this]\n${blocksToText(renderUnmapped(news.unmapped).blocks)}\n\n`);
   };
   const metrics = createMetrics({ inboxBacklog: deps.store.inbox.backlog });
-  const trackers = startTrackerInbox({ ...deps, metrics, post: print });
+  const trackers = startTrackerInbox({
+    ...deps,
+    metrics,
+    post: print,
+    postImport: consoleImportPoster(deps.output),
+    replica: `console:${process.pid}`,
+  });
   const health = new Map([...healthRoutes(deps.db), metricsRoute(metrics)].map((route) => [route.path, route.handler]));
   const server = createServer((req, res) => {
     const route = health.get(pathOf(req));
@@ -42,9 +50,22 @@ export async function startLocalServer(deps: {
   });
   const listening = await listen(server, deps.port);
   if (listening) deps.log.info({ port: listening }, 'tracker webhooks listening on /webhooks/<tracker>/<nexus-id>');
-  return async () => {
-    if (listening) await new Promise((resolve) => server.close(resolve));
-    await trackers.stop();
+  return {
+    async stop() {
+      if (listening) await new Promise((resolve) => server.close(resolve));
+      await trackers.stop();
+    },
+    kickImports: () => trackers.imports.kick(),
+  };
+}
+
+/** An import's messages as printed lines: the first as the channel's, the rest as its thread's. */
+export function consoleImportPoster(output: Writable): ImportPoster {
+  let posted = 0;
+  return async (_nexusId, reply, thread) => {
+    const where = thread ? "[in the import's thread]" : '[posted in the Nexus channel]';
+    output.write(`${where}\n${blocksToText(reply.blocks)}\n\n`);
+    return thread ? null : `console-${++posted}`;
   };
 }
 

@@ -13,6 +13,7 @@ export type SlackDeps = {
   metrics: Metrics;
   publicUrl?: string;
   jobs?: LongJobs;
+  kickImports?: () => void;
 };
 
 /** A Nexus is reached only from its own channel in its own workspace: both ids come from Slack's signed payload. */
@@ -28,5 +29,6 @@ export function commandContext(
     userId: ids.userId,
     publicUrl: deps.publicUrl,
     jobs: deps.jobs,
+    kickImports: deps.kickImports,
   };
 }

@@ -15,8 +15,12 @@ import { startTrackerInbox } from '../trackers/serve';
 import { WEBHOOK_PATH } from '../trackers/webhook-handler';
 import { createSlackApp } from './app';
 import { slackDigestPoster } from './digest-poster';
+import { slackImportPoster } from './import-poster';
 import { slackTrackerPoster } from './tracker-poster';
 import { workspaceClients } from './workspace-client';
+
+/** This process among the replicas, in the claims it makes (digests, imports). */
+const REPLICA = `${hostname()}:${process.pid}`;
 
 /** Starts the Slack app on PORT; resolves with a stop function that finishes in-flight work. */
 export async function startSlack(config: Config, db: Database, log: Logger): Promise<() => Promise<void>> {
@@ -33,7 +37,7 @@ export async function startSlack(config: Config, db: Database, log: Logger): Pro
     now,
     log,
     metrics,
-    replica: `${hostname()}:${process.pid}`,
+    replica: REPLICA,
     post: slackDigestPoster(clients, log),
   });
   log.info(
@@ -64,17 +68,29 @@ export function slackServer(
     log: Logger;
     bot?: { botId: string; botUserId: string };
     processBeforeResponse?: boolean;
+    /** this process among the replicas (tests run several in one process) */
+    replica?: string;
   },
 ) {
   const store = openStore(db, 'slack', secretsBox(config));
   const clients = workspaceClients(config, db);
   const metrics = createMetrics({ inboxBacklog: store.inbox.backlog });
-  const deps = { store, now: opts.now, log: opts.log, metrics, publicUrl: config.PUBLIC_URL, jobs: jobsOf(config) };
+  const deps = {
+    store,
+    now: opts.now,
+    log: opts.log,
+    metrics,
+    publicUrl: config.PUBLIC_URL,
+    jobs: jobsOf(config),
+    kickImports: () => trackers.imports.kick(),
+  };
   const trackers = startTrackerInbox({
     ...deps,
     limits: webhookLimits(config),
     inboxKeepDays: config.INBOX_KEEP_DAYS,
     post: slackTrackerPoster(clients, store, opts.log),
+    postImport: slackImportPoster(clients, store),
+    replica: opts.replica ?? REPLICA,
   });
   const webhooks: CustomRoute = { path: WEBHOOK_PATH, method: ['POST'], handler: trackers.handler };
   const customRoutes = [...healthRoutes(db), metricsRoute(metrics), webhooks];

@@ -80,6 +80,7 @@ export function inboxRepository(prisma: PrismaClient, memo: RevisionMemo, embedd
           kind: row.kind as TrackerKind,
           change: changeFromJson(row.change),
           receivedAt: instantAt(row.receivedAt.getTime()),
+          imported: row.importId !== null,
         }),
       );
       const { current, versions } = await loadCurrent(tx, nexusId, deliveries);
@@ -133,20 +134,7 @@ export function inboxRepository(prisma: PrismaClient, memo: RevisionMemo, embedd
      * call) changes nothing and is answered 'duplicate'; a body already stored under another id, 'replay'.
      */
     async receiveMany(deliveries: readonly NewDelivery[]): Promise<Received[]> {
-      const rows = deliveries.map((d) => ({
-        nexusId: d.nexusId,
-        kind: d.kind,
-        deliveryId: d.deliveryId,
-        bodyDigest: d.bodyDigest ?? null,
-        receivedAt: d.at.toUTC().toISO(),
-        change: changeToJson(d.change),
-      }));
-      // no conflict target: a repeated delivery id and a repeated body are both left out
-      const stored = await prisma.$queryRaw<{ nexusId: string; kind: string; deliveryId: string }[]>`
-        INSERT INTO "Delivery" (${columnList([...RECEIVED, 'state'])})
-        SELECT ${valuesOf(DELIVERY_TABLE, RECEIVED)}, 'pending' FROM ${recordSet(DELIVERY_TABLE, RECEIVED, rows)}
-        ON CONFLICT DO NOTHING
-        RETURNING "nexusId", kind, "deliveryId"`;
+      const stored = await insertDeliveries(prisma, deliveries, null);
       const fresh = new Set(stored.map(deliveryKey));
       const received = deliveries.map((d): Received => (fresh.delete(deliveryKey(d)) ? 'stored' : 'duplicate'));
       const left = deliveries.filter((_, i) => received[i] === 'duplicate');
@@ -312,7 +300,34 @@ async function loadHistories(tx: Tx, nexusId: string, keys: string[]): Promise<M
 }
 
 /** The columns a delivery is received with (it is 'pending'). */
-const RECEIVED = ['nexusId', 'kind', 'deliveryId', 'bodyDigest', 'receivedAt', 'change'] as const;
+const RECEIVED = ['nexusId', 'kind', 'deliveryId', 'bodyDigest', 'receivedAt', 'change', 'importId'] as const;
+
+/**
+ * Stores deliveries as pending in one statement, in the order given (`importId`: the import that read them from the
+ * tracker's history), and answers those stored: a delivery id already stored, or a body under another id, is left out.
+ */
+export async function insertDeliveries(
+  db: Tx,
+  deliveries: readonly NewDelivery[],
+  importId: bigint | null,
+): Promise<{ nexusId: string; kind: string; deliveryId: string }[]> {
+  if (!deliveries.length) return [];
+  const rows = deliveries.map((d) => ({
+    nexusId: d.nexusId,
+    kind: d.kind,
+    deliveryId: d.deliveryId,
+    bodyDigest: d.bodyDigest ?? null,
+    receivedAt: d.at.toUTC().toISO(),
+    change: changeToJson(d.change),
+    importId: importId === null ? null : importId.toString(),
+  }));
+  // no conflict target: a repeated delivery id and a repeated body are both left out
+  return db.$queryRaw<{ nexusId: string; kind: string; deliveryId: string }[]>`
+    INSERT INTO "Delivery" (${columnList([...RECEIVED, 'state'])})
+    SELECT ${valuesOf(DELIVERY_TABLE, RECEIVED)}, 'pending' FROM ${recordSet(DELIVERY_TABLE, RECEIVED, rows)}
+    ON CONFLICT DO NOTHING
+    RETURNING "nexusId", kind, "deliveryId"`;
+}
 /** The columns of a PBI the inbox adds. */
 const ADDED = [
   'id',

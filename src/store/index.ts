@@ -2,6 +2,7 @@ import type { Nexus } from '../domain/nexus';
 import type { Database } from './database';
 import { digestRunRepository } from './digest-run-repository';
 import { forecastRepository } from './forecast-repository';
+import { importRepository } from './import-repository';
 import { inboxRepository } from './inbox-repository';
 import { nexusRepository } from './nexus-repository';
 import { noticeRepository } from './notice-repository';
@@ -30,6 +31,7 @@ export function openStore(db: Database, source: string, secrets: SealedBox | nul
     trackers: trackerRepository(db.prisma, secrets),
     inbox: inboxRepository(db.prisma, m, db.kind === 'embedded'),
     notices: noticeRepository(db.prisma),
+    imports: importRepository(db.prisma, secrets),
     seenRequests,
   });
   const store: Store = {
@@ -50,6 +52,7 @@ type Repositories = {
   trackers: ReturnType<typeof trackerRepository>;
   inbox: ReturnType<typeof inboxRepository>;
   notices: ReturnType<typeof noticeRepository>;
+  imports: ReturnType<typeof importRepository>;
   seenRequests: ReturnType<typeof seenRequestRepository>;
 };
 

@@ -234,6 +234,7 @@ export const DELIVERY_TABLE = {
     attempts: 'integer',
     retryAt: 'timestamp',
     appliedAt: 'timestamp',
+    importId: 'bigint',
   },
 } as const satisfies Table<DeliveryRow>;
 

@@ -1,6 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { DateTime } from 'luxon';
+import { blocksToText } from '../../src/console/plain-text';
 import type { TrackerKind, TrackerNews } from '../../src/domain/tracker';
 import { createLogger, type Logger } from '../../src/log';
 import { createMetrics } from '../../src/metrics';
@@ -8,7 +9,16 @@ import { startTrackerInbox, type TrackerInbox } from '../../src/trackers/serve';
 import type { WebhookLimits } from '../../src/trackers/webhook-handler';
 import type { Harness } from './harness';
 
-export type TrackerServer = { url: string; inbox: TrackerInbox; news: TrackerNews[]; close(): Promise<void> };
+/** A message an import posted: in the channel (thread null) or in its thread. */
+export type ImportMessage = { text: string; thread: string | null; broadcast: boolean };
+
+export type TrackerServer = {
+  url: string;
+  inbox: TrackerInbox;
+  news: TrackerNews[];
+  imports: ImportMessage[];
+  close(): Promise<void>;
+};
 
 /** The app's tracker side on a loopback port: the real handler, inbox and worker; what it announces is kept. */
 export async function serveTrackers(
@@ -16,8 +26,10 @@ export async function serveTrackers(
   now: () => DateTime = () => DateTime.utc(),
   limits?: WebhookLimits,
   log: Logger = createLogger('silent'),
+  replica = 'tracker-server',
 ): Promise<TrackerServer> {
   const news: TrackerNews[] = [];
+  const imports: ImportMessage[] = [];
   const metrics = createMetrics({ inboxBacklog: h.store.inbox.backlog });
   const inbox = startTrackerInbox({
     store: h.store,
@@ -26,6 +38,11 @@ export async function serveTrackers(
     metrics,
     limits,
     post: async (_id, n) => void news.push(n),
+    postImport: async (_id, reply, thread) => {
+      imports.push({ text: blocksToText(reply.blocks), thread: thread?.ts ?? null, broadcast: !!thread?.broadcast });
+      return thread ? null : `ts-${imports.length}`;
+    },
+    replica,
   });
   const server: Server = createServer(inbox.handler);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -34,6 +51,7 @@ export async function serveTrackers(
     url,
     inbox,
     news,
+    imports,
     close: async () => {
       await new Promise((r) => server.close(r));
       await inbox.stop();

@@ -1,0 +1,144 @@
+import { DateTime } from 'luxon';
+import { isTrackerKind, TRACKER_KINDS, type TrackerKind } from '../../domain/tracker';
+import {
+  DEFAULT_IMPORT_DAYS,
+  type ImportJob,
+  type ImportOutcome,
+  type ImportProblem,
+  isUnderWay,
+} from '../../domain/tracker-import';
+import { code } from '../../render/blocks';
+import {
+  renderImportBegun,
+  renderImportCancelled,
+  renderImportProblem,
+  renderImportStatus,
+} from '../../render/import-news';
+import { TRACKER_NAMES } from '../../render/tracker-news';
+import { isUnreadable } from '../../trackers/history/history';
+import { HISTORIES, IMPORTABLE } from '../../trackers/history/index';
+import { invalid, isInvalid } from '../command';
+import { parseFlags } from '../flags';
+import { parseDate } from '../forecast/dates';
+import type { ImportForm } from './import';
+
+type Start = { kind: TrackerKind; query: string; since: string | null; token: string; url: string };
+
+const START_USAGE = `/nexus import ${IMPORTABLE.join('|')} [<JQL>] --url <https://your-site.atlassian.net> --token <email:api-token> [--since YYYY-MM-DD]`;
+
+/** `/nexus import jira …`: checks that the tracker answers, then starts the import in the background. */
+const start: ImportForm<Start, { started: ImportJob } | ImportProblem> = {
+  words: TRACKER_KINDS,
+  usage: START_USAGE,
+  parse(words, raw) {
+    const kind = words[0].toLowerCase();
+    if (!isTrackerKind(kind) || !IMPORTABLE.includes(kind))
+      return invalid(
+        `Importing from ${TRACKER_NAMES[kind as TrackerKind]} is not built yet; ${IMPORTABLE.map((k) => TRACKER_NAMES[k]).join(', ')} is. Its webhooks work: \`/nexus tracker ${kind}\`.`,
+      );
+    const parsed = parseFlags(words.slice(1), ['url', 'token', 'since'], raw?.slice(1));
+    if (isInvalid(parsed)) return parsed;
+    const { url, token, since } = parsed.flags;
+    if (!url) return invalid(`Say where ${TRACKER_NAMES[kind]} is: ${code('--url https://your-site.atlassian.net')}.`);
+    if (!token)
+      return invalid(
+        `Give a token that can read it: ${code('--token you@example.com:<API token>')} (Atlassian account → Security → API tokens). It is kept sealed and never shown again.`,
+      );
+    const address = baseUrl(unlinked(url));
+    if (!address)
+      return invalid(`${code(url.slice(0, 60))} is not a web address; write it like https://your-site.atlassian.net.`);
+    if (since !== undefined) {
+      const date = parseDate(since);
+      if (isInvalid(date)) return date;
+    }
+    const query = typedQuery(parsed.positional, parsed.positionalRaw);
+    return { kind, query, since: since ?? null, token: unlinked(token), url: address };
+  },
+  async execute(input, ctx) {
+    const { nexus, store } = ctx;
+    if (!(await store.trackers.get(nexus.id, input.kind)))
+      return { problem: 'tracker-not-connected', kind: input.kind };
+    const latest = await store.imports.latest(nexus.id);
+    if (latest && isUnderWay(latest.state)) return { problem: 'import-running', job: latest };
+    const now = ctx.now();
+    const since = input.since
+      ? DateTime.fromISO(input.since, { zone: 'utc' })
+      : now.toUTC().startOf('day').minus({ days: DEFAULT_IMPORT_DAYS });
+    const source = { baseUrl: input.url, token: input.token, query: input.query, since };
+    let expected: number | null;
+    try {
+      ({ expected } = await HISTORIES[input.kind]!(source).check());
+    } catch (error) {
+      if (isUnreadable(error)) return { problem: 'tracker-unreadable', kind: input.kind, failure: error.data.failure };
+      throw error;
+    }
+    const started = await store.imports.start({
+      nexusId: nexus.id,
+      kind: input.kind,
+      query: input.query,
+      since,
+      baseUrl: input.url,
+      token: input.token,
+      itemsExpected: expected,
+      startedBy: ctx.userId,
+      startedAt: now,
+    });
+    if ('problem' in started) return started;
+    ctx.kickImports?.();
+    return { started: started.job };
+  },
+  render: (outcome) => ('started' in outcome ? renderImportBegun(outcome.started) : renderImportProblem(outcome)),
+};
+
+/** `/nexus import status`: anyone may look. */
+const status: ImportForm<null, { job: ImportJob | null; outcome: ImportOutcome | null }> = {
+  words: ['status'],
+  usage: '/nexus import status',
+  show: true,
+  parse: (words) => (words.length > 1 ? invalid('`/nexus import status` takes nothing after it.') : null),
+  async execute(_input, { nexus, store }) {
+    const job = await store.imports.latest(nexus.id);
+    return { job, outcome: job ? await store.imports.outcome(job.id) : null };
+  },
+  render: ({ job, outcome }, ctx) => renderImportStatus(job, outcome, ctx.now()),
+};
+
+/** `/nexus import cancel`: what was read stays; nothing more is read. */
+const cancel: ImportForm<null, { cancelled: ImportJob } | ImportProblem> = {
+  words: ['cancel'],
+  usage: '/nexus import cancel',
+  parse: (words) => (words.length > 1 ? invalid('`/nexus import cancel` takes nothing after it.') : null),
+  async execute(_input, { nexus, store, now }) {
+    const cancelled = await store.imports.cancel(nexus.id, now());
+    return cancelled ? { cancelled } : { problem: 'no-import' };
+  },
+  render: (outcome, ctx) =>
+    'cancelled' in outcome ? renderImportCancelled(outcome.cancelled, ctx.userId) : renderImportProblem(outcome),
+};
+
+export const TRACKER_IMPORT_FORMS: readonly ImportForm[] = [start, status, cancel];
+
+/**
+ * The query as typed: one quoted word is the query itself; several words are joined as typed, their own quotes kept
+ * (`status = "In Progress"`), Slack's curly quotes made straight for the tracker.
+ */
+function typedQuery(words: string[], raw: string[] | undefined): string {
+  const typed = raw && !(words.length === 1 && /^["'“”‘’„‚]/.test(raw[0])) ? raw : words;
+  return typed.join(' ').replace(/[“”„]/g, '"').replace(/[‘’‚]/g, "'").trim();
+}
+
+/** A flag's value without the link Slack makes of a typed address (`<https://x|x>`, `<mailto:a@b|a@b>`). */
+function unlinked(value: string): string {
+  return value.replace(/<(?:mailto:)?([^|>]+)(?:\|[^>]*)?>/g, '$1');
+}
+
+/** The tracker's base URL: http(s), without a trailing slash, query or fragment; null when it is not one. */
+function baseUrl(text: string): string | null {
+  try {
+    const url = new URL(text);
+    if (url.protocol !== 'https:' && url.protocol !== 'http:') return null;
+    return `${url.origin}${url.pathname.replace(/\/+$/, '')}`;
+  } catch {
+    return null;
+  }
+}

@@ -1,0 +1,234 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import path from 'node:path';
+import type { DateTime } from 'luxon';
+
+// from the sources (jest) or from the compiled benchmark in dist-bench/test/support
+const FIXTURES = [
+  path.join(__dirname, '../fixtures/trackers/jira-api'),
+  path.join(__dirname, '../../../test/fixtures/trackers/jira-api'),
+].find(existsSync)!;
+const fixture = (name: string) => JSON.parse(readFileSync(path.join(FIXTURES, name), 'utf8'));
+
+/** Jira's statuses: the published three, plus one of Jira's "No Category" (key `undefined`), which maps nowhere. */
+const STATUSES: Record<string, any>[] = [
+  ...fixture('status.json'),
+  {
+    ...fixture('status.json')[0],
+    id: '10007',
+    name: 'Parked',
+    statusCategory: { id: 1, key: 'undefined', colorName: 'medium-gray', name: 'No Category' },
+  },
+];
+/** A status as Jira's API and webhooks give it (with its category). */
+export const statusNamed = (name: string): Record<string, any> => {
+  const found = STATUSES.find((s) => s.name === name);
+  if (!found) throw new Error(`the fake Jira has no status ${name}`);
+  return found;
+};
+
+/** An issue as the fake Jira keeps it: where it started and each status change (ids are Jira's changelog ids). */
+export type FakeIssue = {
+  id: string;
+  key: string;
+  summary: string;
+  created: DateTime;
+  components?: string[];
+  labels?: string[];
+  initial: string;
+  moves: { id: string; at: DateTime; to: string }[];
+};
+
+type Fault = {
+  times: number;
+  status: number;
+  headers: Record<string, string>;
+  body: unknown;
+  when: (p: string) => boolean;
+};
+
+/** Jira's time format: `2025-11-10T09:12:45.000+0000`. */
+const jiraTime = (at: DateTime) => at.toUTC().toFormat("yyyy-MM-dd'T'HH:mm:ss.SSS'+0000'");
+
+/**
+ * Jira Cloud's REST API v3 on a loopback port, as much as an import reads: statuses, the approximate count and the
+ * token-paginated JQL search, issue changelogs (paginated), basic auth; answers in the shapes of Atlassian's published
+ * examples (test/fixtures/trackers/jira-api). A test can make requests fail (429 with Retry-After, 401…).
+ */
+export async function startFakeJira(opts: { email?: string; apiToken?: string; issues?: FakeIssue[] } = {}) {
+  const email = opts.email ?? 'nit@example.com';
+  const apiToken = opts.apiToken ?? 'ATATT3xFfGF0-test-token';
+  let issues = opts.issues ?? [];
+  const faults: Fault[] = [];
+  const requests: { method: string; path: string; query: URLSearchParams; at: number; status: number }[] = [];
+  let badJql: ((jql: string) => boolean) | null = null;
+  const errors = fixture('errors.json');
+
+  const statusOf = (issue: FakeIssue) => statusNamed(issue.moves.at(-1)?.to ?? issue.initial);
+  const updated = (issue: FakeIssue) => (issue.moves.at(-1)?.at ?? issue.created).toMillis();
+  /** The issues a JQL finds: the fake reads only `updated >= "YYYY-MM-DD"`, and keeps Jira's order (created). */
+  const found = (jql: string) => {
+    const since = /updated >= "(\d{4}-\d{2}-\d{2})"/.exec(jql)?.[1];
+    const from = since ? Date.parse(`${since}T00:00:00Z`) : 0;
+    return issues.filter((i) => updated(i) >= from).sort((a, b) => a.created.toMillis() - b.created.toMillis());
+  };
+
+  function issueJson(base: string, issue: FakeIssue) {
+    const template = structuredClone(fixture('search-jql.json').issues[0]);
+    template.id = issue.id;
+    template.key = issue.key;
+    template.self = `${base}/rest/api/3/issue/${issue.id}`;
+    template.fields.summary = issue.summary;
+    template.fields.created = jiraTime(issue.created);
+    template.fields.status = statusOf(issue);
+    template.fields.components = (issue.components ?? []).map((name) => ({ ...template.fields.components[0], name }));
+    template.fields.labels = issue.labels ?? [];
+    return template;
+  }
+
+  /** The changelog as Jira keeps it: each status change, and a label change before them (not the flow's). */
+  function changelogOf(issue: FakeIssue) {
+    const page = fixture('changelog.json');
+    const [label, status] = page.values;
+    const entries = [{ ...label, id: `${issue.id}0`, created: jiraTime(issue.created.plus({ minutes: 1 })) }];
+    let from = statusNamed(issue.initial);
+    for (const move of issue.moves) {
+      const to = statusNamed(move.to);
+      entries.push({
+        ...status,
+        id: move.id,
+        created: jiraTime(move.at),
+        items: [{ ...status.items[0], from: from.id, fromString: from.name, to: to.id, toString: to.name }],
+      });
+      from = to;
+    }
+    return entries;
+  }
+
+  const authorised = (req: IncomingMessage) =>
+    req.headers.authorization === `Basic ${Buffer.from(`${email}:${apiToken}`).toString('base64')}`;
+
+  function route(req: IncomingMessage, url: URL, body: string, base: string): [number, unknown] {
+    if (!authorised(req)) return [401, errors.unauthorized];
+    const p = url.pathname;
+    if (req.method === 'GET' && p === '/rest/api/3/status') return [200, STATUSES];
+    if (req.method === 'POST' && p === '/rest/api/3/search/approximate-count') {
+      const { jql } = JSON.parse(body) as { jql: string };
+      if (badJql?.(jql)) return [400, errors.badJql];
+      return [200, { ...errors.approximateCount, count: found(jql).length }];
+    }
+    if (req.method === 'GET' && p === '/rest/api/3/search/jql') {
+      const jql = url.searchParams.get('jql') ?? '';
+      if (badJql?.(jql)) return [400, errors.badJql];
+      const offset = Number(Buffer.from(url.searchParams.get('nextPageToken') ?? 'MA', 'base64url').toString() || 0);
+      const size = Math.min(Number(url.searchParams.get('maxResults') ?? 50), 5000);
+      const all = found(jql);
+      const page = all.slice(offset, offset + size);
+      const isLast = offset + size >= all.length;
+      return [
+        200,
+        {
+          isLast,
+          issues: page.map((i) => issueJson(base, i)),
+          // like Jira Cloud, the last page has no token at all (JRACLOUD-92184)
+          ...(isLast ? {} : { nextPageToken: Buffer.from(String(offset + size)).toString('base64url') }),
+        },
+      ];
+    }
+    const changelog = /^\/rest\/api\/3\/issue\/([^/]+)\/changelog$/.exec(p);
+    if (req.method === 'GET' && changelog) {
+      const issue = issues.find((i) => i.id === changelog[1] || i.key === changelog[1]);
+      if (!issue)
+        return [404, { errorMessages: ['Issue does not exist or you do not have permission to see it.'], errors: {} }];
+      const startAt = Number(url.searchParams.get('startAt') ?? 0);
+      const maxResults = Math.min(Number(url.searchParams.get('maxResults') ?? 100), 100);
+      const all = changelogOf(issue);
+      const values = all.slice(startAt, startAt + maxResults);
+      const isLast = startAt + maxResults >= all.length;
+      const self = `${base}/rest/api/3/issue/${issue.key}/changelog`;
+      return [
+        200,
+        {
+          self: `${self}?startAt=${startAt}&maxResults=${maxResults}`,
+          ...(isLast ? {} : { nextPage: `${self}?&startAt=${startAt + maxResults}&maxResults=${maxResults}` }),
+          maxResults,
+          startAt,
+          total: all.length,
+          isLast,
+          values,
+        },
+      ];
+    }
+    return [404, { errorMessages: ['Not found'], errors: {} }];
+  }
+
+  function answer(req: IncomingMessage, res: ServerResponse, body: string): void {
+    const base = `http://${req.headers.host}`;
+    const url = new URL(req.url ?? '/', base);
+    const fault = faults.find((f) => f.times > 0 && f.when(url.pathname));
+    let [status, json]: [number, unknown] = fault ? [fault.status, fault.body] : route(req, url, body, base);
+    if (fault) fault.times--;
+    requests.push({ method: req.method ?? 'GET', path: url.pathname, query: url.searchParams, at: Date.now(), status });
+    const text = typeof json === 'string' ? json : JSON.stringify(json);
+    res.writeHead(status, {
+      'content-type': typeof json === 'string' ? 'text/plain' : 'application/json',
+      ...(fault?.headers ?? {}),
+    });
+    res.end(text);
+    json = null;
+  }
+
+  const server = createServer((req, res) => {
+    let body = '';
+    req.on('data', (chunk) => (body += chunk));
+    req.on('end', () => answer(req, res, body));
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  return {
+    url,
+    /** the token `/nexus import jira --token` takes */
+    token: `${email}:${apiToken}`,
+    requests,
+    setIssues: (next: FakeIssue[]) => void (issues = next),
+    /** JQL Jira would reject (400 with its ErrorCollection) */
+    rejectJql: (when: (jql: string) => boolean) => void (badJql = when),
+    /** the next `times` requests whose path passes `when` get this answer */
+    failNext(
+      times: number,
+      status: number,
+      o: { headers?: Record<string, string>; body?: unknown; when?: (path: string) => boolean } = {},
+    ) {
+      faults.push({
+        times,
+        status,
+        headers: o.headers ?? {},
+        body: o.body ?? errors.rateLimited,
+        when: o.when ?? (() => true),
+      });
+    },
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}
+
+export type FakeJira = Awaited<ReturnType<typeof startFakeJira>>;
+
+/**
+ * `count` issues ED-1… created a day apart from `start`, each To Do → In Progress → Done (or fewer moves), an hour
+ * apart from its third day; changelog ids are unique across issues.
+ */
+export function jiraIssues(start: DateTime, count: number, path: string[] = ['In Progress', 'Done']): FakeIssue[] {
+  return Array.from({ length: count }, (_, i) => {
+    const created = start.plus({ days: i });
+    return {
+      id: String(10_000 + i),
+      key: `ED-${i + 1}`,
+      summary: `Issue ${i + 1}`,
+      created,
+      components: ['Alpha'],
+      initial: 'To Do',
+      moves: path.map((to, k) => ({ id: String(20_000 + i * 10 + k), at: created.plus({ days: 2, hours: k }), to })),
+    };
+  });
+}

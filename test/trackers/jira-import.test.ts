@@ -1,0 +1,272 @@
+import { DateTime } from 'luxon';
+import type { PbiEvent } from '../../src/domain/events';
+import { type Pbi, replay } from '../../src/domain/pbi';
+import { type FakeIssue, type FakeJira, jiraIssues, startFakeJira, statusNamed } from '../support/fake-jira';
+import { commandHarness, type Harness } from '../support/harness';
+import { describeEachDatabase } from '../support/setup-db';
+import { post, signed, statusChange } from '../support/tracker-payloads';
+import { connectTracker, serveTrackers, type TrackerServer } from '../support/tracker-server';
+
+const START = DateTime.fromISO('2026-01-05T09:00:00Z');
+
+describeEachDatabase('/nexus import jira', (db) => {
+  let h: Harness;
+  let jira: FakeJira;
+  let trackers: TrackerServer;
+  let nexusId: string;
+  let secret: string;
+
+  beforeEach(async () => {
+    h = commandHarness(db());
+    await h.run('/nexus setup --teams Alpha,Beta');
+    nexusId = (await h.nexus()).id;
+    secret = await connectTracker(h, 'jira');
+    jira = await startFakeJira();
+    trackers = await serveTrackers(h, () => h.now);
+  });
+  afterEach(async () => {
+    await trackers.close();
+    await jira.close();
+  });
+
+  const line = (extra = '') =>
+    `/nexus import jira ${extra} --url ${jira.url} --token ${jira.token}`.replace(/ +/g, ' ');
+  /** Types the command, then lets the import run and the inbox apply it all. */
+  async function importing(extra = '') {
+    const reply = await h.run(line(extra));
+    trackers.inbox.imports.kick();
+    await trackers.inbox.imports.idle();
+    await trackers.inbox.worker.idle();
+    return reply;
+  }
+  const events = () =>
+    db().prisma.event.findMany({ where: { nexusId, pbiKey: { not: null } }, orderBy: { id: 'asc' } });
+  const summary = () => trackers.imports.filter((m) => m.thread !== null).at(-1)?.text ?? '';
+
+  test('a full import: every item at its stage with its flow dates, its moves recorded at their times', async () => {
+    const issues = [
+      ...jiraIssues(START, 3),
+      ...jiraIssues(START.plus({ days: 5 }), 1, ['In Progress']).map((i) => ({ ...i, id: '11000', key: 'ED-9' })),
+      { ...jiraIssues(START.plus({ days: 6 }), 1, [])[0], id: '12000', key: 'ED-10' },
+      { ...jiraIssues(START.plus({ days: 7 }), 1, ['Parked'])[0], id: '13000', key: 'ED-11' },
+    ];
+    jira.setIssues(issues);
+    const reply = await importing();
+    expect(reply.visibility).toBe('ephemeral'); // the command carries the token: never echoed in the channel
+    expect(reply.plain).toContain('Importing the history of Jira items changed since 2025-09-03');
+    expect(reply.plain).toContain('about 6 items');
+
+    const done = await h.store.pbis.get(nexusId, 'ED-1');
+    expect(done).toMatchObject({ stage: 'integrated', title: 'Issue 1' });
+    expect(done!.url).toBe(`${jira.url}/browse/ED-1`);
+    expect(done!.createdAt.toMillis()).toBe(START.toMillis());
+    expect(done!.startedAt!.toMillis()).toBe(START.plus({ days: 2 }).toMillis());
+    expect(done!.finishedAt!.toMillis()).toBe(START.plus({ days: 2, hours: 1 }).toMillis());
+    expect(done!.squares.map((s) => s.team)).toEqual(['Alpha']);
+    expect(await h.store.pbis.get(nexusId, 'ED-9')).toMatchObject({ stage: 'in-progress' });
+    expect(await h.store.pbis.get(nexusId, 'ED-10')).toMatchObject({ stage: 'discovery' });
+    // a status of Jira's "No Category" has no stage: held, and the summary says how to map it
+    expect(await h.store.pbis.get(nexusId, 'ED-11')).toMatchObject({ stage: 'discovery' });
+    const recorded = await events();
+    expect(new Set(recorded.map((e) => e.source))).toEqual(new Set(['import:jira']));
+    expect(recorded.filter((e) => e.pbiKey === 'ED-1').map((e) => [e.type, e.occurredAt.toISOString()])).toEqual([
+      ['pbi.added', START.toJSDate().toISOString()],
+      ['pbi.moved', START.toJSDate().toISOString()],
+      ['pbi.moved', START.plus({ days: 2 }).toJSDate().toISOString()],
+      ['pbi.moved', START.plus({ days: 2, hours: 1 }).toJSDate().toISOString()],
+    ]);
+
+    expect(trackers.news).toEqual([]); // no news per historical move
+    const [started, ...thread] = trackers.imports;
+    expect(started).toMatchObject({ thread: null });
+    expect(started.text).toContain(
+      '@U_NIT is importing the history of Jira items changed since 2025-09-03. Jira finds about 6 items.',
+    );
+    expect(thread.every((m) => m.thread === 'ts-1')).toBe(true);
+    expect(thread.at(-1)!.broadcast).toBe(true);
+    expect(summary()).toContain('The Jira import is done.');
+    expect(summary()).toContain('6 items and 14 status changes read (1 page read)');
+    expect(summary()).toContain('13 changes applied');
+    expect(summary()).toContain('Parked: 1 change');
+    expect(summary()).toContain('/nexus map jira "Parked" <stage>');
+    const status = await h.run('/nexus import status');
+    expect(status.plain).toContain('The Jira import is done.');
+  });
+
+  test('a second import changes nothing, even once the inbox forgot the first', async () => {
+    jira.setIssues(jiraIssues(START, 4));
+    await importing();
+    const first = await events();
+    const pbis = await db().prisma.pbi.findMany({ orderBy: { key: 'asc' } });
+
+    await importing();
+    expect(await events()).toEqual(first);
+    expect(summary()).toContain('12 changes an earlier import had brought');
+    // applied deliveries are pruned after INBOX_KEEP_DAYS: their ids no longer tell a change was seen
+    await db().prisma.delivery.deleteMany({});
+    await importing();
+    expect(await events()).toEqual(first);
+    expect(summary()).toContain('0 changes applied to the history; 12 were already in it');
+    expect(await db().prisma.pbi.findMany({ orderBy: { key: 'asc' } })).toEqual(
+      pbis.map((p) => ({ ...p, version: expect.any(Number), revision: expect.any(Number) })),
+    );
+  });
+
+  test('an import while the same items’ webhooks arrive ends as every change replayed in order', async () => {
+    const issues = jiraIssues(START, 30, ['In Progress', 'Done']);
+    jira.setIssues(issues);
+    // the webhooks of every issue's moves, sent while the import reads and applies the same moves
+    const webhooks = issues.flatMap((issue) => issue.moves.map((move, k) => webhook(issue, k, move)));
+    const sending = (async () => {
+      for (const w of webhooks) expect((await w()).status).toBe(202);
+    })();
+    await importing();
+    await sending;
+    await trackers.inbox.worker.idle();
+
+    const nexus = await h.nexus();
+    for (const issue of issues) {
+      const history = (await h.store.pbis.history(nexusId, issue.key)) as PbiEvent[];
+      expect(history.filter((e) => e.type === 'pbi.moved')).toHaveLength(1 + issue.moves.length);
+      expect(view(await h.store.pbis.get(nexusId, issue.key))).toEqual(view(replay(history, nexus.workflow)!));
+      expect(view(await h.store.pbis.get(nexusId, issue.key))).toEqual(view(inOrder(issue)));
+    }
+  });
+
+  test('a token Jira refuses, a query it rejects, an address that does not answer: one clear refusal, nothing stored', async () => {
+    const wrong = await h.run(`/nexus import jira --url ${jira.url} --token nit@example.com:wrong`);
+    expect(wrong.plain).toContain('Nothing was imported. Jira refused the token (401)');
+    jira.rejectJql((jql) => jql.includes('nonsense'));
+    const bad = await h.run(line('project = ED AND nonsense'));
+    expect(bad.plain).toContain(
+      "Jira rejected the query (400): Error in the JQL Query: Expecting operator but got 'nonsense'",
+    );
+    const away = await h.run(`/nexus import jira --url http://127.0.0.1:9 --token ${jira.token}`);
+    expect(away.plain).toContain('Jira did not answer at http://127.0.0.1:9 (ECONNREFUSED)');
+    expect(await db().prisma.importJob.count()).toBe(0);
+    expect(await db().prisma.delivery.count()).toBe(0);
+  });
+
+  test('a token refused in the middle of an import ends it, naming Jira and what the token lacks', async () => {
+    jira.setIssues(jiraIssues(START, 3));
+    jira.failNext(1, 403, {
+      body: { errorMessages: ['You do not have permission'], errors: {} },
+      when: (p) => p.endsWith('/search/jql'),
+    });
+    await importing();
+    expect(summary()).toContain(
+      "The Jira import stopped: Jira answered 403: the token's user lacks the Browse projects permission",
+    );
+    expect((await db().prisma.importJob.findFirstOrThrow()).state).toBe('failed');
+    expect(await db().prisma.pbi.count()).toBe(0);
+  });
+
+  test('Jira asking to slow down (429 with Retry-After) is obeyed, and the import completes', async () => {
+    jira.setIssues(jiraIssues(START, 3));
+    jira.failNext(2, 429, { headers: { 'Retry-After': '1' }, when: (p) => p.endsWith('/changelog') });
+    await importing();
+    const limited = jira.requests.filter((r) => r.status === 429);
+    expect(limited).toHaveLength(2);
+    const retried = jira.requests.filter((r) => r.path.endsWith('/changelog') && r.at >= limited[1].at + 1_000);
+    expect(retried.length).toBeGreaterThan(0);
+    expect(summary()).toContain('The Jira import is done.');
+    expect(await h.store.pbis.get(nexusId, 'ED-3')).toMatchObject({ stage: 'integrated' });
+  });
+
+  test('one import at a time; status follows it; cancel stops it', async () => {
+    await trackers.inbox.imports.stop(); // the import waits for a worker: this test looks at it before it runs
+    jira.setIssues(jiraIssues(START, 3));
+    await h.run(line());
+    const again = await h.run(line());
+    expect(again.plain).toContain('An import from Jira is under way');
+    expect((await h.run('/nexus import status')).plain).toContain('Importing Jira items changed since 2025-09-03');
+    const cancelled = await h.run('/nexus import cancel');
+    expect(cancelled.visibility).toBe('channel');
+    expect(cancelled.plain).toContain('@U_NIT cancelled the Jira import');
+    expect((await h.run('/nexus import cancel')).plain).toContain('No import is under way');
+    trackers.inbox.imports.kick();
+    await trackers.inbox.imports.idle();
+    expect(await db().prisma.delivery.count()).toBe(0);
+  });
+
+  test('Jira must be connected first; other trackers are not built yet', async () => {
+    await h.run('/nexus tracker jira disconnect');
+    expect((await h.run(line())).plain).toContain('Connect Jira first, with /nexus tracker jira');
+    expect((await h.run(`/nexus import github --url ${jira.url} --token x`)).plain).toContain(
+      'Importing from GitHub is not built yet',
+    );
+  });
+
+  /** The webhook Jira sends for the issue's k-th move, as the fake Jira's own issue says it. */
+  function webhook(issue: FakeIssue, k: number, move: FakeIssue['moves'][number]) {
+    const from = k === 0 ? issue.initial : issue.moves[k - 1].to;
+    const { json, deliveryId } = statusChange('jira', Number(issue.key.slice(3)), move.to, move.at, {
+      from,
+      createdAt: issue.created,
+    });
+    json.issue.self = `${jira.url}/rest/api/3/issue/${issue.id}`;
+    json.issue.fields.summary = issue.summary;
+    json.issue.fields.labels = [];
+    json.issue.fields.status = statusNamed(move.to);
+    json.changelog.items[0] = { ...json.changelog.items[0], from: statusNamed(from).id, to: statusNamed(move.to).id };
+    return () => post(trackers.url, 'jira', nexusId, signed('jira', json, deliveryId, secret, DateTime.utc()));
+  }
+
+  /** The issue as its changes make it applied one by one, in order: its creation, then each move. */
+  function inOrder(issue: FakeIssue): Pbi {
+    const stages: Record<string, string> = { 'To Do': 'discovery', 'In Progress': 'in-progress', Done: 'integrated' };
+    const entries = [
+      { at: issue.created, stage: stages[issue.initial] },
+      ...issue.moves.map((m) => ({ at: m.at, stage: stages[m.to] })),
+    ];
+    const events: PbiEvent[] = [
+      {
+        type: 'pbi.added',
+        key: issue.key,
+        title: issue.summary,
+        url: null,
+        stage: 'discovery',
+        teams: [],
+        at: issue.created,
+        actor: 'jira',
+      },
+      ...entries.map(
+        (e, i): PbiEvent => ({
+          type: 'pbi.moved',
+          key: issue.key,
+          from: i ? entries[i - 1].stage : 'discovery',
+          to: e.stage,
+          at: e.at,
+          actor: 'jira',
+        }),
+      ),
+    ];
+    return replay(events, {
+      stages: [
+        'discovery',
+        'refining',
+        'ready',
+        'sprint-backlog',
+        'in-progress',
+        'integrated',
+        'released',
+        'learning',
+      ].map((name) => ({ name, wipLimit: null })),
+      startStage: 'in-progress',
+      finishStage: 'integrated',
+    })!;
+  }
+});
+
+function view(p: Pbi | null) {
+  return (
+    p &&
+    [
+      p.stage,
+      p.startedAt?.toMillis(),
+      p.finishedAt?.toMillis(),
+      p.stageEnteredAt.toMillis(),
+      p.createdAt.toMillis(),
+    ].join('|')
+  );
+}
