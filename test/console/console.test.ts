@@ -11,6 +11,10 @@ import { decodePng } from '../support/png';
 
 const ROOT = path.resolve(__dirname, '../..');
 
+// each test starts `tsx src/main.ts`, which compiles the bot before it answers: seconds on a quiet machine, but past
+// jest's 30 s on two cores shared with other jobs (seen at load 10-15). What is asserted does not depend on the time.
+jest.setTimeout(120_000);
+
 /** Runs `npm start` / `npm run demo` as a user would, with commands piped on standard input. */
 function runApp(
   args: string[],
