@@ -139,18 +139,21 @@ test('the answer labels stand above the bars in a staircase: none crosses a rule
   expect(lines.map((l) => l.label)).toContain('95% · Sat 9 Jan 2027');
 });
 
-/** Each thread's nice value, as Linux keeps it per thread (field 19 of /proc/<pid>/task/<tid>/stat). */
-function threadNiceValues(): number[] {
-  return readdirSync('/proc/self/task').map((tid) => {
-    const stat = readFileSync(`/proc/self/task/${tid}/stat`, 'utf8');
-    return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[16]);
-  });
+/** Each thread's nice value by thread id, as Linux keeps it per thread (field 19 of /proc/<pid>/task/<tid>/stat). */
+function threadNiceValues(): Map<number, number> {
+  return new Map(
+    readdirSync('/proc/self/task').map((tid) => {
+      const stat = readFileSync(`/proc/self/task/${tid}/stat`, 'utf8');
+      return [Number(tid), Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[16])];
+    }),
+  );
 }
 
 test('the chart worker draws at the lowest priority, so acknowledgements and answers go first on busy cores', async () => {
   await renderPng(forecastHistogramSpec(histogram));
   expect(isChartWorkerRunning()).toBe(true);
   const nice = threadNiceValues();
-  expect(nice.filter((n) => n === 19)).toHaveLength(1);
-  expect(nice.filter((n) => n === 0).length).toBeGreaterThan(1); // the main thread and the others keep theirs
+  expect(nice.get(process.pid)).toBe(0); // the main thread, which acknowledges and answers, keeps its priority
+  // the worker (and any thread it starts, which inherits its value) gives way
+  expect([...nice.values()].filter((n) => n === 19).length).toBeGreaterThanOrEqual(1);
 });
