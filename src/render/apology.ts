@@ -11,3 +11,6 @@ export function apology(code: string | undefined): string {
     return 'Nexus Flow is not installed in this workspace any more; ask an admin to install it again. Nothing was changed.';
   return 'Sorry, Nexus Flow failed to do that; nothing was changed by this request. Please try again in a moment.';
 }
+
+/** What a request sent again (a replay) is answered: it was acknowledged and did nothing again. */
+export const REPLAY_REFUSED = 'This exact request was already received; nothing was done again.';

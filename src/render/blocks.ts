@@ -15,6 +15,28 @@ export type Block =
   | { type: 'context'; elements: Text[] }
   | { type: 'actions'; elements: Button[] }
   | { type: 'divider' };
+/** A form's field (a modal's input block): a text box or a time picker. */
+export type Input = {
+  type: 'input';
+  block_id: string;
+  label: PlainText;
+  element:
+    | { type: 'plain_text_input'; action_id: string; initial_value?: string; multiline?: boolean; max_length: number }
+    | { type: 'timepicker'; action_id: string; initial_time: string };
+  optional?: boolean;
+  hint?: PlainText;
+};
+export type PlainText = { type: 'plain_text'; text: string };
+/** A form, as views.open takes it; `private_metadata` is what the adapter needs back on submission. */
+export type Modal = {
+  type: 'modal';
+  callback_id: string;
+  private_metadata: string;
+  title: PlainText;
+  submit: PlainText;
+  close: PlainText;
+  blocks: (Block | Input)[];
+};
 
 /** Slack caps a section's text at 3,000 characters. */
 const SECTION_LIMIT = 3000;
@@ -52,6 +74,28 @@ export function escape(text: string): string {
 /** The marks `escape` replaced, back as typed: for plain-text readings of mrkdwn (the console, modal errors). */
 export function fromLookAlikes(text: string): string {
   return text.replace(LOOK_ALIKE_MARKS, (alike) => MARK_OF[alike]);
+}
+
+/**
+ * A plain-text reading of mrkdwn, for the console and for a form's field errors (Slack shows them as plain text):
+ * links as `text (url)`, mentions as `@user`, bold, italics and code marks dropped, escapes and look-alikes undone.
+ */
+export function plainText(mrkdwn: string): string {
+  const plain = mrkdwn
+    // a link's URL as it was typed: its `|` is written %7C in Slack (entities are turned back below)
+    .replace(
+      /<(https?:[^|>]+)\|([^>]+)>/g,
+      (_m, url: string, label: string) => `${label} (${url.replace(/%7C/g, '|')})`,
+    )
+    .replace(/<@([^>|]+)>/g, '@$1')
+    .replace(/<!(\w+)>/g, '@$1')
+    .replace(/(^|[\s(])\*([^*\n]+)\*(?=[\s).,:;!?]|$)/g, '$1$2')
+    .replace(/(^|[\s(])_([^_\n]+)_(?=[\s).,:;!?]|$)/g, '$1$2')
+    .replace(/`([^`\n]*)`/g, '$1')
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&amp;/g, '&');
+  return fromLookAlikes(plain);
 }
 
 /** Slack shows at most 150 characters in a header. */

@@ -1,9 +1,10 @@
 import { z } from 'zod';
+import type { SquareState } from '../domain/events';
 import type { Nexus } from '../domain/nexus';
 import type { Pbi } from '../domain/pbi';
 import { SNOOZE_DAYS } from '../domain/pbi-decisions';
 import { isFinishedStage, nextStage } from '../domain/workflow';
-import { actionRows, type Block, button, escape } from './blocks';
+import { actionRows, type Block, button } from './blocks';
 import { SQUARE_GLYPH } from './pbi';
 
 /**
@@ -76,25 +77,44 @@ export function digestButtons(pbi: Pbi): Block {
   return actionRows(buttons)[0];
 }
 
-/** What the card's state must still be for the button to apply; null when it still is. */
-export function staleness(click: PbiButton, pbi: Pbi): string | null {
+/** What changed on a PBI since its card was drawn, so that a button on the card no longer applies. */
+type CardChange =
+  | { now: 'moved'; stage: string }
+  | { now: 'team-not-needed'; team: string }
+  | { now: 'square-changed'; team: string; state: SquareState }
+  | { now: 'blocked' | 'unblocked' | 'finished' };
+
+/** A click the card no longer matches: it changes nothing, and explain (render/problems.ts) says what changed. */
+export type StaleCard = { problem: 'stale-card'; key: string } & CardChange;
+
+/** Why a click does nothing: not a button of ours, a PBI gone from the channel's Nexus, or a card out of date. */
+export type ButtonProblem = { problem: 'unknown-button' } | { problem: 'pbi-gone'; key: string } | StaleCard;
+
+/** A card still as it was drawn: the click applies. */
+export const CURRENT = 'current';
+export type CardCheck = typeof CURRENT | StaleCard;
+export const isStale = (check: CardCheck): check is StaleCard => check !== CURRENT;
+
+/** Whether the PBI is still as the card showed it, for what the button does; else what changed. */
+export function checkCard(click: PbiButton, pbi: Pbi): CardCheck {
+  const stale = (change: CardChange): StaleCard => ({ problem: 'stale-card', key: pbi.key, ...change });
   switch (click.do) {
     case 'move':
-      return pbi.stage === click.from ? null : `${escape(pbi.key)} is now in ${escape(pbi.stage)}`;
+      return pbi.stage === click.from ? CURRENT : stale({ now: 'moved', stage: pbi.stage });
     case 'square': {
       const square = pbi.squares.find((s) => s.team === click.team);
-      if (!square) return `${escape(click.team)} is no longer needed on ${escape(pbi.key)}`;
+      if (!square) return stale({ now: 'team-not-needed', team: click.team });
       return square.state === click.from
-        ? null
-        : `${escape(click.team)}'s square on ${escape(pbi.key)} is now ${square.state}`;
+        ? CURRENT
+        : stale({ now: 'square-changed', team: click.team, state: square.state });
     }
     case 'block':
-      return pbi.blocked ? `${escape(pbi.key)} is already blocked` : null;
+      return pbi.blocked ? stale({ now: 'blocked' }) : CURRENT;
     case 'unblock':
-      return pbi.blocked ? null : `${escape(pbi.key)} is no longer blocked`;
+      return pbi.blocked ? CURRENT : stale({ now: 'unblocked' });
     case 'swarm':
     case 'snooze':
-      return pbi.finishedAt ? `${escape(pbi.key)} is finished` : null;
+      return pbi.finishedAt ? stale({ now: 'finished' }) : CURRENT;
   }
 }
 

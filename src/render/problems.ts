@@ -7,6 +7,7 @@ import type { NexusExists, SettingsInUse } from '../store/nexus-repository';
 import type { DuplicateKey, UnknownPbi } from '../store/pbi-repository';
 import { code, escape } from './blocks';
 import { squareLabel } from './pbi';
+import type { ButtonProblem, StaleCard } from './pbi-buttons';
 import { type Reply, refusal } from './reply';
 import { TRACKER_NAMES } from './tracker-news';
 import { count, ZONE_MOVES } from './words';
@@ -19,7 +20,8 @@ type Problem =
   | TeamsProblem
   | SettingsInUse
   | NexusExists
-  | NexusProblem;
+  | NexusProblem
+  | ButtonProblem;
 
 /** One short sentence per expected failure, saying what was wrong and what to do instead. */
 export function explain(p: Problem): string {
@@ -127,6 +129,30 @@ export function explain(p: Problem): string {
       return p.disconnecting
         ? `${TRACKER_NAMES[p.kind]} is not connected to this Nexus.`
         : `${TRACKER_NAMES[p.kind]} is not connected to this Nexus; \`/nexus tracker ${p.kind}\` connects it.`;
+    case 'unknown-button':
+      return 'This button is not one Nexus Flow understands.';
+    case 'pbi-gone':
+      return `${escape(p.key)} is not in this channel's Nexus any more.`;
+    case 'stale-card':
+      return `This card is out of date: ${cardChange(p)}. Nothing changed; ${code(`/pbi show ${p.key}`)} shows it now.`;
+  }
+}
+
+/** What changed on a PBI since its card was drawn. */
+function cardChange(p: StaleCard): string {
+  switch (p.now) {
+    case 'moved':
+      return `${escape(p.key)} is now in ${escape(p.stage)}`;
+    case 'team-not-needed':
+      return `${escape(p.team)} is no longer needed on ${escape(p.key)}`;
+    case 'square-changed':
+      return `${escape(p.team)}'s square on ${escape(p.key)} is now ${p.state}`;
+    case 'blocked':
+      return `${escape(p.key)} is already blocked`;
+    case 'unblocked':
+      return `${escape(p.key)} is no longer blocked`;
+    case 'finished':
+      return `${escape(p.key)} is finished`;
   }
 }
 

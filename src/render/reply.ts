@@ -1,5 +1,5 @@
 import type { VegaSpec } from '../charts/render-png';
-import { type Block, code, context, section } from './blocks';
+import { type Block, code, context, escape, fallbackText, pages, section } from './blocks';
 
 /**
  * A chart that goes with a reply, as a Vega specification: Slack always uploads it as an image; the console draws it
@@ -39,3 +39,31 @@ export function refusal(message: string, usage?: string): Reply {
   if (usage) blocks.push(context(`Usage: ${code(usage)}`));
   return { visibility: 'ephemeral', text: usage ? `${message}\nUsage: ${usage}` : message, blocks };
 }
+
+/**
+ * A reply's blocks in as many messages as Slack's 50 blocks each need (a board of many stages is two): the first
+ * carries the reply's text, the rest say they continue it.
+ */
+export function replyPages(reply: Pick<Reply, 'text' | 'blocks'>): { text: string; blocks: Block[] }[] {
+  const split = pages(reply.blocks);
+  if (!split.length) return [{ text: fallbackText(reply.text), blocks: [] }];
+  return split.map((blocks, i) => ({
+    text: i === 0 ? fallbackText(reply.text) : `(continued ${i + 1}/${split.length})`,
+    blocks,
+  }));
+}
+
+/** A reply's `thread`, in pages for replies to its channel message. */
+export const threadPages = (thread: Block[]) => replyPages({ text: 'Details', blocks: thread });
+
+/**
+ * A channel message's thread that could not be posted (the channel message was): its details, told to the person
+ * who asked instead.
+ */
+export function threadNotPosted(thread: readonly Block[]): Reply {
+  const details = ephemeral('The message is posted; its details could not go in the thread, so here they are:');
+  return { ...details, blocks: [...details.blocks, ...thread] };
+}
+
+/** What a chart uploaded to the channel says with it: who asked (an ephemeral answer can't carry a file). */
+export const askedFor = (user: string, chart: ChartAttachment): string => `<@${user}> asked: ${escape(chart.title)}`;

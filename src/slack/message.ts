@@ -1,28 +1,17 @@
 import type { WebClient } from '@slack/web-api';
 import { renderPng } from '../charts/render-png';
 import { ANSWER_NOT_SHOWN, ExpectedFailure } from '../domain/expected-failure';
-import { type Block, escape, fallbackText, pages } from '../render/blocks';
-import type { ChartAttachment, Reply } from '../render/reply';
+import { askedFor, type ChartAttachment, type Reply, replyPages, threadPages } from '../render/reply';
 
 /**
  * A reply as Slack's respond() takes it, in as many messages as Slack's 50 blocks each need (a board of many stages
  * is two): posted in the channel, or shown only to the person who asked. A response_url takes five messages.
  */
 export function slackMessages(reply: Reply) {
-  return messagePages(reply).map((page) => ({
+  return replyPages(reply).map((page) => ({
     response_type: reply.visibility === 'channel' ? ('in_channel' as const) : ('ephemeral' as const),
     replace_original: false,
     ...page,
-  }));
-}
-
-/** The reply's blocks in pages Slack takes; the first carries the reply's text, the rest say they continue it. */
-function messagePages(reply: Pick<Reply, 'text' | 'blocks'>): { text: string; blocks: Block[] }[] {
-  const split = pages(reply.blocks);
-  if (!split.length) return [{ text: fallbackText(reply.text), blocks: [] }];
-  return split.map((blocks, i) => ({
-    text: i === 0 ? fallbackText(reply.text) : `(continued ${i + 1}/${split.length})`,
-    blocks,
   }));
 }
 
@@ -32,7 +21,7 @@ export async function postReply(client: WebClient, channel: string, user: string
     await postInChannel(client, channel, reply);
     return;
   }
-  for (const page of messagePages(reply)) await client.chat.postEphemeral({ channel, user, ...page });
+  for (const page of replyPages(reply)) await client.chat.postEphemeral({ channel, user, ...page });
 }
 
 /**
@@ -47,9 +36,7 @@ export async function uploadChart(
 ): Promise<void> {
   const file = await renderPng(chart.spec);
   const placement =
-    'threadTs' in where
-      ? { thread_ts: where.threadTs }
-      : { initial_comment: `<@${where.askedBy}> asked: ${escape(chart.title)}` };
+    'threadTs' in where ? { thread_ts: where.threadTs } : { initial_comment: askedFor(where.askedBy, chart) };
   await client.files.uploadV2({
     channel_id: channel,
     file,
@@ -70,10 +57,10 @@ export async function postInChannel(
   reply: Reply,
   afterPosted?: (ts: string) => Promise<void> | void,
 ): Promise<string> {
-  const [first, ...more] = messagePages(reply);
+  const [first, ...more] = replyPages(reply);
   const posted = await client.chat.postMessage({ channel, ...first });
   await afterPosted?.(posted.ts!);
-  const thread = [...more, ...(reply.thread ? messagePages({ text: 'Details', blocks: reply.thread }) : [])];
+  const thread = [...more, ...(reply.thread ? threadPages(reply.thread) : [])];
   for (const page of thread) await client.chat.postMessage({ channel, thread_ts: posted.ts!, ...page });
   return posted.ts!;
 }

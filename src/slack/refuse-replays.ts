@@ -1,6 +1,7 @@
 import type { AnyMiddlewareArgs, Middleware, RespondFn } from '@slack/bolt';
 import type { BufferedIncomingMessage } from '@slack/bolt/dist/receivers/BufferedIncomingMessage';
 import { DateTime } from 'luxon';
+import { REPLAY_REFUSED } from '../render/apology';
 import type { SlackDeps } from './deps';
 import { requestLog } from './request-log';
 
@@ -16,8 +17,6 @@ const REMEMBER_MINUTES = 6;
  * acknowledged and fails with the apology, changing nothing.
  */
 export const CLAIM_WAIT_MS = 1_500;
-
-const REPLAYED = 'This exact request was already received; nothing was done again.';
 
 /** What the HTTP receiver hands the middleware: the request's signature (none in Socket Mode). */
 export function signatureOf(request: BufferedIncomingMessage): { slackSignature: string | null } {
@@ -49,8 +48,8 @@ export function refuseReplays(deps: SlackDeps): Middleware<AnyMiddlewareArgs> {
       'a replayed Slack request was refused',
     );
     const respond = (args as { respond?: RespondFn }).respond;
-    if (early && 'command' in args && respond) await respond({ response_type: 'ephemeral', text: REPLAYED });
-    else if (!early && 'command' in args) await args.ack({ response_type: 'ephemeral', text: REPLAYED });
+    if (early && 'command' in args && respond) await respond({ response_type: 'ephemeral', text: REPLAY_REFUSED });
+    else if (!early && 'command' in args) await args.ack({ response_type: 'ephemeral', text: REPLAY_REFUSED });
     else if (!early) await acknowledge(args);
   };
 }

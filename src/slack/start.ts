@@ -120,25 +120,36 @@ async function checkToken(config: Config): Promise<{ botId: string; botUserId: s
     return { botId: auth.bot_id, botUserId: auth.user_id };
   } catch (error) {
     if (error instanceof ConfigError) throw error;
-    throw new ConfigError(whyAuthFailed(error as WebAPICallError, config.SLACK_API_URL));
+    throw whyAuthFailed(error as WebAPICallError, config.SLACK_API_URL);
   }
 }
 
-/** Only Slack's own answer says the token is bad; a network failure or a Slack outage says nothing about it. */
-function whyAuthFailed(error: WebAPICallError, apiUrl: string | undefined): string {
+/**
+ * The operator's error when auth.test failed at start: only Slack's own answer says the token is bad; a network
+ * failure or a Slack outage says nothing about it.
+ */
+function whyAuthFailed(error: WebAPICallError, apiUrl: string | undefined): ConfigError {
   const where = apiUrl ?? 'https://slack.com/api/';
   switch (error.code) {
     case ErrorCode.PlatformError:
-      return `Slack rejected SLACK_BOT_TOKEN (${error.data.error}); check the token or reinstall the app`;
+      return new ConfigError(
+        `Slack rejected SLACK_BOT_TOKEN (${error.data.error}); check the token or reinstall the app`,
+      );
     case ErrorCode.RequestError: {
       const cause = (error.original as Error & { cause?: { code?: string; message?: string } }).cause;
-      return `Slack could not be reached at ${where} (${cause?.code ?? cause?.message ?? error.original.message}); check the network, proxy or SLACK_API_URL — the token was not checked`;
+      return new ConfigError(
+        `Slack could not be reached at ${where} (${cause?.code ?? cause?.message ?? error.original.message}); check the network, proxy or SLACK_API_URL — the token was not checked`,
+      );
     }
     case ErrorCode.HTTPError:
-      return `Slack answered HTTP ${error.statusCode} at ${where}; Slack or a proxy is failing — the token was not checked, try again later`;
+      return new ConfigError(
+        `Slack answered HTTP ${error.statusCode} at ${where}; Slack or a proxy is failing — the token was not checked, try again later`,
+      );
     case ErrorCode.RateLimitedError:
-      return `Slack rate-limited auth.test (retry after ${error.retryAfter} s); try again later — the token was not checked`;
+      return new ConfigError(
+        `Slack rate-limited auth.test (retry after ${error.retryAfter} s); try again later — the token was not checked`,
+      );
     default:
-      return `Slack could not check SLACK_BOT_TOKEN (${(error as Error).message})`;
+      return new ConfigError(`Slack could not check SLACK_BOT_TOKEN (${(error as Error).message})`);
   }
 }

@@ -213,6 +213,53 @@ test('a tracker rejects with a reason one way: a Verdict, never a string whose n
   expect(offenders).toEqual([]);
 });
 
+/** Properties whose string a person reads in Slack: a message's text, a form's title, label or hint, a file's comment. */
+const READ_BY_A_PERSON = new Set(['text', 'title', 'label', 'hint', 'placeholder', 'initial_comment']);
+/** Calls whose strings are for the operator: log lines and errors (a ConfigError stops the process at start). */
+const forTheOperator = (n: ts.Node) =>
+  (ts.isCallExpression(n) &&
+    ts.isPropertyAccessExpression(n.expression) &&
+    /^(trace|debug|info|warn|error|fatal)$/.test(n.expression.name.text)) ||
+  (ts.isNewExpression(n) && /Error$/.test(n.expression.getText()));
+
+/**
+ * The strings of a file a person would read: a string or template literal with a word and a space in it or ending a
+ * sentence ("Why?"), or any string given as a message's `text`, a form's `title`, `label`… Log lines, errors and
+ * imports are not read in Slack.
+ */
+function wordsOf(file: string): string[] {
+  const source = ts.createSourceFile(file, readFileSync(file, 'utf8'), ts.ScriptTarget.Latest, true);
+  const found: string[] = [];
+  const visit = (n: ts.Node): void => {
+    if (ts.isImportDeclaration(n) || forTheOperator(n)) return;
+    const literal = ts.isStringLiteral(n) || ts.isNoSubstitutionTemplateLiteral(n) || ts.isTemplateExpression(n);
+    if (!literal) return ts.forEachChild(n, visit);
+    const words = ts.isTemplateExpression(n)
+      ? [n.head.text, ...n.templateSpans.map((s) => s.literal.text)].join('…')
+      : n.text;
+    let value: ts.Node = n; // the whole value a property is given: `text: a ? 'x' : 'y'`, `text: a ?? 'x'`
+    while (ts.isConditionalExpression(value.parent) || ts.isBinaryExpression(value.parent)) value = value.parent;
+    const read =
+      ts.isPropertyAssignment(value.parent) &&
+      value.parent.initializer === value &&
+      READ_BY_A_PERSON.has(value.parent.name.getText());
+    if (read || /[A-Za-z]{2,}\s|\s[A-Za-z]{2,}|[A-Za-z][.!?]$/.test(words)) {
+      const line = source.getLineAndCharacterOfPosition(n.getStart()).line + 1;
+      found.push(`${path.relative(SRC, file)}:${line}: ${n.getText(source)}`);
+    }
+  };
+  visit(source);
+  return found;
+}
+
+test('Slack and the scheduler word nothing a person reads: replies, form errors and forms come from src/render', () => {
+  const offenders = ['slack', 'schedule'].flatMap((dir) => filesUnder(path.join(SRC, dir)).flatMap(wordsOf));
+  // a button's refusal, a form and its field errors, a replay, a thread's details: render words them (explain in
+  // render/problems.ts, render/setup-form.ts, render/block-form.ts, render/reply.ts, render/apology.ts); the adapter
+  // says which problem, which field, which page, and sends
+  expect(offenders).toEqual([]);
+});
+
 /** The module a relative import names: `../x` → src/…/x.ts, or its folder's index.ts. */
 function resolveImport(from: string, spec: string): string {
   const target = path.resolve(path.dirname(from), spec);

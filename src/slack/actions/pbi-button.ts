@@ -1,7 +1,7 @@
 import type { AllMiddlewareArgs, BlockButtonAction, SlackActionMiddlewareArgs } from '@slack/bolt';
 import { runWords } from '../../commands';
-import { code, escape } from '../../render/blocks';
-import { commandFor, PbiButtonSchema, staleness } from '../../render/pbi-buttons';
+import { type ButtonProblem, checkCard, commandFor, isStale, PbiButtonSchema } from '../../render/pbi-buttons';
+import { explain } from '../../render/problems';
 import { commandContext, type SlackDeps } from '../deps';
 import { sendAnswer, slackMessages } from '../message';
 import { ackOnce } from '../refuse-replays';
@@ -16,38 +16,20 @@ type Args = SlackActionMiddlewareArgs<BlockButtonAction> & AllMiddlewareArgs;
 export function pbiButtonListener(deps: SlackDeps) {
   return async ({ ack, action, body, respond, client, context }: Args): Promise<void> => {
     await ackOnce(ack, context);
+    const refuse = async (problem: ButtonProblem) => {
+      await respond({ response_type: 'ephemeral', replace_original: false, text: explain(problem) });
+    };
     const parsed = PbiButtonSchema.safeParse(parseValue(action.value));
     const channelId = body.channel?.id;
     const teamId = body.team?.id ?? body.user.team_id;
-    if (!parsed.success || !channelId || !teamId) {
-      await respond({
-        response_type: 'ephemeral',
-        replace_original: false,
-        text: 'This button is not one Nexus Flow understands.',
-      });
-      return;
-    }
+    if (!parsed.success || !channelId || !teamId) return refuse({ problem: 'unknown-button' });
     const click = parsed.data;
     const ids = { teamId, channelId, userId: body.user.id };
     const nexus = await deps.store.nexuses.findByChannel(teamId, channelId);
     const pbi = nexus && (await deps.store.pbis.get(nexus.id, click.key));
-    if (!nexus || !pbi) {
-      await respond({
-        response_type: 'ephemeral',
-        replace_original: false,
-        text: `${escape(click.key)} is not in this channel's Nexus any more.`,
-      });
-      return;
-    }
-    const stale = staleness(click, pbi);
-    if (stale) {
-      await respond({
-        response_type: 'ephemeral',
-        replace_original: false,
-        text: `This card is out of date: ${stale}. Nothing changed; ${code(`/pbi show ${pbi.key}`)} shows it now.`,
-      });
-      return;
-    }
+    if (!nexus || !pbi) return refuse({ problem: 'pbi-gone', key: click.key });
+    const card = checkCard(click, pbi);
+    if (isStale(card)) return refuse(card);
     if (click.do === 'block') {
       await openBlockModal(client, body.trigger_id, { channelId, key: pbi.key });
       return;

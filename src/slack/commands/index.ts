@@ -2,7 +2,7 @@ import type { App, RespondFn } from '@slack/bolt';
 import type { WebClient } from '@slack/web-api';
 import { commandName, runSlashCommand, SLASH_COMMANDS } from '../../commands';
 import type { Logger } from '../../log';
-import { ephemeral, type Reply } from '../../render/reply';
+import { type Reply, threadNotPosted } from '../../render/reply';
 import { commandContext, type SlackDeps } from '../deps';
 import { postInChannel, sendAnswer, slackMessages, uploadChart } from '../message';
 import { ackOnce } from '../refuse-replays';
@@ -32,9 +32,7 @@ async function postThreaded(
   } catch (error) {
     if (posted === null) return null;
     log.warn({ err: error }, 'threaded details failed after the channel message was posted');
-    const details = ephemeral('The message is posted; its details could not go in the thread, so here they are:');
-    for (const message of slackMessages({ ...details, blocks: [...details.blocks, ...(reply.thread ?? [])] }))
-      await respond(message);
+    for (const message of slackMessages(threadNotPosted(reply.thread ?? []))) await respond(message);
     return posted;
   }
 }
