@@ -36,6 +36,8 @@ export type NewImport = {
 const toDate = (at: DateTime) => at.toJSDate();
 const asJson = (failure: ImportFailure) => failure as unknown as Prisma.InputJsonValue;
 const maybeInstant = (d: Date | null) => (d ? instantAt(d.getTime()) : null);
+/** An import that ended: no longer under way or held, nothing more to read, and its token forgotten (never needed). */
+const ENDED = { running: null, cursor: null, claimedBy: null, claimedUntil: null, sealedToken: '' };
 
 export function toImportJob(row: ImportJobRow): ImportJob {
   return {
@@ -116,11 +118,14 @@ export function importRepository(prisma: PrismaClient, secrets: SealedBox | null
       return row ? toImportJob(row) : null;
     },
 
-    /** Stops the Nexus's import under way: what it stored stays and is applied. Null when none was under way. */
+    /**
+     * Stops the Nexus's import under way: what it stored stays and is applied; its token is forgotten. Null when none
+     * was under way.
+     */
     async cancel(nexusId: string, at: DateTime): Promise<ImportJob | null> {
       const { count } = await prisma.importJob.updateMany({
         where: { running: nexusId },
-        data: { state: 'cancelled', running: null, finishedAt: toDate(at), claimedBy: null, claimedUntil: null },
+        data: { ...ENDED, state: 'cancelled', finishedAt: toDate(at) },
       });
       if (!count) return null;
       const row = await prisma.importJob.findFirst({ where: { nexusId }, orderBy: { id: 'desc' } });
@@ -197,19 +202,14 @@ export function importRepository(prisma: PrismaClient, secrets: SealedBox | null
       return count > 0;
     },
 
-    /** Ends the import (done or failed); false when `replica` no longer held it (cancelled meanwhile). */
+    /**
+     * Ends the import (done or failed), forgetting its token; false when `replica` no longer held it (cancelled
+     * meanwhile).
+     */
     async finish(claim: ClaimedImport, state: 'done' | 'failed', failure: ImportFailure | null, at: DateTime) {
       const { count } = await prisma.importJob.updateMany({
         where: { id: claim.job.id, claimedBy: claim.replica, running: { not: null } },
-        data: {
-          state,
-          failure: failure ? asJson(failure) : Prisma.DbNull,
-          running: null,
-          cursor: null,
-          finishedAt: toDate(at),
-          claimedBy: null,
-          claimedUntil: null,
-        },
+        data: { ...ENDED, state, failure: failure ? asJson(failure) : Prisma.DbNull, finishedAt: toDate(at) },
       });
       return count > 0;
     },
@@ -223,6 +223,13 @@ export function importRepository(prisma: PrismaClient, secrets: SealedBox | null
     async get(id: bigint): Promise<ImportJob | null> {
       const row = await prisma.importJob.findUnique({ where: { id } });
       return row ? toImportJob(row) : null;
+    },
+
+    /** Whether the inbox still has changes of the import to apply (one index lookup, asked twice a second). */
+    async applying(id: bigint): Promise<boolean> {
+      const [{ waiting }] = await prisma.$queryRaw<{ waiting: boolean }[]>`
+        SELECT EXISTS (SELECT 1 FROM "Delivery" WHERE "importId" = ${id} AND state = 'pending') AS waiting`;
+      return waiting;
     },
 
     /** What became of the import's changes in the inbox so far. */

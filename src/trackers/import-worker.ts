@@ -146,7 +146,7 @@ export function startImportWorker(deps: {
   async function applied(claim: ClaimedImport): Promise<boolean> {
     for (;;) {
       if (stopped) return false;
-      if (!(await deps.store.imports.outcome(claim.job.id)).pending) return true;
+      if (!(await deps.store.imports.applying(claim.job.id))) return true;
       deps.stored(claim.job.nexusId);
       await new Promise((resolve) => setTimeout(resolve, APPLY_POLL_MS));
       if (!(await deps.store.imports.keepClaim(claim, until()))) return false;

@@ -9,7 +9,12 @@ const FIXTURES = [
   path.join(__dirname, '../fixtures/trackers/jira-api'),
   path.join(__dirname, '../../../test/fixtures/trackers/jira-api'),
 ].find(existsSync)!;
-const fixture = (name: string) => JSON.parse(readFileSync(path.join(FIXTURES, name), 'utf8'));
+const read = new Map<string, string>();
+/** A fresh copy of a published example each time (read from disk once: a large import asks for thousands). */
+const fixture = (name: string) => {
+  if (!read.has(name)) read.set(name, readFileSync(path.join(FIXTURES, name), 'utf8'));
+  return JSON.parse(read.get(name)!);
+};
 
 /** Jira's statuses: the published three, plus one of Jira's "No Category" (key `undefined`), which maps nowhere. */
 const STATUSES: Record<string, any>[] = [
@@ -56,7 +61,9 @@ const jiraTime = (at: DateTime) => at.toUTC().toFormat("yyyy-MM-dd'T'HH:mm:ss.SS
  * token-paginated JQL search, issue changelogs (paginated), basic auth; answers in the shapes of Atlassian's published
  * examples (test/fixtures/trackers/jira-api). A test can make requests fail (429 with Retry-After, 401…).
  */
-export async function startFakeJira(opts: { email?: string; apiToken?: string; issues?: FakeIssue[] } = {}) {
+export async function startFakeJira(
+  opts: { email?: string; apiToken?: string; issues?: FakeIssue[]; bulkChangelogs?: boolean; delayMs?: number } = {},
+) {
   const email = opts.email ?? 'nit@example.com';
   const apiToken = opts.apiToken ?? 'ATATT3xFfGF0-test-token';
   let issues = opts.issues ?? [];
@@ -106,6 +113,47 @@ export async function startFakeJira(opts: { email?: string; apiToken?: string; i
     return entries;
   }
 
+  /**
+   * POST /rest/api/3/changelog/bulkfetch: the issues' changelogs sorted by date then issue id, filtered by field,
+   * `maxResults` entries a page; `created` in epoch milliseconds, as Atlassian's example of it has it.
+   */
+  function bulkChangelogs(request: {
+    issueIdsOrKeys: string[];
+    fieldIds?: string[];
+    maxResults?: number;
+    nextPageToken?: string;
+  }) {
+    const template = fixture('bulk-changelog.json').issueChangeLogs[0].changeHistories[0];
+    const all = request.issueIdsOrKeys
+      .map((idOrKey) => issues.find((i) => i.id === idOrKey || i.key === idOrKey))
+      .filter((i): i is FakeIssue => i !== undefined)
+      .flatMap((issue) =>
+        changelogOf(issue)
+          .filter((e) => !request.fieldIds || request.fieldIds.includes(e.items[0].fieldId))
+          .map((e) => ({
+            issueId: issue.id,
+            entry: {
+              ...template,
+              id: e.id,
+              created: Date.parse(e.created.replace(/(\d\d)(\d\d)$/, '$1:$2')),
+              items: e.items,
+            },
+          })),
+      )
+      .sort((a, b) => a.entry.created - b.entry.created || Number(a.issueId) - Number(b.issueId));
+    const offset = Number(Buffer.from(request.nextPageToken ?? 'MA', 'base64url').toString() || 0);
+    const size = Math.min(request.maxResults ?? 1000, 10_000);
+    const page = all.slice(offset, offset + size);
+    const byIssue = new Map<string, unknown[]>();
+    for (const { issueId, entry } of page) byIssue.set(issueId, [...(byIssue.get(issueId) ?? []), entry]);
+    return {
+      issueChangeLogs: [...byIssue].map(([issueId, changeHistories]) => ({ issueId, changeHistories })),
+      ...(offset + size < all.length
+        ? { nextPageToken: Buffer.from(String(offset + size)).toString('base64url') }
+        : {}),
+    };
+  }
+
   const authorised = (req: IncomingMessage) =>
     req.headers.authorization === `Basic ${Buffer.from(`${email}:${apiToken}`).toString('base64')}`;
 
@@ -136,6 +184,8 @@ export async function startFakeJira(opts: { email?: string; apiToken?: string; i
         },
       ];
     }
+    if (req.method === 'POST' && p === '/rest/api/3/changelog/bulkfetch' && opts.bulkChangelogs !== false)
+      return [200, bulkChangelogs(JSON.parse(body))];
     const changelog = /^\/rest\/api\/3\/issue\/([^/]+)\/changelog$/.exec(p);
     if (req.method === 'GET' && changelog) {
       const issue = issues.find((i) => i.id === changelog[1] || i.key === changelog[1]);
@@ -182,7 +232,9 @@ export async function startFakeJira(opts: { email?: string; apiToken?: string; i
   const server = createServer((req, res) => {
     let body = '';
     req.on('data', (chunk) => (body += chunk));
-    req.on('end', () => answer(req, res, body));
+    // a slow Jira (delayMs) is slow to search and to read changelogs; the import command's first questions are quick
+    const slow = opts.delayMs && /\/(search\/jql|bulkfetch|changelog)$/.test(req.url?.split('?')[0] ?? '');
+    req.on('end', () => (slow ? setTimeout(() => answer(req, res, body), opts.delayMs) : answer(req, res, body)));
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;

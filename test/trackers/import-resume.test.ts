@@ -43,6 +43,7 @@ describeEachDatabase('an import resumes where it stopped', (db) => {
     await waitFor(async () => kill !== null);
     const job = await db().prisma.importJob.findFirstOrThrow();
     expect(job).toMatchObject({ pagesRead: 1, itemsRead: 100, state: 'reading', claimedBy: 'A' });
+    expect(job.sealedToken).not.toContain(jira.token.split(':')[1]); // sealed while the import needs it
 
     // process B, its clock past A's claim: it takes the import up from A's cursor
     const early = await serveTrackers(h, () => h.now.plus({ seconds: 30 }), undefined, log, 'B');

@@ -91,6 +91,7 @@ describeEachDatabase('/nexus import jira', (db) => {
     expect(summary()).toContain('/nexus map jira "Parked" <stage>');
     const status = await h.run('/nexus import status');
     expect(status.plain).toContain('The Jira import is done.');
+    expect(await db().prisma.importJob.findFirstOrThrow()).toMatchObject({ state: 'done', sealedToken: '' });
   });
 
   test('a second import changes nothing, even once the inbox forgot the first', async () => {
@@ -163,14 +164,37 @@ describeEachDatabase('/nexus import jira', (db) => {
 
   test('Jira asking to slow down (429 with Retry-After) is obeyed, and the import completes', async () => {
     jira.setIssues(jiraIssues(START, 3));
-    jira.failNext(2, 429, { headers: { 'Retry-After': '1' }, when: (p) => p.endsWith('/changelog') });
+    jira.failNext(2, 429, { headers: { 'Retry-After': '1' }, when: (p) => p.endsWith('/bulkfetch') });
     await importing();
     const limited = jira.requests.filter((r) => r.status === 429);
     expect(limited).toHaveLength(2);
-    const retried = jira.requests.filter((r) => r.path.endsWith('/changelog') && r.at >= limited[1].at + 1_000);
+    const retried = jira.requests.filter((r) => r.path.endsWith('/bulkfetch') && r.at >= limited[1].at + 1_000);
     expect(retried.length).toBeGreaterThan(0);
     expect(summary()).toContain('The Jira import is done.');
     expect(await h.store.pbis.get(nexusId, 'ED-3')).toMatchObject({ stage: 'integrated' });
+  });
+
+  test('a page’s changelogs come in one bulk request; a Jira without it is read issue by issue, skipping one gone', async () => {
+    jira.setIssues(jiraIssues(START, 3));
+    await importing();
+    expect(jira.requests.filter((r) => r.path.endsWith('/changelog'))).toEqual([]);
+    expect(jira.requests.filter((r) => r.path.endsWith('/bulkfetch'))).toHaveLength(1);
+    const first = await events();
+
+    const old = jira;
+    jira = await startFakeJira({ issues: jiraIssues(START, 5), bulkChangelogs: false });
+    await old.close();
+    jira.failNext(1, 404, {
+      body: { errorMessages: ['Issue does not exist or you do not have permission to see it.'], errors: {} },
+      when: (p) => p === '/rest/api/3/issue/10004/changelog',
+    });
+    await importing();
+    expect(jira.requests.filter((r) => r.path.endsWith('/bulkfetch')).map((r) => r.status)).toEqual([404]);
+    expect(jira.requests.filter((r) => r.path.endsWith('/changelog'))).toHaveLength(5);
+    expect(summary()).toContain('Skipped 1 item: gone from Jira (or hidden from the token) while it was read.');
+    expect(await h.store.pbis.get(nexusId, 'ED-4')).toMatchObject({ stage: 'integrated' });
+    expect(await h.store.pbis.get(nexusId, 'ED-5')).toBeNull();
+    expect((await events()).slice(0, first.length)).toEqual(first);
   });
 
   test('one import at a time; status follows it; cancel stops it', async () => {
