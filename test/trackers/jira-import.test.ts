@@ -1,6 +1,9 @@
+import { Writable } from 'node:stream';
 import { DateTime } from 'luxon';
+import { consoleImportPoster } from '../../src/console/local-server';
 import type { PbiEvent } from '../../src/domain/events';
 import { type Pbi, replay } from '../../src/domain/pbi';
+import { inChannel } from '../../src/render/reply';
 import { type FakeIssue, type FakeJira, jiraIssues, startFakeJira, statusNamed } from '../support/fake-jira';
 import { commandHarness, type Harness } from '../support/harness';
 import { describeEachDatabase } from '../support/setup-db';
@@ -294,3 +297,19 @@ function view(p: Pbi | null) {
     ].join('|')
   );
 }
+
+describe('an import in the console', () => {
+  test('its messages are printed: the first as the channel’s, the rest as its thread’s', async () => {
+    let printed = '';
+    const output = new Writable({
+      write(chunk, _encoding, done) {
+        printed += String(chunk);
+        done();
+      },
+    });
+    const post = consoleImportPoster(output);
+    const ts = await post('n1', inChannel('📥 Importing'), null);
+    expect(await post('n1', inChannel('✅ Done'), { ts: ts!, broadcast: true })).toBeNull();
+    expect(printed).toBe("[posted in the Nexus channel]\n📥 Importing\n\n[in the import's thread]\n✅ Done\n\n");
+  });
+});
