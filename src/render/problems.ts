@@ -146,7 +146,7 @@ function cardChange(p: StaleCard): string {
     case 'team-not-needed':
       return `${escape(p.team)} is no longer needed on ${escape(p.key)}`;
     case 'square-changed':
-      return `${escape(p.team)}'s square on ${escape(p.key)} is now ${p.state}`;
+      return `${escape(p.team)}'s square on ${escape(p.key)} is now ${squareLabel(p.state)}`;
     case 'blocked':
       return `${escape(p.key)} is already blocked`;
     case 'unblocked':

@@ -84,6 +84,15 @@ describe('the words the Slack adapter sends', () => {
     expect(said).toMatchSnapshot();
   });
 
+  test('a square reset since its card was drawn is named as people say it, "not started"', async () => {
+    await s.command('/nexus', `setup ${SETUP}`);
+    await s.command('/pbi', 'add "Card" --teams Alpha --stage doing');
+    const started = (await s.command('/pbi', 'team PBI-1 Alpha start')).reply;
+    await s.command('/pbi', 'team PBI-1 Alpha reset');
+    const answer = exactly(await click(named(started, '■ Alpha done')));
+    expect(answer).toContain("Alpha's square on PBI-1 is now not started.");
+  });
+
   test('the set-up form, as opened and as refused field by field', async () => {
     const open = async () => {
       await s.slack.command({ command: '/nexus', text: 'setup', channel_id: 'C9', response_url: s.fake.responseUrl() });
