@@ -17,6 +17,8 @@ const ConfigSchema = z
     DATA_DIR: z.string().min(1).default('./data'),
     /** where the console writes charts asked for with `--chart` */
     CHARTS_DIR: z.string().min(1).default('./charts'),
+    /** where the console writes exports (`/flow export csv`) */
+    EXPORTS_DIR: z.string().min(1).default('./exports'),
     PORT: z.coerce.number().int().min(0).max(65_535).default(3000),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
     SLACK_BOT_TOKEN: z.string().startsWith('xoxb-', 'must be a bot token starting with xoxb-').optional(),

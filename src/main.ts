@@ -65,6 +65,8 @@ async function runLocal(argv: string[], db: Database, config: Config, log: Logge
       now,
       channelId,
       chartsDir: config.CHARTS_DIR,
+      exportsDir: config.EXPORTS_DIR,
+      filesDir: process.cwd(),
       publicUrl: config.PUBLIC_URL ?? `http://localhost:${config.PORT}`,
       jobs: jobsOf(config),
       kickImports: server.kickImports,

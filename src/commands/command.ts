@@ -3,6 +3,7 @@ import type { Nexus } from '../domain/nexus';
 import type { Reply } from '../render/reply';
 import type { Store } from '../store';
 import type { LongJobs } from './long-jobs';
+import type { SharedFiles } from './shared-files';
 
 /** Who typed the command, where, and when; plus the store it acts on. Slack and the console both build one. */
 export type CommandContext = {
@@ -17,6 +18,8 @@ export type CommandContext = {
   jobs?: LongJobs;
   /** an import of a tracker's history was started: the process's import worker takes it up now, not at its sweep */
   kickImports?: () => void;
+  /** files the person shared for a command to read (a CSV to import): Slack's, or the console's paths */
+  files?: SharedFiles;
 };
 
 export type NexusContext = CommandContext & { nexus: Nexus };

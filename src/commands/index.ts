@@ -6,6 +6,7 @@ import { flowAging } from './flow/aging';
 import { flowBoard } from './flow/board';
 import { flowChart } from './flow/chart';
 import { flowDigest } from './flow/digest';
+import { flowExport } from './flow/export';
 import { flowSle } from './flow/sle';
 import { flowThroughput } from './flow/throughput';
 import { flowWip } from './flow/wip';
@@ -54,6 +55,7 @@ export const COMMANDS: readonly AnyCommand[] = [
   flowThroughput,
   flowChart,
   flowDigest,
+  flowExport,
   forecastWhen,
   forecastBy,
   forecastPbi,

@@ -5,7 +5,8 @@ import type { Readable, Writable } from 'node:stream';
 import { renderPng } from '../charts/render-png';
 import { runLine } from '../commands';
 import type { CommandContext } from '../commands/command';
-import type { ChartAttachment } from '../render/reply';
+import type { ChartAttachment, FileAttachment } from '../render/reply';
+import { localFiles } from './local-files';
 import { blocksToText } from './plain-text';
 
 /** Draws a reply's chart into `dir` and says where it is. */
@@ -16,6 +17,14 @@ async function writeChart(chart: ChartAttachment, dir: string): Promise<string> 
   return file;
 }
 
+/** Writes a reply's file (an export) into `dir` and says where it is. */
+async function writeExport(file: FileAttachment, dir: string): Promise<string> {
+  const where = path.resolve(dir, file.fileName);
+  await mkdir(dir, { recursive: true });
+  await writeFile(where, file.content);
+  return where;
+}
+
 export const LOCAL_WORKSPACE = 'local';
 export const LOCAL_USER = 'you';
 
@@ -24,7 +33,7 @@ export const LOCAL_USER = 'you';
  * another, so a piped script behaves like a person typing. Ends at end of input or `exit`.
  */
 export async function runConsole(
-  ctx: Omit<CommandContext, 'workspaceId' | 'userId'> & { chartsDir: string },
+  ctx: Omit<CommandContext, 'workspaceId' | 'userId'> & { chartsDir: string; exportsDir: string; filesDir: string },
   io: { input: Readable; output: Writable; interactive: boolean },
 ): Promise<void> {
   const lines = createInterface({ input: io.input, terminal: false });
@@ -36,12 +45,14 @@ export async function runConsole(
     if (line && !line.startsWith('#')) {
       if (!line.startsWith('/')) io.output.write('Commands start with /, e.g. /nexus help\n');
       else {
-        const reply = await runLine(line, { ...ctx, workspaceId: LOCAL_WORKSPACE, userId: LOCAL_USER });
+        const files = localFiles(ctx.filesDir);
+        const reply = await runLine(line, { ...ctx, files, workspaceId: LOCAL_WORKSPACE, userId: LOCAL_USER });
         const where = reply.visibility === 'channel' ? `[posted in #${ctx.channelId}]` : '[only you see this]';
         io.output.write(`${where}\n${blocksToText(reply.blocks)}\n`);
         if (reply.thread) io.output.write(`[in its thread]\n${blocksToText(reply.thread)}\n`);
         if (reply.followUp) io.output.write(`[only you see this]\n${blocksToText(reply.followUp.blocks)}\n`);
         if (reply.chart?.requested) io.output.write(`  chart: ${await writeChart(reply.chart, ctx.chartsDir)}\n`);
+        if (reply.file) io.output.write(`  file: ${await writeExport(reply.file, ctx.exportsDir)}\n`);
         io.output.write('\n');
       }
     }

@@ -7,6 +7,9 @@ import { type Block, code, context, escape, fallbackText, pages, section } from 
  */
 export type ChartAttachment = { title: string; fileName: string; spec: VegaSpec; requested: boolean };
 
+/** A file that goes with a reply (an export): Slack uploads it to the channel, the console writes it to a folder. */
+export type FileAttachment = { title: string; fileName: string; content: string };
+
 /**
  * What a command answers: shown only to the person who typed it, or posted for the whole Nexus channel to see;
  * `thread` holds details posted as a reply to a channel message (the digest); `followUp` is a second answer to the
@@ -17,6 +20,7 @@ export type Reply = {
   text: string;
   blocks: Block[];
   chart?: ChartAttachment;
+  file?: FileAttachment;
   thread?: Block[];
   followUp?: Reply;
 };
@@ -65,5 +69,5 @@ export function threadNotPosted(thread: readonly Block[]): Reply {
   return { ...details, blocks: [...details.blocks, ...thread] };
 }
 
-/** What a chart uploaded to the channel says with it: who asked (an ephemeral answer can't carry a file). */
-export const askedFor = (user: string, chart: ChartAttachment): string => `<@${user}> asked: ${escape(chart.title)}`;
+/** What a chart (or an export) uploaded to the channel says with it: who asked (an ephemeral answer can't carry a file). */
+export const askedFor = (user: string, chart: { title: string }): string => `<@${user}> asked: ${escape(chart.title)}`;

@@ -1,7 +1,14 @@
 import type { WebClient } from '@slack/web-api';
 import { renderPng } from '../charts/render-png';
 import { ANSWER_NOT_SHOWN, ExpectedFailure } from '../domain/expected-failure';
-import { askedFor, type ChartAttachment, type Reply, replyPages, threadPages } from '../render/reply';
+import {
+  askedFor,
+  type ChartAttachment,
+  type FileAttachment,
+  type Reply,
+  replyPages,
+  threadPages,
+} from '../render/reply';
 
 /**
  * A reply as Slack's respond() takes it, in as many messages as Slack's 50 blocks each need (a board of many stages
@@ -43,6 +50,22 @@ export async function uploadChart(
     filename: chart.fileName,
     title: chart.title,
     ...placement,
+  });
+}
+
+/** A reply's file (an export), uploaded to the channel saying who asked: an ephemeral message can't carry a file. */
+export async function uploadFile(
+  client: WebClient,
+  channel: string,
+  file: FileAttachment,
+  askedBy: string,
+): Promise<void> {
+  await client.files.uploadV2({
+    channel_id: channel,
+    content: file.content,
+    filename: file.fileName,
+    title: file.title,
+    initial_comment: askedFor(askedBy, file),
   });
 }
 

@@ -2,6 +2,7 @@ import type { Nexus } from '../domain/nexus';
 import type { Database } from './database';
 import { digestRunRepository } from './digest-run-repository';
 import { forecastRepository } from './forecast-repository';
+import { historyRepository } from './history-repository';
 import { importRepository } from './import-repository';
 import { inboxRepository } from './inbox-repository';
 import { nexusRepository } from './nexus-repository';
@@ -26,6 +27,7 @@ export function openStore(db: Database, source: string, secrets: SealedBox | nul
   const repositories = (m: RevisionMemo) => ({
     nexuses: nexusRepository(db.prisma, source, m, read),
     pbis: pbiRepository(db.prisma, source, m),
+    history: historyRepository(db.prisma, m),
     forecasts: forecastRepository(db.prisma),
     digestRuns: digestRunRepository(db.prisma),
     trackers: trackerRepository(db.prisma, secrets),
@@ -47,6 +49,7 @@ export function openStore(db: Database, source: string, secrets: SealedBox | nul
 type Repositories = {
   nexuses: ReturnType<typeof nexusRepository>;
   pbis: ReturnType<typeof pbiRepository>;
+  history: ReturnType<typeof historyRepository>;
   forecasts: ReturnType<typeof forecastRepository>;
   digestRuns: ReturnType<typeof digestRunRepository>;
   trackers: ReturnType<typeof trackerRepository>;

@@ -98,6 +98,32 @@ describe('local console, piped', () => {
     expect(printed[0]).toContain(chartsDir);
   });
 
+  test('the demo exported as CSV and imported into an empty Nexus with its workflow and teams gives the same board and forecasts', async () => {
+    const exportsDir = path.join(dataDir, 'exports');
+    const reports = '/flow board\n/flow sle\n/flow throughput\n/forecast 10\n/forecast sprint\n';
+    const demo = await runApp(['--demo'], `/flow export csv\n${reports}`, {
+      DATA_DIR: path.join(dataDir, 'export-demo'),
+      EXPORTS_DIR: exportsDir,
+    });
+    expect(demo.code).toBe(0);
+    const [, file] = /file: (\S+\.csv)/.exec(demo.stdout)!;
+    expect(file).toContain(exportsDir);
+    const setup =
+      '/nexus setup --name "Checkout Nexus" --teams Alpha,Beta,Gamma --stages "refining:8,ready:12,sprint-backlog:10,in-progress:8,integrated,released,learning" --start in-progress --finish integrated --zone Europe/Berlin';
+    const copy = await runApp(
+      [],
+      `${setup}\n/nexus import csv ${file}\n/nexus import csv ${file} --apply\n${reports}`,
+      {
+        DATA_DIR: path.join(dataDir, 'import-demo'),
+      },
+    );
+    expect(copy.code).toBe(0);
+    expect(copy.stdout).toMatch(/Import checkout-nexus-pbis-\S+\.csv · dry run/);
+    expect(copy.stdout).toMatch(/imported \d+ PBIs from checkout-nexus-pbis-\S+\.csv with \d+ changes/);
+    const answers = (out: string) => out.slice(out.indexOf('Checkout Nexus · board'));
+    expect(answers(copy.stdout)).toBe(answers(demo.stdout));
+  }, 180_000);
+
   test('local mode serves tracker webhooks on PORT: a signed delivery moves the PBI and is told beside the console', async () => {
     const port = await freePort();
     const child = spawn(process.execPath, [path.join(ROOT, 'node_modules/tsx/dist/cli.mjs'), 'src/main.ts'], {

@@ -2,6 +2,8 @@ import { randomBytes } from 'node:crypto';
 import { DateTime } from 'luxon';
 import { runLine } from '../../src/commands';
 import type { LongJobs } from '../../src/commands/long-jobs';
+import type { SharedFiles } from '../../src/commands/shared-files';
+import { localFiles } from '../../src/console/local-files';
 import { blocksToText } from '../../src/console/plain-text';
 import type { Reply } from '../../src/render/reply';
 import { openStore } from '../../src/store';
@@ -17,7 +19,7 @@ const SECRETS = sealedBox(randomBytes(32));
  */
 export function commandHarness(
   db: Database,
-  opts: { channelId?: string; workspaceId?: string; start?: string; jobs?: LongJobs } = {},
+  opts: { channelId?: string; workspaceId?: string; start?: string; jobs?: LongJobs; files?: SharedFiles } = {},
 ) {
   let now = DateTime.fromISO(opts.start ?? '2026-03-02T09:00:00', { zone: 'Europe/Berlin' });
   let userId = 'U_NIT';
@@ -29,6 +31,8 @@ export function commandHarness(
     channelId: opts.channelId ?? 'C1',
     userId,
     jobs: opts.jobs,
+    // as the console reads them: a path, relative to where the tests run
+    files: opts.files ?? localFiles(process.cwd()),
   });
   return {
     store,

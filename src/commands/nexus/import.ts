@@ -1,6 +1,7 @@
 import { code } from '../../render/blocks';
 import type { Reply } from '../../render/reply';
 import { defineCommand, type Invalid, invalid, isInvalid, type NexusContext } from '../command';
+import { importCsv } from './import-csv';
 import { TRACKER_IMPORT_FORMS } from './import-tracker';
 
 /**
@@ -17,7 +18,7 @@ export type ImportForm<I = any, O = any> = {
   render(outcome: O, ctx: NexusContext): Reply;
 };
 
-const FORMS: readonly ImportForm[] = [...TRACKER_IMPORT_FORMS];
+const FORMS: readonly ImportForm[] = [...TRACKER_IMPORT_FORMS, importCsv];
 
 type Routed = { form: ImportForm; input: unknown; show?: true };
 
@@ -26,7 +27,7 @@ export const nexusImport = defineCommand<Routed, { form: ImportForm; outcome: un
   path: ['nexus', 'import'],
   usage: FORMS.map((f) => f.usage).join(' | '),
   summary:
-    "bring the Nexus's history in from a tracker's API (its items and every status change, in the background, progress in a thread); status; cancel",
+    "bring the Nexus's history in from a tracker's API (its items and every status change, in the background, progress in a thread); status; cancel; or from a CSV file in ActionableAgile's layout (a dry run first, then its button or --apply writes it)",
   scope: 'nexus',
   nitOnly: true,
   parse(words, raw) {

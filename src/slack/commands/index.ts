@@ -2,9 +2,10 @@ import type { App, RespondFn } from '@slack/bolt';
 import type { WebClient } from '@slack/web-api';
 import { commandName, runSlashCommand, SLASH_COMMANDS } from '../../commands';
 import type { Logger } from '../../log';
+import { exportNotUploaded } from '../../render/export-csv';
 import { type Reply, threadNotPosted } from '../../render/reply';
 import { commandContext, type SlackDeps } from '../deps';
-import { postInChannel, sendAnswer, slackMessages, uploadChart } from '../message';
+import { postInChannel, sendAnswer, slackMessages, uploadChart, uploadFile } from '../message';
 import { ackOnce } from '../refuse-replays';
 import { requestLog } from '../request-log';
 import { openSetupModal } from '../views/setup-modal';
@@ -66,6 +67,13 @@ export function registerCommands(app: App, deps: SlackDeps): void {
             await respond(message);
         if (reply.followUp) for (const message of slackMessages(reply.followUp)) await respond(message);
       });
+      if (reply.file) {
+        // after the answer, as a chart; a failed upload is logged and, the file being the answer, told
+        await uploadFile(client, ids.channelId, reply.file, ids.userId).catch(async (error: unknown) => {
+          log.warn({ err: error, file: reply.file!.fileName }, 'file upload failed');
+          await respond(slackMessages(exportNotUploaded())[0]);
+        });
+      }
       if (reply.chart) {
         // the answer is out already: a failed upload is logged, not turned into an apology
         await uploadChart(client, ids.channelId, reply.chart, threadTs ? { threadTs } : { askedBy: ids.userId }).catch(
