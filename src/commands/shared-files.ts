@@ -16,7 +16,10 @@ export type FileProblem = { where: 'slack' | 'console' } & (
   | { problem: 'file-not-found'; ref: string }
   | { problem: 'file-not-here'; name: string }
   | { problem: 'file-too-large'; name: string; bytes: number; max: number }
-  | { problem: 'file-not-csv'; name: string; kind: string }
+  /** `kind`: what the file is, as its source names it (`Excel Spreadsheet`), when it says */
+  | { problem: 'file-not-csv'; name: string; kind: string | null }
+  /** Slack answered the download with its sign-in page, not the file */
+  | { problem: 'file-not-handed-over'; name: string }
   | { problem: 'file-no-access'; needed: string | null }
   | { problem: 'file-no-door' }
 );

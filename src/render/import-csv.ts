@@ -188,7 +188,9 @@ export function explainFile(p: FileProblem): string {
     case 'file-too-large':
       return `${code(p.name)} is ${mib(p.bytes)}; an import takes at most ${mib(p.max)}. Split it, or leave out old finished items.`;
     case 'file-not-csv':
-      return `${code(p.name)} is ${escape(p.kind)}, not a CSV file: save it as "CSV UTF-8" and share that.`;
+      return `${code(p.name)} is ${p.kind ? `${escape(p.kind)}, ` : ''}not a CSV file: save it as "CSV UTF-8" and share that.`;
+    case 'file-not-handed-over':
+      return `Slack did not hand ${code(p.name)} over to Nexus Flow (it answered with its sign-in page); share the file again, or ask whoever installed Nexus Flow to reinstall it.`;
     case 'file-no-access':
       return `Nexus Flow may not read files in this workspace${p.needed ? ` (it needs the ${code(p.needed)} permission)` : ''}: ask whoever installed it to reinstall it from the current manifest.`;
     case 'file-no-door':

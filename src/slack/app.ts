@@ -14,7 +14,7 @@ import { logPerRequest, requestLog } from './request-log';
 import { registerViews } from './views';
 
 /** The bot scopes the app asks for; the manifest lists the same. */
-export const BOT_SCOPES = ['commands', 'chat:write', 'files:write', 'channels:read', 'groups:read'];
+export const BOT_SCOPES = ['commands', 'chat:write', 'files:write', 'files:read', 'channels:read', 'groups:read'];
 
 export type SlackAppOptions = {
   config: Config;

@@ -1,6 +1,7 @@
 import type { DateTime } from 'luxon';
 import type { CommandContext } from '../commands/command';
 import type { LongJobs } from '../commands/long-jobs';
+import type { SharedFiles } from '../commands/shared-files';
 import type { Logger } from '../log';
 import type { Metrics } from '../metrics';
 import type { Store } from '../store';
@@ -20,6 +21,7 @@ export type SlackDeps = {
 export function commandContext(
   deps: SlackDeps,
   ids: { teamId: string; channelId: string; userId: string },
+  files?: SharedFiles,
 ): CommandContext {
   return {
     store: deps.store,
@@ -30,5 +32,6 @@ export function commandContext(
     publicUrl: deps.publicUrl,
     jobs: deps.jobs,
     kickImports: deps.kickImports,
+    files,
   };
 }

@@ -34,7 +34,9 @@ describeEachDatabase('installing in several workspaces (OAuth)', (db) => {
     expect(start.status).toBe(302);
     const consent = new URL(start.headers.get('location')!);
     expect(consent.searchParams.get('client_id')).toBe('111.222');
-    expect(consent.searchParams.get('scope')).toBe('commands,chat:write,files:write,channels:read,groups:read');
+    expect(consent.searchParams.get('scope')).toBe(
+      'commands,chat:write,files:write,files:read,channels:read,groups:read',
+    );
     const cookie = start.headers.get('set-cookie')!.split(';')[0];
     const code = `code-${teamId}`;
     if (orgWide) s.fake.grantOrgCode(code, orgWide.enterpriseId, teamId, token);

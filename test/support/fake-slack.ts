@@ -1,4 +1,4 @@
-import { createServer, type IncomingMessage, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { payloadError } from './slack-limits';
 
@@ -21,6 +21,27 @@ type Failure = { method: string; error: string; times: number; when: (body: Reco
 export type SlackUpload = { id: string; bytes: Buffer; shared?: Record<string, any> };
 
 /**
+ * A file a person shared in Slack, as files.list and files.info describe it (Slack's `file` object: id, name,
+ * filetype, pretty_type, size, created, user, channels/groups/ims it is shared in, url_private_download), with the
+ * bytes the download URL serves to a bearer of a bot token.
+ */
+export type SharedSlackFile = {
+  id: string;
+  name: string;
+  user: string;
+  bytes: Buffer;
+  filetype?: string;
+  pretty_type?: string;
+  created?: number;
+  channels?: string[];
+  groups?: string[];
+  ims?: string[];
+  deleted?: boolean;
+  /** its download answers Slack's sign-in page, as for a token Slack does not accept there */
+  signInPage?: boolean;
+};
+
+/**
  * A stand-in for Slack's Web API on 127.0.0.1: records every call and answers like Slack does. `response_url`s
  * point here too (`/respond/<n>`), so respond() calls are recorded as method `respond`. Every message and view is
  * checked against Slack's published limits and refused as Slack refuses it (`invalid_blocks`, `msg_too_long`, with
@@ -39,10 +60,18 @@ export async function startFakeSlack() {
   const limits = new Map<string, RateLimit>();
   const buckets = new Map<string, { tokens: number; at: number }>();
   let limited = 0;
+  const shared = new Map<string, SharedSlackFile>();
+  const downloads: { id: string; token: string | null }[] = [];
+  /** the bot scopes of the installed app: without files:read, files.* answer missing_scope */
+  let scopes = ['commands', 'chat:write', 'files:write', 'files:read', 'channels:read', 'groups:read'];
   const server: Server = createServer(async (req, res) => {
     const raw = await readBody(req);
     const url = new URL(req.url ?? '/', 'http://x');
     const token = req.headers.authorization?.replace(/^Bearer /, '') ?? null;
+    if (url.pathname.startsWith('/files-pri/')) {
+      serveDownload(url.pathname, token, res);
+      return;
+    }
     if (url.pathname.startsWith('/upload/')) {
       uploads.get(url.pathname.slice('/upload/'.length))!.bytes = filePart(raw, req.headers['content-type'] ?? '');
       res.end('OK - uploaded');
@@ -101,7 +130,75 @@ export async function startFakeSlack() {
     }
     return Math.max(1, Math.ceil((1 - bucket.tokens) / perMs / 1000));
   }
+  /** Slack's file object as files.list and files.info give it. */
+  function fileObject(f: SharedSlackFile): object {
+    return {
+      id: f.id,
+      created: f.created ?? 1_770_000_000,
+      timestamp: f.created ?? 1_770_000_000,
+      name: f.name,
+      title: f.name,
+      mimetype: f.filetype === 'csv' ? 'text/csv' : 'application/octet-stream',
+      filetype: f.filetype ?? 'csv',
+      pretty_type: f.pretty_type ?? 'CSV',
+      user: f.user,
+      mode: 'hosted',
+      editable: false,
+      is_external: false,
+      size: f.bytes.length,
+      url_private: `${base}/files-pri/T1-${f.id}/${f.name}`,
+      url_private_download: `${base}/files-pri/T1-${f.id}/download/${f.name}`,
+      permalink: `https://shop.slack.example/files/${f.user}/${f.id}/${f.name}`,
+      channels: f.channels ?? [],
+      groups: f.groups ?? [],
+      ims: f.ims ?? [],
+      comments_count: 0,
+    };
+  }
+  /** files.list and files.info: the token's app needs files:read; a deleted or unknown file is an error. */
+  function files(method: string, body: Record<string, any>): object | null {
+    if (method !== 'files.list' && method !== 'files.info') return null;
+    if (!scopes.includes('files:read'))
+      return { ok: false, error: 'missing_scope', needed: 'files:read', provided: scopes.join(',') };
+    if (method === 'files.info') {
+      const f = shared.get(body.file);
+      if (!f) return { ok: false, error: 'file_not_found' };
+      if (f.deleted) return { ok: false, error: 'file_deleted' };
+      return { ok: true, file: fileObject(f), comments: [], paging: { count: 100, total: 0, page: 1, pages: 0 } };
+    }
+    const count = Number(body.count ?? 100);
+    const page = Number(body.page ?? 1);
+    const matching = [...shared.values()]
+      .filter((f) => !f.deleted && (!body.user || f.user === body.user))
+      .filter(
+        (f) => !body.channel || [...(f.channels ?? []), ...(f.groups ?? []), ...(f.ims ?? [])].includes(body.channel),
+      )
+      .sort((a, b) => (b.created ?? 0) - (a.created ?? 0));
+    return {
+      ok: true,
+      files: matching.slice((page - 1) * count, page * count).map(fileObject),
+      paging: { count, total: matching.length, page, pages: Math.ceil(matching.length / count) },
+    };
+  }
+  /** A private file's download: its bytes to a bot token's bearer; anyone else gets Slack's sign-in page. */
+  function serveDownload(pathname: string, token: string | null, res: ServerResponse): void {
+    const id = /^\/files-pri\/[^/]+-(F\w+)\//.exec(pathname)?.[1] ?? '';
+    downloads.push({ id, token });
+    const f = shared.get(id);
+    if (!f || f.deleted) {
+      res.writeHead(404, { 'content-type': 'text/html' });
+      res.end('<html>Not found</html>');
+    } else if (!token?.startsWith('xoxb-') || token.includes('revoked') || f.signInPage) {
+      res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
+      res.end('<!DOCTYPE html><html><body>Sign in to Slack</body></html>');
+    } else {
+      res.writeHead(200, { 'content-type': f.filetype === 'csv' ? 'text/csv' : 'application/octet-stream' });
+      res.end(f.bytes);
+    }
+  }
   function answer(method: string, body: Record<string, any>, token: string | null): object {
+    const file = files(method, body);
+    if (file) return file;
     switch (method) {
       case 'auth.test': {
         const install = [...installs.values()].find((i) => i.token === token);
@@ -157,6 +254,15 @@ export async function startFakeSlack() {
     calls,
     /** files the bot uploaded, completed or not */
     uploads: () => [...uploads.values()],
+    /** a file a person shares (in a channel, a private channel or a direct message), as Slack keeps it */
+    shareFile: (file: Omit<SharedSlackFile, 'bytes'> & { bytes: Buffer | string }) =>
+      shared.set(file.id, { ...file, bytes: Buffer.from(file.bytes) }),
+    /** the private file downloads the bot made, with the token it sent */
+    downloads,
+    /** the app's bot scopes, as if installed from an older manifest */
+    setScopes: (list: string[]) => {
+      scopes = list;
+    },
     /** a fresh response_url whose respond() calls are recorded */
     responseUrl: () => `${base}/respond/${++responses}`,
     /** what the bot sent to that response_url */

@@ -1,9 +1,11 @@
 import type { App, BlockButtonAction, BlockStaticSelectAction } from '@slack/bolt';
 import { HOME_PICK_ACTION } from '../../render/home';
+import { IMPORT_CSV_ACTION } from '../../render/import-csv';
 import { PBI_ACTION_PREFIX } from '../../render/pbi-buttons';
 import type { SlackDeps } from '../deps';
 import { publishHome } from '../home';
 import { ackOnce } from '../refuse-replays';
+import { importButtonListener } from './import-button';
 import { pbiButtonListener } from './pbi-button';
 
 export function registerActions(app: App, deps: SlackDeps): void {
@@ -18,5 +20,6 @@ export function registerActions(app: App, deps: SlackDeps): void {
       body.actions[0].selected_option.value,
     );
   });
+  app.action<BlockButtonAction>(IMPORT_CSV_ACTION, importButtonListener(deps));
   app.action<BlockButtonAction>(new RegExp(`^${PBI_ACTION_PREFIX.replace('.', '\\.')}`), pbiButtonListener(deps));
 }

@@ -8,6 +8,7 @@ import { commandContext, type SlackDeps } from '../deps';
 import { postInChannel, sendAnswer, slackMessages, uploadChart, uploadFile } from '../message';
 import { ackOnce } from '../refuse-replays';
 import { requestLog } from '../request-log';
+import { slackFiles } from '../shared-files';
 import { openSetupModal } from '../views/setup-modal';
 
 /** Slack sends &, < and > of typed text as entities; the command layer escapes again when it renders. */
@@ -53,7 +54,8 @@ export function registerCommands(app: App, deps: SlackDeps): void {
       const name = commandName(slash, text);
       const started = performance.now();
       const seconds = () => (performance.now() - started) / 1000;
-      const reply = await runSlashCommand(slash, text, commandContext(deps, ids)).catch((error: unknown) => {
+      const files = slackFiles(client, context.botToken ?? client.token ?? '', ids);
+      const reply = await runSlashCommand(slash, text, commandContext(deps, ids, files)).catch((error: unknown) => {
         deps.metrics.commandAnswered(name, 'failed', seconds());
         throw error;
       });
