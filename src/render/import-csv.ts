@@ -5,7 +5,7 @@ import { isFinished } from '../domain/pbi';
 import { actionRows, type Block, bold, button, code, context, escape, header, lineSections, section } from './blocks';
 import { columnLetter, explainCsv, whereIs } from './csv-problems';
 import { ephemeral, inChannel, type Reply, refusal } from './reply';
-import { count } from './words';
+import { count, noun } from './words';
 
 type FileRef = { ref: string; name: string };
 type Planned = { file: FileRef; plan: ImportPlan; check: string };
@@ -167,7 +167,7 @@ function kinds(plan: ImportPlan): string {
 
 function moreLines(plan: ImportPlan): string {
   const lines = [...new Set(plan.problems.slice(PROBLEMS_SHOWN).flatMap((p) => ('line' in p ? [p.line] : [])))];
-  return `line${lines.length === 1 ? '' : 's'} ${lines.slice(0, 20).join(', ')}${lines.length > 20 ? ', …' : ''}`;
+  return `${noun(lines.length, 'line')} ${lines.slice(0, 20).join(', ')}${lines.length > 20 ? ', …' : ''}`;
 }
 
 const quoted = (ref: string) => (/\s/.test(ref) ? `"${ref}"` : ref);

@@ -6,7 +6,12 @@ export const ZONE_MOVES = 'PBI ages and cycle times, throughput per day, the SLE
 
 /** How replies say how many: "1 PBI", "2 PBIs", "1 day" — never "1 PBIs" or "1 days". */
 export function count(n: number, one: string, many = `${one}s`): string {
-  return `${n} ${n === 1 ? one : many}`;
+  return `${n} ${noun(n, one, many)}`;
+}
+
+/** The word alone, for lists that follow it: "line 4", "lines 4, 9". */
+export function noun(n: number, one: string, many = `${one}s`): string {
+  return n === 1 ? one : many;
 }
 
 /**
