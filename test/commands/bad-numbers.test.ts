@@ -33,6 +33,7 @@ const LINES: Record<string, Line[]> = {
     { line: (n) => `/pbi snooze PBI-1 ${n}`, says: 'Snooze for 1 to 14 days, a whole number', anyWord: true },
   ],
   'flow board': [{ line: (n) => `/flow board ${n}` }],
+  'flow export': [{ line: (n) => `/flow export ${n}` }],
   'flow wip': [{ line: (n) => `/flow wip ${n}` }],
   'flow aging': [{ line: (n) => `/flow aging ${n}` }],
   'flow sle': [{ line: (n) => `/flow sle ${n}` }],
@@ -81,6 +82,10 @@ const LINES: Record<string, Line[]> = {
   ],
   'nexus tracker': [{ line: (n) => `/nexus tracker ${n}` }],
   'nexus map': [{ line: (n) => `/nexus map generic "Done" ${n}` }],
+  'nexus import': [
+    { line: (n) => `/nexus import jira --since ${n}` },
+    { line: (n) => `/nexus import csv --apply ${n}` },
+  ],
 };
 
 describeEachDatabase('bad numbers in every command', (db) => {
