@@ -31,14 +31,7 @@ describeEachDatabase('the setup modal keeps to the limits of one Nexus', (db) =>
       Object.entries(fields).map(([k, value]) => [k, { value: { type: 'plain_text_input', value } }]),
     );
     values.digest = { value: { type: 'timepicker', selected_time: '09:30' } };
-    const answer = await s.slack.interaction({
-      type: 'view_submission',
-      token: 'x',
-      api_app_id: 'A1',
-      team: { id: 'T1' },
-      user: { id: 'U_NIT', team_id: 'T1' },
-      view: { ...view, id: 'V2', team_id: 'T1', state: { values } },
-    });
+    const answer = await s.slack.submitView(view, values, 'V2');
     const { response_action, errors } = JSON.parse(answer.text);
     expect(response_action).toBe('errors');
     expect(errors.name).toContain(`at most ${MAX_NEXUS_NAME} characters`);
@@ -65,14 +58,7 @@ describeEachDatabase('the setup modal keeps to the limits of one Nexus', (db) =>
         ]),
       );
       values.digest = { value: { type: 'timepicker', selected_time: '09:30' } };
-      const answer = await s.slack.interaction({
-        type: 'view_submission',
-        token: 'x',
-        api_app_id: 'A1',
-        team: { id: 'T1' },
-        user: { id: 'U_NIT', team_id: 'T1' },
-        view: { ...view, id: 'V2', team_id: 'T1', state: { values } },
-      });
+      const answer = await s.slack.submitView(view, values, 'V2');
       const { response_action, errors } = JSON.parse(answer.text);
       expect([wip, response_action]).toEqual([wip, 'errors']);
       expect(errors.stages).toContain(

@@ -105,20 +105,7 @@ describeEachDatabase('Slack buttons, modals and App Home', (db) => {
     expect(opened.body.trigger_id).toBe('trig-click');
     const view = opened.body.view;
     const submit = (reason: string) =>
-      s.slack.interaction({
-        type: 'view_submission',
-        token: 'x',
-        api_app_id: 'A1',
-        trigger_id: 't',
-        team: { id: 'T1' },
-        user: { id: 'U_NIT', team_id: 'T1' },
-        view: {
-          ...view,
-          id: 'V1',
-          team_id: 'T1',
-          state: { values: { reason: { value: { type: 'plain_text_input', value: reason } } } },
-        },
-      });
+      s.slack.submitView(view, { reason: { value: { type: 'plain_text_input', value: reason } } });
     const empty = await submit('  ');
     expect(JSON.parse(empty.text)).toEqual({
       response_action: 'errors',
@@ -153,15 +140,7 @@ describeEachDatabase('Slack buttons, modals and App Home', (db) => {
       v.digest = { value: { type: 'timepicker', selected_time: over.digest ?? '08:45' } };
       return v;
     };
-    const submit = (over: Record<string, string>) =>
-      s.slack.interaction({
-        type: 'view_submission',
-        token: 'x',
-        api_app_id: 'A1',
-        team: { id: 'T1' },
-        user: { id: 'U_NIT', team_id: 'T1' },
-        view: { ...view, id: 'V2', team_id: 'T1', state: { values: values(over) } },
-      });
+    const submit = (over: Record<string, string>) => s.slack.submitView(view, values(over), 'V2');
     const bad = JSON.parse((await submit({ zone: 'Mars/Base', finish: 'todo', teams: 'Red, Red' })).text);
     expect(bad.response_action).toBe('errors');
     expect(Object.keys(bad.errors).sort()).toEqual(['finish', 'teams', 'zone']);

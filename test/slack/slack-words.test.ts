@@ -49,16 +49,7 @@ describe('the words the Slack adapter sends', () => {
     return s.fake.respondedTo(response_url)[0];
   }
 
-  const submit = (view: Record<string, unknown>, values: Record<string, object>) =>
-    s.slack.interaction({
-      type: 'view_submission',
-      token: 'x',
-      api_app_id: 'A1',
-      trigger_id: 't',
-      team: { id: 'T1' },
-      user: { id: 'U_NIT', team_id: 'T1' },
-      view: { ...view, id: 'V1', team_id: 'T1', state: { values } },
-    });
+  const submit = (view: Record<string, unknown>, values: Record<string, object>) => s.slack.submitView(view, values);
 
   test('a button that no longer applies, or is none of ours, says why in the same words', async () => {
     await s.command('/nexus', `setup ${SETUP}`);
