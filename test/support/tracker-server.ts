@@ -74,3 +74,17 @@ export async function waitFor(check: () => Promise<boolean>, timeoutMs = 10_000)
     await new Promise((r) => setTimeout(r, 50));
   }
 }
+
+/** Types an import command, then lets the import run and the inbox apply all it stored; the command's reply. */
+export async function runImport(h: Harness, trackers: TrackerServer, line: string) {
+  const reply = await h.run(line);
+  trackers.inbox.imports.kick();
+  await trackers.inbox.imports.idle();
+  await trackers.inbox.worker.idle();
+  return reply;
+}
+
+/** The last message an import posted in its thread: its summary, once it ended. */
+export function importSummary(trackers: TrackerServer): string {
+  return trackers.imports.filter((m) => m.thread !== null).at(-1)?.text ?? '';
+}

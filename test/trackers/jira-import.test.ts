@@ -8,7 +8,7 @@ import { type FakeIssue, type FakeJira, jiraIssues, startFakeJira, statusNamed }
 import { commandHarness, type Harness } from '../support/harness';
 import { describeEachDatabase } from '../support/setup-db';
 import { post, signed, statusChange } from '../support/tracker-payloads';
-import { connectTracker, serveTrackers, type TrackerServer } from '../support/tracker-server';
+import { connectTracker, importSummary, runImport, serveTrackers, type TrackerServer } from '../support/tracker-server';
 
 const START = DateTime.fromISO('2026-01-05T09:00:00Z');
 
@@ -34,17 +34,10 @@ describeEachDatabase('/nexus import jira', (db) => {
 
   const line = (extra = '') =>
     `/nexus import jira ${extra} --url ${jira.url} --token ${jira.token}`.replace(/ +/g, ' ');
-  /** Types the command, then lets the import run and the inbox apply it all. */
-  async function importing(extra = '') {
-    const reply = await h.run(line(extra));
-    trackers.inbox.imports.kick();
-    await trackers.inbox.imports.idle();
-    await trackers.inbox.worker.idle();
-    return reply;
-  }
+  const importing = (extra = '') => runImport(h, trackers, line(extra));
   const events = () =>
     db().prisma.event.findMany({ where: { nexusId, pbiKey: { not: null } }, orderBy: { id: 'asc' } });
-  const summary = () => trackers.imports.filter((m) => m.thread !== null).at(-1)?.text ?? '';
+  const summary = () => importSummary(trackers);
 
   test('a full import: every item at its stage with its flow dates, its moves recorded at their times', async () => {
     const issues = [
@@ -216,11 +209,11 @@ describeEachDatabase('/nexus import jira', (db) => {
     expect(await db().prisma.delivery.count()).toBe(0);
   });
 
-  test('Jira must be connected first; other trackers are not built yet', async () => {
+  test('Jira must be connected first; generic webhooks have no history to read', async () => {
     await h.run('/nexus tracker jira disconnect');
     expect((await h.run(line())).plain).toContain('Connect Jira first, with /nexus tracker jira');
-    expect((await h.run(`/nexus import github --url ${jira.url} --token x`)).plain).toContain(
-      'Importing from GitHub is not built yet',
+    expect((await h.run(`/nexus import generic --url ${jira.url} --token x`)).plain).toContain(
+      'Generic webhooks have no API to read history from: bring it as a CSV file instead',
     );
   });
 

@@ -8,6 +8,7 @@ import {
   isUnderWay,
 } from '../../domain/tracker-import';
 import { code } from '../../render/blocks';
+import { IMPORT_HINTS } from '../../render/import-hints';
 import {
   renderImportBegun,
   renderImportCancelled,
@@ -16,7 +17,7 @@ import {
 } from '../../render/import-news';
 import { TRACKER_NAMES } from '../../render/tracker-news';
 import { isUnreadable } from '../../trackers/history/history';
-import { HISTORIES, IMPORTABLE } from '../../trackers/history/index';
+import { DEFAULT_URLS, HISTORIES, IMPORTABLE } from '../../trackers/history/index';
 import { invalid, isInvalid } from '../command';
 import { parseFlags } from '../flags';
 import { parseDate } from '../forecast/dates';
@@ -24,7 +25,8 @@ import type { ImportForm } from './import';
 
 type Start = { kind: TrackerKind; query: string; since: string | null; token: string; url: string };
 
-const START_USAGE = `/nexus import ${IMPORTABLE.join('|')} [<JQL>] --url <https://your-site.atlassian.net> --token <email:api-token> [--since YYYY-MM-DD]`;
+/** One line for every tracker: each reads its own kind of query, and the help says what each takes. */
+const START_USAGE = `/nexus import ${IMPORTABLE.join('|')} [<query>] [--url <address>] --token <token> [--since YYYY-MM-DD]`;
 
 /** `/nexus import jira …`: checks that the tracker answers, then starts the import in the background. */
 const start: ImportForm<Start, { started: ImportJob } | ImportProblem> = {
@@ -32,21 +34,19 @@ const start: ImportForm<Start, { started: ImportJob } | ImportProblem> = {
   usage: START_USAGE,
   parse(words, raw) {
     const kind = words[0].toLowerCase();
-    if (!isTrackerKind(kind) || !IMPORTABLE.includes(kind))
-      return invalid(
-        `Importing from ${TRACKER_NAMES[kind as TrackerKind]} is not built yet; ${IMPORTABLE.map((k) => TRACKER_NAMES[k]).join(', ')} is. Its webhooks work: \`/nexus tracker ${kind}\`.`,
-      );
+    if (!isTrackerKind(kind) || !IMPORTABLE.includes(kind)) return invalid(notImportable(kind as TrackerKind));
+    const hint = IMPORT_HINTS[kind]!;
     const parsed = parseFlags(words.slice(1), ['url', 'token', 'since'], raw?.slice(1));
     if (isInvalid(parsed)) return parsed;
-    const { url, token, since } = parsed.flags;
-    if (!url) return invalid(`Say where ${TRACKER_NAMES[kind]} is: ${code('--url https://your-site.atlassian.net')}.`);
+    const { token, since } = parsed.flags;
+    const url = parsed.flags.url ?? DEFAULT_URLS[kind];
+    if (!url) return invalid(`Say where ${TRACKER_NAMES[kind]} is: ${code(`--url ${hint.url}`)}.`);
     if (!token)
       return invalid(
-        `Give a token that can read it: ${code('--token you@example.com:<API token>')} (Atlassian account → Security → API tokens). It is kept sealed and never shown again.`,
+        `Give a token that can read it: ${code(`--token ${hint.token}`)} (${hint.tokenWhere}). It is kept sealed and never shown again.`,
       );
     const address = baseUrl(unlinked(url));
-    if (!address)
-      return invalid(`${code(url.slice(0, 60))} is not a web address; write it like https://your-site.atlassian.net.`);
+    if (!address) return invalid(`${code(url.slice(0, 60))} is not a web address; write it like ${hint.url}.`);
     if (since !== undefined) {
       const date = parseDate(since);
       if (isInvalid(date)) return date;
@@ -115,6 +115,14 @@ const cancel: ImportForm<null, { cancelled: ImportJob } | ImportProblem> = {
   render: (outcome, ctx) =>
     'cancelled' in outcome ? renderImportCancelled(outcome.cancelled, ctx.userId) : renderImportProblem(outcome),
 };
+
+/** Why `/nexus import <kind>` cannot read that tracker: generic webhooks have no API; the rest are not built yet. */
+function notImportable(kind: TrackerKind): string {
+  const built = IMPORTABLE.map((k) => TRACKER_NAMES[k]).join(', ');
+  if (kind === 'generic')
+    return `Generic webhooks have no API to read history from: bring it as a CSV file instead (\`/nexus import csv\`).`;
+  return `Importing from ${TRACKER_NAMES[kind]} is not built yet; ${built} is. Its webhooks work: \`/nexus tracker ${kind}\`.`;
+}
 
 export const TRACKER_IMPORT_FORMS: readonly ImportForm[] = [start, status, cancel];
 

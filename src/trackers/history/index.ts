@@ -7,3 +7,6 @@ export const HISTORIES: Partial<Record<TrackerKind, (source: HistorySource) => T
 
 /** The trackers `/nexus import` reads. */
 export const IMPORTABLE = Object.keys(HISTORIES) as TrackerKind[];
+
+/** Where a tracker's API is when the NIT names no address: its cloud. Absent: every site has its own (Jira Cloud). */
+export const DEFAULT_URLS: Partial<Record<TrackerKind, string>> = {};

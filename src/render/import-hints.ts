@@ -1,0 +1,23 @@
+import type { TrackerKind } from '../domain/tracker';
+
+/** How a person gives one tracker's import what it needs: its address, a token, and what a query is there. */
+export type ImportHint = {
+  /** the address to write, as an example */
+  url: string;
+  /** a token, as an example of its form */
+  token: string;
+  /** where in the tracker a person makes such a token, and what it must be allowed to read */
+  tokenWhere: string;
+  /** what the words after the tracker's name are: JQL, a repository… */
+  query: string;
+};
+
+/** Each importable tracker's hints, for the usage line, the parse hints and the help. */
+export const IMPORT_HINTS: Partial<Record<TrackerKind, ImportHint>> = {
+  jira: {
+    url: 'https://your-site.atlassian.net',
+    token: 'you@example.com:<API token>',
+    tokenWhere: 'Atlassian account → Security → API tokens',
+    query: '<JQL>',
+  },
+};
