@@ -5,9 +5,10 @@ import type { SealedBox } from './sealed-box';
 export type Installations = InstallationStore & { fetchForWorkspace(teamId: string): Promise<Installation> };
 
 /**
- * How long an installation read is kept. Bolt reads it for every request before anything can acknowledge it: with
- * 1,000 digests holding the database, that read waited past Slack's 3 s and the command was lost. An uninstall on
- * this replica forgets it at once; elsewhere it lapses within this, and Slack has revoked its token anyway.
+ * How long an installation read is used before it is read again. Bolt reads it for every request before anything can
+ * acknowledge it: with 1,000 digests holding the database, that read waited past Slack's 3 s and the command was lost,
+ * so it is read again behind the request that finds it old, not before. An uninstall on this replica forgets it at
+ * once; elsewhere it shows on the first request after this, and Slack has revoked its token anyway.
  */
 export const INSTALLATION_CACHE_MS = 30_000;
 
@@ -33,15 +34,34 @@ export function installationStore(db: Database, box: SealedBox, cacheMs = INSTAL
     await prisma.gridWorkspace.upsert({ where: { teamId }, create: { teamId, ...data }, update: data });
     known.add(`${teamId} ${enterpriseId}`);
   }
-  /** The installation by id, from what was read lately or else the database; null when there is none. */
+  const loading = new Map<string, Promise<Installation | null>>();
+  /** Reads the installation from the database and keeps it; one read per id at a time. */
+  function load(id: string): Promise<Installation | null> {
+    const under = loading.get(id);
+    if (under) return under;
+    const read = (async () => {
+      const row = await prisma.installation.findUnique({ where: { id } });
+      if (!row) {
+        kept.delete(id);
+        return null;
+      }
+      const installation = JSON.parse(box.open(row.sealed)) as Installation;
+      kept.set(id, { installation, until: Date.now() + cacheMs });
+      return installation;
+    })().finally(() => loading.delete(id));
+    loading.set(id, read);
+    return read;
+  }
+  /**
+   * The installation by id; null when there is none. One read lately is used as it is; one read longer ago is used
+   * too while the database is read again behind it (a token rotated or an uninstall elsewhere shows on the next
+   * request): only a workspace's first request waits for the database.
+   */
   async function read(id: string): Promise<Installation | null> {
     const hit = kept.get(id);
-    if (hit && hit.until > Date.now()) return hit.installation;
-    const row = await prisma.installation.findUnique({ where: { id } });
-    if (!row) return null;
-    const installation = JSON.parse(box.open(row.sealed)) as Installation;
-    kept.set(id, { installation, until: Date.now() + cacheMs });
-    return installation;
+    if (!hit) return load(id);
+    if (hit.until <= Date.now()) load(id).catch(() => {}); // the database away: the installation kept still serves
+    return hit.installation;
   }
   async function open(id: string): Promise<Installation> {
     const installation = await read(id);
