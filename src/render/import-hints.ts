@@ -10,6 +10,8 @@ export type ImportHint = {
   tokenWhere: string;
   /** what the words after the tracker's name are: JQL, a repository… */
   query: string;
+  /** what the query must name first, when it must (an Azure DevOps project) */
+  names?: string;
 };
 
 /** Each importable tracker's hints, for the usage line, the parse hints and the help. */
@@ -19,5 +21,12 @@ export const IMPORT_HINTS: Partial<Record<TrackerKind, ImportHint>> = {
     token: 'you@example.com:<API token>',
     tokenWhere: 'Atlassian account → Security → API tokens',
     query: '<JQL>',
+  },
+  azure: {
+    url: 'https://dev.azure.com/your-org',
+    token: '<personal access token>',
+    tokenWhere: 'Azure DevOps → User settings → Personal access tokens, with the Work Items (Read) scope',
+    query: '<project> [<WIQL condition>]',
+    names: 'project',
   },
 };

@@ -8,6 +8,7 @@ import {
   pagesLeft,
 } from '../domain/tracker-import';
 import { bold, code, context, escape, lineSections, section } from './blocks';
+import { IMPORT_HINTS } from './import-hints';
 import { ephemeral, inChannel, type Reply, refusal } from './reply';
 import { mapCommand, TRACKER_NAMES } from './tracker-news';
 import { count } from './words';
@@ -153,20 +154,22 @@ export function renderImportProblem(p: ImportProblem): Reply {
 /** Why an import cannot read its tracker, in a sentence for the NIT: the tracker named, and what to do. */
 export function explainImportFailure(kind: TrackerKind, failure: ImportFailure): string {
   const name = TRACKER_NAMES[kind];
+  const hint = IMPORT_HINTS[kind];
+  const address = hint?.url ?? 'https://your-site.atlassian.net';
   switch (failure.problem) {
     case 'unauthorized':
-      return `${name} refused the token (401): give an API token of a user who can see the items, as \`email:api-token\` (Atlassian account → Security → API tokens).`;
+      return `${name} refused the token (401): give a token of a user who can see the items, as ${code(hint?.token ?? 'email:api-token')} (${hint?.tokenWhere ?? 'Atlassian account → Security → API tokens'}).`;
     case 'forbidden':
       return `${name} answered 403: the token's user lacks the ${bold(failure.permission)} permission on the projects the query reads.`;
     case 'bad-query':
       return `${name} rejected the query (400): ${escape(failure.message)}`;
     case 'unreachable':
-      return `${name} did not answer at ${code(failure.url)} (${escape(failure.reason)}): is it your site's address, such as \`https://your-site.atlassian.net\`?`;
+      return `${name} did not answer at ${code(failure.url)} (${escape(failure.reason)}): is it your address, such as ${code(address)}?`;
     case 'rate-limited':
       return `${name} asked to slow down (429) again and again.`;
     case 'tracker-failed':
       return failure.status === 404
-        ? `${name} answered 404: is the address your site's, such as \`https://your-site.atlassian.net\`?`
+        ? `${name} answered 404: is it your address, such as ${code(address)}?`
         : `${name} failed (HTTP ${failure.status || 'error'}) several times in a row.`;
   }
 }

@@ -51,7 +51,13 @@ const start: ImportForm<Start, { started: ImportJob } | ImportProblem> = {
       const date = parseDate(since);
       if (isInvalid(date)) return date;
     }
-    const query = typedQuery(parsed.positional, parsed.positionalRaw);
+    if (hint.names && !parsed.positional.length)
+      return invalid(
+        `Say which ${hint.names} to read: ${code(`/nexus import ${kind} ${hint.query} --url ${hint.url} --token ${hint.token}`)}.`,
+      );
+    const query = hint.names
+      ? namedQuery(parsed.positional, parsed.positionalRaw)
+      : typedQuery(parsed.positional, parsed.positionalRaw);
     return { kind, query, since: since ?? null, token: unlinked(token), url: address };
   },
   async execute(input, ctx) {
@@ -133,6 +139,16 @@ export const TRACKER_IMPORT_FORMS: readonly ImportForm[] = [start, status, cance
 function typedQuery(words: string[], raw: string[] | undefined): string {
   const typed = raw && !(words.length === 1 && /^["'“”‘’„‚]/.test(raw[0])) ? raw : words;
   return typed.join(' ').replace(/[“”„]/g, '"').replace(/[‘’‚]/g, "'").trim();
+}
+
+/**
+ * A query that names something first (an Azure DevOps project), then a condition: the name as one word, in double
+ * quotes when it has spaces (`"Fabrikam Fiber" [System.State] = 'Active'`), then the rest as typed.
+ */
+function namedQuery(words: string[], raw: string[] | undefined): string {
+  const name = /\s/.test(words[0]) ? `"${words[0]}"` : words[0];
+  const rest = typedQuery(words.slice(1), raw?.slice(1));
+  return rest ? `${name} ${rest}` : name;
 }
 
 /** A flag's value without the link Slack makes of a typed address (`<https://x|x>`, `<mailto:a@b|a@b>`). */

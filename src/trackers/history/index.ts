@@ -1,12 +1,19 @@
 import type { TrackerKind } from '../../domain/tracker';
+import { azureHistory } from './azure';
 import type { HistorySource, TrackerHistory } from './history';
 import { jiraHistory } from './jira';
 
 /** The trackers whose history an import can read, each through its own client library. */
-export const HISTORIES: Partial<Record<TrackerKind, (source: HistorySource) => TrackerHistory>> = { jira: jiraHistory };
+export const HISTORIES: Partial<Record<TrackerKind, (source: HistorySource) => TrackerHistory>> = {
+  jira: jiraHistory,
+  azure: azureHistory,
+};
 
 /** The trackers `/nexus import` reads. */
 export const IMPORTABLE = Object.keys(HISTORIES) as TrackerKind[];
 
-/** Where a tracker's API is when the NIT names no address: its cloud. Absent: every site has its own (Jira Cloud). */
+/**
+ * Where a tracker's API is when the NIT names no address: its cloud. Absent: every site or organisation has its own
+ * (Jira Cloud, Azure DevOps).
+ */
 export const DEFAULT_URLS: Partial<Record<TrackerKind, string>> = {};
