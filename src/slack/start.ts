@@ -31,6 +31,8 @@ export async function startSlack(config: Config, db: Database, log: Logger): Pro
     );
   const now = () => DateTime.utc();
   const { app, store, trackers, metrics, clients } = slackServer(config, db, { now, log, bot });
+  // each workspace's first request would otherwise wait for its installation, as the scheduler's first round starts
+  await clients.installations?.warm();
   await app.start(config.PORT);
   const stopScheduler = startScheduler({
     store,

@@ -2,7 +2,14 @@ import type { Installation, InstallationQuery, InstallationStore } from '@slack/
 import type { Database } from './database';
 import type { SealedBox } from './sealed-box';
 
-export type Installations = InstallationStore & { fetchForWorkspace(teamId: string): Promise<Installation> };
+export type Installations = InstallationStore & {
+  fetchForWorkspace(teamId: string): Promise<Installation>;
+  /** Reads the installations in use into what is kept, before the first request; how many it read. */
+  warm(): Promise<number>;
+};
+
+/** Installations read at start, the most lately installed or rotated first: more are read when first asked for. */
+const WARM_LIMIT = 5_000;
 
 /**
  * How long an installation read is used before it is read again. Bolt reads it for every request before anything can
@@ -69,6 +76,15 @@ export function installationStore(db: Database, box: SealedBox, cacheMs = INSTAL
     return installation;
   }
   return {
+    async warm() {
+      const rows = await prisma.installation.findMany({ orderBy: { updatedAt: 'desc' }, take: WARM_LIMIT });
+      for (const row of rows)
+        kept.set(row.id, {
+          installation: JSON.parse(box.open(row.sealed)) as Installation,
+          until: Date.now() + cacheMs,
+        });
+      return rows.length;
+    },
     async storeInstallation(installation) {
       const id = installationId({
         teamId: installation.team?.id,

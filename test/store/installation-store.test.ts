@@ -55,4 +55,15 @@ describeEachDatabase('the installation store', (db) => {
     await settled(store, 'TB', (i) => i === null);
     await expect(store.fetchForWorkspace('TB')).rejects.toThrow('not installed in T:TB');
   });
+
+  test('warmed at start: the installations are kept before any request, and a later request finds them kept', async () => {
+    await installationStore(db(), box).storeInstallation(workspace('TD', 'xoxb-d'));
+    await installationStore(db(), box).storeInstallation(workspace('TE', 'xoxb-e'));
+    const store = installationStore(db(), box);
+    expect(await store.warm()).toBe(2);
+    // the rows gone: what was read at start still serves within the cache time
+    await db().prisma.installation.deleteMany({});
+    expect((await store.fetchForWorkspace('TD')).bot?.token).toBe('xoxb-d');
+    expect((await store.fetchInstallation({ ...inTA, teamId: 'TE' })).bot?.token).toBe('xoxb-e');
+  });
 });
