@@ -24,8 +24,11 @@ export type CommandContext = {
 
 export type NexusContext = CommandContext & { nexus: Nexus };
 
-/** What parse returns when the words don't make a valid command; the dispatcher shows it with the usage. */
-export type Invalid = { invalid: string };
+/**
+ * What parse returns when the words don't make a valid command; the dispatcher shows it with the usage. `field` names
+ * what given was wrong (a flag such as `token`), so a form asking for the same things shows it beside that field.
+ */
+export type Invalid = { invalid: string; field?: string };
 
 type Steps<I, O, C> = {
   /** the words that name it, e.g. ['pbi', 'move'] */
@@ -68,4 +71,5 @@ export function isInvalid(value: unknown): value is Invalid {
   return typeof value === 'object' && value !== null && 'invalid' in value;
 }
 
-export const invalid = (message: string): Invalid => ({ invalid: message });
+export const invalid = (message: string, field?: string): Invalid =>
+  field ? { invalid: message, field } : { invalid: message };

@@ -1,7 +1,14 @@
 import { looksLikeNumber } from '../domain/pbi-key';
 import { bold, code, context, header, lineSections, section } from '../render/blocks';
 import { ephemeral, type Reply, refusal } from '../render/reply';
-import { type AnyCommand, type CommandContext, isInvalid, isShowSetting } from './command';
+import {
+  type AnyCommand,
+  type CommandContext,
+  type Invalid,
+  isInvalid,
+  isShowSetting,
+  type NexusContext,
+} from './command';
 import { flowAging } from './flow/aging';
 import { flowBoard } from './flow/board';
 import { flowChart } from './flow/chart';
@@ -147,28 +154,54 @@ function forecastWords(words: string[]): string[] {
  */
 export async function runWords(
   group: string,
-  [sub = 'help', ...words]: string[],
+  words: string[],
   ctx: CommandContext,
   raw?: readonly string[],
 ): Promise<Reply> {
+  return (await runCommand(group, words, ctx, raw)).reply;
+}
+
+/**
+ * What running a command came to: its reply, and what its parse refused or its execute answered, for a form asking
+ * for the same things, which shows a refusal beside the field it is about.
+ */
+export type Ran = { reply: Reply; invalid?: Invalid; outcome?: unknown };
+
+/** runWords, telling what parse refused (`invalid`) or execute answered (`outcome`) besides the reply. */
+export async function runCommand(
+  group: string,
+  [sub = 'help', ...words]: string[],
+  ctx: CommandContext,
+  raw?: readonly string[],
+): Promise<Ran> {
   const command = findCommand(group, sub);
-  if (!command) {
-    if (sub.toLowerCase() === 'help') return help(group);
-    return notACommand(group, sub);
-  }
+  if (!command) return { reply: sub.toLowerCase() === 'help' ? help(group) : notACommand(group, sub) };
   const input = command.parse(words, raw?.slice(1));
-  if (isInvalid(input)) return refusal(input.invalid, command.usage);
-  if (command.scope === 'channel') return command.render(await command.execute(input, ctx), ctx);
+  if (isInvalid(input)) return { reply: refusal(input.invalid, command.usage), invalid: input };
+  if (command.scope === 'channel') {
+    const outcome = await command.execute(input, ctx);
+    return { reply: command.render(outcome, ctx), outcome };
+  }
+  // anyone may read a setting (the command typed with nothing after it); only the NIT may change one
+  const nexusCtx = await nexusFor(ctx, command.nitOnly && !isShowSetting(input));
+  if (!('nexus' in nexusCtx)) return { reply: nexusCtx };
+  const outcome = await command.execute(input, nexusCtx);
+  return { reply: command.render(outcome, nexusCtx), outcome };
+}
+
+/**
+ * The channel's Nexus for a command, or the refusal: the channel has none, or `changes` (a NIT-only command changing
+ * something) and the person is not of its NIT.
+ */
+export async function nexusFor(ctx: CommandContext, changes: boolean): Promise<NexusContext | Reply> {
   const nexus = await ctx.store.nexuses.findByChannel(ctx.workspaceId, ctx.channelId);
   if (!nexus) return refusal('This channel has no Nexus yet. Create one here with `/nexus setup`.');
-  // anyone may read a setting (the command typed with nothing after it); only the NIT may change one
-  if (command.nitOnly && !isShowSetting(input) && !nexus.nit.includes(ctx.userId)) {
+  if (changes && !nexus.nit.includes(ctx.userId)) {
     return refusal(
       `Only the Nexus Integration Team (${nexus.nit.map((u) => `<@${u}>`).join(', ')}) can change the Nexus's settings.`,
     );
   }
-  const nexusCtx = { ...ctx, nexus, store: ctx.store.about(nexus) };
-  return command.render(await command.execute(input, nexusCtx), nexusCtx);
+  return { ...ctx, nexus, store: ctx.store.about(nexus) };
 }
 
 /** Typo tolerance: a word this many edits (or fewer) from a command's is taken as meaning it. */

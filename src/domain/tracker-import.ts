@@ -3,6 +3,11 @@ import type { TrackerChange, TrackerKind, TrackerStatus } from './tracker';
 
 /** How far back an import reads when not told: half a year, enough history for flow metrics, the SLE and forecasts. */
 export const DEFAULT_IMPORT_DAYS = 180;
+
+/** The day an import reads from when not told: DEFAULT_IMPORT_DAYS before today (UTC). */
+export function defaultImportSince(now: DateTime): DateTime {
+  return now.toUTC().startOf('day').minus({ days: DEFAULT_IMPORT_DAYS });
+}
 /** Items an import asks its tracker for a page at a time; the page is what a crash can lose and read again. */
 export const IMPORT_PAGE_ITEMS = 100;
 

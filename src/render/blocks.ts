@@ -15,14 +15,22 @@ export type Block =
   | { type: 'context'; elements: Text[] }
   | { type: 'actions'; elements: Button[] }
   | { type: 'divider' };
-/** A form's field (a modal's input block): a text box or a time picker. */
+/** A form's field (a modal's input block): a text box, a time picker or a date picker. */
 export type Input = {
   type: 'input';
   block_id: string;
   label: PlainText;
   element:
-    | { type: 'plain_text_input'; action_id: string; initial_value?: string; multiline?: boolean; max_length: number }
-    | { type: 'timepicker'; action_id: string; initial_time: string };
+    | {
+        type: 'plain_text_input';
+        action_id: string;
+        initial_value?: string;
+        placeholder?: PlainText;
+        multiline?: boolean;
+        max_length: number;
+      }
+    | { type: 'timepicker'; action_id: string; initial_time: string }
+    | { type: 'datepicker'; action_id: string; initial_date: string };
   optional?: boolean;
   hint?: PlainText;
 };

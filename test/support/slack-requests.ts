@@ -49,15 +49,15 @@ export function slackClient(baseUrl: string) {
       const body = form({ payload: JSON.stringify(payload) });
       return post(body, 'application/x-www-form-urlencoded');
     },
-    /** A modal submitted by the NIT member U_NIT in T1, as Slack sends it: the view as opened, the values entered. */
-    submitView(view: object, values: Record<string, object>, id = 'V1') {
+    /** A modal submitted in T1 (by the NIT member U_NIT unless told), as Slack sends it: the view as opened, the values entered. */
+    submitView(view: object, values: Record<string, object>, id = 'V1', user = 'U_NIT') {
       return this.interaction({
         type: 'view_submission',
         token: 'x',
         api_app_id: 'A1',
         trigger_id: 't',
         team: { id: 'T1' },
-        user: { id: 'U_NIT', team_id: 'T1' },
+        user: { id: user, team_id: 'T1' },
         view: { ...view, id, team_id: 'T1', state: { values } },
       });
     },

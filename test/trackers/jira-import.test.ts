@@ -140,6 +140,11 @@ describeEachDatabase('/nexus import jira', (db) => {
     );
     const away = await h.run(`/nexus import jira --url http://127.0.0.1:9 --token ${jira.token}`);
     expect(away.plain).toContain('Jira did not answer at http://127.0.0.1:9 (ECONNREFUSED)');
+    // the console has no form to ask for a token (Slack's opens one): it says how to give it
+    expect((await h.run(`/nexus import jira --url ${jira.url}`)).plain).toContain(
+      'Give a token that can read it: --token you@example.com:<API token> (Atlassian account → Security → API tokens).',
+    );
+    expect((await h.run('/nexus help')).plain).toContain('in Slack, typed without --token it opens a form');
     expect(await db().prisma.importJob.count()).toBe(0);
     expect(await db().prisma.delivery.count()).toBe(0);
   });

@@ -1,7 +1,7 @@
 import { DateTime } from 'luxon';
 import { isTrackerKind, TRACKER_KINDS, type TrackerKind } from '../../domain/tracker';
 import {
-  DEFAULT_IMPORT_DAYS,
+  defaultImportSince,
   type ImportJob,
   type ImportOutcome,
   type ImportProblem,
@@ -18,12 +18,16 @@ import {
 import { TRACKER_NAMES } from '../../render/tracker-news';
 import { isUnreadable } from '../../trackers/history/history';
 import { DEFAULT_URLS, HISTORIES, IMPORTABLE } from '../../trackers/history/index';
-import { invalid, isInvalid } from '../command';
+import { invalid, isInvalid, type NexusContext } from '../command';
 import { parseFlags } from '../flags';
 import { parseDate } from '../forecast/dates';
 import type { ImportForm } from './import';
 
 type Start = { kind: TrackerKind; query: string; since: string | null; token: string; url: string };
+
+/** What an import is given besides its tracker, each of which a refusal may be about (Invalid's `field`). */
+export type ImportField = 'url' | 'token' | 'query' | 'since';
+const field = (name: ImportField) => name;
 
 /** One line for every tracker: each reads its own kind of query, and the help says what each takes. */
 const START_USAGE = `/nexus import ${IMPORTABLE.join('|')} [<query>] [--url <address>] --token <token> [--since YYYY-MM-DD]`;
@@ -40,16 +44,18 @@ const start: ImportForm<Start, { started: ImportJob } | ImportProblem> = {
     if (isInvalid(parsed)) return parsed;
     const { token, since } = parsed.flags;
     const url = parsed.flags.url ?? DEFAULT_URLS[kind];
-    if (!url) return invalid(`Say where ${TRACKER_NAMES[kind]} is: ${code(`--url ${hint.url}`)}.`);
+    if (!url) return invalid(`Say where ${TRACKER_NAMES[kind]} is: ${code(`--url ${hint.url}`)}.`, field('url'));
     if (!token)
       return invalid(
         `Give a token that can read it: ${code(`--token ${hint.token}`)} (${hint.tokenWhere}). It is kept sealed and never shown again.`,
+        field('token'),
       );
     const address = baseUrl(unlinked(url));
-    if (!address) return invalid(`${code(url.slice(0, 60))} is not a web address; write it like ${hint.url}.`);
+    if (!address)
+      return invalid(`${code(url.slice(0, 60))} is not a web address; write it like ${hint.url}.`, field('url'));
     if (since !== undefined) {
       const date = parseDate(since);
-      if (isInvalid(date)) return date;
+      if (isInvalid(date)) return { ...date, field: field('since') };
     }
     if (hint.names && !parsed.positional.length)
       return invalid(
@@ -62,14 +68,10 @@ const start: ImportForm<Start, { started: ImportJob } | ImportProblem> = {
   },
   async execute(input, ctx) {
     const { nexus, store } = ctx;
-    if (!(await store.trackers.get(nexus.id, input.kind)))
-      return { problem: 'tracker-not-connected', kind: input.kind };
-    const latest = await store.imports.latest(nexus.id);
-    if (latest && isUnderWay(latest.state)) return { problem: 'import-running', job: latest };
+    const refused = await whyNotStart(input.kind, ctx);
+    if (refused) return refused;
     const now = ctx.now();
-    const since = input.since
-      ? DateTime.fromISO(input.since, { zone: 'utc' })
-      : now.toUTC().startOf('day').minus({ days: DEFAULT_IMPORT_DAYS });
+    const since = input.since ? DateTime.fromISO(input.since, { zone: 'utc' }) : defaultImportSince(now);
     const source = { baseUrl: input.url, token: input.token, query: input.query, since };
     let expected: number | null;
     try {
@@ -95,6 +97,13 @@ const start: ImportForm<Start, { started: ImportJob } | ImportProblem> = {
   },
   render: (outcome) => ('started' in outcome ? renderImportBegun(outcome.started) : renderImportProblem(outcome)),
 };
+
+/** Why no import of `kind` can start in the Nexus now, before the tracker is asked: not connected, or one under way. */
+export async function whyNotStart(kind: TrackerKind, { nexus, store }: NexusContext): Promise<ImportProblem | null> {
+  if (!(await store.trackers.get(nexus.id, kind))) return { problem: 'tracker-not-connected', kind };
+  const latest = await store.imports.latest(nexus.id);
+  return latest && isUnderWay(latest.state) ? { problem: 'import-running', job: latest } : null;
+}
 
 /** `/nexus import status`: anyone may look. */
 const status: ImportForm<null, { job: ImportJob | null; outcome: ImportOutcome | null }> = {
@@ -136,7 +145,7 @@ export const TRACKER_IMPORT_FORMS: readonly ImportForm[] = [start, status, cance
  * The query as typed: one quoted word is the query itself; several words are joined as typed, their own quotes kept
  * (`status = "In Progress"`), Slack's curly quotes made straight for the tracker.
  */
-function typedQuery(words: string[], raw: string[] | undefined): string {
+export function typedQuery(words: string[], raw: string[] | undefined): string {
   const typed = raw && !(words.length === 1 && /^["'“”‘’„‚]/.test(raw[0])) ? raw : words;
   return typed.join(' ').replace(/[“”„]/g, '"').replace(/[‘’‚]/g, "'").trim();
 }
@@ -152,7 +161,7 @@ function namedQuery(words: string[], raw: string[] | undefined): string {
 }
 
 /** A flag's value without the link Slack makes of a typed address (`<https://x|x>`, `<mailto:a@b|a@b>`). */
-function unlinked(value: string): string {
+export function unlinked(value: string): string {
   return value.replace(/<(?:mailto:)?([^|>]+)(?:\|[^>]*)?>/g, '$1');
 }
 

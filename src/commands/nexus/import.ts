@@ -27,7 +27,7 @@ export const nexusImport = defineCommand<Routed, { form: ImportForm; outcome: un
   path: ['nexus', 'import'],
   usage: FORMS.map((f) => f.usage).join(' | '),
   summary:
-    "bring the Nexus's history in from a tracker's API (its items and every status change, in the background, progress in a thread); status; cancel; or from a CSV file in ActionableAgile's layout (a dry run first, then its button or --apply writes it)",
+    "bring the Nexus's history in from a tracker's API (its items and every status change, in the background, progress in a thread; in Slack, typed without --token it opens a form asking for the address, token, query and first day); status; cancel; or from a CSV file in ActionableAgile's layout (a dry run first, then its button or --apply writes it)",
   scope: 'nexus',
   nitOnly: true,
   parse(words, raw) {

@@ -1,6 +1,7 @@
 import type { App, RespondFn } from '@slack/bolt';
 import type { WebClient } from '@slack/web-api';
 import { commandName, runSlashCommand, SLASH_COMMANDS } from '../../commands';
+import { importFormFor } from '../../commands/nexus/import-form';
 import type { Logger } from '../../log';
 import { exportNotUploaded } from '../../render/export-csv';
 import { type Reply, threadNotPosted } from '../../render/reply';
@@ -9,6 +10,7 @@ import { postInChannel, sendAnswer, slackMessages, uploadChart, uploadFile } fro
 import { ackOnce } from '../refuse-replays';
 import { requestLog } from '../request-log';
 import { slackFiles } from '../shared-files';
+import { openImportModal } from '../views/import-modal';
 import { openSetupModal } from '../views/setup-modal';
 
 /** Slack sends &, < and > of typed text as entities; the command layer escapes again when it renders. */
@@ -51,6 +53,16 @@ export function registerCommands(app: App, deps: SlackDeps): void {
         return;
       }
       const text = unescapeSlack(command.text);
+      // `/nexus import <tracker>` without a token: a form asks for it (or says why it can't, as the command would)
+      const form = slash === '/nexus' ? await importFormFor(text, commandContext(deps, ids)) : null;
+      if (form && 'start' in form) {
+        await openImportModal(client, command.trigger_id, ids.channelId, form.start);
+        return;
+      }
+      if (form) {
+        for (const message of slackMessages(form.reply)) await respond(message);
+        return;
+      }
       const name = commandName(slash, text);
       const started = performance.now();
       const seconds = () => (performance.now() - started) / 1000;
