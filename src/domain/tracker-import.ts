@@ -20,12 +20,12 @@ export function isUnderWay(state: ImportState): boolean {
 
 /**
  * Why an import stopped, or why its reading waits: the tracker refused the token (401) or lacks a permission (403),
- * rejected the query (400), is not a tracker at that address or does not answer, asked to slow down (429), or failed.
+ * rejected the query (400, or 404 for a project it has not), is not a tracker at that address or does not answer, asked to slow down (429), or failed.
  */
 export type ImportFailure =
   | { problem: 'unauthorized' }
   | { problem: 'forbidden'; permission: string }
-  | { problem: 'bad-query'; message: string }
+  | { problem: 'bad-query'; message: string; status?: number }
   | { problem: 'unreachable'; url: string; reason: string }
   | { problem: 'rate-limited' }
   | { problem: 'tracker-failed'; status: number };

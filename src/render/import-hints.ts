@@ -12,6 +12,10 @@ export type ImportHint = {
   query: string;
   /** what the query must name first, when it must (an Azure DevOps project) */
   names?: string;
+  /** what a 403 says the token lacks: a permission of its user (Jira), or a scope of the token itself (GitLab) */
+  grant?: 'scope';
+  /** the form the query must have, when it names something of a form (a GitLab project's path) */
+  shape?: RegExp;
 };
 
 /** Each importable tracker's hints, for the usage line, the parse hints and the help. */
@@ -28,5 +32,16 @@ export const IMPORT_HINTS: Partial<Record<TrackerKind, ImportHint>> = {
     tokenWhere: 'Azure DevOps → User settings → Personal access tokens, with the Work Items (Read) scope',
     query: '<project> [<WIQL condition>]',
     names: 'project',
+  },
+  gitlab: {
+    url: 'https://gitlab.example.com',
+    token: 'glpat-<token>',
+    tokenWhere:
+      "a personal, group or project access token with the read_api scope: GitLab → Preferences → Access tokens, or the project's Settings → Access tokens",
+    query: '<group/project>',
+    names: 'project',
+    // `group/subgroup/project`, or the project's number
+    shape: /^(\d+|[^\s/]+(\/[^\s/]+)+)$/,
+    grant: 'scope',
   },
 };

@@ -160,9 +160,11 @@ export function explainImportFailure(kind: TrackerKind, failure: ImportFailure):
     case 'unauthorized':
       return `${name} refused the token (401): give a token of a user who can see the items, as ${code(hint?.token ?? 'email:api-token')} (${hint?.tokenWhere ?? 'Atlassian account → Security → API tokens'}).`;
     case 'forbidden':
-      return `${name} answered 403: the token's user lacks the ${bold(failure.permission)} permission on the projects the query reads.`;
+      return hint?.grant === 'scope'
+        ? `${name} answered 403: the token lacks the ${bold(failure.permission)} scope, or its user the access to the project.`
+        : `${name} answered 403: the token's user lacks the ${bold(failure.permission)} permission on the projects the query reads.`;
     case 'bad-query':
-      return `${name} rejected the query (400): ${escape(failure.message)}`;
+      return `${name} rejected the query (${failure.status ?? 400}): ${escape(failure.message)}`;
     case 'unreachable':
       return `${name} did not answer at ${code(failure.url)} (${escape(failure.reason)}): is it your address, such as ${code(address)}?`;
     case 'rate-limited':

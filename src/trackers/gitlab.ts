@@ -22,13 +22,30 @@ const payload = z.object({
 });
 
 /** Scoped `workflow::…` labels are GitLab's board columns; other labels may be mapped as statuses too. */
-const isWorkflow = (title: string) => title.toLowerCase().startsWith('workflow::');
+export const isWorkflow = (title: string) => title.toLowerCase().startsWith('workflow::');
+
+/** An issue's open and closed states, as statuses: a close moves it from the one to the other, a reopen back. */
+export const OPENED: TrackerStatus = { id: null, name: 'opened', category: 'opened' };
+export const CLOSED: TrackerStatus = { id: null, name: 'closed', category: 'closed' };
 
 function labelStatus(title: string | undefined): TrackerStatus | null {
   if (title === undefined) return null;
   return isWorkflow(title)
     ? { id: title, name: title.slice('workflow::'.length), category: null }
     : { id: title, name: title, category: LABEL };
+}
+
+/**
+ * The status change of labels added and removed at once: to the workflow label added (or else the first label added),
+ * from the workflow label removed (or else the first removed); null when none was added. The webhook and the import
+ * (resource label events) both read labels through this, so an item maps the same whichever told us.
+ */
+export function labelChange(
+  added: readonly string[],
+  removed: readonly string[],
+): { from: TrackerStatus | null; to: TrackerStatus } | null {
+  const to = labelStatus(added.find(isWorkflow) ?? added[0]);
+  return to && { from: labelStatus(removed.find(isWorkflow) ?? removed[0]), to };
 }
 
 export const gitlab: Tracker = {
@@ -52,13 +69,12 @@ export const gitlab: Tracker = {
     };
     const teamHints = event.labels.map((l) => l.title).filter((t) => !isWorkflow(t));
     if (issue.action === 'close' || issue.action === 'reopen') {
-      const open = { id: null, name: 'opened', category: 'opened' };
-      const closed = { id: null, name: 'closed', category: 'closed' };
+      const closing = issue.action === 'close';
       return {
         change: {
           item,
-          from: issue.action === 'close' ? open : closed,
-          to: issue.action === 'close' ? closed : open,
+          from: closing ? OPENED : CLOSED,
+          to: closing ? CLOSED : OPENED,
           at: issue.updated_at,
           teamHints,
         },
@@ -70,11 +86,9 @@ export const gitlab: Tracker = {
     const after = labels.current.map((l) => l.title);
     const added = after.filter((t) => !before.includes(t));
     const removed = before.filter((t) => !after.includes(t));
-    const to = labelStatus(added.find(isWorkflow) ?? added[0]);
-    if (!to) return { ignored: 'no label was added' };
-    return {
-      change: { item, from: labelStatus(removed.find(isWorkflow) ?? removed[0]), to, at: issue.updated_at, teamHints },
-    };
+    const moved = labelChange(added, removed);
+    if (!moved) return { ignored: 'no label was added' };
+    return { change: { item, ...moved, at: issue.updated_at, teamHints } };
   },
   checkSecret: checkKeyMaterial,
   newSecret: () => randomSecret(),

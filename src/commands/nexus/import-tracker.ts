@@ -64,6 +64,10 @@ const start: ImportForm<Start, { started: ImportJob } | ImportProblem> = {
     const query = hint.names
       ? namedQuery(parsed.positional, parsed.positionalRaw)
       : typedQuery(parsed.positional, parsed.positionalRaw);
+    if (hint.shape && !hint.shape.test(query))
+      return invalid(
+        `Say which ${hint.names ?? 'query'} to read, as ${code(hint.query)} (not ${code(query.slice(0, 60))}): ${code(`/nexus import ${kind} ${hint.query} --url ${hint.url} --token ${hint.token}`)}.`,
+      );
     return { kind, query, since: since ?? null, token: unlinked(token), url: address };
   },
   async execute(input, ctx) {

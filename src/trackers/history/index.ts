@@ -1,5 +1,6 @@
 import type { TrackerKind } from '../../domain/tracker';
 import { azureHistory } from './azure';
+import { gitlabHistory } from './gitlab';
 import type { HistorySource, TrackerHistory } from './history';
 import { jiraHistory } from './jira';
 
@@ -7,6 +8,7 @@ import { jiraHistory } from './jira';
 export const HISTORIES: Partial<Record<TrackerKind, (source: HistorySource) => TrackerHistory>> = {
   jira: jiraHistory,
   azure: azureHistory,
+  gitlab: gitlabHistory,
 };
 
 /** The trackers `/nexus import` reads. */
@@ -16,4 +18,4 @@ export const IMPORTABLE = Object.keys(HISTORIES) as TrackerKind[];
  * Where a tracker's API is when the NIT names no address: its cloud. Absent: every site or organisation has its own
  * (Jira Cloud, Azure DevOps).
  */
-export const DEFAULT_URLS: Partial<Record<TrackerKind, string>> = {};
+export const DEFAULT_URLS: Partial<Record<TrackerKind, string>> = { gitlab: 'https://gitlab.com' };
