@@ -119,6 +119,35 @@ describe('the fake Slack Web API refuses what Slack refuses, with HTTP 200 and o
     expect(fake.takeRejections().map((r) => r.method)).toEqual(['views.publish', 'views.open']);
   });
 
+  test("a form field's hint holds 2,000 characters and its placeholder 150", async () => {
+    const field = (hint: number, placeholder: number) => ({
+      type: 'modal' as const,
+      title: { type: 'plain_text' as const, text: 'Form' },
+      blocks: [
+        {
+          type: 'input',
+          block_id: 'f',
+          label: { type: 'plain_text', text: 'Field' },
+          hint: { type: 'plain_text', text: 'h'.repeat(hint) },
+          element: {
+            type: 'plain_text_input',
+            action_id: 'value',
+            placeholder: { type: 'plain_text', text: 'p'.repeat(placeholder) },
+          },
+        },
+      ] as never,
+    });
+    await client.views.open({ trigger_id: 't', view: field(2_000, 150) });
+    for (const view of [field(2_001, 150), field(2_000, 151)])
+      await expect(client.views.open({ trigger_id: 't', view })).rejects.toMatchObject({
+        data: { error: 'invalid_arguments' },
+      });
+    expect(fake.takeRejections().map((r) => r.detail)).toEqual([
+      'block 0 (input): input hint of 2001 characters (at most 2000)',
+      'block 0 (input): placeholder of 151 characters (at most 150)',
+    ]);
+  });
+
   test('a response_url refuses an oversized message with HTTP 400 and the error as text', async () => {
     const res = await fetch(fake.responseUrl(), {
       method: 'POST',

@@ -29,6 +29,8 @@ export const SLACK_LIMITS = {
   privateMetadata: 3_000,
   callbackId: 255,
   inputLabel: 2_000,
+  inputHint: 2_000,
+  placeholder: 150,
 } as const;
 
 type Json = Record<string, any>;
@@ -120,6 +122,7 @@ function blockProblem(block: Json): string | null {
     case 'input':
       return (
         textProblem(block.label, L.inputLabel, 'input label', 'plain_text') ??
+        textProblem(block.hint, L.inputHint, 'input hint', 'plain_text') ??
         (block.element ? elementProblem(block.element) : 'input without element')
       );
     case 'divider':
@@ -152,7 +155,9 @@ function elementsProblem(elements: Json[] | undefined, max: number): string | nu
 }
 
 function elementProblem(element: Json): string | null {
-  const common = tooLong(element.action_id, L.actionId, 'action_id');
+  const common =
+    tooLong(element.action_id, L.actionId, 'action_id') ??
+    textProblem(element.placeholder, L.placeholder, 'placeholder', 'plain_text');
   if (common) return common;
   switch (element.type) {
     case 'button':
