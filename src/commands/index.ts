@@ -10,6 +10,7 @@ import {
   type NexusContext,
 } from './command';
 import { flowAging } from './flow/aging';
+import { flowBacklog } from './flow/backlog';
 import { flowBoard } from './flow/board';
 import { flowChart } from './flow/chart';
 import { flowDigest } from './flow/digest';
@@ -38,6 +39,7 @@ import { pbiAdd } from './pbi/add';
 import { pbiBlock, pbiUnblock } from './pbi/block';
 import { pbiDiscard } from './pbi/discard';
 import { pbiMove } from './pbi/move';
+import { pbiRank } from './pbi/rank';
 import { pbiShow } from './pbi/show';
 import { pbiSnooze, pbiSwarm } from './pbi/swarm';
 import { pbiTeam } from './pbi/team';
@@ -54,10 +56,12 @@ export const COMMANDS: readonly AnyCommand[] = [
   pbiUnblock,
   pbiDiscard,
   pbiSwarm,
+  pbiRank,
   pbiSnooze,
   flowBoard,
   flowWip,
   flowAging,
+  flowBacklog,
   flowSle,
   flowThroughput,
   flowChart,

@@ -196,6 +196,7 @@ const RANK: Record<PbiEvent['type'], number> = {
   'pbi.unblocked': 5,
   'pbi.swarming': 5,
   'pbi.snoozed': 5,
+  'pbi.ranked': 5,
   'pbi.discarded': 6,
 };
 

@@ -1,4 +1,5 @@
 import type { DateTime } from 'luxon';
+import type { RankPlace } from './backlog';
 
 export const SQUARE_STATES = ['not-started', 'started', 'done'] as const;
 export type SquareState = (typeof SQUARE_STATES)[number];
@@ -9,6 +10,8 @@ type EventBase = { key: string; at: DateTime; actor: string };
 export type PbiEvent = EventBase &
   (
     | { type: 'pbi.added'; title: string; url: string | null; stage: string; teams: string[] }
+    /** put at another place in the Product Backlog's order (see backlog.ts) */
+    | { type: 'pbi.ranked'; rank: string; place: RankPlace }
     | { type: 'pbi.moved'; from: string; to: string }
     | { type: 'square.changed'; team: string; from: SquareState; to: SquareState }
     | { type: 'pbi.teams-changed'; added: string[]; removed: string[] }

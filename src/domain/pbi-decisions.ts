@@ -1,4 +1,5 @@
 import type { DateTime } from 'luxon';
+import { isInBacklog, type RankPlace, rankFor } from './backlog';
 import type { PbiEvent, SquareState } from './events';
 import { MAX_OPEN_PBIS } from './limits';
 import { findTeam, type Nexus, namingAll } from './nexus';
@@ -22,7 +23,11 @@ export type PbiProblem =
   | { problem: 'not-blocked'; key: string }
   | { problem: 'no-change'; key: string }
   | { problem: 'not-in-progress'; key: string }
-  | { problem: 'too-many-open'; open: number };
+  | { problem: 'too-many-open'; open: number }
+  /** ranked before or after itself */
+  | { problem: 'rank-self'; key: string }
+  /** finished or discarded: out of the Product Backlog's order */
+  | { problem: 'not-in-backlog'; key: string; finished: boolean };
 
 type Who = { at: DateTime; actor: string };
 type Decision = PbiEvent | PbiProblem;
@@ -164,4 +169,20 @@ export function decideSnooze(pbi: Pbi, until: string, who: Who): Decision {
   if (!isInProgress(pbi)) return { problem: 'not-in-progress', key: pbi.key };
   if (pbi.snoozedUntil !== null && pbi.snoozedUntil >= until) return { problem: 'no-change', key: pbi.key };
   return { type: 'pbi.snoozed', key: pbi.key, until, ...who };
+}
+
+/** Out of the Product Backlog: a finished or discarded PBI has no place in its order. */
+export function notInBacklog(pbi: Pbi): PbiProblem {
+  return { problem: 'not-in-backlog', key: pbi.key, finished: pbi.finishedAt !== null };
+}
+
+/** Puts the PBI at `place` in the Product Backlog, among the open PBIs `open`. */
+export function decideRank(pbi: Pbi, place: RankPlace, open: readonly Pbi[], who: Who): Decision {
+  if (!isInBacklog(pbi)) return notInBacklog(pbi);
+  const rank = rankFor(pbi, place, open);
+  if (rank === 'same') return { problem: 'no-change', key: pbi.key };
+  if (rank === 'self') return { problem: 'rank-self', key: pbi.key };
+  // the PBI named left the backlog since `open` was read
+  if (rank === 'absent') return { problem: 'no-change', key: pbi.key };
+  return { type: 'pbi.ranked', key: pbi.key, rank, place, ...who };
 }

@@ -1,5 +1,6 @@
 import type { DateTime } from 'luxon';
 import { byOccurrence, type PbiEvent, type SquareState } from './events';
+import { rankAdded } from './rank';
 import { isFinishedStage, isStartedStage, type Workflow } from './workflow';
 
 /** One team's part of a PBI. */
@@ -25,6 +26,8 @@ export type Pbi = {
   swarming: string[];
   /** aging nudges leave it out up to and including this date (YYYY-MM-DD, the Nexus's zone) */
   snoozedUntil: string | null;
+  /** its place in the Product Backlog: ranks compare as strings (backlog.ts) */
+  rank: string;
 };
 
 const keyCollator = new Intl.Collator('en', { numeric: true });
@@ -94,6 +97,8 @@ export function evolve(pbi: Pbi | undefined, event: PbiEvent, workflow: Workflow
       };
     case 'pbi.snoozed':
       return { ...next, snoozedUntil: event.until };
+    case 'pbi.ranked':
+      return { ...next, rank: event.rank };
     default: {
       // a type a newer version of the bot wrote (replicas of two versions during a deploy): kept in history, skipped
       const unknown: never = event; // still a compile error when a known type is left out above
@@ -154,6 +159,7 @@ function added(event: Extract<PbiEvent, { type: 'pbi.added' }>, workflow: Workfl
     lastEventAt: event.at,
     swarming: [],
     snoozedUntil: null,
+    rank: rankAdded(event.at, event.key),
   };
   return enterStage(pbi, event.stage, event.at, workflow);
 }

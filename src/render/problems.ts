@@ -80,6 +80,10 @@ export function explain(p: Problem): string {
       return `${escape(p.key)} is not blocked.`;
     case 'no-change':
       return `That changes nothing on ${escape(p.key)}.`;
+    case 'rank-self':
+      return `${escape(p.key)} can't go before or after itself; name another PBI (\`/flow backlog\` shows the order).`;
+    case 'not-in-backlog':
+      return `${escape(p.key)} is ${p.finished ? 'finished' : 'discarded'}, so it has no place in the Product Backlog's order any more; \`/flow backlog\` shows the open PBIs.`;
     case 'not-in-progress':
       return `${escape(p.key)} is not in progress: only started, unfinished work can be swarmed on or snoozed.`;
     case 'duplicate-stage':

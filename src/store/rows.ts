@@ -4,6 +4,7 @@ import type { Weekday } from '../domain/calendar';
 import type { NexusEvent, PbiEvent, SquareState } from '../domain/events';
 import type { Nexus } from '../domain/nexus';
 import type { Pbi, Square } from '../domain/pbi';
+import { rankAdded } from '../domain/rank';
 import type { Stage } from '../domain/workflow';
 import {
   type Delivery as DeliveryRow,
@@ -86,6 +87,8 @@ export function toPbi(row: Pick<PbiRow, keyof PbiRow>): Pbi {
     lastEventAt: instant(row.lastEventAt),
     swarming: row.swarming,
     snoozedUntil: row.snoozedUntil,
+    // a PBI stored before ranks (or written without one) is where its history puts it: at its creation
+    rank: row.rank ?? rankAdded(instant(row.createdAt), row.key),
   };
 }
 
@@ -113,6 +116,7 @@ export function pbiColumns(p: Pbi) {
     lastEventAt: p.lastEventAt.toJSDate(),
     swarming: p.swarming,
     snoozedUntil: p.snoozedUntil,
+    rank: p.rank,
   };
 }
 
@@ -198,6 +202,7 @@ export const PBI_TABLE = {
     lastEventAt: 'timestamp',
     swarming: 'text[]',
     snoozedUntil: 'text',
+    rank: 'text',
     version: 'integer',
     revision: 'integer',
   },

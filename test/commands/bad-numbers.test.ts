@@ -32,7 +32,11 @@ const LINES: Record<string, Line[]> = {
   'pbi snooze': [
     { line: (n) => `/pbi snooze PBI-1 ${n}`, says: 'Snooze for 1 to 14 days, a whole number', anyWord: true },
   ],
+  'pbi rank': [{ line: (n) => `/pbi rank PBI-1 before ${n}` }, { line: (n) => `/pbi rank ${n} top` }],
   'flow board': [{ line: (n) => `/flow board ${n}` }],
+  'flow backlog': [
+    { line: (n) => `/flow backlog --top ${n}`, says: '--top is a whole number from 1 to 200', anyWord: true },
+  ],
   'flow export': [{ line: (n) => `/flow export ${n}` }],
   'flow wip': [{ line: (n) => `/flow wip ${n}` }],
   'flow aging': [{ line: (n) => `/flow aging ${n}` }],

@@ -1,4 +1,5 @@
 import { spreadOf } from '../../charts/forecast-histogram';
+import { teamQueue } from '../../domain/backlog';
 import { addDays, type CalendarDate, daysBetween, localDate } from '../../domain/calendar';
 import { percentile, windowEnding } from '../../domain/flow-metrics';
 import { DEFAULT_TRIALS } from '../../domain/forecast/monte-carlo';
@@ -15,7 +16,7 @@ import {
   MIN_DAYS_WITH_THROUGHPUT,
   onCountedDay,
 } from '../../domain/forecast/sampling';
-import { oldestFirst, type Pbi } from '../../domain/pbi';
+import type { Pbi } from '../../domain/pbi';
 import { cycleTimesInWindow, type Sle } from '../../domain/sle';
 import { renderForecast } from '../../render/forecast';
 import type { UnknownPbi } from '../../store/pbi-repository';
@@ -113,9 +114,7 @@ async function byTeams(
     const teamBasis = await loadBasis(ctx, square.team, since);
     if ('problem' in teamBasis) return teamBasis;
     bases.push(teamBasis);
-    const queue = open
-      .filter((p) => p.squares.some((s) => s.team === square.team && s.state !== 'done'))
-      .sort(oldestFirst);
+    const queue = teamQueue(open, square.team);
     const ahead = Math.max(
       0,
       queue.findIndex((p) => p.key === pbi.key),

@@ -3,6 +3,7 @@ import { type CalendarDate, localDate } from '../../domain/calendar';
 import type { PbiEvent } from '../../domain/events';
 import { cycleTime } from '../../domain/flow-metrics';
 import type { Pbi } from '../../domain/pbi';
+import { rankPlaceText } from '../../render/backlog';
 import {
   bold,
   code,
@@ -119,6 +120,8 @@ function describeEvent(e: PbiEvent, today: CalendarDate): string {
       return `🐝 ${who} is swarming on it`;
     case 'pbi.snoozed':
       return `💤 ${who} snoozed its aging nudges until ${formatDate(e.until, today)}`;
+    case 'pbi.ranked':
+      return `↕️ ${who} ranked it ${rankPlaceText(e.place)}`;
     default: {
       const unknown: never = e; // written by a newer version of the bot
       return `${who}: ${escape(String((unknown as { type: unknown }).type))}`;

@@ -1,6 +1,7 @@
+import { teamQueue } from '../../domain/backlog';
 import { addDays } from '../../domain/calendar';
 import { stageLoads } from '../../domain/flow-metrics';
-import { compareKeys, isInProgress, oldestFirst, type Pbi } from '../../domain/pbi';
+import { compareKeys, isInProgress, type Pbi } from '../../domain/pbi';
 import { inProgressStages, sameName } from '../../domain/workflow';
 import { type Block, bold, code, escape, section } from '../../render/blocks';
 import { pbiLine } from '../../render/pbi';
@@ -69,9 +70,7 @@ async function teamsUnlikelyThisSprint(ctx: NexusContext, view: FlowView, pbi: P
   for (const square of pbi.squares.filter((s) => s.team !== starter && s.state === 'not-started')) {
     const basis = await loadBasis(ctx, square.team);
     if ('problem' in basis) continue; // no history: nothing to say about its pace
-    const queue = view.open
-      .filter((p) => p.squares.some((s) => s.team === square.team && s.state !== 'done'))
-      .sort(oldestFirst);
+    const queue = teamQueue(view.open, square.team);
     const ahead = Math.max(
       0,
       queue.findIndex((p) => p.key === pbi.key),

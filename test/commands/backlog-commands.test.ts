@@ -1,0 +1,68 @@
+import { commandHarness, type Harness } from '../support/harness';
+import { describeEachDatabase } from '../support/setup-db';
+
+const SETUP =
+  '/nexus setup --teams Alpha,Beta --stages "refining,ready,doing,integrated" --start doing --finish integrated';
+
+describeEachDatabase('/pbi rank and /flow backlog', (db) => {
+  let h: Harness;
+  beforeEach(async () => {
+    h = commandHarness(db());
+    await h.run(SETUP);
+    for (const title of ['Checkout', 'Search', 'Refunds', 'Invoices']) {
+      await h.run(`/pbi add ${title} --teams Alpha`);
+      h.advance({ minutes: 1 });
+    }
+  });
+  /** The backlog's keys, top down, as /flow backlog lists them. */
+  const backlog = async () => [...(await h.run('/flow backlog')).plain.matchAll(/^\d+\. (PBI-\d+)/gm)].map((m) => m[1]);
+
+  test('new PBIs go to the bottom; rank puts one at the top, bottom, before or after another', async () => {
+    expect(await backlog()).toEqual(['PBI-1', 'PBI-2', 'PBI-3', 'PBI-4']);
+    const top = await h.run('/pbi rank PBI-4 top');
+    expect(top.visibility).toBe('channel');
+    expect(top.plain).toContain('ranked PBI-4 at the top of the Product Backlog');
+    expect(await backlog()).toEqual(['PBI-4', 'PBI-1', 'PBI-2', 'PBI-3']);
+    await h.run('/pbi rank pbi-1 after PBI-2');
+    expect(await backlog()).toEqual(['PBI-4', 'PBI-2', 'PBI-1', 'PBI-3']);
+    await h.run('/pbi rank PBI-3 before pbi-4');
+    await h.run('/pbi rank PBI-2 bottom');
+    expect(await backlog()).toEqual(['PBI-3', 'PBI-4', 'PBI-1', 'PBI-2']);
+    await h.run('/pbi add Exports --teams Beta');
+    expect((await backlog()).at(-1)).toBe('PBI-5');
+    expect((await h.run('/pbi show PBI-3')).plain).toContain('ranked it before PBI-4');
+  });
+
+  test('the backlog leaves finished and discarded PBIs out and lists the first --top', async () => {
+    await h.run('/pbi discard PBI-2 duplicate');
+    const listed = await h.run('/flow backlog --top 2');
+    expect(listed.visibility).toBe('ephemeral');
+    expect(listed.plain).toContain('3 open PBIs in the Product Backlog, in order');
+    expect(listed.plain).toMatch(/1\. PBI-1 Checkout · ☐ Alpha · in `?refining/);
+    expect(listed.plain).toContain('…and 1 more below');
+    expect(listed.plain).not.toContain('PBI-2');
+  });
+
+  test('bad places get one clear line and change nothing', async () => {
+    const before = await db().prisma.event.count();
+    const refusals: [string, string][] = [
+      ['/pbi rank PBI-2 before PBI-2', "PBI-2 can't go before or after itself"],
+      ['/pbi rank PBI-2 after PBI-99', 'There is no PBI PBI-99 in this Nexus'],
+      ['/pbi rank PBI-99 top', 'There is no PBI PBI-99 in this Nexus'],
+      ['/pbi rank PBI-2 sideways', 'Say where it goes: top, bottom, before <key> or after <key>'],
+      ['/pbi rank PBI-2 before', 'Say where it goes'],
+      ['/pbi rank PBI-1 top', 'That changes nothing on PBI-1'],
+      ['/flow backlog --top 0', '--top is a whole number from 1 to 200'],
+    ];
+    for (const [line, said] of refusals) {
+      const reply = await h.run(line);
+      expect({ line, visibility: reply.visibility }).toEqual({ line, visibility: 'ephemeral' });
+      expect(reply.plain).toContain(said);
+    }
+    await h.run('/pbi discard PBI-3 duplicate');
+    expect((await h.run('/pbi rank PBI-3 top')).plain).toContain('PBI-3 is discarded, so it has no place');
+    expect((await h.run('/pbi rank PBI-1 after PBI-3')).plain).toContain('PBI-3 is discarded, so it has no place');
+    expect(await db().prisma.event.count()).toBe(before + 1); // the discard alone
+    expect(await backlog()).toEqual(['PBI-1', 'PBI-2', 'PBI-4']);
+  });
+});
