@@ -44,4 +44,10 @@ export const IMPORT_HINTS: Partial<Record<TrackerKind, ImportHint>> = {
     shape: /^(\d+|[^\s/]+(\/[^\s/]+)+)$/,
     grant: 'scope',
   },
+  linear: {
+    url: 'https://api.linear.app',
+    token: 'lin_api_…',
+    tokenWhere: 'Linear → Settings → API → Personal API keys, with read access',
+    query: '[<team key>]',
+  },
 };

@@ -3,12 +3,14 @@ import { azureHistory } from './azure';
 import { gitlabHistory } from './gitlab';
 import type { HistorySource, TrackerHistory } from './history';
 import { jiraHistory } from './jira';
+import { linearHistory } from './linear';
 
 /** The trackers whose history an import can read, each through its own client library. */
 export const HISTORIES: Partial<Record<TrackerKind, (source: HistorySource) => TrackerHistory>> = {
   jira: jiraHistory,
   azure: azureHistory,
   gitlab: gitlabHistory,
+  linear: linearHistory,
 };
 
 /** The trackers `/nexus import` reads. */
@@ -18,4 +20,7 @@ export const IMPORTABLE = Object.keys(HISTORIES) as TrackerKind[];
  * Where a tracker's API is when the NIT names no address: its cloud. Absent: every site or organisation has its own
  * (Jira Cloud, Azure DevOps).
  */
-export const DEFAULT_URLS: Partial<Record<TrackerKind, string>> = { gitlab: 'https://gitlab.com' };
+export const DEFAULT_URLS: Partial<Record<TrackerKind, string>> = {
+  gitlab: 'https://gitlab.com',
+  linear: 'https://api.linear.app',
+};
