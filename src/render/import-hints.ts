@@ -16,6 +16,8 @@ export type ImportHint = {
   grant?: 'scope';
   /** the form the query must have, when it names something of a form (a GitLab project's path) */
   shape?: RegExp;
+  /** what a 403 says the token's user lacks the permission on (default: the projects the query reads) */
+  reads?: string;
 };
 
 /** Each importable tracker's hints, for the usage line, the parse hints and the help. */
@@ -25,6 +27,16 @@ export const IMPORT_HINTS: Partial<Record<TrackerKind, ImportHint>> = {
     token: 'you@example.com:<API token>',
     tokenWhere: 'Atlassian account → Security → API tokens',
     query: '<JQL>',
+  },
+  github: {
+    url: 'https://github.example.com/api/v3',
+    token: 'github_pat_…',
+    tokenWhere:
+      'GitHub → Settings → Developer settings → Personal access tokens: a fine-grained token with Issues: Read on the repository, or a classic token with `repo`',
+    query: '<owner>/<repo>',
+    names: 'repository',
+    shape: /^[A-Za-z0-9-]+\/[A-Za-z0-9._-]+$/,
+    reads: 'the repository',
   },
   azure: {
     url: 'https://dev.azure.com/your-org',

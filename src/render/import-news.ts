@@ -162,7 +162,7 @@ export function explainImportFailure(kind: TrackerKind, failure: ImportFailure):
     case 'forbidden':
       return hint?.grant === 'scope'
         ? `${name} answered 403: the token lacks the ${bold(failure.permission)} scope, or its user the access to the project.`
-        : `${name} answered 403: the token's user lacks the ${bold(failure.permission)} permission on the projects the query reads.`;
+        : `${name} answered 403: the token's user lacks the ${bold(failure.permission)} permission on ${hint?.reads ?? 'the projects the query reads'}.`;
     case 'bad-query':
       return `${name} rejected the query (${failure.status ?? 400}): ${escape(failure.message)}`;
     case 'unreachable':

@@ -57,16 +57,18 @@ const start: ImportForm<Start, { started: ImportJob } | ImportProblem> = {
       const date = parseDate(since);
       if (isInvalid(date)) return { ...date, field: field('since') };
     }
+    // a tracker with a cloud address needs --url only elsewhere (GitHub Enterprise, a GitLab of one's own)
+    const where = DEFAULT_URLS[kind] ? '' : ` --url ${hint.url}`;
     if (hint.names && !parsed.positional.length)
       return invalid(
-        `Say which ${hint.names} to read: ${code(`/nexus import ${kind} ${hint.query} --url ${hint.url} --token ${hint.token}`)}.`,
+        `Say which ${hint.names} to read: ${code(`/nexus import ${kind} ${hint.query}${where} --token ${hint.token}`)}.`,
       );
     const query = hint.names
       ? namedQuery(parsed.positional, parsed.positionalRaw)
       : typedQuery(parsed.positional, parsed.positionalRaw);
     if (hint.shape && !hint.shape.test(query))
       return invalid(
-        `Say which ${hint.names ?? 'query'} to read, as ${code(hint.query)} (not ${code(query.slice(0, 60))}): ${code(`/nexus import ${kind} ${hint.query} --url ${hint.url} --token ${hint.token}`)}.`,
+        `Say which ${hint.names ?? 'query'} to read, as ${code(hint.query)} (not ${code(query.slice(0, 60))}): ${code(`/nexus import ${kind} ${hint.query}${where} --token ${hint.token}`)}.`,
       );
     return { kind, query, since: since ?? null, token: unlinked(token), url: address };
   },

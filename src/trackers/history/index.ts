@@ -1,5 +1,6 @@
 import type { TrackerKind } from '../../domain/tracker';
 import { azureHistory } from './azure';
+import { githubHistory } from './github';
 import { gitlabHistory } from './gitlab';
 import type { HistorySource, TrackerHistory } from './history';
 import { jiraHistory } from './jira';
@@ -11,6 +12,7 @@ export const HISTORIES: Partial<Record<TrackerKind, (source: HistorySource) => T
   azure: azureHistory,
   gitlab: gitlabHistory,
   linear: linearHistory,
+  github: githubHistory,
 };
 
 /** The trackers `/nexus import` reads. */
@@ -23,4 +25,5 @@ export const IMPORTABLE = Object.keys(HISTORIES) as TrackerKind[];
 export const DEFAULT_URLS: Partial<Record<TrackerKind, string>> = {
   gitlab: 'https://gitlab.com',
   linear: 'https://api.linear.app',
+  github: 'https://api.github.com',
 };
