@@ -4,8 +4,10 @@ import { DateTime } from 'luxon';
 import { TRACKER_IMPORT_FORMS } from '../../src/commands/nexus/import-tracker';
 import type { PbiEvent } from '../../src/domain/events';
 import { type Pbi, replay } from '../../src/domain/pbi';
-import { nextPage } from '../../src/trackers/history/github';
+import { createLogger } from '../../src/log';
+import { githubHistory, nextPage } from '../../src/trackers/history/github';
 import { readFailure } from '../../src/trackers/history/github-answers';
+import { startImportWorker } from '../../src/trackers/import-worker';
 import {
   type FakeGitHub,
   type FakeGitHubIssue,
@@ -16,7 +18,14 @@ import {
 import { commandHarness, type Harness } from '../support/harness';
 import { describeEachDatabase } from '../support/setup-db';
 import { post, signed, statusChange } from '../support/tracker-payloads';
-import { connectTracker, importSummary, runImport, serveTrackers, type TrackerServer } from '../support/tracker-server';
+import {
+  connectTracker,
+  importSummary,
+  runImport,
+  serveTrackers,
+  type TrackerServer,
+  waitFor,
+} from '../support/tracker-server';
 
 const START = DateTime.fromISO('2026-01-05T09:00:00Z');
 const key = (n: number) => `${REPOSITORY}#${n}`;
@@ -133,6 +142,51 @@ describeEachDatabase('/nexus import github', (db) => {
       pbis.map((p) => ({ ...p, version: expect.any(Number), revision: expect.any(Number) })),
     );
   }, 120_000); // three imports of two pages: slow on a loaded machine
+
+  test('a process that dies mid-import: another resumes from the Link header’s next page, the last stored', async () => {
+    github.setIssues(githubIssues(START, 101));
+    await trackers.inbox.imports.stop(); // A and B below run it
+    await h.run(line());
+    let kill: ((error: Error) => void) | null = null;
+    const a = startImportWorker({
+      store: h.store,
+      now: () => h.now,
+      log: createLogger('silent'),
+      replica: 'A',
+      post: async () => 'ts-a',
+      stored: () => {},
+      history: (_job, source) => {
+        const real = githubHistory(source);
+        let pages = 0;
+        return {
+          check: real.check,
+          page: (cursor) => (pages++ === 0 ? real.page(cursor) : new Promise((_, reject) => (kill = reject))),
+        };
+      },
+    });
+    a.kick();
+    await waitFor(async () => kill !== null);
+    const job = await db().prisma.importJob.findFirstOrThrow();
+    expect(job).toMatchObject({ pagesRead: 1, itemsRead: 100, state: 'reading', claimedBy: 'A' });
+    expect(new URLSearchParams(job.cursor!).get('page')).toBe('2');
+
+    const b = await serveTrackers(h, () => h.now.plus({ seconds: 90 }), undefined, createLogger('silent'), 'B');
+    b.inbox.imports.kick();
+    await b.inbox.imports.idle();
+    await b.inbox.worker.idle();
+    kill!(new Error('killed'));
+    await a.stop();
+    await b.close();
+    const lists = github.requests.filter((r) => r.path.endsWith(`${REPOSITORY}/issues`));
+    expect(lists.map((r) => r.query.get('page'))).toEqual([null, '2']);
+    expect(await db().prisma.importJob.findFirstOrThrow()).toMatchObject({
+      state: 'done',
+      pagesRead: 2,
+      itemsRead: 101,
+      changesRead: 404,
+    });
+    expect(await db().prisma.pbi.count({ where: { nexusId, stage: 'integrated' } })).toBe(101);
+  }, 120_000);
 
   test('an import while the same issues’ webhooks arrive ends as every change replayed in order', async () => {
     const issues = githubIssues(START, 30);
