@@ -14,6 +14,7 @@ import { openStore } from '../../src/store';
 import { openDatabase } from '../../src/store/database';
 import { type LargeBacktest, measureLargeBacktest } from './backtest-bench';
 import { type ForecastTimes, measureForecasts } from './forecast-bench';
+import { type CsvImportLoad, type ImportLoad, measureCsvImport, measureImport } from './import-bench';
 import { createLargeNexus } from './large-nexus';
 import { type ManyNexusesLoad, measureManyNexuses } from './many-nexuses';
 import { measureSlackLoad, type SlackLoad } from './slack-load';
@@ -124,7 +125,7 @@ async function prepare(kind: Kind): Promise<{ target: Target; dispose(): Promise
 }
 
 function child<T>(
-  step: 'build' | 'measure' | 'slack' | 'webhooks' | 'forecasts' | 'backtest' | 'many' | 'workflow',
+  step: 'build' | 'measure' | 'slack' | 'webhooks' | 'forecasts' | 'backtest' | 'many' | 'workflow' | 'import' | 'csv',
   target: Target,
 ): T {
   const gc = step === 'workflow' ? ['--expose-gc'] : []; // its rounds read the heap after a full collection
@@ -277,6 +278,59 @@ async function measureMany(): Promise<void> {
   }
 }
 
+/**
+ * A Jira import of 10,000 items and 200,000 status changes into each database, each in fresh processes (the bot, the
+ * fake Jira, this one playing Slack), then a CSV import of 10,000 rows.
+ */
+async function measureImports(kinds: Kind[]): Promise<void> {
+  const runs: { kind: Kind; jira: ImportLoad; csv: CsvImportLoad }[] = [];
+  for (const kind of kinds) {
+    const fresh = async <T>(step: 'import' | 'csv'): Promise<T> => {
+      const { target, dispose } = await prepare(kind);
+      try {
+        return child<T>(step, target);
+      } finally {
+        await dispose();
+      }
+    };
+    console.log(`a Jira import into ${kind}…`);
+    const jira = await fresh<ImportLoad>('import');
+    console.log(`a CSV import into ${kind}…`);
+    runs.push({ kind, jira, csv: await fresh<CsvImportLoad>('csv') });
+  }
+  for (const { kind, jira: j, csv } of runs) {
+    const n = (x: number) => x.toLocaleString('en');
+    console.log(
+      `\n| ${kind} | /nexus import jira: ${n(j.items)} items, ${n(j.changes)} status changes (load ${j.load}) | result | target |`,
+    );
+    console.log('|---|---|---|---|');
+    console.log(
+      `| ${kind} | command typed → summary posted | ${j.seconds === null ? 'never' : `${j.seconds.toFixed(1)} s`} | ≤ 60 s |`,
+    );
+    console.log(`| ${kind} | the bot's CPU time meanwhile (user + system) | ${j.botCpuS.toFixed(1)} s | — |`);
+    console.log(
+      `| ${kind} | bot RSS: at start / most sampled (100 ms) / peak | ${j.rssAtStartMb} / ${j.sampledMaxRssMb} / ${j.peakRssMb} MB | ≤ 600 MB |`,
+    );
+    console.log(
+      `| ${kind} | /flow board meanwhile (${j.commands} sent, ${j.failed} failed): ack p50 / p99 | ${j.ack.p50.toFixed(1)} / ${j.ack.p99.toFixed(1)} ms | p99 ≤ 100 ms |`,
+    );
+    console.log(
+      `| ${kind} | /flow board meanwhile: reply p50 / p99 | ${j.reply.p50.toFixed(0)} / ${j.reply.p99.toFixed(0)} ms | — |`,
+    );
+    console.log(
+      `| ${kind} | PBIs; moves recorded; deliveries applied / held | ${n(j.pbis)}; ${n(j.moved)}; ${n(j.applied)} / ${n(j.held)} | all |`,
+    );
+    console.log(
+      `| ${kind} | after the command: last page stored / first change applied / last applied | ${j.lastStoredS.toFixed(1)} / ${j.firstAppliedS.toFixed(1)} / ${j.lastAppliedS.toFixed(1)} s | |`,
+    );
+    console.log(`| ${kind} | the summary | ${j.summary} | |`);
+    console.log(
+      `| ${kind} | /nexus import csv of ${n(csv.rows)} rows: dry run / apply | ${(csv.dryRunMs / 1000).toFixed(1)} / ${(csv.applyMs / 1000).toFixed(1)} s | — |`,
+    );
+    console.log(`| ${kind} | CSV import: peak RSS of the process | ${csv.peakRssMb} MB | ≤ 600 MB |`);
+  }
+}
+
 function printWorkflow(results: Result[]): void {
   const runs = results.filter((r) => r.workflow);
   if (!runs.length) return;
@@ -335,7 +389,18 @@ function printTable(results: Result[]): void {
 
 async function main(): Promise<void> {
   const step = process.argv.find((a) =>
-    ['--build', '--measure', '--slack', '--webhooks', '--forecasts', '--backtest', '--many', '--workflow'].includes(a),
+    [
+      '--build',
+      '--measure',
+      '--slack',
+      '--webhooks',
+      '--forecasts',
+      '--backtest',
+      '--many',
+      '--workflow',
+      '--import',
+      '--csv',
+    ].includes(a),
   );
   if (step) {
     const target = JSON.parse(process.argv[process.argv.indexOf(step) + 1]) as Target;
@@ -348,6 +413,8 @@ async function main(): Promise<void> {
       '--backtest': measureLargeBacktest,
       '--many': measureManyNexuses,
       '--workflow': measureWorkflowChanges,
+      '--import': measureImport,
+      '--csv': measureCsvImport,
     }[step]!;
     process.stdout.write(JSON.stringify(await run(target)));
     return;
@@ -357,6 +424,7 @@ async function main(): Promise<void> {
     console.log(`PostgreSQL at ${new URL(PG_ADMIN).host} does not answer: measuring the embedded database only.`);
   const results: Result[] = [];
   if (wanted('many') && kinds.includes('postgres')) await measureMany();
+  if (wanted('import')) await measureImports(kinds);
   if (!['measure', 'slack', 'webhooks', 'replicas', 'backtest', 'workflow'].some(wanted)) kinds.splice(0); // only the parts asked for
   for (const kind of kinds) {
     if (kind === 'embedded' && !['measure', 'slack', 'webhooks', 'backtest', 'workflow'].some(wanted)) continue; // two replicas need PostgreSQL

@@ -67,6 +67,8 @@ export async function startFakeJira(
   const email = opts.email ?? 'nit@example.com';
   const apiToken = opts.apiToken ?? 'ATATT3xFfGF0-test-token';
   let issues = opts.issues ?? [];
+  /** by id and by key: a large import's bulk requests name 100 issues each, of thousands */
+  let byIdOrKey = indexed(issues);
   const faults: Fault[] = [];
   const requests: { method: string; path: string; query: URLSearchParams; at: number; status: number }[] = [];
   let badJql: ((jql: string) => boolean) | null = null;
@@ -125,7 +127,7 @@ export async function startFakeJira(
   }) {
     const template = fixture('bulk-changelog.json').issueChangeLogs[0].changeHistories[0];
     const all = request.issueIdsOrKeys
-      .map((idOrKey) => issues.find((i) => i.id === idOrKey || i.key === idOrKey))
+      .map((idOrKey) => byIdOrKey.get(idOrKey))
       .filter((i): i is FakeIssue => i !== undefined)
       .flatMap((issue) =>
         changelogOf(issue)
@@ -188,7 +190,7 @@ export async function startFakeJira(
       return [200, bulkChangelogs(JSON.parse(body))];
     const changelog = /^\/rest\/api\/3\/issue\/([^/]+)\/changelog$/.exec(p);
     if (req.method === 'GET' && changelog) {
-      const issue = issues.find((i) => i.id === changelog[1] || i.key === changelog[1]);
+      const issue = byIdOrKey.get(changelog[1]);
       if (!issue)
         return [404, { errorMessages: ['Issue does not exist or you do not have permission to see it.'], errors: {} }];
       const startAt = Number(url.searchParams.get('startAt') ?? 0);
@@ -243,7 +245,10 @@ export async function startFakeJira(
     /** the token `/nexus import jira --token` takes */
     token: `${email}:${apiToken}`,
     requests,
-    setIssues: (next: FakeIssue[]) => void (issues = next),
+    setIssues: (next: FakeIssue[]) => {
+      issues = next;
+      byIdOrKey = indexed(next);
+    },
     /** JQL Jira would reject (400 with its ErrorCollection) */
     rejectJql: (when: (jql: string) => boolean) => void (badJql = when),
     /** the next `times` requests whose path passes `when` get this answer */
@@ -262,6 +267,13 @@ export async function startFakeJira(
     },
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
+}
+
+function indexed(issues: FakeIssue[]): Map<string, FakeIssue> {
+  const index = new Map<string, FakeIssue>();
+  for (const issue of issues) index.set(issue.key, issue);
+  for (const issue of issues) index.set(issue.id, issue); // an id wins over a key that spells it, as Jira's lookup
+  return index;
 }
 
 export type FakeJira = Awaited<ReturnType<typeof startFakeJira>>;
