@@ -5,7 +5,7 @@ import type { Pbi } from '../domain/pbi';
 import type { TrackerChange, TrackerKind, TrackerNews, Unmapped } from '../domain/tracker';
 import { type DeliveryState, decideTrackerBatch, lateKeys, type TrackerDelivery } from '../domain/tracker-batch';
 import type { Prisma, PrismaClient } from '../generated/prisma/client';
-import { bumpRevision, type PbiWrite, type RevisionMemo } from './revisions';
+import { bumpRevision, type PbiWrite, type RevisionMemo, WRITE_TRANSACTION } from './revisions';
 import {
   assignedFrom,
   columnList,
@@ -29,6 +29,8 @@ export type Received = 'stored' | 'duplicate' | 'replay';
 export type InboxRound = {
   nexusId: string;
   handled: number;
+  /** of those handled, how many an import read from a tracker's history */
+  imported: number;
   moves: TrackerNews['moves'];
   newlyUnmapped: Unmapped[];
   failed: number;
@@ -98,12 +100,13 @@ export function inboxRepository(prisma: PrismaClient, memo: RevisionMemo, embedd
       const round: InboxRound = {
         nexusId,
         handled: rows.length,
+        imported: deliveries.filter((d) => d.imported).length,
         moves: batch.news?.moves ?? [],
         newlyUnmapped: batch.news?.unmapped ?? [],
         failed: 0,
       };
       return { round, revisions, writes: batch.writes };
-    });
+    }, WRITE_TRANSACTION);
     if (outcome.revisions) memo.written(nexusId, outcome.revisions, outcome.writes);
     return outcome.round;
   }
@@ -236,12 +239,13 @@ export function inboxRepository(prisma: PrismaClient, memo: RevisionMemo, embedd
             rounds.push(await applyBatch(nexusId, [id], now, 1));
           } catch (error) {
             await markFailed(id, rows.length === 1 ? batchError : error, now);
-            rounds.push({ nexusId, handled: 1, moves: [], newlyUnmapped: [], failed: 1 });
+            rounds.push({ nexusId, handled: 1, imported: 0, moves: [], newlyUnmapped: [], failed: 1 });
           }
         }
         return {
           nexusId,
           handled: rows.length,
+          imported: rounds.reduce((n, r) => n + r.imported, 0),
           moves: rounds.flatMap((r) => r.moves),
           newlyUnmapped: rounds.flatMap((r) => r.newlyUnmapped),
           failed: rounds.reduce((n, r) => n + r.failed, 0),
