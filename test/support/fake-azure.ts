@@ -1,20 +1,8 @@
-import { existsSync, readFileSync } from 'node:fs';
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import path from 'node:path';
+import type { IncomingMessage } from 'node:http';
 import type { DateTime } from 'luxon';
+import { fixtures, startFakeApi } from './fake-api';
 
-// from the sources (jest) or from the compiled benchmark in dist-bench/test/support
-const FIXTURES = [
-  path.join(__dirname, '../fixtures/trackers/azure-api'),
-  path.join(__dirname, '../../../test/fixtures/trackers/azure-api'),
-].find(existsSync)!;
-const read = new Map<string, string>();
-/** A fresh copy of a published example each time (read from disk once). */
-const fixture = (name: string) => {
-  if (!read.has(name)) read.set(name, readFileSync(path.join(FIXTURES, name), 'utf8'));
-  return JSON.parse(read.get(name)!);
-};
+const fixture = fixtures('azure-api');
 
 /** The organisation's path on the fake host, as `https://dev.azure.com/fabrikam`. */
 const ORGANIZATION = '/fabrikam';
@@ -31,14 +19,6 @@ export type FakeWorkItem = {
   moves: { at: DateTime; to: string }[];
 };
 
-type Fault = {
-  times: number;
-  status: number;
-  headers: Record<string, string>;
-  body: unknown;
-  when: (p: string) => boolean;
-};
-
 /** Azure DevOps's instants: `2017-09-04T02:36:18.75Z`. */
 const azureTime = (at: DateTime) => at.toUTC().toISO({ suppressMilliseconds: true })!;
 
@@ -53,9 +33,6 @@ export async function startFakeAzure(opts: { token?: string; items?: FakeWorkIte
   const token = opts.token ?? 'x'.repeat(52);
   let items = opts.items ?? [];
   let deleted = new Set<number>();
-  const faults: Fault[] = [];
-  const requests: { method: string; path: string; query: URLSearchParams; body: string; at: number; status: number }[] =
-    [];
   let revokeWhen: ((p: string) => boolean) | null = null;
   let revoked = false;
   let badWiql: ((wiql: string) => boolean) | null = null;
@@ -223,40 +200,22 @@ export async function startFakeAzure(opts: { token?: string; items?: FakeWorkIte
     return [404, 'Not Found'];
   }
 
-  function answer(req: IncomingMessage, res: ServerResponse, body: string): void {
-    const base = `http://${req.headers.host}`;
-    const url = new URL(req.url ?? '/', base);
-    if (revokeWhen?.(url.pathname)) revoked = true;
-    const fault = faults.find((f) => f.times > 0 && f.when(url.pathname));
-    const [status, json]: [number, unknown] = fault ? [fault.status, fault.body] : route(req, url, body, base);
-    if (fault) fault.times--;
-    requests.push({
-      method: req.method ?? 'GET',
-      path: url.pathname,
-      query: url.searchParams,
-      body,
-      at: Date.now(),
-      status,
-    });
-    const html = typeof json === 'string';
-    res.writeHead(status, { 'content-type': html ? 'text/html' : 'application/json', ...(fault?.headers ?? {}) });
-    res.end(html ? json : JSON.stringify(json));
-  }
-
-  const server = createServer((req, res) => {
-    let body = '';
-    req.on('data', (chunk) => (body += chunk));
-    req.on('end', () => answer(req, res, body));
+  const api = await startFakeApi({
+    route,
+    faultBody: errors.rateLimited,
+    textType: 'text/html',
+    seen: (url) => {
+      if (revokeWhen?.(url.pathname)) revoked = true;
+    },
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const host = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const host = api.url;
   return {
     /** the organisation's address, as `https://dev.azure.com/fabrikam` */
     url: `${host}${ORGANIZATION}`,
     host,
     /** the personal access token `/nexus import azure --token` takes */
     token,
-    requests,
+    requests: api.requests,
     setItems: (next: FakeWorkItem[]) => void (items = next),
     /** work items deleted after the WIQL found them: the batch omits them, their updates are 404 */
     deleteItems: (ids: number[]) => void (deleted = new Set(ids)),
@@ -265,21 +224,9 @@ export async function startFakeAzure(opts: { token?: string; items?: FakeWorkIte
     /** WIQL Azure DevOps would reject (400, TF51005) */
     rejectWiql: (when: (wiql: string) => boolean) => void (badWiql = when),
     /** the next `times` requests whose path passes `when` get this answer */
-    failNext(
-      times: number,
-      status: number,
-      o: { headers?: Record<string, string>; body?: unknown; when?: (path: string) => boolean } = {},
-    ) {
-      faults.push({
-        times,
-        status,
-        headers: o.headers ?? {},
-        body: o.body ?? errors.rateLimited,
-        when: o.when ?? (() => true),
-      });
-    },
+    failNext: api.failNext,
     errors,
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+    close: api.close,
   };
 }
 

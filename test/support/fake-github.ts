@@ -1,20 +1,8 @@
-import { existsSync, readFileSync } from 'node:fs';
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import path from 'node:path';
+import type { IncomingMessage } from 'node:http';
 import type { DateTime } from 'luxon';
+import { fixtures, startFakeApi } from './fake-api';
 
-// from the sources (jest) or from the compiled benchmark in dist-bench/test/support
-const FIXTURES = [
-  path.join(__dirname, '../fixtures/trackers/github-api'),
-  path.join(__dirname, '../../../test/fixtures/trackers/github-api'),
-].find(existsSync)!;
-const read = new Map<string, string>();
-/** A fresh copy of a published example each time (read from disk once). */
-const fixture = (name: string) => {
-  if (!read.has(name)) read.set(name, readFileSync(path.join(FIXTURES, name), 'utf8'));
-  return JSON.parse(read.get(name)!);
-};
+const fixture = fixtures('github-api');
 
 /** The repository the fake serves: the one the webhook examples (@octokit/webhooks-examples) come from. */
 export const REPOSITORY = 'Codertocat/Hello-World';
@@ -38,14 +26,6 @@ export type FakeGitHubIssue = {
   events: FakeEvent[];
 };
 
-type Fault = {
-  times: number;
-  status: number;
-  headers: Record<string, string>;
-  body: unknown;
-  when: (p: string) => boolean;
-};
-
 /** GitHub's time format: `2011-04-22T13:33:48Z`. */
 const githubTime = (at: DateTime) => at.toUTC().toFormat("yyyy-MM-dd'T'HH:mm:ss'Z'");
 const updatedOf = (issue: FakeGitHubIssue) => issue.events.at(-1)?.at ?? issue.created;
@@ -64,8 +44,6 @@ const closedAt = (issue: FakeGitHubIssue) => {
 export async function startFakeGitHub(opts: { token?: string; issues?: FakeGitHubIssue[] } = {}) {
   const token = opts.token ?? 'github_pat_11ABCDEFG0123456789_test';
   let issues = opts.issues ?? [];
-  const faults: Fault[] = [];
-  const requests: { method: string; path: string; query: URLSearchParams; at: number; status: number }[] = [];
   const errors = fixture('errors.json');
   const prefix = '/api/v3';
   const repoPath = `${prefix}/repos/${REPOSITORY}`;
@@ -159,47 +137,21 @@ export async function startFakeGitHub(opts: { token?: string; issues?: FakeGitHu
     return [404, errors.notFound, {}];
   }
 
-  function answer(req: IncomingMessage, res: ServerResponse): void {
-    const base = `http://${req.headers.host}${prefix}`;
-    const url = new URL(req.url ?? '/', `http://${req.headers.host}`);
-    const fault = faults.find((f) => f.times > 0 && f.when(url.pathname));
-    const [status, json, headers]: [number, unknown, Record<string, string>] = fault
-      ? [fault.status, fault.body, fault.headers]
-      : route(req, url, base);
-    if (fault) fault.times--;
-    requests.push({ method: req.method ?? 'GET', path: url.pathname, query: url.searchParams, at: Date.now(), status });
-    res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', ...headers });
-    res.end(JSON.stringify(json));
-  }
-
-  const server = createServer((req, res) => {
-    req.resume();
-    req.on('end', () => answer(req, res));
+  const api = await startFakeApi({
+    route: (req, url, _body, base) => route(req, url, `${base}${prefix}`),
+    faultBody: errors.secondaryRateLimit,
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const origin = api.url;
   return {
     /** the API's address, as `--url` takes it (GitHub Enterprise Server's form) */
     url: `${origin}${prefix}`,
     token,
-    requests,
+    requests: api.requests,
     errors,
     setIssues: (next: FakeGitHubIssue[]) => void (issues = next),
     /** the next `times` requests whose path passes `when` get this answer */
-    failNext(
-      times: number,
-      status: number,
-      o: { headers?: Record<string, string>; body?: unknown; when?: (path: string) => boolean } = {},
-    ) {
-      faults.push({
-        times,
-        status,
-        headers: o.headers ?? {},
-        body: o.body ?? errors.secondaryRateLimit,
-        when: o.when ?? (() => true),
-      });
-    },
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+    failNext: api.failNext,
+    close: api.close,
   };
 }
 

@@ -1,20 +1,8 @@
-import { existsSync, readFileSync } from 'node:fs';
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import path from 'node:path';
+import type { IncomingMessage } from 'node:http';
 import type { DateTime } from 'luxon';
+import { fixtures, startFakeApi } from './fake-api';
 
-// from the sources (jest) or from the compiled benchmark in dist-bench/test/support
-const FIXTURES = [
-  path.join(__dirname, '../fixtures/trackers/gitlab-api'),
-  path.join(__dirname, '../../../test/fixtures/trackers/gitlab-api'),
-].find(existsSync)!;
-const read = new Map<string, string>();
-/** A fresh copy of a published example each time. */
-const fixture = (name: string) => {
-  if (!read.has(name)) read.set(name, readFileSync(path.join(FIXTURES, name), 'utf8'));
-  return JSON.parse(read.get(name)!);
-};
+const fixture = fixtures('gitlab-api');
 
 /**
  * An issue as the fake GitLab keeps it: its labels at creation (teams, and its workflow label if `initial`), then each
@@ -29,14 +17,6 @@ export type FakeGitlabIssue = {
   labels?: string[];
   initial?: string;
   moves: { at: DateTime; to: string }[];
-};
-
-type Fault = {
-  times: number;
-  status: number;
-  headers: Record<string, string>;
-  body: unknown;
-  when: (p: string) => boolean;
 };
 
 /** GitLab's times: `2016-01-04T15:31:46.176Z`. */
@@ -56,8 +36,6 @@ export async function startFakeGitlab(
   const projectId = 14;
   const token = opts.token ?? 'glpat-test-token-0123456789';
   let issues = opts.issues ?? [];
-  const faults: Fault[] = [];
-  const requests: { path: string; query: URLSearchParams; at: number; status: number }[] = [];
   const errors = fixture('errors.json');
 
   const labelsOf = (issue: FakeGitlabIssue) => {
@@ -196,49 +174,22 @@ export async function startFakeGitlab(
     return [404, errors.notFound];
   }
 
-  function answer(req: IncomingMessage, res: ServerResponse): void {
-    const base = `http://${req.headers.host}`;
-    const url = new URL(req.url ?? '/', base);
-    const fault = faults.find((f) => f.times > 0 && f.when(url.pathname));
-    const [status, json, headers = {}] = fault ? [fault.status, fault.body, fault.headers] : route(req, url, base);
-    if (fault) fault.times--;
-    requests.push({ path: url.pathname, query: url.searchParams, at: Date.now(), status });
-    res.writeHead(status, {
-      'content-type': typeof json === 'string' ? 'text/plain' : 'application/json',
-      ...headers,
-    });
-    res.end(typeof json === 'string' ? json : JSON.stringify(json));
-  }
-
-  const server = createServer((req, res) => {
-    req.resume();
-    req.on('end', () => answer(req, res));
+  const api = await startFakeApi({
+    route: (req, url, _body, base) => route(req, url, base),
+    faultBody: errors.rateLimited,
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const url = api.url;
   return {
     url,
     project,
     /** the token `/nexus import gitlab --token` takes */
     token,
-    requests,
+    requests: api.requests,
     errors,
     setIssues: (next: FakeGitlabIssue[]) => void (issues = next),
     /** the next `times` requests whose path passes `when` get this answer */
-    failNext(
-      times: number,
-      status: number,
-      o: { headers?: Record<string, string>; body?: unknown; when?: (path: string) => boolean } = {},
-    ) {
-      faults.push({
-        times,
-        status,
-        headers: o.headers ?? {},
-        body: o.body ?? errors.rateLimited,
-        when: o.when ?? (() => true),
-      });
-    },
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+    failNext: api.failNext,
+    close: api.close,
   };
 }
 

@@ -1,20 +1,8 @@
-import { existsSync, readFileSync } from 'node:fs';
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import path from 'node:path';
+import type { IncomingMessage } from 'node:http';
 import type { DateTime } from 'luxon';
+import { fixtures, startFakeApi } from './fake-api';
 
-// from the sources (jest) or from the compiled benchmark in dist-bench/test/support
-const FIXTURES = [
-  path.join(__dirname, '../fixtures/trackers/jira-api'),
-  path.join(__dirname, '../../../test/fixtures/trackers/jira-api'),
-].find(existsSync)!;
-const read = new Map<string, string>();
-/** A fresh copy of a published example each time (read from disk once: a large import asks for thousands). */
-const fixture = (name: string) => {
-  if (!read.has(name)) read.set(name, readFileSync(path.join(FIXTURES, name), 'utf8'));
-  return JSON.parse(read.get(name)!);
-};
+const fixture = fixtures('jira-api');
 
 /** Jira's statuses: the published three, plus one of Jira's "No Category" (key `undefined`), which maps nowhere. */
 const STATUSES: Record<string, any>[] = [
@@ -45,14 +33,6 @@ export type FakeIssue = {
   moves: { id: string; at: DateTime; to: string }[];
 };
 
-type Fault = {
-  times: number;
-  status: number;
-  headers: Record<string, string>;
-  body: unknown;
-  when: (p: string) => boolean;
-};
-
 /** Jira's time format: `2025-11-10T09:12:45.000+0000`. */
 const jiraTime = (at: DateTime) => at.toUTC().toFormat("yyyy-MM-dd'T'HH:mm:ss.SSS'+0000'");
 
@@ -69,8 +49,6 @@ export async function startFakeJira(
   let issues = opts.issues ?? [];
   /** by id and by key: a large import's bulk requests name 100 issues each, of thousands */
   let byIdOrKey = indexed(issues);
-  const faults: Fault[] = [];
-  const requests: { method: string; path: string; query: URLSearchParams; at: number; status: number }[] = [];
   let badJql: ((jql: string) => boolean) | null = null;
   const errors = fixture('errors.json');
 
@@ -215,36 +193,18 @@ export async function startFakeJira(
     return [404, { errorMessages: ['Not found'], errors: {} }];
   }
 
-  function answer(req: IncomingMessage, res: ServerResponse, body: string): void {
-    const base = `http://${req.headers.host}`;
-    const url = new URL(req.url ?? '/', base);
-    const fault = faults.find((f) => f.times > 0 && f.when(url.pathname));
-    let [status, json]: [number, unknown] = fault ? [fault.status, fault.body] : route(req, url, body, base);
-    if (fault) fault.times--;
-    requests.push({ method: req.method ?? 'GET', path: url.pathname, query: url.searchParams, at: Date.now(), status });
-    const text = typeof json === 'string' ? json : JSON.stringify(json);
-    res.writeHead(status, {
-      'content-type': typeof json === 'string' ? 'text/plain' : 'application/json',
-      ...(fault?.headers ?? {}),
-    });
-    res.end(text);
-    json = null;
-  }
-
-  const server = createServer((req, res) => {
-    let body = '';
-    req.on('data', (chunk) => (body += chunk));
+  const api = await startFakeApi({
+    route,
+    faultBody: errors.rateLimited,
     // a slow Jira (delayMs) is slow to search and to read changelogs; the import command's first questions are quick
-    const slow = opts.delayMs && /\/(search\/jql|bulkfetch|changelog)$/.test(req.url?.split('?')[0] ?? '');
-    req.on('end', () => (slow ? setTimeout(() => answer(req, res, body), opts.delayMs) : answer(req, res, body)));
+    slow: opts.delayMs ? { when: (p) => /\/(search\/jql|bulkfetch|changelog)$/.test(p), ms: opts.delayMs } : undefined,
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const url = api.url;
   return {
     url,
     /** the token `/nexus import jira --token` takes */
     token: `${email}:${apiToken}`,
-    requests,
+    requests: api.requests,
     setIssues: (next: FakeIssue[]) => {
       issues = next;
       byIdOrKey = indexed(next);
@@ -252,20 +212,8 @@ export async function startFakeJira(
     /** JQL Jira would reject (400 with its ErrorCollection) */
     rejectJql: (when: (jql: string) => boolean) => void (badJql = when),
     /** the next `times` requests whose path passes `when` get this answer */
-    failNext(
-      times: number,
-      status: number,
-      o: { headers?: Record<string, string>; body?: unknown; when?: (path: string) => boolean } = {},
-    ) {
-      faults.push({
-        times,
-        status,
-        headers: o.headers ?? {},
-        body: o.body ?? errors.rateLimited,
-        when: o.when ?? (() => true),
-      });
-    },
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+    failNext: api.failNext,
+    close: api.close,
   };
 }
 

@@ -1,20 +1,9 @@
-import { existsSync, readFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import path from 'node:path';
 import type { DateTime } from 'luxon';
+import { fixtures } from './fake-api';
 
-// from the sources (jest) or from the compiled benchmark in dist-bench/test/support
-const FIXTURES = [
-  path.join(__dirname, '../fixtures/trackers/linear-api'),
-  path.join(__dirname, '../../../test/fixtures/trackers/linear-api'),
-].find(existsSync)!;
-const read = new Map<string, string>();
-/** A fresh copy of a published example each time. */
-const fixture = (name: string) => {
-  if (!read.has(name)) read.set(name, readFileSync(path.join(FIXTURES, name), 'utf8'));
-  return JSON.parse(read.get(name)!);
-};
+const fixture = fixtures('linear-api');
 
 /** Linear's default workflow states (Backlog, Todo, In Progress, Done, Canceled), with their ids and types. */
 const STATES: { id: string; name: string; type: string }[] = fixture('workflow-states.json').data.workflowStates.nodes;

@@ -4,6 +4,7 @@ import { type Pbi, replay } from '../../src/domain/pbi';
 import { splitProject, wiql } from '../../src/trackers/history/azure';
 import { AZURE_PROJECT, azureItems, type FakeAzure, type FakeWorkItem, startFakeAzure } from '../support/fake-azure';
 import { commandHarness, type Harness } from '../support/harness';
+import { appliedInOrder, flowView } from '../support/import-expectations';
 import { describeEachDatabase } from '../support/setup-db';
 import { post, signed, statusChange } from '../support/tracker-payloads';
 import { connectTracker, importSummary, runImport, serveTrackers, type TrackerServer } from '../support/tracker-server';
@@ -165,8 +166,8 @@ describeEachDatabase('/nexus import azure', (db) => {
       const key = `AB#${item.id}`;
       const history = (await h.store.pbis.history(nexusId, key)) as PbiEvent[];
       expect(history.filter((e) => e.type === 'pbi.moved')).toHaveLength(1 + item.moves.length);
-      expect(view(await h.store.pbis.get(nexusId, key))).toEqual(view(replay(history, nexus.workflow)!));
-      expect(view(await h.store.pbis.get(nexusId, key))).toEqual(view(inOrder(item)));
+      expect(flowView(await h.store.pbis.get(nexusId, key))).toEqual(flowView(replay(history, nexus.workflow)!));
+      expect(flowView(await h.store.pbis.get(nexusId, key))).toEqual(flowView(inOrder(item)));
     }
   });
 
@@ -248,55 +249,7 @@ function inOrder(item: FakeWorkItem): Pbi {
     { at: item.created, stage: STAGES[item.initial] },
     ...item.moves.map((m) => ({ at: m.at, stage: STAGES[m.to] })),
   ];
-  const events: PbiEvent[] = [
-    {
-      type: 'pbi.added',
-      key,
-      title: item.title,
-      url: null,
-      stage: 'discovery',
-      teams: [],
-      at: item.created,
-      actor: 'azure',
-    },
-    ...entries.map(
-      (e, i): PbiEvent => ({
-        type: 'pbi.moved',
-        key,
-        from: i ? entries[i - 1].stage : 'discovery',
-        to: e.stage,
-        at: e.at,
-        actor: 'azure',
-      }),
-    ),
-  ];
-  return replay(events, {
-    stages: [
-      'discovery',
-      'refining',
-      'ready',
-      'sprint-backlog',
-      'in-progress',
-      'integrated',
-      'released',
-      'learning',
-    ].map((name) => ({ name, wipLimit: null })),
-    startStage: 'in-progress',
-    finishStage: 'integrated',
-  })!;
-}
-
-function view(p: Pbi | null) {
-  return (
-    p &&
-    [
-      p.stage,
-      p.startedAt?.toMillis(),
-      p.finishedAt?.toMillis(),
-      p.stageEnteredAt.toMillis(),
-      p.createdAt.toMillis(),
-    ].join('|')
-  );
+  return appliedInOrder({ key, title: item.title, created: item.created, entries }, 'azure');
 }
 
 describe('the WIQL an Azure DevOps import reads with', () => {

@@ -1,5 +1,3 @@
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { DateTime } from 'luxon';
 import { TRACKER_IMPORT_FORMS } from '../../src/commands/nexus/import-tracker';
 import type { PbiEvent } from '../../src/domain/events';
@@ -8,6 +6,7 @@ import { createLogger } from '../../src/log';
 import { githubHistory, nextPage } from '../../src/trackers/history/github';
 import { readFailure } from '../../src/trackers/history/github-answers';
 import { startImportWorker } from '../../src/trackers/import-worker';
+import { closedPort } from '../support/fake-api';
 import {
   type FakeGitHub,
   type FakeGitHubIssue,
@@ -16,6 +15,7 @@ import {
   startFakeGitHub,
 } from '../support/fake-github';
 import { commandHarness, type Harness } from '../support/harness';
+import { appliedInOrder, flowView } from '../support/import-expectations';
 import { describeEachDatabase } from '../support/setup-db';
 import { post, signed, statusChange } from '../support/tracker-payloads';
 import {
@@ -203,8 +203,10 @@ describeEachDatabase('/nexus import github', (db) => {
     for (const issue of issues) {
       const history = (await h.store.pbis.history(nexusId, key(issue.number))) as PbiEvent[];
       expect(history.filter((e) => e.type === 'pbi.moved')).toHaveLength(3);
-      expect(view(await h.store.pbis.get(nexusId, key(issue.number)))).toEqual(view(replay(history, nexus.workflow)!));
-      expect(view(await h.store.pbis.get(nexusId, key(issue.number)))).toEqual(view(inOrder(issue)));
+      expect(flowView(await h.store.pbis.get(nexusId, key(issue.number)))).toEqual(
+        flowView(replay(history, nexus.workflow)!),
+      );
+      expect(flowView(await h.store.pbis.get(nexusId, key(issue.number)))).toEqual(flowView(inOrder(issue)));
     }
   });
 
@@ -311,64 +313,9 @@ describeEachDatabase('/nexus import github', (db) => {
         .filter((e) => stages[e.label ?? e.event])
         .map((e) => ({ at: e.at, stage: stages[e.label ?? e.event] })),
     ];
-    const added: PbiEvent = {
-      type: 'pbi.added',
-      key: key(issue.number),
-      title: issue.title,
-      url: null,
-      stage: 'discovery',
-      teams: [],
-      at: issue.created,
-      actor: 'github',
-    };
-    const moves = entries.map(
-      (e, i): PbiEvent => ({
-        type: 'pbi.moved',
-        key: key(issue.number),
-        from: i ? entries[i - 1].stage : 'discovery',
-        to: e.stage,
-        at: e.at,
-        actor: 'github',
-      }),
-    );
-    return replay([added, ...moves], {
-      stages: [
-        'discovery',
-        'refining',
-        'ready',
-        'sprint-backlog',
-        'in-progress',
-        'integrated',
-        'released',
-        'learning',
-      ].map((name) => ({ name, wipLimit: null })),
-      startStage: 'in-progress',
-      finishStage: 'integrated',
-    })!;
+    return appliedInOrder({ key: key(issue.number), title: issue.title, created: issue.created, entries }, 'github');
   }
 });
-
-/** A loopback port no one listens on (fetch refuses some ports outright, such as 9: a port that was just free). */
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
-
-function view(p: Pbi | null) {
-  return (
-    p &&
-    [
-      p.stage,
-      p.startedAt?.toMillis(),
-      p.finishedAt?.toMillis(),
-      p.stageEnteredAt.toMillis(),
-      p.createdAt.toMillis(),
-    ].join('|')
-  );
-}
 
 describe('GitHub’s answers', () => {
   const failed = (status: number, headers: Record<string, string>, data: unknown = {}) =>

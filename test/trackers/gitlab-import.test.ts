@@ -9,6 +9,7 @@ import { labelEvent, stateEvent, statusChanges } from '../../src/trackers/histor
 import { gitlabAnswer, readFailure } from '../../src/trackers/history/gitlab-answers';
 import { type FakeGitlab, type FakeGitlabIssue, gitlabIssues, startFakeGitlab } from '../support/fake-gitlab';
 import { commandHarness, type Harness } from '../support/harness';
+import { appliedInOrder, flowView } from '../support/import-expectations';
 import { describeEachDatabase } from '../support/setup-db';
 import { post, signed, statusChange } from '../support/tracker-payloads';
 import { connectTracker, importSummary, runImport, serveTrackers, type TrackerServer } from '../support/tracker-server';
@@ -132,8 +133,8 @@ describeEachDatabase('/nexus import gitlab', (db) => {
       const key = `${KEY}#${issue.iid}`;
       const history = (await h.store.pbis.history(nexusId, key)) as PbiEvent[];
       expect(history.filter((e) => e.type === 'pbi.moved')).toHaveLength(1 + issue.moves.length);
-      expect(view(await h.store.pbis.get(nexusId, key))).toEqual(view(replay(history, nexus.workflow)!));
-      expect(view(await h.store.pbis.get(nexusId, key))).toEqual(view(inOrder(issue)));
+      expect(flowView(await h.store.pbis.get(nexusId, key))).toEqual(flowView(replay(history, nexus.workflow)!));
+      expect(flowView(await h.store.pbis.get(nexusId, key))).toEqual(flowView(inOrder(issue)));
     }
   });
 
@@ -235,57 +236,9 @@ describeEachDatabase('/nexus import gitlab', (db) => {
       ...issue.moves.map((m) => ({ at: m.at, stage: stages[m.to] })),
     ];
     const key = `${KEY}#${issue.iid}`;
-    const events: PbiEvent[] = [
-      {
-        type: 'pbi.added',
-        key,
-        title: issue.title,
-        url: null,
-        stage: 'discovery',
-        teams: [],
-        at: issue.created,
-        actor: 'gitlab',
-      },
-      ...entries.map(
-        (e, i): PbiEvent => ({
-          type: 'pbi.moved',
-          key,
-          from: i ? entries[i - 1].stage : 'discovery',
-          to: e.stage,
-          at: e.at,
-          actor: 'gitlab',
-        }),
-      ),
-    ];
-    return replay(events, {
-      stages: [
-        'discovery',
-        'refining',
-        'ready',
-        'sprint-backlog',
-        'in-progress',
-        'integrated',
-        'released',
-        'learning',
-      ].map((name) => ({ name, wipLimit: null })),
-      startStage: 'in-progress',
-      finishStage: 'integrated',
-    })!;
+    return appliedInOrder({ key, title: issue.title, created: issue.created, entries }, 'gitlab');
   }
 });
-
-function view(p: Pbi | null) {
-  return (
-    p &&
-    [
-      p.stage,
-      p.startedAt?.toMillis(),
-      p.finishedAt?.toMillis(),
-      p.stageEnteredAt.toMillis(),
-      p.createdAt.toMillis(),
-    ].join('|')
-  );
-}
 
 describe("GitLab's answers, read as the import reads them", () => {
   const fixture = (name: string) =>

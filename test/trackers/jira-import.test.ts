@@ -6,6 +6,7 @@ import { type Pbi, replay } from '../../src/domain/pbi';
 import { inChannel } from '../../src/render/reply';
 import { type FakeIssue, type FakeJira, jiraIssues, startFakeJira, statusNamed } from '../support/fake-jira';
 import { commandHarness, type Harness } from '../support/harness';
+import { appliedInOrder, flowView } from '../support/import-expectations';
 import { describeEachDatabase } from '../support/setup-db';
 import { post, signed, statusChange } from '../support/tracker-payloads';
 import { connectTracker, importSummary, runImport, serveTrackers, type TrackerServer } from '../support/tracker-server';
@@ -125,8 +126,8 @@ describeEachDatabase('/nexus import jira', (db) => {
     for (const issue of issues) {
       const history = (await h.store.pbis.history(nexusId, issue.key)) as PbiEvent[];
       expect(history.filter((e) => e.type === 'pbi.moved')).toHaveLength(1 + issue.moves.length);
-      expect(view(await h.store.pbis.get(nexusId, issue.key))).toEqual(view(replay(history, nexus.workflow)!));
-      expect(view(await h.store.pbis.get(nexusId, issue.key))).toEqual(view(inOrder(issue)));
+      expect(flowView(await h.store.pbis.get(nexusId, issue.key))).toEqual(flowView(replay(history, nexus.workflow)!));
+      expect(flowView(await h.store.pbis.get(nexusId, issue.key))).toEqual(flowView(inOrder(issue)));
     }
   });
 
@@ -244,57 +245,9 @@ describeEachDatabase('/nexus import jira', (db) => {
       { at: issue.created, stage: stages[issue.initial] },
       ...issue.moves.map((m) => ({ at: m.at, stage: stages[m.to] })),
     ];
-    const events: PbiEvent[] = [
-      {
-        type: 'pbi.added',
-        key: issue.key,
-        title: issue.summary,
-        url: null,
-        stage: 'discovery',
-        teams: [],
-        at: issue.created,
-        actor: 'jira',
-      },
-      ...entries.map(
-        (e, i): PbiEvent => ({
-          type: 'pbi.moved',
-          key: issue.key,
-          from: i ? entries[i - 1].stage : 'discovery',
-          to: e.stage,
-          at: e.at,
-          actor: 'jira',
-        }),
-      ),
-    ];
-    return replay(events, {
-      stages: [
-        'discovery',
-        'refining',
-        'ready',
-        'sprint-backlog',
-        'in-progress',
-        'integrated',
-        'released',
-        'learning',
-      ].map((name) => ({ name, wipLimit: null })),
-      startStage: 'in-progress',
-      finishStage: 'integrated',
-    })!;
+    return appliedInOrder({ key: issue.key, title: issue.summary, created: issue.created, entries }, 'jira');
   }
 });
-
-function view(p: Pbi | null) {
-  return (
-    p &&
-    [
-      p.stage,
-      p.startedAt?.toMillis(),
-      p.finishedAt?.toMillis(),
-      p.stageEnteredAt.toMillis(),
-      p.createdAt.toMillis(),
-    ].join('|')
-  );
-}
 
 describe('an import in the console', () => {
   test('its messages are printed: the first as the channel’s, the rest as its thread’s', async () => {

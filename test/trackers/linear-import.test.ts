@@ -1,8 +1,7 @@
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { DateTime } from 'luxon';
 import type { PbiEvent } from '../../src/domain/events';
 import { type Pbi, replay } from '../../src/domain/pbi';
+import { closedPort } from '../support/fake-api';
 import {
   type FakeLinear,
   type FakeLinearIssue,
@@ -11,6 +10,7 @@ import {
   startFakeLinear,
 } from '../support/fake-linear';
 import { commandHarness, type Harness } from '../support/harness';
+import { appliedInOrder, flowView } from '../support/import-expectations';
 import { describeEachDatabase } from '../support/setup-db';
 import { post, signed, statusChange } from '../support/tracker-payloads';
 import { connectTracker, importSummary, runImport, serveTrackers, type TrackerServer } from '../support/tracker-server';
@@ -146,8 +146,10 @@ describeEachDatabase('/nexus import linear', (db) => {
     for (const issue of issues) {
       const history = (await h.store.pbis.history(nexusId, issue.identifier)) as PbiEvent[];
       expect(history.filter((e) => e.type === 'pbi.moved')).toHaveLength(1 + issue.moves.length);
-      expect(view(await h.store.pbis.get(nexusId, issue.identifier))).toEqual(view(replay(history, nexus.workflow)!));
-      expect(view(await h.store.pbis.get(nexusId, issue.identifier))).toEqual(view(inOrder(issue)));
+      expect(flowView(await h.store.pbis.get(nexusId, issue.identifier))).toEqual(
+        flowView(replay(history, nexus.workflow)!),
+      );
+      expect(flowView(await h.store.pbis.get(nexusId, issue.identifier))).toEqual(flowView(inOrder(issue)));
     }
   });
 
@@ -212,63 +214,6 @@ describeEachDatabase('/nexus import linear', (db) => {
       { at: issue.created, stage: stages[issue.initial] },
       ...issue.moves.map((m) => ({ at: m.at, stage: stages[m.to] })),
     ];
-    const events: PbiEvent[] = [
-      {
-        type: 'pbi.added',
-        key: issue.identifier,
-        title: issue.title,
-        url: null,
-        stage: 'discovery',
-        teams: [],
-        at: issue.created,
-        actor: 'linear',
-      },
-      ...entries.map(
-        (e, i): PbiEvent => ({
-          type: 'pbi.moved',
-          key: issue.identifier,
-          from: i ? entries[i - 1].stage : 'discovery',
-          to: e.stage,
-          at: e.at,
-          actor: 'linear',
-        }),
-      ),
-    ];
-    return replay(events, {
-      stages: [
-        'discovery',
-        'refining',
-        'ready',
-        'sprint-backlog',
-        'in-progress',
-        'integrated',
-        'released',
-        'learning',
-      ].map((name) => ({ name, wipLimit: null })),
-      startStage: 'in-progress',
-      finishStage: 'integrated',
-    })!;
+    return appliedInOrder({ key: issue.identifier, title: issue.title, created: issue.created, entries }, 'linear');
   }
 });
-
-/** A loopback port no one listens on (fetch refuses some, such as 9, before it tries them). */
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
-
-function view(p: Pbi | null) {
-  return (
-    p &&
-    [
-      p.stage,
-      p.startedAt?.toMillis(),
-      p.finishedAt?.toMillis(),
-      p.stageEnteredAt.toMillis(),
-      p.createdAt.toMillis(),
-    ].join('|')
-  );
-}
