@@ -25,6 +25,8 @@ export type ManyNexusesLoad = {
   commands: number;
   failed: number;
   ack: { p50: number; p99: number };
+  /** acknowledgements over 100 ms among the commands sent in the replicas' first 10 s, and among those after */
+  slowAcks: { first10s: number; after: number };
   reply: { p50: number; p99: number };
 };
 
@@ -56,6 +58,7 @@ export async function measureManyNexuses(target: { url?: string; dataDir: string
     SLACK_TOKEN_KEY: tokenKey,
   });
   const acks: number[] = [];
+  const slowAcks = { first10s: 0, after: 0 };
   const sentAt = new Map<string, number>();
   const pending: Promise<void>[] = [];
   let failed = 0;
@@ -86,8 +89,10 @@ export async function measureManyNexuses(target: { url?: string; dataDir: string
       })
         .then(async (res) => {
           await res.arrayBuffer();
-          if (res.status === 200) acks.push(performance.now() - sent);
-          else failed++;
+          const ms = performance.now() - sent;
+          if (res.status !== 200) failed++;
+          else acks.push(ms);
+          if (ms > 100) slowAcks[sent - started < 10_000 ? 'first10s' : 'after']++;
         })
         .catch(() => void failed++),
     );
@@ -116,6 +121,7 @@ export async function measureManyNexuses(target: { url?: string; dataDir: string
     commands: sentAt.size,
     failed: failed + (acks.length - replies.length),
     ack: spread(acks),
+    slowAcks,
     reply: spread(replies),
   };
 }
