@@ -22,7 +22,7 @@ export function renderBacklog(nexus: Nexus, ordered: readonly Pbi[], top: number
     header(`${nexus.name} · Product Backlog`),
     context(summary),
     ...(lines.length ? lineSections(lines) : [context('_No open PBIs._ Add one with `/pbi add <title>`.')]),
-    ...(more > 0 ? [context(`…and ${count(more, 'more')} below: \`/flow backlog --top ${ordered.length}\`.`)] : []),
+    ...(more > 0 ? [context(`…and ${more} more below: \`/flow backlog --top ${ordered.length}\`.`)] : []),
     context(
       'Reorder with `/pbi rank <key> top|bottom|before <key>|after <key>`; teams take their squares in this order.',
     ),

@@ -41,6 +41,7 @@ describeEachDatabase('/pbi rank and /flow backlog', (db) => {
     expect(listed.plain).toMatch(/1\. PBI-1 Checkout · ☐ Alpha · in `?refining/);
     expect(listed.plain).toContain('…and 1 more below');
     expect(listed.plain).not.toContain('PBI-2');
+    expect((await h.run('/flow backlog --top 1')).plain).toContain('…and 2 more below: /flow backlog --top 3.');
   });
 
   test('bad places get one clear line and change nothing', async () => {
