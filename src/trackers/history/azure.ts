@@ -10,13 +10,11 @@ import {
 } from '../../domain/tracker-import';
 import { instant } from '../parse-time';
 import { fromStatus, readFailure, SIGN_IN_PAGE } from './azure-answers';
-import { type HistorySource, skip, type TrackerHistory, unreadable } from './history';
+import { type HistorySource, READ_TIMEOUT_MS, skip, type TrackerHistory, unreadable } from './history';
 import { inTurns, patiently, type ReadFailure } from './patiently';
 
 /** The fields an import needs of a work item: what the webhook reads of it too. */
 const FIELDS = ['System.Id', 'System.Title', 'System.State', 'System.CreatedDate', 'System.AreaPath'];
-/** How long a request may take before Azure DevOps counts as not answering. */
-const TIMEOUT_MS = 20_000;
 /** Work items' updates read at once: a page of 100 items in about 25 turns. */
 const UPDATES_AT_ONCE = 4;
 /** Updates asked for at a time of one work item (Azure DevOps's largest page of them). */
@@ -118,7 +116,7 @@ async function connect(source: HistorySource, read: Reader['read']): Promise<Cli
   const azure = await import('azure-devops-node-api');
   // the token handler sends X-TFS-FedAuthRedirect: Suppress, so a token Azure DevOps does not know gets 401, not 203
   const web = new azure.WebApi(source.baseUrl, azure.getPersonalAccessTokenHandler(source.token), {
-    socketTimeout: TIMEOUT_MS,
+    socketTimeout: READ_TIMEOUT_MS,
   });
   await signedIn(web, read, source.baseUrl);
   return { web, wit: await patiently(() => web.getWorkItemTrackingApi(), read) };

@@ -4,11 +4,16 @@ import { LABEL, type TrackerStatus } from '../../domain/tracker';
 import { IMPORT_PAGE_ITEMS, type ItemHistory, type StatusChange } from '../../domain/tracker-import';
 import { instant } from '../parse-time';
 import { readFailure, repositoryFailure } from './github-answers';
-import { type HistoryPage, type HistorySource, isUnreadable, skip, type TrackerHistory } from './history';
+import {
+  type HistoryPage,
+  type HistorySource,
+  isUnreadable,
+  READ_TIMEOUT_MS,
+  skip,
+  type TrackerHistory,
+} from './history';
 import { inTurns, patiently, type ReadFailure } from './patiently';
 
-/** How long a request may take before GitHub counts as not answering. */
-const TIMEOUT_MS = 20_000;
 /** Issues whose events are read at once: GitHub asks for few concurrent requests (its secondary limits). */
 const EVENTS_AT_ONCE = 4;
 /** GitHub's largest page. */
@@ -176,7 +181,7 @@ function clientFor(Client: typeof Octokit, source: HistorySource): Octokit {
     userAgent: 'nexus-flow',
     log: { debug: quiet, info: quiet, warn: quiet, error: quiet },
     request: {
-      fetch: (url: string, init: RequestInit) => fetch(url, { ...init, signal: AbortSignal.timeout(TIMEOUT_MS) }),
+      fetch: (url: string, init: RequestInit) => fetch(url, { ...init, signal: AbortSignal.timeout(READ_TIMEOUT_MS) }),
     },
   });
 }

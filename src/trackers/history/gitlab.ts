@@ -4,11 +4,16 @@ import { CLOSED, isWorkflow, labelChange, OPENED } from '../gitlab';
 import { instant } from '../parse-time';
 import { readFailure } from './gitlab-answers';
 import { onceRequester } from './gitlab-requester';
-import { type HistorySource, isUnreadable, skip, type TrackerHistory, type Unreadable } from './history';
+import {
+  type HistorySource,
+  isUnreadable,
+  READ_TIMEOUT_MS,
+  skip,
+  type TrackerHistory,
+  type Unreadable,
+} from './history';
 import { inTurns, patiently } from './patiently';
 
-/** How long a request may take before GitLab counts as not answering. */
-const TIMEOUT_MS = 20_000;
 /** Issues whose events are read at once: each reads its state and label events together, so 8 requests at most. */
 const ISSUES_AT_ONCE = 4;
 /** GitLab's largest page. */
@@ -158,7 +163,7 @@ async function clientsFor(source: HistorySource) {
   const options = {
     host: source.baseUrl,
     token: source.token,
-    queryTimeout: TIMEOUT_MS,
+    queryTimeout: READ_TIMEOUT_MS,
     requesterFn: onceRequester(utils),
   };
   return {

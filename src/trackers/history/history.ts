@@ -2,6 +2,9 @@ import type { DateTime } from 'luxon';
 import { ExpectedFailure } from '../../domain/expected-failure';
 import type { ImportFailure, ItemHistory } from '../../domain/tracker-import';
 
+/** How long one request to a tracker may take before the tracker counts as not answering. */
+export const READ_TIMEOUT_MS = 20_000;
+
 /** One page of a tracker's items with their status histories; `next` reads the page after (null: it was the last). */
 export type HistoryPage = { items: ItemHistory[]; skipped: Record<string, number>; next: string | null };
 

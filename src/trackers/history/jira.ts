@@ -2,7 +2,7 @@ import type { Version3Client } from 'jira.js';
 import { z } from 'zod';
 import { IMPORT_PAGE_ITEMS, type ItemHistory } from '../../domain/tracker-import';
 import { instant } from '../parse-time';
-import { type HistorySource, skip, type TrackerHistory } from './history';
+import { type HistorySource, READ_TIMEOUT_MS, skip, type TrackerHistory } from './history';
 import { readFailure } from './jira-answers';
 import { type ChangelogReader, statusChanges } from './jira-changelogs';
 import { importJql } from './jira-jql';
@@ -10,8 +10,6 @@ import { patiently } from './patiently';
 
 /** The fields an import needs of an issue: what the webhook reads of it too. */
 const FIELDS = ['summary', 'status', 'created', 'components', 'labels'];
-/** How long a request may take before the tracker counts as not answering. */
-const TIMEOUT_MS = 20_000;
 const GONE = 'gone from Jira (or hidden from the token) while it was read';
 
 const status = z.object({ id: z.string(), name: z.string(), statusCategory: z.object({ key: z.string() }).optional() });
@@ -113,7 +111,7 @@ function itemHistory(issue: Issue, categories: ReadonlyMap<string, string>, chan
 /** `email:api-token` is basic auth (Jira Cloud's API tokens); anything else a bearer token (OAuth, a Data Center PAT). */
 function clientFor(Client: typeof Version3Client, source: HistorySource): Version3Client {
   const colon = source.token.indexOf(':');
-  const common = { host: source.baseUrl, baseRequestConfig: { timeout: TIMEOUT_MS } };
+  const common = { host: source.baseUrl, baseRequestConfig: { timeout: READ_TIMEOUT_MS } };
   return colon > 0
     ? new Client({
         ...common,

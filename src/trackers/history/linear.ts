@@ -2,14 +2,12 @@ import { z } from 'zod';
 import type { TrackerStatus } from '../../domain/tracker';
 import { IMPORT_PAGE_ITEMS, type ItemHistory, type StatusChange } from '../../domain/tracker-import';
 import { instant } from '../parse-time';
-import { type HistorySource, isUnreadable, skip, type TrackerHistory, unreadable } from './history';
+import { type HistorySource, isUnreadable, READ_TIMEOUT_MS, skip, type TrackerHistory, unreadable } from './history';
 import { readFailure } from './linear-answers';
 import { inTurns, patiently } from './patiently';
 
 type Sdk = typeof import('@linear/sdk', { with: { 'resolution-mode': 'import' }});
 
-/** How long a request may take before Linear counts as not answering. */
-const TIMEOUT_MS = 20_000;
 /**
  * History entries read with each issue of a page. Linear refuses a query of more than 10,000 complexity points (an
  * object 1, a field 0.1, a connection's children times its `first`): 100 issues × (40 entries × 1.4 + 20 labels × 1.1
@@ -215,7 +213,7 @@ function clientFor(Client: Sdk['LinearClient'], source: HistorySource) {
     return new Client({
       ...(oauth ? { accessToken: token } : { apiKey: token }),
       apiUrl: `${source.baseUrl}/graphql`,
-      signal: AbortSignal.timeout(TIMEOUT_MS),
+      signal: AbortSignal.timeout(READ_TIMEOUT_MS),
     });
   } catch {
     // the SDK speaks HTTPS only, but to a server on this machine
