@@ -197,6 +197,8 @@ const RANK: Record<PbiEvent['type'], number> = {
   'pbi.swarming': 5,
   'pbi.snoozed': 5,
   'pbi.ranked': 5,
+  'pbi.dependency-added': 5,
+  'pbi.dependency-removed': 5,
   'pbi.discarded': 6,
 };
 

@@ -24,6 +24,9 @@ export type PbiEvent = EventBase &
     | { type: 'pbi.swarming' }
     /** left out of aging nudges up to and including `until`, a date in the Nexus's zone */
     | { type: 'pbi.snoozed'; until: string }
+    /** it can't be integrated before `on` is (see dependencies.ts) */
+    | { type: 'pbi.dependency-added'; on: string }
+    | { type: 'pbi.dependency-removed'; on: string }
   );
 
 /** The Nexus's own settings changes, kept in the same history for the audit trail. */

@@ -1,5 +1,6 @@
 import type { DateTime } from 'luxon';
 import { isInBacklog, type RankPlace, rankFor } from './backlog';
+import { cycleThrough, type DependencyGraph } from './dependencies';
 import type { PbiEvent, SquareState } from './events';
 import { MAX_OPEN_PBIS } from './limits';
 import { findTeam, type Nexus, namingAll } from './nexus';
@@ -27,7 +28,14 @@ export type PbiProblem =
   /** ranked before or after itself */
   | { problem: 'rank-self'; key: string }
   /** finished or discarded: out of the Product Backlog's order */
-  | { problem: 'not-in-backlog'; key: string; finished: boolean };
+  | { problem: 'not-in-backlog'; key: string; finished: boolean }
+  /** a PBI named that the Nexus has no PBI of (the one a change is for is `unknown-pbi` too) */
+  | { problem: 'unknown-pbi'; key: string }
+  | { problem: 'depends-on-itself'; key: string }
+  | { problem: 'depends-on-discarded'; key: string; on: string }
+  /** `cycle`: the keys from the PBI round to it again, e.g. PBI-3 → PBI-5 → PBI-3 */
+  | { problem: 'dependency-cycle'; key: string; cycle: string[] }
+  | { problem: 'not-a-dependency'; key: string; on: string; dependsOn: string[] };
 
 type Who = { at: DateTime; actor: string };
 type Decision = PbiEvent | PbiProblem;
@@ -185,4 +193,27 @@ export function decideRank(pbi: Pbi, place: RankPlace, open: readonly Pbi[], who
   // the PBI named left the backlog since `open` was read
   if (rank === 'absent') return { problem: 'no-change', key: pbi.key };
   return { type: 'pbi.ranked', key: pbi.key, rank, place, ...who };
+}
+
+/**
+ * `pbi` can't be integrated before `on` (null: no PBI has the key `onKey`). Refused on itself, on a discarded PBI, and
+ * when `on` already depends on `pbi` through `graph` (the Nexus's dependencies now): the cycle is named.
+ */
+export function decideDependency(pbi: Pbi, on: Pbi | null, onKey: string, graph: DependencyGraph, who: Who): Decision {
+  if (pbi.discardedAt) return { problem: 'discarded', key: pbi.key };
+  if (sameName(onKey, pbi.key)) return { problem: 'depends-on-itself', key: pbi.key };
+  if (!on) return { problem: 'unknown-pbi', key: onKey };
+  if (on.discardedAt) return { problem: 'depends-on-discarded', key: pbi.key, on: on.key };
+  if (pbi.dependsOn.some((k) => sameName(k, on.key))) return { problem: 'no-change', key: pbi.key };
+  const cycle = cycleThrough(graph, pbi.key, on.key);
+  if (cycle) return { problem: 'dependency-cycle', key: pbi.key, cycle };
+  return { type: 'pbi.dependency-added', key: pbi.key, on: on.key, ...who };
+}
+
+/** `pbi` no longer waits for `onKey`. */
+export function decideDependencyRemoved(pbi: Pbi, onKey: string, who: Who): Decision {
+  if (pbi.discardedAt) return { problem: 'discarded', key: pbi.key };
+  const on = pbi.dependsOn.find((k) => sameName(k, onKey));
+  if (!on) return { problem: 'not-a-dependency', key: pbi.key, on: onKey, dependsOn: pbi.dependsOn };
+  return { type: 'pbi.dependency-removed', key: pbi.key, on, ...who };
 }

@@ -28,6 +28,8 @@ export type Pbi = {
   snoozedUntil: string | null;
   /** its place in the Product Backlog: ranks compare as strings (backlog.ts) */
   rank: string;
+  /** keys of the PBIs it can't be integrated before, in the order they were added */
+  dependsOn: string[];
 };
 
 const keyCollator = new Intl.Collator('en', { numeric: true });
@@ -99,6 +101,10 @@ export function evolve(pbi: Pbi | undefined, event: PbiEvent, workflow: Workflow
       return { ...next, snoozedUntil: event.until };
     case 'pbi.ranked':
       return { ...next, rank: event.rank };
+    case 'pbi.dependency-added':
+      return next.dependsOn.includes(event.on) ? next : { ...next, dependsOn: [...next.dependsOn, event.on] };
+    case 'pbi.dependency-removed':
+      return { ...next, dependsOn: next.dependsOn.filter((k) => k !== event.on) };
     default: {
       // a type a newer version of the bot wrote (replicas of two versions during a deploy): kept in history, skipped
       const unknown: never = event; // still a compile error when a known type is left out above
@@ -160,6 +166,7 @@ function added(event: Extract<PbiEvent, { type: 'pbi.added' }>, workflow: Workfl
     swarming: [],
     snoozedUntil: null,
     rank: rankAdded(event.at, event.key),
+    dependsOn: [],
   };
   return enterStage(pbi, event.stage, event.at, workflow);
 }

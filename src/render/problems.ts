@@ -84,6 +84,14 @@ export function explain(p: Problem): string {
       return `${escape(p.key)} can't go before or after itself; name another PBI (\`/flow backlog\` shows the order).`;
     case 'not-in-backlog':
       return `${escape(p.key)} is ${p.finished ? 'finished' : 'discarded'}, so it has no place in the Product Backlog's order any more; \`/flow backlog\` shows the open PBIs.`;
+    case 'depends-on-itself':
+      return `${escape(p.key)} can't depend on itself; name the PBI it waits for.`;
+    case 'depends-on-discarded':
+      return `${escape(p.on)} was discarded: it will never be integrated, so ${escape(p.key)} can't wait for it.`;
+    case 'dependency-cycle':
+      return `${escape(p.key)} can't depend on ${escape(p.cycle[1])}: that would make a cycle, ${p.cycle.map(escape).join(' → ')}. Remove one of those first (${code('/pbi depends <key> remove <key>')}).`;
+    case 'not-a-dependency':
+      return `${escape(p.key)} doesn't depend on ${escape(p.on)}${p.dependsOn.length ? `; it depends on ${p.dependsOn.map(escape).join(', ')}` : '; it depends on no PBI'}.`;
     case 'not-in-progress':
       return `${escape(p.key)} is not in progress: only started, unfinished work can be swarmed on or snoozed.`;
     case 'duplicate-stage':
@@ -184,6 +192,7 @@ export function asTyped(team: string): string {
  */
 const OF_WHAT_WAS_TYPED: ReadonlySet<Problem['problem']> = new Set([
   'unknown-pbi',
+  'depends-on-itself',
   'unknown-stage',
   'unknown-team',
   'invalid-stage-name',

@@ -89,6 +89,7 @@ export function toPbi(row: Pick<PbiRow, keyof PbiRow>): Pbi {
     snoozedUntil: row.snoozedUntil,
     // a PBI stored before ranks (or written without one) is where its history puts it: at its creation
     rank: row.rank ?? rankAdded(instant(row.createdAt), row.key),
+    dependsOn: row.dependsOn,
   };
 }
 
@@ -117,6 +118,7 @@ export function pbiColumns(p: Pbi) {
     swarming: p.swarming,
     snoozedUntil: p.snoozedUntil,
     rank: p.rank,
+    dependsOn: p.dependsOn,
   };
 }
 
@@ -203,6 +205,7 @@ export const PBI_TABLE = {
     swarming: 'text[]',
     snoozedUntil: 'text',
     rank: 'text',
+    dependsOn: 'text[]',
     version: 'integer',
     revision: 'integer',
   },

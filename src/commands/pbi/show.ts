@@ -3,8 +3,10 @@ import { type CalendarDate, localDate } from '../../domain/calendar';
 import type { PbiEvent } from '../../domain/events';
 import { cycleTime } from '../../domain/flow-metrics';
 import type { Pbi } from '../../domain/pbi';
+import { sameName } from '../../domain/workflow';
 import { rankPlaceText } from '../../render/backlog';
 import {
+  type Block,
   bold,
   code,
   context,
@@ -28,7 +30,8 @@ import { defineCommand, invalid, isInvalid } from '../command';
 import { type FlowView, loadFlowView } from '../flow-view';
 import { parseKey } from './change';
 
-type Outcome = { pbi: Pbi; history: PbiEvent[]; view: FlowView } | UnknownPbi;
+/** `dependencies`: the PBIs it depends on, as they are now (null: no such PBI any more) */
+type Outcome = { pbi: Pbi; history: PbiEvent[]; view: FlowView; dependencies: (Pbi | null)[] } | UnknownPbi;
 const usage = '/pbi show <key>';
 /** The newest events the card lists; the rest stay in the history. */
 const HISTORY_SHOWN = 15;
@@ -48,11 +51,16 @@ export const pbiShow = defineCommand<{ key: string }, Outcome>({
   async execute({ key }, ctx) {
     const pbi = await ctx.store.pbis.get(ctx.nexus.id, key);
     if (!pbi) return { problem: 'unknown-pbi', key };
-    return { pbi, history: await ctx.store.pbis.history(ctx.nexus.id, pbi.key), view: await loadFlowView(ctx) };
+    const [history, view, dependencies] = await Promise.all([
+      ctx.store.pbis.history(ctx.nexus.id, pbi.key),
+      loadFlowView(ctx),
+      Promise.all(pbi.dependsOn.map((k) => ctx.store.pbis.get(ctx.nexus.id, k))),
+    ]);
+    return { pbi, history, view, dependencies };
   },
   render(outcome) {
     if ('problem' in outcome) return refuse(outcome, usage);
-    const { pbi, history, view } = outcome;
+    const { pbi, history, view, dependencies } = outcome;
     const zone = view.nexus.timeZone;
     const dayOf = (at: DateTime) => formatDate(localDate(at, zone), view.today);
     const lines = history
@@ -73,6 +81,7 @@ export const pbiShow = defineCommand<{ key: string }, Outcome>({
         ? [section(`⛔ ${bold('Blocked')} since ${dayOf(pbi.blocked.at)}: ${escape(pbi.blocked.reason)}`)]
         : []),
       ...(pbi.discardedAt ? [section(`🗑 Discarded on ${dayOf(pbi.discardedAt)}`)] : []),
+      ...dependsSections(pbi, dependencies, view),
       ...pbiButtons(pbi, view.nexus),
       section(bold(`History${history.length > HISTORY_SHOWN ? ` (last ${HISTORY_SHOWN} of ${history.length})` : ''}`)),
       ...lineSections(lines),
@@ -80,6 +89,25 @@ export const pbiShow = defineCommand<{ key: string }, Outcome>({
     ]);
   },
 });
+
+/**
+ * What it depends on, each with where it is ("PBI-7 in `build`", "PBI-3 integrated"), and the open PBIs that depend on
+ * it: what it holds up.
+ */
+function dependsSections(pbi: Pbi, dependencies: (Pbi | null)[], view: FlowView): Block[] {
+  const where = (on: Pbi | null, key: string) => {
+    if (!on) return `${escape(key)} (no longer in this Nexus)`;
+    if (on.discardedAt) return `${escape(on.key)} discarded`;
+    if (on.finishedAt) return `${escape(on.key)} ✓ integrated`;
+    return `⏳ ${escape(on.key)} in ${code(on.stage)}`;
+  };
+  const needs = dependencies.map((on, i) => where(on, pbi.dependsOn[i]));
+  const heldUp = view.open.filter((p) => p.dependsOn.some((k) => sameName(k, pbi.key))).map((p) => escape(p.key));
+  return [
+    ...(needs.length ? [section(`🔗 ${bold('Depends on')} ${needs.join(', ')}`)] : []),
+    ...(heldUp.length ? [section(`🔗 ${bold('Needed by')} ${heldUp.join(', ')}`)] : []),
+  ];
+}
 
 /** The title in the notification text: enough to recognise it; the card shows it whole. */
 function clipTitle(title: string): string {
@@ -122,6 +150,10 @@ function describeEvent(e: PbiEvent, today: CalendarDate): string {
       return `💤 ${who} snoozed its aging nudges until ${formatDate(e.until, today)}`;
     case 'pbi.ranked':
       return `↕️ ${who} ranked it ${rankPlaceText(e.place)}`;
+    case 'pbi.dependency-added':
+      return `🔗 ${who} made it depend on ${escape(e.on)}`;
+    case 'pbi.dependency-removed':
+      return `🔗 ${who} took away its dependency on ${escape(e.on)}`;
     default: {
       const unknown: never = e; // written by a newer version of the bot
       return `${who}: ${escape(String((unknown as { type: unknown }).type))}`;

@@ -1,0 +1,2 @@
+-- AlterTable
+ALTER TABLE "Pbi" ADD COLUMN     "dependsOn" TEXT[] DEFAULT ARRAY[]::TEXT[];
