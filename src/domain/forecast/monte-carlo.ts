@@ -10,6 +10,14 @@ export const HORIZON_DAYS = 3_650;
  * reaches N. Returns each trial's number of days, ascending; a trial not done within the horizon is Infinity.
  */
 export function simulateWhen(throughput: readonly number[], items: number, trials: number, rng: Rng): Float64Array {
+  return trialDays(throughput, items, trials, rng).sort();
+}
+
+/**
+ * simulateWhen's trials in the order they ran, unsorted: a PBI pairs trial t of each of its teams (teams drawn
+ * independently within a trial), so the order must be kept. The same draws as simulateWhen's.
+ */
+export function trialDays(throughput: readonly number[], items: number, trials: number, rng: Rng): Float64Array {
   const days = new Float64Array(trials);
   const n = throughput.length;
   for (let t = 0; t < trials; t++) {
@@ -21,7 +29,7 @@ export function simulateWhen(throughput: readonly number[], items: number, trial
     }
     days[t] = total >= items ? d : Infinity;
   }
-  return days.sort();
+  return days;
 }
 
 /** "How many by day D?": each trial adds D draws. Returns the trials' totals, ascending. */

@@ -1,13 +1,15 @@
 import type { Rng } from '../random';
-import { HORIZON_DAYS, simulateWhen } from './monte-carlo';
+import { HORIZON_DAYS, trialDays } from './monte-carlo';
 
 /** A team's remaining part of a PBI: its own square plus the squares ahead of it in the team's queue. */
 export type TeamPart = { team: string; items: number; throughput: readonly number[] };
 
 /**
- * P(PBI done within d days) for d = 0…horizon. Each team not done is forecast from its own throughput of team squares;
- * the PBI's parts are done by day d with the product of the teams' chances (teams taken as independent); then the
- * integration step: the days from the last square done to the PBI finishing, drawn from history (`integrationDays`).
+ * P(PBI done within d days) for d = 0…horizon. Each team not done is forecast from its own throughput of team squares,
+ * the teams drawn independently within each trial, so the parts are done by day d with the product of the teams'
+ * chances; then the integration step: the days from the last square done to the PBI finishing, taken from history
+ * (`integrationDays`). Trial t of every team makes trial t of the PBI, as in the backlog forecast (backlog-forecast.ts),
+ * which gives exactly this answer for a backlog of one PBI.
  */
 export function pbiDoneWithin(
   parts: readonly TeamPart[],
@@ -15,12 +17,46 @@ export function pbiDoneWithin(
   trials: number,
   rng: Rng,
 ): Float64Array {
-  const partsDone = new Float64Array(HORIZON_DAYS + 1).fill(1);
+  const partsDay = new Float64Array(trials); // 0: every team is done already
   for (const part of parts) {
-    const cdf = cumulative(simulateWhen(part.throughput, part.items, trials, rng));
-    for (let d = 0; d <= HORIZON_DAYS; d++) partsDone[d] *= cdf[d];
+    const days = trialDays(part.throughput, part.items, trials, rng);
+    for (let t = 0; t < trials; t++) if (days[t] > partsDay[t]) partsDay[t] = days[t];
   }
-  return integrationDays.length === 0 ? partsDone : convolve(partsDone, integrationDays);
+  return integratedWithin(partsDay, null, integrationDays);
+}
+
+/**
+ * P(integrated within d days), d = 0…horizon, from each trial's day the PBI's parts were done (`partsDay`, Infinity:
+ * not within the horizon), its integration step (each of `integrationDays` equally likely, none: no step), and
+ * `waitFor`, each trial's day every PBI it depends on was integrated (null: it depends on none). The step is taken
+ * exactly, every length weighted in every trial, not drawn, so it adds no sampling error of its own.
+ */
+export function integratedWithin(
+  partsDay: Float64Array,
+  waitFor: Float64Array | null,
+  integrationDays: readonly number[],
+): Float64Array {
+  const trials = partsDay.length;
+  if (waitFor === null) {
+    const done = cumulative(partsDay);
+    return integrationDays.length === 0 ? done : convolve(done, integrationDays);
+  }
+  const steps = [...shares(integrationDays.length ? integrationDays : [0])];
+  const pmf = new Float64Array(HORIZON_DAYS + 1);
+  for (let t = 0; t < trials; t++) {
+    const parts = partsDay[t];
+    const wait = waitFor[t];
+    for (const [lag, share] of steps) {
+      const day = Math.max(parts + lag, wait);
+      if (day <= HORIZON_DAYS) pmf[day] += share;
+    }
+  }
+  let sum = 0;
+  for (let d = 0; d <= HORIZON_DAYS; d++) {
+    sum += pmf[d];
+    pmf[d] = sum / trials;
+  }
+  return pmf;
 }
 
 /**
@@ -39,22 +75,29 @@ export function dayAtConfidence(doneWithin: Float64Array, confidence: number): n
   return Infinity;
 }
 
-/** cdf[d] = share of the (ascending) simulated days that are ≤ d. */
-function cumulative(sortedDays: Float64Array): Float64Array {
+/** cdf[d] = share of the trials' days that are ≤ d (in any order; Infinity never is). */
+function cumulative(days: Float64Array): Float64Array {
   const cdf = new Float64Array(HORIZON_DAYS + 1);
-  let i = 0;
+  for (const d of days) if (d <= HORIZON_DAYS) cdf[d]++;
+  let sum = 0;
   for (let d = 0; d <= HORIZON_DAYS; d++) {
-    while (i < sortedDays.length && sortedDays[i] <= d) i++;
-    cdf[d] = i / sortedDays.length;
+    sum += cdf[d];
+    cdf[d] = sum / days.length;
   }
   return cdf;
 }
 
-/** P(done within d) when an integration step of a historical length follows the parts being done. */
-function convolve(partsDone: Float64Array, integrationDays: readonly number[]): Float64Array {
+/** Each integration step's length and its share of the steps in history. */
+function shares(integrationDays: readonly number[]): Map<number, number> {
   const lagShare = new Map<number, number>();
   for (const lag of integrationDays) lagShare.set(lag, (lagShare.get(lag) ?? 0) + 1 / integrationDays.length);
+  return lagShare;
+}
+
+/** P(done within d) when an integration step of a historical length follows the parts being done. */
+function convolve(partsDone: Float64Array, integrationDays: readonly number[]): Float64Array {
   const out = new Float64Array(partsDone.length);
-  for (const [lag, share] of lagShare) for (let d = lag; d < out.length; d++) out[d] += share * partsDone[d - lag];
+  for (const [lag, share] of shares(integrationDays))
+    for (let d = lag; d < out.length; d++) out[d] += share * partsDone[d - lag];
   return out;
 }
