@@ -1,0 +1,3 @@
+import { makeTemplates } from './databases';
+
+export default makeTemplates;
