@@ -1,5 +1,6 @@
 import { DateTime } from 'luxon';
 import { addDays, type CalendarDate, localDate } from '../domain/calendar';
+import { openKeys, waitingOn } from '../domain/dependencies';
 import { workItemAge } from '../domain/flow-metrics';
 import type { Nexus } from '../domain/nexus';
 import type { FlowDates, Pbi } from '../domain/pbi';
@@ -16,6 +17,8 @@ export type FlowView = {
   finished: readonly FlowDates[];
   sle: Sle;
   ageOf(pbi: Pbi): { age: number; status: AgingStatus } | null;
+  /** its dependencies not integrated yet (dependencies.ts) */
+  waitingOn(pbi: Pbi): string[];
 };
 
 export function today(ctx: NexusContext): CalendarDate {
@@ -62,6 +65,7 @@ export function flowView(
 ): FlowView {
   const sle = sleOf(nexus, today, finished);
   const ages = new Map<Pbi, { age: number; status: AgingStatus } | null>();
+  let keys: ReadonlySet<string> | null = null;
   return {
     nexus,
     today,
@@ -74,6 +78,11 @@ export function flowView(
         ages.set(pbi, age === null ? null : { age, status: agingStatus(age, sle) });
       }
       return ages.get(pbi)!;
+    },
+    waitingOn(pbi) {
+      if (!pbi.dependsOn.length) return [];
+      keys ??= openKeys(open);
+      return waitingOn(pbi, keys);
     },
   };
 }

@@ -37,6 +37,7 @@ import { nexusTracker } from './nexus/tracker';
 import { nexusZone } from './nexus/zone';
 import { pbiAdd } from './pbi/add';
 import { pbiBlock, pbiUnblock } from './pbi/block';
+import { pbiDepends } from './pbi/depends';
 import { pbiDiscard } from './pbi/discard';
 import { pbiMove } from './pbi/move';
 import { pbiRank } from './pbi/rank';
@@ -57,6 +58,7 @@ export const COMMANDS: readonly AnyCommand[] = [
   pbiDiscard,
   pbiSwarm,
   pbiRank,
+  pbiDepends,
   pbiSnooze,
   flowBoard,
   flowWip,

@@ -1,6 +1,7 @@
 import { addDays, type CalendarDate, daysBetween, localDate, type Weekday, weekdayOf } from './calendar';
+import { openKeys, waitingOn } from './dependencies';
 import { type StageLoad, stageLoads } from './flow-metrics';
-import { type FlowDates, isSnoozed, type Pbi } from './pbi';
+import { type FlowDates, isInProgress, isSnoozed, oldestFirst, type Pbi } from './pbi';
 import { type AgingItem, agingItems, type Sle } from './sle';
 
 /** The working days a "stop starting" judgement looks back over. */
@@ -14,6 +15,8 @@ export type WipPoint = { date: CalendarDate; wip: number };
 export type StopStarting = { started: number; finished: number; wipFrom: number; wipTo: number; swarmOn: AgingItem[] };
 export type Stall = { pbi: Pbi; doneTeams: string[]; waitingTeams: string[]; days: number };
 export type Refinement = { ready: number; sprintLikely: number; advice: 'refine' | 'stop-refining' };
+/** A PBI in progress that can't be integrated before `on` are. */
+export type Waiting = { pbi: Pbi; on: string[] };
 export type Yesterday = { date: CalendarDate; integrated: Pbi[]; started: Pbi[]; blocked: Pbi[] };
 
 /** What the daily digest says: each part empty when there is nothing to say about it. */
@@ -25,6 +28,8 @@ export type Digest = {
   wipTrend: WipPoint[];
   stopStarting: StopStarting | null;
   stalls: Stall[];
+  /** PBIs in progress, oldest first, with their dependencies not integrated yet */
+  waiting: Waiting[];
   refinement: Refinement | null;
   yesterday: Yesterday;
 };
@@ -65,13 +70,26 @@ export function buildDigest(input: DigestInput): Digest {
     wipTrend,
     stopStarting: stopStarting(input, days, aging),
     stalls: stalls(open, today, zone),
+    waiting: waitingInProgress(open),
     refinement: refinement(input),
     yesterday: yesterday(input),
   };
 }
 
 export function isQuiet(d: Digest): boolean {
-  return !d.aging.length && !d.overLimit.length && !d.stopStarting && !d.stalls.length && !d.refinement;
+  return (
+    !d.aging.length && !d.overLimit.length && !d.stopStarting && !d.stalls.length && !d.waiting.length && !d.refinement
+  );
+}
+
+/** PBIs in progress whose dependencies are not all integrated, oldest first: they can't be integrated yet. */
+function waitingInProgress(open: readonly Pbi[]): Waiting[] {
+  const keys = openKeys(open);
+  return open
+    .filter((p) => isInProgress(p) && p.dependsOn.length)
+    .sort(oldestFirst)
+    .map((pbi) => ({ pbi, on: waitingOn(pbi, keys) }))
+    .filter((w) => w.on.length);
 }
 
 /** The `count` working days before today, oldest first. */

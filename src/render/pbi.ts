@@ -25,12 +25,27 @@ export function snoozeMark(pbi: Pbi, today: CalendarDate): string {
   return isSnoozed(pbi, today) ? ` · 💤 snoozed until ${formatDate(pbi.snoozedUntil!, today)}` : '';
 }
 
-/** One line per PBI on boards and lists: key, linked title, squares, age against the SLE, blocked reason. */
-export function pbiLine(pbi: Pbi, age: { age: number; status: AgingStatus } | null): string {
+/**
+ * One line per PBI on boards and lists: key, linked title, squares, age against the SLE, blocked reason, and what it
+ * depends on: `waiting`, its dependencies not integrated yet, where the list knows them; otherwise all of them.
+ */
+export function pbiLine(
+  pbi: Pbi,
+  age: { age: number; status: AgingStatus } | null,
+  waiting?: readonly string[],
+): string {
   const parts = [`${bold(escape(pbi.key))} ${link(pbi.title, pbi.url)}`];
   if (pbi.squares.length) parts.push(squares(pbi));
   const ageLabel = ageText(age);
   if (ageLabel) parts.push(ageLabel);
   if (pbi.blocked) parts.push(`⛔ ${escape(pbi.blocked.reason)}`);
+  const depends = dependsMark(pbi, waiting);
+  if (depends) parts.push(depends);
   return parts.join(' · ');
+}
+
+/** "⏳ waits on PBI-7" (dependencies not integrated yet), or where that isn't known "🔗 depends on PBI-7"; or nothing. */
+export function dependsMark(pbi: Pick<Pbi, 'dependsOn'>, waiting?: readonly string[]): string {
+  if (waiting) return waiting.length ? `⏳ waits on ${waiting.map(escape).join(', ')}` : '';
+  return pbi.dependsOn.length ? `🔗 depends on ${pbi.dependsOn.map(escape).join(', ')}` : '';
 }

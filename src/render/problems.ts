@@ -89,9 +89,14 @@ export function explain(p: Problem): string {
     case 'depends-on-discarded':
       return `${escape(p.on)} was discarded: it will never be integrated, so ${escape(p.key)} can't wait for it.`;
     case 'dependency-cycle':
-      return `${escape(p.key)} can't depend on ${escape(p.cycle[1])}: that would make a cycle, ${p.cycle.map(escape).join(' → ')}. Remove one of those first (${code('/pbi depends <key> remove <key>')}).`;
-    case 'not-a-dependency':
-      return `${escape(p.key)} doesn't depend on ${escape(p.on)}${p.dependsOn.length ? `; it depends on ${p.dependsOn.map(escape).join(', ')}` : '; it depends on no PBI'}.`;
+      return (
+        `${escape(p.key)} can't depend on ${escape(p.cycle[1])}: that would make a cycle, ` +
+        `${p.cycle.map(escape).join(' → ')}. Remove one of those first (${code('/pbi depends <key> remove <key>')}).`
+      );
+    case 'not-a-dependency': {
+      const has = p.dependsOn.length ? `it depends on ${p.dependsOn.map(escape).join(', ')}` : 'it depends on no PBI';
+      return `${escape(p.key)} doesn't depend on ${escape(p.on)}; ${has}.`;
+    }
     case 'not-in-progress':
       return `${escape(p.key)} is not in progress: only started, unfinished work can be swarmed on or snoozed.`;
     case 'duplicate-stage':

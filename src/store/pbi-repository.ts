@@ -1,5 +1,6 @@
 import type { DateTime } from 'luxon';
 import type { StageChange } from '../domain/cumulative-flow';
+import type { DependencyGraph } from '../domain/dependencies';
 import type { PbiEvent } from '../domain/events';
 import { ExpectedFailure, thrownProblem } from '../domain/expected-failure';
 import type { Nexus } from '../domain/nexus';
@@ -47,6 +48,38 @@ export function pbiRepository(prisma: PrismaClient, source: string, memo: Revisi
     return row ? toPbi(row) : null;
   }
 
+  /** Writes the change `decide` judges on the PBI and the Nexus as the previous write left them (see `change`). */
+  async function changeAfter(
+    nexus: Nexus,
+    key: string,
+    decide: (tx: Prisma.TransactionClient, pbi: Pbi, nexus: Nexus) => Promise<PbiEvent | PbiProblem>,
+  ): Promise<Recorded | PbiProblem | UnknownPbi> {
+    try {
+      const { revisions, write, event } = await prisma.$transaction(async (tx) => {
+        const locked = await lockNexus(tx, nexus.id);
+        const row = await findIgnoringCase(tx, nexus.id, key);
+        if (!row) throw thrownProblem({ problem: 'unknown-pbi', key });
+        const before = toPbi(row);
+        const now = toNexus(locked);
+        const decided = await decide(tx, before, now);
+        if ('problem' in decided) throw thrownProblem(decided);
+        const event = inOrder(decided, before);
+        const write = { before, after: evolve(before, event, now.workflow) };
+        await tx.pbi.update({
+          where: { id: row.id },
+          data: { ...pbiColumns(write.after), version: { increment: 1 } },
+        });
+        await tx.event.create({ data: pbiEventColumns(nexus.id, event, source) });
+        return { revisions: await markFlowWrites(tx, nexus.id, locked, [write]), write, event };
+      }, WRITE_TRANSACTION);
+      memo.written(nexus.id, revisions, [write]);
+      return { ok: true, before: write.before, pbi: write.after, event };
+    } catch (error) {
+      if (error instanceof ExpectedFailure) return error.data as PbiProblem | UnknownPbi;
+      throw error;
+    }
+  }
+
   return {
     async get(nexusId: string, key: string): Promise<Pbi | null> {
       return load(nexusId, key);
@@ -91,30 +124,27 @@ export function pbiRepository(prisma: PrismaClient, source: string, memo: Revisi
      * is never lost or folded under settings that no longer hold, and contention only makes a write wait.
      */
     async change(nexus: Nexus, key: string, decide: Decide): Promise<Recorded | PbiProblem | UnknownPbi> {
-      try {
-        const { revisions, write, event } = await prisma.$transaction(async (tx) => {
-          const locked = await lockNexus(tx, nexus.id);
-          const row = await findIgnoringCase(tx, nexus.id, key);
-          if (!row) throw thrownProblem({ problem: 'unknown-pbi', key });
-          const before = toPbi(row);
-          const now = toNexus(locked);
-          const decided = decide(before, now);
-          if ('problem' in decided) throw thrownProblem(decided);
-          const event = inOrder(decided, before);
-          const write = { before, after: evolve(before, event, now.workflow) };
-          await tx.pbi.update({
-            where: { id: row.id },
-            data: { ...pbiColumns(write.after), version: { increment: 1 } },
-          });
-          await tx.event.create({ data: pbiEventColumns(nexus.id, event, source) });
-          return { revisions: await markFlowWrites(tx, nexus.id, locked, [write]), write, event };
-        }, WRITE_TRANSACTION);
-        memo.written(nexus.id, revisions, [write]);
-        return { ok: true, before: write.before, pbi: write.after, event };
-      } catch (error) {
-        if (error instanceof ExpectedFailure) return error.data as PbiProblem | UnknownPbi;
-        throw error;
-      }
+      return changeAfter(nexus, key, async (_tx, pbi, now) => decide(pbi, now));
+    },
+
+    /**
+     * Lets `decide` judge a dependency of the PBI on the one keyed `on` (null: there is none), with the Nexus's
+     * dependencies as they are when the write takes its turn: two people closing a cycle at once can't both pass.
+     */
+    async changeDependency(
+      nexus: Nexus,
+      key: string,
+      on: string,
+      decide: (pbi: Pbi, on: Pbi | null, graph: DependencyGraph) => PbiEvent | PbiProblem,
+    ): Promise<Recorded | PbiProblem | UnknownPbi> {
+      return changeAfter(nexus, key, async (tx, pbi) => {
+        const other = await findIgnoringCase(tx, nexus.id, on);
+        const rows = await tx.pbi.findMany({
+          where: { nexusId: nexus.id, discardedAt: null, NOT: { dependsOn: { isEmpty: true } } },
+          select: { key: true, dependsOn: true },
+        });
+        return decide(pbi, other ? toPbi(other) : null, new Map(rows.map((r) => [r.key, r.dependsOn])));
+      });
     },
 
     /** PBIs open now: not finished, not discarded. */

@@ -1,10 +1,11 @@
+import { blocksToText } from '../../src/console/plain-text';
 import { commandHarness, type Harness } from '../support/harness';
 import { describeEachDatabase } from '../support/setup-db';
 
 const SETUP =
   '/nexus setup --teams Alpha,Beta --stages "refining,ready,doing,integrated" --start doing --finish integrated';
 
-describeEachDatabase('/pbi rank and /flow backlog', (db) => {
+describeEachDatabase('/pbi rank, /flow backlog and /pbi depends', (db) => {
   let h: Harness;
   beforeEach(async () => {
     h = commandHarness(db());
@@ -65,5 +66,68 @@ describeEachDatabase('/pbi rank and /flow backlog', (db) => {
     expect((await h.run('/pbi rank PBI-1 after PBI-3')).plain).toContain('PBI-3 is discarded, so it has no place');
     expect(await db().prisma.event.count()).toBe(before + 1); // the discard alone
     expect(await backlog()).toEqual(['PBI-1', 'PBI-2', 'PBI-4']);
+  });
+
+  test('a dependency shows on cards, /pbi show, the board and the digest until integrated; remove', async () => {
+    const added = await h.run('/pbi depends pbi-2 on pbi-1');
+    expect(added.visibility).toBe('channel');
+    expect(added.plain).toContain("said PBI-2 depends on PBI-1: it can't be integrated before PBI-1 is");
+    expect(added.plain).toContain('🔗 depends on PBI-1');
+    await h.run('/pbi depends PBI-2 on PBI-3');
+    await h.run('/pbi move PBI-2 doing');
+    const show = (await h.run('/pbi show PBI-2')).plain;
+    expect(show).toMatch(/Depends on ⏳ PBI-1 in `?refining`?, ⏳ PBI-3 in `?refining/);
+    expect(show).toContain('made it depend on PBI-1');
+    expect((await h.run('/pbi show PBI-1')).plain).toContain('Needed by PBI-2');
+    expect((await h.run('/flow board')).plain).toContain('⏳ waits on PBI-1, PBI-3');
+    // the digest names PBIs in progress that can't be integrated yet
+    const digest = await h.run('/flow digest');
+    expect(digest.plain).toContain('1 PBI in progress waits on PBIs not integrated yet — PBI-2 on PBI-1, PBI-3.');
+    expect(blocksToText(digest.thread ?? [])).toMatch(/PBI-2 Search waits on PBI-1 \(in `?refining`?\), PBI-3/);
+    await h.run('/pbi team PBI-1 Alpha done');
+    await h.run('/pbi move PBI-1 integrated');
+    await h.run('/pbi discard PBI-3 not needed');
+    expect((await h.run('/flow board')).plain).not.toContain('waits on');
+    expect((await h.run('/pbi show PBI-2')).plain).toContain('Depends on PBI-1 ✓ integrated, PBI-3 discarded');
+    const removed = await h.run('/pbi depends PBI-2 remove pbi-1');
+    expect(removed.plain).toContain('said PBI-2 no longer depends on PBI-1');
+    expect((await h.run('/pbi show PBI-2')).plain).toContain('took away its dependency on PBI-1');
+  });
+
+  test('starting a PBI whose dependency is not integrated nudges, saying so when no forecast can', async () => {
+    await h.run('/pbi depends PBI-2 on PBI-1');
+    const started = await h.run('/pbi move PBI-2 doing');
+    expect(started.followUp?.visibility).toBe('ephemeral');
+    expect(started.followUp?.text).toContain(
+      "PBI-1 isn't integrated yet: no forecast can say when yet — start it after, or help finish PBI-1.",
+    );
+    expect((await h.run('/pbi move PBI-3 doing')).followUp).toBeUndefined();
+  });
+
+  test('bad dependencies get one clear line and change nothing', async () => {
+    await h.run('/pbi depends PBI-2 on PBI-1');
+    await h.run('/pbi depends PBI-3 on PBI-2');
+    await h.run('/pbi discard PBI-4 duplicate');
+    const before = await db().prisma.event.count();
+    const refusals: [string, string][] = [
+      [
+        '/pbi depends PBI-1 on PBI-3',
+        "PBI-1 can't depend on PBI-3: that would make a cycle, PBI-1 → PBI-3 → PBI-2 → PBI-1",
+      ],
+      ['/pbi depends PBI-1 on pbi-1', "PBI-1 can't depend on itself"],
+      ['/pbi depends PBI-1 on PBI-99', 'There is no PBI PBI-99 in this Nexus'],
+      ['/pbi depends PBI-99 on PBI-1', 'There is no PBI PBI-99 in this Nexus'],
+      ['/pbi depends PBI-1 on PBI-4', "PBI-4 was discarded: it will never be integrated, so PBI-1 can't wait for it"],
+      ['/pbi depends PBI-2 on PBI-1', 'That changes nothing on PBI-2'],
+      ['/pbi depends PBI-3 remove PBI-1', "PBI-3 doesn't depend on PBI-1; it depends on PBI-2"],
+      ['/pbi depends PBI-3 after PBI-1', 'Say on <key> or remove <key>, like /pbi depends PBI-5 on PBI-3'],
+      ['/pbi depends PBI-3 on', 'Say on <key> or remove <key>'],
+    ];
+    for (const [line, said] of refusals) {
+      const reply = await h.run(line);
+      expect({ line, visibility: reply.visibility }).toEqual({ line, visibility: 'ephemeral' });
+      expect(reply.plain).toContain(said);
+    }
+    expect(await db().prisma.event.count()).toBe(before);
   });
 });

@@ -44,6 +44,18 @@ describeEachDatabase('/forecast', (db) => {
     expect((await h.run('/pbi team NEX-9 Beta start')).followUp).toBeUndefined(); // Alpha keeps pace
   });
 
+  test('a team starting a PBI whose dependency is not integrated is told when that one likely is (85%)', async () => {
+    await finishOneADay(h, 10); // Alpha finishes one a day, integrated the same day; today Thu 12 Mar
+    await h.run('/pbi add "First" --teams Alpha --key NEX-1');
+    await h.run('/pbi add "Second" --teams Alpha --stage doing --key NEX-2');
+    await h.run('/pbi depends NEX-2 on NEX-1');
+    const started = await h.run('/pbi team NEX-2 Alpha start');
+    // NEX-2, started, comes first in Alpha's queue: NEX-1 is its second square, done in 2 days
+    expect(started.followUp?.text).toContain(
+      "NEX-1 isn't integrated yet: 85% by Sat 14 Mar — start it after, or help finish NEX-1.",
+    );
+  });
+
   test('thin history: below 5 days with throughput no forecast, below 10 a rough range with a strong caveat', async () => {
     await finishOneADay(h, 1); // one finished PBI used to give "85%: 30 PBIs or more by 31 Dec"
     const one = await h.run('/forecast by 2026-12-31');

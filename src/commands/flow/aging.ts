@@ -27,7 +27,7 @@ export const flowAging = defineCommand<Record<string, never>, FlowView>({
     // snoozed items stay listed, marked as the digest marks them, so nobody wonders why the digest skips them
     const lines = items.map(
       ({ pbi, age, status }) =>
-        `• ${pbiLine(pbi, { age, status })} · in ${code(pbi.stage)}${snoozeMark(pbi, view.today)}`,
+        `• ${pbiLine(pbi, { age, status }, view.waitingOn(pbi))} · in ${code(pbi.stage)}${snoozeMark(pbi, view.today)}`,
     );
     return ephemeral(`${escape(view.nexus.name)} aging: ${summary}`, [
       header(`${view.nexus.name} · aging work`),

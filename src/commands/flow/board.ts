@@ -48,7 +48,7 @@ export const flowBoard = defineCommand<Record<string, never>, Outcome>({
           ? `${count}`
           : `${count}/${stage.wipLimit}${count > stage.wipLimit ? ' ⚠ over limit' : ''}`;
       const shown = items.slice(0, finished ? FINISHED_PER_STAGE : ITEMS_PER_STAGE);
-      const lines = shown.map((p) => `• ${pbiLine(p, view.ageOf(p))}`);
+      const lines = shown.map((p) => `• ${pbiLine(p, view.ageOf(p), finished ? [] : view.waitingOn(p))}`);
       if (count > shown.length) lines.push(`_…and ${count - shown.length} more${finished ? ' finished' : ''}_`);
       blocks.push(
         section(`${bold(code(stage.name))}  ${limit}${flowMark(view, stage.name)}\n${lines.join('\n') || '_empty_'}`),

@@ -26,7 +26,8 @@ export const flowDigest = defineCommand<Record<string, never>, Outcome>({
   path: ['flow', 'digest'],
   usage: '/flow digest',
   summary:
-    "post today's digest in the Nexus channel now: aging, WIP limits, stop starting, stalls, refinement, yesterday",
+    "post today's digest in the Nexus channel now: aging, WIP limits, stop starting, stalls, waiting on, refinement, " +
+    'yesterday',
   scope: 'nexus',
   nitOnly: false,
   parse: noInput,
@@ -112,6 +113,12 @@ function headlines(d: Digest, view: FlowView, judged: number): string[] {
     lines.push(
       `🧩 ${count(d.stalls.length, 'PBI')} stalled at integration: some teams done, others not started for more than ${STALL_DAYS} days.`,
     );
+  if (d.waiting.length) {
+    const [first, ...others] = d.waiting;
+    const example = `${escape(first.pbi.key)} on ${first.on.map(escape).join(', ')}${others.length ? ', …' : ''}`;
+    const wait = others.length ? 'wait' : 'waits';
+    lines.push(`⏳ ${count(d.waiting.length, 'PBI')} in progress ${wait} on PBIs not integrated yet — ${example}.`);
+  }
   if (d.refinement?.advice === 'refine')
     lines.push(
       `📋 Refine now: ${d.refinement.ready} ready, the next Sprint likely finishes ${d.refinement.sprintLikely}.`,
@@ -153,12 +160,14 @@ function details(d: Digest, view: FlowView, forecasts: string[]): Block[] {
     blocks.push(section(bold('Aging (oldest first): swarm on one, snooze it, or say what blocks it')));
   for (const a of d.aging.slice(0, BUTTONED))
     blocks.push(
-      section(`• ${pbiLine(a.pbi, view.ageOf(a.pbi))} · in ${code(a.pbi.stage)}${swarm(a.pbi)}`),
+      section(`• ${pbiLine(a.pbi, view.ageOf(a.pbi), view.waitingOn(a.pbi))} · in ${code(a.pbi.stage)}${swarm(a.pbi)}`),
       digestButtons(a.pbi),
     );
   const rest = d.aging
     .slice(BUTTONED, 15)
-    .map((a) => `• ${pbiLine(a.pbi, view.ageOf(a.pbi))} · in ${code(a.pbi.stage)}${swarm(a.pbi)}`);
+    .map(
+      (a) => `• ${pbiLine(a.pbi, view.ageOf(a.pbi), view.waitingOn(a.pbi))} · in ${code(a.pbi.stage)}${swarm(a.pbi)}`,
+    );
   if (rest.length) blocks.push(section(rest.join('\n')));
   if (d.snoozed.length)
     blocks.push(
@@ -178,6 +187,16 @@ function details(d: Digest, view: FlowView, forecasts: string[]): Block[] {
           .join('\n')}`,
       ),
     );
+  }
+  if (d.waiting.length) {
+    const where = (key: string) => {
+      const on = view.open.find((p) => p.key === key);
+      return `${escape(key)}${on ? ` (in ${code(on.stage)})` : ''}`;
+    };
+    const lines = d.waiting
+      .slice(0, 15)
+      .map((w) => `• ${bold(escape(w.pbi.key))} ${escape(w.pbi.title)} waits on ${w.on.map(where).join(', ')}`);
+    blocks.push(section(`${bold('Waiting on')}: in progress, not to be integrated before\n${lines.join('\n')}`));
   }
   const y = d.yesterday;
   const keys = (list: { key: string }[]) => list.map((p) => escape(p.key)).join(', ') || '—';

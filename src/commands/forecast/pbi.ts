@@ -81,9 +81,7 @@ export const forecastPbi = defineCommand<Input, ForecastOutcome>({
       return { problem: 'pbi-already-done', key: pbi.key, finishedOn, today: today(ctx) };
     }
     if (pbi.discardedAt) return { problem: 'pbi-discarded', key: pbi.key };
-    const forecast = pbi.squares.length
-      ? await byTeams(ctx, pbi, confidences, since)
-      : await byCycleTimes(ctx, pbi, confidences, since);
+    const forecast = await forecastOpenPbi(ctx, pbi, confidences, since);
     if ('problem' in forecast) return forecast;
     await keep(
       ctx,
@@ -94,6 +92,19 @@ export const forecastPbi = defineCommand<Input, ForecastOutcome>({
   },
   render: (outcome) => renderForecast(outcome, usage),
 });
+
+/**
+ * When an open PBI will be done, as `/forecast <key>` answers (the start nudge asks it too): by its teams' parts, or
+ * without teams by cycle times. Nothing is kept: only the command's answers are judged later.
+ */
+export function forecastOpenPbi(
+  ctx: NexusContext,
+  pbi: Pbi,
+  confidences: number[],
+  since: CalendarDate | null,
+): Promise<PbiAnswer | ForecastProblem> {
+  return pbi.squares.length ? byTeams(ctx, pbi, confidences, since) : byCycleTimes(ctx, pbi, confidences, since);
+}
 
 /**
  * Each team not done forecasts its part (its queue ahead included) from its own squares done; the product of their

@@ -6,27 +6,33 @@ import { inProgressStages, sameName } from '../../domain/workflow';
 import { type Block, bold, code, escape, section } from '../../render/blocks';
 import { pbiLine } from '../../render/pbi';
 import { ephemeral, type Reply } from '../../render/reply';
+import { formatDate } from '../../render/words';
 import type { NexusContext } from '../command';
 import { type FlowView, loadFlowView } from '../flow-view';
 import { loadBasis } from '../forecast/basis';
 import { howManyBy } from '../forecast/by';
+import { forecastOpenPbi } from '../forecast/pbi';
 
 /** Items a nudge suggests helping to finish. */
 const SUGGESTED = 5;
 
 /**
  * What to tell the person, alone, at the moment they start something (a PBI entering the flow, or a team starting
- * its square): over a stage's or the Nexus's WIP limit, the oldest work they could help finish instead; and when a
- * team starts its part, the other teams needed that likely can't take the PBI this Sprint. Null when neither holds.
+ * its square): over a stage's or the Nexus's WIP limit, the oldest work they could help finish instead; the PBIs it
+ * depends on that are not integrated yet, with when they likely will be; and when a team starts its part, the other
+ * teams needed that likely can't take the PBI this Sprint. Null when none of these holds.
  */
 export async function startNudge(ctx: NexusContext, pbi: Pbi, team: string | null): Promise<Reply | null> {
   const view = await loadFlowView(ctx);
   const behind = team === null ? [] : await teamsUnlikelyThisSprint(ctx, view, pbi, team);
   const overLimit = limitNudge(ctx, view, pbi, team);
-  const warnings = behind.map(
-    (b) =>
-      `⚠ ${escape(b.team)} likely can't take ${escape(pbi.key)} this Sprint: ${b.ahead} of its squares are ahead and it finishes about ${b.likely} a Sprint (85%). Agree with ${escape(b.team)} first, or ${escape(pbi.key)} will wait at integration.`,
-  );
+  const warnings = [
+    ...(await dependencyWarnings(ctx, view, pbi)),
+    ...behind.map(
+      (b) =>
+        `⚠ ${escape(b.team)} likely can't take ${escape(pbi.key)} this Sprint: ${b.ahead} of its squares are ahead and it finishes about ${b.likely} a Sprint (85%). Agree with ${escape(b.team)} first, or ${escape(pbi.key)} will wait at integration.`,
+    ),
+  ];
   if (!overLimit && !warnings.length) return null;
   const text = [overLimit?.text, ...warnings].filter(Boolean).join('\n');
   return ephemeral(text, [...(overLimit ? [overLimit.block] : []), ...warnings.map((w) => section(w))]);
@@ -57,7 +63,7 @@ function limitNudge(
     ? `${code(stage.stage)} is over its WIP limit (${stage.count}/${stage.wipLimit})`
     : `the Nexus is over its WIP limit (${wip}/${nexusLimit})`;
   const text = `✋ You just started ${escape(pbi.key)}${team ? ` for ${escape(team)}` : ''} while ${why}. Stop starting, start finishing`;
-  const list = suggestions.map((p) => `• ${pbiLine(p, view.ageOf(p))}`).join('\n');
+  const list = suggestions.map((p) => `• ${pbiLine(p, view.ageOf(p), view.waitingOn(p))}`).join('\n');
   return { text, block: section(`${bold(text)}${list ? ` — you could help finish:\n${list}` : '.'}`) };
 }
 
@@ -79,4 +85,22 @@ async function teamsUnlikelyThisSprint(ctx: NexusContext, view: FlowView, pbi: P
     if (ahead + 1 > likely) behind.push({ team: square.team, ahead, likely });
   }
   return behind;
+}
+
+/**
+ * Each PBI it depends on that is not integrated yet, with the date by which it likely is (85%, as `/forecast <key>`
+ * answers): the PBI can't be integrated before, so its team could start it later or help finish that one first.
+ */
+async function dependencyWarnings(ctx: NexusContext, view: FlowView, pbi: Pbi): Promise<string[]> {
+  const warnings: string[] = [];
+  for (const key of view.waitingOn(pbi)) {
+    const on = view.open.find((p) => sameName(p.key, key))!;
+    const forecast = await forecastOpenPbi(ctx, on, [85], null);
+    const date = 'problem' in forecast ? undefined : forecast.answer[0].date;
+    const when = date ? `85% by ${formatDate(date, view.today)}` : 'no forecast can say when yet';
+    warnings.push(
+      `⏳ ${escape(on.key)} isn't integrated yet: ${when} — start it after, or help finish ${escape(on.key)}.`,
+    );
+  }
+  return warnings;
 }
