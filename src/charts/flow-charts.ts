@@ -19,7 +19,7 @@ const WHOLE_TICKS = { tickMinStep: 1, format: 'd' };
 const wholeDomain = (values: readonly number[]) => [0, Math.max(1, ...values)];
 
 /** Date axes tick on whole days, weeks or fortnights by the span shown: a day or two would otherwise tick hourly. */
-function dateTicks(dates: readonly string[]): object {
+export function dateTicks(dates: readonly string[]): object {
   const times = dates.map((d) => Date.parse(d));
   const days = times.length ? Math.round((Math.max(...times) - Math.min(...times)) / 86_400_000) + 1 : 1;
   const tickCount =

@@ -19,6 +19,7 @@ import { flowSle } from './flow/sle';
 import { flowThroughput } from './flow/throughput';
 import { flowWip } from './flow/wip';
 import { forecastAccuracy } from './forecast/accuracy';
+import { forecastBacklog } from './forecast/backlog';
 import { forecastBy } from './forecast/by';
 import { forecastPbi } from './forecast/pbi';
 import { forecastSprint } from './forecast/sprint';
@@ -73,6 +74,7 @@ export const COMMANDS: readonly AnyCommand[] = [
   forecastBy,
   forecastPbi,
   forecastSprint,
+  forecastBacklog,
   forecastAccuracy,
   nexusSetup,
   nexusTeams,
@@ -143,14 +145,15 @@ function findCommand(group: string, sub: string): AnyCommand | undefined {
 }
 
 /**
- * `/forecast` reads its first word as a question: a number (when), `by`, `sprint`, `accuracy`, or a PBI's key.
+ * `/forecast` reads its first word as a question: a number (when), `by`, `sprint`, `backlog`, `accuracy`, or a PBI's key.
  * `--chart` (any question) asks the console for the histogram as a PNG; Slack always gets it.
  */
 function forecastWords(words: string[]): string[] {
   const [first = 'help'] = words;
   // a number, whole or not (-3, 3.5): `when` says what a count is; never a PBI's key (src/domain/pbi-key.ts)
   if (looksLikeNumber(first)) return ['when', ...words];
-  if (['by', 'sprint', 'accuracy', 'help'].includes(first.toLowerCase()) || first.startsWith('--')) return words;
+  if (['by', 'sprint', 'backlog', 'accuracy', 'help'].includes(first.toLowerCase()) || first.startsWith('--'))
+    return words;
   return ['pbi', ...words];
 }
 

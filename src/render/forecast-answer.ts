@@ -127,11 +127,15 @@ function wordPbi(a: PbiAnswer): Worded {
         ({ confidence, date }) => `${percent(confidence)}: ${date === today ? 'today' : onOrBefore(date, today)}`,
       );
   const from = a.from.kind === 'teams' ? byTeams(a, a.from) : byCycleTimes(a, a.from);
+  const chance = a.by
+    ? `${formatChance(a.by.share)} chance of ${escape(a.key)} done by ${formatDate(a.by.date, today)}.`
+    : undefined;
   const xTitle = a.from.kind === 'teams' ? daysFromToday(a.from.days) : 'days from today';
   return {
     title: `When will ${a.key} be done?`,
     lines,
     ...from,
+    note: [chance, from.note].filter(Boolean).join('\n') || undefined,
     histogram: { xTitle, spread: a.spread, lines: dateLines(a.answer, today) },
   };
 }

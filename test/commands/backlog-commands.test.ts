@@ -130,4 +130,75 @@ describeEachDatabase('/pbi rank, /flow backlog and /pbi depends', (db) => {
     }
     expect(await db().prisma.event.count()).toBe(before);
   });
+  test("/forecast backlog: each PBI by its teams' queues in backlog order, the cut line, who holds them up", async () => {
+    for (let n = 0; n < 10; n++) {
+      // Alpha and Beta each finish a square a day, and each PBI is integrated the day its last team finishes
+      await h.run(`/pbi add "Done ${n}" --teams Alpha,Beta --stage doing --key D-${n}`);
+      await h.run(`/pbi team D-${n} Alpha done`);
+      await h.run(`/pbi team D-${n} Beta done`);
+      await h.run(`/pbi move D-${n} integrated`);
+      h.advance({ days: 1 });
+    }
+    await h.run('/pbi add Joint --teams Alpha,Beta'); // PBI-5, at the bottom; today is Thu 12 Mar
+    await h.run('/pbi add Untouched'); // PBI-6, no teams
+    const dates = async (line: string) =>
+      Object.fromEntries(
+        [...(await h.run(line)).plain.matchAll(/\d+\. (PBI-\d+) .*? · (85%: [^·\n]+)/g)].map((m) => [
+          m[1],
+          m[2].trim(),
+        ]),
+      );
+    // Alpha's queue is PBI-1…4 then Joint: one a day, so Joint waits for Alpha until day 5 though Beta is free
+    expect(await dates('/forecast backlog')).toEqual({
+      'PBI-1': '85%: Fri 13 Mar',
+      'PBI-2': '85%: Sat 14 Mar',
+      'PBI-3': '85%: Sun 15 Mar',
+      'PBI-4': '85%: Mon 16 Mar',
+      'PBI-5': '85%: Tue 17 Mar',
+    });
+    // a dependency: PBI-1's square is still Alpha's first, but it is not integrated before PBI-4
+    await h.run('/pbi depends PBI-1 on PBI-4');
+    expect((await h.run('/forecast backlog --top 1')).plain).toContain(
+      '1. PBI-1 Checkout · 85%: Mon 16 Mar · after PBI-4',
+    );
+    await h.run('/pbi depends PBI-1 remove PBI-4');
+    const cut = await h.run('/forecast backlog --by 2026-03-15 --chart');
+    expect(cut.visibility).toBe('ephemeral');
+    expect(cut.plain).toContain('✓ 3 PBIs likely by Sun 15 Mar (85%); ✗ from PBI-4.');
+    expect(cut.plain).toContain('✓ 3. PBI-3 Refunds · 85%: Sun 15 Mar · >99% by Sun 15 Mar');
+    expect(cut.plain).toContain('✗ 4. PBI-4 Invoices · 85%: Mon 16 Mar · <1% by Sun 15 Mar');
+    expect(cut.plain).toContain('6. PBI-6 Untouched · no date: names no teams');
+    expect(cut.plain).toMatch(/Who holds them up.*\nAlpha: PBI-5 \(>99%\)/s);
+    expect(cut.plain).toMatch(
+      /Rests on the squares done by 2 teams \(up to 10 days each, ending Wed 11 Mar\); the integration step of the 10 PBIs integrated in the window \(median 0 days\); 10,000 trials, seed [0-9a-f]{8}\./,
+    );
+    expect(cut.chart?.requested).toBe(true);
+    expect(JSON.stringify(cut.chart?.spec)).toContain('"domain":["PBI-1","PBI-2","PBI-3","PBI-4","PBI-5"]');
+    // ranked first, Joint is both teams' next square: day 1; everything of Alpha's moves a day later
+    await h.run('/pbi rank PBI-5 top');
+    expect(await dates('/forecast backlog --top 2')).toEqual({
+      'PBI-5': '85%: Fri 13 Mar',
+      'PBI-1': '85%: Sat 14 Mar',
+    });
+    expect((await h.run('/forecast backlog --top 2')).plain).toContain('…and 4 more below: /forecast backlog --top 6.');
+    expect((await h.run('/forecast backlog --top 1 --at 50,95')).plain).toContain(
+      '1. PBI-5 Joint · 50%: Fri 13 Mar · 95%: Fri 13 Mar',
+    );
+    // one PBI's chance of a date
+    expect((await h.run('/forecast PBI-2 --by 2026-03-15')).plain).toContain(
+      '>99% chance of PBI-2 done by Sun 15 Mar.',
+    );
+    expect((await h.run('/forecast PBI-4 --by 2026-03-15')).plain).toContain('<1% chance of PBI-4 done by Sun 15 Mar.');
+    const refusals: [string, string][] = [
+      ['/forecast backlog PBI-1', '/forecast backlog takes only --top <n>, --by <YYYY-MM-DD>, --at and --since'],
+      ['/forecast backlog --by 2026-03-12', '2026-03-12 is not after today'],
+      ['/forecast backlog --by soon', 'soon is not a date'],
+      ['/forecast PBI-2 --by 2026-03-01', '2026-03-01 is not after today'],
+    ];
+    for (const [line, said] of refusals) {
+      const reply = await h.run(line);
+      expect({ line, visibility: reply.visibility }).toEqual({ line, visibility: 'ephemeral' });
+      expect(reply.plain).toContain(said);
+    }
+  });
 });

@@ -56,6 +56,10 @@ const LINES: Record<string, Line[]> = {
   ],
   'forecast pbi': [{ line: (n) => `/forecast PBI-1 --at ${n}`, says: 'Confidences are whole percentages', ...AT }],
   'forecast sprint': [{ line: (n) => `/forecast sprint --at ${n}`, says: 'Confidences are whole percentages', ...AT }],
+  'forecast backlog': [
+    { line: (n) => `/forecast backlog --top ${n}`, says: '--top is a whole number from 1 to 200', anyWord: true },
+    { line: (n) => `/forecast backlog --at ${n}`, says: 'Confidences are whole percentages', ...AT },
+  ],
   'forecast accuracy': [{ line: (n) => `/forecast accuracy ${n}` }],
   'nexus setup': [
     {

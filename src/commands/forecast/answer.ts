@@ -67,6 +67,8 @@ export type PbiAnswer = {
   seed: string;
   rough: boolean;
   answer: DateAt[];
+  /** `--by`: the share of trials (or of the cycle times) that had it done by the date */
+  by: { date: CalendarDate; share: number } | null;
   spread: Share[];
   from: ByTeams | ByCycleTimes;
 };

@@ -46,7 +46,8 @@ export type BasisWarning =
 export type Question =
   | { kind: 'how-many'; until: CalendarDate }
   | { kind: 'when'; items: number }
-  | { kind: 'pbi'; key: string };
+  | { kind: 'pbi'; key: string }
+  | { kind: 'backlog'; top: number };
 export type Seeded = { seed: string; rng: Rng };
 
 /**
@@ -55,7 +56,13 @@ export type Seeded = { seed: string; rng: Rng };
  */
 export function seededFor(question: Question, bases: readonly Basis[], extra = ''): Seeded {
   const asked =
-    question.kind === 'how-many' ? question.until : question.kind === 'when' ? question.items : question.key;
+    question.kind === 'how-many'
+      ? question.until
+      : question.kind === 'when'
+        ? question.items
+        : question.kind === 'pbi'
+          ? question.key
+          : question.top;
   const data = bases.map((b) => `${b.who}|${b.today}|${describeDays(b.days)}|${b.sample.throughput.join(',')}`);
   const seed = seedName([question.kind, asked, ...data, extra].join('|'));
   return { seed, rng: seededRng(seed) };

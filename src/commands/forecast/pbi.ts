@@ -2,7 +2,7 @@ import { spreadOf } from '../../charts/forecast-histogram';
 import { teamQueue } from '../../domain/backlog';
 import { addDays, type CalendarDate, daysBetween, localDate } from '../../domain/calendar';
 import { percentile, windowEnding } from '../../domain/flow-metrics';
-import { DEFAULT_TRIALS } from '../../domain/forecast/monte-carlo';
+import { DEFAULT_TRIALS, HORIZON_DAYS } from '../../domain/forecast/monte-carlo';
 import {
   dayAtConfidence,
   integrationStillAhead,
@@ -27,6 +27,7 @@ import { parseKey } from '../pbi/change';
 import { type ByTeams, type ForecastOutcome, type ForecastProblem, keep, type PbiAnswer } from './answer';
 import {
   type Basis,
+  checkAfterToday,
   checkSince,
   forecastDays,
   isRough,
@@ -37,8 +38,8 @@ import {
 } from './basis';
 import { parseDate } from './dates';
 
-const usage = '/forecast <key> [--at 60,90] [--since <YYYY-MM-DD>]';
-type Input = { key: string; confidences: number[]; since: string | null };
+const usage = '/forecast <key> [--by <YYYY-MM-DD>] [--at 60,90] [--since <YYYY-MM-DD>]';
+type Input = { key: string; confidences: number[]; by: CalendarDate | null; since: string | null };
 
 /** Why one PBI gets no date, as facts (worded by `explainForecast` in render/forecast). */
 export type PbiForecastProblem =
@@ -56,23 +57,26 @@ export type PbiForecastProblem =
 export const forecastPbi = defineCommand<Input, ForecastOutcome>({
   path: ['forecast', 'pbi'],
   usage,
-  summary: "when will this PBI be done? (each team's remaining part and queue, then integration)",
+  summary:
+    "when will this PBI be done? (each team's remaining part and queue, then integration); `--by` adds the chance of a date",
   scope: 'nexus',
   nitOnly: false,
   parse(words) {
-    const parsed = parseFlags(words, ['at', 'since']);
+    const parsed = parseFlags(words, ['at', 'by', 'since']);
     if (isInvalid(parsed)) return parsed;
     if (parsed.positional.length !== 1) return invalid('Name one PBI, like `/forecast PBI-42`.');
     const key = parseKey(parsed.positional[0]);
     if (isInvalid(key)) return key;
     const confidences = parseConfidences(parsed.flags.at);
     if (isInvalid(confidences)) return confidences;
+    const by = parsed.flags.by === undefined ? null : parseDate(parsed.flags.by);
+    if (by !== null && 'invalid' in by) return by;
     const since = parsed.flags.since === undefined ? null : parseDate(parsed.flags.since);
     if (since !== null && 'invalid' in since) return since;
-    return { key, confidences, since: since?.date ?? null };
+    return { key, confidences, by: by?.date ?? null, since: since?.date ?? null };
   },
-  async execute({ key, confidences, since }, ctx) {
-    const early = checkSince(since, today(ctx));
+  async execute({ key, confidences, by, since }, ctx) {
+    const early = checkSince(since, today(ctx)) ?? (by === null ? null : checkAfterToday(by, today(ctx)));
     if (early) return early;
     const pbi = await ctx.store.pbis.get(ctx.nexus.id, key);
     if (!pbi) return { problem: 'unknown-pbi', key };
@@ -81,7 +85,7 @@ export const forecastPbi = defineCommand<Input, ForecastOutcome>({
       return { problem: 'pbi-already-done', key: pbi.key, finishedOn, today: today(ctx) };
     }
     if (pbi.discardedAt) return { problem: 'pbi-discarded', key: pbi.key };
-    const forecast = await forecastOpenPbi(ctx, pbi, confidences, since);
+    const forecast = await forecastOpenPbi(ctx, pbi, confidences, since, by);
     if ('problem' in forecast) return forecast;
     await keep(
       ctx,
@@ -102,8 +106,11 @@ export function forecastOpenPbi(
   pbi: Pbi,
   confidences: number[],
   since: CalendarDate | null,
+  by: CalendarDate | null = null,
 ): Promise<PbiAnswer | ForecastProblem> {
-  return pbi.squares.length ? byTeams(ctx, pbi, confidences, since) : byCycleTimes(ctx, pbi, confidences, since);
+  return pbi.squares.length
+    ? byTeams(ctx, pbi, confidences, by, since)
+    : byCycleTimes(ctx, pbi, confidences, by, since);
 }
 
 /**
@@ -115,6 +122,7 @@ async function byTeams(
   ctx: NexusContext,
   pbi: Pbi,
   confidences: number[],
+  by: CalendarDate | null,
   since: CalendarDate | null,
 ): Promise<PbiAnswer | ForecastProblem> {
   const open = await ctx.store.pbis.listOpen(ctx.nexus.id);
@@ -167,12 +175,14 @@ async function byTeams(
     seed,
     rough: isRough(bases),
     answer,
+    by: by === null ? null : { date: by, share: doneWithin[Math.min(HORIZON_DAYS, daysUntil(day, by, days))] },
     spread,
     from: { kind: 'teams', days, bases, queues, waited, integrated, lags: lags.length, trials: DEFAULT_TRIALS },
   };
 }
 
-function lastSquareDone(pbi: Pbi, zone: string): CalendarDate {
+/** The local date the PBI's last team square was done (every square is done). */
+export function lastSquareDone(pbi: Pbi, zone: string): CalendarDate {
   return pbi.squares.map((s) => localDate(s.doneAt!, zone)).reduce((a, b) => (b > a ? b : a));
 }
 
@@ -185,6 +195,7 @@ async function byCycleTimes(
   ctx: NexusContext,
   pbi: Pbi,
   confidences: number[],
+  by: CalendarDate | null,
   since: CalendarDate | null,
 ): Promise<PbiAnswer | ForecastProblem> {
   const view = await loadFlowView(ctx);
@@ -202,6 +213,9 @@ async function byCycleTimes(
     const remaining = percentile(cycleTimes, confidence / 100)! - age;
     return { confidence, day: remaining, date: onCountedDay(addDays(view.today, remaining), days) };
   });
+  // the share of those cycle times that would see it done by the date, moved to a working day as the answer's dates are
+  const doneBy = (date: CalendarDate) =>
+    cycleTimes.filter((t) => onCountedDay(addDays(view.today, t - age), days) <= date).length / cycleTimes.length;
   const { from } = windowEnding(view.today, historyDays);
   const { seed } = seededFor({ kind: 'pbi', key: pbi.key }, [], `${age}|${cycleTimes.join(',')}`);
   return {
@@ -211,6 +225,7 @@ async function byCycleTimes(
     seed,
     rough: false,
     answer,
+    by: by === null ? null : { date: by, share: doneBy(by) },
     spread: spreadOf(Float64Array.from(cycleTimes, (t) => t - age)),
     from: {
       kind: 'cycle-times',
@@ -226,7 +241,7 @@ async function byCycleTimes(
 const FEW_CYCLE_TIMES = 10;
 
 /** Days from the last team square done to the PBI finishing, for PBIs finished in the window. */
-async function integrationDays(ctx: NexusContext, day: CalendarDate, days: ForecastDays): Promise<number[]> {
+export async function integrationDays(ctx: NexusContext, day: CalendarDate, days: ForecastDays): Promise<number[]> {
   const { nexus } = ctx;
   const { from } = windowEnding(addDays(day, -1), nexus.sle.historyDays);
   const since = startOfDay(nexus, from);
