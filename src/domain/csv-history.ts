@@ -199,6 +199,7 @@ const RANK: Record<PbiEvent['type'], number> = {
   'pbi.ranked': 5,
   'pbi.dependency-added': 5,
   'pbi.dependency-removed': 5,
+  'pbi.class-changed': 5,
   'pbi.discarded': 6,
 };
 

@@ -27,6 +27,8 @@ export type PbiEvent = EventBase &
     /** it can't be integrated before `on` is (see dependencies.ts) */
     | { type: 'pbi.dependency-added'; on: string }
     | { type: 'pbi.dependency-removed'; on: string }
+    /** given a class of service (service-class.ts); `dueDate` (YYYY-MM-DD) for fixed-date work, else null */
+    | { type: 'pbi.class-changed'; serviceClass: string; dueDate: string | null }
   );
 
 /** The Nexus's own settings changes, kept in the same history for the audit trail. */
@@ -39,7 +41,8 @@ export type NexusEvent = {
     | 'nexus.digest-changed'
     | 'nexus.zone-changed'
     | 'nexus.nit-changed'
-    | 'nexus.forecast-changed';
+    | 'nexus.forecast-changed'
+    | 'nexus.classes-changed';
   at: DateTime;
   actor: string;
   /** the setting's new value, whole, so history alone can rebuild it */

@@ -1,5 +1,6 @@
 import { addDays, type CalendarDate, datesFrom, daysBetween, localDate, weekStart } from './calendar';
 import { type FlowDates, isFinished, isInProgress, type Pbi } from './pbi';
+import type { ServiceClass } from './service-class';
 import { sameName, type Workflow } from './workflow';
 
 /** Work Item Age: today − start date + 1, in calendar days of the Nexus's zone (started today is 1). */
@@ -43,6 +44,18 @@ export function stageLoads(pbis: readonly Pbi[], workflow: Workflow): StageLoad[
       overLimit: stage.wipLimit !== null && count > stage.wipLimit,
     };
   });
+}
+
+export type ClassLoad = { serviceClass: string; count: number; wipLimit: number; overLimit: boolean };
+
+/** PBIs in progress of each class of service that has a WIP limit, against it (a class's WIP counts work started, not finished). */
+export function classLoads(pbis: readonly Pbi[], classes: readonly ServiceClass[]): ClassLoad[] {
+  return classes
+    .filter((c) => c.wipLimit !== null)
+    .map((c) => {
+      const count = pbis.filter((p) => isInProgress(p) && sameName(p.serviceClass, c.name)).length;
+      return { serviceClass: c.name, count, wipLimit: c.wipLimit!, overLimit: count > c.wipLimit! };
+    });
 }
 
 export type TeamLoad = { team: string; started: number; waiting: number };

@@ -18,6 +18,10 @@ export const MAX_NEXUS_NAME = 80;
 export const MAX_STAGE_NAME = 40;
 /** Characters in a team's name. */
 export const MAX_TEAM_NAME = 40;
+/** The Nexus's own classes of service (besides the built-in ones): a handful is what Kanban practice uses. */
+export const MAX_CLASSES = 20;
+/** Characters in a class of service's name. */
+export const MAX_CLASS_NAME = 40;
 /** Characters in a PBI's key: GitHub's `owner/repository#number` reaches 39 + 1 + 100 + 1 + 10. */
 export const MAX_KEY = 160;
 /** Characters in the reason a PBI is blocked (or discarded). */

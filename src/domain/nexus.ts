@@ -1,5 +1,6 @@
 import type { Weekday } from './calendar';
 import { MAX_TEAM_NAME, MAX_TEAMS } from './limits';
+import type { ServiceClass } from './service-class';
 import type { SleSetting } from './sle';
 import type { Workflow } from './workflow';
 
@@ -23,6 +24,8 @@ export type Nexus = {
   timeZone: string;
   digest: DigestSchedule;
   forecast: ForecastSetting;
+  /** its own classes of service, and the built-in ones it gave an SLE or WIP limit (service-class.ts) */
+  classes: ServiceClass[];
   /** Slack user ids of the Nexus Integration Team, who may change the Nexus's settings */
   nit: string[];
   createdBy: string;

@@ -5,6 +5,7 @@ import type { PbiEvent, SquareState } from './events';
 import { MAX_OPEN_PBIS } from './limits';
 import { findTeam, type Nexus, namingAll } from './nexus';
 import { isInProgress, type Pbi, type Square } from './pbi';
+import { classNames, FIXED_DATE, findClass, type PbiClassProblem } from './service-class';
 import { findStage, isFinishedStage, sameName } from './workflow';
 
 /** Why a change to a PBI can't be made. Every one is the user's to fix, so each carries what they need to know. */
@@ -35,7 +36,8 @@ export type PbiProblem =
   | { problem: 'depends-on-discarded'; key: string; on: string }
   /** `cycle`: the keys from the PBI round to it again, e.g. PBI-3 → PBI-5 → PBI-3 */
   | { problem: 'dependency-cycle'; key: string; cycle: string[] }
-  | { problem: 'not-a-dependency'; key: string; on: string; dependsOn: string[] };
+  | { problem: 'not-a-dependency'; key: string; on: string; dependsOn: string[] }
+  | PbiClassProblem;
 
 type Who = { at: DateTime; actor: string };
 type Decision = PbiEvent | PbiProblem;
@@ -216,4 +218,20 @@ export function decideDependencyRemoved(pbi: Pbi, onKey: string, who: Who): Deci
   const on = pbi.dependsOn.find((k) => sameName(k, onKey));
   if (!on) return { problem: 'not-a-dependency', key: pbi.key, on: onKey, dependsOn: pbi.dependsOn };
   return { type: 'pbi.dependency-removed', key: pbi.key, on, ...who };
+}
+
+/**
+ * Gives a PBI a class of service. `fixed-date` needs the date it is due by (YYYY-MM-DD, checked as typed); no other
+ * class takes one. Judged on the Nexus's classes as they are when the change takes its turn, so a class removed
+ * meanwhile is unknown.
+ */
+export function decideClass(nexus: Nexus, pbi: Pbi, name: string, dueDate: string | null, who: Who): Decision {
+  if (pbi.discardedAt) return { problem: 'discarded', key: pbi.key };
+  const found = findClass(nexus.classes, name);
+  if (!found) return { problem: 'unknown-class', serviceClass: name, classes: classNames(nexus.classes) };
+  const fixed = found.name === FIXED_DATE;
+  if (fixed && dueDate === null) return { problem: 'class-needs-date', key: pbi.key };
+  if (!fixed && dueDate !== null) return { problem: 'date-without-fixed-date', key: pbi.key, serviceClass: found.name };
+  if (pbi.serviceClass === found.name && pbi.dueDate === dueDate) return { problem: 'no-change', key: pbi.key };
+  return { type: 'pbi.class-changed', key: pbi.key, serviceClass: found.name, dueDate, ...who };
 }

@@ -1,6 +1,7 @@
 import type { DateTime } from 'luxon';
 import { byOccurrence, type PbiEvent, type SquareState } from './events';
 import { rankAdded } from './rank';
+import { STANDARD } from './service-class';
 import { isFinishedStage, isStartedStage, type Workflow } from './workflow';
 
 /** One team's part of a PBI. */
@@ -30,6 +31,10 @@ export type Pbi = {
   rank: string;
   /** keys of the PBIs it can't be integrated before, in the order they were added */
   dependsOn: string[];
+  /** its class of service as the Nexus spells it (service-class.ts): `standard` until given another */
+  serviceClass: string;
+  /** the date (YYYY-MM-DD) a fixed-date PBI is due by; null for every other class */
+  dueDate: string | null;
 };
 
 const keyCollator = new Intl.Collator('en', { numeric: true });
@@ -105,6 +110,8 @@ export function evolve(pbi: Pbi | undefined, event: PbiEvent, workflow: Workflow
       return next.dependsOn.includes(event.on) ? next : { ...next, dependsOn: [...next.dependsOn, event.on] };
     case 'pbi.dependency-removed':
       return { ...next, dependsOn: next.dependsOn.filter((k) => k !== event.on) };
+    case 'pbi.class-changed':
+      return { ...next, serviceClass: event.serviceClass, dueDate: event.dueDate };
     default: {
       // a type a newer version of the bot wrote (replicas of two versions during a deploy): kept in history, skipped
       const unknown: never = event; // still a compile error when a known type is left out above
@@ -167,6 +174,8 @@ function added(event: Extract<PbiEvent, { type: 'pbi.added' }>, workflow: Workfl
     snoozedUntil: null,
     rank: rankAdded(event.at, event.key),
     dependsOn: [],
+    serviceClass: STANDARD,
+    dueDate: null,
   };
   return enterStage(pbi, event.stage, event.at, workflow);
 }

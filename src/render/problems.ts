@@ -1,7 +1,16 @@
 import type { NexusProblem } from '../commands/nexus/change';
-import { MAX_OPEN_PBIS, MAX_STAGE_NAME, MAX_STAGES, MAX_TEAM_NAME, MAX_TEAMS } from '../domain/limits';
+import {
+  MAX_CLASS_NAME,
+  MAX_CLASSES,
+  MAX_OPEN_PBIS,
+  MAX_STAGE_NAME,
+  MAX_STAGES,
+  MAX_TEAM_NAME,
+  MAX_TEAMS,
+} from '../domain/limits';
 import type { TeamsProblem } from '../domain/nexus';
 import type { PbiProblem } from '../domain/pbi-decisions';
+import type { ClassProblem, ServiceClass } from '../domain/service-class';
 import type { WorkflowProblem } from '../domain/workflow';
 import type { NexusExists, SettingsInUse } from '../store/nexus-repository';
 import type { DuplicateKey, UnknownPbi } from '../store/pbi-repository';
@@ -21,6 +30,7 @@ type Problem =
   | SettingsInUse
   | NexusExists
   | NexusProblem
+  | ClassProblem
   | ButtonProblem;
 
 /** One short sentence per expected failure, saying what was wrong and what to do instead. */
@@ -146,6 +156,22 @@ export function explain(p: Problem): string {
       return p.disconnecting
         ? `${TRACKER_NAMES[p.kind]} is not connected to this Nexus.`
         : `${TRACKER_NAMES[p.kind]} is not connected to this Nexus; \`/nexus tracker ${p.kind}\` connects it.`;
+    case 'unknown-class':
+      return `There is no class of service ${code(p.serviceClass.slice(0, MAX_CLASS_NAME))}. Classes: ${p.classes.map(code).join(', ')}.`;
+    case 'invalid-class-name':
+      return `${code(p.serviceClass.slice(0, MAX_CLASS_NAME))}${p.serviceClass.length > MAX_CLASS_NAME ? '…' : ''} is not a class name: letters, digits and \`-_.\`, no spaces, starting with a letter or digit, at most ${MAX_CLASS_NAME} characters.`;
+    case 'too-many-classes':
+      return `A Nexus has at most ${MAX_CLASSES} classes of service of its own besides the built-in ones (this would make ${p.count}).`;
+    case 'class-built-in':
+      return `${code(p.serviceClass)} is a built-in class and stays; to take away its own SLE and WIP limit: ${code(`/nexus class add ${p.serviceClass}`)} with neither.`;
+    case 'class-unchanged':
+      return `${code(p.serviceClass.name)} already has ${classLimits(p.serviceClass)}.`;
+    case 'class-needs-date':
+      return `A fixed-date PBI needs the date it is due by: ${code(`/pbi class ${p.key} fixed-date --date YYYY-MM-DD`)}.`;
+    case 'date-without-fixed-date':
+      return `Only a fixed-date PBI has a date; ${code(p.serviceClass)} takes none, so leave out \`--date\`.`;
+    case 'class-in-use':
+      return `${code(p.serviceClass)} is still the class of open PBIs (${p.keys.slice(0, 5).map(escape).join(', ')}${p.keys.length > 5 ? ', …' : ''}); give them another first, like ${code(`/pbi class ${p.keys[0]} standard`)}.`;
     case 'unknown-button':
       return 'This button is not one Nexus Flow understands.';
     case 'pbi-gone':
@@ -153,6 +179,14 @@ export function explain(p: Problem): string {
     case 'stale-card':
       return `This card is out of date: ${cardChange(p)}. Nothing changed; ${code(`/pbi show ${p.key}`)} shows it now.`;
   }
+}
+
+/** A class's own SLE and WIP limit in words: "an SLE of 5 days and a WIP limit of 2", "no SLE or WIP limit of its own". */
+export function classLimits(c: ServiceClass): string {
+  const sle = c.sleDays === null ? null : `an SLE of ${count(c.sleDays, 'day')}`;
+  const wip = c.wipLimit === null ? null : `a WIP limit of ${c.wipLimit}`;
+  if (sle && wip) return `${sle} and ${wip}`;
+  return sle ?? wip ?? 'no SLE or WIP limit of its own';
 }
 
 /** What changed on a PBI since its card was drawn. */
@@ -203,6 +237,10 @@ const OF_WHAT_WAS_TYPED: ReadonlySet<Problem['problem']> = new Set([
   'invalid-stage-name',
   'invalid-team-name',
   'duplicate-key',
+  'unknown-class',
+  'invalid-class-name',
+  'class-needs-date',
+  'date-without-fixed-date',
 ]);
 export const isMistake = (p: Problem): boolean => OF_WHAT_WAS_TYPED.has(p.problem);
 

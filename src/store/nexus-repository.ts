@@ -1,6 +1,7 @@
 import type { NexusEvent } from '../domain/events';
 import { ExpectedFailure, thrownProblem } from '../domain/expected-failure';
 import type { Nexus } from '../domain/nexus';
+import { findClass } from '../domain/service-class';
 import { type DroppedMappings, type TrackerKind, withoutStages, withoutTeams } from '../domain/tracker';
 import { findStage, type Workflow } from '../domain/workflow';
 import { Prisma, type PrismaClient } from '../generated/prisma/client';
@@ -17,7 +18,9 @@ export type SettingsChange = { after: Nexus; event: NexusEvent };
 /** A stage or team the change would take away while PBIs still use it. */
 export type SettingsInUse =
   | { problem: 'stage-in-use'; stage: string; count: number }
-  | { problem: 'team-in-use'; team: string; keys: string[] };
+  | { problem: 'team-in-use'; team: string; keys: string[] }
+  /** `keys`: open PBIs of the class, the first few */
+  | { problem: 'class-in-use'; serviceClass: string; keys: string[] };
 
 /** A decision to change the settings, as opposed to the caller's reason for not changing them. */
 const isChange = <R>(decided: SettingsChange | R): decided is SettingsChange =>
@@ -176,7 +179,10 @@ async function unmapRemoved(tx: Prisma.TransactionClient, before: Nexus, after: 
   return unmapped;
 }
 
-/** A stage removed that PBIs on the board (not discarded) are in, or a team removed that open PBIs need; else null. */
+/**
+ * A stage removed that PBIs on the board (not discarded) are in, or a team removed that open PBIs need, or a class
+ * removed that open PBIs have; else null.
+ */
 async function stillInUse(tx: Prisma.TransactionClient, before: Nexus, after: Nexus): Promise<SettingsInUse | null> {
   const kept = new Set(after.workflow.stages.map((s) => s.name));
   for (const { name } of before.workflow.stages.filter((s) => !kept.has(s.name))) {
@@ -189,6 +195,15 @@ async function stillInUse(tx: Prisma.TransactionClient, before: Nexus, after: Ne
         AND squares @> ${JSON.stringify([{ team }])}::jsonb
       ORDER BY key LIMIT ${KEYS_NAMED}`;
     if (needing.length) return { problem: 'team-in-use', team, keys: needing.map((r) => r.key) };
+  }
+  for (const { name } of before.classes.filter((c) => !findClass(after.classes, c.name))) {
+    const having = await tx.pbi.findMany({
+      where: { nexusId: before.id, serviceClass: name, finishedAt: null, discardedAt: null },
+      select: { key: true },
+      orderBy: { key: 'asc' },
+      take: KEYS_NAMED,
+    });
+    if (having.length) return { problem: 'class-in-use', serviceClass: name, keys: having.map((r) => r.key) };
   }
   return null;
 }

@@ -5,6 +5,7 @@ import type { NexusEvent, PbiEvent, SquareState } from '../domain/events';
 import type { Nexus } from '../domain/nexus';
 import type { Pbi, Square } from '../domain/pbi';
 import { rankAdded } from '../domain/rank';
+import type { ServiceClass } from '../domain/service-class';
 import type { Stage } from '../domain/workflow';
 import {
   type Delivery as DeliveryRow,
@@ -35,6 +36,7 @@ export function toNexus(row: NexusRow): Nexus {
     timeZone: row.timeZone,
     digest: { time: row.digestTime, days: row.digestDays as Weekday[], enabled: row.digestEnabled },
     forecast: { days: row.forecastDays === 'working' ? 'working' : 'calendar', sprintDays: row.sprintDays },
+    classes: row.classes as ServiceClass[],
     nit: row.nitUserIds,
     createdBy: row.createdBy,
   };
@@ -59,6 +61,7 @@ export function nexusColumns(n: Omit<Nexus, 'id'>) {
     digestEnabled: n.digest.enabled,
     forecastDays: n.forecast.days,
     sprintDays: n.forecast.sprintDays,
+    classes: n.classes as unknown as Prisma.InputJsonValue,
     nitUserIds: n.nit,
     createdBy: n.createdBy,
   };
@@ -90,6 +93,8 @@ export function toPbi(row: Pick<PbiRow, keyof PbiRow>): Pbi {
     // a PBI stored before ranks (or written without one) is where its history puts it: at its creation
     rank: row.rank ?? rankAdded(instant(row.createdAt), row.key),
     dependsOn: row.dependsOn,
+    serviceClass: row.serviceClass,
+    dueDate: row.dueDate,
   };
 }
 
@@ -119,6 +124,8 @@ export function pbiColumns(p: Pbi) {
     snoozedUntil: p.snoozedUntil,
     rank: p.rank,
     dependsOn: p.dependsOn,
+    serviceClass: p.serviceClass,
+    dueDate: p.dueDate,
   };
 }
 
@@ -206,6 +213,8 @@ export const PBI_TABLE = {
     snoozedUntil: 'text',
     rank: 'text',
     dependsOn: 'text[]',
+    serviceClass: 'text',
+    dueDate: 'text',
     version: 'integer',
     revision: 'integer',
   },

@@ -37,6 +37,7 @@ async function createNexus(store: Store, digest: Nexus['digest']): Promise<Nexus
     timeZone: ZONE,
     digest,
     forecast: { days: 'calendar', sprintDays: 14 },
+    classes: [],
     nit: ['U1'],
     createdBy: 'U1',
   };

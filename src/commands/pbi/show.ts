@@ -154,6 +154,8 @@ function describeEvent(e: PbiEvent, today: CalendarDate): string {
       return `🔗 ${who} made it depend on ${escape(e.on)}`;
     case 'pbi.dependency-removed':
       return `🔗 ${who} took away its dependency on ${escape(e.on)}`;
+    case 'pbi.class-changed':
+      return `🏷 ${who} made it ${code(e.serviceClass)}${e.dueDate ? `, due ${formatDate(e.dueDate, today)}` : ''}`;
     default: {
       const unknown: never = e; // written by a newer version of the bot
       return `${who}: ${escape(String((unknown as { type: unknown }).type))}`;
