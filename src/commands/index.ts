@@ -24,6 +24,7 @@ import { forecastBy } from './forecast/by';
 import { forecastPbi } from './forecast/pbi';
 import { forecastSprint } from './forecast/sprint';
 import { forecastWhen } from './forecast/when';
+import { nexusClass } from './nexus/class';
 import { nexusDigest } from './nexus/digest';
 import { nexusFlow } from './nexus/flow';
 import { nexusForecast } from './nexus/forecast';
@@ -38,6 +39,7 @@ import { nexusTracker } from './nexus/tracker';
 import { nexusZone } from './nexus/zone';
 import { pbiAdd } from './pbi/add';
 import { pbiBlock, pbiUnblock } from './pbi/block';
+import { pbiClass } from './pbi/class';
 import { pbiDepends } from './pbi/depends';
 import { pbiDiscard } from './pbi/discard';
 import { pbiMove } from './pbi/move';
@@ -60,6 +62,7 @@ export const COMMANDS: readonly AnyCommand[] = [
   pbiSwarm,
   pbiRank,
   pbiDepends,
+  pbiClass,
   pbiSnooze,
   flowBoard,
   flowWip,
@@ -79,6 +82,7 @@ export const COMMANDS: readonly AnyCommand[] = [
   nexusSetup,
   nexusTeams,
   nexusStage,
+  nexusClass,
   nexusFlow,
   nexusSle,
   nexusDigest,

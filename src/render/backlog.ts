@@ -1,4 +1,5 @@
 import type { RankPlace } from '../domain/backlog';
+import type { CalendarDate } from '../domain/calendar';
 import { openKeys, waitingOn } from '../domain/dependencies';
 import type { Nexus } from '../domain/nexus';
 import type { Pbi } from '../domain/pbi';
@@ -14,10 +15,12 @@ export function rankPlaceText(place: RankPlace): string {
 }
 
 /** `/flow backlog`: the open PBIs in the Product Backlog's order, the first `top` of them, numbered. */
-export function renderBacklog(nexus: Nexus, ordered: readonly Pbi[], top: number): Reply {
+export function renderBacklog(nexus: Nexus, ordered: readonly Pbi[], top: number, today: CalendarDate): Reply {
   const shown = ordered.slice(0, top);
   const open = openKeys(ordered);
-  const lines = shown.map((pbi, i) => `${i + 1}. ${pbiLine(pbi, null, waitingOn(pbi, open))} · in ${code(pbi.stage)}`);
+  const lines = shown.map(
+    (pbi, i) => `${i + 1}. ${pbiLine(pbi, null, waitingOn(pbi, open), today)} · in ${code(pbi.stage)}`,
+  );
   const more = ordered.length - shown.length;
   const summary = `${count(ordered.length, 'open PBI')} in the Product Backlog, in order`;
   return ephemeral(`${escape(nexus.name)} backlog: ${summary}`, [

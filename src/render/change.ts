@@ -1,3 +1,4 @@
+import { localDate } from '../domain/calendar';
 import type { PbiEvent } from '../domain/events';
 import type { Nexus } from '../domain/nexus';
 import type { Pbi } from '../domain/pbi';
@@ -22,7 +23,7 @@ export function renderChange(
   if (isProblem(outcome)) return refuse(outcome, usage);
   const headline = say(outcome.pbi, outcome.event);
   const blocks = [
-    section(`${headline}\n${pbiLine(outcome.pbi, null)}`),
+    section(`${headline}\n${pbiLine(outcome.pbi, null, undefined, localDate(outcome.event.at, nexus.timeZone))}`),
     ...extra.map((e) => context(e)),
     ...pbiButtons(outcome.pbi, nexus),
   ];

@@ -1,6 +1,7 @@
 import type { CalendarDate } from '../domain/calendar';
 import type { SquareState } from '../domain/events';
 import { isSnoozed, type Pbi } from '../domain/pbi';
+import { EXPEDITE, FIXED_DATE, STANDARD } from '../domain/service-class';
 import type { AgingStatus } from '../domain/sle';
 import { bold, escape, link } from './blocks';
 import { formatDate } from './words';
@@ -26,15 +27,30 @@ export function snoozeMark(pbi: Pbi, today: CalendarDate): string {
 }
 
 /**
- * One line per PBI on boards and lists: key, linked title, squares, age against the SLE, blocked reason, and what it
- * depends on: `waiting`, its dependencies not integrated yet, where the list knows them; otherwise all of them.
+ * A PBI's class of service as lists mark it: "⚡ expedite", "📅 due Fri 15 Jan", "🏷 intangible"; nothing for
+ * standard, every PBI's class until given another. Without `today` a due date is given with its year.
+ */
+export function classMark(pbi: Pick<Pbi, 'serviceClass' | 'dueDate'>, today?: CalendarDate): string {
+  if (pbi.serviceClass === STANDARD) return '';
+  if (pbi.serviceClass === EXPEDITE) return '⚡ expedite';
+  if (pbi.serviceClass === FIXED_DATE && pbi.dueDate) return `📅 due ${formatDate(pbi.dueDate, today ?? '')}`;
+  return `🏷 ${escape(pbi.serviceClass)}`;
+}
+
+/**
+ * One line per PBI on boards and lists: key, linked title, class of service, squares, age against the SLE, blocked
+ * reason, and what it depends on: `waiting`, its dependencies not integrated yet, where the list knows them; otherwise
+ * all of them. `today` dates a fixed-date PBI's due date as replies do (without it, with its year).
  */
 export function pbiLine(
   pbi: Pbi,
   age: { age: number; status: AgingStatus } | null,
   waiting?: readonly string[],
+  today?: CalendarDate,
 ): string {
   const parts = [`${bold(escape(pbi.key))} ${link(pbi.title, pbi.url)}`];
+  const serviceClass = classMark(pbi, today);
+  if (serviceClass) parts.push(serviceClass);
   if (pbi.squares.length) parts.push(squares(pbi));
   const ageLabel = ageText(age);
   if (ageLabel) parts.push(ageLabel);

@@ -1,10 +1,11 @@
 import type { SettingShown, SettingsChanged, SettingsOutcome } from '../commands/nexus/change';
 import type { Weekday } from '../domain/calendar';
 import type { ForecastSetting, Nexus } from '../domain/nexus';
+import { classNames, findClass, type ServiceClass } from '../domain/service-class';
 import type { DroppedMappings } from '../domain/tracker';
 import { sameName, type Workflow } from '../domain/workflow';
 import { code, context, escape, section } from './blocks';
-import { isProblem, refuse } from './problems';
+import { classLimits, isProblem, refuse } from './problems';
 import { ephemeral, inChannel, type Reply } from './reply';
 import { TRACKER_NAMES } from './tracker-news';
 import { count, ZONE_MOVES } from './words';
@@ -68,6 +69,17 @@ function saidOf(changed: SettingsChanged, who: string): string {
     }
     case 'zone':
       return `🌍 ${who} changed the Nexus's time zone from ${changed.from} to ${changed.to}.`;
+    case 'class': {
+      const { action, serviceClass } = changed;
+      const name = code(serviceClass.name);
+      if (action === 'remove') return `🏷 ${who} removed the class of service ${name}.`;
+      const limits = classLimits(serviceClass);
+      if (action === 'add')
+        return `🏷 ${who} added the class of service ${name}${serviceClass.sleDays === null && serviceClass.wipLimit === null ? '' : ` with ${limits}`}.`;
+      return serviceClass.sleDays === null && serviceClass.wipLimit === null
+        ? `🏷 ${who} took away ${name}'s own SLE and WIP limit.`
+        : `🏷 ${who} gave ${name} ${limits}.`;
+    }
     case 'forecast': {
       const { forecast, workingDays } = changed;
       return `🔮 ${who} set forecasts to count ${counted(forecast, workingDays)}; a Sprint is ${count(forecast.sprintDays, 'day')}.`;
@@ -90,6 +102,8 @@ function detailOf(changed: SettingsChanged, nexus: Nexus): string | null {
       return 'The working days are also the days forecasts count with `/nexus forecast working`.';
     case 'zone':
       return `From now on every day is counted in ${nexus.timeZone}: ${ZONE_MOVES} (an age, or a start or finish near midnight, can move by a day). ${digestAt(nexus)}`;
+    case 'class':
+      return `${describeClasses(nexus.classes)} ${CLASS_EFFECTS}`;
     case 'forecast':
       return "Working days are the digest's days (`/nexus digest`). `/forecast sprint` uses the Sprint length.";
   }
@@ -113,7 +127,26 @@ function describeSetting(shown: SettingShown, nexus: Nexus): string {
         : `SLE: ${sle.percentile}% of PBIs finish within ${count(sle.days, 'day')} (set by hand).`;
     case 'forecast':
       return `Forecasts count ${counted(forecast, digest.days)}; a Sprint is ${count(forecast.sprintDays, 'day')}.`;
+    case 'classes':
+      return `${describeClasses(nexus.classes)} ${CLASS_EFFECTS} \`/pbi class <key> <class>\` gives a PBI one (fixed-date with \`--date <YYYY-MM-DD>\`).`;
   }
+}
+
+/** What a class changes, said wherever classes are listed or changed. */
+const CLASS_EFFECTS =
+  "A PBI is standard until given another class. Expedite PBIs are shown apart on the board and don't count against stage WIP limits; a fixed-date PBI is due by its date, and the digest warns when its 85% forecast falls after it; a class's own SLE is what its PBIs age against, and its WIP limit is checked like a stage's.";
+
+/** "Classes of service: `standard`, `expedite` (WIP limit 1), …", in the order `/nexus class` lists them. */
+export function describeClasses(classes: readonly ServiceClass[]): string {
+  const listed = classNames(classes).map((name) => {
+    const c = findClass(classes, name)!;
+    const limits = [
+      ...(c.sleDays === null ? [] : [`SLE ${count(c.sleDays, 'day')}`]),
+      ...(c.wipLimit === null ? [] : [`WIP limit ${c.wipLimit}`]),
+    ];
+    return `${code(c.name)}${limits.length ? ` (${limits.join(', ')})` : ''}`;
+  });
+  return `Classes of service: ${listed.join(', ')}.`;
 }
 
 const mention = (user: string) => `<@${user}>`;

@@ -34,6 +34,10 @@ const LINES: Record<string, Line[]> = {
   ],
   'pbi depends': [{ line: (n) => `/pbi depends PBI-1 on ${n}` }, { line: (n) => `/pbi depends ${n} remove PBI-1` }],
   'pbi rank': [{ line: (n) => `/pbi rank PBI-1 before ${n}` }, { line: (n) => `/pbi rank ${n} top` }],
+  'pbi class': [
+    { line: (n) => `/pbi class PBI-1 ${n}` },
+    { line: (n) => `/pbi class PBI-1 fixed-date --date ${n}`, says: 'is not a date', anyWord: true },
+  ],
   'flow board': [{ line: (n) => `/flow board ${n}` }],
   'flow backlog': [
     { line: (n) => `/flow backlog --top ${n}`, says: '--top is a whole number from 1 to 200', anyWord: true },
@@ -78,6 +82,10 @@ const LINES: Record<string, Line[]> = {
   'nexus sle': [
     { line: (n) => `/nexus sle ${n}`, says: 'The percentile is a whole number', anyWord: true },
     { line: (n) => `/nexus sle 85 ${n}`, says: 'The days are a whole number', anyWord: true },
+  ],
+  'nexus class': [
+    { line: (n) => `/nexus class add risk --sle ${n}`, says: "--sle is the class's SLE in days", anyWord: true },
+    { line: (n) => `/nexus class add risk --wip ${n}`, says: 'A WIP limit is a whole number', anyWord: true },
   ],
   'nexus zone': [{ line: (n) => `/nexus zone ${n}` }],
   'nexus digest': [{ line: (n) => `/nexus digest ${n}` }],

@@ -95,6 +95,15 @@ describeEachDatabase('settings and PBI writes at once', (db) => {
     expect(await brokenInvariants(db(), nexusId)).toEqual([]);
   });
 
+  test('a class removed while PBIs are given it: no open PBI has a class the Nexus does not have', async () => {
+    await addPbis(6);
+    await a.run('/nexus class add integration-risk');
+    const gives = Array.from({ length: 6 }, (_, i) => `/pbi class PBI-${i + 1} integration-risk`);
+    const answers = await both([...gives.slice(0, 3), '/nexus class remove integration-risk', ...gives.slice(3)]);
+    expect(answers.map((r) => r.plain).join('\n')).not.toMatch(/apolog|went wrong/i);
+    expect(await brokenInvariants(db(), nexusId)).toEqual([]);
+  });
+
   test('a hundred moves of one PBI at once: each is done or says where the PBI already is, none fails', async () => {
     await addPbis(1);
     const stages = ['ready', 'doing', 'review', 'ready', 'refining'];

@@ -1,5 +1,6 @@
 import type { PbiEvent } from '../../src/domain/events';
 import { type Pbi, replay } from '../../src/domain/pbi';
+import { findClass } from '../../src/domain/service-class';
 import { isFinishedStage } from '../../src/domain/workflow';
 import type { Database } from '../../src/store/database';
 import { pbiColumns, toNexus, toPbi, toPbiEvent } from '../../src/store/rows';
@@ -7,7 +8,7 @@ import { pbiColumns, toNexus, toPbi, toPbiEvent } from '../../src/store/rows';
 /**
  * What must hold of a Nexus whatever ran at once: every stored PBI equals its history folded under the Nexus's
  * current settings; no PBI on the board is in a stage the Nexus does not have; no open PBI needs a team it does not
- * have; no tracker label means a team it does not have, and no tracker status a stage it does not have; nothing
+ * have, nor a class of service it does not have; no tracker label means a team it does not have, and no tracker status a stage it does not have; nothing
  * happened after it was recorded. Returns what does not hold, one line each (empty when all is well).
  */
 export async function brokenInvariants(db: Database, nexusId: string, recordedBy = new Date()): Promise<string[]> {
@@ -30,6 +31,8 @@ export async function brokenInvariants(db: Database, nexusId: string, recordedBy
     const open = !stored.discardedAt && !isFinishedStage(nexus.workflow, stored.stage);
     for (const s of stored.squares)
       if (open && !nexus.teams.includes(s.team)) broken.push(`${row.key} needs ${s.team}, not a team of the Nexus`);
+    if (open && !findClass(nexus.classes, stored.serviceClass))
+      broken.push(`${row.key} is ${stored.serviceClass}, not a class of the Nexus`);
     if (stored.lastEventAt.toMillis() > recordedBy.getTime())
       broken.push(`${row.key} changed at ${stored.lastEventAt.toISO()}, in the future`);
   }

@@ -1,6 +1,7 @@
 import type { Weekday } from '../../domain/calendar';
 import type { NexusEvent } from '../../domain/events';
 import type { DigestSchedule, ForecastSetting, Nexus, TeamsProblem } from '../../domain/nexus';
+import type { ClassProblem, ServiceClass } from '../../domain/service-class';
 import type { SleSetting } from '../../domain/sle';
 import type { DroppedMappings, TrackerKind } from '../../domain/tracker';
 import type { WorkflowProblem } from '../../domain/workflow';
@@ -22,7 +23,7 @@ export type NexusProblem =
   | { problem: 'tracker-not-connected'; kind: TrackerKind; disconnecting?: true };
 
 /** Why a settings change was not made: the command's own reason, the workflow's or the teams', or the store's. */
-export type SettingsProblem = NexusProblem | WorkflowProblem | TeamsProblem | SettingsInUse;
+export type SettingsProblem = NexusProblem | WorkflowProblem | TeamsProblem | ClassProblem | SettingsInUse;
 
 /**
  * What a settings change did, as facts: the channel's sentence about it is worded by `renderSettings` in
@@ -40,10 +41,12 @@ export type SettingsChanged =
   | { setting: 'digest'; digest: DigestSchedule; timeZone: string }
   | { setting: 'zone'; from: string; to: string }
   /** `workingDays`: the digest's days, which "working days only" counts */
-  | { setting: 'forecast'; forecast: ForecastSetting; workingDays: Weekday[] };
+  | { setting: 'forecast'; forecast: ForecastSetting; workingDays: Weekday[] }
+  /** `set`: a class the Nexus had given this SLE and WIP limit (none: null) */
+  | { setting: 'class'; action: 'add' | 'set' | 'remove'; serviceClass: ServiceClass };
 
 /** A setting shown as it is, asked for with no arguments. */
-export type SettingShown = 'teams' | 'zone' | 'digest' | 'sle' | 'forecast';
+export type SettingShown = 'teams' | 'zone' | 'digest' | 'sle' | 'forecast' | 'classes';
 
 /**
  * A change told to the channel, with who made it (and the tracker labels and statuses it unmapped, when it removed
@@ -59,7 +62,8 @@ export type SettingsDecision =
   | { after: Nexus; value: unknown; changed: SettingsChanged }
   | NexusProblem
   | WorkflowProblem
-  | TeamsProblem;
+  | TeamsProblem
+  | ClassProblem;
 
 /**
  * Saves the Nexus's new settings with the event recording them. `decide` works on the Nexus as it is when the change

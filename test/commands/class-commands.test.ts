@@ -1,0 +1,85 @@
+import { commandHarness, type Harness } from '../support/harness';
+import { describeEachDatabase } from '../support/setup-db';
+
+const SETUP =
+  '/nexus setup --teams Alpha,Beta --stages "refining,ready,doing:2,integrated" --start doing --finish integrated';
+
+describeEachDatabase('/pbi class and /nexus class', (db) => {
+  let h: Harness;
+  beforeEach(async () => {
+    h = commandHarness(db()); // Mon 2 Mar 2026, 09:00 Berlin
+    await h.run(SETUP);
+    for (const title of ['Checkout', 'Search', 'Refunds']) await h.run(`/pbi add ${title} --teams Alpha`);
+  });
+
+  test("the Nexus's own classes: added with an SLE and WIP limit, listed, given to a PBI, removed when unused", async () => {
+    const added = await h.run('/nexus class add integration-risk --sle 20 --wip 2');
+    expect(added.visibility).toBe('channel');
+    expect(added.plain).toContain(
+      'added the class of service integration-risk with an SLE of 20 days and a WIP limit of 2',
+    );
+    expect((await h.run('/nexus class add Expedite --wip 1')).plain).toContain('gave expedite a WIP limit of 1');
+    h.as('U_DEV'); // anyone may list them and give a PBI one
+    const listed = await h.run('/nexus class');
+    expect(listed.visibility).toBe('ephemeral');
+    expect(listed.plain).toContain(
+      'Classes of service: standard, expedite (WIP limit 1), fixed-date, intangible, integration-risk (SLE 20 days, WIP limit 2).',
+    );
+    const given = await h.run('/pbi class pbi-1 Integration-Risk');
+    expect(given.visibility).toBe('channel');
+    expect(given.plain).toContain('@U_DEV made PBI-1 integration-risk');
+    expect(given.plain).toContain('PBI-1 Checkout · 🏷 integration-risk · ☐ Alpha');
+    const fixed = await h.run('/pbi class PBI-2 fixed-date --date 2026-04-01');
+    expect(fixed.plain).toContain('made PBI-2 fixed-date, due Wed 1 Apr');
+    expect((await h.run('/pbi show PBI-2')).plain).toContain('@U_DEV made it fixed-date, due Wed 1 Apr');
+    expect((await h.run('/flow backlog')).plain).toMatch(/2\. PBI-2 Search · 📅 due Wed 1 Apr · ☐ Alpha/);
+    expect((await h.run('/nexus class remove integration-risk')).plain).toContain('Only the Nexus Integration Team');
+    h.as('U_NIT');
+    const inUse = await h.run('/nexus class remove integration-risk');
+    expect(inUse.plain).toContain(
+      'integration-risk is still the class of open PBIs (PBI-1); give them another first, like /pbi class PBI-1 standard.',
+    );
+    await h.run('/pbi class PBI-1 standard');
+    expect((await h.run('/nexus class remove integration-risk')).plain).toContain(
+      'removed the class of service integration-risk',
+    );
+    expect((await h.run('/pbi class PBI-1 integration-risk')).plain).toContain(
+      'There is no class of service integration-risk. Classes: standard, expedite, fixed-date, intangible.',
+    );
+    const types = (await db().prisma.event.findMany({ where: { pbiKey: null }, orderBy: { id: 'asc' } })).map(
+      (e) => e.type,
+    );
+    expect(types.filter((t) => t === 'nexus.classes-changed')).toHaveLength(3);
+  });
+
+  test('bad classes, dates and limits get one clear line and change nothing', async () => {
+    await h.run('/nexus class add integration-risk');
+    const before = await db().prisma.event.count();
+    const refusals: [string, string][] = [
+      [
+        '/pbi class PBI-1 fixed-date',
+        'A fixed-date PBI needs the date it is due by: /pbi class PBI-1 fixed-date --date',
+      ],
+      ['/pbi class PBI-1 fixed-date --date 1/4/2026', '1/4/2026 is not a date; write it as YYYY-MM-DD'],
+      ['/pbi class PBI-1 fixed-date --date 2026-02-30', '2026-02-30 is not a date'],
+      ['/pbi class PBI-1 expedite --date 2026-04-01', 'Only a fixed-date PBI has a date; expedite takes none'],
+      ['/pbi class PBI-1 urgent', 'There is no class of service urgent. Classes: standard, expedite'],
+      ['/pbi class PBI-1', 'Give the PBI and one class'],
+      ['/pbi class PBI-9 expedite', 'There is no PBI PBI-9 in this Nexus'],
+      ['/pbi class PBI-1 standard', 'That changes nothing on PBI-1'],
+      ['/nexus class add integration-risk', 'integration-risk already has no SLE or WIP limit of its own'],
+      ['/nexus class add integration risk', 'A class name has no spaces'],
+      ['/nexus class add risk! --wip 2', 'risk! is not a class name'],
+      ['/nexus class add risk --sle 0', "--sle is the class's SLE in days, a whole number from 1 to 365"],
+      ['/nexus class remove expedite', 'expedite is a built-in class and stays'],
+      ['/nexus class remove nothing', 'There is no class of service nothing'],
+      ['/nexus class rename risk', 'Say add or remove, then the class'],
+    ];
+    for (const [line, said] of refusals) {
+      const reply = await h.run(line);
+      expect({ line, visibility: reply.visibility }).toEqual({ line, visibility: 'ephemeral' });
+      expect(reply.plain).toContain(said);
+    }
+    expect(await db().prisma.event.count()).toBe(before);
+  });
+});
