@@ -1,7 +1,9 @@
 import type { DateTime } from 'luxon';
+import type { DependencyGraph } from './dependencies';
 import type { PbiEvent } from './events';
 import type { Nexus } from './nexus';
-import type { Pbi } from './pbi';
+import { evolve, inOrder as inOrderOf, type Pbi } from './pbi';
+import { decideDependency } from './pbi-decisions';
 import {
   type Applied,
   applyTrackerChange,
@@ -18,8 +20,10 @@ import {
   type TrackerMove,
   type TrackerNews,
   teamsForHints,
+  trackerDependencies,
   type Unmapped,
 } from './tracker';
+import { sameName } from './workflow';
 
 /**
  * One stored delivery: the change its tracker reported and when it reached us; `id` is the order of receipt.
@@ -66,7 +70,17 @@ export type TrackerBatchInput = {
   current: readonly Pbi[];
   /** the whole history of each PBI in `lateKeys`, oldest first */
   histories: ReadonlyMap<string, readonly PbiEvent[]>;
+  /**
+   * The Nexus's dependencies now, for changes that bring links (`linkedKeys`): `current` then holds the PBIs they
+   * link to as well. Left out when no change does.
+   */
+  dependencies?: DependencyGraph;
 };
+
+/** The keys the deliveries' links name: their PBIs, where the Nexus has them, are needed to decide dependencies. */
+export function linkedKeys(deliveries: readonly TrackerDelivery[]): string[] {
+  return [...new Set(deliveries.flatMap((d) => (d.change.links ?? []).map((l) => l.key)))];
+}
 
 /**
  * The deliveries as they apply: dated not after they reached us, in order of occurrence (then of receipt), each under
@@ -141,6 +155,39 @@ export function decideTrackerBatch(input: TrackerBatchInput): TrackerBatch {
     });
     if (applied.move && !delivery.imported) moves.push({ ...applied.move, kind: delivery.kind });
   };
+  const graph = new Map(input.dependencies ?? []);
+  const keyOf = (key: string) => (working.has(key) ? key : [...working.keys()].find((k) => sameName(k, key)));
+  /** Records that `key` can't be integrated before `on`, when both are PBIs and it closes no cycle. */
+  const depend = (delivery: TrackerDelivery, key: string, on: string) => {
+    const found = keyOf(key);
+    const other = keyOf(on);
+    if (!found || !other) return; // not a PBI (yet): the other item's own links say it when it comes
+    const current = working.get(found)!;
+    const decided = decideDependency(current.pbi, working.get(other)!.pbi, other, graph, {
+      at: delivery.change.at,
+      actor: delivery.kind,
+    });
+    // already there, on itself, discarded, or a cycle: the Nexus keeps what it has
+    if ('problem' in decided) return;
+    const event = inOrderOf(decided, current.pbi);
+    const pbi = evolve(current.pbi, event, nexus.workflow);
+    events.push(event);
+    if (delivery.imported) imported.add(event);
+    graph.set(pbi.key, pbi.dependsOn);
+    working.set(found, {
+      ...current,
+      pbi,
+      history: current.history ? [...current.history, event] : null,
+      recent: [...current.recent, event],
+    });
+  };
+  /** The dependencies the delivery's links say, between the item (`key`) and the PBIs it links to. */
+  const linkDependencies = (delivery: TrackerDelivery, key: string) => {
+    if (!delivery.change.links?.length) return;
+    const { on, neededBy } = trackerDependencies(delivery.change.links);
+    for (const other of on) depend(delivery, key, other);
+    for (const other of neededBy) depend(delivery, other, key);
+  };
   for (const delivery of inOrder(input.deliveries, input.current)) {
     const { id, kind, change } = delivery;
     const connection = connections.get(kind);
@@ -167,10 +214,14 @@ export function decideTrackerBatch(input: TrackerBatchInput): TrackerBatch {
       isRepeat(current.history ?? current.recent, { at: placedAt(current.pbi, change), stage, actor: kind })
     ) {
       states.ignored.push(id);
+      // the links are as the tracker has them now, which a repeated move (an import after the webhook) still says
+      linkDependencies(delivery, current.pbi.key);
       continue;
     }
     const teams = teamsForHints(connection.mapping, nexus, change.teamHints);
-    record(delivery, current, applyTrackerChange(nexus.workflow, current, change, { stage, teams, actor: kind }));
+    const applied = applyTrackerChange(nexus.workflow, current, change, { stage, teams, actor: kind });
+    record(delivery, current, applied);
+    linkDependencies(delivery, applied.pbi.key);
   }
   const writes = [...working.values()]
     .filter((w) => w.pbi !== w.before)

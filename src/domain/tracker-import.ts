@@ -79,6 +79,8 @@ export type ItemHistory = {
   id: string;
   item: TrackerChange['item'];
   teamHints: string[];
+  /** its links to other items now, where the tracker's history gives them */
+  links?: TrackerChange['links'];
   /** its status now: where an item that never changed status has been since it was created */
   status: TrackerStatus;
   /** its status changes, oldest first */
@@ -105,10 +107,14 @@ export function importedChanges(history: ItemHistory): ImportedChange[] {
     teamHints,
   });
   const created = first ? [{ deliveryId: `import:${id}:created`, change: change(item.createdAt, null, first) }] : [];
-  return [
+  const all = [
     ...created,
     ...ordered.map((c) => ({ deliveryId: `import:${id}:${c.id}`, change: change(c.at, c.from, c.to) })),
   ];
+  // links are as they are now: the newest change carries them
+  const last = all.at(-1);
+  if (last && history.links) last.change = { ...last.change, links: history.links };
+  return all;
 }
 
 /** Why `/nexus import` did nothing: the tracker not connected, an import under way, the tracker unreadable, none to stop. */

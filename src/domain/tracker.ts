@@ -31,7 +31,40 @@ export type TrackerChange = {
   at: DateTime;
   /** labels, components, team keys or area paths the tracker gives the item: the team mapping reads them */
   teamHints: string[];
+  /** the item's links to other items as the tracker has them now; absent when the tracker did not send them */
+  links?: TrackerLink[];
 };
+
+/** A link from the item to another, in the tracker's words: "is blocked by" ED-3 (Jira), "blocks" ED-9. */
+export type TrackerLink = { relation: string; key: string };
+
+/** Relations by which the item can't be done before the other (Jira's Blocks and Dependent link types, Azure's). */
+const DEPENDS_ON = ['is blocked by', 'blocked by', 'depends on', 'System.LinkTypes.Dependency-Reverse'].map((r) =>
+  squashLink(r),
+);
+/** Relations by which the other item can't be done before this one. */
+const NEEDED_BY = [
+  'blocks',
+  'blocking',
+  'is depended by',
+  'is depended on by',
+  'System.LinkTypes.Dependency-Forward',
+].map((r) => squashLink(r));
+
+function squashLink(relation: string): string {
+  return relation.toLowerCase().replace(/[\s_.-]+/g, '');
+}
+
+/**
+ * The dependencies a tracker's links say: `on`, the items this one can't be integrated before; `neededBy`, the items
+ * that can't be integrated before this one. Other links (relates to, duplicates…) say nothing about the flow.
+ */
+export function trackerDependencies(links: readonly TrackerLink[]): { on: string[]; neededBy: string[] } {
+  const having = (relations: string[]) => [
+    ...new Set(links.filter((l) => relations.includes(squashLink(l.relation))).map((l) => l.key)),
+  ];
+  return { on: having(DEPENDS_ON), neededBy: having(NEEDED_BY) };
+}
 
 /** What a connection's NIT mapped: status (id, name or category) → stage, and team hint → Nexus team. */
 export type TrackerMapping = { statuses: Record<string, string>; teams: Record<string, string> };

@@ -1,9 +1,16 @@
 import { randomUUID } from 'node:crypto';
 import { DateTime } from 'luxon';
+import type { DependencyGraph } from '../domain/dependencies';
 import type { PbiEvent } from '../domain/events';
 import type { Pbi } from '../domain/pbi';
 import type { TrackerChange, TrackerKind, TrackerNews, Unmapped } from '../domain/tracker';
-import { type DeliveryState, decideTrackerBatch, lateKeys, type TrackerDelivery } from '../domain/tracker-batch';
+import {
+  type DeliveryState,
+  decideTrackerBatch,
+  lateKeys,
+  linkedKeys,
+  type TrackerDelivery,
+} from '../domain/tracker-batch';
 import type { Prisma, PrismaClient } from '../generated/prisma/client';
 import { bumpRevision, type PbiWrite, type RevisionMemo, WRITE_TRANSACTION } from './revisions';
 import {
@@ -85,9 +92,11 @@ export function inboxRepository(prisma: PrismaClient, memo: RevisionMemo, embedd
           imported: row.importId !== null,
         }),
       );
-      const { current, versions } = await loadCurrent(tx, nexusId, deliveries);
+      const linked = linkedKeys(deliveries);
+      const { current, versions } = await loadCurrent(tx, nexusId, deliveries, linked);
       const histories = await loadHistories(tx, nexusId, lateKeys(deliveries, current));
-      const batch = decideTrackerBatch({ nexus, connections, deliveries, current, histories });
+      const dependencies = linked.length ? await loadDependencies(tx, nexusId) : undefined;
+      const batch = decideTrackerBatch({ nexus, connections, deliveries, current, histories, dependencies });
       const revisions = batch.writes.length ? await bumpRevision(tx, nexusId, batch.writes) : null;
       await writeAll(tx, nexusId, batch.writes, versions, batch.events, batch.imported);
       await markStates(tx, batch.states, now);
@@ -278,13 +287,26 @@ async function dueRows(db: Tx, nexusId: string, now: DateTime, limit: number) {
   return [...failed, ...pending];
 }
 
-/** The PBIs the deliveries name, as they are now (keys are unique ignoring case), with their versions. */
+/** The dependencies of the Nexus's PBIs (not discarded), for a batch whose changes bring links. */
+async function loadDependencies(tx: Tx, nexusId: string): Promise<DependencyGraph> {
+  const rows = await tx.pbi.findMany({
+    where: { nexusId, discardedAt: null, NOT: { dependsOn: { isEmpty: true } } },
+    select: { key: true, dependsOn: true },
+  });
+  return new Map(rows.map((r) => [r.key, r.dependsOn]));
+}
+
+/**
+ * The PBIs the deliveries name, and those their links name (`linked`), as they are now (keys are unique ignoring
+ * case), with their versions.
+ */
 async function loadCurrent(
   tx: Tx,
   nexusId: string,
   deliveries: readonly TrackerDelivery[],
+  linked: readonly string[],
 ): Promise<{ current: Pbi[]; versions: Map<string, number> }> {
-  const folded = [...new Set(deliveries.map((d) => d.change.item.key.toLowerCase()))];
+  const folded = [...new Set([...deliveries.map((d) => d.change.item.key), ...linked].map((k) => k.toLowerCase()))];
   const ids = await tx.$queryRaw<{ id: string }[]>`
     SELECT id FROM "Pbi" WHERE "nexusId" = ${nexusId} AND lower(key) IN (SELECT jsonb_array_elements_text(${JSON.stringify(folded)}::jsonb))`;
   const rows = ids.length ? await tx.pbi.findMany({ where: { id: { in: ids.map((r) => r.id) } } }) : [];
@@ -346,8 +368,9 @@ const ADDED = [
   'stageEnteredAt',
   'createdAt',
   'lastEventAt',
+  'dependsOn',
 ] as const;
-/** The columns a tracker change writes of a known PBI: it moves, renames and discards. */
+/** The columns a tracker change writes of a known PBI: it moves, renames, discards and links it to others. */
 const MOVED = [
   'title',
   'url',
@@ -357,6 +380,7 @@ const MOVED = [
   'finishedAt',
   'discardedAt',
   'lastEventAt',
+  'dependsOn',
 ] as const;
 const RECORDED = ['nexusId', 'pbiKey', 'type', 'payload', 'occurredAt', 'actor', 'source'] as const;
 

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import { DELETED, type TrackerChange } from '../domain/tracker';
+import { issueLinks, jiraLinks, withLinks } from './jira-links';
 import { epochMillis, instant } from './parse-time';
 import { checkKeyMaterial, header, randomSecret, verifyHubSignature } from './signature';
 import type { Parsed, Tracker } from './tracker';
@@ -26,6 +27,7 @@ const payload = z.object({
       status: z.object({ id: z.string(), statusCategory: z.object({ key: z.string() }).optional() }).optional(),
       labels: z.array(z.string()).default([]),
       components: z.array(z.object({ name: z.string() })).default([]),
+      issuelinks: issueLinks,
     }),
   }),
   changelog: z.object({ items: z.array(statusItem) }).optional(),
@@ -56,6 +58,7 @@ export const jira: Tracker = {
         to,
         at: event.timestamp,
         teamHints: [...issue.fields.components.map((c) => c.name), ...issue.fields.labels],
+        ...withLinks(jiraLinks(issue.fields.issuelinks)),
       },
     });
     if (event.webhookEvent === 'jira:issue_deleted')

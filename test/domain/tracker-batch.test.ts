@@ -1,7 +1,14 @@
 import type { PbiEvent } from '../../src/domain/events';
 import type { Nexus } from '../../src/domain/nexus';
 import type { Pbi } from '../../src/domain/pbi';
-import { DELETED, LABEL, type TrackerKind, type TrackerStatus } from '../../src/domain/tracker';
+import {
+  DELETED,
+  LABEL,
+  type TrackerKind,
+  type TrackerLink,
+  type TrackerStatus,
+  trackerDependencies,
+} from '../../src/domain/tracker';
 import {
   type ConnectedTracker,
   decideTrackerBatch,
@@ -42,6 +49,7 @@ type Given = {
   received?: string;
   hints?: string[];
   title?: string;
+  links?: TrackerLink[];
 };
 
 let nextId = 1;
@@ -61,6 +69,7 @@ function delivery(g: Given): TrackerDelivery {
       to,
       at: at(g.at),
       teamHints: g.hints ?? [],
+      ...(g.links ? { links: g.links } : {}),
     },
     receivedAt: at(g.received ?? '2026-03-31 00:00'),
   };
@@ -357,5 +366,55 @@ describe('imported entries are history, not news', () => {
     expect(batch.states.unmapped).toEqual([1n]);
     expect(batch.news).toBeNull();
     expect(batch.reported).toEqual([]);
+  });
+});
+
+describe("dependencies from trackers' links", () => {
+  const blockedBy = (key: string): TrackerLink => ({ relation: 'is blocked by', key });
+  const blocks = (key: string): TrackerLink => ({ relation: 'blocks', key });
+  const added = (batch: ReturnType<typeof decide>) =>
+    batch.events.flatMap((e) => (e.type === 'pbi.dependency-added' ? [`${e.key} on ${e.on} by ${e.actor}`] : []));
+
+  test('each tracker\'s words for "can\'t be done before" are dependencies; other links are not', () => {
+    const links: TrackerLink[] = [
+      { relation: 'is blocked by', key: 'ED-3' }, // Jira's Blocks, on the blocked issue
+      { relation: 'depends on', key: 'ED-4' }, // Jira's Dependent
+      { relation: 'System.LinkTypes.Dependency-Reverse', key: '12' }, // Azure DevOps: a predecessor
+      { relation: 'blocks', key: 'ED-9' },
+      { relation: 'System.LinkTypes.Dependency-Forward', key: '13' }, // a successor
+      { relation: 'relates to', key: 'ED-5' },
+      { relation: 'duplicates', key: 'ED-6' },
+    ];
+    expect(trackerDependencies(links)).toEqual({ on: ['ED-3', 'ED-4', '12'], neededBy: ['ED-9', '13'] });
+  });
+
+  test('a link between two PBIs is a dependency, in whichever item it comes; unknown items wait for theirs', () => {
+    const batch = decide(
+      [
+        { key: 'ED-1', to: 'Doing', at: '2026-03-05 10:00', links: [blockedBy('ED-2'), blockedBy('ED-77')] },
+        { key: 'ED-4', to: 'Doing', at: '2026-03-05 11:00', links: [blocks('ED-1')] },
+      ],
+      { current: [known('ED-1'), known('ED-2')] },
+    );
+    expect(added(batch)).toEqual(['ED-1 on ED-2 by jira', 'ED-1 on ED-4 by jira']);
+    expect(batch.writes.find((w) => w.after.key === 'ED-1')?.after.dependsOn).toEqual(['ED-2', 'ED-4']);
+  });
+
+  test('a link the Nexus has, or closing a cycle, changes nothing; a repeated move still brings its links', () => {
+    const two = { ...known('ED-2'), dependsOn: ['ED-1'] };
+    const batch = decide(
+      [
+        { key: 'ED-1', to: 'Doing', at: '2026-03-05 10:00', links: [blockedBy('ED-2')] },
+        { key: 'ED-2', to: 'Doing', at: '2026-03-03 10:00', links: [blockedBy('ED-1'), blockedBy('ED-3')] },
+      ],
+      {
+        current: [known('ED-1'), two, known('ED-3')],
+        // ED-2's move to doing came by Jira's webhook before: the import repeats it
+        histories: new Map([['ED-2', historyOf('ED-2').map((e) => ({ ...e, actor: 'jira' }))]]),
+        dependencies: new Map([['ED-2', ['ED-1']]]),
+      },
+    );
+    expect(added(batch)).toEqual(['ED-2 on ED-3 by jira']);
+    expect(batch.states.ignored).toHaveLength(1); // the repeated move, whose links still count
   });
 });

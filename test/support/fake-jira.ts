@@ -29,6 +29,8 @@ export type FakeIssue = {
   created: DateTime;
   components?: string[];
   labels?: string[];
+  /** its links as Jira shows them on it: "is blocked by" (inward) or "blocks" (outward) the issue keyed */
+  links?: { blockedBy?: string; blocks?: string; relatesTo?: string }[];
   initial: string;
   moves: { id: string; at: DateTime; to: string }[];
 };
@@ -61,7 +63,20 @@ export async function startFakeJira(
     return issues.filter((i) => updated(i) >= from).sort((a, b) => a.created.toMillis() - b.created.toMillis());
   };
 
-  function issueJson(base: string, issue: FakeIssue) {
+  /** `fields.issuelinks` as Jira gives them: one entry a link, with the other issue on the side naming the relation. */
+  function issueLinksOf(base: string, issue: FakeIssue) {
+    const [blocks, relates] = fixture('issuelinks.json');
+    return (issue.links ?? []).map((link, i) => {
+      const key = link.blockedBy ?? link.blocks ?? link.relatesTo!;
+      const other = { ...(blocks.inwardIssue as object), id: byIdOrKey.get(key)?.id ?? key, key };
+      const entry = { id: `${issue.id}${i}`, self: `${base}/rest/api/3/issueLink/${issue.id}${i}` };
+      if (link.blockedBy) return { ...entry, type: blocks.type, inwardIssue: other };
+      if (link.blocks) return { ...entry, type: blocks.type, outwardIssue: other };
+      return { ...entry, type: relates.type, outwardIssue: other };
+    });
+  }
+
+  function issueJson(base: string, issue: FakeIssue, fields: readonly string[]) {
     const template = structuredClone(fixture('search-jql.json').issues[0]);
     template.id = issue.id;
     template.key = issue.key;
@@ -71,6 +86,8 @@ export async function startFakeJira(
     template.fields.status = statusOf(issue);
     template.fields.components = (issue.components ?? []).map((name) => ({ ...template.fields.components[0], name }));
     template.fields.labels = issue.labels ?? [];
+    // Jira returns the fields asked for: issuelinks only when named
+    if (fields.includes('issuelinks')) template.fields.issuelinks = issueLinksOf(base, issue);
     return template;
   }
 
@@ -154,11 +171,12 @@ export async function startFakeJira(
       const all = found(jql);
       const page = all.slice(offset, offset + size);
       const isLast = offset + size >= all.length;
+      const fields = url.searchParams.getAll('fields').flatMap((f) => f.split(','));
       return [
         200,
         {
           isLast,
-          issues: page.map((i) => issueJson(base, i)),
+          issues: page.map((i) => issueJson(base, i, fields)),
           // like Jira Cloud, the last page has no token at all (JRACLOUD-92184)
           ...(isLast ? {} : { nextPageToken: Buffer.from(String(offset + size)).toString('base64url') }),
         },

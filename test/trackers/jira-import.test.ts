@@ -91,6 +91,23 @@ describeEachDatabase('/nexus import jira', (db) => {
     expect(await db().prisma.importJob.findFirstOrThrow()).toMatchObject({ state: 'done', sealedToken: '' });
   });
 
+  test('"is blocked by" and "blocks" links become dependencies, whichever issue comes first', async () => {
+    const [one, two, three] = jiraIssues(START, 3, ['In Progress']);
+    // ED-2 names ED-3 before ED-3 exists: ED-3's own "blocks ED-2" brings it; a "relates to" is no dependency
+    two.links = [{ blockedBy: 'ED-1' }, { blockedBy: 'ED-3' }, { relatesTo: 'ED-1' }];
+    three.links = [{ blocks: 'ED-2' }, { blockedBy: 'ED-99' }];
+    jira.setIssues([one, two, three]);
+    await importing();
+    expect(summary()).toContain('The Jira import is done.');
+    expect((await h.store.pbis.get(nexusId, 'ED-2'))!.dependsOn).toEqual(['ED-1', 'ED-3']);
+    expect((await h.store.pbis.get(nexusId, 'ED-3'))!.dependsOn).toEqual([]);
+    const recorded = (await events()).filter((e) => e.type === 'pbi.dependency-added');
+    expect(recorded.map((e) => [e.pbiKey, e.source])).toEqual([
+      ['ED-2', 'import:jira'],
+      ['ED-2', 'import:jira'],
+    ]);
+  });
+
   test('a second import changes nothing, even once the inbox forgot the first', async () => {
     jira.setIssues(jiraIssues(START, 4));
     await importing();

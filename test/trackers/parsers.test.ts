@@ -2,7 +2,10 @@ import examples from '@octokit/webhooks-examples';
 import { DateTime } from 'luxon';
 import { TRACKERS } from '../../src/trackers';
 import { ACCEPTED, type WebhookRequest } from '../../src/trackers/tracker';
+import { fixtures } from '../support/fake-api';
 import { signed, statusChange } from '../support/tracker-payloads';
+
+const jiraApi = fixtures('jira-api');
 
 const NOW = DateTime.utc();
 const SECRET = 'a-shared-secret-of-some-length';
@@ -30,6 +33,12 @@ describe('each tracker reads its own payload', () => {
         teamHints: ['Alpha', 'checkout'],
       },
     });
+    expect((parsed as any).change.links).toBeUndefined(); // not sent: nothing said about links
+    json.issue.fields.issuelinks = [...jiraApi('issuelinks.json'), { type: { name: 'odd' } }];
+    expect((TRACKERS.jira.parse(json, request({}, '')) as any).change.links).toEqual([
+      { relation: 'is blocked by', key: 'PR-3' },
+      { relation: 'relates to', key: 'PR-4' },
+    ]);
   });
 
   test('GitHub issues: closed and reopened are status changes; a label is a status only if mapped; other actions are ignored', () => {

@@ -1,6 +1,7 @@
 import type { Version3Client } from 'jira.js';
 import { z } from 'zod';
 import { IMPORT_PAGE_ITEMS, type ItemHistory } from '../../domain/tracker-import';
+import { issueLinks, jiraLinks, withLinks } from '../jira-links';
 import { instant } from '../parse-time';
 import { type HistorySource, READ_TIMEOUT_MS, skip, type TrackerHistory } from './history';
 import { readFailure } from './jira-answers';
@@ -9,7 +10,7 @@ import { importJql } from './jira-jql';
 import { patiently } from './patiently';
 
 /** The fields an import needs of an issue: what the webhook reads of it too. */
-const FIELDS = ['summary', 'status', 'created', 'components', 'labels'];
+const FIELDS = ['summary', 'status', 'created', 'components', 'labels', 'issuelinks'];
 const GONE = 'gone from Jira (or hidden from the token) while it was read';
 
 const status = z.object({ id: z.string(), name: z.string(), statusCategory: z.object({ key: z.string() }).optional() });
@@ -23,6 +24,7 @@ const issue = z.object({
     status: status.optional(),
     labels: z.array(z.string()).default([]),
     components: z.array(z.object({ name: z.string() })).default([]),
+    issuelinks: issueLinks,
   }),
 });
 type Issue = z.infer<typeof issue>;
@@ -101,6 +103,7 @@ function itemHistory(issue: Issue, categories: ReadonlyMap<string, string>, chan
       createdAt: issue.fields.created,
     },
     teamHints: [...issue.fields.components.map((c) => c.name), ...issue.fields.labels],
+    ...withLinks(jiraLinks(issue.fields.issuelinks)),
     status: now
       ? { id: now.id, name: now.name, category: now.statusCategory?.key ?? categories.get(now.id) ?? null }
       : { id: null, name: 'unknown', category: null },
