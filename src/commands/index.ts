@@ -33,6 +33,7 @@ import { nexusMap } from './nexus/map';
 import { nexusNit } from './nexus/nit';
 import { nexusSetup } from './nexus/setup';
 import { nexusSle } from './nexus/sle';
+import { nexusSprint } from './nexus/sprint';
 import { nexusStage } from './nexus/stage';
 import { nexusTeams } from './nexus/teams';
 import { nexusTracker } from './nexus/tracker';
@@ -89,6 +90,7 @@ export const COMMANDS: readonly AnyCommand[] = [
   nexusZone,
   nexusNit,
   nexusForecast,
+  nexusSprint,
   nexusTracker,
   nexusMap,
   nexusImport,

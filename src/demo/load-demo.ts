@@ -68,7 +68,7 @@ export async function loadDemo(db: Database, channelId: string, now: DateTime): 
     sle: { percentile: 85, days: null, historyDays: 90 },
     timeZone: ZONE,
     digest: { time: '09:30', days: ['mon', 'tue', 'wed', 'thu', 'fri'], enabled: true },
-    forecast: { days: 'calendar', sprintDays: 14 },
+    forecast: { days: 'calendar', sprintDays: 14, sprintStart: null },
     classes: [],
     nit: [NIT],
     createdBy: NIT,

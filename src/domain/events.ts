@@ -42,6 +42,8 @@ export type NexusEvent = {
     | 'nexus.zone-changed'
     | 'nexus.nit-changed'
     | 'nexus.forecast-changed'
+    /** the Sprint cadence: value { firstDay, length } */
+    | 'nexus.sprint-changed'
     | 'nexus.classes-changed';
   at: DateTime;
   actor: string;

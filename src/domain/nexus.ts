@@ -1,4 +1,4 @@
-import type { Weekday } from './calendar';
+import type { CalendarDate, Weekday } from './calendar';
 import { MAX_TEAM_NAME, MAX_TEAMS } from './limits';
 import type { ServiceClass } from './service-class';
 import type { SleSetting } from './sle';
@@ -7,10 +7,10 @@ import type { Workflow } from './workflow';
 export type DigestSchedule = { time: string; days: Weekday[]; enabled: boolean };
 
 /**
- * How forecasts count days: every calendar day, or only the working days (the digest's days), and how long a Sprint
- * is in calendar days (for `/forecast sprint`).
+ * How forecasts count days: every calendar day, or only the working days (the digest's days); how long a Sprint is in
+ * calendar days, and the first day of the Sprint cadence (`/nexus sprint`; null: none set, see sprint.ts).
  */
-export type ForecastSetting = { days: 'calendar' | 'working'; sprintDays: number };
+export type ForecastSetting = { days: 'calendar' | 'working'; sprintDays: number; sprintStart: CalendarDate | null };
 
 /** A Nexus: Scrum Teams sharing one Product Backlog, bound to one channel. */
 export type Nexus = {

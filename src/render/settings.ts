@@ -1,14 +1,15 @@
 import type { SettingShown, SettingsChanged, SettingsOutcome } from '../commands/nexus/change';
-import type { Weekday } from '../domain/calendar';
+import type { CalendarDate, Weekday } from '../domain/calendar';
 import type { ForecastSetting, Nexus } from '../domain/nexus';
 import { classNames, findClass, type ServiceClass } from '../domain/service-class';
+import { type Sprint, type Sprints, sprintsOn } from '../domain/sprint';
 import type { DroppedMappings } from '../domain/tracker';
 import { sameName, type Workflow } from '../domain/workflow';
 import { code, context, escape, section } from './blocks';
 import { classLimits, isProblem, refuse } from './problems';
 import { ephemeral, inChannel, type Reply } from './reply';
 import { TRACKER_NAMES } from './tracker-news';
-import { count, ZONE_MOVES } from './words';
+import { count, formatDate, ZONE_MOVES } from './words';
 
 /**
  * A settings command's reply: a change told to the channel (who changed what, what it unmapped, and a line on what it
@@ -17,7 +18,7 @@ import { count, ZONE_MOVES } from './words';
 export function renderSettings(outcome: SettingsOutcome, usage: string): Reply {
   if (isProblem(outcome)) return refuse(outcome, usage);
   if ('shown' in outcome) {
-    const shown = describeSetting(outcome.shown, outcome.nexus);
+    const shown = describeSetting(outcome.shown, outcome.nexus, outcome.today);
     return ephemeral(shown, [section(shown), context(`Change it: ${code(usage)}`)]);
   }
   const said = [saidOf(outcome.changed, `<@${outcome.by}>`), ...unmappedNotes(outcome.unmapped)].join(' ');
@@ -84,6 +85,10 @@ function saidOf(changed: SettingsChanged, who: string): string {
       const { forecast, workingDays } = changed;
       return `🔮 ${who} set forecasts to count ${counted(forecast, workingDays)}; a Sprint is ${count(forecast.sprintDays, 'day')}.`;
     }
+    case 'sprint':
+      return changed.forecast.sprintStart === null
+        ? `📅 ${who} turned the Sprint cadence off: the next Sprint is again the next ${count(changed.forecast.sprintDays, 'day')} from tomorrow.`
+        : `📅 ${who} set the Sprint cadence: ${describeCadence(changed.forecast, changed.today)}. ${sprintNow(changed.sprints, changed.today)}`;
   }
 }
 
@@ -106,11 +111,13 @@ function detailOf(changed: SettingsChanged, nexus: Nexus): string | null {
       return `${describeClasses(nexus.classes)} ${CLASS_EFFECTS}`;
     case 'forecast':
       return "Working days are the digest's days (`/nexus digest`). `/forecast sprint` uses the Sprint length.";
+    case 'sprint':
+      return "Sprints are counted in the Nexus's time zone; `/nexus sprint` shows this Sprint's dates.";
   }
 }
 
 /** A setting as it is, for a settings command typed alone. */
-function describeSetting(shown: SettingShown, nexus: Nexus): string {
+function describeSetting(shown: SettingShown, nexus: Nexus, today: CalendarDate): string {
   const { sle, digest, timeZone, forecast } = nexus;
   switch (shown) {
     case 'teams':
@@ -129,6 +136,10 @@ function describeSetting(shown: SettingShown, nexus: Nexus): string {
       return `Forecasts count ${counted(forecast, digest.days)}; a Sprint is ${count(forecast.sprintDays, 'day')}.`;
     case 'classes':
       return `${describeClasses(nexus.classes)} ${CLASS_EFFECTS} \`/pbi class <key> <class>\` gives a PBI one (fixed-date with \`--date <YYYY-MM-DD>\`).`;
+    case 'sprint':
+      return forecast.sprintStart === null
+        ? `No Sprint cadence set: the next Sprint is taken as the next ${count(forecast.sprintDays, 'day')} from tomorrow.`
+        : `Sprint cadence: ${describeCadence(forecast, today)}. ${sprintNow(sprintsOn(forecast, today), today)}`;
   }
 }
 
@@ -147,6 +158,19 @@ export function describeClasses(classes: readonly ServiceClass[]): string {
     return `${code(c.name)}${limits.length ? ` (${limits.join(', ')})` : ''}`;
   });
   return `Classes of service: ${listed.join(', ')}.`;
+}
+
+/** "Sprints of 14 days from Mon 7 Dec" */
+function describeCadence(forecast: ForecastSetting, today: CalendarDate): string {
+  return `Sprints of ${count(forecast.sprintDays, 'day')} from ${formatDate(forecast.sprintStart ?? today, today)}`;
+}
+
+/** This Sprint's dates (or, before the cadence begins, the first Sprint's). */
+function sprintNow({ current, next }: Sprints, today: CalendarDate): string {
+  const dates = (s: Sprint) => `${formatDate(s.first, today)} – ${formatDate(s.last, today)}`;
+  return current
+    ? `This Sprint: Sprint ${current.number}, ${dates(current)}; the next begins ${formatDate(next.first, today)}.`
+    : `The first Sprint: ${dates(next)}.`;
 }
 
 const mention = (user: string) => `<@${user}>`;

@@ -42,7 +42,7 @@ export async function createLargeNexus(
     sle: { percentile: 85, days: null, historyDays: 90 },
     timeZone: 'Europe/Berlin',
     digest: { time: '09:30', days: ['mon', 'tue', 'wed', 'thu', 'fri'], enabled: true },
-    forecast: { days: 'calendar', sprintDays: 14 },
+    forecast: { days: 'calendar', sprintDays: 14, sprintStart: null },
     classes: [],
     nit: ['U-bench'],
     createdBy: 'U-bench',

@@ -97,6 +97,14 @@ const LINES: Record<string, Line[]> = {
       anyWord: true,
     },
   ],
+  'nexus sprint': [
+    { line: (n) => `/nexus sprint ${n}`, says: 'is not a date' },
+    {
+      line: (n) => `/nexus sprint 2027-01-04 --length ${n}`,
+      says: 'The Sprint length is a whole number',
+      anyWord: true,
+    },
+  ],
   'nexus tracker': [{ line: (n) => `/nexus tracker ${n}` }],
   'nexus map': [{ line: (n) => `/nexus map generic "Done" ${n}` }],
   'nexus import': [

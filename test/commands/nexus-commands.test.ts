@@ -20,6 +20,40 @@ describeEachDatabase('/nexus commands', (db) => {
     expect(nexus.workflow.stages).toHaveLength(8);
   });
 
+  test('sprint: the cadence and this Sprint, recorded; bad input changes nothing; NIT only; alone, shown', async () => {
+    await h.run('/nexus setup');
+    const set = await h.run('/nexus sprint 2026-02-23 --length 10');
+    expect(set.visibility).toBe('channel');
+    expect(set.plain).toContain(
+      'set the Sprint cadence: Sprints of 10 days from Mon 23 Feb. This Sprint: Sprint 1, Mon 23 Feb – Wed 4 Mar; the next begins Thu 5 Mar.',
+    );
+    expect((await h.nexus()).forecast).toEqual({ days: 'calendar', sprintDays: 10, sprintStart: '2026-02-23' });
+    const recorded = () => db().prisma.event.findMany({ where: { type: 'nexus.sprint-changed' } });
+    expect((await recorded()).map((e) => e.payload)).toEqual([
+      expect.objectContaining({ value: { firstDay: '2026-02-23', length: 10 } }),
+    ]);
+    for (const [line, says] of [
+      ['/nexus sprint 2026-02-30', '2026-02-30 is not a date'],
+      ['/nexus sprint monday', 'monday is not a date'],
+      ['/nexus sprint 2026-03-09 --length 0', 'The Sprint length is a whole number of days from 1 to 60'],
+      ['/nexus sprint 2026-03-09 --length 61', 'The Sprint length is a whole number of days from 1 to 60'],
+    ]) {
+      const refused = await h.run(line);
+      expect(refused.visibility).toBe('ephemeral');
+      expect(refused.plain.split('\n')[0]).toContain(says);
+    }
+    expect((await h.nexus()).forecast.sprintStart).toBe('2026-02-23');
+    expect(await recorded()).toHaveLength(1);
+    h.as('U_OTHER');
+    expect((await h.run('/nexus sprint 2026-03-09')).plain).toContain('Nexus Integration Team');
+    const shown = await h.run('/nexus sprint');
+    expect(shown.visibility).toBe('ephemeral');
+    expect(shown.plain).toContain('Sprint cadence: Sprints of 10 days from Mon 23 Feb. This Sprint: Sprint 1');
+    h.as('U_NIT');
+    expect((await h.run('/nexus sprint off')).plain).toContain('turned the Sprint cadence off');
+    expect((await h.nexus()).forecast).toEqual({ days: 'calendar', sprintDays: 10, sprintStart: null });
+  });
+
   test('digest: time, zone and working days, or off; bad input changes nothing; NIT only', async () => {
     await h.run('/nexus setup');
     await h.run('/nexus zone Europe/Berlin');

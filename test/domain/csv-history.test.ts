@@ -14,7 +14,7 @@ const NEXUS: Nexus = {
   sle: { percentile: 85, days: null, historyDays: 90 },
   timeZone: ZONE,
   digest: { time: '09:30', days: ['mon', 'tue', 'wed', 'thu', 'fri'], enabled: true },
-  forecast: { days: 'calendar', sprintDays: 14 },
+  forecast: { days: 'calendar', sprintDays: 14, sprintStart: null },
   classes: [],
   nit: ['U1'],
   createdBy: 'U1',

@@ -28,7 +28,7 @@ const nexus: Nexus = {
   sle: { percentile: 85, days: null, historyDays: 90 },
   timeZone: 'Europe/Berlin',
   digest: { time: '09:30', days: ['mon'], enabled: true },
-  forecast: { days: 'calendar', sprintDays: 14 },
+  forecast: { days: 'calendar', sprintDays: 14, sprintStart: null },
   classes: [],
   nit: ['U1'],
   createdBy: 'U1',

@@ -46,7 +46,7 @@ async function buildMediumNexus(dataDir: string, end: DateTime): Promise<void> {
       sle: { percentile: 85, days: null, historyDays: 90 },
       timeZone: 'Europe/Berlin',
       digest: { time: '09:30', days: ['mon', 'tue', 'wed', 'thu', 'fri'], enabled: false },
-      forecast: { days: 'calendar', sprintDays: 14 },
+      forecast: { days: 'calendar', sprintDays: 14, sprintStart: null },
       classes: [],
       nit: ['U_NIT'],
       createdBy: 'U_NIT',

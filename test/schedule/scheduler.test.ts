@@ -36,7 +36,7 @@ async function createNexus(store: Store, digest: Nexus['digest']): Promise<Nexus
     sle: { percentile: 85, days: null, historyDays: 90 },
     timeZone: ZONE,
     digest,
-    forecast: { days: 'calendar', sprintDays: 14 },
+    forecast: { days: 'calendar', sprintDays: 14, sprintStart: null },
     classes: [],
     nit: ['U1'],
     createdBy: 'U1',

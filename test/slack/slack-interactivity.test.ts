@@ -153,7 +153,7 @@ describeEachDatabase('Slack buttons, modals and App Home', (db) => {
       teams: ['Red', 'Blue'],
       timeZone: 'Europe/Berlin',
       digest: { time: '08:45' },
-      forecast: { days: 'calendar', sprintDays: 14 },
+      forecast: { days: 'calendar', sprintDays: 14, sprintStart: null },
       classes: [],
       nit: ['U_NIT'],
     });

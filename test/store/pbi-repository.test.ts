@@ -18,7 +18,7 @@ const settings: Omit<Nexus, 'id'> = {
   sle: { percentile: 85, days: null, historyDays: 90 },
   timeZone: 'UTC',
   digest: { time: '09:30', days: ['mon'], enabled: true },
-  forecast: { days: 'calendar', sprintDays: 14 },
+  forecast: { days: 'calendar', sprintDays: 14, sprintStart: null },
   classes: [],
   nit: ['U1'],
   createdBy: 'U1',

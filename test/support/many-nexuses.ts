@@ -63,7 +63,7 @@ export async function seedManyNexuses(
       sle: { percentile: 85, days: null, historyDays: 90 },
       timeZone: 'Etc/UTC',
       digest: { time: digestTime, days: ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'], enabled: true },
-      forecast: { days: 'calendar', sprintDays: 14 },
+      forecast: { days: 'calendar', sprintDays: 14, sprintStart: null },
       classes: [],
       nit: ['U1'],
       createdBy: 'U1',

@@ -1,8 +1,9 @@
-import type { Weekday } from '../../domain/calendar';
+import { type CalendarDate, localDate, type Weekday } from '../../domain/calendar';
 import type { NexusEvent } from '../../domain/events';
 import type { DigestSchedule, ForecastSetting, Nexus, TeamsProblem } from '../../domain/nexus';
 import type { ClassProblem, ServiceClass } from '../../domain/service-class';
 import type { SleSetting } from '../../domain/sle';
+import type { Sprints } from '../../domain/sprint';
 import type { DroppedMappings, TrackerKind } from '../../domain/tracker';
 import type { WorkflowProblem } from '../../domain/workflow';
 import type { SettingsInUse } from '../../store/nexus-repository';
@@ -43,10 +44,12 @@ export type SettingsChanged =
   /** `workingDays`: the digest's days, which "working days only" counts */
   | { setting: 'forecast'; forecast: ForecastSetting; workingDays: Weekday[] }
   /** `set`: a class the Nexus had given this SLE and WIP limit (none: null) */
-  | { setting: 'class'; action: 'add' | 'set' | 'remove'; serviceClass: ServiceClass };
+  | { setting: 'class'; action: 'add' | 'set' | 'remove'; serviceClass: ServiceClass }
+  /** the cadence set (`forecast.sprintStart` null: forgotten) and the Sprints around the day it was set */
+  | { setting: 'sprint'; forecast: ForecastSetting; sprints: Sprints; today: CalendarDate };
 
 /** A setting shown as it is, asked for with no arguments. */
-export type SettingShown = 'teams' | 'zone' | 'digest' | 'sle' | 'forecast' | 'classes';
+export type SettingShown = 'teams' | 'zone' | 'digest' | 'sle' | 'forecast' | 'classes' | 'sprint';
 
 /**
  * A change told to the channel, with who made it (and the tracker labels and statuses it unmapped, when it removed
@@ -55,7 +58,7 @@ export type SettingShown = 'teams' | 'zone' | 'digest' | 'sle' | 'forecast' | 'c
 export type SettingsOutcome =
   | { nexus: Nexus; changed: SettingsChanged; by: string; unmapped: DroppedMappings }
   | SettingsProblem
-  | { shown: SettingShown; nexus: Nexus };
+  | { shown: SettingShown; nexus: Nexus; today: CalendarDate };
 
 /** New settings, what they record and what changed; or why not. */
 export type SettingsDecision =
@@ -89,4 +92,4 @@ export async function saveSettings(
 
 /** A setting of the Nexus as it is, for a settings command typed alone. */
 export const showSetting = (shown: SettingShown, ctx: NexusContext): Promise<SettingsOutcome> =>
-  Promise.resolve({ shown, nexus: ctx.nexus });
+  Promise.resolve({ shown, nexus: ctx.nexus, today: localDate(ctx.now(), ctx.nexus.timeZone) });

@@ -108,7 +108,7 @@ export async function setUpNexus(
     sle: { percentile: input.slePercentile, days: null, historyDays: DEFAULT_HISTORY_DAYS },
     timeZone: input.zone,
     digest: { time: input.digestTime, days: ['mon', 'tue', 'wed', 'thu', 'fri'], enabled: true },
-    forecast: { days: 'calendar', sprintDays: 14 },
+    forecast: { days: 'calendar', sprintDays: 14, sprintStart: null },
     classes: [],
     nit: [userId],
     createdBy: userId,

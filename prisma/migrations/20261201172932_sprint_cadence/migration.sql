@@ -1,0 +1,2 @@
+-- AlterTable
+ALTER TABLE "Nexus" ADD COLUMN     "sprintStart" TEXT;

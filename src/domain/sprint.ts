@@ -1,0 +1,95 @@
+import { DateTime } from 'luxon';
+import { addDays, type CalendarDate, daysBetween, localDate } from './calendar';
+import type { ForecastSetting } from './nexus';
+import { findStage, readyStage, stageIndex, type Workflow } from './workflow';
+
+/** The Sprint length a Nexus gets unless it sets one, in calendar days. */
+export const DEFAULT_SPRINT_DAYS = 14;
+/** The longest Sprint a cadence may have: Scrum's Sprints are a month or less. */
+export const MAX_SPRINT_DAYS = 60;
+
+/** The Nexus's Sprints: Sprint 1 begins on `firstDay`, each lasts `length` calendar days, one after another. */
+export type SprintCadence = { firstDay: CalendarDate; length: number };
+
+/**
+ * A Sprint as dates in the Nexus's zone, both days included. `number` counts the cadence's Sprints from 1; null for
+ * the Sprint a Nexus without a cadence assumes (the next `length` days from tomorrow).
+ */
+export type Sprint = { number: number | null; first: CalendarDate; last: CalendarDate };
+
+/** The Sprints around one day: the one it is in (none before the cadence begins or without one), the next and the last. */
+export type Sprints = { current: Sprint | null; next: Sprint; last: Sprint | null };
+
+export function cadenceOf(setting: ForecastSetting): SprintCadence | null {
+  return setting.sprintStart === null ? null : { firstDay: setting.sprintStart, length: setting.sprintDays };
+}
+
+/** Sprint `number` of the cadence (1 is the first). */
+export function sprintNumbered(cadence: SprintCadence, number: number): Sprint {
+  const first = addDays(cadence.firstDay, (number - 1) * cadence.length);
+  return { number, first, last: addDays(first, cadence.length - 1) };
+}
+
+/**
+ * The Sprints around `today` (a date in the Nexus's zone). Before a cadence begins there is no Sprint now and none
+ * finished; the next is its first. Without a cadence, "the next Sprint" is the next `sprintDays` days from tomorrow,
+ * as forecasts always took it, and there is no current or last one.
+ */
+export function sprintsOn(setting: ForecastSetting, today: CalendarDate): Sprints {
+  const cadence = cadenceOf(setting);
+  if (!cadence) {
+    const first = addDays(today, 1);
+    return { current: null, next: { number: null, first, last: addDays(first, setting.sprintDays - 1) }, last: null };
+  }
+  // Sprint k (from 0) holds firstDay + k·length … + (k+1)·length − 1
+  const k = Math.floor(daysBetween(cadence.firstDay, today) / cadence.length);
+  if (k < 0) return { current: null, next: sprintNumbered(cadence, 1), last: null };
+  return {
+    current: sprintNumbered(cadence, k + 1),
+    next: sprintNumbered(cadence, k + 2),
+    last: k === 0 ? null : sprintNumbered(cadence, k),
+  };
+}
+
+/** The Sprints at an instant, its date taken in the Nexus's zone. */
+export function sprintsAt(setting: ForecastSetting, now: DateTime, zone: string): Sprints {
+  return sprintsOn(setting, localDate(now, zone));
+}
+
+/**
+ * The instants a Sprint covers in the zone: from the start of its first day until the start of the day after its
+ * last (so a Sprint over a daylight-saving change is an hour shorter or longer, and still whole days).
+ */
+export function sprintInstants(sprint: Sprint, zone: string): { from: DateTime; until: DateTime } {
+  return {
+    from: DateTime.fromISO(sprint.first, { zone }),
+    until: DateTime.fromISO(addDays(sprint.last, 1), { zone }),
+  };
+}
+
+/** Calendar days of a Sprint, both ends included. */
+export const sprintLength = (sprint: Sprint): number => daysBetween(sprint.first, sprint.last) + 1;
+
+/** The stage name that holds the PBIs planned into the current Sprint. */
+export const SPRINT_BACKLOG_STAGE = 'sprint-backlog';
+
+/**
+ * Where the Nexus Sprint Backlog begins in the workflow: the stage named `sprint-backlog` when it comes before the
+ * finish; else the stage after the ready stage (readyStage); else the start stage. PBIs there or later, not finished,
+ * are the Sprint's.
+ */
+export function sprintBacklogStage(workflow: Workflow): string {
+  const finish = stageIndex(workflow, workflow.finishStage);
+  const named = findStage(workflow, SPRINT_BACKLOG_STAGE);
+  if (named && stageIndex(workflow, named.name) < finish) return named.name;
+  const ready = readyStage(workflow);
+  const after = ready === null ? -1 : stageIndex(workflow, ready) + 1;
+  return after > 0 && after < finish ? workflow.stages[after].name : workflow.startStage;
+}
+
+/** A stage at or after the Sprint Backlog's first stage (finished stages included: callers take open PBIs). */
+export function isSprintBacklogStage(workflow: Workflow, stage: string): boolean {
+  const from = stageIndex(workflow, sprintBacklogStage(workflow));
+  const i = stageIndex(workflow, stage);
+  return from >= 0 && i >= from;
+}
