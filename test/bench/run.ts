@@ -275,7 +275,9 @@ async function measureMany(): Promise<void> {
     console.log(
       `| /flow board meanwhile: reply p50 / p99 | ${m.reply.p50.toFixed(0)} / ${m.reply.p99.toFixed(0)} ms | p99 ≤ 500 ms |`,
     );
-    console.log(`(seeded in ${m.seedSeconds.toFixed(0)} s; the replicas took ${m.startSeconds.toFixed(1)} s to listen)`);
+    console.log(
+      `(seeded in ${m.seedSeconds.toFixed(0)} s; the replicas took ${m.startSeconds.toFixed(1)} s to listen)`,
+    );
   } finally {
     await dispose();
   }
