@@ -38,6 +38,11 @@ export type TrackerChange = {
 /** A link from the item to another, in the tracker's words: "is blocked by" ED-3 (Jira), "blocks" ED-9. */
 export type TrackerLink = { relation: string; key: string };
 
+/** `links` only when the tracker sent them: none sent is not "no links". */
+export function withLinks(links: TrackerLink[] | undefined): Pick<TrackerChange, 'links'> {
+  return links === undefined ? {} : { links };
+}
+
 /** Relations by which the item can't be done before the other (Jira's Blocks and Dependent link types, Azure's). */
 const DEPENDS_ON = ['is blocked by', 'blocked by', 'depends on', 'System.LinkTypes.Dependency-Reverse'].map((r) =>
   squashLink(r),

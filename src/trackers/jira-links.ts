@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { TrackerChange, TrackerLink } from '../domain/tracker';
+import type { TrackerLink } from '../domain/tracker';
 
 /**
  * One of an issue's `fields.issuelinks`, as Jira's REST API and webhooks give it: the link type's two descriptions,
@@ -25,9 +25,4 @@ export function jiraLinks(links: readonly unknown[] | undefined): TrackerLink[] 
     if (inwardIssue) return [{ relation: type.inward, key: inwardIssue.key }];
     return outwardIssue ? [{ relation: type.outward, key: outwardIssue.key }] : [];
   });
-}
-
-/** `links` only when the tracker sent them: none sent is not "no links". */
-export function withLinks(links: TrackerChange['links']): Pick<TrackerChange, 'links'> {
-  return links === undefined ? {} : { links };
 }

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
-import { DELETED, type TrackerChange } from '../domain/tracker';
-import { issueLinks, jiraLinks, withLinks } from './jira-links';
+import { DELETED, type TrackerChange, withLinks } from '../domain/tracker';
+import { issueLinks, jiraLinks } from './jira-links';
 import { epochMillis, instant } from './parse-time';
 import { checkKeyMaterial, header, randomSecret, verifyHubSignature } from './signature';
 import type { Parsed, Tracker } from './tracker';

@@ -24,6 +24,8 @@ export type FakeGitHubIssue = {
   labels: string[];
   pullRequest?: boolean;
   events: FakeEvent[];
+  /** the numbers of the issues it is blocked by (GitHub's issue dependencies) */
+  blockedBy?: number[];
 };
 
 /** GitHub's time format: `2011-04-22T13:33:48Z`. */
@@ -55,6 +57,9 @@ export async function startFakeGitHub(opts: { token?: string; issues?: FakeGitHu
       .sort((a, b) => a.created.toMillis() - b.created.toMillis());
   };
 
+  const blockers = (issue: FakeGitHubIssue) => issues.filter((i) => issue.blockedBy?.includes(i.number));
+  const blocked = (issue: FakeGitHubIssue) => issues.filter((i) => i.blockedBy?.includes(issue.number));
+
   function issueJson(base: string, issue: FakeGitHubIssue) {
     const template = structuredClone(fixture('issues.json')[0]);
     const html = `https://github.com/${REPOSITORY}`;
@@ -72,6 +77,13 @@ export async function startFakeGitHub(opts: { token?: string; issues?: FakeGitHu
     template.state = closed ? 'closed' : 'open';
     template.closed_at = closed && githubTime(closed);
     if (!issue.pullRequest) delete template.pull_request;
+    // GitHub's issue dependencies: how many issues block this one and it blocks
+    template.issue_dependencies_summary = {
+      blocked_by: blockers(issue).length,
+      blocking: blocked(issue).length,
+      total_blocked_by: blockers(issue).length,
+      total_blocking: blocked(issue).length,
+    };
     return template;
   }
 
@@ -131,6 +143,18 @@ export async function startFakeGitHub(opts: { token?: string; issues?: FakeGitHu
       const { page, link } = paged(
         url,
         issue.events.map((e) => eventJson(base, e)),
+      );
+      return [200, page, link ? { link } : {}];
+    }
+    // GET …/issues/{n}/dependencies/blocked_by and …/blocking: the issues, paginated as the others
+    const dependencies = new RegExp(`^${repoPath}/issues/(\\d+)/dependencies/(blocked_by|blocking)$`, 'i').exec(p);
+    if (dependencies) {
+      const issue = issues.find((i) => i.number === Number(dependencies[1]));
+      if (!issue) return [404, errors.notFound, {}];
+      const others = dependencies[2] === 'blocked_by' ? blockers(issue) : blocked(issue);
+      const { page, link } = paged(
+        url,
+        others.map((i) => issueJson(base, i)),
       );
       return [200, page, link ? { link } : {}];
     }

@@ -59,6 +59,20 @@ describeEachDatabase('/nexus import github', (db) => {
     db().prisma.event.findMany({ where: { nexusId, pbiKey: { not: null } }, orderBy: { id: 'asc' } });
   const summary = () => importSummary(trackers);
 
+  test('"blocked by" issue dependencies become dependencies, whichever issue comes first', async () => {
+    const [one, two, three] = githubIssues(START, 3, ['In Progress']);
+    two.blockedBy = [1, 3]; // issue 3 is read after 2: its own "blocking 2" brings that one
+    github.setIssues([one, two, three]);
+    await importing();
+    expect(summary()).toContain('The GitHub import is done.');
+    expect((await h.store.pbis.get(nexusId, key(2)))!.dependsOn).toEqual([key(1), key(3)]);
+    // the summary says who has none: those issues' dependencies are not asked for
+    const asked = github.requests
+      .filter((r) => r.path.includes('/dependencies/'))
+      .map((r) => r.path.split('/issues/')[1]);
+    expect(asked.sort()).toEqual(['1/dependencies/blocking', '2/dependencies/blocked_by', '3/dependencies/blocking']);
+  });
+
   test('a full import: every issue at its stage with its flow dates, its moves recorded at their times; pull requests left out', async () => {
     const reopened = githubIssues(START.plus({ days: 5 }), 1, ['In Progress', 'closed', 'reopened'])[0];
     const issues: FakeGitHubIssue[] = [

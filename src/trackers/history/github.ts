@@ -1,6 +1,6 @@
 import type { Octokit } from '@octokit/rest' with { 'resolution-mode': 'import' };
 import { z } from 'zod';
-import { LABEL, type TrackerStatus } from '../../domain/tracker';
+import { LABEL, type TrackerLink, type TrackerStatus, withLinks } from '../../domain/tracker';
 import { IMPORT_PAGE_ITEMS, type ItemHistory, type StatusChange } from '../../domain/tracker-import';
 import { instant } from '../parse-time';
 import { readFailure, repositoryFailure } from './github-answers';
@@ -35,6 +35,8 @@ const issue = z.object({
   created_at: instant,
   labels: z.array(label).default([]),
   pull_request: z.unknown().optional(),
+  /** how many issues block it and it blocks (GitHub's issue dependencies); absent where GitHub has none */
+  issue_dependencies_summary: z.object({ blocked_by: z.number(), blocking: z.number() }).optional(),
 });
 type Issue = z.infer<typeof issue>;
 const event = z.object({
@@ -92,12 +94,13 @@ export function githubHistory(source: HistorySource): TrackerHistory {
         .parse(answer.data)
         .filter((i) => i.pull_request === undefined);
       const events = await inTurns(issues, EVENTS_AT_ONCE, (i) => eventsOf(client, read, owner, repo, i.number));
+      const links = await inTurns(issues, EVENTS_AT_ONCE, (i) => linksOf(client, read, owner, repo, i));
       const skipped: Record<string, number> = {};
       const items: ItemHistory[] = [];
       issues.forEach((one, i) => {
         const history = events[i];
         if (history === 'gone') skip(skipped, GONE);
-        else items.push(itemHistory(one, history));
+        else items.push({ ...itemHistory(one, history), ...withLinks(links[i]) });
       });
       return { items, skipped, next: nextPage(answer.headers.link) };
     },
@@ -138,6 +141,49 @@ async function eventsOf(
 }
 
 /**
+ * The issues it is blocked by and those it blocks (GitHub's issue dependencies, `GET …/issues/{n}/dependencies/
+ * blocked_by` and `…/blocking`), as links in GitHub's words. A side its summary counts none of is not asked; a GitHub
+ * without issue dependencies (older Enterprise Server: 404) has none.
+ */
+async function linksOf(
+  client: () => Promise<Octokit>,
+  read: (error: unknown) => ReadFailure,
+  owner: string,
+  repo: string,
+  one: Issue,
+): Promise<TrackerLink[] | undefined> {
+  const sides = [
+    { relation: 'blocked by', path: 'blocked_by', count: one.issue_dependencies_summary?.blocked_by },
+    { relation: 'blocking', path: 'blocking', count: one.issue_dependencies_summary?.blocking },
+  ] as const;
+  const links: TrackerLink[] = [];
+  for (const side of sides.filter((s) => s.count !== 0)) {
+    try {
+      const all = await patiently(async () => {
+        const octokit = await client();
+        return octokit.paginate(`GET /repos/{owner}/{repo}/issues/{issue_number}/dependencies/${side.path}`, {
+          owner,
+          repo,
+          issue_number: one.number,
+          per_page: EVENTS_PAGE,
+        });
+      }, read);
+      for (const other of z.array(linked).parse(all))
+        links.push({ relation: side.relation, key: `${repositoryOf(other.repository_url)}#${other.number}` });
+    } catch (error) {
+      const failure = isUnreadable(error) ? error.data.failure : null;
+      if (failure?.problem === 'tracker-failed' && (failure.status === 404 || failure.status === 410)) return undefined;
+      throw error;
+    }
+  }
+  return links;
+}
+
+const linked = z.object({ number: z.number().int(), repository_url: z.url() });
+/** `owner/repo` of an issue's `repository_url`. */
+const repositoryOf = (url: string) => new URL(url).pathname.split('/').slice(-2).join('/');
+
+/**
  * The issue as a webhook would name it (key `owner/repo#n`, labels as team hints) and its status changes: closed and
  * reopened between open and closed, a label added as a status named by the label. A label removed is no status
  * change, as its webhook is none. Each change's `from` is where the issue was (open or closed), so its creation, open,
@@ -153,7 +199,7 @@ function itemHistory(one: Issue, events: IssueEvent[]): ItemHistory {
     else if (e.event === 'reopened') change(OPEN), (now = OPEN);
     else if (e.event === 'labeled' && e.label) change({ id: null, name: e.label.name, category: LABEL });
   }
-  const repository = new URL(one.repository_url).pathname.split('/').slice(-2).join('/');
+  const repository = repositoryOf(one.repository_url);
   return {
     id: String(one.id),
     item: { key: `${repository}#${one.number}`, title: one.title, url: one.html_url, createdAt: one.created_at },

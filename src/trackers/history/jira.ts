@@ -1,7 +1,8 @@
 import type { Version3Client } from 'jira.js';
 import { z } from 'zod';
+import { withLinks } from '../../domain/tracker';
 import { IMPORT_PAGE_ITEMS, type ItemHistory } from '../../domain/tracker-import';
-import { issueLinks, jiraLinks, withLinks } from '../jira-links';
+import { issueLinks, jiraLinks } from '../jira-links';
 import { instant } from '../parse-time';
 import { type HistorySource, READ_TIMEOUT_MS, skip, type TrackerHistory } from './history';
 import { readFailure } from './jira-answers';
