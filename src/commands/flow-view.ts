@@ -4,7 +4,14 @@ import { openKeys, waitingOn } from '../domain/dependencies';
 import { workItemAge } from '../domain/flow-metrics';
 import type { Nexus } from '../domain/nexus';
 import type { FlowDates, Pbi } from '../domain/pbi';
-import { type AgingStatus, agingStatus, cycleTimesInWindow, type Sle, serviceLevelExpectation } from '../domain/sle';
+import {
+  type AgingStatus,
+  agingStatus,
+  cycleTimesInWindow,
+  type Sle,
+  serviceLevelExpectation,
+  slesByClass,
+} from '../domain/sle';
 import type { NexusContext } from './command';
 
 /** What the flow reports start from: today in the Nexus's zone, its open PBIs, what finished lately, the SLE. */
@@ -15,7 +22,10 @@ export type FlowView = {
   open: readonly Pbi[];
   /** start and finish of PBIs finished in the SLE's history window */
   finished: readonly FlowDates[];
+  /** the Nexus's SLE */
   sle: Sle;
+  /** the SLE a PBI ages against: its class's own, if it has one, else the Nexus's */
+  sleOf(pbi: Pbi): Sle;
   ageOf(pbi: Pbi): { age: number; status: AgingStatus } | null;
   /** its dependencies not integrated yet (dependencies.ts) */
   waitingOn(pbi: Pbi): string[];
@@ -64,6 +74,7 @@ export function flowView(
   finished: readonly FlowDates[],
 ): FlowView {
   const sle = sleOf(nexus, today, finished);
+  const sleOfPbi = slesByClass(sle, nexus.classes);
   const ages = new Map<Pbi, { age: number; status: AgingStatus } | null>();
   let keys: ReadonlySet<string> | null = null;
   return {
@@ -72,10 +83,11 @@ export function flowView(
     open,
     finished,
     sle,
+    sleOf: sleOfPbi,
     ageOf(pbi) {
       if (!ages.has(pbi)) {
         const age = workItemAge(pbi, today, nexus.timeZone);
-        ages.set(pbi, age === null ? null : { age, status: agingStatus(age, sle) });
+        ages.set(pbi, age === null ? null : { age, status: agingStatus(age, sleOfPbi(pbi)) });
       }
       return ages.get(pbi)!;
     },

@@ -1,8 +1,9 @@
 import { addDays, type CalendarDate, daysBetween, localDate, type Weekday, weekdayOf } from './calendar';
 import { openKeys, waitingOn } from './dependencies';
-import { type StageLoad, stageLoads } from './flow-metrics';
+import { type ClassLoad, classLoads, type StageLoad, stageLoads } from './flow-metrics';
 import { type FlowDates, isInProgress, isSnoozed, oldestFirst, type Pbi } from './pbi';
-import { type AgingItem, agingItems, type Sle } from './sle';
+import { fixedDatePbis, type ServiceClass } from './service-class';
+import { type AgingItem, agingItems, type Sle, slesByClass } from './sle';
 
 /** The working days a "stop starting" judgement looks back over. */
 export const NUDGE_WORKING_DAYS = 5;
@@ -17,6 +18,8 @@ export type Stall = { pbi: Pbi; doneTeams: string[]; waitingTeams: string[]; day
 export type Refinement = { ready: number; sprintLikely: number; advice: 'refine' | 'stop-refining' };
 /** A PBI in progress that can't be integrated before `on` are. */
 export type Waiting = { pbi: Pbi; on: string[] };
+/** A fixed-date PBI whose 85% forecast (`likely`) falls after the date it is due by. */
+export type LateFixedDate = { pbi: Pbi; due: CalendarDate; likely: CalendarDate };
 export type Yesterday = { date: CalendarDate; integrated: Pbi[]; started: Pbi[]; blocked: Pbi[] };
 
 /** What the daily digest says: each part empty when there is nothing to say about it. */
@@ -25,6 +28,10 @@ export type Digest = {
   /** aging items someone snoozed: left out of the nudge, still shown as snoozed */
   snoozed: AgingItem[];
   overLimit: StageLoad[];
+  /** classes of service with more PBIs in progress than their WIP limit */
+  classesOverLimit: ClassLoad[];
+  /** fixed-date PBIs likely late, the soonest due first */
+  late: LateFixedDate[];
   wipTrend: WipPoint[];
   stopStarting: StopStarting | null;
   stalls: Stall[];
@@ -38,7 +45,9 @@ export type DigestInput = {
   today: CalendarDate;
   zone: string;
   workingDays: readonly Weekday[];
+  /** the Nexus's SLE; a PBI of a class with its own ages against that instead */
   sle: Sle;
+  classes: readonly ServiceClass[];
   workflow: Parameters<typeof stageLoads>[1];
   readyStage: string | null;
   /** PBIs open now */
@@ -49,13 +58,16 @@ export type DigestInput = {
   touched: readonly Pbi[];
   /** PBIs the Nexus likely finishes in the next Sprint (50%), or null without a forecast */
   sprintLikely: number | null;
+  /** the 85% forecast date of open fixed-date PBIs, by key (none for a PBI no forecast could date) */
+  likelyDone: ReadonlyMap<string, CalendarDate>;
 };
 
 export function buildDigest(input: DigestInput): Digest {
   const { today, zone, open } = input;
+  const sleOf = slesByClass(input.sle, input.classes);
   const flagged = agingItems(
     open.filter((p) => !p.finishedAt),
-    input.sle,
+    sleOf,
     today,
     zone,
   ).filter((a) => a.status !== 'on-track');
@@ -67,6 +79,8 @@ export function buildDigest(input: DigestInput): Digest {
     aging,
     snoozed: flagged.filter(snoozed),
     overLimit: stageLoads(open, input.workflow).filter((l) => l.overLimit),
+    classesOverLimit: classLoads(open, input.classes).filter((l) => l.overLimit),
+    late: lateFixedDates(open, input.likelyDone),
     wipTrend,
     stopStarting: stopStarting(input, days, aging),
     stalls: stalls(open, today, zone),
@@ -78,7 +92,14 @@ export function buildDigest(input: DigestInput): Digest {
 
 export function isQuiet(d: Digest): boolean {
   return (
-    !d.aging.length && !d.overLimit.length && !d.stopStarting && !d.stalls.length && !d.waiting.length && !d.refinement
+    !d.aging.length &&
+    !d.overLimit.length &&
+    !d.classesOverLimit.length &&
+    !d.late.length &&
+    !d.stopStarting &&
+    !d.stalls.length &&
+    !d.waiting.length &&
+    !d.refinement
   );
 }
 
@@ -90,6 +111,14 @@ function waitingInProgress(open: readonly Pbi[]): Waiting[] {
     .sort(oldestFirst)
     .map((pbi) => ({ pbi, on: waitingOn(pbi, keys) }))
     .filter((w) => w.on.length);
+}
+
+/** Fixed-date PBIs whose 85% forecast falls after their date, the soonest due first. */
+function lateFixedDates(open: readonly Pbi[], likelyDone: ReadonlyMap<string, CalendarDate>): LateFixedDate[] {
+  return fixedDatePbis(open).flatMap((pbi) => {
+    const likely = likelyDone.get(pbi.key);
+    return likely !== undefined && likely > pbi.dueDate! ? [{ pbi, due: pbi.dueDate!, likely }] : [];
+  });
 }
 
 /** The `count` working days before today, oldest first. */
@@ -123,7 +152,7 @@ function stopStarting(input: DigestInput, days: CalendarDate[], aging: AgingItem
   const wipFrom = wipAtEndOf(addDays(days[0], -1), open, finished, zone);
   const wipTo = wipAtEndOf(days[days.length - 1], open, finished, zone);
   if (started <= finishedCount || wipTo <= wipFrom) return null;
-  const oldest = agingItems(open, input.sle, input.today, zone);
+  const oldest = agingItems(open, slesByClass(input.sle, input.classes), input.today, zone);
   return { started, finished: finishedCount, wipFrom, wipTo, swarmOn: (aging.length ? aging : oldest).slice(0, 3) };
 }
 

@@ -1,6 +1,6 @@
 import { addDays, type CalendarDate, datesFrom, daysBetween, localDate, weekStart } from './calendar';
 import { type FlowDates, isFinished, isInProgress, type Pbi } from './pbi';
-import type { ServiceClass } from './service-class';
+import { isExpedite, type ServiceClass } from './service-class';
 import { sameName, type Workflow } from './workflow';
 
 /** Work Item Age: today − start date + 1, in calendar days of the Nexus's zone (started today is 1). */
@@ -31,17 +31,24 @@ export function nexusWip(pbis: readonly Pbi[]): number {
   return pbis.filter(isInProgress).length;
 }
 
-export type StageLoad = { stage: string; count: number; wipLimit: number | null; overLimit: boolean };
+/** `count`: the stage's items its WIP limit counts; `expedite`: its expedite items besides, which it does not. */
+export type StageLoad = { stage: string; count: number; wipLimit: number | null; overLimit: boolean; expedite: number };
 
-/** Items in each stage against its WIP limit, in workflow order. Discarded items are nowhere. */
+/**
+ * Items in each stage against its WIP limit, in workflow order. Discarded items are nowhere. Expedite items are
+ * counted apart: they don't count against a stage's limit (service-class.ts).
+ */
 export function stageLoads(pbis: readonly Pbi[], workflow: Workflow): StageLoad[] {
   return workflow.stages.map((stage) => {
-    const count = pbis.filter((p) => !p.discardedAt && sameName(p.stage, stage.name)).length;
+    const there = pbis.filter((p) => !p.discardedAt && sameName(p.stage, stage.name));
+    const expedite = there.filter(isExpedite).length;
+    const count = there.length - expedite;
     return {
       stage: stage.name,
       count,
       wipLimit: stage.wipLimit,
       overLimit: stage.wipLimit !== null && count > stage.wipLimit,
+      expedite,
     };
   });
 }

@@ -82,4 +82,70 @@ describeEachDatabase('/pbi class and /nexus class', (db) => {
     }
     expect(await db().prisma.event.count()).toBe(before);
   });
+
+  test("expedite work is shown apart and outside stage WIP limits; a class WIP limit is checked like a stage's", async () => {
+    await h.run('/nexus class add expedite --wip 1');
+    await h.run('/pbi class PBI-3 expedite');
+    for (const key of ['PBI-1', 'PBI-2', 'PBI-3']) await h.run(`/pbi move ${key} doing`);
+    const board = (await h.run('/flow board')).plain;
+    expect(board).toContain("⚡ Expedite  1  (shown apart: not counted against the stages' WIP limits)");
+    expect(board).toContain('• PBI-3 Refunds · ⚡ expedite · ☐ Alpha · 1d · in doing');
+    expect(board).toContain('doing  2/2 (+1 ⚡ expedite, not counted)');
+    expect(board).not.toContain('over limit');
+    expect((await h.run('/flow wip')).plain).toContain('doing  2/2  (+1 ⚡ expedite, not counted)');
+    expect((await h.run('/flow digest')).plain).not.toContain('over its WIP limit');
+    // a second expedite PBI breaks the class's limit, not the stage's
+    await h.run('/pbi add Outage --teams Beta');
+    await h.run('/pbi class PBI-4 expedite');
+    const started = await h.run('/pbi move PBI-4 doing');
+    expect(started.plain).not.toContain('now over its WIP limit');
+    expect(started.followUp?.text).toContain(
+      'You just started PBI-4 while the class `expedite` is over its WIP limit (2/1)',
+    );
+    expect((await h.run('/pbi show PBI-4')).plain).toContain(
+      "Stage doing · Class expedite, shown apart on the board, outside the stages' WIP limits, its own WIP limit of 1",
+    );
+    const digest = (await h.run('/flow digest')).plain;
+    expect(digest).toContain('⚠ Class expedite 2/1 in progress: over its WIP limit.');
+    expect(digest).not.toContain('⚠ doing');
+    // a standard PBI is counted: the stage goes over its limit
+    await h.run('/pbi add Invoices --teams Beta');
+    const over = await h.run('/pbi move PBI-5 doing');
+    expect(over.plain).toContain('doing is now over its WIP limit: 3/2');
+    expect((await h.run('/flow digest')).plain).toContain(
+      '⚠ doing 3/2: over its WIP limit (besides 2 expedite PBIs, not counted).',
+    );
+  });
+
+  test("a class's own SLE ages its PBIs; the digest warns of a fixed-date PBI whose 85% forecast is after its date", async () => {
+    // six PBIs with no teams finished in 6 days each: the cycle times a PBI without teams is forecast from
+    for (let i = 4; i <= 9; i++) await h.run(`/pbi add "Done ${i}" --stage doing`);
+    h.advance({ days: 5 }); // Sat 7 Mar
+    for (let i = 4; i <= 9; i++) await h.run(`/pbi move PBI-${i} integrated`);
+    await h.run('/nexus sle 85 10');
+    await h.run('/nexus class add quick --sle 2');
+    const titles = ['Quick', 'Slow', 'Launch', 'Later']; // PBI-10 … PBI-13
+    const classes = ['quick', 'standard', 'fixed-date --date 2026-03-09', 'fixed-date --date 2026-06-01'];
+    for (const [i, title] of titles.entries()) {
+      await h.run(`/pbi add ${title} --stage doing`);
+      await h.run(`/pbi class PBI-${10 + i} ${classes[i]}`);
+    }
+    h.advance({ days: 2 }); // Mon 9 Mar: all four 3 days old
+    const aging = (await h.run('/flow aging')).plain;
+    expect(aging).toContain('• PBI-10 Quick · 🏷 quick · 3d 🔴 past SLE · in doing');
+    expect(aging).toContain('• PBI-11 Slow · 3d · in doing');
+    expect(aging).toContain('Classes of service with their own SLE, which their PBIs age against: quick 2 days.');
+    expect((await h.run('/pbi show PBI-10')).plain).toContain(
+      'SLE of the class quick: 85% of its PBIs finish within 2 days (its own, set by the Nexus)',
+    );
+    // PBI-12 is 3 days old: every cycle time that long is 6 days, 3 days to go: 85% by Thu 12 Mar, after its date
+    expect((await h.run('/forecast PBI-12')).plain).toContain('85%: on or before Thu 12 Mar');
+    const digest = await h.run('/flow digest');
+    expect(digest.plain).toContain('🔴 1 past the SLE, 🟡 0 at risk — oldest PBI-10, 3 days.');
+    expect(digest.plain).toContain(
+      '📅 1 fixed-date PBI likely late — PBI-12 is due Mon 9 Mar, 85% by Thu 12 Mar. Swarm on it or agree a new date.',
+    );
+    expect(JSON.stringify(digest.thread)).toContain('*PBI-12* Launch · due Mon 9 Mar · 85% by Thu 12 Mar');
+    expect(JSON.stringify(digest.thread)).not.toContain('PBI-13');
+  });
 });

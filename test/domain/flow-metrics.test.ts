@@ -103,7 +103,7 @@ describe('WIP', () => {
   });
   test('per stage against the limit', () => {
     const doing = stageLoads(pbis, WORKFLOW).find((l) => l.stage === 'doing')!;
-    expect(doing).toEqual({ stage: 'doing', count: 2, wipLimit: 2, overLimit: false });
+    expect(doing).toEqual({ stage: 'doing', count: 2, wipLimit: 2, overLimit: false, expedite: 0 });
     const withOneMore = stageLoads(
       [...pbis, pbiFrom('G', '2027-01-01 08:00', [['2027-01-04 10:00', 'move', 'doing']])],
       WORKFLOW,

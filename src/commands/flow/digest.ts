@@ -1,7 +1,8 @@
-import { addDays } from '../../domain/calendar';
+import { addDays, type CalendarDate } from '../../domain/calendar';
 import { buildDigest, type Digest, isQuiet, NUDGE_WORKING_DAYS, STALL_DAYS } from '../../domain/digest';
 import { nexusWip } from '../../domain/flow-metrics';
 import type { Pbi } from '../../domain/pbi';
+import { fixedDatePbis } from '../../domain/service-class';
 import { readyStage } from '../../domain/workflow';
 import { type Block, bold, code, context, escape, header, section } from '../../render/blocks';
 import { pbiLine } from '../../render/pbi';
@@ -15,10 +16,13 @@ import { type FlowView, loadFlowView, startOfDay } from '../flow-view';
 import { loadBasis } from '../forecast/basis';
 import { howManyBy } from '../forecast/by';
 import { judgeKept } from '../forecast/kept';
+import { forecastOpenPbi } from '../forecast/pbi';
 import { agingChart } from './chart';
 import { noInput } from './no-input';
 
 type Outcome = { digest: Digest; view: FlowView; forecasts: string[]; held: Held };
+/** Fixed-date PBIs the digest forecasts (10,000 trials each), the soonest due first: more would slow every digest. */
+const FIXED_DATES_FORECAST = 20;
 /** Aging items in the thread that get their own buttons (Slack allows 50 blocks a message). */
 const BUTTONED = 5;
 
@@ -26,8 +30,8 @@ export const flowDigest = defineCommand<Record<string, never>, Outcome>({
   path: ['flow', 'digest'],
   usage: '/flow digest',
   summary:
-    "post today's digest in the Nexus channel now: aging, WIP limits, stop starting, stalls, waiting on, refinement, " +
-    'yesterday',
+    "post today's digest in the Nexus channel now: aging, WIP limits, fixed dates likely late, stop starting, stalls, " +
+    'waiting on, refinement, yesterday',
   scope: 'nexus',
   nitOnly: false,
   parse: noInput,
@@ -40,26 +44,43 @@ export async function loadDigest(ctx: NexusContext): Promise<Outcome> {
   const { nexus, store } = ctx;
   const view = await loadFlowView(ctx);
   const yesterday = addDays(view.today, -1);
-  const [touched, sprintLikely, judged, held] = await Promise.all([
+  const [touched, sprintLikely, judged, held, likelyDone] = await Promise.all([
     store.pbis.listForFlow(nexus.id, startOfDay(nexus, yesterday)),
     likelyInNextSprint(ctx),
     judgeKept(ctx, view.today),
     store.inbox.held(nexus.id),
+    fixedDateForecasts(ctx, view),
   ]);
   const digest = buildDigest({
     today: view.today,
     zone: nexus.timeZone,
     workingDays: nexus.digest.days,
     sle: view.sle,
+    classes: nexus.classes,
     workflow: nexus.workflow,
     readyStage: readyStage(nexus.workflow),
     open: view.open,
     finished: view.finished,
     touched,
     sprintLikely,
+    likelyDone,
   });
   // forecasts whose outcome became known yesterday: how they turned out
   return { digest, view, forecasts: judged.filter((j) => j.decidedOn === yesterday).map((j) => j.line), held };
+}
+
+/**
+ * The 85% date of open fixed-date PBIs, the soonest due first (at most FIXED_DATES_FORECAST of them), as
+ * `/forecast <key>` answers it; a PBI no forecast can date is left out.
+ */
+async function fixedDateForecasts(ctx: NexusContext, view: FlowView): Promise<Map<string, CalendarDate>> {
+  const likely = new Map<string, CalendarDate>();
+  for (const pbi of fixedDatePbis(view.open).slice(0, FIXED_DATES_FORECAST)) {
+    const forecast = await forecastOpenPbi(ctx, pbi, [85], null);
+    const date = 'problem' in forecast ? undefined : forecast.answer[0].date;
+    if (date) likely.set(pbi.key, date);
+  }
+  return likely;
 }
 
 async function likelyInNextSprint(ctx: NexusContext): Promise<number | null> {
@@ -102,7 +123,19 @@ function headlines(d: Digest, view: FlowView, judged: number): string[] {
     lines.push(
       `🔴 ${past.length} past the SLE, 🟡 ${d.aging.length - past.length} at risk — oldest ${escape(d.aging[0].pbi.key)}, ${count(d.aging[0].age, 'day')}${snoozed}.`,
     );
-  for (const l of d.overLimit) lines.push(`⚠ ${code(l.stage)} ${l.count}/${l.wipLimit}: over its WIP limit.`);
+  for (const l of d.overLimit)
+    lines.push(
+      `⚠ ${code(l.stage)} ${l.count}/${l.wipLimit}: over its WIP limit${l.expedite ? ` (besides ${count(l.expedite, 'expedite PBI')}, not counted)` : ''}.`,
+    );
+  for (const l of d.classesOverLimit)
+    lines.push(`⚠ Class ${code(l.serviceClass)} ${l.count}/${l.wipLimit} in progress: over its WIP limit.`);
+  if (d.late.length) {
+    const [first] = d.late;
+    const others = d.late.length > 1 ? ` and ${count(d.late.length - 1, 'more')}` : '';
+    lines.push(
+      `📅 ${count(d.late.length, 'fixed-date PBI')} likely late — ${escape(first.pbi.key)} is due ${formatDate(first.due, view.today)}, 85% by ${formatDate(first.likely, view.today)}${others}. Swarm on ${d.late.length > 1 ? 'them' : 'it'} or agree a new date.`,
+    );
+  }
   if (d.stopStarting) {
     const s = d.stopStarting;
     lines.push(
@@ -160,13 +193,16 @@ function details(d: Digest, view: FlowView, forecasts: string[]): Block[] {
     blocks.push(section(bold('Aging (oldest first): swarm on one, snooze it, or say what blocks it')));
   for (const a of d.aging.slice(0, BUTTONED))
     blocks.push(
-      section(`• ${pbiLine(a.pbi, view.ageOf(a.pbi), view.waitingOn(a.pbi))} · in ${code(a.pbi.stage)}${swarm(a.pbi)}`),
+      section(
+        `• ${pbiLine(a.pbi, view.ageOf(a.pbi), view.waitingOn(a.pbi), view.today)} · in ${code(a.pbi.stage)}${swarm(a.pbi)}`,
+      ),
       digestButtons(a.pbi),
     );
   const rest = d.aging
     .slice(BUTTONED, 15)
     .map(
-      (a) => `• ${pbiLine(a.pbi, view.ageOf(a.pbi), view.waitingOn(a.pbi))} · in ${code(a.pbi.stage)}${swarm(a.pbi)}`,
+      (a) =>
+        `• ${pbiLine(a.pbi, view.ageOf(a.pbi), view.waitingOn(a.pbi), view.today)} · in ${code(a.pbi.stage)}${swarm(a.pbi)}`,
     );
   if (rest.length) blocks.push(section(rest.join('\n')));
   if (d.snoozed.length)
@@ -186,6 +222,17 @@ function details(d: Digest, view: FlowView, forecasts: string[]): Block[] {
           )
           .join('\n')}`,
       ),
+    );
+  }
+  if (d.late.length) {
+    const lines = d.late
+      .slice(0, 15)
+      .map(
+        (l) =>
+          `• ${bold(escape(l.pbi.key))} ${escape(l.pbi.title)} · due ${formatDate(l.due, view.today)} · 85% by ${formatDate(l.likely, view.today)} (${code(`/forecast ${l.pbi.key}`)})`,
+      );
+    blocks.push(
+      section(`${bold('Fixed-date PBIs likely late')}: the 85% forecast falls after the date\n${lines.join('\n')}`),
     );
   }
   if (d.waiting.length) {

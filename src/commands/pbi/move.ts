@@ -2,6 +2,7 @@ import { localDate } from '../../domain/calendar';
 import { cycleTime } from '../../domain/flow-metrics';
 import { oldestFirst, type Pbi } from '../../domain/pbi';
 import { decideMove } from '../../domain/pbi-decisions';
+import { isExpedite } from '../../domain/service-class';
 import { findStage, isFinishedStage, sameName } from '../../domain/workflow';
 import { code, escape } from '../../render/blocks';
 import { by, type ChangeOutcome, renderChange } from '../../render/change';
@@ -74,9 +75,10 @@ export const pbiMove = defineCommand<Input, Outcome>({
 async function overLimit(ctx: NexusContext, pbi: Pbi): Promise<OverLimit | null> {
   const { nexus, store, now } = ctx;
   const stage = findStage(nexus.workflow, pbi.stage);
-  if (!stage || stage.wipLimit === null || isFinishedStage(nexus.workflow, stage.name)) return null;
+  // expedite work does not count against a stage's WIP limit
+  if (!stage || stage.wipLimit === null || isFinishedStage(nexus.workflow, stage.name) || isExpedite(pbi)) return null;
   // a stage before the finish holds only open PBIs: the remembered open list has them all
-  const inStage = (await store.pbis.listOpen(nexus.id)).filter((p) => p.stage === stage.name);
+  const inStage = (await store.pbis.listOpen(nexus.id)).filter((p) => p.stage === stage.name && !isExpedite(p));
   if (inStage.length <= stage.wipLimit) return null;
   const view = flowView(nexus, localDate(now(), nexus.timeZone), inStage, []);
   const others = inStage

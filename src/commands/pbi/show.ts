@@ -3,6 +3,7 @@ import { type CalendarDate, localDate } from '../../domain/calendar';
 import type { PbiEvent } from '../../domain/events';
 import { cycleTime } from '../../domain/flow-metrics';
 import type { Pbi } from '../../domain/pbi';
+import { classOf, isExpedite } from '../../domain/service-class';
 import { sameName } from '../../domain/workflow';
 import { rankPlaceText } from '../../render/backlog';
 import {
@@ -21,7 +22,7 @@ import {
 } from '../../render/blocks';
 import { ageText, SQUARE_GLYPH, squareLabel } from '../../render/pbi';
 import { pbiButtons } from '../../render/pbi-buttons';
-import { refuse } from '../../render/problems';
+import { classLimits, refuse } from '../../render/problems';
 import { ephemeral } from '../../render/reply';
 import { describeSle } from '../../render/sle';
 import { formatDate } from '../../render/words';
@@ -72,7 +73,9 @@ export const pbiShow = defineCommand<{ key: string }, Outcome>({
       header(heading),
       // a tracker's title may be far longer than a header shows: then it is given whole below
       ...(heading.length > HEADER_TEXT ? textSections(`${bold('Title')} ${escape(pbi.title)}`) : []),
-      section(`${bold('Stage')} ${code(pbi.stage)}${pbi.url ? ` · ${link('open in tracker', pbi.url)}` : ''}`),
+      section(
+        `${bold('Stage')} ${code(pbi.stage)} · ${bold('Class')} ${classOfService(pbi, view)}${pbi.url ? ` · ${link('open in tracker', pbi.url)}` : ''}`,
+      ),
       fields(
         `${bold('Flow')}\n${flowState(pbi, view)}`,
         `${bold('Teams')}\n${pbi.squares.map((s) => `${SQUARE_GLYPH[s.state]} ${escape(s.team)} ${squareLabel(s.state)}`).join('\n') || 'none named'}`,
@@ -85,7 +88,7 @@ export const pbiShow = defineCommand<{ key: string }, Outcome>({
       ...pbiButtons(pbi, view.nexus),
       section(bold(`History${history.length > HISTORY_SHOWN ? ` (last ${HISTORY_SHOWN} of ${history.length})` : ''}`)),
       ...lineSections(lines),
-      context(describeSle(view.sle)),
+      context(describeSle(view.sleOf(pbi))),
     ]);
   },
 });
@@ -107,6 +110,16 @@ function dependsSections(pbi: Pbi, dependencies: (Pbi | null)[], view: FlowView)
     ...(needs.length ? [section(`🔗 ${bold('Depends on')} ${needs.join(', ')}`)] : []),
     ...(heldUp.length ? [section(`🔗 ${bold('Needed by')} ${heldUp.join(', ')}`)] : []),
   ];
+}
+
+/** "expedite: shown apart on the board, outside stage WIP limits", "fixed-date, due Wed 1 Apr", its own limits. */
+function classOfService(pbi: Pbi, view: FlowView): string {
+  const c = classOf(view.nexus.classes, pbi);
+  const parts = [code(c.name)];
+  if (pbi.dueDate) parts.push(`due ${formatDate(pbi.dueDate, view.today)}`);
+  if (isExpedite(pbi)) parts.push("shown apart on the board, outside the stages' WIP limits");
+  if (c.sleDays !== null || c.wipLimit !== null) parts.push(`its own ${classLimits(c).replace(/^an? /, '')}`);
+  return parts.join(', ');
 }
 
 /** The title in the notification text: enough to recognise it; the card shows it whole. */

@@ -1,7 +1,8 @@
 import { teamQueue } from '../../domain/backlog';
 import { addDays } from '../../domain/calendar';
-import { stageLoads } from '../../domain/flow-metrics';
+import { classLoads, stageLoads } from '../../domain/flow-metrics';
 import { compareKeys, isInProgress, type Pbi } from '../../domain/pbi';
+import { isExpedite } from '../../domain/service-class';
 import { inProgressStages, sameName } from '../../domain/workflow';
 import { type Block, bold, code, escape, section } from '../../render/blocks';
 import { pbiLine } from '../../render/pbi';
@@ -38,7 +39,10 @@ export async function startNudge(ctx: NexusContext, pbi: Pbi, team: string | nul
   return ephemeral(text, [...(overLimit ? [overLimit.block] : []), ...warnings.map((w) => section(w))]);
 }
 
-/** Over a stage's or the Nexus's limit: the oldest work in progress to help finish instead (a team's own first). */
+/**
+ * Over a stage's or the Nexus's limit, or its class's: the oldest work in progress to help finish instead (a team's
+ * own first). Expedite work counts against neither a stage's limit nor the Nexus's, only its class's.
+ */
 function limitNudge(
   ctx: NexusContext,
   view: FlowView,
@@ -46,13 +50,18 @@ function limitNudge(
   team: string | null,
 ): { text: string; block: Block } | null {
   const { workflow } = ctx.nexus;
+  const counted = !isExpedite(pbi);
   const loads = stageLoads(view.open, workflow);
-  const stage = loads.find((l) => sameName(l.stage, pbi.stage) && l.overLimit);
+  const stage = counted ? loads.find((l) => sameName(l.stage, pbi.stage) && l.overLimit) : undefined;
   const limits = inProgressStages(workflow).map((s) => s.wipLimit);
   // the Nexus's limit is the sum of its in-progress stages' limits, when every one of them has a limit
-  const nexusLimit = limits.length && limits.every((l) => l !== null) ? limits.reduce((a, b) => a! + b!, 0)! : null;
-  const wip = view.open.filter(isInProgress).length;
-  if (!stage && (nexusLimit === null || wip <= nexusLimit)) return null;
+  const nexusLimit =
+    counted && limits.length && limits.every((l) => l !== null) ? limits.reduce((a, b) => a! + b!, 0)! : null;
+  const wip = view.open.filter((p) => isInProgress(p) && !isExpedite(p)).length;
+  const ofClass = classLoads(view.open, ctx.nexus.classes).find(
+    (l) => sameName(l.serviceClass, pbi.serviceClass) && l.overLimit,
+  );
+  if (!stage && !ofClass && (nexusLimit === null || wip <= nexusLimit)) return null;
   const ownFirst = (p: Pbi) => (team !== null && p.squares.some((s) => s.team === team && s.state !== 'done') ? 0 : 1);
   const age = (p: Pbi) => view.ageOf(p)?.age ?? 0;
   const suggestions = view.open
@@ -61,9 +70,11 @@ function limitNudge(
     .slice(0, SUGGESTED);
   const why = stage
     ? `${code(stage.stage)} is over its WIP limit (${stage.count}/${stage.wipLimit})`
-    : `the Nexus is over its WIP limit (${wip}/${nexusLimit})`;
+    : ofClass
+      ? `the class ${code(ofClass.serviceClass)} is over its WIP limit (${ofClass.count}/${ofClass.wipLimit})`
+      : `the Nexus is over its WIP limit (${wip}/${nexusLimit})`;
   const text = `✋ You just started ${escape(pbi.key)}${team ? ` for ${escape(team)}` : ''} while ${why}. Stop starting, start finishing`;
-  const list = suggestions.map((p) => `• ${pbiLine(p, view.ageOf(p), view.waitingOn(p))}`).join('\n');
+  const list = suggestions.map((p) => `• ${pbiLine(p, view.ageOf(p), view.waitingOn(p), view.today)}`).join('\n');
   return { text, block: section(`${bold(text)}${list ? ` — you could help finish:\n${list}` : '.'}`) };
 }
 
