@@ -12,6 +12,7 @@ import { runLine } from '../../src/commands';
 import { loadDigest } from '../../src/commands/flow/digest';
 import { openStore } from '../../src/store';
 import { openDatabase } from '../../src/store/database';
+import { type BacklogForecastBench, measureBacklogForecast } from './backlog-bench';
 import { type LargeBacktest, measureLargeBacktest } from './backtest-bench';
 import { type ForecastTimes, measureForecasts } from './forecast-bench';
 import { type CsvImportLoad, type ImportLoad, measureCsvImport, measureImport } from './import-bench';
@@ -31,6 +32,7 @@ type Result = Partial<Measured> & {
   webhooks?: WebhookLoad;
   twoReplicas?: { slack: SlackLoad; webhooks: WebhookLoad };
   backtest?: LargeBacktest;
+  backlog?: BacklogForecastBench;
   workflow?: WorkflowChanges;
 };
 
@@ -125,7 +127,18 @@ async function prepare(kind: Kind): Promise<{ target: Target; dispose(): Promise
 }
 
 function child<T>(
-  step: 'build' | 'measure' | 'slack' | 'webhooks' | 'forecasts' | 'backtest' | 'many' | 'workflow' | 'import' | 'csv',
+  step:
+    | 'build'
+    | 'measure'
+    | 'slack'
+    | 'webhooks'
+    | 'forecasts'
+    | 'backtest'
+    | 'backlog'
+    | 'many'
+    | 'workflow'
+    | 'import'
+    | 'csv',
   target: Target,
 ): T {
   const gc = step === 'workflow' ? ['--expose-gc'] : []; // its rounds read the heap after a full collection
@@ -229,6 +242,22 @@ function printReplicas(results: Result[]): void {
   console.log(
     `| all applied; final state equals the replay | ${(one.webhooks.appliedWithinMs / 1000).toFixed(1)} s; ${one.webhooks.matchesReplay ? 'yes' : 'NO'} | ${(two.webhooks.appliedWithinMs / 1000).toFixed(1)} s; ${two.webhooks.matchesReplay ? 'yes' : `NO: ${two.webhooks.mismatches.join('; ')}`} | |`,
   );
+}
+
+function printBacklogForecasts(results: Result[]): void {
+  const runs = results.filter((r) => r.backlog);
+  if (!runs.length) return;
+  console.log('\n| database | /forecast backlog --top 200 of the large Nexus, 10,000 trials | ms | CPU ms | target |');
+  console.log('|---|---|---|---|---|');
+  for (const { kind, backlog: b } of runs) {
+    const what = `${b!.dated} of ${b!.listed} PBIs dated, ${b!.teams} teams`;
+    console.log(
+      `| ${kind} | first answer in a fresh process (${what}) | ${b!.firstMs.toFixed(0)} | ${b!.firstCpuMs.toFixed(0)} | — |`,
+    );
+    console.log(
+      `| ${kind} | median of ${b!.runs} more | ${b!.p50.toFixed(0)} | ${b!.p50CpuMs.toFixed(0)} | ≤ 500 ms |`,
+    );
+  }
 }
 
 function printBacktests(results: Result[]): void {
@@ -401,6 +430,7 @@ async function main(): Promise<void> {
       '--webhooks',
       '--forecasts',
       '--backtest',
+      '--backlog',
       '--many',
       '--workflow',
       '--import',
@@ -416,6 +446,7 @@ async function main(): Promise<void> {
       '--webhooks': measureWebhookLoad,
       '--forecasts': measureForecasts,
       '--backtest': measureLargeBacktest,
+      '--backlog': measureBacklogForecast,
       '--many': measureManyNexuses,
       '--workflow': measureWorkflowChanges,
       '--import': measureImport,
@@ -430,9 +461,10 @@ async function main(): Promise<void> {
   const results: Result[] = [];
   if (wanted('many') && kinds.includes('postgres')) await measureMany();
   if (wanted('import')) await measureImports(kinds);
-  if (!['measure', 'slack', 'webhooks', 'replicas', 'backtest', 'workflow'].some(wanted)) kinds.splice(0); // only the parts asked for
+  if (!['measure', 'slack', 'webhooks', 'replicas', 'backtest', 'backlog', 'workflow'].some(wanted)) kinds.splice(0); // only the parts asked for
   for (const kind of kinds) {
-    if (kind === 'embedded' && !['measure', 'slack', 'webhooks', 'backtest', 'workflow'].some(wanted)) continue; // two replicas need PostgreSQL
+    if (kind === 'embedded' && !['measure', 'slack', 'webhooks', 'backtest', 'backlog', 'workflow'].some(wanted))
+      continue; // two replicas need PostgreSQL
     const { target, dispose } = await prepare(kind);
     try {
       console.log(`building the large Nexus in ${kind}…`);
@@ -444,6 +476,10 @@ async function main(): Promise<void> {
       if (wanted('backtest')) {
         console.log(`/forecast accuracy of the large Nexus against ${kind}…`);
         result.backtest = child<LargeBacktest>('backtest', target);
+      }
+      if (wanted('backlog')) {
+        console.log(`/forecast backlog of the large Nexus against ${kind}…`);
+        result.backlog = child<BacklogForecastBench>('backlog', target);
       }
       if (wanted('workflow')) {
         console.log(`workflow changes of the large Nexus against ${kind}…`);
@@ -477,6 +513,7 @@ async function main(): Promise<void> {
   printWebhooks(results);
   printReplicas(results);
   printBacktests(results);
+  printBacklogForecasts(results);
   printWorkflow(results);
   if (wanted('forecasts')) {
     console.log('forecasts…');

@@ -13,7 +13,15 @@ import { parseFlags } from '../flags';
 import { today } from '../flow-view';
 import { wholeNumber } from '../numbers';
 import type { DateAt, ForecastProblem } from './answer';
-import { type Basis, checkAfterToday, checkSince, forecastDays, loadBasis, parseConfidences, seededFor } from './basis';
+import {
+  type Basis,
+  checkAfterToday,
+  checkSince,
+  forecastDays,
+  loadTeamBases,
+  parseConfidences,
+  seededFor,
+} from './basis';
 import { parseDate } from './dates';
 import { integrationDays, lastSquareDone } from './pbi';
 
@@ -116,8 +124,7 @@ async function forecastTheBacklog(input: Input, ctx: NexusContext): Promise<Back
   const days = forecastDays(ctx.nexus);
   const bases = new Map<string, Basis>();
   const thin = new Map<string, number>();
-  for (const team of new Set(needed.flatMap(teamsNotDone))) {
-    const basis = await loadBasis(ctx, team, input.since);
+  for (const [team, basis] of await loadTeamBases(ctx, [...new Set(needed.flatMap(teamsNotDone))], input.since)) {
     if ('problem' in basis) thin.set(team, 0);
     else if (sufficiencyOf(basis.sample) === 'too-little') thin.set(team, basis.sample.daysWithThroughput);
     else bases.set(team, basis);

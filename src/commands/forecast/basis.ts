@@ -1,5 +1,6 @@
+import type { DateTime } from 'luxon';
 import { addDays, type CalendarDate, daysBetween, localDate } from '../../domain/calendar';
-import { nexusThroughput, teamThroughput } from '../../domain/flow-metrics';
+import { type DailyCount, nexusThroughput, teamsThroughput } from '../../domain/flow-metrics';
 import { DEFAULT_CONFIDENCES, DEFAULT_TRIALS } from '../../domain/forecast/monte-carlo';
 import {
   dateOfDay,
@@ -96,20 +97,57 @@ export async function loadBasis(
   team: string | null,
   since: CalendarDate | null = null,
 ): Promise<Basis | NoHistory> {
+  if (team !== null) return (await loadTeamBases(ctx, [team], since)).get(team)!;
   const { nexus, store } = ctx;
-  const who = team ?? 'the Nexus';
+  const { from, to, loadFrom, historyDays } = windowOf(ctx, since);
+  const [daily, firstStarts] = await Promise.all([
+    store.pbis.finishedSince(nexus.id, loadFrom).then((f) => nexusThroughput(f, from, to, nexus.timeZone)),
+    store.pbis.firstStarts(nexus.id),
+  ]);
+  return basisOf(ctx, null, daily, firstStarts.nexus, historyDays);
+}
+
+/**
+ * loadBasis for several teams, reading the Nexus's PBIs once: each team's squares done are counted in one pass (a
+ * backlog forecast of 50 teams would otherwise walk every PBI of the window 50 times).
+ */
+export async function loadTeamBases(
+  ctx: NexusContext,
+  teams: readonly string[],
+  since: CalendarDate | null = null,
+): Promise<Map<string, Basis | NoHistory>> {
+  const { nexus, store } = ctx;
+  const { from, to, loadFrom, historyDays } = windowOf(ctx, since);
+  const [pbis, firstStarts] = await Promise.all([
+    store.pbis.listForFlow(nexus.id, loadFrom),
+    store.pbis.firstStarts(nexus.id),
+  ]);
+  const daily = teamsThroughput(pbis, teams, from, to, nexus.timeZone);
+  return new Map(
+    teams.map((team) => [team, basisOf(ctx, team, daily.get(team)!, firstStarts.teams.get(team) ?? null, historyDays)]),
+  );
+}
+
+/** The calendar days a forecast's history window covers, and the instant to load from. */
+function windowOf(ctx: NexusContext, since: CalendarDate | null) {
+  const { nexus } = ctx;
   const day = today(ctx);
   // --since: the window from that day to yesterday, as if the Nexus's history window were that long
   const historyDays = since === null ? nexus.sle.historyDays : daysBetween(since, addDays(day, -1)) + 1;
   const { from, to } = forecastWindow(day, historyDays);
-  const loadFrom = startOfDay(nexus, from);
-  const [daily, firstStarts] = await Promise.all([
-    team === null
-      ? store.pbis.finishedSince(nexus.id, loadFrom).then((f) => nexusThroughput(f, from, to, nexus.timeZone))
-      : store.pbis.listForFlow(nexus.id, loadFrom).then((p) => teamThroughput(p, team, from, to, nexus.timeZone)),
-    store.pbis.firstStarts(nexus.id),
-  ]);
-  const first = team === null ? firstStarts.nexus : (firstStarts.teams.get(team) ?? null);
+  return { from, to, historyDays, loadFrom: startOfDay(nexus, from) };
+}
+
+function basisOf(
+  ctx: NexusContext,
+  team: string | null,
+  daily: readonly DailyCount[],
+  first: DateTime | null,
+  historyDays: number,
+): Basis | NoHistory {
+  const { nexus } = ctx;
+  const who = team ?? 'the Nexus';
+  const day = today(ctx);
   const days = forecastDays(nexus);
   const sample = sampleAsOf(daily, first && localDate(first, nexus.timeZone), day, historyDays, days);
   if (!sample || sample.daysWithThroughput === 0) return { problem: 'no-history', who };

@@ -26,8 +26,8 @@ export type BacklogSimulation = {
   trials: number;
   /** per PBI (backlog order): P(integrated within d days), d = 0…horizon, its own integration step taken exactly */
   doneWithin: Float64Array[];
-  /** integrated[i][t]: the day PBI i was integrated in trial t (step drawn); Infinity: not within the horizon */
-  integrated: Float64Array[];
+  /** integrated[i][t]: the day PBI i was integrated in trial t (step drawn); over HORIZON_DAYS: not within it */
+  integrated: Int32Array[];
   /** per PBI: how many trials each team (index into `teams`) was alone the last to finish its part */
   lastTeam: Map<number, number>[];
 };
@@ -38,8 +38,8 @@ export type BacklogSimulation = {
  * done on the day its last square is; it is integrated an integration step later, and never before every PBI it
  * depends on.
  *
- * The draws are made team by team, each team's trials in turn, exactly as pbiDoneWithin draws a PBI's parts: so a
- * backlog of one PBI gives /forecast <key>'s answer. A team's draws depend only on how long its queue is, and the
+ * The draws are made trial by trial, each team's in turn, exactly as pbiDoneWithin draws a PBI's parts: so a backlog
+ * of one PBI gives /forecast <key>'s answer. A team's draws depend only on how long its queue is, and the
  * integration steps are drawn after all of them in backlog order: changing dependencies, or moving a PBI up its
  * teams' queues, changes no draw, which is what makes "a dependency never makes a PBI earlier" and "a higher rank
  * never makes it later" hold trial by trial, not only on average.
@@ -47,56 +47,73 @@ export type BacklogSimulation = {
 export function simulateBacklog(backlog: Backlog, trials: number, rng: Rng): BacklogSimulation {
   const { pbis, teams } = backlog;
   const index = new Map(pbis.map((p, i) => [p.key, i]));
-  const partsDay = pbis.map(() => new Float64Array(trials)); // 0: its teams are done already
-  const last = pbis.map(() => new Int32Array(trials).fill(-1)); // the team alone the last to finish; -1: a tie or none
-  teams.forEach((team, j) => {
-    const queue = team.queue.map((key) => index.get(key) ?? -1);
-    const n = team.throughput.length;
-    for (let t = 0; t < trials; t++) {
+  const partsDay = pbis.map(() => new Int32Array(trials)); // 0: its teams are done already
+  const last = pbis.map(() => new Int16Array(trials).fill(-1)); // the team alone the last to finish; -1: a tie or none
+  const queues = teams.map((team) => Int32Array.from(team.queue, (key) => index.get(key) ?? -1));
+  const histories = teams.map((team) => Int32Array.from(team.throughput));
+  // one trial's parts at a time, small enough to stay in the processor's cache while fifty teams write to it
+  const parts = new Int32Array(pbis.length);
+  const lastOf = new Int16Array(pbis.length);
+  for (let t = 0; t < trials; t++) {
+    parts.fill(0);
+    lastOf.fill(-1);
+    for (let j = 0; j < teams.length; j++) {
+      const queue = queues[j];
+      const throughput = histories[j];
+      const n = throughput.length;
+      const k = queue.length;
       let total = 0;
       let d = 0;
       let done = 0;
-      while (total < queue.length && d < HORIZON_DAYS) {
-        total += team.throughput[Math.floor(rng() * n)];
+      while (total < k && d < HORIZON_DAYS) {
+        total += throughput[Math.floor(rng() * n)];
         d++;
-        for (; done < queue.length && done < total; done++) finish(queue[done], t, d, j);
+        for (; done < k && done < total; done++) {
+          const i = queue[done];
+          if (i < 0) continue; // a square of a PBI not forecast: it only takes the team's time
+          if (d > parts[i]) {
+            parts[i] = d;
+            lastOf[i] = j;
+          } else if (d === parts[i]) lastOf[i] = -1;
+        }
       }
-      for (; done < queue.length; done++) finish(queue[done], t, Infinity, j);
+      for (; done < k; done++) if (queue[done] >= 0) parts[queue[done]] = NEVER;
     }
-  });
-  function finish(i: number, t: number, day: number, j: number): void {
-    if (i < 0) return; // a square of a PBI not forecast: it only takes the team's time
-    const parts = partsDay[i];
-    if (day > parts[t]) {
-      parts[t] = day;
-      last[i][t] = j;
-    } else if (day === parts[t]) last[i][t] = -1;
+    for (let i = 0; i < pbis.length; i++) {
+      partsDay[i][t] = parts[i];
+      last[i][t] = lastOf[i];
+    }
   }
   // each PBI's integration day with a drawn step; then, deps first, not before what it depends on
   const integrated = pbis.map((p, i) => {
     const steps = p.integrationDays.length ? p.integrationDays : [0];
-    const days = new Float64Array(trials);
-    for (let t = 0; t < trials; t++) days[t] = partsDay[i][t] + steps[Math.floor(rng() * steps.length)];
+    const parts = partsDay[i];
+    const days = new Int32Array(trials);
+    for (let t = 0; t < trials; t++)
+      days[t] = parts[t] === NEVER ? NEVER : parts[t] + steps[Math.floor(rng() * steps.length)];
     return days;
   });
   const doneWithin: Float64Array[] = new Array(pbis.length);
   for (const i of dependenciesFirst(backlog, index)) {
     const deps = (backlog.depends.get(pbis[i].key) ?? []).flatMap((k) => index.get(k) ?? []);
-    let waitFor: Float64Array | null = null;
+    let waitFor: Int32Array | null = null;
     if (deps.length) {
-      waitFor = new Float64Array(trials);
+      waitFor = new Int32Array(trials);
       for (const dep of deps) for (let t = 0; t < trials; t++) waitFor[t] = Math.max(waitFor[t], integrated[dep][t]);
       for (let t = 0; t < trials; t++) integrated[i][t] = Math.max(integrated[i][t], waitFor[t]);
     }
     doneWithin[i] = integratedWithin(partsDay[i], waitFor, pbis[i].integrationDays);
   }
   const lastTeam = last.map((byTrial) => {
-    const counts = new Map<number, number>();
-    for (const j of byTrial) if (j >= 0) counts.set(j, (counts.get(j) ?? 0) + 1);
-    return counts;
+    const counts = new Int32Array(teams.length);
+    for (let t = 0; t < trials; t++) if (byTrial[t] >= 0) counts[byTrial[t]]++;
+    return new Map([...counts].flatMap((n, j) => (n ? [[j, n] as [number, number]] : [])));
   });
   return { trials, doneWithin, integrated, lastTeam };
 }
+
+/** A day past every horizon: the part or PBI was not done within it (an Int32Array holds no Infinity). */
+export const NEVER = 1_000_000_000;
 
 /** The share of trials in which every PBI of `indices` was integrated within `day` days: PBIs taken together. */
 export function shareAllWithin(sim: BacklogSimulation, indices: readonly number[], day: number): number {

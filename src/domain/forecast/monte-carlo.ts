@@ -13,23 +13,23 @@ export function simulateWhen(throughput: readonly number[], items: number, trial
   return trialDays(throughput, items, trials, rng).sort();
 }
 
-/**
- * simulateWhen's trials in the order they ran, unsorted: a PBI pairs trial t of each of its teams (teams drawn
- * independently within a trial), so the order must be kept. The same draws as simulateWhen's.
- */
+/** simulateWhen's trials in the order they ran, unsorted. */
 export function trialDays(throughput: readonly number[], items: number, trials: number, rng: Rng): Float64Array {
   const days = new Float64Array(trials);
-  const n = throughput.length;
-  for (let t = 0; t < trials; t++) {
-    let total = 0;
-    let d = 0;
-    while (total < items && d < HORIZON_DAYS) {
-      total += throughput[Math.floor(rng() * n)];
-      d++;
-    }
-    days[t] = total >= items ? d : Infinity;
-  }
+  for (let t = 0; t < trials; t++) days[t] = daysToFinish(throughput, items, rng);
   return days;
+}
+
+/** One trial of "when will N items be done?": days drawn until their throughput reaches N (Infinity: not within ten years). */
+export function daysToFinish(throughput: readonly number[], items: number, rng: Rng): number {
+  const n = throughput.length;
+  let total = 0;
+  let d = 0;
+  while (total < items && d < HORIZON_DAYS) {
+    total += throughput[Math.floor(rng() * n)];
+    d++;
+  }
+  return total >= items ? d : Infinity;
 }
 
 /** "How many by day D?": each trial adds D draws. Returns the trials' totals, ascending. */

@@ -1,5 +1,5 @@
 import type { Rng } from '../random';
-import { HORIZON_DAYS, trialDays } from './monte-carlo';
+import { daysToFinish, HORIZON_DAYS } from './monte-carlo';
 
 /** A team's remaining part of a PBI: its own square plus the squares ahead of it in the team's queue. */
 export type TeamPart = { team: string; items: number; throughput: readonly number[] };
@@ -8,7 +8,7 @@ export type TeamPart = { team: string; items: number; throughput: readonly numbe
  * P(PBI done within d days) for d = 0…horizon. Each team not done is forecast from its own throughput of team squares,
  * the teams drawn independently within each trial, so the parts are done by day d with the product of the teams'
  * chances; then the integration step: the days from the last square done to the PBI finishing, taken from history
- * (`integrationDays`). Trial t of every team makes trial t of the PBI, as in the backlog forecast (backlog-forecast.ts),
+ * (`integrationDays`). Each trial draws every team's part in turn, as the backlog forecast does (backlog-forecast.ts),
  * which gives exactly this answer for a backlog of one PBI.
  */
 export function pbiDoneWithin(
@@ -18,10 +18,8 @@ export function pbiDoneWithin(
   rng: Rng,
 ): Float64Array {
   const partsDay = new Float64Array(trials); // 0: every team is done already
-  for (const part of parts) {
-    const days = trialDays(part.throughput, part.items, trials, rng);
-    for (let t = 0; t < trials; t++) if (days[t] > partsDay[t]) partsDay[t] = days[t];
-  }
+  for (let t = 0; t < trials; t++)
+    for (const part of parts) partsDay[t] = Math.max(partsDay[t], daysToFinish(part.throughput, part.items, rng));
   return integratedWithin(partsDay, null, integrationDays);
 }
 
@@ -32,8 +30,8 @@ export function pbiDoneWithin(
  * exactly, every length weighted in every trial, not drawn, so it adds no sampling error of its own.
  */
 export function integratedWithin(
-  partsDay: Float64Array,
-  waitFor: Float64Array | null,
+  partsDay: ArrayLike<number>,
+  waitFor: ArrayLike<number> | null,
   integrationDays: readonly number[],
 ): Float64Array {
   const trials = partsDay.length;
@@ -76,9 +74,9 @@ export function dayAtConfidence(doneWithin: Float64Array, confidence: number): n
 }
 
 /** cdf[d] = share of the trials' days that are ≤ d (in any order; Infinity never is). */
-function cumulative(days: Float64Array): Float64Array {
+function cumulative(days: ArrayLike<number>): Float64Array {
   const cdf = new Float64Array(HORIZON_DAYS + 1);
-  for (const d of days) if (d <= HORIZON_DAYS) cdf[d]++;
+  for (let t = 0; t < days.length; t++) if (days[t] <= HORIZON_DAYS) cdf[days[t]]++;
   let sum = 0;
   for (let d = 0; d <= HORIZON_DAYS; d++) {
     sum += cdf[d];
@@ -97,7 +95,12 @@ function shares(integrationDays: readonly number[]): Map<number, number> {
 /** P(done within d) when an integration step of a historical length follows the parts being done. */
 function convolve(partsDone: Float64Array, integrationDays: readonly number[]): Float64Array {
   const out = new Float64Array(partsDone.length);
+  // past the parts' last change plus the longest step nothing changes: the rest is a copy (a backlog has 200 of these)
+  let settled = partsDone.length - 1;
+  while (settled > 0 && partsDone[settled - 1] === partsDone[settled]) settled--;
+  const end = Math.min(out.length - 1, settled + Math.max(...integrationDays));
   for (const [lag, share] of shares(integrationDays))
-    for (let d = lag; d < out.length; d++) out[d] += share * partsDone[d - lag];
+    for (let d = lag; d <= end; d++) out[d] += share * partsDone[d - lag];
+  out.fill(out[end], end + 1);
   return out;
 }
