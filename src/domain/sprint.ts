@@ -51,6 +51,19 @@ export function sprintsOn(setting: ForecastSetting, today: CalendarDate): Sprint
   };
 }
 
+/**
+ * Why a report asked about the last finished Sprint (`--sprint`) has none: no cadence set, or none finished yet (`next`:
+ * the Sprint to come or under way whose end makes the first one).
+ */
+export type SprintProblem = { problem: 'no-sprint-cadence' } | { problem: 'no-sprint-finished'; next: Sprint };
+
+/** The last finished Sprint, or why there is none. */
+export function lastFinishedSprint(setting: ForecastSetting, today: CalendarDate): Sprint | SprintProblem {
+  if (setting.sprintStart === null) return { problem: 'no-sprint-cadence' };
+  const { current, next, last } = sprintsOn(setting, today);
+  return last ?? { problem: 'no-sprint-finished', next: current ?? next };
+}
+
 /** The Sprints at an instant, its date taken in the Nexus's zone. */
 export function sprintsAt(setting: ForecastSetting, now: DateTime, zone: string): Sprints {
   return sprintsOn(setting, localDate(now, zone));

@@ -99,7 +99,7 @@ function wordSprint(a: SprintAnswer): Worded {
     return `${who}  ${sprintRow(row)}`;
   });
   return {
-    title: `Next Sprint: ${formatDate(a.start, today)} – ${formatDate(a.end, today)} (${count(a.sprintDays, 'day')})`,
+    title: `Next Sprint${a.number === null ? '' : ` (Sprint ${a.number})`}: ${formatDate(a.start, today)} – ${formatDate(a.end, today)} (${count(a.sprintDays, 'day')})`,
     lines,
     ...fromSample(a.basis, a.seed),
     histogram: { xTitle: 'PBIs integrated in the Sprint', spread: a.spread, lines: itemLines(a.answer) },

@@ -11,6 +11,7 @@ import {
 import type { TeamsProblem } from '../domain/nexus';
 import type { PbiProblem } from '../domain/pbi-decisions';
 import type { ClassProblem, ServiceClass } from '../domain/service-class';
+import type { SprintProblem } from '../domain/sprint';
 import type { WorkflowProblem } from '../domain/workflow';
 import type { NexusExists, SettingsInUse } from '../store/nexus-repository';
 import type { DuplicateKey, UnknownPbi } from '../store/pbi-repository';
@@ -19,7 +20,7 @@ import { squareLabel } from './pbi';
 import type { ButtonProblem, StaleCard } from './pbi-buttons';
 import { type Reply, refusal } from './reply';
 import { TRACKER_NAMES } from './tracker-news';
-import { count, ZONE_MOVES } from './words';
+import { count, formatDate, ZONE_MOVES } from './words';
 
 type Problem =
   | PbiProblem
@@ -31,11 +32,16 @@ type Problem =
   | NexusExists
   | NexusProblem
   | ClassProblem
+  | SprintProblem
   | ButtonProblem;
 
 /** One short sentence per expected failure, saying what was wrong and what to do instead. */
 export function explain(p: Problem): string {
   switch (p.problem) {
+    case 'no-sprint-cadence':
+      return 'The Nexus has no Sprint cadence, so no Sprint has finished: set one with `/nexus sprint <YYYY-MM-DD>` (the first day of a Sprint).';
+    case 'no-sprint-finished':
+      return `No Sprint has finished yet: the first ends on ${formatDate(p.next.last, p.next.first)}.`;
     case 'unknown-pbi':
       return `There is no PBI ${code(p.key)} in this Nexus. \`/flow board\` lists them.`;
     case 'duplicate-key':

@@ -42,6 +42,12 @@ describeEachDatabase('/forecast', (db) => {
     );
     await h.run('/pbi team NEX-9 Alpha reset');
     expect((await h.run('/pbi team NEX-9 Beta start')).followUp).toBeUndefined(); // Alpha keeps pace
+    // with a cadence, "this Sprint" ends on its last day: Sprint 1 runs Mon 2 – Sun 15 Mar
+    await h.run('/pbi team NEX-9 Beta reset');
+    await h.run('/nexus sprint 2026-03-02');
+    expect((await h.run('/pbi team NEX-9 Alpha start')).followUp?.text).toContain(
+      "Beta likely can't take NEX-9 this Sprint: 0 of its squares are ahead and it likely finishes 0 by Sun 15 Mar, the Sprint's last day (85%)",
+    );
   });
 
   test('a team starting a PBI whose dependency is not integrated is told when that one likely is (85%)', async () => {
@@ -363,6 +369,30 @@ describeEachDatabase('/forecast', (db) => {
       expect((await h.run('/flow digest')).plain).toContain(
         '📋 Stop refining and finish: 29 ready, over twice the 14 the next Sprint likely finishes.',
       );
+    });
+
+    test('with a Sprint cadence, the next Sprint is its own dates in /forecast sprint and the digest, the last one in --sprint reports', async () => {
+      expect((await h.run('/flow sle --sprint')).plain).toContain('The Nexus has no Sprint cadence');
+      await h.run('/nexus sprint 2026-04-01 --length 10'); // the first Sprint is still to come
+      expect((await h.run('/flow throughput --sprint')).plain).toContain(
+        'No Sprint has finished yet: the first ends on Fri 10 Apr.',
+      );
+      await h.run('/nexus sprint 2026-03-02'); // Sprints of 10 days: today, Sun 22 Mar, is in Sprint 3 (22–31 Mar)
+      const sprint = await h.run('/forecast sprint');
+      expect(sprint.plain).toContain('Next Sprint (Sprint 4): Wed 1 Apr – Fri 10 Apr (10 days)');
+      expect(sprint.plain).toMatch(
+        /Nexus \(PBIs integrated\) {2}50%: \*?10\*? · 70%: \*?10\*? · 85%: \*?10\*? · 95%: \*?10/,
+      );
+      expect((await h.run('/flow digest')).plain).toContain(
+        '📋 Refine now: 0 ready, the next Sprint likely finishes 10.',
+      );
+      const sle = await h.run('/flow sle --sprint');
+      expect(sle.plain).toContain('10 PBIs finished in Sprint 2 (Thu 12 Mar – Sat 21 Mar)');
+      expect(sle.plain).toContain('85% of PBIs finished within 1 day');
+      expect((await h.run('/flow throughput --sprint')).plain).toContain(
+        '10 PBIs finished in Sprint 2 (Thu 12 Mar – Sat 21 Mar): 1.00 a day, 7.0 a week.',
+      );
+      expect((await h.run('/flow sle --sprnt')).plain).toContain('/flow sle takes only --sprint (got --sprnt).');
     });
 
     test('bad input is refused with the right form and changes nothing', async () => {

@@ -2,6 +2,7 @@ import { DateTime } from 'luxon';
 import type { ForecastSetting } from '../../src/domain/nexus';
 import {
   isSprintBacklogStage,
+  lastFinishedSprint,
   sprintBacklogStage,
   sprintInstants,
   sprintsAt,
@@ -65,6 +66,19 @@ describe('the Sprints around a day', () => {
     expect(from.toISO()).toBe('2027-03-15T00:00:00.000+01:00');
     expect(until.toISO()).toBe('2027-03-29T00:00:00.000+02:00');
     expect(until.diff(from, 'hours').hours).toBe(14 * 24 - 1);
+  });
+});
+
+test('the last finished Sprint, or why there is none', () => {
+  expect(lastFinishedSprint(cadence(null), '2027-01-04')).toEqual({ problem: 'no-sprint-cadence' });
+  expect(lastFinishedSprint(cadence('2026-12-07'), '2026-12-20')).toEqual({
+    problem: 'no-sprint-finished',
+    next: { number: 1, first: '2026-12-07', last: '2026-12-20' },
+  });
+  expect(lastFinishedSprint(cadence('2026-12-07'), '2026-12-21')).toEqual({
+    number: 1,
+    first: '2026-12-07',
+    last: '2026-12-20',
   });
 });
 

@@ -3,6 +3,7 @@ import { buildDigest, type Digest, isQuiet, NUDGE_WORKING_DAYS, STALL_DAYS } fro
 import { nexusWip } from '../../domain/flow-metrics';
 import type { Pbi } from '../../domain/pbi';
 import { fixedDatePbis } from '../../domain/service-class';
+import { sprintsOn } from '../../domain/sprint';
 import { readyStage } from '../../domain/workflow';
 import { type Block, bold, code, context, escape, header, section } from '../../render/blocks';
 import { pbiLine } from '../../render/pbi';
@@ -14,7 +15,7 @@ import type { Held } from '../../store/inbox-repository';
 import { defineCommand, type NexusContext } from '../command';
 import { type FlowView, loadFlowView, startOfDay } from '../flow-view';
 import { loadBasis } from '../forecast/basis';
-import { howManyBy } from '../forecast/by';
+import { howManyBetween } from '../forecast/by';
 import { judgeKept } from '../forecast/kept';
 import { forecastOpenPbi } from '../forecast/pbi';
 import { agingChart } from './chart';
@@ -83,11 +84,12 @@ async function fixedDateForecasts(ctx: NexusContext, view: FlowView): Promise<Ma
   return likely;
 }
 
+/** PBIs the Nexus likely (50%) finishes in the next Sprint: the cadence's (`/nexus sprint`), else the next length of days. */
 async function likelyInNextSprint(ctx: NexusContext): Promise<number | null> {
   const basis = await loadBasis(ctx, null);
-  return 'problem' in basis
-    ? null
-    : howManyBy(basis, addDays(basis.today, ctx.nexus.forecast.sprintDays), [50]).answer[0].items;
+  if ('problem' in basis) return null;
+  const { next } = sprintsOn(ctx.nexus.forecast, basis.today);
+  return howManyBetween(basis, next.first, next.last, [50]).answer[0].items;
 }
 
 /** One channel message with a line per finding; the items behind each finding go in its thread. */

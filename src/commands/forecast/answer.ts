@@ -49,6 +49,8 @@ export type SprintAnswer = {
   question: 'sprint';
   start: CalendarDate;
   end: CalendarDate;
+  /** its number in the cadence; null: no cadence (the next Sprint length of days from tomorrow) */
+  number: number | null;
   sprintDays: number;
   basis: Basis;
   seed: string;

@@ -1,4 +1,5 @@
 import { spreadOf } from '../../charts/forecast-histogram';
+import { addDays, type CalendarDate } from '../../domain/calendar';
 import { itemsAtConfidence, simulateHowMany } from '../../domain/forecast/monte-carlo';
 import { daysUntil } from '../../domain/forecast/sampling';
 import { findTeam } from '../../domain/nexus';
@@ -61,8 +62,18 @@ export const forecastBy = defineCommand<Input, ForecastOutcome>({
 
 /** Items done from tomorrow up to and including `date`, at each confidence, and how the trials spread. */
 export function howManyBy(basis: Basis, date: string, confidences: readonly number[]) {
-  const days = daysUntil(basis.today, date, basis.days);
-  const { seed, rng } = seededFor({ kind: 'how-many', until: date }, [basis]);
+  return howManyBetween(basis, addDays(basis.today, 1), date, confidences);
+}
+
+/**
+ * Items done on the days from `first` to `last` (after today), at each confidence: the days drawn are those counted
+ * between them, as the draws of the days before `first` don't change what is done on these. Asked from tomorrow, it is
+ * `howManyBy`'s question and seed.
+ */
+export function howManyBetween(basis: Basis, first: CalendarDate, last: CalendarDate, confidences: readonly number[]) {
+  const days = daysUntil(addDays(first, -1), last, basis.days);
+  const later = first > addDays(basis.today, 1) ? `from ${first}` : '';
+  const { seed, rng } = seededFor({ kind: 'how-many', until: last }, [basis], later);
   const totals = simulateHowMany(basis.sample.throughput, days, basis.trials, rng);
   const answer = confidences.map((confidence) => ({ confidence, items: itemsAtConfidence(totals, confidence) }));
   return { answer, days, seed, spread: spreadOf(totals) };

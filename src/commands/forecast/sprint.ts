@@ -1,4 +1,4 @@
-import { addDays } from '../../domain/calendar';
+import { sprintLength, sprintsOn } from '../../domain/sprint';
 import { code } from '../../render/blocks';
 import { renderForecast } from '../../render/forecast';
 import { defineCommand, invalid, isInvalid } from '../command';
@@ -6,7 +6,7 @@ import { parseFlags } from '../flags';
 import { today } from '../flow-view';
 import type { ForecastOutcome, SprintRow } from './answer';
 import { type Basis, checkSince, isRough, loadBasis, type NoHistory, parseConfidences, tooThin } from './basis';
-import { howManyBy } from './by';
+import { howManyBetween } from './by';
 import { parseDate } from './dates';
 
 const usage = '/forecast sprint [--at 60,90] [--since <YYYY-MM-DD>]';
@@ -15,7 +15,7 @@ export const forecastSprint = defineCommand<{ confidences: number[]; since: stri
   path: ['forecast', 'sprint'],
   usage,
   summary:
-    'how many PBIs the Nexus, and how many squares each team, can finish in the next Sprint (Nexus Sprint Planning)',
+    'how many PBIs the Nexus, and how many squares each team, can finish in the next Sprint (its dates from `/nexus sprint`; Nexus Sprint Planning)',
   scope: 'nexus',
   nitOnly: false,
   parse(words) {
@@ -29,23 +29,35 @@ export const forecastSprint = defineCommand<{ confidences: number[]; since: stri
     return { confidences, since: since?.date ?? null };
   },
   async execute({ confidences, since }, ctx) {
-    const { sprintDays } = ctx.nexus.forecast;
     const early = checkSince(since, today(ctx));
     if (early) return early;
     const basis = await loadBasis(ctx, null, since);
     if ('problem' in basis) return basis;
     const thin = tooThin([basis]);
     if (thin) return thin;
-    const end = addDays(basis.today, sprintDays);
+    // the cadence's next Sprint (`/nexus sprint`), or without one the next Sprint length of days from tomorrow
+    const sprint = sprintsOn(ctx.nexus.forecast, basis.today).next;
     const row = (team: string | null, on: Basis | NoHistory): SprintRow =>
       'problem' in on || tooThin([on])
         ? { team, answer: null, rough: false }
-        : { team, answer: howManyBy(on, end, confidences).answer, rough: isRough([on]) };
+        : { team, answer: howManyBetween(on, sprint.first, sprint.last, confidences).answer, rough: isRough([on]) };
     const rows = [row(null, basis)];
     for (const team of ctx.nexus.teams) rows.push(row(team, await loadBasis(ctx, team, since)));
     // the Nexus's answer is the one charted, and its seed the one the answer names
-    const { seed, answer, spread } = howManyBy(basis, end, confidences);
-    return { question: 'sprint', start: addDays(basis.today, 1), end, sprintDays, basis, seed, rows, answer, spread };
+    const { seed, answer, spread } = howManyBetween(basis, sprint.first, sprint.last, confidences);
+    const { first: start, last: end, number } = sprint;
+    return {
+      question: 'sprint',
+      start,
+      end,
+      number,
+      sprintDays: sprintLength(sprint),
+      basis,
+      seed,
+      rows,
+      answer,
+      spread,
+    };
   },
   render: (outcome) => renderForecast(outcome, usage),
 });

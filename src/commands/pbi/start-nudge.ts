@@ -1,8 +1,9 @@
 import { teamQueue } from '../../domain/backlog';
-import { addDays } from '../../domain/calendar';
+import { addDays, type CalendarDate } from '../../domain/calendar';
 import { classLoads, stageLoads } from '../../domain/flow-metrics';
 import { compareKeys, isInProgress, type Pbi } from '../../domain/pbi';
 import { isExpedite } from '../../domain/service-class';
+import { sprintsOn } from '../../domain/sprint';
 import { inProgressStages, sameName } from '../../domain/workflow';
 import { type Block, bold, code, escape, section } from '../../render/blocks';
 import { pbiLine } from '../../render/pbi';
@@ -13,6 +14,10 @@ import { type FlowView, loadFlowView } from '../flow-view';
 import { loadBasis } from '../forecast/basis';
 import { howManyBy } from '../forecast/by';
 import { forecastOpenPbi } from '../forecast/pbi';
+
+/** The last day of the Sprint under way, or null without a cadence or before it begins. */
+const sprintEnd = (ctx: NexusContext, today: CalendarDate): CalendarDate | null =>
+  sprintsOn(ctx.nexus.forecast, today).current?.last ?? null;
 
 /** Items a nudge suggests helping to finish. */
 const SUGGESTED = 5;
@@ -26,12 +31,18 @@ const SUGGESTED = 5;
 export async function startNudge(ctx: NexusContext, pbi: Pbi, team: string | null): Promise<Reply | null> {
   const view = await loadFlowView(ctx);
   const behind = team === null ? [] : await teamsUnlikelyThisSprint(ctx, view, pbi, team);
+  const end = sprintEnd(ctx, view.today);
+  // with a Sprint under way, what a team likely finishes by its last day; else in a Sprint's length
+  const pace = (likely: number) =>
+    end === null
+      ? `it finishes about ${likely} a Sprint (85%)`
+      : `it likely finishes ${likely} by ${formatDate(end, view.today)}, the Sprint's last day (85%)`;
   const overLimit = limitNudge(ctx, view, pbi, team);
   const warnings = [
     ...(await dependencyWarnings(ctx, view, pbi)),
     ...behind.map(
       (b) =>
-        `⚠ ${escape(b.team)} likely can't take ${escape(pbi.key)} this Sprint: ${b.ahead} of its squares are ahead and it finishes about ${b.likely} a Sprint (85%). Agree with ${escape(b.team)} first, or ${escape(pbi.key)} will wait at integration.`,
+        `⚠ ${escape(b.team)} likely can't take ${escape(pbi.key)} this Sprint: ${b.ahead} of its squares are ahead and ${pace(b.likely)}. Agree with ${escape(b.team)} first, or ${escape(pbi.key)} will wait at integration.`,
     ),
   ];
   if (!overLimit && !warnings.length) return null;
@@ -79,11 +90,13 @@ function limitNudge(
 }
 
 /**
- * Other teams needed on the PBI whose queue ahead of it is longer than they likely finish in the next Sprint (85%
- * from their own throughput): one team starting now would leave the PBI waiting for them.
+ * Other teams needed on the PBI whose queue ahead of it is longer than they likely finish (85% from their own
+ * throughput) by the end of this Sprint (`/nexus sprint`), or without a Sprint under way in the next Sprint length of
+ * days: one team starting now would leave the PBI waiting for them.
  */
 async function teamsUnlikelyThisSprint(ctx: NexusContext, view: FlowView, pbi: Pbi, starter: string) {
   const behind: { team: string; ahead: number; likely: number }[] = [];
+  const until = sprintEnd(ctx, view.today) ?? addDays(view.today, ctx.nexus.forecast.sprintDays);
   for (const square of pbi.squares.filter((s) => s.team !== starter && s.state === 'not-started')) {
     const basis = await loadBasis(ctx, square.team);
     if ('problem' in basis) continue; // no history: nothing to say about its pace
@@ -92,7 +105,7 @@ async function teamsUnlikelyThisSprint(ctx: NexusContext, view: FlowView, pbi: P
       0,
       queue.findIndex((p) => p.key === pbi.key),
     );
-    const likely = howManyBy(basis, addDays(basis.today, ctx.nexus.forecast.sprintDays), [85]).answer[0].items;
+    const likely = howManyBy(basis, until, [85]).answer[0].items;
     if (ahead + 1 > likely) behind.push({ team: square.team, ahead, likely });
   }
   return behind;
