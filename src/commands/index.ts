@@ -1,5 +1,5 @@
 import { looksLikeNumber } from '../domain/pbi-key';
-import { bold, code, context, header, lineSections, section } from '../render/blocks';
+import { bold, code, context, header, lineSections } from '../render/blocks';
 import { ephemeral, type Reply, refusal } from '../render/reply';
 import {
   type AnyCommand,
@@ -262,7 +262,8 @@ function help(group: string): Reply {
   const blocks = [header('Nexus Flow · commands')];
   for (const g of groups) {
     const lines = COMMANDS.filter((c) => c.path[0] === g).map((c) => `${code(c.usage)}\n      ${c.summary}`);
-    blocks.push(section(`${bold(`/${g}`)}\n${lines.join('\n')}`));
+    // a group's commands outgrew one section (3,000 characters, past which the end was cut): as many as they need
+    blocks.push(...lineSections([bold(`/${g}`), ...lines], lines.length + 1));
   }
   blocks.push(
     context(
