@@ -21,6 +21,8 @@ export type PbiProblem =
   | { problem: 'squares-not-done'; key: string; stage: string; open: Square[]; adding?: true }
   | { problem: 'discarded'; key: string }
   | { problem: 'finished'; key: string }
+  /** a finished PBI waits on nothing and is served by no class any more: its plans are over */
+  | { problem: 'finished-plans'; key: string; change: 'dependency' | 'class' }
   | { problem: 'already-blocked'; key: string; reason: string }
   | { problem: 'not-blocked'; key: string }
   | { problem: 'no-change'; key: string }
@@ -203,6 +205,7 @@ export function decideRank(pbi: Pbi, place: RankPlace, open: readonly Pbi[], who
  */
 export function decideDependency(pbi: Pbi, on: Pbi | null, onKey: string, graph: DependencyGraph, who: Who): Decision {
   if (pbi.discardedAt) return { problem: 'discarded', key: pbi.key };
+  if (pbi.finishedAt) return { problem: 'finished-plans', key: pbi.key, change: 'dependency' };
   if (sameName(onKey, pbi.key)) return { problem: 'depends-on-itself', key: pbi.key };
   if (!on) return { problem: 'unknown-pbi', key: onKey };
   if (on.discardedAt) return { problem: 'depends-on-discarded', key: pbi.key, on: on.key };
@@ -227,6 +230,7 @@ export function decideDependencyRemoved(pbi: Pbi, onKey: string, who: Who): Deci
  */
 export function decideClass(nexus: Nexus, pbi: Pbi, name: string, dueDate: string | null, who: Who): Decision {
   if (pbi.discardedAt) return { problem: 'discarded', key: pbi.key };
+  if (pbi.finishedAt) return { problem: 'finished-plans', key: pbi.key, change: 'class' };
   const found = findClass(nexus.classes, name);
   if (!found) return { problem: 'unknown-class', serviceClass: name, classes: classNames(nexus.classes) };
   const fixed = found.name === FIXED_DATE;

@@ -90,6 +90,11 @@ export function explain(p: Problem): string {
         `${escape(p.key)} is finished: its team squares are final. ` +
         `Move it back first (${code(`/pbi move ${p.key} <stage>`)}) to reopen it.`
       );
+    case 'finished-plans':
+      return (
+        `${escape(p.key)} is finished: ${p.change === 'dependency' ? 'it waits on nothing any more' : 'its class of service no longer serves it'}. ` +
+        `Move it back first (${code(`/pbi move ${p.key} <stage>`)}) to reopen it.`
+      );
     case 'already-blocked':
       return `${escape(p.key)} is already blocked: ${escape(p.reason)}. ${code(`/pbi unblock ${p.key}`)} first to give a new reason.`;
     case 'not-blocked':

@@ -49,6 +49,14 @@ describe('dependencies between PBIs', () => {
       on: 'PBI-6',
     });
     expect(decideDependency(gone, three, 'PBI-3', g, who)).toEqual({ problem: 'discarded', key: 'PBI-6' });
+    // a finished PBI waits on nothing any more; an open one may wait on a finished one (it is no wait)
+    const done = pbi('PBI-7', [], [['2026-12-01 11:00', 'move', 'done']]);
+    expect(decideDependency(done, three, 'PBI-3', g, who)).toEqual({
+      problem: 'finished-plans',
+      key: 'PBI-7',
+      change: 'dependency',
+    });
+    expect(decideDependency(three, done, 'PBI-7', g, who)).toMatchObject({ type: 'pbi.dependency-added' });
     expect(decideDependency(five, three, 'pbi-3', g, who)).toEqual({ problem: 'no-change', key: 'PBI-5' });
     expect(decideDependency(three, five, 'PBI-5', g, who)).toEqual({
       problem: 'dependency-cycle',

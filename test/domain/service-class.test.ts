@@ -96,6 +96,8 @@ describe("a PBI's class", () => {
     expect(classed(pbi, 'Standard')).toEqual({ problem: 'no-change', key: 'PBI-1' });
     const discarded = pbiFrom('PBI-2', '2027-01-04 09:00', [['2027-01-04 10:00', 'discard']]);
     expect(classed(discarded, 'expedite')).toEqual({ problem: 'discarded', key: 'PBI-2' });
+    const done = pbiFrom('PBI-3', '2027-01-04 09:00', [['2027-01-05 10:00', 'move', 'done']]);
+    expect(classed(done, 'expedite')).toEqual({ problem: 'finished-plans', key: 'PBI-3', change: 'class' });
     // a class the Nexus removed before the change took its turn is unknown
     expect(classed(pbi, 'integration-risk', null, [])).toMatchObject({ problem: 'unknown-class' });
   });
