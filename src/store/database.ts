@@ -1,10 +1,9 @@
 import { mkdirSync } from 'node:fs';
-import { PGlite } from '@electric-sql/pglite';
 import { PrismaPg } from '@prisma/adapter-pg';
 import pg from 'pg';
-import { PrismaPGlite } from 'pglite-prisma-adapter';
 import { PrismaClient } from '../generated/prisma/client';
 import { lockDataDir } from './data-dir-lock';
+import { type EmbeddedThread, startEmbeddedThread } from './embedded-thread';
 import { migrate, type SqlRunner } from './migrate';
 
 export type Database = {
@@ -44,43 +43,58 @@ async function openPostgres(url: string): Promise<Database> {
   return { prisma, kind: 'postgres', location: `postgres://${host}${pathname}`, close: () => prisma.$disconnect() };
 }
 
+/**
+ * PGlite runs in a thread of its own (`embedded-thread.ts`), so its work never holds up this thread's event loop: the
+ * bot reaches it through pg and PrismaPg, as it reaches PostgreSQL, over one connection (PGlite has one session; more
+ * connections would share its transactions). The lock stays with this process, which the thread lives and dies with.
+ */
 async function openEmbedded(dataDir: string, holder: string): Promise<Database> {
   mkdirSync(dataDir, { recursive: true }); // PGlite does not create parent directories
   const unlock = lockDataDir(dataDir, holder);
-  let pglite: PGlite | undefined;
+  let thread: EmbeddedThread | undefined;
   try {
-    pglite = await PGlite.create(dataDir, { postgresqlconf: [`shared_buffers = ${EMBEDDED_SHARED_BUFFERS}`] });
-    await migrate(pgliteRunner(pglite));
+    thread = await startEmbeddedThread(dataDir, [`shared_buffers = ${EMBEDDED_SHARED_BUFFERS}`]);
+    const connection = { ...embeddedConnection, stream: thread.connect };
+    const client = new pg.Client(connection);
+    await client.connect();
+    try {
+      await migrate(pgRunner(client, false)); // PGlite is single-process: nobody else can be migrating
+    } finally {
+      await client.end();
+    }
+    const prisma = new PrismaClient({ adapter: new PrismaPg({ ...connection, max: 1, idleTimeoutMillis: 0 }) });
+    const opened = thread;
+    return {
+      prisma,
+      kind: 'embedded',
+      location: dataDir,
+      close: async () => {
+        try {
+          await prisma.$disconnect();
+        } finally {
+          await opened.stop(); // a running thread keeps the process alive
+          unlock();
+        }
+      },
+    };
   } catch (error) {
-    await pglite?.close();
+    await thread?.stop();
     unlock();
     throw error;
   }
-  const opened = pglite;
-  const prisma = new PrismaClient({ adapter: new PrismaPGlite(opened) });
-  return {
-    prisma,
-    kind: 'embedded',
-    location: dataDir,
-    close: async () => {
-      try {
-        await prisma.$disconnect();
-        await opened.close(); // an open PGlite keeps the process alive
-      } finally {
-        unlock();
-      }
-    },
-  };
 }
 
-function pgRunner(client: pg.Client): SqlRunner {
+/** PGlite's own user and database; there is no password or TLS between two threads of one process. */
+const embeddedConnection = { user: 'postgres', database: 'postgres', ssl: false };
+
+function pgRunner(client: pg.Client, advisoryLocks = true): SqlRunner {
   const runner = {
     exec: (sql: string) => client.query(sql),
     query: async <T>(sql: string, params?: unknown[]) => ({ rows: (await client.query(sql, params)).rows as T[] }),
   };
   return {
     ...runner,
-    advisoryLocks: true,
+    advisoryLocks,
     async transaction(fn) {
       await client.query('BEGIN');
       try {
@@ -90,22 +104,6 @@ function pgRunner(client: pg.Client): SqlRunner {
         await client.query('ROLLBACK');
         throw error;
       }
-    },
-  };
-}
-
-function pgliteRunner(db: PGlite): SqlRunner {
-  return {
-    exec: (sql) => db.exec(sql),
-    query: async <T>(sql: string, params?: unknown[]) => ({ rows: (await db.query<T>(sql, params)).rows }),
-    advisoryLocks: false, // PGlite is single-process: nobody else can be migrating
-    async transaction(fn) {
-      await db.transaction(async (tx) =>
-        fn({
-          exec: (sql) => tx.exec(sql),
-          query: async <T>(sql: string, p?: unknown[]) => ({ rows: (await tx.query<T>(sql, p)).rows }),
-        }),
-      );
     },
   };
 }

@@ -25,9 +25,10 @@ const PRUNE_MS = 10 * 60_000;
 export const DEFAULT_INBOX_KEEP_DAYS = 7;
 
 /**
- * The embedded database runs in this thread and answers in microtasks, so rounds back to back would hold every webhook
- * and command until the whole backlog is applied (webhook benchmark answer p99 173–182 ms; 99–119 ms with this).
- * Two turns of the check phase: whichever phase a round ends in, the event loop polls for I/O between them.
+ * A round's deciding and writing are work on this thread, so rounds back to back would keep requests waiting. When the
+ * embedded database ran in this thread and answered in microtasks they held every webhook and command until the whole
+ * backlog was applied (webhook benchmark answer p99 173–182 ms; 99–119 ms with this). Two turns of the check phase:
+ * whichever phase a round ends in, the event loop polls for I/O between them.
  */
 async function letRequestsIn(): Promise<void> {
   for (let turn = 0; turn < 2; turn++) await new Promise((resolve) => setImmediate(resolve));

@@ -12,8 +12,8 @@ import { commandHarness } from '../support/harness';
 const log = createLogger('silent');
 
 /**
- * The embedded database answers in microtasks, in this thread: a worker that applied a backlog round after round
- * without letting the event loop turn would keep every request waiting until the whole backlog was in.
+ * A worker that applied a backlog round after round without letting the event loop turn would keep every request
+ * waiting until the whole backlog was in (as it did when the embedded database answered in microtasks, in this thread).
  */
 test('on the embedded database, a request is answered while a large inbox backlog is still being applied', async () => {
   const db = await freshDatabase('embedded');
