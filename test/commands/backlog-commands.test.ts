@@ -71,7 +71,7 @@ describeEachDatabase('/pbi rank, /flow backlog and /pbi depends', (db) => {
   test('a dependency shows on cards, /pbi show, the board and the digest until integrated; remove', async () => {
     const added = await h.run('/pbi depends pbi-2 on pbi-1');
     expect(added.visibility).toBe('channel');
-    expect(added.plain).toContain("said PBI-2 depends on PBI-1: it can't be integrated before PBI-1 is");
+    expect(added.plain).toContain('said PBI-2 depends on PBI-1: it waits for PBI-1 to be integrated');
     expect(added.plain).toContain('🔗 depends on PBI-1');
     await h.run('/pbi depends PBI-2 on PBI-3');
     await h.run('/pbi move PBI-2 doing');

@@ -10,7 +10,8 @@ const usage = '/pbi depends <key> on|remove <key>';
 export const pbiDepends = defineCommand<{ key: string; on: string; remove: boolean }, ChangeOutcome>({
   path: ['pbi', 'depends'],
   usage,
-  summary: "say a PBI can't be integrated before another is (cycles are refused), or take that back with `remove`",
+  summary:
+    'say a PBI waits on another: forecasts integrate it after that one and starting it early is nudged (cycles are refused); `remove` takes it back',
   scope: 'nexus',
   nitOnly: false,
   parse(words) {
@@ -35,6 +36,6 @@ export const pbiDepends = defineCommand<{ key: string; on: string; remove: boole
       const on = 'on' in e ? escape(e.on) : '';
       return e.type === 'pbi.dependency-removed'
         ? `🔗 ${by(e)} said *${escape(pbi.key)}* no longer depends on ${on}`
-        : `🔗 ${by(e)} said *${escape(pbi.key)}* depends on ${on}: it can't be integrated before ${on} is`;
+        : `🔗 ${by(e)} said *${escape(pbi.key)}* depends on ${on}: it waits for ${on} to be integrated`;
     }),
 });
