@@ -12,6 +12,7 @@ import type {
   WhenAnswer,
 } from '../commands/forecast/answer';
 import type { Basis, BasisWarning } from '../commands/forecast/basis';
+import type { SprintChance } from '../commands/forecast/sprint-chance';
 import type { CalendarDate } from '../domain/calendar';
 import { FIRM_DAYS_WITH_THROUGHPUT, type ForecastDays } from '../domain/forecast/sampling';
 import { bold, escape } from './blocks';
@@ -98,6 +99,7 @@ function wordSprint(a: SprintAnswer): Worded {
     const who = team === null ? `${bold('Nexus')} (PBIs integrated)` : `${bold(escape(team))} (squares done)`;
     return `${who}  ${sprintRow(row)}`;
   });
+  if (a.chance) lines.push(describeSprintChance(a.chance, today));
   return {
     title: `Next Sprint${a.number === null ? '' : ` (Sprint ${a.number})`}: ${formatDate(a.start, today)} – ${formatDate(a.end, today)} (${count(a.sprintDays, 'day')})`,
     lines,
@@ -272,4 +274,16 @@ export function formatChance(share: number): string {
   if (rounded >= 100) return '>99%';
   if (rounded <= 0) return '<1%';
   return `${rounded}%`;
+}
+
+/**
+ * "🎯 The Sprint's chance: 42% that every PBI of the Sprint Backlog (8 PBIs) is integrated by Sun 20 Dec — least
+ * likely: PBI-3 (55%), PBI-7 (70%)." Or why it can't be told.
+ */
+export function describeSprintChance(c: SprintChance, today: CalendarDate): string {
+  const by = `${formatDate(c.sprint.last, today)}, the last day of Sprint ${c.sprint.number}`;
+  if ('noDate' in c)
+    return `🎯 The Sprint's chance can't be told: ${escape(c.noDate.key)} of the Sprint Backlog has no forecast yet (\`/forecast backlog\` says why).`;
+  const doubtful = c.doubtful.map((d) => `${escape(d.key)} (${formatChance(d.chance)})`).join(', ');
+  return `🎯 The Sprint's chance: ${formatChance(c.chance)} that every PBI of the Sprint Backlog (${count(c.pbis, 'PBI')}) is integrated by ${by}${doubtful ? ` — least likely: ${doubtful}` : ''}.`;
 }

@@ -395,6 +395,24 @@ describeEachDatabase('/forecast', (db) => {
       expect((await h.run('/flow sle --sprnt')).plain).toContain('/flow sle takes only --sprint (got --sprnt).');
     });
 
+    test("the Sprint's chance: every PBI of the Sprint Backlog integrated by its last day, in the digest and /forecast sprint", async () => {
+      await h.run('/nexus sprint 2026-03-22 --length 10'); // Sprint 1, Sun 22 – Tue 31 Mar, is under way
+      const plan = async (from: number, to: number) => {
+        for (let n = from; n <= to; n++)
+          await h.run(`/pbi add "Planned ${n}" --teams Alpha --stage doing --key S-${n}`);
+      };
+      await plan(1, 2);
+      await h.run('/pbi add "Not planned" --teams Alpha --stage ready --key R-1'); // before the Sprint Backlog
+      expect((await h.run('/flow digest')).plain).toContain(
+        "🎯 The Sprint's chance: >99% that every PBI of the Sprint Backlog (2 PBIs) is integrated by Tue 31 Mar, the last day of Sprint 1.",
+      );
+      // Alpha finishes one a day, 9 days to Tue 31 Mar: R-1, ranked above S-3, takes one, so S-9 to S-12 miss it
+      await plan(3, 12);
+      expect((await h.run('/forecast sprint')).plain).toContain(
+        "🎯 The Sprint's chance: <1% that every PBI of the Sprint Backlog (12 PBIs) is integrated by Tue 31 Mar, the last day of Sprint 1 — least likely: S-9 (<1%), S-10 (<1%), S-11 (<1%).",
+      );
+    });
+
     test('bad input is refused with the right form and changes nothing', async () => {
       for (const [line, says] of [
         ['/forecast 0', 'whole number from 1'],

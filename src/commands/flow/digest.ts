@@ -6,6 +6,7 @@ import { fixedDatePbis } from '../../domain/service-class';
 import { sprintsOn } from '../../domain/sprint';
 import { readyStage } from '../../domain/workflow';
 import { type Block, bold, code, context, escape, header, section } from '../../render/blocks';
+import { describeSprintChance } from '../../render/forecast-answer';
 import { pbiLine } from '../../render/pbi';
 import { digestButtons } from '../../render/pbi-buttons';
 import { inChannel, type Reply } from '../../render/reply';
@@ -18,10 +19,12 @@ import { loadBasis } from '../forecast/basis';
 import { howManyBetween } from '../forecast/by';
 import { judgeKept } from '../forecast/kept';
 import { forecastOpenPbi } from '../forecast/pbi';
+import { type SprintChance, sprintChance } from '../forecast/sprint-chance';
 import { agingChart } from './chart';
 import { noInput } from './no-input';
 
-type Outcome = { digest: Digest; view: FlowView; forecasts: string[]; held: Held };
+/** `chance`: the Sprint's chance, while a Sprint of the cadence is under way (forecast/sprint-chance.ts) */
+type Outcome = { digest: Digest; view: FlowView; forecasts: string[]; held: Held; chance: SprintChance | null };
 /** Fixed-date PBIs the digest forecasts (10,000 trials each), the soonest due first: more would slow every digest. */
 const FIXED_DATES_FORECAST = 20;
 /** Aging items in the thread that get their own buttons (Slack allows 50 blocks a message). */
@@ -45,12 +48,13 @@ export async function loadDigest(ctx: NexusContext): Promise<Outcome> {
   const { nexus, store } = ctx;
   const view = await loadFlowView(ctx);
   const yesterday = addDays(view.today, -1);
-  const [touched, sprintLikely, judged, held, likelyDone] = await Promise.all([
+  const [touched, sprintLikely, judged, held, likelyDone, chance] = await Promise.all([
     store.pbis.listForFlow(nexus.id, startOfDay(nexus, yesterday)),
     likelyInNextSprint(ctx),
     judgeKept(ctx, view.today),
     store.inbox.held(nexus.id),
     fixedDateForecasts(ctx, view),
+    sprintChance(ctx),
   ]);
   const digest = buildDigest({
     today: view.today,
@@ -67,7 +71,8 @@ export async function loadDigest(ctx: NexusContext): Promise<Outcome> {
     likelyDone,
   });
   // forecasts whose outcome became known yesterday: how they turned out
-  return { digest, view, forecasts: judged.filter((j) => j.decidedOn === yesterday).map((j) => j.line), held };
+  const forecasts = judged.filter((j) => j.decidedOn === yesterday).map((j) => j.line);
+  return { digest, view, forecasts, held, chance };
 }
 
 /**
@@ -93,16 +98,23 @@ async function likelyInNextSprint(ctx: NexusContext): Promise<number | null> {
 }
 
 /** One channel message with a line per finding; the items behind each finding go in its thread. */
-export function renderDigest({ digest, view, forecasts, held }: Outcome): Reply {
+export function renderDigest({ digest, view, forecasts, held, chance }: Outcome): Reply {
   const { nexus } = view;
   const title = `${nexus.name} · digest · ${formatDate(view.today, view.today)}`;
   const y = digest.yesterday;
   const yesterdayLine = `Yesterday: ${y.integrated.length} integrated, ${y.started.length} started, ${y.blocked.length} blocked.`;
   if (isQuiet(digest) && !forecasts.length && !held.unmapped.length && !held.failing) {
-    const line = `✅ Flow is healthy: nothing aging, no WIP limit broken, nothing stalled. WIP ${nexusWip(view.open)}. ${yesterdayLine}`;
+    const line = [
+      `✅ Flow is healthy: nothing aging, no WIP limit broken, nothing stalled. WIP ${nexusWip(view.open)}. ${yesterdayLine}`,
+      ...(chance ? [describeSprintChance(chance, view.today)] : []),
+    ].join('\n');
     return inChannel(line, [section(`${bold(escape(title))}\n${line}`)]);
   }
-  const lines = [...headlines(digest, view, forecasts.length), ...trackerLines(held)];
+  const lines = [
+    ...(chance ? [describeSprintChance(chance, view.today)] : []),
+    ...headlines(digest, view, forecasts.length),
+    ...trackerLines(held),
+  ];
   lines.push(yesterdayLine);
   const aging = agingChart(view);
   const chart = { title: aging.title, fileName: `aging-${view.today}.png`, spec: aging.spec, requested: false };

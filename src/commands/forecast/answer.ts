@@ -5,6 +5,7 @@ import type { KeptForecast } from '../../store/forecast-repository';
 import type { NexusContext } from '../command';
 import type { Basis, DateNotAfterToday, NoHistory, SinceNotBeforeToday, ThinHistory } from './basis';
 import type { PbiForecastProblem } from './pbi';
+import type { SprintChance } from './sprint-chance';
 
 /** The date at one confidence, `day` counted days from today; none (and `day` Infinity): not within ten years. */
 export type DateAt = { confidence: number; day: number; date?: CalendarDate };
@@ -57,6 +58,8 @@ export type SprintAnswer = {
   rows: SprintRow[];
   answer: ItemsAt[];
   spread: Share[];
+  /** the Sprint's chance, while a Sprint of the cadence is under way */
+  chance: SprintChance | null;
 };
 /** The Nexus's row (team null) or a team's; `answer` null: not enough history. */
 export type SprintRow = { team: string | null; answer: ItemsAt[] | null; rough: boolean };

@@ -20,6 +20,7 @@ import {
   forecastDays,
   loadTeamBases,
   parseConfidences,
+  type Question,
   seededFor,
 } from './basis';
 import { parseDate } from './dates';
@@ -115,58 +116,14 @@ async function forecastTheBacklog(input: Input, ctx: NexusContext): Promise<Back
   const open = [...(await ctx.store.pbis.listOpen(ctx.nexus.id))].sort(backlogOrder);
   if (!open.length) return { problem: 'empty-backlog' };
   const asked = open.slice(0, input.top);
-  const byKey = new Map(open.map((p) => [p.key.toLowerCase(), p]));
-  const stillOpen = openKeys(open);
-  const depsOf = (p: Pbi) => waitingOn(p, stillOpen).flatMap((k) => byKey.get(k.toLowerCase()) ?? []);
-  const needed = withDependencies(asked, depsOf);
-
-  // each team needed: its throughput of squares, unless too thin to forecast from (its PBIs then get no date)
-  const days = forecastDays(ctx.nexus);
-  const bases = new Map<string, Basis>();
-  const thin = new Map<string, number>();
-  for (const [team, basis] of await loadTeamBases(ctx, [...new Set(needed.flatMap(teamsNotDone))], input.since)) {
-    if ('problem' in basis) thin.set(team, 0);
-    else if (sufficiencyOf(basis.sample) === 'too-little') thin.set(team, basis.sample.daysWithThroughput);
-    else bases.set(team, basis);
-  }
-  const history = await integrationDays(ctx, day, days);
-  const noDate = new Map<string, NoDate>();
-  const steps = new Map<string, number[]>();
-  for (const pbi of needed) {
-    const teams = teamsNotDone(pbi);
-    const thinTeam = teams.find((t) => thin.has(t));
-    if (!pbi.squares.length) noDate.set(pbi.key, { why: 'no-teams' });
-    else if (thinTeam) noDate.set(pbi.key, { why: 'thin-team', team: thinTeam, days: thin.get(thinTeam)! });
-    else {
-      const waited = teams.length ? 0 : daysUntil(lastSquareDone(pbi, ctx.nexus.timeZone), day, days);
-      const lags = integrationStillAhead(history, waited);
-      if (!teams.length && !lags.length) noDate.set(pbi.key, { why: 'integration-unknown', waited });
-      else steps.set(pbi.key, lags);
-    }
-  }
-  // a PBI waiting on one with no date has none either (needed lists dependencies first)
-  for (const pbi of needed) {
-    const blocker = depsOf(pbi).find((d) => noDate.has(d.key));
-    if (blocker && !noDate.has(pbi.key)) noDate.set(pbi.key, { why: 'waits-on', key: blocker.key });
-  }
-
-  const forecast = open.filter((p) => steps.has(p.key) && !noDate.has(p.key));
-  const forecastKeys = new Set(forecast.map((p) => p.key));
-  const pbis: BacklogPbi[] = forecast.map((p) => ({ key: p.key, integrationDays: steps.get(p.key)! }));
-  const teams: BacklogTeam[] = [...bases].map(([team, basis]) => {
-    const queue = teamQueue(open, team).map((p) => p.key);
-    let end = queue.length; // squares after the last one forecast can wait: they would only lengthen the trials
-    while (end > 0 && !forecastKeys.has(queue[end - 1])) end--;
-    return { team, throughput: basis.sample.throughput, queue: queue.slice(0, end) };
-  });
-  const depends = new Map(forecast.map((p) => [p.key, depsOf(p).map((d) => d.key)]));
-  const { seed, rng } = seededFor(
+  const { sim, index, noDate, teams, bases, history, depsOf, seed } = await simulateOpenBacklog(
+    ctx,
+    open,
+    asked,
+    input.since,
     { kind: 'backlog', top: input.top },
-    [...bases.values()],
-    seedData(pbis, teams, depends),
   );
-  const sim = simulateBacklog({ pbis, teams, depends }, DEFAULT_TRIALS, rng);
-  const index = new Map(pbis.map((p, i) => [p.key, i]));
+  const days = forecastDays(ctx.nexus);
 
   const byDay = input.by === null ? null : Math.min(HORIZON_DAYS, daysUntil(day, input.by, days));
   const rows: BacklogRow[] = asked.map((pbi) => {
@@ -204,6 +161,70 @@ async function forecastTheBacklog(input: Input, ctx: NexusContext): Promise<Back
     integrated: history.length ? { count: history.length, median: percentile(history, 0.5)! } : null,
     trials: sim.trials,
   };
+}
+
+/**
+ * One backlog simulation for the PBIs `asked` (open, in backlog order): every open PBI they depend on is simulated
+ * too, each team works its whole queue up to its last square asked about. `noDate`: the PBIs that can't be forecast
+ * and why; `index`: each simulated PBI's place in `sim`. `/forecast backlog` and the Sprint's chance ask it.
+ */
+export async function simulateOpenBacklog(
+  ctx: NexusContext,
+  open: readonly Pbi[],
+  asked: readonly Pbi[],
+  since: CalendarDate | null,
+  question: Question,
+) {
+  const day = today(ctx);
+  const byKey = new Map(open.map((p) => [p.key.toLowerCase(), p]));
+  const stillOpen = openKeys(open);
+  const depsOf = (p: Pbi) => waitingOn(p, stillOpen).flatMap((k) => byKey.get(k.toLowerCase()) ?? []);
+  const needed = withDependencies(asked, depsOf);
+
+  // each team needed: its throughput of squares, unless too thin to forecast from (its PBIs then get no date)
+  const days = forecastDays(ctx.nexus);
+  const bases = new Map<string, Basis>();
+  const thin = new Map<string, number>();
+  for (const [team, basis] of await loadTeamBases(ctx, [...new Set(needed.flatMap(teamsNotDone))], since)) {
+    if ('problem' in basis) thin.set(team, 0);
+    else if (sufficiencyOf(basis.sample) === 'too-little') thin.set(team, basis.sample.daysWithThroughput);
+    else bases.set(team, basis);
+  }
+  const history = await integrationDays(ctx, day, days);
+  const noDate = new Map<string, NoDate>();
+  const steps = new Map<string, number[]>();
+  for (const pbi of needed) {
+    const teams = teamsNotDone(pbi);
+    const thinTeam = teams.find((t) => thin.has(t));
+    if (!pbi.squares.length) noDate.set(pbi.key, { why: 'no-teams' });
+    else if (thinTeam) noDate.set(pbi.key, { why: 'thin-team', team: thinTeam, days: thin.get(thinTeam)! });
+    else {
+      const waited = teams.length ? 0 : daysUntil(lastSquareDone(pbi, ctx.nexus.timeZone), day, days);
+      const lags = integrationStillAhead(history, waited);
+      if (!teams.length && !lags.length) noDate.set(pbi.key, { why: 'integration-unknown', waited });
+      else steps.set(pbi.key, lags);
+    }
+  }
+  // a PBI waiting on one with no date has none either (needed lists dependencies first)
+  for (const pbi of needed) {
+    const blocker = depsOf(pbi).find((d) => noDate.has(d.key));
+    if (blocker && !noDate.has(pbi.key)) noDate.set(pbi.key, { why: 'waits-on', key: blocker.key });
+  }
+
+  const forecast = open.filter((p) => steps.has(p.key) && !noDate.has(p.key));
+  const forecastKeys = new Set(forecast.map((p) => p.key));
+  const pbis: BacklogPbi[] = forecast.map((p) => ({ key: p.key, integrationDays: steps.get(p.key)! }));
+  const teams: BacklogTeam[] = [...bases].map(([team, basis]) => {
+    const queue = teamQueue(open, team).map((p) => p.key);
+    let end = queue.length; // squares after the last one forecast can wait: they would only lengthen the trials
+    while (end > 0 && !forecastKeys.has(queue[end - 1])) end--;
+    return { team, throughput: basis.sample.throughput, queue: queue.slice(0, end) };
+  });
+  const depends = new Map(forecast.map((p) => [p.key, depsOf(p).map((d) => d.key)]));
+  const { seed, rng } = seededFor(question, [...bases.values()], seedData(pbis, teams, depends));
+  const sim = simulateBacklog({ pbis, teams, depends }, DEFAULT_TRIALS, rng);
+  const index = new Map(pbis.map((p, i) => [p.key, i]));
+  return { sim, index, noDate, teams, bases, history, depsOf, seed };
 }
 
 const teamsNotDone = (pbi: Pbi): string[] => pbi.squares.filter((s) => s.state !== 'done').map((s) => s.team);

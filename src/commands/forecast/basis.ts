@@ -48,7 +48,9 @@ export type Question =
   | { kind: 'how-many'; until: CalendarDate }
   | { kind: 'when'; items: number }
   | { kind: 'pbi'; key: string }
-  | { kind: 'backlog'; top: number };
+  | { kind: 'backlog'; top: number }
+  /** the Sprint's chance: every PBI of the Sprint Backlog integrated by the Sprint's last day */
+  | { kind: 'sprint-chance'; until: CalendarDate };
 export type Seeded = { seed: string; rng: Rng };
 
 /**
@@ -57,7 +59,7 @@ export type Seeded = { seed: string; rng: Rng };
  */
 export function seededFor(question: Question, bases: readonly Basis[], extra = ''): Seeded {
   const asked =
-    question.kind === 'how-many'
+    question.kind === 'how-many' || question.kind === 'sprint-chance'
       ? question.until
       : question.kind === 'when'
         ? question.items

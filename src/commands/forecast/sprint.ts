@@ -8,6 +8,7 @@ import type { ForecastOutcome, SprintRow } from './answer';
 import { type Basis, checkSince, isRough, loadBasis, type NoHistory, parseConfidences, tooThin } from './basis';
 import { howManyBetween } from './by';
 import { parseDate } from './dates';
+import { sprintChance } from './sprint-chance';
 
 const usage = '/forecast sprint [--at 60,90] [--since <YYYY-MM-DD>]';
 
@@ -46,6 +47,8 @@ export const forecastSprint = defineCommand<{ confidences: number[]; since: stri
     // the Nexus's answer is the one charted, and its seed the one the answer names
     const { seed, answer, spread } = howManyBetween(basis, sprint.first, sprint.last, confidences);
     const { first: start, last: end, number } = sprint;
+    // during a Sprint of the cadence: the chance that its whole Sprint Backlog is integrated by its last day
+    const chance = await sprintChance(ctx);
     return {
       question: 'sprint',
       start,
@@ -57,6 +60,7 @@ export const forecastSprint = defineCommand<{ confidences: number[]; since: stri
       rows,
       answer,
       spread,
+      chance,
     };
   },
   render: (outcome) => renderForecast(outcome, usage),
