@@ -1,8 +1,9 @@
 import { backlogRangesSpec } from '../charts/backlog-chart';
 import type { DateAt } from '../commands/forecast/answer';
-import type { BacklogAnswer, BacklogOutcome, BacklogRow, NoDate } from '../commands/forecast/backlog';
+import type { BacklogAnswer, BacklogOutcome, BacklogRow, Cut, NoDate } from '../commands/forecast/backlog';
 import type { Basis } from '../commands/forecast/basis';
 import type { CalendarDate } from '../domain/calendar';
+import { isLikely } from '../domain/forecast/backlog-forecast';
 import { type Block, bold, code, context, escape, header, lineSections, section } from './blocks';
 import { refuseForecast } from './forecast';
 import { formatChance } from './forecast-answer';
@@ -25,9 +26,9 @@ export function renderBacklogForecast(outcome: BacklogOutcome, usage: string): R
   const a = outcome;
   const title = 'When will each PBI be done?';
   const cuts = a.by ? a.by.cuts.map((cut) => cutText(cut, a.by!.date, a)) : [];
-  const line = a.by?.cuts.at(-1); // rows are marked against the surest line asked
+  const line = a.by?.cuts.at(-1); // rows are marked by their own chance against the surest confidence asked
   const lines = a.rows.map((row, i) => {
-    const mark = line ? (i < line.likely ? '✓ ' : '✗ ') : '';
+    const mark = !line || row.chance === null ? '' : isLikely(row.chance, line.confidence) ? '✓ ' : '✗ ';
     return `${mark}${i + 1}. ${bold(escape(row.key))} ${escape(row.title)} · ${rowText(row, a)}`;
   });
   const more = a.open - a.rows.length;
@@ -67,10 +68,20 @@ export function renderBacklogForecast(outcome: BacklogOutcome, usage: string): R
   return { ...ephemeral([title, ...cuts, ...lines].join('\n'), blocks), chart };
 }
 
-/** "✓ 12 PBIs likely by Fri 15 Jan (85%); ✗ from PBI-45". */
-function cutText(cut: { confidence: number; likely: number; from: string | null }, by: CalendarDate, a: BacklogAnswer) {
+/**
+ * "✓ 12 PBIs likely by Fri 15 Jan (85%); ✗ from PBI-45, the first in order less likely than that", and how many
+ * listed have no date (they are neither).
+ */
+function cutText(cut: Cut, by: CalendarDate, a: BacklogAnswer): string {
   const likely = `✓ ${count(cut.likely, 'PBI')} likely by ${formatDate(by, a.today)} (${cut.confidence}%)`;
-  return cut.from === null ? `${likely}: every one listed.` : `${likely}; ✗ from ${bold(escape(cut.from))}.`;
+  const undated = a.rows.filter((r) => !Array.isArray(r.answer)).length;
+  const line =
+    cut.from === null
+      ? `${likely}: every one listed${undated ? ' with a date' : ''}.`
+      : `${likely}; ✗ from ${bold(escape(cut.from))}, the first in order less likely than that.`;
+  return undated
+    ? `${line} ${count(undated, 'PBI')} listed ${undated > 1 ? 'have' : 'has'} no date (see why below).`
+    : line;
 }
 
 /** "85%: Thu 14 Jan · 91% by Fri 15 Jan · after PBI-7", or why there is no date. */

@@ -152,6 +152,9 @@ function byTeams(a: PbiAnswer, t: ByTeams): Pick<Worded, 'note' | 'restsOn' | 'w
   const teams = said.length
     ? `Teams still working: ${said.join('; ')}.`
     : `Every team is done (${count(waited, 'day')} ago); only the integration is left.`;
+  const waits = t.waitsOn.length
+    ? `It isn't integrated before ${t.waitsOn.map(escape).join(', ')}, which it depends on: the dates count that in.`
+    : '';
   const integration = integrated
     ? `Integration took ${count(integrated.median, 'day')} (median of ${integrated.count}) after the last team${waited ? `; ${lags} of those took at least the ${count(waited, 'day')} this one has waited` : ''}.`
     : '';
@@ -164,7 +167,7 @@ function byTeams(a: PbiAnswer, t: ByTeams): Pick<Worded, 'note' | 'restsOn' | 'w
     ? `the integration step of the ${count(integrated.count, 'PBI')} integrated in the window`
     : 'no integration step (none in the window)';
   return {
-    note: [teams, integration].filter(Boolean).join(' '),
+    note: [teams, integration, waits].filter(Boolean).join(' '),
     restsOn: `Rests on ${[...t.bases.map(teamSample), integrations].join('; ')}; ${t.trials.toLocaleString('en')} trials, seed ${a.seed}.`,
     warnings,
   };

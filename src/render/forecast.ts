@@ -62,6 +62,8 @@ export function explainForecast(p: ForecastProblem): string {
       return `Not enough history: only ${count(p.finished, 'PBI')} finished in the window. A PBI with no teams is forecast from the cycle times of finished PBIs, and that needs at least ${MIN_DAYS_WITH_THROUGHPUT}: fewer say almost nothing, and any date would sound surer than it is.`;
     case 'pbi-older-than-history':
       return `${escape(p.key)} is older than every PBI finished in the window (${count(p.age, 'day')}): the history can't say. Swarm on it.`;
+    case 'waits-on-undated':
+      return `${escape(p.key)} isn't integrated before ${escape(p.on)}, which it depends on, and no forecast can date ${escape(p.on)} yet: \`/forecast ${p.on}\` says why.`;
     case 'busy':
       return (
         "Another accuracy replay is running in this bot right now (one at a time, so everyone else's commands stay " +

@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { blocksToText } from '../../src/console/plain-text';
 import { commandHarness, type Harness } from '../support/harness';
 import { describeEachDatabase } from '../support/setup-db';
@@ -130,17 +131,101 @@ describeEachDatabase('/pbi rank, /flow backlog and /pbi depends', (db) => {
     }
     expect(await db().prisma.event.count()).toBe(before);
   });
-  test("/forecast backlog: each PBI by its teams' queues in backlog order, the cut line, who holds them up", async () => {
+  /** Ten days in which Alpha and Beta each finish a square a day, and each PBI is integrated the day its last team
+   * finishes; then Joint (PBI-5, Alpha and Beta) and Untouched (PBI-6, no teams). Today is then Thu 12 Mar. */
+  async function tenDaysOfOneADay(): Promise<void> {
     for (let n = 0; n < 10; n++) {
-      // Alpha and Beta each finish a square a day, and each PBI is integrated the day its last team finishes
       await h.run(`/pbi add "Done ${n}" --teams Alpha,Beta --stage doing --key D-${n}`);
       await h.run(`/pbi team D-${n} Alpha done`);
       await h.run(`/pbi team D-${n} Beta done`);
       await h.run(`/pbi move D-${n} integrated`);
       h.advance({ days: 1 });
     }
-    await h.run('/pbi add Joint --teams Alpha,Beta'); // PBI-5, at the bottom; today is Thu 12 Mar
-    await h.run('/pbi add Untouched'); // PBI-6, no teams
+    await h.run('/pbi add Joint --teams Alpha,Beta');
+    await h.run('/pbi add Untouched');
+  }
+
+  test('/forecast <key> waits for what the PBI depends on, as the backlog forecast does, and so does the nudge', async () => {
+    await tenDaysOfOneADay();
+    // PBI-1 is Alpha's first square (Fri 13 Mar), but it is not integrated before PBI-4, Alpha's fourth
+    await h.run('/pbi depends PBI-1 on PBI-4');
+    const one = (await h.run('/forecast PBI-1')).plain;
+    expect(one).toContain('85%: on or before Mon 16 Mar');
+    expect(one).toContain("It isn't integrated before PBI-4, which it depends on: the dates count that in.");
+    // starting PBI-5 (Joint) that waits on PBI-1 gives PBI-1's date with its own dependency, as /forecast PBI-1 does
+    await h.run('/pbi depends PBI-5 on PBI-1');
+    const nudged = (await h.run('/pbi move PBI-5 doing')).followUp?.text;
+    expect(nudged).toContain("PBI-1 isn't integrated yet: 85% by Mon 16 Mar — start it after");
+    // several dependencies share one simulation, each with its own date
+    await h.run('/pbi depends PBI-3 on PBI-2');
+    await h.run('/pbi depends PBI-3 on PBI-1');
+    const both = (await h.run('/pbi move PBI-3 doing')).followUp?.text;
+    expect(both).toContain("PBI-2 isn't integrated yet: 85% by Sat 14 Mar");
+    expect(both).toContain("PBI-1 isn't integrated yet: 85% by Mon 16 Mar");
+    // a dependency that no forecast can date leaves its dependents without a date, saying which
+    await h.run('/pbi depends PBI-2 on PBI-6');
+    expect((await h.run('/forecast PBI-3')).plain).toContain(
+      "PBI-3 isn't integrated before PBI-2, which it depends on, and no forecast can date PBI-2 yet",
+    );
+  });
+
+  test('property: the backlog forecast of a PBI equals /forecast <key>, whatever it depends on', async () => {
+    await tenDaysOfOneADay();
+    const keys = ['PBI-1', 'PBI-2', 'PBI-3', 'PBI-4', 'PBI-5'];
+    const at85 = /85%: (?:on or before )?(today|\w{3} \d+ \w{3})/;
+    await fc.assert(
+      fc.asyncProperty(
+        // an order the dependencies follow (so never a cycle) and which later PBI depends on which earlier one
+        fc.shuffledSubarray(keys, { minLength: keys.length }),
+        fc.array(fc.tuple(fc.nat(), fc.nat()), { maxLength: 5 }),
+        async (order, pairs) => {
+          const edges = new Set(
+            pairs.flatMap(([a, b]) => {
+              const [i, j] = [a % order.length, b % order.length];
+              return i === j ? [] : [`${order[Math.max(i, j)]} on ${order[Math.min(i, j)]}`];
+            }),
+          );
+          for (const edge of edges) await h.run(`/pbi depends ${edge}`);
+          const backlogRows = (await h.run('/forecast backlog')).plain;
+          for (const key of keys) {
+            const row = backlogRows.match(new RegExp(`\\d+\\. ${key} [^\\n]*`))?.[0] ?? '';
+            const single = (await h.run(`/forecast ${key}`)).plain;
+            expect({ key, edges: [...edges], date: single.match(at85)?.[1] }).toEqual({
+              key,
+              edges: [...edges],
+              date: row.match(at85)?.[1],
+            });
+          }
+          for (const edge of edges) await h.run(`/pbi depends ${edge.replace(' on ', ' remove ')}`);
+        },
+      ),
+      { numRuns: 6, seed: 20261201 },
+    );
+  }, 240_000);
+
+  test('the cut line passes over PBIs no forecast can date; each row is marked by its own chance', async () => {
+    await tenDaysOfOneADay();
+    await h.run('/pbi rank PBI-6 top'); // Untouched names no teams: no forecast can date it
+    await h.run('/pbi add Solo --teams Beta'); // PBI-7: Beta's second square, after Joint's, so done on Sat 14 Mar
+    const cut = (await h.run('/forecast backlog --by 2026-03-15')).plain;
+    // PBI-1…3 are Alpha's first three squares (by Sun 15 Mar), PBI-4 its fourth, Joint its fifth
+    expect(cut).toContain(
+      '✓ 4 PBIs likely by Sun 15 Mar (85%); ✗ from PBI-4, the first in order less likely than that. 1 PBI listed has no date',
+    );
+    expect(cut).toMatch(/^1\. PBI-6 Untouched · no date: names no teams/m);
+    expect(cut).toContain('✓ 2. PBI-1 Checkout');
+    expect(cut).toContain('✗ 5. PBI-4 Invoices');
+    expect(cut).toContain('✗ 6. PBI-5 Joint');
+    expect(cut).toContain('✓ 7. PBI-7 Solo · 85%: Sat 14 Mar · >99% by Sun 15 Mar');
+    await h.run('/pbi discard PBI-4 not needed');
+    await h.run('/pbi discard PBI-5 not needed');
+    expect((await h.run('/forecast backlog --by 2026-03-15')).plain).toContain(
+      '✓ 4 PBIs likely by Sun 15 Mar (85%): every one listed with a date. 1 PBI listed has no date',
+    );
+  });
+
+  test("/forecast backlog: each PBI by its teams' queues in backlog order, the cut line, who holds them up", async () => {
+    await tenDaysOfOneADay(); // PBI-5 Joint at the bottom, PBI-6 Untouched with no teams
     const dates = async (line: string) =>
       Object.fromEntries(
         [...(await h.run(line)).plain.matchAll(/\d+\. (PBI-\d+) .*? · (85%: [^·\n]+)/g)].map((m) => [
@@ -164,7 +249,9 @@ describeEachDatabase('/pbi rank, /flow backlog and /pbi depends', (db) => {
     await h.run('/pbi depends PBI-1 remove PBI-4');
     const cut = await h.run('/forecast backlog --by 2026-03-15 --chart');
     expect(cut.visibility).toBe('ephemeral');
-    expect(cut.plain).toContain('✓ 3 PBIs likely by Sun 15 Mar (85%); ✗ from PBI-4.');
+    expect(cut.plain).toContain(
+      '✓ 3 PBIs likely by Sun 15 Mar (85%); ✗ from PBI-4, the first in order less likely than that. 1 PBI listed has no date',
+    );
     expect(cut.plain).toContain('✓ 3. PBI-3 Refunds · 85%: Sun 15 Mar · >99% by Sun 15 Mar');
     expect(cut.plain).toContain('✗ 4. PBI-4 Invoices · 85%: Mon 16 Mar · <1% by Sun 15 Mar');
     expect(cut.plain).toContain('6. PBI-6 Untouched · no date: names no teams');

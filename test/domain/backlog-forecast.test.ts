@@ -86,6 +86,9 @@ describe('the backlog forecast (worked by hand)', () => {
     expect(cutLine(byDay3, 50)).toBe(3);
     expect(cutLine([1, 0.5, 1], 85)).toBe(1); // a PBI below the line may still be likely: the line stays at the first
     expect(cutLine(byDay3.slice(0, 1), 85)).toBeNull();
+    // a PBI no forecast can date is neither likely nor not: the line passes over it, not above everything
+    expect(cutLine([null, 1, 0.5], 85)).toBe(2);
+    expect(cutLine([null, 1], 85)).toBeNull();
   });
 
   test('a team that never finishes within the horizon leaves its PBIs without a date, and their dependents', () => {

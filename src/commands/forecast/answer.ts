@@ -91,6 +91,8 @@ export type ByTeams = {
   integrated: { count: number; median: number } | null;
   lags: number;
   trials: number;
+  /** the open PBIs it depends on: it is not integrated before them, and the forecast simulated them with it */
+  waitsOn: string[];
 };
 /** No teams: the `finished` PBIs since `since` that lasted at least its `age`; `few`: too few to be more than a guide. */
 export type ByCycleTimes = { kind: 'cycle-times'; since: CalendarDate; finished: number; age: number; few: boolean };

@@ -2,7 +2,13 @@ import { backlogOrder, teamQueue } from '../../domain/backlog';
 import type { CalendarDate } from '../../domain/calendar';
 import { openKeys, waitingOn } from '../../domain/dependencies';
 import { percentile } from '../../domain/flow-metrics';
-import { type BacklogPbi, type BacklogTeam, cutLine, simulateBacklog } from '../../domain/forecast/backlog-forecast';
+import {
+  type BacklogPbi,
+  type BacklogTeam,
+  cutLine,
+  isLikely,
+  simulateBacklog,
+} from '../../domain/forecast/backlog-forecast';
 import { DEFAULT_TRIALS, HORIZON_DAYS } from '../../domain/forecast/monte-carlo';
 import { dayAtConfidence, integrationStillAhead } from '../../domain/forecast/pbi-forecast';
 import { dateOfDay, daysUntil, type ForecastDays, sufficiencyOf } from '../../domain/forecast/sampling';
@@ -24,7 +30,7 @@ import {
   seededFor,
 } from './basis';
 import { parseDate } from './dates';
-import { integrationDays, lastSquareDone } from './pbi';
+import { integrationDays, lastSquareDone } from './integration';
 
 /** PBIs forecast unless told, as `/flow backlog` lists them: a screenful. */
 const DEFAULT_TOP = 30;
@@ -59,7 +65,11 @@ export type BacklogRow = {
   range: { from: CalendarDate; to: CalendarDate } | null;
 };
 
-/** The cut line at one confidence: the first `likely` PBIs are likely by the date; `from`: the first that is not. */
+/**
+ * The cut line at one confidence: `from`, the first PBI in order whose own chance by the date is below it (null: none
+ * is); `likely`, how many of those listed have a chance at least the confidence, above the line or below it. PBIs
+ * without a date count as neither.
+ */
 export type Cut = { confidence: number; likely: number; from: string | null };
 
 /** A team and the PBIs it is most often alone the last to finish, with that share of the trials. */
@@ -140,12 +150,11 @@ async function forecastTheBacklog(input: Input, ctx: NexusContext): Promise<Back
     const range = from && to ? { from, to } : null;
     return { key, title, answer: input.confidences.map(dateAt), chance, waitsOn, range };
   });
-  const cuts = input.confidences.map((confidence) => {
-    const at = cutLine(
-      rows.map((r) => r.chance ?? 0),
-      confidence,
-    );
-    return { confidence, likely: at ?? rows.length, from: at === null ? null : rows[at].key };
+  const chances = rows.map((r) => r.chance);
+  const cuts = input.confidences.map((confidence): Cut => {
+    const at = cutLine(chances, confidence);
+    const likely = chances.filter((c) => c !== null && isLikely(c, confidence)).length;
+    return { confidence, likely, from: at === null ? null : rows[at].key };
   });
   return {
     question: 'backlog',
@@ -164,18 +173,20 @@ async function forecastTheBacklog(input: Input, ctx: NexusContext): Promise<Back
 }
 
 /**
- * One backlog simulation for the PBIs `asked` (open, in backlog order): every open PBI they depend on is simulated
+ * One backlog simulation for the PBIs `asked` (open): every open PBI they depend on is simulated
  * too, each team works its whole queue up to its last square asked about. `noDate`: the PBIs that can't be forecast
  * and why; `index`: each simulated PBI's place in `sim`. `/forecast backlog` and the Sprint's chance ask it.
  */
 export async function simulateOpenBacklog(
   ctx: NexusContext,
-  open: readonly Pbi[],
+  unordered: readonly Pbi[],
   asked: readonly Pbi[],
   since: CalendarDate | null,
   question: Question,
 ) {
   const day = today(ctx);
+  // the simulation's order is the backlog's, whatever order the PBIs were read in: it orders the draws and the seed
+  const open = [...unordered].sort(backlogOrder);
   const byKey = new Map(open.map((p) => [p.key.toLowerCase(), p]));
   const stillOpen = openKeys(open);
   const depsOf = (p: Pbi) => waitingOn(p, stillOpen).flatMap((k) => byKey.get(k.toLowerCase()) ?? []);

@@ -50,7 +50,9 @@ export type Question =
   | { kind: 'pbi'; key: string }
   | { kind: 'backlog'; top: number }
   /** the Sprint's chance: every PBI of the Sprint Backlog integrated by the Sprint's last day */
-  | { kind: 'sprint-chance'; until: CalendarDate };
+  | { kind: 'sprint-chance'; until: CalendarDate }
+  /** the start nudge: when the PBIs one started depends on are integrated */
+  | { kind: 'waiting-on'; keys: string };
 export type Seeded = { seed: string; rng: Rng };
 
 /**
@@ -65,7 +67,9 @@ export function seededFor(question: Question, bases: readonly Basis[], extra = '
         ? question.items
         : question.kind === 'pbi'
           ? question.key
-          : question.top;
+          : question.kind === 'waiting-on'
+            ? question.keys
+            : question.top;
   const data = bases.map((b) => `${b.who}|${b.today}|${describeDays(b.days)}|${b.sample.throughput.join(',')}`);
   const seed = seedName([question.kind, asked, ...data, extra].join('|'));
   return { seed, rng: seededRng(seed) };

@@ -3,28 +3,18 @@ import { teamQueue } from '../../domain/backlog';
 import { addDays, type CalendarDate, daysBetween, localDate } from '../../domain/calendar';
 import { percentile, windowEnding } from '../../domain/flow-metrics';
 import { DEFAULT_TRIALS, HORIZON_DAYS } from '../../domain/forecast/monte-carlo';
-import {
-  dayAtConfidence,
-  integrationStillAhead,
-  pbiDoneWithin,
-  type TeamPart,
-} from '../../domain/forecast/pbi-forecast';
-import {
-  dateOfDay,
-  daysUntil,
-  type ForecastDays,
-  MIN_DAYS_WITH_THROUGHPUT,
-  onCountedDay,
-} from '../../domain/forecast/sampling';
+import { dayAtConfidence, integrationStillAhead, type TeamPart } from '../../domain/forecast/pbi-forecast';
+import { dateOfDay, daysUntil, MIN_DAYS_WITH_THROUGHPUT, onCountedDay } from '../../domain/forecast/sampling';
 import type { Pbi } from '../../domain/pbi';
 import { cycleTimesInWindow, type Sle } from '../../domain/sle';
 import { renderForecast } from '../../render/forecast';
 import type { UnknownPbi } from '../../store/pbi-repository';
 import { defineCommand, invalid, isInvalid, type NexusContext } from '../command';
 import { parseFlags } from '../flags';
-import { loadFlowView, startOfDay, today } from '../flow-view';
+import { loadFlowView, today } from '../flow-view';
 import { parseKey } from '../pbi/change';
 import { type ByTeams, type ForecastOutcome, type ForecastProblem, keep, type PbiAnswer } from './answer';
+import { simulateOpenBacklog } from './backlog';
 import {
   type Basis,
   checkAfterToday,
@@ -37,6 +27,7 @@ import {
   tooThin,
 } from './basis';
 import { parseDate } from './dates';
+import { integrationDays, lastSquareDone } from './integration';
 
 const usage = '/forecast <key> [--by <YYYY-MM-DD>] [--at 60,90] [--since <YYYY-MM-DD>]';
 type Input = { key: string; confidences: number[]; by: CalendarDate | null; since: string | null };
@@ -52,7 +43,9 @@ export type PbiForecastProblem =
   | { problem: 'pbi-not-started'; key: string; sle: Sle }
   /** no teams, and fewer PBIs finished in the window than forecasts need (MIN_DAYS_WITH_THROUGHPUT) */
   | { problem: 'few-cycle-times'; finished: number }
-  | { problem: 'pbi-older-than-history'; key: string; age: number };
+  | { problem: 'pbi-older-than-history'; key: string; age: number }
+  /** it depends (maybe through others) on an open PBI no forecast can date: `on`, the one it waits on */
+  | { problem: 'waits-on-undated'; key: string; on: string };
 
 export const forecastPbi = defineCommand<Input, ForecastOutcome>({
   path: ['forecast', 'pbi'],
@@ -152,12 +145,9 @@ async function byTeams(
     const longest = history.length ? Math.max(...history) : null;
     return { problem: 'integration-unknown', key: pbi.key, waited, longest };
   }
-  const { seed, rng } = seededFor(
-    { kind: 'pbi', key: pbi.key },
-    bases,
-    `${parts.map((p) => p.items).join(',')}|${lags.join(',')}`,
-  );
-  const doneWithin = pbiDoneWithin(parts, lags, DEFAULT_TRIALS, rng);
+  const simulated = await simulateWithDependencies(ctx, open, pbi, since);
+  if ('problem' in simulated) return simulated;
+  const { doneWithin, seed } = simulated;
   const atConfidence = confidences.map((confidence) => ({ confidence, day: dayAtConfidence(doneWithin, confidence) }));
   const answer = atConfidence.map(({ confidence, day: d }) => ({
     confidence,
@@ -173,17 +163,55 @@ async function byTeams(
     key: pbi.key,
     today: day,
     seed,
-    rough: isRough(bases),
+    rough: isRough(simulated.bases),
     answer,
     by: by === null ? null : { date: by, share: doneWithin[Math.min(HORIZON_DAYS, daysUntil(day, by, days))] },
     spread,
-    from: { kind: 'teams', days, bases, queues, waited, integrated, lags: lags.length, trials: DEFAULT_TRIALS },
+    from: {
+      kind: 'teams',
+      days,
+      bases: simulated.bases,
+      queues,
+      waited,
+      integrated,
+      lags: lags.length,
+      trials: DEFAULT_TRIALS,
+      waitsOn: simulated.waitsOn,
+    },
   };
 }
 
-/** The local date the PBI's last team square was done (every square is done). */
-export function lastSquareDone(pbi: Pbi, zone: string): CalendarDate {
-  return pbi.squares.map((s) => localDate(s.doneAt!, zone)).reduce((a, b) => (b > a ? b : a));
+type Simulated = { doneWithin: Float64Array; seed: string; bases: Basis[]; waitsOn: string[] };
+
+/**
+ * The PBI's chance by each day from the backlog simulation of it and every open PBI it depends on (however
+ * indirectly), as `/forecast backlog` simulates them: so the PBI is never integrated before what it depends on, and
+ * its answer is the backlog forecast's. Without dependencies it is the simulation of a backlog of one PBI, which draws
+ * exactly as pbiDoneWithin did. `bases`: every team the simulation drew from (a dependency's teams too).
+ */
+async function simulateWithDependencies(
+  ctx: NexusContext,
+  open: readonly Pbi[],
+  pbi: Pbi,
+  since: CalendarDate | null,
+): Promise<Simulated | Extract<PbiForecastProblem, { problem: 'waits-on-undated' }>> {
+  const { sim, index, noDate, bases, depsOf, seed } = await simulateOpenBacklog(ctx, open, [pbi], since, {
+    kind: 'pbi',
+    key: pbi.key,
+  });
+  const i = index.get(pbi.key);
+  const why = noDate.get(pbi.key);
+  if (i === undefined) {
+    // its own teams and integration were checked before: only a dependency no forecast can date is left
+    const on = why?.why === 'waits-on' ? why.key : depsOf(pbi)[0]?.key;
+    return { problem: 'waits-on-undated', key: pbi.key, on: on ?? pbi.key };
+  }
+  return {
+    doneWithin: sim.doneWithin[i],
+    seed,
+    bases: [...bases.values()],
+    waitsOn: depsOf(pbi).map((d) => d.key),
+  };
 }
 
 /**
@@ -239,20 +267,3 @@ async function byCycleTimes(
 
 /** Fewer cycle times than this say little (the SLE's own rule: fewer than 10 finished items is "not enough history"). */
 const FEW_CYCLE_TIMES = 10;
-
-/** Days from the last team square done to the PBI finishing, for PBIs finished in the window. */
-export async function integrationDays(ctx: NexusContext, day: CalendarDate, days: ForecastDays): Promise<number[]> {
-  const { nexus } = ctx;
-  const { from } = windowEnding(addDays(day, -1), nexus.sle.historyDays);
-  const since = startOfDay(nexus, from);
-  const touched = await ctx.store.pbis.listForFlow(nexus.id, since);
-  // the PBIs integrated in the window (not every PBI touched since it began), in one order: the sample, not the order
-  // the database happens to return rows in, seeds the answer
-  return touched
-    .flatMap((p) => {
-      if (!p.finishedAt || p.finishedAt < since || !p.squares.length || p.squares.some((s) => !s.doneAt)) return [];
-      const lastDone = p.squares.map((s) => s.doneAt!).reduce((a, b) => (b > a ? b : a));
-      return [daysUntil(localDate(lastDone, nexus.timeZone), localDate(p.finishedAt, nexus.timeZone), days)];
-    })
-    .sort((a, b) => a - b);
-}

@@ -1,6 +1,8 @@
 import { teamQueue } from '../../domain/backlog';
 import { addDays, type CalendarDate } from '../../domain/calendar';
 import { classLoads, stageLoads } from '../../domain/flow-metrics';
+import { dayAtConfidence } from '../../domain/forecast/pbi-forecast';
+import { dateOfDay } from '../../domain/forecast/sampling';
 import { compareKeys, isInProgress, type Pbi } from '../../domain/pbi';
 import { isExpedite } from '../../domain/service-class';
 import { sprintsOn } from '../../domain/sprint';
@@ -11,7 +13,8 @@ import { ephemeral, type Reply } from '../../render/reply';
 import { formatDate } from '../../render/words';
 import type { NexusContext } from '../command';
 import { type FlowView, loadFlowView } from '../flow-view';
-import { loadBasis } from '../forecast/basis';
+import { simulateOpenBacklog } from '../forecast/backlog';
+import { forecastDays, loadBasis } from '../forecast/basis';
 import { howManyBy } from '../forecast/by';
 import { forecastOpenPbi } from '../forecast/pbi';
 
@@ -113,18 +116,38 @@ async function teamsUnlikelyThisSprint(ctx: NexusContext, view: FlowView, pbi: P
 
 /**
  * Each PBI it depends on that is not integrated yet, with the date by which it likely is (85%, as `/forecast <key>`
- * answers): the PBI can't be integrated before, so its team could start it later or help finish that one first.
+ * answers, its own dependencies counted): the PBI can't be integrated before, so its team could start it later or help
+ * finish that one first. One dependency gets exactly `/forecast <key>`'s answer; several share one backlog simulation
+ * (a start is a click: not ten thousand trials per dependency), which agrees with it up to the trials' sampling.
  */
 async function dependencyWarnings(ctx: NexusContext, view: FlowView, pbi: Pbi): Promise<string[]> {
-  const warnings: string[] = [];
-  for (const key of view.waitingOn(pbi)) {
-    const on = view.open.find((p) => sameName(p.key, key))!;
+  const ons = view.waitingOn(pbi).map((key) => view.open.find((p) => sameName(p.key, key))!);
+  const dates = await likelyIntegrated(ctx, view, ons);
+  return ons.map((on) => {
+    const date = dates.get(on.key);
+    const when = date ? `85% by ${formatDate(date, view.today)}` : 'no forecast can say when yet';
+    return `⏳ ${escape(on.key)} isn't integrated yet: ${when} — start it after, or help finish ${escape(on.key)}.`;
+  });
+}
+
+/** The 85% date of each PBI of `ons` (open) that a forecast can date. */
+async function likelyIntegrated(ctx: NexusContext, view: FlowView, ons: Pbi[]): Promise<Map<string, CalendarDate>> {
+  const dates = new Map<string, CalendarDate>();
+  // a PBI with no teams is forecast from cycle times, without trials
+  for (const on of ons.filter((p) => ons.length === 1 || !p.squares.length)) {
     const forecast = await forecastOpenPbi(ctx, on, [85], null);
     const date = 'problem' in forecast ? undefined : forecast.answer[0].date;
-    const when = date ? `85% by ${formatDate(date, view.today)}` : 'no forecast can say when yet';
-    warnings.push(
-      `⏳ ${escape(on.key)} isn't integrated yet: ${when} — start it after, or help finish ${escape(on.key)}.`,
-    );
+    if (date) dates.set(on.key, date);
   }
-  return warnings;
+  const withTeams = ons.length > 1 ? ons.filter((p) => p.squares.length) : [];
+  if (!withTeams.length) return dates;
+  const keys = withTeams.map((p) => p.key).join(',');
+  const { sim, index } = await simulateOpenBacklog(ctx, view.open, withTeams, null, { kind: 'waiting-on', keys });
+  const days = forecastDays(ctx.nexus);
+  for (const on of withTeams) {
+    const i = index.get(on.key);
+    const d = i === undefined ? Infinity : dayAtConfidence(sim.doneWithin[i], 85);
+    if (Number.isFinite(d)) dates.set(on.key, d === 0 ? view.today : dateOfDay(view.today, d, days));
+  }
+  return dates;
 }

@@ -143,11 +143,15 @@ function dependenciesFirst(backlog: Backlog, index: ReadonlyMap<string, number>)
 
 /**
  * The cut line at `confidence` percent, given each PBI's chance (0–1, backlog order) of being integrated by a date:
- * the first PBI whose chance is below it. Everything above the line is likely by the date; a PBI further down may
- * still be likely (it needs other teams), but the line is where the ranked backlog stops being a safe promise.
- * Null: every PBI is likely.
+ * the first PBI whose chance is below it. Everything above the line with a chance is likely by the date; a PBI further
+ * down may still be likely (it needs other teams), but the line is where the ranked backlog stops being a safe
+ * promise. A PBI no forecast can date (null) is neither likely nor not: it is passed over, not taken as a 0% that would
+ * draw the line above everything. Null: every PBI with a chance is likely.
  */
-export function cutLine(chances: readonly number[], confidence: number): number | null {
-  const i = chances.findIndex((c) => c < confidence / 100 - 1e-12);
+export function cutLine(chances: readonly (number | null)[], confidence: number): number | null {
+  const i = chances.findIndex((c) => c !== null && !isLikely(c, confidence));
   return i < 0 ? null : i;
 }
+
+/** A chance (0–1) at least `confidence` percent, give or take the floating point of counting trials. */
+export const isLikely = (chance: number, confidence: number): boolean => chance >= confidence / 100 - 1e-12;
