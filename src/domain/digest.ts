@@ -4,6 +4,7 @@ import { type ClassLoad, classLoads, type StageLoad, stageLoads } from './flow-m
 import { type FlowDates, isInProgress, isSnoozed, oldestFirst, type Pbi } from './pbi';
 import { fixedDatePbis, type ServiceClass } from './service-class';
 import { type AgingItem, agingItems, type Sle, slesByClass } from './sle';
+import { type PastTeamSle, squaresPastTeamSle } from './team-flow';
 
 /** The working days a "stop starting" judgement looks back over. */
 export const NUDGE_WORKING_DAYS = 5;
@@ -27,6 +28,8 @@ export type Digest = {
   aging: AgingItem[];
   /** aging items someone snoozed: left out of the nudge, still shown as snoozed */
   snoozed: AgingItem[];
+  /** team squares past their own team's SLE, oldest first (snoozed PBIs left out) */
+  teamAging: PastTeamSle[];
   overLimit: StageLoad[];
   /** classes of service with more PBIs in progress than their WIP limit */
   classesOverLimit: ClassLoad[];
@@ -48,6 +51,8 @@ export type DigestInput = {
   /** the Nexus's SLE; a PBI of a class with its own ages against that instead */
   sle: Sle;
   classes: readonly ServiceClass[];
+  /** each team's SLE of its squares (team-flow.ts) */
+  teamSles: ReadonlyMap<string, Sle>;
   workflow: Parameters<typeof stageLoads>[1];
   readyStage: string | null;
   /** PBIs open now */
@@ -78,6 +83,7 @@ export function buildDigest(input: DigestInput): Digest {
   return {
     aging,
     snoozed: flagged.filter(snoozed),
+    teamAging: squaresPastTeamSle(open, input.teamSles, today, zone),
     overLimit: stageLoads(open, input.workflow).filter((l) => l.overLimit),
     classesOverLimit: classLoads(open, input.classes).filter((l) => l.overLimit),
     late: lateFixedDates(open, input.likelyDone),
@@ -93,6 +99,7 @@ export function buildDigest(input: DigestInput): Digest {
 export function isQuiet(d: Digest): boolean {
   return (
     !d.aging.length &&
+    !d.teamAging.length &&
     !d.overLimit.length &&
     !d.classesOverLimit.length &&
     !d.late.length &&

@@ -7,47 +7,66 @@ import {
 } from '../../charts/flow-charts';
 import { addDays, datesFrom, localDate } from '../../domain/calendar';
 import { cumulativeFlow, fromFirstPbi, type StageCount } from '../../domain/cumulative-flow';
-import { cycleTime, nexusThroughput, percentile, windowEnding } from '../../domain/flow-metrics';
+import { cycleTime, nexusThroughput, percentile, teamThroughput, windowEnding } from '../../domain/flow-metrics';
 import { cycleTimesInWindow } from '../../domain/sle';
+import { doneSquares, teamAgingSquares } from '../../domain/team-flow';
 import { inProgressStages } from '../../domain/workflow';
 import { code } from '../../render/blocks';
+import { refuse } from '../../render/problems';
 import { ephemeral, type Reply } from '../../render/reply';
 import { count, formatDate } from '../../render/words';
-import { defineCommand, invalid, type NexusContext } from '../command';
+import { defineCommand, invalid, isInvalid, type NexusContext } from '../command';
 import { type FlowView, loadFlowView, startOfDay, today } from '../flow-view';
+import { knownTeam, loadTeamFlow, type TeamFlow, takeTeam, type UnknownTeam } from '../team-flow';
 
 const KINDS = ['aging', 'scatter', 'throughput', 'cfd'] as const;
 /** Days a cumulative flow diagram shows. */
 const CFD_DAYS = 60;
 type Kind = (typeof KINDS)[number];
-const usage = `/flow chart ${KINDS.join('|')}`;
+/** The charts a team has of its own: its squares' aging, cycle times and throughput. */
+const TEAM_KINDS: readonly Kind[] = ['aging', 'scatter', 'throughput'];
+const usage = `/flow chart ${KINDS.join('|')} [--team <team>]`;
 const PERCENTILES = [50, 70, 85, 95];
 
-type Outcome = { kind: Kind; view: FlowView; flow: StageCount[] };
+type Outcome = { kind: Kind; view: FlowView; flow: StageCount[]; team: TeamFlow | null } | UnknownTeam;
 
-export const flowChart = defineCommand<{ kind: Kind }, Outcome>({
+export const flowChart = defineCommand<{ kind: Kind; team: string | null }, Outcome>({
   path: ['flow', 'chart'],
   usage,
   summary:
-    'a chart as an image: aging WIP, cycle-time scatter, throughput run chart or cumulative flow (the console writes a PNG)',
+    'a chart as an image: aging WIP, cycle-time scatter, throughput run chart or cumulative flow (the console writes ' +
+    "a PNG); `--team`: a team's squares",
   scope: 'nexus',
   nitOnly: false,
   parse(words) {
-    const kind = words[0]?.toLowerCase() as Kind;
-    if (words.length !== 1 || !KINDS.includes(kind)) return invalid(`Name one chart: ${KINDS.map(code).join(', ')}.`);
-    return { kind };
+    const taken = takeTeam(words);
+    if (isInvalid(taken)) return taken;
+    const { team, rest } = taken;
+    const kind = rest[0]?.toLowerCase() as Kind;
+    if (rest.length !== 1 || !KINDS.includes(kind)) return invalid(`Name one chart: ${KINDS.map(code).join(', ')}.`);
+    if (team !== null && !TEAM_KINDS.includes(kind))
+      return invalid(`A team has ${TEAM_KINDS.map(code).join(', ')} charts; ${code(kind)} is the Nexus's alone.`);
+    return { kind, team };
   },
-  execute: async ({ kind }, ctx) => ({
-    kind,
-    view: await loadFlowView(ctx),
-    flow: kind === 'cfd' ? await loadCumulativeFlow(ctx) : [],
-  }),
-  render: chartReply,
+  async execute({ kind, team: name }, ctx) {
+    const team = name === null ? null : knownTeam(ctx, name);
+    if (team !== null && typeof team !== 'string') return team;
+    return {
+      kind,
+      view: await loadFlowView(ctx),
+      flow: kind === 'cfd' ? await loadCumulativeFlow(ctx) : [],
+      team: team === null ? null : await loadTeamFlow(ctx, team),
+    };
+  },
+  render: (outcome) => ('problem' in outcome ? refuse(outcome, usage) : chartReply(outcome)),
 });
 
 /** Cycle-time percentiles of the SLE window, the lines charts draw. */
 export function percentileLines(view: FlowView): PercentileLine[] {
-  const times = cycleTimesInWindow(view.finished, view.today, view.nexus.timeZone, view.nexus.sle.historyDays);
+  return linesOf(cycleTimesInWindow(view.finished, view.today, view.nexus.timeZone, view.nexus.sle.historyDays));
+}
+
+function linesOf(times: readonly number[]): PercentileLine[] {
   return times.length ? PERCENTILES.map((p) => ({ percentile: p, days: percentile(times, p / 100)! })) : [];
 }
 
@@ -95,13 +114,16 @@ async function loadCumulativeFlow(ctx: NexusContext): Promise<StageCount[]> {
   );
 }
 
-function chartReply({ kind, view, flow }: Outcome): Reply {
+type Drawn = Exclude<Outcome, UnknownTeam>;
+
+function chartReply({ kind, view, flow, team }: Drawn): Reply {
   const { nexus } = view;
   const charts = { aging: agingChart, scatter, throughput, cfd };
-  const { title, spec } = charts[kind](view);
+  const { title, spec } = team ? teamChart(kind, view, team) : charts[kind](view);
+  const fileName = `${kind}${team ? `-${fileSafe(team.team)}` : ''}-${view.today}.png`;
   return {
     ...ephemeral(`${title}: the chart follows as an image.`),
-    chart: { title, fileName: `${kind}-${view.today}.png`, spec, requested: true },
+    chart: { title, fileName, spec, requested: true },
   };
 
   function scatter(v: FlowView) {
@@ -134,4 +156,38 @@ function chartReply({ kind, view, flow }: Outcome): Reply {
     const t = `${nexus.name} · PBIs finished per day, ${formatDate(from, v.today)} – ${formatDate(to, v.today)}`;
     return { title: t, spec: throughputChartSpec(t, nexusThroughput(v.finished, from, to, nexus.timeZone)) };
   }
+}
+
+/** A team's chart: its squares in progress by their PBI's stage and age, its squares' cycle times, or squares done. */
+function teamChart(kind: Kind, view: FlowView, flow: TeamFlow) {
+  const { nexus } = view;
+  const zone = nexus.timeZone;
+  const lines = linesOf(flow.times);
+  if (kind === 'aging') {
+    const squares = teamAgingSquares(view.open, flow.team, flow.sle, view.today, zone);
+    const dots = squares.map(({ pbi, age }) => ({ key: pbi.key, stage: pbi.stage, age }));
+    const title = `${nexus.name} · ${flow.team} · aging squares (${dots.length} in progress)`;
+    // a team may work on a PBI before the Nexus's flow starts it: that stage gets a column too
+    const inProgress = new Set(inProgressStages(nexus.workflow).map((s) => s.name));
+    const held = new Set(dots.map((d) => d.stage));
+    const stages = nexus.workflow.stages.map((s) => s.name).filter((s) => inProgress.has(s) || held.has(s));
+    return { title, spec: agingChartSpec(title, stages, dots, lines) };
+  }
+  if (kind === 'scatter') {
+    const dots = doneSquares(flow.pbis, flow.window, zone)
+      .filter((d) => d.team === flow.team)
+      .map((d) => ({ finished: d.done, days: d.days }));
+    const last = `last ${nexus.sle.historyDays} days (${count(dots.length, 'square')})`;
+    const title = `${nexus.name} · ${flow.team} · cycle times of squares, ${last}`;
+    return { title, spec: scatterChartSpec(title, dots, lines) };
+  }
+  const { from, to } = windowEnding(addDays(view.today, -1), nexus.sle.historyDays);
+  const dates = `${formatDate(from, view.today)} – ${formatDate(to, view.today)}`;
+  const title = `${nexus.name} · ${flow.team} · squares done per day, ${dates}`;
+  return { title, spec: throughputChartSpec(title, teamThroughput(flow.pbis, flow.team, from, to, zone)) };
+}
+
+/** A team's name as part of a file name: spaces and dots as hyphens. */
+function fileSafe(name: string): string {
+  return name.replace(/[^\p{L}\p{N}_-]+/gu, '-');
 }

@@ -20,6 +20,7 @@ import { howManyBetween } from '../forecast/by';
 import { judgeKept } from '../forecast/kept';
 import { forecastOpenPbi } from '../forecast/pbi';
 import { type SprintChance, sprintChance } from '../forecast/sprint-chance';
+import { loadTeamSles } from '../team-flow';
 import { agingChart } from './chart';
 import { noInput } from './no-input';
 
@@ -27,6 +28,8 @@ import { noInput } from './no-input';
 type Outcome = { digest: Digest; view: FlowView; forecasts: string[]; held: Held; chance: SprintChance | null };
 /** Fixed-date PBIs the digest forecasts (10,000 trials each), the soonest due first: more would slow every digest. */
 const FIXED_DATES_FORECAST = 20;
+/** Squares past their team's SLE the digest's line names; the thread lists up to 15. */
+const TEAM_SQUARES_NAMED = 2;
 /** Aging items in the thread that get their own buttons (Slack allows 50 blocks a message). */
 const BUTTONED = 5;
 
@@ -34,7 +37,8 @@ export const flowDigest = defineCommand<Record<string, never>, Outcome>({
   path: ['flow', 'digest'],
   usage: '/flow digest',
   summary:
-    "post today's digest in the Nexus channel now: aging, WIP limits, fixed dates likely late, stop starting, stalls, " +
+    "post today's digest in the Nexus channel now: aging, squares past their team's SLE, WIP limits, " +
+    'fixed dates likely late, stop starting, stalls, ' +
     'waiting on, refinement, yesterday',
   scope: 'nexus',
   nitOnly: false,
@@ -48,13 +52,14 @@ export async function loadDigest(ctx: NexusContext): Promise<Outcome> {
   const { nexus, store } = ctx;
   const view = await loadFlowView(ctx);
   const yesterday = addDays(view.today, -1);
-  const [touched, sprintLikely, judged, held, likelyDone, chance] = await Promise.all([
+  const [touched, sprintLikely, judged, held, likelyDone, chance, teamSles] = await Promise.all([
     store.pbis.listForFlow(nexus.id, startOfDay(nexus, yesterday)),
     likelyInNextSprint(ctx),
     judgeKept(ctx, view.today),
     store.inbox.held(nexus.id),
     fixedDateForecasts(ctx, view),
     sprintChance(ctx),
+    loadTeamSles(ctx, view.today),
   ]);
   const digest = buildDigest({
     today: view.today,
@@ -62,6 +67,7 @@ export async function loadDigest(ctx: NexusContext): Promise<Outcome> {
     workingDays: nexus.digest.days,
     sle: view.sle,
     classes: nexus.classes,
+    teamSles,
     workflow: nexus.workflow,
     readyStage: readyStage(nexus.workflow),
     open: view.open,
@@ -137,6 +143,7 @@ function headlines(d: Digest, view: FlowView, judged: number): string[] {
     lines.push(
       `🔴 ${past.length} past the SLE, 🟡 ${d.aging.length - past.length} at risk — oldest ${escape(d.aging[0].pbi.key)}, ${count(d.aging[0].age, 'day')}${snoozed}.`,
     );
+  if (d.teamAging.length) lines.push(teamAgingLine(d));
   for (const l of d.overLimit)
     lines.push(
       `⚠ ${code(l.stage)} ${l.count}/${l.wipLimit}: over its WIP limit${l.expedite ? ` (besides ${count(l.expedite, 'expedite PBI')}, not counted)` : ''}.`,
@@ -177,6 +184,16 @@ function headlines(d: Digest, view: FlowView, judged: number): string[] {
   lines.push(`WIP over the last working days: ${d.wipTrend.map((p) => p.wip).join(' → ') || nexusWip(view.open)}`);
   if (judged) lines.push(`🔮 ${count(judged, 'forecast')} came due — see the thread.`);
   return lines;
+}
+
+/** "👥 3 squares past their team's SLE — Alpha on PBI-7 (12 days), Beta on PBI-9 (10 days) and 1 more." */
+function teamAgingLine(d: Digest): string {
+  const named = d.teamAging
+    .slice(0, TEAM_SQUARES_NAMED)
+    .map((a) => `${escape(a.square.team)} on ${escape(a.pbi.key)} (${count(a.age, 'day')})`);
+  const more = d.teamAging.length - named.length;
+  const squares = count(d.teamAging.length, 'square');
+  return `👥 ${squares} past their team's SLE — ${named.join(', ')}${more ? ` and ${more} more` : ''}.`;
 }
 
 /** Tracker moves the flow is missing until someone acts: the statuses to map, with the command, and failing deliveries. */
@@ -225,6 +242,18 @@ function details(d: Digest, view: FlowView, forecasts: string[]): Block[] {
         `💤 Snoozed: ${d.snoozed.map((a) => `${escape(a.pbi.key)} (until ${a.pbi.snoozedUntil ? formatDate(a.pbi.snoozedUntil, view.today) : '—'})`).join(', ')}`,
       ),
     );
+  if (d.teamAging.length) {
+    const lines = d.teamAging
+      .slice(0, 15)
+      .map(
+        (a) =>
+          `• ${bold(escape(a.pbi.key))} · ${escape(a.square.team)} ${count(a.age, 'day')}, ` +
+          `its SLE ${count(a.sleDays, 'day')}`,
+      );
+    const more =
+      d.teamAging.length > 15 ? `\n_…and ${d.teamAging.length - 15} more (\`/flow aging --team <team>\`)_` : '';
+    blocks.push(section(`${bold("Squares past their team's SLE")} (oldest first)\n${lines.join('\n')}${more}`));
+  }
   if (d.stalls.length) {
     blocks.push(
       section(
