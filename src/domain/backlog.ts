@@ -2,12 +2,12 @@ import { generateKeyBetween } from 'fractional-indexing';
 import { compareKeys, oldestFirst, type Pbi } from './pbi';
 
 /** The Product Backlog's order: by rank, then key (ranks are equal only by a rare hash collision). */
-export function backlogOrder(a: Pbi, b: Pbi): number {
+export function backlogOrder(a: Pick<Pbi, 'rank' | 'key'>, b: Pick<Pbi, 'rank' | 'key'>): number {
   return a.rank < b.rank ? -1 : a.rank > b.rank ? 1 : compareKeys(a.key, b.key);
 }
 
 /** Open PBIs are the Product Backlog: neither finished nor discarded. */
-export function isInBacklog(pbi: Pbi): boolean {
+export function isInBacklog(pbi: Pick<Pbi, 'finishedAt' | 'discardedAt'>): boolean {
   return pbi.finishedAt === null && pbi.discardedAt === null;
 }
 

@@ -197,6 +197,7 @@ const RANK: Record<PbiEvent['type'], number> = {
   'pbi.swarming': 5,
   'pbi.snoozed': 5,
   'pbi.ranked': 5,
+  'pbi.tracker-ordered': 5,
   'pbi.dependency-added': 5,
   'pbi.dependency-removed': 5,
   'pbi.class-changed': 5,

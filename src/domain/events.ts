@@ -12,6 +12,11 @@ export type PbiEvent = EventBase &
     | { type: 'pbi.added'; title: string; url: string | null; stage: string; teams: string[] }
     /** put at another place in the Product Backlog's order (see backlog.ts) */
     | { type: 'pbi.ranked'; rank: string; place: RankPlace }
+    /**
+     * its tracker gave it the place `order` in its own order (tracker-order.ts): recorded, and when `rank` is not null
+     * it was put there among the PBIs of that tracker
+     */
+    | { type: 'pbi.tracker-ordered'; tracker: string; order: string | number; rank: string | null }
     | { type: 'pbi.moved'; from: string; to: string }
     | { type: 'square.changed'; team: string; from: SquareState; to: SquareState }
     | { type: 'pbi.teams-changed'; added: string[]; removed: string[] }

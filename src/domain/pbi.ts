@@ -2,6 +2,7 @@ import type { DateTime } from 'luxon';
 import { byOccurrence, type PbiEvent, type SquareState } from './events';
 import { rankAdded } from './rank';
 import { STANDARD } from './service-class';
+import type { TrackerOrder } from './tracker-order';
 import { isFinishedStage, isStartedStage, type Workflow } from './workflow';
 
 /** One team's part of a PBI. */
@@ -29,6 +30,10 @@ export type Pbi = {
   snoozedUntil: string | null;
   /** its place in the Product Backlog: ranks compare as strings (backlog.ts) */
   rank: string;
+  /** when someone last ranked it with `/pbi rank` (a tracker's order does not overrule it: tracker-order.ts) */
+  rankedAt: DateTime | null;
+  /** its place in its tracker's own order, as the tracker last gave it; null when no tracker gave one */
+  trackerOrder: TrackerOrder | null;
   /** keys of the PBIs it can't be integrated before, in the order they were added */
   dependsOn: string[];
   /** its class of service as the Nexus spells it (service-class.ts): `standard` until given another */
@@ -105,7 +110,13 @@ export function evolve(pbi: Pbi | undefined, event: PbiEvent, workflow: Workflow
     case 'pbi.snoozed':
       return { ...next, snoozedUntil: event.until };
     case 'pbi.ranked':
-      return { ...next, rank: event.rank };
+      return { ...next, rank: event.rank, rankedAt: event.at };
+    case 'pbi.tracker-ordered':
+      return {
+        ...next,
+        rank: event.rank ?? next.rank,
+        trackerOrder: { tracker: event.tracker, value: event.order, at: event.at },
+      };
     case 'pbi.dependency-added':
       return next.dependsOn.includes(event.on) ? next : { ...next, dependsOn: [...next.dependsOn, event.on] };
     case 'pbi.dependency-removed':
@@ -173,6 +184,8 @@ function added(event: Extract<PbiEvent, { type: 'pbi.added' }>, workflow: Workfl
     swarming: [],
     snoozedUntil: null,
     rank: rankAdded(event.at, event.key),
+    rankedAt: null,
+    trackerOrder: null,
     dependsOn: [],
     serviceClass: STANDARD,
     dueDate: null,

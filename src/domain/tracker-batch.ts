@@ -23,6 +23,7 @@ import {
   trackerDependencies,
   type Unmapped,
 } from './tracker';
+import { decideTrackerOrder, openBacklog, type Placed } from './tracker-order';
 import { sameName } from './workflow';
 
 /**
@@ -75,7 +76,17 @@ export type TrackerBatchInput = {
    * link to as well. Left out when no change does.
    */
   dependencies?: DependencyGraph;
+  /**
+   * The Nexus's open PBIs now, for changes that bring their tracker's order (`bringsOrder`): a PBI is placed among
+   * those of its tracker. Left out when no change does.
+   */
+  backlog?: readonly Placed[];
 };
+
+/** Whether a delivery brings its item's place in the tracker's order: the batch then needs the open PBIs. */
+export function bringsOrder(deliveries: readonly TrackerDelivery[]): boolean {
+  return deliveries.some((d) => d.change.order !== undefined);
+}
 
 /** The keys the deliveries' links name: their PBIs, where the Nexus has them, are needed to decide dependencies. */
 export function linkedKeys(deliveries: readonly TrackerDelivery[]): string[] {
@@ -109,7 +120,8 @@ export function lateKeys(deliveries: readonly TrackerDelivery[], current: readon
   const late = inOrder(deliveries, current)
     .filter(({ change }) => {
       const pbi = byKey.get(change.item.key);
-      return pbi && change.at <= pbi.lastEventAt;
+      // a change of links or order alone is not placed in history: it needs none
+      return pbi && change.to !== null && change.at <= pbi.lastEventAt;
     })
     .map(({ change }) => change.item.key);
   return [...new Set(late)];
@@ -154,32 +166,51 @@ export function decideTrackerBatch(input: TrackerBatchInput): TrackerBatch {
       recent: [...(current?.recent ?? []), ...applied.events],
     });
     if (applied.move && !delivery.imported) moves.push({ ...applied.move, kind: delivery.kind });
+    backlog?.update(applied.pbi);
   };
   const graph = new Map(input.dependencies ?? []);
+  const backlog = input.backlog ? openBacklog(withCurrent(input.backlog, input.current)) : null;
   const keyOf = (key: string) => (working.has(key) ? key : [...working.keys()].find((k) => sameName(k, key)));
-  /** Records that `key` can't be integrated before `on`, when both are PBIs and it closes no cycle. */
-  const depend = (delivery: TrackerDelivery, key: string, on: string) => {
-    const found = keyOf(key);
-    const other = keyOf(on);
-    if (!found || !other) return; // not a PBI (yet): the other item's own links say it when it comes
-    const current = working.get(found)!;
-    const decided = decideDependency(current.pbi, working.get(other)!.pbi, other, graph, {
-      at: delivery.change.at,
-      actor: delivery.kind,
-    });
-    // already there, on itself, discarded, or a cycle: the Nexus keeps what it has
-    if ('problem' in decided) return;
+  /** Records an event the delivery's links or order decided for the PBI `key` (a working key). */
+  const follow = (delivery: TrackerDelivery, key: string, decided: PbiEvent) => {
+    const current = working.get(key)!;
     const event = inOrderOf(decided, current.pbi);
     const pbi = evolve(current.pbi, event, nexus.workflow);
     events.push(event);
     if (delivery.imported) imported.add(event);
     graph.set(pbi.key, pbi.dependsOn);
-    working.set(found, {
+    backlog?.update(pbi);
+    working.set(key, {
       ...current,
       pbi,
       history: current.history ? [...current.history, event] : null,
       recent: [...current.recent, event],
     });
+  };
+  /** Records that `key` can't be integrated before `on`, when both are PBIs and it closes no cycle. */
+  const depend = (delivery: TrackerDelivery, key: string, on: string) => {
+    const found = keyOf(key);
+    const other = keyOf(on);
+    if (!found || !other) return; // not a PBI (yet): the other item's own links say it when it comes
+    const decided = decideDependency(working.get(found)!.pbi, working.get(other)!.pbi, other, graph, {
+      at: delivery.change.at,
+      actor: delivery.kind,
+    });
+    // already there, on itself, discarded, or a cycle: the Nexus keeps what it has
+    if ('problem' in decided) return;
+    follow(delivery, found, decided);
+  };
+  /** The place the delivery's order gives the PBI `key` among its tracker's (tracker-order.ts). */
+  const order = (delivery: TrackerDelivery, key: string) => {
+    const { order: value, at } = delivery.change;
+    if (value === undefined || !backlog) return;
+    const decided = decideTrackerOrder(
+      working.get(key)!.pbi,
+      { tracker: delivery.kind, value, at },
+      backlog,
+      delivery.kind,
+    );
+    if (decided) follow(delivery, key, decided);
   };
   /** The dependencies the delivery's links say, between the item (`key`) and the PBIs it links to. */
   const linkDependencies = (delivery: TrackerDelivery, key: string) => {
@@ -192,6 +223,16 @@ export function decideTrackerBatch(input: TrackerBatchInput): TrackerBatch {
     const { id, kind, change } = delivery;
     const connection = connections.get(kind);
     const current = working.get(change.item.key) ?? null;
+    if (change.to === null) {
+      // links or order alone: they say something of a PBI only, and only while its tracker is connected
+      const before = events.length;
+      if (current && connection) {
+        linkDependencies(delivery, current.pbi.key);
+        order(delivery, current.pbi.key);
+      }
+      (events.length > before ? states.applied : states.ignored).push(id);
+      continue;
+    }
     if (change.to.category === DELETED) {
       const applied = connection ? applyTrackerDeletion(nexus.workflow, current, change, kind) : null;
       if (applied) record(delivery, current, applied);
@@ -216,12 +257,14 @@ export function decideTrackerBatch(input: TrackerBatchInput): TrackerBatch {
       states.ignored.push(id);
       // the links are as the tracker has them now, which a repeated move (an import after the webhook) still says
       linkDependencies(delivery, current.pbi.key);
+      order(delivery, current.pbi.key);
       continue;
     }
     const teams = teamsForHints(connection.mapping, nexus, change.teamHints);
     const applied = applyTrackerChange(nexus.workflow, current, change, { stage, teams, actor: kind });
     record(delivery, current, applied);
     linkDependencies(delivery, applied.pbi.key);
+    order(delivery, applied.pbi.key);
   }
   const writes = [...working.values()]
     .filter((w) => w.pbi !== w.before)
@@ -235,6 +278,12 @@ export function decideTrackerBatch(input: TrackerBatchInput): TrackerBatch {
     reported,
     news: moves.length || unmapped.length ? { moves, unmapped } : null,
   };
+}
+
+/** The open PBIs as the batch starts: those it loaded whole (`current`) as they are, the rest as the backlog has them. */
+function withCurrent(backlog: readonly Placed[], current: readonly Pbi[]): Placed[] {
+  const loaded = new Set(current.map((p) => p.key));
+  return [...backlog.filter((p) => !loaded.has(p.key)), ...current];
 }
 
 /**

@@ -81,6 +81,8 @@ export type ItemHistory = {
   teamHints: string[];
   /** its links to other items now, where the tracker's history gives them */
   links?: TrackerChange['links'];
+  /** its place in the tracker's own order now, where the tracker gives one */
+  order?: TrackerChange['order'];
   /** its status now: where an item that never changed status has been since it was created */
   status: TrackerStatus;
   /** its status changes, oldest first */
@@ -93,13 +95,16 @@ export type ImportedChange = { deliveryId: string; change: TrackerChange };
 /**
  * An item's history as the changes an import hands the inbox, oldest first: its creation in the status it started in
  * (the first change's `from`, or its status now when it never changed), then each status change. Ids are the
- * tracker's, so reading the same history again yields the same delivery ids.
+ * tracker's, so reading the same history again yields the same delivery ids. Then, where the tracker gives them, its
+ * links and place in the tracker's order as they are when read (`readAt`): a change of its own, under an id of that
+ * reading, so every import says them again and the Nexus ends with the tracker's (a link removed there too), where an
+ * id of what they say would miss links that changed and changed back between two imports.
  */
-export function importedChanges(history: ItemHistory): ImportedChange[] {
+export function importedChanges(history: ItemHistory, readAt: DateTime): ImportedChange[] {
   const { id, item, teamHints, changes } = history;
   const ordered = [...changes].sort((a, b) => a.at.toMillis() - b.at.toMillis());
   const first = ordered.length ? ordered[0].from : history.status;
-  const change = (at: DateTime, from: TrackerStatus | null, to: TrackerStatus): TrackerChange => ({
+  const change = (at: DateTime, from: TrackerStatus | null, to: TrackerStatus | null): TrackerChange => ({
     item,
     from,
     to,
@@ -107,14 +112,22 @@ export function importedChanges(history: ItemHistory): ImportedChange[] {
     teamHints,
   });
   const created = first ? [{ deliveryId: `import:${id}:created`, change: change(item.createdAt, null, first) }] : [];
-  const all = [
+  const now = nowOf(history);
+  const nowId = `import:${id}:now:${readAt.toMillis()}`;
+  return [
     ...created,
     ...ordered.map((c) => ({ deliveryId: `import:${id}:${c.id}`, change: change(c.at, c.from, c.to) })),
+    ...(now ? [{ deliveryId: nowId, change: { ...change(readAt, null, null), ...now } }] : []),
   ];
-  // links are as they are now: the newest change carries them
-  const last = all.at(-1);
-  if (last && history.links) last.change = { ...last.change, links: history.links };
-  return all;
+}
+
+/** The item's links and order as read (null: the tracker gave neither). */
+function nowOf(history: ItemHistory): Pick<TrackerChange, 'links' | 'order'> | null {
+  if (!history.links && history.order === undefined) return null;
+  return {
+    ...(history.links ? { links: history.links } : {}),
+    ...(history.order !== undefined ? { order: history.order } : {}),
+  };
 }
 
 /** Why `/nexus import` did nothing: the tracker not connected, an import under way, the tracker unreadable, none to stop. */

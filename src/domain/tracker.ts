@@ -3,6 +3,7 @@ import type { PbiEvent } from './events';
 import { shortenedTitle } from './limits';
 import { findTeam, type Nexus } from './nexus';
 import { evolve, type Pbi, replay } from './pbi';
+import type { TrackerOrderValue } from './tracker-order';
 import { findStage, sameName, type Workflow } from './workflow';
 
 export const TRACKER_KINDS = ['jira', 'github', 'azure', 'linear', 'gitlab', 'generic'] as const;
@@ -23,16 +24,22 @@ export const LABEL = 'label';
 /** The category of an item deleted in its tracker: it leaves the flow (discarded), whatever the mapping says. */
 export const DELETED = 'deleted';
 
-/** One status change of one item, as any tracker reports it. Times are the tracker's, never the time of receipt. */
+/**
+ * One change of one item, as any tracker reports it: a status change, or (`to` null) a change of its links or its
+ * place in the tracker's order alone. Times are the tracker's, never the time of receipt.
+ */
 export type TrackerChange = {
   item: { key: string; title: string; url: string | null; createdAt: DateTime };
   from: TrackerStatus | null;
-  to: TrackerStatus;
+  /** the status it moved into; null when the status did not change (the change brings links or an order) */
+  to: TrackerStatus | null;
   at: DateTime;
   /** labels, components, team keys or area paths the tracker gives the item: the team mapping reads them */
   teamHints: string[];
   /** the item's links to other items as the tracker has them now; absent when the tracker did not send them */
   links?: TrackerLink[];
+  /** the item's place in the tracker's own order now (Jira's rank, Linear's sortOrder); absent when not sent */
+  order?: TrackerOrderValue;
 };
 
 /** A link from the item to another, in the tracker's words: "is blocked by" ED-3 (Jira), "blocks" ED-9. */

@@ -153,7 +153,10 @@ export function importRepository(prisma: PrismaClient, secrets: SealedBox | null
       return prisma.$transaction(async (tx) => {
         const row = await held(tx, claim.job.id, claim.replica);
         if (!row || row.state !== 'reading') return null;
-        const stored = (await insertDeliveries(tx, page.deliveries, row.id)).length;
+        const fresh = new Set((await insertDeliveries(tx, page.deliveries, row.id)).map((d) => d.deliveryId));
+        // the changes counted are status changes: an item's links and order now (`to` null) are not history
+        const changes = page.deliveries.filter((d) => d.change.to !== null);
+        const stored = changes.filter((d) => fresh.has(d.deliveryId)).length;
         const skipped = { ...(row.skipped as Record<string, number>) };
         for (const [reason, n] of Object.entries(page.skipped)) skipped[reason] = (skipped[reason] ?? 0) + n;
         await tx.importJob.update({
@@ -163,15 +166,15 @@ export function importRepository(prisma: PrismaClient, secrets: SealedBox | null
             state: page.next === null ? 'applying' : 'reading',
             pagesRead: { increment: 1 },
             itemsRead: { increment: page.items },
-            changesRead: { increment: page.deliveries.length },
-            changesKnown: { increment: page.deliveries.length - stored },
+            changesRead: { increment: changes.length },
+            changesKnown: { increment: changes.length - stored },
             skipped,
             failure: Prisma.DbNull,
             attempts: 0,
             claimedUntil: toDate(until),
           },
         });
-        return { stored };
+        return { stored: fresh.size };
       }, WRITE_TRANSACTION);
     },
 
@@ -236,7 +239,7 @@ export function importRepository(prisma: PrismaClient, secrets: SealedBox | null
     async outcome(id: bigint): Promise<ImportOutcome> {
       const rows = await prisma.$queryRaw<{ state: string; status: string | null; n: bigint }[]>`
         SELECT state, CASE WHEN state = 'unmapped' THEN change->'to'->>'name' END AS status, count(*) AS n
-        FROM "Delivery" WHERE "importId" = ${id} GROUP BY 1, 2 ORDER BY 3 DESC, 2`;
+        FROM "Delivery" WHERE "importId" = ${id} AND change->'to' <> 'null'::jsonb GROUP BY 1, 2 ORDER BY 3 DESC, 2`;
       const count = (state: string) => rows.filter((r) => r.state === state).reduce((n, r) => n + Number(r.n), 0);
       return {
         applied: count('applied'),

@@ -3,14 +3,17 @@ import { DateTime } from 'luxon';
 import type { DependencyGraph } from '../domain/dependencies';
 import type { PbiEvent } from '../domain/events';
 import type { Pbi } from '../domain/pbi';
+import { rankAdded } from '../domain/rank';
 import type { TrackerChange, TrackerKind, TrackerNews, Unmapped } from '../domain/tracker';
 import {
+  bringsOrder,
   type DeliveryState,
   decideTrackerBatch,
   lateKeys,
   linkedKeys,
   type TrackerDelivery,
 } from '../domain/tracker-batch';
+import type { Placed } from '../domain/tracker-order';
 import type { Prisma, PrismaClient } from '../generated/prisma/client';
 import { bumpRevision, type PbiWrite, type RevisionMemo, WRITE_TRANSACTION } from './revisions';
 import {
@@ -26,6 +29,7 @@ import {
   toNexus,
   toPbi,
   toPbiEvent,
+  toTrackerOrder,
   valuesOf,
 } from './rows';
 import { toConnection } from './tracker-repository';
@@ -96,7 +100,8 @@ export function inboxRepository(prisma: PrismaClient, memo: RevisionMemo, embedd
       const { current, versions } = await loadCurrent(tx, nexusId, deliveries, linked);
       const histories = await loadHistories(tx, nexusId, lateKeys(deliveries, current));
       const dependencies = linked.length ? await loadDependencies(tx, nexusId) : undefined;
-      const batch = decideTrackerBatch({ nexus, connections, deliveries, current, histories, dependencies });
+      const backlog = bringsOrder(deliveries) ? await loadBacklog(tx, nexusId) : undefined;
+      const batch = decideTrackerBatch({ nexus, connections, deliveries, current, histories, dependencies, backlog });
       const revisions = batch.writes.length ? await bumpRevision(tx, nexusId, batch.writes) : null;
       await writeAll(tx, nexusId, batch.writes, versions, batch.events, batch.imported);
       await markStates(tx, batch.states, now);
@@ -296,6 +301,21 @@ async function loadDependencies(tx: Tx, nexusId: string): Promise<DependencyGrap
   return new Map(rows.map((r) => [r.key, r.dependsOn]));
 }
 
+/** The Nexus's open PBIs, as much as placing one by its tracker's order needs, for a batch whose changes bring it. */
+async function loadBacklog(tx: Tx, nexusId: string): Promise<Placed[]> {
+  const rows = await tx.pbi.findMany({
+    where: { nexusId, finishedAt: null, discardedAt: null },
+    select: { key: true, rank: true, createdAt: true, trackerOrder: true },
+  });
+  return rows.map((r) => ({
+    key: r.key,
+    rank: r.rank ?? rankAdded(instantAt(r.createdAt.getTime()), r.key),
+    trackerOrder: toTrackerOrder(r.trackerOrder),
+    finishedAt: null,
+    discardedAt: null,
+  }));
+}
+
 /**
  * The PBIs the deliveries name, and those their links name (`linked`), as they are now (keys are unique ignoring
  * case), with their versions.
@@ -369,8 +389,13 @@ const ADDED = [
   'createdAt',
   'lastEventAt',
   'dependsOn',
+  'rank',
+  'trackerOrder',
 ] as const;
-/** The columns a tracker change writes of a known PBI: it moves, renames, discards and links it to others. */
+/**
+ * The columns a tracker change writes of a known PBI: it moves, renames, discards, links it to others and places it
+ * in its tracker's order.
+ */
 const MOVED = [
   'title',
   'url',
@@ -381,6 +406,8 @@ const MOVED = [
   'discardedAt',
   'lastEventAt',
   'dependsOn',
+  'rank',
+  'trackerOrder',
 ] as const;
 const RECORDED = ['nexusId', 'pbiKey', 'type', 'payload', 'occurredAt', 'actor', 'source'] as const;
 

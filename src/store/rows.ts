@@ -6,6 +6,7 @@ import type { Nexus } from '../domain/nexus';
 import type { Pbi, Square } from '../domain/pbi';
 import { rankAdded } from '../domain/rank';
 import type { ServiceClass } from '../domain/service-class';
+import type { TrackerOrder } from '../domain/tracker-order';
 import type { Stage } from '../domain/workflow';
 import {
   type Delivery as DeliveryRow,
@@ -97,6 +98,8 @@ export function toPbi(row: Pick<PbiRow, keyof PbiRow>): Pbi {
     snoozedUntil: row.snoozedUntil,
     // a PBI stored before ranks (or written without one) is where its history puts it: at its creation
     rank: row.rank ?? rankAdded(instant(row.createdAt), row.key),
+    rankedAt: maybeInstant(row.rankedAt),
+    trackerOrder: toTrackerOrder(row.trackerOrder),
     dependsOn: row.dependsOn,
     serviceClass: row.serviceClass,
     dueDate: row.dueDate,
@@ -128,10 +131,28 @@ export function pbiColumns(p: Pbi) {
     swarming: p.swarming,
     snoozedUntil: p.snoozedUntil,
     rank: p.rank,
+    rankedAt: maybeDate(p.rankedAt),
+    trackerOrder: trackerOrderJson(p.trackerOrder),
     dependsOn: p.dependsOn,
     serviceClass: p.serviceClass,
     dueDate: p.dueDate,
   };
+}
+
+type TrackerOrderJson = { tracker: string; value: string | number; at: string };
+
+/**
+ * A tracker's order as kept (its instant as ISO text). None is undefined, which the column's default (NULL) and raw
+ * SQL's record sets both read as NULL: a PBI's order is never taken away once given, so no write must clear it.
+ */
+function trackerOrderJson(order: TrackerOrder | null): TrackerOrderJson | undefined {
+  return order ? { tracker: order.tracker, value: order.value, at: order.at.toUTC().toISO()! } : undefined;
+}
+
+export function toTrackerOrder(json: unknown): TrackerOrder | null {
+  const order = json as Partial<TrackerOrderJson> | null;
+  if (typeof order?.tracker !== 'string' || order.value === undefined || typeof order.at !== 'string') return null;
+  return { tracker: order.tracker, value: order.value, at: fromIso(order.at) };
 }
 
 /** How each event is kept: the fields every event shares are columns, the rest is the payload. */
@@ -217,6 +238,8 @@ export const PBI_TABLE = {
     swarming: 'text[]',
     snoozedUntil: 'text',
     rank: 'text',
+    rankedAt: 'timestamp',
+    trackerOrder: 'jsonb',
     dependsOn: 'text[]',
     serviceClass: 'text',
     dueDate: 'text',

@@ -118,13 +118,15 @@ export function startImportWorker(deps: {
       if (stopped) return false;
       const page = await tracker.page(job.cursor);
       const at = deps.now();
-      const deliveries = page.items.flatMap(importedChanges).map(({ deliveryId, change }) => ({
-        nexusId: job.nexusId,
-        kind: job.kind,
-        deliveryId,
-        at,
-        change,
-      }));
+      const deliveries = page.items
+        .flatMap((item) => importedChanges(item, at))
+        .map(({ deliveryId, change }) => ({
+          nexusId: job.nexusId,
+          kind: job.kind,
+          deliveryId,
+          at,
+          change,
+        }));
       const stored = await deps.store.imports.storePage(
         claim,
         { deliveries, items: page.items.length, skipped: page.skipped, next: page.next },

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import { DELETED, type TrackerChange, withLinks } from '../domain/tracker';
 import { issueLinks, jiraLinks } from './jira-links';
+import { jiraRank } from './jira-rank';
 import { epochMillis, instant } from './parse-time';
 import { checkKeyMaterial, header, randomSecret, verifyHubSignature } from './signature';
 import type { Parsed, Tracker } from './tracker';
@@ -21,7 +22,8 @@ const payload = z.object({
   issue: z.object({
     key: z.string().min(1),
     self: z.url(),
-    fields: z.object({
+    // loose: the Rank field is a custom field whose id differs between sites (jira-rank.ts)
+    fields: z.looseObject({
       summary: z.string(),
       created: instant,
       status: z.object({ id: z.string(), statusCategory: z.object({ key: z.string() }).optional() }).optional(),
@@ -33,9 +35,18 @@ const payload = z.object({
   changelog: z.object({ items: z.array(statusItem) }).optional(),
 });
 
+/** The changelog fields of a change to the issue's place in Jira's order or to its links. */
+const ORDER_OR_LINKS = ['rank', 'link'];
+
+/** `order` only when the issue has a rank: none found is not "no place". */
+function withOrder(order: string | undefined): { order?: string } {
+  return order === undefined ? {} : { order };
+}
+
 /**
- * Jira Cloud: `jira:issue_updated` whose changelog changes the status, and `jira:issue_deleted`; signed like GitHub in
- * X-Hub-Signature.
+ * Jira Cloud: `jira:issue_updated` whose changelog changes the status (or alone the rank or links: Jira sends one to
+ * each issue of a link made or removed, with its `issuelinks` as they are then), and `jira:issue_deleted`; signed like
+ * GitHub in X-Hub-Signature.
  */
 export const jira: Tracker = {
   kind: 'jira',
@@ -59,13 +70,18 @@ export const jira: Tracker = {
         at: event.timestamp,
         teamHints: [...issue.fields.components.map((c) => c.name), ...issue.fields.labels],
         ...withLinks(jiraLinks(issue.fields.issuelinks)),
+        ...withOrder(jiraRank(issue.fields)),
       },
     });
     if (event.webhookEvent === 'jira:issue_deleted')
       return change(null, { id: null, name: 'deleted', category: DELETED });
+    if (event.webhookEvent !== 'jira:issue_updated') return { ignored: 'no status change' };
     const status = event.changelog?.items.find((item) => (item.fieldId ?? item.field) === 'status');
-    if (event.webhookEvent !== 'jira:issue_updated' || !status || status.toString === null)
-      return { ignored: 'no status change' };
+    if (!status || status.toString === null)
+      // an issue ranked or linked without a status change still says where it is and what it waits for
+      return event.changelog?.items.some((item) => ORDER_OR_LINKS.includes(item.field.toLowerCase()))
+        ? change(null, null)
+        : { ignored: 'no status change' };
     const current = issue.fields.status;
     return change(status.fromString === null ? null : { id: status.from, name: status.fromString, category: null }, {
       id: status.to,

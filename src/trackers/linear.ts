@@ -11,7 +11,7 @@ const payload = z.object({
   type: z.string(),
   action: z.string(),
   webhookTimestamp: epochMillis,
-  updatedFrom: z.looseObject({ stateId: z.string().optional() }).optional(),
+  updatedFrom: z.looseObject({ stateId: z.string().optional(), sortOrder: z.number().optional() }).optional(),
   data: z.looseObject({
     identifier: z.string().min(1).optional(),
     title: z.string().optional(),
@@ -21,6 +21,8 @@ const payload = z.object({
     state: z.object({ id: z.string(), name: z.string(), type: z.string().optional() }).optional(),
     team: z.object({ key: z.string() }).optional(),
     labels: z.array(z.object({ name: z.string() })).optional(),
+    /** its place in the team's manual order (lower first), as the SDK's `Issue.sortOrder` */
+    sortOrder: z.number().optional(),
   }),
 });
 
@@ -46,7 +48,11 @@ export const linear: Tracker = {
         ? { from: event.updatedFrom.stateId, to: data.state }
         : null;
     const removed = event.type === 'Issue' && event.action === 'remove';
-    if (!moved && !removed) return { ignored: 'no state change' };
+    // an issue dragged to another place: no state change, a new sortOrder (updatedFrom holds the old one)
+    const before = event.updatedFrom?.sortOrder;
+    const reordered =
+      event.type === 'Issue' && event.action === 'update' && before !== undefined && before !== data.sortOrder;
+    if (!moved && !removed && !reordered) return { ignored: 'no state change' };
     if (!data.identifier || !data.title || !data.createdAt || !data.updatedAt)
       throw new z.ZodError([
         {
@@ -63,9 +69,12 @@ export const linear: Tracker = {
         from: moved ? { id: moved.from, name: moved.from, category: null } : null,
         to: moved
           ? { id: moved.to.id, name: moved.to.name, category: moved.to.type ?? null }
-          : { id: null, name: 'deleted', category: DELETED },
+          : removed
+            ? { id: null, name: 'deleted', category: DELETED }
+            : null,
         at: data.updatedAt,
         teamHints: [...(data.team ? [data.team.key] : []), ...(data.labels ?? []).map((l) => l.name)],
+        ...(data.sortOrder === undefined || removed ? {} : { order: data.sortOrder }),
       },
     };
   },

@@ -1,3 +1,4 @@
+import { backlogOrder } from '../../src/domain/backlog';
 import type { PbiEvent } from '../../src/domain/events';
 import type { Nexus } from '../../src/domain/nexus';
 import type { Pbi } from '../../src/domain/pbi';
@@ -44,17 +45,20 @@ type Given = {
   id?: number;
   kind?: TrackerKind;
   key?: string;
-  to: string | TrackerStatus;
+  to: string | TrackerStatus | null;
   at: string;
   received?: string;
   hints?: string[];
   title?: string;
   links?: TrackerLink[];
+  order?: string | number;
+  imported?: boolean;
 };
 
 let nextId = 1;
 function delivery(g: Given): TrackerDelivery {
   const to = typeof g.to === 'string' ? { id: null, name: g.to, category: null } : g.to;
+  const order = g.order === undefined ? {} : { order: g.order };
   return {
     id: BigInt(g.id ?? nextId++),
     kind: g.kind ?? 'jira',
@@ -70,8 +74,10 @@ function delivery(g: Given): TrackerDelivery {
       at: at(g.at),
       teamHints: g.hints ?? [],
       ...(g.links ? { links: g.links } : {}),
+      ...order,
     },
     receivedAt: at(g.received ?? '2026-03-31 00:00'),
+    ...(g.imported ? { imported: true } : {}),
   };
 }
 
@@ -416,5 +422,101 @@ describe("dependencies from trackers' links", () => {
     );
     expect(added(batch)).toEqual(['ED-2 on ED-3 by jira']);
     expect(batch.states.ignored).toHaveLength(1); // the repeated move, whose links still count
+  });
+});
+
+describe("the trackers' own order", () => {
+  const open = (pbis: Pbi[]) => ({ current: pbis, backlog: pbis });
+  /** The keys in the Product Backlog's order after the batch. */
+  const orderAfter = (batch: ReturnType<typeof decide>, pbis: Pbi[]) => {
+    const after = new Map(pbis.map((p) => [p.key, p]));
+    for (const w of batch.writes) after.set(w.after.key, w.after);
+    return [...after.values()].sort(backlogOrder).map((p) => p.key);
+  };
+  // four PBIs created a day apart: the backlog is ED-1, ED-2, ED-3, ED-4 (new PBIs at the bottom)
+  const four = () => [1, 2, 3, 4].map((n) => pbiFrom(`ED-${n}`, `2026-03-0${n} 08:00`));
+
+  test("an import orders a tracker's PBIs among themselves by its rank, in whatever order they are read", () => {
+    const pbis = four();
+    const batch = decide(
+      [
+        { key: 'ED-1', to: null, at: '2026-03-10 09:00', order: 'i0000m:' },
+        { key: 'ED-2', to: null, at: '2026-03-10 09:00', order: 'i0000c:' },
+        { key: 'ED-3', to: null, at: '2026-03-10 09:00', order: 'i0000z:' },
+        { key: 'ED-4', to: null, at: '2026-03-10 09:00', order: 'i00005:' },
+      ],
+      open(pbis),
+    );
+    expect(orderAfter(batch, pbis)).toEqual(['ED-4', 'ED-2', 'ED-1', 'ED-3']);
+    expect(batch.states.applied).toHaveLength(4);
+    const placed = batch.events.filter((e) => e.type === 'pbi.tracker-ordered');
+    expect(placed.map((e) => e.key)).toEqual(['ED-1', 'ED-2', 'ED-3', 'ED-4']);
+  });
+
+  test("a new rank moves a PBI among its tracker's, around PBIs of no tracker; the same rank again changes nothing", () => {
+    const pbis = [
+      ...four().slice(0, 3),
+      pbiFrom('PBI-9', '2026-03-02 09:00'), // typed in Slack, between ED-2 and ED-3
+    ].map((p, i) =>
+      p.key.startsWith('ED')
+        ? { ...p, trackerOrder: { tracker: 'jira', value: ['b', 'c', 'd'][i], at: at('2026-03-09 09:00') } }
+        : p,
+    );
+    expect(orderAfter(decide([], open(pbis)), pbis)).toEqual(['ED-1', 'ED-2', 'PBI-9', 'ED-3']);
+    // ED-1 dragged below ED-2 in Jira: right after ED-2, before the PBI of no tracker
+    const moved = decide([{ key: 'ED-1', to: null, at: '2026-03-10 09:00', order: 'cm' }], open(pbis));
+    expect(orderAfter(moved, pbis)).toEqual(['ED-2', 'ED-1', 'PBI-9', 'ED-3']);
+    const again = decide([{ key: 'ED-2', to: null, at: '2026-03-10 09:00', order: 'c' }], open(pbis));
+    expect(again.events).toEqual([]);
+    expect(again.states.ignored).toHaveLength(1);
+  });
+
+  test('a /pbi rank made here is not overruled by the order the tracker had before it, nor by a first order', () => {
+    const ranked = (p: Pbi, when: string): Pbi => ({ ...p, rank: 'a0', rankedAt: at(when) });
+    const heard = { tracker: 'jira', value: 'c', at: at('2026-03-09 09:00') };
+    const pbis = [
+      ranked({ ...four()[0], trackerOrder: heard }, '2026-03-10 12:00'), // ranked top in Slack at noon
+      { ...four()[1], trackerOrder: { ...heard, value: 'd' } },
+      ranked(four()[2], '2026-03-10 12:00'), // ranked in Slack before Jira's order came
+    ];
+    const batch = decide(
+      [
+        { key: 'ED-1', to: null, at: '2026-03-10 11:00', order: 'e' }, // reordered in Jira before noon
+        { key: 'ED-3', to: null, at: '2026-03-10 13:00', order: 'a' },
+      ],
+      open(pbis),
+    );
+    expect(orderAfter(batch, pbis)).toEqual(['ED-1', 'ED-3', 'ED-2']);
+    // recorded all the same: the next order Jira sends is compared with these
+    expect(batch.writes.map((w) => [w.after.key, w.after.trackerOrder?.value])).toEqual([
+      ['ED-1', 'e'],
+      ['ED-3', 'a'],
+    ]);
+    // reordered in Jira after the Slack ranking: Jira's order wins
+    const later = decide([{ key: 'ED-1', to: null, at: '2026-03-10 14:00', order: 'f' }], open(pbis));
+    expect(orderAfter(later, pbis)).toEqual(['ED-3', 'ED-2', 'ED-1']);
+  });
+
+  test('an order older than the one heard last, or of a finished PBI, changes nothing', () => {
+    const heard = { tracker: 'jira', value: 'c', at: at('2026-03-10 09:00') };
+    const pbis = [
+      { ...four()[0], trackerOrder: heard },
+      { ...four()[1], trackerOrder: { ...heard, value: 'd' } },
+    ];
+    const late = decide([{ key: 'ED-2', to: null, at: '2026-03-10 08:00', order: 'a' }], open(pbis));
+    expect(late.events).toEqual([]);
+    const done = decide(
+      [
+        { key: 'ED-2', to: 'Done', at: '2026-03-11 08:00' },
+        { key: 'ED-2', to: null, at: '2026-03-11 09:00', order: 'a' },
+      ],
+      open(pbis),
+    );
+    expect(done.events.map((e) => e.type)).toEqual(['pbi.moved']);
+  });
+
+  test('a change of order alone for an item the Nexus does not have is ignored, not made a PBI', () => {
+    const batch = decide([{ key: 'ED-7', to: null, at: '2026-03-10 09:00', order: 'a' }], open(four()));
+    expect(batch).toMatchObject({ events: [], writes: [], states: { ignored: [expect.any(BigInt)] } });
   });
 });

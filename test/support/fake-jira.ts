@@ -33,7 +33,12 @@ export type FakeIssue = {
   links?: { blockedBy?: string; blocks?: string; relatesTo?: string }[];
   initial: string;
   moves: { id: string; at: DateTime; to: string }[];
+  /** its rank (a LexoRank, `0|i0000f:`) in the Rank field, customfield_10019 as on most Jira Cloud sites */
+  rank?: string;
 };
+
+/** The Rank field's id in the fake's `GET /rest/api/3/field` (fields.json). */
+export const RANK_FIELD = 'customfield_10019';
 
 /** Jira's time format: `2025-11-10T09:12:45.000+0000`. */
 const jiraTime = (at: DateTime) => at.toUTC().toFormat("yyyy-MM-dd'T'HH:mm:ss.SSS'+0000'");
@@ -88,6 +93,7 @@ export async function startFakeJira(
     template.fields.labels = issue.labels ?? [];
     // Jira returns the fields asked for: issuelinks only when named
     if (fields.includes('issuelinks')) template.fields.issuelinks = issueLinksOf(base, issue);
+    if (fields.includes(RANK_FIELD) && issue.rank) template.fields[RANK_FIELD] = issue.rank;
     return template;
   }
 
@@ -158,6 +164,7 @@ export async function startFakeJira(
     if (!authorised(req)) return [401, errors.unauthorized];
     const p = url.pathname;
     if (req.method === 'GET' && p === '/rest/api/3/status') return [200, STATUSES];
+    if (req.method === 'GET' && p === '/rest/api/3/field') return [200, fixture('fields.json')];
     if (req.method === 'POST' && p === '/rest/api/3/search/approximate-count') {
       const { jql } = JSON.parse(body) as { jql: string };
       if (badJql?.(jql)) return [400, errors.badJql];

@@ -27,6 +27,8 @@ export type FakeLinearIssue = {
   /** history entries that change other fields (priority, assignee…), before the moves */
   noise?: number;
   trashed?: boolean;
+  /** its place in its team's manual order (`Issue.sortOrder`, lower first); Linear gives every issue one */
+  sortOrder?: number;
 };
 
 /** Which of the documents an import sends a request is, by the root field it asks for. */
@@ -105,6 +107,8 @@ export async function startFakeLinear(opts: { apiKey?: string; issues?: FakeLine
       url: `https://linear.app/acme/issue/${issue.identifier}`,
       createdAt: issue.created.toUTC().toISO(),
       trashed: issue.trashed ?? null,
+      // unless a test says: in the order issues were created
+      sortOrder: issue.sortOrder ?? issue.created.toMillis() / 1000,
       state: linearState(issue.moves.at(-1)?.to ?? issue.initial),
       team: { key: issue.team },
       labels: { nodes: (issue.labels ?? []).map((name) => ({ name })) },

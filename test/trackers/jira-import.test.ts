@@ -39,6 +39,8 @@ describeEachDatabase('/nexus import jira', (db) => {
   const events = () =>
     db().prisma.event.findMany({ where: { nexusId, pbiKey: { not: null } }, orderBy: { id: 'asc' } });
   const summary = () => importSummary(trackers);
+  /** The backlog's keys, top down, as /flow backlog lists them. */
+  const backlog = async () => [...(await h.run('/flow backlog')).plain.matchAll(/^\d+\. (ED-\d+)/gm)].map((m) => m[1]);
 
   test('a full import: every item at its stage with its flow dates, its moves recorded at their times', async () => {
     const issues = [
@@ -106,6 +108,53 @@ describeEachDatabase('/nexus import jira', (db) => {
       ['ED-2', 'import:jira'],
       ['ED-2', 'import:jira'],
     ]);
+  });
+
+  test("Jira's rank orders its PBIs; a /pbi rank stands until Jira reorders the issue (import or webhook)", async () => {
+    const issues = jiraIssues(START, 4, ['In Progress']);
+    const ranks = ['0|i0000m:', '0|i0000c:', '0|i0000z:', '0|i00005:'];
+    issues.forEach((issue, i) => {
+      issue.rank = ranks[i];
+    });
+    jira.setIssues(issues);
+    await importing();
+    expect(jira.requests.some((r) => r.path === '/rest/api/3/field')).toBe(true);
+    expect(await backlog()).toEqual(['ED-4', 'ED-2', 'ED-1', 'ED-3']);
+    const placed = (await events()).filter((e) => e.type === 'pbi.tracker-ordered');
+    expect(placed.map((e) => [e.pbiKey, e.source])).toHaveLength(4);
+
+    h.advance({ minutes: 5 });
+    await h.run('/pbi rank ED-3 top');
+    h.advance({ minutes: 5 });
+    await importing(); // Jira's ranks as before: the ranking made here stands
+    expect(await backlog()).toEqual(['ED-3', 'ED-4', 'ED-2', 'ED-1']);
+
+    issues[0].rank = '0|i00001:'; // ED-1 dragged to the top of Jira's backlog
+    h.advance({ minutes: 5 });
+    await importing();
+    expect(await backlog()).toEqual(['ED-3', 'ED-1', 'ED-4', 'ED-2']);
+
+    // ED-2 dragged to the top in Jira: its webhook (a Rank change alone) moves it before the top Jira issue
+    const { json, deliveryId } = statusChange('jira', 2, 'In Progress', h.now, { createdAt: issues[1].created });
+    json.issue.self = `${jira.url}/rest/api/3/issue/${issues[1].id}`;
+    json.issue.fields.customfield_10019 = '0|i00000:';
+    json.changelog.items = [
+      {
+        field: 'Rank',
+        fieldtype: 'custom',
+        fieldId: 'customfield_10019',
+        from: '',
+        fromString: '',
+        to: '',
+        toString: 'Ranked higher',
+      },
+    ];
+    expect((await post(trackers.url, 'jira', nexusId, signed('jira', json, deliveryId, secret, h.now))).status).toBe(
+      202,
+    );
+    await trackers.inbox.worker.idle();
+    expect(await backlog()).toEqual(['ED-3', 'ED-2', 'ED-1', 'ED-4']);
+    expect((await h.run('/pbi show ED-2')).plain).toContain("jira's own order placed it");
   });
 
   test('a second import changes nothing, even once the inbox forgot the first', async () => {

@@ -43,6 +43,8 @@ describeEachDatabase('/nexus import linear', (db) => {
   const events = () =>
     db().prisma.event.findMany({ where: { nexusId, pbiKey: { not: null } }, orderBy: { id: 'asc' } });
   const summary = () => importSummary(trackers);
+  /** The backlog's keys, top down, as /flow backlog lists them. */
+  const backlog = async () => [...(await h.run('/flow backlog')).plain.matchAll(/^\d+\. (ENG-\d+)/gm)].map((m) => m[1]);
   const one = (at: DateTime, n: number, path: string[], extra: Partial<FakeLinearIssue> = {}) => ({
     ...linearIssues(at, 1, path).map((i) => ({ ...i, moves: i.moves.map((m) => ({ ...m, id: `${m.id}-${n}` })) }))[0],
     id: `5a1e0000-0000-4000-9000-${String(n).padStart(12, '0')}`,
@@ -111,6 +113,28 @@ describeEachDatabase('/nexus import linear', (db) => {
     expect(linear.requests.filter((r) => r.operation === 'issue').map((r) => r.variables.id)).toEqual([
       '5a1e0000-0000-4000-9000-000000000005',
     ]);
+  });
+
+  test("Linear's sortOrder orders its PBIs; an issue dragged to another place moves by its webhook", async () => {
+    const issues = linearIssues(START, 3, ['In Progress']).map((issue, i) => ({
+      ...issue,
+      sortOrder: [30, 10, 20][i],
+    }));
+    linear.setIssues(issues);
+    await importing();
+    expect(await backlog()).toEqual(['ENG-2', 'ENG-3', 'ENG-1']);
+
+    // ENG-1 dragged to the top: an Issue update with its old sortOrder in updatedFrom, no state change
+    const { json, deliveryId } = statusChange('linear', 1, 'In Progress', h.now, { createdAt: issues[0].created });
+    json.data.state = linearState('In Progress');
+    json.data.team.key = issues[0].team;
+    json.data.sortOrder = 5.5;
+    json.updatedFrom = { updatedAt: json.data.updatedAt, sortOrder: 30 };
+    expect(
+      (await post(trackers.url, 'linear', nexusId, signed('linear', json, deliveryId, secret, h.now))).status,
+    ).toBe(202);
+    await trackers.inbox.worker.idle();
+    expect(await backlog()).toEqual(['ENG-1', 'ENG-2', 'ENG-3']);
   });
 
   test('a second import changes nothing, even once the inbox forgot the first', async () => {

@@ -106,8 +106,45 @@ describe('each tracker reads its own payload', () => {
         teamHints: ['ENG', 'Beta'],
       },
     });
+    expect((TRACKERS.linear.parse(json, request({}, '')) as any).change.order).toBe(-1012.56);
     delete json.updatedFrom.stateId;
     expect(TRACKERS.linear.parse(json, request({}, ''))).toEqual({ ignored: 'no state change' });
+    // dragged to another place in the team's order: no state change, its new sortOrder
+    json.updatedFrom.sortOrder = 250.5;
+    expect(TRACKERS.linear.parse(json, request({}, ''))).toMatchObject({
+      change: { item: { key: 'ENG-1123' }, to: null, order: -1012.56 },
+    });
+  });
+
+  test("Jira: the issue's rank (a LexoRank in the Rank field) is its order; a rank or link change alone is a change", () => {
+    const { json } = statusChange('jira', 24, 'In Progress', NOW, { from: 'To Do' });
+    json.issue.fields.customfield_10019 = '0|i0000f:';
+    json.issue.fields.customfield_10020 = 'not a rank';
+    expect(TRACKERS.jira.parse(json, request({}, ''))).toMatchObject({ change: { order: 'i0000f:' } });
+    // Jira's changelog item for a drag on a board: the Rank field, "Ranked higher"
+    const rankItem = { field: 'Rank', fieldtype: 'custom', fieldId: 'customfield_10019', from: '', fromString: '' };
+    json.changelog.items = [{ ...rankItem, to: '', toString: 'Ranked higher' }];
+    json.issue.fields.customfield_10019 = '1|hzzzzz:';
+    expect(TRACKERS.jira.parse(json, request({}, ''))).toMatchObject({
+      change: { item: { key: 'ED-24' }, from: null, to: null, order: 'hzzzzz:' },
+    });
+    // a link made: Jira's "Link" changelog item on each issue, which carries its issuelinks
+    const linkItem = { field: 'Link', fieldtype: 'jira', from: null, fromString: null, to: 'PR-3' };
+    json.changelog.items = [{ ...linkItem, toString: 'This issue is blocked by PR-3' }];
+    json.issue.fields.issuelinks = jiraApi('issuelinks.json');
+    expect(TRACKERS.jira.parse(json, request({}, ''))).toMatchObject({
+      change: {
+        to: null,
+        links: [
+          { relation: 'is blocked by', key: 'PR-3' },
+          { relation: 'relates to', key: 'PR-4' },
+        ],
+      },
+    });
+    json.changelog.items = [
+      { field: 'description', fieldtype: 'jira', from: null, fromString: 'a', to: null, toString: 'b' },
+    ];
+    expect(TRACKERS.jira.parse(json, request({}, ''))).toEqual({ ignored: 'no status change' });
   });
 
   test('GitLab: scoped workflow labels are statuses, close and reopen too; other label edits are labels', () => {

@@ -163,6 +163,9 @@ function describeEvent(e: PbiEvent, today: CalendarDate): string {
       return `💤 ${who} snoozed its aging nudges until ${formatDate(e.until, today)}`;
     case 'pbi.ranked':
       return `↕️ ${who} ranked it ${rankPlaceText(e.place)}`;
+    case 'pbi.tracker-ordered':
+      // a tracker reorders an item of its own; a rank of null: kept where it was (ranked here since, or in place)
+      return e.rank ? `↕️ ${who}'s own order placed it` : `↕️ ${who} reordered it; it keeps its place here`;
     case 'pbi.dependency-added':
       return `🔗 ${who} made it depend on ${escape(e.on)}`;
     case 'pbi.dependency-removed':

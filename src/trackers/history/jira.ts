@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { withLinks } from '../../domain/tracker';
 import { IMPORT_PAGE_ITEMS, type ItemHistory } from '../../domain/tracker-import';
 import { issueLinks, jiraLinks } from '../jira-links';
+import { jiraRank, RANK_SCHEMA } from '../jira-rank';
 import { instant } from '../parse-time';
 import { type HistorySource, READ_TIMEOUT_MS, skip, type TrackerHistory } from './history';
 import { readFailure } from './jira-answers';
@@ -19,7 +20,8 @@ const issue = z.object({
   id: z.string(),
   key: z.string().min(1),
   self: z.url(),
-  fields: z.object({
+  // loose: the Rank field is a custom field whose id the site's field list gives
+  fields: z.looseObject({
     summary: z.string(),
     created: instant,
     status: status.optional(),
@@ -57,6 +59,19 @@ export function jiraHistory(source: HistorySource): TrackerHistory {
     return categories;
   };
 
+  let rankField: Promise<string | null> | null = null;
+  /** The id of the site's Rank field (null: it has none, as a Jira without Jira Software), asked once per run. */
+  const rankFieldId = () => {
+    rankField ??= patiently(async () => (await client()).issueFields.getFields(), read).then(
+      (all) =>
+        z
+          .array(z.object({ id: z.string(), schema: z.object({ custom: z.string().optional() }).optional() }))
+          .parse(all)
+          .find((f) => f.schema?.custom === RANK_SCHEMA)?.id ?? null,
+    );
+    return rankField;
+  };
+
   return {
     async check() {
       await statusCategories();
@@ -64,6 +79,7 @@ export function jiraHistory(source: HistorySource): TrackerHistory {
       return { expected: typeof count === 'number' ? count : null };
     },
     async page(cursor) {
+      const rank = await rankFieldId();
       const found = searchPage.parse(
         await patiently(
           async () =>
@@ -71,7 +87,7 @@ export function jiraHistory(source: HistorySource): TrackerHistory {
               jql,
               nextPageToken: cursor ?? undefined,
               maxResults: IMPORT_PAGE_ITEMS,
-              fields: FIELDS,
+              fields: rank ? [...FIELDS, rank] : FIELDS,
             }),
           read,
         ),
@@ -86,15 +102,21 @@ export function jiraHistory(source: HistorySource): TrackerHistory {
       for (const one of found.issues) {
         const history = changes.get(one.id) ?? 'gone';
         if (history === 'gone') skip(skipped, GONE);
-        else items.push(itemHistory(one, reader.categories, history));
+        else items.push(itemHistory(one, reader.categories, history, rank));
       }
       return { items, skipped, next: found.nextPageToken || null };
     },
   };
 }
 
-function itemHistory(issue: Issue, categories: ReadonlyMap<string, string>, changes: ItemHistory['changes']) {
+function itemHistory(
+  issue: Issue,
+  categories: ReadonlyMap<string, string>,
+  changes: ItemHistory['changes'],
+  rankField: string | null,
+): ItemHistory {
   const now = issue.fields.status;
+  const order = rankField ? jiraRank(issue.fields, rankField) : undefined;
   return {
     id: issue.id,
     item: {
@@ -105,6 +127,7 @@ function itemHistory(issue: Issue, categories: ReadonlyMap<string, string>, chan
     },
     teamHints: [...issue.fields.components.map((c) => c.name), ...issue.fields.labels],
     ...withLinks(jiraLinks(issue.fields.issuelinks)),
+    ...(order === undefined ? {} : { order }),
     status: now
       ? { id: now.id, name: now.name, category: now.statusCategory?.key ?? categories.get(now.id) ?? null }
       : { id: null, name: 'unknown', category: null },

@@ -29,7 +29,7 @@ const HISTORY_FIELDS = 'nodes { id createdAt fromStateId toStateId } pageInfo { 
 const ISSUES = `query NexusImportIssues($first: Int!, $after: String, $filter: IssueFilter) {
   issues(first: $first, after: $after, filter: $filter, includeArchived: true) {
     nodes {
-      id identifier title url createdAt trashed
+      id identifier title url createdAt trashed sortOrder
       state { id name type }
       team { key }
       labels(first: ${LABELS_WITH_ISSUE}) { nodes { name } }
@@ -70,6 +70,8 @@ const issue = z.object({
   url: z.string(),
   createdAt: instant,
   trashed: z.boolean().nullish(),
+  /** its place in its team's manual order, lower first (the webhook's `data.sortOrder`) */
+  sortOrder: z.number().optional(),
   state,
   team: z.object({ key: z.string() }),
   labels: z.object({ nodes: z.array(z.object({ name: z.string() })) }),
@@ -189,6 +191,7 @@ function itemHistory(one: Issue, entries: readonly Entry[], states: States): Ite
     item: { key: one.identifier, title: one.title, url: one.url, createdAt: one.createdAt },
     // as a webhook's: the team's key, then the labels
     teamHints: [one.team.key, ...one.labels.nodes.map((l) => l.name)],
+    ...(one.sortOrder === undefined ? {} : { order: one.sortOrder }),
     status: { id: one.state.id, name: one.state.name, category: one.state.type },
     changes: entries.flatMap((e) => statusChange(e, states)),
   };

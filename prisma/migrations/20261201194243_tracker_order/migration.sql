@@ -1,0 +1,3 @@
+-- AlterTable
+ALTER TABLE "Pbi" ADD COLUMN     "rankedAt" TIMESTAMP(3),
+ADD COLUMN     "trackerOrder" JSONB;
