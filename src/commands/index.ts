@@ -11,9 +11,11 @@ import {
 } from './command';
 import { flowAging } from './flow/aging';
 import { flowBacklog } from './flow/backlog';
+import { flowBlocked } from './flow/blocked';
 import { flowBoard } from './flow/board';
 import { flowChart } from './flow/chart';
 import { flowDigest } from './flow/digest';
+import { flowEfficiencyCommand } from './flow/efficiency';
 import { flowExport } from './flow/export';
 import { flowSle } from './flow/sle';
 import { flowThroughput } from './flow/throughput';
@@ -71,6 +73,8 @@ export const COMMANDS: readonly AnyCommand[] = [
   flowBacklog,
   flowSle,
   flowThroughput,
+  flowEfficiencyCommand,
+  flowBlocked,
   flowChart,
   flowDigest,
   flowExport,

@@ -1,7 +1,8 @@
 import { MAX_STAGE_NAME, MAX_STAGES } from './limits';
 
 /** The Nexus's Definition of Workflow: ordered stages, optional WIP limits, where flow starts and finishes. */
-export type Stage = { name: string; wipLimit: number | null };
+/** `wait`: a queue stage (work waits there, nobody works on it), which flow efficiency counts as waiting. */
+export type Stage = { name: string; wipLimit: number | null; wait?: boolean };
 export type Workflow = { stages: Stage[]; startStage: string; finishStage: string };
 
 export type WorkflowProblem =
@@ -118,6 +119,18 @@ export function setWipLimit(workflow: Workflow, name: string, wipLimit: number |
   const stage = findStage(workflow, name);
   if (!stage) return { problem: 'unknown-stage', stage: name };
   return { ...workflow, stages: workflow.stages.map((s) => (s === stage ? { ...s, wipLimit } : s)) };
+}
+
+/** The workflow with the stage marked as a queue stage, or unmarked. */
+export function setWait(workflow: Workflow, name: string, wait: boolean): Workflow | WorkflowProblem {
+  const stage = findStage(workflow, name);
+  if (!stage) return { problem: 'unknown-stage', stage: name };
+  const marked = ({ wait: _, ...rest }: Stage): Stage => (wait ? { ...rest, wait: true } : rest);
+  return { ...workflow, stages: workflow.stages.map((s) => (s === stage ? marked(s) : s)) };
+}
+
+export function isWaitStage(workflow: Workflow, name: string): boolean {
+  return findStage(workflow, name)?.wait === true;
 }
 
 export function setFlow(workflow: Workflow, start: string, finish: string): Workflow | WorkflowProblem {

@@ -154,6 +154,8 @@ export function explain(p: Problem): string {
       return `${escape(p.team)} is still needed on open PBIs (${(p.keys ?? []).slice(0, 5).map(escape).join(', ')}${(p.keys ?? []).length > 5 ? ', …' : ''}); take it off them first with ${code(`/pbi teams <key> -${asTyped(p.team)}`)}.`;
     case 'same-zone':
       return `The Nexus's time zone is already ${p.zone}.`;
+    case 'same-wait':
+      return `${code(p.stage)} is ${p.wait ? 'already' : 'not'} a wait stage: nothing changed.`;
     case 'zone-in-digest': {
       const zone = p.zone.slice(0, 40);
       return `The digest posts at its time in the Nexus's time zone, ${p.timeZone}. ${code(zone)} would change the zone every day is counted in (${ZONE_MOVES}), so it is a setting of its own: \`/nexus zone ${zone}\`, then \`/nexus digest ${p.time}\`.`;

@@ -33,7 +33,8 @@ export function describeWorkflow(workflow: Workflow): string {
   return workflow.stages
     .map((s) => {
       const mark = sameName(s.name, workflow.startStage) ? '▶ ' : sameName(s.name, workflow.finishStage) ? '✔ ' : '';
-      return `${mark}${code(s.name)}${s.wipLimit === null ? '' : ` (WIP ${s.wipLimit})`}`;
+      const wip = s.wipLimit === null ? '' : ` (WIP ${s.wipLimit})`;
+      return `${mark}${code(s.name)}${wip}${s.wait ? ' ⏸ wait' : ''}`;
     })
     .join(' → ');
 }
@@ -51,6 +52,10 @@ function saidOf(changed: SettingsChanged, who: string): string {
     }
     case 'stage':
       if (changed.action === 'remove') return `🧭 ${who} removed the stage ${code(changed.stage)}.`;
+      if (changed.action === 'wait')
+        return changed.wait
+          ? `🧭 ${who} marked ${code(changed.stage)} as a wait stage: days PBIs end there count as waiting in \`/flow efficiency\`.`
+          : `🧭 ${who} unmarked ${code(changed.stage)}: days PBIs end there count as active in \`/flow efficiency\` again.`;
       return changed.action === 'add'
         ? `🧭 ${who} added the stage ${code(changed.stage)}${changed.wipLimit ? ` with WIP limit ${changed.wipLimit}` : ''}.`
         : `🧭 ${who} set the WIP limit of ${code(changed.stage)} to ${changed.wipLimit ?? 'none'}.`;

@@ -1,10 +1,12 @@
 import type { DateTime } from 'luxon';
+import { type BlockSpan, blockSpans } from '../domain/blocked-time';
 import type { StageChange } from '../domain/cumulative-flow';
 import type { DependencyGraph } from '../domain/dependencies';
 import type { PbiEvent } from '../domain/events';
 import { ExpectedFailure, thrownProblem } from '../domain/expected-failure';
+import type { FlowHistory } from '../domain/flow-efficiency';
 import type { Nexus } from '../domain/nexus';
-import { evolve, type FlowDates, flowDatesOf, inOrder, type Pbi, replay } from '../domain/pbi';
+import { evolve, type FlowDates, flowDatesOf, inOrder, type Pbi, replay, type StageEntry } from '../domain/pbi';
 import type { PbiProblem } from '../domain/pbi-decisions';
 import type { Workflow } from '../domain/workflow';
 import { Prisma, type PrismaClient } from '../generated/prisma/client';
@@ -241,6 +243,82 @@ export function pbiRepository(prisma: PrismaClient, source: string, memo: Revisi
         else teams.set(team, [instantAt(at)]);
       }
       return { nexus, teams };
+    },
+
+    /**
+     * PBIs finished since `since`, each with its stage entries and blocks in order of occurrence: what flow
+     * efficiency reads. One raw read of the events of those PBIs (thousands of rows on a large Nexus).
+     */
+    async flowHistoriesSince(nexusId: string, since: DateTime): Promise<readonly FlowHistory[]> {
+      return memo.remembered(nexusId, `flow-histories|${since.toMillis()}`, 'revision', async () => {
+        const rows = await prisma.$queryRaw<
+          {
+            key: string;
+            title: string;
+            started: number;
+            finished: number;
+            type: string;
+            at: number;
+            stage: string | null;
+          }[]
+        >`
+          SELECT p.key, p.title, extract(epoch FROM p."startedAt")::float8 * 1000 AS started,
+                 extract(epoch FROM p."finishedAt")::float8 * 1000 AS finished, e.type,
+                 extract(epoch FROM e."occurredAt")::float8 * 1000 AS at,
+                 coalesce(e.payload->>'to', e.payload->>'stage') AS stage
+          FROM "Pbi" p JOIN "Event" e ON e."nexusId" = p."nexusId" AND e."pbiKey" = p.key
+          WHERE p."nexusId" = ${nexusId} AND p."finishedAt" >= ${since.toJSDate()} AND p."startedAt" IS NOT NULL
+            AND e.type IN ('pbi.added', 'pbi.moved', 'pbi.blocked', 'pbi.unblocked')
+          ORDER BY e."occurredAt", e.id`;
+        const histories = new Map<string, FlowHistory & { entries: StageEntry[]; blocks: BlockSpan[] }>();
+        for (const r of rows) {
+          let h = histories.get(r.key);
+          if (!h) {
+            const [startedAt, finishedAt] = [instantAt(r.started), instantAt(r.finished)];
+            h = { key: r.key, title: r.title, startedAt, finishedAt, entries: [], blocks: [] };
+            histories.set(r.key, h);
+          }
+          const at = instantAt(r.at);
+          const open = h.blocks.at(-1);
+          if (r.type === 'pbi.blocked' && (!open || open.until))
+            h.blocks.push({ key: r.key, reason: '', from: at, until: null });
+          else if (r.type === 'pbi.unblocked' && open && !open.until) open.until = at;
+          else if (r.stage !== null) h.entries.push({ stage: r.stage, at });
+        }
+        return [...histories.values()];
+      });
+    },
+
+    /**
+     * The blocks of every PBI blocked at some moment since `since` (blocked or unblocked since then, or blocked now),
+     * in order of occurrence. A block a PBI finished or was discarded under ends there.
+     */
+    async blocksSince(nexusId: string, since: DateTime): Promise<readonly BlockSpan[]> {
+      return memo.remembered(nexusId, `blocks|${since.toMillis()}`, 'revision', async () => {
+        const rows = await prisma.$queryRaw<
+          {
+            key: string;
+            type: 'pbi.blocked' | 'pbi.unblocked';
+            at: number;
+            reason: string | null;
+            closed: number | null;
+          }[]
+        >`
+          SELECT e."pbiKey" AS key, e.type, extract(epoch FROM e."occurredAt")::float8 * 1000 AS at,
+                 e.payload->>'reason' AS reason,
+                 extract(epoch FROM coalesce(p."finishedAt", p."discardedAt"))::float8 * 1000 AS closed
+          FROM "Event" e JOIN "Pbi" p ON p."nexusId" = e."nexusId" AND p.key = e."pbiKey"
+          WHERE e."nexusId" = ${nexusId} AND e.type IN ('pbi.blocked', 'pbi.unblocked')
+            AND (p."blockedAt" IS NOT NULL OR e."pbiKey" IN (
+              SELECT "pbiKey" FROM "Event" WHERE "nexusId" = ${nexusId} AND "occurredAt" >= ${since.toJSDate()}
+                AND type IN ('pbi.blocked', 'pbi.unblocked')))
+          ORDER BY e."occurredAt", e.id`;
+        const closed = new Map(rows.filter((r) => r.closed !== null).map((r) => [r.key, instantAt(r.closed!)]));
+        const spans = blockSpans(
+          rows.map((r) => ({ key: r.key, type: r.type, at: instantAt(r.at), reason: r.reason })),
+        );
+        return spans.map((s) => (s.until === null && closed.has(s.key) ? { ...s, until: closed.get(s.key)! } : s));
+      });
     },
 
     /** How many PBIs (not discarded) are in each stage. */

@@ -49,6 +49,8 @@ const LINES: Record<string, Line[]> = {
   'flow throughput': [{ line: (n) => `/flow throughput ${n}` }],
   'flow chart': [{ line: (n) => `/flow chart ${n}` }],
   'flow digest': [{ line: (n) => `/flow digest ${n}` }],
+  'flow efficiency': [{ line: (n) => `/flow efficiency ${n}` }],
+  'flow blocked': [{ line: (n) => `/flow blocked ${n}` }],
   'forecast when': [
     { line: (n) => `/forecast ${n}`, says: 'A number of PBIs is a whole number from 1 to 100000' },
     { line: (n) => `/forecast ${n} --team Alpha`, says: "A number of a team's squares is a whole number" },
@@ -77,6 +79,7 @@ const LINES: Record<string, Line[]> = {
   'nexus stage': [
     { line: (n) => `/nexus stage wip ready ${n}`, says: 'A WIP limit is a whole number', anyWord: true },
     { line: (n) => `/nexus stage add review --wip ${n}`, says: 'A WIP limit is a whole number', anyWord: true },
+    { line: (n) => `/nexus stage wait ready ${n}`, says: 'Give the stage and on' },
   ],
   'nexus flow': [{ line: (n) => `/nexus flow start ${n} finish done` }],
   'nexus sle': [

@@ -70,6 +70,8 @@ describeEachDatabase('Slack app over HTTP', (db) => {
       ['/flow', 'sle --team alpha', 'SLE of Alpha: not enough history (0 squares done in the window'],
       ['/flow', 'aging --team Beta', '0 squares of Beta in progress'],
       ['/flow', 'aging --team Gamma', 'There is no team Gamma'],
+      ['/flow', 'efficiency', 'No PBI finished since'],
+      ['/flow', 'blocked', '0 blocked now; 0 PBIs blocked since'],
       ['/flow', 'throughput', 'PBIs finished in the last 30 days'],
       ['/pbi', 'show PBI-1', 'PBI-1 · Pay with Apple Pay'],
       ['/forecast', '30', 'Not enough history'],

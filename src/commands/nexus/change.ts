@@ -16,6 +16,8 @@ import type { NexusContext } from '../command';
  */
 export type NexusProblem =
   | { problem: 'same-zone'; zone: string }
+  /** `/nexus stage wait` asking for what the stage is already */
+  | { problem: 'same-wait'; stage: string; wait: boolean }
   /** a zone typed after the digest's time: the zone is a setting of its own (`/nexus zone`) */
   | { problem: 'zone-in-digest'; zone: string; timeZone: string; time: string | undefined }
   | { problem: 'already-in-nit' | 'not-in-nit'; users: string[] }
@@ -37,6 +39,8 @@ export type SettingsChanged =
   | { setting: 'teams'; action: 'add' | 'remove'; changed: string[]; teams: string[] }
   | { setting: 'stage'; action: 'add' | 'wip'; stage: string; wipLimit: number | null }
   | { setting: 'stage'; action: 'remove'; stage: string }
+  /** marked as a wait (queue) stage, or unmarked */
+  | { setting: 'stage'; action: 'wait'; stage: string; wait: boolean }
   | { setting: 'flow'; start: string; finish: string }
   | { setting: 'sle'; sle: SleSetting }
   | { setting: 'digest'; digest: DigestSchedule; timeZone: string }
