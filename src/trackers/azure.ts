@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import { withLinks } from '../domain/tracker';
+import { azureLinks, relations } from './azure-links';
 import { instant } from './parse-time';
 import { checkKeyMaterial, header, randomSecret, sameSecret } from './signature';
 import { ACCEPTED, rejected, type Tracker } from './tracker';
@@ -11,6 +13,8 @@ const payload = z.object({
   resource: z.object({
     workItemId: z.number().int().optional(),
     fields: z.record(z.string(), z.unknown()).default({}),
+    /** the revision's changes of links (`added`, `removed`, `updated`), present when it changed any */
+    relations: z.looseObject({}).optional(),
     revision: z.object({
       id: z.number().int(),
       fields: z.looseObject({
@@ -19,6 +23,8 @@ const payload = z.object({
         'System.AreaPath': z.string().optional(),
       }),
       _links: z.object({ html: z.object({ href: z.url() }).optional() }).optional(),
+      /** every link of the work item at this revision; Azure DevOps leaves it out when there is none */
+      relations,
     }),
   }),
 });
@@ -26,7 +32,10 @@ const payload = z.object({
 const stateChange = change(z.string());
 const changedDate = change(instant);
 
-/** Azure DevOps service hook `workitem.updated`: no signature, basic auth whose password is the shared secret. */
+/**
+ * Azure DevOps service hook `workitem.updated` changing `System.State` or the work item's links (its predecessors:
+ * `System.LinkTypes.Dependency-Reverse`); no signature, basic auth whose password is the shared secret.
+ */
 export const azure: Tracker = {
   kind: 'azure',
   verify(request, secret) {
@@ -43,9 +52,13 @@ export const azure: Tracker = {
   parse(body) {
     const event = payload.parse(body);
     const state = stateChange.safeParse(event.resource.fields['System.State']);
-    if (event.eventType !== 'workitem.updated' || !state.success || !state.data.newValue)
+    const moved = state.success && state.data.newValue ? state.data : null;
+    // links made or removed without a state change still say what the work item waits for
+    if (event.eventType !== 'workitem.updated' || (!moved && !event.resource.relations))
       return { ignored: 'no System.State change' };
     const { revision } = event.resource;
+    // the revision's links are all of them; a revision that changed links and lists none has none left
+    const links = azureLinks(revision.relations ?? (event.resource.relations ? [] : undefined));
     const id = event.resource.workItemId || revision.id;
     const at =
       changedDate.parse(event.resource.fields['System.ChangedDate'] ?? {}).newValue ??
@@ -59,10 +72,11 @@ export const azure: Tracker = {
           url: revision._links?.html?.href ?? null,
           createdAt: revision.fields['System.CreatedDate'],
         },
-        from: state.data.oldValue ? { id: null, name: state.data.oldValue, category: null } : null,
-        to: { id: null, name: state.data.newValue, category: null },
+        from: moved?.oldValue ? { id: null, name: moved.oldValue, category: null } : null,
+        to: moved ? { id: null, name: moved.newValue!, category: null } : null,
         at,
         teamHints: area ? [...new Set([area, area.split('\\').at(-1)!])] : [],
+        ...withLinks(links),
       },
     };
   },

@@ -17,6 +17,9 @@ export type FakeWorkItem = {
   area: string;
   initial: string;
   moves: { at: DateTime; to: string }[];
+  /** ids of its predecessors (Dependency-Reverse links) and of other related work items (Related links) */
+  predecessors?: number[];
+  related?: number[];
 };
 
 /** Azure DevOps's instants: `2017-09-04T02:36:18.75Z`. */
@@ -54,7 +57,24 @@ export async function startFakeAzure(opts: { token?: string; items?: FakeWorkIte
   }
 
   /** A work item with the fields asked for, from the published batch example. */
-  function workItemJson(base: string, item: FakeWorkItem, fields: string[] | undefined) {
+  /**
+   * The work item's relations as `$expand=relations` gives them (`WorkItemRelation`: `rel`, `url`, `attributes`), in
+   * the shape of Microsoft's `workItems/GET__wit_workitems__ids___expand-relations.json` example.
+   */
+  function relationsOf(base: string, item: FakeWorkItem) {
+    const link = (rel: string, name: string, id: number) => ({
+      rel,
+      url: `${base}/_apis/wit/workItems/${id}`,
+      attributes: { isLocked: false, name },
+    });
+    return [
+      ...(item.predecessors ?? []).map((id) => link('System.LinkTypes.Dependency-Reverse', 'Predecessor', id)),
+      ...(item.related ?? []).map((id) => link('System.LinkTypes.Related', 'Related', id)),
+      { rel: 'Hyperlink', url: 'https://example.com/spec', attributes: { isLocked: false, name: 'Hyperlink' } },
+    ];
+  }
+
+  function workItemJson(base: string, item: FakeWorkItem, fields: string[] | undefined, expand = false) {
     const template = structuredClone(fixture('workitemsbatch.json').value[0]);
     const all: Record<string, unknown> = {
       ...template.fields,
@@ -71,6 +91,7 @@ export async function startFakeAzure(opts: { token?: string; items?: FakeWorkIte
       id: item.id,
       rev: 1 + item.moves.length * 2,
       fields: Object.fromEntries(Object.entries(all).filter(([name]) => !fields || fields.includes(name))),
+      ...(expand ? { relations: relationsOf(base, item) } : {}),
       url: `${base}/_apis/wit/workItems/${item.id}`,
     };
   }
@@ -164,11 +185,20 @@ export async function startFakeAzure(opts: { token?: string; items?: FakeWorkIte
       ];
     }
     if (req.method === 'POST' && resource === 'workitemsbatch') {
-      const request = JSON.parse(body) as { ids: number[]; fields?: string[]; errorPolicy?: number | string };
+      const request = JSON.parse(body) as {
+        ids: number[];
+        fields?: string[];
+        errorPolicy?: number | string;
+        $expand?: number | string;
+      };
+      // Azure DevOps refuses $expand with fields (VS403000-like 400); Relations (1) or All (4) bring the relations
+      if (request.$expand !== undefined && request.fields)
+        return [400, { ...errors.badWiql, message: 'The expand parameter can not be used with the fields parameter.' }];
+      const expand = ['1', '4', 'relations', 'all'].includes(String(request.$expand ?? '').toLowerCase());
       const omit = request.errorPolicy === 2 || String(request.errorPolicy).toLowerCase() === 'omit';
       const value = request.ids.map((id) => {
         const item = deleted.has(id) ? undefined : items.find((i) => i.id === id);
-        return item ? workItemJson(organization, item, request.fields) : null;
+        return item ? workItemJson(organization, item, request.fields, expand) : null;
       });
       if (!omit && value.includes(null))
         return [

@@ -29,6 +29,9 @@ export type FakeLinearIssue = {
   trashed?: boolean;
   /** its place in its team's manual order (`Issue.sortOrder`, lower first); Linear gives every issue one */
   sortOrder?: number;
+  /** identifiers of the issues it blocks, and of those it is related to (IssueRelation types blocks, related) */
+  blocks?: string[];
+  relatedTo?: string[];
 };
 
 /** Which of the documents an import sends a request is, by the root field it asks for. */
@@ -98,7 +101,25 @@ export async function startFakeLinear(opts: { apiKey?: string; issues?: FakeLine
     return entries;
   }
 
-  function issueJson(issue: FakeLinearIssue, historyFirst: number) {
+  /**
+   * The issue's relations as Linear's schema has them (`IssueRelation`: `type`, `issue`, `relatedIssue`): those it is
+   * the source of, and the inverse ones (other issues' relations naming it), `first` of each.
+   */
+  function relationsOf(issue: FakeLinearIssue, first: number) {
+    const mine = [
+      ...(issue.blocks ?? []).map((identifier) => ({ type: 'blocks', relatedIssue: { identifier } })),
+      ...(issue.relatedTo ?? []).map((identifier) => ({ type: 'related', relatedIssue: { identifier } })),
+    ];
+    const inverse = issues.flatMap((other) =>
+      (other.blocks ?? []).includes(issue.identifier)
+        ? [{ type: 'blocks', issue: { identifier: other.identifier } }]
+        : [],
+    );
+    const part = <T>(all: T[]) => ({ nodes: all.slice(0, first), pageInfo: { hasNextPage: all.length > first } });
+    return { relations: part(mine), inverseRelations: part(inverse) };
+  }
+
+  function issueJson(issue: FakeLinearIssue, historyFirst: number, relationsFirst: number) {
     return {
       ...structuredClone(template),
       id: issue.id,
@@ -113,6 +134,7 @@ export async function startFakeLinear(opts: { apiKey?: string; issues?: FakeLine
       team: { key: issue.team },
       labels: { nodes: (issue.labels ?? []).map((name) => ({ name })) },
       history: page(historyOf(issue), historyFirst, null),
+      ...relationsOf(issue, relationsFirst),
     };
   }
 
@@ -142,11 +164,15 @@ export async function startFakeLinear(opts: { apiKey?: string; issues?: FakeLine
         const since = Date.parse(variables.filter?.updatedAt?.gte ?? '1970-01-01T00:00:00Z');
         const team = variables.filter?.team?.key?.eqIgnoreCase?.toLowerCase();
         const historyFirst = Number(/history\(first: (\d+)\)/.exec(query)?.[1] ?? 50);
+        const relationsFirst = Number(/relations\(first: (\d+)\)/.exec(query)?.[1] ?? 50);
         const all = issues
           .filter((i) => updated(i) >= since && (!team || i.team.toLowerCase() === team))
           .sort((a, b) => a.created.toMillis() - b.created.toMillis());
         const found = page(all, Math.min(variables.first ?? 50, 250), variables.after);
-        return [200, { data: { issues: { ...found, nodes: found.nodes.map((i) => issueJson(i, historyFirst)) } } }];
+        return [
+          200,
+          { data: { issues: { ...found, nodes: found.nodes.map((i) => issueJson(i, historyFirst, relationsFirst)) } } },
+        ];
       }
       case 'issue': {
         const issue = issues.find((i) => i.id === variables.id || i.identifier === variables.id);

@@ -92,6 +92,18 @@ describeEachDatabase('/nexus import azure', (db) => {
     expect(await db().prisma.importJob.findFirstOrThrow()).toMatchObject({ state: 'done', sealedToken: '' });
   });
 
+  test('predecessor links (Dependency-Reverse) become dependencies; related links and hyperlinks do not', async () => {
+    const items = azureItems(START, 3, ['Active']);
+    items[1].predecessors = [101, 999]; // 999: a work item the Nexus does not have
+    items[2].related = [101];
+    azure.setItems(items);
+    await importing();
+    expect(summary()).toContain('The Azure DevOps import is done.');
+    expect((await h.store.pbis.get(nexusId, 'AB#102'))!.dependsOn).toEqual(['AB#101']);
+    expect((await h.store.pbis.get(nexusId, 'AB#103'))!.dependsOn).toEqual([]);
+    expect((await h.store.pbis.get(nexusId, 'AB#101'))!.dependsOn).toEqual([]);
+  });
+
   test('a second import changes nothing, even once the inbox forgot the first', async () => {
     azure.setItems(azureItems(START, 4));
     await importing();

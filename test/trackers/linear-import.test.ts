@@ -137,6 +137,21 @@ describeEachDatabase('/nexus import linear', (db) => {
     expect(await backlog()).toEqual(['ENG-1', 'ENG-2', 'ENG-3']);
   });
 
+  test('"blocks" relations become dependencies, from either issue; "related" ones do not', async () => {
+    const issues = linearIssues(START, 3, ['In Progress']);
+    issues[0].blocks = ['ENG-2'];
+    issues[2].relatedTo = ['ENG-1'];
+    issues[2].blocks = ['ENG-404'];
+    linear.setIssues(issues);
+    await importing();
+    expect(summary()).toContain('The Linear import is done.');
+    expect((await h.store.pbis.get(nexusId, 'ENG-2'))!.dependsOn).toEqual(['ENG-1']);
+    expect((await h.store.pbis.get(nexusId, 'ENG-1'))!.dependsOn).toEqual([]);
+    expect((await h.store.pbis.get(nexusId, 'ENG-3'))!.dependsOn).toEqual([]);
+    const added = (await events()).filter((e) => e.type === 'pbi.dependency-added');
+    expect(added.map((e) => [e.pbiKey, e.source])).toEqual([['ENG-2', 'import:linear']]);
+  });
+
   test('a second import changes nothing, even once the inbox forgot the first', async () => {
     linear.setIssues(linearIssues(START, 4));
     await importing();

@@ -116,6 +116,30 @@ describe('each tracker reads its own payload', () => {
     });
   });
 
+  test("Azure DevOps: the revision's relations are its links; a change of links alone is a change", () => {
+    const { json } = statusChange('azure', 5, 'Active', NOW, { from: 'New' });
+    expect((TRACKERS.azure.parse(json, request({}, '')) as any).change.links).toBeUndefined();
+    const relation = (rel: string, id: number) => ({
+      rel,
+      url: `https://dev.azure.com/fabrikam/_apis/wit/workItems/${id}`,
+      attributes: { isLocked: false, name: 'Predecessor' },
+    });
+    json.resource.revision.relations = [
+      relation('System.LinkTypes.Dependency-Reverse', 7),
+      { rel: 'Hyperlink', url: 'https://example.com', attributes: {} },
+    ];
+    expect((TRACKERS.azure.parse(json, request({}, '')) as any).change.links).toEqual([
+      { relation: 'System.LinkTypes.Dependency-Reverse', key: 'AB#7' },
+    ]);
+    // the predecessor removed, the state untouched: the revision lists no relation any more
+    delete json.resource.fields['System.State'];
+    delete json.resource.revision.relations;
+    json.resource.relations = { removed: [relation('System.LinkTypes.Dependency-Reverse', 7)] };
+    expect(TRACKERS.azure.parse(json, request({}, ''))).toMatchObject({ change: { to: null, links: [] } });
+    delete json.resource.relations;
+    expect(TRACKERS.azure.parse(json, request({}, ''))).toEqual({ ignored: 'no System.State change' });
+  });
+
   test("Jira: the issue's rank (a LexoRank in the Rank field) is its order; a rank or link change alone is a change", () => {
     const { json } = statusChange('jira', 24, 'In Progress', NOW, { from: 'To Do' });
     json.issue.fields.customfield_10019 = '0|i0000f:';

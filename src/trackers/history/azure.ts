@@ -8,13 +8,12 @@ import {
   type ItemHistory,
   type StatusChange,
 } from '../../domain/tracker-import';
+import { azureLinks, relations } from '../azure-links';
 import { instant } from '../parse-time';
 import { fromStatus, readFailure, SIGN_IN_PAGE } from './azure-answers';
 import { type HistorySource, READ_TIMEOUT_MS, skip, type TrackerHistory, unreadable } from './history';
 import { inTurns, patiently, type ReadFailure } from './patiently';
 
-/** The fields an import needs of a work item: what the webhook reads of it too. */
-const FIELDS = ['System.Id', 'System.Title', 'System.State', 'System.CreatedDate', 'System.AreaPath'];
 /** Work items' updates read at once: a page of 100 items in about 25 turns. */
 const UPDATES_AT_ONCE = 4;
 /** Updates asked for at a time of one work item (Azure DevOps's largest page of them). */
@@ -32,6 +31,7 @@ const workItem = z.object({
     'System.CreatedDate': instant,
     'System.AreaPath': z.string().optional(),
   }),
+  relations,
 });
 type WorkItem = z.infer<typeof workItem>;
 const value = <T extends z.ZodType>(v: T) => z.object({ oldValue: v.optional(), newValue: v.optional() });
@@ -86,9 +86,10 @@ export function azureHistory(source: HistorySource): TrackerHistory {
       const page = await ids(cursor, IMPORT_PAGE_ITEMS);
       if (!page.length) return { items: [], skipped: {}, next: null };
       const { wit } = await client();
-      // errorPolicy Omit (2): a work item deleted since the WIQL comes back as null instead of failing the batch
+      // errorPolicy Omit (2): a work item deleted since the WIQL comes back as null instead of failing the batch.
+      // $expand Relations (1) for its links, which Azure DevOps gives only with every field, not with `fields`
       const batch = await patiently(
-        () => wit.getWorkItemsBatch({ ids: page, fields: FIELDS, errorPolicy: 2 }, project),
+        () => wit.getWorkItemsBatch({ ids: page, $expand: 1, errorPolicy: 2 }, project),
         read,
       );
       if (!batch) await emptyAnswer(reader, { problem: 'bad-query', message: noProject(project) });
@@ -189,6 +190,8 @@ function itemHistory(baseUrl: string, project: string, w: WorkItem, changes: Sta
       createdAt: w.fields['System.CreatedDate'],
     },
     teamHints: area ? [...new Set([area, area.split('\\').at(-1)!])] : [],
+    // asked for with every work item: none is no links
+    links: azureLinks(w.relations ?? []),
     status: now ? status(now) : { id: null, name: 'unknown', category: null },
     changes: [...changes].sort((a, b) => a.at.toMillis() - b.at.toMillis()),
   };

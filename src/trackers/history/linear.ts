@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { TrackerStatus } from '../../domain/tracker';
+import { type TrackerLink, type TrackerStatus, withLinks } from '../../domain/tracker';
 import { IMPORT_PAGE_ITEMS, type ItemHistory, type StatusChange } from '../../domain/tracker-import';
 import { instant } from '../parse-time';
 import { type HistorySource, isUnreadable, READ_TIMEOUT_MS, skip, type TrackerHistory, unreadable } from './history';
@@ -10,10 +10,17 @@ type Sdk = typeof import('@linear/sdk', { with: { 'resolution-mode': 'import' }}
 
 /**
  * History entries read with each issue of a page. Linear refuses a query of more than 10,000 complexity points (an
- * object 1, a field 0.1, a connection's children times its `first`): 100 issues × (40 entries × 1.4 + 20 labels × 1.1
- * + the issue's own ≈ 4) ≈ 8,200. An issue with more entries (every field change is one) has the rest read after.
+ * object 1, a field 0.1, a connection's children times its `first`): 100 issues × (25 entries × 1.4 + 20 labels × 1.1
+ * + 2 × 5 relations × 2.2 + the issue's own ≈ 4) ≈ 8,300. An issue with more entries (every field change is one) has
+ * the rest read after.
  */
-const HISTORY_WITH_ISSUE = 40;
+const HISTORY_WITH_ISSUE = 25;
+/**
+ * Relations read with each issue, each way (those it is the source of, and the inverse). More is rare; an issue with
+ * more gives no links (the other issues' own relations still bring theirs), as a part would read as the whole.
+ */
+const RELATIONS_WITH_ISSUE = 5;
+const RELATION_FIELDS = 'pageInfo { hasNextPage }';
 /** Labels read with each issue (team hints): more than this on one issue is rare. */
 const LABELS_WITH_ISSUE = 20;
 /** History entries a request reads of one issue whose history is longer than HISTORY_WITH_ISSUE. */
@@ -34,6 +41,8 @@ const ISSUES = `query NexusImportIssues($first: Int!, $after: String, $filter: I
       team { key }
       labels(first: ${LABELS_WITH_ISSUE}) { nodes { name } }
       history(first: ${HISTORY_WITH_ISSUE}) { ${HISTORY_FIELDS} }
+      relations(first: ${RELATIONS_WITH_ISSUE}) { nodes { type relatedIssue { identifier } } ${RELATION_FIELDS} }
+      inverseRelations(first: ${RELATIONS_WITH_ISSUE}) { nodes { type issue { identifier } } ${RELATION_FIELDS} }
     }
     pageInfo { hasNextPage endCursor }
   }
@@ -63,6 +72,8 @@ const entry = z.object({
 });
 type Entry = z.infer<typeof entry>;
 const history = z.object({ nodes: z.array(entry), pageInfo });
+const more = z.object({ hasNextPage: z.boolean() });
+const other = z.object({ identifier: z.string().min(1) });
 const issue = z.object({
   id: z.string(),
   identifier: z.string().min(1),
@@ -76,6 +87,13 @@ const issue = z.object({
   team: z.object({ key: z.string() }),
   labels: z.object({ nodes: z.array(z.object({ name: z.string() })) }),
   history,
+  // IssueRelation: `issue` <type> `relatedIssue` ("blocks"; also "related", "duplicate", "similar")
+  relations: z
+    .object({ nodes: z.array(z.object({ type: z.string(), relatedIssue: other })), pageInfo: more })
+    .optional(),
+  inverseRelations: z
+    .object({ nodes: z.array(z.object({ type: z.string(), issue: other })), pageInfo: more })
+    .optional(),
 });
 type Issue = z.infer<typeof issue>;
 const issuesPage = z.object({ issues: z.object({ nodes: z.array(issue), pageInfo }) });
@@ -192,9 +210,28 @@ function itemHistory(one: Issue, entries: readonly Entry[], states: States): Ite
     // as a webhook's: the team's key, then the labels
     teamHints: [one.team.key, ...one.labels.nodes.map((l) => l.name)],
     ...(one.sortOrder === undefined ? {} : { order: one.sortOrder }),
+    ...withLinks(linearLinks(one)),
     status: { id: one.state.id, name: one.state.name, category: one.state.type },
     changes: entries.flatMap((e) => statusChange(e, states)),
   };
+}
+
+/**
+ * The issue's relations in tracker words: it "blocks" its relations' related issues, and is "blocked by" the issues
+ * of its inverse relations that block it (`trackerDependencies` says which are dependencies). Undefined when Linear
+ * did not give them all.
+ */
+function linearLinks(one: Issue): TrackerLink[] | undefined {
+  const { relations, inverseRelations } = one;
+  if (!relations || !inverseRelations || relations.pageInfo.hasNextPage || inverseRelations.pageInfo.hasNextPage)
+    return undefined;
+  return [
+    ...relations.nodes.map((r) => ({ relation: r.type, key: r.relatedIssue.identifier })),
+    ...inverseRelations.nodes.map((r) => ({
+      relation: r.type === 'blocks' ? 'blocked by' : r.type,
+      key: r.issue.identifier,
+    })),
+  ];
 }
 
 /** The entry's state change, if it changed the state (most entries change other fields). */
