@@ -6,6 +6,7 @@ import path from 'node:path';
 import { DateTime } from 'luxon';
 import { signGeneric } from '../../src/trackers/generic';
 import { freePort } from '../support/bot-process';
+import { seededDataDir } from '../support/databases';
 import { startFakeSlack } from '../support/fake-slack';
 import { decodePng } from '../support/png';
 
@@ -60,7 +61,7 @@ describe('local console, piped', () => {
   });
 
   test('the console keeps its log out of the conversation: JSON lines go to a file in DATA_DIR, not around the prompt', async () => {
-    const dir = path.join(dataDir, 'logged');
+    const dir = await seededDataDir(path.join(dataDir, 'logged'));
     const { code, stdout, stderr } = await runApp([], '/nexus help\n', { DATA_DIR: dir, LOG_LEVEL: 'info' });
     expect(code).toBe(0);
     expect(stderr).toBe('');
@@ -86,7 +87,7 @@ describe('local console, piped', () => {
   test('a forecast with --chart writes the histogram as a PNG and prints its path', async () => {
     const chartsDir = path.join(dataDir, 'charts');
     const { code, stdout } = await runApp(['--demo'], '/forecast 20 --chart\n/forecast 5\n', {
-      DATA_DIR: path.join(dataDir, 'chart-demo'),
+      DATA_DIR: await seededDataDir(path.join(dataDir, 'chart-demo')),
       CHARTS_DIR: chartsDir,
     });
     expect(code).toBe(0);
@@ -102,7 +103,7 @@ describe('local console, piped', () => {
     const exportsDir = path.join(dataDir, 'exports');
     const reports = '/flow board\n/flow sle\n/flow throughput\n/forecast 10\n/forecast sprint\n';
     const demo = await runApp(['--demo'], `/flow export csv\n${reports}`, {
-      DATA_DIR: path.join(dataDir, 'export-demo'),
+      DATA_DIR: await seededDataDir(path.join(dataDir, 'export-demo')),
       EXPORTS_DIR: exportsDir,
     });
     expect(demo.code).toBe(0);
@@ -114,7 +115,7 @@ describe('local console, piped', () => {
       [],
       `${setup}\n/nexus import csv ${file}\n/nexus import csv ${file} --apply\n${reports}`,
       {
-        DATA_DIR: path.join(dataDir, 'import-demo'),
+        DATA_DIR: await seededDataDir(path.join(dataDir, 'import-demo')),
       },
     );
     expect(copy.code).toBe(0);
@@ -133,13 +134,15 @@ describe('local console, piped', () => {
         HOME: process.env.HOME ?? '',
         LOG_LEVEL: 'warn',
         PORT: String(port),
-        DATA_DIR: path.join(dataDir, 'webhooks'),
+        DATA_DIR: await seededDataDir(path.join(dataDir, 'webhooks')),
       },
     });
     let stdout = '';
     child.stdout.on('data', (d) => (stdout += d));
     const printed = async (pattern: RegExp) => {
-      for (let i = 0; i < 400 && !pattern.test(stdout); i++) await new Promise((r) => setTimeout(r, 50));
+      // starting tsx and the database took over 20 s at load 13: wait as long as the test may take
+      const until = Date.now() + 90_000;
+      while (!pattern.test(stdout) && Date.now() < until) await new Promise((r) => setTimeout(r, 50));
       const m = pattern.exec(stdout);
       if (!m) throw new Error(`never printed ${pattern}: ${stdout}`);
       return m;

@@ -12,6 +12,7 @@ import { seededRng } from '../../src/domain/random';
 import { openStore } from '../../src/store';
 import { openDatabase } from '../../src/store/database';
 import { freePort, startBotProcess } from '../support/bot-process';
+import { seededDataDir } from '../support/databases';
 import { type FakeSlack, startFakeSlack } from '../support/fake-slack';
 import { SIGNING_SECRET, sign } from '../support/slack-requests';
 
@@ -119,7 +120,7 @@ describe('/forecast accuracy on a big Nexus, in the compiled bot on the embedded
   }
 
   beforeAll(async () => {
-    dataDir = mkdtempSync(path.join(tmpdir(), 'nexus-flow-accuracy-'));
+    dataDir = await seededDataDir(mkdtempSync(path.join(tmpdir(), 'nexus-flow-accuracy-')));
     await buildMediumNexus(dataDir, DateTime.utc());
     fake = await startFakeSlack();
     port = await freePort();

@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { DateTime } from 'luxon';
 import { blocksToText } from '../../src/console/plain-text';
+import { seededDataDir } from '../support/databases';
 import { type FakeSlack, startFakeSlack } from '../support/fake-slack';
 import { SIGNING_SECRET } from '../support/slack-requests';
 import { type Delivery, signed, statusChange } from '../support/tracker-payloads';
@@ -65,7 +66,7 @@ describe('a flood of forged deliveries at one Nexus, on the embedded database', 
     );
 
   beforeAll(async () => {
-    dataDir = mkdtempSync(path.join(tmpdir(), 'nexus-flow-flood-'));
+    dataDir = await seededDataDir(mkdtempSync(path.join(tmpdir(), 'nexus-flow-flood-')));
     fake = await startFakeSlack();
     const env = {
       DATA_DIR: dataDir,

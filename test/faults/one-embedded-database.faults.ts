@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { blocksToText } from '../../src/console/plain-text';
 import { freePort } from '../support/bot-process';
+import { seededDataDir } from '../support/databases';
 import { type FakeSlack, startFakeSlack } from '../support/fake-slack';
 import { SIGNING_SECRET } from '../support/slack-requests';
 import { type Cluster, startCluster } from './cluster';
@@ -46,7 +47,7 @@ describe('one process at a time on an embedded database', () => {
   const say = (command: string, text: string) => cluster.command(fake, { command, text, channel_id: 'C1' });
 
   beforeAll(async () => {
-    dataDir = mkdtempSync(path.join(tmpdir(), 'nexus-flow-lock-'));
+    dataDir = await seededDataDir(mkdtempSync(path.join(tmpdir(), 'nexus-flow-lock-')));
     fake = await startFakeSlack();
     cluster = await startCluster(1, slackEnv());
   });
