@@ -9,6 +9,7 @@ import {
   applyTrackerChange,
   applyTrackerDeletion,
   DELETED,
+  decideFlag,
   isRepeat,
   LABEL,
   notAfter,
@@ -212,6 +213,13 @@ export function decideTrackerBatch(input: TrackerBatchInput): TrackerBatch {
     );
     if (decided) follow(delivery, key, decided);
   };
+  /** The block or unblock the delivery's flag says for the PBI `key` (Jira's Flagged). */
+  const flag = (delivery: TrackerDelivery, key: string) => {
+    const { flagged, at } = delivery.change;
+    if (flagged === undefined) return;
+    const decided = decideFlag(working.get(key)!.pbi, flagged, { at, actor: delivery.kind });
+    if (decided) follow(delivery, key, decided);
+  };
   /** The dependencies the delivery's links say, between the item (`key`) and the PBIs it links to. */
   const linkDependencies = (delivery: TrackerDelivery, key: string) => {
     if (!delivery.change.links?.length) return;
@@ -224,11 +232,12 @@ export function decideTrackerBatch(input: TrackerBatchInput): TrackerBatch {
     const connection = connections.get(kind);
     const current = working.get(change.item.key) ?? null;
     if (change.to === null) {
-      // links or order alone: they say something of a PBI only, and only while its tracker is connected
+      // links, order or a flag alone: they say something of a PBI only, and only while its tracker is connected
       const before = events.length;
       if (current && connection) {
         linkDependencies(delivery, current.pbi.key);
         order(delivery, current.pbi.key);
+        flag(delivery, current.pbi.key);
       }
       (events.length > before ? states.applied : states.ignored).push(id);
       continue;
@@ -258,6 +267,7 @@ export function decideTrackerBatch(input: TrackerBatchInput): TrackerBatch {
       // the links are as the tracker has them now, which a repeated move (an import after the webhook) still says
       linkDependencies(delivery, current.pbi.key);
       order(delivery, current.pbi.key);
+      flag(delivery, current.pbi.key);
       continue;
     }
     const teams = teamsForHints(connection.mapping, nexus, change.teamHints);
@@ -265,6 +275,7 @@ export function decideTrackerBatch(input: TrackerBatchInput): TrackerBatch {
     record(delivery, current, applied);
     linkDependencies(delivery, applied.pbi.key);
     order(delivery, applied.pbi.key);
+    flag(delivery, applied.pbi.key);
   }
   const writes = [...working.values()]
     .filter((w) => w.pbi !== w.before)

@@ -40,7 +40,24 @@ export type TrackerChange = {
   links?: TrackerLink[];
   /** the item's place in the tracker's own order now (Jira's rank, Linear's sortOrder); absent when not sent */
   order?: TrackerOrderValue;
+  /** whether the item is flagged as impeded now (Jira's Flagged field); absent when the change does not say */
+  flagged?: boolean;
 };
+
+/** The reason a PBI is blocked with when its tracker flags the item (Jira's Flagged: an impediment). */
+export const FLAGGED_REASON = 'flagged in the tracker';
+
+/**
+ * The block or unblock a tracker's flag decides: flagged blocks a PBI not blocked, unflagged unblocks one the flag
+ * blocked. A block someone gave by hand (another reason) stays until someone unblocks it: the tracker's flag was not
+ * what they meant. Nothing for a discarded PBI, or when the flag says what the PBI is already.
+ */
+export function decideFlag(pbi: Pbi, flagged: boolean, who: { at: DateTime; actor: string }): PbiEvent | null {
+  if (pbi.discardedAt) return null;
+  if (flagged && !pbi.blocked) return { type: 'pbi.blocked', key: pbi.key, reason: FLAGGED_REASON, ...who };
+  if (!flagged && pbi.blocked?.reason === FLAGGED_REASON) return { type: 'pbi.unblocked', key: pbi.key, ...who };
+  return null;
+}
 
 /** A link from the item to another, in the tracker's words: "is blocked by" ED-3 (Jira), "blocks" ED-9. */
 export type TrackerLink = { relation: string; key: string };

@@ -383,6 +383,8 @@ const ADDED = [
   'url',
   'stage',
   'squares',
+  'blockedReason',
+  'blockedAt',
   'startedAt',
   'finishedAt',
   'stageEnteredAt',
@@ -393,13 +395,15 @@ const ADDED = [
   'trackerOrder',
 ] as const;
 /**
- * The columns a tracker change writes of a known PBI: it moves, renames, discards, links it to others and places it
- * in its tracker's order.
+ * The columns a tracker change writes of a known PBI: it moves, renames, discards, links it to others, places it in
+ * its tracker's order, and blocks or unblocks it (Jira's Flagged).
  */
 const MOVED = [
   'title',
   'url',
   'stage',
+  'blockedReason',
+  'blockedAt',
   'stageEnteredAt',
   'startedAt',
   'finishedAt',

@@ -35,8 +35,17 @@ const payload = z.object({
   changelog: z.object({ items: z.array(statusItem) }).optional(),
 });
 
-/** The changelog fields of a change to the issue's place in Jira's order or to its links. */
-const ORDER_OR_LINKS = ['rank', 'link'];
+/** The changelog fields of a change to the issue's place in Jira's order, to its links or to its flag. */
+const ORDER_LINKS_OR_FLAG = ['rank', 'link', 'flagged'];
+
+/**
+ * `flagged` when the changelog changes Jira's Flagged field: "Impediment" when flagged, empty when the flag is taken
+ * off. Absent otherwise: the field's id differs between sites, so the issue's own fields can't say it.
+ */
+function withFlag(items: readonly { field: string; toString: string | null }[] | undefined): { flagged?: boolean } {
+  const flag = items?.find((item) => item.field.toLowerCase() === 'flagged');
+  return flag ? { flagged: Boolean(flag.toString?.trim()) } : {};
+}
 
 /** `order` only when the issue has a rank: none found is not "no place". */
 function withOrder(order: string | undefined): { order?: string } {
@@ -44,9 +53,9 @@ function withOrder(order: string | undefined): { order?: string } {
 }
 
 /**
- * Jira Cloud: `jira:issue_updated` whose changelog changes the status (or alone the rank or links: Jira sends one to
- * each issue of a link made or removed, with its `issuelinks` as they are then), and `jira:issue_deleted`; signed like
- * GitHub in X-Hub-Signature.
+ * Jira Cloud: `jira:issue_updated` whose changelog changes the status (or alone the rank, links or Flagged: Jira sends
+ * one to each issue of a link made or removed, with its `issuelinks` as they are then), and `jira:issue_deleted`;
+ * signed like GitHub in X-Hub-Signature.
  */
 export const jira: Tracker = {
   kind: 'jira',
@@ -71,6 +80,7 @@ export const jira: Tracker = {
         teamHints: [...issue.fields.components.map((c) => c.name), ...issue.fields.labels],
         ...withLinks(jiraLinks(issue.fields.issuelinks)),
         ...withOrder(jiraRank(issue.fields)),
+        ...withFlag(event.changelog?.items),
       },
     });
     if (event.webhookEvent === 'jira:issue_deleted')
@@ -78,8 +88,8 @@ export const jira: Tracker = {
     if (event.webhookEvent !== 'jira:issue_updated') return { ignored: 'no status change' };
     const status = event.changelog?.items.find((item) => (item.fieldId ?? item.field) === 'status');
     if (!status || status.toString === null)
-      // an issue ranked or linked without a status change still says where it is and what it waits for
-      return event.changelog?.items.some((item) => ORDER_OR_LINKS.includes(item.field.toLowerCase()))
+      // an issue ranked, linked or flagged without a status change still says where it is and what it waits for
+      return event.changelog?.items.some((item) => ORDER_LINKS_OR_FLAG.includes(item.field.toLowerCase()))
         ? change(null, null)
         : { ignored: 'no status change' };
     const current = issue.fields.status;

@@ -4,6 +4,7 @@ import type { Nexus } from '../../src/domain/nexus';
 import type { Pbi } from '../../src/domain/pbi';
 import {
   DELETED,
+  FLAGGED_REASON,
   LABEL,
   type TrackerKind,
   type TrackerLink,
@@ -52,6 +53,7 @@ type Given = {
   title?: string;
   links?: TrackerLink[];
   order?: string | number;
+  flagged?: boolean;
   imported?: boolean;
 };
 
@@ -75,6 +77,7 @@ function delivery(g: Given): TrackerDelivery {
       teamHints: g.hints ?? [],
       ...(g.links ? { links: g.links } : {}),
       ...order,
+      ...(g.flagged === undefined ? {} : { flagged: g.flagged }),
     },
     receivedAt: at(g.received ?? '2026-03-31 00:00'),
     ...(g.imported ? { imported: true } : {}),
@@ -518,5 +521,39 @@ describe("the trackers' own order", () => {
   test('a change of order alone for an item the Nexus does not have is ignored, not made a PBI', () => {
     const batch = decide([{ key: 'ED-7', to: null, at: '2026-03-10 09:00', order: 'a' }], open(four()));
     expect(batch).toMatchObject({ events: [], writes: [], states: { ignored: [expect.any(BigInt)] } });
+  });
+});
+
+describe("Jira's Flagged", () => {
+  test('flagged blocks the PBI, unflagged unblocks it; with a status change, or alone', () => {
+    const flagged = decide([{ to: null, at: '2026-03-04 10:00', flagged: true }], {
+      current: [known()],
+      histories: new Map([['ED-1', historyOf()]]),
+    });
+    expect(flagged.events).toEqual([
+      { type: 'pbi.blocked', key: 'ED-1', reason: FLAGGED_REASON, at: at('2026-03-04 10:00'), actor: 'jira' },
+    ]);
+    const blocked = flagged.writes[0].after;
+    expect(blocked.blocked?.reason).toBe(FLAGGED_REASON);
+    const moved = decide([{ to: 'Code Review', at: '2026-03-05 10:00', flagged: false }], { current: [blocked] });
+    expect(moved.events.map((e) => e.type)).toEqual(['pbi.moved', 'pbi.unblocked']);
+    expect(moved.writes[0].after.blocked).toBeNull();
+  });
+
+  test('a block given by hand stays when the flag comes off; a flag on a blocked PBI changes nothing', () => {
+    const byHand = pbiFrom('ED-1', '2026-03-01 08:00', [
+      ['2026-03-03 10:00', 'move', 'doing'],
+      ['2026-03-03 11:00', 'block', 'waiting for legal'],
+    ]);
+    for (const flagged of [false, true]) {
+      const outcome = decide([{ to: null, at: '2026-03-04 10:00', flagged }], { current: [byHand] });
+      expect(outcome.events).toEqual([]);
+      expect(outcome.states.ignored).toHaveLength(1);
+    }
+  });
+
+  test('a flag for an item the Nexus does not have is ignored, not made a PBI', () => {
+    const outcome = decide([{ to: null, at: '2026-03-04 10:00', flagged: true }]);
+    expect(outcome.events).toEqual([]);
   });
 });

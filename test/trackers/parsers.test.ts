@@ -169,6 +169,12 @@ describe('each tracker reads its own payload', () => {
       { field: 'description', fieldtype: 'jira', from: null, fromString: 'a', to: null, toString: 'b' },
     ];
     expect(TRACKERS.jira.parse(json, request({}, ''))).toEqual({ ignored: 'no status change' });
+    // Jira's Flagged field, as its changelog says it: "Impediment" when flagged, empty when the flag comes off
+    const flagItem = { field: 'Flagged', fieldtype: 'custom', fieldId: 'customfield_10021', from: null, to: null };
+    json.changelog.items = [{ ...flagItem, fromString: null, toString: 'Impediment' }];
+    expect(TRACKERS.jira.parse(json, request({}, ''))).toMatchObject({ change: { to: null, flagged: true } });
+    json.changelog.items = [{ ...flagItem, fromString: 'Impediment', toString: '' }];
+    expect(TRACKERS.jira.parse(json, request({}, ''))).toMatchObject({ change: { to: null, flagged: false } });
   });
 
   test('GitLab: scoped workflow labels are statuses, close and reopen too; other label edits are labels', () => {

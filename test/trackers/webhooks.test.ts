@@ -351,6 +351,42 @@ describe.each(DATABASE_KINDS)('tracker webhooks on the %s database', (dbKind) =>
     expect(await pbi('jira', 60)).toBeNull();
   });
 
+  test("Jira's Flagged blocks the PBI and taking the flag off unblocks it: blocked days from Jira's times", async () => {
+    await send('jira', 61, 'in progress', day(16, 8));
+    await settle();
+    const flag = async (id: string, at: DateTime, toString: string) => {
+      const { json } = statusChange('jira', 61, 'in progress', at);
+      json.changelog.items = [
+        {
+          field: 'Flagged',
+          fieldtype: 'custom',
+          fieldId: 'customfield_10021',
+          from: null,
+          fromString: null,
+          to: null,
+          toString,
+        },
+      ];
+      const answer = await post(
+        app.url,
+        'jira',
+        nexusId,
+        signed('jira', json, id, secrets.get('jira')!, DateTime.utc()),
+      );
+      expect(answer.status).toBe(202);
+      await settle();
+    };
+    await flag('flag-61', day(17, 9), 'Impediment');
+    expect((await pbi('jira', 61))!.blocked).toMatchObject({ reason: 'flagged in the tracker' });
+    await flag('unflag-61', day(18, 9), '');
+    expect((await pbi('jira', 61))!.blocked).toBeNull();
+    const history = await h.store.pbis.history(nexusId, itemKey('jira', 61));
+    expect(history.filter((e) => e.type.endsWith('blocked')).map((e) => [e.type, e.at.toMillis()])).toEqual([
+      ['pbi.blocked', day(17, 9).toMillis()],
+      ['pbi.unblocked', day(18, 9).toMillis()],
+    ]);
+  });
+
   test('an unmapped status is held, reported to the NIT once, and applied once /nexus map names its stage', async () => {
     await send('jira', 7, 'QA Review', day(16));
     await send('jira', 8, 'QA Review', day(16));
