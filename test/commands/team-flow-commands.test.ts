@@ -52,6 +52,15 @@ describeEachDatabase('team-level flow', (db) => {
     expect((await h.run('/flow sle --team "team phoenix"')).plain).toContain('SLE of Team Phoenix');
   });
 
+  test("sle --team --sprint: the team's squares done in the last finished Sprint", async () => {
+    expect((await h.run('/flow sle --team Alpha --sprint')).plain).toContain('no Sprint cadence');
+    await h.run('/nexus sprint 2026-02-25 --length 7'); // Sprint 3 is Wed 11 – Tue 17 Mar: PBI-10's square, 10 days
+    const reply = await h.run('/flow sle --sprint --team Alpha');
+    expect(reply.plain).toContain('1 square done by Alpha in Sprint 3 (Wed 11 Mar – Tue 17 Mar)');
+    expect(reply.plain).toContain("50% of Alpha's squares done within 10 days");
+    expect(reply.plain).toContain('SLE of Alpha: 85% of its squares done within 9 days');
+  });
+
   test('a team that is not there, or none named, gets one line saying so', async () => {
     expect((await h.run('/flow sle --team Gamma')).plain).toContain(
       'There is no team Gamma. Teams: Alpha, Team Phoenix.',
