@@ -113,6 +113,20 @@ describeEachDatabase('Slack app over HTTP', (db) => {
     expect(s.fake.uploads()).toHaveLength(1); // reports without a chart upload nothing
   });
 
+  test("a team's chart is uploaded as any chart; a wait stage is marked in the channel", async () => {
+    await s.command('/nexus', `setup ${SETUP}`);
+    await s.command('/pbi', 'add "A" --stage doing --teams Alpha');
+    await s.command('/pbi', 'team PBI-1 Alpha start');
+    const { reply } = await s.command('/flow', 'chart aging --team alpha');
+    expect(textOf(reply)).toContain('Shop · Alpha · aging squares (1 in progress)');
+    const [upload] = s.fake.uploads();
+    expect(upload.shared).toMatchObject({ channel_id: 'C1', title: 'Shop · Alpha · aging squares (1 in progress)' });
+    expect(decodePng(upload.bytes).width).toBeGreaterThanOrEqual(1280);
+    const marked = await s.command('/nexus', 'stage wait ready on');
+    expect(marked.reply?.response_type).toBe('in_channel');
+    expect(textOf(marked.reply)).toContain('marked ready as a wait stage');
+  });
+
   test('starting past a WIP limit: the move in the channel, then a nudge to the person alone', async () => {
     await s.command('/nexus', `setup ${SETUP}`);
     await s.command('/pbi', 'add "A" --stage doing');
