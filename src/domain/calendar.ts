@@ -1,4 +1,4 @@
-import { type DateTime, IANAZone } from 'luxon';
+import { DateTime, IANAZone } from 'luxon';
 
 /** A calendar date in the Nexus's time zone, ISO `YYYY-MM-DD`. Flow metrics count these, never UTC instants. */
 export type CalendarDate = string;
@@ -10,16 +10,29 @@ const OFFSETS_KEPT = 50_000;
 
 export function localDate(instant: DateTime, zone: string): CalendarDate {
   const ms = instant.toMillis();
+  return new Date(ms + offsetAt(ms, zone) * 60_000).toISOString().slice(0, 10);
+}
+
+/**
+ * The calendar day of an instant (epoch milliseconds) in the zone, as a number of days since 1970-01-01: what
+ * localDate gives, without making a string, for loops over thousands of PBIs' days (flow-efficiency.ts).
+ */
+export function localDayNumber(ms: number, zone: string): number {
+  return Math.floor((ms + offsetAt(ms, zone) * 60_000) / 86_400_000);
+}
+
+/** The zone's offset from UTC in minutes at an instant, looked up once per quarter hour. */
+function offsetAt(ms: number, zone: string): number {
   const bucket = Math.floor(ms / QUARTER_HOUR_MS);
   let offsets = offsetsByZone.get(zone);
   if (!offsets) offsetsByZone.set(zone, (offsets = new Map()));
   let offset = offsets.get(bucket);
   if (offset === undefined) {
-    offset = instant.setZone(zone).offset;
+    offset = DateTime.fromMillis(ms, { zone }).offset;
     if (offsets.size > OFFSETS_KEPT) offsets.clear();
     offsets.set(bucket, offset);
   }
-  return new Date(ms + offset * 60_000).toISOString().slice(0, 10);
+  return offset;
 }
 
 function dayNumber(date: CalendarDate): number {

@@ -1,18 +1,19 @@
-import type { DateTime } from 'luxon';
-import { type BlockSpan, blockedDates } from './blocked-time';
-import { addDays, type CalendarDate, localDate } from './calendar';
-import { cycleDays } from './flow-metrics';
+import { localDayNumber } from './calendar';
 import { compareKeys, type StageEntry } from './pbi';
 import { isFinishedStage, isWaitStage, type Workflow } from './workflow';
 
-/** A finished PBI as flow efficiency needs it: its start and finish, stage entries in order, and its blocks. */
+/**
+ * A finished PBI as flow efficiency needs it: its start and finish, stage entries in order, and its blocks (`until`
+ * null: never unblocked, so blocked to its finish). Instants are epoch milliseconds: a large Nexus has thousands of
+ * these, read to be counted, not shown.
+ */
 export type FlowHistory = {
   key: string;
   title: string;
-  startedAt: DateTime;
-  finishedAt: DateTime;
-  entries: readonly StageEntry[];
-  blocks: readonly Pick<BlockSpan, 'from' | 'until'>[];
+  startedAt: number;
+  finishedAt: number;
+  entries: readonly StageEntry<number>[];
+  blocks: readonly { from: number; until: number | null }[];
 };
 
 /** A finished PBI's days: its cycle time split into active, waiting and blocked days. */
@@ -74,24 +75,32 @@ export function flowEfficiency(histories: readonly FlowHistory[], workflow: Work
   };
 }
 
-/** One PBI's days, adding its waiting and blocked days to `stages` by the stage it ended each day in. */
+/**
+ * One PBI's days, adding its waiting and blocked days to `stages` by the stage it ended each day in. Days are counted
+ * as day numbers (localDayNumber): the same calendar dates as localDate, without a string for each.
+ */
 function pbiEfficiency(
   h: FlowHistory,
   isWait: (stage: string) => boolean,
   zone: string,
   stages: Map<string, StageWait>,
 ): PbiEfficiency {
-  const start = localDate(h.startedAt, zone);
-  const finish = localDate(h.finishedAt, zone);
-  const blocked = blockedDates(h.blocks, h.finishedAt, zone, { from: start, to: finish });
-  const entered = h.entries.map((e) => ({ stage: e.stage, date: localDate(e.at, zone) }));
+  const day = (ms: number) => localDayNumber(ms, zone);
+  const start = day(h.startedAt);
+  const finish = day(h.finishedAt);
+  const cycleTime = finish - start + 1;
+  // blocked at any moment of a day makes it a blocked day; only the days of its cycle time count
+  const blocked = new Uint8Array(cycleTime);
+  for (const b of h.blocks)
+    for (let d = Math.max(day(b.from), start); d <= Math.min(day(b.until ?? h.finishedAt), finish); d++)
+      blocked[d - start] = 1;
   const days = { active: 0, waiting: 0, blocked: 0 };
   let next = 0;
   let stage: string | null = null;
-  for (let date: CalendarDate = start; date <= finish; date = addDays(date, 1)) {
-    // the stage it ended the day in: the last one entered on or before that date
-    while (next < entered.length && entered[next].date <= date) stage = entered[next++].stage;
-    const kind = blocked.has(date) ? 'blocked' : stage !== null && isWait(stage) ? 'waiting' : 'active';
+  for (let d = start; d <= finish; d++) {
+    // the stage it ended the day in: the last one entered on or before that day
+    while (next < h.entries.length && day(h.entries[next].at) <= d) stage = h.entries[next++].stage;
+    const kind = blocked[d - start] ? 'blocked' : stage !== null && isWait(stage) ? 'waiting' : 'active';
     days[kind]++;
     if (kind !== 'active' && stage !== null) {
       const wait = stages.get(stage) ?? { stage, waiting: 0, blocked: 0 };
@@ -99,6 +108,5 @@ function pbiEfficiency(
       stages.set(stage, wait);
     }
   }
-  const cycleTime = cycleDays(start, finish);
   return { key: h.key, title: h.title, cycleTime, ...days, efficiency: days.active / cycleTime };
 }

@@ -270,20 +270,18 @@ export function pbiRepository(prisma: PrismaClient, source: string, memo: Revisi
           WHERE p."nexusId" = ${nexusId} AND p."finishedAt" >= ${since.toJSDate()} AND p."startedAt" IS NOT NULL
             AND e.type IN ('pbi.added', 'pbi.moved', 'pbi.blocked', 'pbi.unblocked')
           ORDER BY e."occurredAt", e.id`;
-        const histories = new Map<string, FlowHistory & { entries: StageEntry[]; blocks: BlockSpan[] }>();
+        type Building = { entries: StageEntry<number>[]; blocks: { from: number; until: number | null }[] };
+        const histories = new Map<string, FlowHistory & Building>();
         for (const r of rows) {
           let h = histories.get(r.key);
           if (!h) {
-            const [startedAt, finishedAt] = [instantAt(r.started), instantAt(r.finished)];
-            h = { key: r.key, title: r.title, startedAt, finishedAt, entries: [], blocks: [] };
+            h = { key: r.key, title: r.title, startedAt: r.started, finishedAt: r.finished, entries: [], blocks: [] };
             histories.set(r.key, h);
           }
-          const at = instantAt(r.at);
           const open = h.blocks.at(-1);
-          if (r.type === 'pbi.blocked' && (!open || open.until))
-            h.blocks.push({ key: r.key, reason: '', from: at, until: null });
-          else if (r.type === 'pbi.unblocked' && open && !open.until) open.until = at;
-          else if (r.stage !== null) h.entries.push({ stage: r.stage, at });
+          if (r.type === 'pbi.blocked' && (!open || open.until !== null)) h.blocks.push({ from: r.at, until: null });
+          else if (r.type === 'pbi.unblocked' && open && open.until === null) open.until = r.at;
+          else if (r.stage !== null) h.entries.push({ stage: r.stage, at: r.at });
         }
         return [...histories.values()];
       });

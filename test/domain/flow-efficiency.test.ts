@@ -1,6 +1,9 @@
 import { type FlowHistory, flowEfficiency } from '../../src/domain/flow-efficiency';
 import type { Workflow } from '../../src/domain/workflow';
-import { at, WORKFLOW, ZONE } from './builders';
+import { at as local, WORKFLOW, ZONE } from './builders';
+
+/** Flow histories hold epoch milliseconds. */
+const at = (when: string) => local(when).toMillis();
 
 /** ready, doing, review, done, released: flow from doing to done; `waits` marked as wait stages. */
 const marked = (...waits: string[]): Workflow => ({
