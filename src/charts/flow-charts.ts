@@ -1,3 +1,4 @@
+import { barsWithLinesSpec, binned } from './forecast-histogram';
 import type { VegaSpec } from './render-png';
 
 export type PercentileLine = { percentile: number; days: number };
@@ -198,6 +199,23 @@ export function scatterChartSpec(
       },
     ],
   };
+}
+
+/** Cycle-time histogram: how many items took each number of days (binned when wide), with the percentile lines. */
+export function cycleTimeHistogramSpec(
+  title: string,
+  times: readonly number[],
+  percentiles: readonly PercentileLine[],
+): VegaSpec {
+  const counts = new Map<number, number>();
+  for (const t of times) counts.set(t, (counts.get(t) ?? 0) + 1);
+  const bars = binned([...counts].map(([value, share]) => ({ value, share }))).map((b) => ({
+    from: b.from,
+    to: b.to,
+    height: b.total,
+  }));
+  const lines = labelsByDay(percentiles).map((l) => ({ value: l.days, label: l.text, colour: l.colour }));
+  return barsWithLinesSpec({ title, xTitle: 'cycle time (days)', yTitle: 'items', bars, lines, wholeHeights: true });
 }
 
 /** Throughput run chart: items finished per day, with the average as a line. */

@@ -25,16 +25,47 @@ const LABEL_ROW = 16;
  * answers, and none is drawn over the bars.
  */
 export function forecastHistogramSpec(h: Histogram): VegaSpec {
-  const bars = binned(h.spread);
+  const bars = binned(h.spread).map(({ from, to, total }) => ({ from, to, height: total * 100 }));
+  const lines = h.lines.map((l) => ({ ...l, order: l.confidence }));
+  return barsWithLinesSpec({ title: h.title, xTitle: h.xTitle, yTitle: '% of trials', bars, lines });
+}
+
+/** Bars over a whole-number axis (each from `from` to `to`, `height` tall) and labelled dashed lines across them. */
+export type BarsWithLines = {
+  title: string;
+  /** a line under the title (e.g. the days the Definition of Workflow changed) */
+  subtitle?: string;
+  xTitle: string;
+  yTitle: string;
+  bars: readonly { from: number; to: number; height: number }[];
+  /** heights are counts: the axis ticks whole numbers and reaches 1 at least */
+  wholeHeights?: boolean;
+  /** `order` sets apart lines at the same value; `colour` draws the line and its label (else red) */
+  lines: readonly { value: number; label: string; order?: number; colour?: string }[];
+};
+
+/**
+ * The drawing every histogram shares (the forecast's spread of trials, the cycle times): bars, and a dashed rule and
+ * a label at each line, the labels set out in a staircase above the plot (see forecastHistogramSpec).
+ */
+export function barsWithLinesSpec(h: BarsWithLines): VegaSpec {
+  const { bars } = h;
+  // a count axis reaches 1 at least, so an empty chart ticks 0 and 1
+  const floor = h.wholeHeights ? 1 : 0;
   const lines = [...h.lines]
-    .sort((a, b) => a.value - b.value || a.confidence - b.confidence)
-    .map((line, row, all) => ({ ...line, y: -(all.length - row) * LABEL_ROW + LABEL_ROW / 2 - 4 }));
+    .sort((a, b) => a.value - b.value || (a.order ?? 0) - (b.order ?? 0))
+    .map((line, row, all) => ({
+      ...line,
+      stroke: line.colour ?? '#e45756',
+      fill: line.colour ?? '#b22222',
+      y: -(all.length - row) * LABEL_ROW + LABEL_ROW / 2 - 4,
+    }));
   return {
     $schema: 'https://vega.github.io/schema/vega/v6.json',
     width: 640,
     height: 320,
     padding: 12,
-    title: { text: h.title, anchor: 'start', fontSize: 15, offset: 8 },
+    title: { text: h.title, anchor: 'start', fontSize: 15, offset: 8, ...(h.subtitle ? { subtitle: h.subtitle } : {}) },
     data: [
       { name: 'bars', values: bars },
       { name: 'lines', values: lines },
@@ -46,19 +77,19 @@ export function forecastHistogramSpec(h: Histogram): VegaSpec {
         zero: false,
         nice: false,
         range: 'width',
-        domain: {
-          fields: [
-            { data: 'bars', field: 'from' },
-            { data: 'bars', field: 'to' },
-            { data: 'lines', field: 'value' },
-          ],
-        },
+        domain: xDomain(h),
       },
-      { name: 'y', type: 'linear', range: 'height', nice: true, domain: { data: 'bars', field: 'percent' } },
+      {
+        name: 'y',
+        type: 'linear',
+        range: 'height',
+        nice: true,
+        domain: [0, Math.max(floor, ...bars.map((b) => b.height))],
+      },
     ],
     axes: [
       { orient: 'bottom', scale: 'x', title: h.xTitle, tickMinStep: 1, format: 'd' },
-      { orient: 'left', scale: 'y', title: '% of trials', grid: true },
+      { orient: 'left', scale: 'y', title: h.yTitle, grid: true, ...(h.wholeHeights ? WHOLE_TICKS : {}) },
     ],
     marks: [
       {
@@ -68,7 +99,7 @@ export function forecastHistogramSpec(h: Histogram): VegaSpec {
           enter: {
             x: { scale: 'x', field: 'from' },
             x2: { scale: 'x', field: 'to' },
-            y: { scale: 'y', field: 'percent' },
+            y: { scale: 'y', field: 'height' },
             y2: { scale: 'y', value: 0 },
             fill: { value: '#4c78a8' },
             stroke: { value: 'white' },
@@ -83,7 +114,7 @@ export function forecastHistogramSpec(h: Histogram): VegaSpec {
             x: { scale: 'x', field: 'value' },
             y: { field: 'y' },
             y2: { signal: 'height' },
-            stroke: { value: '#e45756' },
+            stroke: { field: 'stroke' },
             strokeWidth: { value: 2 },
             strokeDash: { value: [4, 3] },
           },
@@ -99,12 +130,21 @@ export function forecastHistogramSpec(h: Histogram): VegaSpec {
             text: { field: 'label' },
             baseline: { value: 'middle' },
             fontSize: { value: 11 },
-            fill: { value: '#b22222' },
+            fill: { field: 'fill' },
           },
         },
       },
     ],
   };
+}
+
+const WHOLE_TICKS = { tickMinStep: 1, format: 'd' };
+
+/** From the first bar's or line's left to the last one's right; one value's width when there is nothing to show. */
+function xDomain({ bars, lines }: BarsWithLines): [number, number] {
+  const lefts = [...bars.map((b) => b.from), ...lines.map((l) => l.value)];
+  const rights = [...bars.map((b) => b.to), ...lines.map((l) => l.value)];
+  return lefts.length ? [Math.min(...lefts), Math.max(...rights)] : [0.5, 1.5];
 }
 
 /** The share of trials at each value; trials that never finished (Infinity) are left out. */
@@ -114,8 +154,8 @@ export function spreadOf(trials: Float64Array): Share[] {
   return [...counts].map(([value, n]) => ({ value, share: n / trials.length }));
 }
 
-/** Percent of trials per bar; one bar per value unless the values spread too wide. */
-function binned(spread: readonly Share[]): { from: number; to: number; percent: number }[] {
+/** The shares summed per bar; one bar per value unless the values spread too wide (then MAX_BARS at most). */
+export function binned(spread: readonly Share[]): { from: number; to: number; total: number }[] {
   if (!spread.length) return [];
   const values = spread.map((s) => s.value);
   const min = Math.min(...values);
@@ -127,5 +167,5 @@ function binned(spread: readonly Share[]): { from: number; to: number; percent: 
   }
   return [...bins]
     .sort(([a], [b]) => a - b)
-    .map(([from, share]) => ({ from: from - 0.5, to: from + width - 0.5, percent: share * 100 }));
+    .map(([from, share]) => ({ from: from - 0.5, to: from + width - 0.5, total: share }));
 }

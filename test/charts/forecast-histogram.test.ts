@@ -19,7 +19,7 @@ test('the spec is data: every value of the trials as a bar, shares of all trials
   const spec = forecastHistogramSpec(histogram) as { data: { name: string; values: any[] }[] };
   const bars = spec.data.find((d) => d.name === 'bars')!.values;
   expect(bars.map((b) => b.from + 0.5)).toEqual([3, 4, 5, 6, 9]);
-  expect(bars.map((b) => Math.round(b.percent))).toEqual([20, 30, 20, 10, 10]); // the trial never done is 10% left out
+  expect(bars.map((b) => Math.round(b.height))).toEqual([20, 30, 20, 10, 10]); // the trial never done is 10% left out
   expect(spec.data.find((d) => d.name === 'lines')!.values.map((l) => [l.value, l.label])).toEqual([
     [4, '50% · Mon 4 May'],
     [6, '85% · Wed 6 May'],
@@ -31,7 +31,7 @@ test('a wide spread is binned into at most 80 bars that still hold every trial',
   const bars = (forecastHistogramSpec({ ...histogram, spread: spreadOf(wide) }) as { data: { values: any[] }[] })
     .data[0].values;
   expect(bars.length).toBeLessThanOrEqual(80);
-  expect(bars.reduce((sum, b) => sum + b.percent, 0)).toBeCloseTo(100);
+  expect(bars.reduce((sum, b) => sum + b.height, 0)).toBeCloseTo(100);
 });
 
 test('the PNG decodes at twice the chart size and is not blank', async () => {

@@ -1,6 +1,7 @@
 import {
   agingChartSpec,
   cfdChartSpec,
+  cycleTimeHistogramSpec,
   type PercentileLine,
   scatterChartSpec,
   throughputChartSpec,
@@ -19,12 +20,12 @@ import { defineCommand, invalid, isInvalid, type NexusContext } from '../command
 import { type FlowView, loadFlowView, startOfDay, today } from '../flow-view';
 import { knownTeam, loadTeamFlow, type TeamFlow, takeTeam, type UnknownTeam } from '../team-flow';
 
-const KINDS = ['aging', 'scatter', 'throughput', 'cfd'] as const;
+const KINDS = ['aging', 'scatter', 'histogram', 'throughput', 'cfd'] as const;
 /** Days a cumulative flow diagram shows. */
 const CFD_DAYS = 60;
 type Kind = (typeof KINDS)[number];
 /** The charts a team has of its own: its squares' aging, cycle times and throughput. */
-const TEAM_KINDS: readonly Kind[] = ['aging', 'scatter', 'throughput'];
+const TEAM_KINDS: readonly Kind[] = ['aging', 'scatter', 'histogram', 'throughput'];
 const usage = `/flow chart ${KINDS.join('|')} [--team <team>]`;
 const PERCENTILES = [50, 70, 85, 95];
 
@@ -34,8 +35,8 @@ export const flowChart = defineCommand<{ kind: Kind; team: string | null }, Outc
   path: ['flow', 'chart'],
   usage,
   summary:
-    'a chart as an image: aging WIP, cycle-time scatter, throughput run chart or cumulative flow (the console writes ' +
-    "a PNG); `--team`: a team's squares",
+    'a chart as an image: aging WIP, cycle-time scatter, cycle-time histogram, throughput run chart or cumulative ' +
+    "flow (the console writes a PNG); `--team`: a team's squares",
   scope: 'nexus',
   nitOnly: false,
   parse(words) {
@@ -63,7 +64,11 @@ export const flowChart = defineCommand<{ kind: Kind; team: string | null }, Outc
 
 /** Cycle-time percentiles of the SLE window, the lines charts draw. */
 export function percentileLines(view: FlowView): PercentileLine[] {
-  return linesOf(cycleTimesInWindow(view.finished, view.today, view.nexus.timeZone, view.nexus.sle.historyDays));
+  return linesOf(windowCycleTimes(view));
+}
+
+function windowCycleTimes(view: FlowView): number[] {
+  return cycleTimesInWindow(view.finished, view.today, view.nexus.timeZone, view.nexus.sle.historyDays);
 }
 
 function linesOf(times: readonly number[]): PercentileLine[] {
@@ -118,7 +123,7 @@ type Drawn = Exclude<Outcome, UnknownTeam>;
 
 function chartReply({ kind, view, flow, team }: Drawn): Reply {
   const { nexus } = view;
-  const charts = { aging: agingChart, scatter, throughput, cfd };
+  const charts = { aging: agingChart, scatter, histogram, throughput, cfd };
   const { title, spec } = team ? teamChart(kind, view, team) : charts[kind](view);
   const fileName = `${kind}${team ? `-${fileSafe(team.team)}` : ''}-${view.today}.png`;
   return {
@@ -133,6 +138,12 @@ function chartReply({ kind, view, flow, team }: Drawn): Reply {
     });
     const t = `${nexus.name} · cycle times of the last ${nexus.sle.historyDays} days (${count(dots.length, 'PBI')})`;
     return { title: t, spec: scatterChartSpec(t, dots, percentileLines(v)) };
+  }
+
+  function histogram(v: FlowView) {
+    const times = windowCycleTimes(v);
+    const t = `${nexus.name} · cycle-time histogram of the last ${nexus.sle.historyDays} days (${count(times.length, 'PBI')})`;
+    return { title: t, spec: cycleTimeHistogramSpec(t, times, linesOf(times)) };
   }
 
   function cfd() {
@@ -180,6 +191,11 @@ function teamChart(kind: Kind, view: FlowView, flow: TeamFlow) {
     const last = `last ${nexus.sle.historyDays} days (${count(dots.length, 'square')})`;
     const title = `${nexus.name} · ${flow.team} · cycle times of squares, ${last}`;
     return { title, spec: scatterChartSpec(title, dots, lines) };
+  }
+  if (kind === 'histogram') {
+    const last = `last ${nexus.sle.historyDays} days (${count(flow.times.length, 'square')})`;
+    const title = `${nexus.name} · ${flow.team} · cycle-time histogram of squares, ${last}`;
+    return { title, spec: cycleTimeHistogramSpec(title, flow.times, lines) };
   }
   const { from, to } = windowEnding(addDays(view.today, -1), nexus.sle.historyDays);
   const dates = `${formatDate(from, view.today)} – ${formatDate(to, view.today)}`;

@@ -1,0 +1,100 @@
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { PassThrough } from 'node:stream';
+import { DateTime } from 'luxon';
+import { blocksToText } from '../../src/console/plain-text';
+import { runConsole } from '../../src/console/run-console';
+import { commandHarness, type Harness } from '../support/harness';
+import { decodePng } from '../support/png';
+import { describeEachDatabase } from '../support/setup-db';
+import { startSlackApp } from '../support/slack-app';
+
+type Spec = { title: { text: string; subtitle?: string }; data: { name: string; values: any[] }[] };
+const data = (spec: unknown, name: string) => (spec as Spec).data.find((d) => d.name === name)!.values;
+
+/** The charts added for issue 18; each must come out as a PNG in the console and as an upload in Slack. */
+const KINDS = ['histogram'];
+
+/**
+ * Mon 2 Mar (Berlin): PBI-1 and PBI-2 start in doing; Tue 3: PBI-1 to review, PBI-3 starts; Wed 4: PBI-1 done
+ * (cycle time 3); Thu 5: PBI-2 to review; Sat 7: PBI-2 done (cycle time 6); today is Sun 8 Mar.
+ */
+async function buildHistory(run: (line: string) => Promise<unknown>, advance: (days: number) => void) {
+  await run(
+    '/nexus setup --name Shop --teams Alpha --stages "ready,doing:2,review:1,done" --start doing --finish done',
+  );
+  await run('/pbi add "One" --stage doing');
+  await run('/pbi add "Two" --stage doing');
+  advance(1);
+  await run('/pbi move PBI-1 review');
+  await run('/pbi add "Three" --stage doing');
+  advance(1);
+  await run('/pbi move PBI-1 done');
+  advance(1);
+  await run('/pbi move PBI-2 review');
+  advance(2);
+  await run('/pbi move PBI-2 done');
+  advance(1);
+}
+
+describeEachDatabase('/flow chart histogram|wip|stages', (db) => {
+  let h: Harness;
+  beforeEach(async () => {
+    h = commandHarness(db());
+    await buildHistory(h.run, (days) => h.advance({ days }));
+  });
+
+  test('histogram: one bar per cycle time with its count, and the percentile lines', async () => {
+    const { chart } = await h.run('/flow chart histogram');
+    expect(chart!.fileName).toBe('histogram-2026-03-08.png');
+    expect(data(chart!.spec, 'bars')).toEqual([
+      { from: 2.5, to: 3.5, height: 1 },
+      { from: 5.5, to: 6.5, height: 1 },
+    ]);
+    expect(data(chart!.spec, 'lines').map((l) => l.label)).toEqual(['50%: 3d', '70/85/95%: 6d']);
+    expect((await h.run('/flow chart histogram --team Alpha')).chart!.title).toContain('Alpha · cycle-time histogram');
+  });
+
+  test('the console writes each chart as a PNG and prints its path', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'charts-'));
+    let now = DateTime.fromISO('2026-03-02T09:00:00', { zone: 'Europe/Berlin' });
+    let printed = '';
+    const output = new PassThrough().on('data', (chunk) => (printed += chunk));
+    const ctx = { store: h.store, now: () => now, channelId: 'C1', chartsDir: dir, exportsDir: dir, filesDir: dir };
+    // the console's own workspace and Nexus, its history typed line by line as the clock moves
+    const run = (line: string) => runConsole(ctx, { input: linesOf(line), output, interactive: false });
+    try {
+      await buildHistory(run, (days) => (now = now.plus({ days })));
+      printed = '';
+      await run(KINDS.map((k) => `/flow chart ${k}`).join('\n'));
+      const files = [...printed.matchAll(/chart: (\S+\.png)/g)].map((m) => m[1]);
+      expect(files.map((f) => path.basename(f))).toEqual(KINDS.map((k) => `${k}-2026-03-08.png`));
+      for (const file of files) expect(decodePng(readFileSync(file)).width).toBeGreaterThanOrEqual(1280);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  test('Slack uploads each chart to the channel', async () => {
+    const s = await startSlackApp(db());
+    try {
+      await buildHistory((line) => s.command(line.split(' ')[0], line.slice(line.indexOf(' ') + 1)), s.advance);
+      for (const kind of KINDS) {
+        const { reply } = await s.command('/flow', `chart ${kind}`);
+        expect(blocksToText(reply?.blocks ?? [])).toContain('the chart follows as an image');
+      }
+      const uploads = s.fake.uploads();
+      expect(uploads.map((u) => u.shared?.channel_id)).toEqual(KINDS.map(() => 'C1'));
+      for (const u of uploads) expect(decodePng(u.bytes).width).toBeGreaterThanOrEqual(1280);
+    } finally {
+      await s.stop();
+    }
+  });
+});
+
+function linesOf(text: string): PassThrough {
+  const input = new PassThrough();
+  input.end(text);
+  return input;
+}
