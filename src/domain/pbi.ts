@@ -2,6 +2,7 @@ import type { DateTime } from 'luxon';
 import { byOccurrence, type PbiEvent, type SquareState } from './events';
 import { rankAdded } from './rank';
 import { STANDARD } from './service-class';
+import { isTrackerKind } from './tracker';
 import type { TrackerOrder } from './tracker-order';
 import { isFinishedStage, isStartedStage, type Workflow } from './workflow';
 
@@ -36,6 +37,11 @@ export type Pbi = {
   trackerOrder: TrackerOrder | null;
   /** keys of the PBIs it can't be integrated before, in the order they were added */
   dependsOn: string[];
+  /**
+   * those of `dependsOn` that its tracker's links brought (added by a tracker): the tracker has the last word on them,
+   * so a link removed there takes them away; one typed with `/pbi depends` stays until `/pbi depends … remove`
+   */
+  linkedOn: string[];
   /** its class of service as the Nexus spells it (service-class.ts): `standard` until given another */
   serviceClass: string;
   /** the date (YYYY-MM-DD) a fixed-date PBI is due by; null for every other class */
@@ -117,10 +123,17 @@ export function evolve(pbi: Pbi | undefined, event: PbiEvent, workflow: Workflow
         rank: event.rank ?? next.rank,
         trackerOrder: { tracker: event.tracker, value: event.order, at: event.at },
       };
-    case 'pbi.dependency-added':
-      return next.dependsOn.includes(event.on) ? next : { ...next, dependsOn: [...next.dependsOn, event.on] };
+    case 'pbi.dependency-added': {
+      const linked = isTrackerKind(event.actor) && !next.linkedOn.includes(event.on);
+      const withLink = linked ? { ...next, linkedOn: [...next.linkedOn, event.on] } : next;
+      return next.dependsOn.includes(event.on) ? withLink : { ...withLink, dependsOn: [...next.dependsOn, event.on] };
+    }
     case 'pbi.dependency-removed':
-      return { ...next, dependsOn: next.dependsOn.filter((k) => k !== event.on) };
+      return {
+        ...next,
+        dependsOn: next.dependsOn.filter((k) => k !== event.on),
+        linkedOn: next.linkedOn.filter((k) => k !== event.on),
+      };
     case 'pbi.class-changed':
       return { ...next, serviceClass: event.serviceClass, dueDate: event.dueDate };
     default: {
@@ -187,6 +200,7 @@ function added(event: Extract<PbiEvent, { type: 'pbi.added' }>, workflow: Workfl
     rankedAt: null,
     trackerOrder: null,
     dependsOn: [],
+    linkedOn: [],
     serviceClass: STANDARD,
     dueDate: null,
   };

@@ -3,7 +3,7 @@ import type { DependencyGraph } from './dependencies';
 import type { PbiEvent } from './events';
 import type { Nexus } from './nexus';
 import { evolve, inOrder as inOrderOf, type Pbi } from './pbi';
-import { decideDependency } from './pbi-decisions';
+import { decideDependency, decideDependencyRemoved } from './pbi-decisions';
 import {
   type Applied,
   applyTrackerChange,
@@ -92,6 +92,18 @@ export function bringsOrder(deliveries: readonly TrackerDelivery[]): boolean {
 /** The keys the deliveries' links name: their PBIs, where the Nexus has them, are needed to decide dependencies. */
 export function linkedKeys(deliveries: readonly TrackerDelivery[]): string[] {
   return [...new Set(deliveries.flatMap((d) => (d.change.links ?? []).map((l) => l.key)))];
+}
+
+/**
+ * The PBIs whose tracker-brought dependencies (`linkedOn`, by key) name an item whose links the deliveries give: a
+ * link gone from those takes their dependency away, so they are needed too.
+ */
+export function dependentKeys(
+  deliveries: readonly TrackerDelivery[],
+  linkedOn: ReadonlyMap<string, readonly string[]>,
+): string[] {
+  const items = new Set(deliveries.filter((d) => d.change.links).map((d) => d.change.item.key.toLowerCase()));
+  return [...linkedOn].filter(([, on]) => on.some((k) => items.has(k.toLowerCase()))).map(([key]) => key);
 }
 
 /**
@@ -220,12 +232,30 @@ export function decideTrackerBatch(input: TrackerBatchInput): TrackerBatch {
     const decided = decideFlag(working.get(key)!.pbi, flagged, { at, actor: delivery.kind });
     if (decided) follow(delivery, key, decided);
   };
-  /** The dependencies the delivery's links say, between the item (`key`) and the PBIs it links to. */
+  /** Takes away `key`'s dependency on `on`, which a link gone from the tracker brought. */
+  const undepend = (delivery: TrackerDelivery, key: string, on: string) => {
+    const decided = decideDependencyRemoved(working.get(key)!.pbi, on, {
+      at: delivery.change.at,
+      actor: delivery.kind,
+    });
+    if (!('problem' in decided)) follow(delivery, key, decided);
+  };
+  /**
+   * The dependencies the delivery's links say, between the item (`key`) and the PBIs it links to. They are all its
+   * links as the tracker has them now: a dependency a tracker's link brought (`linkedOn`) between the item and another
+   * PBI that they no longer name is taken away, either way round.
+   */
   const linkDependencies = (delivery: TrackerDelivery, key: string) => {
-    if (!delivery.change.links?.length) return;
+    if (!delivery.change.links) return;
     const { on, neededBy } = trackerDependencies(delivery.change.links);
     for (const other of on) depend(delivery, key, other);
     for (const other of neededBy) depend(delivery, other, key);
+    const names = (keys: string[], key: string) => keys.some((k) => sameName(k, key));
+    for (const gone of working.get(key)!.pbi.linkedOn.filter((k) => !names(on, k))) undepend(delivery, key, gone);
+    for (const [other, { pbi }] of working)
+      if (pbi.linkedOn.some((k) => sameName(k, key)) && !names(neededBy, other)) {
+        undepend(delivery, other, pbi.linkedOn.find((k) => sameName(k, key))!);
+      }
   };
   for (const delivery of inOrder(input.deliveries, input.current)) {
     const { id, kind, change } = delivery;

@@ -9,6 +9,7 @@ import {
   bringsOrder,
   type DeliveryState,
   decideTrackerBatch,
+  dependentKeys,
   lateKeys,
   linkedKeys,
   type TrackerDelivery,
@@ -96,10 +97,13 @@ export function inboxRepository(prisma: PrismaClient, memo: RevisionMemo, embedd
           imported: row.importId !== null,
         }),
       );
-      const linked = linkedKeys(deliveries);
+      // links say the item's dependencies either way: the graph, and the PBIs whose links named it, are needed
+      const links = deliveries.some((d) => d.change.links);
+      const graph = links ? await loadDependencies(tx, nexusId) : undefined;
+      const linked = graph ? [...linkedKeys(deliveries), ...dependentKeys(deliveries, graph.linkedOn)] : [];
       const { current, versions } = await loadCurrent(tx, nexusId, deliveries, linked);
       const histories = await loadHistories(tx, nexusId, lateKeys(deliveries, current));
-      const dependencies = linked.length ? await loadDependencies(tx, nexusId) : undefined;
+      const dependencies = graph?.dependsOn;
       const backlog = bringsOrder(deliveries) ? await loadBacklog(tx, nexusId) : undefined;
       const batch = decideTrackerBatch({ nexus, connections, deliveries, current, histories, dependencies, backlog });
       const revisions = batch.writes.length ? await bumpRevision(tx, nexusId, batch.writes) : null;
@@ -292,13 +296,22 @@ async function dueRows(db: Tx, nexusId: string, now: DateTime, limit: number) {
   return [...failed, ...pending];
 }
 
-/** The dependencies of the Nexus's PBIs (not discarded), for a batch whose changes bring links. */
-async function loadDependencies(tx: Tx, nexusId: string): Promise<DependencyGraph> {
+/**
+ * The dependencies of the Nexus's PBIs (not discarded), and those of them trackers' links brought, for a batch whose
+ * changes bring links.
+ */
+async function loadDependencies(
+  tx: Tx,
+  nexusId: string,
+): Promise<{ dependsOn: DependencyGraph; linkedOn: Map<string, string[]> }> {
   const rows = await tx.pbi.findMany({
     where: { nexusId, discardedAt: null, NOT: { dependsOn: { isEmpty: true } } },
-    select: { key: true, dependsOn: true },
+    select: { key: true, dependsOn: true, linkedOn: true },
   });
-  return new Map(rows.map((r) => [r.key, r.dependsOn]));
+  return {
+    dependsOn: new Map(rows.map((r) => [r.key, r.dependsOn])),
+    linkedOn: new Map(rows.filter((r) => r.linkedOn.length).map((r) => [r.key, r.linkedOn])),
+  };
 }
 
 /** The Nexus's open PBIs, as much as placing one by its tracker's order needs, for a batch whose changes bring it. */
@@ -391,6 +404,7 @@ const ADDED = [
   'createdAt',
   'lastEventAt',
   'dependsOn',
+  'linkedOn',
   'rank',
   'trackerOrder',
 ] as const;
@@ -410,6 +424,7 @@ const MOVED = [
   'discardedAt',
   'lastEventAt',
   'dependsOn',
+  'linkedOn',
   'rank',
   'trackerOrder',
 ] as const;

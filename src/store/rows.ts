@@ -101,6 +101,7 @@ export function toPbi(row: Pick<PbiRow, keyof PbiRow>): Pbi {
     rankedAt: maybeInstant(row.rankedAt),
     trackerOrder: toTrackerOrder(row.trackerOrder),
     dependsOn: row.dependsOn,
+    linkedOn: row.linkedOn,
     serviceClass: row.serviceClass,
     dueDate: row.dueDate,
   };
@@ -134,6 +135,7 @@ export function pbiColumns(p: Pbi) {
     rankedAt: maybeDate(p.rankedAt),
     trackerOrder: trackerOrderJson(p.trackerOrder),
     dependsOn: p.dependsOn,
+    linkedOn: p.linkedOn,
     serviceClass: p.serviceClass,
     dueDate: p.dueDate,
   };
@@ -241,6 +243,7 @@ export const PBI_TABLE = {
     rankedAt: 'timestamp',
     trackerOrder: 'jsonb',
     dependsOn: 'text[]',
+    linkedOn: 'text[]',
     serviceClass: 'text',
     dueDate: 'text',
     version: 'integer',

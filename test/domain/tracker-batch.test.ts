@@ -14,6 +14,7 @@ import {
 import {
   type ConnectedTracker,
   decideTrackerBatch,
+  dependentKeys,
   lateKeys,
   type TrackerBatchInput,
   type TrackerDelivery,
@@ -425,6 +426,73 @@ describe("dependencies from trackers' links", () => {
     );
     expect(added(batch)).toEqual(['ED-2 on ED-3 by jira']);
     expect(batch.states.ignored).toHaveLength(1); // the repeated move, whose links still count
+  });
+});
+
+describe("links over time: the dependencies a tracker's links brought follow them", () => {
+  const blockedBy = (key: string): TrackerLink => ({ relation: 'is blocked by', key });
+  const blocks = (key: string): TrackerLink => ({ relation: 'blocks', key });
+  const changes = (batch: ReturnType<typeof decide>) =>
+    batch.events.flatMap((e) =>
+      e.type === 'pbi.dependency-added' || e.type === 'pbi.dependency-removed'
+        ? [`${e.key} ${e.type === 'pbi.dependency-added' ? '+' : '-'}${e.on} by ${e.actor}`]
+        : [],
+    );
+  const linked = (key: string, on: string[], typed: string[] = []): Pbi => ({
+    ...known(key),
+    dependsOn: [...on, ...typed],
+    linkedOn: on,
+  });
+
+  test('a link gone from the item takes its dependency away; one typed with /pbi depends stays', () => {
+    const batch = decide([{ key: 'ED-1', to: null, at: '2026-03-10 09:00', links: [blockedBy('ED-3')] }], {
+      current: [linked('ED-1', ['ED-2'], ['ED-4']), known('ED-2'), known('ED-3'), known('ED-4')],
+      dependencies: new Map([['ED-1', ['ED-2', 'ED-4']]]),
+    });
+    expect(changes(batch)).toEqual(['ED-1 +ED-3 by jira', 'ED-1 -ED-2 by jira']);
+    const after = batch.writes.find((w) => w.after.key === 'ED-1')!.after;
+    expect(after).toMatchObject({ dependsOn: ['ED-4', 'ED-3'], linkedOn: ['ED-3'] });
+    expect(batch.states.applied).toHaveLength(1);
+  });
+
+  test('the other way round: an item no longer blocking a PBI frees it; no links sent says nothing', () => {
+    const current = [known('ED-1'), linked('ED-2', ['ED-1']), linked('ED-3', ['ED-1'])];
+    const dependencies = new Map([
+      ['ED-2', ['ED-1']],
+      ['ED-3', ['ED-1']],
+    ]);
+    const batch = decide([{ key: 'ED-1', to: null, at: '2026-03-10 09:00', links: [blocks('ED-3')] }], {
+      current,
+      dependencies,
+    });
+    expect(changes(batch)).toEqual(['ED-2 -ED-1 by jira']);
+    const silent = decide([{ key: 'ED-1', to: 'Doing', at: '2026-03-10 09:00' }], { current, dependencies });
+    expect(changes(silent)).toEqual([]);
+  });
+
+  test('a link made again later brings the dependency back; its PBIs are found ignoring case', () => {
+    const batch = decide(
+      [
+        { key: 'ED-1', to: null, at: '2026-03-10 09:00', links: [] },
+        { key: 'ED-1', to: null, at: '2026-03-10 10:00', links: [blockedBy('ed-2')] },
+      ],
+      { current: [linked('ED-1', ['ED-2']), known('ED-2')], dependencies: new Map([['ED-1', ['ED-2']]]) },
+    );
+    expect(changes(batch)).toEqual(['ED-1 -ED-2 by jira', 'ED-1 +ED-2 by jira']);
+    expect(batch.writes[0].after).toMatchObject({ dependsOn: ['ED-2'], linkedOn: ['ED-2'] });
+  });
+
+  test('dependentKeys: the PBIs whose tracker links name an item the deliveries give links of', () => {
+    const deliveries = [
+      delivery({ key: 'ED-1', to: null, at: '2026-03-10 09:00', links: [] }),
+      delivery({ key: 'ED-5', to: 'Doing', at: '2026-03-10 09:00' }),
+    ];
+    const linkedOn = new Map([
+      ['ED-2', ['ed-1']],
+      ['ED-3', ['ED-5']],
+      ['ED-4', ['ED-9', 'ED-1']],
+    ]);
+    expect(dependentKeys(deliveries, linkedOn)).toEqual(['ED-2', 'ED-4']);
   });
 });
 

@@ -157,6 +157,53 @@ describeEachDatabase('/nexus import jira', (db) => {
     expect((await h.run('/pbi show ED-2')).plain).toContain("jira's own order placed it");
   });
 
+  test('links over time: a link removed (webhook) or made again (import) ends as Jira has them; /pbi depends stays', async () => {
+    const issues = jiraIssues(START, 3, ['In Progress']);
+    issues[1].links = [{ blockedBy: 'ED-1' }];
+    issues[0].links = [{ blocks: 'ED-2' }];
+    jira.setIssues(issues);
+    await importing();
+    await h.run('/pbi depends ED-2 on ED-3');
+    expect((await h.store.pbis.get(nexusId, 'ED-2'))!.dependsOn).toEqual(['ED-1', 'ED-3']);
+
+    // the link removed in Jira: its jira:issue_updated ("Link" changelog item) on ED-2 has no issuelinks left
+    const { json, deliveryId } = statusChange('jira', 2, 'In Progress', h.now, { createdAt: issues[1].created });
+    json.issue.self = `${jira.url}/rest/api/3/issue/${issues[1].id}`;
+    json.issue.fields.issuelinks = [];
+    json.changelog.items = [
+      {
+        field: 'Link',
+        fieldtype: 'jira',
+        from: 'ED-1',
+        fromString: 'This issue is blocked by ED-1',
+        to: null,
+        toString: null,
+      },
+    ];
+    expect((await post(trackers.url, 'jira', nexusId, signed('jira', json, deliveryId, secret, h.now))).status).toBe(
+      202,
+    );
+    await trackers.inbox.worker.idle();
+    expect((await h.store.pbis.get(nexusId, 'ED-2'))!.dependsOn).toEqual(['ED-3']); // typed here: kept
+    expect((await h.run('/pbi show ED-2')).plain).toContain('took away its dependency on ED-1');
+
+    issues[1].links = [];
+    issues[0].links = [];
+    h.advance({ minutes: 5 });
+    await importing(); // Jira as the webhook said: nothing changes
+    expect((await h.store.pbis.get(nexusId, 'ED-2'))!.dependsOn).toEqual(['ED-3']);
+    issues[2].links = [{ blockedBy: 'ED-1' }]; // a link made in Jira meanwhile, brought by the next import
+    issues[0].links = [{ blocks: 'ED-3' }];
+    h.advance({ minutes: 5 });
+    await importing();
+    expect((await h.store.pbis.get(nexusId, 'ED-3'))!.dependsOn).toEqual(['ED-1']);
+    issues[2].links = [];
+    issues[0].links = [];
+    h.advance({ minutes: 5 });
+    await importing(); // and taken away by the one after it was removed
+    expect((await h.store.pbis.get(nexusId, 'ED-3'))!.dependsOn).toEqual([]);
+  });
+
   test('a second import changes nothing, even once the inbox forgot the first', async () => {
     jira.setIssues(jiraIssues(START, 4));
     await importing();
