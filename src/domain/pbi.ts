@@ -2,7 +2,7 @@ import type { DateTime } from 'luxon';
 import { byOccurrence, type PbiEvent, type SquareState } from './events';
 import { rankAdded } from './rank';
 import { STANDARD } from './service-class';
-import { isTrackerKind } from './tracker';
+import { isTrackerKind } from './tracker-kind';
 import type { TrackerOrder } from './tracker-order';
 import { isFinishedStage, isStartedStage, type Workflow } from './workflow';
 

@@ -3,15 +3,12 @@ import type { PbiEvent } from './events';
 import { shortenedTitle } from './limits';
 import { findTeam, type Nexus } from './nexus';
 import { evolve, type Pbi, replay } from './pbi';
+import type { TrackerKind } from './tracker-kind';
 import type { TrackerOrderValue } from './tracker-order';
 import { findStage, sameName, type Workflow } from './workflow';
 
-export const TRACKER_KINDS = ['jira', 'github', 'azure', 'linear', 'gitlab', 'generic'] as const;
-export type TrackerKind = (typeof TRACKER_KINDS)[number];
-
-export function isTrackerKind(word: string): word is TrackerKind {
-  return (TRACKER_KINDS as readonly string[]).includes(word);
-}
+// the kinds live apart so that pbi.ts can tell a tracker's events without importing this file, which imports it
+export { isTrackerKind, TRACKER_KINDS, type TrackerKind } from './tracker-kind';
 
 /**
  * A tracker status as the tracker names it. `category` is the tracker's own grouping where it has one (Jira status
