@@ -42,13 +42,7 @@ export function backlogRangesSpec(
         name: 'x',
         type: 'utc',
         range: 'width',
-        domain: {
-          fields: [
-            { data: 'bars', field: 'from' },
-            { data: 'bars', field: 'to' },
-            { data: 'by', field: 'at' },
-          ],
-        },
+        domain: dateDomain(bars, by),
       },
       { name: 'y', type: 'band', range: 'height', padding: 0.25, domain: rows.map((r) => r.key) },
     ],
@@ -106,4 +100,14 @@ export function backlogRangesSpec(
       },
     ],
   };
+}
+
+/**
+ * The date axis: from the first bar's start to a day past the last one's end (or the `--by` line). Ending at the last
+ * bar's end drew its 95% edge on the chart's border, where it was cut off and looked like a range without an end.
+ */
+function dateDomain(bars: readonly { from: number; to: number }[], by: string | null): number[] | object {
+  const times = [...bars.flatMap((b) => [b.from, b.to]), ...(by ? [Date.parse(by) + DAY_MS] : [])];
+  if (!times.length) return { data: 'bars', field: 'from' };
+  return [Math.min(...times), Math.max(...times) + DAY_MS];
 }

@@ -1,5 +1,6 @@
 import type { DateTime } from 'luxon';
 import { isInBacklog, type RankPlace, rankFor } from './backlog';
+import { localDate } from './calendar';
 import { cycleThrough, type DependencyGraph } from './dependencies';
 import type { PbiEvent, SquareState } from './events';
 import { MAX_OPEN_PBIS } from './limits';
@@ -39,6 +40,9 @@ export type PbiProblem =
   /** `cycle`: the keys from the PBI round to it again, e.g. PBI-3 → PBI-5 → PBI-3 */
   | { problem: 'dependency-cycle'; key: string; cycle: string[] }
   | { problem: 'not-a-dependency'; key: string; on: string; dependsOn: string[] }
+  | { problem: 'already-depends'; key: string; on: string }
+  /** it has the class (and due date) asked for already; `today`, to say the date */
+  | { problem: 'already-in-class'; key: string; serviceClass: string; dueDate: string | null; today: string }
   | PbiClassProblem;
 
 type Who = { at: DateTime; actor: string };
@@ -209,16 +213,17 @@ export function decideDependency(pbi: Pbi, on: Pbi | null, onKey: string, graph:
   if (sameName(onKey, pbi.key)) return { problem: 'depends-on-itself', key: pbi.key };
   if (!on) return { problem: 'unknown-pbi', key: onKey };
   if (on.discardedAt) return { problem: 'depends-on-discarded', key: pbi.key, on: on.key };
-  if (pbi.dependsOn.some((k) => sameName(k, on.key))) return { problem: 'no-change', key: pbi.key };
+  if (pbi.dependsOn.some((k) => sameName(k, on.key))) return { problem: 'already-depends', key: pbi.key, on: on.key };
   const cycle = cycleThrough(graph, pbi.key, on.key);
   if (cycle) return { problem: 'dependency-cycle', key: pbi.key, cycle };
   return { type: 'pbi.dependency-added', key: pbi.key, on: on.key, ...who };
 }
 
-/** `pbi` no longer waits for `onKey`. */
-export function decideDependencyRemoved(pbi: Pbi, onKey: string, who: Who): Decision {
+/** `pbi` no longer waits for `onKey` (`known`: a PBI of the Nexus has that key; else it is named as unknown). */
+export function decideDependencyRemoved(pbi: Pbi, onKey: string, who: Who, known = true): Decision {
   if (pbi.discardedAt) return { problem: 'discarded', key: pbi.key };
   const on = pbi.dependsOn.find((k) => sameName(k, onKey));
+  if (!on && !known) return { problem: 'unknown-pbi', key: onKey };
   if (!on) return { problem: 'not-a-dependency', key: pbi.key, on: onKey, dependsOn: pbi.dependsOn };
   return { type: 'pbi.dependency-removed', key: pbi.key, on, ...who };
 }
@@ -236,6 +241,10 @@ export function decideClass(nexus: Nexus, pbi: Pbi, name: string, dueDate: strin
   const fixed = found.name === FIXED_DATE;
   if (fixed && dueDate === null) return { problem: 'class-needs-date', key: pbi.key };
   if (!fixed && dueDate !== null) return { problem: 'date-without-fixed-date', key: pbi.key, serviceClass: found.name };
-  if (pbi.serviceClass === found.name && pbi.dueDate === dueDate) return { problem: 'no-change', key: pbi.key };
+  const today = localDate(who.at, nexus.timeZone);
+  if (pbi.serviceClass === found.name && pbi.dueDate === dueDate)
+    return { problem: 'already-in-class', key: pbi.key, serviceClass: found.name, dueDate, today };
+  // a date already past can't be met: the digest would call it late forever; a late PBI needs the date now agreed
+  if (dueDate !== null && dueDate < today) return { problem: 'due-date-past', key: pbi.key, dueDate, today };
   return { type: 'pbi.class-changed', key: pbi.key, serviceClass: found.name, dueDate, ...who };
 }

@@ -37,7 +37,9 @@ export type PbiClassProblem =
   /** `fixed-date` without the date it is due by */
   | { problem: 'class-needs-date'; key: string }
   /** a date given with a class that has none */
-  | { problem: 'date-without-fixed-date'; key: string; serviceClass: string };
+  | { problem: 'date-without-fixed-date'; key: string; serviceClass: string }
+  /** a due date before today (`today`, in the Nexus's zone) */
+  | { problem: 'due-date-past'; key: string; dueDate: string; today: string };
 
 /** What has a class: a PBI (pbi.ts, which this file does not import: a PBI is born `standard`). */
 export type Classed = { serviceClass: string };

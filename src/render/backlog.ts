@@ -3,10 +3,10 @@ import type { CalendarDate } from '../domain/calendar';
 import { openKeys, waitingOn } from '../domain/dependencies';
 import type { Nexus } from '../domain/nexus';
 import type { Pbi } from '../domain/pbi';
-import { code, context, escape, header, lineSections } from './blocks';
+import { context, escape, header, lineSections } from './blocks';
 import { pbiLine } from './pbi';
 import { ephemeral, type Reply } from './reply';
-import { count } from './words';
+import { count, inStage } from './words';
 
 /** Where a PBI was ranked, as its history says it: "at the top", "before PBI-7". */
 export function rankPlaceText(place: RankPlace): string {
@@ -19,7 +19,7 @@ export function renderBacklog(nexus: Nexus, ordered: readonly Pbi[], top: number
   const shown = ordered.slice(0, top);
   const open = openKeys(ordered);
   const lines = shown.map(
-    (pbi, i) => `${i + 1}. ${pbiLine(pbi, null, waitingOn(pbi, open), today)} · in ${code(pbi.stage)}`,
+    (pbi, i) => `${i + 1}. ${pbiLine(pbi, null, waitingOn(pbi, open), today)} · ${inStage(pbi.stage)}`,
   );
   const more = ordered.length - shown.length;
   const summary = `${count(ordered.length, 'open PBI')} in the Product Backlog, in order`;

@@ -20,7 +20,7 @@ import { squareLabel } from './pbi';
 import type { ButtonProblem, StaleCard } from './pbi-buttons';
 import { type Reply, refusal } from './reply';
 import { TRACKER_NAMES } from './tracker-news';
-import { count, formatDate, ZONE_MOVES } from './words';
+import { count, formatDate, inStage, ZONE_MOVES } from './words';
 
 type Problem =
   | PbiProblem
@@ -67,13 +67,13 @@ export function explain(p: Problem): string {
     case 'team-already-needed':
       return `${escape(p.team)} is already needed on ${escape(p.key)}.`;
     case 'already-there':
-      return `${escape(p.key)} is already in ${code(p.stage)}.`;
+      return `${escape(p.key)} is already ${inStage(p.stage)}.`;
     case 'already-in-state':
       return `${escape(p.team)}'s square on ${escape(p.key)} is already ${squareLabel(p.state)}.`;
     case 'squares-not-done':
       if (p.adding) {
         return (
-          `A new PBI can't start in ${code(p.stage)}: a PBI is integrated only when every team is done, and ` +
+          `A new PBI can't start ${inStage(p.stage)}: a PBI is integrated only when every team is done, and ` +
           `${p.open.map((s) => escape(s.team)).join(', ')} ${p.open.length > 1 ? 'have' : 'has'} not started. ` +
           'Add it in an earlier stage and move it when the teams are done.'
         );
@@ -118,6 +118,12 @@ export function explain(p: Problem): string {
       const has = p.dependsOn.length ? `it depends on ${p.dependsOn.map(escape).join(', ')}` : 'it depends on no PBI';
       return `${escape(p.key)} doesn't depend on ${escape(p.on)}; ${has}.`;
     }
+    case 'already-depends':
+      return `${escape(p.key)} already depends on ${escape(p.on)}.`;
+    case 'already-in-class':
+      return `${escape(p.key)} is already ${code(p.serviceClass)}${p.dueDate ? `, due ${formatDate(p.dueDate, p.today)}` : ''}.`;
+    case 'due-date-past':
+      return `${code(p.dueDate)} is before today, ${formatDate(p.today, p.today)}: a fixed-date PBI is due by a date still ahead. If ${escape(p.key)} is already late, give the date now agreed.`;
     case 'not-in-progress':
       return `${escape(p.key)} is not in progress: only started, unfinished work can be swarmed on or snoozed.`;
     case 'duplicate-stage':
@@ -206,7 +212,7 @@ export function classLimits(c: ServiceClass): string {
 function cardChange(p: StaleCard): string {
   switch (p.now) {
     case 'moved':
-      return `${escape(p.key)} is now in ${escape(p.stage)}`;
+      return `${escape(p.key)} is now ${inStage(p.stage, escape)}`;
     case 'team-not-needed':
       return `${escape(p.team)} is no longer needed on ${escape(p.key)}`;
     case 'square-changed':
@@ -254,6 +260,7 @@ const OF_WHAT_WAS_TYPED: ReadonlySet<Problem['problem']> = new Set([
   'invalid-class-name',
   'class-needs-date',
   'date-without-fixed-date',
+  'due-date-past',
 ]);
 export const isMistake = (p: Problem): boolean => OF_WHAT_WAS_TYPED.has(p.problem);
 

@@ -9,7 +9,7 @@ import { code, context, escape, section } from './blocks';
 import { classLimits, isProblem, refuse } from './problems';
 import { ephemeral, inChannel, type Reply } from './reply';
 import { TRACKER_NAMES } from './tracker-news';
-import { count, formatDate, ZONE_MOVES } from './words';
+import { count, formatDate, inStage, ZONE_MOVES } from './words';
 
 /**
  * A settings command's reply: a change told to the channel (who changed what, what it unmapped, and a line on what it
@@ -60,7 +60,7 @@ function saidOf(changed: SettingsChanged, who: string): string {
         ? `🧭 ${who} added the stage ${code(changed.stage)}${changed.wipLimit ? ` with WIP limit ${changed.wipLimit}` : ''}.`
         : `🧭 ${who} set the WIP limit of ${code(changed.stage)} to ${changed.wipLimit ?? 'none'}.`;
     case 'flow':
-      return `🧭 ${who} set flow to start in ${code(changed.start)} and finish in ${code(changed.finish)}; every PBI's age and cycle time now count from there.`;
+      return `🧭 ${who} set flow to start ${inStage(changed.start)} and finish ${inStage(changed.finish)}; every PBI's age and cycle time now count from there.`;
     case 'sle': {
       const { percentile, days, historyDays } = changed.sle;
       return days === null

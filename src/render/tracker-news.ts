@@ -1,7 +1,7 @@
 import type { TrackerKind, TrackerNews } from '../domain/tracker';
 import { bold, code, escape, lineSections, link } from './blocks';
 import { ephemeral, inChannel, type Reply } from './reply';
-import { count } from './words';
+import { count, inStage } from './words';
 
 export const TRACKER_NAMES: Record<TrackerKind, string> = {
   jira: 'Jira',
@@ -19,7 +19,8 @@ export function renderTrackerMoves(moves: TrackerNews['moves']): Reply {
   for (const m of moves) if (!first.has(m.key)) first.set(m.key, m.from);
   const lines = [...latest.values()].map((m) => {
     const from = first.get(m.key);
-    const path = from === null ? `new in ${bold(escape(m.to))}` : `${escape(from!)} → ${bold(escape(m.to))}`;
+    const path =
+      from === null ? `new ${inStage(m.to, (name) => bold(escape(name)))}` : `${escape(from!)} → ${bold(escape(m.to))}`;
     return `${code(m.key)} ${link(m.title, m.url)}: ${path} _(${TRACKER_NAMES[m.kind]})_`;
   });
   const text = `🔀 ${lines.length === 1 ? 'A move' : `${lines.length} moves`} from the tracker`;

@@ -1,5 +1,6 @@
 import { DateTime } from 'luxon';
 import type { CalendarDate } from '../domain/calendar';
+import { code } from './blocks';
 
 /** What the Nexus's zone decides, said wherever it is shown or changed: every day a report counts is a day in it. */
 export const ZONE_MOVES = 'PBI ages and cycle times, throughput per day, the SLE, forecast dates and the digest';
@@ -22,4 +23,16 @@ export function noun(n: number, one: string, many = `${one}s`): string {
 export function formatDate(date: CalendarDate, today: CalendarDate): string {
   const d = DateTime.fromISO(date);
   return d.toFormat(date.slice(0, 4) !== today.slice(0, 4) ? 'ccc d LLL yyyy' : 'ccc d LLL');
+}
+
+/** "PBI-3", "PBI-3 and PBI-4", "PBI-3, PBI-4 and PBI-5". */
+export function andList(items: readonly string[]): string {
+  return items.length < 2 ? (items[0] ?? '') : `${items.slice(0, -1).join(', ')} and ${items.at(-1)}`;
+}
+
+/**
+ * "in `refining`", but "in the `in-progress` stage": a stage whose name begins with "in" read "in in-progress".
+ */
+export function inStage(stage: string, shown: (name: string) => string = code): string {
+  return /^in\b/i.test(stage) ? `in the ${shown(stage)} stage` : `in ${shown(stage)}`;
 }

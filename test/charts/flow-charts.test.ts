@@ -1,3 +1,4 @@
+import { backlogRangesSpec } from '../../src/charts/backlog-chart';
 import {
   agingChartSpec,
   cfdChartSpec,
@@ -116,5 +117,26 @@ describe('flow charts read as a person expects', () => {
         expect(label.y).toBeLessThanOrEqual(320 + 5);
       }
     }
+  });
+});
+
+describe('the backlog forecast chart', () => {
+  test("the date axis reaches past the last bar's 95% end, so its end is drawn, not cut off at the border", () => {
+    const rows = [
+      { key: 'PBI-1', from: '2026-03-13', to: '2026-03-16', mark: '2026-03-15' },
+      { key: 'PBI-2', from: '2026-03-14', to: '2026-03-20', mark: '2026-03-19' },
+    ];
+    const spec = backlogRangesSpec('When?', rows, null, 85) as { scales: { name: string; domain: unknown }[] };
+    const x = spec.scales.find((s) => s.name === 'x')!;
+    const lastEnd = Date.parse('2026-03-21'); // PBI-2's bar covers 20 Mar to its end
+    expect(Array.isArray(x.domain)).toBe(true);
+    const [from, to] = x.domain as number[];
+    expect(from).toBe(Date.parse('2026-03-13'));
+    expect(to).toBeGreaterThan(lastEnd);
+    // a --by date later than every bar is inside the axis too
+    const withBy = backlogRangesSpec('When?', rows, '2026-03-25', 85) as typeof spec;
+    expect((withBy.scales.find((s) => s.name === 'x')!.domain as number[])[1]).toBeGreaterThan(
+      Date.parse('2026-03-26'),
+    );
   });
 });

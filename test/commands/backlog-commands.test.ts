@@ -27,7 +27,9 @@ describeEachDatabase('/pbi rank, /flow backlog and /pbi depends', (db) => {
     expect(await backlog()).toEqual(['PBI-4', 'PBI-1', 'PBI-2', 'PBI-3']);
     await h.run('/pbi rank pbi-1 after PBI-2');
     expect(await backlog()).toEqual(['PBI-4', 'PBI-2', 'PBI-1', 'PBI-3']);
-    await h.run('/pbi rank PBI-3 before pbi-4');
+    expect((await h.run('/pbi rank PBI-3 before pbi-4')).plain).toContain(
+      'ranked PBI-3 before PBI-4 in the Product Backlog',
+    );
     await h.run('/pbi rank PBI-2 bottom');
     expect(await backlog()).toEqual(['PBI-3', 'PBI-4', 'PBI-1', 'PBI-2']);
     await h.run('/pbi add Exports --teams Beta');
@@ -83,7 +85,13 @@ describeEachDatabase('/pbi rank, /flow backlog and /pbi depends', (db) => {
     expect((await h.run('/flow board')).plain).toContain('⏳ waits on PBI-1, PBI-3');
     // the digest names PBIs in progress that can't be integrated yet
     const digest = await h.run('/flow digest');
-    expect(digest.plain).toContain('1 PBI in progress waits on PBIs not integrated yet — PBI-2 on PBI-1, PBI-3.');
+    expect(digest.plain).toContain('1 PBI in progress waits on PBIs not integrated yet — PBI-2 on PBI-1 and PBI-3.');
+    await h.run('/pbi depends PBI-4 on PBI-3');
+    await h.run('/pbi move PBI-4 doing');
+    expect((await h.run('/flow digest')).plain).toContain(
+      '2 PBIs in progress wait on PBIs not integrated yet — PBI-2 on PBI-1 and PBI-3; 1 more in the thread.',
+    );
+    await h.run('/pbi depends PBI-4 remove PBI-3');
     expect(blocksToText(digest.thread ?? [])).toMatch(/PBI-2 Search waits on PBI-1 \(in `?refining`?\), PBI-3/);
     await h.run('/pbi team PBI-1 Alpha done');
     await h.run('/pbi move PBI-1 integrated');
@@ -93,6 +101,34 @@ describeEachDatabase('/pbi rank, /flow backlog and /pbi depends', (db) => {
     const removed = await h.run('/pbi depends PBI-2 remove pbi-1');
     expect(removed.plain).toContain('said PBI-2 no longer depends on PBI-1');
     expect((await h.run('/pbi show PBI-2')).plain).toContain('took away its dependency on PBI-1');
+  });
+
+  test('integrating a PBI before what it depends on is accepted, and said', async () => {
+    await h.run('/pbi depends PBI-2 on PBI-1');
+    await h.run('/pbi depends PBI-2 on PBI-3');
+    await h.run('/pbi depends PBI-4 on PBI-1');
+    await h.run('/pbi team PBI-1 Alpha done');
+    await h.run('/pbi team PBI-2 Alpha done');
+    await h.run('/pbi discard PBI-3 not needed'); // a discarded dependency is never integrated, and holds no one up
+    const early = await h.run('/pbi move PBI-2 integrated');
+    expect(early.visibility).toBe('channel');
+    expect(early.plain).toContain('moved PBI-2 refining → integrated');
+    expect(early.plain).toContain('⚠ PBI-2 is integrated before PBI-1, which it depends on.');
+    await h.run('/pbi depends PBI-4 on PBI-2');
+    await h.run('/pbi team PBI-4 Alpha done');
+    expect((await h.run('/pbi move PBI-4 integrated')).plain).toContain(
+      '⚠ PBI-4 is integrated before PBI-1, which it depends on.',
+    );
+    const inOrder = await h.run('/pbi move PBI-1 integrated');
+    expect(inOrder.plain).toContain('moved PBI-1');
+    expect(inOrder.plain).not.toContain('integrated before');
+  });
+
+  test('a stage whose name begins with "in" is not read "in in-progress"', async () => {
+    await h.run('/nexus stage add in-progress --after ready');
+    await h.run('/pbi move PBI-1 in-progress');
+    expect((await h.run('/flow backlog')).plain).toMatch(/1\. PBI-1 Checkout · ☐ Alpha · in the `?in-progress`? stage/);
+    expect((await h.run('/pbi move PBI-1 in-progress')).plain).toMatch(/PBI-1 is already in the `?in-progress`? stage/);
   });
 
   test('starting a PBI whose dependency is not integrated nudges, saying so when no forecast can', async () => {
@@ -119,7 +155,8 @@ describeEachDatabase('/pbi rank, /flow backlog and /pbi depends', (db) => {
       ['/pbi depends PBI-1 on PBI-99', 'There is no PBI PBI-99 in this Nexus'],
       ['/pbi depends PBI-99 on PBI-1', 'There is no PBI PBI-99 in this Nexus'],
       ['/pbi depends PBI-1 on PBI-4', "PBI-4 was discarded: it will never be integrated, so PBI-1 can't wait for it"],
-      ['/pbi depends PBI-2 on PBI-1', 'That changes nothing on PBI-2'],
+      ['/pbi depends PBI-2 on pbi-1', 'PBI-2 already depends on PBI-1.'],
+      ['/pbi depends PBI-3 remove PBI-999', 'There is no PBI PBI-999 in this Nexus'],
       ['/pbi depends PBI-3 remove PBI-1', "PBI-3 doesn't depend on PBI-1; it depends on PBI-2"],
       ['/pbi depends PBI-3 after PBI-1', 'Say on <key> or remove <key>, like /pbi depends PBI-5 on PBI-3'],
       ['/pbi depends PBI-3 on', 'Say on <key> or remove <key>'],

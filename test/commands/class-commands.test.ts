@@ -31,6 +31,11 @@ describeEachDatabase('/pbi class and /nexus class', (db) => {
     expect(given.plain).toContain('PBI-1 Checkout · 🏷 integration-risk · ☐ Alpha');
     const fixed = await h.run('/pbi class PBI-2 fixed-date --date 2026-04-01');
     expect(fixed.plain).toContain('made PBI-2 fixed-date, due Wed 1 Apr');
+    expect((await h.run('/pbi class PBI-2 fixed-date --date 2026-04-01')).plain).toContain(
+      'PBI-2 is already fixed-date, due Wed 1 Apr.',
+    );
+    // today is still a date ahead enough: due by the end of it
+    expect((await h.run('/pbi class PBI-3 fixed-date --date 2026-03-02')).plain).toContain('due Mon 2 Mar');
     expect((await h.run('/pbi show PBI-2')).plain).toContain('@U_DEV made it fixed-date, due Wed 1 Apr');
     expect((await h.run('/flow backlog')).plain).toMatch(/2\. PBI-2 Search · 📅 due Wed 1 Apr · ☐ Alpha/);
     expect((await h.run('/nexus class remove integration-risk')).plain).toContain('Only the Nexus Integration Team');
@@ -66,7 +71,11 @@ describeEachDatabase('/pbi class and /nexus class', (db) => {
       ['/pbi class PBI-1 urgent', 'There is no class of service urgent. Classes: standard, expedite'],
       ['/pbi class PBI-1', 'Give the PBI and one class'],
       ['/pbi class PBI-9 expedite', 'There is no PBI PBI-9 in this Nexus'],
-      ['/pbi class PBI-1 standard', 'That changes nothing on PBI-1'],
+      ['/pbi class PBI-1 standard', 'PBI-1 is already standard.'],
+      [
+        '/pbi class PBI-1 fixed-date --date 2026-03-01',
+        '2026-03-01 is before today, Mon 2 Mar: a fixed-date PBI is due by a date still ahead. If PBI-1 is already late, give the date now agreed.',
+      ],
       ['/nexus class add integration-risk', 'integration-risk already has no SLE or WIP limit of its own'],
       ['/nexus class add integration risk', 'A class name has no spaces'],
       ['/nexus class add risk! --wip 2', 'risk! is not a class name'],

@@ -165,7 +165,7 @@ describe('local console, piped', () => {
       });
       expect(res.status).toBe(202);
       await printed(
-        /\[posted in the Nexus channel\]\n🔀 A move from the tracker:\nG-1 Ship it \(https:\/\/tracker\.example\/G-1\): new in in-progress \(Generic webhook\)/,
+        /\[posted in the Nexus channel\]\n🔀 A move from the tracker:\nG-1 Ship it \(https:\/\/tracker\.example\/G-1\): new in the in-progress stage \(Generic webhook\)/,
       );
       child.stdin.write('/pbi show G-1\n');
       await printed(/G-1 · Ship it[\s\S]*in-progress/);

@@ -57,7 +57,11 @@ describe('dependencies between PBIs', () => {
       change: 'dependency',
     });
     expect(decideDependency(three, done, 'PBI-7', g, who)).toMatchObject({ type: 'pbi.dependency-added' });
-    expect(decideDependency(five, three, 'pbi-3', g, who)).toEqual({ problem: 'no-change', key: 'PBI-5' });
+    expect(decideDependency(five, three, 'pbi-3', g, who)).toEqual({
+      problem: 'already-depends',
+      key: 'PBI-5',
+      on: 'PBI-3',
+    });
     expect(decideDependency(three, five, 'PBI-5', g, who)).toEqual({
       problem: 'dependency-cycle',
       key: 'PBI-3',
@@ -89,5 +93,7 @@ describe('dependencies between PBIs', () => {
       on: 'PBI-4',
       dependsOn: ['PBI-3'],
     });
+    // a key no PBI has is named as unknown, not as one it doesn't depend on
+    expect(decideDependencyRemoved(five, 'PBI-999', who, false)).toEqual({ problem: 'unknown-pbi', key: 'PBI-999' });
   });
 });

@@ -8,7 +8,7 @@ import { agingItems, type Sle, slesByClass } from '../../src/domain/sle';
 import { at, pbiFrom, WORKFLOW, ZONE } from './builders';
 
 const RISK: ServiceClass = { name: 'integration-risk', sleDays: 20, wipLimit: 2 };
-const nexus = { classes: [RISK] } as Pick<Nexus, 'classes'> as Nexus;
+const nexus = { classes: [RISK], timeZone: ZONE } as Pick<Nexus, 'classes' | 'timeZone'> as Nexus;
 const who = { at: at('2027-01-05 10:00'), actor: 'U2' };
 
 /** The PBI after the class change decided, or the problem. */
@@ -93,7 +93,21 @@ describe("a PBI's class", () => {
       key: 'PBI-1',
       serviceClass: 'expedite',
     });
-    expect(classed(pbi, 'Standard')).toEqual({ problem: 'no-change', key: 'PBI-1' });
+    expect(classed(pbi, 'Standard')).toEqual({
+      problem: 'already-in-class',
+      key: 'PBI-1',
+      serviceClass: 'standard',
+      dueDate: null,
+      today: '2027-01-05',
+    });
+    // due by a date already past: refused; today is still ahead enough
+    expect(classed(pbi, 'fixed-date', '2027-01-04')).toEqual({
+      problem: 'due-date-past',
+      key: 'PBI-1',
+      dueDate: '2027-01-04',
+      today: '2027-01-05',
+    });
+    expect(classed(pbi, 'fixed-date', '2027-01-05')).toMatchObject({ serviceClass: 'fixed-date' });
     const discarded = pbiFrom('PBI-2', '2027-01-04 09:00', [['2027-01-04 10:00', 'discard']]);
     expect(classed(discarded, 'expedite')).toEqual({ problem: 'discarded', key: 'PBI-2' });
     const done = pbiFrom('PBI-3', '2027-01-04 09:00', [['2027-01-05 10:00', 'move', 'done']]);

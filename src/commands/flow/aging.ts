@@ -7,8 +7,8 @@ import { pbiLine, snoozeMark } from '../../render/pbi';
 import { refuse } from '../../render/problems';
 import { ephemeral, type Reply } from '../../render/reply';
 import { describeSle, describeTeamSle } from '../../render/sle';
-import { count } from '../../render/words';
-import { defineCommand, isInvalid } from '../command';
+import { count, inStage } from '../../render/words';
+import { defineCommand, invalid, isInvalid } from '../command';
 import { type FlowView, loadFlowView } from '../flow-view';
 import { knownTeam, loadTeamFlow, type TeamFlow, takeTeam, type UnknownTeam } from '../team-flow';
 import { noInput } from './no-input';
@@ -25,6 +25,11 @@ export const flowAging = defineCommand<{ team: string | null }, Outcome>({
   parse(words) {
     const taken = takeTeam(words);
     if (isInvalid(taken)) return taken;
+    // an item's age is counted to today: a finished Sprint's own work is read by its cycle times instead
+    if (taken.rest.some((w) => w.toLowerCase() === '--sprint'))
+      return invalid(
+        '`/flow aging` is the work in progress today, aged to today; for the last Sprint: `/flow sle --sprint` or `/flow chart scatter --sprint` (its cycle times), `/flow chart cfd --sprint`.',
+      );
     const rest = noInput(taken.rest);
     return isInvalid(rest) ? rest : { team: taken.team };
   },
@@ -49,7 +54,7 @@ export const flowAging = defineCommand<{ team: string | null }, Outcome>({
     // snoozed items stay listed, marked as the digest marks them, so nobody wonders why the digest skips them
     const lines = items.map(
       ({ pbi, age, status }) =>
-        `• ${pbiLine(pbi, { age, status }, view.waitingOn(pbi), view.today)} · in ${code(pbi.stage)}${snoozeMark(pbi, view.today)}`,
+        `• ${pbiLine(pbi, { age, status }, view.waitingOn(pbi), view.today)} · ${inStage(pbi.stage)}${snoozeMark(pbi, view.today)}`,
     );
     return ephemeral(`${escape(view.nexus.name)} aging: ${summary}`, [
       header(`${view.nexus.name} · aging work`),
@@ -71,7 +76,7 @@ function teamAging(view: FlowView, flow: TeamFlow): Reply {
   const summary = `${count(squares.length, 'square')} of ${team} in progress: ${aging} past its SLE, ${atRisk} at risk`;
   const lines = squares.map(
     ({ pbi, age, status }) =>
-      `• ${pbiLine(pbi, { age, status }, view.waitingOn(pbi), view.today)} · in ${code(pbi.stage)}`,
+      `• ${pbiLine(pbi, { age, status }, view.waitingOn(pbi), view.today)} · ${inStage(pbi.stage)}`,
   );
   return ephemeral(`${escape(nexus.name)} aging of ${team}: ${summary}`, [
     header(`${nexus.name} · aging work · ${flow.team}`),

@@ -6,6 +6,7 @@ import { type Block, bold, code, context, divider, escape, header, section } fro
 import { pbiLine } from '../../render/pbi';
 import { ephemeral } from '../../render/reply';
 import { describeSle } from '../../render/sle';
+import { inStage } from '../../render/words';
 import { defineCommand } from '../command';
 import { type FlowView, loadFlowView } from '../flow-view';
 import { noInput } from './no-input';
@@ -82,7 +83,7 @@ export const flowBoard = defineCommand<Record<string, never>, Outcome>({
 function expediteLane(view: FlowView, expedite: readonly Pbi[]): Block | null {
   if (!expedite.length) return null;
   const shown = expedite.slice(0, ITEMS_PER_STAGE);
-  const lines = shown.map((p) => `• ${pbiLine(p, view.ageOf(p), view.waitingOn(p), view.today)} · in ${code(p.stage)}`);
+  const lines = shown.map((p) => `• ${pbiLine(p, view.ageOf(p), view.waitingOn(p), view.today)} · ${inStage(p.stage)}`);
   if (expedite.length > shown.length) lines.push(`_…and ${expedite.length - shown.length} more_`);
   const title = `⚡ ${bold('Expedite')}  ${expedite.length}  _(shown apart: not counted against the stages' WIP limits)_`;
   return section(`${title}\n${lines.join('\n')}`);

@@ -11,7 +11,7 @@ import { pbiLine } from '../../render/pbi';
 import { digestButtons } from '../../render/pbi-buttons';
 import { inChannel, type Reply } from '../../render/reply';
 import { mapCommand, TRACKER_NAMES } from '../../render/tracker-news';
-import { count, formatDate } from '../../render/words';
+import { andList, count, formatDate, inStage } from '../../render/words';
 import type { Held } from '../../store/inbox-repository';
 import { defineCommand, type NexusContext } from '../command';
 import { type FlowView, loadFlowView, startOfDay } from '../flow-view';
@@ -169,9 +169,13 @@ function headlines(d: Digest, view: FlowView, judged: number): string[] {
     );
   if (d.waiting.length) {
     const [first, ...others] = d.waiting;
-    const example = `${escape(first.pbi.key)} on ${first.on.map(escape).join(', ')}${others.length ? ', …' : ''}`;
+    // one example in full, then how many more: an ellipsis before the full stop read as a line cut off
+    const example = `${escape(first.pbi.key)} on ${andList(first.on.map(escape))}`;
+    const more = others.length ? `; ${others.length} more in the thread` : '';
     const wait = others.length ? 'wait' : 'waits';
-    lines.push(`⏳ ${count(d.waiting.length, 'PBI')} in progress ${wait} on PBIs not integrated yet — ${example}.`);
+    lines.push(
+      `⏳ ${count(d.waiting.length, 'PBI')} in progress ${wait} on PBIs not integrated yet — ${example}${more}.`,
+    );
   }
   if (d.refinement?.advice === 'refine')
     lines.push(
@@ -225,7 +229,7 @@ function details(d: Digest, view: FlowView, forecasts: string[]): Block[] {
   for (const a of d.aging.slice(0, BUTTONED))
     blocks.push(
       section(
-        `• ${pbiLine(a.pbi, view.ageOf(a.pbi), view.waitingOn(a.pbi), view.today)} · in ${code(a.pbi.stage)}${swarm(a.pbi)}`,
+        `• ${pbiLine(a.pbi, view.ageOf(a.pbi), view.waitingOn(a.pbi), view.today)} · ${inStage(a.pbi.stage)}${swarm(a.pbi)}`,
       ),
       digestButtons(a.pbi),
     );
@@ -233,7 +237,7 @@ function details(d: Digest, view: FlowView, forecasts: string[]): Block[] {
     .slice(BUTTONED, 15)
     .map(
       (a) =>
-        `• ${pbiLine(a.pbi, view.ageOf(a.pbi), view.waitingOn(a.pbi), view.today)} · in ${code(a.pbi.stage)}${swarm(a.pbi)}`,
+        `• ${pbiLine(a.pbi, view.ageOf(a.pbi), view.waitingOn(a.pbi), view.today)} · ${inStage(a.pbi.stage)}${swarm(a.pbi)}`,
     );
   if (rest.length) blocks.push(section(rest.join('\n')));
   if (d.snoozed.length)
@@ -281,7 +285,7 @@ function details(d: Digest, view: FlowView, forecasts: string[]): Block[] {
   if (d.waiting.length) {
     const where = (key: string) => {
       const on = view.open.find((p) => p.key === key);
-      return `${escape(key)}${on ? ` (in ${code(on.stage)})` : ''}`;
+      return `${escape(key)}${on ? ` (${inStage(on.stage)})` : ''}`;
     };
     const lines = d.waiting
       .slice(0, 15)

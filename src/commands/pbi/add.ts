@@ -2,8 +2,9 @@ import { z } from 'zod';
 import { MAX_TITLE } from '../../domain/limits';
 import { decideAdd, roomForPbi } from '../../domain/pbi-decisions';
 import { isPbiKey } from '../../domain/pbi-key';
-import { code, escape } from '../../render/blocks';
+import { escape } from '../../render/blocks';
 import { by, type ChangeOutcome, renderChange } from '../../render/change';
+import { inStage } from '../../render/words';
 import { defineCommand, invalid, isInvalid } from '../command';
 import { parseFlags, splitList } from '../flags';
 import { freeText } from '../free-text';
@@ -62,7 +63,7 @@ export const pbiAdd = defineCommand<PbiAddInput, ChangeOutcome>({
       outcome,
       nexus,
       usage,
-      (pbi, event) => `➕ ${by(event)} added *${escape(pbi.key)}* in ${code(pbi.stage)}`,
+      (pbi, event) => `➕ ${by(event)} added *${escape(pbi.key)}* ${inStage(pbi.stage)}`,
     );
   },
 });

@@ -26,7 +26,10 @@ export const pbiDepends = defineCommand<{ key: string; on: string; remove: boole
   },
   async execute({ key, on, remove }, { store, nexus, now, userId }) {
     const who = { at: now(), actor: userId };
-    if (remove) return store.pbis.change(nexus, key, (pbi) => decideDependencyRemoved(pbi, on, who));
+    if (remove) {
+      const known = (await store.pbis.get(nexus.id, on)) !== null;
+      return store.pbis.change(nexus, key, (pbi) => decideDependencyRemoved(pbi, on, who, known));
+    }
     return store.pbis.changeDependency(nexus, key, on, (pbi, other, graph) =>
       decideDependency(pbi, other, on, graph, who),
     );

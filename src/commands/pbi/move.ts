@@ -1,4 +1,5 @@
 import { localDate } from '../../domain/calendar';
+import { openKeys, waitingOn } from '../../domain/dependencies';
 import { cycleTime } from '../../domain/flow-metrics';
 import { oldestFirst, type Pbi } from '../../domain/pbi';
 import { decideMove } from '../../domain/pbi-decisions';
@@ -8,7 +9,7 @@ import { code, escape } from '../../render/blocks';
 import { by, type ChangeOutcome, renderChange } from '../../render/change';
 import { ageText } from '../../render/pbi';
 import type { Reply } from '../../render/reply';
-import { count } from '../../render/words';
+import { andList, count } from '../../render/words';
 import { defineCommand, invalid, isInvalid, type NexusContext } from '../command';
 import { flowView } from '../flow-view';
 import { parseKey } from './change';
@@ -17,7 +18,14 @@ import { startNudge } from './start-nudge';
 type Input = { key: string; stage: string };
 /** Shown when a move takes a stage past its WIP limit: who else is in that stage. */
 type OverLimit = { count: number; limit: number; others: { key: string; age: string }[] };
-type Outcome = { change: ChangeOutcome; overLimit: OverLimit | null; cycleTime: number | null; nudge: Reply | null };
+type Outcome = {
+  change: ChangeOutcome;
+  overLimit: OverLimit | null;
+  cycleTime: number | null;
+  nudge: Reply | null;
+  /** just integrated while these PBIs it depends on are not: accepted (a move is never refused), but said */
+  earlyOn: string[];
+};
 
 const usage = '/pbi move <key> <stage>';
 /** How many of the items already in an over-limit stage the reply names. */
@@ -40,7 +48,7 @@ export const pbiMove = defineCommand<Input, Outcome>({
     const change = await store.pbis.change(nexus, input.key, (pbi, current) =>
       decideMove(current, pbi, input.stage, { at: now(), actor: userId }),
     );
-    if (!('ok' in change)) return { change, overLimit: null, cycleTime: null, nudge: null };
+    if (!('ok' in change)) return { change, overLimit: null, cycleTime: null, nudge: null, earlyOn: [] };
     const justFinished = change.pbi.finishedAt !== null && change.before?.finishedAt === null;
     const justStarted = change.pbi.startedAt !== null && change.before?.startedAt === null;
     return {
@@ -48,11 +56,16 @@ export const pbiMove = defineCommand<Input, Outcome>({
       overLimit: await overLimit(ctx, change.pbi),
       cycleTime: justFinished ? cycleTime(change.pbi, nexus.timeZone) : null,
       nudge: justStarted ? await startNudge(ctx, change.pbi, null) : null,
+      earlyOn: justFinished && change.pbi.dependsOn.length ? await notIntegrated(ctx, change.pbi) : [],
     };
   },
-  render({ change, overLimit, cycleTime, nudge }, { nexus }) {
+  render({ change, overLimit, cycleTime, nudge, earlyOn }, { nexus }) {
     const notes: string[] = [];
     if (cycleTime !== null) notes.push(`Finished in ${count(cycleTime, 'day')} (cycle time).`);
+    if (earlyOn.length && 'ok' in change)
+      notes.push(
+        `⚠ ${escape(change.pbi.key)} is integrated before ${andList(earlyOn.map(escape))}, which it depends on.`,
+      );
     if (overLimit && 'ok' in change) {
       const others = overLimit.others.map((o) => `${escape(o.key)} (${o.age})`).join(', ');
       notes.push(
@@ -71,6 +84,13 @@ export const pbiMove = defineCommand<Input, Outcome>({
     return nudge ? { ...reply, followUp: nudge } : reply;
   },
 });
+
+/** The PBIs it depends on still in the Product Backlog: not integrated (a discarded one never will be, nor need be). */
+async function notIntegrated(ctx: NexusContext, pbi: Pbi): Promise<string[]> {
+  const open = await ctx.store.pbis.listOpen(ctx.nexus.id);
+  const keyOf = new Map(open.map((p) => [p.key.toLowerCase(), p.key]));
+  return waitingOn(pbi, openKeys(open)).map((k) => keyOf.get(k.toLowerCase()) ?? k);
+}
 
 async function overLimit(ctx: NexusContext, pbi: Pbi): Promise<OverLimit | null> {
   const { nexus, store, now } = ctx;

@@ -45,7 +45,7 @@ export const pbiRank = defineCommand<{ key: string; place: RankPlace }, ChangeOu
   render: (outcome, { nexus }) =>
     renderChange(outcome, nexus, usage, (pbi, e) =>
       e.type === 'pbi.ranked'
-        ? `↕️ ${by(e)} ranked *${escape(pbi.key)}* ${rankPlaceText(e.place)} of the Product Backlog`
+        ? `↕️ ${by(e)} ranked *${escape(pbi.key)}* ${rankPlaceText(e.place)}${e.place.at === 'top' || e.place.at === 'bottom' ? ' of' : ' in'} the Product Backlog`
         : `↕️ ${by(e)} ranked *${escape(pbi.key)}*`,
     ),
 });

@@ -25,7 +25,7 @@ import { pbiButtons } from '../../render/pbi-buttons';
 import { classLimits, refuse } from '../../render/problems';
 import { ephemeral } from '../../render/reply';
 import { describeSle } from '../../render/sle';
-import { formatDate } from '../../render/words';
+import { formatDate, inStage } from '../../render/words';
 import type { UnknownPbi } from '../../store/pbi-repository';
 import { defineCommand, invalid, isInvalid } from '../command';
 import { type FlowView, loadFlowView } from '../flow-view';
@@ -102,7 +102,7 @@ function dependsSections(pbi: Pbi, dependencies: (Pbi | null)[], view: FlowView)
     if (!on) return `${escape(key)} (no longer in this Nexus)`;
     if (on.discardedAt) return `${escape(on.key)} discarded`;
     if (on.finishedAt) return `${escape(on.key)} ✓ integrated`;
-    return `⏳ ${escape(on.key)} in ${code(on.stage)}`;
+    return `⏳ ${escape(on.key)} ${inStage(on.stage)}`;
   };
   const needs = dependencies.map((on, i) => where(on, pbi.dependsOn[i]));
   const heldUp = view.open.filter((p) => p.dependsOn.some((k) => sameName(k, pbi.key))).map((p) => escape(p.key));
@@ -142,7 +142,7 @@ function describeEvent(e: PbiEvent, today: CalendarDate): string {
   const who = `<@${e.actor}>`;
   switch (e.type) {
     case 'pbi.added':
-      return `${who} added it in ${code(e.stage)}${e.teams.length ? ` for ${e.teams.map(escape).join(', ')}` : ''}`;
+      return `${who} added it ${inStage(e.stage)}${e.teams.length ? ` for ${e.teams.map(escape).join(', ')}` : ''}`;
     case 'pbi.moved':
       return `${who} moved it ${code(e.from)} → ${code(e.to)}`;
     case 'square.changed':
