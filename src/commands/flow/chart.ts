@@ -6,10 +6,12 @@ import {
   scatterChartSpec,
   throughputChartSpec,
 } from '../../charts/flow-charts';
-import { addDays, datesFrom, localDate } from '../../domain/calendar';
+import { addDays, type CalendarDate, datesFrom, localDate } from '../../domain/calendar';
 import { cumulativeFlow, fromFirstPbi, type StageCount } from '../../domain/cumulative-flow';
 import { cycleTime, nexusThroughput, percentile, teamThroughput, windowEnding } from '../../domain/flow-metrics';
+import type { FlowDates } from '../../domain/pbi';
 import { cycleTimesInWindow } from '../../domain/sle';
+import { lastFinishedSprint, type Sprint, type SprintProblem, sprintInstants } from '../../domain/sprint';
 import { doneSquares, teamAgingSquares } from '../../domain/team-flow';
 import { inProgressStages } from '../../domain/workflow';
 import { code } from '../../render/blocks';
@@ -17,7 +19,7 @@ import { refuse } from '../../render/problems';
 import { ephemeral, type Reply } from '../../render/reply';
 import { count, formatDate } from '../../render/words';
 import { defineCommand, invalid, isInvalid, type NexusContext } from '../command';
-import { type FlowView, loadFlowView, startOfDay, today } from '../flow-view';
+import { type FlowView, loadFlowView, startOfDay } from '../flow-view';
 import { knownTeam, loadTeamFlow, type TeamFlow, takeTeam, type UnknownTeam } from '../team-flow';
 
 const KINDS = ['aging', 'scatter', 'histogram', 'throughput', 'cfd'] as const;
@@ -26,41 +28,66 @@ const CFD_DAYS = 60;
 type Kind = (typeof KINDS)[number];
 /** The charts a team has of its own: its squares' aging, cycle times and throughput. */
 const TEAM_KINDS: readonly Kind[] = ['aging', 'scatter', 'histogram', 'throughput'];
-const usage = `/flow chart ${KINDS.join('|')} [--team <team>]`;
+const usage = `/flow chart ${KINDS.join('|')} [--team <team>] [--sprint]`;
 const PERCENTILES = [50, 70, 85, 95];
 
-type Outcome = { kind: Kind; view: FlowView; flow: StageCount[]; team: TeamFlow | null } | UnknownTeam;
+/** `sprint`: the last finished Sprint (`--sprint`) and the PBIs it finished; null: the usual window. */
+type InSprint = { sprint: Sprint; finished: readonly FlowDates[] };
+type Outcome =
+  | { kind: Kind; view: FlowView; flow: StageCount[]; team: TeamFlow | null; sprint: InSprint | null }
+  | UnknownTeam
+  | SprintProblem;
 
-export const flowChart = defineCommand<{ kind: Kind; team: string | null }, Outcome>({
+export const flowChart = defineCommand<{ kind: Kind; team: string | null; sprint: boolean }, Outcome>({
   path: ['flow', 'chart'],
   usage,
   summary:
     'a chart as an image: aging WIP, cycle-time scatter, cycle-time histogram, throughput run chart or cumulative ' +
-    "flow (the console writes a PNG); `--team`: a team's squares",
+    "flow (the console writes a PNG); `--team`: a team's squares; `--sprint`: the last Sprint's (all but aging)",
   scope: 'nexus',
   nitOnly: false,
   parse(words) {
     const taken = takeTeam(words);
     if (isInvalid(taken)) return taken;
-    const { team, rest } = taken;
+    const sprint = taken.rest.some((w) => w.toLowerCase() === '--sprint');
+    const { team } = taken;
+    const rest = taken.rest.filter((w) => w.toLowerCase() !== '--sprint');
     const kind = rest[0]?.toLowerCase() as Kind;
     if (rest.length !== 1 || !KINDS.includes(kind)) return invalid(`Name one chart: ${KINDS.map(code).join(', ')}.`);
     if (team !== null && !TEAM_KINDS.includes(kind))
       return invalid(`A team has ${TEAM_KINDS.map(code).join(', ')} charts; ${code(kind)} is the Nexus's alone.`);
-    return { kind, team };
+    // aging WIP is the work in progress now: a finished Sprint has none left to age
+    if (sprint && kind === 'aging')
+      return invalid(
+        '`/flow chart aging` is the work in progress today; `--sprint` goes with `scatter`, `histogram`, `throughput` and `cfd`.',
+      );
+    if (sprint && team !== null) return invalid("`--sprint` charts the Nexus's PBIs; leave out `--team` with it.");
+    return { kind, team, sprint };
   },
-  async execute({ kind, team: name }, ctx) {
+  async execute({ kind, team: name, sprint: asked }, ctx) {
     const team = name === null ? null : knownTeam(ctx, name);
     if (team !== null && typeof team !== 'string') return team;
+    const view = await loadFlowView(ctx);
+    const sprint = asked ? lastFinishedSprint(ctx.nexus.forecast, view.today) : null;
+    if (sprint && 'problem' in sprint) return sprint;
+    const days = sprint ? { from: sprint.first, to: sprint.last } : windowEnding(view.today, CFD_DAYS);
     return {
       kind,
-      view: await loadFlowView(ctx),
-      flow: kind === 'cfd' ? await loadCumulativeFlow(ctx) : [],
+      view,
+      flow: kind === 'cfd' ? await loadCumulativeFlow(ctx, days) : [],
       team: team === null ? null : await loadTeamFlow(ctx, team),
+      sprint: sprint ? { sprint, finished: await finishedIn(ctx, sprint) } : null,
     };
   },
   render: (outcome) => ('problem' in outcome ? refuse(outcome, usage) : chartReply(outcome)),
 });
+
+/** The PBIs finished in the Sprint, read from its first day (the SLE's window may not reach back that far). */
+async function finishedIn(ctx: NexusContext, sprint: Sprint): Promise<FlowDates[]> {
+  const { nexus } = ctx;
+  const finished = await ctx.store.pbis.finishedSince(nexus.id, sprintInstants(sprint, nexus.timeZone).from);
+  return finished.filter((p) => localDate(p.finishedAt!, nexus.timeZone) <= sprint.last);
+}
 
 /** Cycle-time percentiles of the SLE window, the lines charts draw. */
 export function percentileLines(view: FlowView): PercentileLine[] {
@@ -97,9 +124,12 @@ export function agingChart(view: FlowView) {
  * Stage counts per day for the last CFD_DAYS days (from the day before the first PBI, for a younger Nexus), walked back
  * from today's counts through the window's events.
  */
-async function loadCumulativeFlow(ctx: NexusContext): Promise<StageCount[]> {
+async function loadCumulativeFlow(
+  ctx: NexusContext,
+  { from, to }: { from: CalendarDate; to: CalendarDate },
+): Promise<StageCount[]> {
   const { nexus, store } = ctx;
-  const { from, to } = windowEnding(today(ctx), CFD_DAYS);
+  // the stages are walked back from today's counts, so every change since the first day shown is read
   const since = startOfDay(nexus, from);
   const [now, touched, changes] = await Promise.all([
     store.pbis.countByStage(nexus.id),
@@ -119,37 +149,58 @@ async function loadCumulativeFlow(ctx: NexusContext): Promise<StageCount[]> {
   );
 }
 
-type Drawn = Exclude<Outcome, UnknownTeam>;
+type Drawn = Exclude<Outcome, UnknownTeam | SprintProblem>;
 
-function chartReply({ kind, view, flow, team }: Drawn): Reply {
+function chartReply({ kind, view, flow, team, sprint: inSprint }: Drawn): Reply {
   const { nexus } = view;
   const charts = { aging: agingChart, scatter, histogram, throughput, cfd };
   const { title, spec } = team ? teamChart(kind, view, team) : charts[kind](view);
-  const fileName = `${kind}${team ? `-${fileSafe(team.team)}` : ''}-${view.today}.png`;
+  const when = inSprint ? `sprint-${inSprint.sprint.number}` : view.today;
+  const fileName = `${kind}${team ? `-${fileSafe(team.team)}` : ''}-${when}.png`;
   return {
     ...ephemeral(`${title}: the chart follows as an image.`),
     chart: { title, fileName, spec, requested: true },
   };
 
-  function scatter(v: FlowView) {
-    const dots = v.finished.flatMap((p) => {
+  /** "Sprint 2 (Thu 12 Mar – Sat 21 Mar)" */
+  function sprintName({ number, first, last }: Sprint): string {
+    return `Sprint ${number} (${formatDate(first, view.today)} – ${formatDate(last, view.today)})`;
+  }
+
+  /** Each finished PBI's finish date and cycle time. */
+  function dotsOf(finished: readonly FlowDates[]) {
+    return finished.flatMap((p) => {
       const days = cycleTime(p, nexus.timeZone);
       return days === null ? [] : [{ finished: localDate(p.finishedAt!, nexus.timeZone), days }];
     });
-    const t = `${nexus.name} · cycle times of the last ${nexus.sle.historyDays} days (${count(dots.length, 'PBI')})`;
-    return { title: t, spec: scatterChartSpec(t, dots, percentileLines(v)) };
+  }
+
+  /** The PBIs the last Sprint finished, as dots (with `--sprint` only). */
+  function sprintDots() {
+    return dotsOf(inSprint!.finished);
+  }
+
+  function scatter(v: FlowView) {
+    const dots = inSprint ? sprintDots() : dotsOf(v.finished);
+    const when = inSprint ? `finished in ${sprintName(inSprint.sprint)}` : `of the last ${nexus.sle.historyDays} days`;
+    const t = `${nexus.name} · cycle times ${when} (${count(dots.length, 'PBI')})`;
+    // in a Sprint, the lines are its own cycle times' percentiles, as /flow sle --sprint gives them
+    const lines = inSprint ? linesOf(dots.map((d) => d.days)) : percentileLines(v);
+    return { title: t, spec: scatterChartSpec(t, dots, lines) };
   }
 
   function histogram(v: FlowView) {
-    const times = windowCycleTimes(v);
-    const t = `${nexus.name} · cycle-time histogram of the last ${nexus.sle.historyDays} days (${count(times.length, 'PBI')})`;
+    const times = inSprint ? sprintDots().map((d) => d.days) : windowCycleTimes(v);
+    const when = inSprint ? `finished in ${sprintName(inSprint.sprint)}` : `of the last ${nexus.sle.historyDays} days`;
+    const t = `${nexus.name} · cycle-time histogram ${when} (${count(times.length, 'PBI')})`;
     return { title: t, spec: cycleTimeHistogramSpec(t, times, linesOf(times)) };
   }
 
   function cfd() {
     const days = new Set(flow.map((c) => c.date)).size;
-    const t =
-      days < CFD_DAYS
+    const t = inSprint
+      ? `${nexus.name} · cumulative flow in ${sprintName(inSprint.sprint)}`
+      : days < CFD_DAYS
         ? `${nexus.name} · cumulative flow since ${formatDate(flow[0]?.date ?? view.today, view.today)}`
         : `${nexus.name} · cumulative flow, last ${CFD_DAYS} days`;
     return {
@@ -163,6 +214,14 @@ function chartReply({ kind, view, flow, team }: Drawn): Reply {
   }
 
   function throughput(v: FlowView) {
+    if (inSprint) {
+      const { first, last } = inSprint.sprint;
+      const t = `${nexus.name} · PBIs finished per day in ${sprintName(inSprint.sprint)}`;
+      return {
+        title: t,
+        spec: throughputChartSpec(t, nexusThroughput(inSprint.finished, first, last, nexus.timeZone)),
+      };
+    }
     const { from, to } = windowEnding(addDays(v.today, -1), nexus.sle.historyDays);
     const t = `${nexus.name} · PBIs finished per day, ${formatDate(from, v.today)} – ${formatDate(to, v.today)}`;
     return { title: t, spec: throughputChartSpec(t, nexusThroughput(v.finished, from, to, nexus.timeZone)) };
