@@ -221,11 +221,28 @@ export function cycleTimeHistogramSpec(
 /** Throughput run chart: items finished per day, with the average as a line. */
 export function throughputChartSpec(title: string, daily: readonly DayCount[]): VegaSpec {
   const mean = daily.reduce((n, d) => n + d.count, 0) / Math.max(1, daily.length);
+  return runChartSpec(title, 'items finished', daily, { value: mean, label: `avg ${mean.toFixed(1)}` });
+}
+
+/** WIP run chart: items in progress at the end of each day, with the stages' summed WIP limit as a line. */
+export function wipChartSpec(title: string, daily: readonly DayCount[], limit: HorizontalLine | null): VegaSpec {
+  return runChartSpec(title, 'items in progress', daily, limit);
+}
+
+export type HorizontalLine = { value: number; label: string };
+
+/** A count per day as a line with dots, and one dashed line across (the average, a limit) labelled at the right. */
+function runChartSpec(
+  title: string,
+  yTitle: string,
+  daily: readonly DayCount[],
+  across: HorizontalLine | null,
+): VegaSpec {
   return {
     ...frame(title),
     data: [
       { name: 'days', values: daily, format: { parse: { date: 'date' } } },
-      { name: 'mean', values: [{ mean }] },
+      { name: 'across', values: across ? [across] : [] },
     ],
     scales: [
       { name: 'x', type: 'utc', range: 'width', domain: { data: 'days', field: 'date' } },
@@ -235,12 +252,12 @@ export function throughputChartSpec(title: string, daily: readonly DayCount[]): 
         range: 'height',
         nice: true,
         zero: true,
-        domain: wholeDomain(daily.map((d) => d.count)),
+        domain: wholeDomain([...daily.map((d) => d.count), ...(across ? [across.value] : [])]),
       },
     ],
     axes: [
       { orient: 'bottom', scale: 'x', title: 'day', ...dateTicks(daily.map((d) => d.date)) },
-      { orient: 'left', scale: 'y', title: 'items finished', grid: true, ...WHOLE_TICKS },
+      { orient: 'left', scale: 'y', title: yTitle, grid: true, ...WHOLE_TICKS },
     ],
     marks: [
       {
@@ -269,12 +286,12 @@ export function throughputChartSpec(title: string, daily: readonly DayCount[]): 
       },
       {
         type: 'rule',
-        from: { data: 'mean' },
+        from: { data: 'across' },
         encode: {
           enter: {
             x: { value: 0 },
             x2: { signal: 'width' },
-            y: { scale: 'y', field: 'mean' },
+            y: { scale: 'y', field: 'value' },
             stroke: { value: '#e45756' },
             strokeDash: { value: [4, 3] },
           },
@@ -282,15 +299,79 @@ export function throughputChartSpec(title: string, daily: readonly DayCount[]): 
       },
       {
         type: 'text',
-        from: { data: 'mean' },
+        from: { data: 'across' },
         encode: {
           enter: {
             x: { signal: 'width', offset: 4 },
-            y: { scale: 'y', field: 'mean' },
-            text: { signal: "'avg ' + format(datum.mean, '.1f')" },
+            y: { scale: 'y', field: 'value' },
+            text: { field: 'label' },
             baseline: { value: 'middle' },
             fontSize: { value: 11 },
             fill: { value: '#e45756' },
+          },
+        },
+      },
+    ],
+  };
+}
+
+export type StageDays = { stage: string; median: number | null; p85: number | null };
+
+/**
+ * Where time goes: per stage in workflow order, the median and the 85th percentile of days finished items spent
+ * there, side by side, each with its number on top.
+ */
+export function stagesChartSpec(title: string, stages: readonly StageDays[]): VegaSpec {
+  const bars = stages.flatMap((s) => [
+    ...(s.median === null ? [] : [{ stage: s.stage, measure: 'median', days: s.median, second: false }]),
+    ...(s.p85 === null ? [] : [{ stage: s.stage, measure: '85th percentile', days: s.p85, second: true }]),
+  ]);
+  const x = (half: string) => `scale('x', datum.stage) + (datum.second ? bandwidth('x') / 2 : 0)${half}`;
+  return {
+    ...frame(title),
+    data: [{ name: 'bars', values: bars }],
+    scales: [
+      { name: 'x', type: 'band', domain: stages.map((s) => s.stage), range: 'width', padding: 0.3 },
+      {
+        name: 'y',
+        type: 'linear',
+        range: 'height',
+        nice: true,
+        zero: true,
+        domain: wholeDomain(bars.map((b) => b.days)),
+      },
+      { name: 'colour', type: 'ordinal', domain: ['median', '85th percentile'], range: ['#4c78a8', '#f58518'] },
+    ],
+    axes: [
+      { orient: 'bottom', scale: 'x', title: 'stage' },
+      { orient: 'left', scale: 'y', title: 'days in the stage', grid: true, ...WHOLE_TICKS },
+    ],
+    legends: [{ fill: 'colour', orient: 'top', direction: 'horizontal' }],
+    marks: [
+      {
+        type: 'rect',
+        from: { data: 'bars' },
+        encode: {
+          enter: {
+            x: { signal: x('') },
+            width: { signal: "bandwidth('x') / 2 - 1" },
+            y: { scale: 'y', field: 'days' },
+            y2: { scale: 'y', value: 0 },
+            fill: { scale: 'colour', field: 'measure' },
+          },
+        },
+      },
+      {
+        type: 'text',
+        from: { data: 'bars' },
+        encode: {
+          enter: {
+            x: { signal: x(" + bandwidth('x') / 4") },
+            y: { scale: 'y', field: 'days', offset: -3 },
+            text: { signal: "datum.days + 'd'" },
+            align: { value: 'center' },
+            baseline: { value: 'bottom' },
+            fontSize: { value: 11 },
           },
         },
       },

@@ -89,7 +89,7 @@ async function measure(target: Target): Promise<Measured> {
     rows.push(...(await measureFlowEfficiency(ctx)));
     const rssMb = Math.round(process.memoryUsage().rss / 1_048_576);
     // the chart worker thread (vega, resvg, the font) is counted apart: it starts with the first chart
-    for (const kind of ['aging', 'scatter', 'histogram', 'throughput', 'cfd']) {
+    for (const kind of ['aging', 'scatter', 'histogram', 'throughput', 'cfd', 'wip', 'stages']) {
       rows.push(
         await time(`${kind} chart as PNG`, async () =>
           renderPng((await runLine(`/flow chart ${kind}`, ctx)).chart!.spec),

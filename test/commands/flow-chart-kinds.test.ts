@@ -14,7 +14,7 @@ type Spec = { title: { text: string; subtitle?: string }; data: { name: string; 
 const data = (spec: unknown, name: string) => (spec as Spec).data.find((d) => d.name === name)!.values;
 
 /** The charts added for issue 18; each must come out as a PNG in the console and as an upload in Slack. */
-const KINDS = ['histogram'];
+const KINDS = ['histogram', 'wip', 'stages'];
 
 /**
  * Mon 2 Mar (Berlin): PBI-1 and PBI-2 start in doing; Tue 3: PBI-1 to review, PBI-3 starts; Wed 4: PBI-1 done
@@ -54,6 +54,36 @@ describeEachDatabase('/flow chart histogram|wip|stages', (db) => {
     ]);
     expect(data(chart!.spec, 'lines').map((l) => l.label)).toEqual(['50%: 3d', '70/85/95%: 6d']);
     expect((await h.run('/flow chart histogram --team Alpha')).chart!.title).toContain('Alpha · cycle-time histogram');
+  });
+
+  test("wip: the items in progress at each day's end from the day before the first, and the summed limit", async () => {
+    const { chart } = await h.run('/flow chart wip');
+    expect(data(chart!.spec, 'days').map((d) => [d.date, d.count])).toEqual([
+      ['2026-03-01', 0],
+      ['2026-03-02', 2],
+      ['2026-03-03', 3],
+      ['2026-03-04', 2],
+      ['2026-03-05', 2],
+      ['2026-03-06', 2],
+      ['2026-03-07', 1],
+      ['2026-03-08', 1],
+    ]);
+    // doing 2 + review 1; done is not in progress
+    expect(data(chart!.spec, 'across')).toEqual([{ value: 3, label: 'limit 3' }]);
+    expect(chart!.title).toBe("Shop · WIP per day since Sun 1 Mar (limit: the stages' WIP limits summed)");
+  });
+
+  test('stages: the median and 85th percentile of days finished PBIs ended in each stage in progress', async () => {
+    const { chart } = await h.run('/flow chart stages');
+    // PBI-1 ended 1 day in doing and 1 in review, PBI-2 3 days in doing and 2 in review
+    expect(data(chart!.spec, 'bars').map((b) => [b.stage, b.measure, b.days])).toEqual([
+      ['doing', 'median', 1],
+      ['doing', '85th percentile', 3],
+      ['review', 'median', 1],
+      ['review', '85th percentile', 2],
+    ]);
+    expect(chart!.title).toBe('Shop · days in each stage of 2 PBIs finished in the last 90 days');
+    expect((await h.run('/flow chart stages --team Alpha')).plain).toContain('stages is the Nexus');
   });
 
   test('the console writes each chart as a PNG and prints its path', async () => {

@@ -4,7 +4,9 @@ import {
   cycleTimeHistogramSpec,
   type PercentileLine,
   scatterChartSpec,
+  stagesChartSpec,
   throughputChartSpec,
+  wipChartSpec,
 } from '../../charts/flow-charts';
 import { addDays, type CalendarDate, datesFrom, localDate } from '../../domain/calendar';
 import { cumulativeFlow, fromFirstPbi, type StageCount } from '../../domain/cumulative-flow';
@@ -13,6 +15,8 @@ import type { FlowDates } from '../../domain/pbi';
 import { cycleTimesInWindow } from '../../domain/sle';
 import { lastFinishedSprint, type Sprint, type SprintProblem, sprintInstants } from '../../domain/sprint';
 import { doneSquares, teamAgingSquares } from '../../domain/team-flow';
+import { type StageTime, stageTimes } from '../../domain/time-in-stage';
+import { type DayWip, fromFirstWip, summedWipLimit, wipPerDay } from '../../domain/wip-per-day';
 import { inProgressStages } from '../../domain/workflow';
 import { code } from '../../render/blocks';
 import { refuse } from '../../render/problems';
@@ -22,8 +26,8 @@ import { defineCommand, invalid, isInvalid, type NexusContext } from '../command
 import { type FlowView, loadFlowView, startOfDay } from '../flow-view';
 import { knownTeam, loadTeamFlow, type TeamFlow, takeTeam, type UnknownTeam } from '../team-flow';
 
-const KINDS = ['aging', 'scatter', 'histogram', 'throughput', 'cfd'] as const;
-/** Days a cumulative flow diagram shows. */
+const KINDS = ['aging', 'scatter', 'histogram', 'throughput', 'cfd', 'wip', 'stages'] as const;
+/** Days a cumulative flow diagram and a WIP run chart show. */
 const CFD_DAYS = 60;
 type Kind = (typeof KINDS)[number];
 /** The charts a team has of its own: its squares' aging, cycle times and throughput. */
@@ -34,7 +38,15 @@ const PERCENTILES = [50, 70, 85, 95];
 /** `sprint`: the last finished Sprint (`--sprint`) and the PBIs it finished; null: the usual window. */
 type InSprint = { sprint: Sprint; finished: readonly FlowDates[] };
 type Outcome =
-  | { kind: Kind; view: FlowView; flow: StageCount[]; team: TeamFlow | null; sprint: InSprint | null }
+  | {
+      kind: Kind;
+      view: FlowView;
+      flow: StageCount[];
+      wip: DayWip[];
+      stages: StagesSpent;
+      team: TeamFlow | null;
+      sprint: InSprint | null;
+    }
   | UnknownTeam
   | SprintProblem;
 
@@ -42,8 +54,9 @@ export const flowChart = defineCommand<{ kind: Kind; team: string | null; sprint
   path: ['flow', 'chart'],
   usage,
   summary:
-    'a chart as an image: aging WIP, cycle-time scatter, cycle-time histogram, throughput run chart or cumulative ' +
-    "flow (the console writes a PNG); `--team`: a team's squares; `--sprint`: the last Sprint's (all but aging)",
+    'a chart as an image: aging WIP, cycle-time scatter, cycle-time histogram, throughput run chart, cumulative ' +
+    "flow, WIP run chart, or days spent per stage (the console writes a PNG); `--team`: a team's squares; " +
+    "`--sprint`: the last Sprint's (all but aging)",
   scope: 'nexus',
   nitOnly: false,
   parse(words) {
@@ -58,9 +71,7 @@ export const flowChart = defineCommand<{ kind: Kind; team: string | null; sprint
       return invalid(`A team has ${TEAM_KINDS.map(code).join(', ')} charts; ${code(kind)} is the Nexus's alone.`);
     // aging WIP is the work in progress now: a finished Sprint has none left to age
     if (sprint && kind === 'aging')
-      return invalid(
-        '`/flow chart aging` is the work in progress today; `--sprint` goes with `scatter`, `histogram`, `throughput` and `cfd`.',
-      );
+      return invalid('`/flow chart aging` is the work in progress today; `--sprint` goes with every other chart.');
     if (sprint && team !== null) return invalid("`--sprint` charts the Nexus's PBIs; leave out `--team` with it.");
     return { kind, team, sprint };
   },
@@ -75,6 +86,8 @@ export const flowChart = defineCommand<{ kind: Kind; team: string | null; sprint
       kind,
       view,
       flow: kind === 'cfd' ? await loadCumulativeFlow(ctx, days) : [],
+      wip: kind === 'wip' ? await loadWip(ctx, days) : [],
+      stages: kind === 'stages' ? await loadStageTimes(ctx, sprint) : { times: [], finished: 0 },
       team: team === null ? null : await loadTeamFlow(ctx, team),
       sprint: sprint ? { sprint, finished: await finishedIn(ctx, sprint) } : null,
     };
@@ -149,11 +162,31 @@ async function loadCumulativeFlow(
   );
 }
 
+/** WIP at the end of each day shown (from the day before the first WIP, for a younger Nexus). */
+async function loadWip(ctx: NexusContext, { from, to }: { from: CalendarDate; to: CalendarDate }): Promise<DayWip[]> {
+  const { nexus } = ctx;
+  const pbis = await ctx.store.pbis.listForFlow(nexus.id, startOfDay(nexus, from));
+  return fromFirstWip(wipPerDay(pbis, datesFrom(from, to), nexus.timeZone));
+}
+
+type StagesSpent = { times: StageTime[]; finished: number };
+
+/** Days the PBIs finished in the SLE window (or the Sprint) spent in each stage in progress. */
+async function loadStageTimes(ctx: NexusContext, sprint: Sprint | null): Promise<StagesSpent> {
+  const { nexus } = ctx;
+  const from = sprint ? sprint.first : windowEnding(localDate(ctx.now(), nexus.timeZone), nexus.sle.historyDays).from;
+  const read = await ctx.store.pbis.flowHistoriesSince(nexus.id, startOfDay(nexus, from));
+  const last = sprint && startOfDay(nexus, addDays(sprint.last, 1)).toMillis();
+  const histories = last ? read.filter((h) => h.finishedAt < last) : read;
+  const stages = inProgressStages(nexus.workflow).map((s) => s.name);
+  return { times: stageTimes(histories, stages, nexus.timeZone), finished: histories.length };
+}
+
 type Drawn = Exclude<Outcome, UnknownTeam | SprintProblem>;
 
-function chartReply({ kind, view, flow, team, sprint: inSprint }: Drawn): Reply {
+function chartReply({ kind, view, flow, wip, stages, team, sprint: inSprint }: Drawn): Reply {
   const { nexus } = view;
-  const charts = { aging: agingChart, scatter, histogram, throughput, cfd };
+  const charts = { aging: agingChart, scatter, histogram, throughput, cfd, wip: wipChart, stages: stagesChart };
   const { title, spec } = team ? teamChart(kind, view, team) : charts[kind](view);
   const when = inSprint ? `sprint-${inSprint.sprint.number}` : view.today;
   const fileName = `${kind}${team ? `-${fileSafe(team.team)}` : ''}-${when}.png`;
@@ -213,6 +246,25 @@ function chartReply({ kind, view, flow, team, sprint: inSprint }: Drawn): Reply 
     };
   }
 
+  function wipChart() {
+    const summed = summedWipLimit(nexus.workflow);
+    const limit = summed && {
+      value: summed.limit,
+      label: `limit ${summed.limit}${summed.unlimited.length ? '+' : ''}`,
+    };
+    const when = inSprint
+      ? `in ${sprintName(inSprint.sprint)}`
+      : `since ${formatDate(wip[0]?.date ?? view.today, view.today)}`;
+    const t = `${nexus.name} · WIP per day ${when} (${limitNote(summed)})`;
+    return { title: t, spec: wipChartSpec(t, wip, limit) };
+  }
+
+  function stagesChart() {
+    const when = inSprint ? sprintName(inSprint.sprint) : `the last ${nexus.sle.historyDays} days`;
+    const t = `${nexus.name} · days in each stage of ${count(stages.finished, 'PBI')} finished in ${when}`;
+    return { title: t, spec: stagesChartSpec(t, stages.times) };
+  }
+
   function throughput(v: FlowView) {
     if (inSprint) {
       const { first, last } = inSprint.sprint;
@@ -260,6 +312,13 @@ function teamChart(kind: Kind, view: FlowView, flow: TeamFlow) {
   const dates = `${formatDate(from, view.today)} – ${formatDate(to, view.today)}`;
   const title = `${nexus.name} · ${flow.team} · squares done per day, ${dates}`;
   return { title, spec: throughputChartSpec(title, teamThroughput(flow.pbis, flow.team, from, to, zone)) };
+}
+
+/** What the WIP chart's limit line is: the stages' limits summed, and which stages have none. */
+function limitNote(summed: ReturnType<typeof summedWipLimit>): string {
+  if (!summed) return 'no stage in progress has a WIP limit';
+  const without = summed.unlimited.join(', ');
+  return `limit: the stages' WIP limits summed${without ? `, ${without} without one` : ''}`;
 }
 
 /** A team's name as part of a file name: spaces and dots as hyphens. */
