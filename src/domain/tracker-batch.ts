@@ -62,6 +62,8 @@ export type TrackerBatch = {
   reported: { kind: TrackerKind; statuses: string[] }[];
   /** what the channel is to hear: the moves, and statuses newly held; null when there is nothing */
   news: TrackerNews | null;
+  /** what of imported deliveries was left out and why (a link closing a cycle): the import's summary says it */
+  skipped: { id: bigint; why: string }[];
 };
 
 export type TrackerBatchInput = {
@@ -182,6 +184,7 @@ export function decideTrackerBatch(input: TrackerBatchInput): TrackerBatch {
     backlog?.update(applied.pbi);
   };
   const graph = new Map(input.dependencies ?? []);
+  const skipped: TrackerBatch['skipped'] = [];
   const backlog = input.backlog ? openBacklog(withCurrent(input.backlog, input.current)) : null;
   const keyOf = (key: string) => (working.has(key) ? key : [...working.keys()].find((k) => sameName(k, key)));
   /** Records an event the delivery's links or order decided for the PBI `key` (a working key). */
@@ -209,8 +212,15 @@ export function decideTrackerBatch(input: TrackerBatchInput): TrackerBatch {
       at: delivery.change.at,
       actor: delivery.kind,
     });
-    // already there, on itself, discarded, or a cycle: the Nexus keeps what it has
-    if ('problem' in decided) return;
+    // already there, on itself, discarded, or a cycle: the Nexus keeps what it has; an import's summary names a cycle
+    if ('problem' in decided) {
+      if (decided.problem === 'dependency-cycle' && delivery.imported)
+        skipped.push({
+          id: delivery.id,
+          why: `a link of ${found} that would close a dependency cycle (${decided.cycle.join(' → ')})`,
+        });
+      return;
+    }
     follow(delivery, found, decided);
   };
   /** The place the delivery's order gives the PBI `key` among its tracker's (tracker-order.ts). */
@@ -318,6 +328,7 @@ export function decideTrackerBatch(input: TrackerBatchInput): TrackerBatch {
     states,
     reported,
     news: moves.length || unmapped.length ? { moves, unmapped } : null,
+    skipped,
   };
 }
 

@@ -115,6 +115,7 @@ export function inboxRepository(prisma: PrismaClient, memo: RevisionMemo, embedd
           data: { reportedStatuses: statuses },
         });
       if (batch.news) await tx.trackerNotice.create({ data: { nexusId, news: batch.news, createdAt: now.toJSDate() } });
+      await tellImports(tx, rows, batch.skipped);
       const round: InboxRound = {
         nexusId,
         handled: rows.length,
@@ -463,6 +464,24 @@ async function writeAll(
     await tx.$executeRaw`
       INSERT INTO "Event" (${columnList(RECORDED)})
       SELECT ${valuesOf(EVENT_TABLE, RECORDED)} FROM ${recordSet(EVENT_TABLE, RECORDED, rows, true)} ORDER BY v.n`;
+  }
+}
+
+/** What the batch left out of imported deliveries goes into their imports' tally of what was skipped, for the summary. */
+async function tellImports(
+  tx: Tx,
+  rows: readonly { id: bigint; importId: bigint | null }[],
+  skipped: readonly { id: bigint; why: string }[],
+): Promise<void> {
+  const importOf = new Map(rows.map((r) => [r.id, r.importId]));
+  for (const { id, why } of skipped) {
+    const importId = importOf.get(id);
+    if (importId === null || importId === undefined) continue;
+    const job = await tx.importJob.findUnique({ where: { id: importId }, select: { skipped: true } });
+    if (!job) continue;
+    const tally = { ...(job.skipped as Record<string, number>) };
+    tally[why] = (tally[why] ?? 0) + 1;
+    await tx.importJob.update({ where: { id: importId }, data: { skipped: tally } });
   }
 }
 

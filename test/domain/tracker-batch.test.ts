@@ -482,6 +482,21 @@ describe("links over time: the dependencies a tracker's links brought follow the
     expect(batch.writes[0].after).toMatchObject({ dependsOn: ['ED-2'], linkedOn: ['ED-2'] });
   });
 
+  test("a link closing a cycle is left out; an import's is told for its summary", () => {
+    const batch = decide(
+      [
+        { key: 'ED-1', to: null, at: '2026-03-10 09:00', links: [blockedBy('ED-2')], imported: true },
+        // as Jira shows a link on both issues: ED-2 blocks ED-1, and a second link the other way round
+        { key: 'ED-2', to: null, at: '2026-03-10 09:01', links: [blocks('ED-1'), blockedBy('ED-1')], imported: true },
+      ],
+      { current: [known('ED-1'), known('ED-2')], dependencies: new Map() },
+    );
+    expect(changes(batch)).toEqual(['ED-1 +ED-2 by jira']);
+    expect(batch.skipped.map((s) => s.why)).toEqual([
+      'a link of ED-2 that would close a dependency cycle (ED-2 → ED-1 → ED-2)',
+    ]);
+  });
+
   test('dependentKeys: the PBIs whose tracker links name an item the deliveries give links of', () => {
     const deliveries = [
       delivery({ key: 'ED-1', to: null, at: '2026-03-10 09:00', links: [] }),

@@ -204,6 +204,20 @@ describeEachDatabase('/nexus import jira', (db) => {
     expect((await h.store.pbis.get(nexusId, 'ED-3'))!.dependsOn).toEqual([]);
   });
 
+  test("links that would close a cycle are left out, and the import's summary says which", async () => {
+    const issues = jiraIssues(START, 2, ['In Progress']);
+    issues[0].links = [{ blockedBy: 'ED-2' }, { blocks: 'ED-2' }];
+    issues[1].links = [{ blocks: 'ED-1' }, { blockedBy: 'ED-1' }];
+    jira.setIssues(issues);
+    await importing();
+    const one = (await h.store.pbis.get(nexusId, 'ED-1'))!.dependsOn;
+    const two = (await h.store.pbis.get(nexusId, 'ED-2'))!.dependsOn;
+    expect([...one, ...two]).toHaveLength(1); // the first read stands; its reverse would close a cycle
+    expect(summary()).toMatch(
+      /Skipped \d+ items?: a link of ED-\d that would close a dependency cycle \(ED-\d → ED-\d → ED-\d\)/,
+    );
+  });
+
   test('a second import changes nothing, even once the inbox forgot the first', async () => {
     jira.setIssues(jiraIssues(START, 4));
     await importing();
