@@ -106,8 +106,8 @@ async function measure(target: Target): Promise<Measured> {
 }
 
 /**
- * /flow efficiency and /flow blocked on the large Nexus (~1,900 PBIs finished in the 90 days, ~13,000 of their events
- * read), with a queue stage marked: the first answer in this process (the reads not remembered yet), then warm.
+ * /flow efficiency and /flow blocked on the large Nexus (every PBI finished in the 90 days, with its events), with a
+ * queue stage marked: the first answer in this process (the reads not remembered yet), then warm.
  */
 async function measureFlowEfficiency(ctx: Parameters<typeof runLine>[1]): Promise<Row[]> {
   await runLine('/nexus stage wait sprint-backlog on', ctx);
