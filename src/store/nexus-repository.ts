@@ -4,10 +4,11 @@ import type { Nexus } from '../domain/nexus';
 import { findClass } from '../domain/service-class';
 import { type DroppedMappings, type TrackerKind, withoutStages, withoutTeams } from '../domain/tracker';
 import { findStage, type Workflow } from '../domain/workflow';
+import type { WorkflowVersion } from '../domain/workflow-changes';
 import { Prisma, type PrismaClient } from '../generated/prisma/client';
 import { type FlowDatesChange, planFlowDates, writeFlowDates } from './pbi-repository';
 import { lockNexus, type RevisionMemo, type Revisions, WRITE_TRANSACTION } from './revisions';
-import { nexusColumns, nexusEventColumns, toNexus } from './rows';
+import { instantAt, nexusColumns, nexusEventColumns, toNexus } from './rows';
 import { isUniqueViolation } from './unique-violation';
 
 /** The channel already has a Nexus (a unique violation on creating one). */
@@ -62,6 +63,23 @@ export function nexusRepository(
 
     async get(nexusId: string): Promise<Nexus | null> {
       return handOut(await prisma.nexus.findUnique({ where: { id: nexusId } }));
+    },
+
+    /**
+     * The Definition of Workflow as set up and after each change, in order (from `nexus.created` and
+     * `nexus.workflow-changed`, whose values hold it whole): what charts mark the changes of.
+     */
+    async workflowHistory(nexusId: string): Promise<WorkflowVersion[]> {
+      const rows = await prisma.event.findMany({
+        where: { nexusId, pbiKey: null, type: { in: ['nexus.created', 'nexus.workflow-changed'] } },
+        orderBy: [{ occurredAt: 'asc' }, { id: 'asc' }],
+        select: { type: true, payload: true, occurredAt: true },
+      });
+      return rows.flatMap((r) => {
+        const value = (r.payload as { value?: { workflow?: Workflow } & Partial<Workflow> }).value;
+        const workflow = r.type === 'nexus.created' ? value?.workflow : (value as Workflow | undefined);
+        return workflow?.stages ? [{ at: instantAt(r.occurredAt.getTime()), workflow }] : [];
+      });
     },
 
     /** Every Nexus whose digest is on, in every workspace (the scheduler's round). */

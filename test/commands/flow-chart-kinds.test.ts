@@ -86,6 +86,19 @@ describeEachDatabase('/flow chart histogram|wip|stages', (db) => {
     expect((await h.run('/flow chart stages --team Alpha')).plain).toContain('stages is the Nexus');
   });
 
+  test('every chart marks the days the Definition of Workflow changed', async () => {
+    await h.run('/nexus stage wip review 2');
+    await h.run('/nexus stage add qa --after review');
+    await h.run('/nexus stage wait ready on'); // not a change of what flow counts
+    const marks = [{ date: '2026-03-08', label: 'review WIP 1→2, +qa' }];
+    for (const kind of ['wip', 'cfd', 'scatter', 'throughput'])
+      expect(data((await h.run(`/flow chart ${kind}`)).chart!.spec, 'workflow-changes')).toEqual(marks);
+    for (const kind of ['histogram', 'stages', 'aging']) {
+      const spec = (await h.run(`/flow chart ${kind}`)).chart!.spec as Spec;
+      expect(spec.title.subtitle).toBe('Definition of Workflow changed 8 Mar (review WIP 1→2, +qa)');
+    }
+  });
+
   test('the console writes each chart as a PNG and prints its path', async () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'charts-'));
     let now = DateTime.fromISO('2026-03-02T09:00:00', { zone: 'Europe/Berlin' });

@@ -8,6 +8,7 @@ import {
   throughputChartSpec,
   wipChartSpec,
 } from '../../charts/flow-charts';
+import { withWorkflowMarks } from '../../charts/workflow-marks';
 import { addDays, type CalendarDate, datesFrom, localDate } from '../../domain/calendar';
 import { cumulativeFlow, fromFirstPbi, type StageCount } from '../../domain/cumulative-flow';
 import { cycleTime, nexusThroughput, percentile, teamThroughput, windowEnding } from '../../domain/flow-metrics';
@@ -18,6 +19,7 @@ import { doneSquares, teamAgingSquares } from '../../domain/team-flow';
 import { type StageTime, stageTimes } from '../../domain/time-in-stage';
 import { type DayWip, fromFirstWip, summedWipLimit, wipPerDay } from '../../domain/wip-per-day';
 import { inProgressStages } from '../../domain/workflow';
+import { changesBetween, type WorkflowChange, workflowChanges } from '../../domain/workflow-changes';
 import { code } from '../../render/blocks';
 import { refuse } from '../../render/problems';
 import { ephemeral, type Reply } from '../../render/reply';
@@ -34,6 +36,8 @@ type Kind = (typeof KINDS)[number];
 const TEAM_KINDS: readonly Kind[] = ['aging', 'scatter', 'histogram', 'throughput'];
 const usage = `/flow chart ${KINDS.join('|')} [--team <team>] [--sprint]`;
 const PERCENTILES = [50, 70, 85, 95];
+/** Charts whose x axis is dates: the days the Definition of Workflow changed are drawn on them. */
+const DATE_AXES: readonly Kind[] = ['scatter', 'throughput', 'cfd', 'wip'];
 
 /** `sprint`: the last finished Sprint (`--sprint`) and the PBIs it finished; null: the usual window. */
 type InSprint = { sprint: Sprint; finished: readonly FlowDates[] };
@@ -46,6 +50,8 @@ type Outcome =
       stages: StagesSpent;
       team: TeamFlow | null;
       sprint: InSprint | null;
+      /** the days the Definition of Workflow changed, every one */
+      changes: WorkflowChange[];
     }
   | UnknownTeam
   | SprintProblem;
@@ -90,6 +96,7 @@ export const flowChart = defineCommand<{ kind: Kind; team: string | null; sprint
       stages: kind === 'stages' ? await loadStageTimes(ctx, sprint) : { times: [], finished: 0 },
       team: team === null ? null : await loadTeamFlow(ctx, team),
       sprint: sprint ? { sprint, finished: await finishedIn(ctx, sprint) } : null,
+      changes: workflowChanges(await ctx.store.nexuses.workflowHistory(ctx.nexus.id), ctx.nexus.timeZone),
     };
   },
   render: (outcome) => ('problem' in outcome ? refuse(outcome, usage) : chartReply(outcome)),
@@ -184,16 +191,30 @@ async function loadStageTimes(ctx: NexusContext, sprint: Sprint | null): Promise
 
 type Drawn = Exclude<Outcome, UnknownTeam | SprintProblem>;
 
-function chartReply({ kind, view, flow, wip, stages, team, sprint: inSprint }: Drawn): Reply {
+function chartReply({ kind, view, flow, wip, stages, team, sprint: inSprint, changes }: Drawn): Reply {
   const { nexus } = view;
   const charts = { aging: agingChart, scatter, histogram, throughput, cfd, wip: wipChart, stages: stagesChart };
-  const { title, spec } = team ? teamChart(kind, view, team) : charts[kind](view);
+  const drawn = team ? teamChart(kind, view, team) : charts[kind](view);
+  const { title } = drawn;
+  const spec = withWorkflowMarks(drawn.spec, marksShown(), DATE_AXES.includes(kind));
   const when = inSprint ? `sprint-${inSprint.sprint.number}` : view.today;
   const fileName = `${kind}${team ? `-${fileSafe(team.team)}` : ''}-${when}.png`;
   return {
     ...ephemeral(`${title}: the chart follows as an image.`),
     chart: { title, fileName, spec, requested: true },
   };
+
+  /**
+   * Charts over dates get every change (the plot shows those on its days); the others name those of the days their
+   * data comes from: the Sprint's, or the SLE window's.
+   */
+  function marksShown() {
+    if (DATE_AXES.includes(kind)) return changes;
+    const { from, to } = inSprint
+      ? { from: inSprint.sprint.first, to: inSprint.sprint.last }
+      : windowEnding(view.today, nexus.sle.historyDays);
+    return changesBetween(changes, from, to);
+  }
 
   /** "Sprint 2 (Thu 12 Mar – Sat 21 Mar)" */
   function sprintName({ number, first, last }: Sprint): string {
