@@ -392,7 +392,9 @@ describeEachDatabase('/forecast', (db) => {
       expect((await h.run('/flow throughput --sprint')).plain).toContain(
         '10 PBIs finished in Sprint 2 (Thu 12 Mar – Sat 21 Mar): 1.00 a day, 7.0 a week.',
       );
-      expect((await h.run('/flow sle --sprnt')).plain).toContain('/flow sle takes only --sprint (got --sprnt).');
+      expect((await h.run('/flow sle --sprnt')).plain).toContain(
+        '/flow sle takes only --sprint and --team <team> (got --sprnt).',
+      );
     });
 
     test("the Sprint's chance: every PBI of the Sprint Backlog integrated by its last day, in the digest and /forecast sprint", async () => {
