@@ -95,12 +95,10 @@ function pbiEfficiency(
     for (let d = Math.max(day(b.from), start); d <= Math.min(day(b.until ?? h.finishedAt), finish); d++)
       blocked[d - start] = 1;
   const days = { active: 0, waiting: 0, blocked: 0 };
-  let next = 0;
-  let stage: string | null = null;
-  for (let d = start; d <= finish; d++) {
-    // the stage it ended the day in: the last one entered on or before that day
-    while (next < h.entries.length && day(h.entries[next].at) <= d) stage = h.entries[next++].stage;
-    const kind = blocked[d - start] ? 'blocked' : stage !== null && isWait(stage) ? 'waiting' : 'active';
+  const ended = stagesEndingEachDay(h, zone);
+  for (let i = 0; i < cycleTime; i++) {
+    const stage = ended[i];
+    const kind = blocked[i] ? 'blocked' : stage !== null && isWait(stage) ? 'waiting' : 'active';
     days[kind]++;
     if (kind !== 'active' && stage !== null) {
       const wait = stages.get(stage) ?? { stage, waiting: 0, blocked: 0 };
@@ -109,4 +107,24 @@ function pbiEfficiency(
     }
   }
   return { key: h.key, title: h.title, cycleTime, ...days, efficiency: days.active / cycleTime };
+}
+
+/**
+ * The stage a PBI ended each day of its cycle time in (index 0: its start date), the last one entered on or before that
+ * day; null before its first entry. Flow efficiency and time in stage both count days by it.
+ */
+export function stagesEndingEachDay(
+  h: Pick<FlowHistory, 'startedAt' | 'finishedAt' | 'entries'>,
+  zone: string,
+): (string | null)[] {
+  const day = (ms: number) => localDayNumber(ms, zone);
+  const start = day(h.startedAt);
+  const ended: (string | null)[] = [];
+  let next = 0;
+  let stage: string | null = null;
+  for (let d = start; d <= day(h.finishedAt); d++) {
+    while (next < h.entries.length && day(h.entries[next].at) <= d) stage = h.entries[next++].stage;
+    ended.push(stage);
+  }
+  return ended;
 }

@@ -1,5 +1,4 @@
-import { localDayNumber } from './calendar';
-import type { FlowHistory } from './flow-efficiency';
+import { type FlowHistory, stagesEndingEachDay } from './flow-efficiency';
 import { percentile } from './flow-metrics';
 
 /** How long finished PBIs spent in one stage: the median and the 85th percentile of days, over those that entered it. */
@@ -11,15 +10,8 @@ export type StageTime = { stage: string; pbis: number; median: number | null; p8
  * within a day gets 0. Stages it entered before it started count 0 too.
  */
 export function daysInStages(h: Pick<FlowHistory, 'startedAt' | 'finishedAt' | 'entries'>, zone: string) {
-  const day = (ms: number) => localDayNumber(ms, zone);
   const days = new Map<string, number>(h.entries.map((e) => [e.stage, 0]));
-  const [start, finish] = [day(h.startedAt), day(h.finishedAt)];
-  let next = 0;
-  let stage: string | null = null;
-  for (let d = start; d <= finish; d++) {
-    while (next < h.entries.length && day(h.entries[next].at) <= d) stage = h.entries[next++].stage;
-    if (stage !== null) days.set(stage, (days.get(stage) ?? 0) + 1);
-  }
+  for (const stage of stagesEndingEachDay(h, zone)) if (stage !== null) days.set(stage, (days.get(stage) ?? 0) + 1);
   return days;
 }
 
