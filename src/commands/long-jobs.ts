@@ -28,8 +28,17 @@ export type LongJobs = {
   start(): Job | null;
 };
 
-/** `clock` reads milliseconds that only go forward (performance.now), not the request's `now`, which tests fix. */
-export function longJobs(limits: JobLimits = LONG_JOB_LIMITS, clock: () => number = () => performance.now()): LongJobs {
+const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+/**
+ * `clock` reads milliseconds that only go forward (performance.now), not the request's `now`, which tests fix.
+ * `handBack` lets other requests run between slices; a test can hold it to see them answered while a job is paused.
+ */
+export function longJobs(
+  limits: JobLimits = LONG_JOB_LIMITS,
+  clock: () => number = () => performance.now(),
+  handBack: () => Promise<void> = nextTurn,
+): LongJobs {
   let running = false;
   return {
     limits,
@@ -50,7 +59,7 @@ export function longJobs(limits: JobLimits = LONG_JOB_LIMITS, clock: () => numbe
             const step = steps.next();
             if (step.done) return step.value;
             if (clock() - slice >= limits.sliceMs) {
-              await new Promise((resolve) => setImmediate(resolve));
+              await handBack();
               slice = clock();
             }
           }

@@ -332,7 +332,12 @@ describeEachDatabase('/forecast', (db) => {
       });
 
       test('one replay at a time: a second is told to ask again, and another Nexus is answered meanwhile', async () => {
-        const jobs = longJobs({ budgetMs: 60_000, sliceMs: 0 });
+        let resume = () => {};
+        let paused = () => {};
+        const resumed = new Promise<void>((resolve) => (resume = resolve));
+        const pausedMidway = new Promise<void>((resolve) => (paused = resolve));
+        // the replay hands the thread back after its first step and waits there until the other Nexus is answered
+        const jobs = longJobs({ budgetMs: 60_000, sliceMs: 0 }, undefined, () => (paused(), resumed));
         const held = jobs.start()!;
         const shared = commandHarness(db(), { start: h.now.toISO()!, jobs });
         expect((await shared.run('/forecast accuracy')).plain).toContain(
@@ -345,8 +350,10 @@ describeEachDatabase('/forecast', (db) => {
         );
         let replayed = false;
         const replay = shared.run('/forecast accuracy').then((r) => ((replayed = true), r));
+        await pausedMidway;
         expect((await other.run('/flow board')).plain).toContain('Other');
         expect(replayed).toBe(false);
+        resume();
         expect((await replay).plain).toContain('days replayed');
       });
     });
