@@ -1,5 +1,5 @@
 import { DateTime } from 'luxon';
-import { addDays, type CalendarDate, daysBetween, localDate } from './calendar';
+import { addDays, type CalendarDate, daysBetween, localDate, type Weekday, weekdayOf } from './calendar';
 import type { ForecastSetting } from './nexus';
 import { findStage, readyStage, stageIndex, type Workflow } from './workflow';
 
@@ -62,6 +62,33 @@ export function lastFinishedSprint(setting: ForecastSetting, today: CalendarDate
   if (setting.sprintStart === null) return { problem: 'no-sprint-cadence' };
   const { current, next, last } = sprintsOn(setting, today);
   return last ?? { problem: 'no-sprint-finished', next: current ?? next };
+}
+
+/** The last day of a Sprint that is a working day (the digest's days); its last day when none is. */
+export function lastWorkingDay(sprint: Sprint, workingDays: readonly Weekday[]): CalendarDate {
+  for (let day = sprint.last; day >= sprint.first; day = addDays(day, -1))
+    if (workingDays.includes(weekdayOf(day))) return day;
+  return sprint.last;
+}
+
+/** The Sprint a Nexus event inspects, and the one before it to compare with (null for the cadence's first). */
+export type SprintUnderReview = { sprint: Sprint; before: Sprint | null };
+
+/**
+ * The Sprint the Nexus Sprint Review and Retrospective inspect on `today`: the current Sprint from its last working
+ * day on (both events end a Sprint, inside it), otherwise the last finished one; or why there is none.
+ */
+export function sprintUnderReview(
+  setting: ForecastSetting,
+  today: CalendarDate,
+  workingDays: readonly Weekday[],
+): SprintUnderReview | SprintProblem {
+  const cadence = cadenceOf(setting);
+  if (!cadence) return { problem: 'no-sprint-cadence' };
+  const { current, next, last } = sprintsOn(setting, today);
+  const sprint = current && today >= lastWorkingDay(current, workingDays) ? current : last;
+  if (!sprint?.number) return { problem: 'no-sprint-finished', next: current ?? next };
+  return { sprint, before: sprint.number > 1 ? sprintNumbered(cadence, sprint.number - 1) : null };
 }
 
 /** The Sprints at an instant, its date taken in the Nexus's zone. */

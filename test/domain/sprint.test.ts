@@ -3,10 +3,12 @@ import type { ForecastSetting } from '../../src/domain/nexus';
 import {
   isSprintBacklogStage,
   lastFinishedSprint,
+  lastWorkingDay,
   sprintBacklogStage,
   sprintInstants,
   sprintsAt,
   sprintsOn,
+  sprintUnderReview,
 } from '../../src/domain/sprint';
 import { DEFAULT_WORKFLOW, type Workflow } from '../../src/domain/workflow';
 
@@ -102,5 +104,33 @@ describe('where the Nexus Sprint Backlog begins', () => {
     const counted = DEFAULT_WORKFLOW.stages.map((s) => s.name).filter((s) => isSprintBacklogStage(DEFAULT_WORKFLOW, s));
     expect(counted).toEqual(['sprint-backlog', 'in-progress', 'integrated', 'released', 'learning']);
     expect(isSprintBacklogStage(DEFAULT_WORKFLOW, 'gone')).toBe(false);
+  });
+});
+
+describe('the Sprint the Nexus events inspect', () => {
+  const weekdays = ['mon', 'tue', 'wed', 'thu', 'fri'] as const;
+  const sprint = (number: number, first: string, last: string) => ({ number, first, last });
+  // Sprints of 14 days from Mon 7 Dec 2026: Sprint 1 ends Sun 20 Dec, its last working day is Fri 18 Dec
+  test.each([
+    ['2026-12-17', { problem: 'no-sprint-finished', next: sprint(1, '2026-12-07', '2026-12-20') }],
+    ['2026-12-18', { sprint: sprint(1, '2026-12-07', '2026-12-20'), before: null }],
+    ['2026-12-20', { sprint: sprint(1, '2026-12-07', '2026-12-20'), before: null }],
+    ['2026-12-21', { sprint: sprint(1, '2026-12-07', '2026-12-20'), before: null }],
+    ['2027-01-01', { sprint: sprint(2, '2026-12-21', '2027-01-03'), before: sprint(1, '2026-12-07', '2026-12-20') }],
+    ['2027-01-04', { sprint: sprint(2, '2026-12-21', '2027-01-03'), before: sprint(1, '2026-12-07', '2026-12-20') }],
+  ])('on %s, working Monday to Friday', (today, expected) => {
+    expect(sprintUnderReview(cadence('2026-12-07'), today, weekdays)).toEqual(expected);
+  });
+
+  test('without a cadence there is no Sprint to inspect', () => {
+    expect(sprintUnderReview(cadence(null), '2026-12-18', weekdays)).toEqual({ problem: 'no-sprint-cadence' });
+  });
+
+  test("the last working day: the Sprint's last day that is one, or its last day when none is", () => {
+    const one = sprint(1, '2026-12-07', '2026-12-20');
+    expect(lastWorkingDay(one, weekdays)).toBe('2026-12-18');
+    expect(lastWorkingDay(one, ['sun'])).toBe('2026-12-20');
+    expect(lastWorkingDay(one, ['tue'])).toBe('2026-12-15');
+    expect(lastWorkingDay(sprint(1, '2026-12-19', '2026-12-20'), weekdays)).toBe('2026-12-20');
   });
 });
