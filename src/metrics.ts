@@ -53,8 +53,8 @@ export function createMetrics(source: { inboxBacklog(): Promise<number> }) {
   });
   const digests = new Counter({
     name: 'nexus_flow_digest_runs_total',
-    help: 'Daily digests this process claimed, by outcome (posted, failed: another round retries)',
-    labelNames: ['outcome'],
+    help: 'Scheduled posts this process claimed (the digest, the Sprint reports), by report and outcome (posted, failed: another round retries)',
+    labelNames: ['report', 'outcome'],
     registers,
   });
   let lastBacklog = 0;
@@ -89,8 +89,8 @@ export function createMetrics(source: { inboxBacklog(): Promise<number> }) {
     announcement(outcome: 'posted' | 'retry' | 'given_up'): void {
       announcements.inc({ outcome });
     },
-    digestRun(outcome: 'posted' | 'failed'): void {
-      digests.inc({ outcome });
+    scheduledPost(report: string, outcome: 'posted' | 'failed'): void {
+      digests.inc({ report, outcome });
     },
   };
 }

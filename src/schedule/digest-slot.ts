@@ -13,8 +13,16 @@ export function dueSlot(nexus: Pick<Nexus, 'timeZone' | 'digest'>, now: DateTime
   if (!nexus.digest.enabled) return null;
   const date = localDate(now, nexus.timeZone);
   if (!nexus.digest.days.includes(weekdayOf(date))) return null;
-  // a time that falls in a spring-forward gap moves to the first valid instant after it
-  const due = DateTime.fromISO(`${date}T${nexus.digest.time}`, { zone: nexus.timeZone });
-  const late = now.toMillis() - due.toMillis();
-  return late >= 0 && late <= GRACE_HOURS * 3_600_000 ? date : null;
+  return isDueOn(date, nexus, now) ? date : null;
+}
+
+/** Whether `now` is in `date`'s window at the digest time: past it, by no more than GRACE_HOURS. */
+export function isDueOn(date: CalendarDate, nexus: Pick<Nexus, 'timeZone' | 'digest'>, now: DateTime): boolean {
+  const late = now.toMillis() - digestInstant(date, nexus).toMillis();
+  return late >= 0 && late <= GRACE_HOURS * 3_600_000;
+}
+
+/** The digest time on `date` in the Nexus's zone; a time in a spring-forward gap moves to the first instant after it. */
+export function digestInstant(date: CalendarDate, { digest, timeZone }: Pick<Nexus, 'timeZone' | 'digest'>): DateTime {
+  return DateTime.fromISO(`${date}T${digest.time}`, { zone: timeZone });
 }

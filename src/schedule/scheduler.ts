@@ -1,18 +1,20 @@
 import type { DateTime } from 'luxon';
+import type { NexusContext } from '../commands/command';
 import { loadDigest, renderDigest } from '../commands/flow/digest';
 import type { Nexus } from '../domain/nexus';
 import type { Logger } from '../log';
 import type { Metrics } from '../metrics';
 import type { Reply } from '../render/reply';
 import type { Store } from '../store';
+import type { PostSlot } from '../store/digest-run-repository';
 import { dueSlot } from './digest-slot';
 
-/** How often each replica looks for due digests. */
+/** How often each replica looks for due posts. */
 const TICK_MS = 60_000;
 
 /**
- * Posts a digest to its Nexus's channel (Slack, or the console's output), calling `posted` the moment the channel
- * message is out: what fails after it (the thread, the chart) must not make another round post the digest again.
+ * Posts a scheduled report to its Nexus's channel (Slack, or the console's output), calling `posted` the moment the
+ * channel message is out: what fails after it (the thread, the chart) must not make another round post it again.
  */
 export type DigestPoster = (nexus: Nexus, reply: Reply, posted: () => Promise<void>) => Promise<void>;
 export type SchedulerDeps = {
@@ -24,50 +26,74 @@ export type SchedulerDeps = {
   metrics: Metrics;
 };
 
+/** What a replica posts by itself, each made when it is posted: the daily digest. */
+const SCHEDULED: Record<PostSlot['report'], (ctx: NexusContext) => Promise<Reply>> = {
+  digest: async (ctx) => renderDigest(await loadDigest(ctx)),
+};
+
 /**
- * Digests one replica posts at the same time. Each waits mostly on Slack (and on its per-channel limit of about one
+ * Nexuses one replica posts to at the same time. Each waits mostly on Slack (and on its per-channel limit of about one
  * message a second, which the thread reply meets): one at a time, 1,000 Nexuses due at 09:30 waited many minutes.
  */
 const DIGESTS_AT_ONCE = 6;
 
 /**
- * One round: every Nexus whose digest slot is due is claimed in the database and posted by the one replica that
- * claimed it, a few at a time. A failed post leaves the claim unposted, so a later round (here or on another replica)
- * takes it over.
+ * One round: every post due (a Nexus's digest) is claimed in the database and posted by the one replica that claimed
+ * it, a few Nexuses at a time. A failed post leaves the claim unposted, so a later round (here or on another
+ * replica) takes it over. Returns how many this replica posted.
  */
-export async function postDueDigests(deps: SchedulerDeps): Promise<number> {
-  const due = await deps.store.nexuses.listWithDigest();
+export async function postDueReports(deps: SchedulerDeps): Promise<number> {
+  const nexuses = await deps.store.nexuses.listWithDigest();
   let next = 0;
   let posted = 0;
   const worker = async () => {
-    while (next < due.length) if (await postDigest(due[next++], deps)) posted++;
+    while (next < nexuses.length) posted += await postDueOf(nexuses[next++], deps);
   };
-  await Promise.all(Array.from({ length: Math.min(DIGESTS_AT_ONCE, due.length) }, worker));
+  await Promise.all(Array.from({ length: Math.min(DIGESTS_AT_ONCE, nexuses.length) }, worker));
   return posted;
 }
 
-/** Claims and posts one Nexus's digest when its slot is due; true when this replica posted it. */
-async function postDigest(nexus: Nexus, { store, now, replica, post, log, metrics }: SchedulerDeps): Promise<boolean> {
-  const at = now();
-  const slot = dueSlot(nexus, at);
-  if (!slot || !(await store.digestRuns.claim(nexus.id, slot, replica, at))) return false;
+/** The posts due for a Nexus at `at`, in the order they go out on their day. */
+function duePosts(nexus: Nexus, at: DateTime): PostSlot[] {
+  const date = dueSlot(nexus, at);
+  return date ? [{ nexusId: nexus.id, date, report: 'digest' }] : [];
+}
+
+/**
+ * Claims and posts a Nexus's due posts in their order; how many this replica posted. A post another replica holds
+ * ends the turn: that replica goes on with the rest, in order, and takes them over only when it crashed.
+ */
+async function postDueOf(nexus: Nexus, deps: SchedulerDeps): Promise<number> {
+  const at = deps.now();
+  let posted = 0;
+  for (const slot of duePosts(nexus, at)) {
+    const claim = await deps.store.digestRuns.claim(slot, deps.replica, at);
+    if (claim === 'held') break;
+    if (claim === 'claimed' && (await postOne(nexus, slot, deps))) posted++;
+  }
+  return posted;
+}
+
+/** Posts one claimed slot; true when it is out. A failure leaves the claim unposted for a later round. */
+async function postOne(nexus: Nexus, slot: PostSlot, { store, now, post, log, metrics }: SchedulerDeps) {
   let isPosted = false;
   const recordPosted = async () => {
-    await store.digestRuns.posted(nexus.id, slot, now());
+    await store.digestRuns.posted(slot, now());
     isPosted = true;
-    metrics.digestRun('posted');
+    metrics.scheduledPost(slot.report, 'posted');
   };
+  const about = { nexus: nexus.id, slot: slot.date, report: slot.report };
   try {
     const ctx = { store, now, workspaceId: nexus.workspaceId, channelId: nexus.channelId, userId: 'nexus-flow', nexus };
-    await post(nexus, renderDigest(await loadDigest(ctx)), recordPosted);
+    await post(nexus, await SCHEDULED[slot.report](ctx), recordPosted);
     if (!isPosted) await recordPosted();
   } catch (error) {
     if (isPosted) {
-      log.warn({ err: error, nexus: nexus.id, slot }, 'digest posted, but its details failed; it is not posted again');
+      log.warn({ err: error, ...about }, 'report posted, but its details failed; it is not posted again');
       return true;
     }
-    metrics.digestRun('failed');
-    log.error({ err: error, nexus: nexus.id, slot }, 'digest not posted; another round will retry it');
+    metrics.scheduledPost(slot.report, 'failed');
+    log.error({ err: error, ...about }, 'report not posted; another round will retry it');
   }
   return isPosted;
 }
@@ -77,8 +103,8 @@ export function startScheduler(deps: SchedulerDeps): () => Promise<void> {
   let running: Promise<unknown> = Promise.resolve();
   const round = () => {
     running = running
-      .then(() => postDueDigests(deps))
-      .catch((error: unknown) => deps.log.error({ err: error }, 'digest round failed'));
+      .then(() => postDueReports(deps))
+      .catch((error: unknown) => deps.log.error({ err: error }, 'scheduled round failed'));
   };
   round();
   const timer = setInterval(round, TICK_MS);

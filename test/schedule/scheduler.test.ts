@@ -5,7 +5,7 @@ import type { Nexus } from '../../src/domain/nexus';
 import { createLogger } from '../../src/log';
 import { createMetrics } from '../../src/metrics';
 import type { Reply } from '../../src/render/reply';
-import { postDueDigests } from '../../src/schedule/scheduler';
+import { postDueReports } from '../../src/schedule/scheduler';
 import { slackDigestPoster } from '../../src/slack/digest-poster';
 import { workspaceClients } from '../../src/slack/workspace-client';
 import { openStore, type Store } from '../../src/store';
@@ -69,7 +69,7 @@ describeEachDatabase('daily digest schedule', (db) => {
       const at = clock;
       await Promise.all(
         replicas.map(({ replica, store }) =>
-          postDueDigests({ store, now: () => at, replica, post: poster(replica), log, metrics }),
+          postDueReports({ store, now: () => at, replica, post: poster(replica), log, metrics }),
         ),
       );
     }
@@ -163,7 +163,7 @@ describeEachDatabase('daily digest schedule', (db) => {
         SLACK_API_URL: fake.apiUrl,
       });
       const at = DateTime.fromISO('2026-03-26T09:31', { zone: ZONE });
-      const posted = await postDueDigests({
+      const posted = await postDueReports({
         store,
         now: () => at,
         replica: 'r',

@@ -3,7 +3,7 @@ import { DateTime } from 'luxon';
 import { loadConfig } from '../../src/config';
 import { createLogger } from '../../src/log';
 import { createMetrics } from '../../src/metrics';
-import { postDueDigests } from '../../src/schedule/scheduler';
+import { postDueReports } from '../../src/schedule/scheduler';
 import { slackDigestPoster } from '../../src/slack/digest-poster';
 import { slackTrackerPoster } from '../../src/slack/tracker-poster';
 import { workspaceClients } from '../../src/slack/workspace-client';
@@ -114,7 +114,7 @@ describe.each(DATABASE_KINDS)('every channel message once, when a later part fai
       clock = clock.plus({ minutes: 6 })
     ) {
       const at = clock;
-      await postDueDigests({ store: h.store, now: () => at, replica: 'r', post, log, metrics });
+      await postDueReports({ store: h.store, now: () => at, replica: 'r', post, log, metrics });
     }
     expect(fake.callsTo('chat.postMessage').filter((c) => !c.body.thread_ts)).toHaveLength(1);
     expect(await db.prisma.digestRun.findFirst()).toMatchObject({ postedAt: expect.any(Date) });

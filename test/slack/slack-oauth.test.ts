@@ -3,7 +3,7 @@ import { DateTime } from 'luxon';
 import { loadConfig } from '../../src/config';
 import { createLogger } from '../../src/log';
 import { createMetrics } from '../../src/metrics';
-import { postDueDigests } from '../../src/schedule/scheduler';
+import { postDueReports } from '../../src/schedule/scheduler';
 import { slackDigestPoster } from '../../src/slack/digest-poster';
 import { slackTrackerPoster } from '../../src/slack/tracker-poster';
 import { workspaceClients } from '../../src/slack/workspace-client';
@@ -91,7 +91,7 @@ describeEachDatabase('installing in several workspaces (OAuth)', (db) => {
     const metrics = createMetrics({ inboxBacklog: async () => 0 });
     const at = DateTime.fromISO('2026-03-02T09:31', { zone: 'Europe/Berlin' });
     expect(
-      await postDueDigests({
+      await postDueReports({
         store: s.store,
         now: () => at,
         replica: 'r',
