@@ -11,14 +11,22 @@ export type WorkspaceClients = {
   forWorkspace(workspaceId: string): Promise<WebClient>;
 };
 
+/** The longest one background Web API call may wait for Slack's answer. */
+const BACKGROUND_CALL_MS = 20_000;
+
 /**
  * Web API clients for posts no request started (digests, tracker moves): the one SLACK_BOT_TOKEN, or, installed
  * through OAuth, the workspace's stored token or its Enterprise Grid organisation's. Made once per process: the Bolt
  * app gets its `installations`.
  */
 export function workspaceClients(config: Config, db: Database): WorkspaceClients {
-  // a few quick retries: these posts run in the background and in shutdown, where Slack's default half hour is too long
-  const options = { slackApiUrl: config.SLACK_API_URL, retryConfig: { retries: 2, factor: 2, minTimeout: 500 } };
+  // a few quick retries: these posts run in the background and in shutdown, where Slack's default half hour is too long;
+  // a time limit on each call, as a post holds its claim (digest, tracker notices) for as long as it lasts
+  const options = {
+    slackApiUrl: config.SLACK_API_URL,
+    retryConfig: { retries: 2, factor: 2, minTimeout: 500 },
+    timeout: BACKGROUND_CALL_MS,
+  };
   const single = config.SLACK_BOT_TOKEN ? new WebClient(config.SLACK_BOT_TOKEN, options) : null;
   const installations = config.SLACK_TOKEN_KEY
     ? installationStore(db, sealedBox(Buffer.from(config.SLACK_TOKEN_KEY, 'base64')))

@@ -69,6 +69,11 @@ export function noticeRepository(prisma: PrismaClient) {
       }));
     },
 
+    /** The claimant is still posting these notices: no other process may take them before `until`. */
+    async holdUntil(ids: bigint[], until: DateTime): Promise<void> {
+      await prisma.trackerNotice.updateMany({ where: { id: { in: ids } }, data: { claimedUntil: until.toJSDate() } });
+    },
+
     /** The channel heard these notices' moves: a retry of the rest must not post them again. */
     async channelTold(ids: bigint[]): Promise<void> {
       if (!ids.length) return;

@@ -34,6 +34,7 @@ export type AnnouncerDeps = {
   post(nexusId: string, news: TrackerNews, progress?: AnnouncementProgress): Promise<void>;
   gatherMs?: number;
   sweepMs?: number;
+  claimMs?: number;
 };
 
 /**
@@ -45,13 +46,14 @@ export type AnnouncerDeps = {
 export function startAnnouncer(deps: AnnouncerDeps) {
   const gatherMs = deps.gatherMs ?? GATHER_MS;
   const sweepMs = deps.sweepMs ?? SWEEP_MS;
+  const claimMs = deps.claimMs ?? CLAIM_MS;
   const timers = new Map<string, NodeJS.Timeout>();
   const posting = new Set<Promise<void>>();
 
   function flush(opts: { nexusId?: string; createdBefore?: DateTime }): void {
     const now = deps.now();
     const run = deps.store.notices
-      .claim({ now, claimUntil: now.plus({ milliseconds: CLAIM_MS }), ...opts })
+      .claim({ now, claimUntil: now.plus({ milliseconds: claimMs }), ...opts })
       .then((claims) => Promise.all(claims.map(postClaimed)))
       .then(
         () => undefined,
@@ -69,14 +71,36 @@ export function startAnnouncer(deps: AnnouncerDeps) {
       channelTold: () => deps.store.notices.channelTold(ids),
       nitMemberTold: (user) => deps.store.notices.nitTold(ids, user),
     };
+    const held = holdWhilePosting(ids);
     try {
       await deps.post(nexusId, news, progress);
     } catch (error) {
+      await held.release();
       await keepForRetry(nexusId, notices, error);
       return;
     }
+    await held.release();
     deps.metrics.announcement('posted');
     await deps.store.notices.remove(notices.map((n) => n.id));
+  }
+
+  /**
+   * Renews the claim while the post is under way: a post slower than the claim (Slack's rate limits and retries) must
+   * not let another process take the notices and post the same moves again. A process that dies stops renewing.
+   */
+  function holdWhilePosting(ids: bigint[]): { release(): Promise<void> } {
+    let renewing: Promise<void> = Promise.resolve();
+    const timer = setInterval(() => {
+      renewing = renewing
+        .then(() => deps.store.notices.holdUntil(ids, deps.now().plus({ milliseconds: claimMs })))
+        .catch((error: unknown) => deps.log.warn({ err: error }, 'could not renew the claim on tracker notices'));
+    }, claimMs / 3);
+    return {
+      async release() {
+        clearInterval(timer);
+        await renewing; // a renewal landing after a retry's wait was set would shorten it
+      },
+    };
   }
 
   /** Each notice keeps its own count: one that just came is not given up with an old one it was posted with. */

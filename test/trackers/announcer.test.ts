@@ -131,6 +131,29 @@ describe.each(DATABASE_KINDS)('tracker notices on the %s database', (dbKind) => 
     expect(posted([...a.news, ...b.news]).sort()).toEqual(keys.sort());
   });
 
+  test('a post slower than the claim keeps it: another process does not post the same moves again', async () => {
+    const keys = await applied(2);
+    let release = () => {};
+    const slackSlow = new Promise<void>((resolve) => (release = resolve));
+    let started = false;
+    const slow = announcer({
+      claimMs: 300,
+      post: async (id, n) => {
+        started = true;
+        await slackSlow; // Slack answers after several claim periods (rate limits, retries, a slow network)
+        slow.news.push({ nexusId: id, news: n });
+      },
+    });
+    await waitFor(async () => started);
+    const other = announcer({ claimMs: 300 });
+    await new Promise((resolve) => setTimeout(resolve, 1_500)); // five claim periods, ~30 sweeps of the other
+    release();
+    await waitFor(async () => (await waiting()) === 0);
+    await Promise.all([slow.stop(), other.stop()]);
+    expect(other.news).toEqual([]);
+    expect(posted(slow.news).sort()).toEqual(keys.sort());
+  });
+
   test('rounds within the gathering time are posted in one message; stopping posts what is gathered', async () => {
     const gathering = announcer({ gatherMs: 60_000, sweepMs: 60_000 });
     const first = await applied(2);
