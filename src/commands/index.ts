@@ -33,6 +33,7 @@ import { nexusForecast } from './nexus/forecast';
 import { nexusImport } from './nexus/import';
 import { nexusMap } from './nexus/map';
 import { nexusNit } from './nexus/nit';
+import { nexusRetro } from './nexus/retro';
 import { nexusSetup } from './nexus/setup';
 import { nexusSle } from './nexus/sle';
 import { nexusSprint } from './nexus/sprint';
@@ -98,6 +99,7 @@ export const COMMANDS: readonly AnyCommand[] = [
   nexusTracker,
   nexusMap,
   nexusImport,
+  nexusRetro,
 ];
 
 /** The slash commands the app answers; the manifest must register exactly these. */

@@ -13,6 +13,11 @@ export function squareCycleTime(square: Square, zone: string): number | null {
   return cycleDays(localDate(square.startedAt ?? square.doneAt, zone), localDate(square.doneAt, zone));
 }
 
+/** The local date the PBI's last team square was done (every square is done). */
+export function lastSquareDone(pbi: Pbi, zone: string): CalendarDate {
+  return pbi.squares.map((s) => localDate(s.doneAt!, zone)).reduce((a, b) => (b > a ? b : a));
+}
+
 /** A team's work item age of a square in progress: today − start date + 1; null for a square not started or done. */
 export function squareAge(square: Square, today: CalendarDate, zone: string): number | null {
   if (square.state !== 'started' || !square.startedAt) return null;

@@ -109,6 +109,7 @@ const LINES: Record<string, Line[]> = {
     },
   ],
   'nexus tracker': [{ line: (n) => `/nexus tracker ${n}` }],
+  'nexus retro': [{ line: (n) => `/nexus retro ${n}`, says: 'This report takes no arguments' }],
   'nexus map': [{ line: (n) => `/nexus map generic "Done" ${n}` }],
   'nexus import': [
     { line: (n) => `/nexus import jira --since ${n}` },

@@ -144,7 +144,7 @@ export function agingChart(view: FlowView) {
  * Stage counts per day for the last CFD_DAYS days (from the day before the first PBI, for a younger Nexus), walked back
  * from today's counts through the window's events.
  */
-async function loadCumulativeFlow(
+export async function loadCumulativeFlow(
   ctx: NexusContext,
   { from, to }: { from: CalendarDate; to: CalendarDate },
 ): Promise<StageCount[]> {

@@ -13,6 +13,7 @@ import { DEFAULT_TRIALS, HORIZON_DAYS } from '../../domain/forecast/monte-carlo'
 import { dayAtConfidence, integrationStillAhead } from '../../domain/forecast/pbi-forecast';
 import { dateOfDay, daysUntil, type ForecastDays, sufficiencyOf } from '../../domain/forecast/sampling';
 import type { Pbi } from '../../domain/pbi';
+import { lastSquareDone } from '../../domain/team-flow';
 import { renderBacklogForecast } from '../../render/backlog-forecast';
 import { defineCommand, invalid, isInvalid, type NexusContext } from '../command';
 import { parseFlags } from '../flags';
@@ -30,7 +31,7 @@ import {
   seededFor,
 } from './basis';
 import { parseDate } from './dates';
-import { integrationDays, lastSquareDone } from './integration';
+import { integrationDays } from './integration';
 
 /** PBIs forecast unless told, as `/flow backlog` lists them: a screenful. */
 const DEFAULT_TOP = 30;

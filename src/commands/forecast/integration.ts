@@ -1,14 +1,8 @@
 import { addDays, type CalendarDate, localDate } from '../../domain/calendar';
 import { windowEnding } from '../../domain/flow-metrics';
 import { daysUntil, type ForecastDays } from '../../domain/forecast/sampling';
-import type { Pbi } from '../../domain/pbi';
 import type { NexusContext } from '../command';
 import { startOfDay } from '../flow-view';
-
-/** The local date the PBI's last team square was done (every square is done). */
-export function lastSquareDone(pbi: Pbi, zone: string): CalendarDate {
-  return pbi.squares.map((s) => localDate(s.doneAt!, zone)).reduce((a, b) => (b > a ? b : a));
-}
 
 /** Days from the last team square done to the PBI finishing, for PBIs finished in the window. */
 export async function integrationDays(ctx: NexusContext, day: CalendarDate, days: ForecastDays): Promise<number[]> {

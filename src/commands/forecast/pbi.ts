@@ -7,6 +7,7 @@ import { dayAtConfidence, integrationStillAhead, type TeamPart } from '../../dom
 import { dateOfDay, daysUntil, MIN_DAYS_WITH_THROUGHPUT, onCountedDay } from '../../domain/forecast/sampling';
 import type { Pbi } from '../../domain/pbi';
 import { cycleTimesInWindow, type Sle } from '../../domain/sle';
+import { lastSquareDone } from '../../domain/team-flow';
 import { renderForecast } from '../../render/forecast';
 import type { UnknownPbi } from '../../store/pbi-repository';
 import { defineCommand, invalid, isInvalid, type NexusContext } from '../command';
@@ -27,7 +28,7 @@ import {
   tooThin,
 } from './basis';
 import { parseDate } from './dates';
-import { integrationDays, lastSquareDone } from './integration';
+import { integrationDays } from './integration';
 
 const usage = '/forecast <key> [--by <YYYY-MM-DD>] [--at 60,90] [--since <YYYY-MM-DD>]';
 type Input = { key: string; confidences: number[]; by: CalendarDate | null; since: string | null };
