@@ -57,6 +57,13 @@ export function createMetrics(source: { inboxBacklog(): Promise<number> }) {
     labelNames: ['report', 'outcome'],
     registers,
   });
+  const unfurls = new Histogram({
+    name: 'nexus_flow_unfurl_seconds',
+    help: 'Time from a shared PBI link arriving to its unfurl, by outcome (unfurled, failed); Slack drops late ones',
+    labelNames: ['outcome'],
+    buckets: SECONDS_BUCKETS,
+    registers,
+  });
   let lastBacklog = 0;
   new Gauge({
     name: 'nexus_flow_inbox_backlog',
@@ -91,6 +98,9 @@ export function createMetrics(source: { inboxBacklog(): Promise<number> }) {
     },
     scheduledPost(report: string, outcome: 'posted' | 'failed'): void {
       digests.inc({ report, outcome });
+    },
+    unfurled(outcome: 'unfurled' | 'failed', seconds: number): void {
+      unfurls.observe({ outcome }, seconds);
     },
   };
 }

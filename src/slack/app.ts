@@ -14,7 +14,16 @@ import { logPerRequest, requestLog } from './request-log';
 import { registerViews } from './views';
 
 /** The bot scopes the app asks for; the manifest lists the same. */
-export const BOT_SCOPES = ['commands', 'chat:write', 'files:write', 'files:read', 'channels:read', 'groups:read'];
+export const BOT_SCOPES = [
+  'commands',
+  'chat:write',
+  'files:write',
+  'files:read',
+  'channels:read',
+  'groups:read',
+  'links:read',
+  'links:write',
+];
 
 export type SlackAppOptions = {
   config: Config;

@@ -41,6 +41,8 @@ export type Completions = { nexus: readonly DateTime[]; teams: ReadonlyMap<strin
 type Decide = (pbi: Pbi, nexus: Nexus) => PbiEvent | PbiProblem;
 
 const AUTO_KEY_PREFIX = 'PBI-';
+/** PBIs found for the links of one Slack message at most: Slack unfurls a few links a message. */
+const MAX_WITH_URLS = 50;
 const INSERT_CHUNK = 2_000;
 
 /** Reads of many PBIs go through the revision memo: reports repeat them far more often than PBIs change. */
@@ -85,6 +87,17 @@ export function pbiRepository(prisma: PrismaClient, source: string, memo: Revisi
   return {
     async get(nexusId: string, key: string): Promise<Pbi | null> {
       return load(nexusId, key);
+    },
+
+    /** The PBIs of these Nexuses stored under one of `urls` (their tracker's address), each with its Nexus's id. */
+    async withUrls(nexusIds: string[], urls: string[]): Promise<{ nexusId: string; pbi: Pbi }[]> {
+      if (!nexusIds.length || !urls.length) return [];
+      const rows = await prisma.pbi.findMany({
+        where: { nexusId: { in: nexusIds }, url: { in: urls } },
+        orderBy: { id: 'asc' },
+        take: MAX_WITH_URLS,
+      });
+      return rows.map((row) => ({ nexusId: row.nexusId, pbi: toPbi(row) }));
     },
 
     /**

@@ -316,11 +316,12 @@ function readBody(req: IncomingMessage): Promise<Buffer> {
   });
 }
 
-/** Form fields, with the JSON ones (blocks, view) decoded as Slack would. */
+/** Form fields, with the JSON ones (blocks, view, unfurls) decoded as Slack would. */
 function parseBody(raw: string, type: string): Record<string, any> {
   if (type.includes('json')) return raw ? JSON.parse(raw) : {};
   const fields: Record<string, any> = Object.fromEntries(new URLSearchParams(raw));
-  for (const key of ['blocks', 'view']) if (typeof fields[key] === 'string') fields[key] = JSON.parse(fields[key]);
+  for (const key of ['blocks', 'view', 'unfurls'])
+    if (typeof fields[key] === 'string') fields[key] = JSON.parse(fields[key]);
   return fields;
 }
 

@@ -1,11 +1,16 @@
 import type { App } from '@slack/bolt';
 import type { SlackDeps } from '../deps';
 import { publishHome } from '../home';
+import { linkSharedListener } from './link-shared';
 
-/** App Home shows the board of a Nexus whose channel the user is in, and lets them pick among all of them. */
+/**
+ * App Home shows the board of a Nexus whose channel the user is in, and lets them pick among all of them; a shared
+ * link to a tracker item a Nexus knows unfurls into its PBI's card.
+ */
 export function registerEvents(app: App, deps: SlackDeps): void {
   app.event('app_home_opened', async ({ event, body, client }) => {
     if (event.tab !== 'home') return;
     await publishHome(client, deps, body.team_id, event.user, event.view?.private_metadata);
   });
+  app.event('link_shared', linkSharedListener(deps));
 }

@@ -1,0 +1,2 @@
+-- CreateIndex
+CREATE INDEX "Pbi_url_idx" ON "Pbi"("url");

@@ -1,0 +1,22 @@
+/** The longest link looked up; Slack's own links are far shorter, and a longer one names no tracker item. */
+const MAX_URL = 2_000;
+
+/**
+ * The forms in which a tracker item's address, as shared in Slack, may be stored on its PBI. Trackers send their
+ * canonical address (`https://shop.atlassian.net/browse/SHOP-12`); people share it with a query
+ * (`?focusedCommentId=…`), a fragment (`#issuecomment-…`), a trailing slash, or an upper-case host. Empty for what is
+ * no web address.
+ */
+export function storedFormsOf(shared: string): string[] {
+  if (shared.length > MAX_URL) return [];
+  let url: URL;
+  try {
+    url = new URL(shared.replaceAll('&amp;', '&'));
+  } catch {
+    return [];
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') return [];
+  // URL lower-cases the host; the path keeps its case (GitHub's owner and Jira's key may be typed either way)
+  const bare = `${url.protocol}//${url.host}${url.pathname.replace(/\/+$/, '')}`;
+  return [...new Set([shared, url.href, bare, `${bare}/`])];
+}
