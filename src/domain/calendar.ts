@@ -3,9 +3,15 @@ import { DateTime, IANAZone } from 'luxon';
 /** A calendar date in the Nexus's time zone, ISO `YYYY-MM-DD`. Flow metrics count these, never UTC instants. */
 export type CalendarDate = string;
 
-/** Zone offsets change only at transitions on quarter-hour boundaries, so one lookup serves each quarter hour. */
+/**
+ * Zone offsets change only at transitions on quarter-hour boundaries, so one lookup serves each quarter hour; and at
+ * most once a day, so a UTC day whose first and last moments have one offset has it throughout, and one lookup serves
+ * the day (a first answer over thousands of PBIs' instants asked luxon for each quarter hour of them).
+ */
 const QUARTER_HOUR_MS = 900_000;
-const offsetsByZone = new Map<string, Map<number, number>>();
+const DAY_MS = 86_400_000;
+/** Per zone: offsets by UTC day (null: it changes that day) and, for those days, by quarter hour. */
+const offsetsByZone = new Map<string, { days: Map<number, number | null>; quarters: Map<number, number> }>();
 const OFFSETS_KEPT = 50_000;
 
 export function localDate(instant: DateTime, zone: string): CalendarDate {
@@ -21,16 +27,25 @@ export function localDayNumber(ms: number, zone: string): number {
   return Math.floor((ms + offsetAt(ms, zone) * 60_000) / 86_400_000);
 }
 
-/** The zone's offset from UTC in minutes at an instant, looked up once per quarter hour. */
+/** The zone's offset from UTC in minutes at an instant, looked up once per day, or per quarter hour on a day it changes. */
 function offsetAt(ms: number, zone: string): number {
-  const bucket = Math.floor(ms / QUARTER_HOUR_MS);
   let offsets = offsetsByZone.get(zone);
-  if (!offsets) offsetsByZone.set(zone, (offsets = new Map()));
-  let offset = offsets.get(bucket);
+  if (!offsets) offsetsByZone.set(zone, (offsets = { days: new Map(), quarters: new Map() }));
+  const day = Math.floor(ms / DAY_MS);
+  let daily = offsets.days.get(day);
+  if (daily === undefined) {
+    const first = DateTime.fromMillis(day * DAY_MS, { zone }).offset;
+    daily = first === DateTime.fromMillis((day + 1) * DAY_MS - 1, { zone }).offset ? first : null;
+    if (offsets.days.size > OFFSETS_KEPT) offsets.days.clear();
+    offsets.days.set(day, daily);
+  }
+  if (daily !== null) return daily;
+  const bucket = Math.floor(ms / QUARTER_HOUR_MS);
+  let offset = offsets.quarters.get(bucket);
   if (offset === undefined) {
     offset = DateTime.fromMillis(ms, { zone }).offset;
-    if (offsets.size > OFFSETS_KEPT) offsets.clear();
-    offsets.set(bucket, offset);
+    if (offsets.quarters.size > OFFSETS_KEPT) offsets.quarters.clear();
+    offsets.quarters.set(bucket, offset);
   }
   return offset;
 }

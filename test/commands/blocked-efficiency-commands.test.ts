@@ -103,6 +103,27 @@ describeEachDatabase('/flow efficiency and /flow blocked', (db) => {
     expect(reply.plain).toContain('week of Mon 9 Mar  1 blocked day, 0 newly blocked');
   });
 
+  test("the read holds a PBI's events from its start on, and a block it started under counts from its start", async () => {
+    // PBI-4 waits in ready from Mon 9 Mar, is blocked there Tue, starts Wed still blocked, is unblocked and done Thu
+    await h.run('/pbi add "Four" --stage ready');
+    h.advance({ days: 1 });
+    await h.run('/pbi block PBI-4 vendor');
+    h.advance({ days: 1 });
+    await h.run('/pbi move PBI-4 doing');
+    h.advance({ days: 1 });
+    await h.run('/pbi unblock PBI-4');
+    await h.run('/pbi move PBI-4 done');
+    const nexus = (await h.nexus())!;
+    const four = (await h.store.pbis.flowHistoriesSince(nexus.id, h.now.minus({ days: 30 }))).find(
+      (p) => p.key === 'PBI-4',
+    )!;
+    expect(four.entries.map((e) => e.stage)).toEqual(['doing', 'done']);
+    expect(four.blocks).toEqual([{ from: four.startedAt, until: four.finishedAt }]);
+    expect((await h.run('/flow efficiency')).plain).toContain(
+      '• PBI-4 Four · 0%: 0 active, 0 waiting, 2 blocked of 2 days',
+    );
+  });
+
   test('reports take no arguments', async () => {
     expect((await h.run('/flow efficiency now')).plain).toContain('This report takes no arguments');
     expect((await h.run('/flow blocked --team Alpha')).plain).toContain('This report takes no arguments');
