@@ -221,28 +221,70 @@ export function cycleTimeHistogramSpec(
 /** Throughput run chart: items finished per day, with the average as a line. */
 export function throughputChartSpec(title: string, daily: readonly DayCount[]): VegaSpec {
   const mean = daily.reduce((n, d) => n + d.count, 0) / Math.max(1, daily.length);
-  return runChartSpec(title, 'items finished', daily, { value: mean, label: `avg ${mean.toFixed(1)}` });
+  const dates = daily.map((d) => d.date);
+  const across = dates.length ? [{ from: dates[0], to: dates.at(-1)!, value: mean }] : [];
+  return runChartSpec(title, 'items finished', daily, across, { value: mean, label: `avg ${mean.toFixed(1)}` });
 }
 
-/** WIP run chart: items in progress at the end of each day, with the stages' summed WIP limit as a line. */
-export function wipChartSpec(title: string, daily: readonly DayCount[], limit: HorizontalLine | null): VegaSpec {
-  return runChartSpec(title, 'items in progress', daily, limit);
+/** A day's limit: null when it had none. */
+export type DayLimit = { date: string; limit: number | null };
+
+/**
+ * WIP run chart: items in progress at the end of each day, with each day's summed WIP limit as a line that steps where
+ * the Definition of Workflow changed it, labelled (`label`) at the last day's.
+ */
+export function wipChartSpec(
+  title: string,
+  daily: readonly DayCount[],
+  limits: readonly DayLimit[],
+  label: string | null,
+): VegaSpec {
+  const stretches = stretchesOf(limits);
+  const last = limits.at(-1)?.limit ?? null;
+  return runChartSpec(
+    title,
+    'items in progress',
+    daily,
+    stretches,
+    label && last !== null ? { value: last, label } : null,
+  );
 }
 
 export type HorizontalLine = { value: number; label: string };
+/** A value held over days, drawn from its first day to the first day of the next stretch (the last: its own last). */
+type Stretch = { from: string; to: string; value: number };
 
-/** A count per day as a line with dots, and one dashed line across (the average, a limit) labelled at the right. */
+/** Days of one limit gathered into stretches; days without a limit break the line. */
+function stretchesOf(limits: readonly DayLimit[]): Stretch[] {
+  const stretches: Stretch[] = [];
+  limits.forEach(({ date, limit }, i) => {
+    const open = stretches.at(-1);
+    // the stretch before runs up to this day, so a changed limit steps here rather than leaving a day's gap
+    if (open && limits[i - 1]?.limit !== null) open.to = date;
+    if (limit === null) return;
+    if (!open || open.value !== limit || limits[i - 1]?.limit === null)
+      stretches.push({ from: date, to: date, value: limit });
+  });
+  return stretches;
+}
+
+/**
+ * A count per day as a line with dots, and one dashed line (the average, a limit) over stretches of days, labelled at
+ * the right.
+ */
 function runChartSpec(
   title: string,
   yTitle: string,
   daily: readonly DayCount[],
-  across: HorizontalLine | null,
+  line: readonly Stretch[],
+  label: HorizontalLine | null,
 ): VegaSpec {
   return {
     ...frame(title),
     data: [
       { name: 'days', values: daily, format: { parse: { date: 'date' } } },
-      { name: 'across', values: across ? [across] : [] },
+      { name: 'line', values: line, format: { parse: { from: 'date', to: 'date' } } },
+      { name: 'label', values: label ? [label] : [] },
     ],
     scales: [
       { name: 'x', type: 'utc', range: 'width', domain: { data: 'days', field: 'date' } },
@@ -252,7 +294,7 @@ function runChartSpec(
         range: 'height',
         nice: true,
         zero: true,
-        domain: wholeDomain([...daily.map((d) => d.count), ...(across ? [across.value] : [])]),
+        domain: wholeDomain([...daily.map((d) => d.count), ...line.map((s) => s.value)]),
       },
     ],
     axes: [
@@ -286,11 +328,11 @@ function runChartSpec(
       },
       {
         type: 'rule',
-        from: { data: 'across' },
+        from: { data: 'line' },
         encode: {
           enter: {
-            x: { value: 0 },
-            x2: { signal: 'width' },
+            x: { scale: 'x', field: 'from' },
+            x2: { scale: 'x', field: 'to' },
             y: { scale: 'y', field: 'value' },
             stroke: { value: '#e45756' },
             strokeDash: { value: [4, 3] },
@@ -299,7 +341,7 @@ function runChartSpec(
       },
       {
         type: 'text',
-        from: { data: 'across' },
+        from: { data: 'label' },
         encode: {
           enter: {
             x: { signal: 'width', offset: 4 },

@@ -30,11 +30,13 @@ export function wipPerDay(pbis: readonly WipDates[], days: readonly CalendarDate
   return days.map((date, i) => ({ date, count: (wip += change[i]) }));
 }
 
+export type SummedWipLimit = { limit: number; unlimited: string[] };
+
 /**
  * The WIP limit of the stages in progress summed: what the Nexus's WIP should stay under. `unlimited` names the
  * stages in progress that have no limit (the sum then says less); null when none has one.
  */
-export function summedWipLimit(workflow: Workflow): { limit: number; unlimited: string[] } | null {
+export function summedWipLimit(workflow: Workflow): SummedWipLimit | null {
   const stages = inProgressStages(workflow);
   const limited = stages.filter((s) => s.wipLimit !== null);
   if (!limited.length) return null;

@@ -38,6 +38,25 @@ function differences(before: Workflow, after: Workflow): string[] {
   ];
 }
 
+/**
+ * The Definition of Workflow in force at the end of each of `days` (Nexus zone): the last version made by then. Days
+ * before the first version take the first; with no version kept at all, `current` stands for every day.
+ */
+export function workflowEachDay(
+  versions: readonly WorkflowVersion[],
+  current: Workflow,
+  days: readonly CalendarDate[],
+  zone: string,
+): Workflow[] {
+  const dated = versions.map((v) => ({ date: localDate(v.at, zone), workflow: v.workflow }));
+  let next = 0;
+  let inForce = dated[0]?.workflow ?? current;
+  return days.map((day) => {
+    while (next < dated.length && dated[next].date <= day) inForce = dated[next++].workflow;
+    return inForce;
+  });
+}
+
 /** The changes on the days from `from` to `to`. */
 export function changesBetween(changes: readonly WorkflowChange[], from: CalendarDate, to: CalendarDate) {
   return changes.filter((c) => c.date >= from && c.date <= to);

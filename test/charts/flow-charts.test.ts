@@ -5,6 +5,7 @@ import {
   type PercentileLine,
   scatterChartSpec,
   throughputChartSpec,
+  wipChartSpec,
 } from '../../src/charts/flow-charts';
 import type { VegaSpec } from '../../src/charts/render-png';
 import { renderSvg } from '../../src/charts/render-png';
@@ -117,6 +118,24 @@ describe('flow charts read as a person expects', () => {
         expect(label.y).toBeLessThanOrEqual(320 + 5);
       }
     }
+  });
+});
+
+describe('the WIP run chart', () => {
+  test("its limit line steps on the day the limit changed and breaks on days without one; the label is the last day's", async () => {
+    const dates = ['2026-03-02', '2026-03-03', '2026-03-04', '2026-03-05', '2026-03-06'];
+    const spec = wipChartSpec(
+      'wip',
+      dates.map((date) => ({ date, count: 1 })),
+      [3, 3, null, 4, 5].map((limit, i) => ({ date: dates[i], limit })),
+      'limit 5',
+    ) as { data: { name: string; values: unknown[] }[] };
+    expect(spec.data.find((d) => d.name === 'line')!.values).toEqual([
+      { from: '2026-03-02', to: '2026-03-04', value: 3 },
+      { from: '2026-03-05', to: '2026-03-06', value: 4 },
+      { from: '2026-03-06', to: '2026-03-06', value: 5 },
+    ]);
+    expect((await textsOf(spec)).map((t) => t.text)).toContain('limit 5');
   });
 });
 

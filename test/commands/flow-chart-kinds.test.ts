@@ -69,8 +69,21 @@ describeEachDatabase('/flow chart histogram|wip|stages', (db) => {
       ['2026-03-08', 1],
     ]);
     // doing 2 + review 1; done is not in progress
-    expect(data(chart!.spec, 'across')).toEqual([{ value: 3, label: 'limit 3' }]);
-    expect(chart!.title).toBe("Shop · WIP per day since Sun 1 Mar (limit: the stages' WIP limits summed)");
+    expect(data(chart!.spec, 'line')).toEqual([{ from: '2026-03-01', to: '2026-03-08', value: 3 }]);
+    expect(data(chart!.spec, 'label')).toEqual([{ value: 3, label: 'limit 3' }]);
+    expect(chart!.title).toBe("Shop · WIP per day since Sun 1 Mar (limit: the stages' WIP limits of each day summed)");
+  });
+
+  test("wip: the limit line is each day's, stepping on the day the Definition of Workflow changed it", async () => {
+    await h.run('/nexus stage wip review 2');
+    h.advance({ days: 2 });
+    const { chart } = await h.run('/flow chart wip');
+    // 3 (doing 2 + review 1) up to Sun 8 Mar, when review's limit went to 2; 4 since
+    expect(data(chart!.spec, 'line')).toEqual([
+      { from: '2026-03-01', to: '2026-03-08', value: 3 },
+      { from: '2026-03-08', to: '2026-03-10', value: 4 },
+    ]);
+    expect(data(chart!.spec, 'label')).toEqual([{ value: 4, label: 'limit 4' }]);
   });
 
   test('stages: the median and 85th percentile of days finished PBIs ended in each stage in progress', async () => {

@@ -1,5 +1,10 @@
 import type { Workflow } from '../../src/domain/workflow';
-import { changesBetween, type WorkflowVersion, workflowChanges } from '../../src/domain/workflow-changes';
+import {
+  changesBetween,
+  type WorkflowVersion,
+  workflowChanges,
+  workflowEachDay,
+} from '../../src/domain/workflow-changes';
 import { at, WORKFLOW, ZONE } from './builders';
 
 const limits = (wip: Record<string, number | null>): Workflow => ({
@@ -66,5 +71,21 @@ describe('the days the Definition of Workflow changed, found in its history', ()
       { date: '2026-03-05', what: ['−qa'] },
     ];
     expect(changesBetween(changes, '2026-03-02', '2026-03-05')).toEqual([{ date: '2026-03-05', what: ['−qa'] }]);
+  });
+
+  test('the Definition of Workflow in force at the end of each day: the last version made by then', () => {
+    const raised = limits({ doing: 3 });
+    const versions = [v('2026-03-02 09:00', WORKFLOW), v('2026-03-04 23:30', raised)];
+    const days = ['2026-03-01', '2026-03-02', '2026-03-03', '2026-03-04', '2026-03-05'];
+    // before the Nexus was set up, as it was set up; a change late on the 4th (Berlin) holds at the 4th's end
+    expect(workflowEachDay(versions, limits({ doing: 9 }), days, ZONE)).toEqual([
+      WORKFLOW,
+      WORKFLOW,
+      WORKFLOW,
+      raised,
+      raised,
+    ]);
+    // no version kept (a Nexus older than its history): the workflow as it is now, on every day
+    expect(workflowEachDay([], raised, days.slice(0, 2), ZONE)).toEqual([raised, raised]);
   });
 });

@@ -17,9 +17,15 @@ import { cycleTimesInWindow } from '../../domain/sle';
 import { lastFinishedSprint, type Sprint, type SprintProblem, sprintInstants } from '../../domain/sprint';
 import { doneSquares, teamAgingSquares } from '../../domain/team-flow';
 import { type StageTime, stageTimes } from '../../domain/time-in-stage';
-import { type DayWip, fromFirstWip, summedWipLimit, wipPerDay } from '../../domain/wip-per-day';
+import { type DayWip, fromFirstWip, type SummedWipLimit, summedWipLimit, wipPerDay } from '../../domain/wip-per-day';
 import { inProgressStages } from '../../domain/workflow';
-import { changesBetween, type WorkflowChange, workflowChanges } from '../../domain/workflow-changes';
+import {
+  changesBetween,
+  type WorkflowChange,
+  type WorkflowVersion,
+  workflowChanges,
+  workflowEachDay,
+} from '../../domain/workflow-changes';
 import { code } from '../../render/blocks';
 import { refuse } from '../../render/problems';
 import { ephemeral, type Reply } from '../../render/reply';
@@ -46,7 +52,7 @@ type Outcome =
       kind: Kind;
       view: FlowView;
       flow: StageCount[];
-      wip: DayWip[];
+      wip: WipDays;
       stages: StagesSpent;
       team: TeamFlow | null;
       sprint: InSprint | null;
@@ -88,15 +94,16 @@ export const flowChart = defineCommand<{ kind: Kind; team: string | null; sprint
     const sprint = asked ? lastFinishedSprint(ctx.nexus.forecast, view.today) : null;
     if (sprint && 'problem' in sprint) return sprint;
     const days = sprint ? { from: sprint.first, to: sprint.last } : windowEnding(view.today, CFD_DAYS);
+    const versions = await ctx.store.nexuses.workflowHistory(ctx.nexus.id);
     return {
       kind,
       view,
       flow: kind === 'cfd' ? await loadCumulativeFlow(ctx, days) : [],
-      wip: kind === 'wip' ? await loadWip(ctx, days) : [],
+      wip: kind === 'wip' ? await loadWip(ctx, days, versions) : { days: [], limits: [] },
       stages: kind === 'stages' ? await loadStageTimes(ctx, sprint) : { times: [], finished: 0 },
       team: team === null ? null : await loadTeamFlow(ctx, team),
       sprint: sprint ? { sprint, finished: await finishedIn(ctx, sprint) } : null,
-      changes: workflowChanges(await ctx.store.nexuses.workflowHistory(ctx.nexus.id), ctx.nexus.timeZone),
+      changes: workflowChanges(versions, ctx.nexus.timeZone),
     };
   },
   render: (outcome) => ('problem' in outcome ? refuse(outcome, usage) : chartReply(outcome)),
@@ -169,11 +176,25 @@ export async function loadCumulativeFlow(
   );
 }
 
-/** WIP at the end of each day shown (from the day before the first WIP, for a younger Nexus). */
-async function loadWip(ctx: NexusContext, { from, to }: { from: CalendarDate; to: CalendarDate }): Promise<DayWip[]> {
+/** WIP at the end of each day shown, and the WIP limits summed under the Definition of Workflow of that day. */
+type WipDays = { days: DayWip[]; limits: (SummedWipLimit | null)[] };
+
+/** WIP at the end of each day shown (from the day before the first WIP, for a younger Nexus), and its limit. */
+async function loadWip(
+  ctx: NexusContext,
+  { from, to }: { from: CalendarDate; to: CalendarDate },
+  versions: readonly WorkflowVersion[],
+): Promise<WipDays> {
   const { nexus } = ctx;
   const pbis = await ctx.store.pbis.listForFlow(nexus.id, startOfDay(nexus, from));
-  return fromFirstWip(wipPerDay(pbis, datesFrom(from, to), nexus.timeZone));
+  const days = fromFirstWip(wipPerDay(pbis, datesFrom(from, to), nexus.timeZone));
+  const workflows = workflowEachDay(
+    versions,
+    nexus.workflow,
+    days.map((d) => d.date),
+    nexus.timeZone,
+  );
+  return { days, limits: workflows.map(summedWipLimit) };
 }
 
 type StagesSpent = { times: StageTime[]; finished: number };
@@ -268,16 +289,15 @@ function chartReply({ kind, view, flow, wip, stages, team, sprint: inSprint, cha
   }
 
   function wipChart() {
-    const summed = summedWipLimit(nexus.workflow);
-    const limit = summed && {
-      value: summed.limit,
-      label: `limit ${summed.limit}${summed.unlimited.length ? '+' : ''}`,
-    };
+    // the line is each day's limit; the title and the label say the last day's
+    const summed = wip.limits.at(-1) ?? null;
+    const label = summed && `limit ${summed.limit}${summed.unlimited.length ? '+' : ''}`;
+    const limits = wip.days.map((d, i) => ({ date: d.date, limit: wip.limits[i]?.limit ?? null }));
     const when = inSprint
       ? `in ${sprintName(inSprint.sprint)}`
-      : `since ${formatDate(wip[0]?.date ?? view.today, view.today)}`;
+      : `since ${formatDate(wip.days[0]?.date ?? view.today, view.today)}`;
     const t = `${nexus.name} · WIP per day ${when} (${limitNote(summed)})`;
-    return { title: t, spec: wipChartSpec(t, wip, limit) };
+    return { title: t, spec: wipChartSpec(t, wip.days, limits, label) };
   }
 
   function stagesChart() {
@@ -335,11 +355,11 @@ function teamChart(kind: Kind, view: FlowView, flow: TeamFlow) {
   return { title, spec: throughputChartSpec(title, teamThroughput(flow.pbis, flow.team, from, to, zone)) };
 }
 
-/** What the WIP chart's limit line is: the stages' limits summed, and which stages have none. */
-function limitNote(summed: ReturnType<typeof summedWipLimit>): string {
+/** What the WIP chart's limit line is: each day's stage limits summed, and which stages have none on the last. */
+function limitNote(summed: SummedWipLimit | null): string {
   if (!summed) return 'no stage in progress has a WIP limit';
   const without = summed.unlimited.join(', ');
-  return `limit: the stages' WIP limits summed${without ? `, ${without} without one` : ''}`;
+  return `limit: the stages' WIP limits of each day summed${without ? `, ${without} without one` : ''}`;
 }
 
 /** A team's name as part of a file name: spaces and dots as hyphens. */
