@@ -275,7 +275,9 @@ function help(group: string): Reply {
     context(
       'Stage and team names ignore case; quote names with spaces. A title or reason in quotes is what they hold (`\\"` is a quote inside them); typed bare, it is kept as typed, quotes and all.',
     ),
-    context("In Slack, a link to a tracker item one of the workspace's Nexuses knows unfurls into its PBI's card."),
+    context(
+      "In Slack, a link to a tracker item one of the workspace's Nexuses knows unfurls into its PBI's card, and a message's *More actions → Add as PBI* makes it a PBI that links back to it.",
+    ),
   );
   return ephemeral('Nexus Flow commands', blocks);
 }

@@ -9,13 +9,17 @@ export type Select = {
   options: Option[];
   initial_option?: Option;
 };
+export type MultiSelect = Omit<Select, 'type' | 'initial_option'> & {
+  type: 'multi_static_select';
+  initial_options?: Option[];
+};
 export type Block =
   | { type: 'header'; text: Text }
   | { type: 'section'; text?: Text; fields?: Text[]; accessory?: Select }
   | { type: 'context'; elements: Text[] }
   | { type: 'actions'; elements: Button[] }
   | { type: 'divider' };
-/** A form's field (a modal's input block): a text box, a time picker or a date picker. */
+/** A form's field (a modal's input block): a text box, a time or date picker, a choice of one or of several. */
 export type Input = {
   type: 'input';
   block_id: string;
@@ -30,7 +34,9 @@ export type Input = {
         max_length: number;
       }
     | { type: 'timepicker'; action_id: string; initial_time: string }
-    | { type: 'datepicker'; action_id: string; initial_date: string };
+    | { type: 'datepicker'; action_id: string; initial_date: string }
+    | Select
+    | MultiSelect;
   optional?: boolean;
   hint?: PlainText;
 };
@@ -165,6 +171,24 @@ export function select(
     placeholder: { type: 'plain_text', text: placeholder },
     options: shown,
     ...(chosen ? { initial_option: chosen } : {}),
+  };
+}
+
+/** A choice of several among `options` (at most SELECT_OPTIONS), those in `initial` chosen at first. */
+export function multiSelect(
+  actionId: string,
+  placeholder: string,
+  options: readonly { text: string; value: string }[],
+  initial: readonly string[] = [],
+): MultiSelect {
+  const { options: shown } = select(actionId, placeholder, options);
+  const chosen = shown.filter((o) => initial.includes(o.value));
+  return {
+    type: 'multi_static_select',
+    action_id: actionId,
+    placeholder: { type: 'plain_text', text: placeholder },
+    options: shown,
+    ...(chosen.length ? { initial_options: chosen } : {}),
   };
 }
 

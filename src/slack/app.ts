@@ -11,6 +11,7 @@ import type { SlackDeps } from './deps';
 import { registerEvents } from './events';
 import { refuseReplays, signatureOf } from './refuse-replays';
 import { logPerRequest, requestLog } from './request-log';
+import { registerShortcuts } from './shortcuts';
 import { registerViews } from './views';
 
 /** The bot scopes the app asks for; the manifest lists the same. */
@@ -79,6 +80,7 @@ export function createSlackApp({
   registerActions(app, deps);
   registerViews(app, deps);
   registerEvents(app, deps);
+  registerShortcuts(app, deps);
   app.error(async ({ error, body, context }: ExtendedErrorHandlerArgs) => {
     // one place for failures: logged with what Slack sent, and a plain apology to the person instead of silence
     const request = body as { response_url?: string; command?: string; type?: string; trigger_id?: string };

@@ -1,5 +1,6 @@
 import type { WebClient } from '@slack/web-api';
 import { runWords } from '../commands';
+import type { Nexus } from '../domain/nexus';
 import { renderHome } from '../render/home';
 import { commandContext, type SlackDeps } from './deps';
 
@@ -14,17 +15,7 @@ export async function publishHome(
   user: string,
   wanted: string | undefined,
 ): Promise<void> {
-  const nexuses = await deps.store.nexuses.listInWorkspace(teamId);
-  const member = new Set<string>();
-  if (nexuses.length) {
-    const { channels = [] } = await client.users.conversations({
-      user,
-      types: 'public_channel,private_channel',
-      limit: 1000,
-    });
-    for (const c of channels) if (c.id) member.add(c.id);
-  }
-  const mine = nexuses.filter((n) => member.has(n.channelId) || n.nit.includes(user));
+  const mine = await nexusesSeenBy(client, deps, teamId, user);
   const shown = mine.find((n) => n.channelId === wanted) ?? mine[0] ?? null;
   const board = shown
     ? (await runWords('flow', ['board'], commandContext(deps, { teamId, channelId: shown.channelId, userId: user })))
@@ -35,4 +26,22 @@ export async function publishHome(
     user_id: user,
     view: { type: 'home', private_metadata: shown?.channelId ?? '', blocks },
   });
+}
+
+/** The Nexuses of the workspace a person may see: those whose channel they are in, or whose NIT they are on. */
+export async function nexusesSeenBy(
+  client: WebClient,
+  deps: SlackDeps,
+  teamId: string,
+  user: string,
+): Promise<Nexus[]> {
+  const nexuses = await deps.store.nexuses.listInWorkspace(teamId);
+  if (!nexuses.length) return [];
+  const { channels = [] } = await client.users.conversations({
+    user,
+    types: 'public_channel,private_channel',
+    limit: 1000,
+  });
+  const member = new Set(channels.flatMap((c) => (c.id ? [c.id] : [])));
+  return nexuses.filter((n) => member.has(n.channelId) || n.nit.includes(user));
 }

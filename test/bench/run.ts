@@ -19,6 +19,7 @@ import { type CsvImportLoad, type ImportLoad, measureCsvImport, measureImport } 
 import { createLargeNexus } from './large-nexus';
 import { type ManyNexusesLoad, measureManyNexuses } from './many-nexuses';
 import { measureSlackLoad, type SlackLoad } from './slack-load';
+import { measureUnfurl } from './unfurl-bench';
 import { measureWebhookLoad, type WebhookLoad } from './webhook-load';
 import { measureWorkflowChanges, type WorkflowChanges } from './workflow-bench';
 
@@ -87,6 +88,7 @@ async function measure(target: Target): Promise<Measured> {
       ),
     ];
     rows.push(...(await measureFlowEfficiency(ctx)));
+    rows.push(...(await measureUnfurl(ctx)));
     const rssMb = Math.round(process.memoryUsage().rss / 1_048_576);
     // the chart worker thread (vega, resvg, the font) is counted apart: it starts with the first chart
     for (const kind of ['aging', 'scatter', 'histogram', 'throughput', 'cfd', 'wip', 'stages']) {
@@ -415,7 +417,7 @@ function printTable(results: Result[]): void {
   }
   for (const r of results.filter((x) => x.rows)) {
     const target = (what: string) =>
-      /digest|efficiency|blocked/.test(what) ? '≤ 300 ms' : what.includes('PNG') ? '≤ 500 ms' : '≤ 100 ms p95';
+      /digest|efficiency|blocked|unfurl/.test(what) ? '≤ 300 ms' : what.includes('PNG') ? '≤ 500 ms' : '≤ 100 ms p95';
     for (const row of r.rows!)
       console.log(`| ${r.kind} | ${row.what} | ${row.p50.toFixed(1)} | ${row.p95.toFixed(1)} | ${target(row.what)} |`);
     console.log(`| ${r.kind} | RSS serving the large Nexus | ${r.rssMb} MB | | ${targets[r.kind]} |`);

@@ -232,6 +232,12 @@ export async function startFakeSlack() {
       }
       case 'chat.postMessage':
         return { ok: true, channel: body.channel, ts: `${Date.now() / 1000}` };
+      case 'chat.getPermalink':
+        return {
+          ok: true,
+          channel: body.channel,
+          permalink: `https://shop.slack.com/archives/${body.channel}/p${String(body.message_ts).replace('.', '')}`,
+        };
       case 'files.getUploadURLExternal': {
         const id = `F${uploads.size + 1}`;
         uploads.set(id, { id, bytes: Buffer.alloc(0) });

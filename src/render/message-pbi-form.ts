@@ -1,0 +1,81 @@
+import { MAX_KEY, MAX_TITLE } from '../domain/limits';
+import type { MessagePbi } from '../domain/message-pbi';
+import type { Nexus } from '../domain/nexus';
+import { type Input, type Modal, multiSelect, section, select } from './blocks';
+
+export const MESSAGE_PBI_VIEW = 'pbi.add-from-message';
+export const MESSAGE_NEXUS_VIEW = 'pbi.add-from-message.nexus';
+
+const plain = (text: string) => ({ type: 'plain_text' as const, text });
+
+/**
+ * "Add as PBI" on a message: the PBI the message suggests, to check before it is added to `nexus` — title, teams,
+ * stage (its first unless changed) and an optional key. The message's link goes on the PBI.
+ */
+export function messagePbiForm(nexus: Nexus, suggested: MessagePbi, privateMetadata: string): Modal {
+  const stages = nexus.workflow.stages.map((s) => ({ text: s.name, value: s.name }));
+  const teams = nexus.teams.map((t) => ({ text: t, value: t }));
+  const field = (block_id: string, label: string, element: Input['element'], optional = false): Input => ({
+    type: 'input',
+    block_id,
+    label: plain(label),
+    element,
+    ...(optional ? { optional } : {}),
+  });
+  return {
+    type: 'modal',
+    callback_id: MESSAGE_PBI_VIEW,
+    private_metadata: privateMetadata,
+    title: plain('Add as PBI'),
+    submit: plain('Add'),
+    close: plain('Cancel'),
+    blocks: [
+      section(`To the Product Backlog of *${nexus.name}*; the PBI keeps a link to the message.`),
+      field('title', 'Title', {
+        type: 'plain_text_input',
+        action_id: 'value',
+        ...(suggested.title ? { initial_value: suggested.title } : {}),
+        max_length: MAX_TITLE,
+      }),
+      ...(teams.length
+        ? [field('teams', 'Teams', multiSelect('value', 'Teams it needs', teams, suggested.teams), true)]
+        : []),
+      field('stage', 'Stage', select('value', 'Stage', stages, stages[0]?.value)),
+      field('key', 'Key', { type: 'plain_text_input', action_id: 'value', max_length: MAX_KEY }, true),
+    ],
+  };
+}
+
+/** Outside a Nexus channel, with several Nexuses the person is in: which one the PBI is for, first. */
+export function messageNexusForm(nexuses: readonly Nexus[], privateMetadata: string): Modal {
+  const choices = nexuses.map((n) => ({ text: n.name, value: n.channelId }));
+  return {
+    type: 'modal',
+    callback_id: MESSAGE_NEXUS_VIEW,
+    private_metadata: privateMetadata,
+    title: plain('Add as PBI'),
+    submit: plain('Next'),
+    close: plain('Cancel'),
+    blocks: [
+      {
+        type: 'input',
+        block_id: 'nexus',
+        label: plain('Which Nexus is it for?'),
+        element: select('value', 'Nexus', choices, choices[0]?.value),
+      },
+    ],
+  };
+}
+
+/** "Add as PBI" where the person is in no Nexus channel. */
+export const NO_NEXUS =
+  'Add as PBI adds to a Nexus whose channel you are in, and you are in none here. Invite Nexus Flow to your ' +
+  "Scrum Teams' shared channel and type `/nexus setup` there, or ask to be added to that channel.";
+
+/** "Add as PBI" on a message Slack no longer shows the bot. */
+export const MESSAGE_GONE =
+  'Nexus Flow cannot see that message any more (deleted, or in a private conversation it is not in), so it cannot ' +
+  'link a PBI to it: nothing was added. Copy its text into `/pbi add` instead.';
+
+/** The Nexus chosen went away while the form was open. */
+export const NEXUS_GONE = 'That Nexus is gone; choose another.';
