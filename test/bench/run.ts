@@ -89,6 +89,7 @@ async function measure(target: Target): Promise<Measured> {
     ];
     rows.push(...(await measureFlowEfficiency(ctx)));
     rows.push(...(await measureUnfurl(ctx)));
+    rows.push(...(await measureRetro(ctx)));
     const rssMb = Math.round(process.memoryUsage().rss / 1_048_576);
     // the chart worker thread (vega, resvg, the font) is counted apart: it starts with the first chart
     for (const kind of ['aging', 'scatter', 'histogram', 'throughput', 'cfd', 'wip', 'stages']) {
@@ -121,6 +122,22 @@ async function measureFlowEfficiency(ctx: Parameters<typeof runLine>[1]): Promis
     { what: '/flow efficiency, first answer', p50: firstMs, p95: firstMs, n: 1 },
     await time('/flow efficiency', () => runLine('/flow efficiency', ctx)),
     await time('/flow blocked', () => runLine('/flow blocked', ctx)),
+  ];
+}
+
+/**
+ * /nexus retro on the large Nexus with a cadence of 14-day Sprints begun 28 days ago: the last finished Sprint against
+ * the one before, for 50 teams (the first answer in this process, then warm).
+ */
+async function measureRetro(ctx: Parameters<typeof runLine>[1]): Promise<Row[]> {
+  await runLine(`/nexus sprint ${DateTime.utc().minus({ days: 28 }).toISODate()} --length 14`, ctx);
+  const t = performance.now();
+  const first = await runLine('/nexus retro', ctx);
+  const firstMs = performance.now() - t;
+  if (!first.text.includes('Throughput:')) throw new Error(`/nexus retro gave no report: ${first.text.slice(0, 300)}`);
+  return [
+    { what: '/nexus retro, first answer', p50: firstMs, p95: firstMs, n: 1 },
+    await time('/nexus retro', () => runLine('/nexus retro', ctx)),
   ];
 }
 
@@ -417,7 +434,7 @@ function printTable(results: Result[]): void {
   }
   for (const r of results.filter((x) => x.rows)) {
     const target = (what: string) =>
-      /digest|efficiency|blocked|unfurl/.test(what) ? '≤ 300 ms' : what.includes('PNG') ? '≤ 500 ms' : '≤ 100 ms p95';
+      /digest|efficiency|blocked|unfurl/.test(what) ? '≤ 300 ms' : /PNG|retro/.test(what) ? '≤ 500 ms' : '≤ 100 ms p95';
     for (const row of r.rows!)
       console.log(`| ${r.kind} | ${row.what} | ${row.p50.toFixed(1)} | ${row.p95.toFixed(1)} | ${target(row.what)} |`);
     console.log(`| ${r.kind} | RSS serving the large Nexus | ${r.rssMb} MB | | ${targets[r.kind]} |`);
