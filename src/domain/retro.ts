@@ -7,7 +7,7 @@ import { cycleTime, percentile } from './flow-metrics';
 import type { Pbi } from './pbi';
 import type { Sle } from './sle';
 import type { Sprint } from './sprint';
-import { lastSquareDone, teamCycleTimes } from './team-flow';
+import { type DoneSquare, doneSquares, lastSquareDone } from './team-flow';
 import type { Workflow } from './workflow';
 import { changesBetween, type WorkflowChange, type WorkflowVersion } from './workflow-changes';
 
@@ -83,24 +83,30 @@ export type RetroHistory = {
 
 /** The Nexus Sprint Retrospective: the Sprint under review, the one before (null: the first), questions from both. */
 export function sprintRetro(history: RetroHistory, sprint: Sprint, before: Sprint | null): Retro {
-  const now = sprintFlow(history, sprint);
-  const earlier = before && sprintFlow(history, before);
+  // one walk of every square for both Sprints: a large Nexus has thousands of PBIs touched since
+  const squares = doneSquares(history.pbis, { from: (before ?? sprint).first, to: history.today }, history.zone);
+  const now = sprintFlow(history, sprint, squares);
+  const earlier = before && sprintFlow(history, before, squares);
   return { now, before: earlier, questions: retroQuestions(now, earlier) };
 }
 
-/** One Sprint's numbers, its days counted up to today. */
-export function sprintFlow(h: RetroHistory, sprint: Sprint): SprintFlow {
+/** One Sprint's numbers, its days counted up to today; `squares`: the squares done in it (and others). */
+function sprintFlow(h: RetroHistory, sprint: Sprint, squares: readonly DoneSquare[]): SprintFlow {
   const window: DateWindow = { from: sprint.first, to: sprint.last < h.today ? sprint.last : h.today };
   const inSprint = (date: CalendarDate) => date >= window.from && date <= window.to;
-  const finished = h.pbis.filter((p) => cycleTime(p, h.zone) !== null && inSprint(localDate(p.finishedAt!, h.zone)));
+  const finished = h.pbis.flatMap((pbi) => {
+    const days = cycleTime(pbi, h.zone);
+    return days !== null && inSprint(localDate(pbi.finishedAt!, h.zone)) ? [{ pbi, days }] : [];
+  });
   const workingDays = countedDays(window, h.workingDays);
-  const teamTimes = teamCycleTimes(h.pbis, h.teams, window, h.zone);
+  const teamTimes = new Map(h.teams.map((t) => [t, [] as number[]]));
+  for (const s of squares) if (inSprint(s.done)) teamTimes.get(s.team)?.push(s.days);
   const blocked = blockedInWindow(h.spans, h.now, h.zone, window);
   return {
     sprint,
     workingDays: workingDays.length,
-    finished: spread(finished.map((p) => cycleTime(p, h.zone)!)),
-    sle: sleHits(finished.map((p) => [cycleTime(p, h.zone)!, h.sleOf(p)])),
+    finished: spread(finished.map((f) => f.days)),
+    sle: sleHits(finished.map((f) => [f.days, h.sleOf(f.pbi)])),
     teams: h.teams.map((team) => {
       const times = teamTimes.get(team)!;
       const sle = h.teamSles.get(team);
@@ -112,7 +118,10 @@ export function sprintFlow(h: RetroHistory, sprint: Sprint): SprintFlow {
       pbis: blocked.length,
       reasons: groupReasons(h.spans, h.now, h.zone, window).slice(0, TOP_REASONS),
     },
-    integration: integrationWaits(finished, h.zone),
+    integration: integrationWaits(
+      finished.map((f) => f.pbi),
+      h.zone,
+    ),
     efficiency: flowEfficiency(
       h.histories.filter((x) => inSprint(localDate(DateTime.fromMillis(x.finishedAt), h.zone))),
       h.workflow,
