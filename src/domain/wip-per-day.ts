@@ -1,6 +1,7 @@
+import type { DateTime } from 'luxon';
 import { type CalendarDate, localDate } from './calendar';
-import type { Pbi } from './pbi';
-import { inProgressStages, type Workflow } from './workflow';
+import type { Pbi, StageEntry } from './pbi';
+import { inProgressStages, isFinishedStage, isStartedStage, type Workflow } from './workflow';
 
 export type DayWip = { date: CalendarDate; count: number };
 /** What WIP on a day needs of a PBI: when it started, finished or was discarded (any may be missing). */
@@ -31,6 +32,32 @@ export function wipPerDay(pbis: readonly WipDates[], days: readonly CalendarDate
 }
 
 export type SummedWipLimit = { limit: number; unlimited: string[] };
+
+/**
+ * A PBI's stretches in flow, each as WIP dates: from its start, or from a reopening (a move out of the finished part),
+ * to its next finish; a discard ends the last. A PBI keeps only its first start and its last finish, so one finished
+ * on day 5 and reopened on day 9 would count as WIP on days 5 to 8. `entries`: its stage entries in order, read under
+ * the workflow its start and finish were derived by (as `flowDatesOf` reads them).
+ */
+export function stretchesInFlow(pbi: WipDates, entries: readonly StageEntry[], workflow: Workflow): WipDates[] {
+  const stretches: { startedAt: DateTime; finishedAt: DateTime | null; discardedAt: DateTime | null }[] = [];
+  let stage: string | null = null;
+  for (const entry of entries) {
+    if (entry.stage === stage) continue; // as a move into the stage it is already in
+    stage = entry.stage;
+    const open = stretches.at(-1);
+    const finished = isFinishedStage(workflow, stage);
+    if (!open) {
+      if (isStartedStage(workflow, stage))
+        stretches.push({ startedAt: entry.at, finishedAt: finished ? entry.at : null, discardedAt: null });
+    } else if (finished && open.finishedAt === null) open.finishedAt = entry.at;
+    else if (!finished && open.finishedAt !== null)
+      stretches.push({ startedAt: entry.at, finishedAt: null, discardedAt: null });
+  }
+  if (!stretches.length) return [pbi];
+  stretches.at(-1)!.discardedAt = pbi.discardedAt;
+  return stretches;
+}
 
 /**
  * The WIP limit of the stages in progress summed: what the Nexus's WIP should stay under. `unlimited` names the

@@ -332,6 +332,33 @@ export function pbiRepository(prisma: PrismaClient, source: string, memo: Revisi
     },
 
     /**
+     * The stage entries, in order, of each PBI moved out of the `finished` stages (the finished part) since `since`: the
+     * PBIs reopened then, whose own start and finish don't tell when they were in flow.
+     */
+    async reopenedSince(
+      nexusId: string,
+      since: DateTime,
+      finished: readonly string[],
+    ): Promise<Map<string, StageEntry[]>> {
+      const stages = JSON.stringify(finished);
+      const rows = await prisma.$queryRaw<{ key: string; at: number; stage: string }[]>`
+        SELECT "pbiKey" AS key, extract(epoch FROM "occurredAt")::float8 * 1000 AS at,
+               coalesce(payload->>'to', payload->>'stage') AS stage
+        FROM "Event" WHERE "nexusId" = ${nexusId} AND type IN ('pbi.added', 'pbi.moved') AND "pbiKey" IN (
+          SELECT "pbiKey" FROM "Event" WHERE "nexusId" = ${nexusId} AND "occurredAt" >= ${since.toJSDate()}
+            AND type = 'pbi.moved' AND payload->>'from' IN (SELECT jsonb_array_elements_text(${stages}::jsonb))
+            AND payload->>'to' NOT IN (SELECT jsonb_array_elements_text(${stages}::jsonb)))
+        ORDER BY "occurredAt", id`;
+      const entries = new Map<string, StageEntry[]>();
+      for (const { key, at, stage } of rows) {
+        const list = entries.get(key);
+        if (list) list.push({ stage, at: instantAt(at) });
+        else entries.set(key, [{ stage, at: instantAt(at) }]);
+      }
+      return entries;
+    },
+
+    /**
      * Additions, moves and discards of the Nexus's PBIs since `since`, in order of occurrence: the cumulative flow
      * diagram's window. Raw SQL: tens of thousands of rows of a few fields each.
      */

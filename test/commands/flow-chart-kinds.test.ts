@@ -86,6 +86,12 @@ describeEachDatabase('/flow chart histogram|wip|stages', (db) => {
     expect(data(chart!.spec, 'label')).toEqual([{ value: 4, label: 'limit 4' }]);
   });
 
+  test('wip: a PBI reopened today is WIP today, not on the days between its finish and the reopening', async () => {
+    await h.run('/pbi move PBI-1 review'); // done on Wed 4 Mar, reopened on Sun 8 Mar
+    const { chart } = await h.run('/flow chart wip');
+    expect(data(chart!.spec, 'days').map((d) => d.count)).toEqual([0, 2, 3, 2, 2, 2, 1, 2]);
+  });
+
   test('stages: the median and 85th percentile of days finished PBIs ended in each stage in progress', async () => {
     const { chart } = await h.run('/flow chart stages');
     // PBI-1 ended 1 day in doing and 1 in review, PBI-2 3 days in doing and 2 in review

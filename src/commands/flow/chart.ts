@@ -17,8 +17,15 @@ import { cycleTimesInWindow } from '../../domain/sle';
 import { lastFinishedSprint, type Sprint, type SprintProblem, sprintInstants } from '../../domain/sprint';
 import { doneSquares, teamAgingSquares } from '../../domain/team-flow';
 import { type StageTime, stageTimes } from '../../domain/time-in-stage';
-import { type DayWip, fromFirstWip, type SummedWipLimit, summedWipLimit, wipPerDay } from '../../domain/wip-per-day';
-import { inProgressStages } from '../../domain/workflow';
+import {
+  type DayWip,
+  fromFirstWip,
+  type SummedWipLimit,
+  stretchesInFlow,
+  summedWipLimit,
+  wipPerDay,
+} from '../../domain/wip-per-day';
+import { inProgressStages, isFinishedStage } from '../../domain/workflow';
 import {
   changesBetween,
   type WorkflowChange,
@@ -186,8 +193,18 @@ async function loadWip(
   versions: readonly WorkflowVersion[],
 ): Promise<WipDays> {
   const { nexus } = ctx;
-  const pbis = await ctx.store.pbis.listForFlow(nexus.id, startOfDay(nexus, from));
-  const days = fromFirstWip(wipPerDay(pbis, datesFrom(from, to), nexus.timeZone));
+  const since = startOfDay(nexus, from);
+  const finished = nexus.workflow.stages.filter((s) => isFinishedStage(nexus.workflow, s.name)).map((s) => s.name);
+  const [pbis, reopened] = await Promise.all([
+    ctx.store.pbis.listForFlow(nexus.id, since),
+    ctx.store.pbis.reopenedSince(nexus.id, since, finished),
+  ]);
+  // a PBI reopened in the window is WIP in each of its stretches in flow, not from its first start on
+  const inFlow = pbis.flatMap((p) => {
+    const entries = reopened.get(p.key);
+    return entries ? stretchesInFlow(p, entries, nexus.workflow) : [p];
+  });
+  const days = fromFirstWip(wipPerDay(inFlow, datesFrom(from, to), nexus.timeZone));
   const workflows = workflowEachDay(
     versions,
     nexus.workflow,
