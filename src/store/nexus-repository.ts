@@ -67,18 +67,21 @@ export function nexusRepository(
 
     /**
      * The Definition of Workflow as set up and after each change, in order (from `nexus.created` and
-     * `nexus.workflow-changed`, whose values hold it whole): what charts mark the changes of.
+     * `nexus.workflow-changed`, whose values hold it whole): what charts mark the changes of. Remembered until
+     * `flowRevision` moves, as every settings change moves it (PBI moves don't): every chart reads it.
      */
-    async workflowHistory(nexusId: string): Promise<WorkflowVersion[]> {
-      const rows = await prisma.event.findMany({
-        where: { nexusId, pbiKey: null, type: { in: ['nexus.created', 'nexus.workflow-changed'] } },
-        orderBy: [{ occurredAt: 'asc' }, { id: 'asc' }],
-        select: { type: true, payload: true, occurredAt: true },
-      });
-      return rows.flatMap((r) => {
-        const value = (r.payload as { value?: { workflow?: Workflow } & Partial<Workflow> }).value;
-        const workflow = r.type === 'nexus.created' ? value?.workflow : (value as Workflow | undefined);
-        return workflow?.stages ? [{ at: instantAt(r.occurredAt.getTime()), workflow }] : [];
+    async workflowHistory(nexusId: string): Promise<readonly WorkflowVersion[]> {
+      return memo.remembered(nexusId, 'workflow-history', 'flowRevision', async () => {
+        const rows = await prisma.event.findMany({
+          where: { nexusId, pbiKey: null, type: { in: ['nexus.created', 'nexus.workflow-changed'] } },
+          orderBy: [{ occurredAt: 'asc' }, { id: 'asc' }],
+          select: { type: true, payload: true, occurredAt: true },
+        });
+        return rows.flatMap((r) => {
+          const value = (r.payload as { value?: { workflow?: Workflow } & Partial<Workflow> }).value;
+          const workflow = r.type === 'nexus.created' ? value?.workflow : (value as Workflow | undefined);
+          return workflow?.stages ? [{ at: instantAt(r.occurredAt.getTime()), workflow }] : [];
+        });
       });
     },
 

@@ -118,6 +118,18 @@ describeEachDatabase('/flow chart histogram|wip|stages', (db) => {
     }
   });
 
+  test('charts read the workflow history once, until a setting changes; PBI moves keep it', async () => {
+    const nexus = await h.nexus();
+    const first = await h.store.nexuses.workflowHistory(nexus.id);
+    await h.run('/flow chart wip');
+    await h.run('/pbi move PBI-3 review'); // in progress before and after: no start or finish moved
+    expect(await h.store.nexuses.workflowHistory(nexus.id)).toBe(first);
+    await h.run('/nexus stage wip review 2');
+    const changed = await h.store.nexuses.workflowHistory(nexus.id);
+    expect(changed).not.toBe(first);
+    expect(changed).toHaveLength(first.length + 1);
+  });
+
   test('the console writes each chart as a PNG and prints its path', async () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'charts-'));
     let now = DateTime.fromISO('2026-03-02T09:00:00', { zone: 'Europe/Berlin' });
