@@ -19,6 +19,16 @@ export function pbiFromMessage(text: string, teams: readonly string[]): MessageP
   };
 }
 
+/** A block a Slack message suggests: the first PBI-like key it names (`PBI-7`, `SHOP-12`), and its first line. */
+export type MessageBlock = { key: string; reason: string };
+
+export function blockFromMessage(text: string, reasonRoom: number): MessageBlock {
+  const readable = readableText(text);
+  const line = (readable.split('\n').find((l) => l.trim()) ?? '').trim().replace(/\s+/g, ' ');
+  const key = /(?:^|[^\p{L}\p{N}-])(\p{L}[\p{L}\p{N}_]*-\d+)(?![\p{L}\p{N}])/u.exec(readable)?.[1] ?? '';
+  return { key, reason: [...line].slice(0, Math.max(reasonRoom, 0)).join('') };
+}
+
 function readableText(text: string): string {
   return text
     .replace(/<([^|<>]+)\|([^<>]+)>/g, '$2') // a link or mention with its label

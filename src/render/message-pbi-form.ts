@@ -1,10 +1,11 @@
 import { MAX_KEY, MAX_TITLE } from '../domain/limits';
-import type { MessagePbi } from '../domain/message-pbi';
+import type { MessageBlock, MessagePbi } from '../domain/message-pbi';
 import type { Nexus } from '../domain/nexus';
 import { type Input, type Modal, multiSelect, section, select } from './blocks';
 
 export const MESSAGE_PBI_VIEW = 'pbi.add-from-message';
 export const MESSAGE_NEXUS_VIEW = 'pbi.add-from-message.nexus';
+export const MESSAGE_BLOCK_VIEW = 'pbi.block-with-message';
 
 const plain = (text: string) => ({ type: 'plain_text' as const, text });
 
@@ -42,6 +43,42 @@ export function messagePbiForm(nexus: Nexus, suggested: MessagePbi, privateMetad
         : []),
       field('stage', 'Stage', select('value', 'Stage', stages, stages[0]?.value)),
       field('key', 'Key', { type: 'plain_text_input', action_id: 'value', max_length: MAX_KEY }, true),
+    ],
+  };
+}
+
+/**
+ * "Block a PBI with this" on a message: which PBI (the key the message names, if any) and why (its first line, in
+ * `reasonRoom` characters: the message's link follows the reason).
+ */
+export function messageBlockForm(
+  nexus: Nexus,
+  suggested: MessageBlock,
+  reasonRoom: number,
+  privateMetadata: string,
+): Modal {
+  const text = (block_id: string, label: string, initial: string, max: number): Input => ({
+    type: 'input',
+    block_id,
+    label: plain(label),
+    element: {
+      type: 'plain_text_input',
+      action_id: 'value',
+      ...(initial ? { initial_value: initial } : {}),
+      max_length: max,
+    },
+  });
+  return {
+    type: 'modal',
+    callback_id: MESSAGE_BLOCK_VIEW,
+    private_metadata: privateMetadata,
+    title: plain('Block a PBI'),
+    submit: plain('Block'),
+    close: plain('Cancel'),
+    blocks: [
+      section(`A PBI of *${nexus.name}* waits on what this message is about; its link goes with the reason.`),
+      text('key', 'PBI', suggested.key, MAX_KEY),
+      text('reason', 'What is it waiting for?', suggested.reason, reasonRoom),
     ],
   };
 }

@@ -1,4 +1,4 @@
-import { pbiFromMessage } from '../../src/domain/message-pbi';
+import { blockFromMessage, pbiFromMessage } from '../../src/domain/message-pbi';
 
 const TEAMS = ['Alpha', 'Beta', 'Team Phoenix', 'Mobile-Apps'];
 
@@ -24,5 +24,20 @@ describe('a PBI suggested by a Slack message', () => {
   test('a long first line is shortened to a title; an empty message gives an empty one to fill in', () => {
     expect([...pbiFromMessage('x'.repeat(500), TEAMS).title]).toHaveLength(200);
     expect(pbiFromMessage('   \n ', TEAMS)).toEqual({ title: '', teams: [] });
+  });
+});
+
+describe('a block suggested by a Slack message', () => {
+  test.each([
+    ['PBI-7 waits for the payment sandbox', { key: 'PBI-7', reason: 'PBI-7 waits for the payment sandbox' }],
+    ['The sandbox is down\nblocks SHOP-12 and SHOP-13', { key: 'SHOP-12', reason: 'The sandbox is down' }],
+    ['no key in here, not even re-2x', { key: '', reason: 'no key in here, not even re-2x' }],
+    ['<https://x.atlassian.net/browse/ENG-5|ENG-5> is stuck', { key: 'ENG-5', reason: 'ENG-5 is stuck' }],
+  ])('%j', (text, expected) => {
+    expect(blockFromMessage(text, 300)).toEqual(expected);
+  });
+
+  test('the reason leaves room for the link', () => {
+    expect(blockFromMessage('x'.repeat(400), 220).reason).toHaveLength(220);
   });
 });

@@ -18,7 +18,7 @@ describeEachDatabase('"Add as PBI" on a message', (db) => {
   });
 
   /** The shortcut as Slack sends it (message_action) for a message in `channel`; what the bot said back, if anything. */
-  async function shortcut(text: string, channel = 'C1', user = 'U_DEV') {
+  async function shortcut(text: string, channel = 'C1', user = 'U_DEV', callback_id = 'add_as_pbi') {
     const response_url = s.fake.responseUrl();
     const res = await s.slack.interaction({
       type: 'message_action',
@@ -27,7 +27,7 @@ describeEachDatabase('"Add as PBI" on a message', (db) => {
       team: { id: 'T1', domain: 'shop' },
       user: { id: user, name: 'dev', team_id: 'T1' },
       channel: { id: channel, name: 'somewhere' },
-      callback_id: 'add_as_pbi',
+      callback_id,
       trigger_id: 'trig-shortcut',
       message_ts: TS,
       message: { type: 'message', user: 'U_PO', ts: TS, text },
@@ -112,5 +112,61 @@ describeEachDatabase('"Add as PBI" on a message', (db) => {
     s.fake.takeRejections();
     expect(gone[0].text).toContain('cannot see that message');
     expect(s.fake.callsTo('views.open')).toEqual([]);
+  });
+});
+
+describeEachDatabase('"Block a PBI with this" on a message', (db) => {
+  let s: SlackApp;
+  beforeEach(async () => {
+    s = await startSlackApp(db());
+    await s.command('/nexus', `setup ${SETUP}`);
+    await s.command('/pbi', 'add "Checkout page" --teams Alpha --key SHOP-12 --stage doing');
+  });
+  afterEach(async () => {
+    await s.stop();
+  });
+
+  async function blockWith(text: string) {
+    await s.slack.interaction({
+      type: 'message_action',
+      token: 'x',
+      action_ts: '1700000001.000001',
+      team: { id: 'T1', domain: 'shop' },
+      user: { id: 'U_DEV', name: 'dev', team_id: 'T1' },
+      channel: { id: 'C1', name: 'nexus' },
+      callback_id: 'block_with_message',
+      trigger_id: 'trig-block',
+      message_ts: TS,
+      message: { type: 'message', user: 'U_OPS', ts: TS, text },
+      response_url: s.fake.responseUrl(),
+    });
+    return s.fake.lastCall('views.open')!.body.view as View;
+  }
+  const values = (key: string, reason: string) => ({
+    key: { value: { type: 'plain_text_input', value: key } },
+    reason: { value: { type: 'plain_text_input', value: reason } },
+  });
+
+  test("the PBI the message names is blocked, the message's first line and link its reason", async () => {
+    const form = await blockWith('The payment sandbox is down\nso SHOP-12 cannot be tested');
+    const fields = Object.fromEntries(form.blocks.filter((b) => b.block_id).map((b) => [b.block_id, b.element]));
+    expect(fields.key.initial_value).toBe('SHOP-12');
+    expect(fields.reason.initial_value).toBe('The payment sandbox is down');
+    expect(fields.reason.max_length).toBe(300 - PERMALINK('C1').length - 3);
+    const res = await s.slack.submitView(form, values('SHOP-12', 'The payment sandbox is down'), 'V1', 'U_DEV');
+    expect(res.status).toBe(200);
+    const card = JSON.stringify((await s.command('/pbi', 'show SHOP-12')).reply.blocks);
+    expect(card).toContain(`The payment sandbox is down — ${PERMALINK('C1')}`);
+    const post = s.fake.callsTo('chat.postMessage').find((p) => /blocked/.test(p.body.text));
+    expect(post?.body.channel).toBe('C1');
+  });
+
+  test('an unknown PBI is refused beside its field and nothing is blocked', async () => {
+    const form = await blockWith('no key here');
+    expect(form.blocks.find((b) => b.block_id === 'key')!.element.initial_value).toBeUndefined();
+    const res = await s.slack.submitView(form, values('SHOP-99', 'waiting'), 'V1', 'U_DEV');
+    const answer = JSON.parse(res.text) as { response_action: string; errors: Record<string, string> };
+    expect(answer.errors.key).toContain('SHOP-99');
+    expect(JSON.stringify((await s.command('/pbi', 'show SHOP-12')).reply.blocks)).not.toContain('Blocked');
   });
 });

@@ -1,8 +1,12 @@
 import type { App } from '@slack/bolt';
 import type { SlackDeps } from '../deps';
 import { registerAddAsPbi } from './add-as-pbi';
+import { registerBlockWithMessage } from './block-with-message';
+import { messageShortcuts } from './from-message';
 
 /** Message shortcuts (the "More actions" menu of a message): a conversation becomes a PBI without retyping it. */
 export function registerShortcuts(app: App, deps: SlackDeps): void {
-  registerAddAsPbi(app, deps);
+  const shortcuts = messageShortcuts(app, deps);
+  registerAddAsPbi(app, deps, shortcuts);
+  registerBlockWithMessage(app, deps, shortcuts);
 }
