@@ -39,6 +39,16 @@ describeEachDatabase('/flow digest', (db) => {
     expect(thread).toContain('Yesterday, Sun 8 Mar');
   });
 
+  test('the aging chart in the thread names the days the Definition of Workflow changed in the SLE window', async () => {
+    await h.run('/pbi add "Wallet" --stage doing');
+    h.advance({ days: 2 });
+    await h.run('/nexus stage wip doing 2'); // Wed 4 Mar
+    h.advance({ days: 1 });
+    const { chart } = await h.run('/flow digest');
+    const title = (chart!.spec as { title: { subtitle?: string } }).title;
+    expect(title.subtitle).toBe('Definition of Workflow changed 4 Mar (doing WIP 1→2)');
+  });
+
   test('tracker moves held for a status without a stage, and deliveries failing, are told until someone acts', async () => {
     await h.run('/nexus tracker jira');
     const nexusId = (await h.nexus()).id;

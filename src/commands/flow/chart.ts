@@ -155,6 +155,16 @@ export function agingChart(view: FlowView) {
 }
 
 /**
+ * The aging chart with the days the Definition of Workflow changed in the SLE window (which its percentile lines rest
+ * on) named under its title, as `/flow chart aging` draws it: for the digest's thread.
+ */
+export function markedAgingChart(view: FlowView, changes: readonly WorkflowChange[]) {
+  const { from, to } = windowEnding(view.today, view.nexus.sle.historyDays);
+  const drawn = agingChart(view);
+  return { ...drawn, spec: withWorkflowMarks(drawn.spec, changesBetween(changes, from, to), false) };
+}
+
+/**
  * Stage counts per day for the last CFD_DAYS days (from the day before the first PBI, for a younger Nexus), walked back
  * from today's counts through the window's events.
  */

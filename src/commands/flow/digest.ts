@@ -5,6 +5,7 @@ import type { Pbi } from '../../domain/pbi';
 import { fixedDatePbis } from '../../domain/service-class';
 import { sprintsOn } from '../../domain/sprint';
 import { readyStage } from '../../domain/workflow';
+import { type WorkflowChange, workflowChanges } from '../../domain/workflow-changes';
 import { type Block, bold, code, context, escape, header, section } from '../../render/blocks';
 import { describeSprintChance } from '../../render/forecast-answer';
 import { pbiLine } from '../../render/pbi';
@@ -21,11 +22,19 @@ import { judgeKept } from '../forecast/kept';
 import { forecastOpenPbi } from '../forecast/pbi';
 import { type SprintChance, sprintChance } from '../forecast/sprint-chance';
 import { loadTeamSles } from '../team-flow';
-import { agingChart } from './chart';
+import { markedAgingChart } from './chart';
 import { noInput } from './no-input';
 
 /** `chance`: the Sprint's chance, while a Sprint of the cadence is under way (forecast/sprint-chance.ts) */
-type Outcome = { digest: Digest; view: FlowView; forecasts: string[]; held: Held; chance: SprintChance | null };
+/** `changes`: the days the Definition of Workflow changed, which the aging chart names */
+type Outcome = {
+  digest: Digest;
+  view: FlowView;
+  forecasts: string[];
+  held: Held;
+  chance: SprintChance | null;
+  changes: WorkflowChange[];
+};
 /** Fixed-date PBIs the digest forecasts (10,000 trials each), the soonest due first: more would slow every digest. */
 const FIXED_DATES_FORECAST = 20;
 /** Squares past their team's SLE the digest's line names; the thread lists up to 15. */
@@ -52,7 +61,7 @@ export async function loadDigest(ctx: NexusContext): Promise<Outcome> {
   const { nexus, store } = ctx;
   const view = await loadFlowView(ctx);
   const yesterday = addDays(view.today, -1);
-  const [touched, sprintLikely, judged, held, likelyDone, chance, teamSles] = await Promise.all([
+  const [touched, sprintLikely, judged, held, likelyDone, chance, teamSles, versions] = await Promise.all([
     store.pbis.listForFlow(nexus.id, startOfDay(nexus, yesterday)),
     likelyInNextSprint(ctx),
     judgeKept(ctx, view.today),
@@ -60,6 +69,7 @@ export async function loadDigest(ctx: NexusContext): Promise<Outcome> {
     fixedDateForecasts(ctx, view),
     sprintChance(ctx),
     loadTeamSles(ctx, view.today),
+    store.nexuses.workflowHistory(nexus.id),
   ]);
   const digest = buildDigest({
     today: view.today,
@@ -78,7 +88,7 @@ export async function loadDigest(ctx: NexusContext): Promise<Outcome> {
   });
   // forecasts whose outcome became known yesterday: how they turned out
   const forecasts = judged.filter((j) => j.decidedOn === yesterday).map((j) => j.line);
-  return { digest, view, forecasts, held, chance };
+  return { digest, view, forecasts, held, chance, changes: workflowChanges(versions, nexus.timeZone) };
 }
 
 /**
@@ -104,7 +114,7 @@ async function likelyInNextSprint(ctx: NexusContext): Promise<number | null> {
 }
 
 /** One channel message with a line per finding; the items behind each finding go in its thread. */
-export function renderDigest({ digest, view, forecasts, held, chance }: Outcome): Reply {
+export function renderDigest({ digest, view, forecasts, held, chance, changes }: Outcome): Reply {
   const { nexus } = view;
   const title = `${nexus.name} · digest · ${formatDate(view.today, view.today)}`;
   const y = digest.yesterday;
@@ -122,7 +132,7 @@ export function renderDigest({ digest, view, forecasts, held, chance }: Outcome)
     ...trackerLines(held),
   ];
   lines.push(yesterdayLine);
-  const aging = agingChart(view);
+  const aging = markedAgingChart(view, changes);
   const chart = { title: aging.title, fileName: `aging-${view.today}.png`, spec: aging.spec, requested: false };
   return {
     ...inChannel(`${escape(title)}\n${lines.join('\n')}`, [
