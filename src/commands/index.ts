@@ -34,6 +34,7 @@ import { nexusImport } from './nexus/import';
 import { nexusMap } from './nexus/map';
 import { nexusNit } from './nexus/nit';
 import { nexusRetro } from './nexus/retro';
+import { nexusReview } from './nexus/review';
 import { nexusSetup } from './nexus/setup';
 import { nexusSle } from './nexus/sle';
 import { nexusSprint } from './nexus/sprint';
@@ -96,6 +97,7 @@ export const COMMANDS: readonly AnyCommand[] = [
   nexusNit,
   nexusForecast,
   nexusSprint,
+  nexusReview,
   nexusTracker,
   nexusMap,
   nexusImport,

@@ -7,7 +7,7 @@ import { isLikely } from '../domain/forecast/backlog-forecast';
 import { type Block, bold, code, context, escape, header, lineSections, section } from './blocks';
 import { refuseForecast } from './forecast';
 import { formatChance } from './forecast-answer';
-import { ephemeral, type Reply, refusal } from './reply';
+import { type ChartAttachment, ephemeral, type Reply, refusal } from './reply';
 import { count, formatDate } from './words';
 
 /** The PBIs drawn in the chart: more make bars too thin to read. */
@@ -53,19 +53,26 @@ export function renderBacklogForecast(outcome: BacklogOutcome, usage: string): R
       ...lineSections(holdUps),
     );
   blocks.push(context(restsOn(a)), ...warnings(a.bases).map((w) => context(w)));
+  return {
+    ...ephemeral([title, ...cuts, ...lines].join('\n'), blocks),
+    chart: backlogChart(a, title, a.by?.date ?? null),
+  };
+}
+
+/** The backlog forecast's chart: the PBIs with dates (up to CHART_ROWS), each one's range, `by` as a dashed line. */
+export function backlogChart(a: BacklogAnswer, title: string, by: CalendarDate | null): ChartAttachment {
   const charted = a.rows.filter((r) => r.range).slice(0, CHART_ROWS);
-  const chart = {
+  return {
     title,
     fileName: `forecast-backlog-${a.seed}.png`,
     spec: backlogRangesSpec(
       charted.length < a.rows.length ? `${title} (the first ${charted.length} with dates)` : title,
       charted.map((r) => ({ key: r.key, ...r.range!, mark: markOf(r) ?? r.range!.to })),
-      a.by?.date ?? null,
+      by,
       a.confidences.at(-1)!,
     ),
     requested: false,
   };
-  return { ...ephemeral([title, ...cuts, ...lines].join('\n'), blocks), chart };
 }
 
 /**

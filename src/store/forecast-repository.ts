@@ -1,4 +1,6 @@
 import type { DateTime } from 'luxon';
+import type { CalendarDate } from '../domain/calendar';
+import type { KeptSprintQuestion } from '../domain/sprint-review';
 import type { PrismaClient } from '../generated/prisma/client';
 import { instantAt } from './rows';
 
@@ -9,9 +11,13 @@ export type KeptForecast = {
   question:
     | { kind: 'when'; items: number; team: string | null }
     | { kind: 'by'; date: string; team: string | null }
-    | { kind: 'pbi'; key: string };
+    | { kind: 'pbi'; key: string }
+    | KeptSprintQuestion;
   answer: { confidence: number; date?: string; items?: number }[];
 };
+
+/** A kept `/forecast sprint` answer. */
+export type KeptSprintForecast = KeptForecast & { question: KeptSprintQuestion };
 
 /** Most forecasts judged in one report. */
 const KEPT_SHOWN = 200;
@@ -38,12 +44,26 @@ export function forecastRepository(prisma: PrismaClient) {
         orderBy: { askedAt: 'desc' },
         take: KEPT_SHOWN,
       });
-      return rows.map((r) => ({
-        askedAt: instantAt(r.askedAt.getTime()),
-        askedBy: r.askedBy,
-        question: r.question as KeptForecast['question'],
-        answer: r.answer as KeptForecast['answer'],
-      }));
+      return rows.map(toKept);
     },
+
+    /** The `/forecast sprint` answers kept for the Sprint beginning on `first`, in the order asked. */
+    async forSprint(nexusId: string, first: CalendarDate): Promise<KeptSprintForecast[]> {
+      const rows = await prisma.forecast.findMany({
+        where: { nexusId, kind: 'sprint', question: { path: ['first'], equals: first } },
+        orderBy: { askedAt: 'asc' },
+        take: KEPT_SHOWN,
+      });
+      return rows.map((r) => toKept(r) as KeptSprintForecast);
+    },
+  };
+}
+
+function toKept(r: { askedAt: Date; askedBy: string; question: unknown; answer: unknown }): KeptForecast {
+  return {
+    askedAt: instantAt(r.askedAt.getTime()),
+    askedBy: r.askedBy,
+    question: r.question as KeptForecast['question'],
+    answer: r.answer as KeptForecast['answer'],
   };
 }

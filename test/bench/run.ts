@@ -18,6 +18,7 @@ import { type ForecastTimes, measureForecasts } from './forecast-bench';
 import { type CsvImportLoad, type ImportLoad, measureCsvImport, measureImport } from './import-bench';
 import { createLargeNexus } from './large-nexus';
 import { type ManyNexusesLoad, measureManyNexuses } from './many-nexuses';
+import { measureReview } from './review-bench';
 import { measureSlackLoad, type SlackLoad } from './slack-load';
 import { measureUnfurl } from './unfurl-bench';
 import { measureWebhookLoad, type WebhookLoad } from './webhook-load';
@@ -99,6 +100,7 @@ async function measure(target: Target): Promise<Measured> {
         ),
       );
     }
+    rows.push(...(await measureReview(ctx, time)));
     const rssWithChartsMb = Math.round(process.memoryUsage().rss / 1_048_576);
     // the chart worker ends once idle, and the bot goes back to about what it needs to serve
     await new Promise((r) => setTimeout(r, CHART_WORKER_IDLE_MS + 2_000));
@@ -434,7 +436,11 @@ function printTable(results: Result[]): void {
   }
   for (const r of results.filter((x) => x.rows)) {
     const target = (what: string) =>
-      /digest|efficiency|blocked|unfurl/.test(what) ? '≤ 300 ms' : /PNG|retro/.test(what) ? '≤ 500 ms' : '≤ 100 ms p95';
+      /digest|efficiency|blocked|unfurl/.test(what)
+        ? '≤ 300 ms'
+        : /PNG|retro|review/.test(what)
+          ? '≤ 500 ms'
+          : '≤ 100 ms p95';
     for (const row of r.rows!)
       console.log(`| ${r.kind} | ${row.what} | ${row.p50.toFixed(1)} | ${row.p95.toFixed(1)} | ${target(row.what)} |`);
     console.log(`| ${r.kind} | RSS serving the large Nexus | ${r.rssMb} MB | | ${targets[r.kind]} |`);

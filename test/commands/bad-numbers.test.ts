@@ -108,6 +108,7 @@ const LINES: Record<string, Line[]> = {
       anyWord: true,
     },
   ],
+  'nexus review': [{ line: (n) => `/nexus review ${n}` }],
   'nexus tracker': [{ line: (n) => `/nexus tracker ${n}` }],
   'nexus retro': [{ line: (n) => `/nexus retro ${n}`, says: 'This report takes no arguments' }],
   'nexus map': [{ line: (n) => `/nexus map generic "Done" ${n}` }],

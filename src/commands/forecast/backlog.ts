@@ -41,7 +41,12 @@ const MOST_TOP = 200;
 const DEFAULT_CONFIDENCE = 85;
 
 const usage = '/forecast backlog [--top <n>] [--by <YYYY-MM-DD>] [--at 50,85] [--since <YYYY-MM-DD>]';
-type Input = { top: number; by: CalendarDate | null; confidences: number[]; since: CalendarDate | null };
+export type BacklogQuestion = {
+  top: number;
+  by: CalendarDate | null;
+  confidences: number[];
+  since: CalendarDate | null;
+};
 
 /** Why a PBI of the backlog gets no date, as facts. */
 export type NoDate =
@@ -95,7 +100,7 @@ export type BacklogAnswer = {
 };
 export type BacklogOutcome = BacklogAnswer | ForecastProblem | { problem: 'empty-backlog' };
 
-export const forecastBacklog = defineCommand<Input, BacklogOutcome>({
+export const forecastBacklog = defineCommand<BacklogQuestion, BacklogOutcome>({
   path: ['forecast', 'backlog'],
   usage,
   summary: `when will each PBI of the Product Backlog be done, in order (the first ${DEFAULT_TOP} unless --top, at ${DEFAULT_CONFIDENCE}% unless --at); \`--by\` adds each one's chance and the cut line`,
@@ -120,7 +125,8 @@ export const forecastBacklog = defineCommand<Input, BacklogOutcome>({
   render: (outcome) => renderBacklogForecast(outcome, usage),
 });
 
-async function forecastTheBacklog(input: Input, ctx: NexusContext): Promise<BacklogOutcome> {
+/** The backlog forecast as `/forecast backlog` answers it; the Nexus Sprint Review asks it too. */
+export async function forecastTheBacklog(input: BacklogQuestion, ctx: NexusContext): Promise<BacklogOutcome> {
   const day = today(ctx);
   const early = checkSince(input.since, day) ?? (input.by === null ? null : checkAfterToday(input.by, day));
   if (early) return early;

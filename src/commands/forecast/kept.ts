@@ -1,6 +1,7 @@
 import type { DateTime } from 'luxon';
 import { addDays, type CalendarDate, localDate } from '../../domain/calendar';
 import { type DailyCount, dailyCounts } from '../../domain/flow-metrics';
+import { countCameTrue } from '../../domain/forecast/came-true';
 import { escape } from '../../render/blocks';
 import { count, formatDate } from '../../render/words';
 import type { KeptForecast } from '../../store/forecast-repository';
@@ -64,19 +65,23 @@ function judge(
   const q = forecast.question;
   const hits = new Map<number, boolean>();
   const mark = (ok: boolean) => (ok ? '✓' : '✗');
-  if (q.kind === 'by') {
-    if (q.date >= today) return null;
-    const happened = daily.filter((d) => d.date > asked && d.date <= q.date).reduce((n, d) => n + d.count, 0);
-    const parts = forecast.answer.map(
-      ({ confidence, items }) => (
-        hits.set(confidence, happened >= items!), `${confidence}% ≥ ${items} ${mark(happened >= items!)}`
-      ),
-    );
+  if (q.kind === 'by' || q.kind === 'sprint') {
+    // "how many" answers: by a date, counted from the day after asking; for a Sprint, over the Sprint's days
+    const [from, to] = q.kind === 'by' ? [addDays(asked, 1), q.date] : [q.first, q.last];
+    if (to >= today) return null;
+    const happened = doneBetween(daily, from, to);
+    const answer = forecast.answer.map(({ confidence, items }) => ({ confidence, items: items! }));
+    const cameTrue = countCameTrue(answer, happened);
+    const parts = answer.map(({ confidence, items }) => `${confidence}% ≥ ${items} ${mark(cameTrue.get(confidence)!)}`);
+    const what =
+      q.kind === 'by'
+        ? `by ${formatDate(q.date, today)}${q.team ? ` (${escape(q.team)})` : ''}`
+        : `${q.number === null ? 'the Sprint' : `Sprint ${q.number}`} ${formatDate(q.first, today)} – ${formatDate(q.last, today)}`;
     return {
       forecast,
-      hits,
-      decidedOn: q.date,
-      line: `• forecast of ${formatDate(asked, today)}: by ${formatDate(q.date, today)}${q.team ? ` (${escape(q.team)})` : ''} — ${parts.join(', ')}; done ${happened}`,
+      hits: cameTrue,
+      decidedOn: to,
+      line: `• forecast of ${formatDate(asked, today)}: ${what} — ${parts.join(', ')}; done ${happened}`,
     };
   }
   const done = q.kind === 'pbi' ? pbiDone : nthDoneDate(daily, asked, q.items);
@@ -106,6 +111,10 @@ function judge(
     line: `• forecast of ${formatDate(asked, today)}: ${what} — ${parts.join(', ')} — ${done ? `done ${formatDate(done, today)}` : 'not done yet'}`,
   };
 }
+
+/** Items done from `from` to `to`, both days included. */
+const doneBetween = (daily: Daily, from: CalendarDate, to: CalendarDate): number =>
+  daily.filter((d) => d.date >= from && d.date <= to).reduce((n, d) => n + d.count, 0);
 
 function nthDoneDate(daily: Daily, asked: CalendarDate, items: number): CalendarDate | null {
   let total = 0;

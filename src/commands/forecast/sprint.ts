@@ -4,7 +4,7 @@ import { renderForecast } from '../../render/forecast';
 import { defineCommand, invalid, isInvalid } from '../command';
 import { parseFlags } from '../flags';
 import { today } from '../flow-view';
-import type { ForecastOutcome, SprintRow } from './answer';
+import { type ForecastOutcome, keep, type SprintRow } from './answer';
 import { type Basis, checkSince, isRough, loadBasis, type NoHistory, parseConfidences, tooThin } from './basis';
 import { howManyBetween } from './by';
 import { parseDate } from './dates';
@@ -49,6 +49,13 @@ export const forecastSprint = defineCommand<{ confidences: number[]; since: stri
     const { first: start, last: end, number } = sprint;
     // during a Sprint of the cadence: the chance that its whole Sprint Backlog is integrated by its last day
     const chance = await sprintChance(ctx);
+    const teams = rows.slice(1).map((r) => ({ team: r.team!, answer: r.answer }));
+    const underWay =
+      chance && 'chance' in chance
+        ? { first: chance.sprint.first, last: chance.sprint.last, chance: chance.chance }
+        : null;
+    // kept for the Nexus Sprint Review, which sets it against what the Sprint integrated, and for judging
+    await keep(ctx, { kind: 'sprint', number, first: start, last: end, teams, underWay }, answer);
     return {
       question: 'sprint',
       start,
