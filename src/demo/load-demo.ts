@@ -69,6 +69,7 @@ export async function loadDemo(db: Database, channelId: string, now: DateTime): 
     timeZone: ZONE,
     digest: { time: '09:30', days: ['mon', 'tue', 'wed', 'thu', 'fri'], enabled: true },
     forecast: { days: 'calendar', sprintDays: 14, sprintStart: null },
+    sprintReports: { review: false, retro: false },
     classes: [],
     nit: [NIT],
     createdBy: NIT,

@@ -12,6 +12,19 @@ export type DigestSchedule = { time: string; days: Weekday[]; enabled: boolean }
  */
 export type ForecastSetting = { days: 'calendar' | 'working'; sprintDays: number; sprintStart: CalendarDate | null };
 
+/** The reports that prepare the Nexus Sprint Review (`/nexus review`) and Retrospective (`/nexus retro`). */
+export const SPRINT_REPORTS = ['review', 'retro'] as const;
+export type SprintReport = (typeof SPRINT_REPORTS)[number];
+/**
+ * Which Sprint reports post by themselves on the Sprint's last working day at the digest time (`/nexus sprint
+ * --review on`); a Sprint cadence set before they existed posts neither.
+ */
+export type SprintReports = Record<SprintReport, boolean>;
+
+/** The Sprint reports the Nexus has turned on, in the order they are posted. */
+export const sprintReportsOn = ({ sprintReports }: Pick<Nexus, 'sprintReports'>): SprintReport[] =>
+  SPRINT_REPORTS.filter((report) => sprintReports[report]);
+
 /** A Nexus: Scrum Teams sharing one Product Backlog, bound to one channel. */
 export type Nexus = {
   id: string;
@@ -24,6 +37,7 @@ export type Nexus = {
   timeZone: string;
   digest: DigestSchedule;
   forecast: ForecastSetting;
+  sprintReports: SprintReports;
   /** its own classes of service, and the built-in ones it gave an SLE or WIP limit (service-class.ts) */
   classes: ServiceClass[];
   /** Slack user ids of the Nexus Integration Team, who may change the Nexus's settings */

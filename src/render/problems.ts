@@ -171,6 +171,8 @@ export function explain(p: Problem): string {
       return `${p.problem === 'already-in-nit' ? 'Already' : 'Not'} in the Nexus Integration Team: ${p.users.map((u) => `<@${u}>`).join(', ')}.`;
     case 'nit-left-empty':
       return 'The Nexus Integration Team needs at least one member.';
+    case 'reports-without-cadence':
+      return "The Sprint reports are posted on each Sprint's last working day, and the Nexus has no Sprint cadence: give the first day of a Sprint too, like `/nexus sprint 2027-01-04 --review on`.";
     case 'tracker-not-connected':
       return p.disconnecting
         ? `${TRACKER_NAMES[p.kind]} is not connected to this Nexus.`

@@ -1,6 +1,6 @@
 import type { SettingShown, SettingsChanged, SettingsOutcome } from '../commands/nexus/change';
 import type { CalendarDate, Weekday } from '../domain/calendar';
-import type { ForecastSetting, Nexus } from '../domain/nexus';
+import { type ForecastSetting, type Nexus, type SprintReport, sprintReportsOn } from '../domain/nexus';
 import { classNames, findClass, type ServiceClass } from '../domain/service-class';
 import { type Sprint, type Sprints, sprintsOn } from '../domain/sprint';
 import type { DroppedMappings } from '../domain/tracker';
@@ -9,7 +9,7 @@ import { code, context, escape, section } from './blocks';
 import { classLimits, isProblem, refuse } from './problems';
 import { ephemeral, inChannel, type Reply } from './reply';
 import { TRACKER_NAMES } from './tracker-news';
-import { count, formatDate, inStage, ZONE_MOVES } from './words';
+import { andList, count, formatDate, inStage, ZONE_MOVES } from './words';
 
 /**
  * A settings command's reply: a change told to the channel (who changed what, what it unmapped, and a line on what it
@@ -18,10 +18,12 @@ import { count, formatDate, inStage, ZONE_MOVES } from './words';
 export function renderSettings(outcome: SettingsOutcome, usage: string): Reply {
   if (isProblem(outcome)) return refuse(outcome, usage);
   if ('shown' in outcome) {
-    const shown = describeSetting(outcome.shown, outcome.nexus, outcome.today);
+    const shown = describeSetting(outcome);
     return ephemeral(shown, [section(shown), context(`Change it: ${code(usage)}`)]);
   }
-  const said = [saidOf(outcome.changed, `<@${outcome.by}>`), ...unmappedNotes(outcome.unmapped)].join(' ');
+  const said = [saidOf(outcome.changed, `<@${outcome.by}>`, outcome.nexus), ...unmappedNotes(outcome.unmapped)].join(
+    ' ',
+  );
   const blocks = [section(said)];
   const detail = detailOf(outcome.changed, outcome.nexus);
   if (detail) blocks.push(context(detail));
@@ -40,7 +42,7 @@ export function describeWorkflow(workflow: Workflow): string {
 }
 
 /** The channel's sentence: who changed what. */
-function saidOf(changed: SettingsChanged, who: string): string {
+function saidOf(changed: SettingsChanged, who: string, nexus: Nexus): string {
   switch (changed.setting) {
     case 'nit': {
       const { action, users, nit } = changed;
@@ -91,11 +93,34 @@ function saidOf(changed: SettingsChanged, who: string): string {
       return `🔮 ${who} set forecasts to count ${counted(forecast, workingDays)}; a Sprint is ${count(forecast.sprintDays, 'day')}.`;
     }
     case 'sprint':
-      return changed.forecast.sprintStart === null
-        ? `📅 ${who} turned the Sprint cadence off: the next Sprint is again the next ${count(changed.forecast.sprintDays, 'day')} from tomorrow.`
-        : `📅 ${who} set the Sprint cadence: ${describeCadence(changed.forecast, changed.today)}. ${sprintNow(changed.sprints, changed.today)}`;
+      return sprintSaid(changed, nexus, who);
   }
 }
+
+/** The channel's sentence about the Sprint cadence or the Sprint reports, and when the reports are next posted. */
+function sprintSaid(changed: SettingsChanged & { setting: 'sprint' }, nexus: Nexus, who: string): string {
+  const { forecast, today, reportsOn } = changed;
+  const reports = sprintReportsPosted(nexus, reportsOn, today);
+  if (changed.cadenceKept) return `📅 ${who} changed the Sprint reports. ${reports}`;
+  if (forecast.sprintStart === null)
+    return `📅 ${who} turned the Sprint cadence off: the next Sprint is again the next ${count(forecast.sprintDays, 'day')} from tomorrow.${sprintReportsOn(nexus).length ? ' The Sprint reports are posted again once a cadence is set.' : ''}`;
+  const set = `📅 ${who} set the Sprint cadence: ${describeCadence(forecast, today)}. ${sprintNow(changed.sprints, today)}`;
+  return reportsOn ? `${set} ${reports}` : set;
+}
+
+/**
+ * "The Sprint Review report will be posted on Fri 18 Dec at 09:30, the Sprint's last working day.", or that none
+ * posts by itself.
+ */
+function sprintReportsPosted(nexus: Nexus, on: CalendarDate | null, today: CalendarDate): string {
+  const names = sprintReportsOn(nexus).map((report) => REPORT_NAMES[report]);
+  if (!names.length || on === null)
+    return "No Sprint report is posted by itself: `--review on` and `--retro on` post them on the Sprint's last working day.";
+  const which = names.length > 1 ? `${andList(names)} reports` : `${names[0]} report`;
+  return `The Sprint ${which} will be posted on ${formatDate(on, today)} at ${nexus.digest.time}, the Sprint's last working day.`;
+}
+
+const REPORT_NAMES: Record<SprintReport, string> = { review: 'Review', retro: 'Retrospective' };
 
 /** A line under the sentence on what the change means, for the settings whose effect reaches further. */
 function detailOf(changed: SettingsChanged, nexus: Nexus): string | null {
@@ -122,7 +147,12 @@ function detailOf(changed: SettingsChanged, nexus: Nexus): string | null {
 }
 
 /** A setting as it is, for a settings command typed alone. */
-function describeSetting(shown: SettingShown, nexus: Nexus, today: CalendarDate): string {
+function describeSetting({
+  shown,
+  nexus,
+  today,
+  reportsOn,
+}: Extract<SettingsOutcome, { shown: SettingShown }>): string {
   const { sle, digest, timeZone, forecast } = nexus;
   switch (shown) {
     case 'teams':
@@ -144,7 +174,7 @@ function describeSetting(shown: SettingShown, nexus: Nexus, today: CalendarDate)
     case 'sprint':
       return forecast.sprintStart === null
         ? `No Sprint cadence set: the next Sprint is taken as the next ${count(forecast.sprintDays, 'day')} from tomorrow.`
-        : `Sprint cadence: ${describeCadence(forecast, today)}. ${sprintNow(sprintsOn(forecast, today), today)}`;
+        : `Sprint cadence: ${describeCadence(forecast, today)}. ${sprintNow(sprintsOn(forecast, today), today)} ${sprintReportsPosted(nexus, reportsOn, today)}`;
   }
 }
 

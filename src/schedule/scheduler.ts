@@ -1,6 +1,9 @@
 import type { DateTime } from 'luxon';
 import type { NexusContext } from '../commands/command';
 import { loadDigest, renderDigest } from '../commands/flow/digest';
+import { nexusRetro } from '../commands/nexus/retro';
+import { nexusReview } from '../commands/nexus/review';
+import { localDate } from '../domain/calendar';
 import type { Nexus } from '../domain/nexus';
 import type { Logger } from '../log';
 import type { Metrics } from '../metrics';
@@ -8,6 +11,7 @@ import type { Reply } from '../render/reply';
 import type { Store } from '../store';
 import type { PostSlot } from '../store/digest-run-repository';
 import { dueSlot } from './digest-slot';
+import { dueSprintReports } from './report-slot';
 
 /** How often each replica looks for due posts. */
 const TICK_MS = 60_000;
@@ -26,9 +30,11 @@ export type SchedulerDeps = {
   metrics: Metrics;
 };
 
-/** What a replica posts by itself, each made when it is posted: the daily digest. */
+/** What a replica posts by itself, each made when it is posted, as it would answer the command typed. */
 const SCHEDULED: Record<PostSlot['report'], (ctx: NexusContext) => Promise<Reply>> = {
   digest: async (ctx) => renderDigest(await loadDigest(ctx)),
+  review: async (ctx) => nexusReview.render(await nexusReview.execute({}, ctx), ctx),
+  retro: async (ctx) => nexusRetro.render(await nexusRetro.execute({}, ctx), ctx),
 };
 
 /**
@@ -38,12 +44,12 @@ const SCHEDULED: Record<PostSlot['report'], (ctx: NexusContext) => Promise<Reply
 const DIGESTS_AT_ONCE = 6;
 
 /**
- * One round: every post due (a Nexus's digest) is claimed in the database and posted by the one replica that claimed
- * it, a few Nexuses at a time. A failed post leaves the claim unposted, so a later round (here or on another
- * replica) takes it over. Returns how many this replica posted.
+ * One round: every post due (a Nexus's digest, its Sprint reports) is claimed in the database and posted by the one
+ * replica that claimed it, a few Nexuses at a time. A failed post leaves the claim unposted, so a later round (here or
+ * on another replica) takes it over. Returns how many this replica posted.
  */
 export async function postDueReports(deps: SchedulerDeps): Promise<number> {
-  const nexuses = await deps.store.nexuses.listWithDigest();
+  const nexuses = await deps.store.nexuses.listScheduled();
   let next = 0;
   let posted = 0;
   const worker = async () => {
@@ -53,10 +59,14 @@ export async function postDueReports(deps: SchedulerDeps): Promise<number> {
   return posted;
 }
 
-/** The posts due for a Nexus at `at`, in the order they go out on their day. */
+/** The posts due for a Nexus at `at`, in the order they go out on their day: the digest, then the Sprint reports. */
 function duePosts(nexus: Nexus, at: DateTime): PostSlot[] {
-  const date = dueSlot(nexus, at);
-  return date ? [{ nexusId: nexus.id, date, report: 'digest' }] : [];
+  const digest = dueSlot(nexus, at);
+  const today = localDate(at, nexus.timeZone);
+  return [
+    ...(digest ? [{ nexusId: nexus.id, date: digest, report: 'digest' as const }] : []),
+    ...dueSprintReports(nexus, at).map((report) => ({ nexusId: nexus.id, date: today, report })),
+  ];
 }
 
 /**

@@ -1,5 +1,6 @@
 import type { DateTime } from 'luxon';
 import type { CalendarDate } from '../domain/calendar';
+import type { SprintReport } from '../domain/nexus';
 import type { PrismaClient } from '../generated/prisma/client';
 import { isUniqueViolation } from './unique-violation';
 
@@ -7,7 +8,7 @@ import { isUniqueViolation } from './unique-violation';
 export const STALE_CLAIM_MINUTES = 5;
 
 /** One scheduled post of a Nexus: what is posted (the digest, a Sprint report) and the local date it is posted for. */
-export type PostSlot = { nexusId: string; date: CalendarDate; report: 'digest' };
+export type PostSlot = { nexusId: string; date: CalendarDate; report: 'digest' | SprintReport };
 
 /** The claim's outcome: this replica posts it; another holds it; or it is posted already. */
 export type Claim = 'claimed' | 'held' | 'posted';

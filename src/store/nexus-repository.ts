@@ -86,8 +86,17 @@ export function nexusRepository(
     },
 
     /** Every Nexus whose digest is on, in every workspace (the scheduler's round). */
-    async listWithDigest(): Promise<Nexus[]> {
-      const rows = await prisma.nexus.findMany({ where: { digestEnabled: true }, orderBy: { createdAt: 'asc' } });
+    /** The Nexuses something is posted to by itself: their digest, or a Sprint report on a cadence. */
+    async listScheduled(): Promise<Nexus[]> {
+      const rows = await prisma.nexus.findMany({
+        where: {
+          OR: [
+            { digestEnabled: true },
+            { sprintStart: { not: null }, OR: [{ sprintReview: true }, { sprintRetro: true }] },
+          ],
+        },
+        orderBy: { createdAt: 'asc' },
+      });
       return rows.map(toNexus);
     },
 

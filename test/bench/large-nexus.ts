@@ -43,6 +43,7 @@ export async function createLargeNexus(
     timeZone: 'Europe/Berlin',
     digest: { time: '09:30', days: ['mon', 'tue', 'wed', 'thu', 'fri'], enabled: true },
     forecast: { days: 'calendar', sprintDays: 14, sprintStart: null },
+    sprintReports: { review: false, retro: false },
     classes: [],
     nit: ['U-bench'],
     createdBy: 'U-bench',

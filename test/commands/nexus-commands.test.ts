@@ -30,7 +30,7 @@ describeEachDatabase('/nexus commands', (db) => {
     expect((await h.nexus()).forecast).toEqual({ days: 'calendar', sprintDays: 10, sprintStart: '2026-02-23' });
     const recorded = () => db().prisma.event.findMany({ where: { type: 'nexus.sprint-changed' } });
     expect((await recorded()).map((e) => e.payload)).toEqual([
-      expect.objectContaining({ value: { firstDay: '2026-02-23', length: 10 } }),
+      expect.objectContaining({ value: { firstDay: '2026-02-23', length: 10, review: false, retro: false } }),
     ]);
     for (const [line, says] of [
       ['/nexus sprint 2026-02-30', '2026-02-30 is not a date'],
@@ -52,6 +52,61 @@ describeEachDatabase('/nexus commands', (db) => {
     h.as('U_NIT');
     expect((await h.run('/nexus sprint off')).plain).toContain('turned the Sprint cadence off');
     expect((await h.nexus()).forecast).toEqual({ days: 'calendar', sprintDays: 10, sprintStart: null });
+  });
+
+  test('sprint --review/--retro on: when the Sprint reports are posted next, recorded; without a cadence refused', async () => {
+    await h.run('/nexus setup'); // UTC, the digest at 09:30 on weekdays; the clock: Mon 2 Mar, 08:00 UTC
+    const refused = await h.run('/nexus sprint --review on');
+    expect(refused.visibility).toBe('ephemeral');
+    expect(refused.plain).toContain('the Nexus has no Sprint cadence: give the first day of a Sprint too');
+    const set = await h.run('/nexus sprint 2026-02-23 --length 10 --review on');
+    expect(set.visibility).toBe('channel');
+    expect(set.plain).toContain(
+      "This Sprint: Sprint 1, Mon 23 Feb – Wed 4 Mar; the next begins Thu 5 Mar. The Sprint Review report will be posted on Wed 4 Mar at 09:30, the Sprint's last working day.",
+    );
+    const both = await h.run('/nexus sprint --retro on');
+    expect(both.plain).toContain(
+      "changed the Sprint reports. The Sprint Review and Retrospective reports will be posted on Wed 4 Mar at 09:30, the Sprint's last working day.",
+    );
+    expect(await h.nexus()).toMatchObject({
+      forecast: { sprintStart: '2026-02-23', sprintDays: 10 },
+      sprintReports: { review: true, retro: true },
+    });
+    const recorded = await db().prisma.event.findMany({
+      where: { type: 'nexus.sprint-changed' },
+      orderBy: { id: 'asc' },
+    });
+    expect(recorded.map((e) => (e.payload as { value: unknown }).value)).toEqual([
+      { firstDay: '2026-02-23', length: 10, review: true, retro: false },
+      { firstDay: '2026-02-23', length: 10, review: true, retro: true },
+    ]);
+    for (const [line, says] of [
+      ['/nexus sprint --review maybe', '--review takes on or off'],
+      ['/nexus sprint off --retro off', 'off is not a date'],
+      ['/nexus sprint --length 7', 'Give the first day of a Sprint'],
+    ]) {
+      const bad = await h.run(line);
+      expect(bad.visibility).toBe('ephemeral');
+      expect(bad.plain.split('\n')[0]).toContain(says);
+    }
+    // Wed 4 Mar after 12:30 UTC, the end of the grace window: the next Sprint's last working day, Fri 13 Mar
+    h.advance({ days: 2, hours: 5 });
+    h.as('U_OTHER');
+    expect((await h.run('/nexus sprint')).plain).toContain(
+      "The Sprint Review and Retrospective reports will be posted on Fri 13 Mar at 09:30, the Sprint's last working day.",
+    );
+    h.as('U_NIT');
+    expect((await h.run('/nexus sprint --review off')).plain).toContain(
+      "The Sprint Retrospective report will be posted on Fri 13 Mar at 09:30, the Sprint's last working day.",
+    );
+    expect((await h.run('/nexus sprint off')).plain).toContain(
+      'The Sprint reports are posted again once a cadence is set.',
+    );
+    expect((await h.nexus()).sprintReports).toEqual({ review: false, retro: true });
+    await h.run('/nexus sprint 2026-03-16 --retro off');
+    expect((await h.run('/nexus sprint')).plain).toContain(
+      'No Sprint report is posted by itself: --review on and --retro on post them',
+    );
   });
 
   test('digest: time, zone and working days, or off; bad input changes nothing; NIT only', async () => {

@@ -15,6 +15,7 @@ const NEXUS: Nexus = {
   timeZone: ZONE,
   digest: { time: '09:30', days: ['mon', 'tue', 'wed', 'thu', 'fri'], enabled: true },
   forecast: { days: 'calendar', sprintDays: 14, sprintStart: null },
+  sprintReports: { review: false, retro: false },
   classes: [],
   nit: ['U1'],
   createdBy: 'U1',

@@ -32,6 +32,7 @@ const nexus: Nexus = {
   timeZone: 'Europe/Berlin',
   digest: { time: '09:30', days: ['mon'], enabled: true },
   forecast: { days: 'calendar', sprintDays: 14, sprintStart: null },
+  sprintReports: { review: false, retro: false },
   classes: [],
   nit: ['U1'],
   createdBy: 'U1',

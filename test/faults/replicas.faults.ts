@@ -59,7 +59,7 @@ describe('two replicas on one PostgreSQL, one killed in the middle of the load',
     expect(rows.every((r) => r.n === '1')).toBe(true);
   });
 
-  test('10,000 webhook deliveries and 2,000 slash commands: the final state equals a sequential replay, nothing lost or doubled, one digest per Nexus', async () => {
+  test('10,000 webhook deliveries and 2,000 slash commands: the final state equals a sequential replay, nothing lost or doubled, one digest, Sprint Review and Retrospective per Nexus', async () => {
     const secretsByChannel = await setUpNexuses(cluster, fake);
     const nexusIds = await Promise.all(CHANNELS.map(async (c) => (await store.nexuses.findByChannel('T1', c))!.id));
     const secrets = new Map(CHANNELS.map((c, i) => [nexusIds[i], secretsByChannel.get(c)!]));
@@ -151,14 +151,22 @@ describe('two replicas on one PostgreSQL, one killed in the middle of the load',
       .callsTo('chat.postMessage')
       .filter((c) => JSON.stringify(c.body.blocks).includes(' · digest · '));
     expect(digests.map((c) => c.body.channel).sort()).toEqual(CHANNELS);
+    // the day is each Nexus's Sprint's last: its Sprint Review and Retrospective were posted once each, too
+    for (const report of ['Nexus Sprint Review', 'Nexus Sprint Retrospective']) {
+      const posts = fake.callsTo('chat.postMessage').filter((c) => String(c.body.text).includes(` · ${report} · `));
+      expect(posts.map((c) => c.body.channel).sort()).toEqual(CHANNELS);
+    }
     const runs = await db.prisma.digestRun.findMany();
-    expect(runs).toHaveLength(CHANNELS.length);
+    expect(runs).toHaveLength(CHANNELS.length * 3);
     expect(runs.every((r) => r.postedAt !== null)).toBe(true);
     expect(cluster.stats.retries).toBeGreaterThan(0); // the crash was felt, and every request found its way anyway
   });
 });
 
-/** Nexuses C1–C3 through the replicas, as their NIT would type it, with the digest due now; each Nexus's Jira secret. */
+/**
+ * Nexuses C1–C3 through the replicas, as their NIT would type it, with the digest due now on the last day of a Sprint
+ * whose reports post by themselves; each Nexus's Jira secret.
+ */
 async function setUpNexuses(cluster: Cluster, fake: FakeSlack): Promise<Map<string, string>> {
   const now = DateTime.utc();
   // a minute ago (or midnight, in the day's first minute): due at once, within the 3-hour grace
@@ -168,6 +176,7 @@ async function setUpNexuses(cluster: Cluster, fake: FakeSlack): Promise<Map<stri
     const say = (command: string, text: string) => cluster.command(fake, { command, text, channel_id: channel });
     await say('/nexus', `setup --name "Nexus ${channel}"`);
     await say('/nexus', `digest ${time} Etc/UTC --days mon-sun`);
+    await say('/nexus', `sprint ${now.minus({ days: 13 }).toISODate()} --length 14 --review on --retro on`);
     const connected = await say('/nexus', 'tracker jira');
     const secret = /Secret: (\S+)/.exec(blocksToText(connected.blocks))?.[1];
     if (!secret) throw new Error(`no secret in ${blocksToText(connected.blocks)}`);

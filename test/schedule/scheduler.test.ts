@@ -17,8 +17,20 @@ const ZONE = 'Europe/Berlin';
 const log = createLogger('silent');
 const metrics = createMetrics({ inboxBacklog: async () => 0 });
 type Post = { nexus: string; at: DateTime; text: string };
+/** What a post is, by its first line: the digest, or a Sprint report. */
+const reportOf = ({ text }: Post) =>
+  text.includes('Nexus Sprint Review') ? 'review' : text.includes('Nexus Sprint Retrospective') ? 'retro' : 'digest';
+/** "2026-03-27 09:30 review": each post's local day, time and report, in the order posted. */
+const posted = (posts: Post[]) =>
+  posts.map((p) => `${localDate(p.at, ZONE)} ${p.at.setZone(ZONE).toFormat('HH:mm')} ${reportOf(p)}`);
+const WEEKDAYS: Nexus['digest']['days'] = ['mon', 'tue', 'wed', 'thu', 'fri'];
 
-async function createNexus(store: Store, digest: Nexus['digest']): Promise<Nexus> {
+/** A Nexus with this digest and, when given, a cadence of 14-day Sprints from `sprintStart` and its Sprint reports. */
+async function createNexus(
+  store: Store,
+  digest: Nexus['digest'],
+  sprint: { sprintStart: string; sprintReports: Nexus['sprintReports'] } | null = null,
+): Promise<Nexus> {
   const settings: Omit<Nexus, 'id'> = {
     workspaceId: 'T1',
     channelId: 'C1',
@@ -36,7 +48,8 @@ async function createNexus(store: Store, digest: Nexus['digest']): Promise<Nexus
     sle: { percentile: 85, days: null, historyDays: 90 },
     timeZone: ZONE,
     digest,
-    forecast: { days: 'calendar', sprintDays: 14, sprintStart: null },
+    forecast: { days: 'calendar', sprintDays: 14, sprintStart: sprint?.sprintStart ?? null },
+    sprintReports: sprint?.sprintReports ?? { review: false, retro: false },
     classes: [],
     nit: ['U1'],
     createdBy: 'U1',
@@ -151,6 +164,106 @@ describeEachDatabase('daily digest schedule', (db) => {
       DateTime.fromISO('2026-04-02T10:00', { zone: ZONE }),
     );
     expect(posts).toHaveLength(1);
+  });
+
+  test("the Sprint reports: once each on the Sprint's last working day, after the digest, with two replicas", async () => {
+    // Sprints of 14 days from Mon 16 Mar: Sprint 1 ends Sun 29 Mar (the spring DST change), its last working day Fri 27
+    await createNexus(
+      store,
+      { time: '09:30', days: WEEKDAYS, enabled: true },
+      { sprintStart: '2026-03-16', sprintReports: { review: true, retro: true } },
+    );
+    await tick(
+      DateTime.fromISO('2026-03-26T00:00', { zone: ZONE }),
+      DateTime.fromISO('2026-03-30T23:45', { zone: ZONE }),
+    );
+    expect(posted(posts)).toEqual([
+      '2026-03-26 09:30 digest',
+      '2026-03-27 09:30 digest',
+      '2026-03-27 09:30 review',
+      '2026-03-27 09:30 retro',
+      '2026-03-30 09:30 digest',
+    ]);
+    const runs = await db().prisma.digestRun.findMany({ orderBy: [{ date: 'asc' }, { report: 'asc' }] });
+    expect(runs.filter((r) => r.date === '2026-03-27').map((r) => [r.report, r.postedAt !== null])).toEqual([
+      ['digest', true],
+      ['retro', true],
+      ['review', true],
+    ]);
+  }, 120_000);
+
+  test('Sprints ending on the nights the clocks change, at a time in the gap: each report once, digest off', async () => {
+    // Sprint 1 ends Sun 29 Mar 2026 (02:30 does not exist), Sprint 16 ends Sun 25 Oct (02:30 happens twice)
+    await createNexus(
+      store,
+      { time: '02:30', days: ['sat', 'sun', 'mon'], enabled: false },
+      { sprintStart: '2026-03-16', sprintReports: { review: true, retro: true } },
+    );
+    await tick(
+      DateTime.fromISO('2026-03-28T23:00', { zone: ZONE }),
+      DateTime.fromISO('2026-03-30T12:00', { zone: ZONE }),
+    );
+    await tick(
+      DateTime.fromISO('2026-10-24T23:00', { zone: ZONE }),
+      DateTime.fromISO('2026-10-26T12:00', { zone: ZONE }),
+    );
+    // 02:30 moves to 03:30 summer time in spring; in autumn it is taken at the second 02:30 (winter time)
+    expect(posted(posts)).toEqual([
+      '2026-03-29 03:30 review',
+      '2026-03-29 03:30 retro',
+      '2026-10-25 02:30 review',
+      '2026-10-25 02:30 retro',
+    ]);
+  }, 120_000);
+
+  test('only the reports turned on are posted, and none without a cadence or once turned off', async () => {
+    const nexus = await createNexus(
+      store,
+      { time: '09:30', days: WEEKDAYS, enabled: false },
+      { sprintStart: '2026-03-16', sprintReports: { review: false, retro: true } },
+    );
+    await tick(
+      DateTime.fromISO('2026-03-27T09:00', { zone: ZONE }),
+      DateTime.fromISO('2026-03-27T13:00', { zone: ZONE }),
+    );
+    expect(posted(posts)).toEqual(['2026-03-27 09:30 retro']);
+    await store.nexuses.change(nexus.id, (n) => ({
+      after: { ...n, sprintReports: { review: false, retro: false } },
+      event: { type: 'nexus.sprint-changed', at: DateTime.utc(), actor: 'U1', value: {} },
+    }));
+    await tick(
+      DateTime.fromISO('2026-04-10T09:00', { zone: ZONE }),
+      DateTime.fromISO('2026-04-10T13:00', { zone: ZONE }),
+    ); // Sprint 2's last working day
+    await store.nexuses.change(nexus.id, (n) => ({
+      after: { ...n, forecast: { ...n.forecast, sprintStart: null }, sprintReports: { review: true, retro: true } },
+      event: { type: 'nexus.sprint-changed', at: DateTime.utc(), actor: 'U1', value: {} },
+    }));
+    await tick(
+      DateTime.fromISO('2026-04-24T09:00', { zone: ZONE }),
+      DateTime.fromISO('2026-04-24T13:00', { zone: ZONE }),
+    ); // would be Sprint 3's
+    expect(posts).toHaveLength(1);
+  });
+
+  test('a review that fails to post: taken over after 5 minutes, posted once; the retrospective is not held back', async () => {
+    await createNexus(
+      store,
+      { time: '09:30', days: WEEKDAYS, enabled: true },
+      { sprintStart: '2026-03-16', sprintReports: { review: true, retro: true } },
+    );
+    let failures = 0;
+    const crashing = (replica: string) => async (nexus: Nexus, reply: Reply) => {
+      if (reply.text.includes('Nexus Sprint Review') && failures++ === 0) throw new Error(`${replica} died`);
+      posts.push({ nexus: nexus.id, at: clock, text: reply.text });
+    };
+    await tick(
+      DateTime.fromISO('2026-03-27T09:30', { zone: ZONE }),
+      DateTime.fromISO('2026-03-27T10:30', { zone: ZONE }),
+      crashing,
+    );
+    expect(failures).toBe(2);
+    expect(posted(posts)).toEqual(['2026-03-27 09:30 digest', '2026-03-27 09:30 retro', '2026-03-27 09:45 review']);
   });
 
   test("in Slack the due digest is posted to the Nexus channel with the workspace's bot token", async () => {

@@ -154,6 +154,7 @@ describeEachDatabase('Slack buttons, modals and App Home', (db) => {
       timeZone: 'Europe/Berlin',
       digest: { time: '08:45' },
       forecast: { days: 'calendar', sprintDays: 14, sprintStart: null },
+      sprintReports: { review: false, retro: false },
       classes: [],
       nit: ['U_NIT'],
     });

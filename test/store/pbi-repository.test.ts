@@ -19,6 +19,7 @@ const settings: Omit<Nexus, 'id'> = {
   timeZone: 'UTC',
   digest: { time: '09:30', days: ['mon'], enabled: true },
   forecast: { days: 'calendar', sprintDays: 14, sprintStart: null },
+  sprintReports: { review: false, retro: false },
   classes: [],
   nit: ['U1'],
   createdBy: 'U1',

@@ -64,6 +64,7 @@ export async function seedManyNexuses(
       timeZone: 'Etc/UTC',
       digest: { time: digestTime, days: ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'], enabled: true },
       forecast: { days: 'calendar', sprintDays: 14, sprintStart: null },
+      sprintReports: { review: false, retro: false },
       classes: [],
       nit: ['U1'],
       createdBy: 'U1',

@@ -6,6 +6,7 @@ import type { SleSetting } from '../../domain/sle';
 import type { Sprints } from '../../domain/sprint';
 import type { DroppedMappings, TrackerKind } from '../../domain/tracker';
 import type { WorkflowProblem } from '../../domain/workflow';
+import { nextSprintReportsDay } from '../../schedule/report-slot';
 import type { SettingsInUse } from '../../store/nexus-repository';
 import type { NexusContext } from '../command';
 
@@ -22,6 +23,8 @@ export type NexusProblem =
   | { problem: 'zone-in-digest'; zone: string; timeZone: string; time: string | undefined }
   | { problem: 'already-in-nit' | 'not-in-nit'; users: string[] }
   | { problem: 'nit-left-empty' }
+  /** `/nexus sprint --review on` with no cadence to find the Sprints' last working days by */
+  | { problem: 'reports-without-cadence' }
   /** `disconnecting` when the person asked to disconnect it, so there is nothing to tell them to do */
   | { problem: 'tracker-not-connected'; kind: TrackerKind; disconnecting?: true };
 
@@ -49,8 +52,18 @@ export type SettingsChanged =
   | { setting: 'forecast'; forecast: ForecastSetting; workingDays: Weekday[] }
   /** `set`: a class the Nexus had given this SLE and WIP limit (none: null) */
   | { setting: 'class'; action: 'add' | 'set' | 'remove'; serviceClass: ServiceClass }
-  /** the cadence set (`forecast.sprintStart` null: forgotten) and the Sprints around the day it was set */
-  | { setting: 'sprint'; forecast: ForecastSetting; sprints: Sprints; today: CalendarDate };
+  /**
+   * the cadence set (`forecast.sprintStart` null: forgotten; `cadenceKept`: only the Sprint reports changed), the
+   * Sprints around the day it was set, and the day the Sprint reports are next posted (null: none posts by itself)
+   */
+  | {
+      setting: 'sprint';
+      forecast: ForecastSetting;
+      sprints: Sprints;
+      today: CalendarDate;
+      cadenceKept: boolean;
+      reportsOn: CalendarDate | null;
+    };
 
 /** A setting shown as it is, asked for with no arguments. */
 export type SettingShown = 'teams' | 'zone' | 'digest' | 'sle' | 'forecast' | 'classes' | 'sprint';
@@ -62,7 +75,7 @@ export type SettingShown = 'teams' | 'zone' | 'digest' | 'sle' | 'forecast' | 'c
 export type SettingsOutcome =
   | { nexus: Nexus; changed: SettingsChanged; by: string; unmapped: DroppedMappings }
   | SettingsProblem
-  | { shown: SettingShown; nexus: Nexus; today: CalendarDate };
+  | { shown: SettingShown; nexus: Nexus; today: CalendarDate; reportsOn: CalendarDate | null };
 
 /** New settings, what they record and what changed; or why not. */
 export type SettingsDecision =
@@ -94,6 +107,14 @@ export async function saveSettings(
   return { nexus: outcome.saved, changed, by: ctx.userId, unmapped: outcome.unmapped };
 }
 
-/** A setting of the Nexus as it is, for a settings command typed alone. */
+/**
+ * A setting of the Nexus as it is, for a settings command typed alone, with the day the Sprint reports are next posted
+ * (null: none posts by itself).
+ */
 export const showSetting = (shown: SettingShown, ctx: NexusContext): Promise<SettingsOutcome> =>
-  Promise.resolve({ shown, nexus: ctx.nexus, today: localDate(ctx.now(), ctx.nexus.timeZone) });
+  Promise.resolve({
+    shown,
+    nexus: ctx.nexus,
+    today: localDate(ctx.now(), ctx.nexus.timeZone),
+    reportsOn: nextSprintReportsDay(ctx.nexus, ctx.now()),
+  });

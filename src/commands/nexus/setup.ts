@@ -109,6 +109,7 @@ export async function setUpNexus(
     timeZone: input.zone,
     digest: { time: input.digestTime, days: ['mon', 'tue', 'wed', 'thu', 'fri'], enabled: true },
     forecast: { days: 'calendar', sprintDays: 14, sprintStart: null },
+    sprintReports: { review: false, retro: false },
     classes: [],
     nit: [userId],
     createdBy: userId,
