@@ -1,3 +1,4 @@
+import type { DateTime } from 'luxon';
 import { type CalendarDate, localDate } from './calendar';
 import { cycleDays } from './flow-metrics';
 import { isSnoozed, oldestFirst, type Pbi, type Square } from './pbi';
@@ -110,4 +111,19 @@ export function squaresPastTeamSle(
             .map((a) => ({ ...a, sleDays: sle.days })),
     )
     .sort((a, b) => b.age - a.age || oldestFirst(a.pbi, b.pbi) || a.square.team.localeCompare(b.square.team));
+}
+
+/**
+ * A team's squares as WIP dates: each started square from its start to its done, or to its PBI's finish or discard
+ * when it was never done (a reset clears the done, not the start). Squares never started are not WIP.
+ */
+export function teamWipDates(
+  pbis: readonly Pbi[],
+  team: string,
+): { startedAt: DateTime; finishedAt: DateTime | null; discardedAt: DateTime | null }[] {
+  return pbis.flatMap((p) =>
+    p.squares
+      .filter((s) => s.team === team && s.startedAt !== null)
+      .map((s) => ({ startedAt: s.startedAt!, finishedAt: s.doneAt ?? p.finishedAt, discardedAt: p.discardedAt })),
+  );
 }

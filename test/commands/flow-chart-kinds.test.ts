@@ -102,7 +102,49 @@ describeEachDatabase('/flow chart histogram|wip|stages', (db) => {
       ['review', '85th percentile', 2],
     ]);
     expect(chart!.title).toBe('Shop · days in each stage of 2 PBIs finished in the last 90 days');
-    expect((await h.run('/flow chart stages --team Alpha')).plain).toContain('stages is the Nexus');
+  });
+
+  test("--team: a team's squares in progress per day, and days in each stage of the PBIs needing it", async () => {
+    // PBI-1 to PBI-3 need no team; PBI-4 needs Alpha, whose square starts today
+    await h.run('/pbi add "Four" --teams Alpha --stage doing');
+    await h.run('/pbi team PBI-4 Alpha start');
+    const wip = (await h.run('/flow chart wip --team Alpha')).chart!;
+    expect(data(wip.spec, 'days').map((d) => [d.date, d.count])).toEqual([
+      ['2026-03-07', 0],
+      ['2026-03-08', 1],
+    ]);
+    expect(data(wip.spec, 'line')).toEqual([]); // a team has no WIP limit
+    expect(wip.title).toBe('Shop · Alpha · squares in progress per day since Sat 7 Mar (squares started and not done)');
+    expect(wip.fileName).toBe('wip-Alpha-2026-03-08.png');
+    const stages = (await h.run('/flow chart stages --team Alpha')).chart!;
+    expect(stages.title).toBe('Shop · Alpha · days in each stage of 0 PBIs needing Alpha finished in the last 90 days');
+    expect(data(stages.spec, 'bars')).toEqual([]);
+    const cfd = await h.run('/flow chart cfd --team Alpha');
+    expect(cfd.plain).toContain(
+      "A team has aging, scatter, histogram, throughput, wip, stages charts; cfd is the Nexus's alone.",
+    );
+  });
+
+  test("--sprint: the last Sprint's WIP per day and days in each stage of the PBIs it finished", async () => {
+    await h.run('/nexus sprint 2026-03-02 --length 3'); // Sprint 2 is Thu 5 – Sat 7 Mar; today is in Sprint 3
+    const wip = (await h.run('/flow chart wip --sprint')).chart!;
+    expect(data(wip.spec, 'days').map((d) => [d.date, d.count])).toEqual([
+      ['2026-03-05', 2],
+      ['2026-03-06', 2],
+      ['2026-03-07', 1],
+    ]);
+    expect(wip.title).toContain('WIP per day in Sprint 2 (Thu 5 Mar – Sat 7 Mar)');
+    expect(wip.fileName).toBe('wip-sprint-2.png');
+    const stages = (await h.run('/flow chart stages --sprint')).chart!;
+    // PBI-2 alone finished in it: Mon–Wed ended in doing, Thu–Fri in review
+    expect(data(stages.spec, 'bars').map((b) => [b.stage, b.measure, b.days])).toEqual([
+      ['doing', 'median', 3],
+      ['doing', '85th percentile', 3],
+      ['review', 'median', 2],
+      ['review', '85th percentile', 2],
+    ]);
+    expect(stages.title).toBe('Shop · days in each stage of 1 PBI finished in Sprint 2 (Thu 5 Mar – Sat 7 Mar)');
+    expect((await h.run('/flow chart wip --sprint --team Alpha')).plain).toContain('leave out --team');
   });
 
   test('every chart marks the days the Definition of Workflow changed', async () => {

@@ -68,7 +68,7 @@ describeEachDatabase('team-level flow', (db) => {
     expect((await h.run('/flow aging --team')).plain).toContain("--team needs a team's name.");
     expect((await h.run('/flow sle --team Alpha --team Alpha')).plain).toContain('--team is given twice.');
     expect((await h.run('/flow chart cfd --team Alpha')).plain).toContain(
-      'A team has aging, scatter, histogram, throughput charts; cfd is the Nexus',
+      'A team has aging, scatter, histogram, throughput, wip, stages charts; cfd is the Nexus',
     );
     expect((await h.run('/flow aging Alpha')).plain).toContain('This report takes no arguments');
   });

@@ -15,7 +15,7 @@ import { cycleTime, nexusThroughput, percentile, teamThroughput, windowEnding } 
 import type { FlowDates } from '../../domain/pbi';
 import { cycleTimesInWindow } from '../../domain/sle';
 import { lastFinishedSprint, type Sprint, type SprintProblem, sprintInstants } from '../../domain/sprint';
-import { doneSquares, teamAgingSquares } from '../../domain/team-flow';
+import { doneSquares, teamAgingSquares, teamWipDates } from '../../domain/team-flow';
 import { type StageTime, stageTimes } from '../../domain/time-in-stage';
 import {
   type DayWip,
@@ -46,7 +46,7 @@ const KINDS = ['aging', 'scatter', 'histogram', 'throughput', 'cfd', 'wip', 'sta
 const CFD_DAYS = 60;
 type Kind = (typeof KINDS)[number];
 /** The charts a team has of its own: its squares' aging, cycle times and throughput. */
-const TEAM_KINDS: readonly Kind[] = ['aging', 'scatter', 'histogram', 'throughput'];
+const TEAM_KINDS: readonly Kind[] = ['aging', 'scatter', 'histogram', 'throughput', 'wip', 'stages'];
 const usage = `/flow chart ${KINDS.join('|')} [--team <team>] [--sprint]`;
 const PERCENTILES = [50, 70, 85, 95];
 /** Charts whose x axis is dates: the days the Definition of Workflow changed are drawn on them. */
@@ -102,13 +102,16 @@ export const flowChart = defineCommand<{ kind: Kind; team: string | null; sprint
     if (sprint && 'problem' in sprint) return sprint;
     const days = sprint ? { from: sprint.first, to: sprint.last } : windowEnding(view.today, CFD_DAYS);
     const versions = await ctx.store.nexuses.workflowHistory(ctx.nexus.id);
+    // a team's WIP run reaches back to the chart's first day, which may be before the SLE window
+    const teamFlow = team === null ? null : await loadTeamFlow(ctx, team, days.from);
+    const wip = kind !== 'wip' ? null : teamFlow ? teamWip(ctx, teamFlow, days) : await loadWip(ctx, days, versions);
     return {
       kind,
       view,
       flow: kind === 'cfd' ? await loadCumulativeFlow(ctx, days) : [],
-      wip: kind === 'wip' ? await loadWip(ctx, days, versions) : { days: [], limits: [] },
-      stages: kind === 'stages' ? await loadStageTimes(ctx, sprint) : { times: [], finished: 0 },
-      team: team === null ? null : await loadTeamFlow(ctx, team),
+      wip: wip ?? { days: [], limits: [] },
+      stages: kind === 'stages' ? await loadStageTimes(ctx, sprint, teamFlow) : { times: [], finished: 0 },
+      team: teamFlow,
       sprint: sprint ? { sprint, finished: await finishedIn(ctx, sprint) } : null,
       changes: workflowChanges(versions, ctx.nexus.timeZone),
     };
@@ -196,6 +199,12 @@ export async function loadCumulativeFlow(
 /** WIP at the end of each day shown, and the WIP limits summed under the Definition of Workflow of that day. */
 type WipDays = { days: DayWip[]; limits: (SummedWipLimit | null)[] };
 
+/** A team's WIP at the end of each day shown: its squares started and not done (a team has no WIP limit). */
+function teamWip(ctx: NexusContext, flow: TeamFlow, { from, to }: { from: CalendarDate; to: CalendarDate }): WipDays {
+  const days = fromFirstWip(wipPerDay(teamWipDates(flow.pbis, flow.team), datesFrom(from, to), ctx.nexus.timeZone));
+  return { days, limits: days.map(() => null) };
+}
+
 /** WIP at the end of each day shown (from the day before the first WIP, for a younger Nexus), and its limit. */
 async function loadWip(
   ctx: NexusContext,
@@ -227,12 +236,15 @@ async function loadWip(
 type StagesSpent = { times: StageTime[]; finished: number };
 
 /** Days the PBIs finished in the SLE window (or the Sprint) spent in each stage in progress. */
-async function loadStageTimes(ctx: NexusContext, sprint: Sprint | null): Promise<StagesSpent> {
+async function loadStageTimes(ctx: NexusContext, sprint: Sprint | null, team: TeamFlow | null): Promise<StagesSpent> {
   const { nexus } = ctx;
   const from = sprint ? sprint.first : windowEnding(localDate(ctx.now(), nexus.timeZone), nexus.sle.historyDays).from;
   const read = await ctx.store.pbis.flowHistoriesSince(nexus.id, startOfDay(nexus, from));
   const last = sprint && startOfDay(nexus, addDays(sprint.last, 1)).toMillis();
-  const histories = last ? read.filter((h) => h.finishedAt < last) : read;
+  // a team's: the PBIs that needed it (its flow holds every PBI finished in the SLE window)
+  const needing =
+    team && new Set(team.pbis.filter((p) => p.squares.some((s) => s.team === team.team)).map((p) => p.key));
+  const histories = read.filter((h) => (!last || h.finishedAt < last) && (!needing || needing.has(h.key)));
   const stages = inProgressStages(nexus.workflow).map((s) => s.name);
   return { times: stageTimes(histories, stages, nexus.timeZone), finished: histories.length };
 }
@@ -242,7 +254,9 @@ type Drawn = Exclude<Outcome, UnknownTeam | SprintProblem>;
 function chartReply({ kind, view, flow, wip, stages, team, sprint: inSprint, changes }: Drawn): Reply {
   const { nexus } = view;
   const charts = { aging: agingChart, scatter, histogram, throughput, cfd, wip: wipChart, stages: stagesChart };
-  const drawn = team ? teamChart(kind, view, team) : charts[kind](view);
+  // a team's WIP and days in stages are drawn as the Nexus's, from its squares and the PBIs needing it
+  const who = team ? `${nexus.name} · ${team.team}` : nexus.name;
+  const drawn = team && kind !== 'wip' && kind !== 'stages' ? teamChart(kind, view, team) : charts[kind](view);
   const { title } = drawn;
   const spec = withWorkflowMarks(drawn.spec, marksShown(), DATE_AXES.includes(kind));
   const when = inSprint ? `sprint-${inSprint.sprint.number}` : view.today;
@@ -323,13 +337,15 @@ function chartReply({ kind, view, flow, wip, stages, team, sprint: inSprint, cha
     const when = inSprint
       ? `in ${sprintName(inSprint.sprint)}`
       : `since ${formatDate(wip.days[0]?.date ?? view.today, view.today)}`;
-    const t = `${nexus.name} · WIP per day ${when} (${limitNote(summed)})`;
+    const what = team ? 'squares started and not done' : limitNote(summed);
+    const t = `${who} · ${team ? 'squares in progress' : 'WIP'} per day ${when} (${what})`;
     return { title: t, spec: wipChartSpec(t, wip.days, limits, label) };
   }
 
   function stagesChart() {
     const when = inSprint ? sprintName(inSprint.sprint) : `the last ${nexus.sle.historyDays} days`;
-    const t = `${nexus.name} · days in each stage of ${count(stages.finished, 'PBI')} finished in ${when}`;
+    const needing = team ? ` needing ${team.team}` : '';
+    const t = `${who} · days in each stage of ${count(stages.finished, 'PBI')}${needing} finished in ${when}`;
     return { title: t, spec: stagesChartSpec(t, stages.times) };
   }
 
