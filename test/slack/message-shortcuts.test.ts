@@ -7,6 +7,26 @@ const TS = '1700000000.000100';
 const PERMALINK = (channel: string) => `https://shop.slack.com/archives/${channel}/p1700000000000100`;
 type View = { callback_id: string; private_metadata: string; blocks: { block_id?: string; element?: any }[] };
 
+/** A message shortcut as Slack sends it (message_action) on a message in `channel`; what the bot said back. */
+async function messageAction(s: SlackApp, callback_id: string, text: string, channel = 'C1', user = 'U_DEV') {
+  const response_url = s.fake.responseUrl();
+  const res = await s.slack.interaction({
+    type: 'message_action',
+    token: 'x',
+    action_ts: '1700000001.000001',
+    team: { id: 'T1', domain: 'shop' },
+    user: { id: user, name: 'dev', team_id: 'T1' },
+    channel: { id: channel, name: 'somewhere' },
+    callback_id,
+    trigger_id: 'trig-shortcut',
+    message_ts: TS,
+    message: { type: 'message', user: 'U_PO', ts: TS, text },
+    response_url,
+  });
+  expect(res.status).toBe(200);
+  return s.fake.respondedTo(response_url);
+}
+
 describeEachDatabase('"Add as PBI" on a message', (db) => {
   let s: SlackApp;
   beforeEach(async () => {
@@ -17,25 +37,7 @@ describeEachDatabase('"Add as PBI" on a message', (db) => {
     await s.stop();
   });
 
-  /** The shortcut as Slack sends it (message_action) for a message in `channel`; what the bot said back, if anything. */
-  async function shortcut(text: string, channel = 'C1', user = 'U_DEV', callback_id = 'add_as_pbi') {
-    const response_url = s.fake.responseUrl();
-    const res = await s.slack.interaction({
-      type: 'message_action',
-      token: 'x',
-      action_ts: '1700000001.000001',
-      team: { id: 'T1', domain: 'shop' },
-      user: { id: user, name: 'dev', team_id: 'T1' },
-      channel: { id: channel, name: 'somewhere' },
-      callback_id,
-      trigger_id: 'trig-shortcut',
-      message_ts: TS,
-      message: { type: 'message', user: 'U_PO', ts: TS, text },
-      response_url,
-    });
-    expect(res.status).toBe(200);
-    return s.fake.respondedTo(response_url);
-  }
+  const shortcut = (text: string, channel = 'C1') => messageAction(s, 'add_as_pbi', text, channel);
   const opened = () => s.fake.lastCall('views.open')?.body.view as View | undefined;
   const field = (view: View, id: string) => view.blocks.find((b) => b.block_id === id)?.element;
   const submit = (view: View, values: Record<string, object>, user = 'U_DEV') =>
@@ -127,19 +129,7 @@ describeEachDatabase('"Block a PBI with this" on a message', (db) => {
   });
 
   async function blockWith(text: string) {
-    await s.slack.interaction({
-      type: 'message_action',
-      token: 'x',
-      action_ts: '1700000001.000001',
-      team: { id: 'T1', domain: 'shop' },
-      user: { id: 'U_DEV', name: 'dev', team_id: 'T1' },
-      channel: { id: 'C1', name: 'nexus' },
-      callback_id: 'block_with_message',
-      trigger_id: 'trig-block',
-      message_ts: TS,
-      message: { type: 'message', user: 'U_OPS', ts: TS, text },
-      response_url: s.fake.responseUrl(),
-    });
+    await messageAction(s, 'block_with_message', text);
     return s.fake.lastCall('views.open')!.body.view as View;
   }
   const values = (key: string, reason: string) => ({
