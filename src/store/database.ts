@@ -5,6 +5,7 @@ import { PrismaClient } from '../generated/prisma/client';
 import { lockDataDir } from './data-dir-lock';
 import { type EmbeddedThread, startEmbeddedThread } from './embedded-thread';
 import { migrate, type SqlRunner } from './migrate';
+import { keepStatistics } from './statistics';
 
 export type Database = {
   prisma: PrismaClient;
@@ -39,8 +40,13 @@ async function openPostgres(url: string): Promise<Database> {
     await client.end();
   }
   const prisma = new PrismaClient({ adapter: new PrismaPg({ connectionString: url }) });
+  const statistics = keepStatistics(prisma);
   const { host, pathname } = new URL(url);
-  return { prisma, kind: 'postgres', location: `postgres://${host}${pathname}`, close: () => prisma.$disconnect() };
+  const close = () => {
+    statistics.stop();
+    return prisma.$disconnect();
+  };
+  return { prisma, kind: 'postgres', location: `postgres://${host}${pathname}`, close };
 }
 
 /**
@@ -63,12 +69,14 @@ async function openEmbedded(dataDir: string, holder: string): Promise<Database> 
       await client.end();
     }
     const prisma = new PrismaClient({ adapter: new PrismaPg({ ...connection, max: 1, idleTimeoutMillis: 0 }) });
+    const statistics = keepStatistics(prisma);
     const opened = thread;
     return {
       prisma,
       kind: 'embedded',
       location: dataDir,
       close: async () => {
+        statistics.stop();
         try {
           await prisma.$disconnect();
         } finally {
