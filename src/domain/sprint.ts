@@ -71,6 +71,32 @@ export function lastWorkingDay(sprint: Sprint, workingDays: readonly Weekday[]):
   return sprint.last;
 }
 
+/** The first day of a Sprint that is a working day (the digest's days); its first day when none is. */
+export function firstWorkingDay(sprint: Sprint, workingDays: readonly Weekday[]): CalendarDate {
+  for (let day = sprint.first; day <= sprint.last; day = addDays(day, 1))
+    if (workingDays.includes(weekdayOf(day))) return day;
+  return sprint.first;
+}
+
+/** The Sprint Nexus Sprint Planning plans, and whether it is the one under way. */
+export type PlannedSprint = { sprint: Sprint; underWay: boolean };
+
+/**
+ * The Sprint `/forecast sprint` forecasts on `today`: Nexus Sprint Planning opens a Sprint, so with a cadence it is
+ * this Sprint up to its first working day (asked that morning, the forecast is for the Sprint being planned, which is
+ * the one the Nexus Sprint Review later sets it against), and the next one after. Without a cadence, the next Sprint.
+ */
+export function sprintBeingPlanned(
+  setting: ForecastSetting,
+  today: CalendarDate,
+  workingDays: readonly Weekday[],
+): PlannedSprint {
+  const { current, next } = sprintsOn(setting, today);
+  return current && today <= firstWorkingDay(current, workingDays)
+    ? { sprint: current, underWay: true }
+    : { sprint: next, underWay: false };
+}
+
 /** The Sprint a Nexus event inspects, and the one before it to compare with (null for the cadence's first). */
 export type SprintUnderReview = { sprint: Sprint; before: Sprint | null };
 

@@ -101,7 +101,7 @@ function wordSprint(a: SprintAnswer): Worded {
   });
   if (a.chance) lines.push(describeSprintChance(a.chance, today));
   return {
-    title: `Next Sprint${a.number === null ? '' : ` (Sprint ${a.number})`}: ${formatDate(a.start, today)} – ${formatDate(a.end, today)} (${count(a.sprintDays, 'day')})`,
+    title: `${a.thisSprint ? 'This' : 'Next'} Sprint${a.number === null ? '' : ` (Sprint ${a.number})`}: ${formatDate(a.start, today)} – ${formatDate(a.end, today)} (${count(a.sprintDays, 'day')})`,
     lines,
     ...fromSample(a.basis, a.seed),
     histogram: { xTitle: 'PBIs integrated in the Sprint', spread: a.spread, lines: itemLines(a.answer) },

@@ -67,8 +67,8 @@ function integratedLine(r: SprintReview): string {
 
 function noPlanningForecast(r: SprintReview): string {
   return (
-    `No forecast was kept for ${sprintName(r.sprint)}: \`/forecast sprint\` asked at Nexus Sprint Planning (it ` +
-    'forecasts the next Sprint) is kept, and the next review sets it against what happened.'
+    `No forecast was kept for ${sprintName(r.sprint)}: \`/forecast sprint\` asked at Nexus Sprint Planning (up to ` +
+    "a Sprint's first working day it forecasts that Sprint) is kept, and the next review sets it against what happened."
   );
 }
 

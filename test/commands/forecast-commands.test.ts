@@ -385,8 +385,9 @@ describeEachDatabase('/forecast', (db) => {
         'No Sprint has finished yet: the first ends on Fri 10 Apr.',
       );
       await h.run('/nexus sprint 2026-03-02'); // Sprints of 10 days: today, Sun 22 Mar, is in Sprint 3 (22–31 Mar)
+      // Sprint 3 began today and its first working day is tomorrow: Nexus Sprint Planning plans Sprint 3
       const sprint = await h.run('/forecast sprint');
-      expect(sprint.plain).toContain('Next Sprint (Sprint 4): Wed 1 Apr – Fri 10 Apr (10 days)');
+      expect(sprint.plain).toContain('This Sprint (Sprint 3): Sun 22 Mar – Tue 31 Mar (10 days)');
       expect(sprint.plain).toMatch(
         /Nexus \(PBIs integrated\) {2}50%: \*?10\*? · 70%: \*?10\*? · 85%: \*?10\*? · 95%: \*?10/,
       );

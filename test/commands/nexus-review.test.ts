@@ -48,7 +48,7 @@ describeEachDatabase('/nexus review', (db) => {
     expect(review.visibility).toBe('channel');
     expect(review.plain).toContain('Shop · Nexus Sprint Review · Sprint 1 (Mon 2 Mar – Sun 15 Mar)');
     expect(review.plain).toContain(
-      '11 PBIs integrated so far (the Sprint ends Sun 15 Mar). No forecast was kept for Sprint 1: /forecast sprint asked at Nexus Sprint Planning (it forecasts the next Sprint) is kept',
+      "11 PBIs integrated so far (the Sprint ends Sun 15 Mar). No forecast was kept for Sprint 1: /forecast sprint asked at Nexus Sprint Planning (up to a Sprint's first working day it forecasts that Sprint) is kept",
     );
     const thread = threadOf(review);
     expect(thread).toContain('Integrated in Sprint 1 (11)');
@@ -97,5 +97,20 @@ describeEachDatabase('/nexus review', (db) => {
     expect((await h.run('/forecast accuracy')).plain).toMatch(kept);
     const digest = await h.run('/flow digest'); // the forecast came due yesterday, Sprint 2's last day
     expect(`${digest.plain}\n${threadOf(digest)}`).toMatch(kept);
+  });
+
+  test("asked at Nexus Sprint Planning on the Sprint's first day, /forecast sprint forecasts that Sprint, which the review finds", async () => {
+    await h.run('/nexus sprint 2026-03-02'); // Sprint 2 is Mon 16 – Sun 29 Mar
+    await finishEachDay(h, 14); // one a day, Mon 2 – Sun 15 Mar; today Mon 16 Mar, Sprint 2's first day
+    const planning = await h.run('/forecast sprint');
+    expect(planning.plain).toContain('This Sprint (Sprint 2): Mon 16 Mar – Sun 29 Mar (14 days)');
+    h.advance({ days: 1 }); // planning is over: Tuesday's question is about Sprint 3
+    expect((await h.run('/forecast sprint')).plain).toContain('Next Sprint (Sprint 3): Mon 30 Mar – Sun 12 Apr');
+    await finishEachDay(h, 10); // Tue 17 – Thu 26 Mar; today Fri 27 Mar, Sprint 2's last working day
+    const review = await h.run('/nexus review');
+    expect(review.plain).toContain(
+      '10 PBIs integrated so far (the Sprint ends Sun 29 Mar) against the forecast at Nexus Sprint Planning: 50% ≥ 14 ✗',
+    );
+    expect(review.plain).toContain('(asked Mon 16 Mar)');
   });
 });

@@ -1,10 +1,12 @@
 import { DateTime } from 'luxon';
 import type { ForecastSetting } from '../../src/domain/nexus';
 import {
+  firstWorkingDay,
   isSprintBacklogStage,
   lastFinishedSprint,
   lastWorkingDay,
   sprintBacklogStage,
+  sprintBeingPlanned,
   sprintInstants,
   sprintsAt,
   sprintsOn,
@@ -126,11 +128,41 @@ describe('the Sprint the Nexus events inspect', () => {
     expect(sprintUnderReview(cadence(null), '2026-12-18', weekdays)).toEqual({ problem: 'no-sprint-cadence' });
   });
 
+  test("the first working day: the Sprint's first day that is one, or its first day when none is", () => {
+    const one = sprint(1, '2026-12-05', '2026-12-18'); // Sat 5 – Fri 18 Dec
+    expect(firstWorkingDay(one, weekdays)).toBe('2026-12-07');
+    expect(firstWorkingDay(one, ['sat'])).toBe('2026-12-05');
+    expect(firstWorkingDay(sprint(1, '2026-12-19', '2026-12-20'), weekdays)).toBe('2026-12-19');
+  });
+
   test("the last working day: the Sprint's last day that is one, or its last day when none is", () => {
     const one = sprint(1, '2026-12-07', '2026-12-20');
     expect(lastWorkingDay(one, weekdays)).toBe('2026-12-18');
     expect(lastWorkingDay(one, ['sun'])).toBe('2026-12-20');
     expect(lastWorkingDay(one, ['tue'])).toBe('2026-12-15');
     expect(lastWorkingDay(sprint(1, '2026-12-19', '2026-12-20'), weekdays)).toBe('2026-12-20');
+  });
+});
+
+describe('the Sprint Nexus Sprint Planning plans (/forecast sprint)', () => {
+  const weekdays = ['mon', 'tue', 'wed', 'thu', 'fri'] as const;
+  const sprint = (number: number, first: string, last: string) => ({ number, first, last });
+  // Sprints of 14 days from Sat 5 Dec 2026: Sprint 1 is Sat 5 – Fri 18 Dec, its first working day Mon 7 Dec
+  test.each([
+    ['2026-12-04', sprint(1, '2026-12-05', '2026-12-18'), false], // before the cadence: its first Sprint is next
+    ['2026-12-05', sprint(1, '2026-12-05', '2026-12-18'), true], // its first day, a Saturday
+    ['2026-12-07', sprint(1, '2026-12-05', '2026-12-18'), true], // its first working day: planning
+    ['2026-12-08', sprint(2, '2026-12-19', '2027-01-01'), false], // planning is over: the next one
+    ['2026-12-18', sprint(2, '2026-12-19', '2027-01-01'), false],
+    ['2026-12-21', sprint(2, '2026-12-19', '2027-01-01'), true],
+  ])('on %s, working Monday to Friday', (today, planned, underWay) => {
+    expect(sprintBeingPlanned(cadence('2026-12-05'), today, weekdays)).toEqual({ sprint: planned, underWay });
+  });
+
+  test('without a cadence it is the next Sprint length of days from tomorrow', () => {
+    expect(sprintBeingPlanned(cadence(null, 10), '2026-12-07', weekdays)).toEqual({
+      sprint: { number: null, first: '2026-12-08', last: '2026-12-17' },
+      underWay: false,
+    });
   });
 });

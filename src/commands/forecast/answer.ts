@@ -45,9 +45,11 @@ export type HowManyAnswer = {
   spread: Share[];
 };
 
-/** `/forecast sprint`: how many in the next Sprint, the Nexus's PBIs (charted) and each team's squares. */
+/** `/forecast sprint`: how many in the Sprint being planned, the Nexus's PBIs (charted) and each team's squares. */
 export type SprintAnswer = {
   question: 'sprint';
+  /** the Sprint under way (asked up to its first working day), not the next one */
+  thisSprint: boolean;
   start: CalendarDate;
   end: CalendarDate;
   /** its number in the cadence; null: no cadence (the next Sprint length of days from tomorrow) */

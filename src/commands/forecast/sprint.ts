@@ -1,4 +1,4 @@
-import { sprintLength, sprintsOn } from '../../domain/sprint';
+import { sprintBeingPlanned, sprintLength } from '../../domain/sprint';
 import { code } from '../../render/blocks';
 import { renderForecast } from '../../render/forecast';
 import { defineCommand, invalid, isInvalid } from '../command';
@@ -16,7 +16,8 @@ export const forecastSprint = defineCommand<{ confidences: number[]; since: stri
   path: ['forecast', 'sprint'],
   usage,
   summary:
-    'how many PBIs the Nexus, and how many squares each team, can finish in the next Sprint (its dates from `/nexus sprint`; Nexus Sprint Planning)',
+    'how many PBIs the Nexus, and how many squares each team, can finish in the Sprint being planned (Nexus Sprint ' +
+    'Planning): with `/nexus sprint`, this Sprint up to its first working day, then the next',
   scope: 'nexus',
   nitOnly: false,
   parse(words) {
@@ -36,16 +37,20 @@ export const forecastSprint = defineCommand<{ confidences: number[]; since: stri
     if ('problem' in basis) return basis;
     const thin = tooThin([basis]);
     if (thin) return thin;
-    // the cadence's next Sprint (`/nexus sprint`), or without one the next Sprint length of days from tomorrow
-    const sprint = sprintsOn(ctx.nexus.forecast, basis.today).next;
+    // the Sprint being planned (`/nexus sprint`), or without a cadence the next Sprint length of days from tomorrow
+    const planned = sprintBeingPlanned(ctx.nexus.forecast, basis.today, ctx.nexus.digest.days);
+    const { sprint } = planned;
+    // a Sprint under way is forecast from today: its days gone are done, not drawn
+    const from = sprint.first < basis.today ? basis.today : sprint.first;
+    const howMany = (on: Basis) => howManyBetween(on, from, sprint.last, confidences);
     const row = (team: string | null, on: Basis | NoHistory): SprintRow =>
       'problem' in on || tooThin([on])
         ? { team, answer: null, rough: false }
-        : { team, answer: howManyBetween(on, sprint.first, sprint.last, confidences).answer, rough: isRough([on]) };
+        : { team, answer: howMany(on).answer, rough: isRough([on]) };
     const rows = [row(null, basis)];
     for (const team of ctx.nexus.teams) rows.push(row(team, await loadBasis(ctx, team, since)));
     // the Nexus's answer is the one charted, and its seed the one the answer names
-    const { seed, answer, spread } = howManyBetween(basis, sprint.first, sprint.last, confidences);
+    const { seed, answer, spread } = howMany(basis);
     const { first: start, last: end, number } = sprint;
     // during a Sprint of the cadence: the chance that its whole Sprint Backlog is integrated by its last day
     const chance = await sprintChance(ctx);
@@ -58,6 +63,7 @@ export const forecastSprint = defineCommand<{ confidences: number[]; since: stri
     await keep(ctx, { kind: 'sprint', number, first: start, last: end, teams, underWay }, answer);
     return {
       question: 'sprint',
+      thisSprint: planned.underWay,
       start,
       end,
       number,
