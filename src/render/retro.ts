@@ -157,7 +157,9 @@ function details(now: SprintFlow, before: SprintFlow | null, today: CalendarDate
   const waits = now.efficiency.stages
     .slice(0, 3)
     .map((s) => `• ${code(s.stage)} ${count(s.waiting, 'day')} waiting, ${s.blocked} blocked`);
-  blocks.push(section(`${bold('Where time waits')}\n${waits.join('\n') || '_Nowhere: no day waiting or blocked._'}`));
+  // flow efficiency counts the PBIs finished in the Sprint, blocked days every PBI: the heading says whose time it is
+  const nowhere = '_Nowhere: the PBIs finished in the Sprint spent no day waiting or blocked._';
+  blocks.push(section(`${bold('Where time waits')} (PBIs finished in the Sprint)\n${waits.join('\n') || nowhere}`));
   const { longest, count: integrated } = now.integration;
   if (longest)
     blocks.push(

@@ -70,7 +70,7 @@ describeEachDatabase('/nexus retro', (db) => {
     expect(thread).toContain('• Beta: 1 done (was 0) · 2/2 days (was none) · no SLE (was no SLE)');
     expect(thread).toContain('• ready (limit 1): at it or over 5 of 5 days, over 0, at most 1');
     expect(thread).toContain('• waiting for legal — 1 block, 2 days (PBI-2)');
-    expect(thread).toContain('• review 1 day waiting, 1 blocked');
+    expect(thread).toContain('Where time waits (PBIs finished in the Sprint)\n• review 1 day waiting, 1 blocked');
     expect(thread).toContain('the longest PBI-2, 2 days.');
     expect(thread).toContain('• Mon 9 Mar: ready WIP none→1');
   });
