@@ -6,24 +6,28 @@ import path from 'node:path';
 import { DateTime } from 'luxon';
 import { signGeneric } from '../../src/trackers/generic';
 import { freePort } from '../support/bot-process';
+import { MAIN_JS } from '../support/compiled-bot';
 import { seededDataDir } from '../support/databases';
 import { startFakeSlack } from '../support/fake-slack';
 import { decodePng } from '../support/png';
 
 const ROOT = path.resolve(__dirname, '../..');
 
-// each test starts `tsx src/main.ts`, which compiles the bot before it answers: seconds on a quiet machine, but past
-// jest's 30 s on two cores shared with other jobs (seen at load 10-15). What is asserted does not depend on the time.
+// each test starts the bot (and a demo replays 120 days): seconds on a quiet machine, but past jest's 30 s on two
+// cores shared with other jobs (seen at load 10-15). What is asserted does not depend on the time.
 jest.setTimeout(120_000);
 
-/** Runs `npm start` / `npm run demo` as a user would, with commands piped on standard input. */
+/**
+ * Runs the bot as `npm start` / `npm run demo` do, with commands piped on standard input: the compiled one (jest's
+ * globalSetup builds it when dist/ is stale), which `tsx src/main.ts` would have compiled again in every process.
+ */
 function runApp(
   args: string[],
   input: string,
   env: Record<string, string> = {},
 ): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [path.join(ROOT, 'node_modules/tsx/dist/cli.mjs'), 'src/main.ts', ...args], {
+    const child = spawn(process.execPath, [MAIN_JS, ...args], {
       cwd: ROOT,
       env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', LOG_LEVEL: 'warn', PORT: '0', ...env },
     });
@@ -127,7 +131,7 @@ describe('local console, piped', () => {
 
   test('local mode serves tracker webhooks on PORT: a signed delivery moves the PBI and is told beside the console', async () => {
     const port = await freePort();
-    const child = spawn(process.execPath, [path.join(ROOT, 'node_modules/tsx/dist/cli.mjs'), 'src/main.ts'], {
+    const child = spawn(process.execPath, [MAIN_JS], {
       cwd: ROOT,
       env: {
         PATH: process.env.PATH ?? '',
@@ -140,7 +144,7 @@ describe('local console, piped', () => {
     let stdout = '';
     child.stdout.on('data', (d) => (stdout += d));
     const printed = async (pattern: RegExp) => {
-      // starting tsx and the database took over 20 s at load 13: wait as long as the test may take
+      // starting the bot and its database took over 20 s at load 13: wait as long as the test may take
       const until = Date.now() + 90_000;
       while (!pattern.test(stdout) && Date.now() < until) await new Promise((r) => setTimeout(r, 50));
       const m = pattern.exec(stdout);
