@@ -1,6 +1,11 @@
 import { longJobs } from '../../src/commands/long-jobs';
+import type { Database } from '../../src/store/database';
+import { emptyTables, snapshotTables, type TablesSnapshot } from '../support/databases';
 import { commandHarness, type Harness } from '../support/harness';
 import { describeEachDatabase } from '../support/setup-db';
+
+const SETUP =
+  '/nexus setup --name Shop --teams Alpha,Beta --stages "ready,doing,done" --start doing --finish done --zone Europe/Berlin';
 
 /** One PBI finished every day (Alpha's square done first), from Mon 2 Mar 2026 for `days` days. */
 async function finishOneADay(h: Harness, days: number): Promise<void> {
@@ -15,13 +20,37 @@ async function finishOneADay(h: Harness, days: number): Promise<void> {
 
 const lines = (plain: string) => plain.split('\n').filter((l) => /^\d+%: /.test(l));
 
+/**
+ * The history `build` types on top of `from`'s, typed once for the describe block: each of its tests starts from the
+ * tables as they were then and a harness on the day it ended. Typing 20 days again before each test (60 commands)
+ * took most of this file's time.
+ */
+function typedOnce(
+  name: string,
+  db: () => Database,
+  from: () => Promise<Harness>,
+  build: (h: Harness) => Promise<void>,
+): () => Promise<Harness> {
+  let snapshot: TablesSnapshot | undefined;
+  let today = '';
+  beforeAll(async () => {
+    const h = await from();
+    await build(h);
+    today = h.now.toISO()!;
+    snapshot = await snapshotTables(db(), name);
+  });
+  afterAll(() => snapshot?.drop());
+  return async () => {
+    await snapshot!.restore();
+    return commandHarness(db(), { start: today });
+  };
+}
+
 describeEachDatabase('/forecast', (db) => {
   let h: Harness;
   beforeEach(async () => {
     h = commandHarness(db());
-    await h.run(
-      '/nexus setup --name Shop --teams Alpha,Beta --stages "ready,doing,done" --start doing --finish done --zone Europe/Berlin',
-    );
+    await h.run(SETUP);
   });
 
   test('no history: "not enough history", never a date', async () => {
@@ -173,7 +202,20 @@ describeEachDatabase('/forecast', (db) => {
   });
 
   describe('with one PBI finished every day for 20 days (today is Sun 22 Mar)', () => {
-    beforeEach(() => finishOneADay(h, 20));
+    const twentyDays = typedOnce(
+      '20_days',
+      db,
+      async () => {
+        await emptyTables(db());
+        const fresh = commandHarness(db());
+        await fresh.run(SETUP);
+        return fresh;
+      },
+      (built) => finishOneADay(built, 20),
+    );
+    beforeEach(async () => {
+      h = await twentyDays();
+    });
 
     test('when N: constant throughput gives the exact date at every confidence, with what it rests on', async () => {
       const reply = await h.run('/forecast 5');
@@ -304,7 +346,10 @@ describeEachDatabase('/forecast', (db) => {
     });
 
     describe('accuracy over 45 days of history (today is Thu 16 Apr)', () => {
-      beforeEach(() => finishOneADay(h, 25));
+      const fortyFiveDays = typedOnce('45_days', db, twentyDays, (built) => finishOneADay(built, 25));
+      beforeEach(async () => {
+        h = await fortyFiveDays();
+      });
 
       test('shows how many forecasts were judged beside each hit rate, and says when they are too few to tell', async () => {
         const reply = await h.run('/forecast accuracy');
