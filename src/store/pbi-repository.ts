@@ -7,7 +7,7 @@ import { ExpectedFailure, thrownProblem } from '../domain/expected-failure';
 import type { FlowHistory } from '../domain/flow-efficiency';
 import type { Nexus } from '../domain/nexus';
 import { evolve, type FlowDates, flowDatesOf, inOrder, type Pbi, replay, type StageEntry } from '../domain/pbi';
-import type { PbiProblem } from '../domain/pbi-decisions';
+import { changedSinceAsked, type PbiProblem } from '../domain/pbi-decisions';
 import type { Workflow } from '../domain/workflow';
 import { Prisma, type PrismaClient } from '../generated/prisma/client';
 import {
@@ -46,7 +46,13 @@ const MAX_WITH_URLS = 50;
 const INSERT_CHUNK = 2_000;
 
 /** Reads of many PBIs go through the revision memo: reports repeat them far more often than PBIs change. */
-export function pbiRepository(prisma: PrismaClient, source: string, memo: RevisionMemo) {
+/** `askedAt`: when the request these changes answer was asked; a PBI changed since is not changed (changedSinceAsked) */
+export function pbiRepository(
+  prisma: PrismaClient,
+  source: string,
+  memo: RevisionMemo,
+  askedAt: DateTime | null = null,
+) {
   async function load(nexusId: string, key: string) {
     const row = await findIgnoringCase(prisma, nexusId, key);
     return row ? toPbi(row) : null;
@@ -64,6 +70,8 @@ export function pbiRepository(prisma: PrismaClient, source: string, memo: Revisi
         const row = await findIgnoringCase(tx, nexus.id, key);
         if (!row) throw thrownProblem({ problem: 'unknown-pbi', key });
         const before = toPbi(row);
+        const stale = changedSinceAsked(before, askedAt);
+        if (stale) throw thrownProblem(stale);
         const now = toNexus(locked);
         const decided = await decide(tx, before, now);
         if ('problem' in decided) throw thrownProblem(decided);

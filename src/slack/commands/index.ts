@@ -5,6 +5,7 @@ import { importFormFor } from '../../commands/nexus/import-form';
 import type { Logger } from '../../log';
 import { exportNotUploaded } from '../../render/export-csv';
 import { type Reply, threadNotPosted } from '../../render/reply';
+import { askedAt } from '../asked-at';
 import { commandContext, type SlackDeps } from '../deps';
 import { postInChannel, sendAnswer, slackMessages, uploadChart, uploadFile } from '../message';
 import { ackOnce } from '../refuse-replays';
@@ -67,7 +68,8 @@ export function registerCommands(app: App, deps: SlackDeps): void {
       const started = performance.now();
       const seconds = () => (performance.now() - started) / 1000;
       const files = slackFiles(client, context.botToken ?? client.token ?? '', ids);
-      const reply = await runSlashCommand(slash, text, commandContext(deps, ids, files)).catch((error: unknown) => {
+      const asked = { ...commandContext(deps, ids, files), askedAt: askedAt(context) };
+      const reply = await runSlashCommand(slash, text, asked).catch((error: unknown) => {
         deps.metrics.commandAnswered(name, 'failed', seconds());
         throw error;
       });
