@@ -1,8 +1,6 @@
 import { longJobs } from '../../src/commands/long-jobs';
-import type { Database } from '../../src/store/database';
-import { emptyTables, snapshotTables, type TablesSnapshot } from '../support/databases';
 import { commandHarness, type Harness } from '../support/harness';
-import { describeEachDatabase } from '../support/setup-db';
+import { describeEachDatabase, typedOnce } from '../support/setup-db';
 
 const SETUP =
   '/nexus setup --name Shop --teams Alpha,Beta --stages "ready,doing,done" --start doing --finish done --zone Europe/Berlin';
@@ -19,32 +17,6 @@ async function finishOneADay(h: Harness, days: number): Promise<void> {
 }
 
 const lines = (plain: string) => plain.split('\n').filter((l) => /^\d+%: /.test(l));
-
-/**
- * The history `build` types on top of `from`'s, typed once for the describe block: each of its tests starts from the
- * tables as they were then and a harness on the day it ended. Typing 20 days again before each test (60 commands)
- * took most of this file's time.
- */
-function typedOnce(
-  name: string,
-  db: () => Database,
-  from: () => Promise<Harness>,
-  build: (h: Harness) => Promise<void>,
-): () => Promise<Harness> {
-  let snapshot: TablesSnapshot | undefined;
-  let today = '';
-  beforeAll(async () => {
-    const h = await from();
-    await build(h);
-    today = h.now.toISO()!;
-    snapshot = await snapshotTables(db(), name);
-  });
-  afterAll(() => snapshot?.drop());
-  return async () => {
-    await snapshot!.restore();
-    return commandHarness(db(), { start: today });
-  };
-}
 
 describeEachDatabase('/forecast', (db) => {
   let h: Harness;
@@ -202,17 +174,11 @@ describeEachDatabase('/forecast', (db) => {
   });
 
   describe('with one PBI finished every day for 20 days (today is Sun 22 Mar)', () => {
-    const twentyDays = typedOnce(
-      '20_days',
-      db,
-      async () => {
-        await emptyTables(db());
-        const fresh = commandHarness(db());
-        await fresh.run(SETUP);
-        return fresh;
-      },
-      (built) => finishOneADay(built, 20),
-    );
+    // typed once per database, not before each test (60 commands): each test starts from these tables
+    const twentyDays = typedOnce('20_days', db, async (built) => {
+      await built.run(SETUP);
+      await finishOneADay(built, 20);
+    });
     beforeEach(async () => {
       h = await twentyDays();
     });
@@ -346,7 +312,7 @@ describeEachDatabase('/forecast', (db) => {
     });
 
     describe('accuracy over 45 days of history (today is Thu 16 Apr)', () => {
-      const fortyFiveDays = typedOnce('45_days', db, twentyDays, (built) => finishOneADay(built, 25));
+      const fortyFiveDays = typedOnce('45_days', db, (built) => finishOneADay(built, 25), twentyDays);
       beforeEach(async () => {
         h = await fortyFiveDays();
       });

@@ -122,8 +122,11 @@ export async function emptyTables(db: Database): Promise<void> {
   await db.prisma.$executeRawUnsafe('TRUNCATE "Event", "Pbi", "Nexus" CASCADE');
 }
 
-/** A copy of every table's rows, kept in the database itself, to put back before each test that starts from them. */
-export type TablesSnapshot = { restore(): Promise<void>; drop(): Promise<void> };
+/**
+ * A copy of every table's rows, kept in the database itself, to put back before each test that starts from them. It
+ * goes with the database (each test file's own, dropped after the file).
+ */
+export type TablesSnapshot = { restore(): Promise<void> };
 
 /**
  * Copies every table into a schema of its own (`name`). For a file whose tests start from one long history: typing it
@@ -142,7 +145,6 @@ export async function snapshotTables(db: Database, name: string): Promise<Tables
       await run(`TRUNCATE ${tables.map((t) => `public."${t}"`).join(', ')} CASCADE`);
       for (const t of tables) await run(`INSERT INTO public."${t}" SELECT * FROM ${schema}."${t}"`);
     },
-    drop: async () => void (await run(`DROP SCHEMA ${schema} CASCADE`)),
   };
 }
 
