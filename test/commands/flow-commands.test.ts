@@ -1,5 +1,5 @@
-import { commandHarness, type Harness } from '../support/harness';
-import { describeEachDatabase } from '../support/setup-db';
+import type { Harness } from '../support/harness';
+import { describeEachDatabase, typedOnce } from '../support/setup-db';
 
 /** Twelve PBIs finished with cycle times 1..12 days, two in progress (ages 3 and 15), one waiting in ready. */
 async function buildHistory(h: Harness): Promise<void> {
@@ -22,9 +22,9 @@ async function buildHistory(h: Harness): Promise<void> {
 
 describeEachDatabase('/flow reports', (db) => {
   let h: Harness;
+  const history = typedOnce('flow_reports', db, buildHistory); // once per database, not before each test
   beforeEach(async () => {
-    h = commandHarness(db());
-    await buildHistory(h);
+    h = await history();
   });
 
   test('sle: percentiles of the cycle times 1..12 (nearest rank) and the computed SLE', async () => {
