@@ -1,5 +1,5 @@
-import { commandHarness, type Harness } from '../support/harness';
-import { describeEachDatabase } from '../support/setup-db';
+import type { Harness } from '../support/harness';
+import { describeEachDatabase, typedOnce } from '../support/setup-db';
 
 type Spec = { data: { name: string; values: any[] }[] };
 const data = (spec: unknown, name: string) => (spec as Spec).data.find((d) => d.name === name)!.values;
@@ -30,9 +30,9 @@ async function buildHistory(h: Harness): Promise<void> {
 
 describeEachDatabase('team-level flow', (db) => {
   let h: Harness;
+  const history = typedOnce('team_flow', db, buildHistory); // once per database, not before each test
   beforeEach(async () => {
-    h = commandHarness(db());
-    await buildHistory(h);
+    h = await history();
   });
 
   test("sle --team: the team's percentiles of square cycle times 1..10 and its SLE", async () => {
