@@ -47,6 +47,7 @@ import { pbiBlock, pbiUnblock } from './pbi/block';
 import { pbiClass } from './pbi/class';
 import { pbiDepends } from './pbi/depends';
 import { pbiDiscard } from './pbi/discard';
+import { pbiLink } from './pbi/link';
 import { pbiMove } from './pbi/move';
 import { pbiRank } from './pbi/rank';
 import { pbiShow } from './pbi/show';
@@ -67,6 +68,7 @@ export const COMMANDS: readonly AnyCommand[] = [
   pbiSwarm,
   pbiRank,
   pbiDepends,
+  pbiLink,
   pbiClass,
   pbiSnooze,
   flowBoard,

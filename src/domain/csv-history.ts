@@ -201,6 +201,8 @@ const RANK: Record<PbiEvent['type'], number> = {
   'pbi.dependency-added': 5,
   'pbi.dependency-removed': 5,
   'pbi.class-changed': 5,
+  'pbi.linked': 5,
+  'pbi.unlinked': 5,
   'pbi.discarded': 6,
 };
 

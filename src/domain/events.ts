@@ -34,6 +34,9 @@ export type PbiEvent = EventBase &
     | { type: 'pbi.dependency-removed'; on: string }
     /** given a class of service (service-class.ts); `dueDate` (YYYY-MM-DD) for fixed-date work, else null */
     | { type: 'pbi.class-changed'; serviceClass: string; dueDate: string | null }
+    /** a link to where it was talked about (a Slack thread, a document), with a short note saying what it is */
+    | { type: 'pbi.linked'; url: string; title: string }
+    | { type: 'pbi.unlinked'; url: string }
   );
 
 /** The Nexus's own settings changes, kept in the same history for the audit trail. */

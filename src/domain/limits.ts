@@ -29,6 +29,13 @@ export const MAX_REASON = 300;
 /** Characters in a PBI's title (Jira's summary holds 255, GitHub's and Linear's titles 256). */
 export const MAX_TITLE = 200;
 
+/** Characters in a link's note (`/pbi link`): a message's first line, enough to recognise the conversation. */
+export const MAX_LINK_NOTE = 150;
+/** Characters in a linked URL: Slack's permalinks and documents' addresses are far shorter. */
+export const MAX_LINK_URL = 1_000;
+/** Links one PBI keeps: its card and `/pbi show` list them within Slack's block limits. */
+export const MAX_LINKS = 50;
+
 /** A tracker's title longer than MAX_TITLE, cut at a character (not inside a surrogate pair) and ended with "…". */
 export function shortenedTitle(title: string): string {
   const characters = [...title];

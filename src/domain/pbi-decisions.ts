@@ -3,7 +3,7 @@ import { isInBacklog, type RankPlace, rankFor } from './backlog';
 import { localDate } from './calendar';
 import { cycleThrough, type DependencyGraph } from './dependencies';
 import type { PbiEvent, SquareState } from './events';
-import { MAX_OPEN_PBIS } from './limits';
+import { MAX_LINKS, MAX_OPEN_PBIS } from './limits';
 import { findTeam, type Nexus, namingAll } from './nexus';
 import { isInProgress, type Pbi, type Square } from './pbi';
 import { classNames, FIXED_DATE, findClass, type PbiClassProblem } from './service-class';
@@ -45,6 +45,10 @@ export type PbiProblem =
   | { problem: 'already-in-class'; key: string; serviceClass: string; dueDate: string | null; today: string }
   /** it changed after the command was asked (`stage`: where it is now, since `at`) */
   | { problem: 'changed-since-asked'; key: string; stage: string; at: DateTime }
+  | { problem: 'already-linked'; key: string; url: string }
+  /** `links`: the URLs it has, to choose from */
+  | { problem: 'not-linked'; key: string; url: string; links: string[] }
+  | { problem: 'too-many-links'; key: string; max: number }
   | PbiClassProblem;
 
 /**
@@ -259,4 +263,20 @@ export function decideClass(nexus: Nexus, pbi: Pbi, name: string, dueDate: strin
   // a date already past can't be met: the digest would call it late forever; a late PBI needs the date now agreed
   if (dueDate !== null && dueDate < today) return { problem: 'due-date-past', key: pbi.key, dueDate, today };
   return { type: 'pbi.class-changed', key: pbi.key, serviceClass: found.name, dueDate, ...who };
+}
+
+/** Adds a link to where the PBI was talked about; the same URL twice is refused, so its history holds it once. */
+export function decideLink(pbi: Pbi, url: string, title: string, who: Who): Decision {
+  if (pbi.discardedAt) return { problem: 'discarded', key: pbi.key };
+  if (pbi.links.some((l) => l.url === url)) return { problem: 'already-linked', key: pbi.key, url };
+  if (pbi.links.length >= MAX_LINKS) return { problem: 'too-many-links', key: pbi.key, max: MAX_LINKS };
+  return { type: 'pbi.linked', key: pbi.key, url, title, ...who };
+}
+
+/** Takes a link away again (typed by mistake, or the wrong conversation). */
+export function decideUnlink(pbi: Pbi, url: string, who: Who): Decision {
+  if (pbi.discardedAt) return { problem: 'discarded', key: pbi.key };
+  if (!pbi.links.some((l) => l.url === url))
+    return { problem: 'not-linked', key: pbi.key, url, links: pbi.links.map((l) => l.url) };
+  return { type: 'pbi.unlinked', key: pbi.key, url, ...who };
 }

@@ -6,6 +6,9 @@ import { isTrackerKind } from './tracker-kind';
 import type { TrackerOrder } from './tracker-order';
 import { isFinishedStage, isStartedStage, type Workflow } from './workflow';
 
+/** A link to where a PBI was talked about (`/pbi link`): its decision trail, newest last. */
+export type PbiLink = { url: string; title: string; at: DateTime; actor: string };
+
 /** One team's part of a PBI. */
 export type Square = { team: string; state: SquareState; startedAt: DateTime | null; doneAt: DateTime | null };
 
@@ -46,6 +49,8 @@ export type Pbi = {
   serviceClass: string;
   /** the date (YYYY-MM-DD) a fixed-date PBI is due by; null for every other class */
   dueDate: string | null;
+  /** links to where it was talked about, in the order they were added */
+  links: PbiLink[];
 };
 
 const keyCollator = new Intl.Collator('en', { numeric: true });
@@ -136,6 +141,12 @@ export function evolve(pbi: Pbi | undefined, event: PbiEvent, workflow: Workflow
       };
     case 'pbi.class-changed':
       return { ...next, serviceClass: event.serviceClass, dueDate: event.dueDate };
+    case 'pbi.linked': {
+      const link = { url: event.url, title: event.title, at: event.at, actor: event.actor };
+      return { ...next, links: [...next.links.filter((l) => l.url !== event.url), link] };
+    }
+    case 'pbi.unlinked':
+      return { ...next, links: next.links.filter((l) => l.url !== event.url) };
     default: {
       // a type a newer version of the bot wrote (replicas of two versions during a deploy): kept in history, skipped
       const unknown: never = event; // still a compile error when a known type is left out above
@@ -203,6 +214,7 @@ function added(event: Extract<PbiEvent, { type: 'pbi.added' }>, workflow: Workfl
     linkedOn: [],
     serviceClass: STANDARD,
     dueDate: null,
+    links: [],
   };
   return enterStage(pbi, event.stage, event.at, workflow);
 }

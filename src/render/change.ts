@@ -5,7 +5,7 @@ import type { Pbi } from '../domain/pbi';
 import type { PbiProblem } from '../domain/pbi-decisions';
 import type { DuplicateKey, Recorded, UnknownPbi } from '../store/pbi-repository';
 import { context, section } from './blocks';
-import { pbiLine } from './pbi';
+import { linksMark, pbiLine } from './pbi';
 import { pbiButtons } from './pbi-buttons';
 import { isProblem, refuse } from './problems';
 import { inChannel, type Reply } from './reply';
@@ -24,7 +24,7 @@ export function renderChange(
   const headline = say(outcome.pbi, outcome.event);
   const blocks = [
     section(`${headline}\n${pbiLine(outcome.pbi, null, undefined, localDate(outcome.event.at, nexus.timeZone))}`),
-    ...extra.map((e) => context(e)),
+    ...[...extra, linksMark(outcome.pbi)].filter(Boolean).map((e) => context(e)),
     ...pbiButtons(outcome.pbi, nexus),
   ];
   return inChannel(headline, blocks);

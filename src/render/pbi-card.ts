@@ -2,14 +2,14 @@ import type { PbiCard } from '../commands/pbi/card';
 import { localDate } from '../domain/calendar';
 import { cycleTime } from '../domain/flow-metrics';
 import { type Block, bold, context, escape, link, section } from './blocks';
-import { ageText, classMark, squares } from './pbi';
+import { ageText, classMark, linksMark, squares } from './pbi';
 import { pbiButtons } from './pbi-buttons';
 import { describeSle } from './sle';
 import { formatDate, inStage } from './words';
 
 /**
  * A PBI as a shared link unfurls: key and title, where it stands (stage, team squares, age against its SLE, blocked
- * reason, its 85% date), and, in its own Nexus's channel, the card's buttons.
+ * reason, its 85% date), its links (how many, the newest), and, in its own Nexus's channel, the card's buttons.
  */
 export function pbiCardBlocks(card: PbiCard): Block[] {
   const { pbi, nexus } = card;
@@ -18,6 +18,7 @@ export function pbiCardBlocks(card: PbiCard): Block[] {
     section(title.join(' · ')),
     section(standing(card)),
     ...(pbi.blocked ? [section(`⛔ ${bold('Blocked')}: ${escape(pbi.blocked.reason)}`)] : []),
+    ...(pbi.links.length ? [context(linksMark(pbi))] : []),
     context(`${escape(nexus.name)} · ${describeSle(card.sle)}`),
     ...(card.inItsChannel ? pbiButtons(pbi, nexus) : []),
   ];

@@ -65,3 +65,20 @@ export function dependsMark(pbi: Pick<Pbi, 'dependsOn'>, waiting?: readonly stri
   if (waiting) return waiting.length ? `⏳ waits on ${waiting.map(escape).join(', ')}` : '';
   return pbi.dependsOn.length ? `🔗 depends on ${pbi.dependsOn.map(escape).join(', ')}` : '';
 }
+
+/** Characters of a link's note a compact mark shows; `/pbi show` shows it whole. */
+const NOTE_SHOWN = 80;
+
+/** "🔗 2 links · newest: <url|note>" for a PBI linked to conversations; nothing for one with none. */
+export function linksMark(pbi: Pick<Pbi, 'links'>): string {
+  const newest = pbi.links.at(-1);
+  if (!newest) return '';
+  const count = pbi.links.length === 1 ? '1 link' : `${pbi.links.length} links`;
+  return `🔗 ${count} · newest: ${linkText(newest, NOTE_SHOWN)}`;
+}
+
+/** A link as mrkdwn: its note (cut to `max` characters) or, without one, its URL. */
+export function linkText(l: { url: string; title: string }, max = Number.POSITIVE_INFINITY): string {
+  const chars = [...(l.title || l.url)];
+  return link(chars.length > max ? `${chars.slice(0, max - 1).join('')}…` : chars.join(''), l.url);
+}

@@ -127,6 +127,14 @@ export function explain(p: Problem): string {
       return `${escape(p.key)} already depends on ${escape(p.on)}.`;
     case 'already-in-class':
       return `${escape(p.key)} is already ${code(p.serviceClass)}${p.dueDate ? `, due ${formatDate(p.dueDate, p.today)}` : ''}.`;
+    case 'already-linked':
+      return `${escape(p.key)} is already linked to ${escape(p.url)}: nothing changed.`;
+    case 'not-linked':
+      return p.links.length
+        ? `${escape(p.key)} has no link ${escape(p.url)}. Its links: ${p.links.map(escape).join(', ')}.`
+        : `${escape(p.key)} has no links yet.`;
+    case 'too-many-links':
+      return `${escape(p.key)} has ${p.max} links, as many as a PBI keeps: remove one first (${code(`/pbi link ${p.key} remove <url>`)}).`;
     case 'due-date-past':
       return `${code(p.dueDate)} is before today, ${formatDate(p.today, p.today)}: a fixed-date PBI is due by a date still ahead. If ${escape(p.key)} is already late, give the date now agreed.`;
     case 'not-in-progress':
@@ -268,6 +276,7 @@ const OF_WHAT_WAS_TYPED: ReadonlySet<Problem['problem']> = new Set([
   'class-needs-date',
   'date-without-fixed-date',
   'due-date-past',
+  'not-linked',
 ]);
 export const isMistake = (p: Problem): boolean => OF_WHAT_WAS_TYPED.has(p.problem);
 

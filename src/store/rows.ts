@@ -107,8 +107,16 @@ export function toPbi(row: Pick<PbiRow, keyof PbiRow>): Pbi {
     linkedOn: row.linkedOn,
     serviceClass: row.serviceClass,
     dueDate: row.dueDate,
+    links: ((row.links ?? []) as LinkJson[]).map((l) => ({
+      url: l.url,
+      title: l.title,
+      at: fromIso(l.at),
+      actor: l.actor,
+    })),
   };
 }
+
+type LinkJson = { url: string; title: string; at: string; actor: string };
 
 export function pbiColumns(p: Pbi) {
   return {
@@ -141,6 +149,7 @@ export function pbiColumns(p: Pbi) {
     linkedOn: p.linkedOn,
     serviceClass: p.serviceClass,
     dueDate: p.dueDate,
+    links: p.links.map((l): LinkJson => ({ url: l.url, title: l.title, at: l.at.toUTC().toISO()!, actor: l.actor })),
   };
 }
 
@@ -249,6 +258,7 @@ export const PBI_TABLE = {
     linkedOn: 'text[]',
     serviceClass: 'text',
     dueDate: 'text',
+    links: 'jsonb',
     version: 'integer',
     revision: 'integer',
   },

@@ -32,6 +32,7 @@ const LINES: Record<string, Line[]> = {
   'pbi snooze': [
     { line: (n) => `/pbi snooze PBI-1 ${n}`, says: 'Snooze for 1 to 14 days, a whole number', anyWord: true },
   ],
+  'pbi link': [{ line: (n) => `/pbi link ${n} https://docs.example.com/d` }],
   'pbi depends': [{ line: (n) => `/pbi depends PBI-1 on ${n}` }, { line: (n) => `/pbi depends ${n} remove PBI-1` }],
   'pbi rank': [{ line: (n) => `/pbi rank PBI-1 before ${n}` }, { line: (n) => `/pbi rank ${n} top` }],
   'pbi class': [

@@ -50,4 +50,14 @@ describeEachDatabase('the card a shared PBI link shows', (db) => {
     expect(shown).toContain('✓ integrated');
     expect(shown).toContain('cycle time 3d');
   });
+
+  test('a linked PBI says how many links it has and the newest, compactly', async () => {
+    await h.run(`/pbi add "Search" --teams Alpha --key GH-42 --url ${ISSUE}`);
+    expect(blocksToText(pbiCardBlocks((await cards([ISSUE])).get(ISSUE)!))).not.toContain('🔗');
+    await h.run('/pbi link GH-42 https://shop.slack.com/archives/C1/p1 Scope agreed');
+    await h.run(`/pbi link GH-42 https://docs.example.com/d/7 ${'Long decision record '.repeat(6)}`);
+    const shown = blocksToText(pbiCardBlocks((await cards([ISSUE])).get(ISSUE)!));
+    expect(shown).toContain(`🔗 2 links · newest: ${'Long decision record '.repeat(4).slice(0, 79)}…`);
+    expect(shown).not.toContain('Scope agreed');
+  });
 });

@@ -7,10 +7,12 @@ import {
   decideAdd,
   decideBlock,
   decideDiscard,
+  decideLink,
   decideMove,
   decideSquare,
   decideTeams,
   decideUnblock,
+  decideUnlink,
 } from '../../src/domain/pbi-decisions';
 import { at, pbiFrom, WORKFLOW } from './builders';
 
@@ -144,6 +146,49 @@ describe('blocking', () => {
     });
     expect(apply(blocked, decideUnblock(blocked, who)).blocked).toBeNull();
     expect(decideUnblock(pbi, who)).toEqual({ problem: 'not-blocked', key: 'A' });
+  });
+});
+
+describe('links to where a PBI was talked about', () => {
+  const pbi = pbiFrom('A', '2027-01-01 08:00');
+  const thread = 'https://shop.slack.com/archives/C1/p1';
+  const doc = 'https://docs.example.com/d/2';
+  const linked = (p: Pbi, url: string, title: string, when: string) =>
+    apply(p, decideLink(p, url, title, { at: at(when), actor: 'U3' }));
+  const one = linked(pbi, thread, 'Agreed with legal', '2027-01-05 10:00');
+  const two = linked(one, doc, '', '2027-01-06 11:00');
+
+  test.each<[string, Pbi, { url: string; title: string; at: string }[]]>([
+    ['none at first', pbi, []],
+    ['one, with its note', one, [{ url: thread, title: 'Agreed with legal', at: '2027-01-05 10:00' }]],
+    [
+      'two, newest last',
+      two,
+      [
+        { url: thread, title: 'Agreed with legal', at: '2027-01-05 10:00' },
+        { url: doc, title: '', at: '2027-01-06 11:00' },
+      ],
+    ],
+    [
+      'the first removed',
+      apply(two, decideUnlink(two, thread, who)),
+      [{ url: doc, title: '', at: '2027-01-06 11:00' }],
+    ],
+  ])('%s', (_, folded, links) => {
+    expect(folded.links).toEqual(links.map((l) => ({ ...l, at: at(l.at), actor: 'U3' })));
+  });
+
+  test('the same URL twice is already linked; an unknown one cannot be removed; a discarded PBI takes none', () => {
+    expect(decideLink(two, thread, 'again', who)).toEqual({ problem: 'already-linked', key: 'A', url: thread });
+    expect(decideUnlink(one, doc, who)).toEqual({ problem: 'not-linked', key: 'A', url: doc, links: [thread] });
+    const discarded = apply(one, decideDiscard(one, null, who));
+    expect(decideLink(discarded, doc, '', who)).toEqual({ problem: 'discarded', key: 'A' });
+  });
+
+  test('a PBI keeps at most 50 links', () => {
+    let many = pbi;
+    for (let i = 0; i < 50; i++) many = linked(many, `https://x.example/${i}`, '', '2027-01-05 10:00');
+    expect(decideLink(many, doc, '', who)).toEqual({ problem: 'too-many-links', key: 'A', max: 50 });
   });
 });
 

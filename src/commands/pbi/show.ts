@@ -20,7 +20,7 @@ import {
   section,
   textSections,
 } from '../../render/blocks';
-import { ageText, SQUARE_GLYPH, squareLabel } from '../../render/pbi';
+import { ageText, linkText, SQUARE_GLYPH, squareLabel } from '../../render/pbi';
 import { pbiButtons } from '../../render/pbi-buttons';
 import { classLimits, refuse } from '../../render/problems';
 import { ephemeral } from '../../render/reply';
@@ -36,6 +36,8 @@ type Outcome = { pbi: Pbi; history: PbiEvent[]; view: FlowView; dependencies: (P
 const usage = '/pbi show <key>';
 /** The newest events the card lists; the rest stay in the history. */
 const HISTORY_SHOWN = 15;
+/** The newest links the card lists (each may be a long address): all are in the history. */
+const LINKS_SHOWN = 10;
 
 export const pbiShow = defineCommand<{ key: string }, Outcome>({
   path: ['pbi', 'show'],
@@ -85,6 +87,7 @@ export const pbiShow = defineCommand<{ key: string }, Outcome>({
         : []),
       ...(pbi.discardedAt ? [section(`🗑 Discarded on ${dayOf(pbi.discardedAt)}`)] : []),
       ...dependsSections(pbi, dependencies, view),
+      ...linkSections(pbi, dayOf),
       ...pbiButtons(pbi, view.nexus),
       section(bold(`History${history.length > HISTORY_SHOWN ? ` (last ${HISTORY_SHOWN} of ${history.length})` : ''}`)),
       ...lineSections(lines),
@@ -110,6 +113,17 @@ function dependsSections(pbi: Pbi, dependencies: (Pbi | null)[], view: FlowView)
     ...(needs.length ? [section(`🔗 ${bold('Depends on')} ${needs.join(', ')}`)] : []),
     ...(heldUp.length ? [section(`🔗 ${bold('Needed by')} ${heldUp.join(', ')}`)] : []),
   ];
+}
+
+/** Where it was talked about, newest last: each link with its note, who linked it and when. */
+function linkSections(pbi: Pbi, dayOf: (at: DateTime) => string): Block[] {
+  if (!pbi.links.length) return [];
+  const shown = pbi.links.slice(-LINKS_SHOWN);
+  const more = pbi.links.length > shown.length ? ` (newest ${shown.length} of ${pbi.links.length})` : '';
+  return lineSections([
+    `🔗 ${bold('Links')}${more}`,
+    ...shown.map((l) => `• ${linkText(l)} · <@${l.actor}> ${dayOf(l.at)}`),
+  ]);
 }
 
 /** "expedite: shown apart on the board, outside stage WIP limits", "fixed-date, due Wed 1 Apr", its own limits. */
@@ -172,6 +186,10 @@ function describeEvent(e: PbiEvent, today: CalendarDate): string {
       return `🔗 ${who} took away its dependency on ${escape(e.on)}`;
     case 'pbi.class-changed':
       return `🏷 ${who} made it ${code(e.serviceClass)}${e.dueDate ? `, due ${formatDate(e.dueDate, today)}` : ''}`;
+    case 'pbi.linked':
+      return `🔗 ${who} linked it to ${linkText(e)}`;
+    case 'pbi.unlinked':
+      return `🔗 ${who} took away its link ${escape(e.url)}`;
     default: {
       const unknown: never = e; // written by a newer version of the bot
       return `${who}: ${escape(String((unknown as { type: unknown }).type))}`;

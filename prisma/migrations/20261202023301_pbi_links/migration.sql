@@ -1,0 +1,2 @@
+-- AlterTable
+ALTER TABLE "Pbi" ADD COLUMN     "links" JSONB NOT NULL DEFAULT '[]';
