@@ -1,5 +1,5 @@
 import { DateTime } from 'luxon';
-import { freshDatabase } from '../support/databases';
+import { emptyAllTables, freshDatabase } from '../support/databases';
 import { type SlackApp, startSlackApp } from '../support/slack-app';
 import { sign } from '../support/slack-requests';
 
@@ -15,14 +15,16 @@ type Button = { action_id: string; value: string; text: { text: string } };
 describe('the words the Slack adapter sends', () => {
   let db: Awaited<ReturnType<typeof freshDatabase>>;
   let s: SlackApp;
-  beforeEach(async () => {
+  // one database for the file, its tables emptied before each test: a new one per test cost seconds to open
+  beforeAll(async () => {
     db = await freshDatabase('embedded');
+  });
+  afterAll(() => db?.dispose());
+  beforeEach(async () => {
+    await emptyAllTables(db);
     s = await startSlackApp(db);
   });
-  afterEach(async () => {
-    await s.stop();
-    await db.dispose();
-  });
+  afterEach(() => s.stop());
 
   const buttonsOf = (reply: { blocks?: { type: string; elements?: Button[] }[] } | undefined): Button[] =>
     (reply?.blocks ?? []).filter((b) => b.type === 'actions').flatMap((b) => b.elements ?? []);

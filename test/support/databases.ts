@@ -123,6 +123,15 @@ export async function emptyTables(db: Database): Promise<void> {
 }
 
 /**
+ * Empties every application table, as a fresh copy of the template has them: for a file whose tests each need a new
+ * database but can share one (opening an embedded database costs seconds of CPU; this, milliseconds).
+ */
+export async function emptyAllTables(db: Database): Promise<void> {
+  const tables = (await tablesReferencedFirst(db)).map((t) => `public."${t}"`);
+  await db.prisma.$executeRawUnsafe(`TRUNCATE ${tables.join(', ')} CASCADE`);
+}
+
+/**
  * A copy of every table's rows, kept in the database itself, to put back before each test that starts from them. It
  * goes with the database (each test file's own, dropped after the file).
  */
