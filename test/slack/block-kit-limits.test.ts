@@ -1,5 +1,5 @@
 import { DateTime } from 'luxon';
-import { freshDatabase } from '../support/databases';
+import { emptyAllTables, freshDatabase } from '../support/databases';
 import { type SlackApp, startSlackApp } from '../support/slack-app';
 
 /** Everything a person sees in blocks, as one string. */
@@ -13,14 +13,16 @@ const names = (prefix: string, n: number) => Array.from({ length: n }, (_, i) =>
 describe("replies stay within Slack's Block Kit limits and lose nothing", () => {
   let db: Awaited<ReturnType<typeof freshDatabase>>;
   let s: SlackApp;
-  beforeEach(async () => {
+  // one database for the file, its tables emptied before each test: a new one per test cost seconds to open
+  beforeAll(async () => {
     db = await freshDatabase('embedded');
+  });
+  afterAll(() => db?.dispose());
+  beforeEach(async () => {
+    await emptyAllTables(db);
     s = await startSlackApp(db);
   });
-  afterEach(async () => {
-    await s.stop();
-    await db.dispose();
-  });
+  afterEach(() => s.stop());
 
   test('a board of 48 stages (a Nexus set up before stages were limited to 20) comes in pages of at most 50 blocks, every stage on one', async () => {
     const stages = names('stage-', 48);
