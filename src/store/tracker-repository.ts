@@ -131,7 +131,7 @@ export function trackerRepository(prisma: PrismaClient, secrets: SealedBox | nul
     ): Promise<{ mapped: string; requeued: number } | { problem: 'unknown-stage'; stage: string }> {
       return prisma.$transaction(async (tx) => {
         const [nexus] = await tx.$queryRaw<{ stages: Stage[] }[]>`
-          SELECT stages FROM "Nexus" WHERE id = ${nexusId} FOR UPDATE`;
+          SELECT stages FROM "Nexus" WHERE id = ${nexusId} FOR NO KEY UPDATE`;
         const stage = nexus?.stages.find((s) => sameName(s.name, stageName))?.name;
         if (!stage) return { problem: 'unknown-stage' as const, stage: stageName };
         const row = await tx.trackerConnection.findUniqueOrThrow({ where: { nexusId_kind: { nexusId, kind } } });
@@ -162,7 +162,7 @@ export function trackerRepository(prisma: PrismaClient, secrets: SealedBox | nul
     ): Promise<{ mapped: string } | { problem: 'unknown-team'; team: string }> {
       return prisma.$transaction(async (tx) => {
         const [nexus] = await tx.$queryRaw<{ teams: string[] }[]>`
-          SELECT teams FROM "Nexus" WHERE id = ${nexusId} FOR UPDATE`;
+          SELECT teams FROM "Nexus" WHERE id = ${nexusId} FOR NO KEY UPDATE`;
         const team = nexus ? findTeam(nexus, teamName) : undefined;
         if (!team) return { problem: 'unknown-team' as const, team: teamName };
         const row = await tx.trackerConnection.findUniqueOrThrow({ where: { nexusId_kind: { nexusId, kind } } });
