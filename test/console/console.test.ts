@@ -6,7 +6,7 @@ import path from 'node:path';
 import { DateTime } from 'luxon';
 import { signGeneric } from '../../src/trackers/generic';
 import { freePort } from '../support/bot-process';
-import { MAIN_JS } from '../support/compiled-bot';
+import { buildWhenStale, MAIN_JS } from '../support/compiled-bot';
 import { seededDataDir } from '../support/databases';
 import { startFakeSlack } from '../support/fake-slack';
 import { decodePng } from '../support/png';
@@ -18,8 +18,8 @@ const ROOT = path.resolve(__dirname, '../..');
 jest.setTimeout(120_000);
 
 /**
- * Runs the bot as `npm start` / `npm run demo` do, with commands piped on standard input: the compiled one (jest's
- * globalSetup builds it when dist/ is stale), which `tsx src/main.ts` would have compiled again in every process.
+ * Runs the bot as `npm start` / `npm run demo` do, with commands piped on standard input: the compiled one (built
+ * before the first test when dist/ is stale), which `tsx src/main.ts` would have compiled again in every process.
  */
 function runApp(
   args: string[],
@@ -43,9 +43,10 @@ function runApp(
 
 describe('local console, piped', () => {
   let dataDir: string;
-  beforeAll(() => {
+  beforeAll(async () => {
+    await buildWhenStale();
     dataDir = mkdtempSync(path.join(tmpdir(), 'nexus-flow-console-'));
-  });
+  }, 300_000); // a build from nothing: 28 s of CPU, over 90 s at load 14
   afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
 
   test('runs typed commands in order, prints replies as text, and keeps the data for the next start', async () => {

@@ -23,10 +23,10 @@ function isStale(): boolean {
 }
 
 /**
- * Runs `npm run build` once before jest's workers start when dist/ is missing or older than src/ (a fresh clone, an
- * edit since the last build), so the console tests start the compiled bot: `tsx src/main.ts` compiled it again in
- * each of their processes. CI builds before the tests, so there it costs nothing. A build with type errors still
- * emits: `npm test` reports them (tsc --noEmit), and the tests run on what was emitted.
+ * Runs `npm run build` when dist/ is missing or older than src/ (a fresh clone, an edit since the last build), so the
+ * console tests start the compiled bot: `tsx src/main.ts` compiled it again in each of their processes. Called by the
+ * one file that needs it, so other runs never wait on a build; CI builds before the tests, so there it costs nothing.
+ * A build with type errors still emits: `npm test` reports them (tsc --noEmit), and the tests run on what was emitted.
  */
 export async function buildWhenStale(): Promise<void> {
   if (!isStale()) return;
