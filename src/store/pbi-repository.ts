@@ -6,7 +6,16 @@ import type { PbiEvent } from '../domain/events';
 import { ExpectedFailure, thrownProblem } from '../domain/expected-failure';
 import type { FlowHistory } from '../domain/flow-efficiency';
 import type { Nexus } from '../domain/nexus';
-import { evolve, type FlowDates, flowDatesOf, inOrder, type Pbi, replay, type StageEntry } from '../domain/pbi';
+import {
+  evolve,
+  type FlowDates,
+  flowDatesOf,
+  inOrder,
+  type Pbi,
+  replay,
+  type Square,
+  type StageEntry,
+} from '../domain/pbi';
 import { changedSinceAsked, type PbiProblem } from '../domain/pbi-decisions';
 import type { Workflow } from '../domain/workflow';
 import { Prisma, type PrismaClient } from '../generated/prisma/client';
@@ -91,6 +100,20 @@ export function pbiRepository(
       throw error;
     }
   }
+
+  /** When the Nexus, and each team, first started anything (a square done without a start counts from then). */
+  const loadFirstStarts = (nexusId: string) => async (): Promise<FirstStarts> => {
+    const [nexus] = await prisma.$queryRaw<{ first: number | null }[]>`
+        SELECT extract(epoch FROM min("startedAt"))::float8 * 1000 AS first FROM "Pbi" WHERE "nexusId" = ${nexusId}`;
+    const teams = await prisma.$queryRaw<{ team: string; first: number }[]>`
+        SELECT sq->>'team' AS team, extract(epoch FROM min(coalesce(sq->>'startedAt', sq->>'doneAt')::timestamptz))::float8 * 1000 AS first
+        FROM "Pbi", jsonb_array_elements("squares") AS sq
+        WHERE "nexusId" = ${nexusId} AND coalesce(sq->>'startedAt', sq->>'doneAt') IS NOT NULL GROUP BY 1`;
+    return {
+      nexus: nexus.first === null ? null : instantAt(nexus.first),
+      teams: new Map(teams.map((t) => [t.team, instantAt(t.first)])),
+    };
+  };
 
   return {
     async get(nexusId: string, key: string): Promise<Pbi | null> {
@@ -195,12 +218,26 @@ export function pbiRepository(
 
     /** PBIs open now and every PBI touched since `since` (team throughput needs squares done on finished PBIs). */
     async listForFlow(nexusId: string, since: DateTime): Promise<readonly Pbi[]> {
-      return memo.remembered(nexusId, `flow|${since.toMillis()}`, 'revision', async () => {
+      const load = async () => {
         const rows = await prisma.pbi.findMany({
           where: { nexusId, OR: [{ finishedAt: null, discardedAt: null }, { lastEventAt: { gte: since.toJSDate() } }] },
         });
         return rows.map(toPbi);
-      });
+      };
+      // thousands of PBIs on a large Nexus: a write replaces the PBIs it wrote rather than making every one read again
+      const keep = keepForFlow(since);
+      return memo.remembered(
+        nexusId,
+        `flow|${since.toMillis()}`,
+        'revision',
+        load,
+        (list, writes) =>
+          keep(
+            list,
+            writes.map((w) => w.after),
+          ),
+        keep,
+      );
     },
 
     /** The `limit` PBIs that entered one of the stages last, not discarded (e.g. the stages of the finished part). */
@@ -227,18 +264,7 @@ export function pbiRepository(
      * days before these.
      */
     async firstStarts(nexusId: string): Promise<FirstStarts> {
-      return memo.remembered(nexusId, 'first-starts', 'revision', async () => {
-        const [nexus] = await prisma.$queryRaw<{ first: number | null }[]>`
-          SELECT extract(epoch FROM min("startedAt"))::float8 * 1000 AS first FROM "Pbi" WHERE "nexusId" = ${nexusId}`;
-        const teams = await prisma.$queryRaw<{ team: string; first: number }[]>`
-          SELECT sq->>'team' AS team, extract(epoch FROM min(coalesce(sq->>'startedAt', sq->>'doneAt')::timestamptz))::float8 * 1000 AS first
-          FROM "Pbi", jsonb_array_elements("squares") AS sq
-          WHERE "nexusId" = ${nexusId} AND coalesce(sq->>'startedAt', sq->>'doneAt') IS NOT NULL GROUP BY 1`;
-        return {
-          nexus: nexus.first === null ? null : instantAt(nexus.first),
-          teams: new Map(teams.map((t) => [t.team, instantAt(t.first)])),
-        };
-      });
+      return memo.remembered(nexusId, 'first-starts', 'revision', loadFirstStarts(nexusId), keepFirstStarts);
     },
 
     /**
@@ -553,4 +579,44 @@ function flowHistory(
     else if (type === 'pbi.added' || type === 'pbi.moved') entries.push({ stage: stage!, at });
   }
   return { key: r.key, title: r.title, startedAt: r.started, finishedAt: r.finished, entries, blocks };
+}
+
+/** The flow list after writes: each written PBI in it when open or touched since `since`, the query's own rule. */
+function keepForFlow(since: DateTime) {
+  const belongs = (p: Pbi) => (!p.finishedAt && !p.discardedAt) || p.lastEventAt >= since;
+  return (list: readonly Pbi[], written: readonly Pbi[]): readonly Pbi[] => {
+    const byKey = new Map(written.map((p) => [p.key, p]));
+    return [...list.filter((p) => !byKey.has(p.key)), ...[...byKey.values()].filter(belongs)];
+  };
+}
+
+/** A square's first sign of work: its start, or when it was done without one. */
+const firstSign = (s: Square) => s.startedAt ?? s.doneAt;
+
+/**
+ * The first starts after writes: an earlier start lowers one; unknowable when a write takes back the very start that
+ * was first (the next earliest is not held).
+ */
+function keepFirstStarts(first: FirstStarts, writes: readonly PbiWrite[]): FirstStarts | undefined {
+  let nexus = first.nexus;
+  const teams = new Map(first.teams);
+  for (const { before, after } of writes) {
+    if (lostFirst(nexus, before?.startedAt ?? null, after.startedAt)) return undefined;
+    if (after.startedAt && (!nexus || after.startedAt < nexus)) nexus = after.startedAt;
+    for (const square of before?.squares ?? []) {
+      const now = after.squares.find((s) => s.team === square.team);
+      if (lostFirst(teams.get(square.team) ?? null, firstSign(square), now ? firstSign(now) : null)) return undefined;
+    }
+    for (const square of after.squares) {
+      const sign = firstSign(square);
+      const known = teams.get(square.team);
+      if (sign && (!known || sign < known)) teams.set(square.team, sign);
+    }
+  }
+  return { nexus, teams };
+}
+
+/** Whether the instant that was first is gone: it was this PBI's, and the write moved or removed it. */
+function lostFirst(first: DateTime | null, was: DateTime | null, is: DateTime | null): boolean {
+  return first !== null && was !== null && was.toMillis() === first.toMillis() && is?.toMillis() !== was.toMillis();
 }

@@ -372,6 +372,60 @@ describeEachDatabase('remembered reads', (db) => {
     expect((await reader.pbis.listOpen(nexus.id)).find((p) => p.key === 'D')?.stage).toBe('refining');
   });
 
+  test('the flow list and the first starts, kept across writes here and elsewhere, equal a fresh load', async () => {
+    const here = openStore(db(), 'replica-1');
+    const elsewhere = openStore(db(), 'replica-2');
+    const nexus = (await here.nexuses.create(settings, {
+      type: 'nexus.created',
+      at: t0,
+      actor: 'U1',
+      value: {},
+    })) as Nexus;
+    const rng = seededRng('flow-list');
+    const pick = <T>(xs: readonly T[]) => xs[Math.floor(rng() * xs.length)];
+    const since = t0.plus({ days: 3 });
+    const flowList = async (s: Store) =>
+      (await s.pbis.listForFlow(nexus.id, since)).map((p) => `${p.key}:${p.stage}:${p.lastEventAt.toMillis()}`).sort();
+    const firsts = async (s: Store) => {
+      const { nexus: first, teams } = await s.pbis.firstStarts(nexus.id);
+      return {
+        nexus: first?.toMillis() ?? null,
+        teams: Object.fromEntries([...teams].map(([t, d]) => [t, d.toMillis()])),
+      };
+    };
+    const stages = DEMO_WORKFLOW.stages.map((st) => st.name);
+    let at = t0;
+    for (let step = 0; step < 80; step++) {
+      at = at.plus({ hours: 2 });
+      const store = rng() < 0.7 ? here : elsewhere;
+      const who = { at, actor: 'U1' };
+      const keys = (await store.pbis.listOpen(nexus.id)).map((p) => p.key);
+      if (keys.length < 3 || rng() < 0.2) {
+        await store.pbis.add(nexus, null, (k) => ({ ...added(k, pick(stages), ['Alpha', 'Beta'])(k), at }));
+      } else {
+        const key = pick(keys);
+        const roll = rng();
+        await store.pbis.change(nexus, key, (p) =>
+          roll < 0.4
+            ? decideMove(nexus, p, pick(stages), who)
+            : roll < 0.85
+              ? decideSquare(nexus, p, pick(['Alpha', 'Beta']), pick(['start', 'done', 'reset'] as const), who)
+              : decideDiscard(p, null, who),
+        );
+      }
+      if (step % 7 === 0) {
+        const fresh = openStore(db(), `fresh-${step}`);
+        expect(await flowList(here)).toEqual(await flowList(fresh));
+        expect(await firsts(here)).toEqual(await firsts(fresh));
+      }
+    }
+    const fresh = openStore(db(), 'fresh');
+    expect(await flowList(here)).toEqual(await flowList(fresh));
+    expect(await flowList(elsewhere)).toEqual(await flowList(fresh));
+    expect(await firsts(here)).toEqual(await firsts(fresh));
+    expect((await flowList(fresh)).length).toBeGreaterThan(5);
+  });
+
   test("changing the Nexus's flow is seen by remembered reads", async () => {
     const store = openStore(db(), 'replica-1');
     const nexus = (await store.nexuses.create(settings, {
