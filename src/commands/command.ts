@@ -2,6 +2,7 @@ import type { DateTime } from 'luxon';
 import type { Nexus } from '../domain/nexus';
 import type { Reply } from '../render/reply';
 import type { Store } from '../store';
+import type { ChannelPosts } from './channel-posts';
 import type { LongJobs } from './long-jobs';
 import type { SharedFiles } from './shared-files';
 
@@ -22,6 +23,8 @@ export type CommandContext = {
   files?: SharedFiles;
   /** when the person asked (Slack: the request's arrival): a PBI changed since is not changed by this command */
   askedAt?: DateTime;
+  /** channels besides this one the bot posts in (a team's own): Slack's, or the console's output */
+  channels?: ChannelPosts;
 };
 
 export type NexusContext = CommandContext & { nexus: Nexus };

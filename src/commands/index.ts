@@ -39,6 +39,7 @@ import { nexusSetup } from './nexus/setup';
 import { nexusSle } from './nexus/sle';
 import { nexusSprint } from './nexus/sprint';
 import { nexusStage } from './nexus/stage';
+import { nexusTeamChannel } from './nexus/team-channel';
 import { nexusTeams } from './nexus/teams';
 import { nexusTracker } from './nexus/tracker';
 import { nexusZone } from './nexus/zone';
@@ -90,6 +91,7 @@ export const COMMANDS: readonly AnyCommand[] = [
   forecastAccuracy,
   nexusSetup,
   nexusTeams,
+  nexusTeamChannel,
   nexusStage,
   nexusClass,
   nexusFlow,

@@ -4,6 +4,7 @@ import { createInterface } from 'node:readline';
 import type { Readable, Writable } from 'node:stream';
 import { renderPng } from '../charts/render-png';
 import { runLine } from '../commands';
+import type { ChannelPosts } from '../commands/channel-posts';
 import type { CommandContext } from '../commands/command';
 import type { ChartAttachment, FileAttachment } from '../render/reply';
 import { localFiles } from './local-files';
@@ -23,6 +24,18 @@ async function writeExport(file: FileAttachment, dir: string): Promise<string> {
   await mkdir(dir, { recursive: true });
   await writeFile(where, file.content);
   return where;
+}
+
+/** The console's other channels: a post there is printed as a channel post, naming the channel. */
+export function consoleChannels(output: Writable): ChannelPosts {
+  return {
+    async post(channel, reply) {
+      const channelId = channel.name ?? channel.id!;
+      output.write(`[posted in #${channelId}]\n${blocksToText(reply.blocks)}\n`);
+      if (reply.thread) output.write(`[in its thread]\n${blocksToText(reply.thread)}\n`);
+      return { channelId };
+    },
+  };
 }
 
 export const LOCAL_WORKSPACE = 'local';
@@ -46,7 +59,14 @@ export async function runConsole(
       if (!line.startsWith('/')) io.output.write('Commands start with /, e.g. /nexus help\n');
       else {
         const files = localFiles(ctx.filesDir);
-        const reply = await runLine(line, { ...ctx, files, workspaceId: LOCAL_WORKSPACE, userId: LOCAL_USER });
+        const channels = consoleChannels(io.output);
+        const reply = await runLine(line, {
+          ...ctx,
+          files,
+          channels,
+          workspaceId: LOCAL_WORKSPACE,
+          userId: LOCAL_USER,
+        });
         const where = reply.visibility === 'channel' ? `[posted in #${ctx.channelId}]` : '[only you see this]';
         io.output.write(`${where}\n${blocksToText(reply.blocks)}\n`);
         if (reply.thread) io.output.write(`[in its thread]\n${blocksToText(reply.thread)}\n`);

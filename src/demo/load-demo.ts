@@ -70,6 +70,7 @@ export async function loadDemo(db: Database, channelId: string, now: DateTime): 
     digest: { time: '09:30', days: ['mon', 'tue', 'wed', 'thu', 'fri'], enabled: true },
     forecast: { days: 'calendar', sprintDays: 14, sprintStart: null },
     sprintReports: { review: false, retro: false },
+    teamChannels: [],
     classes: [],
     nit: [NIT],
     createdBy: NIT,

@@ -89,7 +89,7 @@ export function buildDigest(input: DigestInput): Digest {
     late: lateFixedDates(open, input.likelyDone),
     wipTrend,
     stopStarting: stopStarting(input, days, aging),
-    stalls: stalls(open, today, zone),
+    stalls: integrationStalls(open, today, zone),
     waiting: waitingInProgress(open),
     refinement: refinement(input),
     yesterday: yesterday(input),
@@ -164,7 +164,7 @@ function stopStarting(input: DigestInput, days: CalendarDate[], aging: AgingItem
 }
 
 /** Some team squares done, others not started, for more than STALL_DAYS since the first was done. */
-function stalls(open: readonly Pbi[], today: CalendarDate, zone: string): Stall[] {
+export function integrationStalls(open: readonly Pbi[], today: CalendarDate, zone: string): Stall[] {
   return open
     .flatMap((pbi) => {
       const done = pbi.squares.filter((s) => s.state === 'done' && s.doneAt);

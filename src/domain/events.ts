@@ -52,7 +52,9 @@ export type NexusEvent = {
     | 'nexus.forecast-changed'
     /** the Sprint cadence: value { firstDay, length } */
     | 'nexus.sprint-changed'
-    | 'nexus.classes-changed';
+    | 'nexus.classes-changed'
+    /** a team's own channel set or taken away: value, the Nexus's team channels [{ team, channelId }] */
+    | 'nexus.team-channels-changed';
   at: DateTime;
   actor: string;
   /** the setting's new value, whole, so history alone can rebuild it */

@@ -42,8 +42,28 @@ export type Nexus = {
   classes: ServiceClass[];
   /** Slack user ids of the Nexus Integration Team, who may change the Nexus's settings */
   nit: string[];
+  /** teams whose own flow is posted in a channel of their own (`/nexus team <team> channel`), as the Nexus names them */
+  teamChannels: TeamChannel[];
   createdBy: string;
 };
+
+/** A team's own channel: its squares past its SLE and a daily line go there, not into the Nexus digest's thread. */
+export type TeamChannel = { team: string; channelId: string };
+
+/** The team's channel, or null when its flow stays in the Nexus channel. */
+export function teamChannelOf(nexus: Pick<Nexus, 'teamChannels'>, team: string): string | null {
+  return nexus.teamChannels.find((c) => sameTeam(c.team, team))?.channelId ?? null;
+}
+
+/** The team channels with `team`'s set to `channelId` (null: taken away), in the order the teams were given one. */
+export function withTeamChannel(
+  channels: readonly TeamChannel[],
+  team: string,
+  channelId: string | null,
+): TeamChannel[] {
+  const others = channels.filter((c) => !sameTeam(c.team, team));
+  return channelId === null ? others : [...others, { team, channelId }];
+}
 
 /**
  * A team's name: letters, digits, spaces and `-_.`, starting and ending with a letter, digit or one of `-_.`, at most
@@ -68,7 +88,12 @@ export function findTeam(nexus: Pick<Nexus, 'teams'>, name: string): string | un
 
 /** `team`: the first name at fault; `others`: every other one, so a refusal names them all. */
 export type TeamsProblem =
-  | { problem: 'unknown-team' | 'duplicate-team' | 'invalid-team-name'; team: string; others?: string[] }
+  | {
+      problem: 'unknown-team' | 'duplicate-team' | 'invalid-team-name';
+      team: string;
+      others?: string[];
+      teams?: string[];
+    }
   | { problem: 'team-in-use'; team: string; keys?: string[] }
   | { problem: 'too-many-teams'; count: number };
 

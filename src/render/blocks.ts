@@ -102,6 +102,7 @@ export function plainText(mrkdwn: string): string {
       (_m, url: string, label: string) => `${label} (${url.replace(/%7C/g, '|')})`,
     )
     .replace(/<@([^>|]+)>/g, '@$1')
+    .replace(/<#([^>|]+)(?:\|([^>]*))?>/g, (_m, id: string, name?: string) => `#${name || id}`)
     .replace(/<!(\w+)>/g, '@$1')
     .replace(/(^|[\s(])\*([^*\n]+)\*(?=[\s).,:;!?]|$)/g, '$1$2')
     .replace(/(^|[\s(])_([^_\n]+)_(?=[\s).,:;!?]|$)/g, '$1$2')

@@ -190,6 +190,20 @@ export function explain(p: Problem): string {
       return p.disconnecting
         ? `${TRACKER_NAMES[p.kind]} is not connected to this Nexus.`
         : `${TRACKER_NAMES[p.kind]} is not connected to this Nexus; \`/nexus tracker ${p.kind}\` connects it.`;
+    case 'team-channel-is-nexus':
+      return `This is the Nexus channel, where ${escape(p.team)}'s flow goes without a channel of its own: name another, or \`off\`.`;
+    case 'same-team-channel':
+      return `${escape(p.team)}'s flow already goes to <#${p.channelId}>: nothing changed.`;
+    case 'no-team-channel':
+      return `${escape(p.team)} has no channel of its own: its flow is in the Nexus digest already.`;
+    case 'channel-not-picked':
+      return `Slack gave only the name #${escape(p.name)}: type \`#\`, pick the channel from the list, then send the command.`;
+    case 'bot-not-in-channel':
+      return `Nexus Flow is not in <#${p.channelId}>, so it can't post there: type \`/invite @Nexus Flow\` in that channel, then send this again. Nothing changed.`;
+    case 'channel-not-found':
+      return `Nexus Flow can't find the channel ${escape(p.channel)}: type \`#\` and pick one from the list.`;
+    case 'channel-no-door':
+      return "A team's channel is set with the slash command in the Nexus channel.";
     case 'unknown-class':
       return `There is no class of service ${code(p.serviceClass.slice(0, MAX_CLASS_NAME))}. Classes: ${p.classes.map(code).join(', ')}.`;
     case 'invalid-class-name':
@@ -268,6 +282,8 @@ const OF_WHAT_WAS_TYPED: ReadonlySet<Problem['problem']> = new Set([
   'depends-on-itself',
   'unknown-stage',
   'unknown-team',
+  'channel-not-picked',
+  'channel-not-found',
   'invalid-stage-name',
   'invalid-team-name',
   'duplicate-key',

@@ -94,7 +94,18 @@ function saidOf(changed: SettingsChanged, who: string, nexus: Nexus): string {
     }
     case 'sprint':
       return sprintSaid(changed, nexus, who);
+    case 'team-channel':
+      return teamChannelSaid(changed, who);
   }
+}
+
+/** The channel's sentence about a team's own channel, and what goes there. */
+function teamChannelSaid(changed: SettingsChanged & { setting: 'team-channel' }, who: string): string {
+  const team = escape(changed.team);
+  if (changed.channelId === null)
+    return `📣 ${who} took ${team}'s own channel away: its squares past its SLE are in the Nexus digest again.`;
+  const daily = changed.digestTime ? `, and a daily line at ${changed.digestTime}` : '';
+  return `📣 ${who} sent ${team}'s flow to <#${changed.channelId}>: its squares past its SLE and what waits on it${daily}. This channel keeps the integration view.`;
 }
 
 /** The channel's sentence about the Sprint cadence or the Sprint reports, and when the reports are next posted. */
@@ -143,6 +154,10 @@ function detailOf(changed: SettingsChanged, nexus: Nexus): string | null {
       return "Working days are the digest's days (`/nexus digest`). `/forecast sprint` uses the Sprint length.";
     case 'sprint':
       return "Sprints are counted in the Nexus's time zone; `/nexus sprint` shows this Sprint's dates.";
+    case 'team-channel':
+      return nexus.teamChannels.length
+        ? `Team channels: ${nexus.teamChannels.map((c) => `${escape(c.team)} <#${c.channelId}>`).join(', ')}.`
+        : null;
   }
 }
 

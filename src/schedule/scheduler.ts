@@ -1,10 +1,11 @@
 import type { DateTime } from 'luxon';
 import type { NexusContext } from '../commands/command';
 import { loadDigest, renderDigest } from '../commands/flow/digest';
+import { teamDailyReply } from '../commands/flow/team-daily';
 import { nexusRetro } from '../commands/nexus/retro';
 import { nexusReview } from '../commands/nexus/review';
 import { localDate } from '../domain/calendar';
-import type { Nexus } from '../domain/nexus';
+import { type Nexus, type SprintReport, teamChannelOf } from '../domain/nexus';
 import type { Logger } from '../log';
 import type { Metrics } from '../metrics';
 import type { Reply } from '../render/reply';
@@ -20,7 +21,13 @@ const TICK_MS = 60_000;
  * Posts a scheduled report to its Nexus's channel (Slack, or the console's output), calling `posted` the moment the
  * channel message is out: what fails after it (the thread, the chart) must not make another round post it again.
  */
-export type DigestPoster = (nexus: Nexus, reply: Reply, posted: () => Promise<void>) => Promise<void>;
+export type DigestPoster = (
+  nexus: Nexus,
+  reply: Reply,
+  posted: () => Promise<void>,
+  /** a channel of the Nexus's other than its own (a team's); none: the Nexus channel */
+  channelId?: string,
+) => Promise<void>;
 export type SchedulerDeps = {
   store: Store;
   now: () => DateTime;
@@ -31,11 +38,21 @@ export type SchedulerDeps = {
 };
 
 /** What a replica posts by itself, each made when it is posted, as it would answer the command typed. */
-const SCHEDULED: Record<PostSlot['report'], (ctx: NexusContext) => Promise<Reply>> = {
+const SCHEDULED: Record<'digest' | SprintReport, (ctx: NexusContext) => Promise<Reply>> = {
   digest: async (ctx) => renderDigest(await loadDigest(ctx)),
   review: async (ctx) => nexusReview.render(await nexusReview.execute({}, ctx), ctx),
   retro: async (ctx) => nexusRetro.render(await nexusRetro.execute({}, ctx), ctx),
 };
+
+const TEAM = 'team:';
+const teamOf = (report: PostSlot['report']): string | null =>
+  report.startsWith(TEAM) ? report.slice(TEAM.length) : null;
+
+/** A slot's post, made as it goes out; a team's daily line names its team in the slot. */
+function scheduled(report: PostSlot['report'], ctx: NexusContext): Promise<Reply> {
+  const team = teamOf(report);
+  return team === null ? SCHEDULED[report as 'digest' | SprintReport](ctx) : teamDailyReply(ctx, team);
+}
 
 /**
  * Nexuses one replica posts to at the same time. Each waits mostly on Slack (and on its per-channel limit of about one
@@ -63,8 +80,11 @@ export async function postDueReports(deps: SchedulerDeps): Promise<number> {
 function duePosts(nexus: Nexus, at: DateTime): PostSlot[] {
   const digest = dueSlot(nexus, at);
   const today = localDate(at, nexus.timeZone);
+  // each team with a channel of its own gets its daily line there, after the digest that leaves its details out
+  const teams = nexus.teamChannels.filter((c) => nexus.teams.includes(c.team));
   return [
     ...(digest ? [{ nexusId: nexus.id, date: digest, report: 'digest' as const }] : []),
+    ...(digest ? teams.map((c) => ({ nexusId: nexus.id, date: digest, report: `${TEAM}${c.team}` as const })) : []),
     ...dueSprintReports(nexus, at).map((report) => ({ nexusId: nexus.id, date: today, report })),
   ];
 }
@@ -90,23 +110,28 @@ async function postOne(nexus: Nexus, slot: PostSlot, { store, now, post, log, me
   const recordPosted = async () => {
     await store.digestRuns.posted(slot, now());
     isPosted = true;
-    metrics.scheduledPost(slot.report, 'posted');
+    metrics.scheduledPost(kindOf(slot), 'posted');
   };
   const about = { nexus: nexus.id, slot: slot.date, report: slot.report };
   try {
     const ctx = { store, now, workspaceId: nexus.workspaceId, channelId: nexus.channelId, userId: 'nexus-flow', nexus };
-    await post(nexus, await SCHEDULED[slot.report](ctx), recordPosted);
+    const team = teamOf(slot.report);
+    const channel = team === null ? undefined : (teamChannelOf(nexus, team) ?? undefined);
+    await post(nexus, await scheduled(slot.report, ctx), recordPosted, channel);
     if (!isPosted) await recordPosted();
   } catch (error) {
     if (isPosted) {
       log.warn({ err: error, ...about }, 'report posted, but its details failed; it is not posted again');
       return true;
     }
-    metrics.scheduledPost(slot.report, 'failed');
+    metrics.scheduledPost(kindOf(slot), 'failed');
     log.error({ err: error, ...about }, 'report not posted; another round will retry it');
   }
   return isPosted;
 }
+
+/** The slot's kind for the metrics, whose labels never name a team: `digest`, `review`, `retro` or `team`. */
+const kindOf = (slot: PostSlot) => (teamOf(slot.report) === null ? slot.report : 'team');
 
 /** Runs a round at once (a replica started at 09:00:30 posts the 09:00 digest now) and every minute until stopped; rounds never overlap. */
 export function startScheduler(deps: SchedulerDeps): () => Promise<void> {

@@ -7,8 +7,14 @@ import { isUniqueViolation } from './unique-violation';
 /** A claim not posted after this long is taken as its replica's crash, and claimed again. */
 export const STALE_CLAIM_MINUTES = 5;
 
-/** One scheduled post of a Nexus: what is posted (the digest, a Sprint report) and the local date it is posted for. */
-export type PostSlot = { nexusId: string; date: CalendarDate; report: 'digest' | SprintReport };
+/** A team's daily line in its own channel, claimed as a report of its own: `team:<team>`. */
+export type TeamReport = `team:${string}`;
+
+/**
+ * One scheduled post of a Nexus: what is posted (the digest, a Sprint report, a team's daily line) and the local date
+ * it is posted for.
+ */
+export type PostSlot = { nexusId: string; date: CalendarDate; report: 'digest' | SprintReport | TeamReport };
 
 /** The claim's outcome: this replica posts it; another holds it; or it is posted already. */
 export type Claim = 'claimed' | 'held' | 'posted';

@@ -2,7 +2,7 @@
 import { DateTime, FixedOffsetZone } from 'luxon';
 import type { Weekday } from '../domain/calendar';
 import type { NexusEvent, PbiEvent, SquareState } from '../domain/events';
-import type { Nexus } from '../domain/nexus';
+import type { Nexus, TeamChannel } from '../domain/nexus';
 import type { Pbi, Square } from '../domain/pbi';
 import { rankAdded } from '../domain/rank';
 import type { ServiceClass } from '../domain/service-class';
@@ -44,6 +44,7 @@ export function toNexus(row: NexusRow): Nexus {
     sprintReports: { review: row.sprintReview, retro: row.sprintRetro },
     classes: row.classes as ServiceClass[],
     nit: row.nitUserIds,
+    teamChannels: row.teamChannels as TeamChannel[],
     createdBy: row.createdBy,
   };
 }
@@ -72,6 +73,7 @@ export function nexusColumns(n: Omit<Nexus, 'id'>) {
     sprintRetro: n.sprintReports.retro,
     classes: n.classes as unknown as Prisma.InputJsonValue,
     nitUserIds: n.nit,
+    teamChannels: n.teamChannels as unknown as Prisma.InputJsonValue,
     createdBy: n.createdBy,
   };
 }

@@ -44,6 +44,7 @@ export async function createLargeNexus(
     digest: { time: '09:30', days: ['mon', 'tue', 'wed', 'thu', 'fri'], enabled: true },
     forecast: { days: 'calendar', sprintDays: 14, sprintStart: null },
     sprintReports: { review: false, retro: false },
+    teamChannels: [],
     classes: [],
     nit: ['U-bench'],
     createdBy: 'U-bench',

@@ -77,6 +77,7 @@ const LINES: Record<string, Line[]> = {
     { line: (n) => `/nexus setup --sle ${n}`, says: 'The SLE percentile is a whole number', anyWord: true },
   ],
   'nexus teams': [{ line: (n) => `/nexus teams remove ${n}` }],
+  'nexus team': [{ line: (n) => `/nexus team Alpha channel ${n}` }],
   'nexus stage': [
     { line: (n) => `/nexus stage wip ready ${n}`, says: 'A WIP limit is a whole number', anyWord: true },
     { line: (n) => `/nexus stage add review --wip ${n}`, says: 'A WIP limit is a whole number', anyWord: true },

@@ -16,6 +16,7 @@ const NEXUS: Nexus = {
   digest: { time: '09:30', days: ['mon', 'tue', 'wed', 'thu', 'fri'], enabled: true },
   forecast: { days: 'calendar', sprintDays: 14, sprintStart: null },
   sprintReports: { review: false, retro: false },
+  teamChannels: [],
   classes: [],
   nit: ['U1'],
   createdBy: 'U1',

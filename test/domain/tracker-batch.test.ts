@@ -33,6 +33,7 @@ const nexus: Nexus = {
   digest: { time: '09:30', days: ['mon'], enabled: true },
   forecast: { days: 'calendar', sprintDays: 14, sprintStart: null },
   sprintReports: { review: false, retro: false },
+  teamChannels: [],
   classes: [],
   nit: ['U1'],
   createdBy: 'U1',

@@ -49,6 +49,7 @@ async function buildMediumNexus(dataDir: string, end: DateTime): Promise<void> {
       digest: { time: '09:30', days: ['mon', 'tue', 'wed', 'thu', 'fri'], enabled: false },
       forecast: { days: 'calendar', sprintDays: 14, sprintStart: null },
       sprintReports: { review: false, retro: false },
+      teamChannels: [],
       classes: [],
       nit: ['U_NIT'],
       createdBy: 'U_NIT',

@@ -50,6 +50,7 @@ async function createNexus(
     digest,
     forecast: { days: 'calendar', sprintDays: 14, sprintStart: sprint?.sprintStart ?? null },
     sprintReports: sprint?.sprintReports ?? { review: false, retro: false },
+    teamChannels: [],
     classes: [],
     nit: ['U1'],
     createdBy: 'U1',

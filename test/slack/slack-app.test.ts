@@ -170,6 +170,27 @@ describeEachDatabase('Slack app over HTTP', (db) => {
     expect(decodePng(chart.bytes).width).toBeGreaterThanOrEqual(1280);
   });
 
+  test("a team's channel: picked from the list and posted in, or refused with what to do and nothing saved", async () => {
+    await s.command('/nexus', `setup ${SETUP}`);
+    const teamChannels = async () => (await s.store.nexuses.findByChannel('T1', 'C1'))!.teamChannels;
+    const typed = await s.command('/nexus', 'team Alpha channel #alpha');
+    expect(textOf(typed.reply)).toContain('Slack gave only the name #alpha: type #, pick the channel from the list');
+    s.fake.failNext('chat.postMessage', 'not_in_channel');
+    const outside = await s.command('/nexus', 'team Alpha channel &lt;#C0ALPHA|alpha&gt;');
+    expect(outside.reply?.response_type).toBe('ephemeral');
+    expect(textOf(outside.reply)).toContain(
+      "Nexus Flow is not in #C0ALPHA, so it can't post there: type /invite @Nexus Flow in that channel",
+    );
+    expect(s.fake.takeRejections().map((r) => r.error)).toEqual(['not_in_channel']);
+    expect(await teamChannels()).toEqual([]);
+    const set = await s.command('/nexus', 'team Alpha channel &lt;#C0ALPHA|alpha&gt;');
+    expect(set.reply?.response_type).toBe('in_channel');
+    expect(textOf(set.reply)).toContain("sent Alpha's flow to #C0ALPHA");
+    const [welcome] = s.fake.callsTo('chat.postMessage').filter((c) => c.body.channel === 'C0ALPHA');
+    expect(textOf(welcome.body)).toContain("@U_NIT sent Alpha's flow in the Nexus Shop here");
+    expect(await teamChannels()).toEqual([{ team: 'Alpha', channelId: 'C0ALPHA' }]);
+  });
+
   test('a Nexus is reached only from its own channel and workspace', async () => {
     await s.command('/nexus', `setup ${SETUP}`);
     expect(textOf((await s.command('/flow', 'board', { channel_id: 'C2' })).reply)).toContain(

@@ -155,6 +155,7 @@ describeEachDatabase('Slack buttons, modals and App Home', (db) => {
       digest: { time: '08:45' },
       forecast: { days: 'calendar', sprintDays: 14, sprintStart: null },
       sprintReports: { review: false, retro: false },
+      teamChannels: [],
       classes: [],
       nit: ['U_NIT'],
     });

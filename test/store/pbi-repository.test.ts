@@ -20,6 +20,7 @@ const settings: Omit<Nexus, 'id'> = {
   digest: { time: '09:30', days: ['mon'], enabled: true },
   forecast: { days: 'calendar', sprintDays: 14, sprintStart: null },
   sprintReports: { review: false, retro: false },
+  teamChannels: [],
   classes: [],
   nit: ['U1'],
   createdBy: 'U1',

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { DateTime } from 'luxon';
 import { runLine } from '../../src/commands';
+import type { ChannelPosts } from '../../src/commands/channel-posts';
 import type { LongJobs } from '../../src/commands/long-jobs';
 import type { SharedFiles } from '../../src/commands/shared-files';
 import { localFiles } from '../../src/console/local-files';
@@ -19,7 +20,14 @@ const SECRETS = sealedBox(randomBytes(32));
  */
 export function commandHarness(
   db: Database,
-  opts: { channelId?: string; workspaceId?: string; start?: string; jobs?: LongJobs; files?: SharedFiles } = {},
+  opts: {
+    channelId?: string;
+    workspaceId?: string;
+    start?: string;
+    jobs?: LongJobs;
+    files?: SharedFiles;
+    channels?: ChannelPosts;
+  } = {},
 ) {
   let now = DateTime.fromISO(opts.start ?? '2026-03-02T09:00:00', { zone: 'Europe/Berlin' });
   let userId = 'U_NIT';
@@ -33,6 +41,7 @@ export function commandHarness(
     jobs: opts.jobs,
     // as the console reads them: a path, relative to where the tests run
     files: opts.files ?? localFiles(process.cwd()),
+    channels: opts.channels,
   });
   return {
     store,

@@ -65,6 +65,7 @@ export async function seedManyNexuses(
       digest: { time: digestTime, days: ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'], enabled: true },
       forecast: { days: 'calendar', sprintDays: 14, sprintStart: null },
       sprintReports: { review: false, retro: false },
+      teamChannels: [],
       classes: [],
       nit: ['U1'],
       createdBy: 'U1',

@@ -1,6 +1,7 @@
 import { addDays, type CalendarDate } from '../../domain/calendar';
 import { buildDigest, type Digest, isQuiet, NUDGE_WORKING_DAYS, STALL_DAYS } from '../../domain/digest';
 import { nexusWip } from '../../domain/flow-metrics';
+import { teamChannelOf } from '../../domain/nexus';
 import type { Pbi } from '../../domain/pbi';
 import { fixedDatePbis } from '../../domain/service-class';
 import { sprintsOn } from '../../domain/sprint';
@@ -11,6 +12,7 @@ import { describeSprintChance } from '../../render/forecast-answer';
 import { pbiLine } from '../../render/pbi';
 import { digestButtons } from '../../render/pbi-buttons';
 import { inChannel, type Reply } from '../../render/reply';
+import { teamChannelsNote } from '../../render/team-channel';
 import { mapCommand, TRACKER_NAMES } from '../../render/tracker-news';
 import { andList, count, formatDate, inStage } from '../../render/words';
 import type { Held } from '../../store/inbox-repository';
@@ -114,8 +116,12 @@ async function likelyInNextSprint(ctx: NexusContext): Promise<number | null> {
 }
 
 /** One channel message with a line per finding; the items behind each finding go in its thread. */
-export function renderDigest({ digest, view, forecasts, held, chance, changes }: Outcome): Reply {
+export function renderDigest({ digest: all, view, forecasts, held, chance, changes }: Outcome): Reply {
   const { nexus } = view;
+  // a team with a channel of its own hears about its squares there (schedule/scheduler.ts), not in this thread
+  const routed = nexus.teamChannels.filter((c) => nexus.teams.includes(c.team));
+  const digest = { ...all, teamAging: all.teamAging.filter((a) => !teamChannelOf(nexus, a.square.team)) };
+  const routing = routed.length ? [context(teamChannelsNote(routed))] : [];
   const title = `${nexus.name} · digest · ${formatDate(view.today, view.today)}`;
   const y = digest.yesterday;
   const yesterdayLine = `Yesterday: ${y.integrated.length} integrated, ${y.started.length} started, ${y.blocked.length} blocked.`;
@@ -124,7 +130,7 @@ export function renderDigest({ digest, view, forecasts, held, chance, changes }:
       `✅ Flow is healthy: nothing aging, no WIP limit broken, nothing stalled. WIP ${nexusWip(view.open)}. ${yesterdayLine}`,
       ...(chance ? [describeSprintChance(chance, view.today)] : []),
     ].join('\n');
-    return inChannel(line, [section(`${bold(escape(title))}\n${line}`)]);
+    return inChannel(line, [section(`${bold(escape(title))}\n${line}`), ...routing]);
   }
   const lines = [
     ...(chance ? [describeSprintChance(chance, view.today)] : []),
@@ -139,6 +145,7 @@ export function renderDigest({ digest, view, forecasts, held, chance, changes }:
       header(title),
       section(lines.join('\n')),
       context('Details and the aging chart in the thread.'),
+      ...routing,
     ]),
     thread: details(digest, view, forecasts),
     chart,

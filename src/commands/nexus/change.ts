@@ -8,6 +8,7 @@ import type { DroppedMappings, TrackerKind } from '../../domain/tracker';
 import type { WorkflowProblem } from '../../domain/workflow';
 import { nextSprintReportsDay } from '../../schedule/report-slot';
 import type { SettingsInUse } from '../../store/nexus-repository';
+import type { ChannelPostProblem } from '../channel-posts';
 import type { NexusContext } from '../command';
 
 /**
@@ -26,7 +27,11 @@ export type NexusProblem =
   /** `/nexus sprint --review on` with no cadence to find the Sprints' last working days by */
   | { problem: 'reports-without-cadence' }
   /** `disconnecting` when the person asked to disconnect it, so there is nothing to tell them to do */
-  | { problem: 'tracker-not-connected'; kind: TrackerKind; disconnecting?: true };
+  | { problem: 'tracker-not-connected'; kind: TrackerKind; disconnecting?: true }
+  /** `/nexus team <team> channel` naming the Nexus's own channel, the team's channel already, or `off` with none */
+  | { problem: 'team-channel-is-nexus' | 'no-team-channel'; team: string }
+  | { problem: 'same-team-channel'; team: string; channelId: string }
+  | ChannelPostProblem;
 
 /** Why a settings change was not made: the command's own reason, the workflow's or the teams', or the store's. */
 export type SettingsProblem = NexusProblem | WorkflowProblem | TeamsProblem | ClassProblem | SettingsInUse;
@@ -52,6 +57,8 @@ export type SettingsChanged =
   | { setting: 'forecast'; forecast: ForecastSetting; workingDays: Weekday[] }
   /** `set`: a class the Nexus had given this SLE and WIP limit (none: null) */
   | { setting: 'class'; action: 'add' | 'set' | 'remove'; serviceClass: ServiceClass }
+  /** a team's own channel (null: taken away), and the digest time its daily line goes out at (null: digest off) */
+  | { setting: 'team-channel'; team: string; channelId: string | null; digestTime: string | null }
   /**
    * the cadence set (`forecast.sprintStart` null: forgotten; `cadenceKept`: only the Sprint reports changed), the
    * Sprints around the day it was set, and the day the Sprint reports are next posted (null: none posts by itself)

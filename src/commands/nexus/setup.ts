@@ -110,6 +110,7 @@ export async function setUpNexus(
     digest: { time: input.digestTime, days: ['mon', 'tue', 'wed', 'thu', 'fri'], enabled: true },
     forecast: { days: 'calendar', sprintDays: 14, sprintStart: null },
     sprintReports: { review: false, retro: false },
+    teamChannels: [],
     classes: [],
     nit: [userId],
     createdBy: userId,

@@ -33,7 +33,8 @@ export const nexusTeams = defineCommand<Input | ShowSetting, SettingsOutcome>({
       const changed =
         action === 'add' ? next.filter((t) => !nexus.teams.includes(t)) : nexus.teams.filter((t) => !next.includes(t));
       return {
-        after: { ...nexus, teams: next },
+        // a removed team's own channel goes with it
+        after: { ...nexus, teams: next, teamChannels: nexus.teamChannels.filter((c) => next.includes(c.team)) },
         value: next,
         changed: { setting: 'teams', action, changed, teams: next },
       };

@@ -6,6 +6,7 @@ import type { Logger } from '../../log';
 import { exportNotUploaded } from '../../render/export-csv';
 import { type Reply, threadNotPosted } from '../../render/reply';
 import { askedAt } from '../asked-at';
+import { slackChannelPosts } from '../channel-posts';
 import { commandContext, type SlackDeps } from '../deps';
 import { postInChannel, sendAnswer, slackMessages, uploadChart, uploadFile } from '../message';
 import { ackOnce } from '../refuse-replays';
@@ -68,7 +69,11 @@ export function registerCommands(app: App, deps: SlackDeps): void {
       const started = performance.now();
       const seconds = () => (performance.now() - started) / 1000;
       const files = slackFiles(client, context.botToken ?? client.token ?? '', ids);
-      const asked = { ...commandContext(deps, ids, files), askedAt: askedAt(context) };
+      const asked = {
+        ...commandContext(deps, ids, files),
+        askedAt: askedAt(context),
+        channels: slackChannelPosts(client),
+      };
       const reply = await runSlashCommand(slash, text, asked).catch((error: unknown) => {
         deps.metrics.commandAnswered(name, 'failed', seconds());
         throw error;

@@ -1,0 +1,2 @@
+-- AlterTable
+ALTER TABLE "Nexus" ADD COLUMN     "teamChannels" JSONB NOT NULL DEFAULT '[]';
