@@ -67,7 +67,8 @@ async function runLocal(argv: string[], db: Database, config: Config, log: Logge
       chartsDir: config.CHARTS_DIR,
       exportsDir: config.EXPORTS_DIR,
       filesDir: process.cwd(),
-      publicUrl: config.PUBLIC_URL ?? `http://localhost:${config.PORT}`,
+      // the port it listens on (PORT=0 takes a free one), so `/nexus share`'s link opens the board on this machine
+      publicUrl: config.PUBLIC_URL ?? `http://localhost:${server.port ?? config.PORT}`,
       jobs: jobsOf(config),
       kickImports: server.kickImports,
     };

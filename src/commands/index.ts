@@ -36,6 +36,7 @@ import { nexusNit } from './nexus/nit';
 import { nexusRetro } from './nexus/retro';
 import { nexusReview } from './nexus/review';
 import { nexusSetup } from './nexus/setup';
+import { nexusShare } from './nexus/share';
 import { nexusSle } from './nexus/sle';
 import { nexusSprint } from './nexus/sprint';
 import { nexusStage } from './nexus/stage';
@@ -106,6 +107,7 @@ export const COMMANDS: readonly AnyCommand[] = [
   nexusMap,
   nexusImport,
   nexusRetro,
+  nexusShare,
 ];
 
 /** The slash commands the app answers; the manifest must register exactly these. */

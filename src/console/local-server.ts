@@ -11,10 +11,11 @@ import type { Database } from '../store/database';
 import type { ImportPoster } from '../trackers/import-worker';
 import { startTrackerInbox } from '../trackers/serve';
 import { pathOf, type WebhookLimits } from '../trackers/webhook-handler';
+import { webBoard } from '../web/web-board';
 import { blocksToText } from './plain-text';
 
 /**
- * Local mode's HTTP side: tracker webhooks, /healthz, /readyz and /metrics on `port`, with what the trackers move printed beside the
+ * Local mode's HTTP side: tracker webhooks, the web board (`/n/<token>`), /healthz, /readyz and /metrics on `port`, with what the trackers move printed beside the
  * console's answers, and the imports of trackers' histories (their progress printed too). A busy port leaves the
  * console running without webhooks; imports run all the same.
  */
@@ -27,7 +28,7 @@ export async function startLocalServer(deps: {
   port: number;
   limits?: WebhookLimits;
   inboxKeepDays?: number;
-}): Promise<{ stop(): Promise<void>; kickImports(): void }> {
+}): Promise<{ stop(): Promise<void>; kickImports(): void; port: number | null }> {
   const print = async (_nexusId: string, news: TrackerNews) => {
     if (news.moves.length)
       deps.output.write(`[posted in the Nexus channel]\n${blocksToText(renderTrackerMoves(news.moves).blocks)}\n\n`);
@@ -43,9 +44,12 @@ export async function startLocalServer(deps: {
     replica: `console:${process.pid}`,
   });
   const health = new Map([...healthRoutes(deps.db), metricsRoute(metrics)].map((route) => [route.path, route.handler]));
+  const board = webBoard(deps);
   const server = createServer((req, res) => {
-    const route = health.get(pathOf(req));
+    const path = pathOf(req);
+    const route = health.get(path);
     if (route) route(req as Parameters<typeof route>[0], res);
+    else if (path.startsWith('/n/')) void board(req, res);
     else trackers.handler(req, res);
   });
   const listening = await listen(server, deps.port);
@@ -56,6 +60,7 @@ export async function startLocalServer(deps: {
       await trackers.stop();
     },
     kickImports: () => trackers.imports.kick(),
+    port: listening,
   };
 }
 

@@ -13,6 +13,7 @@ import type { Database } from '../store/database';
 import { secretsBox } from '../store/secrets-key';
 import { startTrackerInbox } from '../trackers/serve';
 import { WEBHOOK_PATH } from '../trackers/webhook-handler';
+import { WEB_METHODS, WEB_PATHS, webBoard } from '../web/web-board';
 import { createSlackApp } from './app';
 import { slackDigestPoster } from './digest-poster';
 import { slackImportPoster } from './import-poster';
@@ -59,7 +60,7 @@ export async function startSlack(config: Config, db: Database, log: Logger): Pro
 }
 
 /**
- * The Slack app with everything it serves: Slack's requests, tracker webhooks, /healthz, /readyz and /metrics, and the worker that
+ * The Slack app with everything it serves: Slack's requests, tracker webhooks, the web board (`/n/<token>`), /healthz, /readyz and /metrics, and the worker that
  * applies the tracker inbox and announces its moves in the Nexus channels. Not yet listening.
  */
 export function slackServer(
@@ -95,7 +96,9 @@ export function slackServer(
     replica: opts.replica ?? REPLICA,
   });
   const webhooks: CustomRoute = { path: WEBHOOK_PATH, method: ['POST'], handler: trackers.handler };
-  const customRoutes = [...healthRoutes(db), metricsRoute(metrics), webhooks];
+  const board = webBoard(deps);
+  const pages: CustomRoute[] = WEB_PATHS.map((path) => ({ path, method: WEB_METHODS, handler: board }));
+  const customRoutes = [...healthRoutes(db), metricsRoute(metrics), webhooks, ...pages];
   const app = createSlackApp({
     config,
     installations: clients.installations,

@@ -14,6 +14,7 @@ import { toPbi } from './rows';
 import type { SealedBox } from './sealed-box';
 import { seenRequestRepository } from './seen-request-repository';
 import { trackerRepository } from './tracker-repository';
+import { webShareRepository } from './web-share-repository';
 
 /**
  * The repositories a command uses; `source` says where the changes come from (console, slack…). `secrets` seals
@@ -35,6 +36,7 @@ export function openStore(db: Database, source: string, secrets: SealedBox | nul
     inbox: inboxRepository(db.prisma, m, db.kind === 'embedded'),
     notices: noticeRepository(db.prisma),
     imports: importRepository(db.prisma, secrets),
+    webShares: webShareRepository(db.prisma),
     seenRequests,
   });
   const store: Store = {
@@ -59,6 +61,7 @@ type Repositories = {
   notices: ReturnType<typeof noticeRepository>;
   imports: ReturnType<typeof importRepository>;
   seenRequests: ReturnType<typeof seenRequestRepository>;
+  webShares: ReturnType<typeof webShareRepository>;
 };
 
 export type Store = Repositories & {

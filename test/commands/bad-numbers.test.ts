@@ -113,6 +113,7 @@ const LINES: Record<string, Line[]> = {
   'nexus review': [{ line: (n) => `/nexus review ${n}` }],
   'nexus tracker': [{ line: (n) => `/nexus tracker ${n}` }],
   'nexus retro': [{ line: (n) => `/nexus retro ${n}`, says: 'This report takes no arguments' }],
+  'nexus share': [{ line: (n) => `/nexus share ${n}`, says: 'Nothing else follows it' }],
   'nexus map': [{ line: (n) => `/nexus map generic "Done" ${n}` }],
   'nexus import': [
     { line: (n) => `/nexus import jira --since ${n}` },

@@ -130,16 +130,16 @@ describe('local console, piped', () => {
     expect(answers(copy.stdout)).toBe(answers(demo.stdout));
   }, 180_000);
 
-  test('local mode serves tracker webhooks on PORT: a signed delivery moves the PBI and is told beside the console', async () => {
-    const port = await freePort();
+  /** The console left running on a free PORT, typed into line by line; `printed` waits for what it answers. */
+  async function liveConsole(name: string) {
     const child = spawn(process.execPath, [MAIN_JS], {
       cwd: ROOT,
       env: {
         PATH: process.env.PATH ?? '',
         HOME: process.env.HOME ?? '',
         LOG_LEVEL: 'warn',
-        PORT: String(port),
-        DATA_DIR: await seededDataDir(path.join(dataDir, 'webhooks')),
+        PORT: String(await freePort()),
+        DATA_DIR: await seededDataDir(path.join(dataDir, name)),
       },
     });
     let stdout = '';
@@ -150,8 +150,18 @@ describe('local console, piped', () => {
       while (!pattern.test(stdout) && Date.now() < until) await new Promise((r) => setTimeout(r, 50));
       const m = pattern.exec(stdout);
       if (!m) throw new Error(`never printed ${pattern}: ${stdout}`);
+      stdout = stdout.slice(m.index + m[0].length); // the next wait reads what follows
       return m;
     };
+    const end = async () => {
+      child.stdin.end();
+      await once(child, 'close');
+    };
+    return { child, printed, end };
+  }
+
+  test('local mode serves tracker webhooks on PORT: a signed delivery moves the PBI and is told beside the console', async () => {
+    const { child, printed, end } = await liveConsole('webhooks');
     try {
       child.stdin.write('/nexus setup --teams Alpha\n/nexus tracker generic\n');
       const [, url] = await printed(/URL: (http:\/\/localhost:\d+\/webhooks\/generic\/\S+)/);
@@ -175,8 +185,28 @@ describe('local console, piped', () => {
       child.stdin.write('/pbi show G-1\n');
       await printed(/G-1 · Ship it[\s\S]*in-progress/);
     } finally {
-      child.stdin.end();
-      await once(child, 'close');
+      await end();
+    }
+  });
+
+  test('/nexus share prints a link to the read-only board on the local server; /nexus share off turns it off', async () => {
+    const { child, printed, end } = await liveConsole('share');
+    try {
+      child.stdin.write('/nexus setup --teams Alpha\n/pbi add "Ship <b>it</b>" --teams Alpha --stage in-progress\n');
+      child.stdin.write('/nexus share\n');
+      const [, link] = await printed(/Open the board \((http:\/\/localhost:\d+\/n\/[A-Za-z0-9_-]{43})\)/);
+      const board = await fetch(link);
+      expect(board.status).toBe(200);
+      const html = await board.text();
+      expect(html).toContain('Ship &lt;b&gt;it&lt;/b&gt;');
+      expect(html).toContain('☐ Alpha'); // its team square, not started
+      child.stdin.write('/nexus share\n');
+      await printed(/already has a link to its board, and it is never shown twice/);
+      child.stdin.write('/nexus share off\n');
+      await printed(/The link to this Nexus's board is off/);
+      expect((await fetch(link)).status).toBe(404);
+    } finally {
+      await end();
     }
   });
 

@@ -255,8 +255,8 @@ function wordsOf(file: string): string[] {
   return found;
 }
 
-test('Slack and the scheduler word nothing a person reads: replies, form errors and forms come from src/render', () => {
-  const offenders = ['slack', 'schedule'].flatMap((dir) => filesUnder(path.join(SRC, dir)).flatMap(wordsOf));
+test('Slack, the scheduler and the web board word nothing a person reads: replies, forms and pages come from src/render', () => {
+  const offenders = ['slack', 'schedule', 'web'].flatMap((dir) => filesUnder(path.join(SRC, dir)).flatMap(wordsOf));
   // a button's refusal, a form and its field errors, a replay, a thread's details: render words them (explain in
   // render/problems.ts, render/setup-form.ts, render/block-form.ts, render/reply.ts, render/apology.ts); the adapter
   // says which problem, which field, which page, and sends
