@@ -54,6 +54,11 @@ const AUTO_KEY_PREFIX = 'PBI-';
 const MAX_WITH_URLS = 50;
 const INSERT_CHUNK = 2_000;
 
+/** What makes a PBI a person's own on their App Home: they added it, moved it or changed one of its squares. */
+const OWN_EVENTS = ['pbi.added', 'pbi.moved', 'square.changed'] as const;
+/** Events read per own PBI wanted: a person moves one PBI a few times. */
+const EVENTS_PER_OWN_PBI = 5;
+
 /** Reads of many PBIs go through the revision memo: reports repeat them far more often than PBIs change. */
 /** `askedAt`: when the request these changes answer was asked; a PBI changed since is not changed (changedSinceAsked) */
 export function pbiRepository(
@@ -411,6 +416,20 @@ export function pbiRepository(
         if (r.type === 'pbi.moved') return { ...base, kind: 'moved', from: r.from!, to: r.to! };
         return { ...base, kind: 'discarded' };
       });
+    },
+
+    /**
+     * Keys of PBIs `user` added, moved or changed a square of, the latest first, at most `limit`: read from their newest
+     * such events (a few per PBI), so a long history is not read whole.
+     */
+    async touchedBy(nexusId: string, user: string, limit: number): Promise<string[]> {
+      const rows = await prisma.event.findMany({
+        where: { nexusId, actor: user, type: { in: [...OWN_EVENTS] }, pbiKey: { not: null } },
+        orderBy: [{ occurredAt: 'desc' }, { id: 'desc' }],
+        select: { pbiKey: true },
+        take: limit * EVENTS_PER_OWN_PBI,
+      });
+      return [...new Set(rows.map((r) => r.pbiKey!))].slice(0, limit);
     },
 
     async history(nexusId: string, key: string): Promise<PbiEvent[]> {

@@ -1,6 +1,6 @@
 import type { App } from '@slack/bolt';
 import type { SlackDeps } from '../deps';
-import { publishHome } from '../home';
+import { homeState, publishHome } from '../home';
 import { linkSharedListener } from './link-shared';
 
 /**
@@ -10,7 +10,7 @@ import { linkSharedListener } from './link-shared';
 export function registerEvents(app: App, deps: SlackDeps): void {
   app.event('app_home_opened', async ({ event, body, client }) => {
     if (event.tab !== 'home') return;
-    await publishHome(client, deps, body.team_id, event.user, event.view?.private_metadata);
+    await publishHome(client, deps, body.team_id, event.user, homeState(event.view?.private_metadata));
   });
   app.event('link_shared', linkSharedListener(deps));
 }
