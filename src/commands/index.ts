@@ -284,7 +284,7 @@ function help(group: string): Reply {
       'Stage and team names ignore case; quote names with spaces. A title or reason in quotes is what they hold (`\\"` is a quote inside them); typed bare, it is kept as typed, quotes and all.',
     ),
     context(
-      "In Slack, a link to a tracker item one of the workspace's Nexuses knows unfurls into its PBI's card, and a message's *More actions* menu has *Add as PBI* and *Block a PBI with this*, which keep the message's link.",
+      "In Slack, a link to a tracker item one of the workspace's Nexuses knows unfurls into its PBI's card; a message's *More actions* menu has *Add as PBI*, *Block a PBI with this* and *Link to a PBI*, which keep the message's link; and a ⛔ reaction on the bot's news of a PBI offers you a button to block it.",
     ),
   );
   return ephemeral('Nexus Flow commands', blocks);

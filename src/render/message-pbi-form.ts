@@ -1,11 +1,14 @@
-import { MAX_KEY, MAX_TITLE } from '../domain/limits';
-import type { MessageBlock, MessagePbi } from '../domain/message-pbi';
+import { MAX_KEY, MAX_LINK_NOTE, MAX_TITLE } from '../domain/limits';
+import type { MessageBlock, MessageLink, MessagePbi } from '../domain/message-pbi';
 import type { Nexus } from '../domain/nexus';
-import { type Input, type Modal, multiSelect, section, select } from './blocks';
+import { code, escape, type Input, type Modal, multiSelect, section, select } from './blocks';
 
 export const MESSAGE_PBI_VIEW = 'pbi.add-from-message';
 export const MESSAGE_NEXUS_VIEW = 'pbi.add-from-message.nexus';
 export const MESSAGE_BLOCK_VIEW = 'pbi.block-with-message';
+export const MESSAGE_LINK_VIEW = 'pbi.link-from-message';
+/** Link to a PBI's title, on its forms. */
+export const LINK_TITLE = 'Link to a PBI';
 
 const plain = (text: string) => ({ type: 'plain_text' as const, text });
 
@@ -83,14 +86,63 @@ export function messageBlockForm(
   };
 }
 
+/**
+ * "Link to a PBI" on a message: which PBI (the key the message names, if any) and a note saying what the conversation
+ * is (its first line); the thread's link goes into the PBI's history.
+ */
+export function messageLinkForm(nexus: Nexus, suggested: MessageLink, privateMetadata: string): Modal {
+  const text = (block_id: string, label: string, initial: string, max: number, optional = false): Input => ({
+    type: 'input',
+    block_id,
+    label: plain(label),
+    element: {
+      type: 'plain_text_input',
+      action_id: 'value',
+      ...(initial ? { initial_value: initial } : {}),
+      max_length: max,
+    },
+    ...(optional ? { optional } : {}),
+  });
+  return {
+    type: 'modal',
+    callback_id: MESSAGE_LINK_VIEW,
+    private_metadata: privateMetadata,
+    title: plain(LINK_TITLE),
+    submit: plain('Link'),
+    close: plain('Cancel'),
+    blocks: [
+      section(
+        `The conversation's link goes into the history of a PBI of *${escape(nexus.name)}*, for its decision trail.`,
+      ),
+      text('key', 'PBI', suggested.key, MAX_KEY),
+      text('note', 'What was decided or talked about?', suggested.note, MAX_LINK_NOTE, true),
+    ],
+  };
+}
+
+/** The thread's short answer once it is linked: where its link went. */
+export function linkedInThread(key: string, nexusName: string): string {
+  return `🔗 This conversation is linked to *${escape(key)}* in ${escape(nexusName)}: ${code(`/pbi show ${key}`)} lists it.`;
+}
+
+/** "Link to a PBI" where the person is in no Nexus channel. */
+export const LINK_NO_NEXUS =
+  'Link to a PBI links to a PBI of a Nexus whose channel you are in, and you are in none here. Ask to be added to ' +
+  "your Scrum Teams' shared channel, where Nexus Flow is.";
+
+/** "Link to a PBI" on a message Slack no longer shows the bot. */
+export const LINK_MESSAGE_GONE =
+  'Nexus Flow cannot see that conversation any more (deleted, or in a private conversation it is not in), so it ' +
+  'cannot link it: nothing was linked. Copy its link into `/pbi link <key> <url>` instead.';
+
 /** Outside a Nexus channel, with several Nexuses the person is in: which one the PBI is for, first. */
-export function messageNexusForm(nexuses: readonly Nexus[], privateMetadata: string): Modal {
+export function messageNexusForm(nexuses: readonly Nexus[], privateMetadata: string, title = 'Add as PBI'): Modal {
   const choices = nexuses.map((n) => ({ text: n.name, value: n.channelId }));
   return {
     type: 'modal',
     callback_id: MESSAGE_NEXUS_VIEW,
     private_metadata: privateMetadata,
-    title: plain('Add as PBI'),
+    title: plain(title),
     submit: plain('Next'),
     close: plain('Cancel'),
     blocks: [

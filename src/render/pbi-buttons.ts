@@ -4,7 +4,7 @@ import type { Nexus } from '../domain/nexus';
 import type { Pbi } from '../domain/pbi';
 import { SNOOZE_DAYS } from '../domain/pbi-decisions';
 import { isFinishedStage, nextStage } from '../domain/workflow';
-import { actionRows, type Block, button } from './blocks';
+import { actionRows, type Block, button, escape, section } from './blocks';
 import { SQUARE_GLYPH } from './pbi';
 
 /**
@@ -76,6 +76,32 @@ export function digestButtons(pbi: Pbi): Block {
     buttons.push(button('⛔ Blocked…', `${PBI_ACTION_PREFIX}block`, value({ do: 'block', key: pbi.key }), 'danger'));
   return actionRows(buttons)[0];
 }
+
+/**
+ * A ⛔ reaction on a message of the bot's about PBIs, answered to that person alone (a reaction brings no trigger to
+ * open a form with): a "Block PBI-7…" button per PBI that can be blocked, which opens the Block form as the card's
+ * does; or, when none can, why.
+ */
+export function blockOffer(blockable: readonly Pbi[], others: readonly Pbi[]): { text: string; blocks: Block[] } {
+  if (!blockable.length) {
+    const why = others.map((p) => `${escape(p.key)} ${p.blocked ? 'is blocked already' : 'is finished'}`);
+    const text = `⛔ Nothing to block here: ${why.join(', ')}.`;
+    return { text, blocks: [section(text)] };
+  }
+  const keys = blockable.map((p) => escape(p.key)).join(', ');
+  const text = `⛔ Block ${keys}? The form asks what it waits for.`;
+  const buttons = blockable.map((p) =>
+    button(
+      `⛔ Block ${p.key}…`.slice(0, BUTTON_TEXT),
+      `${PBI_ACTION_PREFIX}block.${p.key}`,
+      JSON.stringify({ do: 'block', key: p.key } satisfies PbiButton),
+      'danger',
+    ),
+  );
+  return { text, blocks: [section(text), ...actionRows(buttons)] };
+}
+/** Slack shows a button's text up to 75 characters. */
+const BUTTON_TEXT = 75;
 
 /** What changed on a PBI since its card was drawn, so that a button on the card no longer applies. */
 type CardChange =

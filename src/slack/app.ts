@@ -25,6 +25,7 @@ export const BOT_SCOPES = [
   'groups:read',
   'links:read',
   'links:write',
+  'reactions:read',
 ];
 
 export type SlackAppOptions = {

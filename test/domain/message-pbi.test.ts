@@ -1,4 +1,4 @@
-import { blockFromMessage, pbiFromMessage } from '../../src/domain/message-pbi';
+import { blockFromMessage, pbiFromMessage, pbiKeysNamed } from '../../src/domain/message-pbi';
 
 const TEAMS = ['Alpha', 'Beta', 'Team Phoenix', 'Mobile-Apps'];
 
@@ -39,5 +39,37 @@ describe('a block suggested by a Slack message', () => {
 
   test('the reason leaves room for the link', () => {
     expect(blockFromMessage('x'.repeat(400), 220).reason).toHaveLength(220);
+  });
+});
+
+describe('the PBI keys a message of the bot names (a ⛔ reaction on it offers to block them)', () => {
+  test.each<[string, string[], string[], string[]]>([
+    [
+      'a tracker move',
+      ['🔀 A move from the tracker:', '`SHOP-12` <https://x.atlassian.net/browse/SHOP-12|Pay>: a → *b*'],
+      [],
+      ['SHOP-12'],
+    ],
+    [
+      'a change with its buttons',
+      ['⛔ <@U1> blocked *PBI-7*: waits'],
+      ['{"do":"unblock","key":"PBI-7"}', 'nope'],
+      ['PBI-7'],
+    ],
+    ['keys of other forms, in code', ['`acme/shop#45` and `AB#7` moved'], [], ['acme/shop#45', 'AB#7']],
+    [
+      'several, each once, in order',
+      ['PBI-3 then PBI-1, and PBI-3 again'],
+      ['{"key":"PBI-2"}'],
+      ['PBI-2', 'PBI-3', 'PBI-1'],
+    ],
+    ['no key: a number, a bold word with spaces, plain words', ['`42` *not a key* hello'], [], []],
+  ])('%s', (_, texts, values, keys) => {
+    expect(pbiKeysNamed(texts, values)).toEqual(keys);
+  });
+
+  test('at most 10 candidates', () => {
+    const many = Array.from({ length: 15 }, (_, i) => `PBI-${i + 1}`).join(' ');
+    expect(pbiKeysNamed([many], [])).toHaveLength(10);
   });
 });

@@ -8,7 +8,14 @@ const PERMALINK = (channel: string) => `https://shop.slack.com/archives/${channe
 type View = { callback_id: string; private_metadata: string; blocks: { block_id?: string; element?: any }[] };
 
 /** A message shortcut as Slack sends it (message_action) on a message in `channel`; what the bot said back. */
-async function messageAction(s: SlackApp, callback_id: string, text: string, channel = 'C1', user = 'U_DEV') {
+async function messageAction(
+  s: SlackApp,
+  callback_id: string,
+  text: string,
+  channel = 'C1',
+  user = 'U_DEV',
+  message: { ts?: string; thread_ts?: string } = {},
+) {
   const response_url = s.fake.responseUrl();
   const res = await s.slack.interaction({
     type: 'message_action',
@@ -19,8 +26,8 @@ async function messageAction(s: SlackApp, callback_id: string, text: string, cha
     channel: { id: channel, name: 'somewhere' },
     callback_id,
     trigger_id: 'trig-shortcut',
-    message_ts: TS,
-    message: { type: 'message', user: 'U_PO', ts: TS, text },
+    message_ts: message.ts ?? TS,
+    message: { type: 'message', user: 'U_PO', ts: TS, text, ...message },
     response_url,
   });
   expect(res.status).toBe(200);
@@ -158,5 +165,74 @@ describeEachDatabase('"Block a PBI with this" on a message', (db) => {
     const answer = JSON.parse(res.text) as { response_action: string; errors: Record<string, string> };
     expect(answer.errors.key).toContain('SHOP-99');
     expect(JSON.stringify((await s.command('/pbi', 'show SHOP-12')).reply.blocks)).not.toContain('Blocked');
+  });
+});
+
+describeEachDatabase('"Link to a PBI" on a message', (db) => {
+  let s: SlackApp;
+  beforeEach(async () => {
+    s = await startSlackApp(db());
+    await s.command('/nexus', `setup ${SETUP}`);
+    await s.command('/pbi', 'add "Checkout page" --teams Alpha --key SHOP-12 --stage doing');
+  });
+  afterEach(async () => {
+    await s.stop();
+  });
+
+  const REPLY_TS = '1700000050.000200';
+  async function linkWith(text: string, message: { ts?: string; thread_ts?: string } = {}) {
+    const answered = await messageAction(s, 'link_to_pbi', text, 'C1', 'U_DEV', message);
+    return { answered, form: s.fake.lastCall('views.open')?.body.view as View | undefined };
+  }
+  const values = (key: string, note: string) => ({
+    key: { value: { type: 'plain_text_input', value: key } },
+    note: { value: { type: 'plain_text_input', value: note || null } },
+  });
+
+  test("a reply in a thread links the thread's first message: history, /pbi show, the channel and the thread", async () => {
+    const { form } = await linkWith('We agreed: SHOP-12 ships without PayPal\nlegal is fine with it', {
+      ts: REPLY_TS,
+      thread_ts: TS,
+    });
+    expect(s.fake.lastCall('chat.getPermalink')?.body.message_ts).toBe(TS);
+    const fields = Object.fromEntries(form!.blocks.filter((b) => b.block_id).map((b) => [b.block_id, b.element]));
+    expect(form!.callback_id).toBe('pbi.link-from-message');
+    expect(fields.key.initial_value).toBe('SHOP-12');
+    expect(fields.note.initial_value).toBe('We agreed: SHOP-12 ships without PayPal');
+    expect(fields.note.max_length).toBe(150);
+    const res = await s.slack.submitView(form!, values('SHOP-12', 'Ships without PayPal'), 'V1', 'U_DEV');
+    expect(res.status).toBe(200);
+    const show = (await s.command('/pbi', 'show SHOP-12')).reply;
+    expect(JSON.stringify(show.blocks)).toContain(`<${PERMALINK('C1')}|Ships without PayPal>`);
+    expect(blocksToText(show.blocks)).toContain('linked it to Ships without PayPal');
+    const posts = s.fake.callsTo('chat.postMessage');
+    const told = posts.find((p) => !p.body.thread_ts && /linked \*SHOP-12\*/.test(p.body.text));
+    expect(told?.body.channel).toBe('C1');
+    expect(blocksToText(told!.body.blocks)).toContain('🔗 1 link · newest: Ships without PayPal');
+    const thread = posts.filter((p) => p.body.thread_ts === TS);
+    expect(thread.map((p) => p.body.text)).toEqual([
+      '🔗 This conversation is linked to *SHOP-12* in Shop: `/pbi show SHOP-12` lists it.',
+    ]);
+  });
+
+  test('an unknown PBI or a conversation linked already is refused beside the key; nothing is written', async () => {
+    const { form } = await linkWith('no key here');
+    expect(form!.blocks.find((b) => b.block_id === 'key')!.element.initial_value).toBeUndefined();
+    const unknown = await s.slack.submitView(form!, values('SHOP-99', ''), 'V1', 'U_DEV');
+    expect(JSON.parse(unknown.text).errors.key).toContain('There is no PBI `SHOP-99`');
+    await s.slack.submitView(form!, values('SHOP-12', ''), 'V1', 'U_DEV');
+    const twice = await s.slack.submitView(form!, values('SHOP-12', 'again'), 'V1', 'U_DEV');
+    expect(JSON.parse(twice.text).errors.key).toContain(`SHOP-12 is already linked to ${PERMALINK('C1')}`);
+    const show = (await s.command('/pbi', 'show SHOP-12')).reply;
+    expect(blocksToText(show.blocks).match(/linked it to/g)).toHaveLength(1);
+  });
+
+  test('a message the bot cannot see any more: one clear line, no form', async () => {
+    s.fake.failNext('chat.getPermalink', 'message_not_found');
+    s.fake.takeRejections();
+    const { answered } = await linkWith('Deleted meanwhile');
+    s.fake.takeRejections();
+    expect(answered[0].text).toContain('cannot see that conversation any more');
+    expect(s.fake.callsTo('views.open')).toEqual([]);
   });
 });

@@ -35,7 +35,7 @@ describeEachDatabase('installing in several workspaces (OAuth)', (db) => {
     const consent = new URL(start.headers.get('location')!);
     expect(consent.searchParams.get('client_id')).toBe('111.222');
     expect(consent.searchParams.get('scope')).toBe(
-      'commands,chat:write,files:write,files:read,channels:read,groups:read,links:read,links:write',
+      'commands,chat:write,files:write,files:read,channels:read,groups:read,links:read,links:write,reactions:read',
     );
     const cookie = start.headers.get('set-cookie')!.split(';')[0];
     const code = `code-${teamId}`;

@@ -62,6 +62,15 @@ export async function startFakeSlack() {
   let limited = 0;
   const shared = new Map<string, SharedSlackFile>();
   const downloads: { id: string; token: string | null }[] = [];
+  /** messages in channels by `channel ts`: the bot's posts, and those a test says a person wrote */
+  const messages = new Map<string, Record<string, any>>();
+  /** A message kept as reactions.get returns it; its ts, one no other message in the channel has. */
+  function keep(channel: string, message: Record<string, any>): string {
+    let ts = (Date.now() / 1000).toFixed(6);
+    while (messages.has(`${channel} ${ts}`)) ts = (Number(ts) + 0.000001).toFixed(6);
+    messages.set(`${channel} ${ts}`, { type: 'message', ts, ...message });
+    return ts;
+  }
   /** the bot scopes of the installed app: without files:read, files.* answer missing_scope */
   let scopes = ['commands', 'chat:write', 'files:write', 'files:read', 'channels:read', 'groups:read'];
   const server: Server = createServer(async (req, res) => {
@@ -230,8 +239,18 @@ export async function startFakeSlack() {
           is_enterprise_install: !!install.orgWide,
         };
       }
-      case 'chat.postMessage':
-        return { ok: true, channel: body.channel, ts: `${Date.now() / 1000}` };
+      case 'chat.postMessage': {
+        const blocks = typeof body.blocks === 'string' ? JSON.parse(body.blocks) : body.blocks;
+        const ts = keep(body.channel, { text: body.text, blocks, user: 'UBOT', bot_id: 'B1' });
+        return { ok: true, channel: body.channel, ts };
+      }
+      case 'reactions.get': {
+        // reactions:read's answer: the message whole, as Slack gives it (the reactions themselves are not kept)
+        const message = messages.get(`${body.channel} ${body.timestamp}`);
+        return message
+          ? { ok: true, type: 'message', channel: body.channel, message: { ...message, reactions: [] } }
+          : { ok: false, error: 'message_not_found' };
+      }
       case 'chat.getPermalink':
         return {
           ok: true,
@@ -291,6 +310,11 @@ export async function startFakeSlack() {
     callsTo: (method: string) => calls.filter((c) => c.method === method),
     lastCall: (method: string) => calls.filter((c) => c.method === method).at(-1),
     memberOf: (user: string, channels: string[]) => conversations.set(user, channels),
+    /** the messages of a channel (the bot's posts, those said by people), oldest first, each with its ts */
+    messagesIn: (channel: string) =>
+      [...messages].filter(([where]) => where.startsWith(`${channel} `)).map(([, message]) => message),
+    /** a message a person writes in a channel; its ts */
+    say: (channel: string, user: string, text: string) => keep(channel, { text, user }),
     /** an OAuth code Slack would hand out for an install into `teamId` */
     grantCode: (code: string, teamId: string, token: string) => installs.set(code, { teamId, token }),
     /** an OAuth code for an org-wide install into Enterprise Grid organisation `enterpriseId` (`teamId` is a workspace in it) */

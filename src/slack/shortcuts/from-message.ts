@@ -12,8 +12,13 @@ import {
 import type { SlackDeps } from '../deps';
 import { nexusesSeenBy } from '../home';
 
-/** The message a shortcut was used on, as its forms carry it: where it is, its link, and the Nexus once known. */
+/**
+ * The message a shortcut was used on, as its forms carry it: where it is, its link, and the Nexus once known. For a
+ * shortcut about the whole conversation (`threadRoot`), `ts` and `permalink` are those of its thread's first message.
+ */
 export type FromMessage = { channel: string; ts: string; permalink: string; nexusChannel: string };
+/** How a shortcut differs from Add as PBI's: the thread's link instead of the message's, and its own words. */
+export type ShortcutOptions = { threadRoot?: boolean; noNexus?: string; gone?: string; title?: string };
 /** A shortcut's form for one Nexus, filled from the message's text. */
 export type FormFor = (nexus: Nexus, from: FromMessage, text: string) => Modal;
 
@@ -41,8 +46,9 @@ export function messageShortcuts(app: App, deps: SlackDeps) {
     await ack({ response_action: 'update', view: formFor(nexus, { ...from, nexusChannel: nexus.channelId }, text) });
   });
   return {
-    add(shortcutId: string, formFor: FormFor): void {
+    add(shortcutId: string, formFor: FormFor, options: ShortcutOptions = {}): void {
       forms.set(shortcutId, formFor);
+      const { noNexus = NO_NEXUS, gone = MESSAGE_GONE } = options;
       app.shortcut({ callback_id: shortcutId, type: 'message_action' }, async (args: ShortcutArgs) => {
         const { ack, shortcut, client, respond } = args;
         await ack();
@@ -50,16 +56,18 @@ export function messageShortcuts(app: App, deps: SlackDeps) {
         const channel = shortcut.channel.id;
         const here = await deps.store.nexuses.findByChannel(teamId, channel);
         const nexuses = here ? [here] : await nexusesSeenBy(client, deps, teamId, shortcut.user.id);
-        if (!nexuses.length) return void (await respond({ response_type: 'ephemeral', text: NO_NEXUS }));
-        const permalink = await permalinkOf(client, channel, shortcut.message.ts);
-        if (!permalink) return void (await respond({ response_type: 'ephemeral', text: MESSAGE_GONE }));
+        if (!nexuses.length) return void (await respond({ response_type: 'ephemeral', text: noNexus }));
+        const root = shortcut.message.thread_ts as string | undefined;
+        const ts = options.threadRoot && root ? root : shortcut.message.ts;
+        const permalink = await permalinkOf(client, channel, ts);
+        if (!permalink) return void (await respond({ response_type: 'ephemeral', text: gone }));
         const text = shortcut.message.text ?? '';
-        const from = { channel, ts: shortcut.message.ts, permalink };
+        const from = { channel, ts, permalink };
         const carried: Carried = { ...from, shortcut: shortcutId, text: text.slice(0, TEXT_CARRIED) };
         const view =
           nexuses.length === 1
             ? formFor(nexuses[0], { ...from, nexusChannel: nexuses[0].channelId }, text)
-            : messageNexusForm(nexuses, JSON.stringify(carried));
+            : messageNexusForm(nexuses, JSON.stringify(carried), options.title);
         await client.views.open({ trigger_id: shortcut.trigger_id, view });
       });
     },
