@@ -4,7 +4,7 @@ import { renderPng } from '../charts/render-png';
 import type { NexusContext } from '../commands/command';
 import type { LongJobs } from '../commands/long-jobs';
 import type { Logger } from '../log';
-import { ALLOWED_METHODS, HTML_TYPE, PAGE_HEADERS, PNG_TYPE } from '../render/web/headers';
+import { ALLOWED_METHODS, HTML_TYPE, PAGE_HEADERS, PNG_TYPE, SVG_TYPE } from '../render/web/headers';
 import { BUSY_PAGE, FAILED_PAGE, METHOD_NOT_ALLOWED_PAGE, NOT_FOUND_PAGE } from '../render/web/pages';
 import type { Store } from '../store';
 import { pathOf } from '../trackers/webhook-handler';
@@ -15,10 +15,12 @@ export const WEB_PATHS = ['/n/:token', '/n/:token/:page', '/n/:token/pbi/:key', 
 export const WEB_METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'];
 
 /**
- * Pages of one Nexus drawn at once; more wait for none and get 429. A board is read by people, a few at a time: a
- * crawler or a reload storm on one link must not take the process's CPU from every other Nexus.
+ * Pages (and chart images) of one Nexus drawn at once; the rest wait their turn, up to WAITING_PER_NEXUS, and more
+ * get 429. A page's charts arrive together (the Charts page asks for 7); a crawler or a reload storm on one link must
+ * not take the process's CPU from every other Nexus.
  */
 export const PAGES_AT_ONCE_PER_NEXUS = 2;
+export const WAITING_PER_NEXUS = 16;
 
 export type WebDeps = { store: Store; now: () => DateTime; log: Logger; jobs?: LongJobs };
 
@@ -28,7 +30,7 @@ export type WebDeps = { store: Store; now: () => DateTime; log: Logger; jobs?: L
  * answer the same 404; nothing of another Nexus is reachable, since every read goes through the token's own Nexus.
  */
 export function webBoard(deps: WebDeps) {
-  const busy = new Map<string, number>();
+  const turns = new Map<string, Turns>();
   const send = (res: ServerResponse, status: number, body: string | Buffer, type = HTML_TYPE) => {
     res.writeHead(status, { ...PAGE_HEADERS, 'content-type': type, 'content-length': Buffer.byteLength(body) });
     res.end(body);
@@ -49,6 +51,7 @@ export function webBoard(deps: WebDeps) {
       rest[0] === 'chart' && rest.length === 2 ? await chartOf(ctx, rest[1]) : await webPageOf(ctx, rest, base);
     if (!found) return send(res, 404, NOT_FOUND_PAGE);
     if ('html' in found) return send(res, 200, found.html);
+    if ('svg' in found) return send(res, 200, found.svg, SVG_TYPE);
     return send(res, 200, await renderPng(found.spec), PNG_TYPE);
   };
   return async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
@@ -62,12 +65,12 @@ export function webBoard(deps: WebDeps) {
     const shared = rest.includes(null) ? null : await deps.store.webShares.find(token ?? '');
     const nexusId = shared?.nexusId;
     if (!nexusId) return send(res, 404, NOT_FOUND_PAGE);
-    const running = busy.get(nexusId) ?? 0;
-    if (running >= PAGES_AT_ONCE_PER_NEXUS) {
+    const nexusTurns = turns.get(nexusId) ?? { running: 0, waiting: [] };
+    turns.set(nexusId, nexusTurns);
+    if (!(await takeTurn(nexusTurns))) {
       res.setHeader('retry-after', '1');
       return send(res, 429, BUSY_PAGE);
     }
-    busy.set(nexusId, running + 1);
     try {
       // relative links: from `/n/<token>` they start with the token; deeper pages climb back to it
       const depth = segments.length - 1;
@@ -78,11 +81,24 @@ export function webBoard(deps: WebDeps) {
       if (!res.headersSent) send(res, 500, FAILED_PAGE);
       else res.destroy();
     } finally {
-      const left = (busy.get(nexusId) ?? 1) - 1;
-      if (left) busy.set(nexusId, left);
-      else busy.delete(nexusId);
+      const next = nexusTurns.waiting.shift();
+      if (next) next();
+      else if (--nexusTurns.running === 0) turns.delete(nexusId);
     }
   };
+}
+
+/** A Nexus's pages being drawn, and those waiting (each a resolve that hands it the turn of one that ended). */
+type Turns = { running: number; waiting: (() => void)[] };
+
+/** Resolves true when it is this request's turn, at once or after waiting; false when too many wait already. */
+function takeTurn(turns: Turns): Promise<boolean> {
+  if (turns.running < PAGES_AT_ONCE_PER_NEXUS) {
+    turns.running++;
+    return Promise.resolve(true);
+  }
+  if (turns.waiting.length >= WAITING_PER_NEXUS) return Promise.resolve(false);
+  return new Promise((resolve) => turns.waiting.push(() => resolve(true)));
 }
 
 /** A path segment as typed (`%2F` in a PBI key is `/`); null when it is not valid percent-encoding. */

@@ -6,10 +6,11 @@ import { flowChart } from '../commands/flow/chart';
 import { forecastBacklog } from '../commands/forecast/backlog';
 import { pbiShow } from '../commands/pbi/show';
 import type { Reply } from '../render/reply';
+import { ICON_SVG } from '../render/web/html';
 import { WEB_PAGES, type WebPage, type WebPart, webBoardPage } from '../render/web/pages';
 
-/** A page as HTML, or a chart's Vega spec to draw as a PNG. */
-export type WebAnswer = { html: string } | { spec: VegaSpec };
+/** A page as HTML, a chart's Vega spec to draw as a PNG, or the pages' icon. */
+export type WebAnswer = { html: string } | { spec: VegaSpec } | { svg: string };
 
 /** The charts the Charts page shows, as `/flow chart` names them; `backlog` is the backlog forecast's. */
 const FLOW_CHARTS = ['aging', 'scatter', 'histogram', 'throughput', 'cfd', 'wip', 'stages'] as const;
@@ -54,6 +55,7 @@ export async function webPageOf(ctx: NexusContext, rest: string[], base: string)
     if (!shown || isProblem(shown.outcome)) return null;
     return { html: webBoardPage({ ...place, page: 'pbi' }, [{ reply: shown.reply }]) };
   }
+  if (rest.length === 1 && rest[0] === 'icon.svg') return { svg: ICON_SVG };
   if (rest.length > 1) return null;
   const page = (rest[0] ?? '') as WebPage;
   if (!WEB_PAGES.includes(page)) return null;

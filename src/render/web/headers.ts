@@ -4,6 +4,7 @@ import { WEB_STYLE } from './html';
 /** What the web board's pages and charts are sent as. */
 export const HTML_TYPE = 'text/html; charset=utf-8';
 export const PNG_TYPE = 'image/png';
+export const SVG_TYPE = 'image/svg+xml';
 /** The methods the board answers: it only reads. */
 export const ALLOWED_METHODS = 'GET, HEAD';
 

@@ -29,11 +29,15 @@ export const WEB_STYLE = [
   'footer{color:#616061;font-size:12px;margin-top:28px}',
 ].join('');
 
+/** The pages' icon: a team square, done, in the navigation's colour. */
+export const ICON_SVG =
+  '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 16 16"><rect width="16" height="16" rx="3" fill="#3f0e40"/></svg>';
+
 /** A link of the page's navigation: its address relative to the page, its words, and whether it is this page. */
 export type NavLink = { href: string; text: string; current: boolean };
 
 /** A whole page: its title, navigation and body (already HTML); nothing in it loads from elsewhere or runs. */
-export function htmlPage(title: string, nav: readonly NavLink[], body: string): string {
+export function htmlPage(title: string, nav: readonly NavLink[], body: string, icon?: string): string {
   const links = nav
     .map((l) => `<a href="${escapeHtml(l.href)}"${l.current ? ' aria-current="page"' : ''}>${escapeHtml(l.text)}</a>`)
     .join('');
@@ -42,6 +46,8 @@ export function htmlPage(title: string, nav: readonly NavLink[], body: string): 
     '<html lang="en"><head><meta charset="utf-8">',
     '<meta name="viewport" content="width=device-width, initial-scale=1">',
     '<meta name="robots" content="noindex, nofollow">',
+    // its own icon, from the same address (the policy allows no other): else the browser asks for /favicon.ico
+    icon ? `<link rel="icon" href="${escapeHtml(icon)}" type="image/svg+xml">` : '',
     `<title>${escapeHtml(title)}</title><style>${WEB_STYLE}</style></head>`,
     `<body>${links ? `<nav>${links}</nav>` : ''}<main>${body}`,
     '<footer>Nexus Flow · read-only: nothing here can change the Nexus.</footer></main></body></html>',

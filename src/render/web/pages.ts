@@ -34,7 +34,7 @@ export function webBoardPage(place: WebPlace, parts: readonly WebPart[]): string
     })
     .join('\n');
   const name = place.page === 'pbi' ? 'PBI' : PAGE_NAMES[place.page];
-  return htmlPage(`${place.nexusName} · ${name}`, navOf(place), body);
+  return htmlPage(`${place.nexusName} · ${name}`, navOf(place), body, `${place.base}icon.svg`);
 }
 
 function navOf(place: WebPlace): NavLink[] {
