@@ -12,6 +12,8 @@ export type Database = {
   kind: 'postgres' | 'embedded';
   /** says where the data lives, without credentials */
   location: string;
+  /** analyzes the tables grown since their statistics were gathered (at once, rather than at the next check) */
+  refreshStatistics(): Promise<string[]>;
   close(): Promise<void>;
 };
 
@@ -46,7 +48,13 @@ async function openPostgres(url: string): Promise<Database> {
     statistics.stop();
     return prisma.$disconnect();
   };
-  return { prisma, kind: 'postgres', location: `postgres://${host}${pathname}`, close };
+  return {
+    prisma,
+    kind: 'postgres',
+    location: `postgres://${host}${pathname}`,
+    refreshStatistics: statistics.refresh,
+    close,
+  };
 }
 
 /**
@@ -75,6 +83,7 @@ async function openEmbedded(dataDir: string, holder: string): Promise<Database> 
       prisma,
       kind: 'embedded',
       location: dataDir,
+      refreshStatistics: statistics.refresh,
       close: async () => {
         statistics.stop();
         try {

@@ -35,7 +35,7 @@ export function openStore(db: Database, source: string, secrets: SealedBox | nul
     trackers: trackerRepository(db.prisma, secrets),
     inbox: inboxRepository(db.prisma, m, db.kind === 'embedded'),
     notices: noticeRepository(db.prisma),
-    imports: importRepository(db.prisma, secrets),
+    imports: importRepository(db.prisma, secrets, db.refreshStatistics),
     webShares: webShareRepository(db.prisma),
     seenRequests,
   });

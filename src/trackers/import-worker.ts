@@ -89,7 +89,9 @@ export function startImportWorker(deps: {
       if (job.state === 'reading' && !(await read(claim, history(job, source), log))) return;
       if (!(await applied(claim))) return;
       const done = { ...(await deps.store.imports.get(job.id))!, state: 'done' as const };
-      if (await deps.store.imports.finish(claim, 'done', null, deps.now())) await summarise(claim, done, log);
+      if (!(await deps.store.imports.finish(claim, 'done', null, deps.now()))) return;
+      await summarise(claim, done, log);
+      await analyzeGrown(log);
     } catch (error) {
       await failed(claim, error, log);
     } finally {
@@ -159,6 +161,16 @@ export function startImportWorker(deps: {
     const outcome = await deps.store.imports.outcome(job.id);
     log.info({ items: job.itemsRead, changes: job.changesRead, state: job.state, ...outcome }, 'an import ended');
     await say(claim, renderImportSummary(job, outcome, deps.now()), log, true);
+  }
+
+  /** After the summary (it need not wait): the statistics of the tables the import grew, for the reports that follow. */
+  async function analyzeGrown(log: Logger): Promise<void> {
+    try {
+      const tables = await deps.store.imports.analyzeGrown();
+      log.info({ tables }, 'the tables an import grew were analyzed');
+    } catch (error) {
+      log.warn({ err: error }, 'the tables an import grew could not be analyzed; the periodic check will');
+    }
   }
 
   /**
