@@ -20,3 +20,29 @@ export function storedFormsOf(shared: string): string[] {
   const bare = `${url.protocol}//${url.host}${url.pathname.replace(/\/+$/, '')}`;
   return [...new Set([shared, url.href, bare, `${bare}/`])];
 }
+
+/**
+ * A link to a PBI's page of the bot's own web board (`<publicUrl>/n/<token>/pbi/<key>`, `/nexus share`), as shared in
+ * Slack: its token and key; null for any other address.
+ */
+export function boardPbiLink(shared: string, publicUrl: string | undefined): { token: string; key: string } | null {
+  if (!publicUrl || shared.length > MAX_URL) return null;
+  let url: URL;
+  let root: URL;
+  try {
+    url = new URL(shared.replaceAll('&amp;', '&'));
+    root = new URL(publicUrl);
+  } catch {
+    return null;
+  }
+  if (url.origin !== root.origin) return null;
+  const prefix = `${root.pathname.replace(/\/+$/, '')}/n/`;
+  if (!url.pathname.startsWith(prefix)) return null;
+  const [token, page, key, ...more] = url.pathname.slice(prefix.length).split('/');
+  if (page !== 'pbi' || !key || more.some((m) => m !== '')) return null;
+  try {
+    return { token, key: decodeURIComponent(key) };
+  } catch {
+    return null;
+  }
+}

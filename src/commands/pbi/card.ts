@@ -1,5 +1,5 @@
 import type { CalendarDate } from '../../domain/calendar';
-import { storedFormsOf } from '../../domain/item-url';
+import { boardPbiLink, storedFormsOf } from '../../domain/item-url';
 import type { Nexus } from '../../domain/nexus';
 import type { Pbi } from '../../domain/pbi';
 import type { AgingStatus, Sle } from '../../domain/sle';
@@ -23,7 +23,7 @@ export type PbiCard = {
 };
 
 /** Where a link was shared: the channel of a workspace. Another workspace's Nexuses are never looked in. */
-type SharedIn = Pick<CommandContext, 'store' | 'now' | 'workspaceId' | 'channelId'>;
+type SharedIn = Pick<CommandContext, 'store' | 'now' | 'workspaceId' | 'channelId' | 'publicUrl'>;
 
 /**
  * The cards for the links shared in a channel, by link as shared. In a Nexus's channel only that Nexus's PBIs are
@@ -44,7 +44,23 @@ export async function loadPbiCards(where: SharedIn, links: readonly string[]): P
     const nexus = match && nexuses.find((n) => n.id === match.nexusId);
     if (match && nexus) cards.set(link, await cardOf({ ...where, userId: 'nexus-flow', nexus }, match.pbi, here));
   }
+  for (const link of links.filter((l) => !cards.has(l))) {
+    const found = await boardPbi(where, link, nexuses);
+    if (found) cards.set(link, await cardOf({ ...where, userId: 'nexus-flow', nexus: found.nexus }, found.pbi, here));
+  }
   return cards;
+}
+
+/**
+ * The PBI a link to the web board's page of it names (`/nexus share`), when the link's Nexus is among those the
+ * channel may unfurl (its own in a Nexus channel, else the workspace's) and the link is not revoked.
+ */
+async function boardPbi(where: SharedIn, link: string, nexuses: readonly Nexus[]) {
+  const named = boardPbiLink(link, where.publicUrl);
+  const share = named && (await where.store.webShares.find(named.token));
+  const nexus = share && nexuses.find((n) => n.id === share.nexusId);
+  const pbi = nexus && (await where.store.pbis.get(nexus.id, named.key));
+  return pbi && nexus ? { pbi, nexus } : null;
 }
 
 async function cardOf(ctx: NexusContext, pbi: Pbi, here: Nexus | null): Promise<PbiCard> {

@@ -16,7 +16,13 @@ export function linkSharedListener(deps: SlackDeps) {
     const started = performance.now();
     const seconds = () => (performance.now() - started) / 1_000;
     const links = event.links.map((l) => l.url);
-    const where = { store: deps.store, now: deps.now, workspaceId: body.team_id, channelId: event.channel };
+    const where = {
+      store: deps.store,
+      now: deps.now,
+      workspaceId: body.team_id,
+      channelId: event.channel,
+      publicUrl: deps.publicUrl,
+    };
     const cards = await loadPbiCards(where, links);
     if (!cards.size) return;
     const unfurls = Object.fromEntries(
