@@ -8,19 +8,12 @@ import { ALLOWED_METHODS, HTML_TYPE, PAGE_HEADERS, PNG_TYPE, SVG_TYPE } from '..
 import { BUSY_PAGE, FAILED_PAGE, METHOD_NOT_ALLOWED_PAGE, NOT_FOUND_PAGE } from '../render/web/pages';
 import type { Store } from '../store';
 import { pathOf } from '../trackers/webhook-handler';
+import { nexusTurns } from './turns';
 import { chartOf, type WebAnswer, webPageOf } from './web-pages';
 
 /** The paths the web board answers, as Bolt's custom routes name them; every method reaches the handler (405). */
 export const WEB_PATHS = ['/n/:token', '/n/:token/:page', '/n/:token/pbi/:key', '/n/:token/chart/:file'];
 export const WEB_METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'];
-
-/**
- * Pages (and chart images) of one Nexus drawn at once; the rest wait their turn, up to WAITING_PER_NEXUS, and more
- * get 429. A page's charts arrive together (the Charts page asks for 7); a crawler or a reload storm on one link must
- * not take the process's CPU from every other Nexus.
- */
-export const PAGES_AT_ONCE_PER_NEXUS = 2;
-export const WAITING_PER_NEXUS = 16;
 
 export type WebDeps = { store: Store; now: () => DateTime; log: Logger; jobs?: LongJobs };
 
@@ -30,7 +23,7 @@ export type WebDeps = { store: Store; now: () => DateTime; log: Logger; jobs?: L
  * answer the same 404; nothing of another Nexus is reachable, since every read goes through the token's own Nexus.
  */
 export function webBoard(deps: WebDeps) {
-  const turns = new Map<string, Turns>();
+  const turns = nexusTurns();
   const send = (res: ServerResponse, status: number, body: string | Buffer, type = HTML_TYPE) => {
     res.writeHead(status, { ...PAGE_HEADERS, 'content-type': type, 'content-length': Buffer.byteLength(body) });
     res.end(body);
@@ -65,9 +58,7 @@ export function webBoard(deps: WebDeps) {
     const shared = rest.includes(null) ? null : await deps.store.webShares.find(token ?? '');
     const nexusId = shared?.nexusId;
     if (!nexusId) return send(res, 404, NOT_FOUND_PAGE);
-    const nexusTurns = turns.get(nexusId) ?? { running: 0, waiting: [] };
-    turns.set(nexusId, nexusTurns);
-    if (!(await takeTurn(nexusTurns))) {
+    if (!(await turns.take(nexusId))) {
       res.setHeader('retry-after', '1');
       return send(res, 429, BUSY_PAGE);
     }
@@ -81,24 +72,9 @@ export function webBoard(deps: WebDeps) {
       if (!res.headersSent) send(res, 500, FAILED_PAGE);
       else res.destroy();
     } finally {
-      const next = nexusTurns.waiting.shift();
-      if (next) next();
-      else if (--nexusTurns.running === 0) turns.delete(nexusId);
+      turns.release(nexusId);
     }
   };
-}
-
-/** A Nexus's pages being drawn, and those waiting (each a resolve that hands it the turn of one that ended). */
-type Turns = { running: number; waiting: (() => void)[] };
-
-/** Resolves true when it is this request's turn, at once or after waiting; false when too many wait already. */
-function takeTurn(turns: Turns): Promise<boolean> {
-  if (turns.running < PAGES_AT_ONCE_PER_NEXUS) {
-    turns.running++;
-    return Promise.resolve(true);
-  }
-  if (turns.waiting.length >= WAITING_PER_NEXUS) return Promise.resolve(false);
-  return new Promise((resolve) => turns.waiting.push(() => resolve(true)));
 }
 
 /** A path segment as typed (`%2F` in a PBI key is `/`); null when it is not valid percent-encoding. */
