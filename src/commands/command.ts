@@ -21,8 +21,6 @@ export type CommandContext = {
   kickImports?: () => void;
   /** files the person shared for a command to read (a CSV to import): Slack's, or the console's paths */
   files?: SharedFiles;
-  /** when the person asked (Slack: the request's arrival): a PBI changed since is not changed by this command */
-  askedAt?: DateTime;
   /** channels besides this one the bot posts in (a team's own): Slack's, or the console's output */
   channels?: ChannelPosts;
 };

@@ -43,23 +43,11 @@ export type PbiProblem =
   | { problem: 'already-depends'; key: string; on: string }
   /** it has the class (and due date) asked for already; `today`, to say the date */
   | { problem: 'already-in-class'; key: string; serviceClass: string; dueDate: string | null; today: string }
-  /** it changed after the command was asked (`stage`: where it is now, since `at`) */
-  | { problem: 'changed-since-asked'; key: string; stage: string; at: DateTime }
   | { problem: 'already-linked'; key: string; url: string }
   /** `links`: the URLs it has, to choose from */
   | { problem: 'not-linked'; key: string; url: string; links: string[] }
   | { problem: 'too-many-links'; key: string; max: number }
   | PbiClassProblem;
-
-/**
- * A command acts on the PBI as it was when the person asked. One changed since — another person's move, or the late
- * first attempt of a command typed again after no answer came, arriving after the person's next move — is left as it
- * is: applying it then would undo a change the person already saw made. Null (no time known): nothing to compare.
- */
-export function changedSinceAsked(pbi: Pbi, askedAt: DateTime | null): PbiProblem | null {
-  if (askedAt === null || pbi.lastEventAt <= askedAt) return null;
-  return { problem: 'changed-since-asked', key: pbi.key, stage: pbi.stage, at: pbi.lastEventAt };
-}
 
 type Who = { at: DateTime; actor: string };
 type Decision = PbiEvent | PbiProblem;

@@ -68,11 +68,6 @@ export function explain(p: Problem): string {
       return `${escape(p.team)} is already needed on ${escape(p.key)}.`;
     case 'already-there':
       return `${escape(p.key)} is already ${inStage(p.stage)}.`;
-    case 'changed-since-asked':
-      return (
-        `${escape(p.key)} changed after you asked (it is now ${inStage(p.stage)}), so nothing was changed: ` +
-        `look at it with \`/pbi show ${escape(p.key)}\` and ask again if you still mean it.`
-      );
     case 'already-in-state':
       return `${escape(p.team)}'s square on ${escape(p.key)} is already ${squareLabel(p.state)}.`;
     case 'squares-not-done':

@@ -1,4 +1,3 @@
-import type { DateTime } from 'luxon';
 import type { Nexus } from '../domain/nexus';
 import type { Database } from './database';
 import { digestRunRepository } from './digest-run-repository';
@@ -26,9 +25,9 @@ export function openStore(db: Database, source: string, secrets: SealedBox | nul
   );
   const read = new WeakMap<Nexus, Revisions>();
   const seenRequests = seenRequestRepository(db.prisma);
-  const repositories = (m: RevisionMemo, askedAt: DateTime | null = null) => ({
+  const repositories = (m: RevisionMemo) => ({
     nexuses: nexusRepository(db.prisma, source, m, read),
-    pbis: pbiRepository(db.prisma, source, m, askedAt),
+    pbis: pbiRepository(db.prisma, source, m),
     history: historyRepository(db.prisma, m),
     forecasts: forecastRepository(db.prisma),
     digestRuns: digestRunRepository(db.prisma),
@@ -41,10 +40,9 @@ export function openStore(db: Database, source: string, secrets: SealedBox | nul
   });
   const store: Store = {
     ...repositories(memo),
-    about(nexus, askedAt = null) {
+    about(nexus) {
       const revisions = read.get(nexus);
-      if (!revisions && askedAt === null) return store;
-      return { ...repositories(revisions ? memo.knowing(nexus.id, revisions) : memo, askedAt), about: store.about };
+      return revisions ? { ...repositories(memo.knowing(nexus.id, revisions)), about: store.about } : store;
     },
   };
   return store;
@@ -67,8 +65,7 @@ type Repositories = {
 export type Store = Repositories & {
   /**
    * The store for one request about `nexus`, just read through this store: its reads of the Nexus's PBIs use the
-   * revisions that read returned instead of asking the database again (until the request writes). `askedAt`: when
-   * the person asked; its changes leave a PBI changed since as it is.
+   * revisions that read returned instead of asking the database again (until the request writes).
    */
-  about(nexus: Nexus, askedAt?: DateTime | null): Store;
+  about(nexus: Nexus): Store;
 };

@@ -16,7 +16,7 @@ import {
   type Square,
   type StageEntry,
 } from '../domain/pbi';
-import { changedSinceAsked, type PbiProblem } from '../domain/pbi-decisions';
+import type { PbiProblem } from '../domain/pbi-decisions';
 import type { Workflow } from '../domain/workflow';
 import { Prisma, type PrismaClient } from '../generated/prisma/client';
 import {
@@ -60,13 +60,7 @@ const OWN_EVENTS = ['pbi.added', 'pbi.moved', 'square.changed'] as const;
 const EVENTS_PER_OWN_PBI = 5;
 
 /** Reads of many PBIs go through the revision memo: reports repeat them far more often than PBIs change. */
-/** `askedAt`: when the request these changes answer was asked; a PBI changed since is not changed (changedSinceAsked) */
-export function pbiRepository(
-  prisma: PrismaClient,
-  source: string,
-  memo: RevisionMemo,
-  askedAt: DateTime | null = null,
-) {
+export function pbiRepository(prisma: PrismaClient, source: string, memo: RevisionMemo) {
   async function load(nexusId: string, key: string) {
     const row = await findIgnoringCase(prisma, nexusId, key);
     return row ? toPbi(row) : null;
@@ -84,8 +78,6 @@ export function pbiRepository(
         const row = await findIgnoringCase(tx, nexus.id, key);
         if (!row) throw thrownProblem({ problem: 'unknown-pbi', key });
         const before = toPbi(row);
-        const stale = changedSinceAsked(before, askedAt);
-        if (stale) throw thrownProblem(stale);
         const now = toNexus(locked);
         const decided = await decide(tx, before, now);
         if ('problem' in decided) throw thrownProblem(decided);

@@ -3,7 +3,6 @@ import type { PbiEvent } from '../../src/domain/events';
 import type { Nexus } from '../../src/domain/nexus';
 import { evolve, flowDatesOf, inOrder, isInProgress, type Pbi, replay } from '../../src/domain/pbi';
 import {
-  changedSinceAsked,
   decideAdd,
   decideBlock,
   decideDiscard,
@@ -244,22 +243,5 @@ describe('the time an event is recorded at', () => {
     expect(inOrder(early, pbi).at.toMillis()).toBe(at('2027-01-05 10:05').toMillis());
     const later = { ...early, at: at('2027-01-05 10:06') };
     expect(inOrder(later, pbi)).toBe(later);
-  });
-});
-
-describe('a command acts on the PBI as it was when asked', () => {
-  const pbi = { ...pbiFrom('K', '2027-01-05 10:00'), stage: 'ready', lastEventAt: at('2027-01-05 10:05') };
-  test.each([
-    ['asked before its latest change', '2027-01-05 10:04', true],
-    ['asked at the instant of its latest change', '2027-01-05 10:05', false],
-    ['asked after it', '2027-01-05 10:06', false],
-  ])('%s: refused %s', (_, asked, refused) => {
-    expect(changedSinceAsked(pbi, at(asked))).toEqual(
-      refused ? { problem: 'changed-since-asked', key: 'K', stage: 'ready', at: pbi.lastEventAt } : null,
-    );
-  });
-
-  test('with no time of asking (the console, the scheduler, a tracker) there is nothing to compare', () => {
-    expect(changedSinceAsked(pbi, null)).toBeNull();
   });
 });

@@ -136,23 +136,6 @@ describeEachDatabase('Slack app over HTTP', (db) => {
     expect(textOf(replies[1])).toContain('You just started PBI-2 while doing is over its WIP limit (2/1)');
   });
 
-  test('a command acts on the PBI as it was when the request arrived: one changed since is left as it is', async () => {
-    await s.command('/nexus', `setup ${SETUP}`);
-    await s.command('/pbi', 'add "A"');
-    s.advance(1);
-    await s.command('/pbi', 'move PBI-1 doing');
-    // a request that arrived before that move (the late first attempt of a command typed again, say) comes in now
-    s.advance(-1);
-    const { reply } = await s.command('/pbi', 'move PBI-1 ready');
-    expect(reply.response_type).toBe('ephemeral');
-    expect(textOf(reply)).toContain('PBI-1 changed after you asked (it is now in doing), so nothing was changed');
-    expect((await s.store.pbis.get((await s.store.nexuses.findByChannel('T1', 'C1'))!.id, 'PBI-1'))!.stage).toBe(
-      'doing',
-    );
-    s.advance(1); // arrived after the move: applied
-    expect(textOf((await s.command('/pbi', 'move PBI-1 ready')).reply)).toContain('→ ready');
-  });
-
   test('the digest is one channel message with its details in the thread', async () => {
     await s.command('/nexus', `setup ${SETUP}`);
     await s.command('/pbi', 'add "A" --stage doing');

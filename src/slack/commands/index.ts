@@ -5,7 +5,6 @@ import { importFormFor } from '../../commands/nexus/import-form';
 import type { Logger } from '../../log';
 import { exportNotUploaded } from '../../render/export-csv';
 import { type Reply, threadNotPosted } from '../../render/reply';
-import { askedAt } from '../asked-at';
 import { slackChannelPosts } from '../channel-posts';
 import { commandContext, type SlackDeps } from '../deps';
 import { postInChannel, sendAnswer, slackMessages, uploadChart, uploadFile } from '../message';
@@ -71,7 +70,6 @@ export function registerCommands(app: App, deps: SlackDeps): void {
       const files = slackFiles(client, context.botToken ?? client.token ?? '', ids);
       const asked = {
         ...commandContext(deps, ids, files),
-        askedAt: askedAt(context),
         channels: slackChannelPosts(client),
       };
       const reply = await runSlashCommand(slash, text, asked).catch((error: unknown) => {
