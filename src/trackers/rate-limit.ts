@@ -35,6 +35,15 @@ export function tokenBuckets(
       const { tokens } = level(key);
       return tokens >= 1 ? 0 : Math.ceil((1 - tokens) / opts.perSecond);
     },
+    /**
+     * Takes a token and answers 0, or, when there is none, nothing taken and the whole seconds to wait (at least 1),
+     * judged from one reading of the bucket: asked apart, a token could come between the refusal and the wait.
+     */
+    takeOrWait(key: string): number {
+      const { tokens } = level(key);
+      if (tokens < 1) return Math.ceil((1 - tokens) / opts.perSecond);
+      return this.take(key) ? 0 : 1;
+    },
     /** Takes a token: false, and nothing taken, when there is none. */
     take(key: string): boolean {
       const bucket = level(key);

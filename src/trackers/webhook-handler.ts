@@ -147,9 +147,11 @@ async function receive(deps: WebhookDeps, parts: Parts, req: IncomingMessage, de
       },
     };
   if (isRejected(verdict)) return { status: 401, body: { error: verdict.rejected } };
-  if (!parts.nexuses.take(nexusId)) {
+  // one reading of the bucket decides and says how long to wait: a 429 always carries its Retry-After
+  const wait = parts.nexuses.takeOrWait(nexusId);
+  if (wait > 0) {
     const error = `more than ${parts.deliveriesPerNexus} deliveries a second for this Nexus; send again after Retry-After`;
-    return { status: 429, body: { error }, retryAfter: parts.nexuses.waitSeconds(nexusId) };
+    return { status: 429, body: { error }, retryAfter: wait };
   }
   const body = jsonOrNull(raw);
   const bodyDigest = createHash('sha256').update(raw).digest('hex');
