@@ -60,17 +60,6 @@ export function messageBlockForm(
   reasonRoom: number,
   privateMetadata: string,
 ): Modal {
-  const text = (block_id: string, label: string, initial: string, max: number): Input => ({
-    type: 'input',
-    block_id,
-    label: plain(label),
-    element: {
-      type: 'plain_text_input',
-      action_id: 'value',
-      ...(initial ? { initial_value: initial } : {}),
-      max_length: max,
-    },
-  });
   return {
     type: 'modal',
     callback_id: MESSAGE_BLOCK_VIEW,
@@ -80,8 +69,8 @@ export function messageBlockForm(
     close: plain('Cancel'),
     blocks: [
       section(`A PBI of *${nexus.name}* waits on what this message is about; its link goes with the reason.`),
-      text('key', 'PBI', suggested.key, MAX_KEY),
-      text('reason', 'What is it waiting for?', suggested.reason, reasonRoom),
+      textInput('key', 'PBI', suggested.key, MAX_KEY),
+      textInput('reason', 'What is it waiting for?', suggested.reason, reasonRoom),
     ],
   };
 }
@@ -91,18 +80,6 @@ export function messageBlockForm(
  * is (its first line); the thread's link goes into the PBI's history.
  */
 export function messageLinkForm(nexus: Nexus, suggested: MessageLink, privateMetadata: string): Modal {
-  const text = (block_id: string, label: string, initial: string, max: number, optional = false): Input => ({
-    type: 'input',
-    block_id,
-    label: plain(label),
-    element: {
-      type: 'plain_text_input',
-      action_id: 'value',
-      ...(initial ? { initial_value: initial } : {}),
-      max_length: max,
-    },
-    ...(optional ? { optional } : {}),
-  });
   return {
     type: 'modal',
     callback_id: MESSAGE_LINK_VIEW,
@@ -114,8 +91,8 @@ export function messageLinkForm(nexus: Nexus, suggested: MessageLink, privateMet
       section(
         `The conversation's link goes into the history of a PBI of *${escape(nexus.name)}*, for its decision trail.`,
       ),
-      text('key', 'PBI', suggested.key, MAX_KEY),
-      text('note', 'What was decided or talked about?', suggested.note, MAX_LINK_NOTE, true),
+      textInput('key', 'PBI', suggested.key, MAX_KEY),
+      textInput('note', 'What was decided or talked about?', suggested.note, MAX_LINK_NOTE, true),
     ],
   };
 }
@@ -168,3 +145,19 @@ export const MESSAGE_GONE =
 
 /** The Nexus chosen went away while the form was open. */
 export const NEXUS_GONE = 'That Nexus is gone; choose another.';
+
+/** A one-line field of these forms, pre-filled when there is something to suggest. */
+function textInput(block_id: string, label: string, initial: string, max: number, optional = false): Input {
+  return {
+    type: 'input',
+    block_id,
+    label: plain(label),
+    element: {
+      type: 'plain_text_input',
+      action_id: 'value',
+      ...(initial ? { initial_value: initial } : {}),
+      max_length: max,
+    },
+    ...(optional ? { optional } : {}),
+  };
+}
