@@ -2,29 +2,21 @@ import { DateTime } from 'luxon';
 import { blocksToText } from '../../src/console/plain-text';
 import { describeEachDatabase } from '../support/setup-db';
 import { type SlackApp, startSlackApp } from '../support/slack-app';
+import { eventCallback } from '../support/slack-events';
 import { post, signed, statusChange } from '../support/tracker-payloads';
 
 type Button = { action_id: string; value: string; text: { text: string } };
 
 /** `reaction_added` as Slack sends it (Events API): `user` reacted with `reaction` to the message `ts` in `channel`. */
 function reaction(ts: string, where: { user?: string; reaction?: string; itemUser?: string; channel?: string } = {}) {
-  return {
-    token: 'x',
-    team_id: 'T1',
-    api_app_id: 'A1',
-    type: 'event_callback',
-    event_id: `Ev${Math.random().toString(36).slice(2)}`,
-    event_time: 1,
-    authorizations: [{ team_id: 'T1', user_id: 'UBOT', is_bot: true }],
-    event: {
-      type: 'reaction_added',
-      user: where.user ?? 'U_DEV',
-      reaction: where.reaction ?? 'no_entry',
-      item_user: where.itemUser ?? 'UBOT',
-      item: { type: 'message', channel: where.channel ?? 'C1', ts },
-      event_ts: '1700000100.000100',
-    },
-  };
+  return eventCallback({
+    type: 'reaction_added',
+    user: where.user ?? 'U_DEV',
+    reaction: where.reaction ?? 'no_entry',
+    item_user: where.itemUser ?? 'UBOT',
+    item: { type: 'message', channel: where.channel ?? 'C1', ts },
+    event_ts: '1700000100.000100',
+  });
 }
 
 describeEachDatabase('a ⛔ reaction on a tracker move offers to block its PBI', (db) => {

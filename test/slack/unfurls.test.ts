@@ -1,38 +1,11 @@
 import { blocksToText } from '../../src/console/plain-text';
 import { describeEachDatabase } from '../support/setup-db';
 import { type SlackApp, startSlackApp } from '../support/slack-app';
+import { linkShared } from '../support/slack-events';
 
 const SETUP = '--name Shop --teams Alpha,Beta --stages "ready,doing:3,done" --start doing --finish done';
 const ISSUE = 'https://shop.atlassian.net/browse/SHOP-12';
 type Unfurl = { blocks: Parameters<typeof blocksToText>[0] };
-
-/** `link_shared` as Slack sends it (Events API), for a message in `channel` of `team`. */
-function linkShared(
-  links: string[],
-  where: { team?: string; channel?: string; member?: boolean; source?: string; id?: string } = {},
-) {
-  const team = where.team ?? 'T1';
-  return {
-    token: 'x',
-    team_id: team,
-    api_app_id: 'A1',
-    type: 'event_callback',
-    event_id: where.id ?? `Ev${Math.random().toString(36).slice(2)}`,
-    event_time: 1,
-    authorizations: [{ team_id: team, user_id: 'UBOT', is_bot: true }],
-    event: {
-      type: 'link_shared',
-      channel: where.channel ?? 'C1',
-      is_bot_user_member: where.member ?? true,
-      user: 'U_DEV',
-      message_ts: '1700000000.000100',
-      unfurl_id: 'C1.1700000000.000100.abc',
-      source: where.source ?? 'conversations_history',
-      links: links.map((url) => ({ domain: new URL(url).hostname, url })),
-      event_ts: '1700000000.000200',
-    },
-  };
-}
 
 describeEachDatabase('shared links to PBIs unfurl into their cards', (db) => {
   let s: SlackApp;

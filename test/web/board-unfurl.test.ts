@@ -2,32 +2,11 @@ import { blocksToText } from '../../src/console/plain-text';
 import { boardPbiLink } from '../../src/domain/item-url';
 import { describeEachDatabase } from '../support/setup-db';
 import { type SlackApp, startSlackApp } from '../support/slack-app';
+import { linkShared } from '../support/slack-events';
 
 const PUBLIC_URL = 'https://board.example.com/nexus';
 const SETUP = '--name Shop --teams Alpha,Beta --stages "ready,doing,done" --start doing --finish done';
 type Unfurl = { blocks: Parameters<typeof blocksToText>[0] };
-
-/** `link_shared` as Slack sends it (Events API), for a message in `channel` of workspace T1. */
-const linkShared = (url: string, channel = 'C1') => ({
-  token: 'x',
-  team_id: 'T1',
-  api_app_id: 'A1',
-  type: 'event_callback',
-  event_id: `Ev${Math.random().toString(36).slice(2)}`,
-  event_time: 1,
-  authorizations: [{ team_id: 'T1', user_id: 'UBOT', is_bot: true }],
-  event: {
-    type: 'link_shared',
-    channel,
-    is_bot_user_member: true,
-    user: 'U_DEV',
-    message_ts: '1700000000.000100',
-    unfurl_id: 'C1.1700000000.000100.abc',
-    source: 'conversations_history',
-    links: [{ domain: new URL(url).hostname, url }],
-    event_ts: '1700000000.000200',
-  },
-});
 
 test.each([
   [`${PUBLIC_URL}/n/abc/pbi/SHOP-12`, { token: 'abc', key: 'SHOP-12' }],
@@ -61,23 +40,23 @@ describeEachDatabase("a link to the web board's PBI page unfurls like a tracker 
 
   test('unfurls into the card while shared, and not once the link is revoked or names another PBI', async () => {
     const link = await shareLink();
-    expect((await s.slack.event(linkShared(`${link}/pbi/PBI-1`))).status).toBe(200);
+    expect((await s.slack.event(linkShared([`${link}/pbi/PBI-1`]))).status).toBe(200);
     expect(unfurled()).toHaveLength(1);
     expect(unfurled()[0]).toContain('Checkout page');
     expect(unfurled()[0]).toContain('☐ Alpha');
-    await s.slack.event(linkShared(`${link}/pbi/PBI-9`));
-    await s.slack.event(linkShared(`${PUBLIC_URL}/n/${'A'.repeat(43)}/pbi/PBI-1`));
+    await s.slack.event(linkShared([`${link}/pbi/PBI-9`]));
+    await s.slack.event(linkShared([`${PUBLIC_URL}/n/${'A'.repeat(43)}/pbi/PBI-1`]));
     await s.command('/nexus', 'share off');
-    await s.slack.event(linkShared(`${link}/pbi/PBI-1`));
+    await s.slack.event(linkShared([`${link}/pbi/PBI-1`]));
     expect(unfurled()).toHaveLength(1);
   });
 
   test("in another Nexus's channel it stays a link: one Nexus's card is not shown in another's", async () => {
     await s.command('/nexus', `setup ${SETUP.replace('Shop', 'Other')}`, { channel_id: 'C2' });
     const link = await shareLink();
-    await s.slack.event(linkShared(`${link}/pbi/PBI-1`, 'C2'));
+    await s.slack.event(linkShared([`${link}/pbi/PBI-1`], { channel: 'C2' }));
     expect(unfurled()).toHaveLength(0);
-    await s.slack.event(linkShared(`${link}/pbi/PBI-1`, 'C-elsewhere')); // a channel of no Nexus: the workspace's
+    await s.slack.event(linkShared([`${link}/pbi/PBI-1`], { channel: 'C-elsewhere' })); // a channel of no Nexus: the workspace's
     expect(unfurled()).toHaveLength(1);
   });
 });
