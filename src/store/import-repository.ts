@@ -2,8 +2,16 @@ import type { DateTime } from 'luxon';
 import type { TrackerKind } from '../domain/tracker';
 import type { ImportFailure, ImportJob, ImportOutcome, ImportState } from '../domain/tracker-import';
 import { type ImportJob as ImportJobRow, Prisma, type PrismaClient } from '../generated/prisma/client';
-import { insertDeliveries, type NewDelivery } from './inbox-repository';
-import { WRITE_TRANSACTION } from './revisions';
+import {
+  applyImported,
+  type ImportedPage,
+  insertDeliveries,
+  lockForTrackers,
+  type NewDelivery,
+  remember,
+  type Written,
+} from './inbox-repository';
+import { type RevisionMemo, WRITE_TRANSACTION } from './revisions';
 import { instantAt } from './rows';
 import type { SealedBox } from './sealed-box';
 import { isUniqueViolation } from './unique-violation';
@@ -74,6 +82,7 @@ export function importRepository(
   prisma: PrismaClient,
   secrets: SealedBox | null,
   refreshStatistics: () => Promise<string[]>,
+  memo: RevisionMemo,
 ) {
   function box(): SealedBox {
     if (!secrets) throw new Error('tracker tokens need SECRETS_KEY (or a data directory to keep a key in)');
@@ -84,6 +93,45 @@ export function importRepository(
   async function held(tx: Prisma.TransactionClient, id: bigint, replica: string) {
     await tx.$queryRaw`SELECT id FROM "ImportJob" WHERE id = ${id} FOR UPDATE`;
     return tx.importJob.findFirst({ where: { id, claimedBy: replica, running: { not: null } } });
+  }
+
+  /** A page's changes stored by `keep`, and the job moved past the page, in one transaction. */
+  function store(
+    claim: ClaimedImport,
+    page: ReadPage,
+    until: DateTime,
+    keep: (tx: Prisma.TransactionClient, importId: bigint) => Promise<ImportedPage>,
+    applying: boolean,
+  ) {
+    return prisma.$transaction(async (tx) => {
+      // a round takes the Nexus, then the import (its skipped tally): the same order here, or the two could deadlock
+      if (applying) await lockForTrackers(tx, claim.job.nexusId);
+      const row = await held(tx, claim.job.id, claim.replica);
+      if (!row || row.state !== 'reading') return null;
+      const { fresh, skipped: left, written } = await keep(tx, row.id);
+      // the changes counted are status changes: an item's links and order now (`to` null) are not history
+      const changes = page.deliveries.filter((d) => d.change.to !== null);
+      const stored = changes.filter((d) => fresh.has(d.deliveryId)).length;
+      const skipped = { ...(row.skipped as Record<string, number>) };
+      for (const [reason, n] of Object.entries(page.skipped)) skipped[reason] = (skipped[reason] ?? 0) + n;
+      for (const { why } of left) skipped[why] = (skipped[why] ?? 0) + 1;
+      await tx.importJob.update({
+        where: { id: row.id },
+        data: {
+          cursor: page.next,
+          state: page.next === null ? 'applying' : 'reading',
+          pagesRead: { increment: 1 },
+          itemsRead: { increment: page.items },
+          changesRead: { increment: changes.length },
+          changesKnown: { increment: changes.length - stored },
+          skipped,
+          failure: Prisma.DbNull,
+          attempts: 0,
+          claimedUntil: toDate(until),
+        },
+      });
+      return { stored: fresh.size, pending: !applying && fresh.size > 0, written };
+    }, WRITE_TRANSACTION);
   }
 
   return {
@@ -150,36 +198,37 @@ export function importRepository(
 
     /**
      * Stores a page: its changes go into the inbox, marked with the import, and the cursor moves on, in one
-     * transaction; after the last page the import is applying. Answers how many changes were new to the inbox, or
-     * null when `replica` no longer holds the import (cancelled or taken over): then nothing is stored.
+     * transaction; after the last page the import is applying. The changes are applied as they are stored
+     * (`applyImported`); when applying them fails, they are stored pending instead, and the inbox applies them one by
+     * one, so a change that can't be applied keeps its error without holding up the import. Answers how many changes
+     * were new to the inbox and whether they wait for the inbox (`pending`), or null when `replica` no longer holds the
+     * import (cancelled or taken over): then nothing is stored.
      */
-    async storePage(claim: ClaimedImport, page: ReadPage, until: DateTime): Promise<{ stored: number } | null> {
-      return prisma.$transaction(async (tx) => {
-        const row = await held(tx, claim.job.id, claim.replica);
-        if (!row || row.state !== 'reading') return null;
-        const fresh = new Set((await insertDeliveries(tx, page.deliveries, row.id)).map((d) => d.deliveryId));
-        // the changes counted are status changes: an item's links and order now (`to` null) are not history
-        const changes = page.deliveries.filter((d) => d.change.to !== null);
-        const stored = changes.filter((d) => fresh.has(d.deliveryId)).length;
-        const skipped = { ...(row.skipped as Record<string, number>) };
-        for (const [reason, n] of Object.entries(page.skipped)) skipped[reason] = (skipped[reason] ?? 0) + n;
-        await tx.importJob.update({
-          where: { id: row.id },
-          data: {
-            cursor: page.next,
-            state: page.next === null ? 'applying' : 'reading',
-            pagesRead: { increment: 1 },
-            itemsRead: { increment: page.items },
-            changesRead: { increment: changes.length },
-            changesKnown: { increment: changes.length - stored },
-            skipped,
-            failure: Prisma.DbNull,
-            attempts: 0,
-            claimedUntil: toDate(until),
+    async storePage(claim: ClaimedImport, page: ReadPage, now: DateTime, until: DateTime) {
+      let stored: { stored: number; pending: boolean; written: Written | null } | null;
+      try {
+        stored = await store(
+          claim,
+          page,
+          until,
+          (tx, id) => applyImported(tx, claim.job.nexusId, page.deliveries, id, now),
+          true,
+        );
+      } catch (error) {
+        await prisma.$queryRaw`SELECT 1`.catch(() => Promise.reject(error));
+        stored = await store(
+          claim,
+          page,
+          until,
+          async (tx, id) => {
+            const fresh = new Set((await insertDeliveries(tx, page.deliveries, id)).map((d) => d.deliveryId));
+            return { fresh, skipped: [], written: null };
           },
-        });
-        return { stored: fresh.size };
-      }, WRITE_TRANSACTION);
+          false,
+        );
+      }
+      if (stored?.written) remember(memo, claim.job.nexusId, stored.written);
+      return stored && { stored: stored.stored, pending: stored.pending };
     },
 
     /** Extends the lease while the inbox applies; false when `replica` no longer holds the import. */

@@ -12,11 +12,12 @@ import {
   dependentKeys,
   lateKeys,
   linkedKeys,
+  type TrackerBatch,
   type TrackerDelivery,
 } from '../domain/tracker-batch';
 import type { Placed } from '../domain/tracker-order';
 import type { Prisma, PrismaClient } from '../generated/prisma/client';
-import { bumpRevision, type PbiWrite, type RevisionMemo, WRITE_TRANSACTION } from './revisions';
+import { bumpRevision, type PbiWrite, type RevisionMemo, type Revisions, WRITE_TRANSACTION } from './revisions';
 import {
   assignedFrom,
   columnList,
@@ -81,15 +82,10 @@ export function inboxRepository(prisma: PrismaClient, memo: RevisionMemo, embedd
    */
   async function applyBatch(nexusId: string, ids: bigint[] | null, now: DateTime, limit: number): Promise<InboxRound> {
     const outcome = await prisma.$transaction(async (tx) => {
-      // the Nexus row lock orders this with every other writer of the Nexus, on any replica; NO KEY: a delivery stored
-      // meanwhile (its foreign key takes KEY SHARE on this row) need not wait for the round (FOR UPDATE made each
-      // import page's insert wait out a whole round)
-      await tx.$queryRaw`SELECT id FROM "Nexus" WHERE id = ${nexusId} FOR NO KEY UPDATE`;
-      const nexus = toNexus(await tx.nexus.findUniqueOrThrow({ where: { id: nexusId } }));
+      await lockForTrackers(tx, nexusId);
       const rows = ids
         ? await tx.delivery.findMany({ where: { id: { in: ids }, ...due(now) } })
         : await dueRows(tx, nexusId, now, limit);
-      const connections = (await tx.trackerConnection.findMany({ where: { nexusId } })).map(toConnection);
       const instants = new Map<string, DateTime>();
       const deliveries = rows.map(
         (row): TrackerDelivery => ({
@@ -100,24 +96,9 @@ export function inboxRepository(prisma: PrismaClient, memo: RevisionMemo, embedd
           imported: row.importId !== null,
         }),
       );
-      // links say the item's dependencies either way: the graph, and the PBIs whose links named it, are needed
-      const links = deliveries.some((d) => d.change.links);
-      const graph = links ? await loadDependencies(tx, nexusId) : undefined;
-      const linked = graph ? [...linkedKeys(deliveries), ...dependentKeys(deliveries, graph.linkedOn)] : [];
-      const { current, versions } = await loadCurrent(tx, nexusId, deliveries, linked);
-      const histories = await loadHistories(tx, nexusId, lateKeys(deliveries, current));
-      const dependencies = graph?.dependsOn;
-      const backlog = bringsOrder(deliveries) ? await loadBacklog(tx, nexusId) : undefined;
-      const batch = decideTrackerBatch({ nexus, connections, deliveries, current, histories, dependencies, backlog });
-      const revisions = batch.writes.length ? await bumpRevision(tx, nexusId, batch.writes) : null;
-      await writeAll(tx, nexusId, batch.writes, versions, batch.events, batch.imported);
+      const written = await decideAndWrite(tx, nexusId, deliveries, now);
+      const { batch } = written;
       await markStates(tx, batch.states, now);
-      for (const { kind, statuses } of batch.reported)
-        await tx.trackerConnection.update({
-          where: { nexusId_kind: { nexusId, kind } },
-          data: { reportedStatuses: statuses },
-        });
-      if (batch.news) await tx.trackerNotice.create({ data: { nexusId, news: batch.news, createdAt: now.toJSDate() } });
       await tellImports(tx, rows, batch.skipped);
       const round: InboxRound = {
         nexusId,
@@ -127,9 +108,9 @@ export function inboxRepository(prisma: PrismaClient, memo: RevisionMemo, embedd
         newlyUnmapped: batch.news?.unmapped ?? [],
         failed: 0,
       };
-      return { round, revisions, writes: batch.writes };
+      return { round, written };
     }, WRITE_TRANSACTION);
-    if (outcome.revisions) memo.written(nexusId, outcome.revisions, outcome.writes);
+    remember(memo, nexusId, outcome.written);
     return outcome.round;
   }
 
@@ -279,6 +260,127 @@ export function inboxRepository(prisma: PrismaClient, memo: RevisionMemo, embedd
 
 export type InboxRepository = ReturnType<typeof inboxRepository>;
 
+/**
+ * Takes the Nexus's row for a round: it orders the round with every other writer of the Nexus, on any replica. NO KEY:
+ * a delivery stored meanwhile (its foreign key takes KEY SHARE on this row) need not wait for the round (FOR UPDATE
+ * made each import page's insert wait out a whole round).
+ */
+export async function lockForTrackers(tx: Tx, nexusId: string): Promise<void> {
+  await tx.$queryRaw`SELECT id FROM "Nexus" WHERE id = ${nexusId} FOR NO KEY UPDATE`;
+}
+
+/** What a round decided and wrote; its revisions go to the memo once the transaction commits. */
+export type Written = { batch: TrackerBatch; revisions: Revisions | null };
+
+/** After the commit: what the round wrote patches the answers remembered. */
+export function remember(memo: RevisionMemo, nexusId: string, { batch, revisions }: Written): void {
+  if (revisions) memo.written(nexusId, revisions, batch.writes);
+}
+
+/**
+ * Decides the deliveries against the Nexus as it is (the caller holds its lock, `lockForTrackers`) and writes what was
+ * decided: the PBIs and their events, the statuses its NIT now hears of, the news for the channel. What became of
+ * each delivery (`batch.states`) is the caller's to keep.
+ */
+async function decideAndWrite(
+  tx: Tx,
+  nexusId: string,
+  deliveries: readonly TrackerDelivery[],
+  now: DateTime,
+): Promise<Written> {
+  const nexus = toNexus(await tx.nexus.findUniqueOrThrow({ where: { id: nexusId } }));
+  const connections = (await tx.trackerConnection.findMany({ where: { nexusId } })).map(toConnection);
+  // links say the item's dependencies either way: the graph, and the PBIs whose links named it, are needed
+  const links = deliveries.some((d) => d.change.links);
+  const graph = links ? await loadDependencies(tx, nexusId) : undefined;
+  const linked = graph ? [...linkedKeys(deliveries), ...dependentKeys(deliveries, graph.linkedOn)] : [];
+  const { current, versions } = await loadCurrent(tx, nexusId, deliveries, linked);
+  const histories = await loadHistories(tx, nexusId, lateKeys(deliveries, current));
+  const dependencies = graph?.dependsOn;
+  const backlog = bringsOrder(deliveries) ? await loadBacklog(tx, nexusId) : undefined;
+  const batch = decideTrackerBatch({ nexus, connections, deliveries, current, histories, dependencies, backlog });
+  const revisions = batch.writes.length ? await bumpRevision(tx, nexusId, batch.writes) : null;
+  await writeAll(tx, nexusId, batch.writes, versions, batch.events, batch.imported);
+  for (const { kind, statuses } of batch.reported)
+    await tx.trackerConnection.update({
+      where: { nexusId_kind: { nexusId, kind } },
+      data: { reportedStatuses: statuses },
+    });
+  if (batch.news) await tx.trackerNotice.create({ data: { nexusId, news: batch.news, createdAt: now.toJSDate() } });
+  return { batch, revisions };
+}
+
+/** What storing an import's page did: the delivery ids new to the inbox, and what the round wrote. */
+export type ImportedPage = { fresh: Set<string>; skipped: TrackerBatch['skipped']; written: Written | null };
+
+/**
+ * Applies a page an import read as it is stored (the caller holds the Nexus's lock): the changes new to the inbox are
+ * decided at once and stored with what became of them, one row each (stored pending, then marked by a round, each was
+ * two row versions: the largest cost of an import). Changes earlier imports stored are left out, as the pending path
+ * leaves them out.
+ */
+export async function applyImported(
+  tx: Tx,
+  nexusId: string,
+  deliveries: readonly NewDelivery[],
+  importId: bigint,
+  now: DateTime,
+): Promise<ImportedPage> {
+  const fresh = await newToInbox(tx, nexusId, deliveries);
+  if (!fresh.length) return { fresh: new Set(), skipped: [], written: null };
+  const instants = new Map<string, DateTime>();
+  const decided = fresh.map((d, i) => {
+    const json = changeToJson(d.change);
+    // through the stored form, so a change decides here exactly as it would read back from the inbox; numbered in
+    // the order of the page, which the rows' ids then follow
+    const delivery: TrackerDelivery = {
+      id: BigInt(i),
+      kind: d.kind,
+      change: changeFromJson(json, instants),
+      receivedAt: d.at,
+      imported: true,
+    };
+    return { d, json, delivery };
+  });
+  const written = await decideAndWrite(
+    tx,
+    nexusId,
+    decided.map((x) => x.delivery),
+    now,
+  );
+  const stateOf = new Map(
+    Object.entries(written.batch.states).flatMap(([state, of]) => of.map((id): [bigint, string] => [id, state])),
+  );
+  const appliedAt = now.toUTC().toISO();
+  const rows = decided.map(({ d, json, delivery }) => ({
+    ...receivedColumns(d, json, importId),
+    state: stateOf.get(delivery.id)!,
+    appliedAt: stateOf.get(delivery.id) === 'unmapped' ? null : appliedAt,
+  }));
+  await tx.$executeRaw`
+    INSERT INTO "Delivery" (${columnList(DECIDED)})
+    SELECT ${valuesOf(DELIVERY_TABLE, DECIDED)} FROM ${recordSet(DELIVERY_TABLE, DECIDED, rows, true)} ORDER BY v.n`;
+  return { fresh: new Set(fresh.map((d) => d.deliveryId)), skipped: written.batch.skipped, written };
+}
+
+/** The deliveries whose ids the inbox has not stored yet (the first of any repeated within them). */
+async function newToInbox(tx: Tx, nexusId: string, deliveries: readonly NewDelivery[]): Promise<NewDelivery[]> {
+  const stored = new Set<string>();
+  for (const kind of new Set(deliveries.map((d) => d.kind))) {
+    const ids = deliveries.filter((d) => d.kind === kind).map((d) => d.deliveryId);
+    const rows = await tx.$queryRaw<{ deliveryId: string }[]>`
+      SELECT "deliveryId" FROM "Delivery"
+      WHERE "nexusId" = ${nexusId} AND kind = ${kind} AND "deliveryId" = ANY(${ids}::text[])`;
+    for (const row of rows) stored.add(`${kind}\n${row.deliveryId}`);
+  }
+  return deliveries.filter((d) => {
+    const key = `${d.kind}\n${d.deliveryId}`;
+    if (stored.has(key)) return false;
+    stored.add(key);
+    return true;
+  });
+}
+
 /** Deliveries due now: new ones, and failed ones whose retry time came. */
 function due(now: DateTime) {
   return { OR: [{ state: 'pending' }, { state: 'failed', retryAt: { lte: now.toJSDate() } }] };
@@ -364,6 +466,20 @@ async function loadHistories(tx: Tx, nexusId: string, keys: string[]): Promise<M
 
 /** The columns a delivery is received with (it is 'pending'). */
 const RECEIVED = ['nexusId', 'kind', 'deliveryId', 'bodyDigest', 'receivedAt', 'change', 'importId'] as const;
+/** The columns of an imported delivery stored decided: with what became of it. */
+const DECIDED = [...RECEIVED, 'state', 'appliedAt'] as const;
+
+function receivedColumns(d: NewDelivery, change: ChangeJson, importId: bigint | null) {
+  return {
+    nexusId: d.nexusId,
+    kind: d.kind,
+    deliveryId: d.deliveryId,
+    bodyDigest: d.bodyDigest ?? null,
+    receivedAt: isoOf(d.at),
+    change,
+    importId: importId === null ? null : importId.toString(),
+  };
+}
 
 /**
  * Stores deliveries as pending in one statement, in the order given (`importId`: the import that read them from the
@@ -375,15 +491,7 @@ export async function insertDeliveries(
   importId: bigint | null,
 ): Promise<{ nexusId: string; kind: string; deliveryId: string }[]> {
   if (!deliveries.length) return [];
-  const rows = deliveries.map((d) => ({
-    nexusId: d.nexusId,
-    kind: d.kind,
-    deliveryId: d.deliveryId,
-    bodyDigest: d.bodyDigest ?? null,
-    receivedAt: d.at.toUTC().toISO(),
-    change: changeToJson(d.change),
-    importId: importId === null ? null : importId.toString(),
-  }));
+  const rows = deliveries.map((d) => receivedColumns(d, changeToJson(d.change), importId));
   // no conflict target: a repeated delivery id and a repeated body are both left out
   return db.$queryRaw<{ nexusId: string; kind: string; deliveryId: string }[]>`
     INSERT INTO "Delivery" (${columnList([...RECEIVED, 'state'])})
@@ -504,9 +612,12 @@ type ChangeJson = Omit<TrackerChange, 'at' | 'item'> & {
   item: Omit<TrackerChange['item'], 'createdAt'> & { createdAt: string };
 };
 
+/** Instants as UTC ISO text: Date's formatter, a tenth of luxon's cost, on every change an import stores. */
 function changeToJson(change: TrackerChange): ChangeJson {
-  return { ...change, at: change.at.toISO()!, item: { ...change.item, createdAt: change.item.createdAt.toISO()! } };
+  return { ...change, at: isoOf(change.at), item: { ...change.item, createdAt: isoOf(change.item.createdAt) } };
 }
+
+const isoOf = (at: DateTime) => new Date(at.toMillis()).toISOString();
 
 /**
  * A stored change with its instants. Date.parse, not luxon's ISO parser: a round reads a thousand changes, and parsing

@@ -34,7 +34,7 @@ export function openStore(db: Database, source: string, secrets: SealedBox | nul
     trackers: trackerRepository(db.prisma, secrets),
     inbox: inboxRepository(db.prisma, m, db.kind === 'embedded'),
     notices: noticeRepository(db.prisma),
-    imports: importRepository(db.prisma, secrets, db.refreshStatistics),
+    imports: importRepository(db.prisma, secrets, db.refreshStatistics, m),
     webShares: webShareRepository(db.prisma),
     seenRequests,
   });

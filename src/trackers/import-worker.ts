@@ -132,10 +132,11 @@ export function startImportWorker(deps: {
       const stored = await deps.store.imports.storePage(
         claim,
         { deliveries, items: page.items.length, skipped: page.skipped, next: page.next },
+        at,
         until(),
       );
       if (!stored) return false;
-      if (stored.stored) deps.stored(job.nexusId);
+      if (stored.pending) deps.stored(job.nexusId);
       job = (await deps.store.imports.get(job.id))!;
       log.info({ pages: job.pagesRead, items: job.itemsRead, changes: job.changesRead }, 'an import page was stored');
       if (job.state === 'reading' && Date.now() - told >= (deps.progressMs ?? PROGRESS_MS)) {

@@ -111,6 +111,112 @@ describeEachDatabase('an import applied in large rounds', (db, kind) => {
     expect(inRounds.deliveries.filter(([, s]) => s === 'applied')).toHaveLength(stored - Math.ceil(ITEMS / 7));
   }, 300_000); // 1,260 rounds one by one: 60 s on a quiet machine, past 120 s at load 13
 
+  const READ_AT = START.plus({ days: 30 });
+  /** The histories as the import worker stores them: pages of 10 items, through the import's own claim. */
+  const importInPages = async (h: Harness, nexusId: string) => {
+    const started = await h.store.imports.start({
+      nexusId,
+      kind: 'jira',
+      query: '',
+      since: START,
+      baseUrl: 'http://127.0.0.1:9',
+      token: 'nit@example.com:token',
+      itemsExpected: ITEMS,
+      startedBy: 'U_NIT',
+      startedAt: READ_AT,
+    });
+    if ('problem' in started) throw new Error('an import was under way');
+    const claims = await h.store.imports.claimDue(READ_AT, 'A', READ_AT.plus({ minutes: 1 }));
+    const claim = claims.find((c) => c.job.id === started.job.id)!;
+    const deliveries = importedHistories(nexusId);
+    const perPage = deliveries.length / (ITEMS / 10);
+    const counts: ({ stored: number; pending: boolean } | null)[] = [];
+    for (let at = 0; at < deliveries.length; at += perPage) {
+      const page = deliveries.slice(at, at + perPage);
+      const last = at + perPage >= deliveries.length;
+      const stored = await h.store.imports.storePage(
+        claim,
+        { deliveries: page, items: 10, skipped: {}, next: last ? null : String(at + perPage) },
+        READ_AT,
+        READ_AT.plus({ minutes: 1 }),
+      );
+      counts.push(stored);
+    }
+    return counts;
+  };
+  const applyInRounds = async (h: Harness, nexusId: string) => {
+    const worker = startInboxWorker({
+      store: h.store,
+      now: () => READ_AT,
+      log,
+      metrics: createMetrics({ inboxBacklog: async () => 0 }),
+      announce: () => {},
+      gatherMs: 0,
+      sweepMs: 60_000,
+    });
+    worker.kick(nexusId);
+    await worker.idle();
+    await worker.stop();
+  };
+
+  test('an import applies each page as it stores it: the same PBIs, events and delivery states as rounds', async () => {
+    const paged = await nexusIn('C-paged');
+    const rounds = await nexusIn('C-rounds');
+    const counts = await importInPages(paged.h, paged.nexusId);
+    const stored = importedHistories(paged.nexusId).length;
+    expect(counts).toEqual(Array(ITEMS / 10).fill({ stored: stored / (ITEMS / 10), pending: false }));
+    // applied in the page's own transaction: nothing is left for the inbox
+    expect(await db().prisma.delivery.count({ where: { nexusId: paged.nexusId, state: 'pending' } })).toBe(0);
+    expect(await paged.h.store.imports.applying((await db().prisma.importJob.findFirstOrThrow()).id)).toBe(false);
+    await storeImport(rounds.nexusId);
+    await applyInRounds(rounds.h, rounds.nexusId);
+
+    const [asStored, inRounds] = [await state(paged.nexusId), await state(rounds.nexusId)];
+    expect(asStored.pbis).toEqual(inRounds.pbis);
+    expect(asStored.events).toEqual(inRounds.events);
+    expect(asStored.deliveries).toEqual(inRounds.deliveries);
+    expect(asStored.deliveries.filter(([, s]) => s === 'applied')).toHaveLength(stored - Math.ceil(ITEMS / 7));
+
+    // a second import of the same history stores nothing and changes nothing
+    await db().prisma.importJob.updateMany({ data: { running: null, state: 'done' } });
+    expect(await importInPages(paged.h, paged.nexusId)).toEqual(Array(ITEMS / 10).fill({ stored: 0, pending: false }));
+    expect(await state(paged.nexusId)).toEqual(asStored);
+  }, 120_000);
+
+  test('a page that fails to apply is stored pending: the inbox applies the rest, keeps what fails', async () => {
+    const { h, nexusId } = await nexusIn('C-refusing');
+    // the database refuses IMP-3's events, as it would a row it can't take
+    await db().prisma.$executeRawUnsafe(`
+      CREATE FUNCTION refuse_imp_3() RETURNS trigger LANGUAGE plpgsql AS $$
+      BEGIN
+        IF NEW."nexusId" = '${nexusId}' AND NEW."pbiKey" = 'IMP-3' THEN RAISE EXCEPTION 'IMP-3 refused'; END IF;
+        RETURN NEW;
+      END $$`);
+    await db().prisma.$executeRawUnsafe(
+      'CREATE TRIGGER refuse_imp_3 BEFORE INSERT ON "Event" FOR EACH ROW EXECUTE FUNCTION refuse_imp_3()',
+    );
+    try {
+      await db().prisma.importJob.updateMany({ data: { running: null, state: 'done' } });
+      const pages = await importInPages(h, nexusId);
+      const stored = importedHistories(nexusId).length;
+      expect(pages.map((p) => p?.pending)).toEqual([true, ...Array(ITEMS / 10 - 1).fill(false)]);
+      // the first page (IMP-1 to IMP-10) waits in the inbox; the others were applied as they were stored
+      const pending = await db().prisma.delivery.findMany({ where: { nexusId, state: 'pending' } });
+      expect(pending).toHaveLength(stored / (ITEMS / 10));
+      expect(new Set(pending.map((d) => (d.change as { item: { key: string } }).item.key)).size).toBe(10);
+
+      await applyInRounds(h, nexusId);
+      const failed = await db().prisma.delivery.findMany({ where: { nexusId, state: 'failed' } });
+      expect(failed).toHaveLength(MOVES + 1);
+      expect(failed.every((d) => d.error?.includes('IMP-3 refused'))).toBe(true);
+      expect(await db().prisma.pbi.count({ where: { nexusId, stage: 'integrated' } })).toBe(ITEMS - 1);
+      expect(await db().prisma.pbi.count({ where: { nexusId, key: 'IMP-3' } })).toBe(0);
+    } finally {
+      await db().prisma.$executeRawUnsafe('DROP TRIGGER refuse_imp_3 ON "Event"');
+      await db().prisma.$executeRawUnsafe('DROP FUNCTION refuse_imp_3()');
+    }
+  }, 120_000);
+
   if (kind === 'postgres')
     test('a round kept waiting on its Nexus longer than a transaction is usually given still applies whole', async () => {
       const { h, nexusId } = await nexusIn('C-waiting');
