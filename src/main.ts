@@ -5,6 +5,7 @@ import { type Config, ConfigError, loadConfig, webhookLimits } from './config';
 import { startLocalServer } from './console/local-server';
 import { runConsole } from './console/run-console';
 import { loadDemo } from './demo/load-demo';
+import { keepHeapSmall } from './heap';
 import { createLogger, type Logger } from './log';
 import { startSlack } from './slack/start';
 import { openStore } from './store';
@@ -17,6 +18,7 @@ const DEMO_CHANNEL = 'demo';
 const LOCAL_LOG = 'nexus-flow.log';
 
 async function main(argv: string[]): Promise<void> {
+  keepHeapSmall();
   const config = loadConfig(process.env);
   // local mode talks to a person on stdout and the terminal: its log goes to a file beside the data
   const log = createLogger(
