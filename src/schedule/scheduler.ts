@@ -5,14 +5,14 @@ import { teamDailyReply } from '../commands/flow/team-daily';
 import { nexusRetro } from '../commands/nexus/retro';
 import { nexusReview } from '../commands/nexus/review';
 import { localDate } from '../domain/calendar';
+import { dueSlot } from '../domain/digest-slot';
 import { type Nexus, type SprintReport, teamChannelOf } from '../domain/nexus';
+import { dueSprintReports } from '../domain/report-slot';
 import type { Logger } from '../log';
 import type { Metrics } from '../metrics';
 import type { Reply } from '../render/reply';
 import type { Store } from '../store';
 import type { PostSlot } from '../store/digest-run-repository';
-import { dueSlot } from './digest-slot';
-import { dueSprintReports } from './report-slot';
 
 /** How often each replica looks for due posts. */
 const TICK_MS = 60_000;

@@ -1,12 +1,12 @@
 import { type CalendarDate, localDate, type Weekday } from '../../domain/calendar';
 import type { NexusEvent } from '../../domain/events';
 import type { DigestSchedule, ForecastSetting, Nexus, TeamsProblem } from '../../domain/nexus';
+import { nextSprintReportsDay } from '../../domain/report-slot';
 import type { ClassProblem, ServiceClass } from '../../domain/service-class';
 import type { SleSetting } from '../../domain/sle';
 import type { Sprints } from '../../domain/sprint';
 import type { DroppedMappings, TrackerKind } from '../../domain/tracker';
 import type { WorkflowProblem } from '../../domain/workflow';
-import { nextSprintReportsDay } from '../../schedule/report-slot';
 import type { SettingsInUse } from '../../store/nexus-repository';
 import type { ChannelPostProblem } from '../channel-posts';
 import type { NexusContext } from '../command';

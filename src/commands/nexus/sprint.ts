@@ -1,9 +1,9 @@
 import { type CalendarDate, localDate } from '../../domain/calendar';
 import type { Nexus, SprintReport, SprintReports } from '../../domain/nexus';
+import { nextSprintReportsDay } from '../../domain/report-slot';
 import { MAX_SPRINT_DAYS, sprintsOn } from '../../domain/sprint';
 import { code } from '../../render/blocks';
 import { renderSettings } from '../../render/settings';
-import { nextSprintReportsDay } from '../../schedule/report-slot';
 import {
   defineCommand,
   type Invalid,

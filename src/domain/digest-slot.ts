@@ -1,6 +1,6 @@
 import { DateTime } from 'luxon';
-import { type CalendarDate, localDate, weekdayOf } from '../domain/calendar';
-import type { Nexus } from '../domain/nexus';
+import { type CalendarDate, localDate, weekdayOf } from './calendar';
+import type { Nexus } from './nexus';
 
 /** After a restart, a digest missed by at most this long is still posted; older ones are skipped, never doubled. */
 export const GRACE_HOURS = 3;

@@ -1,8 +1,8 @@
 import type { DateTime } from 'luxon';
-import { type CalendarDate, localDate } from '../domain/calendar';
-import { type Nexus, type SprintReport, sprintReportsOn } from '../domain/nexus';
-import { lastWorkingDay, type Sprint, sprintsOn } from '../domain/sprint';
+import { type CalendarDate, localDate } from './calendar';
 import { digestInstant, GRACE_HOURS, isDueOn } from './digest-slot';
+import { type Nexus, type SprintReport, sprintReportsOn } from './nexus';
+import { lastWorkingDay, type Sprint, sprintsOn } from './sprint';
 
 type Scheduled = Pick<Nexus, 'timeZone' | 'digest' | 'forecast' | 'sprintReports'>;
 

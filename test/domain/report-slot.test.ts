@@ -1,6 +1,6 @@
 import { DateTime } from 'luxon';
 import type { Weekday } from '../../src/domain/calendar';
-import { dueSprintReports, nextSprintReportsDay } from '../../src/schedule/report-slot';
+import { dueSprintReports, nextSprintReportsDay } from '../../src/domain/report-slot';
 
 const ZONE = 'Europe/Berlin';
 const WEEKDAYS: Weekday[] = ['mon', 'tue', 'wed', 'thu', 'fri'];
