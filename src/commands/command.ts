@@ -19,6 +19,8 @@ export type CommandContext = {
   jobs?: LongJobs;
   /** an import of a tracker's history was started: the process's import worker takes it up now, not at its sweep */
   kickImports?: () => void;
+  /** when the person's slash command reached the bot (Slack): a move of theirs that comes in late is judged by it */
+  askedAt?: DateTime;
   /** files the person shared for a command to read (a CSV to import): Slack's, or the console's paths */
   files?: SharedFiles;
   /** channels besides this one the bot posts in (a team's own): Slack's, or the console's output */

@@ -230,7 +230,7 @@ export async function nexusFor(ctx: CommandContext, changes: boolean): Promise<N
       `Only the Nexus Integration Team (${nexus.nit.map((u) => `<@${u}>`).join(', ')}) can change the Nexus's settings.`,
     );
   }
-  return { ...ctx, nexus, store: ctx.store.about(nexus) };
+  return { ...ctx, nexus, store: ctx.store.about(nexus, ctx.askedAt ?? null) };
 }
 
 /** Typo tolerance: a word this many edits (or fewer) from a command's is taken as meaning it. */

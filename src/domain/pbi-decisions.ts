@@ -47,7 +47,29 @@ export type PbiProblem =
   /** `links`: the URLs it has, to choose from */
   | { problem: 'not-linked'; key: string; url: string; links: string[] }
   | { problem: 'too-many-links'; key: string; max: number }
+  /** the same person moved it since, by a command they sent after this one (`to`: where this one asked for) */
+  | { problem: 'superseded-move'; key: string; stage: string; to: string }
   | PbiClassProblem;
+
+/** When a person's slash command reached the bot, and whose it was: what a later move of theirs is judged against. */
+export type Asked = { at: DateTime; by: string };
+
+/**
+ * A move a person asked before their last move of the PBI, coming in after it, is not applied: it is the late first
+ * attempt of a command typed again when no answer came, and applying it would move the PBI back from where the person
+ * has since moved it. Only moves: the stage asked last is the one meant; other changes of the same PBI are independent.
+ * `asked`: this command's (null: not known, as in the console); `last`: that of the PBI's last move by a command.
+ */
+export function supersededMove(
+  decided: PbiEvent,
+  asked: Asked | null,
+  last: Asked | null,
+  pbi: Pbi,
+): PbiProblem | null {
+  if (decided.type !== 'pbi.moved' || !asked || !last) return null;
+  if (last.by !== asked.by || last.at <= asked.at) return null;
+  return { problem: 'superseded-move', key: pbi.key, stage: pbi.stage, to: decided.to };
+}
 
 type Who = { at: DateTime; actor: string };
 type Decision = PbiEvent | PbiProblem;

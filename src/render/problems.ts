@@ -68,6 +68,9 @@ export function explain(p: Problem): string {
       return `${escape(p.team)} is already needed on ${escape(p.key)}.`;
     case 'already-there':
       return `${escape(p.key)} is already ${inStage(p.stage)}.`;
+    case 'superseded-move':
+      // the late first attempt of a move typed again: its second attempt, or a later move, already answered
+      return `You moved ${escape(p.key)} since, with a command sent after this one: it is ${inStage(p.stage)}, and this move to ${code(p.to)} changed nothing.`;
     case 'already-in-state':
       return `${escape(p.team)}'s square on ${escape(p.key)} is already ${squareLabel(p.state)}.`;
     case 'squares-not-done':

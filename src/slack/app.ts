@@ -6,6 +6,7 @@ import type { Logger } from '../log';
 import { apology } from '../render/apology';
 import type { Installations } from '../store/installation-store';
 import { registerActions } from './actions';
+import { noteArrival } from './asked-at';
 import { registerCommands } from './commands';
 import type { SlackDeps } from './deps';
 import { registerEvents } from './events';
@@ -75,6 +76,7 @@ export function createSlackApp({
     logger,
     clientOptions,
   });
+  app.use(noteArrival(deps.now));
   app.use(logPerRequest(deps.log));
   app.use(refuseReplays(deps));
   registerCommands(app, deps);

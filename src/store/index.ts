@@ -1,3 +1,4 @@
+import type { DateTime } from 'luxon';
 import type { Nexus } from '../domain/nexus';
 import type { Database } from './database';
 import { digestRunRepository } from './digest-run-repository';
@@ -25,9 +26,9 @@ export function openStore(db: Database, source: string, secrets: SealedBox | nul
   );
   const read = new WeakMap<Nexus, Revisions>();
   const seenRequests = seenRequestRepository(db.prisma);
-  const repositories = (m: RevisionMemo) => ({
+  const repositories = (m: RevisionMemo, askedAt: DateTime | null = null) => ({
     nexuses: nexusRepository(db.prisma, source, m, read),
-    pbis: pbiRepository(db.prisma, source, m),
+    pbis: pbiRepository(db.prisma, source, m, askedAt),
     history: historyRepository(db.prisma, m),
     forecasts: forecastRepository(db.prisma),
     digestRuns: digestRunRepository(db.prisma),
@@ -40,9 +41,10 @@ export function openStore(db: Database, source: string, secrets: SealedBox | nul
   });
   const store: Store = {
     ...repositories(memo),
-    about(nexus) {
+    about(nexus, askedAt = null) {
       const revisions = read.get(nexus);
-      return revisions ? { ...repositories(memo.knowing(nexus.id, revisions)), about: store.about } : store;
+      if (!revisions && askedAt === null) return store;
+      return { ...repositories(revisions ? memo.knowing(nexus.id, revisions) : memo, askedAt), about: store.about };
     },
   };
   return store;
@@ -65,7 +67,8 @@ type Repositories = {
 export type Store = Repositories & {
   /**
    * The store for one request about `nexus`, just read through this store: its reads of the Nexus's PBIs use the
-   * revisions that read returned instead of asking the database again (until the request writes).
+   * revisions that read returned instead of asking the database again (until the request writes). `askedAt`: when
+   * the person's slash command reached the bot, which a move of theirs that comes in late is judged by.
    */
-  about(nexus: Nexus): Store;
+  about(nexus: Nexus, askedAt?: DateTime | null): Store;
 };

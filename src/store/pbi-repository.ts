@@ -16,7 +16,7 @@ import {
   type Square,
   type StageEntry,
 } from '../domain/pbi';
-import type { PbiProblem } from '../domain/pbi-decisions';
+import { type Asked, type PbiProblem, supersededMove } from '../domain/pbi-decisions';
 import type { Workflow } from '../domain/workflow';
 import { Prisma, type PrismaClient } from '../generated/prisma/client';
 import {
@@ -59,8 +59,16 @@ const OWN_EVENTS = ['pbi.added', 'pbi.moved', 'square.changed'] as const;
 /** Events read per own PBI wanted: a person moves one PBI a few times. */
 const EVENTS_PER_OWN_PBI = 5;
 
-/** Reads of many PBIs go through the revision memo: reports repeat them far more often than PBIs change. */
-export function pbiRepository(prisma: PrismaClient, source: string, memo: RevisionMemo) {
+/**
+ * Reads of many PBIs go through the revision memo: reports repeat them far more often than PBIs change. `askedAt`:
+ * when the slash command these changes answer reached the bot (null: not known); see `supersededMove`.
+ */
+export function pbiRepository(
+  prisma: PrismaClient,
+  source: string,
+  memo: RevisionMemo,
+  askedAt: DateTime | null = null,
+) {
   async function load(nexusId: string, key: string) {
     const row = await findIgnoringCase(prisma, nexusId, key);
     return row ? toPbi(row) : null;
@@ -81,11 +89,18 @@ export function pbiRepository(prisma: PrismaClient, source: string, memo: Revisi
         const now = toNexus(locked);
         const decided = await decide(tx, before, now);
         if ('problem' in decided) throw thrownProblem(decided);
+        const asked = askedAt && { at: askedAt, by: decided.actor };
+        const superseded = supersededMove(decided, asked, lastMoveAsked(row), before);
+        if (superseded) throw thrownProblem(superseded);
         const event = inOrder(decided, before);
         const write = { before, after: evolve(before, event, now.workflow) };
+        const moved =
+          event.type === 'pbi.moved'
+            ? { moveAskedAt: asked?.at.toJSDate() ?? null, moveAskedBy: asked?.by ?? null }
+            : {};
         await tx.pbi.update({
           where: { id: row.id },
-          data: { ...pbiColumns(write.after), version: { increment: 1 } },
+          data: { ...pbiColumns(write.after), ...moved, version: { increment: 1 } },
         });
         await tx.event.create({ data: pbiEventColumns(nexus.id, event, source) });
         return { revisions: await markFlowWrites(tx, nexus.id, locked, [write]), write, event };
@@ -630,4 +645,9 @@ function keepFirstStarts(first: FirstStarts, writes: readonly PbiWrite[]): First
 /** Whether the instant that was first is gone: it was this PBI's, and the write moved or removed it. */
 function lostFirst(first: DateTime | null, was: DateTime | null, is: DateTime | null): boolean {
   return first !== null && was !== null && was.toMillis() === first.toMillis() && is?.toMillis() !== was.toMillis();
+}
+
+/** When the slash command of the PBI's last move reached the bot, and whose it was (null: no command's, or not known). */
+function lastMoveAsked(row: { moveAskedAt: Date | null; moveAskedBy: string | null }): Asked | null {
+  return row.moveAskedAt && row.moveAskedBy ? { at: instantAt(row.moveAskedAt.getTime()), by: row.moveAskedBy } : null;
 }

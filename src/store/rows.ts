@@ -261,6 +261,8 @@ export const PBI_TABLE = {
     serviceClass: 'text',
     dueDate: 'text',
     links: 'jsonb',
+    moveAskedAt: 'timestamp',
+    moveAskedBy: 'text',
     version: 'integer',
     revision: 'integer',
   },

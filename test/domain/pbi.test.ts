@@ -12,6 +12,7 @@ import {
   decideTeams,
   decideUnblock,
   decideUnlink,
+  supersededMove,
 } from '../../src/domain/pbi-decisions';
 import { at, pbiFrom, WORKFLOW } from './builders';
 
@@ -90,6 +91,31 @@ describe('moving a PBI', () => {
   test('a discarded PBI does not move', () => {
     const gone = apply(pbi, decideDiscard(pbi, 'obsolete', who));
     expect(decideMove(nexus, gone, 'doing', who)).toEqual({ problem: 'discarded', key: 'A' });
+  });
+});
+
+describe('a move that comes in after the same person moved the PBI with a command sent later', () => {
+  const pbi = pbiFrom('A', '2027-01-01 08:00', [], { teams: ['Alpha'] });
+  const move = decideMove(nexus, pbi, 'doing', who) as PbiEvent;
+  const asked = (time: string, by = 'U2') => ({ at: at(`2027-01-05 ${time}`), by });
+  test.each([
+    [
+      'their own later move',
+      asked('10:00'),
+      asked('10:01'),
+      { problem: 'superseded-move', key: 'A', stage: 'ready', to: 'doing' },
+    ],
+    ['their own earlier move', asked('10:01'), asked('10:00'), null],
+    ['their own move asked at the same instant', asked('10:00'), asked('10:00'), null],
+    ["someone else's later move", asked('10:00'), asked('10:01', 'U3'), null],
+    ['a move with no command behind it (a tracker, the console)', asked('10:00'), null, null],
+    ['a command whose arrival is not known', null, asked('10:01'), null],
+  ])('after %s', (_, mine, last, problem) => {
+    expect(supersededMove(move, mine, last, pbi)).toEqual(problem);
+  });
+  test('only moves: a square changed is not a move', () => {
+    const square = decideSquare(nexus, pbi, 'Alpha', 'start', who) as PbiEvent;
+    expect(supersededMove(square, asked('10:00'), asked('10:01'), pbi)).toBeNull();
   });
 });
 

@@ -192,4 +192,26 @@ describeEachDatabase('Slack app over HTTP', (db) => {
     expect((await s.store.nexuses.findByChannel('T1', 'C1'))?.teams).toEqual(['Alpha', 'Beta']);
     expect((await s.command('/pbi', 'add "dev work"', { user_id: 'U_DEV' })).reply?.response_type).toBe('in_channel');
   });
+
+  test('a move that reached the bot before the same person moved the PBI, coming in after, changes nothing', async () => {
+    await s.command('/nexus', `setup ${SETUP}`);
+    await s.command('/pbi', 'add "A"');
+    const stage = async () =>
+      (await s.store.pbis.get((await s.store.nexuses.findByChannel('T1', 'C1'))!.id, 'PBI-1'))!.stage;
+    s.advance(1);
+    await s.command('/pbi', 'move PBI-1 doing');
+    // the late first attempt of a move typed again: it reached the bot before the move just made
+    s.advance(-1);
+    const late = await s.command('/pbi', 'move PBI-1 ready');
+    expect(late.reply?.response_type).toBe('ephemeral');
+    expect(textOf(late.reply)).toContain('You moved PBI-1 since, with a command sent after this one: it is in doing, and this move to ready changed nothing.');
+    expect(await stage()).toBe('doing');
+    // someone else's move that reached the bot as early is theirs to make: applied
+    expect(textOf((await s.command('/pbi', 'move PBI-1 ready', { user_id: 'U_DEV' })).reply)).toContain('→ ready');
+    // and the person's own again, once the last move is not theirs
+    expect(textOf((await s.command('/pbi', 'move PBI-1 done')).reply)).toContain('→ done');
+    s.advance(2); // after every move: applied
+    expect(textOf((await s.command('/pbi', 'move PBI-1 doing', { user_id: 'U_DEV' })).reply)).toContain('→ doing');
+    expect(await stage()).toBe('doing');
+  });
 });

@@ -5,6 +5,7 @@ import { importFormFor } from '../../commands/nexus/import-form';
 import type { Logger } from '../../log';
 import { exportNotUploaded } from '../../render/export-csv';
 import { type Reply, threadNotPosted } from '../../render/reply';
+import { askedAt } from '../asked-at';
 import { slackChannelPosts } from '../channel-posts';
 import { commandContext, type SlackDeps } from '../deps';
 import { postInChannel, sendAnswer, slackMessages, uploadChart, uploadFile } from '../message';
@@ -71,6 +72,7 @@ export function registerCommands(app: App, deps: SlackDeps): void {
       const asked = {
         ...commandContext(deps, ids, files),
         channels: slackChannelPosts(client),
+        askedAt: askedAt(context),
       };
       const reply = await runSlashCommand(slash, text, asked).catch((error: unknown) => {
         deps.metrics.commandAnswered(name, 'failed', seconds());
