@@ -204,7 +204,9 @@ describeEachDatabase('Slack app over HTTP', (db) => {
     s.advance(-1);
     const late = await s.command('/pbi', 'move PBI-1 ready');
     expect(late.reply?.response_type).toBe('ephemeral');
-    expect(textOf(late.reply)).toContain('You moved PBI-1 since, with a command sent after this one: it is in doing, and this move to ready changed nothing.');
+    expect(textOf(late.reply)).toContain(
+      'You moved PBI-1 since, with a command sent after this one: it is in doing, and this move to ready changed nothing.',
+    );
     expect(await stage()).toBe('doing');
     // someone else's move that reached the bot as early is theirs to make: applied
     expect(textOf((await s.command('/pbi', 'move PBI-1 ready', { user_id: 'U_DEV' })).reply)).toContain('→ ready');
