@@ -7,7 +7,6 @@ import { DateTime } from 'luxon';
 import { runLine } from '../../src/commands';
 import { localFiles } from '../../src/console/local-files';
 import { blocksToText } from '../../src/console/plain-text';
-import { keepHeapSmall } from '../../src/heap';
 import { openStore } from '../../src/store';
 import { openDatabase } from '../../src/store/database';
 import { type FakeSlack, startFakeSlack } from '../support/fake-slack';
@@ -247,7 +246,6 @@ export async function measureImport(target: { url?: string; dataDir: string }): 
  * dry run's and the apply's times, and the process's peak RSS.
  */
 export async function measureCsvImport(target: { url?: string; dataDir: string }): Promise<CsvImportLoad> {
-  keepHeapSmall(); // as the console's process does
   const dir = mkdtempSync(path.join(tmpdir(), 'nexus-flow-bench-csv-'));
   const db = await openDatabase(target);
   try {

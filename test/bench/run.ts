@@ -10,6 +10,7 @@ import pg from 'pg';
 import { CHART_WORKER_IDLE_MS, renderPng } from '../../src/charts/render-png';
 import { runLine } from '../../src/commands';
 import { loadDigest } from '../../src/commands/flow/digest';
+import { keepHeapSmall } from '../../src/heap';
 import { openStore } from '../../src/store';
 import { openDatabase } from '../../src/store/database';
 import { type BacklogForecastBench, measureBacklogForecast } from './backlog-bench';
@@ -486,6 +487,7 @@ async function main(): Promise<void> {
     ].includes(a),
   );
   if (step) {
+    keepHeapSmall(); // each step's process stands in for the bot's, which keeps its heap so
     const target = JSON.parse(process.argv[process.argv.indexOf(step) + 1]) as Target;
     const run = {
       '--build': build,
