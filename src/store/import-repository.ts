@@ -95,20 +95,24 @@ export function importRepository(
     return tx.importJob.findFirst({ where: { id, claimedBy: replica, running: { not: null } } });
   }
 
-  /** A page's changes stored by `keep`, and the job moved past the page, in one transaction. */
-  function store(
-    claim: ClaimedImport,
-    page: ReadPage,
-    until: DateTime,
-    keep: (tx: Prisma.TransactionClient, importId: bigint) => Promise<ImportedPage>,
-    applying: boolean,
-  ) {
+  /**
+   * A page's changes applied as they are stored (`apply`) or stored pending for the inbox, and the job moved past the
+   * page, in one transaction.
+   */
+  function store(claim: ClaimedImport, page: ReadPage, now: DateTime, until: DateTime, apply: boolean) {
+    const { nexusId } = claim.job;
     return prisma.$transaction(async (tx) => {
       // a round takes the Nexus, then the import (its skipped tally): the same order here, or the two could deadlock
-      if (applying) await lockForTrackers(tx, claim.job.nexusId);
+      if (apply) await lockForTrackers(tx, nexusId);
       const row = await held(tx, claim.job.id, claim.replica);
       if (!row || row.state !== 'reading') return null;
-      const { fresh, skipped: left, written } = await keep(tx, row.id);
+      const {
+        fresh,
+        skipped: left,
+        written,
+      } = apply
+        ? await applyImported(tx, nexusId, page.deliveries, row.id, now)
+        : await storePending(tx, page.deliveries, row.id);
       // the changes counted are status changes: an item's links and order now (`to` null) are not history
       const changes = page.deliveries.filter((d) => d.change.to !== null);
       const stored = changes.filter((d) => fresh.has(d.deliveryId)).length;
@@ -130,7 +134,7 @@ export function importRepository(
           claimedUntil: toDate(until),
         },
       });
-      return { stored: fresh.size, pending: !applying && fresh.size > 0, written };
+      return { stored: fresh.size, pending: !apply && fresh.size > 0, written };
     }, WRITE_TRANSACTION);
   }
 
@@ -207,25 +211,10 @@ export function importRepository(
     async storePage(claim: ClaimedImport, page: ReadPage, now: DateTime, until: DateTime) {
       let stored: { stored: number; pending: boolean; written: Written | null } | null;
       try {
-        stored = await store(
-          claim,
-          page,
-          until,
-          (tx, id) => applyImported(tx, claim.job.nexusId, page.deliveries, id, now),
-          true,
-        );
+        stored = await store(claim, page, now, until, true);
       } catch (error) {
         await prisma.$queryRaw`SELECT 1`.catch(() => Promise.reject(error));
-        stored = await store(
-          claim,
-          page,
-          until,
-          async (tx, id) => {
-            const fresh = new Set((await insertDeliveries(tx, page.deliveries, id)).map((d) => d.deliveryId));
-            return { fresh, skipped: [], written: null };
-          },
-          false,
-        );
+        stored = await store(claim, page, now, until, false);
       }
       if (stored?.written) remember(memo, claim.job.nexusId, stored.written);
       return stored && { stored: stored.stored, pending: stored.pending };
@@ -315,3 +304,13 @@ export function importRepository(
 }
 
 export type ImportRepository = ReturnType<typeof importRepository>;
+
+/** The page's changes stored pending, as webhooks' are, for the inbox to apply: those new to it. */
+async function storePending(
+  tx: Prisma.TransactionClient,
+  deliveries: readonly NewDelivery[],
+  importId: bigint,
+): Promise<ImportedPage> {
+  const fresh = new Set((await insertDeliveries(tx, deliveries, importId)).map((d) => d.deliveryId));
+  return { fresh, skipped: [], written: null };
+}

@@ -351,7 +351,7 @@ export async function applyImported(
   const stateOf = new Map(
     Object.entries(written.batch.states).flatMap(([state, of]) => of.map((id): [bigint, string] => [id, state])),
   );
-  const appliedAt = now.toUTC().toISO();
+  const appliedAt = isoOf(now);
   const rows = decided.map(({ d, json, delivery }) => ({
     ...receivedColumns(d, json, importId),
     state: stateOf.get(delivery.id)!,

@@ -29,29 +29,28 @@ export function tokenBuckets(
     }
   }
 
+  /** Whole seconds until a bucket this level has a token (at least 1); 0 when it has one. */
+  const waitFor = (tokens: number) => (tokens >= 1 ? 0 : Math.ceil((1 - tokens) / opts.perSecond));
+
+  /**
+   * Takes a token and answers 0, or, when there is none, nothing taken and the whole seconds to wait, judged from one
+   * reading of the bucket: asked apart, a token could come between the refusal and the wait.
+   */
+  function takeOrWait(key: string): number {
+    const bucket = level(key);
+    const wait = waitFor(bucket.tokens);
+    if (wait > 0) return wait;
+    buckets.set(key, { tokens: bucket.tokens - 1, at: bucket.at });
+    if (buckets.size > MAX_KEYS) forget();
+    return 0;
+  }
+
   return {
     /** Whole seconds to wait until `key` has a token again; 0 when it has one now. */
-    waitSeconds(key: string): number {
-      const { tokens } = level(key);
-      return tokens >= 1 ? 0 : Math.ceil((1 - tokens) / opts.perSecond);
-    },
-    /**
-     * Takes a token and answers 0, or, when there is none, nothing taken and the whole seconds to wait (at least 1),
-     * judged from one reading of the bucket: asked apart, a token could come between the refusal and the wait.
-     */
-    takeOrWait(key: string): number {
-      const { tokens } = level(key);
-      if (tokens < 1) return Math.ceil((1 - tokens) / opts.perSecond);
-      return this.take(key) ? 0 : 1;
-    },
+    waitSeconds: (key: string): number => waitFor(level(key).tokens),
+    takeOrWait,
     /** Takes a token: false, and nothing taken, when there is none. */
-    take(key: string): boolean {
-      const bucket = level(key);
-      if (bucket.tokens < 1) return false;
-      buckets.set(key, { tokens: bucket.tokens - 1, at: bucket.at });
-      if (buckets.size > MAX_KEYS) forget();
-      return true;
-    },
+    take: (key: string): boolean => takeOrWait(key) === 0,
   };
 }
 

@@ -31,7 +31,7 @@ export type ImportLoad = {
   summary: string;
   /** the most RSS the bot held from the import's command to its summary */
   peakRssMb: number;
-  /** the most RSS it held before (a new embedded database is made by initdb, which alone holds about 400 MB) */
+  /** the most RSS it held before (a new embedded database is made by initdb, which alone takes a process to about 900 MB) */
   peakBeforeMb: number;
   /** RSS sampled every 100 ms during the import: the most seen */
   sampledMaxRssMb: number;
